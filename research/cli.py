@@ -1,0 +1,209 @@
+"""The `frontline` command.
+
+Every failure caused by input or environment is printed as one line on stderr
+with exit status 2; tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from research.errors import FrontlineError
+from research.settings import Settings, load_settings, setting_variables
+
+APP_MAIN = Path(__file__).resolve().parent.parent / "app" / "main.py"
+
+
+def _engine(settings: Settings):
+    from research.store.engine import check_connection, engine_from_settings
+
+    engine = engine_from_settings(settings)
+    check_connection(engine)
+    return engine
+
+
+def _migrated_engine(settings: Settings):
+    from research.store.migrate import ensure_migrated
+
+    engine = _engine(settings)
+    ensure_migrated(engine)
+    return engine
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from research.store.migrate import current_revision, head_revision, upgrade
+
+    engine = _engine(settings)
+    before = current_revision(engine)
+    backup = upgrade(engine)
+    after = current_revision(engine)
+    if before == after:
+        print(f"database already at revision {after}")
+    else:
+        print(f"database upgraded from {before or 'empty'} to {after} (head {head_revision()})")
+    if backup:
+        print(f"backup of the previous database: {backup}")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
+    from research.store.migrate import current_revision, head_revision
+
+    engine = _engine(settings)
+    print(f"current: {current_revision(engine) or 'none'}; head: {head_revision()}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if not args.password_stdin:
+        raise FrontlineError("give the password on standard input with --password-stdin (never as an argument)")
+    password = sys.stdin.readline()
+    return password.rstrip("\r\n")
+
+
+def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
+    from research.accounts import create_user
+    from research.store.engine import session_scope
+
+    password = _read_password(args)
+    with session_scope(_migrated_engine(settings)) as session:
+        user = create_user(session=session, username=args.username, role=args.role, password=password)
+    print(f"created {user.role} {user.username}")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace, settings: Settings) -> int:
+    from research.accounts import list_users
+    from research.store.engine import session_scope
+
+    with session_scope(_migrated_engine(settings)) as session:
+        users = list_users(session=session)
+    if not users:
+        print("no users yet: add one with `frontline users add --username NAME --role admin --password-stdin`")
+        return 0
+    print(f"{'username':<24} {'role':<11} {'status':<9} last login")
+    for user in users:
+        status = "active" if user.is_active else "disabled"
+        last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else "never"
+        print(f"{user.username:<24} {user.role:<11} {status:<9} {last}")
+    return 0
+
+
+def _set_active(args: argparse.Namespace, settings: Settings, active: bool) -> int:
+    from research.accounts import set_active
+    from research.store.engine import session_scope
+
+    with session_scope(_migrated_engine(settings)) as session:
+        user = set_active(session=session, username=args.username, active=active)
+    print(f"{'enabled' if active else 'disabled'} {user.username}")
+    return 0
+
+
+def cmd_users_passwd(args: argparse.Namespace, settings: Settings) -> int:
+    from research.accounts import set_password
+    from research.store.engine import session_scope
+
+    password = _read_password(args)
+    with session_scope(_migrated_engine(settings)) as session:
+        user = set_password(session=session, username=args.username, password=password)
+    print(f"password changed and lock cleared for {user.username}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from research.demo import seed_demo
+    from research.store.engine import session_scope
+
+    with session_scope(_migrated_engine(settings)) as session:
+        result = seed_demo(session=session, if_empty=args.if_empty)
+    print(result.message + (": " + ", ".join(f"{v} {k}" for k, v in result.counts.items()) if result.counts else ""))
+    if result.new_passwords:
+        print("demo accounts (passwords are shown only now; change them with `frontline users passwd`):")
+        for username, password in result.new_passwords.items():
+            print(f"  {username:<12} {password}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    if not APP_MAIN.exists():
+        raise FrontlineError(f"the Streamlit app is missing at {APP_MAIN}: install Frontline from its source tree")
+    _migrated_engine(settings)
+    if not 1 <= args.port <= 65535:
+        raise FrontlineError(f"--port {args.port} is not a TCP port (1-65535)")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_MAIN),
+        "--server.headless", "true",
+        "--server.port", str(args.port),
+        "--server.address", args.address,
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal",
+        "--server.enableXsrfProtection", "true",
+    ]
+    print(f"serving Frontline on http://{args.address}:{args.port}", flush=True)
+    os.execv(sys.executable, command)
+    return 0  # pragma: no cover - execv does not return
+
+
+def build_parser() -> argparse.ArgumentParser:
+    env_help = "\n".join(f"  {name}: {text}" for name, text in setting_variables().items())
+    parser = argparse.ArgumentParser(
+        prog="frontline",
+        description="Agent-experience research toolkit for contact centres.",
+        epilog="settings (environment variables):\n" + env_help,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser("serve", help="serve the web app (Streamlit, headless, no usage statistics)")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    serve.set_defaults(func=cmd_serve)
+
+    demo = commands.add_parser("demo", help="seed the Customer Service Week demo data and accounts")
+    demo.add_argument("--if-empty", action="store_true", help="only seed a database with no studies or waves")
+    demo.set_defaults(func=cmd_demo)
+
+    db = commands.add_parser("db", help="database schema: upgrade, current")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="migrate the schema to the newest revision").set_defaults(
+        func=cmd_db_upgrade)
+    db_commands.add_parser("current", help="show the schema revision").set_defaults(func=cmd_db_current)
+
+    users = commands.add_parser("users", help="staff accounts: add, list, disable, enable, passwd")
+    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = user_commands.add_parser("add", help="create an account")
+    add.add_argument("--username", required=True)
+    add.add_argument("--role", required=True, help="admin, researcher or executive")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(func=cmd_users_add)
+    user_commands.add_parser("list", help="list accounts").set_defaults(func=cmd_users_list)
+    for name, active in (("disable", False), ("enable", True)):
+        sub = user_commands.add_parser(name, help=f"{name} an account")
+        sub.add_argument("username")
+        sub.set_defaults(func=lambda a, s, active=active: _set_active(a, s, active))
+    passwd = user_commands.add_parser("passwd", help="set a new password and clear a lockout")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    passwd.set_defaults(func=cmd_users_passwd)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        return args.func(args, settings)
+    except FrontlineError as exc:
+        print(f"frontline: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The demo interview study: the guide and answers from 24 agents in six industries.
+
+Answers are assembled from per-theme passages so each industry has its own
+story (banking agents talk about metrics, utilities about wrong bills).
+"""
+
+GUIDE = [
+    ("How do you hear the voice of the customer: NPS scores, closed-end surveys, comments?",
+     ["Who reads the comments?", "What happened the last time a score dropped?"]),
+    ("What happens to customer feedback after it reaches you or your team?",
+     ["Can you give an example of something that changed?"]),
+    ("Do you have the tools and systems you need to solve customers' problems?",
+     ["Which system slows you down most?", "What workaround do you use?"]),
+    ("How does upper management support frontline agents like you?",
+     ["When did you last feel backed up?", "Who do you go to for approval?"]),
+    ("How much of your work is customer service, and how much is customer recovery, fixing what broke earlier?",
+     ["What sends customers back to you a second time?"]),
+    ("What one thing would make your job easier?", []),
+]
+
+INDUSTRIES = {
+    "retail": {"site": "Leeds", "channels": ["phone", "chat", "e-mail", "store"], "tool": "the order system"},
+    "banking": {"site": "Glasgow", "channels": ["phone", "phone", "chat", "e-mail"], "tool": "the core banking screen"},
+    "casual dining": {"site": "Leeds", "channels": ["phone", "chat", "store", "e-mail"], "tool": "the booking tool"},
+    "utilities": {"site": "Cardiff", "channels": ["phone", "phone", "e-mail", "chat"], "tool": "the billing system"},
+    "technical support": {"site": "Cardiff", "channels": ["chat", "phone", "chat", "e-mail"], "tool": "the ticketing tool"},
+    "telecommunications": {"site": "Glasgow", "channels": ["phone", "chat", "phone", "store"], "tool": "the CRM"},
+}
+
+ROLES = ["agent", "agent", "senior agent", "team lead"]
+TENURE = ["under 1 year", "1-3 years", "3-5 years", "over 5 years"]
+
+ANSWERS = {
+    0: [
+        "We see the NPS score on the team dashboard every morning but the comments only reach the team lead.",
+        "The closed-end survey asks if the agent was polite, never whether the problem was fixed, so the score "
+        "tells us little.",
+        "When the score drops we get a huddle about tone, even when customers were angry about {tool}.",
+        "Customers write the same complaint in the survey every week; we read them and nothing happens.",
+    ],
+    1: [
+        "Feedback goes into a monthly report and disappears. I've never seen a process change because of it.",
+        "Our team lead collects suggestions but upstairs rarely answers.",
+        "Once the returns policy changed after survey comments, and that felt like being heard.",
+        "We log repeat complaints in a spreadsheet nobody opens.",
+    ],
+    2: [
+        "{tool} freezes during busy hours and I keep notes on paper so I don't lose them.",
+        "I have five screens open because {tool} doesn't show the history; customers wait while I search.",
+        "The knowledge base is out of date, so we ask each other on the team chat instead.",
+        "The tools are fine for simple calls but anything unusual needs a supervisor override.",
+    ],
+    3: [
+        "Upper management visits twice a year. Day to day, we're on our own.",
+        "My supervisor backs me up, but she has no authority to fix the causes either.",
+        "We asked for a refund limit so we could solve things on the first call; still waiting after a year.",
+        "Since the new manager started, escalations get answered the same day. It's a real change.",
+    ],
+    4: [
+        "Honestly most of my contacts are recovery: wrong bills, late deliveries, orders that broke upstream.",
+        "I'd say two thirds of the calls are people coming back because the first fix didn't stick.",
+        "Breakage is the word: something breaks in another department and we apologise for it.",
+        "Maybe half is real service; the rest is cleaning up after {tool} or a missed callback.",
+    ],
+    5: [
+        "Give us authority to refund small amounts without asking.",
+        "Fix {tool} so it stops freezing.",
+        "More people on the evening shift.",
+        "Tell us what happened to the feedback we send up.",
+    ],
+}
+
+INDUSTRY_BIAS = {
+    # Which answer variant each industry leans towards, per guide question.
+    "retail": [0, 2, 1, 3, 0, 0],
+    "banking": [2, 0, 3, 1, 1, 0],
+    "casual dining": [1, 2, 3, 3, 2, 2],
+    "utilities": [3, 3, 0, 2, 0, 1],
+    "technical support": [2, 1, 1, 0, 3, 2],
+    "telecommunications": [3, 0, 1, 3, 2, 3],
+}
+
+INTERVIEWERS = ["researcher-a", "researcher-b"]

@@ -1,0 +1,1 @@
+"""Anonymous pulse surveys: the question library, waves, links and submissions."""

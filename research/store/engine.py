@@ -1,0 +1,111 @@
+"""Engines and sessions for SQLite (embedded default) and PostgreSQL.
+
+SQLite gets WAL mode, a busy timeout and enforced foreign keys on every
+connection, so concurrent pulse submissions wait for each other instead of
+failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, InterfaceError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from research.errors import FrontlineError
+from research.settings import Settings
+
+
+class DatabaseUnavailable(FrontlineError):
+    """The database URL is malformed or the server cannot be reached."""
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
+    """Create an engine for ``url`` with the pragmas Frontline relies on.
+
+    Raises:
+        DatabaseUnavailable: the URL cannot be parsed or names an unknown driver.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(f"database URL {url!r} is not a valid SQLAlchemy URL") from None
+    if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    kwargs: dict = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:"):
+            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            kwargs.update(connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False})
+    else:
+        kwargs.update(pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseUnavailable(f"database URL {safe_url(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _install_sqlite_pragmas(engine, busy_timeout_ms)
+    return engine
+
+
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every SQLite test
+        # Take over transaction control so BEGIN IMMEDIATE works (see begin below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised by every SQLite test
+        # Writers take the lock at BEGIN, so two writers queue on the busy
+        # timeout instead of deadlocking when both upgrade a read lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    return make_engine(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise :class:`DatabaseUnavailable` with a one-line reason if the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (OperationalError, InterfaceError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(
+            f"cannot reach the database at {safe_url(engine.url.render_as_string(False))}: {reason}"
+        ) from None
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits when the block ends and rolls back on error."""
+    factory = make_session_factory(engine)
+    with factory() as session:
+        with session.begin():
+            yield session

@@ -1,0 +1,83 @@
+"""Schema migrations, run through Alembic from code rather than an alembic.ini.
+
+The app and the CLI refuse to work on a database whose schema is not at the
+newest revision; `frontline db upgrade` brings it there, copying a SQLite file
+aside first so a failed upgrade never costs data.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from research.errors import FrontlineError
+from research.store.engine import check_connection, safe_url
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class DatabaseNotMigrated(FrontlineError):
+    """The schema is missing or older than this version of Frontline expects."""
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    check_connection(engine)
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def ensure_migrated(engine: Engine) -> None:
+    """Raise :class:`DatabaseNotMigrated` unless the schema is at head."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current != head:
+        state = "has no Frontline schema" if current is None else f"is at schema revision {current}"
+        raise DatabaseNotMigrated(
+            f"the database at {safe_url(engine.url.render_as_string(False))} {state}, "
+            f"this version needs {head}: run `frontline db upgrade`"
+        )
+
+
+def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    source = Path(database)
+    if not source.exists():
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = source.with_name(f"{source.name}.{revision}.{stamp}.bak")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy2(source, target)
+    return target
+
+
+def upgrade(engine: Engine, revision: str = "head") -> Path | None:
+    """Migrate the schema to ``revision``; return the SQLite backup made first, if any."""
+    current = current_revision(engine)
+    backup = None
+    if current is not None and current != head_revision():
+        backup = _backup_sqlite(engine, current)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    return backup

@@ -1,0 +1,244 @@
+"""ORM models for the core records of all three sides.
+
+Identifiers of anything a respondent submits (pulse responses and answers) are
+random UUIDs, so row ids reveal neither order nor volume. Pulse responses carry
+the day they were submitted and their segment, nothing finer: no time of day,
+no IP, no user agent, no session id.
+
+The schema changes only through Alembic migrations in ``migrations/versions``;
+``Base.metadata.create_all`` is never used outside tests of the migrations.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "researcher", "executive")
+QUESTION_KINDS = ("scale", "enps", "percent", "text")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    """A staff account: admin, researcher or executive. Agents never have one."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'researcher', 'executive')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Study(Base):
+    """An interview study, e.g. Customer Service Week agent interviews."""
+
+    __tablename__ = "studies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    guide: Mapped[list["GuideQuestion"]] = relationship(
+        back_populates="study", order_by="GuideQuestion.position", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="study", order_by="Participant.code", cascade="all, delete-orphan"
+    )
+
+
+class GuideQuestion(Base):
+    """One question of a study's interview guide, with optional probes."""
+
+    __tablename__ = "guide_questions"
+    __table_args__ = (UniqueConstraint("study_id", "position", name="uq_guide_questions_study_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    probes: Mapped[list] = mapped_column(JSON, default=list)
+
+    study: Mapped[Study] = relationship(back_populates="guide")
+
+
+class Participant(Base):
+    """A pseudonymous interviewee (code such as P07) and their attributes."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("study_id", "code", name="uq_participants_study_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    industry: Mapped[str] = mapped_column(String(64), default="")
+    role: Mapped[str] = mapped_column(String(64), default="")
+    tenure_band: Mapped[str] = mapped_column(String(32), default="")
+    channel: Mapped[str] = mapped_column(String(32), default="")
+    site: Mapped[str] = mapped_column(String(64), default="")
+    consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_recorded_on: Mapped[date | None] = mapped_column(Date)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    study: Mapped[Study] = relationship(back_populates="participants")
+    interviews: Mapped[list["Interview"]] = relationship(back_populates="participant", cascade="all, delete-orphan")
+
+
+class Interview(Base):
+    """One interview with one participant."""
+
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    interviewer: Mapped[str] = mapped_column(String(64), default="")
+    held_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    participant: Mapped[Participant] = relationship(back_populates="interviews")
+    notes: Mapped[list["InterviewNote"]] = relationship(
+        back_populates="interview", order_by="InterviewNote.position", cascade="all, delete-orphan"
+    )
+
+
+class InterviewNote(Base):
+    """Notes for one guide question of an interview (or free notes, with no question)."""
+
+    __tablename__ = "interview_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    guide_question_id: Mapped[int | None] = mapped_column(ForeignKey("guide_questions.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    interview: Mapped[Interview] = relationship(back_populates="notes")
+
+
+class PulseWave(Base):
+    """A round of anonymous pulse surveys with its questions and segments."""
+
+    __tablename__ = "pulse_waves"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    questions: Mapped[list["PulseQuestion"]] = relationship(
+        back_populates="wave", order_by="PulseQuestion.position", cascade="all, delete-orphan"
+    )
+    segments: Mapped[list["PulseSegment"]] = relationship(back_populates="wave", cascade="all, delete-orphan")
+
+
+class PulseQuestion(Base):
+    """A question of a wave: a 1-5 scale, eNPS 0-10, a 0-100 percentage, or free text."""
+
+    __tablename__ = "pulse_questions"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "key", name="uq_pulse_questions_wave_key"),
+        CheckConstraint("kind IN ('scale', 'enps', 'percent', 'text')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    scale_min: Mapped[int | None] = mapped_column(Integer)
+    scale_max: Mapped[int | None] = mapped_column(Integer)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    wave: Mapped[PulseWave] = relationship(back_populates="questions")
+
+
+class PulseSegment(Base):
+    """The team/site/channel/industry a link belongs to; responses carry only this."""
+
+    __tablename__ = "pulse_segments"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "team", "site", "channel", "industry", name="uq_pulse_segments_values"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
+    team: Mapped[str] = mapped_column(String(64), default="")
+    site: Mapped[str] = mapped_column(String(64), default="")
+    channel: Mapped[str] = mapped_column(String(32), default="")
+    industry: Mapped[str] = mapped_column(String(64), default="")
+
+    wave: Mapped[PulseWave] = relationship(back_populates="segments")
+
+
+class PulseResponse(Base):
+    """One anonymous submission: a random id, its wave, its segment and its day."""
+
+    __tablename__ = "pulse_responses"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("pulse_segments.id", ondelete="CASCADE"), index=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+
+    answers: Mapped[list["PulseAnswer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+
+class PulseAnswer(Base):
+    """One answer of a response: a number for scales, redacted text for free text."""
+
+    __tablename__ = "pulse_answers"
+    __table_args__ = (UniqueConstraint("response_id", "question_id", name="uq_pulse_answers_response_question"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pulse_responses.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("pulse_questions.id", ondelete="CASCADE"), index=True)
+    value_number: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[PulseResponse] = relationship(back_populates="answers")
