@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: resources, the auth adapter and page access rules."""

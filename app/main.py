@@ -1,0 +1,38 @@
+"""Frontline's Streamlit entry point: checks the database, then builds the menu from the user's role."""
+
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import PAGE_ROLES, may_open, refresh_user
+from research.errors import FrontlineError
+from research.store.migrate import ensure_migrated
+
+st.set_page_config(page_title="Frontline", page_icon=":material/support_agent:", layout="wide")
+
+try:
+    ensure_migrated(resources.engine())
+except FrontlineError as exc:
+    st.error(f"Frontline cannot start: {exc}")
+    st.stop()
+
+with resources.db_session() as session:
+    user = refresh_user(session)
+
+PAGES = {
+    "findings": ("Findings", st.Page("pages/findings.py", title="Findings overview", icon=":material/insights:")),
+    "studies": ("Research", st.Page("pages/studies.py", title="Interview studies", icon=":material/forum:")),
+    "pulse_waves": ("Research", st.Page("pages/pulse_waves.py", title="Pulse waves", icon=":material/poll:")),
+    "users": ("Administration", st.Page("pages/users.py", title="Users", icon=":material/group:")),
+    "account": ("Account", st.Page("pages/account.py", title="Account", icon=":material/person:")),
+}
+assert set(PAGES) == set(PAGE_ROLES)
+
+if user is None:
+    navigation = st.navigation([st.Page("pages/login.py", title="Sign in", icon=":material/login:")])
+else:
+    sections: dict[str, list] = {}
+    for key, (section, page) in PAGES.items():
+        if may_open(key, user):
+            sections.setdefault(section, []).append(page)
+    navigation = st.navigation(sections)
+navigation.run()

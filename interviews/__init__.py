@@ -1,0 +1,1 @@
+"""Qualitative research: interview studies, guides, participants, notes and coding."""

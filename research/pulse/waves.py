@@ -1,0 +1,30 @@
+"""Read access to pulse waves for the researcher pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from research.store.models import PulseQuestion, PulseResponse, PulseSegment, PulseWave
+
+
+def waves_table(*, session: Session) -> pd.DataFrame:
+    """One row per wave: dates, question, segment and response counts (totals only)."""
+    def counted(column, key):
+        return select(key, func.count(column).label("n")).group_by(key).subquery()
+
+    questions = counted(PulseQuestion.id, PulseQuestion.wave_id)
+    segments = counted(PulseSegment.id, PulseSegment.wave_id)
+    responses = counted(PulseResponse.id, PulseResponse.wave_id)
+    rows = session.execute(
+        select(
+            PulseWave.title, PulseWave.opens_on, PulseWave.closes_on,
+            func.coalesce(questions.c.n, 0), func.coalesce(segments.c.n, 0), func.coalesce(responses.c.n, 0),
+        )
+        .outerjoin(questions, questions.c.wave_id == PulseWave.id)
+        .outerjoin(segments, segments.c.wave_id == PulseWave.id)
+        .outerjoin(responses, responses.c.wave_id == PulseWave.id)
+        .order_by(PulseWave.opens_on)
+    ).all()
+    return pd.DataFrame(rows, columns=["Wave", "Opens", "Closes", "Questions", "Segments", "Responses"])
