@@ -1,0 +1,93 @@
+from collections import Counter
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from research.demo import seed_demo
+from research.store.engine import make_engine, session_scope
+from research.store.models import (
+    Interview,
+    Participant,
+    PulseAnswer,
+    PulseQuestion,
+    PulseResponse,
+    PulseSegment,
+    PulseWave,
+    Study,
+)
+
+
+@pytest.fixture
+def seeded(engine):
+    with session_scope(engine) as session:
+        result = seed_demo(session=session)
+    assert result.created
+    return engine, result
+
+
+def answers_frame(engine) -> pd.DataFrame:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(PulseWave.opens_on, PulseSegment.team, PulseSegment.site, PulseQuestion.key,
+                   PulseAnswer.value_number, PulseAnswer.value_text)
+            .join(PulseResponse, PulseResponse.id == PulseAnswer.response_id)
+            .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
+            .join(PulseWave, PulseWave.id == PulseResponse.wave_id)
+            .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
+        ).all()
+    frame = pd.DataFrame(rows, columns=["opens_on", "team", "site", "key", "number", "text"])
+    frame["wave"] = frame["opens_on"].rank(method="dense").astype(int)
+    return frame
+
+
+def test_demo_has_the_study_and_waves_the_product_promises(seeded):
+    engine, result = seeded
+    with session_scope(engine) as session:
+        industries = Counter(session.scalars(select(Participant.industry)))
+        assert session.query(Interview).count() >= 24
+        assert session.query(PulseWave).count() == 3
+        teams = set(session.scalars(select(PulseSegment.team)))
+        study = session.scalar(select(Study))
+        assert len(study.guide) >= 5
+    assert set(industries) == {"retail", "banking", "casual dining", "utilities", "technical support",
+                               "telecommunications"}
+    assert len(teams) == 8
+    assert 550 <= result.counts["comments"] <= 700
+    assert set(result.new_passwords) == {"admin", "researcher", "executive"}
+
+
+def test_seeding_again_changes_nothing_and_shows_no_passwords(seeded):
+    engine, _ = seeded
+    with session_scope(engine) as session:
+        again = seed_demo(session=session)
+        assert session.query(PulseResponse).count() == 648
+    assert not again.created and again.new_passwords == {}
+
+
+def test_demo_is_deterministic(seeded, tmp_path):
+    engine, _ = seeded
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    from research.store.migrate import upgrade
+
+    upgrade(other)
+    with session_scope(other) as session:
+        seed_demo(session=session)
+    first, second = answers_frame(engine), answers_frame(other)
+    columns = ["wave", "team", "key", "number", "text"]
+    key = lambda f: sorted(map(tuple, f[columns].astype(str).values.tolist()))  # noqa: E731
+    assert key(first) == key(second)
+
+
+def test_planted_trends_are_in_the_data(seeded):
+    frame = answers_frame(seeded[0])
+    means = frame.dropna(subset=["number"]).groupby(["team", "key", "wave"])["number"].mean()
+    assert means["Utilities Billing", "tools", 3] < means["Utilities Billing", "tools", 1] - 0.7
+    assert means["Telecom Retention", "management_support", 3] > means["Telecom Retention", "management_support", 1] + 0.8
+    assert means["Tech Support L1", "morale", 3] < means["Tech Support L1", "morale", 1] - 0.7
+    texts = frame.dropna(subset=["text"])
+    parking = texts[texts["text"].str.contains("park", case=False)]
+    assert set(parking["site"]) == {"Cardiff"} and set(parking["wave"]) == {2, 3}
+    billing = texts[(texts.team == "Utilities Billing")]
+    tool_share = billing.groupby("wave")["text"].apply(lambda s: s.str.contains("billing system|CRM").mean())
+    assert tool_share[3] > tool_share[1] + 0.2

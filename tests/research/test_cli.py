@@ -1,0 +1,105 @@
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from research.cli import main
+
+PASSWORD = "correct horse battery"
+
+
+def run(argv, monkeypatch, stdin=""):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(argv)
+
+
+def frontline(*args, env=None, stdin=""):
+    """Run the installed console script, as a user would."""
+    return subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "frontline"), *args],
+        input=stdin, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120,
+    )
+
+
+def test_help_lists_every_command():
+    result = frontline("--help")
+    assert result.returncode == 0
+    for command in ("serve", "demo", "db", "users"):
+        assert command in result.stdout
+    assert "FRONTLINE_DATABASE_URL" in result.stdout
+
+
+def test_users_add_list_disable(cli_env, monkeypatch, capsys):
+    assert run(["users", "add", "--username", "rita", "--role", "researcher", "--password-stdin"],
+               monkeypatch, PASSWORD + "\n") == 0
+    assert run(["users", "list"], monkeypatch) == 0
+    listing = capsys.readouterr().out
+    assert "rita" in listing and "researcher" in listing and "active" in listing
+    assert run(["users", "disable", "rita"], monkeypatch) == 0
+    run(["users", "list"], monkeypatch)
+    assert "disabled" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, stdin, message",
+    [
+        (["users", "add", "--username", "bob", "--role", "boss", "--password-stdin"], PASSWORD, "unknown role 'boss'"),
+        (["users", "add", "--username", "bob", "--role", "admin"], "", "--password-stdin"),
+        (["users", "disable", "ghost"], "", "no user named 'ghost'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(cli_env, monkeypatch, capsys, argv, stdin, message):
+    assert run(argv, monkeypatch, stdin) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_existing_user_is_refused(cli_env, monkeypatch, capsys):
+    argv = ["users", "add", "--username", "rita", "--role", "admin", "--password-stdin"]
+    assert run(argv, monkeypatch, PASSWORD) == 0
+    assert run(argv, monkeypatch, PASSWORD) == 2
+    assert "user 'rita' already exists" in capsys.readouterr().err
+
+
+def test_unreachable_database_is_one_line_without_traceback(tmp_path):
+    result = frontline("users", "list", env={"FRONTLINE_DATABASE_URL": "postgresql://u:pw@127.0.0.1:1/none",
+                                             "FRONTLINE_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr.startswith("frontline: error: cannot reach the database")
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_commands_refuse_an_unmigrated_database(tmp_path):
+    env = {"FRONTLINE_DATA_DIR": str(tmp_path)}
+    refused = frontline("users", "list", env=env)
+    assert refused.returncode == 2 and "run `frontline db upgrade`" in refused.stderr
+    assert frontline("db", "upgrade", env=env).returncode == 0
+    assert frontline("users", "list", env=env).returncode == 0
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path):
+    result = frontline("serve", "--port", "8765", env={"FRONTLINE_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2 and "frontline db upgrade" in result.stderr
+
+
+def test_demo_prints_passwords_once(cli_env, monkeypatch, capsys):
+    assert run(["demo"], monkeypatch) == 0
+    first = capsys.readouterr().out
+    assert "demo data created" in first and "executive" in first
+    assert run(["demo"], monkeypatch) == 0
+    second = capsys.readouterr().out
+    assert "nothing changed" in second and "executive " not in second
+
+
+def test_demo_if_empty_leaves_a_real_database_alone(cli_env, monkeypatch, capsys):
+    from research.store.engine import make_engine, session_scope
+    from research.store.models import Study
+
+    engine = make_engine(cli_env["FRONTLINE_DATABASE_URL"])
+    with session_scope(engine) as session:
+        session.add(Study(title="Our own study"))
+    engine.dispose()
+    assert run(["demo", "--if-empty"], monkeypatch) == 0
+    assert "demo data not added" in capsys.readouterr().out
