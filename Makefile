@@ -1,0 +1,57 @@
+# Frontline: `make run` serves the app with demo data, `make test` runs the suite,
+# `make bench` prints the benchmarks. Each sets up .venv first if needed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+# The CPU build of torch, installed before anything that depends on torch so no
+# resolver pulls the multi-GB CUDA build. Elsewhere, set TORCH_INDEX to PyTorch's
+# CPU wheel index (see README).
+TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX ?=
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+export NUMBA_CACHE_DIR ?= $(CURDIR)/$(VENV)/numba-cache
+
+.PHONY: install run test bench chromium clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-torch: | $(VENV)/bin/python
+	$(BIN)/pip install --quiet "$(TORCH_SPEC)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	touch $@
+
+$(RUN_STAMP): pyproject.toml $(VENV)/.installed-torch
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(BIN)/frontline db upgrade
+	$(BIN)/frontline demo --if-empty
+	$(BIN)/frontline serve --port $(PORT)
+
+# Debian's chromium for the browser tests; Playwright never downloads a browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else SUDO=none; fi; \
+	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not installed and apt-get unavailable: browser tests will be skipped (failed under CI=true)"; fi; }
+
+test: $(TEST_STAMP) chromium
+	$(BIN)/python -m pytest
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,138 @@
+"""A real `frontline serve` and Debian's Chromium driven by Playwright.
+
+No browser is downloaded: Playwright launches /usr/bin/chromium. Under
+``CI=true`` a missing Chromium fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def frontline(*args: str, env: dict, stdin: str = "") -> subprocess.CompletedProcess:
+    result = subprocess.run([str(BIN / "frontline"), *args], input=stdin, text=True, capture_output=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+class Server:
+    def __init__(self, env: dict, port: int):
+        self.env, self.port = env, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen([str(BIN / "frontline"), "serve", "--port", str(port)], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"frontline serve exited: {self.process.stdout.read()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.read().decode() == "ok":
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("frontline serve did not become healthy")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not shutil.which(CHROMIUM):
+        message = f"{CHROMIUM} not found: install Debian's chromium package (make test does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Server:
+    data = tmp_path_factory.mktemp("serve")
+    env = {**os.environ, "FRONTLINE_DATA_DIR": str(data)}
+    env.pop("FRONTLINE_DATABASE_URL", None)
+    frontline("db", "upgrade", env=env)
+    frontline("demo", env=env)
+    server = Server(env, free_port())
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def wait_for_app(page) -> None:
+    """Wait until Streamlit has connected and finished running the script."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+
+
+@pytest.fixture
+def app_helpers():
+    """The page helpers, handed to tests as a fixture (conftest modules are not importable)."""
+    return wait_for_app, sign_in
+
+
+@pytest.fixture
+def add_user(server):
+    """Create an account the way an administrator does: `frontline users add --password-stdin`."""
+    def _add(username: str, role: str, password: str) -> None:
+        frontline("users", "add", "--username", username, "--role", role, "--password-stdin",
+                  env=server.env, stdin=password + "\n")
+    return _add

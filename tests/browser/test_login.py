@@ -1,0 +1,59 @@
+"""Journeys through the real app in Chromium: sign in, lockout, direct URLs."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+
+
+def heading(page):
+    return page.locator("h1").first
+
+
+def test_cli_created_account_signs_in_and_sees_its_start_page(server, page, add_user, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("dana", "executive", PASSWORD)
+    sign_in(page, server.url, "dana", PASSWORD)
+    expect(heading(page)).to_have_text("Findings overview")
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("3")
+    # The menu offers no researcher or admin page to an executive.
+    expect(page.get_by_role("link", name="Users")).to_have_count(0)
+    expect(page.get_by_role("link", name="Interview studies")).to_have_count(0)
+
+
+def test_researcher_sees_studies_and_no_admin_page(server, page, add_user, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("rita", "researcher", PASSWORD)
+    sign_in(page, server.url, "rita", PASSWORD)
+    expect(heading(page)).to_have_text("Interview studies")
+    expect(page.get_by_role("link", name="Users")).to_have_count(0)
+    # Opening the admin page's URL starts a new session: it never shows the page.
+    page.goto(f"{server.url}/users")
+    wait_for_app(page)
+    expect(heading(page)).to_have_text("Frontline")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_five_wrong_passwords_lock_the_account(server, page, add_user, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("lee", "researcher", PASSWORD)
+    for attempt in range(4):
+        sign_in(page, server.url, "lee", f"wrong password {attempt}")
+        expect(page.get_by_text("Wrong username or password.")).to_be_visible()
+    sign_in(page, server.url, "lee", "wrong password 5")
+    expect(page.get_by_text(re.compile("locked until"))).to_be_visible()
+    sign_in(page, server.url, "lee", PASSWORD)
+    expect(page.get_by_text(re.compile("locked until"))).to_be_visible()
+    expect(heading(page)).to_have_text("Frontline")
+
+
+def test_visitor_opening_a_page_url_gets_the_sign_in_form(server, page, app_helpers):
+    wait_for_app, _ = app_helpers
+    page.goto(f"{server.url}/findings")
+    wait_for_app(page)
+    expect(heading(page)).to_have_text("Frontline")
+    expect(page.get_by_text("Pulse responses")).to_have_count(0)
