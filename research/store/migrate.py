@@ -7,7 +7,7 @@ aside first so a failed upgrade never costs data.
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -64,9 +64,13 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
         return None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = source.with_name(f"{source.name}.{revision}.{stamp}.bak")
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy2(source, target)
+    # SQLite's online backup API copies a consistent snapshot, WAL included.
+    raw = engine.raw_connection()
+    try:
+        with sqlite3.connect(target) as copy:
+            raw.driver_connection.backup(copy)
+    finally:
+        raw.close()
     return target
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from research.accounts import create_user
 from research.demo import seed_demo
 from research.store.engine import make_engine, session_scope
+from research.store.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "app"))
@@ -19,17 +21,32 @@ APP = str(REPO / "app" / "main.py")
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def app_db(monkeypatch, tmp_path, db_url):
-    engine = make_engine(db_url)
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file with the demo and one extra executive, built once per run.
+
+    The pages are storage-agnostic (the storage tests cover PostgreSQL), so the
+    UI tests copy this file instead of re-seeding for each test.
+    """
+    path = tmp_path_factory.mktemp("app-template") / "frontline.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
     with session_scope(engine) as session:
         seed_demo(session=session)
         create_user(session=session, username="exec-tester", role="executive", password=PASSWORD)
-    engine.dispose()
-    monkeypatch.setenv("FRONTLINE_DATABASE_URL", db_url)
+    engine.dispose()  # closing the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def app_db(monkeypatch, tmp_path, seeded_template):
+    path = tmp_path / "frontline.db"
+    shutil.copy(seeded_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("FRONTLINE_DATABASE_URL", url)
     monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
     st.cache_resource.clear()
-    yield db_url
+    yield url
     st.cache_resource.clear()
 
 

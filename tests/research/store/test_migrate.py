@@ -32,3 +32,19 @@ def test_migrations_match_the_models(engine):
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diffs == []
+
+
+def test_sqlite_backup_before_upgrade_holds_the_data(tmp_path):
+    from research.store.migrate import _backup_sqlite
+    from research.store.engine import session_scope
+    from research.store.models import Study
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        session.add(Study(title="kept"))
+    backup = _backup_sqlite(engine, "0001")
+    assert backup is not None and backup.name.startswith("f.db.0001.")
+    copy = make_engine(f"sqlite:///{backup}")
+    with session_scope(copy) as session:
+        assert [s.title for s in session.query(Study)] == ["kept"]

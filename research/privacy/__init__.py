@@ -1,0 +1,1 @@
+"""Privacy: redaction before storing, and the reporting thresholds every output passes."""

@@ -1,0 +1,85 @@
+"""Reporting thresholds: the one place that decides which group figures may leave the system.
+
+A group's scores are shown only when it has at least ``min_group_size``
+responses; its comments only at ``min_comment_group_size``. Hiding small
+groups is not enough when the parent total is shown too: the hidden group's
+figure would follow by subtraction. So hidden siblings are grown, smallest
+first, until together they hold at least the threshold (complementary
+suppression); then subtraction reveals only a pooled figure of enough people.
+
+Every view, chart, export and CLI output goes through these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    scores: int = 5
+    comments: int = 10
+
+    @classmethod
+    def from_settings(cls, settings) -> "Thresholds":
+        return cls(scores=settings.min_group_size, comments=settings.min_comment_group_size)
+
+
+def suppressed_note(threshold: int) -> str:
+    return f"fewer than {threshold} responses"
+
+
+def hidden_groups(counts: Mapping[object, int], threshold: int) -> set:
+    """Which sibling groups must be hidden so none can be recovered from the others and their total.
+
+    Args:
+        counts: responses per group; the groups partition their parent.
+        threshold: the fewest responses a released figure may describe.
+    """
+    hidden = {key for key, n in counts.items() if 0 < n < threshold}
+    if not hidden:
+        return set()
+    candidates = sorted((n, str(key), key) for key, n in counts.items() if key not in hidden and n > 0)
+    while sum(counts[k] for k in hidden) < threshold and candidates:
+        hidden.add(candidates.pop(0)[2])
+    return hidden
+
+
+def score_breakdown(
+    frame: pd.DataFrame, *, by: str, value: str, threshold: int, parent: str | None = None
+) -> pd.DataFrame:
+    """Mean of ``value`` per ``by`` group (within each ``parent`` group), with suppression applied.
+
+    ``frame`` has one row per response. Returns columns ``[parent], by, responses,
+    mean, shown, note``; for hidden groups ``responses`` and ``mean`` are missing
+    and ``note`` says why. Parent-level rows are not included: ask for them with
+    ``by=parent`` so they pass the same rules.
+    """
+    keys = [parent, by] if parent else [by]
+    stats = frame.groupby(keys, dropna=False)[value].agg(responses="count", mean="mean").reset_index()
+    hidden: set = set()
+    for _, siblings in stats.groupby(parent, dropna=False) if parent else [(None, stats)]:
+        counts = {tuple(row[k] for k in keys): int(row["responses"]) for _, row in siblings.iterrows()}
+        hidden |= hidden_groups(counts, threshold)
+    shown = [tuple(row[k] for k in keys) not in hidden for _, row in stats.iterrows()]
+    stats["shown"] = shown
+    stats["responses"] = stats["responses"].astype("Int64").where(stats["shown"])
+    stats["mean"] = stats["mean"].where(stats["shown"])
+    stats["note"] = ["" if s else suppressed_note(threshold) for s in shown]
+    return stats
+
+
+def releasable_rows(frame: pd.DataFrame, *, by: str, threshold: int, parent: str | None = None) -> pd.DataFrame:
+    """The rows (e.g. comments) of groups that may be quoted at the ``by`` level."""
+    keys = [parent, by] if parent else [by]
+    sizes = frame.groupby(keys, dropna=False).size()
+    hidden: set = set()
+    groups = sizes.groupby(level=0) if parent else [(None, sizes)]
+    for _, siblings in groups:
+        counts = {(k if isinstance(k, tuple) else (k,)): int(n) for k, n in siblings.items()}
+        hidden |= hidden_groups(counts, threshold)
+    mask = [tuple(row) not in hidden for row in frame[keys].itertuples(index=False, name=None)]
+    return frame[mask]
