@@ -220,6 +220,8 @@ class PulseResponse(Base):
     """One anonymous submission: a random id, its wave, its segment and its day."""
 
     __tablename__ = "pulse_responses"
+    # No hidden sequential rowid on SQLite: it would record the order of submissions.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
@@ -233,7 +235,10 @@ class PulseAnswer(Base):
     """One answer of a response: a number for scales, redacted text for free text."""
 
     __tablename__ = "pulse_answers"
-    __table_args__ = (UniqueConstraint("response_id", "question_id", name="uq_pulse_answers_response_question"),)
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_id", name="uq_pulse_answers_response_question"),
+        {"sqlite_with_rowid": False},
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pulse_responses.id", ondelete="CASCADE"), index=True)

@@ -29,3 +29,15 @@ def test_response_rows_hold_nothing_finer_than_segment_and_day():
     columns = {c.name: str(c.type) for c in PulseResponse.__table__.columns}
     assert set(columns) == {"id", "wave_id", "segment_id", "submitted_on"}
     assert columns["submitted_on"] == "DATE"
+
+
+def test_sqlite_keeps_no_hidden_submission_order(tmp_path):
+    from research.store.engine import make_engine
+    from research.store.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        for table in ("pulse_responses", "pulse_answers"):
+            sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
+            assert sql.rstrip().endswith("WITHOUT ROWID")

@@ -1,4 +1,7 @@
-"""core records of users, interviews and pulses
+"""Core records of users, interviews and pulses.
+
+Pulse responses and answers are SQLite WITHOUT ROWID tables, so no hidden
+sequential row number records the order in which agents submitted.
 
 Revision ID: 0001
 Revises: 
@@ -137,7 +140,8 @@ def upgrade() -> None:
     sa.Column('submitted_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['segment_id'], ['pulse_segments.id'], name=op.f('fk_pulse_responses_segment_id_pulse_segments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['wave_id'], ['pulse_waves.id'], name=op.f('fk_pulse_responses_wave_id_pulse_waves'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_pulse_responses'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pulse_responses')),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('pulse_responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pulse_responses_segment_id'), ['segment_id'], unique=False)
@@ -166,7 +170,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['question_id'], ['pulse_questions.id'], name=op.f('fk_pulse_answers_question_id_pulse_questions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['response_id'], ['pulse_responses.id'], name=op.f('fk_pulse_answers_response_id_pulse_responses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pulse_answers')),
-    sa.UniqueConstraint('response_id', 'question_id', name='uq_pulse_answers_response_question')
+    sa.UniqueConstraint('response_id', 'question_id', name='uq_pulse_answers_response_question'),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('pulse_answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pulse_answers_question_id'), ['question_id'], unique=False)
