@@ -212,8 +212,13 @@ class PulseSegment(Base):
     site: Mapped[str] = mapped_column(String(64), default="")
     channel: Mapped[str] = mapped_column(String(32), default="")
     industry: Mapped[str] = mapped_column(String(64), default="")
+    headcount: Mapped[int | None] = mapped_column(Integer)
 
     wave: Mapped[PulseWave] = relationship(back_populates="segments")
+
+    @property
+    def label(self) -> str:
+        return " / ".join(v for v in (self.team, self.site, self.channel, self.industry) if v) or "everyone"
 
 
 class PulseResponse(Base):
@@ -247,3 +252,53 @@ class PulseAnswer(Base):
     value_text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[PulseResponse] = relationship(back_populates="answers")
+
+
+class PulseLink(Base):
+    """A way into a wave for one segment: a single-use invite or an open (kiosk, team chat) link.
+
+    Only a SHA-256 hash of the token is stored. A used invite is only flagged
+    used: there is no reference, time or order linking it to the response it
+    produced, and the flags double as the participation record for response rates.
+    """
+
+    __tablename__ = "pulse_links"
+    __table_args__ = (CheckConstraint("kind IN ('invite', 'open')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("pulse_segments.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PulseReceipt(Base):
+    """The hash of the receipt code an agent got, so they alone can read replies to their comment."""
+
+    __tablename__ = "pulse_receipts"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("pulse_responses.id", ondelete="CASCADE"), unique=True)
+
+
+class PulseReply(Base):
+    """A researcher's reply to an anonymous comment, readable with its receipt code."""
+
+    __tablename__ = "pulse_replies"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pulse_responses.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    created_on: Mapped[date] = mapped_column(Date)
+
+
+class RosterName(Base):
+    """A person's name the redaction must remove from free text (the researcher's deny-list)."""
+
+    __tablename__ = "roster_names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)

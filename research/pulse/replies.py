@@ -1,0 +1,48 @@
+"""Anonymous two-way conversation: researchers reply to comments, agents read replies with their receipt code."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from research.pulse.errors import PulseError
+from research.pulse.submit import MAX_TEXT_LENGTH, hash_receipt
+from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseReply
+
+
+@dataclass(frozen=True)
+class Conversation:
+    comments: list[str]
+    replies: list[tuple[date, str]]
+
+
+def add_reply(*, session: Session, response_id: uuid.UUID, author: str, body: str, today: date) -> None:
+    body = body.strip()
+    if not body:
+        raise PulseError("Write a reply first.")
+    if len(body) > MAX_TEXT_LENGTH:
+        raise PulseError(f"Replies are limited to {MAX_TEXT_LENGTH:,} characters.")
+    session.add(PulseReply(response_id=response_id, author=author, body=body, created_on=today))
+    session.flush()
+
+
+def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
+    """The agent's own (redacted) comments and the replies to them, found by receipt code alone."""
+    receipt = session.get(PulseReceipt, hash_receipt(code)) if code and len(code) <= 40 else None
+    if receipt is None:
+        raise PulseError("No response matches this receipt code. Check it and try again.")
+    comments = list(session.scalars(
+        select(PulseAnswer.value_text)
+        .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
+        .where(PulseAnswer.response_id == receipt.response_id, PulseQuestion.kind == "text")
+        .order_by(PulseQuestion.position)
+    ))
+    replies = session.execute(
+        select(PulseReply.created_on, PulseReply.body)
+        .where(PulseReply.response_id == receipt.response_id).order_by(PulseReply.created_on)
+    ).all()
+    return Conversation([c for c in comments if c], [(d, b) for d, b in replies])

@@ -1,0 +1,129 @@
+"""Validate and store an anonymous pulse response.
+
+Everything is checked before anything is written, and the response, its
+answers, its receipt and the invite's used flag are written in one
+transaction: a submission either lands whole or not at all. Free text is
+redacted here, on the server, whatever the page previewed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from research.privacy.redaction import Redactor
+from research.pulse.errors import PulseError
+from research.pulse.links import consume_invite, resolve_link
+from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseResponse
+
+MAX_TEXT_LENGTH = 2000
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
+
+
+@dataclass(frozen=True)
+class Receipt:
+    code: str
+
+
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(15))
+    return "-".join(raw[i:i + 5] for i in range(0, 15, 5))
+
+
+def normalise_receipt(code: str) -> str:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(cleaned[i:i + 5] for i in range(0, len(cleaned), 5))
+
+
+def hash_receipt(code: str) -> str:
+    return hashlib.sha256(normalise_receipt(code).encode("ascii", "ignore")).hexdigest()
+
+
+def validate_answers(questions: list[PulseQuestion], answers: Mapping[str, object]) -> dict[str, float | str]:
+    """Check every answer against its question; return clean values by question key.
+
+    Raises:
+        PulseError: naming the first question whose answer is missing or out of range.
+    """
+    known = {q.key for q in questions}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise PulseError(f"Unknown question(s): {', '.join(unknown)}.")
+    clean: dict[str, float | str] = {}
+    for question in questions:
+        value = answers.get(question.key)
+        if question.kind == "text":
+            text = "" if value is None else str(value)
+            if len(text) > MAX_TEXT_LENGTH:
+                raise PulseError(
+                    f"Your answer to “{question.prompt}” is {len(text):,} characters; the limit is "
+                    f"{MAX_TEXT_LENGTH:,}. Please shorten it."
+                )
+            if not text.strip():
+                if question.required:
+                    raise PulseError(f"Please answer “{question.prompt}”.")
+                continue
+            clean[question.key] = text
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if question.required:
+                raise PulseError(f"Please answer “{question.prompt}”.")
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise PulseError(f"“{question.prompt}” needs a number, not {str(value)[:20]!r}.") from None
+        if not math.isfinite(number) or number != int(number):
+            raise PulseError(f"“{question.prompt}” needs a whole number.")
+        if not question.scale_min <= number <= question.scale_max:
+            raise PulseError(
+                f"“{question.prompt}” takes a value from {question.scale_min} to {question.scale_max}, not {number:g}."
+            )
+        clean[question.key] = number
+    return clean
+
+
+def submit_response(
+    *,
+    session: Session,
+    token: str,
+    answers: Mapping[str, object],
+    today: date,
+    redactor: Redactor,
+) -> Receipt:
+    """Store one anonymous response through the link ``token``; return its receipt code.
+
+    The caller commits. Nothing about the request (address, browser, time of day)
+    is passed in, so nothing of it can be stored.
+    """
+    target = resolve_link(session=session, token=token, today=today)
+    questions = list(
+        session.scalars(select(PulseQuestion).where(PulseQuestion.wave_id == target.wave.id)
+                        .order_by(PulseQuestion.position))
+    )
+    clean = validate_answers(questions, answers)
+    if not clean:
+        raise PulseError("Please answer at least one question before submitting.")
+    if target.single_use:
+        consume_invite(session=session, link_id=target.link_id)
+    response = PulseResponse(wave_id=target.wave.id, segment_id=target.segment.id, submitted_on=today)
+    by_key = {q.key: q for q in questions}
+    for key, value in clean.items():
+        if isinstance(value, str):
+            answer = PulseAnswer(question_id=by_key[key].id, value_text=redactor.redact(value).text)
+        else:
+            answer = PulseAnswer(question_id=by_key[key].id, value_number=value)
+        response.answers.append(answer)
+    session.add(response)
+    session.flush()
+    code = new_receipt_code()
+    session.add(PulseReceipt(code_hash=hash_receipt(code), response_id=response.id))
+    session.flush()
+    return Receipt(code)

@@ -1,0 +1,106 @@
+"""Creating pulse waves from the question library, with their segments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from research.pulse.errors import PulseError
+from research.pulse.library import QUESTION_LIBRARY
+from research.store.models import PulseQuestion, PulseSegment, PulseWave
+
+MAX_TITLE = 200
+SEGMENT_FIELDS = ("team", "site", "channel", "industry")
+
+
+@dataclass(frozen=True)
+class SegmentSpec:
+    team: str = ""
+    site: str = ""
+    channel: str = ""
+    industry: str = ""
+    headcount: int | None = None
+
+
+def create_wave(
+    *,
+    session: Session,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    question_keys: Sequence[str],
+    segments: Iterable[SegmentSpec],
+    extra_text_questions: Sequence[str] = (),
+    prompts: dict[str, str] | None = None,
+) -> PulseWave:
+    """Create a wave whose questions are copies of library questions (prompts may be edited).
+
+    Raises:
+        PulseError: empty or duplicate title, dates in the wrong order, no questions,
+            an unknown question key, or no or duplicate segments.
+    """
+    title = title.strip()
+    if not title or len(title) > MAX_TITLE:
+        raise PulseError(f"Give the wave a title of 1 to {MAX_TITLE} characters.")
+    if closes_on < opens_on:
+        raise PulseError(f"The wave closes ({closes_on}) before it opens ({opens_on}).")
+    if session.scalar(select(PulseWave.id).where(PulseWave.title == title)) is not None:
+        raise PulseError(f"A wave called {title!r} already exists.")
+    library = {q.key: q for q in QUESTION_LIBRARY}
+    unknown = [k for k in question_keys if k not in library]
+    if unknown:
+        raise PulseError(f"Unknown library question(s): {', '.join(unknown)}.")
+    extras = [q.strip() for q in extra_text_questions if q and q.strip()]
+    if not question_keys and not extras:
+        raise PulseError("Choose at least one question.")
+    specs = [s for s in segments if any(getattr(s, f).strip() for f in SEGMENT_FIELDS)]
+    if not specs:
+        raise PulseError("Add at least one segment (a team, site, channel or industry).")
+    seen = set()
+    for spec in specs:
+        values = tuple(getattr(spec, f).strip() for f in SEGMENT_FIELDS)
+        if values in seen:
+            raise PulseError(f"Segment {' / '.join(v for v in values if v)} is listed twice.")
+        seen.add(values)
+        if spec.headcount is not None and spec.headcount < 0:
+            raise PulseError("A segment's headcount cannot be negative.")
+    prompts = prompts or {}
+    wave = PulseWave(title=title, opens_on=opens_on, closes_on=closes_on)
+    position = 0
+    for key in question_keys:
+        q = library[key]
+        position += 1
+        wave.questions.append(PulseQuestion(
+            position=position, key=q.key, kind=q.kind, prompt=(prompts.get(key) or q.prompt).strip(),
+            scale_min=q.scale_min, scale_max=q.scale_max, required=q.required))
+    for index, prompt in enumerate(extras, start=1):
+        position += 1
+        wave.questions.append(PulseQuestion(position=position, key=f"extra_text_{index}", kind="text",
+                                            prompt=prompt, required=False))
+    for spec in specs:
+        wave.segments.append(PulseSegment(**{f: getattr(spec, f).strip() for f in SEGMENT_FIELDS},
+                                          headcount=spec.headcount))
+    session.add(wave)
+    session.flush()
+    return wave
+
+
+def find_wave(*, session: Session, ref: str) -> PulseWave:
+    """A wave by id or exact title."""
+    wave = session.get(PulseWave, int(ref)) if ref.strip().isdigit() else None
+    wave = wave or session.scalar(select(PulseWave).where(PulseWave.title == ref.strip()))
+    if wave is None:
+        raise PulseError(f"no pulse wave {ref!r}: give its id or exact title (see the Pulse waves page)")
+    return wave
+
+
+def find_segment(*, wave: PulseWave, team: str) -> PulseSegment:
+    matches = [s for s in wave.segments if team.strip().lower() in (s.team.lower(), s.label.lower())]
+    if len(matches) != 1:
+        choices = ", ".join(sorted(s.team or s.label for s in wave.segments))
+        raise PulseError(f"no single segment {team!r} in wave {wave.title!r}; choose one of: {choices}")
+    return matches[0]

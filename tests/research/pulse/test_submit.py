@@ -1,0 +1,166 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from research.privacy.redaction import Redactor
+from research.pulse.errors import PulseError
+from research.pulse.replies import add_reply, conversation_for_receipt
+from research.pulse.submit import submit_response
+from research.store.engine import session_scope
+from research.store.models import PulseAnswer, PulseLink, PulseResponse
+
+from .conftest import GOOD_ANSWERS, TODAY
+
+
+def submit(engine, token, answers=GOOD_ANSWERS, today=TODAY, roster=()):
+    with session_scope(engine) as session:
+        return submit_response(session=session, token=token, answers=answers, today=today,
+                               redactor=Redactor(roster))
+
+
+def stored_counts(engine):
+    with session_scope(engine) as session:
+        return (session.scalar(select(func.count(PulseResponse.id))),
+                session.scalar(select(func.count(PulseAnswer.id))))
+
+
+def test_a_submission_stores_every_answer_with_day_resolution_only(engine, make_links):
+    receipt = submit(engine, make_links()[0])
+    assert len(receipt.code) == 17
+    with session_scope(engine) as session:
+        response = session.scalar(select(PulseResponse))
+        assert response.submitted_on == TODAY
+        texts = [a.value_text for a in response.answers if a.value_text]
+        numbers = sorted(a.value_number for a in response.answers if a.value_number is not None)
+    assert texts == ["Fix the CRM, it freezes on refunds"]
+    assert numbers == sorted(float(v) for k, v in GOOD_ANSWERS.items() if k != "one_thing")
+
+
+def test_free_text_is_redacted_before_it_is_stored(engine, make_links):
+    answers = {**GOOD_ANSWERS, "one_thing": "my supervisor John ignores it, mail me at a@b.com or 07700 900123"}
+    submit(engine, make_links()[0], answers, roster=["Priya"])
+    with session_scope(engine) as session:
+        text = session.scalar(select(PulseAnswer.value_text).where(PulseAnswer.value_text.is_not(None)))
+    assert text == "my supervisor [name] ignores it, mail me at [email] or [phone]"
+
+
+def test_markup_emoji_and_other_languages_are_stored_as_typed(engine, make_links):
+    typed = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) 😡 不公平 ¡Ayuda!"
+    submit(engine, make_links()[0], {**GOOD_ANSWERS, "one_thing": typed})
+    with session_scope(engine) as session:
+        assert session.scalar(select(PulseAnswer.value_text).where(PulseAnswer.value_text.is_not(None))) == typed
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"morale": 6}, "takes a value from 1 to 5, not 6"),
+        ({"enps": -1}, "from 0 to 10"),
+        ({"recovery_share": 101}, "from 0 to 100"),
+        ({"morale": 3.5}, "needs a whole number"),
+        ({"morale": "lots"}, "needs a number"),
+        ({"morale": None}, "Please answer"),
+        ({"one_thing": "x" * 2001}, "the limit is 2,000"),
+        ({"shoe_size": 9}, "Unknown question"),
+    ],
+)
+def test_bad_answers_are_refused_and_nothing_is_stored(engine, make_links, change, message):
+    token = make_links()[0]
+    with pytest.raises(PulseError, match=message):
+        submit(engine, token, {**GOOD_ANSWERS, **change})
+    assert stored_counts(engine) == (0, 0)
+    submit(engine, token)  # the invite was not used up by the refused attempt
+    assert stored_counts(engine)[0] == 1
+
+
+def test_unknown_used_and_out_of_window_links_are_refused(engine, make_links):
+    with pytest.raises(PulseError, match="not valid"):
+        submit(engine, "made-up-token")
+    token = make_links()[0]
+    with pytest.raises(PulseError, match="opens on"):
+        submit(engine, token, today=TODAY - timedelta(days=3))
+    with pytest.raises(PulseError, match="closed on"):
+        submit(engine, token, today=TODAY + timedelta(days=8))
+    submit(engine, token)
+    with pytest.raises(PulseError, match="already been used"):
+        submit(engine, token)
+    assert stored_counts(engine)[0] == 1
+
+
+def test_open_link_takes_many_responses(engine, make_links):
+    token = make_links(kind="open")[0]
+    for _ in range(3):
+        submit(engine, token)
+    assert stored_counts(engine)[0] == 3
+
+
+def test_only_token_hashes_are_stored(engine, make_links):
+    tokens = make_links(count=3)
+    with session_scope(engine) as session:
+        hashes = set(session.scalars(select(PulseLink.token_hash)))
+    assert len(hashes) == 3 and not hashes & set(tokens)
+
+
+def test_nothing_joins_a_response_to_a_link(engine, make_links):
+    """The response tables have no column that refers to a link, and links none that refers to a response."""
+    tables = inspect(engine)
+    for table in ("pulse_responses", "pulse_answers"):
+        assert all(fk["referred_table"] != "pulse_links" for fk in tables.get_foreign_keys(table))
+    assert {c["name"] for c in tables.get_columns("pulse_links")} == {
+        "id", "wave_id", "segment_id", "kind", "token_hash", "used"}
+    assert {c["name"] for c in tables.get_columns("pulse_responses")} == {"id", "wave_id", "segment_id",
+                                                                         "submitted_on"}
+
+
+def test_concurrent_submissions_all_land_once(engine, make_links):
+    token = make_links(kind="open")[0]
+    invites = make_links(team="Chat", count=100)
+    barrier = threading.Barrier(20)
+
+    def worker(index):
+        barrier.wait()
+        for n in range(10):
+            submit(engine, invites[index * 5 + n // 2] if n % 2 else token)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        list(pool.map(worker, range(20)))
+    responses, answers = stored_counts(engine)
+    assert responses == 200 and answers == 200 * len(GOOD_ANSWERS)
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count(PulseLink.id)).where(PulseLink.used.is_(True))) == 100
+
+
+def test_a_single_use_link_cannot_be_used_twice_concurrently(engine, make_links):
+    token = make_links()[0]
+    barrier = threading.Barrier(10)
+
+    def attempt(_):
+        barrier.wait()
+        try:
+            submit(engine, token)
+            return "ok"
+        except PulseError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(attempt, range(10)))
+    assert outcomes.count("ok") == 1
+    assert all("already been used" in o for o in outcomes if o != "ok")
+    assert stored_counts(engine)[0] == 1
+
+
+def test_receipt_code_alone_shows_the_comment_and_replies(engine, make_links):
+    receipt = submit(engine, make_links()[0])
+    with session_scope(engine) as session:
+        response_id = session.scalar(select(PulseResponse.id))
+        add_reply(session=session, response_id=response_id, author="researcher",
+                  body="Thanks: the CRM fix ships in March.", today=TODAY)
+    with session_scope(engine) as session:
+        conversation = conversation_for_receipt(session=session, code=receipt.code.lower().replace("-", " "))
+    assert conversation.comments == ["Fix the CRM, it freezes on refunds"]
+    assert conversation.replies == [(TODAY, "Thanks: the CRM fix ships in March.")]
+    with session_scope(engine) as session, pytest.raises(PulseError, match="No response matches"):
+        conversation_for_receipt(session=session, code="AAAAA-BBBBB-CCCCC")

@@ -1,0 +1,71 @@
+from datetime import date
+
+import pytest
+
+from research.pulse.errors import PulseError
+from research.pulse.preview import anonymity_preview, preview_sentences
+from research.pulse.submit import submit_response
+from research.privacy.redaction import Redactor
+from research.pulse.waves_admin import SegmentSpec, create_wave, find_segment, find_wave
+from research.store.engine import session_scope
+from research.store.models import PulseSegment, PulseWave
+
+from .conftest import GOOD_ANSWERS, TODAY
+
+D1, D2 = date(2026, 12, 1), date(2026, 12, 12)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"title": "  "}, "title of 1 to 200"),
+        ({"closes_on": date(2026, 11, 1)}, "closes .* before it opens"),
+        ({"question_keys": ["morale", "shoe_size"]}, "Unknown library question"),
+        ({"question_keys": []}, "at least one question"),
+        ({"segments": []}, "at least one segment"),
+        ({"segments": [SegmentSpec(team="A"), SegmentSpec(team="A ")]}, "listed twice"),
+        ({"title": "November pulse"}, "already exists"),
+    ],
+)
+def test_bad_waves_are_refused_and_nothing_is_stored(engine, wave_ids, kwargs, message):
+    args = dict(title="December", opens_on=D1, closes_on=D2, question_keys=["morale"],
+                segments=[SegmentSpec(team="A")])
+    args.update(kwargs)
+    with pytest.raises(PulseError, match=message):
+        with session_scope(engine) as session:
+            create_wave(session=session, **args)
+    with session_scope(engine) as session:
+        assert session.query(PulseWave).count() == 1
+
+
+def test_wave_copies_library_questions_with_edited_prompts_and_extra_text(engine):
+    with session_scope(engine) as session:
+        wave = create_wave(session=session, title="December", opens_on=D1, closes_on=D2,
+                           question_keys=["morale", "one_thing"], prompts={"morale": "How is morale on your team?"},
+                           extra_text_questions=["Anything about the new rota?"], segments=[SegmentSpec(team="A")])
+        assert [(q.key, q.prompt) for q in wave.questions] == [
+            ("morale", "How is morale on your team?"),
+            ("one_thing", "What one thing would make your job easier?"),
+            ("extra_text_1", "Anything about the new rota?"),
+        ]
+        assert find_wave(session=session, ref=str(wave.id)).title == "December"
+        assert find_segment(wave=wave, team="a").team == "A"
+        with pytest.raises(PulseError, match="no pulse wave"):
+            find_wave(session=session, ref="Nope")
+
+
+def test_preview_says_which_groups_count_without_giving_counts(engine, wave_ids, make_links):
+    tokens = make_links(team="Chat", count=5)
+    for token in tokens:
+        with session_scope(engine) as session:
+            submit_response(session=session, token=token, answers=GOOD_ANSWERS, today=TODAY, redactor=Redactor())
+    with session_scope(engine) as session:
+        wave = session.get(PulseWave, wave_ids[0])
+        billing = session.get(PulseSegment, wave_ids[1]["Billing"])
+        statuses = anonymity_preview(session=session, wave=wave, segment=billing, threshold=5)
+    assert [(s.level, s.meets_threshold) for s in statuses] == [
+        ("team", False), ("site", True), ("channel", False), ("industry", True), ("wave", True)]
+    lines = preview_sentences(statuses, 5)
+    assert lines[0] == ("Your team (Billing) has fewer than 5 responses so far: your scores will only count "
+                        "in the site total until it does.")
+    assert not any(ch.isdigit() for ch in "".join(lines).replace("5", ""))
