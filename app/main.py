@@ -22,13 +22,21 @@ PAGES = {
     "findings": ("Findings", st.Page("pages/findings.py", title="Findings overview", icon=":material/insights:")),
     "studies": ("Research", st.Page("pages/studies.py", title="Interview studies", icon=":material/forum:")),
     "pulse_waves": ("Research", st.Page("pages/pulse_waves.py", title="Pulse waves", icon=":material/poll:")),
+    "pulse_links": ("Research", st.Page("pages/pulse_links.py", title="Pulse links", icon=":material/link:")),
+    "pulse_replies": ("Research", st.Page("pages/pulse_replies.py", title="Comments and replies",
+                                          icon=":material/chat:")),
     "users": ("Administration", st.Page("pages/users.py", title="Users", icon=":material/group:")),
     "account": ("Account", st.Page("pages/account.py", title="Account", icon=":material/person:")),
 }
 assert set(PAGES) == set(PAGE_ROLES)
 
 if user is None:
-    navigation = st.navigation([st.Page("pages/login.py", title="Sign in", icon=":material/login:")])
+    # Visitors see no menu: the sign-in form, or the pulse page their link opens.
+    navigation = st.navigation(
+        [st.Page("pages/login.py", title="Sign in", icon=":material/login:", default=True),
+         st.Page("pages/pulse.py", title="Anonymous pulse", url_path="pulse")],
+        position="hidden",
+    )
 else:
     sections: dict[str, list] = {}
     for key, (section, page) in PAGES.items():

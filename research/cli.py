@@ -120,10 +120,44 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(_migrated_engine(settings)) as session:
         result = seed_demo(session=session, if_empty=args.if_empty)
     print(result.message + (": " + ", ".join(f"{v} {k}" for k, v in result.counts.items()) if result.counts else ""))
+    if result.try_token:
+        from research.pulse.links import link_url
+
+        print(f"try the agent's pulse page (open link, Retail Care): {link_url(settings.public_url, result.try_token)}")
     if result.new_passwords:
         print("demo accounts (passwords are shown only now; change them with `frontline users passwd`):")
         for username, password in result.new_passwords.items():
             print(f"  {username:<12} {password}")
+    return 0
+
+
+def cmd_pulse_links(args: argparse.Namespace, settings: Settings) -> int:
+    import csv
+
+    from research.pulse.links import create_links, link_url
+    from research.pulse.waves_admin import find_segment, find_wave
+    from research.store.engine import session_scope
+
+    kind = "open" if args.open else "invite"
+    if args.open and args.count != 1:
+        raise FrontlineError("an open link serves a whole segment: leave out --count with --open")
+    with session_scope(_migrated_engine(settings)) as session:
+        wave = find_wave(session=session, ref=args.wave)
+        segment = find_segment(wave=wave, team=args.segment)
+        tokens = create_links(session=session, segment=segment, count=args.count, kind=kind)
+        label = segment.label
+    urls = [link_url(settings.public_url, t) for t in tokens]
+    if args.csv:
+        out = Path(args.csv)
+        if out.exists():
+            raise FrontlineError(f"{out} already exists; choose a new file so no links are overwritten")
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["wave", "segment", "kind", "link"])
+            writer.writerows([wave.title, label, kind, url] for url in urls)
+        print(f"wrote {len(urls)} {kind} link(s) for {label} to {out}")
+    else:
+        print("\n".join(urls))
     return 0
 
 
@@ -172,6 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="migrate the schema to the newest revision").set_defaults(
         func=cmd_db_upgrade)
     db_commands.add_parser("current", help="show the schema revision").set_defaults(func=cmd_db_current)
+
+    pulse = commands.add_parser("pulse", help="pulse surveys: links")
+    pulse_commands = pulse.add_subparsers(dest="pulse_command", metavar="ACTION", required=True)
+    links = pulse_commands.add_parser("links", help="create invite links (single-use) or an open link for a segment")
+    links.add_argument("wave", help="wave id or exact title")
+    links.add_argument("--segment", required=True, help="the segment's team (or its full label)")
+    links.add_argument("--count", type=int, default=1, help="how many single-use invite links (default 1)")
+    links.add_argument("--open", action="store_true", help="one open link for a kiosk or team chat instead")
+    links.add_argument("--csv", help="write the links to this new CSV file instead of printing them")
+    links.set_defaults(func=cmd_pulse_links)
 
     users = commands.add_parser("users", help="staff accounts: add, list, disable, enable, passwd")
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)

@@ -74,6 +74,13 @@ class Settings:
             "or the path of a local sentence-transformers model directory. Never a hub name.",
         ),
     )
+    public_url: str = field(
+        default="http://localhost:8501",
+        metadata=_doc(
+            "FRONTLINE_PUBLIC_URL",
+            "The address agents reach the app at; pulse invite links start with it (default http://localhost:8501).",
+        ),
+    )
     max_failed_logins: int = field(
         default=5,
         metadata=_doc(
@@ -157,7 +164,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for f in known.values():
         if f.metadata["env"] in env and env[f.metadata["env"]] != "":
             values[f.name] = env[f.metadata["env"]]
-    kinds = {"data_dir": Path, "database_url": str, "embedding_model": str}
+    kinds = {"data_dir": Path, "database_url": str, "embedding_model": str, "public_url": str}
     coerced = {
         name: _coerce(name, known[name].metadata["env"], raw, kinds.get(name, int))
         for name, raw in values.items()

@@ -20,6 +20,8 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "findings": ("executive", "admin"),
     "studies": ("researcher", "admin"),
     "pulse_waves": ("researcher", "admin"),
+    "pulse_links": ("researcher", "admin"),
+    "pulse_replies": ("researcher", "admin"),
     "users": ("admin",),
     "account": ("admin", "researcher", "executive"),
 }

@@ -1,19 +1,57 @@
-"""Researcher page: the pulse waves and how many responses each has (totals only)."""
+"""Researcher page: the pulse waves, and a form to create one from the question library."""
 
+from datetime import date, timedelta
+
+import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from research.errors import FrontlineError
+from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.waves import waves_table
+from research.pulse.waves_admin import SegmentSpec, create_wave
 
 require_page("pulse_waves")
 st.title("Pulse waves")
 with resources.db_session() as session:
     table = waves_table(session=session)
 if table.empty:
-    st.info(
-        "No pulse waves yet. Here you will create waves from the contact-centre question library, "
-        "print invite links per team, and follow response rates."
-    )
+    st.info("No pulse waves yet. Create one below, then make invite links for each team on the Pulse links page.")
 else:
     st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Create a wave")
+library = {q.key: q for q in QUESTION_LIBRARY}
+with st.form("create_wave"):
+    title = st.text_input("Title", placeholder="Pulse wave 5 (January 2027)")
+    left, right = st.columns(2)
+    opens_on = left.date_input("Opens", value=date.today())
+    closes_on = right.date_input("Closes", value=date.today() + timedelta(days=14))
+    keys = st.multiselect("Questions from the library", list(library), default=list(library),
+                          format_func=lambda k: library[k].prompt)
+    with st.expander("Edit question wording"):
+        prompts = {k: st.text_input(k, value=library[k].prompt, key=f"prompt_{k}") for k in library}
+    extras = st.text_area("Extra free-text questions (one per line, optional)")
+    st.caption("Segments: each response carries only its segment's values. Headcount is for response rates.")
+    segments = st.data_editor(
+        pd.DataFrame({"team": [""], "site": [""], "channel": [""], "industry": [""], "headcount": [None]},
+                     ).astype({"headcount": "Int64"}),
+        num_rows="dynamic", hide_index=True, key="segments", width="stretch",
+    )
+    if st.form_submit_button("Create wave", type="primary"):
+        specs = [
+            SegmentSpec(team=str(r.team or ""), site=str(r.site or ""), channel=str(r.channel or ""),
+                        industry=str(r.industry or ""), headcount=None if pd.isna(r.headcount) else int(r.headcount))
+            for r in segments.itertuples(index=False)
+        ]
+        try:
+            with resources.db_session() as session:
+                wave = create_wave(session=session, title=title, opens_on=opens_on, closes_on=closes_on,
+                                   question_keys=keys, segments=specs, extra_text_questions=extras.splitlines(),
+                                   prompts=prompts)
+                created = (wave.title, len(wave.questions), len(wave.segments))
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Created {created[0]} with {created[1]} questions and {created[2]} segments.")

@@ -18,19 +18,22 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from research.accounts import create_user, get_user
 from research.demo import comments as bank
 from research.demo import interviews as iv
 from research.pulse.library import QUESTION_LIBRARY
+from research.pulse.links import create_links
+from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.models import (
     GuideQuestion,
     Interview,
     InterviewNote,
     Participant,
     PulseAnswer,
+    PulseLink,
     PulseQuestion,
     PulseResponse,
     PulseSegment,
@@ -41,6 +44,8 @@ from research.store.models import (
 SEED = 2026
 DEMO_STUDY_TITLE = "Customer Service Week 2026: agent interviews"
 RESPONSES_PER_TEAM_WAVE = 27
+HEADCOUNT = 34  # agents per team: 27 of 34 responding is a 79 % response rate
+OPEN_WAVE_TITLE = "Pulse wave 4 (open now)"
 DEMO_ACCOUNTS = (("admin", "admin"), ("researcher", "researcher"), ("executive", "executive"))
 
 WAVES = (
@@ -99,6 +104,7 @@ class DemoResult:
     message: str
     new_passwords: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    try_token: str = ""  # an open link into the open wave, for trying the agent's page
 
 
 def database_is_empty(session: Session) -> bool:
@@ -106,8 +112,12 @@ def database_is_empty(session: Session) -> bool:
     return not session.scalar(select(func.count(Study.id))) and not session.scalar(select(func.count(PulseWave.id)))
 
 
-def seed_demo(*, session: Session, seed: int = SEED, if_empty: bool = False) -> DemoResult:
-    """Create the demo accounts, study and waves unless they already exist."""
+def seed_demo(*, session: Session, seed: int = SEED, if_empty: bool = False, today: date | None = None) -> DemoResult:
+    """Create the demo accounts, study and waves unless they already exist.
+
+    Besides the three past waves, a fourth wave opens on ``today`` for 30 days with no
+    responses, so the agent's pulse page can be tried with the open link returned.
+    """
     passwords = _seed_accounts(session)
     if session.scalar(select(Study.id).where(Study.title == DEMO_STUDY_TITLE)) is not None:
         return DemoResult(False, "demo data already present; nothing changed", passwords)
@@ -116,10 +126,21 @@ def seed_demo(*, session: Session, seed: int = SEED, if_empty: bool = False) -> 
     rng = random.Random(seed)
     interviews = _seed_study(session, rng)
     responses, comments = _seed_waves(session, rng)
+    try_token = _seed_open_wave(session, today or date.today())
     session.flush()
-    counts = {"interviews": interviews, "waves": len(WAVES), "teams": len(TEAMS),
+    counts = {"interviews": interviews, "waves": len(WAVES) + 1, "teams": len(TEAMS),
               "responses": responses, "comments": comments}
-    return DemoResult(True, "demo data created", passwords, counts)
+    return DemoResult(True, "demo data created", passwords, counts, try_token)
+
+
+def _seed_open_wave(session: Session, today: date) -> str:
+    wave = create_wave(
+        session=session, title=OPEN_WAVE_TITLE, opens_on=today, closes_on=today + timedelta(days=30),
+        question_keys=[q.key for q in QUESTION_LIBRARY],
+        segments=[SegmentSpec(team=t.name, site=t.site, channel=t.channel, industry=t.industry, headcount=HEADCOUNT)
+                  for t in TEAMS],
+    )
+    return create_links(session=session, segment=wave.segments[0], kind="open")[0]
 
 
 def _seed_accounts(session: Session) -> dict[str, str]:
@@ -184,9 +205,17 @@ def _seed_waves(session: Session, rng: random.Random) -> tuple[int, int]:
         questions = {q.key: q for q in wave.questions}
         for team in TEAMS:
             segment = PulseSegment(wave_id=wave.id, team=team.name, site=team.site,
-                                   channel=team.channel, industry=team.industry)
+                                   channel=team.channel, industry=team.industry, headcount=HEADCOUNT)
             session.add(segment)
             session.flush()
+            # Invites were sent to every agent; the ones that answered are flagged used.
+            create_links(session=session, segment=segment, count=HEADCOUNT)
+            session.execute(
+                update(PulseLink).where(PulseLink.id.in_(
+                    select(PulseLink.id).where(PulseLink.segment_id == segment.id)
+                    .order_by(PulseLink.id).limit(RESPONSES_PER_TEAM_WAVE).scalar_subquery()
+                )).values(used=True)
+            )
             for _ in range(RESPONSES_PER_TEAM_WAVE):
                 text, theme, positive = _comment(team, wave_index, rng)
                 scores = _scores(team, wave_index, theme, positive, rng)

@@ -75,6 +75,8 @@ def score_breakdown(
 def releasable_rows(frame: pd.DataFrame, *, by: str, threshold: int, parent: str | None = None) -> pd.DataFrame:
     """The rows (e.g. comments) of groups that may be quoted at the ``by`` level."""
     keys = [parent, by] if parent else [by]
+    if frame.empty:
+        return frame
     sizes = frame.groupby(keys, dropna=False).size()
     hidden: set = set()
     groups = sizes.groupby(level=0) if parent else [(None, sizes)]

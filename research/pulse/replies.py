@@ -46,3 +46,39 @@ def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
         .where(PulseReply.response_id == receipt.response_id).order_by(PulseReply.created_on)
     ).all()
     return Conversation([c for c in comments if c], [(d, b) for d, b in replies])
+
+
+def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> "pd.DataFrame":
+    """The wave's comments a researcher may read and answer: only teams with enough responses.
+
+    Returns columns response_id, team, question, comment, replies (count).
+    """
+    import pandas as pd
+    from sqlalchemy import func
+
+    from research.privacy.reporting import releasable_rows
+    from research.store.models import PulseResponse, PulseSegment
+
+    responses = pd.DataFrame(
+        session.execute(
+            select(PulseResponse.id, PulseSegment.team)
+            .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
+            .where(PulseResponse.wave_id == wave_id)
+        ).all(),
+        columns=["response_id", "team"],
+    )
+    released = set(releasable_rows(responses, by="team", threshold=threshold)["response_id"])
+    reply_counts = (select(PulseReply.response_id, func.count(PulseReply.id).label("n"))
+                    .group_by(PulseReply.response_id).subquery())
+    rows = session.execute(
+        select(PulseAnswer.response_id, PulseSegment.team, PulseQuestion.prompt, PulseAnswer.value_text,
+               func.coalesce(reply_counts.c.n, 0))
+        .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
+        .join(PulseResponse, PulseResponse.id == PulseAnswer.response_id)
+        .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
+        .outerjoin(reply_counts, reply_counts.c.response_id == PulseAnswer.response_id)
+        .where(PulseResponse.wave_id == wave_id, PulseQuestion.kind == "text", PulseAnswer.value_text.is_not(None))
+        .order_by(PulseSegment.team, PulseAnswer.value_text)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["response_id", "team", "question", "comment", "replies"])
+    return frame[frame["response_id"].isin(released)].reset_index(drop=True)

@@ -28,3 +28,8 @@ def waves_table(*, session: Session) -> pd.DataFrame:
         .order_by(PulseWave.opens_on)
     ).all()
     return pd.DataFrame(rows, columns=["Wave", "Opens", "Closes", "Questions", "Segments", "Responses"])
+
+
+def wave_choices(*, session: Session) -> dict[int, str]:
+    """Wave ids to titles, newest first, for pickers."""
+    return dict(session.execute(select(PulseWave.id, PulseWave.title).order_by(PulseWave.opens_on.desc())).all())

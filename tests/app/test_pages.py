@@ -10,6 +10,7 @@ REPO = Path(__file__).resolve().parents[2]
 ACCOUNTS = {"admin": "admin", "researcher": "researcher", "executive": "executive"}
 PAGE_FILES = {key: f"pages/{key}.py" for key in PAGE_ROLES}
 TITLES = {"findings": "Findings overview", "studies": "Interview studies", "pulse_waves": "Pulse waves",
+          "pulse_links": "Pulse links", "pulse_replies": "Comments and replies",
           "users": "Users", "account": "Account"}
 
 
@@ -72,7 +73,7 @@ def test_pages_refuse_a_visitor_who_is_not_signed_in(make_app, page):
 def test_empty_state_pages_show_what_is_stored(make_app):
     at = make_app("executive", "executive").run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Pulse waves": "3", "Pulse responses": "648", "Interviews": "24"}
+    assert metrics == {"Pulse waves": "4", "Pulse responses": "648", "Interviews": "24"}
     at = make_app("researcher", "researcher").run()
     assert at.title[0].value == "Interview studies"
     assert at.dataframe[0].value["Interviews"].tolist() == [24]

@@ -19,7 +19,7 @@ def test_cli_created_account_signs_in_and_sees_its_start_page(server, page, add_
     add_user("dana", "executive", PASSWORD)
     sign_in(page, server.url, "dana", PASSWORD)
     expect(heading(page)).to_have_text("Findings overview")
-    expect(page.get_by_test_id("stMetricValue").first).to_have_text("3")
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("4")
     # The menu offers no researcher or admin page to an executive.
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
     expect(page.get_by_role("link", name="Interview studies")).to_have_count(0)

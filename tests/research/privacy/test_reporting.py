@@ -68,3 +68,7 @@ def test_no_suppressed_group_can_be_recovered_by_subtraction(sizes, values, thre
     hidden_truth = frame[frame["team"].isin(hidden["team"])]
     assert residual_n == len(hidden_truth)
     assert residual_sum == pytest.approx(hidden_truth["score"].sum())
+
+
+def test_an_empty_frame_releases_nothing():
+    assert releasable_rows(responses({}), by="team", threshold=10).empty

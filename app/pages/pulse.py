@@ -1,0 +1,147 @@
+"""The agent's anonymous pulse page: no login, reached through an invite or open link.
+
+It reads only the link token from the URL; it never reads headers, cookies or
+the client's address. Every text an agent typed is shown back as plain text.
+"""
+
+from datetime import datetime, timezone
+
+import streamlit as st
+
+from frontline_ui import resources
+from research.errors import FrontlineError
+from research.privacy.roster import roster_redactor
+from research.pulse.links import resolve_link
+from research.pulse.preview import anonymity_preview, preview_sentences
+from research.pulse.replies import conversation_for_receipt
+from research.pulse.submit import submit_response, validate_answers
+
+STATE = "pulse_page"
+
+
+def today():
+    return datetime.now(timezone.utc).date()
+
+
+def show_replies_lookup() -> None:
+    st.subheader("Read replies to your comment")
+    with st.form("receipt"):
+        code = st.text_input("Receipt code", placeholder="XXXXX-XXXXX-XXXXX")
+        if st.form_submit_button("Show replies"):
+            try:
+                with resources.db_session() as session:
+                    conversation = conversation_for_receipt(session=session, code=code)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                for comment in conversation.comments:
+                    st.caption("You wrote")
+                    st.text(comment)
+                if not conversation.replies:
+                    st.info("No replies yet. Check again later with the same code.")
+                for day, body in conversation.replies:
+                    st.caption(f"Reply from the research team, {day:%d %B %Y}")
+                    st.text(body)
+
+
+def question_widget(question, previous):
+    """One input per question, pre-filled with what the agent already gave (nothing typed is lost)."""
+    label = question.prompt + ("" if question.required else " (optional)")
+    if question.kind in ("scale", "enps"):
+        options = list(range(question.scale_min, question.scale_max + 1))
+        caption = "1 = strongly disagree / very low, 5 = strongly agree / very high" if question.kind == "scale" \
+            else "0 = not at all likely, 10 = extremely likely"
+        index = options.index(int(previous)) if previous is not None else None
+        return st.radio(label, options, index=index, horizontal=True, help=caption)
+    if question.kind == "percent":
+        value = int(previous) if previous is not None else None
+        return st.number_input(label + " (0-100 %)", min_value=0, max_value=100, value=value, step=5)
+    return st.text_area(label, value=previous or "", max_chars=2000,
+                        placeholder="Names, e-mails and numbers are removed.")
+
+
+st.title("Anonymous pulse")
+token = st.query_params.get("t", "")
+state = st.session_state.setdefault(STATE, {"stage": "answer", "token": token})
+if state.get("token") != token:
+    state.clear()
+    state.update(stage="answer", token=token)
+
+if not token:
+    st.write("This page needs the link from your invitation. If you already answered, you can read replies here.")
+    show_replies_lookup()
+    st.stop()
+
+if state["stage"] == "done":
+    st.success("Thank you. Your answers are saved anonymously.")
+    st.write("Your receipt code. Keep it to read replies to your comment; nobody else can link it to you:")
+    st.code(state["receipt"], language=None)
+    show_replies_lookup()
+    st.stop()
+
+config = resources.settings()
+try:
+    with resources.db_session() as session:
+        target = resolve_link(session=session, token=token, today=today())
+        questions = list(target.wave.questions)
+        statuses = anonymity_preview(session=session, wave=target.wave, segment=target.segment,
+                                     threshold=config.min_group_size)
+        redactor = roster_redactor(session=session)
+        wave_title, segment_label = target.wave.title, target.segment.label
+except FrontlineError as exc:
+    st.error(str(exc))
+    show_replies_lookup()
+    st.stop()
+
+st.caption(f"{wave_title} · {segment_label}")
+st.info(
+    "**Your answers are anonymous.** Frontline does not ask for or store your name, e-mail, IP address, browser "
+    "or the time of day: only your group (as shown above) and the day. Scores are shown for a group only when "
+    f"it has at least {config.min_group_size} responses, and comments only when it has at least "
+    f"{config.min_comment_group_size}. Names, e-mail addresses, phone, account and card numbers and links in "
+    "what you write are removed before it is saved, and you will see exactly what is kept."
+)
+with st.expander("Where your answers will count", expanded=True):
+    for line in preview_sentences(statuses, config.min_group_size):
+        st.write(line)
+
+if state["stage"] == "answer":
+    with st.form("pulse"):
+        previous = state.get("answers", {})
+        answers = {q.key: question_widget(q, previous.get(q.key)) for q in questions}
+        review = st.form_submit_button("Review my answers", type="primary")
+    if review:
+        try:
+            state["answers"] = validate_answers(questions, answers)
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            state["stage"] = "confirm"
+            st.rerun()
+
+if state["stage"] == "confirm":
+    st.subheader("Check before sending")
+    texts = {q.key: q.prompt for q in questions if q.kind == "text"}
+    for key, value in state["answers"].items():
+        if key in texts:
+            redacted = redactor.redact(value)
+            st.caption(texts[key] + (" (this is what will be saved)" if redacted.changed else ""))
+            st.text(redacted.text)
+            if redacted.changed:
+                st.caption("Removed: " + ", ".join(sorted({r.kind for r in redacted.replacements})))
+    left, right = st.columns(2)
+    if left.button("Edit my answers"):
+        state["stage"] = "answer"
+        st.rerun()
+    if right.button("Send anonymously", type="primary"):
+        try:
+            with resources.db_session() as session:
+                receipt = submit_response(session=session, token=token, answers=state["answers"], today=today(),
+                                          redactor=roster_redactor(session=session))
+        except FrontlineError as exc:
+            st.error(f"Not saved: {exc}")
+        except Exception:  # noqa: BLE001 - any storage failure must reach the agent as "not saved"
+            st.error("Not saved: the server could not store your answers just now. Please try again.")
+        else:
+            state.update(stage="done", receipt=receipt.code, answers={})
+            st.rerun()

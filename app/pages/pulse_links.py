@@ -1,0 +1,61 @@
+"""Researcher page: invite and open links per segment, and the roster of names to redact."""
+
+import pandas as pd
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import require_page
+from research.errors import FrontlineError
+from research.privacy.roster import replace_roster, roster_names
+from research.pulse.links import create_links, link_url
+from research.pulse.waves_admin import find_wave
+from research.pulse.waves import wave_choices
+
+require_page("pulse_links")
+st.title("Pulse links")
+with resources.db_session() as session:
+    choices = wave_choices(session=session)
+if not choices:
+    st.info("Create a pulse wave first.")
+    st.stop()
+
+by_title = {title: wave_id for wave_id, title in choices.items()}
+wave_id = by_title[st.selectbox("Wave", list(by_title))]
+with resources.db_session() as session:
+    wave = find_wave(session=session, ref=str(wave_id))
+    segments = {s.label: s.id for s in wave.segments}
+with st.form("links"):
+    segment_label = st.selectbox("Segment", list(segments))
+    kinds = {"Single-use invites": "invite", "One open link (kiosk, team chat)": "open"}
+    kind = kinds[st.radio("Kind", list(kinds), horizontal=True)]
+    count = st.number_input("How many invites", min_value=1, max_value=10_000, value=10)
+    make = st.form_submit_button("Create links", type="primary")
+if make:
+    try:
+        with resources.db_session() as session:
+            segment = next(s for s in find_wave(session=session, ref=str(wave_id)).segments
+                           if s.id == segments[segment_label])
+            tokens = create_links(session=session, segment=segment, count=int(count) if kind == "invite" else 1,
+                                  kind=kind)
+    except FrontlineError as exc:
+        st.error(str(exc))
+    else:
+        base = resources.settings().public_url
+        links = pd.DataFrame({"wave": choices[wave_id], "segment": segment_label, "kind": kind,
+                              "link": [link_url(base, t) for t in tokens]})
+        st.warning("These links are shown only now: only their hashes are stored. Download them before leaving.")
+        st.download_button("Download links (CSV)", links.to_csv(index=False), file_name="pulse-links.csv",
+                           mime="text/csv")
+        st.dataframe(links, hide_index=True, width="stretch")
+
+st.subheader("Names to redact")
+st.caption("Names of agents, supervisors and managers, one per line. They are removed from every comment before "
+           "it is stored, with e-mails, phone numbers, account numbers and links.")
+with resources.db_session() as session:
+    current = roster_names(session=session)
+with st.form("roster"):
+    text = st.text_area("Roster", value="\n".join(current), height=160)
+    if st.form_submit_button("Save roster"):
+        with resources.db_session() as session:
+            kept = replace_roster(session=session, names=text.splitlines())
+        st.success(f"Roster saved: {kept} names.")

@@ -1,0 +1,128 @@
+"""The agent's pulse page and the researcher's pulse pages, run through AppTest."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from research.pulse.links import create_links
+from research.pulse.waves_admin import find_wave
+from research.store.engine import make_engine, session_scope
+from research.store.models import PulseAnswer, PulseLink, PulseResponse
+
+OPEN_WAVE = "Pulse wave 4 (open now)"
+
+
+@pytest.fixture
+def invite(app_db):
+    """A fresh single-use invite into the open demo wave (Retail Care); the page opens today."""
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave = find_wave(session=session, ref=OPEN_WAVE)
+        wave.opens_on = date.today() - timedelta(days=1)
+        token = create_links(session=session, segment=wave.segments[0])[0]
+    engine.dispose()
+    return token
+
+
+def pulse_page(make_app, token):
+    at = make_app()
+    at.query_params["t"] = token
+    at.run()
+    at.switch_page("pages/pulse.py").run()
+    return at
+
+
+def stored_texts(app_db):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave = find_wave(session=session, ref=OPEN_WAVE)
+        texts = list(session.scalars(select(PulseAnswer.value_text).join(PulseResponse)
+                                     .where(PulseResponse.wave_id == wave.id, PulseAnswer.value_text.is_not(None))))
+    engine.dispose()
+    return texts
+
+
+def answer_all(at, text):
+    for radio in at.radio:
+        radio.set_value(radio.options[-2] if len(radio.options) > 5 else radio.options[1])
+    at.number_input[0].set_value(60)
+    at.text_area[0].input(text)
+
+
+def test_agent_answers_reviews_redaction_and_gets_a_receipt(make_app, invite, app_db):
+    at = pulse_page(make_app, invite)
+    assert not at.exception
+    promise = at.info[0].value
+    assert "anonymous" in promise and "at least 5 responses" in promise and "at least 10" in promise
+    assert any("Your team (Retail Care) has fewer than 5 responses" in m.value for m in at.markdown)
+    answer_all(at, "my supervisor Dave never helps, call 07700 900123")
+    at.button[0].click().run()
+    assert "my supervisor [name] never helps, call [phone]" in [t.value for t in at.text]
+    assert stored_texts(app_db) == []
+    send = next(b for b in at.button if b.label == "Send anonymously")
+    send.click().run()
+    assert at.success[0].value.startswith("Thank you")
+    assert len(at.code[0].value) == 17
+    assert stored_texts(app_db) == ["my supervisor [name] never helps, call [phone]"]
+
+
+def test_missing_answers_are_named_and_what_was_typed_is_kept(make_app, invite):
+    at = pulse_page(make_app, invite)
+    at.text_area[0].input("the rota app crashes")
+    at.button[0].click().run()
+    assert at.error[0].value.startswith("Please answer")
+    assert at.text_area[0].value == "the rota app crashes"
+
+
+def test_edit_after_review_keeps_every_answer(make_app, invite):
+    at = pulse_page(make_app, invite)
+    answer_all(at, "the rota app crashes")
+    chosen = [str(r.value) for r in at.radio]
+    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Edit my answers").click().run()
+    assert [str(r.value) for r in at.radio] == chosen
+    assert at.text_area[0].value == "the rota app crashes"
+    assert at.number_input[0].value == 60
+
+
+def test_a_used_or_unknown_link_is_refused(make_app, invite, app_db):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        session.execute(PulseLink.__table__.update().values(used=True))
+    engine.dispose()
+    at = pulse_page(make_app, invite)
+    assert "already been used" in at.error[0].value
+    assert not at.radio
+    at = pulse_page(make_app, "not-a-real-token")
+    assert "not valid" in at.error[0].value
+
+
+def test_researcher_creates_a_wave_and_bad_input_is_refused(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/pulse_waves.py").run()
+    at.text_input[0].input("Pulse wave 5")
+    at.button[0].click().run()
+    assert "at least one segment" in at.error[0].value
+    assert at.text_input[0].value == "Pulse wave 5"
+
+
+def test_researcher_makes_invite_links_shown_once(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/pulse_links.py").run()
+    at.number_input[0].set_value(3)
+    at.button[0].click().run()
+    links = at.dataframe[0].value["link"].tolist()
+    assert len(links) == 3 and all("/pulse?t=" in link for link in links)
+    assert "shown only now" in at.warning[0].value
+
+
+def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/pulse_replies.py").run()
+    assert "no team has 10 responses" in at.info[0].value  # the open wave, newest first, has none yet
+    wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
+    at.selectbox[0].select_index(wave3).run()
+    teams = at.selectbox[1].options
+    assert len(teams) == 8 and "Utilities Billing" in teams
+    assert len(at.text) > 10
