@@ -161,6 +161,36 @@ def cmd_pulse_links(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_pulse_import(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from research.privacy.roster import roster_redactor
+    from research.pulse.importer import import_responses, read_csv_rows
+    from research.pulse.waves_admin import find_wave
+    from research.store.engine import session_scope
+
+    mapping = {}
+    for item in args.map or []:
+        key, sep, column = item.partition("=")
+        if not sep or not key.strip() or not column.strip():
+            raise FrontlineError(f"--map {item!r}: write QUESTION_KEY=COLUMN, e.g. --map morale=Q1")
+        mapping[key.strip()] = column.strip()
+    if not mapping:
+        raise FrontlineError("give at least one --map QUESTION_KEY=COLUMN")
+    rows = read_csv_rows(Path(args.csv))
+    with session_scope(_migrated_engine(settings)) as session:
+        wave = find_wave(session=session, ref=args.wave)
+        report = import_responses(
+            session=session, wave=wave, rows=rows, mapping=mapping, redactor=roster_redactor(session=session),
+            default_day=min(date.today(), wave.closes_on), segment_column=args.segment_column,
+            segment=args.segment, date_column=args.date_column,
+        )
+    print(f"imported {report.imported} response(s); rejected {len(report.rejected)}")
+    for line, reason in report.rejected:
+        print(f"  line {line}: {reason}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not APP_MAIN.exists():
         raise FrontlineError(f"the Streamlit app is missing at {APP_MAIN}: install Frontline from its source tree")
@@ -207,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_db_upgrade)
     db_commands.add_parser("current", help="show the schema revision").set_defaults(func=cmd_db_current)
 
-    pulse = commands.add_parser("pulse", help="pulse surveys: links")
+    pulse = commands.add_parser("pulse", help="pulse surveys: links, import")
     pulse_commands = pulse.add_subparsers(dest="pulse_command", metavar="ACTION", required=True)
     links = pulse_commands.add_parser("links", help="create invite links (single-use) or an open link for a segment")
     links.add_argument("wave", help="wave id or exact title")
@@ -216,6 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--open", action="store_true", help="one open link for a kiosk or team chat instead")
     links.add_argument("--csv", help="write the links to this new CSV file instead of printing them")
     links.set_defaults(func=cmd_pulse_links)
+    imports = pulse_commands.add_parser("import", help="import responses from another survey tool's CSV export")
+    imports.add_argument("csv", help="the CSV file (UTF-8, header row)")
+    imports.add_argument("--wave", required=True, help="wave id or exact title")
+    imports.add_argument("--map", action="append", metavar="KEY=COLUMN",
+                         help="question key and the CSV column holding its answers (repeat for each question)")
+    where = imports.add_mutually_exclusive_group()
+    where.add_argument("--segment", help="the team every row belongs to")
+    where.add_argument("--segment-column", help="the column holding each row's team")
+    imports.add_argument("--date-column", help="column with the submission date (YYYY-MM-DD); time is dropped")
+    imports.set_defaults(func=cmd_pulse_import)
 
     users = commands.add_parser("users", help="staff accounts: add, list, disable, enable, passwd")
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)

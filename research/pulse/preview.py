@@ -21,12 +21,15 @@ class GroupStatus:
     name: str
     meets_threshold: bool
 
-    def sentence(self, threshold: int, fallback: str) -> str:
-        label = dict(LEVELS).get(self.level, "The whole wave")
+    def sentence(self, threshold: int, fallback: str | None) -> str:
+        label = f"{dict(LEVELS)[self.level]} ({self.name})" if self.level in dict(LEVELS) else "The whole wave"
         if self.meets_threshold:
-            return f"{label} ({self.name}) has at least {threshold} responses: your scores count in its results."
-        return (f"{label} ({self.name}) has fewer than {threshold} responses so far: your scores will only "
-                f"count in {fallback} until it does.")
+            return f"{label} has at least {threshold} responses: your scores count in its results."
+        if fallback is None:
+            return (f"{label} has fewer than {threshold} responses so far: no figure that includes your answers "
+                    "is published until it does.")
+        return (f"{label} has fewer than {threshold} responses so far: your scores will only count in "
+                f"{fallback} until it does.")
 
 
 def anonymity_preview(*, session: Session, wave: PulseWave, segment: PulseSegment, threshold: int) -> list[GroupStatus]:
@@ -52,8 +55,9 @@ def preview_sentences(statuses: list[GroupStatus], threshold: int) -> list[str]:
     lines = []
     for index, status in enumerate(statuses):
         larger = next((s for s in statuses[index + 1:] if s.meets_threshold), None)
-        fallback = f"the {larger.level} total" if larger and larger.level != "wave" else "the whole-wave total"
         if larger is None:
-            fallback = "no published figure"
+            fallback = None
+        else:
+            fallback = "the whole-wave total" if larger.level == "wave" else f"the {larger.level} total"
         lines.append(status.sentence(threshold, fallback))
     return lines

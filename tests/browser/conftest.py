@@ -82,6 +82,7 @@ def server(tmp_path_factory) -> Server:
     frontline("db", "upgrade", env=env)
     frontline("demo", env=env)
     server = Server(env, free_port())
+    server.artifacts = data
     try:
         server.wait_healthy()
         yield server

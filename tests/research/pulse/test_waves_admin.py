@@ -69,3 +69,12 @@ def test_preview_says_which_groups_count_without_giving_counts(engine, wave_ids,
     assert lines[0] == ("Your team (Billing) has fewer than 5 responses so far: your scores will only count "
                         "in the site total until it does.")
     assert not any(ch.isdigit() for ch in "".join(lines).replace("5", ""))
+
+
+def test_preview_says_nothing_is_published_while_every_group_is_small(engine, wave_ids):
+    with session_scope(engine) as session:
+        wave = session.get(PulseWave, wave_ids[0])
+        billing = session.get(PulseSegment, wave_ids[1]["Billing"])
+        lines = preview_sentences(anonymity_preview(session=session, wave=wave, segment=billing, threshold=5), 5)
+    assert lines[-1] == ("The whole wave has fewer than 5 responses so far: no figure that includes your answers "
+                         "is published until it does.")

@@ -1,0 +1,116 @@
+"""Import responses exported from another survey tool, with the same validation and redaction.
+
+Each CSV row becomes one response. Rows that fail validation are reported with
+their line number and reason and are not stored; the others are stored in one
+transaction, so a crash mid-import leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from research.privacy.redaction import Redactor
+from research.pulse.errors import PulseError
+from research.pulse.submit import validate_answers
+from research.store.models import PulseAnswer, PulseResponse, PulseWave
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """Read a CSV export as text rows, refusing binary, non-UTF-8, empty and oversized files."""
+    if not path.is_file():
+        raise PulseError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise PulseError(f"{path}: the file is empty")
+    if size > MAX_IMPORT_BYTES:
+        raise PulseError(f"{path}: {size / 1e6:.0f} MB is over the {MAX_IMPORT_BYTES // 1024 // 1024} MB import limit")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise PulseError(f"{path}: this looks like a binary file, not a CSV export")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PulseError(f"{path}: line {line} is not UTF-8 text; save the export as UTF-8 CSV") from None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows:
+        raise PulseError(f"{path}: the file has a header but no rows")
+    return rows
+
+
+def import_responses(
+    *,
+    session,
+    wave: PulseWave,
+    rows: list[Mapping[str, str]],
+    mapping: Mapping[str, str],
+    redactor: Redactor,
+    default_day: date,
+    segment_column: str | None = None,
+    segment: str | None = None,
+    date_column: str | None = None,
+) -> ImportReport:
+    """Store valid rows as responses; ``mapping`` maps question keys to CSV columns.
+
+    Raises:
+        PulseError: the mapping names an unknown question or a missing column, or no segment is given.
+    """
+    questions = list(wave.questions)
+    keys = {q.key for q in questions}
+    columns = set(rows[0]) if rows else set()
+    unknown = sorted(set(mapping) - keys)
+    if unknown:
+        raise PulseError(f"--map names unknown question(s) {', '.join(unknown)}; the wave has {', '.join(sorted(keys))}")
+    missing = sorted({c for c in mapping.values() if c not in columns}
+                     | ({segment_column} - columns if segment_column else set())
+                     | ({date_column} - columns if date_column else set()))
+    if missing:
+        raise PulseError(f"column(s) {', '.join(missing)} not in the file; it has {', '.join(sorted(columns))}")
+    if not segment_column and not segment:
+        raise PulseError("say which segment the rows belong to: --segment TEAM or --segment-column COLUMN")
+    teams = {s.team.lower(): s for s in wave.segments}
+    mapped_questions = [q for q in questions if q.key in mapping]
+    report = ImportReport()
+    for line, row in enumerate(rows, start=2):
+        team = (row.get(segment_column) if segment_column else segment) or ""
+        target = teams.get(team.strip().lower())
+        if target is None:
+            report.rejected.append((line, f"segment {team!r} is not in wave {wave.title!r}"))
+            continue
+        try:
+            day = date.fromisoformat(row[date_column].strip()[:10]) if date_column else default_day
+        except ValueError:
+            report.rejected.append((line, f"date {row[date_column]!r} is not YYYY-MM-DD"))
+            continue
+        try:
+            clean = validate_answers(mapped_questions, {k: row.get(c) for k, c in mapping.items()})
+        except PulseError as exc:
+            report.rejected.append((line, str(exc)))
+            continue
+        if not clean:
+            report.rejected.append((line, "no answers in the mapped columns"))
+            continue
+        by_key = {q.key: q for q in mapped_questions}
+        response = PulseResponse(wave_id=wave.id, segment_id=target.id, submitted_on=day)
+        for key, value in clean.items():
+            if isinstance(value, str):
+                response.answers.append(PulseAnswer(question_id=by_key[key].id, value_text=redactor.redact(value).text))
+            else:
+                response.answers.append(PulseAnswer(question_id=by_key[key].id, value_number=value))
+        session.add(response)
+        report.imported += 1
+    session.flush()
+    return report

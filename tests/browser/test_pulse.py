@@ -1,0 +1,44 @@
+"""The agent's journey in Chromium: invite link, answers, redaction review, receipt, link refused after use."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import frontline
+
+pytestmark = pytest.mark.browser
+
+
+def new_invite(server) -> str:
+    out = frontline("pulse", "links", "Pulse wave 4 (open now)", "--segment", "Retail Care", env=server.env).stdout
+    return out.strip().rsplit("?t=", 1)[1]
+
+
+def test_agent_submits_through_an_invite_and_the_link_then_refuses(server, page, app_helpers):
+    wait_for_app, _ = app_helpers
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    token = new_invite(server)
+    page.goto(f"{server.url}/pulse?t={token}")
+    wait_for_app(page)
+    expect(page.get_by_text("Your answers are anonymous.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Your team \(Retail Care\) has fewer than 5 responses"))).to_be_visible()
+    groups = page.get_by_role("radiogroup")
+    expect(groups).to_have_count(6)
+    for index in range(6):
+        groups.nth(index).get_by_text("4", exact=True).click()
+    page.get_by_role("spinbutton").fill("60")
+    page.get_by_role("textbox").last.fill("my supervisor Dave ignores the CRM freezes, ring me on 07700 900123")
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    expect(page.get_by_text("my supervisor [name] ignores the CRM freezes, ring me on [phone]")).to_be_visible()
+    page.screenshot(path=str(server.artifacts / "pulse-review.png"))
+    page.get_by_role("button", name="Send anonymously").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Thank you. Your answers are saved anonymously.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}$"))).to_be_visible()
+
+    page.goto(f"{server.url}/pulse?t={token}")
+    wait_for_app(page)
+    expect(page.get_by_text("This invitation has already been used.")).to_be_visible()
+    expect(page.get_by_role("radiogroup")).to_have_count(0)

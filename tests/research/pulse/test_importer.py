@@ -1,0 +1,94 @@
+import io
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from research.cli import main
+from research.store.engine import make_engine, session_scope
+from research.store.models import PulseAnswer, PulseResponse
+
+HEADER = "Team,When,Q1,NPS,Comment\n"
+
+
+def run(argv, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    return main(argv)
+
+
+@pytest.fixture
+def wave(cli_env, wave_ids):
+    return cli_env
+
+
+def counts(db_url):
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        result = (session.scalar(select(func.count(PulseResponse.id))),
+                  list(session.scalars(select(PulseAnswer.value_text).where(PulseAnswer.value_text.is_not(None)))))
+    engine.dispose()
+    return result
+
+
+ARGS = ["pulse", "import", None, "--wave", "November pulse", "--map", "morale=Q1", "--map", "enps=NPS",
+        "--map", "one_thing=Comment", "--segment-column", "Team", "--date-column", "When"]
+
+
+def test_valid_rows_are_imported_redacted_and_bad_rows_reported(wave, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "Billing,2026-11-21T14:03:00,4,9,Call me on 07700 900123\n"
+                    "Chat,2026-11-21,6,9,too high\n"
+                    "Nowhere,2026-11-21,3,5,unknown team\n"
+                    "chat,21/11/2026,3,5,bad date\n"
+                    "Chat,2026-11-20,2,3,Die Schichtplanung ist chaotisch 😡\n", encoding="utf-8")
+    assert run([a if a else str(path) for a in ARGS], monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "imported 2 response(s); rejected 3" in out
+    assert "line 3: “How is your morale at work these days?” takes a value from 1 to 5, not 6." in out
+    assert "line 4: segment 'Nowhere' is not in wave" in out
+    assert "line 5: date '21/11/2026' is not YYYY-MM-DD" in out
+    n, texts = counts(wave["FRONTLINE_DATABASE_URL"])
+    assert n == 2 and sorted(texts) == ["Call me on [phone]", "Die Schichtplanung ist chaotisch 😡"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+        (HEADER.encode() + b"Billing,2026-11-21,4,9,caf\xe9\n", "line 2 is not UTF-8"),
+        (HEADER.encode(), "header but no rows"),
+    ],
+)
+def test_malformed_files_get_one_line_and_change_nothing(wave, tmp_path, monkeypatch, capsys, content, message):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    assert run([a if a else str(path) for a in ARGS], monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert counts(wave["FRONTLINE_DATABASE_URL"])[0] == 0
+
+
+def test_mapping_mistakes_are_named(wave, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "Billing,2026-11-21,4,9,fine\n")
+    argv = [a if a else str(path) for a in ARGS]
+    assert run(argv + ["--map", "shoe=Q1"], monkeypatch) == 2
+    assert "unknown question(s) shoe" in capsys.readouterr().err
+    assert run([*argv[:5], "--map", "morale=Q9", "--segment", "Billing"], monkeypatch) == 2
+    assert "column(s) Q9 not in the file" in capsys.readouterr().err
+
+
+def test_pulse_links_cli_prints_links_and_refuses_unknown_segment(wave, monkeypatch, capsys, tmp_path):
+    assert run(["pulse", "links", "November pulse", "--segment", "billing", "--count", "3"], monkeypatch) == 0
+    links = capsys.readouterr().out.split()
+    assert len(links) == 3 and all(link.startswith("http://localhost:8501/pulse?t=") for link in links)
+    assert run(["pulse", "links", "November pulse", "--segment", "Sales"], monkeypatch) == 2
+    assert "choose one of: Billing, Chat" in capsys.readouterr().err
+    out = tmp_path / "links.csv"
+    assert run(["pulse", "links", "November pulse", "--segment", "Chat", "--open", "--csv", str(out)],
+               monkeypatch) == 0
+    assert out.read_text().splitlines()[0] == "wave,segment,kind,link"
+    assert run(["pulse", "links", "November pulse", "--segment", "Chat", "--open", "--csv", str(out)],
+               monkeypatch) == 2
+    assert "already exists" in capsys.readouterr().err
