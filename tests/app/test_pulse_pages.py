@@ -8,7 +8,7 @@ from sqlalchemy import select
 from research.pulse.links import create_links
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
-from research.store.models import PulseAnswer, PulseLink, PulseResponse
+from research.store.models import PulseAnswer, PulseLink, PulseReceipt, PulseResponse
 
 OPEN_WAVE = "Pulse wave 4 (open now)"
 
@@ -126,3 +126,26 @@ def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
     teams = at.selectbox[1].options
     assert len(teams) == 8 and "Utilities Billing" in teams
     assert len(at.text) > 10
+
+
+def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(make_app, invite, app_db):
+    from research.privacy.redaction import Redactor
+    from research.pulse.replies import add_reply
+    from research.pulse.submit import submit_response
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        receipt = submit_response(session=session, token=invite, today=date.today(), redactor=Redactor(),
+                                  answers={"morale": 2, "enps": 3, "tools": 2, "management_support": 2, "workload": 2,
+                                           "recovery_share": 70, "feedback_loop": 1, "one_thing": "fix the CRM"})
+        response_id = session.scalar(select(PulseReceipt.response_id))
+        add_reply(session=session, response_id=response_id, author="researcher", body="CRM fix ships in March",
+                  today=date.today())
+    engine.dispose()
+    at = pulse_page(make_app, "")
+    at.text_input[0].input("WRONG-CODE-XXXXX")
+    at.button[0].click().run()
+    assert "No response matches" in at.error[0].value
+    at.text_input[0].input(receipt.code)
+    at.button[0].click().run()
+    assert [t.value for t in at.text] == ["fix the CRM", "CRM fix ships in March"]

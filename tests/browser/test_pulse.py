@@ -42,3 +42,29 @@ def test_agent_submits_through_an_invite_and_the_link_then_refuses(server, page,
     wait_for_app(page)
     expect(page.get_by_text("This invitation has already been used.")).to_be_visible()
     expect(page.get_by_role("radiogroup")).to_have_count(0)
+
+
+def test_nothing_about_the_browser_is_stored_after_a_submission(server, page, app_helpers):
+    """Every table, every column: no client address, no browser name, no token."""
+    import sqlite3
+    from pathlib import Path
+
+    wait_for_app, _ = app_helpers
+    token = new_invite(server)
+    page.goto(f"{server.url}/pulse?t={token}")
+    wait_for_app(page)
+    for index in range(6):
+        page.get_by_role("radiogroup").nth(index).get_by_text("3", exact=True).click()
+    page.get_by_role("spinbutton").fill("40")
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Send anonymously").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Thank you. Your answers are saved anonymously.")).to_be_visible()
+    user_agent = page.evaluate("navigator.userAgent")
+    database = sqlite3.connect(Path(server.env["FRONTLINE_DATA_DIR"]) / "frontline.db")
+    tables = [r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    dump = "\n".join(str(row) for table in tables for row in database.execute(f'SELECT * FROM "{table}"'))
+    database.close()
+    for secret in ("127.0.0.1", "localhost", "Chrome", user_agent, token):
+        assert secret not in dump
