@@ -26,7 +26,7 @@ def frontline(*args, env=None, stdin=""):
 def test_help_lists_every_command():
     result = frontline("--help")
     assert result.returncode == 0
-    for command in ("serve", "demo", "db", "users"):
+    for command in ("serve", "demo", "db", "users", "pulse"):
         assert command in result.stdout
     assert "FRONTLINE_DATABASE_URL" in result.stdout
 
