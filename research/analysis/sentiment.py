@@ -8,6 +8,7 @@ complaints about hours, staffing, breaks, pay and tools read as negative.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,11 +18,47 @@ WORKPLACE_LEXICON = {
     "understaffed": -2.2, "overworked": -2.4, "overtime": -1.2, "burnt": -2.0, "burnout": -2.5,
     "exhausted": -2.2, "freezes": -1.8, "crashes": -2.0, "crash": -1.8, "slow": -1.3, "outdated": -1.4,
     "cancelled": -1.3, "queue": -0.6, "backlog": -1.2, "rota": -0.3, "underpaid": -2.3, "unpaid": -1.6,
-    "abusive": -2.6, "shouting": -1.8, "escalate": -0.8, "escalates": -0.8, "nobody": -0.8,
-    "never": -0.6, "nowhere": -1.0, "dread": -2.4, "timeout": -1.2, "logs": -0.3, "broken": -1.8,
-    "nightmare": -2.4, "struggle": -1.6, "listens": 1.3, "backs": 1.0, "quicker": 1.4, "manageable": 1.4,
-    "appreciated": 2.0, "helped": 1.6,
+    "abusive": -2.6, "shouting": -1.8, "escalate": -0.8, "escalates": -0.8, "nowhere": -1.0, "dread": -2.4, "timeout": -1.2, "logs": -0.3, "broken": -1.8,
+    "nightmare": -2.4, "struggle": -1.6, "listens": 1.3, "quicker": 1.4, "manageable": 1.4,
+    "appreciated": 2.0, "helped": 1.6, "unnoticed": -1.4, "rush": -0.8, "rushed": -1.0,
+    "apologising": -0.6, "apologizing": -0.6,
 }
+
+
+# VADER scores single tokens; these phrases are joined into one token before scoring.
+WORKPLACE_PHRASES = {
+    "long hours": -1.8, "long shifts": -1.6, "not enough staff": -2.0, "not enough people": -2.0,
+    "not enough agents": -2.0, "short staffed": -2.1, "short-staffed": -2.1, "no breaks": -2.0,
+    "no time": -1.4, "back to back": -1.3, "back-to-back": -1.3, "too many screens": -1.6,
+    "too much": -1.0, "too many": -0.9, "no support": -2.0, "no training": -1.8, "no career": -1.6,
+    "pay hasn't kept up": -1.8, "low pay": -2.0, "cost of living": -1.0, "nobody listens": -2.0,
+    "never hear back": -1.8, "goes nowhere": -1.8, "nothing changes": -1.8, "logs me out": -1.5,
+    "times out": -1.4, "out of date": -1.5, "stressful": -2.0, "high turnover": -1.8, "micromanagement": -2.0,
+    "doesn't listen": -1.8, "don't listen": -1.8, "never listen": -1.8, "no authority": -1.8,
+    "can't control": -1.5, "can't change": -1.2, "out of our control": -1.5, "goes unnoticed": -1.6,
+    "go unnoticed": -1.6, "rush customers": -1.5, "never on the floor": -1.4, "nobody to": -1.2,
+    "nobody trained": -1.8, "no one trained": -1.8, "never arrived": -1.5, "shout at": -1.8, "shouted at": -1.8,
+    "to the minute": -1.2, "toilet breaks": -1.0, "screens open": -1.0, "only three of us": -1.8,
+    "only two of us": -1.8, "chats waiting": -1.0, "calls waiting": -1.0, "late for my shift": -1.2,
+    "nobody ever says thanks": -1.6, "saves me": 1.4, "on time": 0.8, "acted on": 1.6, "led to changes": 1.2,
+    "shout outs": 1.8, "shout out": 1.8, "means a lot": 1.6, "mean a lot": 1.6, "solve problems": 1.2,
+    "micro managed": -2.0, "backs us up": 1.4, "backs me up": 1.4, "no work life balance": -2.2, "poor management": -2.2,
+}
+
+
+_PHRASE_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(p) for p in sorted(WORKPLACE_PHRASES, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _join_phrases(text: str) -> str:
+    """Replace each workplace phrase with its single token, leaving the rest (and its capitals) alone."""
+    return _PHRASE_PATTERN.sub(lambda m: _token(m.group(1).lower()), text)
+
+
+def _token(phrase: str) -> str:
+    return "wp_" + "_".join(phrase.replace("'", "").replace("-", "_").split())
 
 
 class SentimentScorer:
@@ -33,9 +70,11 @@ class SentimentScorer:
 
         self._analyzer = SentimentIntensityAnalyzer(lexicon_file=f"{VADER_RESOURCE}/{VADER_MEMBER}")
         self._analyzer.lexicon.update(WORKPLACE_LEXICON)
+        self._analyzer.lexicon.update({_token(p): v for p, v in WORKPLACE_PHRASES.items()})
 
     def score(self, text: str) -> float:
-        return float(self._analyzer.polarity_scores(text or "")["compound"])
+        """VADER compound score from -1 to 1, with workplace words and phrases counted."""
+        return float(self._analyzer.polarity_scores(_join_phrases(text or ""))["compound"])
 
     def score_many(self, texts: Iterable[str]) -> list[float]:
         return [self.score(t) for t in texts]

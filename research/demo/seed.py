@@ -125,7 +125,7 @@ def seed_demo(*, session: Session, seed: int = SEED, if_empty: bool = False, tod
         return DemoResult(False, "database already holds studies or waves; demo data not added", passwords)
     rng = random.Random(seed)
     interviews = _seed_study(session, rng)
-    responses, comments = _seed_waves(session, rng)
+    responses, comments = _seed_waves(session, seed)
     try_token = _seed_open_wave(session, today or date.today())
     session.flush()
     counts = {"interviews": interviews, "waves": len(WAVES) + 1, "teams": len(TEAMS),
@@ -191,8 +191,37 @@ def _seed_study(session: Session, rng: random.Random) -> int:
     return number
 
 
-def _seed_waves(session: Session, rng: random.Random) -> tuple[int, int]:
-    responses = comments = 0
+@dataclass(frozen=True)
+class DemoResponse:
+    """One generated pulse response with the truth behind it (for tests and benchmarks)."""
+
+    wave_index: int
+    team: Team
+    text: str
+    theme: str  # the planted theme of the comment; "" when there is no comment
+    positive: bool
+    scores: dict[str, float]
+    day: date
+
+
+def generate_responses(seed: int = SEED) -> list[DemoResponse]:
+    """The demo's pulse responses, labelled with their planted theme and tone."""
+    rng = random.Random(seed + 1)
+    generated = []
+    for wave_index, (_, opens_on, closes_on) in enumerate(WAVES):
+        for team in TEAMS:
+            for _ in range(RESPONSES_PER_TEAM_WAVE):
+                text, theme, positive = _comment(team, wave_index, rng)
+                scores = _scores(team, wave_index, theme, positive, rng)
+                day = opens_on + timedelta(days=rng.randrange((closes_on - opens_on).days + 1))
+                generated.append(DemoResponse(wave_index, team, text, theme, positive, scores, day))
+    return generated
+
+
+def _seed_waves(session: Session, seed: int) -> tuple[int, int]:
+    segments: dict[tuple[int, str], PulseSegment] = {}
+    questions: dict[int, dict[str, PulseQuestion]] = {}
+    waves = []
     for wave_index, (title, opens_on, closes_on) in enumerate(WAVES):
         wave = PulseWave(title=title, opens_on=opens_on, closes_on=closes_on)
         wave.questions = [
@@ -202,12 +231,14 @@ def _seed_waves(session: Session, rng: random.Random) -> tuple[int, int]:
         ]
         session.add(wave)
         session.flush()
-        questions = {q.key: q for q in wave.questions}
+        waves.append(wave)
+        questions[wave_index] = {q.key: q for q in wave.questions}
         for team in TEAMS:
             segment = PulseSegment(wave_id=wave.id, team=team.name, site=team.site,
                                    channel=team.channel, industry=team.industry, headcount=HEADCOUNT)
             session.add(segment)
             session.flush()
+            segments[wave_index, team.name] = segment
             # Invites were sent to every agent; the ones that answered are flagged used.
             create_links(session=session, segment=segment, count=HEADCOUNT)
             session.execute(
@@ -216,20 +247,18 @@ def _seed_waves(session: Session, rng: random.Random) -> tuple[int, int]:
                     .order_by(PulseLink.id).limit(RESPONSES_PER_TEAM_WAVE).scalar_subquery()
                 )).values(used=True)
             )
-            for _ in range(RESPONSES_PER_TEAM_WAVE):
-                text, theme, positive = _comment(team, wave_index, rng)
-                scores = _scores(team, wave_index, theme, positive, rng)
-                response = PulseResponse(
-                    wave_id=wave.id, segment_id=segment.id,
-                    submitted_on=opens_on + timedelta(days=rng.randrange((closes_on - opens_on).days + 1)),
-                )
-                for key, value in scores.items():
-                    response.answers.append(PulseAnswer(question_id=questions[key].id, value_number=value))
-                if text:
-                    response.answers.append(PulseAnswer(question_id=questions["one_thing"].id, value_text=text))
-                    comments += 1
-                session.add(response)
-                responses += 1
+    responses = comments = 0
+    for item in generate_responses(seed):
+        wave_questions = questions[item.wave_index]
+        response = PulseResponse(wave_id=waves[item.wave_index].id,
+                                 segment_id=segments[item.wave_index, item.team.name].id, submitted_on=item.day)
+        for key, value in item.scores.items():
+            response.answers.append(PulseAnswer(question_id=wave_questions[key].id, value_number=value))
+        if item.text:
+            response.answers.append(PulseAnswer(question_id=wave_questions["one_thing"].id, value_text=item.text))
+            comments += 1
+        session.add(response)
+        responses += 1
     return responses, comments
 
 

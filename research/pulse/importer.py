@@ -7,48 +7,21 @@ transaction, so a crash mid-import leaves nothing half-written.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from research.privacy.redaction import Redactor
 from research.pulse.errors import PulseError
 from research.pulse.submit import validate_answers
 from research.store.models import PulseAnswer, PulseResponse, PulseWave
 
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
 class ImportReport:
     imported: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
-
-
-def read_csv_rows(path: Path) -> list[dict[str, str]]:
-    """Read a CSV export as text rows, refusing binary, non-UTF-8, empty and oversized files."""
-    if not path.is_file():
-        raise PulseError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size == 0:
-        raise PulseError(f"{path}: the file is empty")
-    if size > MAX_IMPORT_BYTES:
-        raise PulseError(f"{path}: {size / 1e6:.0f} MB is over the {MAX_IMPORT_BYTES // 1024 // 1024} MB import limit")
-    raw = path.read_bytes()
-    if b"\x00" in raw[:8192]:
-        raise PulseError(f"{path}: this looks like a binary file, not a CSV export")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise PulseError(f"{path}: line {line} is not UTF-8 text; save the export as UTF-8 CSV") from None
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows:
-        raise PulseError(f"{path}: the file has a header but no rows")
-    return rows
 
 
 def import_responses(

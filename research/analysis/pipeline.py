@@ -1,0 +1,72 @@
+"""The analysis pipeline: embed (with the cache), theme, topic and score a list of texts.
+
+The embedding model and the sentiment scorer are passed in, so tests can use
+small fakes and the CLI and jobs share one path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from research.analysis.embeddings import EmbeddingCache, embed_texts
+from research.analysis.sentiment import SentimentScorer
+from research.analysis.themes import ThemeMatcher
+from research.analysis.topics import TopicResult, fit_topics
+from research.codebook import DEFAULT_CODEBOOK
+
+NO_TEXT_TOPIC = -1
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class AnalysisResult:
+    """One row per input text (``theme``, ``topic``, ``topic_label``, ``sentiment``) and the topic model's summary."""
+
+    rows: pd.DataFrame
+    topics: TopicResult
+
+
+def analyze_texts(
+    texts: Sequence[str],
+    *,
+    model,
+    scorer: SentimentScorer,
+    cache: EmbeddingCache | None = None,
+    exemplars: Mapping[str, Sequence[str]] | None = None,
+    seed: int = 42,
+    measure_stability: bool = True,
+    progress: Progress | None = None,
+) -> AnalysisResult:
+    """Analyse ``texts``; blank texts get no theme or topic and a neutral score."""
+    report = progress or (lambda stage, done, total: None)
+    cleaned = [t.strip() if isinstance(t, str) else "" for t in texts]
+    present = [i for i, t in enumerate(cleaned) if t]
+    body = [cleaned[i] for i in present]
+    report("embedding", 0, len(body))
+    vectors = embed_texts(body, model, cache=cache, progress=lambda d, t: report("embedding", d, t))
+
+    def embed(anchors: list[str]) -> np.ndarray:
+        return embed_texts(anchors, model, cache=cache)
+
+    names = {c.key: c.name for c in DEFAULT_CODEBOOK}
+    assignment = ThemeMatcher(embed, exemplars=exemplars).assign(vectors)
+    report("topics", 0, len(body))
+    topic_result = fit_topics(body, vectors, seed=seed, measure_stability=measure_stability,
+                              theme_names=[names.get(t, "") for t in assignment.themes])
+    report("sentiment", 0, len(body))
+    sentiment = scorer.score_many(body)
+
+    frame = pd.DataFrame({"text": cleaned, "theme": "", "topic": NO_TEXT_TOPIC, "topic_label": "", "sentiment": 0.0})
+    if present:
+        frame.loc[present, "theme"] = assignment.themes
+        frame.loc[present, "topic"] = topic_result.topics
+        frame.loc[present, "topic_label"] = [topic_result.labels[t] for t in topic_result.topics]
+        frame.loc[present, "sentiment"] = sentiment
+    frame["topic"] = frame["topic"].astype(int)
+    report("done", len(body), len(body))
+    return AnalysisResult(frame, topic_result)
