@@ -39,16 +39,17 @@ BLOCK_SOCKETS = textwrap.dedent(
 )
 
 
-def isolated_command() -> list[str]:
+def isolated_command(code: str) -> list[str]:
+    """Run ``code`` in a fresh Python with no network: a new network namespace when allowed, else no sockets."""
     if shutil.which("unshare") and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0:
-        return ["unshare", "-n", sys.executable, "-c", PROBE]
-    return [sys.executable, "-c", BLOCK_SOCKETS + PROBE]
+        return ["unshare", "-n", sys.executable, "-c", BLOCK_SOCKETS + code]
+    return [sys.executable, "-c", BLOCK_SOCKETS + code]
 
 
 def test_embeddings_and_sentiment_work_offline(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
     env.update(FRONTLINE_DATA_DIR=str(tmp_path), HOME=str(tmp_path))
-    result = subprocess.run(isolated_command(), capture_output=True, text=True, env=env, timeout=300)
+    result = subprocess.run(isolated_command(PROBE), capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     shape, negative, positive = result.stdout.strip().splitlines()[-1].rsplit(" ", 2)
     assert shape == "(2, 384)"

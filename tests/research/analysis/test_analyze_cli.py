@@ -1,0 +1,96 @@
+"""`frontline analyze` on small, empty, malformed inputs, and with the network unreachable."""
+
+import csv
+import os
+import subprocess
+
+import pytest
+
+from research.cli import main
+
+from .test_offline import isolated_command
+
+COMMENTS = [
+    "The CRM freezes on every refund", "my team lead never backs us up", "",
+    "parking is impossible since the car park closed", "we are understaffed every evening",
+    "the knowledge base is out of date", "customers shout at us about wrong bills",
+]
+
+
+def write_csv(path, rows, header=("ref", "comment", "month")):
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+def read_out(path):
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_one_output_row_per_input_row_with_the_contract_columns(env):
+    source = write_csv(env / "in.csv", [(f"r{i}", t, "2026-10") for i, t in enumerate(COMMENTS)])
+    out, report = env / "out.csv", env / "report.html"
+    assert main(["analyze", str(source), "--text-column", "comment", "--id-column", "ref", "--time-column", "month",
+                 "--out", str(out), "--report", str(report)]) == 0
+    rows = read_out(out)
+    assert list(rows[0]) == ["id", "theme", "topic", "topic_label", "sentiment"]
+    assert [r["id"] for r in rows] == [f"r{i}" for i in range(len(COMMENTS))]
+    assert rows[0]["theme"] == "tools" and float(rows[0]["sentiment"]) < 0
+    assert rows[2]["theme"] == "" and rows[2]["topic"] == "-1"
+    assert all(-1 <= float(r["sentiment"]) <= 1 for r in rows)
+    page = report.read_text()
+    assert "Tools and systems" in page and "<script" in page and 'src="http' not in page
+
+
+def test_a_single_row_and_the_row_number_as_id(env):
+    source = write_csv(env / "in.csv", [("x", "the CRM freezes", "")])
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out)]) == 0
+    assert [(r["id"], r["topic"]) for r in read_out(out)] == [("0", "0")]
+
+
+@pytest.mark.parametrize(
+    "content, args, message",
+    [
+        (None, [], "no such file"),
+        (b"", [], "the file is empty"),
+        (b"ref,comment\n", [], "header but no rows"),
+        (b"ref,comment\n1,caf\xe9 au lait\n", [], "line 2 is not UTF-8"),
+        (b"ref,comment\n1,\n2,  \n", [], "has no text in any row"),
+        (b"ref,body\n1,hello\n", [], "no column 'comment'"),
+        (b"ref,comment\n1,hello\n", ["--id-column", "key"], "no column 'key'"),
+    ],
+)
+def test_bad_input_is_one_line_and_a_non_zero_exit(env, capsys, content, args, message):
+    source = env / "in.csv"
+    if content is not None:
+        source.write_bytes(content)
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_analyze_runs_with_the_network_unreachable(tmp_path):
+    source = write_csv(tmp_path / "in.csv", [(i, t, "") for i, t in enumerate(COMMENTS)])
+    out = tmp_path / "out.csv"
+    script = (
+        "import sys\nfrom research.cli import main\n"
+        f"sys.exit(main(['analyze', {str(source)!r}, '--text-column', 'comment', '--out', {str(out)!r}]))\n"
+    )
+    command = isolated_command(script)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
+    env.update(FRONTLINE_DATA_DIR=str(tmp_path / "data"), HOME=str(tmp_path))
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(read_out(out)) == len(COMMENTS)
