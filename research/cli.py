@@ -192,8 +192,36 @@ def cmd_pulse_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_analyze_db(args: argparse.Namespace, settings: Settings) -> int:
+    from research.analysis.embeddings import EmbeddingCache, load_embedding_model
+    from research.analysis.jobs import enqueue_job, run_job
+    from research.analysis.sentiment import SentimentScorer
+    from research.store.engine import session_scope
+
+    engine = _migrated_engine(settings)
+    job_id = args.job
+    if job_id is None:
+        with session_scope(engine) as session:
+            job_id = enqueue_job(session=session, requested_by="cli")
+    model = load_embedding_model(settings.embedding_model)
+    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", settings.embedding_model)
+    try:
+        run_job(engine, job_id, model=model, scorer=SentimentScorer(settings.nltk_data_dir), cache=cache)
+    finally:
+        cache.close()
+    print(f"analysis job {job_id} succeeded")
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     import csv
+
+    if args.db:
+        if args.input:
+            raise FrontlineError("give either an INPUT file or --db, not both")
+        return cmd_analyze_db(args, settings)
+    if not args.input or not args.text_column or not args.out:
+        raise FrontlineError("analyze needs INPUT --text-column COL --out OUT.csv (or --db for stored comments)")
 
     from research.analysis.embeddings import EmbeddingCache, load_embedding_model
     from research.analysis.pipeline import analyze_texts
@@ -305,12 +333,14 @@ def build_parser() -> argparse.ArgumentParser:
     imports.set_defaults(func=cmd_pulse_import)
 
     analyze = commands.add_parser("analyze", help="themes, topics and sentiment for a CSV of comments")
-    analyze.add_argument("input", help="CSV file (UTF-8, header row)")
-    analyze.add_argument("--text-column", required=True)
+    analyze.add_argument("input", nargs="?", help="CSV file (UTF-8, header row)")
+    analyze.add_argument("--db", action="store_true", help="analyse the stored pulse comments as a job instead")
+    analyze.add_argument("--job", type=int, help="with --db: run this queued job (the app enqueues them)")
+    analyze.add_argument("--text-column")
     analyze.add_argument("--id-column", help="column to copy into the output's id (default: 0-based row number)")
     analyze.add_argument("--time-column", help="column with a date or period, for trends in the report")
     analyze.add_argument("--segment-column", help="column with a team or site")
-    analyze.add_argument("--out", required=True, help="output CSV: id, theme, topic, topic_label, sentiment")
+    analyze.add_argument("--out", help="output CSV: id, theme, topic, topic_label, sentiment")
     analyze.add_argument("--report", help="also write a self-contained HTML report here")
     analyze.set_defaults(func=cmd_analyze)
 

@@ -1,0 +1,54 @@
+"""On the demo data, the gap functions find what the demo generator planted."""
+
+import pytest
+
+from research.analysis.gaps import ranked_gaps, representative_quotes, theme_gaps, theme_hotspots
+from research.analysis.jobs import enqueue_job, run_job
+from research.demo import seed_demo
+from research.privacy.reporting import Thresholds
+from research.store.engine import make_engine, session_scope
+from research.store.migrate import upgrade
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory, model, scorer):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('gaps') / 'demo.db'}")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        seed_demo(session=session)
+        job_id = enqueue_job(session=session)
+    run_job(engine, job_id, model=model, scorer=scorer)
+    yield engine, job_id
+    engine.dispose()
+
+
+@pytest.mark.parametrize("theme, team", [("tools", "Utilities Billing"), ("workload", "Tech Support L1")])
+def test_the_team_that_got_worse_is_found(analysed, theme, team):
+    engine, job_id = analysed
+    with session_scope(engine) as session:
+        hotspots = theme_hotspots(session=session, job_id=job_id, theme=theme, thresholds=Thresholds())
+    assert hotspots.iloc[0]["team"] == team
+    assert hotspots.iloc[0]["change"] > 0.1
+
+
+def test_ranked_gaps_put_the_planted_problems_near_the_top(analysed):
+    engine, job_id = analysed
+    with session_scope(engine) as session:
+        gaps = theme_gaps(session=session, job_id=job_id, thresholds=Thresholds())
+    tooling = ranked_gaps(gaps, kind="tooling")["theme"].tolist()
+    morale = ranked_gaps(gaps, kind="morale")["theme"].tolist()
+    assert "tools" in tooling[:2]
+    assert "workload" in morale[:3]
+    tools = gaps[gaps["theme"] == "tools"].sort_values("opens_on")
+    assert tools["share"].iloc[-1] > tools["share"].iloc[0]
+
+
+def test_comparisons_and_quotes_respect_the_thresholds(analysed):
+    engine, job_id = analysed
+    with session_scope(engine) as session:
+        strict = theme_gaps(session=session, job_id=job_id, thresholds=Thresholds(scores=200, comments=10))
+        assert strict["morale_diff"].isna().all()
+        assert representative_quotes(session=session, job_id=job_id, theme="tools",
+                                     thresholds=Thresholds(scores=5, comments=28)) == []
+        quotes = representative_quotes(session=session, job_id=job_id, theme="tools", thresholds=Thresholds())
+    assert quotes and all(isinstance(q, str) for q in quotes)
