@@ -25,6 +25,7 @@ PAGES = {
     "pulse_links": ("Research", st.Page("pages/pulse_links.py", title="Pulse links", icon=":material/link:")),
     "pulse_replies": ("Research", st.Page("pages/pulse_replies.py", title="Comments and replies",
                                           icon=":material/chat:")),
+    "analysis": ("Research", st.Page("pages/analysis.py", title="Analysis", icon=":material/analytics:")),
     "users": ("Administration", st.Page("pages/users.py", title="Users", icon=":material/group:")),
     "account": ("Account", st.Page("pages/account.py", title="Account", icon=":material/person:")),
 }

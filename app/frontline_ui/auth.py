@@ -22,6 +22,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "pulse_waves": ("researcher", "admin"),
     "pulse_links": ("researcher", "admin"),
     "pulse_replies": ("researcher", "admin"),
+    "analysis": ("researcher", "admin"),
     "users": ("admin",),
     "account": ("admin", "researcher", "executive"),
 }

@@ -99,3 +99,14 @@ def start_job_process(job_id: int, *, log_dir: Path) -> subprocess.Popen:
         [sys.executable, "-m", "research.cli", "analyze", "--db", "--job", str(job_id)],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=os.environ.copy(),
     )
+
+
+def topics_table(*, session: Session, job_id: int):
+    """The topics of a job as a DataFrame (topic, label, size), largest first."""
+    import pandas as pd
+
+    rows = session.execute(
+        select(TopicSummary.topic, TopicSummary.label, TopicSummary.size)
+        .where(TopicSummary.job_id == job_id).order_by(TopicSummary.size.desc(), TopicSummary.topic)
+    ).all()
+    return pd.DataFrame(rows, columns=["Topic", "Label", "Comments"])

@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[2]
 ACCOUNTS = {"admin": "admin", "researcher": "researcher", "executive": "executive"}
 PAGE_FILES = {key: f"pages/{key}.py" for key in PAGE_ROLES}
 TITLES = {"findings": "Findings overview", "studies": "Interview studies", "pulse_waves": "Pulse waves",
-          "pulse_links": "Pulse links", "pulse_replies": "Comments and replies",
+          "pulse_links": "Pulse links", "pulse_replies": "Comments and replies", "analysis": "Analysis",
           "users": "Users", "account": "Account"}
 
 

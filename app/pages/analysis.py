@@ -1,0 +1,42 @@
+"""Researcher page: run the analysis as a background job and follow its progress."""
+
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import require_page
+from research.analysis.jobs import current_results_job, enqueue_job, latest_job, start_job_process, topics_table
+
+user = require_page("analysis")
+st.title("Analysis")
+st.caption("Themes from the codebook, emergent topics and sentiment over every pulse comment. The analysis runs "
+           "in its own process; this page only follows it.")
+
+
+@st.fragment(run_every=2)
+def job_status() -> None:
+    with resources.db_session() as session:
+        job = latest_job(session=session)
+        view = None if job is None else (job.id, job.status, job.stage, job.done, job.total, job.error)
+    busy = view is not None and view[1] in ("queued", "running")
+    if view is None:
+        st.info("No analysis has run yet.")
+    elif busy:
+        st.progress(view[3] / view[4] if view[4] else 0.0, text=f"Job {view[0]}: {view[1]}, {view[2] or 'starting'}")
+    elif view[1] == "failed":
+        st.error(f"Job {view[0]} failed: {view[5]}. The previous results are still shown.")
+    else:
+        st.success(f"Job {view[0]} finished.")
+    if st.button("Run analysis", type="primary", disabled=busy):
+        with resources.db_session() as session:
+            job_id = enqueue_job(session=session, requested_by=user.username)
+        start_job_process(job_id, log_dir=resources.settings().data_dir / "logs")
+        st.rerun(scope="fragment")
+
+
+job_status()
+with resources.db_session() as session:
+    current = current_results_job(session=session)
+    topics = topics_table(session=session, job_id=current) if current else None
+if topics is not None:
+    st.subheader(f"Emergent topics (job {current})")
+    st.dataframe(topics, hide_index=True, width="stretch")
