@@ -6,7 +6,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from research.errors import FrontlineError
-from research.privacy.roster import replace_roster, roster_names
+from research.privacy.roster import parse_roster, replace_roster, roster_names
 from research.pulse.links import create_links, link_url
 from research.pulse.waves_admin import find_wave
 from research.pulse.waves import wave_choices
@@ -53,6 +53,18 @@ st.caption("Names of agents, supervisors and managers, one per line. They are re
            "it is stored, with e-mails, phone numbers, account numbers and links.")
 with resources.db_session() as session:
     current = roster_names(session=session)
+upload = st.file_uploader("Upload a roster (text or CSV, one name per line or in the first column)",
+                          type=["txt", "csv"], max_upload_size=2)
+if upload is not None:
+    try:
+        uploaded = parse_roster(upload.getvalue())
+    except FrontlineError as exc:
+        st.error(str(exc))
+    else:
+        with resources.db_session() as session:
+            kept = replace_roster(session=session, names=uploaded)
+        st.success(f"Roster replaced from {upload.name}: {kept} names.")
+        current = uploaded
 with st.form("roster"):
     text = st.text_area("Roster", value="\n".join(current), height=160)
     if st.form_submit_button("Save roster"):

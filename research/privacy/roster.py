@@ -26,5 +26,27 @@ def replace_roster(*, session: Session, names: Iterable[str]) -> int:
     return len(cleaned)
 
 
+def parse_roster(data: bytes) -> list[str]:
+    """Names from an uploaded roster: UTF-8 text, one per line, or a CSV whose first column holds them."""
+    import csv
+    import io
+
+    from research.errors import FrontlineError
+
+    if b"\x00" in data[:4096]:
+        raise FrontlineError("The roster looks like a binary file; upload a text or CSV file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FrontlineError(f"Line {line} of the roster is not UTF-8 text; save it as UTF-8.") from None
+    names = [row[0].strip() for row in csv.reader(io.StringIO(text)) if row and row[0].strip()]
+    if names and names[0].lower() in ("name", "names", "full name"):
+        names = names[1:]
+    if not names:
+        raise FrontlineError("The roster file has no names in it.")
+    return names
+
+
 def roster_redactor(*, session: Session) -> Redactor:
     return Redactor(roster_names(session=session))

@@ -6,28 +6,41 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from research.store.models import PulseQuestion, PulseResponse, PulseSegment, PulseWave
+from research.store.models import PulseLink, PulseQuestion, PulseResponse, PulseSegment, PulseWave
 
 
 def waves_table(*, session: Session) -> pd.DataFrame:
-    """One row per wave: dates, question, segment and response counts (totals only)."""
+    """One row per wave: dates, question, segment and response counts, and the response rate (totals only).
+
+    The rate is responses over the segments' headcount; without headcounts, over invites sent.
+    """
     def counted(column, key):
         return select(key, func.count(column).label("n")).group_by(key).subquery()
 
     questions = counted(PulseQuestion.id, PulseQuestion.wave_id)
     segments = counted(PulseSegment.id, PulseSegment.wave_id)
     responses = counted(PulseResponse.id, PulseResponse.wave_id)
+    headcount = select(PulseSegment.wave_id, func.sum(PulseSegment.headcount).label("n")).group_by(
+        PulseSegment.wave_id).subquery()
+    invites = select(PulseLink.wave_id, func.count(PulseLink.id).label("n")).where(PulseLink.kind == "invite").group_by(
+        PulseLink.wave_id).subquery()
     rows = session.execute(
         select(
             PulseWave.title, PulseWave.opens_on, PulseWave.closes_on,
             func.coalesce(questions.c.n, 0), func.coalesce(segments.c.n, 0), func.coalesce(responses.c.n, 0),
+            func.coalesce(headcount.c.n, invites.c.n),
         )
         .outerjoin(questions, questions.c.wave_id == PulseWave.id)
         .outerjoin(segments, segments.c.wave_id == PulseWave.id)
         .outerjoin(responses, responses.c.wave_id == PulseWave.id)
+        .outerjoin(headcount, headcount.c.wave_id == PulseWave.id)
+        .outerjoin(invites, invites.c.wave_id == PulseWave.id)
         .order_by(PulseWave.opens_on)
     ).all()
-    return pd.DataFrame(rows, columns=["Wave", "Opens", "Closes", "Questions", "Segments", "Responses"])
+    table = pd.DataFrame(rows, columns=["Wave", "Opens", "Closes", "Questions", "Segments", "Responses", "Invited"])
+    invited = table["Invited"].astype("Float64")
+    table["Response rate"] = (table["Responses"] / invited.where(invited > 0)).round(2)
+    return table.drop(columns="Invited")
 
 
 def wave_choices(*, session: Session) -> dict[int, str]:

@@ -149,3 +149,11 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(make_app, invi
     at.text_input[0].input(receipt.code)
     at.button[0].click().run()
     assert [t.value for t in at.text] == ["fix the CRM", "CRM fix ships in March"]
+
+
+def test_waves_table_shows_the_demo_response_rates(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/pulse_waves.py").run()
+    table = at.dataframe[0].value
+    assert table["Response rate"].tolist()[:3] == [0.79, 0.79, 0.79]
+    assert table["Responses"].tolist() == [216, 216, 216, 0]
