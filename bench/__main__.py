@@ -70,4 +70,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
+    from bench import analysis
+
     main()
+    sizes = tuple(int(a) for a in sys.argv[1:]) or (1000, 10000)
+    analysis.main(sizes)
