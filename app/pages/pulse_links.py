@@ -5,25 +5,19 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.pickers import pick_wave
 from research.errors import FrontlineError
 from research.privacy.roster import parse_roster, replace_roster, roster_names
 from research.pulse.links import create_links, link_url
 from research.pulse.waves_admin import find_wave
-from research.pulse.waves import wave_choices
 
 require_page("pulse_links")
 st.title("Pulse links")
-with resources.db_session() as session:
-    choices = wave_choices(session=session)
-if not choices:
-    st.info("Create a pulse wave first.")
-    st.stop()
-
-by_title = {title: wave_id for wave_id, title in choices.items()}
-wave_id = by_title[st.selectbox("Wave", list(by_title))]
+wave_id = pick_wave("Create a pulse wave first.")
 with resources.db_session() as session:
     wave = find_wave(session=session, ref=str(wave_id))
     segments = {s.label: s.id for s in wave.segments}
+    wave_title = wave.title
 with st.form("links"):
     segment_label = st.selectbox("Segment", list(segments))
     kinds = {"Single-use invites": "invite", "One open link (kiosk, team chat)": "open"}
@@ -41,7 +35,7 @@ if make:
         st.error(str(exc))
     else:
         base = resources.settings().public_url
-        links = pd.DataFrame({"wave": choices[wave_id], "segment": segment_label, "kind": kind,
+        links = pd.DataFrame({"wave": wave_title, "segment": segment_label, "kind": kind,
                               "link": [link_url(base, t) for t in tokens]})
         st.warning("These links are shown only now: only their hashes are stored. Download them before leaving.")
         st.download_button("Download links (CSV)", links.to_csv(index=False), file_name="pulse-links.csv",

@@ -6,20 +6,14 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.pickers import pick_wave
 from research.errors import FrontlineError
 from research.pulse.replies import add_reply, comments_for_reply
-from research.pulse.waves import wave_choices
 
 user = require_page("pulse_replies")
 st.title("Comments and replies")
 threshold = resources.settings().min_comment_group_size
-with resources.db_session() as session:
-    choices = wave_choices(session=session)
-if not choices:
-    st.info("No pulse waves yet.")
-    st.stop()
-by_title = {title: wave_id for wave_id, title in choices.items()}
-wave_id = by_title[st.selectbox("Wave", list(by_title))]
+wave_id = pick_wave("No pulse waves yet.")
 with resources.db_session() as session:
     comments = comments_for_reply(session=session, wave_id=wave_id, threshold=threshold)
 st.caption(f"Only teams with at least {threshold} responses are shown. Agents read replies with their receipt code.")

@@ -13,8 +13,8 @@ from datetime import date
 
 from research.privacy.redaction import Redactor
 from research.pulse.errors import PulseError
-from research.pulse.submit import validate_answers
-from research.store.models import PulseAnswer, PulseResponse, PulseWave
+from research.pulse.submit import answer_rows, validate_answers
+from research.store.models import PulseResponse, PulseWave
 
 
 
@@ -76,13 +76,8 @@ def import_responses(
         if not clean:
             report.rejected.append((line, "no answers in the mapped columns"))
             continue
-        by_key = {q.key: q for q in mapped_questions}
         response = PulseResponse(wave_id=wave.id, segment_id=target.id, submitted_on=day)
-        for key, value in clean.items():
-            if isinstance(value, str):
-                response.answers.append(PulseAnswer(question_id=by_key[key].id, value_text=redactor.redact(value).text))
-            else:
-                response.answers.append(PulseAnswer(question_id=by_key[key].id, value_number=value))
+        response.answers = answer_rows(mapped_questions, clean, redactor)
         session.add(response)
         report.imported += 1
     session.flush()

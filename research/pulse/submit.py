@@ -90,6 +90,16 @@ def validate_answers(questions: list[PulseQuestion], answers: Mapping[str, objec
     return clean
 
 
+def answer_rows(questions: list[PulseQuestion], clean: Mapping[str, float | str], redactor: Redactor) -> list[PulseAnswer]:
+    """Answer rows for validated values; free text is redacted here, so no path stores it unredacted."""
+    by_key = {q.key: q for q in questions}
+    return [
+        PulseAnswer(question_id=by_key[key].id, value_text=redactor.redact(value).text) if isinstance(value, str)
+        else PulseAnswer(question_id=by_key[key].id, value_number=value)
+        for key, value in clean.items()
+    ]
+
+
 def submit_response(
     *,
     session: Session,
@@ -114,13 +124,7 @@ def submit_response(
     if target.single_use:
         consume_invite(session=session, link_id=target.link_id)
     response = PulseResponse(wave_id=target.wave.id, segment_id=target.segment.id, submitted_on=today)
-    by_key = {q.key: q for q in questions}
-    for key, value in clean.items():
-        if isinstance(value, str):
-            answer = PulseAnswer(question_id=by_key[key].id, value_text=redactor.redact(value).text)
-        else:
-            answer = PulseAnswer(question_id=by_key[key].id, value_number=value)
-        response.answers.append(answer)
+    response.answers = answer_rows(questions, clean, redactor)
     session.add(response)
     session.flush()
     code = new_receipt_code()
