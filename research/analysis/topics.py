@@ -16,6 +16,7 @@ unstable topic. Models and embeddings are passed in, never downloaded.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -43,14 +44,21 @@ class TopicResult:
         return dict(Counter(self.topics))
 
 
-def _stop_words() -> frozenset[str]:
+# scikit-learn's English list drops words that matter in a contact centre ("system", "bill", "call").
+_DOMAIN_WORDS = {"system", "systems", "computer", "bill", "call", "calls", "fire", "front", "full", "empty",
+                 "detail", "found", "move", "part", "side", "top", "interest", "name", "back"}
+
+
+def stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return ENGLISH_STOP_WORDS | {"just", "really", "also", "get", "got", "like", "honestly", "please", "ve", "don"}
+    extra = {"just", "really", "also", "get", "got", "like", "honestly", "please", "ve", "don", "doesn", "didn",
+             "isn", "wasn", "aren", "won", "can", "ll"}
+    return (ENGLISH_STOP_WORDS - _DOMAIN_WORDS) | extra
 
 
 def _frequent_words(texts: Sequence[str], n: int = 3) -> list[str]:
-    stop = _stop_words()
+    stop = stop_words()
     counts = Counter(w.lower() for t in texts for w in _WORD.findall(t) if w.lower() not in stop)
     return [w for w, _ in counts.most_common(n)]
 
@@ -67,7 +75,7 @@ def _cluster(texts: Sequence[str], embeddings: np.ndarray, seed: int):
     from sklearn.feature_extraction.text import CountVectorizer
 
     n = len(texts)
-    vectorizer = CountVectorizer(stop_words=list(_stop_words()), ngram_range=(1, 2), min_df=1 if n < 1000 else 2,
+    vectorizer = CountVectorizer(stop_words=list(stop_words()), ngram_range=(1, 2), min_df=1 if n < 1000 else 2,
                                  token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
     if n <= SMALL_CORPUS:
         model = BERTopic(
@@ -89,6 +97,8 @@ def _cluster(texts: Sequence[str], embeddings: np.ndarray, seed: int):
     )
     topics, _ = model.fit_transform(list(texts), embeddings)
     if -1 in topics and len(set(topics)) > 1:
+        # BERTopic warns that custom assignments can clash with later topic reduction; none follows here.
+        logging.getLogger("BERTopic").setLevel(logging.ERROR)
         topics = model.reduce_outliers(list(texts), topics, strategy="embeddings", embeddings=embeddings)
         model.update_topics(list(texts), topics=topics, vectorizer_model=vectorizer)
     return list(topics), model

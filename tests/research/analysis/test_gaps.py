@@ -52,3 +52,18 @@ def test_comparisons_and_quotes_respect_the_thresholds(analysed):
                                      thresholds=Thresholds(scores=5, comments=28)) == []
         quotes = representative_quotes(session=session, job_id=job_id, theme="tools", thresholds=Thresholds())
     assert quotes and all(isinstance(q, str) for q in quotes)
+
+
+def test_key_phrases_name_the_tools_agents_complain_about(analysed):
+    from research.analysis.gaps import analysed_comments
+    from research.analysis.phrases import key_phrases
+
+    engine, job_id = analysed
+    with session_scope(engine) as session:
+        comments = analysed_comments(session=session, job_id=job_id)
+    tools = comments[comments["theme"] == "tools"]
+    phrases = key_phrases(tools["text"].tolist(), tools["sentiment"].tolist())
+    top = phrases["phrase"].tolist()
+    assert "billing system" in top and "crm" in top
+    assert "billing" not in top  # the pair stands for the word
+    assert (phrases["mean_sentiment"] < 0).sum() >= len(phrases) // 2
