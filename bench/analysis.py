@@ -97,7 +97,9 @@ def warm_up() -> None:
     from umap import UMAP
 
     points = np.random.default_rng(0).normal(size=(400, 384)).astype(np.float32)
-    HDBSCAN(min_cluster_size=10).fit(UMAP(n_components=5, random_state=0).fit_transform(points))
+    for seed in (0, None):
+        reduced = UMAP(n_components=5, metric="cosine", random_state=seed).fit_transform(points)
+        HDBSCAN(min_cluster_size=10).fit(reduced)
 
 
 def main(sizes=(1000, 10000)) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -88,9 +89,13 @@ def _cluster(texts: Sequence[str], embeddings: np.ndarray, seed: int):
     from hdbscan import HDBSCAN
     from umap import UMAP
 
+    warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
     model = BERTopic(
         embedding_model=None,
-        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
+        # A fixed seed makes UMAP single-threaded; 200 epochs (its own choice above 10,000 points) keeps it
+        # faster than BERTopic's unseeded default without changing the topics found on the project's benchmarks.
+        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed,
+                        n_epochs=200),
         hdbscan_model=HDBSCAN(min_cluster_size=max(10, n // 100), min_samples=5, metric="euclidean",
                               cluster_selection_method="eom", prediction_data=True),
         vectorizer_model=vectorizer, calculate_probabilities=False,
