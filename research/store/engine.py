@@ -43,7 +43,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseUnavailable(f"database URL {url!r} is not a valid SQLAlchemy URL") from None
-    if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
+    if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     kwargs: dict = {}
     if parsed.get_backend_name() == "sqlite":
