@@ -94,3 +94,15 @@ def test_analyze_runs_with_the_network_unreachable(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(read_out(out)) == len(COMMENTS)
+
+
+def test_a_larger_file_takes_the_umap_path_and_keeps_every_row(env):
+    from research.demo.seed import generate_responses
+
+    texts = [r.text for seed in range(3) for r in generate_responses(seed) if r.text][:1500]
+    source = write_csv(env / "in.csv", [(i, t, "") for i, t in enumerate(texts)])
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out)]) == 0
+    rows = read_out(out)
+    assert len(rows) == 1500 and [r["id"] for r in rows] == [str(i) for i in range(1500)]
+    assert {r["topic"] for r in rows} >= {"0", "1", "2"} and "-1" not in {r["topic"] for r in rows}
