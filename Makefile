@@ -50,8 +50,9 @@ chromium:
 test: $(TEST_STAMP) chromium
 	$(BIN)/python -m pytest
 
+# SIZES="1000 10000" runs a shorter benchmark than the default 1k, 10k and 50k comments.
 bench: $(TEST_STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -75,5 +75,5 @@ if __name__ == "__main__":
     from bench import analysis
 
     main()
-    sizes = tuple(int(a) for a in sys.argv[1:]) or (1000, 10000)
+    sizes = tuple(int(a) for a in sys.argv[1:]) or (1000, 10000, 50000)
     analysis.main(sizes)

@@ -12,7 +12,6 @@ import csv
 import resource
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
