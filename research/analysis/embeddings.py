@@ -73,6 +73,7 @@ class EmbeddingCache:
         self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, score REAL NOT NULL)")
         self._model = model_name
 
     def _key(self, text: str) -> str:
@@ -102,6 +103,25 @@ class EmbeddingCache:
                 "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
                 [(self._key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()],
             )
+
+    def scores(self, texts: list[str], version: str, score) -> list[float]:
+        """Per-text scores (e.g. sentiment) under ``version``, computing and storing only the missing ones."""
+        import hashlib
+
+        keys = [hashlib.sha256(f"{version}\x00{t}".encode("utf-8")).hexdigest() for t in texts]
+        known: dict[str, float] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            known.update(self._db.execute(
+                f"SELECT key, score FROM scores WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        missing = {k: t for k, t in zip(keys, texts) if k not in known}
+        fresh = {k: float(score(t)) for k, t in missing.items()}
+        if fresh:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO scores (key, score) VALUES (?, ?)", fresh.items())
+            known.update(fresh)
+        return [known[k] for k in keys]
 
     def close(self) -> None:
         self._db.close()

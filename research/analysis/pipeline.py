@@ -59,7 +59,8 @@ def analyze_texts(
     topic_result = fit_topics(body, vectors, seed=seed, measure_stability=measure_stability,
                               theme_names=[names.get(t, "") for t in assignment.themes])
     report("sentiment", 0, len(body))
-    sentiment = scorer.score_many(body)
+    sentiment = (cache.scores(body, scorer.version(), scorer.score) if cache is not None
+                 else scorer.score_many(body))
 
     frame = pd.DataFrame({"text": cleaned, "theme": "", "topic": NO_TEXT_TOPIC, "topic_label": "", "sentiment": 0.0})
     if present:

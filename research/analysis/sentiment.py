@@ -64,6 +64,14 @@ def _token(phrase: str) -> str:
 class SentimentScorer:
     """Scores text from -1 (negative) to 1 (positive) with VADER plus workplace terms."""
 
+    @staticmethod
+    def version() -> str:
+        """Changes whenever the workplace terms change, so cached scores are never stale."""
+        import hashlib
+
+        terms = repr(sorted(WORKPLACE_LEXICON.items())) + repr(sorted(WORKPLACE_PHRASES.items()))
+        return "vader+" + hashlib.sha256(terms.encode()).hexdigest()[:16]
+
     def __init__(self, nltk_dir: Path):
         ensure_nltk_data(nltk_dir)
         from nltk.sentiment.vader import SentimentIntensityAnalyzer

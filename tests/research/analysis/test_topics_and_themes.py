@@ -80,3 +80,17 @@ def test_topics_are_reproducible_and_stability_is_reported(demo):
     again = fit_topics(texts[:200], vectors[:200])
     assert first.topics == again.topics
     assert 0.3 < first.stability <= 1.0
+
+
+def test_scores_are_cached_per_version(tmp_path):
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", "m")
+    calls = []
+
+    def score(text):
+        calls.append(text)
+        return len(text) / 10
+
+    assert cache.scores(["ab", "abc", "ab"], "v1", score) == [0.2, 0.3, 0.2]
+    assert cache.scores(["abc", "abcd"], "v1", score) == [0.3, 0.4]
+    assert cache.scores(["abc"], "v2", score) == [0.3]
+    assert calls == ["ab", "abc", "abcd", "abc"]
