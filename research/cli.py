@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from research.errors import FrontlineError
@@ -192,10 +193,22 @@ def cmd_pulse_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_analyze_db(args: argparse.Namespace, settings: Settings) -> int:
+@contextmanager
+def _analysis_tools(settings: Settings):
+    """The embedding model, the sentiment scorer and the cache beside the data, closed afterwards."""
     from research.analysis.embeddings import EmbeddingCache, load_embedding_model
-    from research.analysis.jobs import enqueue_job, run_job
     from research.analysis.sentiment import SentimentScorer
+
+    model = load_embedding_model(settings.embedding_model)
+    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", settings.embedding_model)
+    try:
+        yield model, SentimentScorer(settings.nltk_data_dir), cache
+    finally:
+        cache.close()
+
+
+def cmd_analyze_db(args: argparse.Namespace, settings: Settings) -> int:
+    from research.analysis.jobs import enqueue_job, run_job
     from research.store.engine import session_scope
 
     engine = _migrated_engine(settings)
@@ -203,12 +216,8 @@ def cmd_analyze_db(args: argparse.Namespace, settings: Settings) -> int:
     if job_id is None:
         with session_scope(engine) as session:
             job_id = enqueue_job(session=session, requested_by="cli")
-    model = load_embedding_model(settings.embedding_model)
-    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", settings.embedding_model)
-    try:
-        run_job(engine, job_id, model=model, scorer=SentimentScorer(settings.nltk_data_dir), cache=cache)
-    finally:
-        cache.close()
+    with _analysis_tools(settings) as (model, scorer, cache):
+        run_job(engine, job_id, model=model, scorer=scorer, cache=cache)
     print(f"analysis job {job_id} succeeded")
     return 0
 
@@ -223,9 +232,7 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     if not args.input or not args.text_column or not args.out:
         raise FrontlineError("analyze needs INPUT --text-column COL --out OUT.csv (or --db for stored comments)")
 
-    from research.analysis.embeddings import EmbeddingCache, load_embedding_model
     from research.analysis.pipeline import analyze_texts
-    from research.analysis.sentiment import SentimentScorer
     from research.csv_input import CsvInputError, read_csv_rows, require_columns
 
     source, out = Path(args.input), Path(args.out)
@@ -240,13 +247,8 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     def progress(stage: str, done: int, total: int) -> None:
         print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
 
-    model = load_embedding_model(settings.embedding_model)
-    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", settings.embedding_model)
-    try:
-        result = analyze_texts(texts, model=model, scorer=SentimentScorer(settings.nltk_data_dir), cache=cache,
-                               progress=progress)
-    finally:
-        cache.close()
+    with _analysis_tools(settings) as (model, scorer, cache):
+        result = analyze_texts(texts, model=model, scorer=scorer, cache=cache, progress=progress)
     ids = [row.get(args.id_column, "") for row in rows] if args.id_column else list(range(len(rows)))
     with out.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

@@ -81,19 +81,21 @@ class EmbeddingCache:
 
         return hashlib.sha256(f"{self._model}\x00{text}".encode("utf-8")).hexdigest()
 
+    def _lookup(self, table: str, column: str, keys: list[str]) -> dict[str, object]:
+        """Stored values by key, asked for in chunks that stay under SQLite's parameter limit."""
+        found: dict[str, object] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            found.update(self._db.execute(
+                f"SELECT key, {column} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        return found
+
     def get_many(self, texts: list[str]) -> dict[str, "np.ndarray"]:
         import numpy as np
 
         keys = {self._key(t): t for t in set(texts)}
-        found: dict[str, np.ndarray] = {}
-        items = list(keys)
-        for start in range(0, len(items), 500):
-            chunk = items[start:start + 500]
-            rows = self._db.execute(
-                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-            for key, blob in rows:
-                found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
-        return found
+        return {keys[k]: np.frombuffer(blob, dtype=np.float32)
+                for k, blob in self._lookup("vectors", "vector", list(keys)).items()}
 
     def put_many(self, vectors: dict[str, "np.ndarray"]) -> None:
         import numpy as np
@@ -109,12 +111,7 @@ class EmbeddingCache:
         import hashlib
 
         keys = [hashlib.sha256(f"{version}\x00{t}".encode("utf-8")).hexdigest() for t in texts]
-        known: dict[str, float] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start:start + 500]
-            known.update(self._db.execute(
-                f"SELECT key, score FROM scores WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        known = self._lookup("scores", "score", list(dict.fromkeys(keys)))
         missing = {k: t for k, t in zip(keys, texts) if k not in known}
         fresh = {k: float(score(t)) for k, t in missing.items()}
         if fresh:
