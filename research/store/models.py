@@ -154,9 +154,97 @@ class InterviewNote(Base):
     guide_question_id: Mapped[int | None] = mapped_column(ForeignKey("guide_questions.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     body: Mapped[str] = mapped_column(Text, default="")
+    # The question as asked, for notes imported from a transcript whose turns match no guide question.
+    label: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     interview: Mapped[Interview] = relationship(back_populates="notes")
+    revisions: Mapped[list["NoteRevision"]] = relationship(
+        back_populates="note", order_by="NoteRevision.id", cascade="all, delete-orphan"
+    )
+    excerpts: Mapped[list["Excerpt"]] = relationship(
+        back_populates="note", order_by="Excerpt.span_start", cascade="all, delete-orphan"
+    )
+
+
+class NoteRevision(Base):
+    """One saved version of a note: the edit history, newest last."""
+
+    __tablename__ = "note_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("interview_notes.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    edited_by: Mapped[str] = mapped_column(String(64), default="")
+    edited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What pseudonymisation replaced in this version, as [kind, original] pairs kept for the researcher.
+    replaced: Mapped[list] = mapped_column(JSON, default=list)
+
+    note: Mapped[InterviewNote] = relationship(back_populates="revisions")
+
+
+class Code(Base):
+    """A code of the shared codebook; ``parent_id`` makes the hierarchy.
+
+    The default codes are seeded from :data:`research.codebook.DEFAULT_CODEBOOK`
+    by migration; researchers edit, add, import and export them.
+    """
+
+    __tablename__ = "codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#7f7f7f")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
+    gap_kind: Mapped[str] = mapped_column(String(16), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Excerpt(Base):
+    """A coded span of a note: character offsets into the note and the text as coded."""
+
+    __tablename__ = "excerpts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("interview_notes.id", ondelete="CASCADE"), index=True)
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    coder: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    note: Mapped[InterviewNote] = relationship(back_populates="excerpts")
+    codes: Mapped[list[Code]] = relationship(secondary="excerpt_codes", order_by="Code.position")
+
+
+class ExcerptCode(Base):
+    __tablename__ = "excerpt_codes"
+
+    excerpt_id: Mapped[int] = mapped_column(ForeignKey("excerpts.id", ondelete="CASCADE"), primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Memo(Base):
+    """A researcher's memo on exactly one excerpt, interview or code."""
+
+    __tablename__ = "memos"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN excerpt_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN interview_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN code_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_target",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    excerpt_id: Mapped[int | None] = mapped_column(ForeignKey("excerpts.id", ondelete="CASCADE"), index=True)
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class PulseWave(Base):
