@@ -1,12 +1,33 @@
-"""Read access to interview studies for the researcher pages."""
+"""Interview studies, their guides and their pseudonymous participants.
+
+Participants are known only by a generated code (P01, P02, ...) and the
+attributes researchers analyse by; real names never enter these tables.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from research.store.models import Interview, Participant, Study
+from research.errors import FrontlineError
+from research.store.models import GuideQuestion, Interview, Participant, Study
+
+CHANNELS = ("phone", "chat", "e-mail", "store")
+# Columns of ``participants``; anything else a researcher adds lives in ``attributes``.
+FIXED_ATTRIBUTES = ("industry", "role", "tenure_band", "channel", "site")
+MAX_ATTRIBUTE = 64
+
+
+@dataclass(frozen=True)
+class GuideItem:
+    text: str
+    probes: tuple[str, ...] = ()
 
 
 def studies_table(*, session: Session) -> pd.DataFrame:
@@ -21,11 +42,166 @@ def studies_table(*, session: Session) -> pd.DataFrame:
     )
     rows = session.execute(
         select(
-            Study.title, Study.starts_on, Study.ends_on,
+            Study.id, Study.title, Study.starts_on, Study.ends_on,
             func.coalesce(participants.c.participants, 0), func.coalesce(interviews.c.interviews, 0),
         )
         .outerjoin(participants, participants.c.study_id == Study.id)
         .outerjoin(interviews, interviews.c.study_id == Study.id)
         .order_by(Study.starts_on.desc(), Study.title)
     ).all()
-    return pd.DataFrame(rows, columns=["Study", "Starts", "Ends", "Participants", "Interviews"])
+    frame = pd.DataFrame(rows, columns=["id", "Study", "Starts", "Ends", "Participants", "Interviews"])
+    return frame.set_index("id")
+
+
+def study_choices(*, session: Session) -> dict[int, str]:
+    """Study ids and titles, newest first, for pickers."""
+    rows = session.execute(select(Study.id, Study.title).order_by(Study.starts_on.desc(), Study.title)).all()
+    return {row.id: row.title for row in rows}
+
+
+def get_study(*, session: Session, study_id: int) -> Study:
+    study = session.get(Study, study_id)
+    if study is None:
+        raise FrontlineError(f"There is no study with id {study_id}.")
+    return study
+
+
+def create_study(
+    *, session: Session, title: str, purpose: str = "", starts_on: date | None = None, ends_on: date | None = None,
+) -> Study:
+    """Create a study; titles are unique so researchers can tell studies apart."""
+    title = (title or "").strip()
+    if not title:
+        raise FrontlineError("Give the study a title.")
+    if len(title) > 200:
+        raise FrontlineError("The title is longer than 200 characters.")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise FrontlineError("The study ends before it starts: check the dates.")
+    if session.scalar(select(Study.id).where(func.lower(Study.title) == title.lower())) is not None:
+        raise FrontlineError(f"A study called '{title}' already exists.")
+    study = Study(title=title, purpose=(purpose or "").strip(), starts_on=starts_on, ends_on=ends_on)
+    session.add(study)
+    session.flush()
+    return study
+
+
+def set_guide(*, session: Session, study_id: int, items: Sequence[GuideItem]) -> list[GuideQuestion]:
+    """Replace the guide's questions, keeping the rows (and the notes tied to them) of questions kept in place.
+
+    A question whose text is unchanged keeps its id wherever it moves, so notes
+    already taken against it stay attached.
+    """
+    study = get_study(session=session, study_id=study_id)
+    cleaned = [GuideItem(i.text.strip(), tuple(p.strip() for p in i.probes if p.strip())) for i in items]
+    cleaned = [i for i in cleaned if i.text]
+    if not cleaned:
+        raise FrontlineError("The guide needs at least one question.")
+    existing = {q.text: q for q in study.guide}
+    kept = []
+    for question in study.guide:
+        question.position = -question.id  # frees the (study, position) slots before renumbering
+    session.flush()
+    for position, item in enumerate(cleaned, start=1):
+        question = existing.pop(item.text, None) or GuideQuestion(study_id=study.id, text=item.text)
+        question.position = position
+        question.probes = list(item.probes)
+        kept.append(question)
+    for removed in existing.values():
+        session.delete(removed)
+    study.guide = kept
+    session.flush()
+    return kept
+
+
+def guide_items(*, session: Session, study_id: int) -> list[GuideQuestion]:
+    return list(session.scalars(
+        select(GuideQuestion).where(GuideQuestion.study_id == study_id).order_by(GuideQuestion.position)
+    ))
+
+
+def _next_code(session: Session, study_id: int) -> str:
+    codes = session.scalars(select(Participant.code).where(Participant.study_id == study_id))
+    numbers = [int(m.group(1)) for c in codes if (m := re.fullmatch(r"P(\d+)", c))]
+    return f"P{(max(numbers, default=0) + 1):02d}"
+
+
+def _clean_attributes(values: Mapping[str, str]) -> dict[str, str]:
+    cleaned = {}
+    for key, value in values.items():
+        key = (key or "").strip()
+        if not key:
+            continue
+        if key in FIXED_ATTRIBUTES or key in ("code", "consent_given"):
+            raise FrontlineError(f"'{key}' is a built-in attribute; choose another name for the custom one.")
+        cleaned[key[:MAX_ATTRIBUTE]] = str(value or "").strip()[:200]
+    return cleaned
+
+
+def add_participant(
+    *, session: Session, study_id: int, industry: str = "", role: str = "", tenure_band: str = "",
+    channel: str = "", site: str = "", consent_given: bool = False, consent_recorded_on: date | None = None,
+    attributes: Mapping[str, str] | None = None,
+) -> Participant:
+    """Add a participant under the next free pseudonym (P01, P02, ...)."""
+    get_study(session=session, study_id=study_id)
+    if channel and channel not in CHANNELS:
+        raise FrontlineError(f"Channel must be one of {', '.join(CHANNELS)}.")
+    participant = Participant(
+        study_id=study_id, code=_next_code(session, study_id), industry=industry.strip()[:MAX_ATTRIBUTE],
+        role=role.strip()[:MAX_ATTRIBUTE], tenure_band=tenure_band.strip()[:32], channel=channel,
+        site=site.strip()[:MAX_ATTRIBUTE], consent_given=consent_given,
+        consent_recorded_on=consent_recorded_on or (date.today() if consent_given else None),
+        attributes=_clean_attributes(attributes or {}),
+    )
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def update_participant(
+    *, session: Session, participant_id: int, values: Mapping[str, object],
+) -> Participant:
+    """Update built-in attributes, consent and custom attributes (``values`` keys other than the built-ins)."""
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise FrontlineError(f"There is no participant with id {participant_id}.")
+    custom = dict(participant.attributes or {})
+    for key, value in values.items():
+        if key in FIXED_ATTRIBUTES:
+            text = str(value or "").strip()
+            if key == "channel" and text and text not in CHANNELS:
+                raise FrontlineError(f"Channel must be one of {', '.join(CHANNELS)}.")
+            setattr(participant, key, text[:MAX_ATTRIBUTE])
+        elif key == "consent_given":
+            given = bool(value)
+            if given and not participant.consent_given:
+                participant.consent_recorded_on = date.today()
+            participant.consent_given = given
+        else:
+            custom.update(_clean_attributes({key: str(value or "")}))
+    participant.attributes = custom
+    session.flush()
+    return participant
+
+
+def participants_table(*, session: Session, study_id: int) -> pd.DataFrame:
+    """Participants with built-in and custom attributes, one column per custom attribute."""
+    rows = session.scalars(
+        select(Participant).where(Participant.study_id == study_id).order_by(Participant.code)
+    ).all()
+    records = []
+    for p in rows:
+        record = {"id": p.id, "code": p.code, **{a: getattr(p, a) for a in FIXED_ATTRIBUTES},
+                  "consent_given": p.consent_given}
+        record.update(p.attributes or {})
+        records.append(record)
+    columns = ["id", "code", *FIXED_ATTRIBUTES, "consent_given"]
+    return pd.DataFrame.from_records(records, columns=None if records else columns)
+
+
+def participant_attributes(*, session: Session, study_id: int) -> list[str]:
+    """Attribute names to break results down by: the built-ins, then custom ones in use."""
+    custom: set[str] = set()
+    for attributes in session.scalars(select(Participant.attributes).where(Participant.study_id == study_id)):
+        custom.update((attributes or {}).keys())
+    return [*FIXED_ATTRIBUTES, *sorted(custom)]

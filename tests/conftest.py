@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 
 from research.store.engine import make_engine
 from research.store.migrate import upgrade
-from research.store.models import Base
+from research.codebook import DEFAULT_CODEBOOK
+from research.store.models import Base, Code
 
 PG_URL = os.environ.get("FRONTLINE_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI") == "true"
@@ -78,9 +79,15 @@ def pg_migrated_url(pg_databases) -> str | None:
 
 
 def _truncate_all(engine: Engine) -> None:
+    """Empty every table, then put back the default codebook the migration seeds."""
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(Code.__table__.insert(), [
+            {"key": c.key, "name": c.name, "description": c.description, "colour": c.colour,
+             "gap_kind": c.gap_kind, "position": i}
+            for i, c in enumerate(DEFAULT_CODEBOOK)
+        ])
 
 
 @pytest.fixture(params=backends())

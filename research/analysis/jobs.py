@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from interviews.corpus import coded_examples
 from research.analysis.pipeline import analyze_texts
 from research.errors import FrontlineError
 from research.store.engine import session_scope
@@ -66,12 +67,13 @@ def run_job(engine: Engine, job_id: int, *, model, scorer, cache=None, seed: int
     try:
         with session_scope(engine) as session:
             comments = stored_comments(session=session)
+            exemplars = coded_examples(session=session)
 
         def progress(stage: str, done: int, total: int) -> None:
             _set(engine, job_id, stage=stage, done=done, total=total)
 
         result = analyze_texts([text for _, text in comments], model=model, scorer=scorer, cache=cache, seed=seed,
-                               progress=progress)
+                               exemplars=exemplars, progress=progress)
         with session_scope(engine) as session:
             session.add_all(
                 TextAnalysis(job_id=job_id, answer_id=answer_id, theme=row.theme, topic=int(row.topic),

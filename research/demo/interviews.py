@@ -81,3 +81,42 @@ INDUSTRY_BIAS = {
 }
 
 INTERVIEWERS = ["researcher-a", "researcher-b"]
+
+# How the two demo coders coded each answer variant: (question, variant) ->
+# (codes by the first coder, codes by the second, the words the second coder
+# chose when they coded less than the whole answer). The few differences give
+# the agreement report something real to show.
+FIRST_CODER, SECOND_CODER = "researcher", "researcher-b"
+CODING = {
+    (0, 0): (["voice_of_customer", "metrics_pressure"], ["voice_of_customer", "metrics_pressure"], None),
+    (0, 1): (["voice_of_customer", "metrics_pressure"], ["voice_of_customer"], None),
+    (0, 2): (["metrics_pressure", "tools", "difficult_customers"], ["metrics_pressure", "difficult_customers"], None),
+    (0, 3): (["voice_of_customer"], ["voice_of_customer"], None),
+    (1, 0): (["voice_of_customer", "morale"], ["voice_of_customer", "morale"], None),
+    (1, 1): (["voice_of_customer", "management_support"], ["voice_of_customer", "management_support"], None),
+    (1, 2): (["voice_of_customer", "recognition"], ["voice_of_customer", "morale"], None),
+    (1, 3): (["voice_of_customer", "tools"], ["voice_of_customer", "tools"], None),
+    (2, 0): (["tools"], ["tools"], "{tool} freezes during busy hours"),
+    (2, 1): (["tools"], ["tools"], None),
+    (2, 2): (["tools", "training"], ["tools", "training"], None),
+    (2, 3): (["tools", "management_support"], ["tools", "management_support"], None),
+    (3, 0): (["management_support", "morale"], ["management_support", "morale"], None),
+    (3, 1): (["management_support"], ["management_support"], None),
+    (3, 2): (["management_support", "customer_recovery"], ["management_support", "customer_recovery"], None),
+    (3, 3): (["management_support"], ["management_support", "recognition"], None),
+    (4, 0): (["customer_recovery"], ["customer_recovery"], None),
+    (4, 1): (["customer_recovery", "workload"], ["customer_recovery"], None),
+    (4, 2): (["customer_recovery"], ["customer_recovery"], None),
+    (4, 3): (["customer_recovery", "tools"], ["customer_recovery", "tools"], None),
+    (5, 0): (["management_support"], ["management_support"], None),
+    (5, 1): (["tools"], ["tools"], None),
+    (5, 2): (["workload"], ["workload"], None),
+    (5, 3): (["voice_of_customer"], ["voice_of_customer"], None),
+}
+
+MEMOS = {
+    "customer_recovery": "Every industry describes recovery work; utilities and telecom put it at half or more of "
+                         "their contacts. Compare with the pulse recovery-share question.",
+    "tools": "The named system differs by industry but the complaint is the same: freezing at peak and missing "
+             "history. Worth a tooling gap of its own in the pulse analysis.",
+}

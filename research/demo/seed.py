@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from interviews.coding import add_memo, code_excerpt, code_quote
 from research.accounts import create_user, get_user
 from research.demo import comments as bank
 from research.demo import interviews as iv
@@ -181,14 +182,34 @@ def _seed_study(session: Session, rng: random.Random) -> int:
                 study_id=study.id, participant_id=participant.id, interviewer=iv.INTERVIEWERS[number % 2],
                 held_on=date(2026, 10, 5) + timedelta(days=(number - 1) % 5),
             )
+            variants = []
             for position, question in enumerate(study.guide):
                 variant = iv.INDUSTRY_BIAS[industry][position]
                 if rng.random() < 0.4:
                     variant = rng.randrange(4)
                 body = iv.ANSWERS[position][variant].format(tool=info["tool"])
                 interview.notes.append(InterviewNote(guide_question_id=question.id, position=position + 1, body=body))
+                variants.append(variant)
             session.add(interview)
+            session.flush()
+            _code_interview(session, interview, variants, info["tool"])
+    for key, body in iv.MEMOS.items():
+        add_memo(session=session, author=iv.FIRST_CODER, body=body, code_key=key)
     return number
+
+
+def _code_interview(session: Session, interview: Interview, variants: list[int], tool: str) -> None:
+    """Code every answer as both demo coders did (see ``interviews.CODING``)."""
+    for position, (note, variant) in enumerate(zip(interview.notes, variants)):
+        first, second, second_words = iv.CODING[(position, variant)]
+        code_excerpt(session=session, note_id=note.id, start=0, end=len(note.body), codes=first,
+                     coder=iv.FIRST_CODER)
+        if second_words:
+            code_quote(session=session, note_id=note.id, quote=second_words.format(tool=tool), codes=second,
+                       coder=iv.SECOND_CODER)
+        else:
+            code_excerpt(session=session, note_id=note.id, start=0, end=len(note.body), codes=second,
+                         coder=iv.SECOND_CODER)
 
 
 @dataclass(frozen=True)

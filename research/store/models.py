@@ -177,7 +177,7 @@ class NoteRevision(Base):
     body: Mapped[str] = mapped_column(Text)
     edited_by: Mapped[str] = mapped_column(String(64), default="")
     edited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # What pseudonymisation replaced in this version, as [kind, original] pairs kept for the researcher.
+    # The kinds of detail pseudonymisation replaced ("name", "email", ...); never the originals.
     replaced: Mapped[list] = mapped_column(JSON, default=list)
 
     note: Mapped[InterviewNote] = relationship(back_populates="revisions")

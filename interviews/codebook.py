@@ -1,0 +1,196 @@
+"""The editable codebook: hierarchical codes with descriptions and colours, CSV import and export.
+
+The database starts with :data:`research.codebook.DEFAULT_CODEBOOK` (seeded by
+migration); researchers rename, describe, nest and add codes here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from research.errors import FrontlineError
+from research.store.models import Code, ExcerptCode
+
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+CSV_COLUMNS = ["key", "name", "parent", "description", "colour"]
+
+
+def all_codes(*, session: Session) -> list[Code]:
+    return list(session.scalars(select(Code).order_by(Code.position, Code.id)))
+
+
+def code_choices(*, session: Session) -> dict[str, str]:
+    """Code keys to display names, children shown under their parent ("Tools and systems › CRM")."""
+    codes = all_codes(session=session)
+    by_id = {c.id: c for c in codes}
+    return {c.key: (f"{by_id[c.parent_id].name} › {c.name}" if c.parent_id in by_id else c.name) for c in codes}
+
+
+def codes_table(*, session: Session) -> pd.DataFrame:
+    """The codebook with parents and how many excerpts each code is applied to."""
+    counts = dict(session.execute(select(ExcerptCode.code_id, func.count()).group_by(ExcerptCode.code_id)).all())
+    codes = all_codes(session=session)
+    names = {c.id: c.name for c in codes}
+    return pd.DataFrame(
+        [(c.key, c.name, names.get(c.parent_id, ""), c.description, c.colour, counts.get(c.id, 0)) for c in codes],
+        columns=["Key", "Name", "Parent", "Description", "Colour", "Excerpts"],
+    )
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return slug[:60] or "code"
+
+
+def _unique_key(session: Session, name: str) -> str:
+    base = slugify(name)
+    key, n = base, 2
+    while session.scalar(select(Code.id).where(Code.key == key)) is not None:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
+def _check(session: Session, name: str, colour: str, code_id: int | None) -> tuple[str, str]:
+    name = (name or "").strip()
+    if not name:
+        raise FrontlineError("A code needs a name.")
+    if len(name) > 120:
+        raise FrontlineError("Code names are at most 120 characters.")
+    colour = (colour or "#7f7f7f").strip()
+    if not COLOUR.fullmatch(colour):
+        raise FrontlineError(f"'{colour}' is not a colour like #1f77b4.")
+    clash = session.scalar(select(Code.id).where(func.lower(Code.name) == name.lower()))
+    if clash is not None and clash != code_id:
+        raise FrontlineError(f"There is already a code called '{name}'.")
+    return name, colour
+
+
+def _parent_id(session: Session, parent_key: str | None, code_id: int | None) -> int | None:
+    if not parent_key:
+        return None
+    parent = session.scalar(select(Code).where(Code.key == parent_key))
+    if parent is None:
+        raise FrontlineError(f"There is no code with key '{parent_key}' to nest under.")
+    ancestor = parent
+    while ancestor is not None:  # refuse cycles: a code may not sit under itself or its descendants
+        if ancestor.id == code_id:
+            raise FrontlineError("A code cannot be nested under itself or one of its own sub-codes.")
+        ancestor = session.get(Code, ancestor.parent_id) if ancestor.parent_id else None
+    return parent.id
+
+
+def add_code(
+    *, session: Session, name: str, description: str = "", colour: str = "#7f7f7f", parent_key: str | None = None,
+) -> Code:
+    name, colour = _check(session, name, colour, None)
+    position = (session.scalar(select(func.max(Code.position))) or 0) + 1
+    code = Code(key=_unique_key(session, name), name=name, description=(description or "").strip(), colour=colour,
+                parent_id=_parent_id(session, parent_key, None), position=position)
+    session.add(code)
+    session.flush()
+    return code
+
+
+def update_code(
+    *, session: Session, key: str, name: str, description: str, colour: str, parent_key: str | None,
+) -> Code:
+    """Edit a code; its key stays, so excerpts and analysis results keep pointing at it."""
+    code = session.scalar(select(Code).where(Code.key == key))
+    if code is None:
+        raise FrontlineError(f"There is no code with key '{key}'.")
+    code.name, code.colour = _check(session, name, colour, code.id)
+    code.description = (description or "").strip()
+    code.parent_id = _parent_id(session, parent_key, code.id)
+    session.flush()
+    return code
+
+
+def delete_code(*, session: Session, key: str) -> None:
+    """Delete an unused code; a code applied to excerpts must be merged or left in place."""
+    code = session.scalar(select(Code).where(Code.key == key))
+    if code is None:
+        raise FrontlineError(f"There is no code with key '{key}'.")
+    used = session.scalar(select(func.count()).select_from(ExcerptCode).where(ExcerptCode.code_id == code.id))
+    if used:
+        raise FrontlineError(f"'{code.name}' is applied to {used} excerpt(s); remove it from them first.")
+    session.delete(code)
+    session.flush()
+
+
+def export_codebook_csv(*, session: Session) -> bytes:
+    codes = all_codes(session=session)
+    keys = {c.id: c.key for c in codes}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for c in codes:
+        writer.writerow([c.key, c.name, keys.get(c.parent_id, ""), c.description, c.colour])
+    return out.getvalue().encode("utf-8")
+
+
+@dataclass
+class CodebookImport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
+    """Add or update codes from a CSV with columns key, name, parent, description, colour.
+
+    Rows are matched by key, else by name; a parent may be any key in the file
+    or already in the codebook. Bad rows are skipped with the line and reason.
+    """
+    if b"\x00" in data[:4096]:
+        raise FrontlineError("The codebook file looks binary; upload a CSV file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FrontlineError(f"Line {line} of the codebook is not UTF-8 text; save it as UTF-8.") from None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows:
+        raise FrontlineError("The codebook file has no codes in it.")
+    if "name" not in (rows[0].keys()):
+        raise FrontlineError(f"The codebook needs a 'name' column; it has {', '.join(k for k in rows[0] if k)}.")
+    result = CodebookImport()
+    pending_parents: list[tuple[Code, str, int]] = []
+    for line, row in enumerate(rows, start=2):
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        try:
+            existing = None
+            if row.get("key"):
+                existing = session.scalar(select(Code).where(Code.key == row["key"]))
+            if existing is None and row.get("name"):
+                existing = session.scalar(select(Code).where(func.lower(Code.name) == row["name"].lower()))
+            if existing is not None:
+                existing.name, existing.colour = _check(session, row.get("name", ""), row.get("colour") or existing.colour,
+                                                        existing.id)
+                existing.description = row.get("description", existing.description)
+                code = existing
+                result.updated.append(code.name)
+            else:
+                code = add_code(session=session, name=row.get("name", ""), description=row.get("description", ""),
+                                colour=row.get("colour") or "#7f7f7f")
+                if row.get("key") and session.scalar(select(Code.id).where(Code.key == row["key"])) is None:
+                    code.key = slugify(row["key"])
+                result.added.append(code.name)
+            session.flush()
+            if row.get("parent"):
+                pending_parents.append((code, row["parent"], line))
+        except FrontlineError as exc:
+            result.skipped.append(f"line {line}: {exc}")
+    for code, parent, line in pending_parents:
+        try:
+            code.parent_id = _parent_id(session, parent, code.id)
+        except FrontlineError as exc:
+            result.skipped.append(f"line {line}: {exc}")
+    session.flush()
+    return result

@@ -1,0 +1,62 @@
+"""Excerpts with their codes and participant attributes, as CSV and XLSX for spreadsheets and stats tools."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from interviews.codebook import codes_table
+from research.store.models import Excerpt, GuideQuestion, Interview, InterviewNote, Participant
+
+# Cells starting with these are formulas to Excel and LibreOffice; an interview
+# quote must never run as one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excerpts_frame(*, session: Session, study_id: int) -> pd.DataFrame:
+    """One row per excerpt: text, codes, coder, question, and every participant attribute."""
+    rows = session.execute(
+        select(Excerpt, Participant, Interview.interviewer, Interview.held_on, GuideQuestion.text, InterviewNote.label)
+        .join(InterviewNote, InterviewNote.id == Excerpt.note_id)
+        .join(Interview, Interview.id == InterviewNote.interview_id)
+        .join(Participant, Participant.id == Interview.participant_id)
+        .outerjoin(GuideQuestion, GuideQuestion.id == InterviewNote.guide_question_id)
+        .where(Interview.study_id == study_id)
+        .order_by(Participant.code, InterviewNote.position, Excerpt.span_start, Excerpt.id)
+    ).all()
+    records = []
+    for excerpt, p, interviewer, held_on, question, label in rows:
+        records.append({
+            "excerpt_id": excerpt.id, "participant": p.code, "industry": p.industry, "role": p.role,
+            "tenure_band": p.tenure_band, "channel": p.channel, "site": p.site, **(p.attributes or {}),
+            "interviewer": interviewer, "held_on": held_on, "question": question or label,
+            "coder": excerpt.coder, "codes": "; ".join(c.name for c in excerpt.codes),
+            "code_keys": "; ".join(c.key for c in excerpt.codes), "excerpt": excerpt.text,
+            "start": excerpt.span_start, "end": excerpt.span_end,
+        })
+    columns = ["excerpt_id", "participant", "industry", "role", "tenure_band", "channel", "site", "interviewer",
+               "held_on", "question", "coder", "codes", "code_keys", "excerpt", "start", "end"]
+    return pd.DataFrame.from_records(records, columns=None if records else columns)
+
+
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
+    def cell(value):
+        return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+    return frame.apply(lambda column: column.map(cell) if column.dtype == object else column)
+
+
+def excerpts_csv(*, session: Session, study_id: int) -> bytes:
+    return _inert(excerpts_frame(session=session, study_id=study_id)).to_csv(index=False).encode("utf-8")
+
+
+def excerpts_xlsx(*, session: Session, study_id: int) -> bytes:
+    """A workbook with the excerpts on one sheet and the codebook on another."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _inert(excerpts_frame(session=session, study_id=study_id)).to_excel(writer, sheet_name="Excerpts", index=False)
+        _inert(codes_table(session=session)).to_excel(writer, sheet_name="Codebook", index=False)
+    return buffer.getvalue()

@@ -1,0 +1,198 @@
+"""Interviews and their notes: entry question by question, pseudonymised on save, with edit history.
+
+Every save runs the shared redaction module over the text (names on the
+roster deny-list, e-mail addresses, phone and account numbers), stores the
+result as a new revision and tells the researcher what was replaced. Notes are
+refused for a participant without recorded consent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from research.errors import FrontlineError
+from research.privacy.redaction import Redactor, Replacement
+from research.privacy.roster import roster_redactor
+from research.store.models import GuideQuestion, Interview, InterviewNote, NoteRevision, Participant
+
+MAX_NOTE_CHARS = 200_000
+FREE_NOTES_LABEL = "Free notes"
+
+
+@dataclass(frozen=True)
+class NoteSlot:
+    """One place to write in the interview form: a guide question, or the free notes area."""
+
+    guide_question_id: int | None
+    question: str
+    probes: tuple[str, ...]
+    position: int
+    note_id: int | None
+    body: str
+
+
+@dataclass(frozen=True)
+class SavedNote:
+    note_id: int
+    body: str
+    replacements: tuple[Replacement, ...]
+    changed: bool  # False when the text was already saved exactly so
+    unanchored_excerpts: int = 0  # coded excerpts whose text the edit removed
+
+
+def _participant_with_consent(session: Session, participant_id: int) -> Participant:
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise FrontlineError(f"There is no participant with id {participant_id}.")
+    if not participant.consent_given:
+        raise FrontlineError(
+            f"{participant.code} has no consent recorded: record their consent before saving notes. "
+            "Your text is still in the form."
+        )
+    return participant
+
+
+def start_interview(
+    *, session: Session, study_id: int, participant_id: int, interviewer: str, held_on: date | None,
+) -> Interview:
+    """Open an interview record for a participant who has given consent."""
+    participant = _participant_with_consent(session, participant_id)
+    if participant.study_id != study_id:
+        raise FrontlineError(f"{participant.code} is not a participant of this study.")
+    interview = Interview(study_id=study_id, participant_id=participant_id,
+                          interviewer=(interviewer or "").strip()[:64], held_on=held_on)
+    session.add(interview)
+    session.flush()
+    return interview
+
+
+def get_interview(*, session: Session, interview_id: int) -> Interview:
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise FrontlineError(f"There is no interview with id {interview_id}.")
+    return interview
+
+
+def update_interview(*, session: Session, interview_id: int, interviewer: str, held_on: date | None) -> None:
+    interview = get_interview(session=session, interview_id=interview_id)
+    interview.interviewer = (interviewer or "").strip()[:64]
+    interview.held_on = held_on
+    session.flush()
+
+
+def interviews_table(*, session: Session, study_id: int) -> pd.DataFrame:
+    """The study's interviews with participant code and attributes, for choosing one to open."""
+    rows = session.execute(
+        select(Interview.id, Participant.code, Participant.industry, Participant.role, Participant.channel,
+               Interview.interviewer, Interview.held_on)
+        .join(Participant, Participant.id == Interview.participant_id)
+        .where(Interview.study_id == study_id)
+        .order_by(Participant.code, Interview.held_on, Interview.id)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "Participant", "Industry", "Role", "Channel", "Interviewer", "Held on"])
+
+
+def interview_slots(*, session: Session, interview_id: int) -> list[NoteSlot]:
+    """The guide's questions in order with the notes taken so far, then imported turns, then free notes."""
+    interview = get_interview(session=session, interview_id=interview_id)
+    guide = session.scalars(
+        select(GuideQuestion).where(GuideQuestion.study_id == interview.study_id).order_by(GuideQuestion.position)
+    ).all()
+    notes = list(interview.notes)
+    by_question = {n.guide_question_id: n for n in notes if n.guide_question_id is not None}
+    slots = [
+        NoteSlot(q.id, q.text, tuple(q.probes or ()), q.position,
+                 by_question[q.id].id if q.id in by_question else None,
+                 by_question[q.id].body if q.id in by_question else "")
+        for q in guide
+    ]
+    loose = sorted((n for n in notes if n.guide_question_id is None), key=lambda n: (n.label == "", n.position))
+    slots += [NoteSlot(None, n.label or FREE_NOTES_LABEL, (), n.position, n.id, n.body) for n in loose]
+    if not any(n.guide_question_id is None and not n.label for n in notes):
+        slots.append(NoteSlot(None, FREE_NOTES_LABEL, (), 0, None, ""))
+    return slots
+
+
+def _find_note(session: Session, interview: Interview, guide_question_id: int | None, label: str) -> InterviewNote | None:
+    query = select(InterviewNote).where(InterviewNote.interview_id == interview.id)
+    if guide_question_id is not None:
+        query = query.where(InterviewNote.guide_question_id == guide_question_id)
+    else:
+        query = query.where(InterviewNote.guide_question_id.is_(None), InterviewNote.label == label)
+    return session.scalars(query.limit(1)).first()
+
+
+def _reanchor(note: InterviewNote, body: str) -> int:
+    """Move each excerpt to where its text now is; count those whose text is gone."""
+    lost = 0
+    for excerpt in note.excerpts:
+        if body[excerpt.span_start:excerpt.span_end] == excerpt.text and excerpt.span_start >= 0:
+            continue
+        positions = []
+        start = body.find(excerpt.text)
+        while start != -1 and excerpt.text:
+            positions.append(start)
+            start = body.find(excerpt.text, start + 1)
+        if positions:
+            best = min(positions, key=lambda p: abs(p - excerpt.span_start))
+            excerpt.span_start, excerpt.span_end = best, best + len(excerpt.text)
+        else:
+            excerpt.span_start = excerpt.span_end = -1
+            lost += 1
+    return lost
+
+
+def save_note(
+    *, session: Session, interview_id: int, body: str, editor: str, guide_question_id: int | None = None,
+    label: str = "", position: int | None = None, redactor: Redactor | None = None,
+) -> SavedNote:
+    """Pseudonymise ``body`` and save it as the note for a guide question (or a labelled/free note).
+
+    Saving the same text again changes nothing and adds no revision, so the
+    form can autosave on every change without flooding the history.
+    """
+    if not isinstance(body, str):
+        raise FrontlineError("Notes must be text.")
+    if len(body) > MAX_NOTE_CHARS:
+        raise FrontlineError(f"These notes are {len(body):,} characters; one note holds at most {MAX_NOTE_CHARS:,}.")
+    interview = get_interview(session=session, interview_id=interview_id)
+    _participant_with_consent(session, interview.participant_id)
+    if guide_question_id is not None:
+        question = session.get(GuideQuestion, guide_question_id)
+        if question is None or question.study_id != interview.study_id:
+            raise FrontlineError("That question is not in this study's guide.")
+    label = (label or "").strip()
+    redacted = (redactor or roster_redactor(session=session)).redact(body.replace("\r\n", "\n"))
+    note = _find_note(session, interview, guide_question_id, label)
+    if note is not None and note.body == redacted.text:
+        return SavedNote(note.id, note.body, redacted.replacements, changed=False)
+    if note is None:
+        if position is None:
+            position = question.position if guide_question_id is not None else (0 if not label else 1000 + len(interview.notes))
+        note = InterviewNote(interview_id=interview.id, guide_question_id=guide_question_id, label=label,
+                             position=position, body="")
+        session.add(note)
+        session.flush()
+    lost = _reanchor(note, redacted.text)
+    note.body = redacted.text
+    session.add(NoteRevision(note_id=note.id, body=redacted.text, edited_by=(editor or "")[:64],
+                             replaced=[r.kind for r in redacted.replacements]))
+    session.flush()
+    return SavedNote(note.id, note.body, redacted.replacements, changed=True, unanchored_excerpts=lost)
+
+
+def note_history(*, session: Session, note_id: int) -> pd.DataFrame:
+    """Every saved version of a note, oldest first, with who saved it and how many details were replaced."""
+    rows = session.execute(
+        select(NoteRevision.edited_at, NoteRevision.edited_by, NoteRevision.body, NoteRevision.replaced)
+        .where(NoteRevision.note_id == note_id).order_by(NoteRevision.id)
+    ).all()
+    return pd.DataFrame(
+        [(r.edited_at, r.edited_by, r.body, len(r.replaced or [])) for r in rows],
+        columns=["Saved at", "By", "Text", "Details replaced"],
+    )

@@ -1,0 +1,69 @@
+"""Coding excerpts, memos and full-text search."""
+
+import pytest
+
+from interviews.coding import (
+    add_memo, code_excerpt, code_quote, find_quote, memos_table, note_excerpts, search, set_excerpt_codes,
+)
+from interviews.notes import save_note
+from research.errors import FrontlineError
+
+
+@pytest.fixture
+def note_id(session, study):
+    return save_note(session=session, interview_id=study["interview"].id, editor="ana",
+                     guide_question_id=study["guide"][0].id,
+                     body="The CRM freezes during busy hours.\nMy manager never answers escalations.").note_id
+
+
+def test_an_excerpt_carries_several_codes_and_recoding_the_same_span_adds_to_it(session, note_id):
+    first = code_quote(session=session, note_id=note_id, quote="The CRM freezes", codes=["tools"], coder="ana")
+    again = code_quote(session=session, note_id=note_id, quote="the crm   FREEZES", codes=["morale"], coder="ana")
+    assert again.id == first.id and {c.key for c in again.codes} == {"tools", "morale"}
+    other = code_quote(session=session, note_id=note_id, quote="The CRM freezes", codes=["tools"], coder="ben")
+    assert other.id != first.id  # each coder's coding is kept apart
+    table = note_excerpts(session=session, note_id=note_id)
+    assert list(table["Coder"]) == ["ana", "ben"]
+    set_excerpt_codes(session=session, excerpt_id=first.id, codes=["management_support"])
+    assert [c.key for c in first.codes] == ["management_support"]
+
+
+@pytest.mark.parametrize("start, end, codes, message", [
+    (0, 500, ["tools"], "outside"),
+    (5, 5, ["tools"], "outside"),
+    (0, 10, [], "at least one code"),
+    (0, 10, ["no_such_code"], "Unknown code"),
+])
+def test_bad_excerpts_are_refused(session, note_id, start, end, codes, message):
+    with pytest.raises(FrontlineError, match=message):
+        code_excerpt(session=session, note_id=note_id, start=start, end=end, codes=codes, coder="ana")
+
+
+def test_find_quote_explains_when_the_words_are_not_there():
+    assert find_quote("Fix the\nbilling system", "billing  system") == (8, 22)
+    with pytest.raises(FrontlineError, match="not in this answer"):
+        find_quote("Fix the billing system", "phone system")
+
+
+def test_memos_belong_to_exactly_one_thing(session, study, note_id):
+    excerpt = code_quote(session=session, note_id=note_id, quote="busy hours", codes=["workload"], coder="ana")
+    add_memo(session=session, author="ana", body="Peak-hour freezing again", excerpt_id=excerpt.id)
+    add_memo(session=session, author="ana", body="Check with IT", code_key="tools")
+    assert list(memos_table(session=session, excerpt_id=excerpt.id)["Memo"]) == ["Peak-hour freezing again"]
+    assert list(memos_table(session=session, code_key="tools")["Memo"]) == ["Check with IT"]
+    with pytest.raises(FrontlineError, match="exactly one"):
+        add_memo(session=session, author="ana", body="x", excerpt_id=excerpt.id, code_key="tools")
+    with pytest.raises(FrontlineError, match="empty"):
+        add_memo(session=session, author="ana", body="  ", code_key="tools")
+
+
+def test_search_finds_notes_excerpts_and_memos_and_treats_wildcards_literally(session, study, note_id):
+    code_quote(session=session, note_id=note_id, quote="My manager never answers", codes=["management_support"],
+               coder="ana")
+    add_memo(session=session, author="ana", body="Manager issue also in P02", interview_id=study["interview"].id)
+    found = search(session=session, query="MANAGER", study_id=study["study"].id)
+    assert sorted(found["Found in"]) == ["excerpt", "memo", "note"]
+    assert search(session=session, query="100%", study_id=study["study"].id).empty
+    assert search(session=session, query="s_n", study_id=study["study"].id).empty  # "_" is not a wildcard
+    with pytest.raises(FrontlineError, match="at least two"):
+        search(session=session, query="a")

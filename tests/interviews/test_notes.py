@@ -1,0 +1,72 @@
+"""Notes entry: consent, pseudonymisation on save, edit history, re-anchoring coded excerpts."""
+
+import pytest
+from sqlalchemy import select
+
+from interviews.coding import code_quote
+from interviews.notes import interview_slots, note_history, save_note, start_interview
+from research.errors import FrontlineError
+from research.privacy.roster import replace_roster
+from research.store.models import Excerpt, NoteRevision
+
+
+def test_no_notes_without_consent(session, study):
+    p3 = study["participants"][2]
+    with pytest.raises(FrontlineError, match="P03 has no consent recorded"):
+        start_interview(session=session, study_id=study["study"].id, participant_id=p3.id, interviewer="ana",
+                        held_on=None)
+
+
+@pytest.mark.parametrize("typed, kept, kinds", [
+    ("My supervisor Dana never backs us up.", "My supervisor [name] never backs us up.", ["name"]),
+    ("Email me at sam.lee@example.com", "Email me at [email]", ["email"]),
+    ("Call 07700 900123 after six", "Call [phone] after six", ["phone"]),
+    ("Account 12345678 was billed twice", "Account [number] was billed twice", ["number"]),
+    ("Priya Shah on the roster said it first", "[name] on the roster said it first", ["name"]),
+    ("The CRM freezes at 5pm", "The CRM freezes at 5pm", []),
+])
+def test_notes_are_pseudonymised_on_save_and_the_researcher_sees_what_changed(session, study, typed, kept, kinds):
+    replace_roster(session=session, names=["Priya Shah"])
+    saved = save_note(session=session, interview_id=study["interview"].id, body=typed, editor="ana",
+                      guide_question_id=study["guide"][0].id)
+    assert saved.body == kept
+    assert [r.kind for r in saved.replacements] == kinds
+    revision = session.scalars(select(NoteRevision)).one()
+    # The history records what kind of detail was replaced, never the detail itself.
+    assert revision.replaced == kinds and revision.body == kept
+
+
+def test_each_change_adds_a_revision_and_an_unchanged_save_does_not(session, study):
+    args = dict(session=session, interview_id=study["interview"].id, editor="ana",
+                guide_question_id=study["guide"][0].id)
+    save_note(body="First draft", **args)
+    assert not save_note(body="First draft", **args).changed
+    save_note(body="Second draft", **{**args, "editor": "ben"})
+    history = note_history(session=session, note_id=save_note(body="Second draft", **args).note_id)
+    assert list(history["Text"]) == ["First draft", "Second draft"]
+    assert list(history["By"]) == ["ana", "ben"]
+
+
+def test_slots_walk_the_guide_then_free_notes(session, study):
+    save_note(session=session, interview_id=study["interview"].id, body="Loose thoughts", editor="ana")
+    slots = interview_slots(session=session, interview_id=study["interview"].id)
+    assert [s.question for s in slots] == ["Do you have the tools you need?", "How does management support you?",
+                                           "Free notes"]
+    assert slots[0].probes == ("Which system?",) and slots[-1].body == "Loose thoughts"
+
+
+def test_editing_a_note_moves_coded_excerpts_with_their_words(session, study):
+    args = dict(session=session, interview_id=study["interview"].id, editor="ana",
+                guide_question_id=study["guide"][0].id)
+    note_id = save_note(body="The CRM freezes. Billing is fine.", **args).note_id
+    code_quote(session=session, note_id=note_id, quote="Billing is fine.", codes=["tools"], coder="ana")
+    code_quote(session=session, note_id=note_id, quote="The CRM freezes.", codes=["tools"], coder="ana")
+    saved = save_note(body="Honestly, the CRM freezes. Billing is fine.", **args)
+    moved = {e.text: (e.span_start, e.span_end) for e in session.scalars(select(Excerpt))}
+    assert moved["Billing is fine."] == (27, 43)
+    assert moved["The CRM freezes."] == (-1, -1) and saved.unanchored_excerpts == 1
+
+
+def test_oversized_notes_are_refused(session, study):
+    with pytest.raises(FrontlineError, match="at most 200,000"):
+        save_note(session=session, interview_id=study["interview"].id, body="x" * 200_001, editor="ana")

@@ -1,0 +1,59 @@
+"""Studies, guides and pseudonymous participants."""
+
+import pytest
+from sqlalchemy import select
+
+from interviews.notes import save_note
+from interviews.studies import (
+    GuideItem, add_participant, create_study, participant_attributes, participants_table, set_guide, studies_table,
+    update_participant,
+)
+from research.errors import FrontlineError
+from research.store.models import InterviewNote
+
+
+def test_participants_get_sequential_pseudonyms_and_custom_attributes(session, study):
+    table = participants_table(session=session, study_id=study["study"].id)
+    assert list(table["code"]) == ["P01", "P02", "P03"]
+    assert list(table["shift"].fillna("")) == ["evening", "day", ""]
+    assert participant_attributes(session=session, study_id=study["study"].id)[-1] == "shift"
+    assert studies_table(session=session).loc[study["study"].id, "Participants"] == 3
+
+
+def test_duplicate_title_and_reversed_dates_are_refused(session, study):
+    from datetime import date
+    with pytest.raises(FrontlineError, match="already exists"):
+        create_study(session=session, title="test STUDY")
+    with pytest.raises(FrontlineError, match="ends before it starts"):
+        create_study(session=session, title="Other", starts_on=date(2026, 5, 2), ends_on=date(2026, 5, 1))
+    with pytest.raises(FrontlineError, match="title"):
+        create_study(session=session, title="   ")
+
+
+def test_reordering_the_guide_keeps_notes_attached_to_their_question(session, study):
+    first = study["guide"][0]
+    save_note(session=session, interview_id=study["interview"].id, body="The CRM freezes.", editor="ana",
+              guide_question_id=first.id)
+    set_guide(session=session, study_id=study["study"].id, items=[
+        GuideItem("A new opening question?"), GuideItem("How does management support you?"),
+        GuideItem("Do you have the tools you need?", ("Which system?",)),
+    ])
+    note = session.scalars(select(InterviewNote)).one()
+    assert note.guide_question_id == first.id
+    assert first.position == 3
+    with pytest.raises(FrontlineError, match="at least one question"):
+        set_guide(session=session, study_id=study["study"].id, items=[GuideItem("  ")])
+
+
+def test_built_in_attribute_names_and_unknown_channels_are_refused(session, study):
+    with pytest.raises(FrontlineError, match="built-in attribute"):
+        add_participant(session=session, study_id=study["study"].id, attributes={"industry": "x"})
+    with pytest.raises(FrontlineError, match="Channel must be one of"):
+        update_participant(session=session, participant_id=study["participants"][0].id, values={"channel": "fax"})
+
+
+def test_recording_consent_sets_its_date(session, study):
+    p3 = study["participants"][2]
+    assert p3.consent_recorded_on is None
+    update_participant(session=session, participant_id=p3.id, values={"consent_given": True, "site": "Leeds"})
+    assert p3.consent_given and p3.consent_recorded_on is not None and p3.site == "Leeds"
