@@ -15,7 +15,6 @@ from interviews.agreement import (
     sentence_spans,
     study_agreement,
 )
-from research.codebook import DEFAULT_CODEBOOK
 from research.errors import FrontlineError
 from research.store.models import Code, Excerpt, GuideQuestion, Interview, InterviewNote, Participant, Study
 
@@ -194,11 +193,7 @@ def test_nothing_coded_gives_an_empty_report():
 
 
 def _codes(session: Session) -> dict[str, Code]:
-    """The seeded codebook; re-seeded when a previous test's truncation emptied the table."""
-    if not session.scalar(select(Code.id).limit(1)):
-        session.add_all(Code(key=c.key, name=c.name, description=c.description, colour=c.colour,
-                             gap_kind=c.gap_kind, position=i) for i, c in enumerate(DEFAULT_CODEBOOK))
-        session.flush()
+    """The codebook the migration seeds (tests/conftest.py puts it back after truncating)."""
     return {c.key: c for c in session.scalars(select(Code))}
 
 
