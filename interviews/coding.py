@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from research.errors import FrontlineError

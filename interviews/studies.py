@@ -184,6 +184,18 @@ def update_participant(
     return participant
 
 
+def add_custom_attribute(*, session: Session, study_id: int, name: str) -> str:
+    """Give every participant of the study a new, empty custom attribute to fill in."""
+    cleaned = _clean_attributes({name: ""})
+    if not cleaned:
+        raise FrontlineError("Name the attribute.")
+    key = next(iter(cleaned))
+    for participant in session.scalars(select(Participant).where(Participant.study_id == study_id)):
+        participant.attributes = {**(participant.attributes or {}), key: (participant.attributes or {}).get(key, "")}
+    session.flush()
+    return key
+
+
 def participants_table(*, session: Session, study_id: int) -> pd.DataFrame:
     """Participants with built-in and custom attributes, one column per custom attribute."""
     rows = session.scalars(

@@ -19,6 +19,11 @@ USER_KEY = "frontline_user"
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "findings": ("executive", "admin"),
     "studies": ("researcher", "admin"),
+    "interview_notes": ("researcher", "admin"),
+    "interview_import": ("researcher", "admin"),
+    "coding": ("researcher", "admin"),
+    "codebook": ("researcher", "admin"),
+    "interview_analysis": ("researcher", "admin"),
     "pulse_waves": ("researcher", "admin"),
     "pulse_links": ("researcher", "admin"),
     "pulse_replies": ("researcher", "admin"),

@@ -15,3 +15,16 @@ def pick_wave(empty_message: str) -> int:
         st.stop()
     by_title = {title: wave_id for wave_id, title in choices.items()}
     return by_title[st.selectbox("Wave", list(by_title))]
+
+
+def pick_study(empty_message: str) -> int:
+    """A study picker (newest first), shared by the interview pages; stops the page when there is none."""
+    from interviews.studies import study_choices
+
+    with resources.db_session() as session:
+        choices = study_choices(session=session)
+    if not choices:
+        st.info(empty_message)
+        st.stop()
+    by_title = {title: study_id for study_id, title in choices.items()}
+    return by_title[st.selectbox("Study", list(by_title), key="study_picker")]

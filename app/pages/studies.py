@@ -1,20 +1,143 @@
-"""Researcher start page: the interview studies held so far."""
+"""Researcher page: interview studies, their guides and participants, and the exports of their coding."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from interviews.studies import studies_table
+from frontline_ui.pickers import pick_study
+from interviews.codebook import export_codebook_csv
+from interviews.exports import excerpts_csv, excerpts_xlsx
+from interviews.refi_qda import export_qdpx
+from interviews.studies import (
+    CHANNELS, GuideItem, add_custom_attribute, add_participant, create_study, guide_items, participants_table, set_guide, studies_table,
+    update_participant,
+)
+from research.errors import FrontlineError
 
-require_page("studies")
+user = require_page("studies")
 st.title("Interview studies")
 with resources.db_session() as session:
     table = studies_table(session=session)
 if table.empty:
-    st.info(
-        "No interview studies yet. Here you will plan studies and guides, enter or import interview notes, "
-        "and code them with the contact-centre codebook."
-    )
+    st.info("No interview studies yet. Create one below, write its guide and add participants; then take notes "
+            "on the Interview notes page or import transcripts.")
 else:
-    st.caption("Notes entry, import and coding will open from each study here.")
     st.dataframe(table, hide_index=True, width="stretch")
+
+with st.expander("Create a study", expanded=table.empty):
+    with st.form("create_study"):
+        title = st.text_input("Title", placeholder="Customer Service Week 2027: agent interviews")
+        purpose = st.text_area("Purpose")
+        left, right = st.columns(2)
+        starts_on = left.date_input("Starts", value=date.today())
+        ends_on = right.date_input("Ends", value=date.today())
+        if st.form_submit_button("Create study", type="primary"):
+            try:
+                with resources.db_session() as session:
+                    create_study(session=session, title=title, purpose=purpose, starts_on=starts_on, ends_on=ends_on)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Created '{title.strip()}'.")
+                st.rerun()
+
+if table.empty:
+    st.stop()
+study_id = pick_study("No studies yet.")
+guide_tab, people_tab, export_tab = st.tabs(["Interview guide", "Participants", "Export"])
+
+with guide_tab:
+    with resources.db_session() as session:
+        guide = pd.DataFrame([(q.text, "; ".join(q.probes or [])) for q in guide_items(session=session,
+                                                                                      study_id=study_id)],
+                             columns=["Question", "Probes (separate with ;)"])
+    st.caption("Questions in the order they are asked. Notes stay attached to a question as long as its wording "
+               "is unchanged.")
+    edited = st.data_editor(guide, num_rows="dynamic", hide_index=True, width="stretch", key=f"guide_{study_id}")
+    if st.button("Save guide", key="save_guide"):
+        items = [GuideItem(str(r[0] or ""), tuple(str(r[1] or "").split(";")))
+                 for r in edited.itertuples(index=False)]
+        try:
+            with resources.db_session() as session:
+                saved = len(set_guide(session=session, study_id=study_id, items=items))
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Guide saved with {saved} questions.")
+
+with people_tab:
+    with resources.db_session() as session:
+        people = participants_table(session=session, study_id=study_id)
+    st.caption("Participants are known by their code only. Notes can be saved only once consent is recorded.")
+    if not people.empty:
+        edited_people = st.data_editor(
+            people, hide_index=True, width="stretch", disabled=["id", "code"], key=f"people_{study_id}",
+            column_config={"id": None, "channel": st.column_config.SelectboxColumn("channel", options=CHANNELS),
+                           "consent_given": st.column_config.CheckboxColumn("consent given")},
+        )
+        if st.button("Save participants"):
+            try:
+                with resources.db_session() as session:
+                    for row in edited_people.to_dict("records"):
+                        values = {k: v for k, v in row.items() if k not in ("id", "code")}
+                        values = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+                                  for k, v in values.items()}
+                        update_participant(session=session, participant_id=int(row["id"]), values=values)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.success("Participants saved.")
+    with st.form("add_attribute"):
+        attribute = st.text_input("Add a custom attribute to every participant", placeholder="shift")
+        if st.form_submit_button("Add attribute"):
+            try:
+                with resources.db_session() as session:
+                    added = add_custom_attribute(session=session, study_id=study_id, name=attribute)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Added '{added}': fill it in above.")
+                st.rerun()
+    with st.form("add_participant"):
+        st.markdown("**Add a participant** (the next free code is given automatically)")
+        c1, c2, c3 = st.columns(3)
+        industry = c1.text_input("Industry")
+        role = c2.text_input("Role")
+        tenure = c3.text_input("Tenure band")
+        c4, c5, c6 = st.columns(3)
+        channel = c4.selectbox("Channel", ["", *CHANNELS])
+        site = c5.text_input("Site")
+        consent = c6.checkbox("Consent given")
+        custom = st.text_input("Custom attributes (name=value; name=value)", placeholder="shift=evening")
+        if st.form_submit_button("Add participant"):
+            attributes = dict(part.split("=", 1) for part in custom.split(";") if "=" in part)
+            try:
+                with resources.db_session() as session:
+                    code = add_participant(session=session, study_id=study_id, industry=industry, role=role,
+                                           tenure_band=tenure, channel=channel, site=site, consent_given=consent,
+                                           attributes=attributes).code
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Added {code}.")
+
+with export_tab:
+    st.caption("Exports hold pseudonymised notes and participant codes only.")
+    if st.button("Prepare exports"):
+        with resources.db_session() as session:
+            st.session_state["study_exports"] = (study_id, {
+                "Excerpts (CSV)": (excerpts_csv(session=session, study_id=study_id), "excerpts.csv", "text/csv"),
+                "Excerpts and codebook (XLSX)": (
+                    excerpts_xlsx(session=session, study_id=study_id), "excerpts.xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                "Codebook (CSV)": (export_codebook_csv(session=session), "codebook.csv", "text/csv"),
+                "REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder": (
+                    export_qdpx(session=session, study_id=study_id), "study.qdpx", "application/zip"),
+            })
+    prepared = st.session_state.get("study_exports")
+    if prepared and prepared[0] == study_id:
+        for label, (data, name, mime) in prepared[1].items():
+            st.download_button(label, data=data, file_name=name, mime=mime, key=f"download_{name}")

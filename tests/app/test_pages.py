@@ -9,7 +9,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 ACCOUNTS = {"admin": "admin", "researcher": "researcher", "executive": "executive"}
 PAGE_FILES = {key: f"pages/{key}.py" for key in PAGE_ROLES}
-TITLES = {"findings": "Findings overview", "studies": "Interview studies", "pulse_waves": "Pulse waves",
+TITLES = {"findings": "Findings overview", "studies": "Interview studies", "interview_notes": "Interview notes",
+          "interview_import": "Import notes", "coding": "Coding", "codebook": "Codebook",
+          "interview_analysis": "Interview analysis", "pulse_waves": "Pulse waves",
           "pulse_links": "Pulse links", "pulse_replies": "Comments and replies", "analysis": "Analysis",
           "users": "Users", "account": "Account"}
 

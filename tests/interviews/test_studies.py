@@ -57,3 +57,13 @@ def test_recording_consent_sets_its_date(session, study):
     assert p3.consent_recorded_on is None
     update_participant(session=session, participant_id=p3.id, values={"consent_given": True, "site": "Leeds"})
     assert p3.consent_given and p3.consent_recorded_on is not None and p3.site == "Leeds"
+
+
+def test_a_custom_attribute_added_later_reaches_every_participant(session, study):
+    from interviews.studies import add_custom_attribute
+
+    assert add_custom_attribute(session=session, study_id=study["study"].id, name=" team ") == "team"
+    table = participants_table(session=session, study_id=study["study"].id)
+    assert list(table["team"]) == ["", "", ""] and list(table["shift"].fillna("")) == ["evening", "day", ""]
+    with pytest.raises(FrontlineError, match="Name the attribute"):
+        add_custom_attribute(session=session, study_id=study["study"].id, name="  ")

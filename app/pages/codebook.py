@@ -1,0 +1,86 @@
+"""Researcher page: the shared codebook (interviews and pulse analysis) - edit, add, import and export codes."""
+
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import require_page
+from interviews.codebook import (
+    add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
+)
+from research.errors import FrontlineError
+
+user = require_page("codebook")
+st.title("Codebook")
+st.caption("One codebook for interview coding and pulse analysis: each description is what comments are matched "
+           "against, so write it in the words agents use.")
+with resources.db_session() as session:
+    table = codes_table(session=session)
+    choices = code_choices(session=session)
+    export = export_codebook_csv(session=session)
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={"Colour": st.column_config.TextColumn("Colour")})
+st.download_button("Download codebook (CSV)", data=export, file_name="codebook.csv", mime="text/csv")
+
+edit_tab, add_tab, import_tab = st.tabs(["Edit a code", "Add a code", "Import codes"])
+with edit_tab:
+    key = st.selectbox("Code", list(choices), format_func=choices.get, key="codebook_edit")
+    current = table.set_index("Key").loc[key]
+    parents = {"": "(top level)", **{k: v for k, v in choices.items() if k != key}}
+    key_of_name = dict(zip(table["Name"], table["Key"]))
+    with st.form(f"edit_{key}"):
+        name = st.text_input("Name", value=current["Name"])
+        description = st.text_area("Description", value=current["Description"])
+        colour = st.color_picker("Colour", value=current["Colour"])
+        parent_key = key_of_name.get(current["Parent"], "")
+        parent = st.selectbox("Nested under", list(parents), format_func=parents.get,
+                              index=list(parents).index(parent_key) if parent_key in parents else 0)
+        left, right = st.columns(2)
+        if left.form_submit_button("Save code", type="primary"):
+            try:
+                with resources.db_session() as session:
+                    update_code(session=session, key=key, name=name, description=description, colour=colour,
+                                parent_key=parent or None)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.success("Saved.")
+        if right.form_submit_button("Delete code"):
+            try:
+                with resources.db_session() as session:
+                    delete_code(session=session, key=key)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
+with add_tab:
+    with st.form("add_code"):
+        name = st.text_input("Name", key="new_code_name")
+        description = st.text_area("Description", key="new_code_description")
+        colour = st.color_picker("Colour", value="#7f7f7f", key="new_code_colour")
+        parent = st.selectbox("Nested under", ["", *choices], format_func=lambda k: choices.get(k, "(top level)"),
+                              key="new_code_parent")
+        if st.form_submit_button("Add code", type="primary"):
+            try:
+                with resources.db_session() as session:
+                    add_code(session=session, name=name, description=description, colour=colour,
+                             parent_key=parent or None)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Added '{name.strip()}'.")
+
+with import_tab:
+    st.caption("A CSV with columns key, name, parent, description, colour (as downloaded above). Codes are matched "
+               "by key, else by name; new ones are added.")
+    upload = st.file_uploader("Codebook CSV", type=["csv"], key="codebook_upload")
+    if upload is not None and st.button("Import codes"):
+        try:
+            with resources.db_session() as session:
+                result = import_codebook_csv(session=session, data=upload.getvalue())
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Added {len(result.added)}, updated {len(result.updated)}.")
+            for reason in result.skipped:
+                st.warning(f"Skipped {reason}")

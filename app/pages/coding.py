@@ -1,0 +1,105 @@
+"""Researcher page: code excerpts of interview answers, write memos on them, and search the notes."""
+
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import require_page
+from frontline_ui.pickers import pick_study
+from interviews.agreement import sentence_spans
+from interviews.codebook import code_choices
+from interviews.coding import add_memo, code_excerpt, code_quote, delete_excerpt, memos_table, note_excerpts, search
+from interviews.notes import interview_slots, interviews_table
+from research.errors import FrontlineError
+
+user = require_page("coding")
+st.title("Coding")
+study_id = pick_study("No studies yet: create one on the Interview studies page.")
+
+with st.expander("Search notes, excerpts and memos"):
+    query = st.text_input("Words to find", key="coding_search")
+    if query:
+        try:
+            with resources.db_session() as session:
+                found = search(session=session, query=query, study_id=study_id)
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            st.caption(f"{len(found)} match(es).")
+            st.dataframe(found.drop(columns=["interview_id", "note_id"]), hide_index=True, width="stretch")
+
+with resources.db_session() as session:
+    interviews = interviews_table(session=session, study_id=study_id)
+    codes = code_choices(session=session)
+if interviews.empty:
+    st.info("This study has no interviews yet: take notes on the Interview notes page or import them.")
+    st.stop()
+names = {int(r["id"]): f"{r['Participant']} · {r['Industry']} · {r['Role']}" for r in interviews.to_dict("records")}
+interview_id = st.selectbox("Interview", list(names), format_func=names.get, key="coding_interview")
+with resources.db_session() as session:
+    slots = [s for s in interview_slots(session=session, interview_id=interview_id) if s.note_id and s.body]
+if not slots:
+    st.info("This interview has no notes yet.")
+    st.stop()
+by_note = {s.note_id: s for s in slots}
+note_id = st.selectbox("Answer", list(by_note), format_func=lambda n: by_note[n].question, key="coding_note")
+body = by_note[note_id].body
+st.text(body)
+
+sentences = sentence_spans(body)
+with st.form(f"code_{note_id}"):
+    chosen = st.multiselect("Sentences to code", range(len(sentences)),
+                            format_func=lambda i: body[sentences[i][0]:sentences[i][1]])
+    words = st.text_input("…or paste the exact words to code", help="Copy them from the answer above.")
+    keys = st.multiselect("Codes", list(codes), format_func=codes.get)
+    if st.form_submit_button("Code excerpt", type="primary"):
+        try:
+            with resources.db_session() as session:
+                if words.strip():
+                    code_quote(session=session, note_id=note_id, quote=words, codes=keys, coder=user.username)
+                elif chosen:
+                    # Adjacent sentences become one excerpt; separate ones are coded one by one.
+                    runs: list[list[int]] = []
+                    for index in sorted(chosen):
+                        if runs and runs[-1][-1] == index - 1:
+                            runs[-1].append(index)
+                        else:
+                            runs.append([index])
+                    for run in runs:
+                        code_excerpt(session=session, note_id=note_id, start=sentences[run[0]][0],
+                                     end=sentences[run[-1]][1], codes=keys, coder=user.username)
+                else:
+                    raise FrontlineError("Choose sentences or paste the words to code.")
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            st.success("Coded.")
+
+with resources.db_session() as session:
+    excerpts = note_excerpts(session=session, note_id=note_id)
+st.subheader("Excerpts in this answer")
+if excerpts.empty:
+    st.caption("Nothing coded here yet.")
+else:
+    st.dataframe(excerpts.drop(columns=["id"]), hide_index=True, width="stretch")
+    own = excerpts[excerpts["Coder"] == user.username]
+    labels = {int(r["id"]): f"{r['Excerpt'][:80]} ({r['Codes']})" for r in excerpts.to_dict("records")}
+    excerpt_id = st.selectbox("Excerpt", list(labels), format_func=labels.get, key="coding_excerpt")
+    with resources.db_session() as session:
+        memos = memos_table(session=session, excerpt_id=excerpt_id)
+    if not memos.empty:
+        st.dataframe(memos, hide_index=True, width="stretch")
+    with st.form(f"memo_excerpt_{excerpt_id}"):
+        memo = st.text_area("Memo on this excerpt")
+        left, right = st.columns(2)
+        if left.form_submit_button("Add memo"):
+            try:
+                with resources.db_session() as session:
+                    add_memo(session=session, author=user.username, body=memo, excerpt_id=excerpt_id)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.success("Memo added.")
+        if excerpt_id in set(own["id"]) and right.form_submit_button("Remove this excerpt"):
+            with resources.db_session() as session:
+                delete_excerpt(session=session, excerpt_id=excerpt_id)
+            st.rerun()

@@ -1,0 +1,80 @@
+"""Researcher page: what the coding says - codes by participant attribute, co-occurrence, quotes, agreement."""
+
+import plotly.express as px
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import require_page
+from frontline_ui.pickers import pick_study
+from interviews.agreement import coders, disagreements_table, study_agreement
+from interviews.code_reports import code_cooccurrence, code_frequencies, code_quotes
+from interviews.codebook import code_choices
+from interviews.studies import participant_attributes
+from research.errors import FrontlineError
+
+require_page("interview_analysis")
+st.title("Interview analysis")
+study_id = pick_study("No studies yet: create one on the Interview studies page.")
+with resources.db_session() as session:
+    people_coding = coders(session=session, study_id=study_id)
+    attributes = participant_attributes(session=session, study_id=study_id)
+    codes = code_choices(session=session)
+if not people_coding:
+    st.info("Nothing is coded in this study yet: code excerpts on the Coding page.")
+    st.stop()
+coder = st.selectbox("Coding by", ["", *people_coding], format_func=lambda c: c or "everyone")
+
+freq_tab, co_tab, quote_tab, agree_tab = st.tabs(["Codes by attribute", "Co-occurrence", "Quotes", "Agreement"])
+with freq_tab:
+    by = st.selectbox("Break down by", attributes, format_func=lambda a: a.replace("_", " "))
+    with resources.db_session() as session:
+        frequencies = code_frequencies(session=session, study_id=study_id, by=by, coder=coder or None)
+    st.caption("Participants whose interviews carry each code (a participant counts once however often they "
+               "raised it); 'Participants' is the size of each group.")
+    st.dataframe(frequencies, width="stretch")
+    if frequencies.shape[1] > 1:
+        st.plotly_chart(px.imshow(frequencies.drop(columns=["Participants"]), text_auto=True, aspect="auto",
+                                  color_continuous_scale="Blues"), width="stretch")
+with co_tab:
+    with resources.db_session() as session:
+        matrix = code_cooccurrence(session=session, study_id=study_id, coder=coder or None)
+    st.caption("How often two codes apply to the same words (one excerpt, or overlapping excerpts). The diagonal "
+               "is how many excerpts carry each code.")
+    st.dataframe(matrix, width="stretch")
+    if not matrix.empty:
+        st.plotly_chart(px.imshow(matrix, text_auto=True, aspect="auto", color_continuous_scale="Purples"),
+                        width="stretch")
+with quote_tab:
+    key = st.selectbox("Code", list(codes), format_func=codes.get, key="quotes_code")
+    with resources.db_session() as session:
+        quotes = code_quotes(session=session, study_id=study_id, code_key=key, coder=coder or None)
+    st.caption(f"{len(quotes)} quote(s), with who said them (by participant code and attributes).")
+    st.dataframe(quotes, hide_index=True, width="stretch")
+with agree_tab:
+    if len(people_coding) < 2:
+        st.info("Agreement needs two researchers who coded the same interviews independently.")
+    else:
+        left, right = st.columns(2)
+        coder_a = left.selectbox("First coder", people_coding, index=0)
+        coder_b = right.selectbox("Second coder", people_coding, index=1)
+        try:
+            with resources.db_session() as session:
+                report = study_agreement(session=session, study_id=study_id, coder_a=coder_a, coder_b=coder_b)
+                disagreements = disagreements_table(session=session, report=report)
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            if report.units == 0:
+                st.info("These two have not coded any of the same interviews yet.")
+            else:
+                m1, m2, m3 = st.columns(3)
+                m1.metric("Cohen's kappa (all codes)",
+                          "n/a" if report.overall_kappa is None else f"{report.overall_kappa:.2f}")
+                m2.metric("Percent agreement", f"{report.overall_percent:.1f} %")
+                m3.metric("Segments compared", report.units)
+                st.caption("Segments are the sentences either coder coded; text neither coded is left out so it "
+                           "cannot inflate agreement. Kappa is n/a for a code with no variation.")
+                st.dataframe(report.per_code.assign(code=report.per_code["code"].map(lambda k: codes.get(k, k))),
+                             hide_index=True, width="stretch")
+                st.subheader(f"{len(disagreements)} segment(s) to resolve")
+                st.dataframe(disagreements, hide_index=True, width="stretch")

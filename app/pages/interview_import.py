@@ -1,0 +1,136 @@
+"""Researcher page: import interview notes from transcripts, CSV or a REFI-QDA project, with a preview first."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import require_page
+from frontline_ui.pickers import pick_study
+from interviews.importing import import_csv, import_transcript
+from interviews.refi_qda import import_qdpx
+from interviews.studies import participants_table
+from interviews.transcripts import CsvMapping, check_upload, map_csv_rows, parse_transcript, read_csv_table
+from research.errors import FrontlineError
+
+user = require_page("interview_import")
+st.title("Import notes")
+study_id = pick_study("No studies yet: create one on the Interview studies page.")
+st.caption("Nothing is saved until you accept the preview. Names on the roster, e-mail addresses, phone and "
+           "account numbers are replaced on saving, as in notes typed by hand.")
+
+transcript_tab, csv_tab, qdpx_tab = st.tabs(["Transcript (.txt, .md, .docx)", "Spreadsheet (.csv)",
+                                            "REFI-QDA project (.qdpx)"])
+
+
+def _report(result) -> None:
+    st.success(f"Imported {result.notes} answer(s) into {len(result.interviews)} interview(s); "
+               f"{result.matched_to_guide} matched a guide question; {result.replacements} detail(s) replaced.")
+    for value, code in result.new_participants.items():
+        st.info(f"'{value}' was added as {code}.")
+    for reason in result.skipped:
+        st.warning(f"Skipped: {reason}")
+
+
+with transcript_tab:
+    with resources.db_session() as session:
+        people = participants_table(session=session, study_id=study_id)
+    consenting = people[people["consent_given"]] if not people.empty else people
+    if consenting.empty:
+        st.info("Add a participant with consent recorded on the Interview studies page first.")
+    else:
+        labels = {int(r["id"]): f"{r['code']} ({r['industry'] or 'no industry'})"
+                  for r in consenting.to_dict("records")}
+        participant = st.selectbox("Participant", list(labels), format_func=labels.get, key="import_participant")
+        left, right = st.columns(2)
+        interviewer = left.text_input("Interviewer", value=user.username, key="import_interviewer")
+        held_on = right.date_input("Date", value=date.today(), key="import_date")
+        upload = st.file_uploader("Transcript", type=["txt", "md", "docx"], key="import_transcript")
+        if upload is not None:
+            try:
+                check_upload(upload.name, upload.getvalue())
+                preview = parse_transcript(upload.name, upload.getvalue())
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.write(f"Found {len(preview.turns)} turn(s) as {preview.format}.")
+                st.dataframe(pd.DataFrame([(t.question, t.answer) for t in preview.turns],
+                                          columns=["Question", "Answer"]), hide_index=True, width="stretch")
+                for reason in preview.skipped:
+                    st.warning(f"Will skip: {reason}")
+                if st.button("Import this transcript", type="primary"):
+                    try:
+                        with resources.db_session() as session:
+                            result = import_transcript(session=session, study_id=study_id,
+                                                       participant_id=participant, turns=preview.turns,
+                                                       interviewer=interviewer, held_on=held_on, editor=user.username)
+                    except FrontlineError as exc:
+                        st.error(str(exc))
+                    else:
+                        _report(result)
+
+with csv_tab:
+    upload = st.file_uploader("CSV file", type=["csv"], key="import_csv")
+    if upload is not None:
+        try:
+            check_upload(upload.name, upload.getvalue())
+            table = read_csv_table(upload.getvalue())
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            st.dataframe(table.head(20), hide_index=True, width="stretch")
+            columns = list(table.columns)
+            optional = ["", *columns]
+            st.markdown("**Which column holds what?** One row per answer (map the question column) or one row per "
+                        "interview (leave it empty).")
+            c1, c2, c3 = st.columns(3)
+            participant_col = c1.selectbox("Participant", columns, key="map_participant")
+            answer_col = c2.selectbox("Answer or notes", columns, index=min(1, len(columns) - 1), key="map_answer")
+            question_col = c3.selectbox("Question", optional, key="map_question")
+            c4, c5 = st.columns(2)
+            interviewer_col = c4.selectbox("Interviewer", optional, key="map_interviewer")
+            date_col = c5.selectbox("Date", optional, key="map_date")
+            consent = st.checkbox("Participants not yet in this study gave consent: add them under new codes",
+                                  key="import_csv_consent")
+            try:
+                preview = map_csv_rows(table, CsvMapping(participant=participant_col, answer=answer_col,
+                                                         question=question_col or None,
+                                                         interviewer=interviewer_col or None,
+                                                         held_on=date_col or None))
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.write(f"{len(preview.interviews)} interview(s), "
+                         f"{sum(len(t) for t in preview.interviews.values())} answer(s) ready.")
+                for reason in preview.skipped:
+                    st.warning(f"Will skip: {reason}")
+                if st.button("Import these rows", type="primary"):
+                    try:
+                        with resources.db_session() as session:
+                            result = import_csv(session=session, study_id=study_id, preview=preview,
+                                                editor=user.username, consent_confirmed=consent)
+                    except FrontlineError as exc:
+                        st.error(str(exc))
+                    else:
+                        _report(result)
+
+with qdpx_tab:
+    st.caption("A project exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or Frontline becomes a new study: "
+               "sources, cases, codes, coded segments and memos.")
+    upload = st.file_uploader("Project file", type=["qdpx"], key="import_qdpx")
+    title = st.text_input("Title for the new study (blank: the project's name)", key="import_qdpx_title")
+    consent = st.checkbox("Everyone in this project gave consent (used when the project does not say)",
+                          key="import_qdpx_consent")
+    if upload is not None and st.button("Import project", type="primary"):
+        try:
+            with resources.db_session() as session:
+                summary = import_qdpx(session=session, data=upload.getvalue(), imported_by=user.username,
+                                      title=title.strip() or None, consent_confirmed=consent)
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Created a study with {summary.participants} participant(s), {summary.interviews} "
+                       f"interview(s), {summary.excerpts} coded excerpt(s) and {summary.memos} memo(s).")
+            for reason in summary.skipped:
+                st.warning(f"Skipped: {reason}")

@@ -1,0 +1,121 @@
+"""Researcher page: take interview notes question by question; each answer autosaves when you leave it."""
+
+from datetime import date
+
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import require_page
+from frontline_ui.pickers import pick_study
+from interviews.coding import add_memo, memos_table
+from interviews.notes import (
+    FREE_NOTES_LABEL, interview_slots, interviews_table, note_history, save_note, start_interview, update_interview,
+)
+from interviews.studies import participants_table
+from research.errors import FrontlineError
+
+user = require_page("interview_notes")
+st.title("Interview notes")
+study_id = pick_study("No studies yet: create one on the Interview studies page.")
+
+with resources.db_session() as session:
+    interviews = interviews_table(session=session, study_id=study_id)
+    people = participants_table(session=session, study_id=study_id)
+
+with st.expander("Start an interview", expanded=interviews.empty):
+    if people.empty:
+        st.info("Add participants on the Interview studies page first.")
+    else:
+        with st.form("start_interview"):
+            labels = {int(r.id): f"{r.code} ({r.industry or 'no industry'}, {r.role or 'no role'})"
+                      + ("" if r.consent_given else " - no consent recorded") for r in people.itertuples()}
+            participant = st.selectbox("Participant", list(labels), format_func=labels.get)
+            interviewer = st.text_input("Interviewer", value=user.username)
+            held_on = st.date_input("Date", value=date.today())
+            if st.form_submit_button("Start interview", type="primary"):
+                try:
+                    with resources.db_session() as session:
+                        new_id = start_interview(session=session, study_id=study_id, participant_id=participant,
+                                                 interviewer=interviewer, held_on=held_on).id
+                except FrontlineError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["interview_picker"] = new_id
+                    st.rerun()
+
+if interviews.empty:
+    st.stop()
+names = {int(r["id"]): f"{r['Participant']} · {r['Industry']} · {r['Interviewer']} · {r['Held on'] or 'no date'}"
+         for r in interviews.to_dict("records")}
+if st.session_state.get("interview_picker") not in names:
+    st.session_state["interview_picker"] = next(iter(names))
+interview_id = st.selectbox("Interview", list(names), format_func=names.get, key="interview_picker")
+row = interviews.set_index("id").loc[interview_id]
+
+with st.form(f"interview_meta_{interview_id}"):
+    left, right = st.columns(2)
+    interviewer = left.text_input("Interviewer", value=row["Interviewer"] or "")
+    held_on = right.date_input("Date", value=row["Held on"] or None)
+    if st.form_submit_button("Save interviewer and date"):
+        with resources.db_session() as session:
+            update_interview(session=session, interview_id=interview_id, interviewer=interviewer, held_on=held_on)
+        st.success("Saved.")
+
+
+def _autosave(key: str, guide_question_id, label: str) -> None:
+    """Save one answer when its box loses focus; show the pseudonymised text in the box."""
+    body = st.session_state[key]
+    try:
+        with resources.db_session() as session:
+            saved = save_note(session=session, interview_id=interview_id, body=body, editor=user.username,
+                              guide_question_id=guide_question_id, label=label)
+    except FrontlineError as exc:
+        st.session_state[f"{key}_status"] = ("error", str(exc))
+        return
+    st.session_state[key] = saved.body
+    replaced = ", ".join(f"{r.kind} '{r.original}'" for r in saved.replacements)
+    message = "Saved." if saved.changed else "No changes."
+    if replaced:
+        message += f" Replaced before saving: {replaced}."
+    if saved.unanchored_excerpts:
+        message += f" {saved.unanchored_excerpts} coded excerpt(s) no longer match the text: recode them."
+    st.session_state[f"{key}_status"] = ("success", message)
+
+
+st.caption("Each answer saves itself when you click or tab out of its box (or press Ctrl+Enter). Names on the "
+           "roster, e-mail addresses, phone and account numbers are replaced before saving.")
+with resources.db_session() as session:
+    slots = interview_slots(session=session, interview_id=interview_id)
+for slot in slots:
+    key = f"note_{interview_id}_{slot.guide_question_id or 'x'}_{slot.question if slot.guide_question_id is None else ''}"
+    if key not in st.session_state:
+        st.session_state[key] = slot.body
+    label = "" if slot.guide_question_id is not None or slot.question == FREE_NOTES_LABEL else slot.question
+    st.text_area(
+        f"{slot.position}. {slot.question}" if slot.guide_question_id else slot.question, key=key, height=120,
+        on_change=_autosave, args=(key, slot.guide_question_id, label),
+        help="Probes: " + " / ".join(slot.probes) if slot.probes else None,
+    )
+    status = st.session_state.get(f"{key}_status")
+    if status:
+        (st.error if status[0] == "error" else st.caption)(status[1])
+    if slot.note_id is not None:
+        with st.expander("Edit history"):
+            with resources.db_session() as session:
+                st.dataframe(note_history(session=session, note_id=slot.note_id), hide_index=True, width="stretch")
+
+st.subheader("Memos on this interview")
+with resources.db_session() as session:
+    memos = memos_table(session=session, interview_id=interview_id)
+if not memos.empty:
+    st.dataframe(memos, hide_index=True, width="stretch")
+with st.form(f"memo_{interview_id}"):
+    memo = st.text_area("New memo")
+    if st.form_submit_button("Add memo"):
+        try:
+            with resources.db_session() as session:
+                add_memo(session=session, author=user.username, body=memo, interview_id=interview_id)
+        except FrontlineError as exc:
+            st.error(str(exc))
+        else:
+            st.success("Memo added.")

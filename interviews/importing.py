@@ -1,0 +1,125 @@
+"""Store what an import preview holds: transcript turns or CSV rows become notes, pseudonymised on save.
+
+Parsing and checking the file happen first (``transcripts``) and change
+nothing; these functions run only when the researcher accepts the preview, in
+one transaction, so a failure half way leaves the study as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from interviews.notes import save_note, start_interview
+from interviews.studies import add_participant, guide_items
+from interviews.transcripts import CsvPreview, Turn
+from research.errors import FrontlineError
+from research.privacy.roster import roster_redactor
+from research.store.models import GuideQuestion, Participant
+
+# Word-level similarity: a changed content word (tools/time) must not match, a dropped "the" may.
+GUIDE_MATCH = 0.9
+
+
+@dataclass
+class ImportResult:
+    interviews: list[int] = field(default_factory=list)
+    notes: int = 0
+    matched_to_guide: int = 0
+    replacements: int = 0
+    new_participants: dict[str, str] = field(default_factory=dict)  # value in the file -> pseudonym given
+    skipped: list[str] = field(default_factory=list)
+
+
+def _normal(text: str) -> list[str]:
+    return re.sub(r"[^\w\s]", " ", text.lower()).split()
+
+
+def match_guide_question(question: str, guide: Sequence[GuideQuestion]) -> GuideQuestion | None:
+    """The guide question a transcript's question is (nearly) the same as, if any."""
+    wanted = _normal(question)
+    if not wanted:
+        return None
+    best, score = None, 0.0
+    for item in guide:
+        ratio = SequenceMatcher(None, wanted, _normal(item.text)).ratio()
+        if ratio > score:
+            best, score = item, ratio
+    return best if score >= GUIDE_MATCH else None
+
+
+def _group_turns(turns: Sequence[Turn], guide: Sequence[GuideQuestion]) -> list[tuple[int | None, str, str]]:
+    """(guide question id, label, answer) per note; repeated questions and loose paragraphs are joined."""
+    grouped: dict[tuple[int | None, str], list[str]] = {}
+    for turn in turns:
+        question = match_guide_question(turn.question, guide)
+        slot = (question.id, "") if question else (None, turn.question.strip()[:1000])
+        grouped.setdefault(slot, []).append(turn.answer.strip())
+    return [(qid, label, "\n\n".join(answers)) for (qid, label), answers in grouped.items()]
+
+
+def _store(session: Session, interview_id: int, turns: Sequence[Turn], guide, editor: str,
+           result: ImportResult) -> None:
+    redactor = roster_redactor(session=session)
+    for qid, label, answer in _group_turns(turns, guide):
+        saved = save_note(session=session, interview_id=interview_id, body=answer, editor=editor,
+                          guide_question_id=qid, label=label, redactor=redactor)
+        result.notes += 1
+        result.matched_to_guide += qid is not None
+        result.replacements += len(saved.replacements)
+
+
+def import_transcript(
+    *, session: Session, study_id: int, participant_id: int, turns: Sequence[Turn], interviewer: str,
+    held_on: date | None, editor: str,
+) -> ImportResult:
+    """A new interview for the participant, one note per guide question matched (or per other question asked)."""
+    if not turns:
+        raise FrontlineError("The transcript has nothing to import.")
+    interview = start_interview(session=session, study_id=study_id, participant_id=participant_id,
+                                interviewer=interviewer, held_on=held_on)
+    result = ImportResult(interviews=[interview.id])
+    _store(session, interview.id, turns, guide_items(session=session, study_id=study_id), editor, result)
+    return result
+
+
+def import_csv(
+    *, session: Session, study_id: int, preview: CsvPreview, editor: str, consent_confirmed: bool = False,
+) -> ImportResult:
+    """One interview per participant in the preview.
+
+    A value that is a participant code of the study (P07) is that participant.
+    Any other value (it may be a real name) gets a new pseudonym, and only
+    when the researcher confirms these people gave consent; the value itself is
+    never stored.
+    """
+    result = ImportResult(skipped=list(preview.skipped))
+    guide = guide_items(session=session, study_id=study_id)
+    codes = {p.code.lower(): p for p in session.scalars(select(Participant).where(Participant.study_id == study_id))}
+    for value, turns in preview.interviews.items():
+        participant = codes.get(value.strip().lower())
+        if participant is None:
+            if not consent_confirmed:
+                result.skipped.append(
+                    f"'{value}' is not a participant code of this study; tick the consent box to add them as new "
+                    "participants.")
+                continue
+            participant = add_participant(session=session, study_id=study_id, consent_given=True)
+            result.new_participants[value] = participant.code
+        elif not participant.consent_given:
+            result.skipped.append(f"{participant.code} has no consent recorded; their rows were not imported.")
+            continue
+        interview = start_interview(session=session, study_id=study_id, participant_id=participant.id,
+                                    interviewer=preview.interviewers.get(value, editor),
+                                    held_on=preview.dates.get(value))
+        result.interviews.append(interview.id)
+        _store(session, interview.id, turns, guide, editor, result)
+    if not result.interviews:
+        raise FrontlineError("Nothing was imported: " + " ".join(result.skipped[-3:]))
+    return result

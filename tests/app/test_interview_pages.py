@@ -1,0 +1,76 @@
+"""The interview pages, run through AppTest on the seeded demo study."""
+
+from sqlalchemy import func, select
+
+from research.store.engine import make_engine, session_scope
+from research.store.models import Code, Excerpt, ExcerptCode, InterviewNote, NoteRevision
+
+
+def count(app_db, query):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        value = session.scalar(query)
+    engine.dispose()
+    return value
+
+
+def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
+    pay = select(func.count()).select_from(ExcerptCode).join(Code).where(Code.key == "pay_benefits")
+    assert count(app_db, pay) == 0
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/coding.py").run()
+    assert not at.exception
+    sentences, codes = at.multiselect[0], at.multiselect[1]
+    sentences.select(0)
+    codes.select("pay_benefits")
+    at.button[0].click().run()
+    assert at.success[0].value == "Coded."
+    assert count(app_db, pay) == 1
+
+    at.switch_page("pages/interview_analysis.py").run()
+    assert not at.exception
+    frequencies = at.dataframe[0].value
+    assert frequencies["Pay and benefits"].sum() == 1  # the new code now counts for one participant
+    quotes = at.selectbox(key="quotes_code")
+    quotes.select("pay_benefits").run()
+    assert len(at.dataframe[2].value) == 1
+
+
+def test_a_note_autosaves_pseudonymised_and_keeps_history(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/interview_notes.py").run()
+    assert not at.exception
+    box = at.text_area[0]
+    box.input("My supervisor Janet keeps the CRM login for herself, call me on 07700 900123.").run()
+    assert at.text_area[0].value == "My supervisor [name] keeps the CRM login for herself, call me on [phone]."
+    assert any("Replaced before saving" in c.value and "Janet" in c.value for c in at.caption)
+    stored = select(InterviewNote.body).where(InterviewNote.body.like("%keeps the CRM login%"))
+    assert count(app_db, stored) == "My supervisor [name] keeps the CRM login for herself, call me on [phone]."
+    assert count(app_db, select(func.count()).select_from(NoteRevision).where(NoteRevision.body.like("%Janet%"))) == 0
+
+
+def test_importing_a_transcript_previews_then_saves(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/interview_import.py").run()
+    assert not at.exception
+    # AppTest cannot upload files; the import library and parser have their own tests. The page opens with
+    # every tab and refuses nothing before a file is chosen.
+    assert [t.label for t in at.tabs] == ["Transcript (.txt, .md, .docx)", "Spreadsheet (.csv)",
+                                         "REFI-QDA project (.qdpx)"]
+    assert not at.error
+
+
+def test_codebook_page_adds_a_code_and_refuses_a_duplicate(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/codebook.py").run()
+    assert not at.exception
+    at.text_input(key="new_code_name").input("Parking")
+    at.text_area(key="new_code_description").input("No parking spaces near the site.")
+    add = [b for b in at.button if b.label == "Add code"][0]
+    add.click().run()
+    assert at.success[0].value == "Added 'Parking'."
+    assert count(app_db, select(func.count()).select_from(Code).where(Code.name == "Parking")) == 1
+    add = [b for b in at.button if b.label == "Add code"][0]
+    add.click().run()
+    assert "already a code called 'Parking'" in at.error[0].value
+    assert at.text_input(key="new_code_name").value == "Parking"

@@ -1,0 +1,64 @@
+"""Storing an accepted import preview: guide matching, pseudonymisation, consent, all-or-nothing."""
+
+import pytest
+from sqlalchemy import func, select
+
+from interviews.importing import import_csv, import_transcript, match_guide_question
+from interviews.notes import interview_slots
+from interviews.transcripts import CsvMapping, Turn, map_csv_rows, parse_transcript, read_csv_table
+from research.errors import FrontlineError
+from research.privacy.roster import replace_roster
+from research.store.models import Interview, InterviewNote, Participant
+
+
+def test_transcript_answers_land_on_their_guide_questions_and_are_pseudonymised(session, study):
+    replace_roster(session=session, names=["Morgan Reyes"])
+    transcript = (b"Q: Do you have the tools you need??\nA: The CRM freezes; Morgan Reyes knows.\n"
+                  b"Q: What about parking?\nA: There is none.\n"
+                  b"Q: How does management support YOU\nA: They don't.\n")
+    preview = parse_transcript("interview.txt", transcript)
+    result = import_transcript(session=session, study_id=study["study"].id, participant_id=study["participants"][1].id,
+                               turns=preview.turns, interviewer="ana", held_on=None, editor="ana")
+    assert (result.notes, result.matched_to_guide, result.replacements) == (3, 2, 1)
+    slots = interview_slots(session=session, interview_id=result.interviews[0])
+    bodies = {s.question: s.body for s in slots}
+    assert bodies["Do you have the tools you need?"] == "The CRM freezes; [name] knows."
+    assert bodies["How does management support you?"] == "They don't."
+    assert bodies["What about parking?"] == "There is none."  # a question the guide lacks keeps its wording
+
+
+def test_guide_matching_ignores_case_and_punctuation_but_not_a_different_question(study):
+    guide = study["guide"]
+    assert match_guide_question("do you have the tools you need", guide) is guide[0]
+    assert match_guide_question("Do you have the time you need?", guide) is None
+
+
+def test_a_transcript_for_a_participant_without_consent_changes_nothing(session, study):
+    before = session.scalar(select(func.count(Interview.id)))
+    with pytest.raises(FrontlineError, match="no consent"):
+        import_transcript(session=session, study_id=study["study"].id, participant_id=study["participants"][2].id,
+                          turns=[Turn("", "notes")], interviewer="ana", held_on=None, editor="ana")
+    assert session.scalar(select(func.count(Interview.id))) == before
+
+
+def test_csv_rows_for_known_codes_and_new_people_with_consent(session, study):
+    data = (b"who,question,answer,date\nP02,Do you have the tools you need?,Billing is slow,2026-10-06\n"
+            b"Sam Lee,Do you have the tools you need?,No headset,06/10/2026\nP03,Anything else?,Parking\n")
+    preview = map_csv_rows(read_csv_table(data), CsvMapping(participant="who", answer="answer", question="question",
+                                                            held_on="date"))
+    without = import_csv(session=session, study_id=study["study"].id, preview=preview, editor="ana")
+    assert len(without.interviews) == 1
+    assert any("'Sam Lee' is not a participant code" in s for s in without.skipped)
+    assert any("P03 has no consent" in s for s in without.skipped)
+    result = import_csv(session=session, study_id=study["study"].id, preview=preview, editor="ana",
+                        consent_confirmed=True)
+    assert result.new_participants == {"Sam Lee": "P04"}
+    # The name in the file is never stored: the new participant is only P04.
+    assert session.scalar(select(func.count(Participant.id)).where(Participant.code == "Sam Lee")) == 0
+    assert session.scalar(select(func.count(InterviewNote.id)).where(InterviewNote.body == "No headset")) == 1
+
+
+def test_a_csv_with_nobody_importable_is_refused(session, study):
+    preview = map_csv_rows(read_csv_table(b"who,answer\nP03,hello\n"), CsvMapping(participant="who", answer="answer"))
+    with pytest.raises(FrontlineError, match="Nothing was imported"):
+        import_csv(session=session, study_id=study["study"].id, preview=preview, editor="ana")
