@@ -17,7 +17,6 @@ unstable topic. Models and embeddings are passed in, never downloaded.
 
 from __future__ import annotations
 
-import logging
 import math
 import warnings
 import re
