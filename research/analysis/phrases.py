@@ -26,8 +26,8 @@ def _tokens(text: str) -> list[str]:
 def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int = 10, min_count: int = 3) -> pd.DataFrame:
     """Phrases (one or two words, no stop words at either end) that recur in ``texts``.
 
-    Each phrase counts once per text. A word that mostly occurs inside one of the
-    listed pairs is dropped in favour of the pair. Returns columns phrase, texts, mean_sentiment.
+    Each phrase counts once per text. A word that mostly occurs inside the listed
+    pairs is dropped in favour of them. Returns columns phrase, texts, mean_sentiment.
     """
     stop = stop_words() - _KEEP_SHORT
     counts: Counter = Counter()
@@ -43,7 +43,8 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
     pairs = [p for p, _ in frequent if " " in p]
     chosen = []
     for phrase, n in frequent:
-        if " " not in phrase and any(phrase in pair.split() and counts[pair] >= 0.6 * n for pair in pairs):
+        # "system" mostly inside "billing system", "phone system": the pairs name the tools, the word does not.
+        if " " not in phrase and sum(counts[pair] for pair in pairs if phrase in pair.split()) >= 0.6 * n:
             continue
         chosen.append((phrase, n, sum(feelings[phrase]) / len(feelings[phrase])))
         if len(chosen) == top:

@@ -80,3 +80,13 @@ def test_the_demo_study_is_coded_by_two_researchers_across_industries(session):
     assert (table["Tools and systems"] > 0).all() and (table["Customer recovery and breakage"] > 0).all()
     assert code_cooccurrence(session=session, study_id=study_id).loc["Tools and systems", "Tools and systems"] > 0
     assert len(code_quotes(session=session, study_id=study_id, code_key="customer_recovery")) >= 6
+
+
+def test_only_single_code_excerpts_teach_the_themes(session, study):
+    note = save_note(session=session, interview_id=study["interview"].id, editor="ana",
+                     body="The CRM freezes all the time. Customers shout when it does.").note_id
+    code_quote(session=session, note_id=note, quote="The CRM freezes all the time.", codes=["tools"], coder="ana")
+    code_quote(session=session, note_id=note, quote="Customers shout when it does.",
+               codes=["difficult_customers", "tools"], coder="ana")
+    examples = coded_examples(session=session)
+    assert examples == {"tools": ["The CRM freezes all the time."]}

@@ -3,23 +3,13 @@
 import pytest
 
 from research.analysis.gaps import ranked_gaps, representative_quotes, theme_gaps, theme_hotspots
-from research.analysis.jobs import enqueue_job, run_job
-from research.demo import seed_demo
 from research.privacy.reporting import Thresholds
-from research.store.engine import make_engine, session_scope
-from research.store.migrate import upgrade
+from research.store.engine import session_scope
 
 
-@pytest.fixture(scope="module")
-def analysed(tmp_path_factory, model, scorer):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('gaps') / 'demo.db'}")
-    upgrade(engine)
-    with session_scope(engine) as session:
-        seed_demo(session=session)
-        job_id = enqueue_job(session=session)
-    run_job(engine, job_id, model=model, scorer=scorer)
-    yield engine, job_id
-    engine.dispose()
+@pytest.fixture
+def analysed(analysed_demo):
+    return analysed_demo
 
 
 @pytest.mark.parametrize("theme, team", [("tools", "Utilities Billing"), ("workload", "Tech Support L1")])

@@ -1,0 +1,70 @@
+"""Gap findings, topic explorer and interview evidence on the analysed demo."""
+
+import pytest
+
+from research.findings.gap_findings import finding_sentence, gap_findings
+from research.findings.interview_evidence import evidence_studies, interview_evidence
+from research.findings.topic_explorer import stability_note, topic_overview, topic_quotes, topics_over_time_figure
+from research.privacy.reporting import Thresholds
+from research.store.engine import session_scope
+
+
+def test_the_finding_sentence_reads_like_the_issue_asks():
+    sentence = finding_sentence("Tools and systems", 0.31, 0.09, "wave 2", ("CRM", "knowledge base", "x"), -22.4)
+    assert sentence == ("Tools and systems: raised in 31 % of comments, up 9 points since wave 2, mostly 'CRM' and "
+                        "'knowledge base'; agents who raised it score eNPS 22 points lower.")
+    assert finding_sentence("Pay", 0.05, None, None, (), None) == "Pay: raised in 5 % of comments."
+
+
+def test_top_tooling_gap_names_the_billing_system_and_has_a_trend(analysed_demo):
+    engine, job_id = analysed_demo
+    with session_scope(engine) as session:
+        tooling = gap_findings(session=session, job_id=job_id, thresholds=Thresholds(), kind="tooling")
+        morale = gap_findings(session=session, job_id=job_id, thresholds=Thresholds(), kind="morale")
+    tools = next(f for f in tooling if f.theme == "tools")
+    assert tools in tooling[:2]
+    assert "billing system" in tools.phrases
+    assert tools.change is not None and tools.change > 0 and tools.previous_wave.startswith("Pulse wave 2")
+    assert len(tools.trend) == 3 and tools.trend["share"].iloc[-1] > tools.trend["share"].iloc[0]
+    assert tools.sentence.startswith("Tools and systems: raised in ") and "up " in tools.sentence
+    assert len(tools.quotes) == 5
+    assert any(f.theme == "workload" for f in morale[:3])
+
+
+def test_quotes_and_phrases_vanish_when_no_team_reaches_the_comment_threshold(analysed_demo):
+    engine, job_id = analysed_demo
+    with session_scope(engine) as session:
+        strict = gap_findings(session=session, job_id=job_id, thresholds=Thresholds(scores=5, comments=1000),
+                              kind="tooling")
+    assert strict and all(f.quotes == () and f.phrases == () for f in strict)
+
+
+def test_topic_explorer_shows_parking_as_a_topic_with_stability(analysed_demo):
+    engine, job_id = analysed_demo
+    with session_scope(engine) as session:
+        overview = topic_overview(session=session, job_id=job_id, thresholds=Thresholds())
+        parking = overview.table[overview.table["label"].str.contains(r"\bpark", case=False)]
+        assert len(parking) >= 1
+        quotes = topic_quotes(session=session, job_id=job_id, topic=int(parking.iloc[0]["topic"]),
+                              thresholds=Thresholds())
+    assert any("park" in q.lower() for q in quotes)
+    assert parking.iloc[0]["change"] > 0  # parking appears only from wave 2
+    assert overview.stability is not None and "adjusted Rand index" in overview.stability_note
+    assert abs(overview.table["share"].sum() - 1) < 1e-9
+    assert len(topics_over_time_figure(overview).data) >= 1
+
+
+def test_small_topics_show_no_sentiment():
+    assert "low" in stability_note(0.3) and "stable enough" in stability_note(0.8)
+
+
+def test_interview_evidence_sits_beside_the_numbers(analysed_demo):
+    engine, _ = analysed_demo
+    with session_scope(engine) as session:
+        study_id = next(iter(evidence_studies(session=session)))
+        evidence = interview_evidence(session=session, study_id=study_id, theme="tools")
+    assert evidence.participants == 24 and evidence.raised >= 12
+    assert set(evidence.by_industry["industry"]) == {"retail", "banking", "casual dining", "utilities",
+                                                     "technical support", "telecommunications"}
+    assert len(evidence.quotes) == 6 and evidence.quotes["Participant"].is_unique
+    assert evidence.sentence.endswith("raised tools and systems in Customer Service Week 2026: agent interviews.")
