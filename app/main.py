@@ -20,6 +20,16 @@ with resources.db_session() as session:
 
 PAGES = {
     "findings": ("Findings", st.Page("pages/findings.py", title="Findings overview", icon=":material/insights:")),
+    "findings_heatmap": ("Findings", st.Page("pages/findings_heatmap.py", title="Heatmap",
+                                             icon=":material/grid_on:")),
+    "findings_gaps": ("Findings", st.Page("pages/findings_gaps.py", title="Morale and tooling gaps",
+                                          icon=":material/troubleshoot:")),
+    "findings_topics": ("Findings", st.Page("pages/findings_topics.py", title="Topic explorer",
+                                            icon=":material/bubble_chart:")),
+    "findings_evidence": ("Findings", st.Page("pages/findings_evidence.py", title="Interview evidence",
+                                              icon=":material/record_voice_over:")),
+    "findings_actions": ("Findings", st.Page("pages/findings_actions.py", title="Actions",
+                                             icon=":material/task_alt:")),
     "studies": ("Interviews", st.Page("pages/studies.py", title="Interview studies", icon=":material/forum:")),
     "interview_notes": ("Interviews", st.Page("pages/interview_notes.py", title="Interview notes",
                                               icon=":material/edit_note:")),

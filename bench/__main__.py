@@ -72,8 +72,9 @@ def main() -> None:
 if __name__ == "__main__":
     import sys
 
-    from bench import analysis
+    from bench import analysis, dashboard
 
     main()
+    dashboard.main()
     sizes = tuple(int(a) for a in sys.argv[1:]) or (1000, 10000, 50000)
     analysis.main(sizes)

@@ -9,11 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interviews.codebook import codes_table
+from research.spreadsheets import inert
 from research.store.models import Excerpt, GuideQuestion, Interview, InterviewNote, Participant
-
-# Cells starting with these are formulas to Excel and LibreOffice; an interview
-# quote must never run as one.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def excerpts_frame(*, session: Session, study_id: int) -> pd.DataFrame:
@@ -42,21 +39,14 @@ def excerpts_frame(*, session: Session, study_id: int) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=None if records else columns)
 
 
-def _inert(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
-    def cell(value):
-        return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
-    return frame.apply(lambda column: column.map(cell) if column.dtype == object else column)
-
-
 def excerpts_csv(*, session: Session, study_id: int) -> bytes:
-    return _inert(excerpts_frame(session=session, study_id=study_id)).to_csv(index=False).encode("utf-8")
+    return inert(excerpts_frame(session=session, study_id=study_id)).to_csv(index=False).encode("utf-8")
 
 
 def excerpts_xlsx(*, session: Session, study_id: int) -> bytes:
     """A workbook with the excerpts on one sheet and the codebook on another."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _inert(excerpts_frame(session=session, study_id=study_id)).to_excel(writer, sheet_name="Excerpts", index=False)
-        _inert(codes_table(session=session)).to_excel(writer, sheet_name="Codebook", index=False)
+        inert(excerpts_frame(session=session, study_id=study_id)).to_excel(writer, sheet_name="Excerpts", index=False)
+        inert(codes_table(session=session)).to_excel(writer, sheet_name="Codebook", index=False)
     return buffer.getvalue()

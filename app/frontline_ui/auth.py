@@ -18,6 +18,11 @@ USER_KEY = "frontline_user"
 
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "findings": ("executive", "admin"),
+    "findings_heatmap": ("executive", "admin"),
+    "findings_gaps": ("executive", "admin"),
+    "findings_topics": ("executive", "admin"),
+    "findings_evidence": ("executive", "admin"),
+    "findings_actions": ("executive", "admin"),
     "studies": ("researcher", "admin"),
     "interview_notes": ("researcher", "admin"),
     "interview_import": ("researcher", "admin"),

@@ -6,15 +6,17 @@ from frontline_ui import resources
 from research.pulse.waves import wave_choices
 
 
-def pick_wave(empty_message: str) -> int:
-    """A wave picker (newest first), keyed by title since titles are unique; stops the page when there is none."""
+def pick_wave(empty_message: str, prefer: int | None = None) -> int:
+    """A wave picker (newest first, or ``prefer`` first chosen); stops the page when there is no wave."""
     with resources.db_session() as session:
         choices = wave_choices(session=session)
     if not choices:
         st.info(empty_message)
         st.stop()
+    # Keyed by title (titles are unique): plain string options behave the same in the browser and in AppTest.
     by_title = {title: wave_id for wave_id, title in choices.items()}
-    return by_title[st.selectbox("Wave", list(by_title))]
+    index = list(choices).index(prefer) if prefer in choices else 0
+    return by_title[st.selectbox("Wave", list(by_title), index=index)]
 
 
 def pick_study(empty_message: str) -> int:

@@ -1,24 +1,91 @@
-"""Executive start page. Until the dashboard lands it says what will appear and what is stored."""
+"""Executive start page: headline KPIs for a wave (or one segment), change since the previous wave, trend."""
 
+import plotly.express as px
 import streamlit as st
 
-from frontline_ui import resources
+from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
-from research.overview import workspace_summary
+from frontline_ui.pickers import pick_wave
+from research.pulse.waves import latest_reportable_wave
+from research.findings.briefing import briefing_csv_zip, build_briefing
+from research.findings.overview import overview, segment_options, wave_trend
+from research.privacy.reporting import Thresholds
 
 require_page("findings")
 st.title("Findings overview")
+limits = findings_data.thresholds()
 with resources.db_session() as session:
-    summary = workspace_summary(session=session)
-st.info(
-    "This is where the findings dashboard will appear: headline eNPS, morale, tools and management support "
-    "for each pulse wave, the biggest morale and tooling gaps with the agents' own (redacted) words, "
-    "interview evidence, and the actions taken in response. Every figure respects the reporting thresholds "
-    "of at least {} responses per group.".format(resources.settings().min_group_size)
-)
+    reportable = latest_reportable_wave(session=session, threshold=limits.scores)
+wave_id = pick_wave("No pulse waves yet. Researchers create waves and share invite links with agents.",
+                    prefer=reportable)
+with resources.db_session() as session:
+    options = segment_options(session=session, wave_id=wave_id, thresholds=limits)
+choices = {"": "Everyone"} | {f"{dim}={value}": f"{dim.title()}: {value}"
+                             for dim, values in options.items() for value in values}
+picked = st.selectbox("Segment", list(choices), format_func=choices.get,
+                      help=f"Only groups with at least {limits.scores} responses can be chosen, and none whose "
+                           "figures could be worked out from the others.")
+segment = dict([picked.split("=", 1)]) if picked else None
+
+
+@st.cache_data(ttl=findings_data.TTL, show_spinner=False)
+def cached_overview(wave_id: int, picked: str, scores: int, comments: int):
+    with resources.db_session() as session:
+        return overview(session=session, wave_id=wave_id, thresholds=Thresholds(scores=scores, comments=comments),
+                        segment=dict([picked.split("=", 1)]) if picked else None)
+
+
+@st.cache_data(ttl=findings_data.TTL, show_spinner=False)
+def cached_trend(picked: str, scores: int, comments: int):
+    with resources.db_session() as session:
+        return wave_trend(session=session, thresholds=Thresholds(scores=scores, comments=comments),
+                          segment=dict([picked.split("=", 1)]) if picked else None)
+
+
+result = cached_overview(wave_id, picked, limits.scores, limits.comments)
+if result.note:
+    st.warning(f"This group has {result.note}: no figures are shown for it.")
+else:
+    rate = f" · response rate {result.response_rate:.0%}" if result.response_rate is not None else ""
+    since = f" · change since {result.previous_title}" if result.previous_title else ""
+    st.caption(f"{result.responses} responses{rate}{since}")
 columns = st.columns(3)
-columns[0].metric("Pulse waves", summary.waves)
-columns[1].metric("Pulse responses", summary.responses)
-columns[2].metric("Interviews", summary.interviews)
-if summary.responses == 0:
-    st.write("No pulse responses yet. Researchers create waves and share invite links with agents.")
+for index, kpi in enumerate(result.kpis):
+    column = columns[index % 3]
+    if kpi.value is None:
+        column.metric(kpi.label, "—", help=kpi.note or None)
+        column.caption(kpi.note)
+        continue
+    shown = f"{kpi.value:+.0f}" if kpi.unit == "points" else (f"{kpi.value:.0f} %" if kpi.unit == "%"
+                                                              else f"{kpi.value:.2f} /5")
+    delta = None if kpi.change is None else (f"{kpi.change:+.0f}" if kpi.unit in ("points", "%")
+                                             else f"{kpi.change:+.2f}")
+    column.metric(kpi.label, shown, delta, delta_color="inverse" if kpi.key == "recovery_share" else "normal")
+    if kpi.low is not None:
+        column.caption(f"95 % interval {kpi.low:+.0f} to {kpi.high:+.0f}, {kpi.responses} responses")
+
+# The KPIs are on screen before the slower all-waves trend is read.
+trend = cached_trend(picked, limits.scores, limits.comments)
+figures = trend.dropna(subset=["morale"]) if not trend.empty else trend
+if len(figures) > 1:
+    long = figures.melt(id_vars=["wave"], value_vars=["morale", "tools", "management_support", "workload"],
+                        var_name="question", value_name="score")
+    chart = px.line(long, x="wave", y="score", color="question", markers=True, labels={"wave": ""})
+    chart.update_layout(yaxis_range=[1, 5], height=360)
+    st.plotly_chart(chart, width="stretch")
+
+st.subheader("Briefing")
+st.caption("A self-contained HTML briefing (charts embedded, nothing fetched) and the aggregated tables as CSV; "
+           "both pass the same reporting thresholds as these pages.")
+if st.button("Prepare briefing"):
+    with resources.db_session() as session:
+        briefing = build_briefing(session=session, wave_id=wave_id, job_id=findings_data.results_job(),
+                                  thresholds=limits)
+    st.session_state["briefing"] = (wave_id, briefing.html.encode("utf-8"), briefing_csv_zip(briefing.tables))
+prepared = st.session_state.get("briefing")
+if prepared and prepared[0] == wave_id:
+    left, right = st.columns(2)
+    left.download_button("Download HTML briefing", data=prepared[1], file_name="frontline-briefing.html",
+                         mime="text/html")
+    right.download_button("Download tables (CSV, zip)", data=prepared[2], file_name="frontline-tables.zip",
+                          mime="application/zip")

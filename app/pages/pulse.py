@@ -10,6 +10,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from research.errors import FrontlineError
+from research.findings.actions import published_actions
 from research.privacy.roster import roster_redactor
 from research.pulse.links import resolve_link
 from research.pulse.preview import anonymity_preview, preview_sentences
@@ -44,6 +45,13 @@ def show_replies_lookup() -> None:
                     st.text(body)
 
 
+def show_actions(actions) -> None:
+    """Published actions as plain text: what staff typed must not render as Markdown or HTML."""
+    for action in actions:
+        due = f", due {action.due_on:%d %B %Y}" if action.due_on else ""
+        st.text(f"{action.theme_name}: {action.title}\n{action.status.capitalize()}{due}")
+
+
 def question_widget(question, previous):
     """One input per question, pre-filled with what the agent already gave (nothing typed is lost)."""
     label = question.prompt + ("" if question.required else " (optional)")
@@ -76,6 +84,11 @@ if state["stage"] == "done":
     st.success("Thank you. Your answers are saved anonymously.")
     st.write("Your receipt code. Keep it to read replies to your comment; nobody else can link it to you:")
     st.code(state["receipt"], language=None)
+    with resources.db_session() as session:
+        actions = published_actions(session=session)
+    if actions:
+        st.subheader("What management has done about what you said")
+        show_actions(actions)
     show_replies_lookup()
     st.stop()
 
@@ -88,6 +101,7 @@ try:
                                      threshold=config.min_group_size)
         redactor = roster_redactor(session=session)
         wave_title, segment_label = target.wave.title, target.segment.label
+        actions = published_actions(session=session)
 except FrontlineError as exc:
     st.error(str(exc))
     show_replies_lookup()
@@ -104,6 +118,9 @@ st.info(
 with st.expander("Where your answers will count", expanded=True):
     for line in preview_sentences(statuses, config.min_group_size):
         st.write(line)
+if actions:
+    with st.expander("What changed after earlier pulses"):
+        show_actions(actions)
 
 if state["stage"] == "answer":
     with st.form("pulse"):

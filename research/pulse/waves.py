@@ -46,3 +46,13 @@ def waves_table(*, session: Session) -> pd.DataFrame:
 def wave_choices(*, session: Session) -> dict[int, str]:
     """Wave ids to titles, newest first, for pickers."""
     return dict(session.execute(select(PulseWave.id, PulseWave.title).order_by(PulseWave.opens_on.desc())).all())
+
+
+def latest_reportable_wave(*, session: Session, threshold: int) -> int | None:
+    """The newest wave with at least ``threshold`` responses: what the dashboard opens on."""
+    counts = select(PulseResponse.wave_id, func.count(PulseResponse.id).label("n")).group_by(
+        PulseResponse.wave_id).subquery()
+    return session.scalar(
+        select(PulseWave.id).join(counts, counts.c.wave_id == PulseWave.id).where(counts.c.n >= threshold)
+        .order_by(PulseWave.opens_on.desc()).limit(1)
+    )

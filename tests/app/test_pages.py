@@ -9,7 +9,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 ACCOUNTS = {"admin": "admin", "researcher": "researcher", "executive": "executive"}
 PAGE_FILES = {key: f"pages/{key}.py" for key in PAGE_ROLES}
-TITLES = {"findings": "Findings overview", "studies": "Interview studies", "interview_notes": "Interview notes",
+TITLES = {"findings": "Findings overview", "findings_heatmap": "Heatmap", "findings_gaps": "Morale and tooling gaps",
+          "findings_topics": "Topic explorer", "findings_evidence": "Interview evidence",
+          "findings_actions": "Actions: you said, we did", "studies": "Interview studies", "interview_notes": "Interview notes",
           "interview_import": "Import notes", "coding": "Coding", "codebook": "Codebook",
           "interview_analysis": "Interview analysis", "pulse_waves": "Pulse waves",
           "pulse_links": "Pulse links", "pulse_replies": "Comments and replies", "analysis": "Analysis",
@@ -72,10 +74,14 @@ def test_pages_refuse_a_visitor_who_is_not_signed_in(make_app, page):
     assert TITLES[page] not in [t.value for t in direct.title]
 
 
-def test_empty_state_pages_show_what_is_stored(make_app):
+def test_the_executive_start_page_shows_the_latest_reportable_wave(make_app):
     at = make_app("executive", "executive").run()
+    assert at.selectbox[0].value is not None and "wave 3" in at.selectbox[0].options[at.selectbox[0].index]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Pulse waves": "4", "Pulse responses": "648", "Interviews": "24"}
+    assert set(metrics) == {"eNPS", "Morale", "Tools", "Management support", "Workload",
+                            "Recovery share"}
+    assert all(value != "—" for value in metrics.values())
+    assert at.caption[0].value == "216 responses · response rate 79% · change since Pulse wave 2 (July 2026)"
     at = make_app("researcher", "researcher").run()
     assert at.title[0].value == "Interview studies"
     assert at.dataframe[0].value["Interviews"].tolist() == [24]

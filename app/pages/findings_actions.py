@@ -1,0 +1,70 @@
+"""Executive page: "you said, we did" - record actions against themes, publish them to agents, see what moved."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from frontline_ui import findings_data, resources
+from frontline_ui.auth import require_page
+from interviews.codebook import code_choices
+from research.errors import FrontlineError
+from research.findings.actions import STATUSES, action_effect, actions_table, create_action, update_action
+
+user = require_page("findings_actions")
+st.title("Actions: you said, we did")
+st.caption("Published actions appear on the agents' pulse page. After later waves, each action shows whether its "
+           "theme's share of comments and sentiment moved since it was recorded.")
+with resources.db_session() as session:
+    codes = code_choices(session=session)
+    table = actions_table(session=session)
+
+with st.expander("Record an action", expanded=table.empty):
+    with st.form("record_action"):
+        theme = st.selectbox("Theme", list(codes), format_func=codes.get)
+        title = st.text_area("What will be done", placeholder="Replace the billing system's search screen")
+        left, right = st.columns(2)
+        owner = left.text_input("Owner", placeholder="Head of billing operations")
+        due_on = right.date_input("Due", value=date.today() + timedelta(days=60))
+        status = left.selectbox("Status", STATUSES)
+        published = right.checkbox("Publish to agents now")
+        if st.form_submit_button("Record action", type="primary"):
+            try:
+                with resources.db_session() as session:
+                    create_action(session=session, theme=theme, title=title, owner=owner, due_on=due_on,
+                                  status=status, published=published, created_by=user.username)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.success("Action recorded.")
+                st.rerun()
+
+if table.empty:
+    st.info("No actions recorded yet.")
+    st.stop()
+st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
+
+job_id = findings_data.results_job()
+limits = findings_data.thresholds()
+gaps = findings_data.gaps_and_comments(job_id, limits.scores, limits.comments)[0] if job_id else None
+for row in table.to_dict("records"):
+    with st.container(border=True):
+        st.markdown(f"**{row['Theme']}**")
+        st.text(row["What"])
+        if gaps is not None:
+            with resources.db_session() as session:
+                effect = action_effect(session=session, action_id=int(row["id"]), gaps=gaps)
+            if effect is not None:
+                st.caption(effect.sentence)
+        with st.form(f"action_{row['id']}"):
+            left, right = st.columns(2)
+            new_status = left.selectbox("Status", STATUSES, index=STATUSES.index(row["Status"]))
+            publish = right.checkbox("Published to agents", value=bool(row["Published"]))
+            if st.form_submit_button("Update"):
+                try:
+                    with resources.db_session() as session:
+                        update_action(session=session, action_id=int(row["id"]), status=new_status,
+                                      published=publish)
+                except FrontlineError as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()

@@ -1,0 +1,35 @@
+"""Executive page: what interviews say about each theme, beside the pulse numbers."""
+
+import plotly.express as px
+import streamlit as st
+
+from frontline_ui import resources
+from frontline_ui.auth import require_page
+from interviews.codebook import code_choices
+from research.findings.interview_evidence import evidence_studies, interview_evidence
+
+require_page("findings_evidence")
+st.title("Interview evidence")
+with resources.db_session() as session:
+    studies = evidence_studies(session=session)
+    codes = code_choices(session=session)
+if not studies:
+    st.info("No interview studies yet.")
+    st.stop()
+left, right = st.columns(2)
+study_id = left.selectbox("Study", list(studies), format_func=studies.get)
+theme = right.selectbox("Theme", list(codes), format_func=codes.get, index=list(codes).index("tools")
+                        if "tools" in codes else 0)
+with resources.db_session() as session:
+    evidence = interview_evidence(session=session, study_id=study_id, theme=theme)
+st.subheader(evidence.sentence)
+if evidence.participants:
+    figure = px.bar(evidence.by_industry, x="industry", y="share", text="raised",
+                    labels={"share": "share of interviewed agents", "industry": ""})
+    figure.update_layout(yaxis_tickformat=".0%", height=320)
+    st.plotly_chart(figure, width="stretch")
+st.caption("Interview participants are known by pseudonym only; notes were pseudonymised when saved.")
+if evidence.quotes.empty:
+    st.info("No coded excerpts for this theme in this study yet.")
+else:
+    st.dataframe(evidence.quotes, hide_index=True, width="stretch")

@@ -1,0 +1,41 @@
+"""Executive page: the ranked morale and tooling gaps, each in one line with its trend, phrases and quotes."""
+
+import plotly.express as px
+import streamlit as st
+
+from frontline_ui import findings_data, resources
+from frontline_ui.auth import require_page
+from research.findings.gap_findings import KINDS, gap_findings
+
+require_page("findings_gaps")
+st.title("Morale and tooling gaps")
+job_id = findings_data.require_results()
+limits = findings_data.thresholds()
+gaps, comments = findings_data.gaps_and_comments(job_id, limits.scores, limits.comments)
+st.caption(f"From the latest analysed wave. Quotes and phrases come only from teams with at least "
+           f"{limits.comments} comments; comparisons need {limits.scores} responses on each side.")
+for kind, heading in KINDS.items():
+    st.header(heading)
+    with resources.db_session() as session:
+        findings = gap_findings(session=session, job_id=job_id, thresholds=limits, kind=kind, gaps=gaps,
+                                comments=comments)
+    if not findings:
+        st.info(f"No {heading.lower()} to show: the waves analysed so far are below the reporting thresholds.")
+    for rank, finding in enumerate(findings, start=1):
+        with st.container(border=True):
+            st.subheader(f"{rank}. {finding.name}")
+            st.text(finding.sentence)
+            left, right = st.columns([3, 2])
+            figure = px.line(finding.trend, x="wave", y="share", markers=True,
+                             labels={"share": "share of comments", "wave": ""})
+            figure.update_layout(yaxis_tickformat=".0%", height=260, margin=dict(t=10, b=10))
+            left.plotly_chart(figure, width="stretch", key=f"trend_{kind}_{finding.theme}")
+            right.metric("Negative comments (share of all)", f"{finding.negative_share:.0%}")
+            right.metric("Mean sentiment", f"{finding.mean_sentiment:+.2f}")
+            if finding.phrases:
+                right.caption("Key phrases: " + ", ".join(finding.phrases))
+            with st.expander("What agents said (redacted)"):
+                if not finding.quotes:
+                    st.caption("No team reached the comment threshold for this theme.")
+                for quote in finding.quotes:
+                    st.text(f"“{quote}”")

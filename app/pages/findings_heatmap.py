@@ -1,0 +1,26 @@
+"""Executive page: segments by question, coloured by score, with suppressed cells marked."""
+
+import streamlit as st
+
+from frontline_ui import findings_data, resources
+from frontline_ui.auth import require_page
+from frontline_ui.pickers import pick_wave
+from research.pulse.waves import latest_reportable_wave
+from research.findings.heatmap import heatmap, heatmap_figure
+
+require_page("findings_heatmap")
+st.title("Heatmap")
+limits = findings_data.thresholds()
+with resources.db_session() as session:
+    reportable = latest_reportable_wave(session=session, threshold=limits.scores)
+wave_id = pick_wave("No pulse waves yet.", prefer=reportable)
+dimension = st.radio("Segments", ["team", "site", "channel", "industry"], horizontal=True)
+with resources.db_session() as session:
+    table = heatmap(session=session, wave_id=wave_id, dimension=dimension, thresholds=limits)
+if table.values.empty:
+    st.info("No responses in this wave yet.")
+    st.stop()
+st.plotly_chart(heatmap_figure(table), width="stretch")
+if table.hidden:
+    st.caption(f"Marked rows have {table.note} (or would reveal such a group by subtraction): "
+               f"{', '.join(table.hidden)}.")

@@ -1,0 +1,87 @@
+"""Published actions ("you said, we did") on the agent's pulse page, run through AppTest."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from research.findings.actions import create_action, published_actions
+from research.pulse.links import create_links
+from research.pulse.waves_admin import find_wave
+from research.store.engine import make_engine, session_scope
+
+OPEN_WAVE = "Pulse wave 4 (open now)"
+PUBLISHED = "**Faster** CRM search <b>by March</b>"
+HIDDEN = "Draft: review the late-shift rota"
+
+
+@pytest.fixture
+def invite_with_actions(app_db):
+    """An invite into the open demo wave, one published action and one not published."""
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave = find_wave(session=session, ref=OPEN_WAVE)
+        wave.opens_on = date.today() - timedelta(days=1)
+        token = create_links(session=session, segment=wave.segments[0])[0]
+        create_action(session=session, theme="tools", title=PUBLISHED, owner="IT operations",
+                      due_on=date.today() + timedelta(days=60), status="in progress", published=True,
+                      created_by="exec-tester")
+        create_action(session=session, theme="workload", title=HIDDEN, owner="Workforce planning", due_on=None,
+                      created_by="exec-tester")
+    engine.dispose()
+    return token
+
+
+def pulse_page(make_app, token):
+    at = make_app()
+    at.query_params["t"] = token
+    at.run()
+    at.switch_page("pages/pulse.py").run()
+    return at
+
+
+def texts(at):
+    return [t.value for t in at.text]
+
+
+def test_published_action_shows_before_the_questions_as_plain_text(make_app, invite_with_actions):
+    at = pulse_page(make_app, invite_with_actions)
+    assert not at.exception
+    changed = next(e for e in at.expander if e.label == "What changed after earlier pulses")
+    shown = [t.value for t in changed.text]
+    due = date.today() + timedelta(days=60)
+    assert f"Tools and systems: {PUBLISHED}\nIn progress, due {due:%d %B %Y}" in shown
+    assert not any(HIDDEN in t for t in texts(at))
+    assert not any("Faster" in m.value for m in at.markdown)  # never rendered as Markdown or HTML
+    assert at.radio  # the questions still follow
+
+
+def test_thank_you_screen_lists_published_actions_only(make_app, invite_with_actions):
+    at = pulse_page(make_app, invite_with_actions)
+    for radio in at.radio:
+        radio.set_value(radio.options[1])
+    at.number_input[0].set_value(60)
+    at.text_area[0].input("the CRM search is slow")
+    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Send anonymously").click().run()
+    assert at.success[0].value.startswith("Thank you")
+    assert len(at.code[0].value) == 17
+    assert [h.value for h in at.subheader][:1] == ["What management has done about what you said"]
+    assert any(t.startswith(f"Tools and systems: {PUBLISHED}") for t in texts(at))
+    assert not any(HIDDEN in t for t in texts(at))
+
+
+def test_without_published_actions_there_is_no_empty_section(make_app, app_db):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave = find_wave(session=session, ref=OPEN_WAVE)
+        wave.opens_on = date.today() - timedelta(days=1)
+        token = create_links(session=session, segment=wave.segments[0])[0]
+        create_action(session=session, theme="workload", title=HIDDEN, owner="Workforce planning", due_on=None,
+                      created_by="exec-tester")
+        published = published_actions(session=session)
+    engine.dispose()
+    assert published == []  # the demo publishes none
+    at = pulse_page(make_app, token)
+    assert not at.exception
+    assert all(e.label != "What changed after earlier pulses" for e in at.expander)
+    assert not any(HIDDEN in t for t in texts(at))

@@ -1,0 +1,118 @@
+"""The segment-by-question heatmap: scores per team, site, channel or industry, small groups hidden."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from research.demo import seed_demo
+from research.demo.seed import WAVES as DEMO_WAVES
+from research.errors import FrontlineError
+from research.findings.heatmap import heatmap, heatmap_figure
+from research.privacy.reporting import Thresholds
+from research.pulse.library import QUESTION_LIBRARY
+from research.store.engine import session_scope
+from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave
+
+FIVE = Thresholds(scores=5, comments=10)
+NEUTRAL = {"morale": 3, "enps": 8, "tools": 3, "management_support": 3, "workload": 3, "recovery_share": 40,
+           "feedback_loop": 3}
+COLUMNS = ["Morale", "eNPS", "Tools", "Management support", "Workload", "Recovery share", "Feedback loop"]
+
+
+def add_wave(session, groups):
+    """A July wave with the whole library; ``groups`` maps (team, site) to lists of answer dicts."""
+    wave = PulseWave(title="July", opens_on=date(2026, 7, 13), closes_on=date(2026, 7, 13) + timedelta(days=11))
+    wave.questions = [PulseQuestion(position=i + 1, key=q.key, kind=q.kind, prompt=q.prompt, scale_min=q.scale_min,
+                                    scale_max=q.scale_max, required=q.required)
+                      for i, q in enumerate(QUESTION_LIBRARY)]
+    session.add(wave)
+    session.flush()
+    ids = {q.key: q.id for q in wave.questions}
+    for (team, site), answer_sets in groups.items():
+        segment = PulseSegment(wave_id=wave.id, team=team, site=site, channel="phone", industry="utilities")
+        session.add(segment)
+        session.flush()
+        for values in answer_sets:
+            response = PulseResponse(wave_id=wave.id, segment_id=segment.id, submitted_on=wave.opens_on)
+            response.answers = [PulseAnswer(question_id=ids[k], value_number=v) for k, v in values.items()]
+            session.add(response)
+    session.flush()
+    return wave.id
+
+
+@pytest.fixture
+def july(engine):
+    """Teams of 1, 4, 5 and 9 responses on one site; the small teams answer at the extremes."""
+    with session_scope(engine) as session:
+        return add_wave(session, {
+            ("One", "Cardiff"): [{**NEUTRAL, "morale": 1, "enps": 0}],
+            ("Four", "Cardiff"): [{**NEUTRAL, "morale": 5, "enps": 10}] * 4,
+            ("Five", "Cardiff"): [{**NEUTRAL, "morale": 4, "recovery_share": 80}] * 5,
+            ("Nine", "Cardiff"): [{**NEUTRAL, "enps": 10, "recovery_share": 20}] * 8 + [{**NEUTRAL, "enps": 5}],
+        })
+
+
+def test_small_teams_rows_are_hidden_and_hold_no_number(engine, july):
+    with session_scope(engine) as session:
+        table = heatmap(session=session, wave_id=july, dimension="team", thresholds=FIVE)
+    assert table.hidden == ["Four", "One"]
+    assert table.values.loc[["Four", "One"]].isna().all().all()
+    assert table.responses[["Four", "One"]].isna().all()
+    assert table.note == "fewer than 5 responses"
+    assert table.responses[["Five", "Nine"]].tolist() == [5, 9]
+
+
+def test_shown_rows_hold_each_questions_mean_in_question_order(engine, july):
+    with session_scope(engine) as session:
+        table = heatmap(session=session, wave_id=july, dimension="team", thresholds=FIVE)
+    assert list(table.values.columns) == COLUMNS
+    assert table.values.index.name == "team"
+    five, nine = table.values.loc["Five"], table.values.loc["Nine"]
+    assert (five["Morale"], five["Tools"], five["Recovery share"]) == (4.0, 3.0, 80.0)
+    assert five["eNPS"] == 0.0  # all passives (8)
+    # Nine: 8 promoters and 1 detractor = 100 * 7 / 9 points; recovery share (8 * 20 + 40) / 9.
+    assert nine["eNPS"] == pytest.approx(700 / 9)
+    assert nine["Recovery share"] == pytest.approx(200 / 9)
+
+
+def test_a_dimension_with_one_value_shows_the_whole_wave(engine, july):
+    with session_scope(engine) as session:
+        table = heatmap(session=session, wave_id=july, dimension="site", thresholds=FIVE)
+    assert table.hidden == [] and table.responses.tolist() == [19]
+    assert table.values.loc["Cardiff", "Morale"] == pytest.approx((1 + 4 * 5 + 5 * 4 + 9 * 3) / 19)
+
+
+def test_the_figure_marks_suppressed_cells_and_colours_the_others(engine, july):
+    with session_scope(engine) as session:
+        table = heatmap(session=session, wave_id=july, dimension="team", thresholds=FIVE)
+    figure = heatmap_figure(table)
+    cells = {(a.y, a.x): a.text for a in figure.layout.annotations}
+    assert {cells["One", c] for c in COLUMNS} == {"fewer than 5"}
+    assert {cells["Four", c] for c in COLUMNS} == {"fewer than 5"}
+    assert (cells["Five", "Morale"], cells["Nine", "eNPS"], cells["Five", "Recovery share"]) == ("4.0", "+78", "80 %")
+    shade = pd.DataFrame(figure.data[0].z, index=figure.data[0].y, columns=figure.data[0].x)
+    assert shade.loc[["One", "Four"]].isna().all().all()
+    # Morale 4 of 1-5 is three quarters good; a higher recovery share is worse, so it shades lower.
+    assert shade.loc["Five", "Morale"] == pytest.approx(0.75)
+    assert shade.loc["Five", "Recovery share"] < shade.loc["Nine", "Recovery share"]
+
+
+def test_an_unknown_dimension_is_refused(engine, july):
+    with session_scope(engine) as session, pytest.raises(FrontlineError, match="unknown segment dimension 'shift'"):
+        heatmap(session=session, wave_id=july, dimension="shift", thresholds=FIVE)
+
+
+def test_the_demo_shows_utilities_billing_tools_falling(engine):
+    with session_scope(engine) as session:
+        seed_demo(session=session)
+        tools = []
+        for title, _, _ in DEMO_WAVES:
+            wave_id = session.scalar(select(PulseWave.id).where(PulseWave.title == title))
+            table = heatmap(session=session, wave_id=wave_id, dimension="team", thresholds=FIVE)
+            assert table.hidden == [] and table.responses["Utilities Billing"] == 27
+            tools.append(table.values.loc["Utilities Billing", "Tools"])
+    # The billing system gets worse wave by wave: the planted story, visible in the heatmap.
+    assert tools[0] > tools[1] > tools[2]
+    assert tools[0] - tools[2] > 0.5
