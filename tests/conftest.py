@@ -8,6 +8,7 @@ after it, so they never touch the data already in the server's databases.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,9 @@ from research.store.engine import make_engine
 from research.store.migrate import upgrade
 from research.codebook import DEFAULT_CODEBOOK
 from research.store.models import Base, Code
+
+# Test helper modules (pulse_builders) import by name under --import-mode=importlib.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PG_URL = os.environ.get("FRONTLINE_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI") == "true"

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from research.store.engine import make_engine, session_scope
-from research.store.models import Code, Excerpt, ExcerptCode, InterviewNote, NoteRevision
+from research.store.models import Code, ExcerptCode, InterviewNote, NoteRevision
 
 
 def count(app_db, query):

@@ -1,6 +1,5 @@
 """Gap findings, topic explorer and interview evidence on the analysed demo."""
 
-import pytest
 
 from research.findings.gap_findings import finding_sentence, gap_findings
 from research.findings.interview_evidence import evidence_studies, interview_evidence

@@ -1,6 +1,6 @@
 """The segment-by-question heatmap: scores per team, site, channel or industry, small groups hidden."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -11,35 +11,20 @@ from research.demo.seed import WAVES as DEMO_WAVES
 from research.errors import FrontlineError
 from research.findings.heatmap import heatmap, heatmap_figure
 from research.privacy.reporting import Thresholds
-from research.pulse.library import QUESTION_LIBRARY
 from research.store.engine import session_scope
-from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave
+
+from pulse_builders import NEUTRAL
+from pulse_builders import add_wave as add_july_wave
+from research.store.models import PulseWave
 
 FIVE = Thresholds(scores=5, comments=10)
-NEUTRAL = {"morale": 3, "enps": 8, "tools": 3, "management_support": 3, "workload": 3, "recovery_share": 40,
-           "feedback_loop": 3}
 COLUMNS = ["Morale", "eNPS", "Tools", "Management support", "Workload", "Recovery share", "Feedback loop"]
 
 
 def add_wave(session, groups):
     """A July wave with the whole library; ``groups`` maps (team, site) to lists of answer dicts."""
-    wave = PulseWave(title="July", opens_on=date(2026, 7, 13), closes_on=date(2026, 7, 13) + timedelta(days=11))
-    wave.questions = [PulseQuestion(position=i + 1, key=q.key, kind=q.kind, prompt=q.prompt, scale_min=q.scale_min,
-                                    scale_max=q.scale_max, required=q.required)
-                      for i, q in enumerate(QUESTION_LIBRARY)]
-    session.add(wave)
-    session.flush()
-    ids = {q.key: q.id for q in wave.questions}
-    for (team, site), answer_sets in groups.items():
-        segment = PulseSegment(wave_id=wave.id, team=team, site=site, channel="phone", industry="utilities")
-        session.add(segment)
-        session.flush()
-        for values in answer_sets:
-            response = PulseResponse(wave_id=wave.id, segment_id=segment.id, submitted_on=wave.opens_on)
-            response.answers = [PulseAnswer(question_id=ids[k], value_number=v) for k, v in values.items()]
-            session.add(response)
-    session.flush()
-    return wave.id
+    return add_july_wave(session, "July", date(2026, 7, 13),
+                         {(team, site, "phone", "utilities"): sets for (team, site), sets in groups.items()})
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+"""The briefing export: self-contained HTML and CSV tables, with small groups showing no number."""
+
+import io
+import re
+import zipfile
+from datetime import date
+
+import pandas as pd
+
+from research.findings.briefing import briefing_csv_zip, build_briefing
+from research.findings.actions import create_action
+from research.privacy.reporting import Thresholds
+from research.store.engine import session_scope
+
+from pulse_builders import add_wave, answers
+
+FIVE = Thresholds(scores=5, comments=10)
+
+
+def crafted_wave(engine):
+    """Teams of 1, 4, 5 and 9 responses whose answers are easy to spot if they leaked."""
+    with session_scope(engine) as session:
+        return add_wave(session, "Crafted", date(2026, 9, 1), {
+            "One": answers(1, morale=1, enps=0, recovery_share=97),
+            "Four": answers(4, morale=5, enps=10, recovery_share=93),
+            "Five": answers(5, morale=2, recovery_share=60),
+            "Nine": answers(9, morale=3, recovery_share=40),
+        })
+
+
+def test_small_teams_show_no_number_in_the_html_or_the_csv(engine):
+    wave = crafted_wave(engine)
+    with session_scope(engine) as session:
+        briefing = build_briefing(session=session, wave_id=wave, job_id=None, thresholds=FIVE)
+    teams = briefing.tables["heatmap_team"].set_index("team")
+    for small in ("One", "Four"):
+        row = teams.loc[small].drop(["note"])
+        assert row.isna().all(), row
+        assert teams.loc[small, "note"] == "fewer than 5 responses"
+    assert teams.loc["Nine", "responses"] == 9
+    # Their recovery shares (97 and 93, or the 94 they average to) appear nowhere.
+    assert not re.search(r"\b9[347](\.0+)?\b", briefing.html.split("<h2>Charts</h2>")[0])
+    with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
+        heat = pd.read_csv(archive.open("heatmap_team.csv")).set_index("team")
+        assert heat.loc[["One", "Four"]].drop(columns=["note"]).isna().all().all()
+        assert sorted(archive.namelist()) == ["heatmap_team.csv", "kpis.csv", "trend.csv"]
+
+
+def test_the_html_makes_no_request_and_escapes_what_people_typed(engine, analysed_demo):
+    demo, job_id = analysed_demo
+    with session_scope(demo) as session:
+        create_action(session=session, theme="tools", title="<script>alert(1)</script> =HYPERLINK(\"x\")",
+                      owner="Ops", due_on=None, published=True, created_by="exec")
+        from research.pulse.waves import latest_reportable_wave
+        wave = latest_reportable_wave(session=session, threshold=5)
+        briefing = build_briefing(session=session, wave_id=wave, job_id=job_id, thresholds=FIVE)
+    page = briefing.html
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # Nothing is fetched: outside the inline plotly bundle (whose code merely names sites), no src or href points
+    # anywhere and no script is loaded from elsewhere. The browser test opens the file with the network watched.
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.S)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup)
+    assert not re.search(r"<script[^>]+src=", page)
+    assert "@import" not in page
+    assert "Tools and systems: raised in" in page and "Emergent topics" in page
+    with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
+        actions = archive.read("actions.csv").decode()
+    assert ",'<script>" not in actions and "<script>alert(1)</script> =HYPERLINK" in actions
