@@ -21,6 +21,9 @@ CHROMIUM = os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 BIN = Path(sys.executable).parent
+# Screenshots the journeys take, kept after the run (ignored by git).
+ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
+ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
 
 def free_port() -> int:
@@ -29,9 +32,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def frontline(*args: str, env: dict, stdin: str = "") -> subprocess.CompletedProcess:
+def frontline(*args: str, env: dict, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess:
     result = subprocess.run([str(BIN / "frontline"), *args], input=stdin, text=True, capture_output=True,
-                            env=env, timeout=120)
+                            env=env, timeout=timeout)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -81,8 +84,9 @@ def server(tmp_path_factory) -> Server:
     env.pop("FRONTLINE_DATABASE_URL", None)
     frontline("db", "upgrade", env=env)
     frontline("demo", env=env)
+    frontline("analyze", "--db", env=env, timeout=600)  # the executive pages show its results
     server = Server(env, free_port())
-    server.artifacts = data
+    server.artifacts = ARTIFACTS
     try:
         server.wait_healthy()
         yield server

@@ -1,0 +1,107 @@
+"""The executive's journey in Chromium: top tooling gap, an action, the agent seeing it, the HTML briefing."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import frontline
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long executive password"
+PAGES = {"findings": "Findings overview", "findings_heatmap": "Heatmap", "findings_gaps": "Morale and tooling gaps",
+         "findings_topics": "Topic explorer", "findings_evidence": "Interview evidence",
+         "findings_actions": "Actions: you said, we did"}
+
+
+NAV = {"findings": "Findings overview", "findings_heatmap": "Heatmap", "findings_gaps": "Morale and tooling gaps",
+       "findings_topics": "Topic explorer", "findings_evidence": "Interview evidence", "findings_actions": "Actions"}
+
+
+def open_page(page, server, wait_for_app, path: str) -> None:
+    """Follow the menu link to a page, as an executive would (a full reload would start a new session)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=NAV[path], exact=True).click()
+    wait_for_app(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_executive_reads_the_top_tooling_gap_acts_and_the_agent_sees_it(server, page, browser, add_user,
+                                                                       app_helpers, tmp_path):
+    wait_for_app, sign_in = app_helpers
+    add_user("exec-journey", "executive", PASSWORD)
+    sign_in(page, server.url, "exec-journey", PASSWORD)
+    expect(page.get_by_role("heading", name="Findings overview")).to_be_visible()
+    expect(page.get_by_text("eNPS", exact=True)).to_be_visible()
+    page.screenshot(path=str(server.artifacts / "findings.png"), full_page=True)
+
+    open_page(page, server, wait_for_app, "findings_gaps")
+    expect(page.get_by_role("heading", name="Tooling gaps", exact=True)).to_be_visible()
+    top = page.get_by_role("heading", name=re.compile(r"^1\. ")).nth(1)  # the first heading is the morale gap
+    top_name = top.inner_text().split(". ", 1)[1]
+    finding = page.get_by_text(re.compile(rf"^{re.escape(top_name)}: raised in \d+ % of comments")).first
+    expect(finding).to_be_visible()
+    page.screenshot(path=str(server.artifacts / "findings_gaps.png"), full_page=True)
+
+    for path in ("findings_heatmap", "findings_topics", "findings_evidence"):
+        open_page(page, server, wait_for_app, path)
+        expect(page.get_by_role("heading", name=PAGES[path], exact=True)).to_be_visible()
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        page.screenshot(path=str(server.artifacts / f"{path}.png"), full_page=True)
+
+    open_page(page, server, wait_for_app, "findings_actions")
+    choose(page, "Theme", top_name)
+    page.get_by_label("What will be done").fill("Replace the search screen that freezes at peak")
+    page.get_by_label("Owner").fill("Head of operations")
+    page.get_by_text("Publish to agents now").click()
+    page.get_by_role("button", name="Record action").click()
+    wait_for_app(page)
+    expect(page.locator('[data-testid="stText"]', has_text="Replace the search screen that freezes at peak")
+           ).to_be_visible()
+    page.screenshot(path=str(server.artifacts / "findings_actions.png"), full_page=True)
+
+    agent = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    token = frontline("pulse", "links", "Pulse wave 4 (open now)", "--segment", "Retail Care",
+                      env=server.env).stdout.strip().rsplit("?t=", 1)[1]
+    agent.goto(f"{server.url}/pulse?t={token}")
+    wait_for_app(agent)
+    agent.get_by_text("What changed after earlier pulses").click()
+    expect(agent.get_by_text(f"{top_name}: Replace the search screen that freezes at peak")).to_be_visible()
+    agent.screenshot(path=str(server.artifacts / "pulse-actions.png"), full_page=True)
+    agent.context.close()
+
+    open_page(page, server, wait_for_app, "findings")
+    page.get_by_role("button", name="Prepare briefing").click()
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download HTML briefing").click()
+    briefing = tmp_path / "briefing.html"
+    download.value.save_as(briefing)
+    text = briefing.read_text(encoding="utf-8")
+    assert "Replace the search screen that freezes at peak" in text and f"{top_name}: raised in" in text
+
+    # Opened on its own, the briefing draws its charts without asking the network for anything.
+    reader = browser.new_context().new_page()
+    requests = []
+    reader.on("request", lambda request: requests.append(request.url))
+    reader.goto(briefing.as_uri())
+    expect(reader.locator(".plotly-graph-div").first).to_be_visible()
+    reader.wait_for_timeout(500)
+    assert [url for url in requests if not url.startswith(("file:", "data:", "blob:"))] == []
+    reader.screenshot(path=str(server.artifacts / "briefing.png"), full_page=True)
+    reader.context.close()
+
+
+def test_a_researcher_opening_an_executive_page_url_is_refused(server, page, add_user, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("res-journey", "researcher", PASSWORD)
+    sign_in(page, server.url, "res-journey", PASSWORD)
+    assert page.locator('[data-testid="stSidebarNav"] a[href$="/findings_gaps"]').count() == 0
+    page.goto(f"{server.url}/findings_gaps")
+    wait_for_app(page)
+    # A direct URL starts a new session: the page asks for a sign-in and shows no finding.
+    expect(page.get_by_text("raised in")).to_have_count(0)
