@@ -58,9 +58,11 @@ for index, kpi in enumerate(result.kpis):
         continue
     shown = f"{kpi.value:+.0f}" if kpi.unit == "points" else (f"{kpi.value:.0f} %" if kpi.unit == "%"
                                                               else f"{kpi.value:.2f} /5")
-    delta = None if kpi.change is None else (f"{kpi.change:+.0f}" if kpi.unit in ("points", "%")
-                                             else f"{kpi.change:+.2f}")
-    column.metric(kpi.label, shown, delta, delta_color="inverse" if kpi.key == "recovery_share" else "normal")
+    digits = 0 if kpi.unit in ("points", "%") else 2
+    change = None if kpi.change is None else (round(kpi.change, digits) or 0.0)  # no "-0.00"
+    delta = None if change is None else f"{change:+.{digits}f}"
+    colour = "off" if not change else ("inverse" if kpi.key == "recovery_share" else "normal")
+    column.metric(kpi.label, shown, delta, delta_color=colour)
     if kpi.low is not None:
         column.caption(f"95 % interval {kpi.low:+.0f} to {kpi.high:+.0f}, {kpi.responses} responses")
 
