@@ -1,0 +1,61 @@
+"""The executive pages on a wave crafted with teams of 1, 4, 5 and 9 responses: no small group leaks."""
+
+from datetime import date
+
+import pytest
+
+from research.store.engine import make_engine, session_scope
+
+from pulse_builders import add_wave, answers
+
+CRAFTED = "Crafted wave (teams of 1, 4, 5 and 9)"
+
+
+@pytest.fixture
+def crafted(app_db):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        add_wave(session, CRAFTED, date(2026, 11, 1), {
+            ("One", "Swansea", "chat", "retail"): answers(1, morale=1, enps=0, recovery_share=97),
+            ("Four", "Swansea", "chat", "retail"): answers(4, morale=5, enps=10, recovery_share=93),
+            ("Five", "Swansea", "chat", "retail"): answers(5, morale=2, recovery_share=60),
+            ("Nine", "Swansea", "chat", "retail"): answers(9, morale=3, recovery_share=40),
+        })
+    engine.dispose()
+
+
+def test_the_segment_filter_never_offers_a_small_team(make_app, crafted):
+    at = make_app("executive", "executive").run()
+    at.selectbox[0].select(CRAFTED).run()
+    options = at.selectbox[1].options
+    assert "Team: One" not in options and "Team: Four" not in options
+    assert "Team: Nine" in options
+    # The whole wave (19 responses) is reported; its recovery share is the mean over everyone.
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Recovery share"] == f"{round((97 + 4 * 93 + 5 * 60 + 9 * 40) / 19)} %"
+
+
+def test_the_heatmap_marks_small_teams_and_carries_no_number_for_them(make_app, crafted):
+    import base64
+
+    import numpy as np
+    import plotly.io
+
+    at = make_app("executive", "executive").run()
+    at.switch_page("pages/findings_heatmap.py").run()
+    at.selectbox[0].select(CRAFTED).run()
+    assert not at.exception
+    assert any("Four, One" in c.value and "fewer than 5 responses" in c.value for c in at.caption)
+    figure = plotly.io.from_json(at.get("plotly_chart")[0].proto.spec)  # what the browser receives
+    rows, z = list(figure.data[0].y), figure.data[0].z
+    if isinstance(z, dict):  # plotly ships numeric arrays base64-encoded
+        z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(
+            [int(n) for n in str(z["shape"]).split(",")])
+    hover = figure.data[0].customdata
+    labels = {(a.y, a.x): a.text for a in figure.layout.annotations}
+    for team in ("One", "Four"):
+        index = rows.index(team)
+        assert all(value is None or value != value for value in z[index])  # no colour (None or NaN)
+        assert set(hover[index]) == {""}  # no response count on hover
+        assert {text for (row, _), text in labels.items() if row == team} == {"fewer than 5"}
+    assert labels[("Nine", "Recovery share")] == "40 %"
