@@ -44,6 +44,8 @@ PAGES = {
     "pulse_replies": ("Pulse", st.Page("pages/pulse_replies.py", title="Comments and replies",
                                           icon=":material/chat:")),
     "analysis": ("Pulse", st.Page("pages/analysis.py", title="Analysis", icon=":material/analytics:")),
+    "actions_record": ("Pulse", st.Page("pages/actions_record.py", title="Record actions",
+                                        icon=":material/add_task:")),
     "users": ("Administration", st.Page("pages/users.py", title="Users", icon=":material/group:")),
     "account": ("Account", st.Page("pages/account.py", title="Account", icon=":material/person:")),
 }

@@ -33,6 +33,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "pulse_links": ("researcher", "admin"),
     "pulse_replies": ("researcher", "admin"),
     "analysis": ("researcher", "admin"),
+    "actions_record": ("researcher",),
     "users": ("admin",),
     "account": ("admin", "researcher", "executive"),
 }

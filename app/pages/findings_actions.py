@@ -1,14 +1,13 @@
 """Executive page: "you said, we did" - record actions against themes, publish them to agents, see what moved."""
 
-from datetime import date, timedelta
-
 import streamlit as st
 
 from frontline_ui import findings_data, resources
+from frontline_ui.actions_form import record_action_form
 from frontline_ui.auth import require_page
 from interviews.codebook import code_choices
 from research.errors import FrontlineError
-from research.findings.actions import STATUSES, action_effect, actions_table, create_action, update_action
+from research.findings.actions import STATUSES, action_effect, actions_table, update_action
 
 user = require_page("findings_actions")
 st.title("Actions: you said, we did")
@@ -18,25 +17,7 @@ with resources.db_session() as session:
     codes = code_choices(session=session)
     table = actions_table(session=session)
 
-with st.expander("Record an action", expanded=table.empty):
-    with st.form("record_action"):
-        theme = st.selectbox("Theme", list(codes), format_func=codes.get)
-        title = st.text_area("What will be done", placeholder="Replace the billing system's search screen")
-        left, right = st.columns(2)
-        owner = left.text_input("Owner", placeholder="Head of billing operations")
-        due_on = right.date_input("Due", value=date.today() + timedelta(days=60))
-        status = left.selectbox("Status", STATUSES)
-        published = right.checkbox("Publish to agents now")
-        if st.form_submit_button("Record action", type="primary"):
-            try:
-                with resources.db_session() as session:
-                    create_action(session=session, theme=theme, title=title, owner=owner, due_on=due_on,
-                                  status=status, published=published, created_by=user.username)
-            except FrontlineError as exc:
-                st.error(str(exc))
-            else:
-                st.success("Action recorded.")
-                st.rerun()
+record_action_form(user.username, codes, expanded=table.empty)
 
 if table.empty:
     st.info("No actions recorded yet.")

@@ -59,3 +59,22 @@ def test_the_heatmap_marks_small_teams_and_carries_no_number_for_them(make_app, 
         assert set(hover[index]) == {""}  # no response count on hover
         assert {text for (row, _), text in labels.items() if row == team} == {"fewer than 5"}
     assert labels[("Nine", "Recovery share")] == "40 %"
+
+
+def test_a_researcher_records_an_action_the_executive_then_sees(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/actions_record.py").run()
+    at.selectbox[0].select("tools")
+    at.text_area[0].input("Fix the billing system's search")
+    at.text_input[0].input("Head of billing")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    executive = make_app("executive", "executive").run()
+    executive.switch_page("pages/findings_actions.py").run()
+    assert "Fix the billing system's search" in [t.value for t in executive.text]
+    empty = make_app("researcher", "researcher").run()
+    empty.switch_page("pages/actions_record.py").run()
+    empty.text_input[0].input("Someone")
+    empty.button[0].click().run()
+    assert empty.error[0].value == "Say what will be done: the action needs a description."
+    assert empty.text_input[0].value == "Someone"  # what was typed stays
