@@ -19,7 +19,8 @@ def test_cli_created_account_signs_in_and_sees_its_start_page(server, page, add_
     add_user("dana", "executive", PASSWORD)
     sign_in(page, server.url, "dana", PASSWORD)
     expect(heading(page)).to_have_text("Findings overview")
-    expect(page.get_by_test_id("stMetricValue").first).to_have_text("4")
+    expect(page.get_by_test_id("stMetricLabel").first).to_have_text("eNPS")
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(re.compile(r"^[+-]?\d+$"))
     # The menu offers no researcher or admin page to an executive.
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
     expect(page.get_by_role("link", name="Interview studies")).to_have_count(0)
@@ -56,4 +57,4 @@ def test_visitor_opening_a_page_url_gets_the_sign_in_form(server, page, app_help
     page.goto(f"{server.url}/findings")
     wait_for_app(page)
     expect(heading(page)).to_have_text("Frontline")
-    expect(page.get_by_text("Pulse responses")).to_have_count(0)
+    expect(page.get_by_text("eNPS")).to_have_count(0)
