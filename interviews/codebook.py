@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from research.csv_input import decode_upload
 from research.errors import FrontlineError
 from research.store.models import Code, ExcerptCode
 
@@ -148,13 +149,7 @@ def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
     Rows are matched by key, else by name; a parent may be any key in the file
     or already in the codebook. Bad rows are skipped with the line and reason.
     """
-    if b"\x00" in data[:4096]:
-        raise FrontlineError("The codebook file looks binary; upload a CSV file.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FrontlineError(f"Line {line} of the codebook is not UTF-8 text; save it as UTF-8.") from None
+    text = decode_upload(data, "codebook", "a CSV file")
     rows = list(csv.DictReader(io.StringIO(text)))
     if not rows:
         raise FrontlineError("The codebook file has no codes in it.")

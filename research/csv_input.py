@@ -15,6 +15,17 @@ class CsvInputError(FrontlineError):
     """The file cannot be read as a CSV of text rows; the message names the file (and line)."""
 
 
+def decode_upload(data: bytes, what: str, expected: str = "a text or CSV file") -> str:
+    """The text of a small uploaded file, or one clear error naming ``what`` it is and the bad line."""
+    if b"\x00" in data[:4096]:
+        raise FrontlineError(f"The {what} looks like a binary file; upload {expected}.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FrontlineError(f"Line {line} of the {what} is not UTF-8 text; save it as UTF-8.") from None
+
+
 def read_csv_rows(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> list[dict[str, str]]:
     """Rows of a UTF-8 CSV with a header, refusing missing, empty, binary, non-UTF-8 and oversized files."""
     if not path.is_file():

@@ -138,13 +138,19 @@ def theme_hotspots(*, session: Session, job_id: int, theme: str, thresholds: Thr
     return table.dropna().sort_values("change", ascending=False).reset_index(names="team")
 
 
-def representative_quotes(*, session: Session, job_id: int, theme: str, thresholds: Thresholds,
-                          limit: int = 5) -> list[str]:
-    """Comments of a theme from the latest wave, only from teams at the comment threshold, most negative first."""
-    comments = analysed_comments(session=session, job_id=job_id)
+def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thresholds, limit: int = 5) -> list[str]:
+    """Comments whose ``column`` is ``value`` in the latest wave, only from teams at the comment threshold,
+    most negative first."""
     if comments.empty:
         return []
     latest = comments[comments["opens_on"] == comments["opens_on"].max()]
     released = releasable_rows(latest, by="team", threshold=thresholds.comments)
-    chosen = released[released["theme"] == theme].sort_values(["sentiment", "text"])
+    chosen = released[released[column] == value].sort_values(["sentiment", "text"])
     return chosen["text"].drop_duplicates().head(limit).tolist()
+
+
+def representative_quotes(*, session: Session, job_id: int, theme: str, thresholds: Thresholds,
+                          limit: int = 5) -> list[str]:
+    """A theme's quotes from the latest wave (see :func:`latest_quotes`)."""
+    return latest_quotes(analysed_comments(session=session, job_id=job_id), column="theme", value=theme,
+                         thresholds=thresholds, limit=limit)

@@ -19,8 +19,8 @@ from plotly.graph_objects import Figure
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import analysed_comments
-from research.privacy.reporting import Thresholds, releasable_rows
+from research.analysis.gaps import analysed_comments, latest_quotes
+from research.privacy.reporting import Thresholds
 from research.store.models import AnalysisJob, TopicSummary
 
 # An ARI below this across seeds means the grouping is not to be read in detail.
@@ -92,12 +92,7 @@ def topic_quotes(
 ) -> list[str]:
     """Comments of a topic from the latest wave, only from teams at the comment threshold."""
     comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
-    if comments.empty:
-        return []
-    latest = comments[comments["opens_on"] == comments["opens_on"].max()]
-    released = releasable_rows(latest, by="team", threshold=thresholds.comments)
-    chosen = released[released["topic"] == topic].sort_values(["sentiment", "text"])
-    return chosen["text"].drop_duplicates().head(limit).tolist()
+    return latest_quotes(comments, column="topic", value=topic, thresholds=thresholds, limit=limit)
 
 
 def topics_over_time_figure(overview: TopicOverview, top: int = 8) -> Figure:

@@ -31,15 +31,10 @@ def parse_roster(data: bytes) -> list[str]:
     import csv
     import io
 
+    from research.csv_input import decode_upload
     from research.errors import FrontlineError
 
-    if b"\x00" in data[:4096]:
-        raise FrontlineError("The roster looks like a binary file; upload a text or CSV file.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FrontlineError(f"Line {line} of the roster is not UTF-8 text; save it as UTF-8.") from None
+    text = decode_upload(data, "roster")
     names = [row[0].strip() for row in csv.reader(io.StringIO(text)) if row and row[0].strip()]
     if names and names[0].lower() in ("name", "names", "full name"):
         names = names[1:]

@@ -62,3 +62,16 @@ def make_app(app_db):
         return at
 
     return _make
+
+
+@pytest.fixture
+def open_pulse(make_app):
+    """The agent's pulse page as a link with ``token`` opens it, nobody signed in."""
+    def _open(token: str) -> AppTest:
+        at = make_app()
+        at.query_params["t"] = token
+        at.run()
+        at.switch_page("pages/pulse.py").run()
+        return at
+
+    return _open

@@ -31,20 +31,13 @@ def invite_with_actions(app_db):
     return token
 
 
-def pulse_page(make_app, token):
-    at = make_app()
-    at.query_params["t"] = token
-    at.run()
-    at.switch_page("pages/pulse.py").run()
-    return at
-
 
 def texts(at):
     return [t.value for t in at.text]
 
 
-def test_published_action_shows_before_the_questions_as_plain_text(make_app, invite_with_actions):
-    at = pulse_page(make_app, invite_with_actions)
+def test_published_action_shows_before_the_questions_as_plain_text(make_app, invite_with_actions, open_pulse):
+    at = open_pulse(invite_with_actions)
     assert not at.exception
     changed = next(e for e in at.expander if e.label == "What changed after earlier pulses")
     shown = [t.value for t in changed.text]
@@ -55,8 +48,8 @@ def test_published_action_shows_before_the_questions_as_plain_text(make_app, inv
     assert at.radio  # the questions still follow
 
 
-def test_thank_you_screen_lists_published_actions_only(make_app, invite_with_actions):
-    at = pulse_page(make_app, invite_with_actions)
+def test_thank_you_screen_lists_published_actions_only(make_app, invite_with_actions, open_pulse):
+    at = open_pulse(invite_with_actions)
     for radio in at.radio:
         radio.set_value(radio.options[1])
     at.number_input[0].set_value(60)
@@ -70,7 +63,7 @@ def test_thank_you_screen_lists_published_actions_only(make_app, invite_with_act
     assert not any(HIDDEN in t for t in texts(at))
 
 
-def test_without_published_actions_there_is_no_empty_section(make_app, app_db):
+def test_without_published_actions_there_is_no_empty_section(make_app, app_db, open_pulse):
     engine = make_engine(app_db)
     with session_scope(engine) as session:
         wave = find_wave(session=session, ref=OPEN_WAVE)
@@ -81,7 +74,7 @@ def test_without_published_actions_there_is_no_empty_section(make_app, app_db):
         published = published_actions(session=session)
     engine.dispose()
     assert published == []  # the demo publishes none
-    at = pulse_page(make_app, token)
+    at = open_pulse(token)
     assert not at.exception
     assert all(e.label != "What changed after earlier pulses" for e in at.expander)
     assert not any(HIDDEN in t for t in texts(at))

@@ -25,13 +25,6 @@ def invite(app_db):
     return token
 
 
-def pulse_page(make_app, token):
-    at = make_app()
-    at.query_params["t"] = token
-    at.run()
-    at.switch_page("pages/pulse.py").run()
-    return at
-
 
 def stored_texts(app_db):
     engine = make_engine(app_db)
@@ -50,8 +43,8 @@ def answer_all(at, text):
     at.text_area[0].input(text)
 
 
-def test_agent_answers_reviews_redaction_and_gets_a_receipt(make_app, invite, app_db):
-    at = pulse_page(make_app, invite)
+def test_agent_answers_reviews_redaction_and_gets_a_receipt(make_app, invite, app_db, open_pulse):
+    at = open_pulse(invite)
     assert not at.exception
     promise = at.info[0].value
     assert "anonymous" in promise and "at least 5 responses" in promise and "at least 10" in promise
@@ -67,16 +60,16 @@ def test_agent_answers_reviews_redaction_and_gets_a_receipt(make_app, invite, ap
     assert stored_texts(app_db) == ["my supervisor [name] never helps, call [phone]"]
 
 
-def test_missing_answers_are_named_and_what_was_typed_is_kept(make_app, invite):
-    at = pulse_page(make_app, invite)
+def test_missing_answers_are_named_and_what_was_typed_is_kept(make_app, invite, open_pulse):
+    at = open_pulse(invite)
     at.text_area[0].input("the rota app crashes")
     at.button[0].click().run()
     assert at.error[0].value.startswith("Please answer")
     assert at.text_area[0].value == "the rota app crashes"
 
 
-def test_edit_after_review_keeps_every_answer(make_app, invite):
-    at = pulse_page(make_app, invite)
+def test_edit_after_review_keeps_every_answer(make_app, invite, open_pulse):
+    at = open_pulse(invite)
     answer_all(at, "the rota app crashes")
     chosen = [str(r.value) for r in at.radio]
     at.button[0].click().run()
@@ -86,15 +79,15 @@ def test_edit_after_review_keeps_every_answer(make_app, invite):
     assert at.number_input[0].value == 60
 
 
-def test_a_used_or_unknown_link_is_refused(make_app, invite, app_db):
+def test_a_used_or_unknown_link_is_refused(make_app, invite, app_db, open_pulse):
     engine = make_engine(app_db)
     with session_scope(engine) as session:
         session.execute(PulseLink.__table__.update().values(used=True))
     engine.dispose()
-    at = pulse_page(make_app, invite)
+    at = open_pulse(invite)
     assert "already been used" in at.error[0].value
     assert not at.radio
-    at = pulse_page(make_app, "not-a-real-token")
+    at = open_pulse("not-a-real-token")
     assert "not valid" in at.error[0].value
 
 
@@ -128,7 +121,7 @@ def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
     assert len(at.text) > 10
 
 
-def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(make_app, invite, app_db):
+def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(make_app, invite, app_db, open_pulse):
     from research.privacy.redaction import Redactor
     from research.pulse.replies import add_reply
     from research.pulse.submit import submit_response
@@ -142,7 +135,7 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(make_app, invi
         add_reply(session=session, response_id=response_id, author="researcher", body="CRM fix ships in March",
                   today=date.today())
     engine.dispose()
-    at = pulse_page(make_app, "")
+    at = open_pulse("")
     at.text_input[0].input("WRONG-CODE-XXXXX")
     at.button[0].click().run()
     assert "No response matches" in at.error[0].value
