@@ -222,6 +222,43 @@ def cmd_analyze_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt  # the same clean stop as Ctrl-C
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+    import signal
+    from contextlib import ExitStack
+
+    from research.analysis.worker import default_worker_id, work
+    from research.store.engine import safe_url
+
+    if args.lease <= 0 or args.poll <= 0:
+        raise FrontlineError("--lease and --poll are numbers of seconds above 0")
+    worker_id = args.id or default_worker_id()
+    engine = _migrated_engine(settings)
+    logger = logging.getLogger("frontline.worker")  # only the worker's lines, not every library's INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    logger.info("worker %s: taking jobs from %s (lease %g s%s)", worker_id,
+                safe_url(engine.url.render_as_string(False)), args.lease,
+                ", until the queue is empty" if args.once else "")
+    with ExitStack() as stack:
+        try:
+            ran = work(engine, tools=lambda: stack.enter_context(_analysis_tools(settings)), worker_id=worker_id,
+                       lease_seconds=args.lease, poll_seconds=args.poll, once=args.once)
+        except KeyboardInterrupt:
+            logger.info("worker %s: stopped; any job it held is back in the queue", worker_id)
+            return 0
+    logger.info("worker %s: queue empty after %d job(s)", worker_id, ran)
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     import csv
 
@@ -337,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="themes, topics and sentiment for a CSV of comments")
     analyze.add_argument("input", nargs="?", help="CSV file (UTF-8, header row)")
     analyze.add_argument("--db", action="store_true", help="analyse the stored pulse comments as a job instead")
-    analyze.add_argument("--job", type=int, help="with --db: run this queued job (the app enqueues them)")
+    analyze.add_argument("--job", type=int, help="with --db: run this queued job now, in this process")
     analyze.add_argument("--text-column")
     analyze.add_argument("--id-column", help="column to copy into the output's id (default: 0-based row number)")
     analyze.add_argument("--time-column", help="column with a date or period, for trends in the report")
@@ -345,6 +382,17 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--out", help="output CSV: id, theme, topic, topic_label, sentiment")
     analyze.add_argument("--report", help="also write a self-contained HTML report here")
     analyze.set_defaults(func=cmd_analyze)
+
+    worker = commands.add_parser(
+        "worker", help="run queued analysis jobs; start any number, on any machines sharing the database")
+    worker.add_argument("--once", action="store_true", help="exit when no job is waiting instead of polling")
+    worker.add_argument("--lease", type=float, default=60.0, metavar="SECONDS",
+                        help="how long a job stays claimed without a heartbeat before another worker may "
+                             "take it over (default 60; renewed every third of it)")
+    worker.add_argument("--poll", type=float, default=2.0, metavar="SECONDS",
+                        help="how often an idle worker looks for jobs (default 2)")
+    worker.add_argument("--id", metavar="NAME", help="this worker's name in the jobs table (default hostname:pid)")
+    worker.set_defaults(func=cmd_worker)
 
     users = commands.add_parser("users", help="staff accounts: add, list, disable, enable, passwd")
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)

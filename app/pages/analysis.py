@@ -4,12 +4,12 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from research.analysis.jobs import current_results_job, enqueue_job, latest_job, start_job_process, topics_table
+from research.analysis.jobs import current_results_job, enqueue_job, latest_job, start_worker_process, topics_table
 
 user = require_page("analysis")
 st.title("Analysis")
 st.caption("Themes from the codebook, emergent topics and sentiment over every pulse comment. The analysis runs "
-           "in its own process; this page only follows it.")
+           "in a worker process; this page only follows it.")
 
 
 @st.fragment(run_every=2)
@@ -21,7 +21,7 @@ def job_status() -> None:
     if view is None:
         st.info("No analysis has run yet.")
     elif busy:
-        st.progress(view[3] / view[4] if view[4] else 0.0, text=f"Job {view[0]}: {view[1]}, {view[2] or 'starting'}")
+        st.progress(view[3] / view[4] if view[4] else 0.0, text=f"Job {view[0]}: {view[1]}, {view[2] or 'waiting for a worker'}")
     elif view[1] == "failed":
         st.error(f"Job {view[0]} failed: {view[5]}. The previous results are still shown.")
     else:
@@ -29,7 +29,7 @@ def job_status() -> None:
     if st.button("Run analysis", type="primary", disabled=busy):
         with resources.db_session() as session:
             job_id = enqueue_job(session=session, requested_by=user.username)
-        start_job_process(job_id, log_dir=resources.settings().data_dir / "logs")
+        start_worker_process(log_dir=resources.settings().data_dir / "logs")
         st.rerun(scope="fragment")
 
 

@@ -1,9 +1,10 @@
-"""Analysis of stored comments as a job in its own process, recorded in the jobs table.
+"""Analysis of stored comments as jobs recorded in the jobs table.
 
-The app only enqueues a job and starts ``frontline analyze --db --job N`` as a
-separate process, then polls the job's status and progress. Results are
-written under the job's id and become visible only when the job succeeds, so
-a failed or killed run leaves the previous results in place and says why.
+The app only enqueues a job and starts a ``frontline worker --once`` process,
+then polls the job's status and progress; workers (:mod:`research.analysis.worker`)
+claim and run the jobs. Results are written under the job's id and become
+visible only when the job succeeds, so a failed or killed run leaves the
+previous results in place and says why.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from interviews.corpus import coded_examples
-from research.analysis.pipeline import analyze_texts
 from research.errors import FrontlineError
-from research.store.engine import session_scope
-from research.store.models import AnalysisJob, PulseAnswer, PulseQuestion, TextAnalysis, TopicSummary, utcnow
+from research.store.models import AnalysisJob, PulseAnswer, PulseQuestion, TopicSummary
 
 
 def enqueue_job(*, session: Session, requested_by: str = "") -> int:
@@ -50,57 +48,41 @@ def stored_comments(*, session: Session) -> list[tuple]:
     ).all()
 
 
-def _set(engine: Engine, job_id: int, **values) -> None:
-    with session_scope(engine) as session:
-        session.execute(update(AnalysisJob).where(AnalysisJob.id == job_id).values(heartbeat_at=utcnow(), **values))
+def run_job(engine: Engine, job_id: int, *, model, scorer, cache=None, seed: int = 42,
+            worker_id: str | None = None, lease_seconds: float | None = None) -> None:
+    """Run one queued job to the end in this process, recording progress; on failure record why and re-raise.
+
+    This is ``frontline analyze --db --job N``: the job is claimed exactly as a worker claims it, with a
+    lease kept alive while it runs, so if this process dies a worker takes the job over.
+
+    Raises:
+        FrontlineError: the job does not exist, is not queued, or was taken over by a worker
+            because this process stopped renewing its lease.
+    """
+    from research.analysis.worker import DEFAULT_LEASE_SECONDS, claim_job, default_worker_id, run_claimed_job
+
+    claim = claim_job(engine, job_id, worker_id=worker_id or default_worker_id(),
+                      lease_seconds=lease_seconds or DEFAULT_LEASE_SECONDS)
+    if not run_claimed_job(engine, claim, model=model, scorer=scorer, cache=cache, seed=seed):
+        raise FrontlineError(f"analysis job {job_id} was taken over by a worker; its results are that worker's")
 
 
-def run_job(engine: Engine, job_id: int, *, model, scorer, cache=None, seed: int = 42) -> None:
-    """Run a queued job to the end, recording progress; on failure record why and re-raise."""
-    with session_scope(engine) as session:
-        job = session.get(AnalysisJob, job_id)
-        if job is None:
-            raise FrontlineError(f"no analysis job {job_id}")
-        if job.status != "queued":
-            raise FrontlineError(f"analysis job {job_id} is {job.status}, not queued")
-        job.status, job.started_at, job.stage = "running", utcnow(), "loading"
-    try:
-        with session_scope(engine) as session:
-            comments = stored_comments(session=session)
-            exemplars = coded_examples(session=session)
+def start_worker_process(*, log_dir: Path) -> subprocess.Popen:
+    """Start ``frontline worker --once`` detached from the caller, which never runs analysis itself.
 
-        def progress(stage: str, done: int, total: int) -> None:
-            _set(engine, job_id, stage=stage, done=done, total=total)
-
-        result = analyze_texts([text for _, text in comments], model=model, scorer=scorer, cache=cache, seed=seed,
-                               exemplars=exemplars, progress=progress)
-        with session_scope(engine) as session:
-            session.add_all(
-                TextAnalysis(job_id=job_id, answer_id=answer_id, theme=row.theme, topic=int(row.topic),
-                             sentiment=float(row.sentiment))
-                for (answer_id, _), row in zip(comments, result.rows.itertuples(index=False))
-            )
-            session.add_all(
-                TopicSummary(job_id=job_id, topic=topic, label=label[:300], size=result.topics.sizes.get(topic, 0),
-                             words=result.topics.words.get(topic, []))
-                for topic, label in result.topics.labels.items()
-            )
-            session.execute(update(AnalysisJob).where(AnalysisJob.id == job_id).values(
-                status="succeeded", stage="done", finished_at=utcnow(), stability=result.topics.stability))
-    except BaseException as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        _set(engine, job_id, status="failed", error=reason[:2000], finished_at=utcnow())
-        raise
-
-
-def start_job_process(job_id: int, *, log_dir: Path) -> subprocess.Popen:
-    """Start ``frontline analyze --db --job N`` detached from the caller (the app never runs analysis itself)."""
+    On one machine this gets a just-enqueued job done; where workers already run, the extra worker
+    shares the queue with them, or finds it empty and exits without loading any model.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / f"analysis-job-{job_id}.log", "ab")  # noqa: SIM115 - handed to the child process
-    return subprocess.Popen(
-        [sys.executable, "-m", "research.cli", "analyze", "--db", "--job", str(job_id)],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=os.environ.copy(),
-    )
+    log = open(log_dir / "worker.log", "ab")  # noqa: SIM115 - handed to the child process
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "research.cli", "worker", "--once"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env=os.environ.copy(),
+        )
+    finally:
+        log.close()  # the child holds its own copy
 
 
 def topics_table(*, session: Session, job_id: int):

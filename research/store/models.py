@@ -393,7 +393,7 @@ class RosterName(Base):
 
 
 class AnalysisJob(Base):
-    """One run of the analysis over stored texts, executed in its own process.
+    """One run of the analysis over stored texts, executed by a worker process.
 
     Results belong to their job; pages read those of the newest succeeded job,
     so a failed or killed run leaves the previous results in place.
@@ -416,6 +416,11 @@ class AnalysisJob(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The lease of the worker running the job: who holds it, how many claims so far, and until when.
+    # A running job whose lease has expired belongs to a dead worker and may be claimed again.
+    claimed_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TextAnalysis(Base):

@@ -1,3 +1,4 @@
+import os
 import time
 
 from research.store.engine import make_engine, session_scope
@@ -15,12 +16,13 @@ def test_run_analysis_starts_a_job_process_and_the_page_shows_its_topics(make_ap
     while time.monotonic() < deadline:
         with session_scope(engine) as session:
             job = session.query(AnalysisJob).one()
-            status, requested_by = job.status, job.requested_by
+            status, requested_by, claimed_by = job.status, job.requested_by, job.claimed_by
         if status in ("succeeded", "failed"):
             break
         time.sleep(1)
     engine.dispose()
     assert (status, requested_by) == ("succeeded", "researcher")
+    assert claimed_by and not claimed_by.endswith(f":{os.getpid()}"), "the page must not run the analysis itself"
     at = make_app("researcher", "researcher").run()
     at.switch_page("pages/analysis.py").run()
     assert at.success[0].value == "Job 1 finished."

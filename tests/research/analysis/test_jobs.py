@@ -1,9 +1,10 @@
+import socket
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from research.analysis.jobs import current_results_job, enqueue_job, run_job, start_job_process
+from research.analysis.jobs import current_results_job, enqueue_job, run_job, start_worker_process
 from research.errors import FrontlineError
 from research.privacy.redaction import Redactor
 from research.pulse.links import create_links
@@ -64,11 +65,13 @@ def test_a_failed_job_says_why_and_leaves_the_previous_results(stored, model, sc
         run_job(stored, bad, model=model, scorer=scorer)
 
 
-def test_the_app_starts_jobs_in_their_own_process(stored, tmp_path, monkeypatch):
+def test_the_app_starts_a_worker_that_runs_the_queued_job_and_exits(stored, tmp_path, monkeypatch):
     monkeypatch.setenv("FRONTLINE_DATABASE_URL", stored.url.render_as_string(False))
     monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
     job_id = new_job(stored)
-    process = start_job_process(job_id, log_dir=tmp_path / "logs")
-    assert process.wait(timeout=300) == 0, (tmp_path / "logs" / f"analysis-job-{job_id}.log").read_text()[-2000:]
+    process = start_worker_process(log_dir=tmp_path / "logs")
+    assert process.wait(timeout=300) == 0, (tmp_path / "logs" / "worker.log").read_text()[-2000:]
     with session_scope(stored) as session:
-        assert session.get(AnalysisJob, job_id).status == "succeeded"
+        job = session.get(AnalysisJob, job_id)
+        assert (job.status, job.attempts, job.claimed_by) == ("succeeded", 1, f"{socket.gethostname()}:{process.pid}")
+    assert f"job {job_id} attempt 1: succeeded" in (tmp_path / "logs" / "worker.log").read_text()
