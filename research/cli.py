@@ -239,9 +239,10 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     worker_id = args.id or default_worker_id()
     engine = _migrated_engine(settings)
     logger = logging.getLogger("frontline.worker")  # only the worker's lines, not every library's INFO
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    logger.addHandler(handler)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -253,7 +254,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
             ran = work(engine, tools=lambda: stack.enter_context(_analysis_tools(settings)), worker_id=worker_id,
                        lease_seconds=args.lease, poll_seconds=args.poll, once=args.once)
         except KeyboardInterrupt:
-            logger.info("worker %s: stopped; any job it held is back in the queue", worker_id)
+            logger.info("worker %s: stopped", worker_id)
             return 0
     logger.info("worker %s: queue empty after %d job(s)", worker_id, ran)
     return 0

@@ -21,14 +21,15 @@ def job_status() -> None:
     if view is None:
         st.info("No analysis has run yet.")
     elif busy:
-        st.progress(view[3] / view[4] if view[4] else 0.0, text=f"Job {view[0]}: {view[1]}, {view[2] or 'waiting for a worker'}")
+        st.progress(view[3] / view[4] if view[4] else 0.0,
+                    text=f"Job {view[0]}: {view[1]}, {view[2] or 'waiting for a worker'}")
     elif view[1] == "failed":
         st.error(f"Job {view[0]} failed: {view[5]}. The previous results are still shown.")
     else:
         st.success(f"Job {view[0]} finished.")
     if st.button("Run analysis", type="primary", disabled=busy):
         with resources.db_session() as session:
-            job_id = enqueue_job(session=session, requested_by=user.username)
+            enqueue_job(session=session, requested_by=user.username)
         start_worker_process(log_dir=resources.settings().data_dir / "logs")
         st.rerun(scope="fragment")
 

@@ -5,7 +5,7 @@ from research.store.engine import make_engine, session_scope
 from research.store.models import AnalysisJob
 
 
-def test_run_analysis_starts_a_job_process_and_the_page_shows_its_topics(make_app, app_db):
+def test_run_analysis_starts_a_worker_and_the_page_shows_its_topics(make_app, app_db):
     at = make_app("researcher", "researcher").run()
     at.switch_page("pages/analysis.py").run()
     assert at.info[0].value == "No analysis has run yet."
