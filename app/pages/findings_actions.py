@@ -29,7 +29,7 @@ limits = findings_data.thresholds()
 gaps = findings_data.gaps_and_comments(job_id, limits.scores, limits.comments)[0] if job_id else None
 for row in table.to_dict("records"):
     with st.container(border=True):
-        st.markdown(f"**{row['Theme']}**")
+        st.text(f"{row['Theme']} · {row['Status']} · owner: {row['Owner']}")
         st.text(row["What"])
         if gaps is not None:
             with resources.db_session() as session:

@@ -62,7 +62,7 @@ with st.form(f"interview_meta_{interview_id}"):
         st.success("Saved.")
 
 
-def _autosave(key: str, guide_question_id, label: str) -> None:
+def _autosave(key: str, interview_id: int, guide_question_id, label: str) -> None:
     """Save one answer when its box loses focus; show the pseudonymised text in the box."""
     body = st.session_state[key]
     try:
@@ -93,7 +93,7 @@ for slot in slots:
     label = "" if slot.guide_question_id is not None or slot.question == FREE_NOTES_LABEL else slot.question
     st.text_area(
         f"{slot.position}. {slot.question}" if slot.guide_question_id else slot.question, key=key, height=120,
-        on_change=_autosave, args=(key, slot.guide_question_id, label),
+        on_change=_autosave, args=(key, interview_id, slot.guide_question_id, label),
         help="Probes: " + " / ".join(slot.probes) if slot.probes else None,
     )
     status = st.session_state.get(f"{key}_status")
