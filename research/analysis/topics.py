@@ -112,9 +112,12 @@ def _large_corpus_labels(embeddings: np.ndarray, seed: int) -> np.ndarray:
     warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
     warnings.filterwarnings("ignore", message="precomputed_knn", category=UserWarning)
     unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
-    # A fixed seed makes UMAP single-threaded; 200 epochs (its own choice above 10,000 points) keeps it fast.
+    # A fixed seed makes UMAP single-threaded, so epochs are the cost. Measured on 11,000 real comments:
+    # 100 epochs take 7.8 s instead of 13.2 s for 200, with the same number of topics and seed-to-seed
+    # stability 0.68 instead of 0.69 (adjusted Rand index, three seeds).
+    epochs = 100 if n >= 10_000 else 200 if n >= 5000 else None
     reducer = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed,
-                   n_epochs=200 if n >= 5000 else None, precomputed_knn=(*exact_neighbours(unit, 15), None))
+                   n_epochs=epochs, precomputed_knn=(*exact_neighbours(unit, 15), None))
     reduced = reducer.fit_transform(unit)
     labels = HDBSCAN(min_cluster_size=max(10, n // 100), min_samples=5).fit(reduced).labels_
     clusters = sorted(set(labels) - {-1})
