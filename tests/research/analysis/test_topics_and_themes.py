@@ -94,3 +94,19 @@ def test_scores_are_cached_per_version(tmp_path):
     assert cache.scores(["abc", "abcd"], "v1", score) == [0.3, 0.4]
     assert cache.scores(["abc"], "v2", score) == [0.3]
     assert calls == ["ab", "abc", "abcd", "abc"]
+
+
+def test_exact_neighbours_match_brute_force_whatever_the_block_size():
+    import numpy as np
+
+    from research.analysis.topics import exact_neighbours
+
+    points = np.random.default_rng(0).normal(size=(700, 16)).astype(np.float32)
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    similarity = points @ points.T
+    expected = np.argsort(-similarity, axis=1, kind="stable")[:, :5]
+    for chunk in (None, 64, 1000):
+        indices, distances = exact_neighbours(points, 5, chunk=chunk)
+        assert (np.sort(indices, axis=1) == np.sort(expected, axis=1)).all()
+        assert np.allclose(distances, 1 - np.take_along_axis(similarity, indices, axis=1), atol=1e-5)
+        assert (np.diff(distances, axis=1) >= -1e-6).all()  # nearest first
