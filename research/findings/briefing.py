@@ -58,6 +58,7 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
     team_table["note"] = [teams.note if t in teams.hidden else "" for t in teams.values.index]
     tables = {"kpis": _kpi_table(result), "trend": trend, "heatmap_team": team_table}
     figures = [heatmap_figure(teams)] if not teams.values.empty else []
+    actions = actions_table(session=session)
     sections = [
         f"<h2>Headline ({html.escape(result.wave_title)})</h2>",
         f"<p class='note'>{html.escape(result.note or f'{result.responses} responses')}"
@@ -90,13 +91,11 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
                      _table_html(topics.table.drop(columns=["topic"]).head(15))]
         if not topics.table.empty:
             figures.append(topics_over_time_figure(topics))
-        actions = actions_table(session=session)
         if not actions.empty:
             actions["effect"] = [
                 (effect.sentence if (effect := action_effect(session=session, action_id=int(i), gaps=gaps)) else "")
                 for i in actions["id"]]
     else:
-        actions = actions_table(session=session)
         sections.append("<p class='note'>No analysis has run yet: gaps and topics will appear after one.</p>")
     if not actions.empty:
         tables["actions"] = actions.drop(columns=["id", "Recorded by"])

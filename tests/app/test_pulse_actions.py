@@ -15,20 +15,17 @@ HIDDEN = "Draft: review the late-shift rota"
 
 
 @pytest.fixture
-def invite_with_actions(app_db):
+def invite_with_actions(app_db, invite):
     """An invite into the open demo wave, one published action and one not published."""
     engine = make_engine(app_db)
     with session_scope(engine) as session:
-        wave = find_wave(session=session, ref=OPEN_WAVE)
-        wave.opens_on = date.today() - timedelta(days=1)
-        token = create_links(session=session, segment=wave.segments[0])[0]
         create_action(session=session, theme="tools", title=PUBLISHED, owner="IT operations",
                       due_on=date.today() + timedelta(days=60), status="in progress", published=True,
                       created_by="exec-tester")
         create_action(session=session, theme="workload", title=HIDDEN, owner="Workforce planning", due_on=None,
                       created_by="exec-tester")
     engine.dispose()
-    return token
+    return invite
 
 
 

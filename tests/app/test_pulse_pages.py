@@ -1,29 +1,14 @@
 """The agent's pulse page and the researcher's pulse pages, run through AppTest."""
 
-from datetime import date, timedelta
+from datetime import date
 
-import pytest
 from sqlalchemy import select
 
-from research.pulse.links import create_links
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseAnswer, PulseLink, PulseReceipt, PulseResponse
 
 OPEN_WAVE = "Pulse wave 4 (open now)"
-
-
-@pytest.fixture
-def invite(app_db):
-    """A fresh single-use invite into the open demo wave (Retail Care); the page opens today."""
-    engine = make_engine(app_db)
-    with session_scope(engine) as session:
-        wave = find_wave(session=session, ref=OPEN_WAVE)
-        wave.opens_on = date.today() - timedelta(days=1)
-        token = create_links(session=session, segment=wave.segments[0])[0]
-    engine.dispose()
-    return token
-
 
 
 def stored_texts(app_db):
