@@ -58,6 +58,26 @@ def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from research.store.backup import backup
+
+    summary = backup(_engine(settings), Path(args.out))
+    print(f"wrote {summary.total} rows from {len(summary.rows)} tables (schema {summary.revision}) to {summary.path}; "
+          "it holds every answer and password hash: keep it as safe as the database")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from research.store.backup import restore
+    from research.store.engine import safe_url
+
+    engine = _engine(settings)
+    summary = restore(engine, Path(args.archive))
+    print(f"restored {summary.total} rows into {len(summary.rows)} tables at "
+          f"{safe_url(engine.url.render_as_string(False))} from schema {summary.revision}")
+    return 0
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if not args.password_stdin:
         raise FrontlineError("give the password on standard input with --password-stdin (never as an argument)")
@@ -351,6 +371,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="migrate the schema to the newest revision").set_defaults(
         func=cmd_db_upgrade)
     db_commands.add_parser("current", help="show the schema revision").set_defaults(func=cmd_db_current)
+
+    backup = commands.add_parser("backup", help="write every table to a portable archive (SQLite or PostgreSQL)")
+    backup.add_argument("out", help="the new archive file (.zip); an existing file is never overwritten")
+    backup.set_defaults(func=cmd_backup)
+    restore = commands.add_parser("restore", help="load a backup archive into a new, empty database, then upgrade it")
+    restore.add_argument("archive", help="an archive written by `frontline backup`")
+    restore.set_defaults(func=cmd_restore)
 
     pulse = commands.add_parser("pulse", help="pulse surveys: links, import")
     pulse_commands = pulse.add_subparsers(dest="pulse_command", metavar="ACTION", required=True)

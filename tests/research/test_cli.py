@@ -103,3 +103,21 @@ def test_demo_if_empty_leaves_a_real_database_alone(cli_env, monkeypatch, capsys
     engine.dispose()
     assert run(["demo", "--if-empty"], monkeypatch) == 0
     assert "demo data not added" in capsys.readouterr().out
+
+
+def test_backup_and_restore_move_the_data_to_a_new_database(cli_env, monkeypatch, capsys, tmp_path):
+    assert run(["demo"], monkeypatch) == 0
+    archive = tmp_path / "frontline.zip"
+    assert run(["backup", str(archive)], monkeypatch) == 0
+    assert "keep it as safe as the database" in capsys.readouterr().out
+    assert run(["backup", str(archive)], monkeypatch) == 2
+    assert "already exists" in capsys.readouterr().err
+
+    monkeypatch.setenv("FRONTLINE_DATABASE_URL", f"sqlite:///{tmp_path / 'moved.db'}")
+    assert run(["restore", str(archive)], monkeypatch) == 0
+    assert "restored" in capsys.readouterr().out
+    assert run(["users", "list"], monkeypatch) == 0
+    assert "researcher" in capsys.readouterr().out  # the demo accounts came along
+    assert run(["restore", str(archive)], monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert "already holds data" in err and err.count("\n") == 1

@@ -1,0 +1,337 @@
+"""Portable backups: every table in one zip that restores on SQLite or PostgreSQL.
+
+A backup is a zip holding ``manifest.json`` and one JSON Lines file per table.
+The manifest names the schema revision, and for every table its columns with a
+portable type, its row count and the SHA-256 of its file. Values are written
+as JSON (datetimes as ISO 8601 in UTC, UUIDs as hex, JSON columns as JSON), so
+an archive made from the embedded SQLite file restores into PostgreSQL, which
+is how a team moves from a laptop to a server.
+
+Restore checks the whole archive (checksums, row counts, every line parses)
+before it writes anything, refuses a database that already holds data, and
+loads every table in one transaction, so a failed restore leaves the target
+as it was. An archive from an older revision is loaded at that revision and
+then migrated to this version's schema.
+
+An archive holds everything the database holds, password hashes and every
+answer included: the file is created readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Engine, Float, Integer, MetaData, String, Table
+from sqlalchemy import Text, Uuid, func, inspect, select, text
+
+from research.errors import FrontlineError
+from research.store.migrate import alembic_config, current_revision, ensure_migrated, head_revision
+from research.store.models import Base
+
+FORMAT = "frontline-backup"
+FORMAT_VERSION = 1
+BATCH = 1000
+
+# Portable type names, one per SQLAlchemy type the models use.
+_TYPES = {"integer": Integer, "float": Float, "string": String, "text": Text, "boolean": Boolean,
+          "datetime": DateTime(timezone=True), "date": Date, "uuid": Uuid, "json": JSON}
+
+
+class BackupError(FrontlineError):
+    """The archive cannot be written or restored; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    path: Path
+    revision: str
+    rows: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def _portable_type(column: Column) -> str:
+    for name, kind in (("boolean", Boolean), ("datetime", DateTime), ("date", Date), ("uuid", Uuid),
+                       ("json", JSON), ("float", Float), ("integer", Integer), ("text", Text),
+                       ("string", String)):
+        if isinstance(column.type, kind):
+            return name
+    raise TypeError(f"{column.table.name}.{column.name}: no portable type for {column.type!r}")  # a model bug
+
+
+def _encode(value, kind: str):
+    if value is None:
+        return None
+    if kind == "datetime":
+        if value.tzinfo is None:  # SQLite hands back the UTC wall time without its zone
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat()
+    if kind == "date":
+        return value.isoformat()
+    if kind == "uuid":
+        return value.hex
+    return value
+
+
+def _decode(value, kind: str):
+    if value is None:
+        return None
+    if kind == "datetime":
+        return datetime.fromisoformat(value).astimezone(timezone.utc)
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "uuid":
+        return uuid.UUID(value)
+    if kind == "float" and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def backup(engine: Engine, out: Path) -> BackupSummary:
+    """Write every table of the (fully migrated) database to a new archive at ``out``.
+
+    Raises:
+        BackupError: ``out`` exists or its folder does not.
+        DatabaseNotMigrated: the schema is not at this version's head.
+    """
+    out = Path(out)
+    if out.exists():
+        raise BackupError(f"{out} already exists; choose a new file so no backup is overwritten")
+    if not out.parent.is_dir():
+        raise BackupError(f"folder {out.parent} does not exist")
+    ensure_migrated(engine)
+    revision = head_revision()
+    tables, rows = [], {}
+    # Created owner-only before anything is written to it.
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+            # One read transaction (REPEATABLE READ on PostgreSQL) for a consistent snapshot of every table.
+            with engine.connect() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    for table in Base.metadata.sorted_tables:
+                        entry = _write_table(conn, table, archive)
+                        tables.append(entry)
+                        rows[table.name] = entry["rows"]
+            manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": revision,
+                        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        "source": engine.dialect.name, "tables": tables}
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return BackupSummary(out, revision, rows)
+
+
+def _write_table(conn, table: Table, archive: zipfile.ZipFile) -> dict:
+    columns = [(c.name, _portable_type(c)) for c in table.columns]
+    digest, count = hashlib.sha256(), 0
+    member = f"tables/{table.name}.jsonl"
+    order = list(table.primary_key.columns)
+    result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(select(table).order_by(*order))
+    with archive.open(member, "w") as fh:
+        for row in result:
+            record = {name: _encode(row._mapping[name], kind) for name, kind in columns}
+            line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+            digest.update(line)
+            fh.write(line)
+            count += 1
+    return {"name": table.name, "file": member, "rows": count, "sha256": digest.hexdigest(),
+            "columns": [{"name": n, "type": k} for n, k in columns]}
+
+
+def read_manifest(path: Path) -> dict:
+    """The manifest of the archive at ``path``, checked for format and revision, and every table file verified.
+
+    Raises:
+        BackupError: not a Frontline backup, damaged, or from a newer Frontline.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"{path} is not a file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = _load_manifest(path, archive)
+            for entry in manifest["tables"]:
+                _verify_table(path, archive, entry)
+    except zipfile.BadZipFile:
+        raise BackupError(f"{path} is not a Frontline backup (not a zip archive)") from None
+    return manifest
+
+
+def _load_manifest(path: Path, archive: zipfile.ZipFile) -> dict:
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except KeyError:
+        raise BackupError(f"{path} is not a Frontline backup (it has no manifest.json)") from None
+    except (ValueError, zipfile.BadZipFile) as exc:
+        raise BackupError(f"{path}: manifest.json is damaged ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{path} is not a Frontline backup (its manifest names another format)")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise BackupError(f"{path} was written in backup format {version!r}, newer than this Frontline reads "
+                          f"({FORMAT_VERSION}): restore it with the version that wrote it")
+    revision = manifest.get("schema_revision")
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if revision not in known:
+        raise BackupError(f"{path} holds schema revision {revision!r}, which this Frontline does not know "
+                          f"(it knows up to {head_revision()}): restore it with a Frontline at least as new "
+                          "as the one that wrote it")
+    for entry in manifest.get("tables", []):
+        if not isinstance(entry, dict) or not {"name", "file", "rows", "sha256", "columns"} <= entry.keys():
+            raise BackupError(f"{path}: manifest.json lists a table without its name, file, rows and checksum")
+        unknown = {c.get("type") for c in entry["columns"]} - _TYPES.keys()
+        if unknown:
+            raise BackupError(f"{path}: table {entry['name']} has columns of unknown type {sorted(unknown)}")
+    return manifest
+
+
+def _verify_table(path: Path, archive: zipfile.ZipFile, entry: dict) -> None:
+    digest, count = hashlib.sha256(), 0
+    names = {c["name"] for c in entry["columns"]}
+    try:
+        with archive.open(entry["file"]) as fh:
+            for count, line in enumerate(fh, start=1):
+                digest.update(line)
+                record = json.loads(line)
+                if not isinstance(record, dict) or record.keys() != names:
+                    raise BackupError(f"{path}: line {count} of {entry['file']} does not hold the table's columns")
+    except KeyError:
+        raise BackupError(f"{path} is incomplete: {entry['file']} is missing") from None
+    except (ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise BackupError(f"{path}: {entry['file']} is damaged near line {count + 1} ({exc})") from None
+    if digest.hexdigest() != entry["sha256"] or count != entry["rows"]:
+        raise BackupError(f"{path}: {entry['file']} does not match its checksum ({count} rows, the manifest "
+                          f"says {entry['rows']}): the archive is damaged, nothing was restored")
+
+
+def _records(archive: zipfile.ZipFile, entry: dict) -> Iterator[list[dict]]:
+    kinds = {c["name"]: c["type"] for c in entry["columns"]}
+    batch = []
+    with archive.open(entry["file"]) as fh:
+        for line in io.TextIOWrapper(fh, encoding="utf-8"):
+            record = json.loads(line)
+            batch.append({name: _decode(value, kinds[name]) for name, value in record.items()})
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def holds_data(engine: Engine) -> list[str]:
+    """Tables of ``engine`` that hold rows a restore would overwrite (the seeded codebook does not count)."""
+    from research.codebook import DEFAULT_CODEBOOK
+
+    names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    busy = []
+    with engine.connect() as conn:
+        for name in sorted(names):
+            table = Table(name, MetaData(), autoload_with=conn)
+            if name == "codes":
+                keys = set(conn.execute(select(table.c.key)).scalars())
+                if keys - {c.key for c in DEFAULT_CODEBOOK}:
+                    busy.append(name)
+            elif conn.execute(select(func.count()).select_from(table)).scalar_one():
+                busy.append(name)
+    return busy
+
+
+def _move_schema_to(engine: Engine, revision: str) -> None:
+    """Bring the (empty) database's schema to ``revision``, down or up."""
+    current = current_revision(engine)
+    if current == revision:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    older = current is not None and revision in {r.revision for r in script.iterate_revisions(current, "base")}
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        if older:
+            command.downgrade(config, revision)  # the database holds no data, so nothing is lost
+        else:
+            command.upgrade(config, revision)
+
+
+def restore(engine: Engine, source: Path) -> BackupSummary:
+    """Load the archive at ``source`` into the empty database behind ``engine``, then migrate it to head.
+
+    Raises:
+        BackupError: the archive is not a sound Frontline backup, or the database already holds data.
+    """
+    source = Path(source)
+    manifest = read_manifest(source)
+    busy = holds_data(engine)
+    if busy:
+        raise BackupError("the database already holds data (" + ", ".join(busy) + "): restore into a new, "
+                          "empty database so nothing in it is overwritten")
+    revision = manifest["schema_revision"]
+    _move_schema_to(engine, revision)
+    schema = MetaData()
+    tables = {entry["name"]: Table(entry["name"], schema, *[
+        Column(c["name"], _TYPES[c["type"]]) for c in entry["columns"]]) for entry in manifest["tables"]}
+    present = set(inspect(engine).get_table_names())
+    missing = sorted(set(tables) - present)
+    if missing:
+        raise BackupError(f"{source}: tables {missing} are not in schema revision {revision}; the archive is damaged")
+    rows = {}
+    with zipfile.ZipFile(source) as archive, engine.begin() as conn:
+        for entry in reversed(manifest["tables"]):
+            conn.execute(tables[entry["name"]].delete())  # only the seeded codebook: holds_data checked the rest
+        for entry in manifest["tables"]:
+            rows[entry["name"]] = _load_table(conn, tables[entry["name"]], archive, entry)
+        if conn.dialect.name == "postgresql":
+            _advance_sequences(conn, manifest["tables"])
+    if revision != head_revision():
+        _move_schema_to(engine, head_revision())
+    return BackupSummary(source, revision, rows)
+
+
+def _self_references(conn, name: str) -> list[str]:
+    """Columns of table ``name`` that point at the same table, loaded after every row exists."""
+    return [fk["constrained_columns"][0] for fk in inspect(conn).get_foreign_keys(name)
+            if fk["referred_table"] == name and len(fk["constrained_columns"]) == 1]
+
+
+def _load_table(conn, table: Table, archive: zipfile.ZipFile, entry: dict) -> int:
+    later = _self_references(conn, table.name)
+    key = inspect(conn).get_pk_constraint(table.name)["constrained_columns"][0] if later else None
+    pending, count = [], 0
+    for batch in _records(archive, entry):
+        for record in batch:
+            for column in later:
+                if record[column] is not None:
+                    pending.append((record[key], column, record[column]))
+                    record[column] = None
+        conn.execute(table.insert(), batch)
+        count += len(batch)
+    for ident, column, value in pending:
+        conn.execute(table.update().where(table.c[key] == ident).values({column: value}))
+    return count
+
+
+def _advance_sequences(conn, entries: list[dict]) -> None:
+    """Move each serial id's sequence past the restored ids, so the next insert does not collide."""
+    for entry in entries:
+        for column in entry["columns"]:
+            sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                    {"t": entry["name"], "c": column["name"]}).scalar()
+            if sequence:
+                conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column["name"]}") FROM '
+                                  f'"{entry["name"]}"), 0) + 1, false)'), {"s": sequence})

@@ -1,0 +1,194 @@
+"""Backups: an archive of the embedded SQLite file restores into PostgreSQL with every figure unchanged."""
+
+import json
+import stat
+import zipfile
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from research.findings.actions import create_action
+from research.findings.briefing import build_briefing
+from research.privacy.reporting import Thresholds
+from research.pulse.waves import latest_reportable_wave
+from research.store.backup import BackupError, backup, read_manifest, restore
+from research.store.engine import make_engine, session_scope
+from research.store.migrate import current_revision, head_revision
+from research.store.models import Code, Study
+
+from conftest import backends
+
+FIVE = Thresholds(scores=5, comments=10)
+
+
+@pytest.fixture(params=backends())
+def empty_target(request, tmp_path):
+    """A database with no schema at all, on each backend, as a team creates for a restore."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'restored.db'}"
+    else:
+        url = request.getfixturevalue("pg_databases").create()
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def figures(engine, job_id):
+    """Every table the executive briefing shows, the same functions as the dashboard pages."""
+    with session_scope(engine) as session:
+        wave = latest_reportable_wave(session=session, threshold=FIVE.scores)
+        return build_briefing(session=session, wave_id=wave, job_id=job_id, thresholds=FIVE).tables
+
+
+def member_checksums(path):
+    return {t["name"]: (t["rows"], t["sha256"]) for t in read_manifest(path)["tables"]}
+
+
+def test_sqlite_backup_restores_with_identical_dashboard_figures(analysed_demo, empty_target, tmp_path):
+    demo, job_id = analysed_demo
+    with session_scope(demo) as session:
+        create_action(session=session, theme="tools", title="Billing system fix", owner="IT", due_on=date(2026, 12, 1),
+                      published=True, created_by="exec")
+    archive = tmp_path / "frontline-backup.zip"
+    made = backup(demo, archive)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert made.rows["pulse_answers"] > 1000 and made.rows["text_analyses"] > 100 and made.rows["actions"] >= 1
+
+    loaded = restore(empty_target, archive)
+    assert loaded.rows == made.rows
+    assert current_revision(empty_target) == head_revision()
+    before, after = figures(demo, job_id), figures(empty_target, job_id)
+    assert before.keys() == after.keys() and {"kpis", "trend", "heatmap_team", "gaps", "topics", "actions"} <= before.keys()
+    for name in before:
+        pd.testing.assert_frame_equal(before[name], after[name], obj=name)
+
+    # Back again from the restored database: every table's file is byte for byte the same.
+    again = tmp_path / "again.zip"
+    backup(empty_target, again)
+    assert member_checksums(again) == member_checksums(archive)
+
+
+def test_restored_postgresql_takes_new_rows_after_the_restored_ids(engine, empty_target, tmp_path):
+    with session_scope(engine) as session:
+        for title in ("Week one", "Week two", "Week three"):
+            session.add(Study(title=title))
+    backup(engine, tmp_path / "b.zip")
+    restore(empty_target, tmp_path / "b.zip")
+    with session_scope(empty_target) as session:
+        session.add(Study(title="After the move"))
+    with session_scope(empty_target) as session:
+        assert [s.title for s in session.scalars(select(Study).order_by(Study.id))] == [
+            "Week one", "Week two", "Week three", "After the move"]
+
+
+def test_a_code_whose_parent_was_created_after_it_keeps_its_parent(engine, empty_target, tmp_path):
+    with session_scope(engine) as session:
+        child = Code(key="queue_tool", name="Queue tool", position=90)
+        session.add(child)
+        session.flush()
+        parent = Code(key="systems", name="Systems", position=91)
+        session.add(parent)
+        session.flush()
+        child.parent_id = parent.id
+    backup(engine, tmp_path / "codes.zip")
+    restore(empty_target, tmp_path / "codes.zip")
+    with session_scope(empty_target) as session:
+        child = session.scalar(select(Code).where(Code.key == "queue_tool"))
+        assert session.get(Code, child.parent_id).key == "systems"
+    with session_scope(engine) as source, session_scope(empty_target) as restored:
+        assert sorted(source.scalars(select(Code.key))) == sorted(restored.scalars(select(Code.key)))
+
+
+def test_text_survives_byte_for_byte(engine, empty_target, tmp_path):
+    odd = "Zoë’s <script>alert(1)</script> [link](javascript:x) '; DROP TABLE studies; -- \u2028 😀\n\ttab"
+    with session_scope(engine) as session:
+        session.add(Study(title=odd, purpose="naïve\r\nline"))
+    backup(engine, tmp_path / "t.zip")
+    restore(empty_target, tmp_path / "t.zip")
+    with session_scope(empty_target) as session:
+        assert session.scalar(select(Study.title)) == odd
+
+
+def test_an_existing_archive_is_never_overwritten(engine, tmp_path):
+    target = tmp_path / "taken.zip"
+    target.write_bytes(b"yesterday's backup")
+    with pytest.raises(BackupError, match="already exists"):
+        backup(engine, target)
+    assert target.read_bytes() == b"yesterday's backup"
+
+
+def test_a_database_with_data_is_refused_and_left_alone(engine, tmp_path):
+    with session_scope(engine) as session:
+        session.add(Study(title="Kept"))
+    backup(engine, tmp_path / "b.zip")
+    with pytest.raises(BackupError, match=r"already holds data \(studies\).*new, empty database"):
+        restore(engine, tmp_path / "b.zip")
+    with session_scope(engine) as session:
+        assert [s.title for s in session.scalars(select(Study))] == ["Kept"]
+
+
+def rewrite(source, target, change):
+    """Copy an archive, passing each member's bytes through ``change(name, data)``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for name in old.namelist():
+            data = change(name, old.read(name))
+            if data is not None:
+                new.writestr(name, data)
+
+
+def bump_revision(name, data):
+    if name != "manifest.json":
+        return data
+    manifest = json.loads(data)
+    manifest["schema_revision"] = "9999_from_the_future"
+    return json.dumps(manifest)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda name, data: data.replace(b"Kept", b"Kep!") if name == "tables/studies.jsonl" else data,
+     "does not match its checksum"),
+    (lambda name, data: None if name == "tables/studies.jsonl" else data, "incomplete: tables/studies.jsonl is missing"),
+    (lambda name, data: None if name == "manifest.json" else data, "has no manifest.json"),
+    (bump_revision, "schema revision '9999_from_the_future', which this Frontline does not know"),
+])
+def test_a_damaged_or_foreign_archive_changes_nothing(engine, empty_target, tmp_path, change, message):
+    with session_scope(engine) as session:
+        session.add(Study(title="Kept"))
+    backup(engine, tmp_path / "good.zip")
+    rewrite(tmp_path / "good.zip", tmp_path / "bad.zip", change)
+    with pytest.raises(BackupError, match=message):
+        restore(empty_target, tmp_path / "bad.zip")
+    assert current_revision(empty_target) is None
+
+
+def test_a_file_that_is_not_a_zip_is_named(empty_target, tmp_path):
+    junk = tmp_path / "notes.zip"
+    junk.write_text("these are my notes")
+    with pytest.raises(BackupError, match="not a Frontline backup \\(not a zip archive\\)"):
+        restore(empty_target, junk)
+
+
+def test_an_archive_from_the_previous_revision_is_restored_and_upgraded(engine, empty_target, tmp_path):
+    """Stands in for an archive written by the release before job leases (0006): same tables, fewer columns."""
+    with session_scope(engine) as session:
+        session.add(Study(title="From last year"))
+    backup(engine, tmp_path / "now.zip")
+    lease_columns = {"claimed_by", "attempts", "lease_expires_at"}
+
+    def as_0005(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["schema_revision"] = "0005"
+            for table in manifest["tables"]:
+                if table["name"] == "analysis_jobs":
+                    table["columns"] = [c for c in table["columns"] if c["name"] not in lease_columns]
+            return json.dumps(manifest)
+        return data
+
+    rewrite(tmp_path / "now.zip", tmp_path / "old.zip", as_0005)
+    restore(empty_target, tmp_path / "old.zip")
+    assert current_revision(empty_target) == head_revision()
+    with session_scope(empty_target) as session:
+        assert session.scalar(select(Study.title)) == "From last year"
