@@ -5,18 +5,22 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import PAGE_ROLES, may_open, refresh_user
 from research.errors import FrontlineError
-from research.store.migrate import ensure_migrated
 
 st.set_page_config(page_title="Frontline", page_icon=":material/support_agent:", layout="wide")
 
 try:
-    ensure_migrated(resources.engine())
+    resources.migrated()
 except FrontlineError as exc:
     st.error(f"Frontline cannot start: {exc}")
     st.stop()
 
-with resources.db_session() as session:
-    user = refresh_user(session)
+try:
+    with resources.db_session() as session:
+        user = refresh_user(session)
+except FrontlineError as exc:  # the database went away after start: say so, keep the session
+    st.error(f"Frontline: {exc}.")
+    st.button("Try again", type="primary")
+    st.stop()
 
 PAGES = {
     "findings": ("Findings", st.Page("pages/findings.py", title="Findings overview", icon=":material/insights:")),

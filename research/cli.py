@@ -341,6 +341,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",
         "--server.enableXsrfProtection", "true",
+        # Tracebacks and exception messages go to the server's log, never to a browser.
+        "--client.showErrorDetails", "none",
     ]
     print(f"serving Frontline on http://{args.address}:{args.port}", flush=True)
     os.execv(sys.executable, command)

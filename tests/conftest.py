@@ -82,6 +82,20 @@ def pg_migrated_url(pg_databases) -> str | None:
     return url
 
 
+@pytest.fixture
+def pg_url(pg_databases) -> str:
+    """A new, migrated PostgreSQL database for a test that only makes sense there (never skipped in CI)."""
+    if pg_databases is None:
+        if IN_CI:
+            pytest.fail("CI=true but FRONTLINE_TEST_DATABASE_URL is not set: this test cannot be skipped")
+        pytest.skip("set FRONTLINE_TEST_DATABASE_URL to run the PostgreSQL-only tests")
+    url = pg_databases.create()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
 def _truncate_all(engine: Engine) -> None:
     """Empty every table, then put back the default codebook the migration seeds."""
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)

@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from research.settings import Settings, load_settings
-from research.store.engine import engine_from_settings, session_scope
+from research.store.engine import engine_from_settings, reachable_session
+from research.store.migrate import ensure_migrated
 
 
 @st.cache_resource
@@ -23,7 +24,15 @@ def engine() -> Engine:
     return engine_from_settings(settings())
 
 
+@st.cache_resource
+def migrated() -> bool:
+    """Check the schema once per process; a failure is not cached, so the next run checks again."""
+    ensure_migrated(engine())
+    return True
+
+
 @contextmanager
 def db_session() -> Iterator[Session]:
-    with session_scope(engine()) as session:
+    """A committed-at-the-end session; a lost connection is raised as DatabaseUnavailable."""
+    with reachable_session(engine()) as session:
         yield session

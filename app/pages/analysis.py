@@ -4,6 +4,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from research.analysis.jobs import current_results_job, enqueue_job, latest_job, start_worker_process, topics_table
 
 user = require_page("analysis")
@@ -24,7 +25,7 @@ def job_status() -> None:
         st.progress(view[3] / view[4] if view[4] else 0.0,
                     text=f"Job {view[0]}: {view[1]}, {view[2] or 'waiting for a worker'}")
     elif view[1] == "failed":
-        st.error(f"Job {view[0]} failed: {view[5]}. The previous results are still shown.")
+        st.error(f"Job {view[0]} failed: {plain(view[5])}. The previous results are still shown.")
     else:
         st.success(f"Job {view[0]} finished.")
     if st.button("Run analysis", type="primary", disabled=busy):

@@ -4,6 +4,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from interviews.codebook import (
     add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
 )
@@ -68,7 +69,7 @@ with add_tab:
             except FrontlineError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"Added '{name.strip()}'.")
+                st.success(f"Added '{plain(name.strip())}'.")
 
 with import_tab:
     st.caption("A CSV with columns key, name, parent, description, colour (as downloaded above). Codes are matched "
@@ -83,4 +84,4 @@ with import_tab:
         else:
             st.success(f"Added {len(result.added)}, updated {len(result.updated)}.")
             for reason in result.skipped:
-                st.warning(f"Skipped {reason}")
+                st.warning(f"Skipped {plain(reason)}")

@@ -6,6 +6,7 @@ import streamlit as st
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_wave
+from frontline_ui.markdown import plain
 from research.pulse.waves import latest_reportable_wave
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.overview import overview, segment_options, wave_trend
@@ -47,7 +48,7 @@ if result.note:
     st.warning(f"This group has {result.note}: no figures are shown for it.")
 else:
     rate = f" · response rate {result.response_rate:.0%}" if result.response_rate is not None else ""
-    since = f" · change since {result.previous_title}" if result.previous_title else ""
+    since = f" · change since {plain(result.previous_title)}" if result.previous_title else ""
     st.caption(f"{result.responses} responses{rate}{since}")
 columns = st.columns(3)
 for index, kpi in enumerate(result.kpis):

@@ -5,6 +5,7 @@ import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from research.findings.gap_findings import KINDS, gap_findings
 
 require_page("findings_gaps")
@@ -23,7 +24,7 @@ for kind, heading in KINDS.items():
         st.info(f"No {heading.lower()} to show: the waves analysed so far are below the reporting thresholds.")
     for rank, finding in enumerate(findings, start=1):
         with st.container(border=True):
-            st.subheader(f"{rank}. {finding.name}")
+            st.subheader(f"{rank}\\. {plain(finding.name)}")
             st.text(finding.sentence)
             left, right = st.columns([3, 2])
             figure = px.line(finding.trend, x="wave", y="share", markers=True,

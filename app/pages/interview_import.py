@@ -8,6 +8,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_study
+from frontline_ui.markdown import plain
 from interviews.importing import import_csv, import_transcript
 from interviews.refi_qda import import_qdpx
 from interviews.studies import participants_table
@@ -28,9 +29,9 @@ def _report(result) -> None:
     st.success(f"Imported {result.notes} answer(s) into {len(result.interviews)} interview(s); "
                f"{result.matched_to_guide} matched a guide question; {result.replacements} detail(s) replaced.")
     for value, code in result.new_participants.items():
-        st.info(f"'{value}' was added as {code}.")
+        st.info(f"'{plain(value)}' was added as {code}.")
     for reason in result.skipped:
-        st.warning(f"Skipped: {reason}")
+        st.warning(f"Skipped: {plain(reason)}")
 
 
 with transcript_tab:
@@ -58,7 +59,7 @@ with transcript_tab:
                 st.dataframe(pd.DataFrame([(t.question, t.answer) for t in preview.turns],
                                           columns=["Question", "Answer"]), hide_index=True, width="stretch")
                 for reason in preview.skipped:
-                    st.warning(f"Will skip: {reason}")
+                    st.warning(f"Will skip: {plain(reason)}")
                 if st.button("Import this transcript", type="primary"):
                     try:
                         with resources.db_session() as session:
@@ -104,7 +105,7 @@ with csv_tab:
                 st.write(f"{len(preview.interviews)} interview(s), "
                          f"{sum(len(t) for t in preview.interviews.values())} answer(s) ready.")
                 for reason in preview.skipped:
-                    st.warning(f"Will skip: {reason}")
+                    st.warning(f"Will skip: {plain(reason)}")
                 if st.button("Import these rows", type="primary"):
                     try:
                         with resources.db_session() as session:
@@ -133,4 +134,4 @@ with qdpx_tab:
             st.success(f"Created a study with {summary.participants} participant(s), {summary.interviews} "
                        f"interview(s), {summary.excerpts} coded excerpt(s) and {summary.memos} memo(s).")
             for reason in summary.skipped:
-                st.warning(f"Skipped: {reason}")
+                st.warning(f"Skipped: {plain(reason)}")

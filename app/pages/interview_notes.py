@@ -7,6 +7,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_study
+from frontline_ui.markdown import plain
 from interviews.coding import add_memo, memos_table
 from interviews.notes import (
     FREE_NOTES_LABEL, interview_slots, interviews_table, note_history, save_note, start_interview, update_interview,
@@ -92,9 +93,9 @@ for slot in slots:
         st.session_state[key] = slot.body
     label = "" if slot.guide_question_id is not None or slot.question == FREE_NOTES_LABEL else slot.question
     st.text_area(
-        f"{slot.position}. {slot.question}" if slot.guide_question_id else slot.question, key=key, height=120,
+        f"{slot.position}\\. {plain(slot.question)}" if slot.guide_question_id else plain(slot.question), key=key, height=120,
         on_change=_autosave, args=(key, interview_id, slot.guide_question_id, label),
-        help="Probes: " + " / ".join(slot.probes) if slot.probes else None,
+        help="Probes: " + " / ".join(map(plain, slot.probes)) if slot.probes else None,
     )
     status = st.session_state.get(f"{key}_status")
     if status:

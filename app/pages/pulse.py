@@ -9,13 +9,15 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from frontline_ui import resources
+from frontline_ui.markdown import plain
 from research.errors import FrontlineError
+from research.store.engine import DatabaseUnavailable
 from research.findings.actions import published_actions
 from research.privacy.roster import roster_redactor
 from research.pulse.links import resolve_link
 from research.pulse.preview import anonymity_preview, preview_sentences
 from research.pulse.replies import conversation_for_receipt
-from research.pulse.submit import submit_response, validate_answers
+from research.pulse.submit import send_response, validate_answers
 
 STATE = "pulse_page"
 
@@ -54,7 +56,7 @@ def show_actions(actions) -> None:
 
 def question_widget(question, previous):
     """One input per question, pre-filled with what the agent already gave (nothing typed is lost)."""
-    label = question.prompt + ("" if question.required else " (optional)")
+    label = plain(question.prompt) + ("" if question.required else " (optional)")
     if question.kind in ("scale", "enps"):
         options = list(range(question.scale_min, question.scale_max + 1))
         caption = "1 = strongly disagree / very low, 5 = strongly agree / very high" if question.kind == "scale" \
@@ -102,12 +104,18 @@ try:
         redactor = roster_redactor(session=session)
         wave_title, segment_label = target.wave.title, target.segment.label
         actions = published_actions(session=session)
+except DatabaseUnavailable:
+    kept = " Your answers are kept on this page." if state.get("answers") else ""
+    st.error(("Not saved: " if state["stage"] == "confirm" else "")
+             + f"the survey cannot be reached just now.{kept} Please try again in a minute.")
+    st.button("Try again", type="primary")
+    st.stop()
 except FrontlineError as exc:
     st.error(str(exc))
     show_replies_lookup()
     st.stop()
 
-st.caption(f"{wave_title} · {segment_label}")
+st.caption(f"{plain(wave_title)} · {plain(segment_label)}")
 st.info(
     "**Your answers are anonymous.** Frontline does not ask for or store your name, e-mail, IP address, browser "
     "or the time of day: only your group (as shown above) and the day. Scores are shown for a group only when "
@@ -117,7 +125,7 @@ st.info(
 )
 with st.expander("Where your answers will count", expanded=True):
     for line in preview_sentences(statuses, config.min_group_size):
-        st.write(line)
+        st.text(line)
 if actions:
     with st.expander("What changed after earlier pulses"):
         show_actions(actions)
@@ -152,13 +160,9 @@ if state["stage"] == "confirm":
         st.rerun()
     if right.button("Send anonymously", type="primary"):
         try:
-            with resources.db_session() as session:
-                receipt = submit_response(session=session, token=token, answers=state["answers"], today=today(),
-                                          redactor=roster_redactor(session=session))
-        except FrontlineError as exc:
+            receipt = send_response(engine=resources.engine(), token=token, answers=state["answers"], today=today())
+        except FrontlineError as exc:  # the answers stay in the form, so nothing the agent typed is lost
             st.error(f"Not saved: {exc}")
-        except Exception:  # noqa: BLE001 - any storage failure must reach the agent as "not saved"
-            st.error("Not saved: the server could not store your answers just now. Please try again.")
         else:
             state.update(stage="done", receipt=receipt.code, answers={})
             st.rerun()

@@ -6,6 +6,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_wave
+from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.privacy.roster import parse_roster, replace_roster, roster_names
 from research.pulse.links import create_links, link_url
@@ -57,7 +58,7 @@ if upload is not None:
     else:
         with resources.db_session() as session:
             kept = replace_roster(session=session, names=uploaded)
-        st.success(f"Roster replaced from {upload.name}: {kept} names.")
+        st.success(f"Roster replaced from {plain(upload.name)}: {kept} names.")
         current = uploaded
 with st.form("roster"):
     text = st.text_area("Roster", value="\n".join(current), height=160)

@@ -8,6 +8,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_study
+from frontline_ui.markdown import plain
 from interviews.codebook import export_codebook_csv
 from interviews.exports import excerpts_csv, excerpts_xlsx
 from interviews.refi_qda import export_qdpx
@@ -41,7 +42,7 @@ with st.expander("Create a study", expanded=table.empty):
             except FrontlineError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"Created '{title.strip()}'.")
+                st.success(f"Created '{plain(title.strip())}'.")
                 st.rerun()
 
 if table.empty:
@@ -99,7 +100,7 @@ with people_tab:
             except FrontlineError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"Added '{added}': fill it in above.")
+                st.success(f"Added '{plain(added)}': fill it in above.")
                 st.rerun()
     with st.form("add_participant"):
         st.markdown("**Add a participant** (the next free code is given automatically)")

@@ -15,16 +15,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from research.privacy.redaction import Redactor
+from research.privacy.roster import roster_redactor
 from research.pulse.errors import PulseError
 from research.pulse.links import consume_invite, resolve_link
+from research.store.engine import session_scope
 from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseResponse
 
 MAX_TEXT_LENGTH = 2000
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
+
+
+class NotSaved(PulseError):
+    """The database failed (restarting, unreachable, out of connections): nothing was stored, try again."""
 
 
 @dataclass(frozen=True)
@@ -131,3 +138,23 @@ def submit_response(
     session.add(PulseReceipt(code_hash=hash_receipt(code), response_id=response.id))
     session.flush()
     return Receipt(code)
+
+
+def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], today: date) -> Receipt:
+    """Store one response in its own transaction, as the pulse page does when the agent presses send.
+
+    A database failure at any point, the commit included, rolls the whole
+    response back and is raised as :class:`NotSaved`, so the agent is told to
+    try again and never left with half a response stored.
+
+    Raises:
+        PulseError: the link or an answer was refused (the message says which).
+        NotSaved: the database could not store it just now.
+    """
+    try:
+        with session_scope(engine) as session:
+            return submit_response(session=session, token=token, answers=answers, today=today,
+                                   redactor=roster_redactor(session=session))
+    except DBAPIError:
+        raise NotSaved("the server could not store your answers just now. Nothing was kept: "
+                       "please try again in a minute.") from None

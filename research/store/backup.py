@@ -23,9 +23,12 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -116,18 +119,17 @@ def backup(engine: Engine, out: Path) -> BackupSummary:
     revision = head_revision()
     tables, rows = [], {}
     # Created owner-only before anything is written to it.
-    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise BackupError(f"cannot create {out}: {exc.strerror}") from None
     try:
         with os.fdopen(descriptor, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-            # One read transaction (REPEATABLE READ on PostgreSQL) for a consistent snapshot of every table.
-            with engine.connect() as conn:
-                if conn.dialect.name == "postgresql":
-                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
-                with conn.begin():
-                    for table in Base.metadata.sorted_tables:
-                        entry = _write_table(conn, table, archive)
-                        tables.append(entry)
-                        rows[table.name] = entry["rows"]
+            with _snapshot(engine, out.parent) as conn:
+                for table in Base.metadata.sorted_tables:
+                    entry = _write_table(conn, table, archive)
+                    tables.append(entry)
+                    rows[table.name] = entry["rows"]
             manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": revision,
                         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                         "source": engine.dialect.name, "tables": tables}
@@ -136,6 +138,39 @@ def backup(engine: Engine, out: Path) -> BackupSummary:
         out.unlink(missing_ok=True)
         raise
     return BackupSummary(out, revision, rows)
+
+
+@contextmanager
+def _snapshot(engine: Engine, scratch: Path) -> Iterator:
+    """A connection that sees every table as of one moment, without holding up anyone writing meanwhile.
+
+    PostgreSQL: one REPEATABLE READ transaction. SQLite: Frontline's connections take the write lock when
+    they begin, so the file is first copied with SQLite's online backup API (a consistent copy, made in
+    a moment) into a private folder, and read from there.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+        return
+    from research.store.engine import make_engine
+
+    with tempfile.TemporaryDirectory(dir=scratch, prefix=".frontline-backup-") as folder:
+        copy_path = Path(folder) / "snapshot.db"
+        raw = engine.raw_connection()
+        try:
+            with sqlite3.connect(copy_path) as copy:
+                raw.driver_connection.backup(copy)
+            copy.close()
+        finally:
+            raw.close()
+        copy_engine = make_engine(f"sqlite:///{copy_path}")
+        try:
+            with copy_engine.connect() as conn, conn.begin():
+                yield conn
+        finally:
+            copy_engine.dispose()
 
 
 def _write_table(conn, table: Table, archive: zipfile.ZipFile) -> dict:

@@ -109,3 +109,21 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     with factory() as session:
         with session.begin():
             yield session
+
+
+UNREACHABLE = "the database cannot be reached just now (it may be restarting): nothing was changed; try again in a minute"
+
+
+@contextmanager
+def reachable_session(engine: Engine) -> Iterator[Session]:
+    """:func:`session_scope` for the app: a lost connection becomes :class:`DatabaseUnavailable`.
+
+    Pages already show a :class:`FrontlineError` as a message and keep what the
+    user typed, so a database restart reads as "try again", not as a traceback.
+    Constraint violations and other errors pass through unchanged.
+    """
+    try:
+        with session_scope(engine) as session:
+            yield session
+    except (OperationalError, InterfaceError):
+        raise DatabaseUnavailable(UNREACHABLE) from None

@@ -46,8 +46,10 @@ def app_db(monkeypatch, tmp_path, seeded_template):
     monkeypatch.setenv("FRONTLINE_DATABASE_URL", url)
     monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
     st.cache_resource.clear()
+    st.cache_data.clear()  # the findings pages cache for a minute
     yield url
     st.cache_resource.clear()
+    st.cache_data.clear()  # the findings pages cache for a minute
 
 
 @pytest.fixture

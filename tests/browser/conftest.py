@@ -40,17 +40,23 @@ def frontline(*args: str, env: dict, stdin: str = "", timeout: float = 120) -> s
 
 
 class Server:
-    def __init__(self, env: dict, port: int):
-        self.env, self.port = env, port
+    def __init__(self, env: dict, port: int, log_path: Path):
+        self.env, self.port, self.log_path = env, port, log_path
         self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen([str(BIN / "frontline"), "serve", "--port", str(port)], env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        with log_path.open("w") as log:  # everything the server prints, for the tests that read it
+            self.process = subprocess.Popen([str(BIN / "frontline"), "serve", "--port", str(port)], env=env,
+                                            stdout=log, stderr=subprocess.STDOUT, text=True)
+
+    def logs(self) -> str:
+        """What the server and any worker it started have written to their logs so far."""
+        files = [self.log_path, *Path(self.env["FRONTLINE_DATA_DIR"]).rglob("*.log")]
+        return "\n".join(f.read_text(errors="replace") for f in files if f.is_file())
 
     def wait_healthy(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"frontline serve exited: {self.process.stdout.read()}")
+                raise RuntimeError(f"frontline serve exited: {self.log_path.read_text()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
                     if response.read().decode() == "ok":
@@ -85,7 +91,7 @@ def server(tmp_path_factory) -> Server:
     frontline("db", "upgrade", env=env)
     frontline("demo", env=env)
     frontline("analyze", "--db", env=env, timeout=600)  # the executive pages show its results
-    server = Server(env, free_port())
+    server = Server(env, free_port(), data / "serve.log")
     server.artifacts = ARTIFACTS
     try:
         server.wait_healthy()

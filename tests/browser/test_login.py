@@ -1,6 +1,7 @@
 """Journeys through the real app in Chromium: sign in, lockout, direct URLs."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -58,3 +59,16 @@ def test_visitor_opening_a_page_url_gets_the_sign_in_form(server, page, app_help
     wait_for_app(page)
     expect(heading(page)).to_have_text("Frontline")
     expect(page.get_by_text("eNPS")).to_have_count(0)
+
+
+def test_every_page_url_opened_without_signing_in_shows_only_the_sign_in_form(server, page, app_helpers):
+    wait_for_app, _ = app_helpers
+    pages = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "app" / "pages").glob("*.py")
+                   if p.stem not in ("login", "pulse"))
+    assert len(pages) >= 19
+    for name in pages:
+        page.goto(f"{server.url}/{name}")
+        wait_for_app(page)
+        expect(heading(page)).to_have_text("Frontline")
+        expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+        assert page.locator("h1").count() == 1, name  # no page title besides the sign-in form's

@@ -66,5 +66,31 @@ def test_nothing_about_the_browser_is_stored_after_a_submission(server, page, ap
     tables = [r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     dump = "\n".join(str(row) for table in tables for row in database.execute(f'SELECT * FROM "{table}"'))
     database.close()
-    for secret in ("127.0.0.1", "localhost", "Chrome", user_agent, token):
+    cookies = [c["value"] for c in page.context.cookies() if len(c["value"]) >= 8]
+    for secret in ("127.0.0.1", "localhost", "Chrome", user_agent, token, *cookies):
         assert secret not in dump
+
+
+def test_the_logs_hold_no_password_token_or_answer(server, page, add_user, app_helpers):
+    """After a sign-in, a wrong password and a pulse submission, nothing typed or secret is in any log."""
+    wait_for_app, sign_in = app_helpers
+    add_user("logcheck", "researcher", "log check password 1")
+    sign_in(page, server.url, "logcheck", "a wrong password 2")
+    sign_in(page, server.url, "logcheck", "log check password 1")
+    token = new_invite(server)
+    page.goto(f"{server.url}/pulse?t={token}")
+    wait_for_app(page)
+    for index in range(6):
+        page.get_by_role("radiogroup").nth(index).get_by_text("4", exact=True).click()
+    page.get_by_role("spinbutton").fill("30")
+    page.get_by_role("textbox").last.fill("the wrap-up timer is a distinctive grievance")
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Send anonymously").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Thank you. Your answers are saved anonymously.")).to_be_visible()
+    logs = server.logs()
+    assert "serving Frontline" in logs  # the log being read is the server's
+    for secret in ("log check password 1", "a wrong password 2", token, "distinctive grievance",
+                   page.evaluate("navigator.userAgent")):
+        assert secret not in logs

@@ -290,19 +290,6 @@ def test_a_worker_runs_every_queued_job_and_survives_a_failing_one(engine, model
 FRONTLINE = Path(sys.executable).with_name("frontline")
 
 
-@pytest.fixture
-def pg_url(pg_databases):
-    if pg_databases is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but FRONTLINE_TEST_DATABASE_URL is not set: this test cannot be skipped")
-        pytest.skip("set FRONTLINE_TEST_DATABASE_URL to run the PostgreSQL worker test")
-    url = pg_databases.create()
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
-
-
 def demo_comments(n):
     from research.demo.seed import generate_responses
 

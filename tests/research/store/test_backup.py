@@ -192,3 +192,21 @@ def test_an_archive_from_the_previous_revision_is_restored_and_upgraded(engine, 
     assert current_revision(empty_target) == head_revision()
     with session_scope(empty_target) as session:
         assert session.scalar(select(Study.title)) == "From last year"
+
+
+def test_a_backup_in_progress_does_not_hold_up_writers(db_url, tmp_path):
+    """Agents keep submitting while a backup reads: the snapshot holds no lock a writer waits on."""
+    from research.store.backup import _snapshot
+
+    impatient = make_engine(db_url, busy_timeout_ms=200)
+    with session_scope(impatient) as session:
+        session.add(Study(title="Before"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with _snapshot(impatient, scratch) as conn:
+        assert conn.execute(select(Study.title)).scalars().all() == ["Before"]
+        with session_scope(impatient) as session:  # would wait out the timeout and fail under a held write lock
+            session.add(Study(title="During"))
+        assert conn.execute(select(Study.title)).scalars().all() == ["Before"]  # the snapshot does not move
+    assert list(scratch.iterdir()) == []  # the SQLite copy is gone
+    impatient.dispose()

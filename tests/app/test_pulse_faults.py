@@ -1,0 +1,78 @@
+"""The pulse page while PostgreSQL restarts: the agent is told "not saved, try again" and keeps every answer."""
+
+from datetime import date, timedelta
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, select
+
+from research.demo import seed_demo
+from research.pulse.links import create_links
+from research.pulse.waves_admin import find_wave
+from research.store.engine import make_engine, session_scope
+from research.store.models import PulseResponse
+
+from pg_server import LocalPostgres
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
+
+APP = str(REPO / "app" / "main.py")
+
+OPEN_WAVE = "Pulse wave 4 (open now)"
+
+
+@pytest.fixture
+def pg_app(pg_url, monkeypatch, tmp_path):
+    """The app on a PostgreSQL database holding the demo, and an invite into the open wave."""
+    engine = make_engine(pg_url)
+    with session_scope(engine) as session:
+        seed_demo(session=session)
+        wave = find_wave(session=session, ref=OPEN_WAVE)
+        wave.opens_on = date.today() - timedelta(days=1)
+        token = create_links(session=session, segment=wave.segments[0])[0]
+    monkeypatch.setenv("FRONTLINE_DATABASE_URL", pg_url)
+    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
+    st.cache_resource.clear()
+    yield engine, token
+    st.cache_resource.clear()
+    engine.dispose()
+
+
+def responses(engine) -> int:
+    with session_scope(engine) as session:
+        wave = find_wave(session=session, ref=OPEN_WAVE)
+        return session.scalar(select(func.count()).select_from(PulseResponse).where(PulseResponse.wave_id == wave.id))
+
+
+def test_a_submission_while_the_database_is_down_is_not_saved_and_can_be_sent_again(pg_url, pg_app):
+    engine, token = pg_app
+    before = responses(engine)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["t"] = token
+    at.run()
+    at.switch_page("pages/pulse.py").run()
+    for radio in at.radio:
+        radio.set_value(radio.options[1])
+    at.number_input[0].set_value(70)
+    at.text_area[0].input("the knowledge base search never finds the refund policy")
+    at.button[0].click().run()
+    send = next(b for b in at.button if b.label == "Send anonymously")
+
+    server = LocalPostgres(pg_url)
+    server.stop()
+    try:
+        send.click().run()
+    finally:
+        server.start()
+    assert not at.exception
+    assert at.error[0].value == ("Not saved: the survey cannot be reached just now. Your answers are kept on "
+                                 "this page. Please try again in a minute.")
+    assert responses(engine) == before  # nothing half-written
+
+    # The answers are still there; sending again once the server is back stores them once.
+    next(b for b in at.button if b.label == "Try again").click().run()
+    assert "the knowledge base search never finds the refund policy" in [t.value for t in at.text]
+    next(b for b in at.button if b.label == "Send anonymously").click().run()
+    assert at.success[0].value.startswith("Thank you")
+    assert responses(engine) == before + 1
