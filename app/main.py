@@ -51,6 +51,7 @@ PAGES = {
     "actions_record": ("Pulse", st.Page("pages/actions_record.py", title="Record actions",
                                         icon=":material/add_task:")),
     "users": ("Administration", st.Page("pages/users.py", title="Users", icon=":material/group:")),
+    "audit": ("Administration", st.Page("pages/audit.py", title="Audit trail", icon=":material/history:")),
     "account": ("Account", st.Page("pages/account.py", title="Account", icon=":material/person:")),
 }
 assert set(PAGES) == set(PAGE_ROLES)

@@ -72,9 +72,10 @@ def main() -> None:
 if __name__ == "__main__":
     import sys
 
-    from bench import analysis, dashboard
+    from bench import analysis, backup, dashboard
 
     main()
     dashboard.main()
+    backup.main()
     sizes = tuple(int(a) for a in sys.argv[1:]) or (1000, 10000, 50000)
     analysis.main(sizes)

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from research.audit import UNKNOWN_USER, record
 from research.errors import FrontlineError
 from research.store.models import ROLES, User, utcnow
 
@@ -106,8 +107,8 @@ def validate_password(password: str) -> str:
     return password
 
 
-def create_user(*, session: Session, username: str, role: str, password: str) -> AccountView:
-    """Create an active account.
+def create_user(*, session: Session, username: str, role: str, password: str, actor: str) -> AccountView:
+    """Create an active account; ``actor`` (who did it) goes into the audit trail.
 
     Raises:
         AccountError: bad username, role or password, or the username is taken.
@@ -123,6 +124,7 @@ def create_user(*, session: Session, username: str, role: str, password: str) ->
         session.flush()
     except IntegrityError:
         raise AccountError(f"user {name!r} already exists") from None
+    record(session=session, actor=actor, action="user_created", subject=f"{name} ({role})")
     return _view(user)
 
 
@@ -142,7 +144,7 @@ def _require(session: Session, username: str) -> User:
     return user
 
 
-def set_active(*, session: Session, username: str, active: bool) -> AccountView:
+def set_active(*, session: Session, username: str, active: bool, actor: str) -> AccountView:
     """Disable (or re-enable) an account; a disabled account cannot log in."""
     user = _require(session, username)
     if not active and user.role == "admin" and user.is_active:
@@ -156,10 +158,11 @@ def set_active(*, session: Session, username: str, active: bool) -> AccountView:
         user.failed_logins = 0
         user.locked_until = None
     session.flush()
+    record(session=session, actor=actor, action="user_enabled" if active else "user_disabled", subject=user.username)
     return _view(user)
 
 
-def set_password(*, session: Session, username: str, password: str) -> AccountView:
+def set_password(*, session: Session, username: str, password: str, actor: str) -> AccountView:
     """Replace an account's password and clear any lock."""
     user = _require(session, username)
     validate_password(password)
@@ -167,6 +170,7 @@ def set_password(*, session: Session, username: str, password: str) -> AccountVi
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
+    record(session=session, actor=actor, action="password_changed", subject=user.username)
     return _view(user)
 
 
@@ -189,10 +193,12 @@ def authenticate(
     user = session.scalar(select(User).where(User.username == name).with_for_update())
     if user is None or len(password) > MAX_PASSWORD_LENGTH:
         _safe_verify(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
+        record(session=session, actor=user.username if user else UNKNOWN_USER, action="sign_in_failed")
         return wrong
     locked_until = _aware(user.locked_until)
     if locked_until is not None and locked_until > now:
         _safe_verify(_DUMMY_HASH, password)
+        record(session=session, actor=user.username, action="sign_in_failed", subject="account locked")
         return LoginResult(None, _locked_message(locked_until))
     if not _safe_verify(user.password_hash, password):
         failures = (user.failed_logins or 0) + 1
@@ -201,9 +207,12 @@ def authenticate(
             values = {"failed_logins": 0, "locked_until": now + lockout}
         session.execute(update(User).where(User.id == user.id).values(**values))
         if "locked_until" in values:
+            record(session=session, actor=user.username, action="account_locked")
             return LoginResult(None, _locked_message(values["locked_until"]))
+        record(session=session, actor=user.username, action="sign_in_failed")
         return wrong
     if not user.is_active:
+        record(session=session, actor=user.username, action="sign_in_failed", subject="account disabled")
         return LoginResult(None, "This account is disabled. Ask an administrator.")
     user.failed_logins = 0
     user.locked_until = None
@@ -211,6 +220,7 @@ def authenticate(
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     session.flush()
+    record(session=session, actor=user.username, action="sign_in")
     return LoginResult(_view(user), "Welcome.")
 
 

@@ -12,6 +12,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from research.audit import cli_actor
 from research.errors import FrontlineError
 from research.settings import Settings, load_settings, setting_variables
 
@@ -61,9 +62,45 @@ def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from research.store.backup import backup
 
-    summary = backup(_engine(settings), Path(args.out))
+    from research.audit import record
+    from research.store.engine import session_scope
+
+    engine = _engine(settings)
+    summary = backup(engine, Path(args.out))
+    with session_scope(engine) as session:  # after the archive is complete: it records a backup that exists
+        record(session=session, actor=cli_actor(), action="backup", subject=f"{summary.total} rows to {summary.path}")
     print(f"wrote {summary.total} rows from {len(summary.rows)} tables (schema {summary.revision}) to {summary.path}; "
           "it holds every answer and password hash: keep it as safe as the database")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime, timezone
+
+    from research.audit import audit_events
+    from research.spreadsheets import inert
+    from research.store.engine import session_scope
+
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since).replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise FrontlineError(f"--since {args.since!r}: write a date as YYYY-MM-DD") from None
+    with session_scope(_migrated_engine(settings)) as session:
+        events = audit_events(session=session, actor=args.actor, action=args.action, since=since,
+                              limit=args.limit)
+    if args.csv:
+        out = Path(args.csv)
+        if out.exists():
+            raise FrontlineError(f"{out} already exists; choose a new file")
+        inert(events).to_csv(out, index=False)
+        print(f"wrote {len(events)} event(s) to {out}")
+    elif events.empty:
+        print("no events match")
+    else:
+        for row in events.itertuples(index=False):
+            print(f"{row[0]:%Y-%m-%d %H:%M:%S}  {row[1]:<24} {row[2]:<16} {row[4]}")
     return 0
 
 
@@ -71,8 +108,14 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     from research.store.backup import restore
     from research.store.engine import safe_url
 
+    from research.audit import record
+    from research.store.engine import session_scope
+
     engine = _engine(settings)
     summary = restore(engine, Path(args.archive))
+    with session_scope(engine) as session:
+        record(session=session, actor=cli_actor(), action="restore",
+               subject=f"{summary.total} rows from {summary.path} (schema {summary.revision})")
     print(f"restored {summary.total} rows into {len(summary.rows)} tables at "
           f"{safe_url(engine.url.render_as_string(False))} from schema {summary.revision}")
     return 0
@@ -91,7 +134,8 @@ def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
 
     password = _read_password(args)
     with session_scope(_migrated_engine(settings)) as session:
-        user = create_user(session=session, username=args.username, role=args.role, password=password)
+        user = create_user(session=session, username=args.username, role=args.role, password=password,
+                           actor=cli_actor())
     print(f"created {user.role} {user.username}")
     return 0
 
@@ -118,7 +162,7 @@ def _set_active(args: argparse.Namespace, settings: Settings, active: bool) -> i
     from research.store.engine import session_scope
 
     with session_scope(_migrated_engine(settings)) as session:
-        user = set_active(session=session, username=args.username, active=active)
+        user = set_active(session=session, username=args.username, active=active, actor=cli_actor())
     print(f"{'enabled' if active else 'disabled'} {user.username}")
     return 0
 
@@ -129,7 +173,7 @@ def cmd_users_passwd(args: argparse.Namespace, settings: Settings) -> int:
 
     password = _read_password(args)
     with session_scope(_migrated_engine(settings)) as session:
-        user = set_password(session=session, username=args.username, password=password)
+        user = set_password(session=session, username=args.username, password=password, actor=cli_actor())
     print(f"password changed and lock cleared for {user.username}")
     return 0
 
@@ -155,6 +199,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_pulse_links(args: argparse.Namespace, settings: Settings) -> int:
     import csv
 
+    from research.audit import record
     from research.pulse.links import create_links, link_url
     from research.pulse.waves_admin import find_segment, find_wave
     from research.store.engine import session_scope
@@ -167,6 +212,8 @@ def cmd_pulse_links(args: argparse.Namespace, settings: Settings) -> int:
         segment = find_segment(wave=wave, team=args.segment)
         tokens = create_links(session=session, segment=segment, count=args.count, kind=kind)
         label = segment.label
+        record(session=session, actor=cli_actor(), action="links_created",
+               subject=f"{len(tokens)} {kind} link(s) for {label} in {wave.title}")
     urls = [link_url(settings.public_url, t) for t in tokens]
     if args.csv:
         out = Path(args.csv)
@@ -373,6 +420,14 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="migrate the schema to the newest revision").set_defaults(
         func=cmd_db_upgrade)
     db_commands.add_parser("current", help="show the schema revision").set_defaults(func=cmd_db_current)
+
+    audit = commands.add_parser("audit", help="show the audit trail of staff actions, newest first")
+    audit.add_argument("--actor", help="only this username (or cli:ACCOUNT)")
+    audit.add_argument("--action", help="only this action, e.g. export, sign_in_failed, backup")
+    audit.add_argument("--since", help="only events from this day on (YYYY-MM-DD, UTC)")
+    audit.add_argument("--limit", type=int, default=1000, help="at most this many events (default 1000)")
+    audit.add_argument("--csv", help="write them to this new CSV file instead")
+    audit.set_defaults(func=cmd_audit)
 
     backup = commands.add_parser("backup", help="write every table to a portable archive (SQLite or PostgreSQL)")
     backup.add_argument("out", help="the new archive file (.zip); an existing file is never overwritten")

@@ -35,6 +35,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "analysis": ("researcher", "admin"),
     "actions_record": ("researcher",),
     "users": ("admin",),
+    "audit": ("admin",),
     "account": ("admin", "researcher", "executive"),
 }
 

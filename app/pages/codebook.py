@@ -5,6 +5,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
+from frontline_ui.exports import record_export
 from interviews.codebook import (
     add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
 )
@@ -20,7 +21,8 @@ with resources.db_session() as session:
     export = export_codebook_csv(session=session)
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={"Colour": st.column_config.TextColumn("Colour")})
-st.download_button("Download codebook (CSV)", data=export, file_name="codebook.csv", mime="text/csv")
+st.download_button("Download codebook (CSV)", data=export, file_name="codebook.csv", mime="text/csv",
+                   on_click=record_export, args=("codebook (CSV)",))
 
 edit_tab, add_tab, import_tab = st.tabs(["Edit a code", "Add a code", "Import codes"])
 with edit_tab:

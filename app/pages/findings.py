@@ -7,6 +7,7 @@ from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_wave
 from frontline_ui.markdown import plain
+from frontline_ui.exports import record_export
 from research.pulse.waves import latest_reportable_wave
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.overview import overview, segment_options, wave_trend
@@ -89,6 +90,6 @@ prepared = st.session_state.get("briefing")
 if prepared and prepared[0] == wave_id:
     left, right = st.columns(2)
     left.download_button("Download HTML briefing", data=prepared[1], file_name="frontline-briefing.html",
-                         mime="text/html")
+                         mime="text/html", on_click=record_export, args=(f"HTML briefing, wave {wave_id}",))
     right.download_button("Download tables (CSV, zip)", data=prepared[2], file_name="frontline-tables.zip",
-                          mime="application/zip")
+                          mime="application/zip", on_click=record_export, args=(f"briefing tables, wave {wave_id}",))

@@ -7,12 +7,14 @@ from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_wave
 from frontline_ui.markdown import plain
+from frontline_ui.exports import record_export
+from research.audit import record
 from research.errors import FrontlineError
 from research.privacy.roster import parse_roster, replace_roster, roster_names
 from research.pulse.links import create_links, link_url
 from research.pulse.waves_admin import find_wave
 
-require_page("pulse_links")
+me = require_page("pulse_links")
 st.title("Pulse links")
 wave_id = pick_wave("Create a pulse wave first.")
 with resources.db_session() as session:
@@ -32,6 +34,8 @@ if make:
                            if s.id == segments[segment_label])
             tokens = create_links(session=session, segment=segment, count=int(count) if kind == "invite" else 1,
                                   kind=kind)
+            record(session=session, actor=me.username, action="links_created",
+                   subject=f"{len(tokens)} {kind} link(s) for {segment_label} in {wave_title}")
     except FrontlineError as exc:
         st.error(str(exc))
     else:
@@ -40,7 +44,8 @@ if make:
                               "link": [link_url(base, t) for t in tokens]})
         st.warning("These links are shown only now: only their hashes are stored. Download them before leaving.")
         st.download_button("Download links (CSV)", links.to_csv(index=False), file_name="pulse-links.csv",
-                           mime="text/csv")
+                           mime="text/csv", on_click=record_export,
+                           args=(f"{len(tokens)} pulse link(s) for {segment_label} (CSV)",))
         st.dataframe(links, hide_index=True, width="stretch")
 
 st.subheader("Names to redact")

@@ -9,6 +9,7 @@ from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_study
 from frontline_ui.markdown import plain
+from frontline_ui.exports import record_export
 from interviews.codebook import export_codebook_csv
 from interviews.exports import excerpts_csv, excerpts_xlsx
 from interviews.refi_qda import export_qdpx
@@ -141,4 +142,5 @@ with export_tab:
     prepared = st.session_state.get("study_exports")
     if prepared and prepared[0] == study_id:
         for label, (data, name, mime) in prepared[1].items():
-            st.download_button(label, data=data, file_name=name, mime=mime, key=f"download_{name}")
+            st.download_button(label, data=data, file_name=name, mime=mime, key=f"download_{name}",
+                               on_click=record_export, args=(f"{label}, study {study_id}",))

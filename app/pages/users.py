@@ -20,7 +20,8 @@ with st.form("add_user"):
     if st.form_submit_button("Add user", type="primary"):
         try:
             with resources.db_session() as session:
-                created = create_user(session=session, username=username, role=role, password=password)
+                created = create_user(session=session, username=username, role=role, password=password,
+                                      actor=me.username)
             st.success(f"Created {created.role} {created.username}.")
         except FrontlineError as exc:
             st.error(str(exc))
@@ -47,7 +48,8 @@ if others:
         if st.form_submit_button("Apply"):
             try:
                 with resources.db_session() as session:
-                    changed = set_active(session=session, username=target, active=action == "Enable")
+                    changed = set_active(session=session, username=target, active=action == "Enable",
+                                         actor=me.username)
                 st.success(f"{changed.username} is now {'active' if changed.is_active else 'disabled'}.")
             except FrontlineError as exc:
                 st.error(str(exc))

@@ -149,7 +149,7 @@ def _seed_accounts(session: Session) -> dict[str, str]:
     for username, role in DEMO_ACCOUNTS:
         if get_user(session=session, username=username) is None:
             password = secrets.token_urlsafe(12)
-            create_user(session=session, username=username, role=role, password=password)
+            create_user(session=session, username=username, role=role, password=password, actor="demo")
             created[username] = password
     return created
 

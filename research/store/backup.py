@@ -39,6 +39,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Engine, Float, Int
 from sqlalchemy import Text, Uuid, func, inspect, select, text
 
 from research.errors import FrontlineError
+from research.store.engine import make_engine
 from research.store.migrate import alembic_config, current_revision, ensure_migrated, head_revision
 from research.store.models import Base
 
@@ -154,8 +155,6 @@ def _snapshot(engine: Engine, scratch: Path) -> Iterator:
             with conn.begin():
                 yield conn
         return
-    from research.store.engine import make_engine
-
     with tempfile.TemporaryDirectory(dir=scratch, prefix=".frontline-backup-") as folder:
         copy_path = Path(folder) / "snapshot.db"
         raw = engine.raw_connection()
@@ -321,10 +320,15 @@ def restore(engine: Engine, source: Path) -> BackupSummary:
     schema = MetaData()
     tables = {entry["name"]: Table(entry["name"], schema, *[
         Column(c["name"], _TYPES[c["type"]]) for c in entry["columns"]]) for entry in manifest["tables"]}
-    present = set(inspect(engine).get_table_names())
-    missing = sorted(set(tables) - present)
+    target = inspect(engine)
+    missing = sorted(set(tables) - set(target.get_table_names()))
     if missing:
         raise BackupError(f"{source}: tables {missing} are not in schema revision {revision}; the archive is damaged")
+    for name, table in tables.items():
+        unknown = sorted(set(table.columns.keys()) - {c["name"] for c in target.get_columns(name)})
+        if unknown:
+            raise BackupError(f"{source}: table {name} has columns {unknown} that schema revision {revision} "
+                              "lacks; the archive is damaged")
     rows = {}
     with zipfile.ZipFile(source) as archive, engine.begin() as conn:
         for entry in reversed(manifest["tables"]):

@@ -473,3 +473,19 @@ class Action(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     baseline_wave_id: Mapped[int | None] = mapped_column(ForeignKey("pulse_waves.id", ondelete="SET NULL"))
+
+
+class AuditEvent(Base):
+    """One thing a member of staff (or an administrator's command) did: sign-ins, accounts, exports, backups.
+
+    Agents never appear here: nothing about a pulse response, a receipt lookup
+    or a pulse page visit is recorded, so the trail cannot link anyone to an answer.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120), index=True)
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    subject: Mapped[str] = mapped_column(Text, default="")

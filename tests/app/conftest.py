@@ -33,7 +33,7 @@ def seeded_template(tmp_path_factory) -> Path:
     upgrade(engine)
     with session_scope(engine) as session:
         seed_demo(session=session)
-        create_user(session=session, username="exec-tester", role="executive", password=PASSWORD)
+        create_user(session=session, username="exec-tester", role="executive", password=PASSWORD, actor="admin")
     engine.dispose()  # closing the last connection checkpoints the WAL into the file
     return path
 

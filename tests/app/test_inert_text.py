@@ -47,6 +47,7 @@ UPDATES = [
     "UPDATE actions SET title = :payload, owner = :link",
     "UPDATE topic_summaries SET label = :payload",
     "UPDATE pulse_questions SET prompt = :link || ' ' || prompt",
+    "UPDATE audit_events SET subject = :payload",
 ]
 
 

@@ -15,7 +15,7 @@ TITLES = {"findings": "Findings overview", "findings_heatmap": "Heatmap", "findi
           "interview_import": "Import notes", "coding": "Coding", "codebook": "Codebook",
           "interview_analysis": "Interview analysis", "pulse_waves": "Pulse waves",
           "pulse_links": "Pulse links", "pulse_replies": "Comments and replies", "analysis": "Analysis",
-          "users": "Users", "account": "Account"}
+          "users": "Users", "audit": "Audit trail", "account": "Account"}
 
 
 def texts(at):
@@ -110,7 +110,7 @@ def test_a_disabled_account_is_signed_out_on_its_next_request(make_app, app_db):
     assert at.title[0].value == "Findings overview"
     engine = make_engine(app_db)
     with session_scope(engine) as session:
-        set_active(session=session, username="exec-tester", active=False)
+        set_active(session=session, username="exec-tester", active=False, actor="admin")
     engine.dispose()
     again = make_app("exec-tester", "executive").run()
     assert [t.value for t in again.title] == ["Frontline"]

@@ -21,7 +21,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def alice(engine):
     with session_scope(engine) as session:
-        create_user(session=session, username="Alice", role="researcher", password=PASSWORD)
+        create_user(session=session, username="Alice", role="researcher", password=PASSWORD, actor="admin")
     return "alice"
 
 
@@ -70,11 +70,11 @@ def test_a_success_resets_the_failure_count(engine, alice):
 
 def test_disabled_account_cannot_log_in_and_enable_restores_it(engine, alice):
     with session_scope(engine) as session:
-        set_active(session=session, username=alice, active=False)
+        set_active(session=session, username=alice, active=False, actor="admin")
     result = login(engine, PASSWORD)
     assert not result.ok and "disabled" in result.message
     with session_scope(engine) as session:
-        set_active(session=session, username=alice, active=True)
+        set_active(session=session, username=alice, active=True, actor="admin")
     assert login(engine, PASSWORD).ok
 
 
@@ -82,7 +82,7 @@ def test_set_password_clears_a_lock(engine, alice):
     for _ in range(5):
         login(engine, "wrong password!")
     with session_scope(engine) as session:
-        set_password(session=session, username=alice, password="a brand new secret")
+        set_password(session=session, username=alice, password="a brand new secret", actor="admin")
     assert login(engine, "a brand new secret").ok
 
 
@@ -100,14 +100,14 @@ def test_set_password_clears_a_lock(engine, alice):
 def test_bad_accounts_are_refused_and_nothing_is_stored(engine, alice, username, role, password, message):
     with pytest.raises(AccountError, match=message):
         with session_scope(engine) as session:
-            create_user(session=session, username=username, role=role, password=password)
+            create_user(session=session, username=username, role=role, password=password, actor="admin")
     with session_scope(engine) as session:
         assert [u.username for u in list_users(session=session)] == ["alice"]
 
 
 def test_the_last_active_admin_cannot_be_disabled(engine):
     with session_scope(engine) as session:
-        create_user(session=session, username="root-admin", role="admin", password=PASSWORD)
+        create_user(session=session, username="root-admin", role="admin", password=PASSWORD, actor="admin")
     with pytest.raises(AccountError, match="last active admin"):
         with session_scope(engine) as session:
-            set_active(session=session, username="root-admin", active=False)
+            set_active(session=session, username="root-admin", active=False, actor="admin")

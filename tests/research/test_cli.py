@@ -121,3 +121,17 @@ def test_backup_and_restore_move_the_data_to_a_new_database(cli_env, monkeypatch
     assert run(["restore", str(archive)], monkeypatch) == 2
     err = capsys.readouterr().err
     assert "already holds data" in err and err.count("\n") == 1
+
+
+def test_backup_and_links_from_the_shell_are_in_the_audit_trail(cli_env, monkeypatch, capsys, tmp_path):
+    assert run(["demo"], monkeypatch) == 0
+    assert run(["pulse", "links", "Pulse wave 4 (open now)", "--segment", "Retail Care", "--count", "3"],
+               monkeypatch) == 0
+    assert run(["backup", str(tmp_path / "b.zip")], monkeypatch) == 0
+    capsys.readouterr()
+    assert run(["audit", "--since", "2026-01-01"], monkeypatch) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "backup" in lines[0] and "links_created" in lines[1] and "3 invite link(s) for Retail Care" in lines[1]
+    assert all(" cli:" in line or " demo " in line for line in lines)
+    assert run(["audit", "--since", "last week"], monkeypatch) == 2
+    assert "write a date as YYYY-MM-DD" in capsys.readouterr().err

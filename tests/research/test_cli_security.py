@@ -23,6 +23,7 @@ COMMANDS = {
     ("db", "upgrade"): ["db", "upgrade"],
     ("db", "current"): ["db", "current"],
     ("backup",): ["backup", "{tmp}/b.zip"],
+    ("audit",): ["audit"],
     ("restore",): ["restore", "{tmp}/b.zip"],
     ("pulse", "links"): ["pulse", "links", "1", "--segment", "Billing"],
     ("pulse", "import"): ["pulse", "import", "{tmp}/in.csv", "--wave", "1", "--map", "morale=Q1", "--segment", "B"],

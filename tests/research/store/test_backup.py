@@ -1,5 +1,6 @@
 """Backups: an archive of the embedded SQLite file restores into PostgreSQL with every figure unchanged."""
 
+import hashlib
 import json
 import stat
 import zipfile
@@ -7,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from research.findings.actions import create_action
 from research.findings.briefing import build_briefing
@@ -16,7 +17,7 @@ from research.pulse.waves import latest_reportable_wave
 from research.store.backup import BackupError, backup, read_manifest, restore
 from research.store.engine import make_engine, session_scope
 from research.store.migrate import current_revision, head_revision
-from research.store.models import Code, Study
+from research.store.models import AuditEvent, Code, Study
 
 from conftest import backends
 
@@ -163,6 +164,32 @@ def test_a_damaged_or_foreign_archive_changes_nothing(engine, empty_target, tmp_
     assert current_revision(empty_target) is None
 
 
+def test_a_hand_made_archive_naming_a_column_the_schema_lacks_is_refused(engine, empty_target, tmp_path):
+    """Checksums only prove the archive is intact, not honest: names are checked against the schema too."""
+    with session_scope(engine) as session:
+        session.add(Study(title="Kept"))
+    backup(engine, tmp_path / "good.zip")
+    evil = 'title" FROM studies; DROP TABLE users; --'
+    with zipfile.ZipFile(tmp_path / "good.zip") as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    lines = [json.loads(line) for line in members["tables/studies.jsonl"].decode().splitlines()]
+    body = "".join(json.dumps({evil if k == "title" else k: v for k, v in row.items()}) + "\n" for row in lines)
+    members["tables/studies.jsonl"] = body.encode()
+    manifest = json.loads(members["manifest.json"])
+    studies = next(t for t in manifest["tables"] if t["name"] == "studies")
+    studies["sha256"] = hashlib.sha256(body.encode()).hexdigest()
+    for column in studies["columns"]:
+        column["name"] = evil if column["name"] == "title" else column["name"]
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(tmp_path / "evil.zip", "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(BackupError, match="table studies has columns .* that schema revision .* lacks"):
+        restore(empty_target, tmp_path / "evil.zip")
+    with empty_target.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM users")).scalar() == 0  # still there, and empty
+
+
 def test_a_file_that_is_not_a_zip_is_named(empty_target, tmp_path):
     junk = tmp_path / "notes.zip"
     junk.write_text("these are my notes")
@@ -171,27 +198,27 @@ def test_a_file_that_is_not_a_zip_is_named(empty_target, tmp_path):
 
 
 def test_an_archive_from_the_previous_revision_is_restored_and_upgraded(engine, empty_target, tmp_path):
-    """Stands in for an archive written by the release before job leases (0006): same tables, fewer columns."""
+    """Stands in for an archive written by the release before the audit trail (0006): one table fewer."""
     with session_scope(engine) as session:
         session.add(Study(title="From last year"))
     backup(engine, tmp_path / "now.zip")
-    lease_columns = {"claimed_by", "attempts", "lease_expires_at"}
 
-    def as_0005(name, data):
+    def as_0006(name, data):
+        if name == "tables/audit_events.jsonl":
+            return None
         if name == "manifest.json":
             manifest = json.loads(data)
-            manifest["schema_revision"] = "0005"
-            for table in manifest["tables"]:
-                if table["name"] == "analysis_jobs":
-                    table["columns"] = [c for c in table["columns"] if c["name"] not in lease_columns]
+            manifest["schema_revision"] = "0006"
+            manifest["tables"] = [t for t in manifest["tables"] if t["name"] != "audit_events"]
             return json.dumps(manifest)
         return data
 
-    rewrite(tmp_path / "now.zip", tmp_path / "old.zip", as_0005)
+    rewrite(tmp_path / "now.zip", tmp_path / "old.zip", as_0006)
     restore(empty_target, tmp_path / "old.zip")
     assert current_revision(empty_target) == head_revision()
     with session_scope(empty_target) as session:
         assert session.scalar(select(Study.title)) == "From last year"
+        session.add(AuditEvent(actor="admin", action="backup"))  # the table the upgrade added works
 
 
 def test_a_backup_in_progress_does_not_hold_up_writers(db_url, tmp_path):

@@ -1,0 +1,70 @@
+"""The audit trail: who on the staff signed in, changed an account, exported or backed up what, and when.
+
+A regulated employer has to be able to answer "who took a copy of the
+agents' comments?". Every such act is one row in ``audit_events``, written in
+the same transaction as the act, so a recorded export happened and an
+unrecorded one did not. Agents are never recorded: the pulse side has no
+call into this module.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from research.errors import FrontlineError
+from research.store.models import AuditEvent
+
+ACTIONS: dict[str, str] = {
+    "sign_in": "signed in",
+    "sign_in_failed": "gave a wrong password",
+    "account_locked": "was locked out after too many wrong passwords",
+    "user_created": "created an account",
+    "user_disabled": "disabled an account",
+    "user_enabled": "enabled an account",
+    "password_changed": "set a new password",
+    "export": "downloaded an export",
+    "links_created": "created pulse links",
+    "backup": "wrote a backup",
+    "restore": "restored a backup",
+}
+UNKNOWN_USER = "(unknown username)"  # what was typed is not kept: it may be a password typed in the wrong box
+
+
+def cli_actor() -> str:
+    """How a command run from a shell is named in the trail: the operating-system account."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def record(*, session: Session, actor: str, action: str, subject: str = "") -> None:
+    """Add one event; it commits or rolls back with the caller's transaction."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")  # a programming error, not user input
+    session.add(AuditEvent(actor=actor[:120], action=action, subject=subject))
+
+
+def audit_events(*, session: Session, actor: str | None = None, action: str | None = None,
+                 since: datetime | None = None, limit: int = 1000) -> pd.DataFrame:
+    """The newest events first, optionally for one actor or action, with a readable description.
+
+    Raises:
+        FrontlineError: ``action`` is not one Frontline records.
+    """
+    if action is not None and action not in ACTIONS:
+        raise FrontlineError(f"unknown action {action!r}: choose from {', '.join(ACTIONS)}")
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if since:
+        query = query.where(AuditEvent.at >= since)
+    rows = [(e.at, e.actor, e.action, ACTIONS[e.action], e.subject) for e in session.scalars(query)]
+    return pd.DataFrame(rows, columns=["When (UTC)", "Who", "Action", "What", "Subject"])
