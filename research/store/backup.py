@@ -178,13 +178,21 @@ def _write_table(conn, table: Table, archive: zipfile.ZipFile) -> dict:
     member = f"tables/{table.name}.jsonl"
     order = list(table.primary_key.columns)
     result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(select(table).order_by(*order))
+    names = [name for name, _ in columns]
+    converted = [(i, kind) for i, (_, kind) in enumerate(columns) if kind in ("datetime", "date", "uuid")]
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with archive.open(member, "w") as fh:
-        for row in result:
-            record = {name: _encode(row._mapping[name], kind) for name, kind in columns}
-            line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-            digest.update(line)
-            fh.write(line)
-            count += 1
+        for partition in result.partitions():
+            lines = []
+            for row in partition:
+                values = list(row)
+                for i, kind in converted:
+                    values[i] = _encode(values[i], kind)
+                lines.append(dumps(dict(zip(names, values))))
+            chunk = ("\n".join(lines) + "\n").encode()
+            digest.update(chunk)
+            fh.write(chunk)
+            count += len(lines)
     return {"name": table.name, "file": member, "rows": count, "sha256": digest.hexdigest(),
             "columns": [{"name": n, "type": k} for n, k in columns]}
 
@@ -237,31 +245,40 @@ def _load_manifest(path: Path, archive: zipfile.ZipFile) -> dict:
 
 
 def _verify_table(path: Path, archive: zipfile.ZipFile, entry: dict) -> None:
+    """Check a table file against its checksum and row count; its lines are parsed when it is loaded."""
     digest, count = hashlib.sha256(), 0
-    names = {c["name"] for c in entry["columns"]}
     try:
         with archive.open(entry["file"]) as fh:
-            for count, line in enumerate(fh, start=1):
-                digest.update(line)
-                record = json.loads(line)
-                if not isinstance(record, dict) or record.keys() != names:
-                    raise BackupError(f"{path}: line {count} of {entry['file']} does not hold the table's columns")
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                count += chunk.count(b"\n")
     except KeyError:
         raise BackupError(f"{path} is incomplete: {entry['file']} is missing") from None
-    except (ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise BackupError(f"{path}: {entry['file']} is damaged near line {count + 1} ({exc})") from None
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise BackupError(f"{path}: {entry['file']} is damaged ({exc})") from None
     if digest.hexdigest() != entry["sha256"] or count != entry["rows"]:
         raise BackupError(f"{path}: {entry['file']} does not match its checksum ({count} rows, the manifest "
                           f"says {entry['rows']}): the archive is damaged, nothing was restored")
 
 
-def _records(archive: zipfile.ZipFile, entry: dict) -> Iterator[list[dict]]:
-    kinds = {c["name"]: c["type"] for c in entry["columns"]}
+def _records(archive: zipfile.ZipFile, entry: dict, source: Path) -> Iterator[list[dict]]:
+    """The table's rows in batches, decoded to Python values; a line that does not fit refuses the archive."""
+    names = {c["name"] for c in entry["columns"]}
+    converted = [(c["name"], c["type"]) for c in entry["columns"]
+                 if c["type"] in ("datetime", "date", "uuid", "float")]
     batch = []
     with archive.open(entry["file"]) as fh:
-        for line in io.TextIOWrapper(fh, encoding="utf-8"):
-            record = json.loads(line)
-            batch.append({name: _decode(value, kinds[name]) for name, value in record.items()})
+        for number, line in enumerate(io.TextIOWrapper(fh, encoding="utf-8"), start=1):
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or record.keys() != names:
+                    raise ValueError("it does not hold the table's columns")
+                for name, kind in converted:
+                    record[name] = _decode(record[name], kind)
+            except (ValueError, TypeError, AttributeError) as exc:
+                raise BackupError(f"{source}: line {number} of {entry['file']} cannot be read ({exc}); "
+                                  "nothing was restored") from None
+            batch.append(record)
             if len(batch) == BATCH:
                 yield batch
                 batch = []
@@ -334,7 +351,7 @@ def restore(engine: Engine, source: Path) -> BackupSummary:
         for entry in reversed(manifest["tables"]):
             conn.execute(tables[entry["name"]].delete())  # only the seeded codebook: holds_data checked the rest
         for entry in manifest["tables"]:
-            rows[entry["name"]] = _load_table(conn, tables[entry["name"]], archive, entry)
+            rows[entry["name"]] = _load_table(conn, tables[entry["name"]], archive, entry, source)
         if conn.dialect.name == "postgresql":
             _advance_sequences(conn, manifest["tables"])
     if revision != head_revision():
@@ -348,11 +365,11 @@ def _self_references(conn, name: str) -> list[str]:
             if fk["referred_table"] == name and len(fk["constrained_columns"]) == 1]
 
 
-def _load_table(conn, table: Table, archive: zipfile.ZipFile, entry: dict) -> int:
+def _load_table(conn, table: Table, archive: zipfile.ZipFile, entry: dict, source: Path) -> int:
     later = _self_references(conn, table.name)
     key = inspect(conn).get_pk_constraint(table.name)["constrained_columns"][0] if later else None
     pending, count = [], 0
-    for batch in _records(archive, entry):
+    for batch in _records(archive, entry, source):
         for record in batch:
             for column in later:
                 if record[column] is not None:

@@ -164,30 +164,46 @@ def test_a_damaged_or_foreign_archive_changes_nothing(engine, empty_target, tmp_
     assert current_revision(empty_target) is None
 
 
-def test_a_hand_made_archive_naming_a_column_the_schema_lacks_is_refused(engine, empty_target, tmp_path):
-    """Checksums only prove the archive is intact, not honest: names are checked against the schema too."""
+def forge(good, bad, table, lines, rename=None):
+    """A hand-made archive: ``table``'s file replaced by ``lines`` with a matching checksum and row count."""
+    with zipfile.ZipFile(good) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    body = "".join(line + "\n" for line in lines(members[f"tables/{table}.jsonl"].decode().splitlines()))
+    members[f"tables/{table}.jsonl"] = body.encode()
+    manifest = json.loads(members["manifest.json"])
+    entry = next(t for t in manifest["tables"] if t["name"] == table)
+    entry.update(sha256=hashlib.sha256(body.encode()).hexdigest(), rows=body.count("\n"))
+    for column in entry["columns"]:
+        column["name"] = (rename or {}).get(column["name"], column["name"])
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(bad, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+EVIL = 'title" FROM studies; DROP TABLE users; --'
+
+
+@pytest.mark.parametrize("lines, rename, message", [
+    (lambda lines: [json.dumps({EVIL if k == "title" else k: v for k, v in json.loads(line).items()})
+                    for line in lines], {"title": EVIL}, "table studies has columns .* that schema revision .* lacks"),
+    (lambda lines: lines + ["this is not JSON"], None, "line 2 of tables/studies.jsonl cannot be read"),
+    (lambda lines: lines + ['{"id": 9}'], None, "line 2 of tables/studies.jsonl cannot be read"),
+    (lambda lines: [line.replace('"created_at":"', '"created_at":"yesterday') for line in lines], None,
+     "line 1 of tables/studies.jsonl cannot be read"),
+])
+def test_a_hand_made_archive_is_refused_and_nothing_is_stored(engine, empty_target, tmp_path, lines, rename,
+                                                               message):
+    """Checksums prove an archive is intact, not honest: names and values are checked as they load."""
     with session_scope(engine) as session:
         session.add(Study(title="Kept"))
     backup(engine, tmp_path / "good.zip")
-    evil = 'title" FROM studies; DROP TABLE users; --'
-    with zipfile.ZipFile(tmp_path / "good.zip") as archive:
-        members = {name: archive.read(name) for name in archive.namelist()}
-    lines = [json.loads(line) for line in members["tables/studies.jsonl"].decode().splitlines()]
-    body = "".join(json.dumps({evil if k == "title" else k: v for k, v in row.items()}) + "\n" for row in lines)
-    members["tables/studies.jsonl"] = body.encode()
-    manifest = json.loads(members["manifest.json"])
-    studies = next(t for t in manifest["tables"] if t["name"] == "studies")
-    studies["sha256"] = hashlib.sha256(body.encode()).hexdigest()
-    for column in studies["columns"]:
-        column["name"] = evil if column["name"] == "title" else column["name"]
-    members["manifest.json"] = json.dumps(manifest).encode()
-    with zipfile.ZipFile(tmp_path / "evil.zip", "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    with pytest.raises(BackupError, match="table studies has columns .* that schema revision .* lacks"):
+    forge(tmp_path / "good.zip", tmp_path / "evil.zip", "studies", lines, rename)
+    with pytest.raises(BackupError, match=message):
         restore(empty_target, tmp_path / "evil.zip")
     with empty_target.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM users")).scalar() == 0  # still there, and empty
+        assert conn.execute(text("SELECT COUNT(*) FROM studies")).scalar() == 0
 
 
 def test_a_file_that_is_not_a_zip_is_named(empty_target, tmp_path):
