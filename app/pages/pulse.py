@@ -11,13 +11,13 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
-from research.store.engine import DatabaseUnavailable
 from research.findings.actions import published_actions
 from research.privacy.roster import roster_redactor
 from research.pulse.links import resolve_link
 from research.pulse.preview import anonymity_preview, preview_sentences
 from research.pulse.replies import conversation_for_receipt
 from research.pulse.submit import send_response, validate_answers
+from research.store.engine import DatabaseUnavailable
 
 STATE = "pulse_page"
 

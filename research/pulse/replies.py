@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Session
 from research.pulse.errors import PulseError
 from research.pulse.submit import MAX_TEXT_LENGTH, hash_receipt
 from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseReply
+
+if TYPE_CHECKING:  # pandas is imported where the table is built, not at import time
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
     return Conversation([c for c in comments if c], [(d, b) for d, b in replies])
 
 
-def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> "pd.DataFrame":
+def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.DataFrame:
     """The wave's comments a researcher may read and answer: only teams with enough responses.
 
     Returns columns response_id, team, question, comment, replies (count).

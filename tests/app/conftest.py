@@ -39,17 +39,25 @@ def seeded_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app_db(monkeypatch, tmp_path, seeded_template):
+def use_database(monkeypatch, tmp_path):
+    """Point the app at ``url`` with empty caches (engines, and the findings pages' minute of data)."""
+    def _use(url: str) -> str:
+        monkeypatch.setenv("FRONTLINE_DATABASE_URL", url)
+        monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        return url
+
+    yield _use
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def app_db(tmp_path, seeded_template, use_database):
     path = tmp_path / "frontline.db"
     shutil.copy(seeded_template, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("FRONTLINE_DATABASE_URL", url)
-    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
-    st.cache_resource.clear()
-    st.cache_data.clear()  # the findings pages cache for a minute
-    yield url
-    st.cache_resource.clear()
-    st.cache_data.clear()  # the findings pages cache for a minute
+    return use_database(f"sqlite:///{path}")
 
 
 @pytest.fixture

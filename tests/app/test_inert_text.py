@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-import streamlit as st
 from sqlalchemy import select, text
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import element_tree as et
@@ -52,7 +51,7 @@ UPDATES = [
 
 
 @pytest.fixture
-def marked_up_app(analysed_demo, tmp_path, monkeypatch):
+def marked_up_app(analysed_demo, tmp_path, use_database):
     demo, _ = analysed_demo
     path = tmp_path / "frontline.db"
     with sqlite3.connect(demo.url.database) as source, sqlite3.connect(path) as copy:
@@ -70,13 +69,8 @@ def marked_up_app(analysed_demo, tmp_path, monkeypatch):
         wave = session.scalar(select(PulseWave).where(PulseWave.title.like("%open now%")))
         users["visitor"] = create_links(session=session, segment=wave.segments[0])[0]
     engine.dispose()
-    monkeypatch.setenv("FRONTLINE_DATABASE_URL", f"sqlite:///{path}")
-    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
-    st.cache_resource.clear()
-    st.cache_data.clear()  # the findings pages cache for a minute
-    yield users
-    st.cache_resource.clear()
-    st.cache_data.clear()  # the findings pages cache for a minute
+    use_database(f"sqlite:///{path}")
+    return users
 
 
 def rendered_as_markdown(node) -> list[str]:

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, select
 
 from research.demo import seed_demo
@@ -23,7 +22,7 @@ OPEN_WAVE = "Pulse wave 4 (open now)"
 
 
 @pytest.fixture
-def pg_app(pg_url, monkeypatch, tmp_path):
+def pg_app(pg_url, use_database):
     """The app on a PostgreSQL database holding the demo, and an invite into the open wave."""
     engine = make_engine(pg_url)
     with session_scope(engine) as session:
@@ -31,11 +30,8 @@ def pg_app(pg_url, monkeypatch, tmp_path):
         wave = find_wave(session=session, ref=OPEN_WAVE)
         wave.opens_on = date.today() - timedelta(days=1)
         token = create_links(session=session, segment=wave.segments[0])[0]
-    monkeypatch.setenv("FRONTLINE_DATABASE_URL", pg_url)
-    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
-    st.cache_resource.clear()
+    use_database(pg_url)
     yield engine, token
-    st.cache_resource.clear()
     engine.dispose()
 
 

@@ -29,7 +29,6 @@ from research.analysis.worker import (
 )
 from research.errors import FrontlineError
 from research.store.engine import make_engine, session_scope
-from research.store.migrate import upgrade
 from research.store.models import (
     AnalysisJob,
     PulseAnswer,
