@@ -48,7 +48,7 @@ def test_free_text_is_redacted_before_it_is_stored(engine, make_links):
 
 
 def test_markup_emoji_and_other_languages_are_stored_as_typed(engine, make_links):
-    typed = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) 😡 不公平 ¡Ayuda!"
+    typed = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) '); DROP TABLE pulse_answers; -- 😡 不公平 ¡Ayuda!"
     submit(engine, make_links()[0], {**GOOD_ANSWERS, "one_thing": typed})
     with session_scope(engine) as session:
         assert session.scalar(select(PulseAnswer.value_text).where(PulseAnswer.value_text.is_not(None))) == typed
