@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from research.errors import FrontlineError
@@ -174,8 +174,13 @@ def search(*, session: Session, query: str, study_id: int | None = None, limit: 
         .where(func.lower(InterviewNote.body).like(pattern, escape="\\"))
         .order_by(Participant.code, InterviewNote.position).limit(limit)
     )
+    # A memo's interview is its own or its excerpt's; memos on a code belong to the shared codebook, every study.
+    memo_interview = func.coalesce(Memo.interview_id, InterviewNote.interview_id)
     memos = (
-        select(Memo.author, Memo.body, Memo.excerpt_id, Memo.interview_id, Memo.code_id)
+        select(Memo.author, Memo.body, memo_interview)
+        .outerjoin(Excerpt, Excerpt.id == Memo.excerpt_id)
+        .outerjoin(InterviewNote, InterviewNote.id == Excerpt.note_id)
+        .outerjoin(Interview, Interview.id == memo_interview)
         .where(func.lower(Memo.body).like(pattern, escape="\\")).order_by(Memo.id).limit(limit)
     )
     excerpts = (
@@ -189,12 +194,13 @@ def search(*, session: Session, query: str, study_id: int | None = None, limit: 
     if study_id is not None:
         notes = notes.where(Interview.study_id == study_id)
         excerpts = excerpts.where(Interview.study_id == study_id)
+        memos = memos.where(or_(Memo.code_id.is_not(None), Interview.study_id == study_id))
     rows = [("note", code, question or "Free notes", _snippet(body, needle), interview, note)
             for code, question, body, interview, note in session.execute(notes)]
     rows += [("excerpt", code, f"coded {', '.join(c.name for c in excerpt.codes)} by {excerpt.coder}",
               _snippet(excerpt.text, needle), interview, excerpt.note_id)
              for excerpt, code, interview in session.execute(excerpts)]
     rows += [("memo", author, "memo", _snippet(body, needle), interview, None)
-             for author, body, _excerpt, interview, _code in session.execute(memos)]
+             for author, body, interview in session.execute(memos)]
     return pd.DataFrame(rows, columns=["Found in", "Participant / author", "Question", "Snippet",
                                        "interview_id", "note_id"])

@@ -67,3 +67,24 @@ def test_search_finds_notes_excerpts_and_memos_and_treats_wildcards_literally(se
     assert search(session=session, query="s_n", study_id=study["study"].id).empty  # "_" is not a wildcard
     with pytest.raises(FrontlineError, match="at least two"):
         search(session=session, query="a")
+
+
+def test_search_in_one_study_leaves_out_another_studys_memos(session, study, note_id):
+    from interviews.notes import start_interview
+    from interviews.studies import add_participant, create_study
+
+    other = create_study(session=session, title="Other study", purpose="Elsewhere")
+    person = add_participant(session=session, study_id=other.id, industry="telecom", consent_given=True)
+    elsewhere = start_interview(session=session, study_id=other.id, participant_id=person.id, interviewer="bo",
+                                held_on=None)
+    session.flush()
+    add_memo(session=session, author="bo", body="Manager turnover in the other study", interview_id=elsewhere.id)
+    excerpt = code_quote(session=session, note_id=note_id, quote="My manager never answers",
+                         codes=["management_support"], coder="ana")
+    add_memo(session=session, author="ana", body="Manager silence on escalations", excerpt_id=excerpt.id)
+    add_memo(session=session, author="ana", body="Manager support: see both studies", code_key="management_support")
+    memos = search(session=session, query="manager", study_id=study["study"].id)
+    memos = memos[memos["Found in"] == "memo"]
+    assert sorted(memos["Snippet"].str.contains("other study")) == [False, False]
+    assert memos["interview_id"].dropna().tolist() == [study["interview"].id]  # the excerpt's memo finds its interview
+    assert len(search(session=session, query="manager turnover", study_id=other.id)) == 1
