@@ -7,11 +7,8 @@ question says which wave), a segment filter joins only its own responses, and
 the heatmap sums per segment. With 100,000 responses on SQLite the overview
 takes about 0.6 s (``python -m bench.dashboard``); pages cache it for a minute.
 
-What may be shown is decided by :func:`releasable`: a group needs ``scores``
-responses, siblings are suppressed together (:func:`hidden_groups`), and,
-because the dashboard offers four dimensions over the same people, a value is
-also withdrawn when subtracting other shown groups (a site minus its other
-teams, say) would isolate fewer than ``scores`` people.
+What may be shown is decided by :func:`research.privacy.release.releasable`,
+which every figure here passes through.
 """
 
 from __future__ import annotations
@@ -27,11 +24,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from research.errors import FrontlineError
-from research.privacy.reporting import Thresholds, hidden_groups, suppressed_note
+from research.privacy.release import DIMENSIONS, Cell, Choice, Release, releasable
+from research.privacy.reporting import Thresholds, suppressed_note
 from research.pulse.library import QUESTION_LIBRARY
 from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave
 
-DIMENSIONS = ("team", "site", "channel", "industry")
 NUMERIC_KINDS = ("scale", "enps", "percent")
 KPI_KEYS = ("enps", "morale", "tools", "management_support", "workload", "recovery_share")
 LABELS = {
@@ -40,12 +37,7 @@ LABELS = {
 }
 NOT_ASKED = "not asked in this wave"
 Z95 = 1.96
-# Subsets of small segments tried when looking for one that subtraction would reveal; beyond
-# this (many tiny segments and a high threshold) only the whole wave is released.
-SEARCH_BUDGET = 20_000
 
-Choice = tuple[str, str] | None  # (dimension, value), or None for the whole wave
-Cell = tuple[str, str, str, str]  # (team, site, channel, industry) of one segment
 
 
 @dataclass(frozen=True)
@@ -77,17 +69,6 @@ class Overview:
     response_rate: float | None  # a fraction of headcount (0.79 is 79 %); None without full headcounts
     kpis: list[Kpi]
     note: str
-
-
-@dataclass(frozen=True)
-class Release:
-    """Which groups of a wave may be reported: the whole wave, and these (dimension, value) pairs."""
-
-    whole: bool
-    values: frozenset[tuple[str, str]]
-
-    def allows(self, choice: Choice) -> bool:
-        return self.whole if choice is None else choice in self.values
 
 
 @dataclass(frozen=True)
@@ -133,111 +114,6 @@ def enps_with_interval(promoters: int, detractors: int, n: int) -> tuple[float, 
 
 # --- what may be released -------------------------------------------------------------------------
 
-
-def releasable(cells: Mapping[Cell, int], threshold: int) -> Release:
-    """Decide which groups of one wave may be reported, given responses per segment.
-
-    The whole wave needs ``threshold`` responses. Per dimension, values under the
-    threshold are hidden together with enough siblings (complementary suppression,
-    :func:`hidden_groups`; blank values count as siblings but are never offered).
-    Then the values left are checked across dimensions: if the whole wave and the
-    shown values can be added and subtracted to isolate a set of segments with
-    fewer than ``threshold`` responses, shown values are withdrawn, smallest first,
-    until none can.
-
-    Args:
-        cells: responses per segment, keyed by (team, site, channel, industry).
-        threshold: the fewest responses a reported figure may describe.
-    """
-    total = sum(cells.values())
-    if total <= 0 or total < threshold:
-        return Release(False, frozenset())
-    candidates: dict[tuple[str, str], int] = {}
-    for index, dimension in enumerate(DIMENSIONS):
-        counts: dict[str, int] = defaultdict(int)
-        for cell, n in cells.items():
-            counts[cell[index]] += n
-        hidden = hidden_groups(counts, threshold)
-        candidates.update({(dimension, value): n for value, n in counts.items()
-                           if value and n >= threshold and value not in hidden})
-    return Release(True, frozenset(_withdraw_recoverable(cells, candidates, threshold)))
-
-
-class _Undecided(Exception):
-    pass
-
-
-def _withdraw_recoverable(cells: Mapping[Cell, int], released: dict[tuple[str, str], int],
-                          threshold: int) -> set[tuple[str, str]]:
-    positive = [(cell, n) for cell, n in cells.items() if n > 0]
-    if all(n >= threshold for _, n in positive):
-        return set(released)  # a recoverable set of fewer than threshold would need a smaller segment
-    released = dict(released)
-    while released:
-        try:
-            leak = _find_recoverable(positive, list(released), threshold)
-        except _Undecided:
-            return set()
-        if leak is None:
-            break
-        released.pop(_withdrawal(positive, released, leak))
-    return set(released)
-
-
-def _membership(positive: list[tuple[Cell, int]], groups: list[tuple[str, str]]) -> np.ndarray:
-    """Segments by groups (the whole wave first): 1 where the segment belongs to the group."""
-    columns = [np.ones(len(positive))]
-    for dimension, value in groups:
-        index = DIMENSIONS.index(dimension)
-        columns.append(np.array([1.0 if cell[index] == value else 0.0 for cell, _ in positive]))
-    return np.column_stack(columns)
-
-
-def _residuals(positive, groups) -> np.ndarray:
-    """I - projection onto the span of the groups: column j is zero when segment j alone is recoverable."""
-    matrix = _membership(positive, groups)
-    return np.eye(len(positive)) - matrix @ np.linalg.pinv(matrix)
-
-
-def _find_recoverable(positive, groups, threshold) -> list[int] | None:
-    """Segments that sums and differences of the groups isolate, together under ``threshold`` responses."""
-    residual = _residuals(positive, groups)
-    small = sorted((i for i, (_, n) in enumerate(positive) if n < threshold), key=lambda i: positive[i][1])
-    budget = [SEARCH_BUDGET]
-
-    def visit(start: int, vector: np.ndarray, count: int, chosen: list[int]) -> list[int] | None:
-        for k in range(start, len(small)):
-            i = small[k]
-            if count + positive[i][1] >= threshold:
-                break  # sorted by size, so every later segment is too big as well
-            budget[0] -= 1
-            if budget[0] < 0:
-                raise _Undecided
-            combined = vector + residual[:, i]
-            if np.abs(combined).max() < 1e-8:
-                return chosen + [i]
-            found = visit(k + 1, combined, count + positive[i][1], chosen + [i])
-            if found:
-                return found
-        return None
-
-    return visit(0, np.zeros(len(positive)), 0, [])
-
-
-def _withdrawal(positive, released: dict[tuple[str, str], int], leak: list[int]) -> tuple[str, str]:
-    """The smallest shown value whose withdrawal stops ``leak`` being recoverable (else the smallest)."""
-    target = np.zeros(len(positive))
-    target[leak] = 1.0
-    order = sorted(released, key=lambda key: (released[key], key))
-    for key in order:
-        matrix = _membership(positive, [k for k in order if k != key])
-        fitted = matrix @ np.linalg.lstsq(matrix, target, rcond=None)[0]
-        if np.abs(fitted - target).max() > 1e-8:
-            return key
-    return order[0]
-
-
-# --- aggregates -----------------------------------------------------------------------------------
 
 VALUE = PulseAnswer.value_number
 SUMS = (func.count(VALUE), func.sum(VALUE), func.sum(case((VALUE >= 9, 1), else_=0)),
