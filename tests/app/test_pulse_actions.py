@@ -33,7 +33,7 @@ def texts(at):
     return [t.value for t in at.text]
 
 
-def test_published_action_shows_before_the_questions_as_plain_text(make_app, invite_with_actions, open_pulse):
+def test_published_action_shows_before_the_questions_as_plain_text(invite_with_actions, open_pulse):
     at = open_pulse(invite_with_actions)
     assert not at.exception
     changed = next(e for e in at.expander if e.label == "What changed after earlier pulses")
@@ -45,7 +45,7 @@ def test_published_action_shows_before_the_questions_as_plain_text(make_app, inv
     assert at.radio  # the questions still follow
 
 
-def test_thank_you_screen_lists_published_actions_only(make_app, invite_with_actions, open_pulse):
+def test_thank_you_screen_lists_published_actions_only(invite_with_actions, open_pulse):
     at = open_pulse(invite_with_actions)
     for radio in at.radio:
         radio.set_value(radio.options[1])
@@ -60,7 +60,7 @@ def test_thank_you_screen_lists_published_actions_only(make_app, invite_with_act
     assert not any(HIDDEN in t for t in texts(at))
 
 
-def test_without_published_actions_there_is_no_empty_section(make_app, app_db, open_pulse):
+def test_without_published_actions_there_is_no_empty_section(app_db, open_pulse):
     engine = make_engine(app_db)
     with session_scope(engine) as session:
         wave = find_wave(session=session, ref=OPEN_WAVE)

@@ -28,7 +28,7 @@ def answer_all(at, text):
     at.text_area[0].input(text)
 
 
-def test_agent_answers_reviews_redaction_and_gets_a_receipt(make_app, invite, app_db, open_pulse):
+def test_agent_answers_reviews_redaction_and_gets_a_receipt(invite, app_db, open_pulse):
     at = open_pulse(invite)
     assert not at.exception
     promise = at.info[0].value
@@ -45,7 +45,7 @@ def test_agent_answers_reviews_redaction_and_gets_a_receipt(make_app, invite, ap
     assert stored_texts(app_db) == ["my supervisor [name] never helps, call [phone]"]
 
 
-def test_missing_answers_are_named_and_what_was_typed_is_kept(make_app, invite, open_pulse):
+def test_missing_answers_are_named_and_what_was_typed_is_kept(invite, open_pulse):
     at = open_pulse(invite)
     at.text_area[0].input("the rota app crashes")
     at.button[0].click().run()
@@ -53,7 +53,7 @@ def test_missing_answers_are_named_and_what_was_typed_is_kept(make_app, invite, 
     assert at.text_area[0].value == "the rota app crashes"
 
 
-def test_edit_after_review_keeps_every_answer(make_app, invite, open_pulse):
+def test_edit_after_review_keeps_every_answer(invite, open_pulse):
     at = open_pulse(invite)
     answer_all(at, "the rota app crashes")
     chosen = [str(r.value) for r in at.radio]
@@ -64,7 +64,7 @@ def test_edit_after_review_keeps_every_answer(make_app, invite, open_pulse):
     assert at.number_input[0].value == 60
 
 
-def test_a_used_or_unknown_link_is_refused(make_app, invite, app_db, open_pulse):
+def test_a_used_or_unknown_link_is_refused(invite, app_db, open_pulse):
     engine = make_engine(app_db)
     with session_scope(engine) as session:
         session.execute(PulseLink.__table__.update().values(used=True))
@@ -106,7 +106,7 @@ def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
     assert len(at.text) > 10
 
 
-def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(make_app, invite, app_db, open_pulse):
+def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db, open_pulse):
     from research.privacy.redaction import Redactor
     from research.pulse.replies import add_reply
     from research.pulse.submit import submit_response
