@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from research.audit import record
 from research.errors import FrontlineError
 from research.store.models import GuideQuestion, Interview, Participant, Study
 
@@ -165,6 +166,8 @@ def update_participant(
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise FrontlineError(f"There is no participant with id {participant_id}.")
+    if participant.withdrawn_on is not None:
+        raise FrontlineError(f"{participant.code} withdrew: add them as a new participant if they take part again.")
     custom = dict(participant.attributes or {})
     for key, value in values.items():
         if key in FIXED_ATTRIBUTES:
@@ -196,6 +199,36 @@ def add_custom_attribute(*, session: Session, study_id: int, name: str) -> str:
     return key
 
 
+def withdraw_participant(*, session: Session, participant_id: int, actor: str, today: date | None = None) -> str:
+    """Erase everything a participant said and was described as, because they withdrew; return their code.
+
+    Their interviews go, and with them every note, revision, coded excerpt and memo (the
+    database cascades); their attributes are cleared. The row stays, marked withdrawn, so that
+    their code is never given to someone else and the study's record shows a withdrawal.
+    Exports and analyses made afterwards no longer hold anything of theirs.
+
+    Raises:
+        FrontlineError: there is no such participant, or they already withdrew.
+    """
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise FrontlineError(f"There is no participant with id {participant_id}.")
+    if participant.withdrawn_on is not None:
+        raise FrontlineError(f"{participant.code} already withdrew on {participant.withdrawn_on:%d %B %Y}.")
+    session.execute(delete(Interview).where(Interview.participant_id == participant.id))
+    for attribute in FIXED_ATTRIBUTES:
+        setattr(participant, attribute, "")
+    participant.attributes = {}
+    participant.consent_given = False
+    participant.consent_recorded_on = None
+    participant.withdrawn_on = today or date.today()
+    session.flush()
+    session.expire(participant, ["interviews"])
+    record(session=session, actor=actor, action="participant_withdrawn",
+           subject=f"{participant.code} of study {participant.study_id}")
+    return participant.code
+
+
 def participants_table(*, session: Session, study_id: int) -> pd.DataFrame:
     """Participants with built-in and custom attributes, one column per custom attribute."""
     rows = session.scalars(
@@ -204,10 +237,10 @@ def participants_table(*, session: Session, study_id: int) -> pd.DataFrame:
     records = []
     for p in rows:
         record = {"id": p.id, "code": p.code, **{a: getattr(p, a) for a in FIXED_ATTRIBUTES},
-                  "consent_given": p.consent_given}
+                  "consent_given": p.consent_given, "withdrawn_on": p.withdrawn_on}
         record.update(p.attributes or {})
         records.append(record)
-    columns = ["id", "code", *FIXED_ATTRIBUTES, "consent_given"]
+    columns = ["id", "code", *FIXED_ATTRIBUTES, "consent_given", "withdrawn_on"]
     return pd.DataFrame.from_records(records, columns=None if records else columns)
 
 

@@ -29,6 +29,7 @@ ACTIONS: dict[str, str] = {
     "password_changed": "set a new password",
     "export": "downloaded an export",
     "links_created": "created pulse links",
+    "participant_withdrawn": "erased a withdrawn interview participant's data",
     "backup": "wrote a backup",
     "restore": "restored a backup",
 }

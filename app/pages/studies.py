@@ -15,7 +15,7 @@ from interviews.exports import excerpts_csv, excerpts_xlsx
 from interviews.refi_qda import export_qdpx
 from interviews.studies import (
     CHANNELS, GuideItem, add_custom_attribute, add_participant, create_study, guide_items, participants_table, set_guide, studies_table,
-    update_participant,
+    update_participant, withdraw_participant,
 )
 from research.errors import FrontlineError
 
@@ -76,15 +76,19 @@ with people_tab:
     st.caption("Participants are known by their code only. Notes can be saved only once consent is recorded.")
     if not people.empty:
         edited_people = st.data_editor(
-            people, hide_index=True, width="stretch", disabled=["id", "code"], key=f"people_{study_id}",
+            people, hide_index=True, width="stretch", disabled=["id", "code", "withdrawn_on"],
+            key=f"people_{study_id}",
             column_config={"id": None, "channel": st.column_config.SelectboxColumn("channel", options=CHANNELS),
-                           "consent_given": st.column_config.CheckboxColumn("consent given")},
+                           "consent_given": st.column_config.CheckboxColumn("consent given"),
+                           "withdrawn_on": st.column_config.DateColumn("withdrew on")},
         )
         if st.button("Save participants"):
             try:
                 with resources.db_session() as session:
                     for row in edited_people.to_dict("records"):
-                        values = {k: v for k, v in row.items() if k not in ("id", "code")}
+                        if not pd.isna(row.get("withdrawn_on")):
+                            continue  # nothing of theirs is kept, so there is nothing to save
+                        values = {k: v for k, v in row.items() if k not in ("id", "code", "withdrawn_on")}
                         values = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
                                   for k, v in values.items()}
                         update_participant(session=session, participant_id=int(row["id"]), values=values)
@@ -92,6 +96,21 @@ with people_tab:
                 st.error(str(exc))
             else:
                 st.success("Participants saved.")
+        active = people[people["withdrawn_on"].isna()]
+        with st.form("withdraw"):
+            st.markdown("**A participant withdraws**: every interview, note, revision, coded excerpt and memo of "
+                        "theirs is erased, and their attributes cleared. This cannot be undone.")
+            left, right = st.columns(2)
+            leaving = left.selectbox("Participant", active["code"].tolist(), index=None)
+            typed = right.text_input("Type their code again to confirm")
+            if st.form_submit_button("Erase their data"):
+                if leaving is None or typed.strip().upper() != leaving:
+                    st.error("Choose the participant and type the same code to confirm; nothing was erased.")
+                else:
+                    with resources.db_session() as session:
+                        row = active[active["code"] == leaving].iloc[0]
+                        withdraw_participant(session=session, participant_id=int(row["id"]), actor=user.username)
+                    st.success(f"{leaving} withdrew: their data is erased.")
     with st.form("add_attribute"):
         attribute = st.text_input("Add a custom attribute to every participant", placeholder="shift")
         if st.form_submit_button("Add attribute"):

@@ -120,6 +120,9 @@ class Participant(Base):
     consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_recorded_on: Mapped[date | None] = mapped_column(Date)
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Set when the participant withdrew: their interviews are erased and the row stays only so the code is
+    # not given to anyone else.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
 
     study: Mapped[Study] = relationship(back_populates="participants")
     interviews: Mapped[list["Interview"]] = relationship(back_populates="participant", cascade="all, delete-orphan")

@@ -74,3 +74,29 @@ def test_codebook_page_adds_a_code_and_refuses_a_duplicate(make_app, app_db):
     add.click().run()
     assert "already a code called 'Parking'" in at.error[0].value
     assert at.text_input(key="new_code_name").value == "Parking"
+
+
+def test_a_participant_withdraws_from_the_studies_page_after_typing_their_code(make_app, app_db):
+    from research.store.models import Interview, Participant
+
+    p01 = select(func.count()).select_from(Interview).join(Participant).where(Participant.code == "P01")
+    before = count(app_db, p01)
+    assert before >= 1
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/studies.py").run()
+    leaving = next(s for s in at.selectbox if s.label == "Participant")
+    leaving.select("P01")
+    next(t for t in at.text_input if t.label == "Type their code again to confirm").input("P02")
+    next(b for b in at.button if b.label == "Erase their data").click().run()
+    assert "nothing was erased" in at.error[0].value
+    assert count(app_db, p01) == before
+
+    next(t for t in at.text_input if t.label == "Type their code again to confirm").input("p01")
+    next(b for b in at.button if b.label == "Erase their data").click().run()
+    assert not at.exception
+    assert at.success[0].value == "P01 withdrew: their data is erased."
+    assert count(app_db, p01) == 0
+    at.switch_page("pages/studies.py").run()
+    assert "P01" not in next(s for s in at.selectbox if s.label == "Participant").options
+    next(b for b in at.button if b.label == "Save participants").click().run()  # the withdrawn row is skipped
+    assert not at.error

@@ -67,3 +67,46 @@ def test_a_custom_attribute_added_later_reaches_every_participant(session, study
     assert list(table["team"]) == ["", "", ""] and list(table["shift"].fillna("")) == ["evening", "day", ""]
     with pytest.raises(FrontlineError, match="Name the attribute"):
         add_custom_attribute(session=session, study_id=study["study"].id, name="  ")
+
+
+def test_a_withdrawn_participant_leaves_nothing_but_their_code(session, study):
+    from sqlalchemy import func
+
+    from interviews.coding import add_memo, code_quote
+    from interviews.exports import excerpts_csv
+    from interviews.notes import start_interview
+    from interviews.refi_qda import export_qdpx
+    from interviews.studies import withdraw_participant
+    from research.store.models import AuditEvent, Excerpt, Interview, Memo, NoteRevision, Participant
+
+    p1, p2, _ = study["participants"]
+    mine = save_note(session=session, interview_id=study["interview"].id, editor="ana",
+                     guide_question_id=study["guide"][0].id, body="The billing tool freezes every morning.")
+    excerpt = code_quote(session=session, note_id=mine.note_id, quote="billing tool freezes", codes=["tools"],
+                         coder="ana")
+    add_memo(session=session, author="ana", body="P01 on billing", excerpt_id=excerpt.id)
+    theirs = start_interview(session=session, study_id=study["study"].id, participant_id=p2.id, interviewer="ana",
+                             held_on=None)
+    save_note(session=session, interview_id=theirs.id, editor="ana", guide_question_id=study["guide"][0].id,
+              body="Chat queue tool is fine.")
+
+    assert withdraw_participant(session=session, participant_id=p1.id, actor="ana") == "P01"
+    session.expire_all()
+    count = lambda model: session.scalar(select(func.count()).select_from(model))  # noqa: E731
+    assert count(Excerpt) == 0 and count(Memo) == 0
+    assert count(NoteRevision) == 1 and count(Interview) == 1  # P02's stay
+    gone = session.get(Participant, p1.id)
+    assert (gone.industry, gone.site, gone.attributes, gone.consent_given) == ("", "", {}, False)
+    assert gone.withdrawn_on is not None
+    assert b"billing" not in excerpts_csv(session=session, study_id=study["study"].id)
+    assert b"billing tool" not in export_qdpx(session=session, study_id=study["study"].id)
+    assert session.scalars(select(AuditEvent.subject)).all() == [f"P01 of study {study['study'].id}"]
+
+    assert add_participant(session=session, study_id=study["study"].id, consent_given=True).code == "P04"
+    with pytest.raises(FrontlineError, match="no consent recorded"):
+        start_interview(session=session, study_id=study["study"].id, participant_id=p1.id, interviewer="ana",
+                        held_on=None)
+    with pytest.raises(FrontlineError, match="P01 withdrew"):
+        update_participant(session=session, participant_id=p1.id, values={"consent_given": True})
+    with pytest.raises(FrontlineError, match="already withdrew"):
+        withdraw_participant(session=session, participant_id=p1.id, actor="ana")
