@@ -60,9 +60,8 @@ def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from research.store.backup import backup
-
     from research.audit import record
+    from research.store.backup import backup
     from research.store.engine import session_scope
 
     engine = _engine(settings)
@@ -77,24 +76,30 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime, timezone
 
-    from research.audit import audit_events
+    from research.audit import audit_events, record
     from research.spreadsheets import inert
     from research.store.engine import session_scope
 
+    if args.limit < 1:
+        raise FrontlineError("--limit is a number of events, 1 or more")
     since = None
     if args.since:
         try:
             since = datetime.fromisoformat(args.since).replace(tzinfo=timezone.utc)
         except ValueError:
             raise FrontlineError(f"--since {args.since!r}: write a date as YYYY-MM-DD") from None
+    out = Path(args.csv) if args.csv else None
+    if out is not None and out.exists():
+        raise FrontlineError(f"{out} already exists; choose a new file")
+    if out is not None and not out.parent.is_dir():
+        raise FrontlineError(f"--csv {out}: folder {out.parent} does not exist")
     with session_scope(_migrated_engine(settings)) as session:
         events = audit_events(session=session, actor=args.actor, action=args.action, since=since,
                               limit=args.limit)
-    if args.csv:
-        out = Path(args.csv)
-        if out.exists():
-            raise FrontlineError(f"{out} already exists; choose a new file")
-        inert(events).to_csv(out, index=False)
+        if out is not None:
+            inert(events).to_csv(out, index=False)
+            record(session=session, actor=cli_actor(), action="export", subject=f"audit trail (CSV) to {out}")
+    if out is not None:
         print(f"wrote {len(events)} event(s) to {out}")
     elif events.empty:
         print("no events match")
@@ -105,11 +110,9 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
-    from research.store.backup import restore
-    from research.store.engine import safe_url
-
     from research.audit import record
-    from research.store.engine import session_scope
+    from research.store.backup import restore
+    from research.store.engine import safe_url, session_scope
 
     engine = _engine(settings)
     summary = restore(engine, Path(args.archive))

@@ -135,3 +135,11 @@ def test_backup_and_links_from_the_shell_are_in_the_audit_trail(cli_env, monkeyp
     assert all(" cli:" in line or " demo " in line for line in lines)
     assert run(["audit", "--since", "last week"], monkeypatch) == 2
     assert "write a date as YYYY-MM-DD" in capsys.readouterr().err
+    assert run(["audit", "--limit", "-1"], monkeypatch) == 2
+    assert "--limit is a number of events" in capsys.readouterr().err
+    assert run(["audit", "--csv", str(tmp_path / "trail.csv")], monkeypatch) == 0
+    assert "links_created" in (tmp_path / "trail.csv").read_text()
+    assert run(["audit", "--csv", str(tmp_path / "trail.csv")], monkeypatch) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert run(["audit", "--action", "export"], monkeypatch) == 0
+    assert "audit trail (CSV) to" in capsys.readouterr().out  # taking a copy of the trail is itself recorded
