@@ -30,6 +30,7 @@ ACTIONS: dict[str, str] = {
     "export": "downloaded an export",
     "links_created": "created pulse links",
     "participant_withdrawn": "erased a withdrawn interview participant's data",
+    "comments_erased": "erased old pulse comments under the retention schedule",
     "backup": "wrote a backup",
     "restore": "restored a backup",
 }

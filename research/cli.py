@@ -109,6 +109,29 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_pulse_erase(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from research.pulse.retention import erase_comments
+    from research.store.engine import session_scope
+
+    try:
+        before = date.fromisoformat(args.before)
+    except ValueError:
+        raise FrontlineError(f"--before {args.before!r}: write a date as YYYY-MM-DD") from None
+    if before > date.today():
+        raise FrontlineError(f"--before {before}: that day has not come yet; comments are erased only once old")
+    with session_scope(_migrated_engine(settings)) as session:
+        result = erase_comments(session=session, before=before, actor=cli_actor(), dry_run=not args.yes)
+    what = (f"{result.comments} comment(s), {result.replies} reply(ies) and {result.receipts} receipt(s) of "
+            f"responses submitted before {before}")
+    if result.erased:
+        print(f"erased {what}; their scores are kept")
+    else:
+        print(f"would erase {what} (scores are kept); run again with --yes to erase them")
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     from research.audit import record
     from research.store.backup import restore
@@ -439,8 +462,13 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("archive", help="an archive written by `frontline backup`")
     restore.set_defaults(func=cmd_restore)
 
-    pulse = commands.add_parser("pulse", help="pulse surveys: links, import")
+    pulse = commands.add_parser("pulse", help="pulse surveys: links, import, erase-comments")
     pulse_commands = pulse.add_subparsers(dest="pulse_command", metavar="ACTION", required=True)
+    erase = pulse_commands.add_parser(
+        "erase-comments", help="erase the comments (and replies, receipts) of responses before a day; keep scores")
+    erase.add_argument("--before", required=True, help="responses submitted before this day (YYYY-MM-DD)")
+    erase.add_argument("--yes", action="store_true", help="erase them; without it, only say how many would go")
+    erase.set_defaults(func=cmd_pulse_erase)
     links = pulse_commands.add_parser("links", help="create invite links (single-use) or an open link for a segment")
     links.add_argument("wave", help="wave id or exact title")
     links.add_argument("--segment", required=True, help="the segment's team (or its full label)")

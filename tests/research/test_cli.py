@@ -143,3 +143,23 @@ def test_backup_and_links_from_the_shell_are_in_the_audit_trail(cli_env, monkeyp
     assert "already exists" in capsys.readouterr().err
     assert run(["audit", "--action", "export"], monkeypatch) == 0
     assert "audit trail (CSV) to" in capsys.readouterr().out  # taking a copy of the trail is itself recorded
+
+
+def test_erasing_old_comments_asks_for_yes_and_refuses_a_future_day(cli_env, monkeypatch, capsys):
+    from datetime import date
+
+    assert run(["demo"], monkeypatch) == 0
+    capsys.readouterr()
+    assert run(["pulse", "erase-comments", "--before", "2099-01-01"], monkeypatch) == 2
+    assert "has not come yet" in capsys.readouterr().err
+    assert run(["pulse", "erase-comments", "--before", "yesterday"], monkeypatch) == 2
+    assert "write a date as YYYY-MM-DD" in capsys.readouterr().err
+    today = date.today().isoformat()
+    assert run(["pulse", "erase-comments", "--before", today], monkeypatch) == 0
+    preview = capsys.readouterr().out
+    assert preview.startswith("would erase ") and "run again with --yes" in preview
+    assert run(["pulse", "erase-comments", "--before", today, "--yes"], monkeypatch) == 0
+    done = capsys.readouterr().out
+    assert done.startswith("erased ") and done.split()[1] == preview.split()[2]  # the same number of comments
+    assert run(["pulse", "erase-comments", "--before", today], monkeypatch) == 0
+    assert capsys.readouterr().out.startswith("would erase 0 comment(s)")

@@ -25,6 +25,7 @@ COMMANDS = {
     ("backup",): ["backup", "{tmp}/b.zip"],
     ("audit",): ["audit"],
     ("restore",): ["restore", "{tmp}/b.zip"],
+    ("pulse", "erase-comments"): ["pulse", "erase-comments", "--before", "2026-01-01", "--yes"],
     ("pulse", "links"): ["pulse", "links", "1", "--segment", "Billing"],
     ("pulse", "import"): ["pulse", "import", "{tmp}/in.csv", "--wave", "1", "--map", "morale=Q1", "--segment", "B"],
     ("analyze",): ["analyze", "--db"],
