@@ -132,7 +132,7 @@ def _clean_attributes(values: Mapping[str, str]) -> dict[str, str]:
         key = (key or "").strip()
         if not key:
             continue
-        if key in FIXED_ATTRIBUTES or key in ("code", "consent_given"):
+        if key in FIXED_ATTRIBUTES or key in ("id", "code", "consent_given", "withdrawn_on"):
             raise FrontlineError(f"'{key}' is a built-in attribute; choose another name for the custom one.")
         cleaned[key[:MAX_ATTRIBUTE]] = str(value or "").strip()[:200]
     return cleaned
@@ -204,7 +204,8 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
 
     Their interviews go, and with them every note, revision, coded excerpt and memo (the
     database cascades); their attributes are cleared. The row stays, marked withdrawn, so that
-    their code is never given to someone else and the study's record shows a withdrawal.
+    their code is never given to someone else and the study's record shows a withdrawal; a code
+    that is not a P-number (a case name from an imported project) is replaced, since it may be a name.
     Exports and analyses made afterwards no longer hold anything of theirs.
 
     Raises:
@@ -222,6 +223,8 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
     participant.consent_given = False
     participant.consent_recorded_on = None
     participant.withdrawn_on = today or date.today()
+    if not re.fullmatch(r"P\d+", participant.code):  # an imported case name may be a real name: it goes too
+        participant.code = f"withdrawn-{participant.id}"
     session.flush()
     session.expire(participant, ["interviews"])
     record(session=session, actor=actor, action="participant_withdrawn",

@@ -1,10 +1,12 @@
 """The audit trail: who on the staff signed in, changed an account, exported or backed up what, and when.
 
 A regulated employer has to be able to answer "who took a copy of the
-agents' comments?". Every such act is one row in ``audit_events``, written in
-the same transaction as the act, so a recorded export happened and an
-unrecorded one did not. Agents are never recorded: the pulse side has no
-call into this module.
+agents' comments?". Every such act is one row in ``audit_events``. Account
+changes, pulse links, erasures, backups and restores are recorded in the same
+transaction as the act. A download is recorded when its button is pressed,
+as the browser receives the file, so it is recorded as attempted rather than
+proven received. Agents are never recorded: the pulse side has no call into
+this module.
 """
 
 from __future__ import annotations

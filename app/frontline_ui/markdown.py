@@ -18,4 +18,4 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=^])")
 
 def plain(text: object) -> str:
     """``text`` with every character Markdown could act on backslash-escaped, so it shows as typed."""
-    return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return re.sub(r"[\r\n]+", " ", _SPECIAL.sub(r"\\\1", str(text)))

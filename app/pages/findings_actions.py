@@ -5,6 +5,7 @@ import streamlit as st
 from frontline_ui import findings_data, resources
 from frontline_ui.actions_form import record_action_form
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.errors import FrontlineError
 from research.findings.actions import STATUSES, action_effect, actions_table, update_action
@@ -35,7 +36,7 @@ for row in table.to_dict("records"):
             with resources.db_session() as session:
                 effect = action_effect(session=session, action_id=int(row["id"]), gaps=gaps)
             if effect is not None:
-                st.caption(effect.sentence)
+                st.caption(plain(effect.sentence))
         with st.form(f"action_{row['id']}"):
             left, right = st.columns(2)
             new_status = left.selectbox("Status", STATUSES, index=STATUSES.index(row["Status"]))

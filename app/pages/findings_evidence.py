@@ -5,6 +5,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.findings.interview_evidence import evidence_studies, interview_evidence
 
@@ -22,7 +23,7 @@ theme = right.selectbox("Theme", list(codes), format_func=codes.get, index=list(
                         if "tools" in codes else 0)
 with resources.db_session() as session:
     evidence = interview_evidence(session=session, study_id=study_id, theme=theme)
-st.subheader(evidence.sentence)
+st.subheader(plain(evidence.sentence))
 if evidence.participants:
     figure = px.bar(evidence.by_industry, x="industry", y="share", text="raised",
                     labels={"share": "share of interviewed agents", "industry": ""})

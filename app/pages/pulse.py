@@ -86,8 +86,11 @@ if state["stage"] == "done":
     st.success("Thank you. Your answers are saved anonymously.")
     st.write("Your receipt code. Keep it to read replies to your comment; nobody else can link it to you:")
     st.code(state["receipt"], language=None)
-    with resources.db_session() as session:
-        actions = published_actions(session=session)
+    try:
+        with resources.db_session() as session:
+            actions = published_actions(session=session)
+    except FrontlineError:
+        actions = []  # the answers are saved; what management did can be read another time
     if actions:
         st.subheader("What management has done about what you said")
         show_actions(actions)
@@ -138,8 +141,8 @@ if state["stage"] == "answer":
     if review:
         try:
             state["answers"] = validate_answers(questions, answers)
-        except FrontlineError as exc:
-            st.error(str(exc))
+        except FrontlineError as exc:  # the message quotes the question, whose wording staff typed
+            st.error(plain(str(exc)))
         else:
             state["stage"] = "confirm"
             st.rerun()
@@ -150,7 +153,7 @@ if state["stage"] == "confirm":
     for key, value in state["answers"].items():
         if key in texts:
             redacted = redactor.redact(value)
-            st.caption(texts[key] + (" (this is what will be saved)" if redacted.changed else ""))
+            st.caption(plain(texts[key]) + (" (this is what will be saved)" if redacted.changed else ""))
             st.text(redacted.text)
             if redacted.changed:
                 st.caption("Removed: " + ", ".join(sorted({r.kind for r in redacted.replacements})))
@@ -162,7 +165,7 @@ if state["stage"] == "confirm":
         try:
             receipt = send_response(engine=resources.engine(), token=token, answers=state["answers"], today=today())
         except FrontlineError as exc:  # the answers stay in the form, so nothing the agent typed is lost
-            st.error(f"Not saved: {exc}")
+            st.error(f"Not saved: {plain(exc)}")
         else:
             state.update(stage="done", receipt=receipt.code, answers={})
             st.rerun()

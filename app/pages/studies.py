@@ -104,13 +104,17 @@ with people_tab:
             leaving = left.selectbox("Participant", active["code"].tolist(), index=None)
             typed = right.text_input("Type their code again to confirm")
             if st.form_submit_button("Erase their data"):
-                if leaving is None or typed.strip().upper() != leaving:
+                if leaving is None or typed.strip().casefold() != leaving.casefold():
                     st.error("Choose the participant and type the same code to confirm; nothing was erased.")
                 else:
-                    with resources.db_session() as session:
-                        row = active[active["code"] == leaving].iloc[0]
-                        withdraw_participant(session=session, participant_id=int(row["id"]), actor=user.username)
-                    st.success(f"{leaving} withdrew: their data is erased.")
+                    try:
+                        with resources.db_session() as session:
+                            row = active[active["code"] == leaving].iloc[0]
+                            withdraw_participant(session=session, participant_id=int(row["id"]), actor=user.username)
+                    except FrontlineError as exc:
+                        st.error(plain(str(exc)))
+                    else:
+                        st.success(f"{plain(leaving)} withdrew: their data is erased.")
     with st.form("add_attribute"):
         attribute = st.text_input("Add a custom attribute to every participant", placeholder="shift")
         if st.form_submit_button("Add attribute"):

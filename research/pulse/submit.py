@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from research.privacy.redaction import Redactor
@@ -155,6 +156,6 @@ def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], 
         with session_scope(engine) as session:
             return submit_response(session=session, token=token, answers=answers, today=today,
                                    redactor=roster_redactor(session=session))
-    except DBAPIError:
+    except (DBAPIError, DisconnectionError, PoolTimeout):  # the server, the network or a full connection pool
         raise NotSaved("the server could not store your answers just now. Nothing was kept: "
                        "please try again in a minute.") from None

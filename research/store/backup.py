@@ -7,10 +7,10 @@ as JSON (datetimes as ISO 8601 in UTC, UUIDs as hex, JSON columns as JSON), so
 an archive made from the embedded SQLite file restores into PostgreSQL, which
 is how a team moves from a laptop to a server.
 
-Restore checks the whole archive (checksums, row counts, every line parses)
-before it writes anything, refuses a database that already holds data, and
-loads every table in one transaction, so a failed restore leaves the target
-as it was. An archive from an older revision is loaded at that revision and
+Restore checks the whole archive (checksums and row counts) before it writes
+anything, refuses a database that already holds data, checks every line as it
+loads, and loads every table in one transaction, so a failed restore leaves no
+data behind. An archive from an older revision is loaded at that revision and
 then migrated to this version's schema.
 
 An archive holds everything the database holds, password hashes and every
@@ -20,7 +20,6 @@ answer included: the file is created readable by its owner only.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import sqlite3
@@ -37,6 +36,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Engine, Float, Integer, MetaData, String, Table
 from sqlalchemy import Text, Uuid, func, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
 from research.errors import FrontlineError
 from research.store.engine import make_engine
@@ -235,7 +235,9 @@ def _load_manifest(path: Path, archive: zipfile.ZipFile) -> dict:
         raise BackupError(f"{path} holds schema revision {revision!r}, which this Frontline does not know "
                           f"(it knows up to {head_revision()}): restore it with a Frontline at least as new "
                           "as the one that wrote it")
-    for entry in manifest.get("tables", []):
+    if not isinstance(manifest.get("tables"), list):
+        raise BackupError(f"{path}: manifest.json lists no tables; the archive is damaged")
+    for entry in manifest["tables"]:
         if not isinstance(entry, dict) or not {"name", "file", "rows", "sha256", "columns"} <= entry.keys():
             raise BackupError(f"{path}: manifest.json lists a table without its name, file, rows and checksum")
         unknown = {c.get("type") for c in entry["columns"]} - _TYPES.keys()
@@ -268,14 +270,14 @@ def _records(archive: zipfile.ZipFile, entry: dict, source: Path) -> Iterator[li
                  if c["type"] in ("datetime", "date", "uuid", "float")]
     batch = []
     with archive.open(entry["file"]) as fh:
-        for number, line in enumerate(io.TextIOWrapper(fh, encoding="utf-8"), start=1):
+        for number, raw in enumerate(fh, start=1):
             try:
-                record = json.loads(line)
+                record = json.loads(raw.decode("utf-8"))
                 if not isinstance(record, dict) or record.keys() != names:
                     raise ValueError("it does not hold the table's columns")
                 for name, kind in converted:
                     record[name] = _decode(record[name], kind)
-            except (ValueError, TypeError, AttributeError) as exc:
+            except (ValueError, TypeError, AttributeError) as exc:  # UnicodeDecodeError is a ValueError
                 raise BackupError(f"{source}: line {number} of {entry['file']} cannot be read ({exc}); "
                                   "nothing was restored") from None
             batch.append(record)
@@ -288,20 +290,29 @@ def _records(archive: zipfile.ZipFile, entry: dict, source: Path) -> Iterator[li
 
 def holds_data(engine: Engine) -> list[str]:
     """Tables of ``engine`` that hold rows a restore would overwrite (the seeded codebook does not count)."""
+    with engine.connect() as conn:
+        return _busy_tables(conn)
+
+
+def _busy_tables(conn) -> list[str]:
     from research.codebook import DEFAULT_CODEBOOK
 
-    names = set(inspect(engine).get_table_names()) - {"alembic_version"}
     busy = []
-    with engine.connect() as conn:
-        for name in sorted(names):
-            table = Table(name, MetaData(), autoload_with=conn)
-            if name == "codes":
-                keys = set(conn.execute(select(table.c.key)).scalars())
-                if keys - {c.key for c in DEFAULT_CODEBOOK}:
-                    busy.append(name)
-            elif conn.execute(select(func.count()).select_from(table)).scalar_one():
+    for name in sorted(set(inspect(conn).get_table_names()) - {"alembic_version"}):
+        table = Table(name, MetaData(), autoload_with=conn)
+        if name == "codes":
+            keys = set(conn.execute(select(table.c.key)).scalars())
+            if keys - {c.key for c in DEFAULT_CODEBOOK}:
                 busy.append(name)
+        elif conn.execute(select(func.count()).select_from(table)).scalar_one():
+            busy.append(name)
     return busy
+
+
+def _refuse_if_busy(busy: list[str]) -> None:
+    if busy:
+        raise BackupError("the database already holds data (" + ", ".join(busy) + "): restore into a new, "
+                          "empty database so nothing in it is overwritten")
 
 
 def _move_schema_to(engine: Engine, revision: str) -> None:
@@ -323,15 +334,15 @@ def _move_schema_to(engine: Engine, revision: str) -> None:
 def restore(engine: Engine, source: Path) -> BackupSummary:
     """Load the archive at ``source`` into the empty database behind ``engine``, then migrate it to head.
 
+    The rows load in one transaction: a refused restore leaves no data in the target (whose
+    schema may by then have been created or moved to the archive's revision).
+
     Raises:
         BackupError: the archive is not a sound Frontline backup, or the database already holds data.
     """
     source = Path(source)
     manifest = read_manifest(source)
-    busy = holds_data(engine)
-    if busy:
-        raise BackupError("the database already holds data (" + ", ".join(busy) + "): restore into a new, "
-                          "empty database so nothing in it is overwritten")
+    _refuse_if_busy(holds_data(engine))
     revision = manifest["schema_revision"]
     _move_schema_to(engine, revision)
     schema = MetaData()
@@ -347,13 +358,18 @@ def restore(engine: Engine, source: Path) -> BackupSummary:
             raise BackupError(f"{source}: table {name} has columns {unknown} that schema revision {revision} "
                               "lacks; the archive is damaged")
     rows = {}
-    with zipfile.ZipFile(source) as archive, engine.begin() as conn:
-        for entry in reversed(manifest["tables"]):
-            conn.execute(tables[entry["name"]].delete())  # only the seeded codebook: holds_data checked the rest
-        for entry in manifest["tables"]:
-            rows[entry["name"]] = _load_table(conn, tables[entry["name"]], archive, entry, source)
-        if conn.dialect.name == "postgresql":
-            _advance_sequences(conn, manifest["tables"])
+    try:
+        with zipfile.ZipFile(source) as archive, engine.begin() as conn:
+            _refuse_if_busy(_busy_tables(conn))  # again, inside the transaction: nothing written meanwhile is lost
+            if "codes" in tables:
+                conn.execute(tables["codes"].delete())  # the codebook the migration seeded; the archive has its own
+            for entry in manifest["tables"]:
+                rows[entry["name"]] = _load_table(conn, tables[entry["name"]], archive, entry, source)
+            if conn.dialect.name == "postgresql":
+                _advance_sequences(conn, manifest["tables"])
+    except DBAPIError as exc:  # e.g. a value SQLite accepted that PostgreSQL's column length refuses
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise BackupError(f"{source}: the database refused a row ({reason}); nothing was restored") from None
     if revision != head_revision():
         _move_schema_to(engine, head_revision())
     return BackupSummary(source, revision, rows)

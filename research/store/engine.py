@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, InterfaceError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -73,6 +74,8 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Erased comments and withdrawn interviews are overwritten, not left readable in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -125,5 +128,5 @@ def reachable_session(engine: Engine) -> Iterator[Session]:
     try:
         with session_scope(engine) as session:
             yield session
-    except (OperationalError, InterfaceError):
+    except (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
         raise DatabaseUnavailable(UNREACHABLE) from None

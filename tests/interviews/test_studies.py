@@ -110,3 +110,23 @@ def test_a_withdrawn_participant_leaves_nothing_but_their_code(session, study):
         update_participant(session=session, participant_id=p1.id, values={"consent_given": True})
     with pytest.raises(FrontlineError, match="already withdrew"):
         withdraw_participant(session=session, participant_id=p1.id, actor="ana")
+
+
+def test_an_imported_name_used_as_a_code_does_not_survive_withdrawal(session, study):
+    from interviews.studies import withdraw_participant
+    from research.store.models import AuditEvent, Participant
+
+    person = study["participants"][1]
+    person.code = "Anna Novak"  # as a REFI-QDA case name can arrive
+    session.flush()
+    withdraw_participant(session=session, participant_id=person.id, actor="ana")
+    assert session.get(Participant, person.id).code == f"withdrawn-{person.id}"
+    assert "Anna" not in " ".join(session.scalars(select(AuditEvent.subject)))
+
+
+@pytest.mark.parametrize("name", ["withdrawn_on", "id"])
+def test_names_the_table_uses_itself_are_refused_as_custom_attributes(session, study, name):
+    from interviews.studies import add_custom_attribute
+
+    with pytest.raises(FrontlineError, match="built-in attribute"):
+        add_custom_attribute(session=session, study_id=study["study"].id, name=name)

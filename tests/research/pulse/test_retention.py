@@ -51,3 +51,27 @@ def test_comments_before_the_day_go_and_the_scores_stay(engine):
         assert after == before
         assert session.scalars(select(AuditEvent.subject)).all() == [
             "6 comment(s), 1 reply(ies), 1 receipt(s) of responses before 2026-01-01"]
+
+
+def test_erased_comments_are_overwritten_in_the_sqlite_file(tmp_path):
+    """SQLite runs with secure_delete, so an erased comment cannot be read back from free pages."""
+    from research.store.engine import make_engine
+    from research.store.migrate import upgrade
+
+    path = tmp_path / "frontline.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    marker = "zebra-crossing-grievance-8841"
+    with session_scope(engine) as session:
+        wave = add_wave(session, "Old", date(2025, 3, 1), {"Billing": answers(6)})
+        session.execute(PulseAnswer.__table__.update().where(PulseAnswer.value_text.is_not(None))
+                        .values(value_text=marker))
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    assert marker.encode() in path.read_bytes()
+
+    engine = make_engine(f"sqlite:///{path}")
+    with session_scope(engine) as session:
+        assert erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root").comments == 6
+        assert session.scalar(select(func.count()).select_from(PulseResponse).where(PulseResponse.wave_id == wave)) == 6
+    engine.dispose()
+    assert marker.encode() not in path.read_bytes()

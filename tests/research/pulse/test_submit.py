@@ -164,3 +164,22 @@ def test_receipt_code_alone_shows_the_comment_and_replies(engine, make_links):
     assert conversation.replies == [(TODAY, "Thanks: the CRM fix ships in March.")]
     with session_scope(engine) as session, pytest.raises(PulseError, match="No response matches"):
         conversation_for_receipt(session=session, code="AAAAA-BBBBB-CCCCC")
+
+
+def test_a_full_connection_pool_is_not_saved_try_again(make_links, engine):
+    """Under load every pooled connection may be busy: the agent is told to try again, not shown an error page."""
+    from sqlalchemy import create_engine
+
+    from research.pulse.submit import NotSaved, send_response
+
+    token = make_links()[0]
+    tiny = create_engine(engine.url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    held = tiny.connect()  # the only connection, taken by someone else
+    try:
+        with pytest.raises(NotSaved, match="try again"):
+            send_response(engine=tiny, token=token, answers=GOOD_ANSWERS, today=TODAY)
+    finally:
+        held.close()
+        tiny.dispose()
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(PulseResponse)) == 0

@@ -274,3 +274,20 @@ def test_a_backup_in_progress_does_not_hold_up_writers(db_url, tmp_path):
         assert conn.execute(select(Study.title)).scalars().all() == ["Before"]  # the snapshot does not move
     assert list(scratch.iterdir()) == []  # the SQLite copy is gone
     impatient.dispose()
+
+
+def test_a_value_sqlite_let_through_but_postgresql_refuses_stops_the_restore_cleanly(tmp_path, pg_url):
+    """SQLite does not enforce VARCHAR lengths; PostgreSQL does. The move is refused whole, with the reason."""
+    source = make_engine(f"sqlite:///{tmp_path / 'laptop.db'}")
+    upgrade(source)
+    with session_scope(source) as session:
+        session.add(Study(title="Short"))
+        session.add(Study(title="x" * 250))  # the column is 200 characters
+    backup(source, tmp_path / "move.zip")
+    source.dispose()
+    target = make_engine(pg_url)
+    with pytest.raises(BackupError, match=r"the database refused a row \(value too long.*nothing was restored"):
+        restore(target, tmp_path / "move.zip")
+    with session_scope(target) as session:
+        assert session.scalars(select(Study.title)).all() == []
+    target.dispose()
