@@ -1,8 +1,10 @@
 """Build pulse waves straight through the ORM for tests: fast, and any group sizes wanted."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from research.pulse.library import QUESTION_LIBRARY
+from research.pulse.links import create_links
+from research.pulse.waves_admin import find_wave
 from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave
 
 NEUTRAL = {"morale": 3, "enps": 8, "tools": 3, "management_support": 3, "workload": 3, "recovery_share": 40,
@@ -40,3 +42,13 @@ def add_wave(session, title, opens_on, groups, headcount=None):
             session.add(response)
     session.flush()
     return wave.id
+
+
+DEMO_OPEN_WAVE = "Pulse wave 4 (open now)"
+
+
+def demo_invite(session) -> str:
+    """A fresh single-use invite into the demo's open wave (Retail Care), opened as of today."""
+    wave = find_wave(session=session, ref=DEMO_OPEN_WAVE)
+    wave.opens_on = date.today() - timedelta(days=1)
+    return create_links(session=session, segment=wave.segments[0])[0]

@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DBAPIError, DisconnectionError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from research.privacy.redaction import Redactor
 from research.privacy.roster import roster_redactor
 from research.pulse.errors import PulseError
 from research.pulse.links import consume_invite, resolve_link
-from research.store.engine import session_scope
+from research.store.engine import CONNECTION_LOST, session_scope
 from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseResponse
 
 MAX_TEXT_LENGTH = 2000
@@ -156,6 +155,6 @@ def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], 
         with session_scope(engine) as session:
             return submit_response(session=session, token=token, answers=answers, today=today,
                                    redactor=roster_redactor(session=session))
-    except (DBAPIError, DisconnectionError, PoolTimeout):  # the server, the network or a full connection pool
+    except (DBAPIError, *CONNECTION_LOST):  # any refusal as well as a lost server, network or full pool
         raise NotSaved("the server could not store your answers just now. Nothing was kept: "
                        "please try again in a minute.") from None

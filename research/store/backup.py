@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import tempfile
 import uuid
 import zipfile
@@ -32,15 +31,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Engine, Float, Integer, MetaData, String, Table
 from sqlalchemy import Text, Uuid, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from research.errors import FrontlineError
-from research.store.engine import make_engine
-from research.store.migrate import alembic_config, current_revision, ensure_migrated, head_revision
+from research.store.engine import copy_sqlite, make_engine
+from research.store.migrate import alembic_config, ensure_migrated, head_revision, move_schema
 from research.store.models import Base
 
 FORMAT = "frontline-backup"
@@ -157,13 +155,7 @@ def _snapshot(engine: Engine, scratch: Path) -> Iterator:
         return
     with tempfile.TemporaryDirectory(dir=scratch, prefix=".frontline-backup-") as folder:
         copy_path = Path(folder) / "snapshot.db"
-        raw = engine.raw_connection()
-        try:
-            with sqlite3.connect(copy_path) as copy:
-                raw.driver_connection.backup(copy)
-            copy.close()
-        finally:
-            raw.close()
+        copy_sqlite(engine, copy_path)
         copy_engine = make_engine(f"sqlite:///{copy_path}")
         try:
             with copy_engine.connect() as conn, conn.begin():
@@ -315,22 +307,6 @@ def _refuse_if_busy(busy: list[str]) -> None:
                           "empty database so nothing in it is overwritten")
 
 
-def _move_schema_to(engine: Engine, revision: str) -> None:
-    """Bring the (empty) database's schema to ``revision``, down or up."""
-    current = current_revision(engine)
-    if current == revision:
-        return
-    script = ScriptDirectory.from_config(alembic_config())
-    older = current is not None and revision in {r.revision for r in script.iterate_revisions(current, "base")}
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        if older:
-            command.downgrade(config, revision)  # the database holds no data, so nothing is lost
-        else:
-            command.upgrade(config, revision)
-
-
 def restore(engine: Engine, source: Path) -> BackupSummary:
     """Load the archive at ``source`` into the empty database behind ``engine``, then migrate it to head.
 
@@ -344,7 +320,7 @@ def restore(engine: Engine, source: Path) -> BackupSummary:
     manifest = read_manifest(source)
     _refuse_if_busy(holds_data(engine))
     revision = manifest["schema_revision"]
-    _move_schema_to(engine, revision)
+    move_schema(engine, revision)
     schema = MetaData()
     tables = {entry["name"]: Table(entry["name"], schema, *[
         Column(c["name"], _TYPES[c["type"]]) for c in entry["columns"]]) for entry in manifest["tables"]}
@@ -371,7 +347,7 @@ def restore(engine: Engine, source: Path) -> BackupSummary:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise BackupError(f"{source}: the database refused a row ({reason}); nothing was restored") from None
     if revision != head_revision():
-        _move_schema_to(engine, head_revision())
+        move_schema(engine, head_revision())
     return BackupSummary(source, revision, rows)
 
 

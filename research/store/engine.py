@@ -7,6 +7,7 @@ failing with "database is locked".
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,6 +115,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             yield session
 
 
+# What a lost server, network or exhausted connection pool raises, as opposed to a refused statement.
+CONNECTION_LOST = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+
 UNREACHABLE = "the database cannot be reached just now (it may be restarting): nothing was changed; try again in a minute"
 
 
@@ -128,5 +132,22 @@ def reachable_session(engine: Engine) -> Iterator[Session]:
     try:
         with session_scope(engine) as session:
             yield session
-    except (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+    except CONNECTION_LOST:
         raise DatabaseUnavailable(UNREACHABLE) from None
+
+
+def copy_sqlite(engine: Engine, target: Path) -> None:
+    """Copy the SQLite database behind ``engine`` to ``target`` with SQLite's online backup API.
+
+    The copy is a consistent snapshot, WAL included, taken without stopping writers for longer
+    than the copy itself.
+    """
+    raw = engine.raw_connection()
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        raw.close()

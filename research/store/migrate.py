@@ -7,7 +7,6 @@ aside first so a failed upgrade never costs data.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from research.errors import FrontlineError
-from research.store.engine import check_connection, safe_url
+from research.store.engine import check_connection, copy_sqlite, safe_url
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -64,13 +63,7 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
         return None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = source.with_name(f"{source.name}.{revision}.{stamp}.bak")
-    # SQLite's online backup API copies a consistent snapshot, WAL included.
-    raw = engine.raw_connection()
-    try:
-        with sqlite3.connect(target) as copy:
-            raw.driver_connection.backup(copy)
-    finally:
-        raw.close()
+    copy_sqlite(engine, target)
     return target
 
 
@@ -80,8 +73,24 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
     backup = None
     if current is not None and current != head_revision():
         backup = _backup_sqlite(engine, current)
+    _migrate(engine, command.upgrade, revision)
+    return backup
+
+
+def move_schema(engine: Engine, revision: str) -> None:
+    """Run the migrations up or down to ``revision``, without the SQLite copy :func:`upgrade` makes
+    first: for a database known to hold no data, such as a restore's target."""
+    current = current_revision(engine)
+    if current == revision:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    older = current is not None and revision in {r.revision for r in script.iterate_revisions(current, "base")}
+    _migrate(engine, command.downgrade if older else command.upgrade, revision)
+
+
+def _migrate(engine: Engine, action, revision: str) -> None:
+    """One Alembic command on ``engine``, in one transaction."""
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-    return backup
+        action(config, revision)

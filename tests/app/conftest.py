@@ -15,6 +15,8 @@ from research.demo import seed_demo
 from research.store.engine import make_engine, session_scope
 from research.store.migrate import upgrade
 
+from pulse_builders import demo_invite
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "app"))
 APP = str(REPO / "app" / "main.py")
@@ -87,21 +89,13 @@ def open_pulse(make_app):
     return _open
 
 
-OPEN_WAVE = "Pulse wave 4 (open now)"
 
 
 @pytest.fixture
 def invite(app_db):
     """A fresh single-use invite into the open demo wave (Retail Care); the page opens today."""
-    from datetime import date, timedelta
-
-    from research.pulse.links import create_links
-    from research.pulse.waves_admin import find_wave
-
     engine = make_engine(app_db)
     with session_scope(engine) as session:
-        wave = find_wave(session=session, ref=OPEN_WAVE)
-        wave.opens_on = date.today() - timedelta(days=1)
-        token = create_links(session=session, segment=wave.segments[0])[0]
+        token = demo_invite(session)
     engine.dispose()
     return token

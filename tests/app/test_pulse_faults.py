@@ -1,24 +1,20 @@
 """The pulse page while PostgreSQL restarts: the agent is told "not saved, try again" and keeps every answer."""
 
-from datetime import date, timedelta
-
 import pytest
 from sqlalchemy import func, select
 
 from research.demo import seed_demo
-from research.pulse.links import create_links
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseResponse
 
 from pg_server import LocalPostgres
+from pulse_builders import DEMO_OPEN_WAVE as OPEN_WAVE, demo_invite
 from streamlit.testing.v1 import AppTest
 
 from conftest import REPO
 
 APP = str(REPO / "app" / "main.py")
-
-OPEN_WAVE = "Pulse wave 4 (open now)"
 
 
 @pytest.fixture
@@ -27,9 +23,7 @@ def pg_app(pg_url, use_database):
     engine = make_engine(pg_url)
     with session_scope(engine) as session:
         seed_demo(session=session)
-        wave = find_wave(session=session, ref=OPEN_WAVE)
-        wave.opens_on = date.today() - timedelta(days=1)
-        token = create_links(session=session, segment=wave.segments[0])[0]
+        token = demo_invite(session)
     use_database(pg_url)
     yield engine, token
     engine.dispose()

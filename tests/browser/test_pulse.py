@@ -44,6 +44,22 @@ def test_agent_submits_through_an_invite_and_the_link_then_refuses(server, page,
     expect(page.get_by_role("radiogroup")).to_have_count(0)
 
 
+def answer_and_send(server, page, wait_for_app, token, score="3", comment=None) -> None:
+    """Open the invite, answer every question, review and send; the thank-you page is showing."""
+    page.goto(f"{server.url}/pulse?t={token}")
+    wait_for_app(page)
+    for index in range(6):
+        page.get_by_role("radiogroup").nth(index).get_by_text(score, exact=True).click()
+    page.get_by_role("spinbutton").fill("40")
+    if comment:
+        page.get_by_role("textbox").last.fill(comment)
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Send anonymously").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Thank you. Your answers are saved anonymously.")).to_be_visible()
+
+
 def test_nothing_about_the_browser_is_stored_after_a_submission(server, page, app_helpers):
     """Every table, every column: no client address, no browser name, no token."""
     import sqlite3
@@ -51,16 +67,7 @@ def test_nothing_about_the_browser_is_stored_after_a_submission(server, page, ap
 
     wait_for_app, _ = app_helpers
     token = new_invite(server)
-    page.goto(f"{server.url}/pulse?t={token}")
-    wait_for_app(page)
-    for index in range(6):
-        page.get_by_role("radiogroup").nth(index).get_by_text("3", exact=True).click()
-    page.get_by_role("spinbutton").fill("40")
-    page.get_by_role("button", name="Review my answers").click()
-    wait_for_app(page)
-    page.get_by_role("button", name="Send anonymously").click()
-    wait_for_app(page)
-    expect(page.get_by_text("Thank you. Your answers are saved anonymously.")).to_be_visible()
+    answer_and_send(server, page, wait_for_app, token)
     user_agent = page.evaluate("navigator.userAgent")
     database = sqlite3.connect(Path(server.env["FRONTLINE_DATA_DIR"]) / "frontline.db")
     tables = [r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -78,17 +85,7 @@ def test_the_logs_hold_no_password_token_or_answer(server, page, add_user, app_h
     sign_in(page, server.url, "logcheck", "a wrong password 2")
     sign_in(page, server.url, "logcheck", "log check password 1")
     token = new_invite(server)
-    page.goto(f"{server.url}/pulse?t={token}")
-    wait_for_app(page)
-    for index in range(6):
-        page.get_by_role("radiogroup").nth(index).get_by_text("4", exact=True).click()
-    page.get_by_role("spinbutton").fill("30")
-    page.get_by_role("textbox").last.fill("the wrap-up timer is a distinctive grievance")
-    page.get_by_role("button", name="Review my answers").click()
-    wait_for_app(page)
-    page.get_by_role("button", name="Send anonymously").click()
-    wait_for_app(page)
-    expect(page.get_by_text("Thank you. Your answers are saved anonymously.")).to_be_visible()
+    answer_and_send(server, page, wait_for_app, token, score="4", comment="the wrap-up timer is a distinctive grievance")
     logs = server.logs()
     assert "serving Frontline" in logs  # the log being read is the server's
     for secret in ("log check password 1", "a wrong password 2", token, "distinctive grievance",

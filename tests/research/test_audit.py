@@ -15,9 +15,10 @@ from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.engine import session_scope
 from research.store.models import AuditEvent
 
+from pulse_builders import NEUTRAL
+
 PASSWORD = "correct horse battery"
-ANSWERS = {"morale": 4, "enps": 9, "tools": 2, "management_support": 3, "workload": 3, "recovery_share": 60,
-           "feedback_loop": 2, "one_thing": "the CRM freezes"}
+ANSWERS = {**NEUTRAL, "one_thing": "the CRM freezes"}
 
 
 def trail(engine):

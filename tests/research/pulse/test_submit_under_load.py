@@ -27,12 +27,11 @@ from research.store.models import PulseAnswer, PulseReceipt, PulseResponse
 
 from conftest import REPO
 from pg_server import LocalPostgres
+from pulse_builders import NEUTRAL as ANSWERS
 
 TODAY = date(2026, 11, 22)
 RATE = 50  # submissions per second, the figure
 LOAD_SECONDS = float(os.environ.get("FRONTLINE_LOAD_SECONDS", "60"))
-ANSWERS = {"morale": 4, "enps": 9, "tools": 2, "management_support": 3, "workload": 3,
-           "recovery_share": 60, "feedback_loop": 2}
 
 
 @pytest.fixture
