@@ -15,12 +15,14 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from research.codebook import CodeDefinition
 from research.csv_input import decode_upload
 from research.errors import FrontlineError
 from research.store.models import Code, ExcerptCode
 
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-CSV_COLUMNS = ["key", "name", "parent", "description", "colour"]
+CSV_COLUMNS = ["key", "name", "parent", "description", "colour", "examples"]
+EXAMPLE_SEPARATOR = " | "  # example phrases in one CSV cell
 
 
 def all_codes(*, session: Session) -> list[Code]:
@@ -40,8 +42,9 @@ def codes_table(*, session: Session) -> pd.DataFrame:
     codes = all_codes(session=session)
     names = {c.id: c.name for c in codes}
     return pd.DataFrame(
-        [(c.key, c.name, names.get(c.parent_id, ""), c.description, c.colour, counts.get(c.id, 0)) for c in codes],
-        columns=["Key", "Name", "Parent", "Description", "Colour", "Excerpts"],
+        [(c.key, c.name, names.get(c.parent_id, ""), c.description, "\n".join(split_examples(c.examples)),
+          c.gap_kind or "", c.colour, counts.get(c.id, 0)) for c in codes],
+        columns=["Key", "Name", "Parent", "Description", "Examples", "Gap list", "Colour", "Excerpts"],
     )
 
 
@@ -87,13 +90,24 @@ def _parent_id(session: Session, parent_key: str | None, code_id: int | None) ->
     return parent.id
 
 
+GAP_KINDS = {"morale": "Morale gaps", "tooling": "Tooling gaps", "": "Neither (not ranked as a gap)"}
+
+
+def _gap_kind(kind: str) -> str:
+    if kind not in GAP_KINDS:
+        raise FrontlineError(f"A code's gap list is one of morale, tooling or none, not '{kind}'.")
+    return kind
+
+
 def add_code(
     *, session: Session, name: str, description: str = "", colour: str = "#7f7f7f", parent_key: str | None = None,
+    examples: str = "", gap_kind: str = "morale",
 ) -> Code:
     name, colour = _check(session, name, colour, None)
     position = (session.scalar(select(func.max(Code.position))) or 0) + 1
     code = Code(key=_unique_key(session, name), name=name, description=(description or "").strip(), colour=colour,
-                parent_id=_parent_id(session, parent_key, None), position=position)
+                parent_id=_parent_id(session, parent_key, None), position=position,
+                examples=join_examples(split_examples(examples)), gap_kind=_gap_kind(gap_kind))
     session.add(code)
     session.flush()
     return code
@@ -101,6 +115,7 @@ def add_code(
 
 def update_code(
     *, session: Session, key: str, name: str, description: str, colour: str, parent_key: str | None,
+    examples: str | None = None, gap_kind: str | None = None,
 ) -> Code:
     """Edit a code; its key stays, so excerpts and analysis results keep pointing at it."""
     code = session.scalar(select(Code).where(Code.key == key))
@@ -108,6 +123,10 @@ def update_code(
         raise FrontlineError(f"There is no code with key '{key}'.")
     code.name, code.colour = _check(session, name, colour, code.id)
     code.description = (description or "").strip()
+    if examples is not None:
+        code.examples = join_examples(split_examples(examples))
+    if gap_kind is not None:
+        code.gap_kind = _gap_kind(gap_kind)
     code.parent_id = _parent_id(session, parent_key, code.id)
     session.flush()
     return code
@@ -132,7 +151,8 @@ def export_codebook_csv(*, session: Session) -> bytes:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for c in codes:
-        writer.writerow([c.key, c.name, keys.get(c.parent_id, ""), c.description, c.colour])
+        writer.writerow([c.key, c.name, keys.get(c.parent_id, ""), c.description, c.colour,
+                         EXAMPLE_SEPARATOR.join(split_examples(c.examples))])
     return out.getvalue().encode("utf-8")
 
 
@@ -144,7 +164,7 @@ class CodebookImport:
 
 
 def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
-    """Add or update codes from a CSV with columns key, name, parent, description, colour.
+    """Add or update codes from a CSV with columns key, name, parent, description, colour, examples.
 
     Rows are matched by key, else by name; a parent may be any key in the file
     or already in the codebook. Bad rows are skipped with the line and reason.
@@ -169,11 +189,14 @@ def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
                 existing.name, existing.colour = _check(session, row.get("name", ""), row.get("colour") or existing.colour,
                                                         existing.id)
                 existing.description = row.get("description", existing.description)
+                if "examples" in row:
+                    existing.examples = join_examples(split_examples(row["examples"]))
                 code = existing
                 result.updated.append(code.name)
             else:
                 code = add_code(session=session, name=row.get("name", ""), description=row.get("description", ""),
                                 colour=row.get("colour") or "#7f7f7f")
+                code.examples = join_examples(split_examples(row.get("examples", "")))
                 if row.get("key") and session.scalar(select(Code.id).where(Code.key == row["key"])) is None:
                     code.key = slugify(row["key"])
                 result.added.append(code.name)
@@ -189,3 +212,66 @@ def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
             result.skipped.append(f"line {line}: {exc}")
     session.flush()
     return result
+
+
+def split_examples(text: str | None) -> list[str]:
+    """Example phrases from one stored value or CSV cell (one a line, or separated by ``|``)."""
+    return [p.strip() for p in re.split(r"[|\n]", text or "") if p.strip()]
+
+
+def join_examples(phrases: list[str]) -> str:
+    return "\n".join(dict.fromkeys(phrases))
+
+
+def analysis_codebook(*, session: Session) -> list[CodeDefinition]:
+    """The codebook as the analysis reads it: one theme per top-level code, whose sub-codes' names and
+    descriptions count as its example phrases (a comment about "the CRM" is a Tools comment)."""
+    codes = all_codes(session=session)
+    children: dict[int, list[Code]] = {}
+    for code in codes:
+        if code.parent_id is not None:
+            children.setdefault(code.parent_id, []).append(code)
+    result = []
+    for code in codes:
+        if code.parent_id is not None:
+            continue
+        below = [p for child in children.get(code.id, ()) for p in (child.name, child.description) if p]
+        result.append(CodeDefinition(code.key, code.name, code.description or "", code.colour, code.gap_kind or "",
+                                     tuple(split_examples(code.examples)) + tuple(below)))
+    return result
+
+
+def codebook_from_csv(data: bytes) -> list[CodeDefinition]:
+    """A codebook for ``frontline analyze --codebook``: the Codebook page's CSV, or any CSV with at least
+    ``name`` and ``description`` columns. Keys default to the names; sub-codes (a ``parent`` column) count
+    for their parent as in :func:`analysis_codebook`."""
+    text = decode_upload(data, "codebook", "a CSV file")
+    rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            for row in csv.DictReader(io.StringIO(text))]
+    if not rows:
+        raise FrontlineError("The codebook file has no codes in it.")
+    missing = [c for c in ("name", "description") if c not in rows[0]]
+    if missing:
+        raise FrontlineError(f"The codebook needs the column(s) {', '.join(missing)}; "
+                             f"it has {', '.join(rows[0]) or 'none'}.")
+    codes: dict[str, dict] = {}
+    parents: list[tuple[str, str, int]] = []
+    for line, row in enumerate(rows, start=2):
+        if not row.get("name"):
+            raise FrontlineError(f"Line {line} of the codebook has no name.")
+        key = slugify(row.get("key") or row["name"])
+        if key in codes:
+            raise FrontlineError(f"Line {line}: the code '{row['name']}' appears twice.")
+        codes[key] = {"name": row["name"], "description": row.get("description", ""),
+                      "colour": row.get("colour") if COLOUR.fullmatch(row.get("colour") or "") else "#7f7f7f",
+                      "kind": row.get("gap_kind", "") if row.get("gap_kind") in ("morale", "tooling") else "",
+                      "examples": split_examples(row.get("examples"))}
+        if row.get("parent"):
+            parents.append((key, slugify(row["parent"]), line))
+    for key, parent, line in parents:
+        if parent not in codes or parent == key:
+            raise FrontlineError(f"Line {line}: the parent '{parent}' is not a code in the file.")
+        child = codes.pop(key)
+        codes[parent]["examples"] += [p for p in (child["name"], child["description"]) if p]
+    return [CodeDefinition(k, c["name"], c["description"], c["colour"], c["kind"], tuple(c["examples"]))
+            for k, c in codes.items()]

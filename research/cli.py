@@ -353,6 +353,34 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _fixed(value) -> str:
+    return "" if value is None or value != value else f"{value:.3f}"
+
+
+def _analysis_codebook(args: argparse.Namespace):
+    """The codebook (``--codebook``, else the default) and labelled examples (``--examples``) for a CSV run."""
+    from interviews.codebook import codebook_from_csv
+    from research.analysis.examples import examples_from_csv
+    from research.codebook import DEFAULT_CODEBOOK
+
+    codebook = list(DEFAULT_CODEBOOK)
+    if args.codebook:
+        codebook = codebook_from_csv(_read_file(args.codebook, "--codebook"))
+    examples = None
+    if args.examples:
+        examples = examples_from_csv(_read_file(args.examples, "--examples"), codebook)
+    return codebook, examples
+
+
+def _read_file(name: str, flag: str) -> bytes:
+    path = Path(name)
+    if not path.is_file():
+        raise FrontlineError(f"{flag} {name}: no such file")
+    if path.stat().st_size > 10 * 1024 * 1024:
+        raise FrontlineError(f"{flag} {name}: larger than 10 MB")
+    return path.read_bytes()
+
+
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     import csv
 
@@ -375,17 +403,22 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     if not out.parent.is_dir():
         raise FrontlineError(f"--out {out}: folder {out.parent} does not exist")
 
+    codebook, examples = _analysis_codebook(args)
+
     def progress(stage: str, done: int, total: int) -> None:
         print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
 
     with _analysis_tools(settings) as (model, scorer, cache):
-        result = analyze_texts(texts, model=model, scorer=scorer, cache=cache, progress=progress)
+        result = analyze_texts(texts, model=model, scorer=scorer, cache=cache, codebook=codebook,
+                               exemplars=examples, progress=progress)
     ids = [row.get(args.id_column, "") for row in rows] if args.id_column else list(range(len(rows)))
     with out.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["id", "theme", "topic", "topic_label", "sentiment"])
+        writer.writerow(["id", "theme", "theme_confidence", "theme2", "theme2_confidence", "topic", "topic_label",
+                         "sentiment"])
         for ident, row in zip(ids, result.rows.itertuples(index=False)):
-            writer.writerow([ident, row.theme, row.topic, row.topic_label, f"{row.sentiment:.4f}"])
+            writer.writerow([ident, row.theme, _fixed(row.theme_confidence), row.theme2,
+                             _fixed(row.theme2_confidence), row.topic, row.topic_label, f"{row.sentiment:.4f}"])
     print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
     if args.report:
         from research.analysis.report import render_report
@@ -394,7 +427,8 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
         if args.time_column:
             frame[args.time_column] = [row.get(args.time_column, "") for row in rows]
         Path(args.report).write_text(render_report(result, title=f"Frontline analysis of {source.name}",
-                                                   time_column=args.time_column), encoding="utf-8")
+                                                   time_column=args.time_column, codebook=codebook),
+                                     encoding="utf-8")
         print(f"wrote report to {args.report}", file=sys.stderr)
     return 0
 
@@ -495,7 +529,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--id-column", help="column to copy into the output's id (default: 0-based row number)")
     analyze.add_argument("--time-column", help="column with a date or period, for trends in the report")
     analyze.add_argument("--segment-column", help="column with a team or site")
-    analyze.add_argument("--out", help="output CSV: id, theme, topic, topic_label, sentiment")
+    analyze.add_argument("--out", help="output CSV: id, theme, theme_confidence, theme2, theme2_confidence, topic, "
+                                       "topic_label, sentiment")
+    analyze.add_argument("--codebook", help="codebook CSV (the Codebook page's export, or just name,description)")
+    analyze.add_argument("--examples", help="CSV of labelled examples (columns text, code) that teach the themes")
     analyze.add_argument("--report", help="also write a self-contained HTML report here")
     analyze.set_defaults(func=cmd_analyze)
 

@@ -103,7 +103,7 @@ def _truncate_all(engine: Engine) -> None:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         conn.execute(Code.__table__.insert(), [
             {"key": c.key, "name": c.name, "description": c.description, "colour": c.colour,
-             "gap_kind": c.gap_kind, "position": i}
+             "gap_kind": c.gap_kind, "position": i, "examples": "\n".join(c.examples)}
             for i, c in enumerate(DEFAULT_CODEBOOK)
         ])
 

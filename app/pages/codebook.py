@@ -7,14 +7,15 @@ from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
 from frontline_ui.exports import record_export
 from interviews.codebook import (
-    add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
+    GAP_KINDS, add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
 )
 from research.errors import FrontlineError
 
 user = require_page("codebook")
 st.title("Codebook")
-st.caption("One codebook for interview coding and pulse analysis: each description is what comments are matched "
-           "against, so write it in the words agents use.")
+st.caption("One codebook for interview coding and pulse analysis: each code's name, description and example "
+           "phrases are what comments are matched against, so write them in the words agents use. The next "
+           "analysis run uses what is saved here.")
 with resources.db_session() as session:
     table = codes_table(session=session)
     choices = code_choices(session=session)
@@ -33,6 +34,10 @@ with edit_tab:
     with st.form(f"edit_{key}"):
         name = st.text_input("Name", value=current["Name"])
         description = st.text_area("Description", value=current["Description"])
+        examples = st.text_area("Example phrases (one a line)", value=current["Examples"])
+        kinds = list(GAP_KINDS)
+        gap_kind = st.selectbox("Ranked among", kinds, format_func=GAP_KINDS.get,
+                                index=kinds.index(current["Gap list"]) if current["Gap list"] in kinds else 2)
         colour = st.color_picker("Colour", value=current["Colour"])
         parent_key = key_of_name.get(current["Parent"], "")
         parent = st.selectbox("Nested under", list(parents), format_func=parents.get,
@@ -42,7 +47,7 @@ with edit_tab:
             try:
                 with resources.db_session() as session:
                     update_code(session=session, key=key, name=name, description=description, colour=colour,
-                                parent_key=parent or None)
+                                parent_key=parent or None, examples=examples, gap_kind=gap_kind)
             except FrontlineError as exc:
                 st.error(str(exc))
             else:
@@ -60,6 +65,8 @@ with add_tab:
     with st.form("add_code"):
         name = st.text_input("Name", key="new_code_name")
         description = st.text_area("Description", key="new_code_description")
+        examples = st.text_area("Example phrases (one a line)", key="new_code_examples")
+        gap_kind = st.selectbox("Ranked among", list(GAP_KINDS), format_func=GAP_KINDS.get, key="new_code_kind")
         colour = st.color_picker("Colour", value="#7f7f7f", key="new_code_colour")
         parent = st.selectbox("Nested under", ["", *choices], format_func=lambda k: choices.get(k, "(top level)"),
                               key="new_code_parent")
@@ -67,14 +74,15 @@ with add_tab:
             try:
                 with resources.db_session() as session:
                     add_code(session=session, name=name, description=description, colour=colour,
-                             parent_key=parent or None)
+                             parent_key=parent or None, examples=examples, gap_kind=gap_kind)
             except FrontlineError as exc:
                 st.error(str(exc))
             else:
                 st.success(f"Added '{plain(name.strip())}'.")
 
 with import_tab:
-    st.caption("A CSV with columns key, name, parent, description, colour (as downloaded above). Codes are matched "
+    st.caption("A CSV with columns key, name, parent, description, colour, examples (as downloaded above; "
+               "examples separated by |). Codes are matched "
                "by key, else by name; new ones are added.")
     upload = st.file_uploader("Codebook CSV", type=["csv"], key="codebook_upload")
     if upload is not None and st.button("Import codes"):

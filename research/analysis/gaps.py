@@ -14,9 +14,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from research.codebook import DEFAULT_CODEBOOK
 from research.privacy.reporting import Thresholds, hidden_groups, releasable_rows
 from research.store.models import (
+    Code,
     PulseAnswer,
     PulseQuestion,
     PulseResponse,
@@ -26,8 +26,13 @@ from research.store.models import (
 )
 
 NEGATIVE = -0.05
-NAMES = {c.key: c.name for c in DEFAULT_CODEBOOK}
-KINDS = {c.key: c.gap_kind for c in DEFAULT_CODEBOOK}
+
+
+def theme_names(*, session: Session) -> tuple[dict[str, str], dict[str, str]]:
+    """Code key to name and to gap kind, from the codebook researchers edit (so a renamed or added code
+    shows under its own name)."""
+    rows = session.execute(select(Code.key, Code.name, Code.gap_kind)).all()
+    return {k: n for k, n, _ in rows}, {k: g or "" for k, _, g in rows}
 
 
 def analysed_comments(*, session: Session, job_id: int) -> pd.DataFrame:
@@ -71,7 +76,11 @@ def enps(values: pd.Series) -> float:
 
 def theme_gaps(*, session: Session, job_id: int, thresholds: Thresholds) -> pd.DataFrame:
     """Per theme and wave: comments, share, negative share, mean sentiment, change in share, and the morale
-    and eNPS of respondents who raised the theme minus those who did not (missing when either side is small)."""
+    and eNPS of respondents who raised the theme minus those who did not (missing when either side is small).
+
+    Counts are of primary themes: a comment counts once, for the theme it is mostly about (its secondary
+    theme is stored beside it, see ``TextAnalysis.theme2``)."""
+    names, kinds = theme_names(session=session)
     comments = analysed_comments(session=session, job_id=job_id)
     scores = response_scores(session=session)
     if comments.empty:
@@ -90,7 +99,8 @@ def theme_gaps(*, session: Session, job_id: int, thresholds: Thresholds) -> pd.D
             rest = wave_scores[~wave_scores["response_id"].isin(raised_ids)]
             comparable = len(raised) >= thresholds.scores and len(rest) >= thresholds.scores
             out.append({
-                "theme": theme, "name": NAMES.get(theme, "Other"), "kind": KINDS.get(theme, ""),
+                "theme": theme, "name": names.get(theme, "Other" if theme == "other" else theme),
+                "kind": kinds.get(theme, ""),
                 "wave_id": wave.wave_id, "wave": wave.wave, "opens_on": wave.opens_on,
                 "comments": len(group), "share": len(group) / len(in_wave),
                 "negative_share": float((group["sentiment"] <= NEGATIVE).sum()) / len(in_wave),

@@ -16,7 +16,7 @@ from research.analysis.embeddings import EmbeddingCache, embed_texts
 from research.analysis.sentiment import SentimentScorer
 from research.analysis.themes import ThemeMatcher
 from research.analysis.topics import TopicResult, fit_topics
-from research.codebook import DEFAULT_CODEBOOK
+from research.codebook import DEFAULT_CODEBOOK, CodeDefinition
 
 NO_TEXT_TOPIC = -1
 
@@ -25,7 +25,8 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class AnalysisResult:
-    """One row per input text (``theme``, ``topic``, ``topic_label``, ``sentiment``) and the topic model's summary."""
+    """One row per input text (``theme`` with ``theme_confidence``, ``theme2`` with ``theme2_confidence``,
+    ``topic``, ``topic_label``, ``sentiment``) and the topic model's summary."""
 
     rows: pd.DataFrame
     topics: TopicResult
@@ -37,12 +38,14 @@ def analyze_texts(
     model,
     scorer: SentimentScorer,
     cache: EmbeddingCache | None = None,
+    codebook: Sequence[CodeDefinition] = DEFAULT_CODEBOOK,
     exemplars: Mapping[str, Sequence[str]] | None = None,
     seed: int = 42,
     measure_stability: bool = True,
     progress: Progress | None = None,
 ) -> AnalysisResult:
-    """Analyse ``texts``; blank texts get no theme or topic and a neutral score."""
+    """Analyse ``texts`` against ``codebook`` (the one researchers edit, in jobs); blank texts get no theme or
+    topic and a neutral score. ``exemplars`` (code key to texts) are coded or accepted examples."""
     report = progress or (lambda stage, done, total: None)
     cleaned = [t.strip() if isinstance(t, str) else "" for t in texts]
     present = [i for i, t in enumerate(cleaned) if t]
@@ -53,18 +56,24 @@ def analyze_texts(
     def embed(anchors: list[str]) -> np.ndarray:
         return embed_texts(anchors, model, cache=cache)
 
-    names = {c.key: c.name for c in DEFAULT_CODEBOOK}
-    assignment = ThemeMatcher(embed, exemplars=exemplars).assign(vectors)
+    names = {c.key: c.name for c in codebook}
+    assignment = ThemeMatcher(embed, codebook, exemplars=exemplars).assign(vectors, body)
     report("topics", 0, len(body))
     topic_result = fit_topics(body, vectors, seed=seed, measure_stability=measure_stability,
                               theme_names=[names.get(t, "") for t in assignment.themes])
     report("sentiment", 0, len(body))
-    sentiment = (cache.scores(body, scorer.version(), scorer.score) if cache is not None
-                 else scorer.score_many(body))
+    lexicon = (cache.scores(body, scorer.version(), scorer.score) if cache is not None
+               else scorer.lexicon_scores(body))
+    sentiment = scorer.score_many(body, vectors, lexicon=lexicon)
 
-    frame = pd.DataFrame({"text": cleaned, "theme": "", "topic": NO_TEXT_TOPIC, "topic_label": "", "sentiment": 0.0})
+    frame = pd.DataFrame({"text": cleaned, "theme": "", "theme_confidence": np.nan, "theme2": "",
+                          "theme2_confidence": np.nan, "topic": NO_TEXT_TOPIC, "topic_label": "", "sentiment": 0.0})
     if present:
         frame.loc[present, "theme"] = assignment.themes
+        frame.loc[present, "theme_confidence"] = assignment.confidence.astype(float)
+        frame.loc[present, "theme2"] = assignment.secondary
+        frame.loc[present, "theme2_confidence"] = np.where(
+            [bool(s) for s in assignment.secondary], assignment.secondary_confidence, np.nan)
         frame.loc[present, "topic"] = topic_result.topics
         frame.loc[present, "topic_label"] = [topic_result.labels[t] for t in topic_result.topics]
         frame.loc[present, "sentiment"] = sentiment

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.express as px
 
 from research.analysis.pipeline import AnalysisResult
-from research.codebook import DEFAULT_CODEBOOK
+from research.codebook import DEFAULT_CODEBOOK, CodeDefinition
 
 
-def theme_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Share of texts and mean sentiment per theme, largest first."""
+def theme_table(rows: pd.DataFrame, codebook: Sequence[CodeDefinition] = DEFAULT_CODEBOOK) -> pd.DataFrame:
+    """Share of texts (by primary theme) and mean sentiment per theme, largest first."""
     texts = rows[rows["theme"] != ""]
-    names = {c.key: c.name for c in DEFAULT_CODEBOOK} | {"other": "Other"}
+    names = {c.key: c.name for c in codebook} | {"other": "Other"}
     table = texts.groupby("theme").agg(texts=("text", "size"), mean_sentiment=("sentiment", "mean")).reset_index()
     table["share"] = table["texts"] / max(len(texts), 1)
     table["theme"] = table["theme"].map(lambda k: names.get(k, k))
@@ -28,9 +29,10 @@ def topic_table(result: AnalysisResult) -> pd.DataFrame:
     return table.sort_values("texts", ascending=False)
 
 
-def render_report(result: AnalysisResult, *, title: str, time_column: str | None = None) -> str:
+def render_report(result: AnalysisResult, *, title: str, time_column: str | None = None,
+                  codebook: Sequence[CodeDefinition] = DEFAULT_CODEBOOK) -> str:
     """The report as one HTML string; plotly's JavaScript is embedded once, inline."""
-    themes = theme_table(result.rows)
+    themes = theme_table(result.rows, codebook)
     topics = topic_table(result)
     charts = [px.bar(themes, x="texts", y="theme", orientation="h", title="Texts per theme")]
     if time_column and time_column in result.rows:
@@ -48,7 +50,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}</style></head><bo
 <h1>{html.escape(title)}</h1>
 <p>{int((result.rows['theme'] != '').sum())} texts analysed. Topic stability (adjusted Rand index across three
 seeds): {'not measured' if stability is None else f'{stability:.2f}'}.</p>
-<h2>Themes</h2>{themes.to_html(index=False, float_format=lambda v: f'{v:.2f}')}
+<h2>Themes (each text counted once, for its primary theme)</h2>{themes.to_html(index=False, float_format=lambda v: f'{v:.2f}')}
 <h2>Emergent topics</h2>{topics.to_html(index=False, float_format=lambda v: f'{v:.2f}')}
 <h2>Charts</h2>{''.join(parts)}
 </body></html>"""

@@ -1,16 +1,22 @@
-"""Sentiment of agents' comments with NLTK's VADER.
+"""Sentiment of agents' comments: a learned head on the embeddings and NLTK's VADER.
 
-The lexicon comes from the installed vaderSentiment package (see
-:mod:`research.analysis.nltk_data`). VADER was built for social media, where
-"long hours" or "understaffed" read as neutral; the workplace terms below make
-complaints about hours, staffing, breaks, pay and tools read as negative.
+VADER alone reads real employee text poorly ("salary is on the lower side" has no negative word). The head is a
+logistic regression over the MiniLM embedding plus VADER's compound score, trained on real employees' own split
+of what they like and dislike about their employer (HRdatasets, GPL-2; ``bench/train_sentiment.py`` rebuilds it
+and says how it was held out). It ships as ``data/sentiment_head.npz``, 385 numbers under GPL-2 like its source.
+Without an embedding (a single text scored alone) the score is VADER's.
+
+The lexicon comes from the installed vaderSentiment package (see :mod:`research.analysis.nltk_data`). The
+workplace terms below make complaints about hours, staffing, breaks, pay and tools read as negative to VADER.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+import numpy as np
 
 from research.analysis.nltk_data import VADER_MEMBER, VADER_RESOURCE, ensure_nltk_data
 
@@ -61,28 +67,60 @@ def _token(phrase: str) -> str:
     return "wp_" + "_".join(phrase.replace("'", "").replace("-", "_").split())
 
 
-class SentimentScorer:
-    """Scores text from -1 (negative) to 1 (positive) with VADER plus workplace terms."""
+HEAD_PATH = Path(__file__).with_name("data") / "sentiment_head.npz"
+_DEFAULT = object()
 
-    @staticmethod
-    def version() -> str:
-        """Changes whenever the workplace terms change, so cached scores are never stale."""
+
+class SentimentHead:
+    """``sigmoid(w . [embedding, vader] + b)``, mapped to -1..1."""
+
+    def __init__(self, weights: np.ndarray, bias: float):
+        self.weights, self.bias = np.asarray(weights, dtype=np.float32), float(bias)
+
+    @classmethod
+    def load(cls, path: Path = HEAD_PATH) -> SentimentHead:
+        with np.load(path) as data:
+            return cls(data["weights"], float(data["bias"]))
+
+    def score(self, vectors: np.ndarray, lexicon: Sequence[float]) -> np.ndarray:
+        features = np.column_stack([np.asarray(vectors, dtype=np.float32), np.asarray(lexicon, dtype=np.float32)])
+        if features.shape[1] != len(self.weights):
+            raise ValueError(f"the sentiment head expects {len(self.weights) - 1}-dimensional embeddings")
+        return 2.0 / (1.0 + np.exp(-(features @ self.weights + self.bias))) - 1.0
+
+
+class SentimentScorer:
+    """Scores text from -1 (negative) to 1 (positive): the learned head where an embedding is given, else VADER
+    plus workplace terms."""
+
+    def version(self) -> str:
+        """Changes whenever the workplace terms change, so cached lexicon scores are never stale."""
         import hashlib
 
         terms = repr(sorted(WORKPLACE_LEXICON.items())) + repr(sorted(WORKPLACE_PHRASES.items()))
         return "vader+" + hashlib.sha256(terms.encode()).hexdigest()[:16]
 
-    def __init__(self, nltk_dir: Path):
+    def __init__(self, nltk_dir: Path, head: SentimentHead | None = _DEFAULT):  # type: ignore[assignment]
         ensure_nltk_data(nltk_dir)
         from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
         self._analyzer = SentimentIntensityAnalyzer(lexicon_file=f"{VADER_RESOURCE}/{VADER_MEMBER}")
         self._analyzer.lexicon.update(WORKPLACE_LEXICON)
         self._analyzer.lexicon.update({_token(p): v for p, v in WORKPLACE_PHRASES.items()})
+        self.head = SentimentHead.load() if head is _DEFAULT else head
 
     def score(self, text: str) -> float:
         """VADER compound score from -1 to 1, with workplace words and phrases counted."""
         return float(self._analyzer.polarity_scores(_join_phrases(text or ""))["compound"])
 
-    def score_many(self, texts: Iterable[str]) -> list[float]:
+    def lexicon_scores(self, texts: Iterable[str]) -> list[float]:
         return [self.score(t) for t in texts]
+
+    def score_many(self, texts: Sequence[str], vectors: np.ndarray | None = None,
+                   lexicon: Sequence[float] | None = None) -> list[float]:
+        """Scores of ``texts``; with their (normalised) embeddings, the learned head's. ``lexicon`` passes
+        VADER scores already computed (from the cache)."""
+        lexicon = self.lexicon_scores(texts) if lexicon is None else lexicon
+        if vectors is None or self.head is None or not len(texts):
+            return [float(v) for v in lexicon]
+        return [float(v) for v in self.head.score(vectors, lexicon)]

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, and_, delete, exists, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
+from interviews.codebook import analysis_codebook
 from interviews.corpus import coded_examples
 from research.analysis.jobs import stored_comments
 from research.analysis.pipeline import analyze_texts
@@ -166,7 +167,8 @@ def record_success(engine: Engine, claim: ClaimedJob, *, comments: Sequence[tupl
             return False
         session.add_all(
             TextAnalysis(job_id=claim.job_id, answer_id=answer_id, theme=row.theme, topic=int(row.topic),
-                         sentiment=float(row.sentiment))
+                         sentiment=float(row.sentiment), theme_confidence=_number(row.theme_confidence),
+                         theme2=row.theme2, theme2_confidence=_number(row.theme2_confidence))
             for (answer_id, _), row in zip(comments, result.rows.itertuples(index=False))
         )
         session.add_all(
@@ -175,6 +177,10 @@ def record_success(engine: Engine, claim: ClaimedJob, *, comments: Sequence[tupl
             for topic, label in result.topics.labels.items()
         )
     return True
+
+
+def _number(value) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def record_failure(engine: Engine, claim: ClaimedJob, reason: str) -> bool:
@@ -236,6 +242,7 @@ def run_claimed_job(engine: Engine, claim: ClaimedJob, *, model, scorer, cache=N
             with session_scope(engine) as session:
                 comments = stored_comments(session=session)
                 exemplars = coded_examples(session=session)
+                codebook = analysis_codebook(session=session)
 
             def progress(stage: str, done: int, total: int) -> None:
                 if heartbeat.lost.is_set():
@@ -244,7 +251,7 @@ def run_claimed_job(engine: Engine, claim: ClaimedJob, *, model, scorer, cache=N
 
             progress("loading", 0, len(comments))
             result = analyze_texts([text for _, text in comments], model=model, scorer=scorer, cache=cache,
-                                   seed=seed, exemplars=exemplars, progress=progress)
+                                   seed=seed, codebook=codebook, exemplars=exemplars, progress=progress)
             return record_success(engine, claim, comments=comments, result=result)
     except ClaimLost:
         return False

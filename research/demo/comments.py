@@ -20,8 +20,8 @@ NEGATIVE = {
         "we are understaffed every evening and the queue never drops",
         "back to back calls with no time to write notes",
         "breaks get cancelled whenever the queue goes red",
-        "too much overtime, the rota changes with a day's notice",
-        "long hours and not enough people on the phones",
+        "too many calls for the few of us left on the team",
+        "not enough people on the phones to keep up with the work",
         "forty chats waiting at nine in the morning and only three of us",
     ],
     "management_support": [
@@ -63,7 +63,7 @@ NEGATIVE = {
         "we send suggestions up and never hear back",
         "the NPS comments tell us exactly what's broken and nobody reads them",
     ],
-    "pay_benefits": [
+    "pay": [
         "pay hasn't kept up with the cost of living",
         "the bonus depends on targets we can't control",
         "no shift allowance for late evenings anymore",
@@ -120,7 +120,7 @@ POSITIVE = {
     "difficult_customers": [
         "the new escalation path means abusive callers get handed over",
     ],
-    "pay_benefits": [
+    "pay": [
         "the pay rise this year was appreciated",
     ],
 }

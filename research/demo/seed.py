@@ -91,7 +91,7 @@ TEAMS = (
 BASE_WEIGHTS = {
     "tools": 1.5, "workload": 1.5, "management_support": 1.2, "morale": 0.6, "metrics_pressure": 1.0,
     "difficult_customers": 0.7, "recognition": 0.6, "customer_recovery": 1.2, "voice_of_customer": 0.8,
-    "pay_benefits": 0.8, "training": 0.7,
+    "pay": 0.8, "training": 0.7,
 }
 PARKING_WEIGHT = (0.0, 2.5, 3.5)  # Cardiff only
 DEFAULT_PRAISE = 0.15

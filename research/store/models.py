@@ -203,6 +203,7 @@ class Code(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
     gap_kind: Mapped[str] = mapped_column(String(16), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    examples: Mapped[str] = mapped_column(Text, default="", server_default="")  # one phrase a line
 
 
 class Excerpt(Base):
@@ -437,6 +438,9 @@ class TextAnalysis(Base):
     theme: Mapped[str] = mapped_column(String(64))
     topic: Mapped[int] = mapped_column(Integer)
     sentiment: Mapped[float] = mapped_column(Float)
+    theme_confidence: Mapped[float | None] = mapped_column(Float)
+    theme2: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "" when none
+    theme2_confidence: Mapped[float | None] = mapped_column(Float)
 
 
 class TopicSummary(Base):

@@ -15,14 +15,14 @@ def count(app_db, query):
 
 
 def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
-    pay = select(func.count()).select_from(ExcerptCode).join(Code).where(Code.key == "pay_benefits")
+    pay = select(func.count()).select_from(ExcerptCode).join(Code).where(Code.key == "pay")
     assert count(app_db, pay) == 0
     at = make_app("researcher", "researcher").run()
     at.switch_page("pages/coding.py").run()
     assert not at.exception
     sentences, codes = at.multiselect[0], at.multiselect[1]
     sentences.select(0)
-    codes.select("pay_benefits")
+    codes.select("pay")
     at.button[0].click().run()
     assert at.success[0].value == "Coded."
     assert count(app_db, pay) == 1
@@ -30,9 +30,9 @@ def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
     at.switch_page("pages/interview_analysis.py").run()
     assert not at.exception
     frequencies = at.dataframe[0].value
-    assert frequencies["Pay and benefits"].sum() == 1  # the new code now counts for one participant
+    assert frequencies["Pay"].sum() == 1  # the new code now counts for one participant
     quotes = at.selectbox(key="quotes_code")
-    quotes.select("pay_benefits").run()
+    quotes.select("pay").run()
     assert len(at.dataframe[2].value) == 1
 
 

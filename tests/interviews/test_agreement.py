@@ -231,7 +231,7 @@ def test_study_agreement_from_the_database(engine):
         report = study_agreement(session=session, study_id=study.id, coder_a="alice", coder_b="bob")
         assert report.units == 3  # the P08 sentence is left out
         assert row(report, "tools").both == 1 and row(report, "tools").neither == 2
-        assert row(report, "pay_benefits").note == "never used by either coder"
+        assert row(report, "pay").note == "never used by either coder"
         assert report.disagreements == [
             Disagreement(asked.id, 17, 39, "I stay late most days.", ("workload",), ("morale", "workload")),
             Disagreement(free.id, 0, 19, "Nobody says thanks.", (), ("recognition",)),

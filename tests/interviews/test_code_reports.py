@@ -36,7 +36,7 @@ def test_frequencies_count_each_participant_once_per_code(session, coded):
     assert table.loc["retail", "Tools and systems"] == 1
     assert table.loc["banking", "Tools and systems"] == 1
     assert table.loc["retail", "Participants"] == 2  # P01 and P03 are in retail
-    assert table.loc["banking", "Management support"] == 1 and table.loc["retail", "Management support"] == 0
+    assert table.loc["banking", "Manager and leadership"] == 1 and table.loc["retail", "Manager and leadership"] == 0
     by_shift = code_frequencies(session=session, study_id=coded, by="shift")
     assert by_shift.loc["evening", "Morale and burnout"] == 1
     only_ben = code_frequencies(session=session, study_id=coded, by="industry", coder="ben")
@@ -46,7 +46,7 @@ def test_frequencies_count_each_participant_once_per_code(session, coded):
 def test_cooccurrence_counts_shared_and_overlapping_excerpts(session, coded):
     matrix = code_cooccurrence(session=session, study_id=coded, coder="ana")
     assert matrix.loc["Tools and systems", "Morale and burnout"] == 1  # overlapping excerpts in one note
-    assert matrix.loc["Tools and systems", "Management support"] == 0  # separate sentences
+    assert matrix.loc["Tools and systems", "Manager and leadership"] == 0  # separate sentences
     assert matrix.loc["Tools and systems", "Tools and systems"] == 2
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from interviews.codebook import (
-    add_code, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
+    add_code, analysis_codebook, codebook_from_csv, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
 )
 from interviews.coding import code_quote
 from interviews.notes import save_note
@@ -11,10 +11,40 @@ from research.codebook import DEFAULT_CODEBOOK
 from research.errors import FrontlineError
 
 
-def test_the_default_contact_centre_codebook_is_there_from_the_start(session):
-    table = codes_table(session=session)
-    assert list(table["Name"]) == [c.name for c in DEFAULT_CODEBOOK]
-    assert "Pay and benefits" in set(table["Name"])
+def test_the_default_codebook_is_there_from_the_start_as_the_analysis_reads_it(session):
+    """Migrations 0004 and 0009 together seed exactly the default codebook: names, descriptions, examples, gap
+    lists; and the general workplace themes are there beside the contact-centre ones."""
+    seeded = {c.key: c for c in analysis_codebook(session=session)}
+    assert seeded == {c.key: c for c in DEFAULT_CODEBOOK}
+    assert {"Pay", "Benefits and facilities", "Job security", "Culture and colleagues",
+            "Tools and systems", "Customer recovery and breakage"} <= {c.name for c in seeded.values()}
+
+
+def test_codebook_csv_carries_examples_and_a_minimal_file_is_enough():
+    minimal = codebook_from_csv(b"name,description\nParking,Car park and parking spaces\nPay,Salary\n")
+    assert [(c.key, c.name, c.description) for c in minimal] == [
+        ("parking", "Parking", "Car park and parking spaces"), ("pay", "Pay", "Salary")]
+    full = codebook_from_csv(b"key,name,parent,description,colour,examples\n"
+                             b"tools,Tools,,Systems,#123456,slow CRM | headset broken\n"
+                             b"crm,CRM,tools,The customer database,#000000,\n")
+    assert [c.key for c in full] == ["tools"] and full[0].examples == (
+        "slow CRM", "headset broken", "CRM", "The customer database")
+    for bad, message in ((b"name\nPay\n", "description"), (b"name,description\n", "no codes"),
+                         (b"name,description\nPay,a\npay,b\n", "twice"),
+                         (b"name,description,parent\nPay,a,nothing\n", "not a code")):
+        with pytest.raises(FrontlineError, match=message):
+            codebook_from_csv(bad)
+
+
+def test_examples_round_trip_through_the_codebook_csv(session):
+    update_code(session=session, key="pay", name="Pay", description="Salary", colour="#aec7e8", parent_key=None,
+                examples="low salary\nno raise")
+    exported = export_codebook_csv(session=session)
+    assert b"low salary | no raise" in exported
+    update_code(session=session, key="pay", name="Pay", description="Salary", colour="#aec7e8", parent_key=None,
+                examples="")
+    import_codebook_csv(session=session, data=exported)
+    assert {c.key: c.examples for c in analysis_codebook(session=session)}["pay"] == ("low salary", "no raise")
 
 
 def test_codes_nest_and_cycles_are_refused(session):
@@ -34,16 +64,16 @@ def test_a_code_in_use_cannot_be_deleted(session, study):
     code_quote(session=session, note_id=note.note_id, quote="CRM freezes", codes=["tools"], coder="ana")
     with pytest.raises(FrontlineError, match="applied to 1 excerpt"):
         delete_code(session=session, key="tools")
-    delete_code(session=session, key="pay_benefits")
-    assert "Pay and benefits" not in set(codes_table(session=session)["Name"])
+    delete_code(session=session, key="pay")
+    assert "Pay" not in set(codes_table(session=session)["Name"])
 
 
 def test_codebook_csv_round_trip_updates_and_adds(session):
     exported = export_codebook_csv(session=session).decode()
-    edited = exported.replace("Pay and benefits,", "Pay and rewards,", 1) + "parking,Parking,workload,Car park full,#00aa00\n"
+    edited = exported.replace("Pay,", "Pay and rewards,", 1) + "parking,Parking,workload,Car park full,#00aa00\n"
     result = import_codebook_csv(session=session, data=edited.encode())
     table = codes_table(session=session).set_index("Key")
-    assert table.loc["pay_benefits", "Name"] == "Pay and rewards"
+    assert table.loc["pay", "Name"] == "Pay and rewards"
     assert table.loc["parking", "Parent"] == "Workload and staffing"
     assert result.added == ["Parking"] and not result.skipped
 

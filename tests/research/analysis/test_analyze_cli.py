@@ -42,7 +42,9 @@ def test_one_output_row_per_input_row_with_the_contract_columns(env):
     assert main(["analyze", str(source), "--text-column", "comment", "--id-column", "ref", "--time-column", "month",
                  "--out", str(out), "--report", str(report)]) == 0
     rows = read_out(out)
-    assert list(rows[0]) == ["id", "theme", "topic", "topic_label", "sentiment"]
+    assert list(rows[0]) == ["id", "theme", "theme_confidence", "theme2", "theme2_confidence", "topic",
+                             "topic_label", "sentiment"]
+    assert 0 < float(rows[0]["theme_confidence"]) <= 1
     assert [r["id"] for r in rows] == [f"r{i}" for i in range(len(COMMENTS))]
     assert rows[0]["theme"] == "tools" and float(rows[0]["sentiment"]) < 0
     assert rows[2]["theme"] == "" and rows[2]["topic"] == "-1"
@@ -106,3 +108,44 @@ def test_a_larger_file_takes_the_umap_path_and_keeps_every_row(env):
     rows = read_out(out)
     assert len(rows) == 1500 and [r["id"] for r in rows] == [str(i) for i in range(1500)]
     assert {r["topic"] for r in rows} >= {"0", "1", "2"} and "-1" not in {r["topic"] for r in rows}
+
+
+def test_a_researchers_codebook_and_examples_decide_the_themes(env):
+    """With ``--codebook`` (just name and description) the themes are that codebook's; ``--examples`` teaches it
+    a way of saying things its descriptions do not."""
+    comments = ["nowhere to park my car before the early shift", "the car park was full again this morning",
+                "salary has not gone up in three years", "my pay is below what others get",
+                "the rota came out a day before the week started", "shift patterns change without notice"]
+    source = write_csv(env / "in.csv", [(str(i), t, "") for i, t in enumerate(comments)])
+    codebook = env / "codebook.csv"
+    codebook.write_text("name,description\nParking,Car park and parking spaces at the site\n"
+                        "Pay,Salary and pay rises\nRota,Shift patterns and the rota\n", encoding="utf-8")
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out),
+                 "--codebook", str(codebook)]) == 0
+    assert [r["theme"] for r in read_out(out)] == ["parking", "parking", "pay", "pay", "rota", "rota"]
+
+    examples = env / "examples.csv"
+    write_csv(examples, [("there was nowhere to leave the car", "Parking"), ("the bus from the station", "parking"),
+                         ("we got a raise", "pay"), ("bonus was cut", "Pay"),
+                         ("weekend work again", "rota"), ("nights every week", "Rota")], header=("text", "code"))
+    assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out),
+                 "--codebook", str(codebook), "--examples", str(examples)]) == 0
+    assert [r["theme"] for r in read_out(out)][:2] == ["parking", "parking"]
+
+
+@pytest.mark.parametrize("flag, content, message", [
+    ("--codebook", b"name\nPay\n", "needs the column(s) description"),
+    ("--codebook", b"\xff\xfe", "not UTF-8"),
+    ("--examples", b"text,code\nno raise,salaries\n", "names the code 'salaries', which is not in the codebook"),
+    ("--examples", b"text\nno raise\n", "needs the column(s) code"),
+    ("--examples", b"text,code\n,pay\n", "has a code but no text"),
+])
+def test_a_bad_codebook_or_examples_file_is_one_line(env, capsys, flag, content, message):
+    source = write_csv(env / "in.csv", [("1", "the CRM freezes", "")])
+    bad = env / "bad.csv"
+    bad.write_bytes(content)
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out), flag, str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and not out.exists()

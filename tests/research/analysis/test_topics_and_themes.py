@@ -6,6 +6,7 @@ import pytest
 from research.analysis.embeddings import EmbeddingCache, embed_texts
 from research.analysis.themes import OTHER, ThemeMatcher
 from research.analysis.topics import fit_topics
+from research.codebook import DEFAULT_CODEBOOK
 from research.demo.seed import generate_responses
 
 
@@ -37,12 +38,15 @@ def test_embeddings_are_cached_by_text(model, tmp_path):
 
 def test_themes_match_what_the_demo_planted(model, demo):
     items, texts, vectors = demo
-    assignment = ThemeMatcher(lambda t: embed_texts(t, model)).assign(vectors)
+    assignment = ThemeMatcher(lambda t: embed_texts(t, model)).assign(vectors, texts)
     planted = [(r.theme, theme) for r, theme in zip(items, assignment.themes) if r.theme != "parking"]
     accuracy = np.mean([a == b for a, b in planted])
     assert accuracy > 0.7
+    # Parking is not in the codebook: its comments are "other" or, where they mention shifts, schedules; the
+    # emergent topic finds them (below). They are never taken for a tooling gap.
     parking = [theme for r, theme in zip(items, assignment.themes) if r.theme == "parking"]
-    assert len(parking) >= 15 and Counter(parking).most_common(1)[0][0] == OTHER
+    tooling = {c.key for c in DEFAULT_CODEBOOK if c.gap_kind == "tooling"}
+    assert len(parking) >= 15 and OTHER in parking and not tooling & set(parking)
 
 
 def test_coded_excerpts_teach_a_theme(model):

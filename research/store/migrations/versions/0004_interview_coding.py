@@ -8,7 +8,21 @@ Create Date: 2026-11-23 11:06:18.630911
 from alembic import op
 import sqlalchemy as sa
 
-from research.codebook import DEFAULT_CODEBOOK
+# The codebook as this revision seeded it (key, name, description, colour, gap kind), frozen here so that
+# later changes to research.codebook never change what an old revision did.
+SEEDED_CODES = (
+    ('morale', 'Morale and burnout', 'Feeling exhausted, burnt out, stressed, demotivated or proud; team spirit, wanting to quit, sick days.', '#d62728', 'morale'),
+    ('tools', 'Tools and systems', 'The CRM, knowledge base, phone system, billing system, ticketing tool or scheduling app is slow, freezes, crashes, is missing information or needs too many screens.', '#1f77b4', 'tooling'),
+    ('management_support', 'Management support', 'Whether supervisors, team leads and upper management back agents up, listen, give authority to fix problems and act on what agents report.', '#9467bd', 'morale'),
+    ('training', 'Training and development', 'Onboarding, product training, coaching, career paths and learning new systems.', '#2ca02c', 'tooling'),
+    ('workload', 'Workload and staffing', 'Understaffed shifts, long queues, back-to-back calls, no breaks, overtime, rotas and schedules.', '#ff7f0e', 'morale'),
+    ('metrics_pressure', 'Metrics pressure', "Average handle time targets, NPS and CSAT targets, adherence and being judged on numbers outside the agent's control.", '#8c564b', 'morale'),
+    ('difficult_customers', 'Abusive or difficult customers', 'Angry, rude, abusive or threatening customers, shouting, and handling escalations.', '#e377c2', 'morale'),
+    ('recognition', 'Recognition', 'Being thanked, praised, rewarded or noticed for good work, or never hearing anything positive.', '#bcbd22', 'morale'),
+    ('customer_recovery', 'Customer recovery and breakage', "Fixing what went wrong upstream: wrong bills, failed deliveries, broken orders, repeat contacts, apologising for other departments' mistakes.", '#17becf', 'tooling'),
+    ('voice_of_customer', 'Voice of the customer and feedback loops', 'Customer surveys, NPS comments and agent suggestions reaching the people who can fix causes, or disappearing with nothing changing.', '#7f7f7f', 'morale'),
+    ('pay_benefits', 'Pay and benefits', 'Salary, bonuses, pay rises, cost of living, benefits, shift allowances.', '#aec7e8', 'morale'),
+)
 
 
 revision = '0004'
@@ -95,9 +109,8 @@ def upgrade() -> None:
         sa.column('gap_kind'), sa.column('position'),
     )
     op.bulk_insert(codes, [
-        {"key": c.key, "name": c.name, "description": c.description, "colour": c.colour,
-         "gap_kind": c.gap_kind, "position": i}
-        for i, c in enumerate(DEFAULT_CODEBOOK)
+        {"key": key, "name": name, "description": description, "colour": colour, "gap_kind": kind, "position": i}
+        for i, (key, name, description, colour, kind) in enumerate(SEEDED_CODES)
     ])
 
     with op.batch_alter_table('interview_notes', schema=None) as batch_op:
