@@ -18,7 +18,8 @@ from research.store.models import Code, Excerpt, ExcerptCode, GuideQuestion, Int
 MIN_EXAMPLE_CHARS = 15
 
 
-def coded_examples(*, session: Session, study_id: int | None = None) -> dict[str, list[str]]:
+def coded_examples(*, session: Session, study_id: int | None = None,
+                   exclude_coder: str | None = None) -> dict[str, list[str]]:
     """Code key -> distinct excerpt texts coded with that code alone (a sub-code counts for its parent too).
 
     Only excerpts with one code teach a theme: one coded "metrics pressure, tools,
@@ -35,6 +36,8 @@ def coded_examples(*, session: Session, study_id: int | None = None) -> dict[str
         .join(ExcerptCode, ExcerptCode.excerpt_id == Excerpt.id)
         .order_by(Excerpt.id)
     )
+    if exclude_coder is not None:
+        query = query.where(Excerpt.coder != exclude_coder)
     if study_id is not None:
         query = (query.join(InterviewNote, InterviewNote.id == Excerpt.note_id)
                  .join(Interview, Interview.id == InterviewNote.interview_id)

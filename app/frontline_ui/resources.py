@@ -36,3 +36,17 @@ def db_session() -> Iterator[Session]:
     """A committed-at-the-end session; a lost connection is raised as DatabaseUnavailable."""
     with reachable_session(engine()) as session:
         yield session
+
+
+@st.cache_resource(show_spinner="Loading the language model (once per server)…")
+def embedding_model():
+    """The packaged sentence model, for code suggestions; loaded on first use only (analysis runs in workers)."""
+    from research.analysis.embeddings import load_embedding_model
+
+    return load_embedding_model(settings().embedding_model)
+
+
+def embed(texts: list[str]):
+    from research.analysis.embeddings import embed_texts
+
+    return embed_texts(texts, embedding_model())

@@ -4,11 +4,13 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_study
 from interviews.agreement import sentence_spans
 from interviews.codebook import code_choices
 from interviews.coding import add_memo, code_excerpt, code_quote, delete_excerpt, memos_table, note_excerpts, search
 from interviews.notes import interview_slots, interviews_table
+from interviews.suggestions import build_matcher, note_suggestions
 from research.errors import FrontlineError
 
 user = require_page("coding")
@@ -73,6 +75,42 @@ with st.form(f"code_{note_id}"):
             st.error(str(exc))
         else:
             st.success("Coded.")
+
+st.subheader("Suggested codes")
+st.caption("The model suggests a code for each sentence you have not coded yet, from the codebook and the "
+           "excerpts coded so far. Accept a suggestion, or pick the right code first: either way it is saved as "
+           "your coded excerpt and teaches the next suggestions and the pulse analysis.")
+suggested_key = f"suggestions_{note_id}"
+if st.button("Suggest codes for my uncoded sentences", key=f"suggest_{note_id}"):
+    with resources.db_session() as session:
+        matcher = build_matcher(session=session, embed=resources.embed)
+        st.session_state[suggested_key] = note_suggestions(session=session, note_id=note_id, coder=user.username,
+                                                           matcher=matcher, embed=resources.embed)
+pending = st.session_state.get(suggested_key)
+if pending is not None and not pending:
+    st.caption("Every sentence of this answer is coded by you.")
+choosable = ["other", *codes]
+for index, suggestion in enumerate(pending or []):
+    with st.container(border=True):
+        st.text(suggestion.text)
+        label = codes.get(suggestion.code, "no code fits (other)")
+        st.caption(f"Suggested: {plain(label)} ({suggestion.confidence:.0%} sure)")
+        pick = st.selectbox("Code as", choosable, index=choosable.index(suggestion.code)
+                            if suggestion.code in choosable else 0,
+                            format_func=lambda k: codes.get(k, "(leave uncoded)"),
+                            key=f"suggestion_code_{note_id}_{suggestion.start}")
+        if st.button("Accept" if pick == suggestion.code else "Save my correction",
+                     key=f"suggestion_save_{note_id}_{suggestion.start}", type="primary"):
+            if pick != "other":
+                try:
+                    with resources.db_session() as session:
+                        code_excerpt(session=session, note_id=note_id, start=suggestion.start, end=suggestion.end,
+                                     codes=[pick], coder=user.username)
+                except FrontlineError as exc:
+                    st.error(plain(str(exc)))
+                    continue
+            st.session_state[suggested_key] = [s for s in pending if s.start != suggestion.start]
+            st.rerun()
 
 with resources.db_session() as session:
     excerpts = note_excerpts(session=session, note_id=note_id)

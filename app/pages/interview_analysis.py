@@ -10,6 +10,7 @@ from interviews.agreement import coders, disagreements_table, study_agreement
 from interviews.code_reports import code_cooccurrence, code_frequencies, code_quotes
 from interviews.codebook import code_choices
 from interviews.studies import participant_attributes
+from interviews.suggestions import held_out_matcher, model_agreement
 from research.errors import FrontlineError
 
 require_page("interview_analysis")
@@ -78,3 +79,19 @@ with agree_tab:
                              hide_index=True, width="stretch")
                 st.subheader(f"{len(disagreements)} segment(s) to resolve")
                 st.dataframe(disagreements, hide_index=True, width="stretch")
+
+    st.subheader("The model beside each researcher")
+    st.caption("Cohen's kappa per code between a researcher's coding and the model's suggested code for the same "
+               "sentences. The model is taught by everyone's excerpts except that researcher's, so it is not "
+               "repeating what it was shown.")
+    if people_coding:
+        person = st.selectbox("Researcher", people_coding, key="model_agreement_coder")
+        if st.button("Compare with the model", key="model_agreement_run"):
+            with resources.db_session() as session:
+                matcher = held_out_matcher(session=session, embed=resources.embed, coder=person)
+                versus = model_agreement(session=session, study_id=study_id, coder=person, matcher=matcher,
+                                         embed=resources.embed)
+            st.metric(f"Kappa, {person} and the model (all codes)",
+                      "n/a" if versus.overall_kappa is None else f"{versus.overall_kappa:.2f}")
+            st.dataframe(versus.per_code.assign(code=versus.per_code["code"].map(lambda k: codes.get(k, k)))
+                         [["code", "kappa", "percent_agreement", "note"]], hide_index=True, width="stretch")
