@@ -122,7 +122,8 @@ def cmd_pulse_erase(args: argparse.Namespace, settings: Settings) -> int:
     if before > date.today():
         raise FrontlineError(f"--before {before}: that day has not come yet; comments are erased only once old")
     with session_scope(_migrated_engine(settings)) as session:
-        result = erase_comments(session=session, before=before, actor=cli_actor(), dry_run=not args.yes)
+        result = erase_comments(session=session, before=before, actor=cli_actor(), settings=settings,
+                                dry_run=not args.yes)
     what = (f"{result.comments} comment(s), {result.replies} reply(ies) and {result.receipts} receipt(s) of "
             f"responses submitted before {before}")
     if result.erased:
@@ -293,7 +294,7 @@ def _analysis_tools(settings: Settings):
     from research.analysis.sentiment import SentimentScorer
 
     model = load_embedding_model(settings.embedding_model)
-    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", settings.embedding_model)
+    cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
     try:
         yield model, SentimentScorer(settings.nltk_data_dir), cache
     finally:

@@ -56,14 +56,15 @@ class Settings:
         default=5,
         metadata=_doc(
             "FRONTLINE_MIN_GROUP_SIZE",
-            "Fewest responses a group needs before any score for it is shown (default 5).",
+            "Fewest responses a group needs before any score for it is shown (default 5; at least 3).",
         ),
     )
     min_comment_group_size: int = field(
         default=10,
         metadata=_doc(
             "FRONTLINE_MIN_COMMENT_GROUP_SIZE",
-            "Fewest responses a group needs before any of its comments or quotes is shown (default 10).",
+            "Fewest responses a group needs before any of its comments or quotes is shown "
+            "(default 10; at least FRONTLINE_MIN_GROUP_SIZE).",
         ),
     )
     embedding_model: str = field(
@@ -103,6 +104,9 @@ class Settings:
         ),
     )
 
+    def __post_init__(self) -> None:
+        _check_thresholds(self)
+
     @property
     def resolved_database_url(self) -> str:
         """The URL to connect to; the SQLite default lives in the data dir."""
@@ -115,6 +119,27 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        """The embedding and sentiment cache the analysis keeps (and comment erasure cleans)."""
+        return self.cache_dir / "embeddings.sqlite"
+
+
+SAFEST_SMALL_GROUP = 3
+"""The fewest responses any released figure may describe: below three, one agent could work out
+another's answer from their own and the figure."""
+
+
+def _check_thresholds(settings: Settings) -> None:
+    """Refuse reporting thresholds that would break the anonymity agents are promised."""
+    scores, comments = settings.min_group_size, settings.min_comment_group_size
+    if scores < SAFEST_SMALL_GROUP:
+        raise SettingsError(f"FRONTLINE_MIN_GROUP_SIZE must be at least {SAFEST_SMALL_GROUP} so no score "
+                            f"describes fewer than {SAFEST_SMALL_GROUP} people, got {scores}")
+    if comments < scores:
+        raise SettingsError(f"FRONTLINE_MIN_COMMENT_GROUP_SIZE must be at least FRONTLINE_MIN_GROUP_SIZE "
+                            f"({scores}), since comments identify more easily than scores, got {comments}")
 
 
 CONFIG_ENV = "FRONTLINE_CONFIG"
@@ -146,7 +171,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read settings from the environment (and the optional config file).
 
     Raises:
-        SettingsError: a value is malformed, or the config file is unreadable.
+        SettingsError: a value is malformed or unsafe (reporting thresholds below 3, or comments
+            below scores), or the config file is unreadable.
     """
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}

@@ -4,9 +4,22 @@ An employer's retention schedule usually says how long free text about
 people may be kept. Comments are the part of a pulse response that could
 ever identify someone, so :func:`erase_comments` removes, for responses
 submitted before a day, every free-text answer (and with it its analysis
-rows, by cascade), the replies to those responses and their receipts (a
-receipt only served to read replies). Scores stay, so trends and the
-overview do not change.
+rows in ``text_analyses``, by the foreign key's ``ON DELETE CASCADE``), the
+replies to those responses and their receipts (a receipt only served to read
+replies). Scores stay, so trends and the overview do not change.
+
+The analysis keeps a cache of embeddings and sentiment scores keyed by a hash
+of each text (:class:`research.analysis.embeddings.EmbeddingCache`), which
+would let someone confirm a guessed comment; the erased texts' entries are
+removed from it too, and their bytes overwritten. Only this machine's cache
+(``Settings.embedding_cache_path``) is cleaned: a worker on another machine
+keeps its own cache in its own data directory.
+
+What stays: each analysis job's topic summaries (``topic_summaries``: a
+label and top words per topic, counted over all the comments of that run)
+keep words that erased comments contributed, until a new analysis replaces
+the results. They are words shared by a whole topic, never a comment, but
+run the analysis again after erasing if even those must go.
 """
 
 from __future__ import annotations
@@ -18,6 +31,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from research.audit import record
+from research.settings import Settings
 from research.store.models import PulseAnswer, PulseReceipt, PulseReply, PulseResponse
 
 
@@ -27,12 +41,19 @@ class Erasure:
     replies: int
     receipts: int
     erased: bool  # False for a dry run
+    cache_entries: int = 0  # cached vectors and scores of the erased texts that were removed
 
 
-def erase_comments(*, session: Session, before: date, actor: str, dry_run: bool = False) -> Erasure:
+def erase_comments(*, session: Session, before: date, actor: str, settings: Settings,
+                   dry_run: bool = False) -> Erasure:
     """Erase the comments, replies and receipts of responses submitted before ``before``.
 
-    With ``dry_run`` only count them, so an administrator sees what would go.
+    With ``dry_run`` only count them, so an administrator sees what would go. ``settings`` say where
+    the analysis cache is, the same way ``frontline analyze`` and the workers find it.
+
+    Raises:
+        CacheBusy: another process holds the cache; the session should be rolled back and the
+            command run again once the analysis workers are stopped.
     """
     old = select(PulseResponse.id).where(PulseResponse.submitted_on < before).scalar_subquery()
     texts = PulseAnswer.value_text.is_not(None) & PulseAnswer.response_id.in_(old)
@@ -45,10 +66,36 @@ def erase_comments(*, session: Session, before: date, actor: str, dry_run: bool 
     )
     if dry_run:
         return counts
+    erased_texts = set(session.scalars(select(PulseAnswer.value_text).where(texts).distinct()))
     session.execute(delete(PulseAnswer).where(texts))
     session.execute(delete(PulseReply).where(PulseReply.response_id.in_(old)))
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
+    cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)
     record(session=session, actor=actor, action="comments_erased",
            subject=f"{counts.comments} comment(s), {counts.replies} reply(ies), {counts.receipts} receipt(s) "
                    f"of responses before {before.isoformat()}")
-    return counts
+    return Erasure(counts.comments, counts.replies, counts.receipts, True, cache_entries)
+
+
+def _forget_cached(*, session: Session, texts: set[str], settings: Settings) -> int:
+    """Remove the erased texts from the analysis cache, except texts a kept comment still has.
+
+    The analysis caches a comment under its stripped text, so both forms are forgotten.
+    """
+    path = settings.embedding_cache_path
+    if not texts or not path.exists():
+        return 0
+    from research.analysis.embeddings import EmbeddingCache
+
+    forms = texts | {t.strip() for t in texts}
+    kept: set[str] = set()
+    ordered = sorted(forms)
+    for start in range(0, len(ordered), 500):
+        still = session.scalars(select(PulseAnswer.value_text).distinct()
+                                .where(PulseAnswer.value_text.in_(ordered[start:start + 500])))
+        kept.update(form for value in still for form in (value, value.strip()))
+    cache = EmbeddingCache(path, settings.embedding_model)
+    try:
+        return cache.forget(forms - kept)
+    finally:
+        cache.close()

@@ -9,7 +9,8 @@ from research.privacy.reporting import Thresholds
 from research.pulse.replies import add_reply
 from research.pulse.retention import erase_comments
 from research.store.engine import session_scope
-from research.store.models import AuditEvent, PulseAnswer, PulseReceipt, PulseReply, PulseResponse
+from research.settings import load_settings
+from research.store.models import AuditEvent, PulseAnswer, PulseReceipt, PulseReply, PulseResponse, TextAnalysis
 
 from pulse_builders import add_wave, answers
 
@@ -22,7 +23,8 @@ def counts(session):
             session.scalar(select(func.count()).select_from(PulseReceipt)))
 
 
-def test_comments_before_the_day_go_and_the_scores_stay(engine):
+def test_comments_before_the_day_go_and_the_scores_stay(engine, tmp_path):
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
     with session_scope(engine) as session:
         spring = add_wave(session, "Spring", date(2025, 3, 1), {"Billing": answers(6, morale=2)})
         autumn = add_wave(session, "Autumn", date(2026, 9, 1), {"Billing": answers(7, morale=4)})
@@ -36,13 +38,14 @@ def test_comments_before_the_day_go_and_the_scores_stay(engine):
         assert counts(session) == (13, 2, 2)
 
     with session_scope(engine) as session:
-        preview = erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", dry_run=True)
+        preview = erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings,
+                                 dry_run=True)
         assert (preview.comments, preview.replies, preview.receipts, preview.erased) == (6, 1, 1, False)
         assert counts(session) == (13, 2, 2)  # a dry run erases nothing
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 
     with session_scope(engine) as session:
-        done = erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root")
+        done = erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings)
     assert (done.comments, done.replies, done.receipts, done.erased) == (6, 1, 1, True)
     with session_scope(engine) as session:
         assert counts(session) == (7, 1, 1)  # autumn's are untouched
@@ -58,6 +61,7 @@ def test_erased_comments_are_overwritten_in_the_sqlite_file(tmp_path):
     from research.store.engine import make_engine
     from research.store.migrate import upgrade
 
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
     path = tmp_path / "frontline.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -71,7 +75,174 @@ def test_erased_comments_are_overwritten_in_the_sqlite_file(tmp_path):
 
     engine = make_engine(f"sqlite:///{path}")
     with session_scope(engine) as session:
-        assert erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root").comments == 6
+        assert erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root",
+                              settings=settings).comments == 6
         assert session.scalar(select(func.count()).select_from(PulseResponse).where(PulseResponse.wave_id == wave)) == 6
     engine.dispose()
     assert marker.encode() not in path.read_bytes()
+
+
+# --- the analysis cache forgets erased comments -------------------------------------------------------------
+
+OLD_TEXTS = [f"old grievance {i}: the rota ignores my childcare, zebra-8841" for i in range(5)]
+KEPT_TEXTS = [f"kept remark {i}: the knowledge base is out of date" for i in range(6)]
+SHARED = "the CRM freezes"  # said in both waves: the kept one still needs its cache entry
+
+
+def set_texts(session, wave_id, texts):
+    rows = session.scalars(select(PulseAnswer).join(PulseResponse).where(
+        PulseResponse.wave_id == wave_id, PulseAnswer.value_text.is_not(None)).order_by(PulseAnswer.id)).all()
+    for row, text in zip(rows, texts, strict=True):
+        row.value_text = text
+
+
+def cache_files(settings):
+    path = settings.embedding_cache_path
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+def cache_keys(settings, table):
+    return cache_keys_at(settings.embedding_cache_path, table)
+
+
+def vector_key(model, text):
+    import hashlib
+
+    return hashlib.sha256(f"{model}\x00{text}".encode()).hexdigest()
+
+
+def test_erasure_removes_the_erased_comments_from_the_analysis_cache(engine, tmp_path, model, scorer):
+    """A job fills the cache exactly as in production; erasure leaves no key, vector or score of an erased
+    text, in the rows or in the file's bytes, and keeps every entry a kept comment uses."""
+    from research.analysis.embeddings import EmbeddingCache
+    from research.analysis.jobs import enqueue_job, run_job
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    with session_scope(engine) as session:
+        spring = add_wave(session, "Spring", date(2025, 3, 1), {"Billing": answers(6)})
+        autumn = add_wave(session, "Autumn", date(2026, 9, 1), {"Billing": answers(7)})
+        set_texts(session, spring, [SHARED, *OLD_TEXTS])
+        set_texts(session, autumn, [SHARED, *KEPT_TEXTS])
+        job = enqueue_job(session=session)
+    cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
+    run_job(engine, job, model=model, scorer=scorer, cache=cache)
+    erased_vectors = [v.tobytes() for v in cache.get_many(OLD_TEXTS).values()]
+    cache.close()
+    assert len(erased_vectors) == len(OLD_TEXTS)
+
+    name, version = settings.embedding_model, scorer.version()
+    erased = ({vector_key(name, t) for t in OLD_TEXTS}, {vector_key(version, t) for t in OLD_TEXTS})
+    kept = ({vector_key(name, t) for t in [SHARED, *KEPT_TEXTS]},
+            {vector_key(version, t) for t in [SHARED, *KEPT_TEXTS]})
+    before = (cache_keys(settings, "vectors"), cache_keys(settings, "scores"))
+    for table, rows in enumerate(before):  # the keys are built as this test builds them
+        assert erased[table] <= rows and kept[table] <= rows
+    assert all(v in cache_files(settings) for v in erased_vectors)
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(TextAnalysis)) == 13
+
+    with session_scope(engine) as session:
+        done = erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings)
+    assert (done.comments, done.cache_entries) == (6, 2 * len(OLD_TEXTS))
+
+    after = (cache_keys(settings, "vectors"), cache_keys(settings, "scores"))
+    for table, rows in enumerate(after):
+        assert not erased[table] & rows
+        assert rows == before[table] - erased[table]  # kept comments and the codebook's anchors stay
+    data = cache_files(settings)
+    assert not any(key.encode() in data for key in erased[0] | erased[1])
+    assert not any(v in data for v in erased_vectors)
+    assert all(key.encode() in data for key in kept[0] | kept[1])
+    with session_scope(engine) as session:  # the erased answers' analysis rows went with them (cascade)
+        analysed = session.scalars(select(PulseAnswer.value_text).join(
+            TextAnalysis, TextAnalysis.answer_id == PulseAnswer.id)).all()
+        assert sorted(analysed) == sorted([SHARED, *KEPT_TEXTS])
+        assert session.scalar(select(func.count()).select_from(TextAnalysis)) == 7
+
+
+def test_a_dry_run_leaves_the_cache_alone(engine, tmp_path):
+    import numpy as np
+
+    from research.analysis.embeddings import EmbeddingCache
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    with session_scope(engine) as session:
+        set_texts(session, add_wave(session, "Spring", date(2025, 3, 1), {"Billing": answers(5)}), OLD_TEXTS)
+    cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
+    cache.put_many({t: np.ones(4) for t in OLD_TEXTS})
+    cache.close()
+    with session_scope(engine) as session:
+        assert erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings,
+                              dry_run=True).cache_entries == 0
+    assert cache_keys(settings, "vectors") == {vector_key(settings.embedding_model, t) for t in OLD_TEXTS}
+
+
+def test_the_command_cleans_the_cache_the_analysis_uses(engine, cli_env, monkeypatch, capsys):
+    """``frontline pulse erase-comments --yes`` finds the cache from the same settings as ``frontline analyze``."""
+    import numpy as np
+
+    from research.analysis.embeddings import EmbeddingCache
+    from research.cli import main
+
+    settings = load_settings()
+    with session_scope(engine) as session:
+        set_texts(session, add_wave(session, "Spring", date(2025, 3, 1), {"Billing": answers(5)}), OLD_TEXTS)
+        set_texts(session, add_wave(session, "Autumn", date(2026, 9, 1), {"Billing": answers(6)}), KEPT_TEXTS)
+    cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
+    cache.put_many({t: np.full(4, i, dtype=np.float32) for i, t in enumerate(OLD_TEXTS + KEPT_TEXTS)})
+    cache.scores(OLD_TEXTS + KEPT_TEXTS, "vader+test", len)
+    cache.close()
+    assert main(["pulse", "erase-comments", "--before", "2026-01-01", "--yes"]) == 0
+    assert "erased 5 comment(s)" in capsys.readouterr().out
+    assert cache_keys(settings, "vectors") == {vector_key(settings.embedding_model, t) for t in KEPT_TEXTS}
+    assert cache_keys(settings, "scores") == {vector_key("vader+test", t) for t in KEPT_TEXTS}
+
+
+def test_forget_covers_every_model_and_score_version_the_cache_has_used(tmp_path):
+    import numpy as np
+
+    from research.analysis.embeddings import EmbeddingCache
+
+    path = tmp_path / "cache.sqlite"
+    for name in ("old-model", "new-model"):
+        cache = EmbeddingCache(path, name)
+        cache.put_many({"secret": np.ones(4), "other": np.zeros(4)})
+        cache.scores(["secret", "other"], f"v-{name}", len)
+        cache.close()
+    cache = EmbeddingCache(path, "new-model")
+    assert cache.forget(["secret"]) == 4
+    assert cache.get_many(["secret", "other"]).keys() == {"other"}
+    cache.close()
+    assert cache_keys_at(path, "vectors") == {vector_key(m, "other") for m in ("old-model", "new-model")}
+    assert cache_keys_at(path, "scores") == {vector_key(f"v-{m}", "other") for m in ("old-model", "new-model")}
+
+
+def test_a_cache_from_before_namespaces_were_kept_is_emptied_on_first_erasure(tmp_path):
+    """Its keys' models and versions are unknown, so no key of an erased text can be told apart."""
+    import sqlite3
+
+    from research.analysis.embeddings import EmbeddingCache
+
+    path = tmp_path / "cache.sqlite"
+    with sqlite3.connect(path) as db:  # the layout written by earlier versions
+        db.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        db.execute("CREATE TABLE scores (key TEXT PRIMARY KEY, score REAL NOT NULL)")
+        db.execute("INSERT INTO vectors VALUES (?, x'00')", (vector_key("some-old-model", "secret"),))
+        db.execute("INSERT INTO scores VALUES (?, 0.5)", (vector_key("vader+0123", "secret"),))
+    db.close()
+    cache = EmbeddingCache(path, "m")
+    cache.put_many({"later": [1.0]})
+    assert cache.forget(["secret"]) == 3
+    assert cache.forget(["secret"]) == 0  # from then on only the named texts go
+    cache.close()
+    assert cache_keys_at(path, "vectors") == set() and cache_keys_at(path, "scores") == set()
+
+
+def cache_keys_at(path, table):
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        return {key for (key,) in db.execute(f"SELECT key FROM {table}")}
+    finally:
+        db.close()
