@@ -20,8 +20,9 @@ def thresholds() -> Thresholds:
     return Thresholds.from_settings(resources.settings())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
 def results_job() -> int | None:
+    """The newest succeeded analysis, read on every run (one indexed query) so that a finished analysis shows at
+    once; what is computed from it is cached by its id."""
     with resources.db_session() as session:
         return current_results_job(session=session)
 

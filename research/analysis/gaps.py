@@ -154,7 +154,8 @@ def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thr
     if comments.empty:
         return []
     latest = comments[comments["opens_on"] == comments["opens_on"].max()]
-    released = releasable_rows(latest, by="team", threshold=thresholds.comments)
+    released = releasable_rows(latest, by="team", threshold=thresholds.comments,
+                               people="response_id")
     chosen = released[released[column] == value].sort_values(["sentiment", "text"])
     return chosen["text"].drop_duplicates().head(limit).tolist()
 

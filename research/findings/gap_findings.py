@@ -75,7 +75,7 @@ def gap_findings(
     comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
     latest_day = gaps["opens_on"].max()
     latest = comments[comments["opens_on"] == latest_day]
-    quotable = releasable_rows(latest, by="team", threshold=thresholds.comments)
+    quotable = releasable_rows(latest, by="team", threshold=thresholds.comments, people="response_id")
     findings = []
     for row in ranked_gaps(gaps, kind=kind).head(top).itertuples(index=False):
         history = gaps[gaps["theme"] == row.theme].sort_values("opens_on")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from research.analysis.gaps import analysed_comments, latest_quotes
-from research.privacy.reporting import Thresholds
+from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import AnalysisJob, TopicSummary
 
 # An ARI below this across seeds means the grouping is not to be read in detail.
@@ -67,6 +67,8 @@ def topic_overview(
     grid = pd.MultiIndex.from_product([sorted(comments["topic"].unique()), waves["wave"]], names=["topic", "wave"])
     over_time = (per_wave.set_index(["topic", "wave"])["share"].reindex(grid, fill_value=0.0).reset_index()
                  .merge(waves[["wave", "opens_on"]], on="wave"))
+    speakable = _speakable_topics(comments, thresholds)
+    labels = {t: (label if t in speakable else WITHHELD) for t, label in labels.items()}
     over_time["label"] = over_time["topic"].map(labels).fillna("")
     rows = []
     first_wave = waves["wave"].iloc[0] if len(waves) else None
@@ -86,12 +88,34 @@ def topic_overview(
     return TopicOverview(table, over_time.sort_values(["topic", "opens_on"]).reset_index(drop=True), stability, note)
 
 
+WITHHELD = "(words withheld: too few people)"
+
+
+def _speakable_topics(comments: pd.DataFrame, thresholds: Thresholds) -> set[int]:
+    """Topics whose words may be shown: their comments come from at least the comment threshold of distinct
+    people in teams that are quotable, and those people are most of the topic. A topic built mostly from one
+    small team's comments would otherwise quote that team through its label."""
+    if comments.empty:
+        return set()
+    quotable = releasable_rows(comments, by="team", threshold=thresholds.comments, people="response_id")
+    speakable = set()
+    for topic, group in comments.groupby("topic"):
+        people = group["response_id"].nunique()
+        released = quotable[quotable["topic"] == topic]["response_id"].nunique()
+        if released >= thresholds.comments and 2 * released >= people:
+            speakable.add(int(topic))
+    return speakable
+
+
 def topic_quotes(
     *, session: Session, job_id: int, topic: int, thresholds: Thresholds, limit: int = 5,
     comments: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Comments of a topic from the latest wave, only from teams at the comment threshold."""
+    """Comments of a topic from the latest wave, only from teams at the comment threshold (counted in people),
+    and none for a topic whose words are withheld."""
     comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
+    if topic not in _speakable_topics(comments[comments["topic"] >= 0], thresholds):
+        return []
     return latest_quotes(comments, column="topic", value=topic, thresholds=thresholds, limit=limit)
 
 

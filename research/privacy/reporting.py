@@ -72,12 +72,18 @@ def score_breakdown(
     return stats
 
 
-def releasable_rows(frame: pd.DataFrame, *, by: str, threshold: int, parent: str | None = None) -> pd.DataFrame:
-    """The rows (e.g. comments) of groups that may be quoted at the ``by`` level."""
+def releasable_rows(frame: pd.DataFrame, *, by: str, threshold: int, parent: str | None = None,
+                    people: str | None = None) -> pd.DataFrame:
+    """The rows (e.g. comments) of groups that may be quoted at the ``by`` level.
+
+    With ``people`` (a column such as ``response_id``), a group's size is its number of distinct people, not of
+    rows: four agents answering three free-text questions are four people, not twelve comments.
+    """
     keys = [parent, by] if parent else [by]
     if frame.empty:
         return frame
-    sizes = frame.groupby(keys, dropna=False).size()
+    grouped = frame.groupby(keys, dropna=False)
+    sizes = grouped[people].nunique() if people else grouped.size()
     hidden: set = set()
     groups = sizes.groupby(level=0) if parent else [(None, sizes)]
     for _, siblings in groups:

@@ -1,0 +1,67 @@
+"""The researcher's journey in Chromium: the codebook drives the analysis, and the model's suggestions are
+accepted into the researcher's own coding."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long researcher password"
+
+
+def open_page(page, wait_for_app, name: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
+    wait_for_app(page)
+
+
+def test_a_new_code_becomes_a_gap_after_the_next_analysis(server, page, add_user, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("res-codebook", "researcher", PASSWORD)
+    sign_in(page, server.url, "res-codebook", PASSWORD)
+
+    open_page(page, wait_for_app, "Codebook")
+    page.get_by_role("tab", name="Add a code").click()
+    form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name="Add code"))
+    form.get_by_label("Name").fill("Parking and getting to work")
+    form.get_by_label("Description").fill("The car park, parking spaces and getting to the site for a shift.")
+    form.get_by_label("Example phrases (one a line)").fill("nowhere to park\nthe car park is full")
+    form.get_by_label("Ranked among").click()  # the morale list shows its top five; the tooling list has room
+    page.get_by_role("option", name="Tooling gaps", exact=True).click()
+    form.get_by_role("button", name="Add code").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Added 'Parking and getting to work'.")).to_be_visible()
+
+    open_page(page, wait_for_app, "Analysis")
+    previous = page.get_by_text(re.compile(r"^Job \d+ finished\.$"))
+    expect(previous).to_be_visible()
+    number = int(re.search(r"\d+", previous.inner_text()).group())
+    page.get_by_role("button", name="Run analysis").click()
+    expect(page.get_by_text(f"Job {number + 1} finished.", exact=True)).to_be_visible(timeout=240_000)
+
+    executive = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    add_user("exec-codebook", "executive", PASSWORD)
+    sign_in(executive, server.url, "exec-codebook", PASSWORD)
+    open_page(executive, wait_for_app, "Morale and tooling gaps")
+    expect(executive.get_by_role("heading", name=re.compile(r"^\d+\. Parking and getting to work$"))).to_be_visible()
+    executive.screenshot(path=str(server.artifacts / "gaps-new-code.png"), full_page=True)
+    executive.context.close()
+
+
+def test_a_suggested_code_is_accepted_into_the_researchers_coding(server, page, add_user, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("res-suggest", "researcher", PASSWORD)
+    sign_in(page, server.url, "res-suggest", PASSWORD)
+    open_page(page, wait_for_app, "Coding")
+    page.get_by_role("button", name="Suggest codes for my uncoded sentences").click()
+    wait_for_app(page)
+    first = page.get_by_text(re.compile(r"^Suggested: .+ \(\d+% sure\)$")).first
+    expect(first).to_be_visible(timeout=60_000)
+    before = page.get_by_text(re.compile(r"^Suggested: ")).count()
+    page.get_by_role("button", name="Accept").first.click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"^Suggested: "))).to_have_count(before - 1)
+    excerpts = page.locator('[data-testid="stDataFrame"]').last
+    expect(excerpts).to_contain_text("res-suggest")
+    page.screenshot(path=str(server.artifacts / "coding-suggestions.png"), full_page=True)

@@ -1,0 +1,41 @@
+"""The comment threshold counts people: four agents answering three free-text questions are four, not twelve."""
+
+import uuid
+from datetime import date
+
+import pandas as pd
+
+from research.analysis.gaps import latest_quotes
+from research.findings.topic_explorer import _speakable_topics
+from research.privacy.reporting import Thresholds
+
+
+def comments(teams: dict[str, tuple[int, int]], topic_of: dict[str, int]) -> pd.DataFrame:
+    """``teams``: team -> (people, text answers each); every comment of a team is in ``topic_of[team]``."""
+    rows = []
+    for team, (people, answers) in teams.items():
+        for _ in range(people):
+            response = uuid.uuid4()
+            for n in range(answers):
+                rows.append({"response_id": response, "wave_id": 1, "wave": "W", "opens_on": date(2026, 10, 1),
+                             "team": team, "site": "Leeds", "theme": "tools", "topic": topic_of[team],
+                             "sentiment": -0.5, "text": f"{team} comment {response.hex[:6]} {n}"})
+    return pd.DataFrame(rows)
+
+
+# Three teams, so hiding the small one does not force hiding a sibling (complementary suppression).
+LAYOUT = {"Small": (4, 3), "Big": (12, 1), "Other": (12, 1)}
+
+
+def test_four_people_with_three_text_questions_are_not_quoted():
+    frame = comments(LAYOUT, {"Small": 0, "Big": 0, "Other": 0})
+    quotes = latest_quotes(frame, column="theme", value="tools", thresholds=Thresholds(5, 10), limit=100)
+    assert quotes and not any(q.startswith("Small") for q in quotes)
+
+
+def test_a_topic_built_from_one_small_teams_comments_has_no_words_or_quotes():
+    frame = comments(LAYOUT, {"Small": 1, "Big": 0, "Other": 0})
+    assert _speakable_topics(frame, Thresholds(5, 10)) == {0}
+    # A topic that is mostly the small team, with a few quotable people beside it, is withheld too.
+    frame.loc[frame[frame["team"] == "Big"].index[:3], "topic"] = 1
+    assert _speakable_topics(frame, Thresholds(5, 10)) == {0}
