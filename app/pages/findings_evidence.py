@@ -8,6 +8,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.findings.interview_evidence import evidence_studies, interview_evidence
+from research.privacy.reporting import Thresholds
 
 require_page("findings_evidence")
 st.title("Interview evidence")
@@ -22,14 +23,15 @@ study_id = left.selectbox("Study", list(studies), format_func=studies.get)
 theme = right.selectbox("Theme", list(codes), format_func=codes.get, index=list(codes).index("tools")
                         if "tools" in codes else 0)
 with resources.db_session() as session:
-    evidence = interview_evidence(session=session, study_id=study_id, theme=theme)
+    evidence = interview_evidence(session=session, study_id=study_id, theme=theme,
+                                  thresholds=Thresholds.from_settings(resources.settings()))
 st.subheader(plain(evidence.sentence))
 if evidence.participants:
     figure = px.bar(evidence.by_industry, x="industry", y="share", text="raised",
                     labels={"share": "share of interviewed agents", "industry": ""})
     figure.update_layout(yaxis_tickformat=".0%", height=320)
     st.plotly_chart(figure, width="stretch")
-st.caption("Interview participants are known by pseudonym only; notes were pseudonymised when saved.")
+st.caption("Notes were pseudonymised when saved. " + evidence.note)
 if evidence.quotes.empty:
     st.info("No coded excerpts for this theme in this study yet.")
 else:

@@ -1,60 +1,81 @@
 """What an agent is told before submitting: in which groups their answers will count.
 
-Only whether each group meets the threshold is revealed, never its count.
+The preview says of each group exactly what the dashboard does with it: it asks
+the same release decision (:meth:`research.findings.overview.WaveStats.release`,
+that is :func:`research.privacy.release.releasable` over the wave's responses per
+segment at the score threshold) whether the group is shown on its own. A group
+can have enough responses and still be withheld, so that subtracting it from its
+siblings' total would not isolate a smaller one; the preview then says it is not
+shown, like the dashboard, and never why in numbers: no count, and not which of
+the two reasons applies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from research.store.models import PulseResponse, PulseSegment, PulseWave
+from research.findings.overview import wave_stats
+from research.privacy.release import Release
+from research.privacy.reporting import Thresholds
+from research.store.models import PulseSegment, PulseWave
 
 LEVELS = (("team", "Your team"), ("site", "Your site"), ("channel", "Your channel"), ("industry", "Your industry"))
 
 
 @dataclass(frozen=True)
 class GroupStatus:
-    level: str
+    level: str  # team, site, channel, industry, or "wave" for the whole wave
     name: str
-    meets_threshold: bool
+    shown: bool  # whether the dashboard shows this group's figures on their own
+
+    @property
+    def meets_threshold(self) -> bool:
+        """The old name of :attr:`shown`."""
+        return self.shown
 
     def sentence(self, threshold: int, fallback: str | None) -> str:
-        label = f"{dict(LEVELS)[self.level]} ({self.name})" if self.level in dict(LEVELS) else "The whole wave"
-        if self.meets_threshold:
-            return f"{label} has at least {threshold} responses: your scores count in its results."
+        if self.level not in dict(LEVELS):
+            if self.shown:
+                return f"The whole wave has at least {threshold} responses: your scores count in its results."
+            # The whole wave is withheld for one reason only, so saying it gives nothing away.
+            return (f"The whole wave has fewer than {threshold} responses so far: no figure that includes your "
+                    "answers is published until it does.")
+        label = f"{dict(LEVELS)[self.level]} ({self.name})"
+        if self.shown:
+            return f"{label} is shown on its own: your scores count in its results."
+        reason = (f"it has fewer than {threshold} responses so far, or showing it would let a smaller group's "
+                  "answers be worked out from the totals")
         if fallback is None:
-            return (f"{label} has fewer than {threshold} responses so far: no figure that includes your answers "
-                    "is published until it does.")
-        return (f"{label} has fewer than {threshold} responses so far: your scores will only count in "
-                f"{fallback} until it does.")
+            return (f"{label}: its scores will not be shown on their own for now ({reason}), and no figure that "
+                    "includes your answers is published yet.")
+        return (f"{label}: its scores will not be shown on their own for now ({reason}); your scores will only "
+                f"count in {fallback}.")
+
+
+def wave_release(*, session: Session, wave: PulseWave, threshold: int) -> Release:
+    """What the dashboard may show of ``wave``: the decision its overview, filters and heatmap use."""
+    return wave_stats(session=session, waves=[wave], thresholds=Thresholds(scores=threshold))[wave.id].release()
 
 
 def anonymity_preview(*, session: Session, wave: PulseWave, segment: PulseSegment, threshold: int) -> list[GroupStatus]:
-    """Threshold status of each group the segment belongs to, finest first, then the whole wave."""
-    statuses = []
-    for level, _ in LEVELS:
-        value = getattr(segment, level)
-        if not value:
-            continue
-        count = session.scalar(
-            select(func.count(PulseResponse.id))
-            .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
-            .where(PulseResponse.wave_id == wave.id, getattr(PulseSegment, level) == value)
-        )
-        statuses.append(GroupStatus(level, value, int(count or 0) >= threshold))
-    total = session.scalar(select(func.count(PulseResponse.id)).where(PulseResponse.wave_id == wave.id))
-    statuses.append(GroupStatus("wave", wave.title, int(total or 0) >= threshold))
+    """Whether each group the segment belongs to is shown on the dashboard, finest first, then the whole wave.
+
+    ``threshold`` is the score threshold (``settings.min_group_size``), as the dashboard uses it.
+    """
+    release = wave_release(session=session, wave=wave, threshold=threshold)
+    statuses = [GroupStatus(level, getattr(segment, level), release.allows((level, getattr(segment, level))))
+                for level, _ in LEVELS if getattr(segment, level)]
+    statuses.append(GroupStatus("wave", wave.title, release.allows(None)))
     return statuses
 
 
 def preview_sentences(statuses: list[GroupStatus], threshold: int) -> list[str]:
-    """Plain-language lines for the pulse page; each names the next group up that does count."""
+    """Plain-language lines for the pulse page; each names the next group up that is shown."""
     lines = []
     for index, status in enumerate(statuses):
-        larger = next((s for s in statuses[index + 1:] if s.meets_threshold), None)
+        larger = next((s for s in statuses[index + 1:] if s.shown), None)
         if larger is None:
             fallback = None
         else:

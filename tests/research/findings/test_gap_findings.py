@@ -61,9 +61,14 @@ def test_interview_evidence_sits_beside_the_numbers(analysed_demo):
     engine, _ = analysed_demo
     with session_scope(engine) as session:
         study_id = next(iter(evidence_studies(session=session)))
-        evidence = interview_evidence(session=session, study_id=study_id, theme="tools")
+        evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds())
+        by_four = interview_evidence(session=session, study_id=study_id, theme="tools",
+                                     thresholds=Thresholds(scores=4))
     assert evidence.participants == 24 and evidence.raised >= 12
-    assert set(evidence.by_industry["industry"]) == {"retail", "banking", "casual dining", "utilities",
-                                                     "technical support", "telecommunications"}
-    assert len(evidence.quotes) == 6 and evidence.quotes["Participant"].is_unique
+    # Four agents per industry: under the threshold of 5 the industries are pooled, at 4 they are shown.
+    assert list(evidence.by_industry["industry"]) == ["all industries"]
+    assert set(by_four.by_industry["industry"]) == {"retail", "banking", "casual dining", "utilities",
+                                                    "technical support", "telecommunications"}
+    assert len(evidence.quotes) == 6 and evidence.quotes["Quote"].is_unique
+    assert list(evidence.quotes.columns) == ["Quote", "Industry", "Role", "Channel"]
     assert evidence.sentence.endswith("raised tools and systems in Customer Service Week 2026: agent interviews.")

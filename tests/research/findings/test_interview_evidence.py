@@ -1,0 +1,196 @@
+"""Interview quotes shown to executives are k-anonymous on the attributes beside them (k = the score threshold).
+
+The attacker knows every participant's industry, role and channel and the
+release rule; grouping the shown quotes by what is shown beside them must never
+leave a group of fewer than k participants.
+"""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from interviews.codebook import code_choices
+from interviews.coding import code_quote
+from interviews.notes import save_note, start_interview
+from interviews.studies import GuideItem, add_participant, create_study, set_guide, withdraw_participant
+from research.demo import seed_demo
+from research.findings.interview_evidence import (
+    QUOTE_COLUMNS, evidence_studies, interview_evidence, released_participants,
+)
+from research.privacy.k_anonymity import WITHHELD, k_anonymous_attributes, smallest_group
+from research.privacy.reporting import Thresholds
+from research.store.engine import make_engine, session_scope
+from research.store.migrate import upgrade
+from research.store.models import Participant
+
+ATTRIBUTES = QUOTE_COLUMNS[1:]  # Industry, Role, Channel
+
+
+def truth(session, study_id) -> pd.DataFrame:
+    """What the attacker knows: every counted participant's real attributes."""
+    rows = session.execute(select(Participant.code, Participant.industry, Participant.role, Participant.channel)
+                           .where(Participant.study_id == study_id, Participant.withdrawn_on.is_(None))).all()
+    return pd.DataFrame(rows, columns=["code", *ATTRIBUTES])
+
+
+def matching(people: pd.DataFrame, shown: dict) -> int:
+    """Participants whose real attributes agree with every attribute shown (a blank is no constraint)."""
+    mask = pd.Series(True, index=people.index)
+    for column, value in shown.items():
+        if value != WITHHELD:
+            mask &= people[column] == value
+    return int(mask.sum())
+
+
+def assert_k_anonymous(session, study_id, quotes: pd.DataFrame, k: int) -> None:
+    people = truth(session, study_id)
+    released = released_participants(session=session, study_id=study_id, thresholds=Thresholds(scores=k))
+    assert len(people) >= k, "the test needs a study of at least k participants"
+    for shown, _ in quotes.groupby(ATTRIBUTES, dropna=False):
+        shown = dict(zip(ATTRIBUTES, shown))
+        assert matching(people, shown) >= k, shown
+        # Stronger: even knowing the rule, the speaker is one of the >= k people released with these values.
+        same = (released[ATTRIBUTES] == pd.Series(shown)).all(axis=1)
+        assert int(same.sum()) >= k, shown
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('evidence') / 'demo.db'}")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        seed_demo(session=session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5, 7])
+def test_every_combination_shown_on_the_demo_is_shared_by_k_participants(demo_engine, k):
+    with session_scope(demo_engine) as session:
+        study_id = next(iter(evidence_studies(session=session)))
+        everything = []
+        for theme in code_choices(session=session):
+            evidence = interview_evidence(session=session, study_id=study_id, theme=theme,
+                                          thresholds=Thresholds(scores=k), quotes=50)
+            assert list(evidence.quotes.columns) == QUOTE_COLUMNS
+            assert_k_anonymous(session, study_id, evidence.quotes, k)
+            # the breakdown beside the quotes uses groups of at least k participants too
+            assert (evidence.by_industry["participants"] >= k).all()
+            assert evidence.by_industry["participants"].sum() == evidence.participants == 24
+            everything.append(evidence.quotes)
+        # grouping the quotes of every theme together finds no small group either
+        assert_k_anonymous(session, study_id, pd.concat(everything), k)
+        people = truth(session, study_id)
+    # the demo is the case that motivated this: 20 of 24 agents are unique on the three attributes
+    assert (people.groupby(ATTRIBUTES).size() == 1).sum() == 20
+
+
+def test_the_demo_at_the_default_threshold_still_shows_roles(demo_engine):
+    with session_scope(demo_engine) as session:
+        study_id = next(iter(evidence_studies(session=session)))
+        evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds())
+    # four agents per industry is too few to show an industry, but 12 agents, 6 senior agents and 6 team leads
+    assert (evidence.quotes["Industry"] == WITHHELD).all() and (evidence.quotes["Channel"] == WITHHELD).all()
+    assert set(evidence.quotes["Role"]) <= {"agent", "senior agent", "team lead"}
+    assert not evidence.quotes.apply(lambda row: row.str.fullmatch(r"P\d+")).any().any()  # no participant codes
+
+
+@pytest.fixture
+def session(engine):
+    with Session(engine) as session:
+        yield session
+        session.rollback()
+
+
+def crafted_study(session, groups: list[tuple[str, str, str, int]]) -> tuple[int, dict[str, list[Participant]]]:
+    """A study whose participants each gave one distinct quote coded "tools"; returns (id, {industry: people})."""
+    study = create_study(session=session, title="Crafted study", purpose="Tools")
+    set_guide(session=session, study_id=study.id, items=[GuideItem("Do you have the tools you need?")])
+    question = study.guide[0].id
+    people: dict[str, list[Participant]] = {}
+    for industry, role, channel, count in groups:
+        for _ in range(count):
+            p = add_participant(session=session, study_id=study.id, industry=industry, role=role, channel=channel,
+                                site="Leeds", consent_given=True)
+            interview = start_interview(session=session, study_id=study.id, participant_id=p.id,
+                                        interviewer="ana", held_on=None)
+            body = f"The screen {p.code} uses freezes every morning."
+            note = save_note(session=session, interview_id=interview.id, editor="ana", guide_question_id=question,
+                             body=body).note_id
+            code_quote(session=session, note_id=note, quote=body, codes=["tools"], coder="ana")
+            people.setdefault(industry, []).append(p)
+    session.flush()
+    return study.id, people
+
+
+def quote_of(evidence, participant: Participant) -> dict:
+    row = evidence.quotes[evidence.quotes["Quote"] == f"The screen {participant.code} uses freezes every morning."]
+    assert len(row) == 1
+    return row.iloc[0].to_dict()
+
+
+def test_a_unique_participant_is_quoted_without_identifying_attributes(session):
+    study_id, people = crafted_study(session, [("telecommunications", "agent", "phone", 6),
+                                               ("retail", "agent", "chat", 6),
+                                               ("banking", "team lead", "e-mail", 1)])
+    evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds(),
+                                  quotes=20)
+    assert len(evidence.quotes) == 13  # everyone is still quoted
+    unique = quote_of(evidence, people["banking"][0])
+    assert {unique[c] for c in ATTRIBUTES} == {WITHHELD}
+    # banking is pooled with the next smallest industry, so "not telecoms" narrows to 7 people, not 1
+    assert {quote_of(evidence, p)["Industry"] for p in people["retail"]} == {WITHHELD}
+    assert quote_of(evidence, people["telecommunications"][0]) == {
+        "Quote": "The screen P01 uses freezes every morning.", "Industry": "telecommunications", "Role": "agent",
+        "Channel": "phone"}
+    assert dict(zip(evidence.by_industry["industry"], evidence.by_industry["participants"])) == {
+        "other industries": 7, "telecommunications": 6}
+    assert_k_anonymous(session, study_id, evidence.quotes, 5)
+
+
+def test_withdrawn_participants_never_count_or_show(session):
+    study_id, people = crafted_study(session, [("telecommunications", "agent", "phone", 5),
+                                               ("retail", "agent", "chat", 6)])
+    # A withdrawal as the app does it (interviews and attributes erased) ...
+    withdraw_participant(session=session, participant_id=people["retail"][0].id, actor="ana")
+    # ... and one recorded as withdrawn whose attributes are still there: neither may make telecoms 5 people.
+    people["telecommunications"][0].withdrawn_on = date(2026, 11, 1)
+    session.flush()
+    evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds(),
+                                  quotes=20)
+    assert evidence.participants == 9 and evidence.raised == 9
+    assert list(evidence.by_industry["industry"]) == ["all industries"]
+    assert (evidence.quotes["Industry"] == WITHHELD).all()
+    assert len(evidence.quotes) == 9
+    assert "The screen P01 uses freezes every morning." not in set(evidence.quotes["Quote"])
+    assert_k_anonymous(session, study_id, evidence.quotes, 5)
+
+
+def test_a_study_smaller_than_k_shows_quotes_with_no_attributes(session):
+    study_id, _ = crafted_study(session, [("retail", "agent", "chat", 3)])
+    evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds(),
+                                  quotes=20)
+    assert len(evidence.quotes) == 3
+    assert (evidence.quotes[ATTRIBUTES] == WITHHELD).all().all()
+
+
+def test_the_release_rule_on_its_own():
+    people = pd.DataFrame({
+        "Industry": ["a"] * 6 + ["b"] * 6 + ["c"],
+        "Role": ["x"] * 5 + ["y"] + ["x"] * 6 + ["z"],
+        "Channel": [None] * 13,
+    })
+    shown = k_anonymous_attributes(people, ["Industry", "Role", "Channel"], 5)
+    assert list(shown.index) == list(people.index)
+    assert smallest_group(shown) >= 5
+    # c (1) is withheld with the smaller of its siblings (a, then b on a tie); b stays
+    assert list(shown["Industry"]) == [WITHHELD] * 6 + ["b"] * 6 + [WITHHELD]
+    # within b everyone is x; within the withheld pool x has 5 and y, z are too few: hidden with x
+    assert list(shown["Role"]) == [WITHHELD] * 6 + ["x"] * 6 + [WITHHELD]
+    assert (shown["Channel"] == WITHHELD).all()
+    assert smallest_group(k_anonymous_attributes(people, ["Industry", "Role"], 14)) == 13  # fewer than k in all
+    assert (k_anonymous_attributes(people, ["Industry", "Role"], 14) == WITHHELD).all().all()
+    assert (k_anonymous_attributes(people, ["Industry", "Role"], 1) == people[["Industry", "Role"]]).all().all()
