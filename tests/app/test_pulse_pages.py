@@ -33,7 +33,7 @@ def test_agent_answers_reviews_redaction_and_gets_a_receipt(invite, app_db, open
     assert not at.exception
     promise = at.info[0].value
     assert "anonymous" in promise and "at least 5 responses" in promise and "at least 10" in promise
-    assert any("Your team (Retail Care) has fewer than 5 responses" in t.value for t in at.text)
+    assert any("Your team (Retail Care): its scores will not be shown on their own" in t.value for t in at.text)
     answer_all(at, "my supervisor Dave never helps, call 07700 900123")
     at.button[0].click().run()
     assert "my supervisor [name] never helps, call [phone]" in [t.value for t in at.text]

@@ -22,7 +22,8 @@ def test_agent_submits_through_an_invite_and_the_link_then_refuses(server, page,
     page.goto(f"{server.url}/pulse?t={token}")
     wait_for_app(page)
     expect(page.get_by_text("Your answers are anonymous.")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Your team \(Retail Care\) has fewer than 5 responses"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Your team \(Retail Care\): its scores will not be shown on their own")))\
+        .to_be_visible()
     groups = page.get_by_role("radiogroup")
     expect(groups).to_have_count(6)
     for index in range(6):
