@@ -54,6 +54,8 @@ def test_key_phrases_name_the_tools_agents_complain_about(analysed):
     tools = comments[comments["theme"] == "tools"]
     phrases = key_phrases(tools["text"].tolist(), tools["sentiment"].tolist())
     top = phrases["phrase"].tolist()
-    assert "billing system" in top and "crm" in top
-    assert "billing" not in top  # the pair stands for the word
+    tools_named = {"crm", "billing system", "knowledge base", "chat tool", "booking tool", "phone system",
+                   "ticketing tool", "core banking screen"}
+    assert "crm" in top and len(tools_named & set(top)) >= 3
+    assert "billing" not in top and "knowledge" not in top  # the pair stands for the word
     assert (phrases["mean_sentiment"] < 0).sum() >= len(phrases) // 2
