@@ -107,7 +107,9 @@ class SentimentScorer:
         self._analyzer = SentimentIntensityAnalyzer(lexicon_file=f"{VADER_RESOURCE}/{VADER_MEMBER}")
         self._analyzer.lexicon.update(WORKPLACE_LEXICON)
         self._analyzer.lexicon.update({_token(p): v for p, v in WORKPLACE_PHRASES.items()})
-        self.head = SentimentHead.load() if head is _DEFAULT else head
+        if head is _DEFAULT:  # the shipped head; a distribution without the file scores with VADER alone
+            head = SentimentHead.load() if HEAD_PATH.is_file() else None
+        self.head = head
 
     def score(self, text: str) -> float:
         """VADER compound score from -1 to 1, with workplace words and phrases counted."""

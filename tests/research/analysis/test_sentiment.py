@@ -28,3 +28,12 @@ def test_demo_praise_ranks_above_complaints(scorer):
     items = [r for r in generate_responses() if r.text]
     auc = roc_auc_score([r.positive for r in items], scorer.score_many([r.text for r in items]))
     assert auc > 0.8
+
+
+def test_the_learned_head_reads_a_pay_complaint_and_praise_of_learning(scorer, model):
+    from research.analysis.embeddings import embed_texts
+
+    texts = ["Salary is on the lower side compared to the market", "Lots of learning and supportive seniors"]
+    assert scorer.head is not None
+    learned = scorer.score_many(texts, embed_texts(texts, model))
+    assert learned[0] < 0 < learned[1] and all(-1 <= s <= 1 for s in learned)
