@@ -34,6 +34,7 @@ WORD_WEIGHT = 0.15
 TEMPERATURE = 0.04
 SELF_TRAINING_MIN_TEXTS = 100
 SECONDARY_MIN_CONFIDENCE = 0.2
+MIN_EXAMPLES_FOR_HEAD = 4  # and of at least two codes; with fewer, examples teach as nearest neighbours
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -171,7 +172,7 @@ class ThemeMatcher:
 
     def _fit_head(self, vectors: np.ndarray, labels: np.ndarray, taught: np.ndarray):
         """A classifier on the labelled examples (with the anchors), or None when there are too few."""
-        if taught.sum() < 2 * 2 or len(set(labels[taught])) < 2:
+        if taught.sum() < MIN_EXAMPLES_FOR_HEAD or len(set(labels[taught])) < 2:
             return None
         return _LinearHead.fit(vectors, labels, len(self.keys))
 
@@ -179,7 +180,10 @@ class ThemeMatcher:
 
     def probabilities(self, embeddings: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """Each text's probability for each code, all evidence combined."""
-        first = _softmax(self.scores(embeddings, texts) / TEMPERATURE)
+        return self._combined(self.scores(embeddings, texts), embeddings)
+
+    def _combined(self, first_pass: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+        first = _softmax(first_pass / TEMPERATURE)
         parts, weights = [first], [1.0]
         if self._head is not None:
             per_code = self._is_example.sum() / max(len(set(self._owners[self._is_example])), 1)
@@ -218,7 +222,7 @@ class ThemeMatcher:
             return ThemeAssignment([], empty, [], empty)
         meaning = self.meaning_scores(embeddings)
         words = self.word_scores(texts) if texts is not None else np.zeros_like(meaning)
-        probabilities = self.probabilities(embeddings, texts)
+        probabilities = self._combined(meaning + WORD_WEIGHT * words, embeddings)
         order = np.argsort(-probabilities, axis=1)
         themes, secondary = [], []
         confidence = probabilities[np.arange(len(order)), order[:, 0]].astype(np.float32)
