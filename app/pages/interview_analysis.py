@@ -5,8 +5,9 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_study
-from interviews.agreement import coders, disagreements_table, study_agreement
+from interviews.agreement import agreement_table, coders, disagreements_table, study_agreement
 from interviews.code_reports import code_cooccurrence, code_frequencies, code_quotes
 from interviews.codebook import code_choices
 from interviews.studies import participant_attributes
@@ -63,19 +64,20 @@ with agree_tab:
                 report = study_agreement(session=session, study_id=study_id, coder_a=coder_a, coder_b=coder_b)
                 disagreements = disagreements_table(session=session, report=report)
         except FrontlineError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             if report.units == 0:
                 st.info("These two have not coded any of the same interviews yet.")
             else:
                 m1, m2, m3 = st.columns(3)
-                m1.metric("Cohen's kappa (all codes)",
+                m1.metric("Cohen's kappa (codes either used)",
                           "n/a" if report.overall_kappa is None else f"{report.overall_kappa:.2f}")
                 m2.metric("Percent agreement", f"{report.overall_percent:.1f} %")
                 m3.metric("Segments compared", report.units)
-                st.caption("Segments are the sentences either coder coded; text neither coded is left out so it "
-                           "cannot inflate agreement. Kappa is n/a for a code with no variation.")
-                st.dataframe(report.per_code.assign(code=report.per_code["code"].map(lambda k: codes.get(k, k))),
+                st.caption("Segments are the sentences either coder coded; text neither coded, and codes neither "
+                           "used, are left out of the overall figures so they cannot inflate agreement. Kappa is "
+                           "n/a for a code with no variation.")
+                st.dataframe(agreement_table(report.per_code, names=codes, coder_a=coder_a, coder_b=coder_b),
                              hide_index=True, width="stretch")
                 st.subheader(f"{len(disagreements)} segment(s) to resolve")
                 st.dataframe(disagreements, hide_index=True, width="stretch")
@@ -91,7 +93,8 @@ with agree_tab:
                 matcher = held_out_matcher(session=session, embed=resources.embed, coder=person)
                 versus = model_agreement(session=session, study_id=study_id, coder=person, matcher=matcher,
                                          embed=resources.embed)
-            st.metric(f"Kappa, {person} and the model (all codes)",
+            st.metric(f"Kappa, {plain(person)} and the model (codes either used)",
                       "n/a" if versus.overall_kappa is None else f"{versus.overall_kappa:.2f}")
-            st.dataframe(versus.per_code.assign(code=versus.per_code["code"].map(lambda k: codes.get(k, k)))
-                         [["code", "kappa", "percent_agreement", "note"]], hide_index=True, width="stretch")
+            st.dataframe(agreement_table(versus.per_code[["code", "kappa", "percent_agreement", "note"]],
+                                         names=codes, coder_a=person, coder_b="model"),
+                         hide_index=True, width="stretch")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from interviews.agreement import (
     CodedSpan,
+    agreement_table,
     Disagreement,
     coders,
     compute_agreement,
@@ -70,12 +71,46 @@ def test_ten_unit_example_matches_hand_computed_kappa():
     assert (morale.both, morale.only_a, morale.only_b, morale.neither) == (4, 1, 0, 5)
     assert morale.percent_agreement == pytest.approx(90.0)
     assert morale.kappa == pytest.approx(0.8)
-    # Pooled over tools + morale + training (0, 0, 0, 10): both 7, only A 2, only B 1, neither 20; n = 30.
-    #   po = 27/30 = 0.9;  pA = 9/30 = 0.3, pB = 8/30
-    #   pe = 0.3 * 8/30 + 0.7 * 22/30 = (2.4 + 15.4) / 30 = 0.59333...
-    #   kappa = (0.9 - 0.59333) / (1 - 0.59333) = 0.30667 / 0.40667 = 0.754098...
-    assert report.overall_percent == pytest.approx(90.0)
-    assert report.overall_kappa == pytest.approx(0.754098, abs=1e-6)
+    # Pooled over the codes either coder used, tools + morale (training, used by neither, would only add
+    # ten "both said no" cells and lift kappa to 0.754): both 7, only A 2, only B 1, neither 10; n = 20.
+    #   po = 17/20 = 0.85;  pA = 9/20 = 0.45, pB = 8/20 = 0.4
+    #   pe = 0.45 * 0.4 + 0.55 * 0.6 = 0.18 + 0.33 = 0.51
+    #   kappa = (0.85 - 0.51) / (1 - 0.51) = 0.34 / 0.49 = 0.693878...
+    assert report.overall_percent == pytest.approx(85.0)
+    assert report.overall_kappa == pytest.approx(0.693878, abs=1e-6)
+
+
+def test_per_code_kappa_matches_sklearn():
+    from sklearn.metrics import cohen_kappa_score
+
+    notes, spans = build(SENTENCES, CODING_A, CODING_B)
+    report = compute_agreement(notes, spans, "alice", "bob", CODEBOOK)
+    for code in ("tools", "morale"):
+        a = [code in codes for codes in CODING_A]
+        b = [code in codes for codes in CODING_B]
+        assert row(report, code).kappa == pytest.approx(cohen_kappa_score(a, b))
+
+
+def test_a_codebook_of_unused_codes_does_not_lift_the_overall_kappa():
+    notes, spans = build(SENTENCES, CODING_A, CODING_B)
+    small = compute_agreement(notes, spans, "alice", "bob", ["tools", "morale"])
+    large = compute_agreement(notes, spans, "alice", "bob", [*CODEBOOK, *(f"unused{i}" for i in range(8))])
+
+    assert large.overall_kappa == pytest.approx(small.overall_kappa)
+    assert large.overall_percent == pytest.approx(small.overall_percent)
+
+
+def test_agreement_table_has_human_headers_and_rounded_figures():
+    notes, spans = build(SENTENCES, CODING_A, CODING_B)
+    report = compute_agreement(notes, spans, "alice", "bob", CODEBOOK)
+    shown = agreement_table(report.per_code, names={"tools": "Tools and systems"}, coder_a="alice", coder_b="bob")
+
+    assert list(shown.columns) == ["Code", "Segments", "Both coded", "Only alice", "Only bob", "Neither",
+                                   "Agreement", "Cohen's kappa", "Note"]
+    tools = shown.set_index("Code").loc["Tools and systems"]
+    assert (tools["Agreement"], tools["Cohen's kappa"]) == ("80 %", "0.58")
+    assert shown.set_index("Code").loc["training", "Cohen's kappa"] == "n/a"
+    assert "None" not in shown.astype(str).to_numpy()
 
 
 def test_disagreements_list_the_differing_sentences_with_both_codings():
