@@ -97,6 +97,26 @@ def interviews_table(*, session: Session, study_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "Participant", "Industry", "Role", "Channel", "Interviewer", "Held on"])
 
 
+def interview_labels(*, session: Session, study_id: int) -> dict[int, str]:
+    """A unique label per interview of the study (participant, date, number), in ``interviews_table`` order.
+
+    A participant interviewed twice must never show as two identical entries: a
+    picker keyed by its label would then open the first one whichever was chosen.
+    """
+    table = interviews_table(session=session, study_id=study_id)
+    totals = table["Participant"].value_counts().to_dict()
+    seen: dict[str, int] = {}
+    labels = {}
+    for row in table.sort_values(["Participant", "Held on", "id"], na_position="last").to_dict("records"):
+        code = row["Participant"]
+        seen[code] = seen.get(code, 0) + 1
+        held = row["Held on"].isoformat() if pd.notna(row["Held on"]) and row["Held on"] else "no date"
+        details = " · ".join(str(v) for v in (row["Industry"], row["Role"]) if v and pd.notna(v))
+        labels[int(row["id"])] = (f"{code} · {held} · interview {seen[code]} of {totals[code]}"
+                                  + (f" · {details}" if details else ""))
+    return {int(i): labels[int(i)] for i in table["id"]}
+
+
 def interview_slots(*, session: Session, interview_id: int) -> list[NoteSlot]:
     """The guide's questions in order with the notes taken so far, then imported turns, then free notes."""
     interview = get_interview(session=session, interview_id=interview_id)

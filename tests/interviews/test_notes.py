@@ -70,3 +70,21 @@ def test_editing_a_note_moves_coded_excerpts_with_their_words(session, study):
 def test_oversized_notes_are_refused(session, study):
     with pytest.raises(FrontlineError, match="at most 200,000"):
         save_note(session=session, interview_id=study["interview"].id, body="x" * 200_001, editor="ana")
+
+
+def test_two_interviews_of_one_participant_have_distinct_labels(session, study):
+    from datetime import date
+
+    from interviews.notes import interview_labels
+
+    p1, p2, _ = study["participants"]
+    second = start_interview(session=session, study_id=study["study"].id, participant_id=p1.id, interviewer="ana",
+                             held_on=date(2026, 11, 2))
+    other = start_interview(session=session, study_id=study["study"].id, participant_id=p2.id, interviewer="ana",
+                            held_on=date(2026, 11, 3))
+    labels = interview_labels(session=session, study_id=study["study"].id)
+
+    assert len(set(labels.values())) == len(labels) == 3
+    assert labels[second.id] == "P01 · 2026-11-02 · interview 1 of 2 · retail · agent"
+    assert labels[study["interview"].id] == "P01 · no date · interview 2 of 2 · retail · agent"
+    assert labels[other.id] == "P02 · 2026-11-03 · interview 1 of 1 · banking · agent"
