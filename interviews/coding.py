@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from interviews.agreement import sentence_spans
 from research.errors import FrontlineError
 from research.store.models import (
     Code, Excerpt, GuideQuestion, Interview, InterviewNote, Memo, Participant,
@@ -84,6 +85,33 @@ def code_quote(*, session: Session, note_id: int, quote: str, codes: Sequence[st
         raise FrontlineError(f"There is no note with id {note_id}.")
     start, end = find_quote(note.body, quote)
     return code_excerpt(session=session, note_id=note_id, start=start, end=end, codes=codes, coder=coder)
+
+
+def code_sentences(
+    *, session: Session, note_id: int, sentences: Sequence[int], codes: Sequence[str], coder: str,
+) -> list[Excerpt]:
+    """Code the chosen sentences of a note (indexes into ``sentence_spans``): adjacent ones become one excerpt.
+
+    Separate sentences are coded one by one, so a later edit of the note moves
+    each with its own words.
+    """
+    note = session.get(InterviewNote, note_id)
+    if note is None:
+        raise FrontlineError(f"There is no note with id {note_id}.")
+    spans = sentence_spans(note.body)
+    chosen = sorted(set(sentences))
+    if not chosen:
+        raise FrontlineError("Choose sentences or paste the words to code.")
+    if chosen[0] < 0 or chosen[-1] >= len(spans):
+        raise FrontlineError("Those sentences are not in this answer any more; choose them again.")
+    runs: list[list[int]] = []
+    for index in chosen:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return [code_excerpt(session=session, note_id=note_id, start=spans[run[0]][0], end=spans[run[-1]][1],
+                         codes=codes, coder=coder) for run in runs]
 
 
 def set_excerpt_codes(*, session: Session, excerpt_id: int, codes: Sequence[str]) -> Excerpt:

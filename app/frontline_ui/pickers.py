@@ -6,16 +6,31 @@ from frontline_ui import resources
 from research.pulse.waves import wave_choices
 
 
-def _pick_by_title(label: str, choices: dict[int, str], empty_message: str, *, prefer: int | None = None,
-                   key: str | None = None) -> int:
-    """A selectbox over ``choices`` (id -> unique title); stops the page with ``empty_message`` when empty.
+def unique_titles(choices: dict[int, str]) -> dict[int, str]:
+    """``choices`` with a repeated title numbered ("title (2)"), so each title names one item only."""
+    seen: dict[str, int] = {}
+    unique = {}
+    for item_id, title in choices.items():
+        seen[title] = seen.get(title, 0) + 1
+        unique[item_id] = title if seen[title] == 1 else f"{title} ({seen[title]})"
+    return unique
 
-    Keyed by title: plain string options behave the same in the browser and in AppTest.
+
+def pick_by_title(label: str, choices: dict[int, str], empty_message: str, *, prefer: int | None = None,
+                  key: str | None = None) -> int:
+    """A selectbox over ``choices`` (id -> title); stops the page with ``empty_message`` when empty.
+
+    Keyed by title: plain string options behave the same in the browser and in
+    AppTest. The browser sends back the title chosen, so two equal titles would
+    both open the first item; repeated titles are numbered first.
     """
     if not choices:
         st.info(empty_message)
         st.stop()
+    choices = unique_titles(choices)
     by_title = {title: item_id for item_id, title in choices.items()}
+    if key is not None and st.session_state.get(key) not in by_title:
+        st.session_state.pop(key, None)  # a title from another study or a deleted item: start from the default
     index = list(choices).index(prefer) if prefer in choices else 0
     return by_title[st.selectbox(label, list(by_title), index=index, key=key)]
 
@@ -24,7 +39,7 @@ def pick_wave(empty_message: str, prefer: int | None = None) -> int:
     """A wave picker (newest first, or ``prefer`` first chosen); stops the page when there is no wave."""
     with resources.db_session() as session:
         choices = wave_choices(session=session)
-    return _pick_by_title("Wave", choices, empty_message, prefer=prefer)
+    return pick_by_title("Wave", choices, empty_message, prefer=prefer)
 
 
 def pick_study(empty_message: str) -> int:
@@ -33,4 +48,20 @@ def pick_study(empty_message: str) -> int:
 
     with resources.db_session() as session:
         choices = study_choices(session=session)
-    return _pick_by_title("Study", choices, empty_message, key="study_picker")
+    return pick_by_title("Study", choices, empty_message, key="study_picker")
+
+
+def select_study(title: str) -> None:
+    """Make the study called ``title`` the one the study picker shows on the next run (after creating it)."""
+    st.session_state["study_picker"] = title
+
+
+def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int | None = None) -> int:
+    """An interview picker labelled by participant, date and number; stops the page when the study has none."""
+    from interviews.notes import interview_labels
+
+    with resources.db_session() as session:
+        choices = interview_labels(session=session, study_id=study_id)
+    if prefer in choices:
+        st.session_state[key] = unique_titles(choices)[prefer]
+    return pick_by_title("Interview", choices, empty_message, key=key)

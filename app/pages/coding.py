@@ -5,11 +5,14 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
-from frontline_ui.pickers import pick_study
+from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.pickers import pick_by_title, pick_interview, pick_study
 from interviews.agreement import sentence_spans
 from interviews.codebook import code_choices
-from interviews.coding import add_memo, code_excerpt, code_quote, delete_excerpt, memos_table, note_excerpts, search
-from interviews.notes import interview_slots, interviews_table
+from interviews.coding import (
+    add_memo, code_excerpt, code_quote, code_sentences, delete_excerpt, memos_table, note_excerpts, search,
+)
+from interviews.notes import interview_slots
 from interviews.suggestions import build_matcher, note_suggestions
 from research.errors import FrontlineError
 
@@ -24,57 +27,62 @@ with st.expander("Search notes, excerpts and memos"):
             with resources.db_session() as session:
                 found = search(session=session, query=query, study_id=study_id)
         except FrontlineError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.caption(f"{len(found)} match(es).")
             st.dataframe(found.drop(columns=["interview_id", "note_id"]), hide_index=True, width="stretch")
 
 with resources.db_session() as session:
-    interviews = interviews_table(session=session, study_id=study_id)
     codes = code_choices(session=session)
-if interviews.empty:
-    st.info("This study has no interviews yet: take notes on the Interview notes page or import them.")
-    st.stop()
-names = {int(r["id"]): f"{r['Participant']} · {r['Industry']} · {r['Role']}" for r in interviews.to_dict("records")}
-interview_id = st.selectbox("Interview", list(names), format_func=names.get, key="coding_interview")
+interview_id = pick_interview(study_id, "This study has no interviews yet: take notes on the Interview notes page "
+                              "or import them.", key=f"coding_interview_{study_id}")
 with resources.db_session() as session:
     slots = [s for s in interview_slots(session=session, interview_id=interview_id) if s.note_id and s.body]
 if not slots:
     st.info("This interview has no notes yet.")
     st.stop()
 by_note = {s.note_id: s for s in slots}
-note_id = st.selectbox("Answer", list(by_note), format_func=lambda n: by_note[n].question, key="coding_note")
+note_id = pick_by_title("Answer", {n: s.question for n, s in by_note.items()}, "This interview has no notes yet.",
+                        key=f"coding_note_{interview_id}")
 body = by_note[note_id].body
 st.text(body)
+show_flash("coding")
 
 sentences = sentence_spans(body)
-with st.form(f"code_{note_id}"):
-    chosen = st.multiselect("Sentences to code", range(len(sentences)),
+# The form remembers which answer it was drawn for: if the answer shown has changed by the time "Code excerpt"
+# arrives, the choices belonged to other text, so nothing is stored and the researcher is told.
+drawn_for = st.session_state.get("coding_form_note")
+form = form_key("code_excerpt")
+with st.form(form):
+    chosen = st.multiselect("Sentences to code", range(len(sentences)), key=f"{form}_sentences_{note_id}",
                             format_func=lambda i: body[sentences[i][0]:sentences[i][1]])
-    words = st.text_input("…or paste the exact words to code", help="Copy them from the answer above.")
-    keys = st.multiselect("Codes", list(codes), format_func=codes.get)
-    if st.form_submit_button("Code excerpt", type="primary"):
-        try:
-            with resources.db_session() as session:
-                if words.strip():
-                    code_quote(session=session, note_id=note_id, quote=words, codes=keys, coder=user.username)
-                elif chosen:
-                    # Adjacent sentences become one excerpt; separate ones are coded one by one.
-                    runs: list[list[int]] = []
-                    for index in sorted(chosen):
-                        if runs and runs[-1][-1] == index - 1:
-                            runs[-1].append(index)
-                        else:
-                            runs.append([index])
-                    for run in runs:
-                        code_excerpt(session=session, note_id=note_id, start=sentences[run[0]][0],
-                                     end=sentences[run[-1]][1], codes=keys, coder=user.username)
-                else:
-                    raise FrontlineError("Choose sentences or paste the words to code.")
-        except FrontlineError as exc:
-            st.error(str(exc))
-        else:
-            st.success("Coded.")
+    words = st.text_input("…or paste the exact words to code", help="Copy them from the answer above.",
+                          key=f"{form}_words_{note_id}")
+    keys = st.multiselect("Codes", list(codes), format_func=codes.get, key=f"{form}_codes_{note_id}")
+    submitted = st.form_submit_button("Code excerpt", type="primary")
+st.session_state["coding_form_note"] = note_id
+if submitted:
+    place = f"{st.session_state[f'coding_interview_{study_id}']}, {by_note[note_id].question[:60]}"
+    try:
+        if drawn_for is not None and drawn_for != note_id:
+            raise FrontlineError("The answer shown changed before your choice arrived, so nothing was coded. "
+                                 "Choose the sentences and codes again for the answer shown.")
+        with resources.db_session() as session:
+            if words.strip():
+                saved = [code_quote(session=session, note_id=note_id, quote=words, codes=keys,
+                                    coder=user.username)]
+            else:
+                saved = code_sentences(session=session, note_id=note_id, sentences=chosen, codes=keys,
+                                       coder=user.username)
+            texts = [e.text for e in saved]
+    except FrontlineError as exc:
+        st.error(plain(exc))
+    else:
+        quoted = "; ".join(f"'{t[:60]}{'…' if len(t) > 60 else ''}'" for t in texts)
+        flash("coding", plain(f"Coded {len(texts)} excerpt(s) as {', '.join(codes[k] for k in keys)} in {place}: "
+                              f"{quoted}."))
+        clear_form("code_excerpt")
+        st.rerun()
 
 st.subheader("Suggested codes")
 st.caption("The model suggests a code for each sentence you have not coded yet, from the codebook and the "
@@ -109,6 +117,7 @@ for index, suggestion in enumerate(pending or []):
                 except FrontlineError as exc:
                     st.error(plain(str(exc)))
                     continue
+                flash("coding", plain(f"Coded '{suggestion.text[:60]}' as {codes[pick]}."))
             st.session_state[suggested_key] = [s for s in pending if s.start != suggestion.start]
             st.rerun()
 
@@ -120,24 +129,27 @@ if excerpts.empty:
 else:
     st.dataframe(excerpts.drop(columns=["id"]), hide_index=True, width="stretch")
     own = excerpts[excerpts["Coder"] == user.username]
-    labels = {int(r["id"]): f"{r['Excerpt'][:80]} ({r['Codes']})" for r in excerpts.to_dict("records")}
-    excerpt_id = st.selectbox("Excerpt", list(labels), format_func=labels.get, key="coding_excerpt")
+    labels = {int(r["id"]): f"{r['Excerpt'][:80]} ({r['Codes']}; {r['Coder']})" for r in excerpts.to_dict("records")}
+    excerpt_id = pick_by_title("Excerpt", labels, "", key=f"coding_excerpt_{note_id}")
     with resources.db_session() as session:
         memos = memos_table(session=session, excerpt_id=excerpt_id)
     if not memos.empty:
         st.dataframe(memos, hide_index=True, width="stretch")
-    with st.form(f"memo_excerpt_{excerpt_id}"):
-        memo = st.text_area("Memo on this excerpt")
+    with st.form(form_key(f"memo_excerpt_{excerpt_id}")):
+        memo = st.text_area("Memo on this excerpt", key=f"{form_key(f'memo_excerpt_{excerpt_id}')}_body")
         left, right = st.columns(2)
         if left.form_submit_button("Add memo"):
             try:
                 with resources.db_session() as session:
                     add_memo(session=session, author=user.username, body=memo, excerpt_id=excerpt_id)
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
-                st.success("Memo added.")
+                flash("coding", "Memo added to the excerpt.")
+                clear_form(f"memo_excerpt_{excerpt_id}")
+                st.rerun()
         if excerpt_id in set(own["id"]) and right.form_submit_button("Remove this excerpt"):
             with resources.db_session() as session:
                 delete_excerpt(session=session, excerpt_id=excerpt_id)
+            flash("coding", plain(f"Removed the excerpt '{labels[excerpt_id][:60]}'."))
             st.rerun()

@@ -23,9 +23,14 @@ def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
     sentences, codes = at.multiselect[0], at.multiselect[1]
     sentences.select(0)
     codes.select("pay")
+    chosen = sentences.options[0]
     at.button[0].click().run()
-    assert at.success[0].value == "Coded."
+    assert not at.error
+    assert at.success[0].value.startswith("Coded 1 excerpt\\(s\\) as Pay in P01")
     assert count(app_db, pay) == 1
+    # The form is clear for the next excerpt: nothing of the last one carries over.
+    assert at.multiselect[0].value == [] and at.multiselect[1].value == []
+    assert chosen  # the sentence offered was real text
 
     at.switch_page("pages/interview_analysis.py").run()
     assert not at.exception
@@ -34,6 +39,61 @@ def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
     quotes = at.selectbox(key="quotes_code")
     quotes.select("pay").run()
     assert len(at.dataframe[2].value) == 1
+
+
+def _second_interview_for_p01(app_db) -> int:
+    """P01 of the demo study interviewed again, with one answer; returns the new interview's id."""
+    from datetime import date
+
+    from interviews.notes import save_note, start_interview
+    from research.store.models import Interview, Participant
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        first = session.scalars(select(Interview).join(Participant).where(Participant.code == "P01")).one()
+        second = start_interview(session=session, study_id=first.study_id, participant_id=first.participant_id,
+                                 interviewer="researcher", held_on=date(2026, 11, 20))
+        save_note(session=session, interview_id=second.id, editor="researcher",
+                  body="The second talk. The rota tool double-books my breaks.")
+        new_id = second.id
+    engine.dispose()
+    return new_id
+
+
+def test_coding_in_the_second_interview_of_a_participant_stores_it_there(make_app, app_db):
+    from research.store.models import Excerpt
+
+    second = _second_interview_for_p01(app_db)
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/coding.py").run()
+    picker = at.selectbox(key="coding_interview_1")
+    p01 = [o for o in picker.options if o.startswith("P01 ")]
+    assert p01 == ["P01 · 2026-10-05 · interview 1 of 2 · retail · agent",
+                   "P01 · 2026-11-20 · interview 2 of 2 · retail · agent"]
+    picker.select(p01[1]).run()
+    assert at.text[0].value == "The second talk. The rota tool double-books my breaks."
+    at.multiselect[0].select(1)
+    at.multiselect[1].select("tools")
+    at.button[0].click().run()
+    assert not at.error
+    assert "interview 2 of 2" in at.success[0].value
+    assert at.selectbox(key="coding_interview_1").value == p01[1]  # still the interview that was coded
+    stored = select(Excerpt.text).join(InterviewNote).where(InterviewNote.interview_id == second)
+    assert count(app_db, stored) == "The rota tool double-books my breaks."
+
+
+def test_coding_without_a_choice_says_why_and_stores_nothing(make_app, app_db):
+    from research.store.models import Excerpt
+
+    excerpts = select(func.count()).select_from(Excerpt)
+    before = count(app_db, excerpts)
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/coding.py").run()
+    at.multiselect[1].select("tools")
+    at.button[0].click().run()
+    assert "Choose sentences" in at.error[0].value
+    assert at.multiselect[1].value == ["tools"]  # a refused form keeps what was chosen
+    assert count(app_db, excerpts) == before
 
 
 def test_a_note_autosaves_pseudonymised_and_keeps_history(make_app, app_db):
@@ -100,3 +160,18 @@ def test_a_participant_withdraws_from_the_studies_page_after_typing_their_code(m
     assert "P01" not in next(s for s in at.selectbox if s.label == "Participant").options
     next(b for b in at.button if b.label == "Save participants").click().run()  # the withdrawn row is skipped
     assert not at.error
+
+
+def test_a_choice_made_on_another_answer_than_the_one_shown_is_refused_aloud(make_app, app_db):
+    from research.store.models import Excerpt
+
+    excerpts = select(func.count()).select_from(Excerpt)
+    before = count(app_db, excerpts)
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/coding.py").run()
+    at.multiselect[0].select(0)
+    at.multiselect[1].select("tools")
+    at.session_state["coding_form_note"] = -1  # the form was drawn for another answer than the one now shown
+    at.button[0].click().run()
+    assert "changed before your choice arrived" in at.error[0].value
+    assert count(app_db, excerpts) == before

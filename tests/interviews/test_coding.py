@@ -88,3 +88,19 @@ def test_search_in_one_study_leaves_out_another_studys_memos(session, study, not
     assert sorted(memos["Snippet"].str.contains("other study")) == [False, False]
     assert memos["interview_id"].dropna().tolist() == [study["interview"].id]  # the excerpt's memo finds its interview
     assert len(search(session=session, query="manager turnover", study_id=other.id)) == 1
+
+
+def test_adjacent_sentences_become_one_excerpt_and_separate_ones_are_coded_apart(session, study):
+    from interviews.coding import code_sentences
+
+    body = "First point. Second point. Third point."
+    note = save_note(session=session, interview_id=study["interview"].id, editor="ana", body=body,
+                     guide_question_id=study["guide"][1].id).note_id
+    joined = code_sentences(session=session, note_id=note, sentences=[1, 0], codes=["tools"], coder="ana")
+    assert [e.text for e in joined] == ["First point. Second point."]
+    apart = code_sentences(session=session, note_id=note, sentences=[0, 2], codes=["morale"], coder="ben")
+    assert [e.text for e in apart] == ["First point.", "Third point."]
+    with pytest.raises(FrontlineError, match="not in this answer"):
+        code_sentences(session=session, note_id=note, sentences=[3], codes=["tools"], coder="ana")
+    with pytest.raises(FrontlineError, match="Choose sentences"):
+        code_sentences(session=session, note_id=note, sentences=[], codes=["tools"], coder="ana")

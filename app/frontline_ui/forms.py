@@ -1,0 +1,36 @@
+"""Forms that tell the truth: a confirmation that survives the refresh, and a clean form after each save.
+
+A page that saves must rerun so every table above the form shows the new row;
+a plain ``st.success`` before ``st.rerun`` would vanish with that rerun, so the
+message waits in the session for the next run. Each form's widgets are keyed
+by a generation number that moves on after a save: the next run draws a fresh,
+empty form, and a second click on the old button (a double submit) belongs to
+a form that no longer exists, so it stores nothing.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_KINDS = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
+
+
+def flash(place: str, message: str, kind: str = "success") -> None:
+    """Keep ``message`` (already escaped with ``plain`` where it quotes typed text) for ``show_flash(place)``."""
+    st.session_state.setdefault(f"_flash_{place}", []).append((kind, message))
+
+
+def show_flash(place: str) -> None:
+    """Show, once, the messages kept for ``place`` by the run that saved."""
+    for kind, message in st.session_state.pop(f"_flash_{place}", []):
+        _KINDS[kind](message)
+
+
+def form_key(name: str) -> str:
+    """The key of the current, unsaved generation of form ``name``; prefix its widgets' keys with it."""
+    return f"{name}__{st.session_state.get(f'_form_generation_{name}', 0)}"
+
+
+def clear_form(name: str) -> None:
+    """Retire the submitted generation of form ``name``: the next run draws it empty."""
+    st.session_state[f"_form_generation_{name}"] = st.session_state.get(f"_form_generation_{name}", 0) + 1
