@@ -1,12 +1,14 @@
 """Researcher page: take interview notes question by question; each answer autosaves when you leave it."""
 
+import hashlib
 from datetime import date
 
 import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.pickers import pick_study
+from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.pickers import pick_interview, pick_study
 from frontline_ui.markdown import plain
 from interviews.coding import add_memo, memos_table
 from interviews.notes import (
@@ -20,38 +22,41 @@ st.title("Interview notes")
 study_id = pick_study("No studies yet: create one on the Interview studies page.")
 
 with resources.db_session() as session:
-    interviews = interviews_table(session=session, study_id=study_id)
     people = participants_table(session=session, study_id=study_id)
+    has_interviews = not interviews_table(session=session, study_id=study_id).empty
 
-with st.expander("Start an interview", expanded=interviews.empty):
+with st.expander("Start an interview", expanded=not has_interviews):
     if people.empty:
         st.info("Add participants on the Interview studies page first.")
     else:
-        with st.form("start_interview"):
+        form = form_key("start_interview")
+        with st.form(form):
             labels = {int(r.id): f"{r.code} ({r.industry or 'no industry'}, {r.role or 'no role'})"
                       + ("" if r.consent_given else " - no consent recorded") for r in people.itertuples()}
-            participant = st.selectbox("Participant", list(labels), format_func=labels.get)
-            interviewer = st.text_input("Interviewer", value=user.username)
-            held_on = st.date_input("Date", value=date.today())
+            participant = st.selectbox("Participant", list(labels), format_func=labels.get, key=f"{form}_who")
+            interviewer = st.text_input("Interviewer", value=user.username, key=f"{form}_interviewer")
+            held_on = st.date_input("Date", value=date.today(), key=f"{form}_date")
             if st.form_submit_button("Start interview", type="primary"):
                 try:
                     with resources.db_session() as session:
                         new_id = start_interview(session=session, study_id=study_id, participant_id=participant,
                                                  interviewer=interviewer, held_on=held_on).id
                 except FrontlineError as exc:
-                    st.error(str(exc))
+                    st.error(plain(exc))
                 else:
-                    st.session_state["interview_picker"] = new_id
+                    st.session_state["notes_open_interview"] = new_id
+                    flash("notes", plain(f"Started an interview with {labels[participant]}."))
+                    clear_form("start_interview")
                     st.rerun()
 
-if interviews.empty:
+if not has_interviews:
     st.stop()
-names = {int(r["id"]): f"{r['Participant']} · {r['Industry']} · {r['Interviewer']} · {r['Held on'] or 'no date'}"
-         for r in interviews.to_dict("records")}
-if st.session_state.get("interview_picker") not in names:
-    st.session_state["interview_picker"] = next(iter(names))
-interview_id = st.selectbox("Interview", list(names), format_func=names.get, key="interview_picker")
-row = interviews.set_index("id").loc[interview_id]
+picker_key = f"interview_picker_{study_id}"
+interview_id = pick_interview(study_id, "This study has no interviews yet.", key=picker_key,
+                              prefer=st.session_state.pop("notes_open_interview", None))
+with resources.db_session() as session:
+    row = interviews_table(session=session, study_id=study_id).set_index("id").loc[interview_id]
+show_flash("notes")
 
 with st.form(f"interview_meta_{interview_id}"):
     left, right = st.columns(2)
@@ -60,27 +65,27 @@ with st.form(f"interview_meta_{interview_id}"):
     if st.form_submit_button("Save interviewer and date"):
         with resources.db_session() as session:
             update_interview(session=session, interview_id=interview_id, interviewer=interviewer, held_on=held_on)
-        st.success("Saved.")
+        flash("notes", "Saved the interviewer and date.")
+        st.rerun()
 
 
-def _autosave(key: str, interview_id: int, guide_question_id, label: str) -> None:
-    """Save one answer when its box loses focus; show the pseudonymised text in the box."""
+def _autosave(key: str, status_key: str, interview_id: int, guide_question_id, label: str) -> None:
+    """Save one answer when its box loses focus; the next run shows the pseudonymised text as saved."""
     body = st.session_state[key]
     try:
         with resources.db_session() as session:
             saved = save_note(session=session, interview_id=interview_id, body=body, editor=user.username,
                               guide_question_id=guide_question_id, label=label)
     except FrontlineError as exc:
-        st.session_state[f"{key}_status"] = ("error", str(exc))
+        st.session_state[status_key] = ("error", plain(exc))
         return
-    st.session_state[key] = saved.body
     replaced = ", ".join(f"{r.kind} '{r.original}'" for r in saved.replacements)
     message = "Saved." if saved.changed else "No changes."
     if replaced:
         message += f" Replaced before saving: {replaced}."
     if saved.unanchored_excerpts:
         message += f" {saved.unanchored_excerpts} coded excerpt(s) no longer match the text: recode them."
-    st.session_state[f"{key}_status"] = ("success", message)
+    st.session_state[status_key] = ("success", plain(message))
 
 
 st.caption("Each answer saves itself when you click or tab out of its box (or press Ctrl+Enter). Names on the "
@@ -88,16 +93,19 @@ st.caption("Each answer saves itself when you click or tab out of its box (or pr
 with resources.db_session() as session:
     slots = interview_slots(session=session, interview_id=interview_id)
 for slot in slots:
-    key = f"note_{interview_id}_{slot.guide_question_id or 'x'}_{slot.question if slot.guide_question_id is None else ''}"
-    if key not in st.session_state:
-        st.session_state[key] = slot.body
+    place = f"note_{interview_id}_{slot.guide_question_id or 'x'}_{slot.question if slot.guide_question_id is None else ''}"
+    # The box is keyed by what is saved: coming back to the page, or a save that replaced a name, draws it
+    # afresh from the database, so it never shows an empty or stale text over a saved answer.
+    key = f"{place}_{hashlib.sha256(slot.body.encode()).hexdigest()[:16]}"
+    status_key = f"{place}_status"
     label = "" if slot.guide_question_id is not None or slot.question == FREE_NOTES_LABEL else slot.question
     st.text_area(
-        f"{slot.position}\\. {plain(slot.question)}" if slot.guide_question_id else plain(slot.question), key=key, height=120,
-        on_change=_autosave, args=(key, interview_id, slot.guide_question_id, label),
+        f"{slot.position}\\. {plain(slot.question)}" if slot.guide_question_id else plain(slot.question),
+        value=slot.body, key=key, height=120,
+        on_change=_autosave, args=(key, status_key, interview_id, slot.guide_question_id, label),
         help="Probes: " + " / ".join(map(plain, slot.probes)) if slot.probes else None,
     )
-    status = st.session_state.get(f"{key}_status")
+    status = st.session_state.get(status_key)
     if status:
         (st.error if status[0] == "error" else st.caption)(status[1])
     if slot.note_id is not None:
@@ -110,13 +118,16 @@ with resources.db_session() as session:
     memos = memos_table(session=session, interview_id=interview_id)
 if not memos.empty:
     st.dataframe(memos, hide_index=True, width="stretch")
-with st.form(f"memo_{interview_id}"):
-    memo = st.text_area("New memo")
+memo_form = form_key(f"memo_{interview_id}")
+with st.form(memo_form):
+    memo = st.text_area("New memo", key=f"{memo_form}_body")
     if st.form_submit_button("Add memo"):
         try:
             with resources.db_session() as session:
                 add_memo(session=session, author=user.username, body=memo, interview_id=interview_id)
         except FrontlineError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
-            st.success("Memo added.")
+            flash("notes", "Memo added to the interview.")
+            clear_form(f"memo_{interview_id}")
+            st.rerun()

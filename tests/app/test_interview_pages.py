@@ -109,6 +109,26 @@ def test_a_note_autosaves_pseudonymised_and_keeps_history(make_app, app_db):
     assert count(app_db, select(func.count()).select_from(NoteRevision).where(NoteRevision.body.like("%Janet%"))) == 0
 
 
+def test_a_saved_note_shows_back_exactly_after_navigating_away_and_after_a_reload(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/interview_notes.py").run()
+    first, second = at.text_area[0], at.text_area[1]
+    saved_second = second.value
+    first.input("The queue screen freezes twice a shift.").run()
+    at.text_area[1].input(saved_second + " And the headset drops calls.").run()
+    assert not at.error
+
+    at.switch_page("pages/coding.py").run()
+    at.switch_page("pages/interview_notes.py").run()
+    assert at.text_area[0].value == "The queue screen freezes twice a shift."
+    assert at.text_area[1].value == saved_second + " And the headset drops calls."
+
+    reloaded = make_app("researcher", "researcher").run()  # a new browser session reads the database
+    reloaded.switch_page("pages/interview_notes.py").run()
+    assert reloaded.text_area[0].value == "The queue screen freezes twice a shift."
+    assert reloaded.text_area[1].value == saved_second + " And the headset drops calls."
+
+
 def test_importing_a_transcript_previews_then_saves(make_app, app_db):
     at = make_app("researcher", "researcher").run()
     at.switch_page("pages/interview_import.py").run()
