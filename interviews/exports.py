@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interviews.codebook import codes_table
-from research.spreadsheets import inert
+from research.spreadsheets import to_csv, to_xlsx
 from research.store.models import Excerpt, GuideQuestion, Interview, InterviewNote, Participant
 
 
@@ -40,13 +38,11 @@ def excerpts_frame(*, session: Session, study_id: int) -> pd.DataFrame:
 
 
 def excerpts_csv(*, session: Session, study_id: int) -> bytes:
-    return inert(excerpts_frame(session=session, study_id=study_id)).to_csv(index=False).encode("utf-8")
+    """The excerpts as CSV; every cell and header (attribute names are typed too) inert."""
+    return to_csv(excerpts_frame(session=session, study_id=study_id))
 
 
 def excerpts_xlsx(*, session: Session, study_id: int) -> bytes:
-    """A workbook with the excerpts on one sheet and the codebook on another."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        inert(excerpts_frame(session=session, study_id=study_id)).to_excel(writer, sheet_name="Excerpts", index=False)
-        inert(codes_table(session=session)).to_excel(writer, sheet_name="Codebook", index=False)
-    return buffer.getvalue()
+    """A workbook with the excerpts on one sheet and the codebook on another, text cells never formulas."""
+    return to_xlsx({"Excerpts": excerpts_frame(session=session, study_id=study_id),
+                    "Codebook": codes_table(session=session)})

@@ -8,8 +8,6 @@ once, so opening the file makes no request to anyone.
 from __future__ import annotations
 
 import html
-import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +22,7 @@ from research.findings.heatmap import heatmap, heatmap_figure
 from research.findings.overview import overview, wave_trend
 from research.findings.topic_explorer import topic_overview, topics_over_time_figure
 from research.privacy.reporting import Thresholds
-from research.spreadsheets import inert
+from research.spreadsheets import csv_zip
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
@@ -117,9 +115,5 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
 
 
 def briefing_csv_zip(tables: dict[str, pd.DataFrame]) -> bytes:
-    """The briefing's tables, one CSV each, in a zip."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, frame in tables.items():
-            archive.writestr(f"{name}.csv", inert(frame).to_csv(index=False))
-    return buffer.getvalue()
+    """The briefing's tables, one inert CSV each, in a zip."""
+    return csv_zip(tables)
