@@ -1,10 +1,20 @@
-"""plain(): typed text placed in a Markdown element shows exactly as typed, on one line."""
+"""plain(): typed text placed in a Markdown element shows exactly as typed, on one line, with no link."""
 
 import re
 
 import pytest
 
-from frontline_ui.markdown import plain
+from frontline_ui.markdown import JOINER, plain
+
+# The patterns Streamlit's Markdown renderer (remark-gfm) links after parsing, on text whose escapes are
+# already resolved: copied from its bundle, with the e-mail pattern's look-behind dropped (so it matches more).
+GFM_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.I)
+GFM_EMAIL = re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)")
+
+
+def as_read(escaped: str) -> str:
+    """What the renderer holds once backslash escapes are resolved."""
+    return re.sub(r"\\(.)", r"\1", escaped)
 
 
 @pytest.mark.parametrize("typed", [
@@ -13,10 +23,19 @@ from frontline_ui.markdown import plain
 ])
 def test_every_markup_character_is_escaped(typed):
     escaped = plain(typed)
-    unescaped = re.sub(r"\\(.)", r"\1", escaped)
-    assert unescaped == typed  # the reader sees what was typed
+    assert as_read(escaped).replace(JOINER, "") == typed  # the reader sees what was typed
     assert not re.search(r"(?<!\\)[\[\]()*_`#<>$:|&!~]", escaped)  # and no markup character is left bare
 
 
 def test_line_breaks_of_any_kind_become_one_space():
     assert plain("first\r\n\r\nsecond\rthird\nfourth") == "first second third fourth"
+
+
+@pytest.mark.parametrize("typed", [
+    "see https://bonus.example.com/claim now", "HTTP://EXAMPLE.COM", "www.example.com/login",
+    "Www.Example.com", "mail kev.smith@example.co.uk", "http://127.0.0.1:9/p.png", "(https://x.example.org)",
+])
+def test_bare_addresses_are_not_linked(typed):
+    read = as_read(plain(typed))
+    assert read.replace(JOINER, "") == typed
+    assert not GFM_URL.search(read) and not GFM_EMAIL.search(read)
