@@ -21,7 +21,7 @@ from interviews.studies import add_participant, guide_items
 from interviews.transcripts import CsvPreview, Turn
 from research.errors import FrontlineError
 from research.privacy.roster import roster_redactor
-from research.store.models import GuideQuestion, Participant
+from research.store.models import GuideQuestion, Interview, Participant
 
 # Word-level similarity: a changed content word (tools/time) must not match, a dropped "the" may.
 GUIDE_MATCH = 0.9
@@ -35,6 +35,7 @@ class ImportResult:
     replacements: int = 0
     new_participants: dict[str, str] = field(default_factory=dict)  # value in the file -> pseudonym given
     skipped: list[str] = field(default_factory=list)
+    already_imported: list[int] = field(default_factory=list)  # interviews that already held the same answers
 
 
 def _normal(text: str) -> list[str]:
@@ -64,6 +65,23 @@ def _group_turns(turns: Sequence[Turn], guide: Sequence[GuideQuestion]) -> list[
     return [(qid, label, "\n\n".join(answers)) for (qid, label), answers in grouped.items()]
 
 
+def _stored_copy(session: Session, participant_id: int, turns: Sequence[Turn], guide, redactor) -> int | None:
+    """The participant's interview that already holds exactly these answers (as saved, pseudonymised), if any.
+
+    Importing the same transcript again (a double click, a second upload of the
+    same file) must store it once; comparing what would be saved with what is
+    saved catches it whatever the file is called.
+    """
+    wanted = {(qid, label.strip(), redactor.redact(answer.replace("\r\n", "\n")).text)
+              for qid, label, answer in _group_turns(turns, guide)}
+    interviews = session.scalars(select(Interview).where(Interview.participant_id == participant_id)
+                                 .order_by(Interview.id))
+    for interview in interviews:
+        if {(n.guide_question_id, n.label, n.body) for n in interview.notes} == wanted:
+            return interview.id
+    return None
+
+
 def _store(session: Session, interview_id: int, turns: Sequence[Turn], guide, editor: str,
            result: ImportResult) -> None:
     redactor = roster_redactor(session=session)
@@ -79,13 +97,21 @@ def import_transcript(
     *, session: Session, study_id: int, participant_id: int, turns: Sequence[Turn], interviewer: str,
     held_on: date | None, editor: str,
 ) -> ImportResult:
-    """A new interview for the participant, one note per guide question matched (or per other question asked)."""
+    """A new interview for the participant, one note per guide question matched (or per other question asked).
+
+    When one of the participant's interviews already holds exactly these
+    answers, nothing is stored and ``already_imported`` names that interview.
+    """
     if not turns:
         raise FrontlineError("The transcript has nothing to import.")
+    guide = guide_items(session=session, study_id=study_id)
+    copy = _stored_copy(session, participant_id, turns, guide, roster_redactor(session=session))
+    if copy is not None:
+        return ImportResult(already_imported=[copy])
     interview = start_interview(session=session, study_id=study_id, participant_id=participant_id,
                                 interviewer=interviewer, held_on=held_on)
     result = ImportResult(interviews=[interview.id])
-    _store(session, interview.id, turns, guide_items(session=session, study_id=study_id), editor, result)
+    _store(session, interview.id, turns, guide, editor, result)
     return result
 
 
@@ -115,11 +141,17 @@ def import_csv(
         elif not participant.consent_given:
             result.skipped.append(f"{participant.code} has no consent recorded; their rows were not imported.")
             continue
+        else:
+            copy = _stored_copy(session, participant.id, turns, guide, roster_redactor(session=session))
+            if copy is not None:
+                result.already_imported.append(copy)
+                result.skipped.append(f"{participant.code}: these answers are already stored; not imported again.")
+                continue
         interview = start_interview(session=session, study_id=study_id, participant_id=participant.id,
                                     interviewer=preview.interviewers.get(value, editor),
                                     held_on=preview.dates.get(value))
         result.interviews.append(interview.id)
         _store(session, interview.id, turns, guide, editor, result)
-    if not result.interviews:
+    if not result.interviews and not result.already_imported:
         raise FrontlineError("Nothing was imported: " + " ".join(result.skipped[-3:]))
     return result

@@ -62,3 +62,34 @@ def test_a_csv_with_nobody_importable_is_refused(session, study):
     preview = map_csv_rows(read_csv_table(b"who,answer\nP03,hello\n"), CsvMapping(participant="who", answer="answer"))
     with pytest.raises(FrontlineError, match="Nothing was imported"):
         import_csv(session=session, study_id=study["study"].id, preview=preview, editor="ana")
+
+
+def test_the_same_transcript_imported_twice_is_stored_once(session, study):
+    replace_roster(session=session, names=["Morgan Reyes"])
+    transcript = b"Q: Do you have the tools you need?\nA: Morgan Reyes has the only licence.\n"
+    turns = parse_transcript("interview.txt", transcript).turns
+    p2 = study["participants"][1].id
+    notes = select(func.count(InterviewNote.id))
+    first = import_transcript(session=session, study_id=study["study"].id, participant_id=p2, turns=turns,
+                              interviewer="ana", held_on=None, editor="ana")
+    stored = session.scalar(notes)
+    again = import_transcript(session=session, study_id=study["study"].id, participant_id=p2, turns=turns,
+                              interviewer="ana", held_on=None, editor="ana")
+    assert again.interviews == [] and again.notes == 0
+    assert again.already_imported == first.interviews
+    assert session.scalar(notes) == stored
+    # A different transcript for the same person is a new interview.
+    other = import_transcript(session=session, study_id=study["study"].id, participant_id=p2,
+                              turns=[Turn("Do you have the tools you need?", "Now I do.")], interviewer="ana",
+                              held_on=None, editor="ana")
+    assert len(other.interviews) == 1 and other.interviews != first.interviews
+
+
+def test_csv_rows_already_stored_are_not_imported_again(session, study):
+    data = b"who,question,answer\nP02,Do you have the tools you need?,Billing is slow\n"
+    preview = map_csv_rows(read_csv_table(data), CsvMapping(participant="who", answer="answer", question="question"))
+    first = import_csv(session=session, study_id=study["study"].id, preview=preview, editor="ana")
+    again = import_csv(session=session, study_id=study["study"].id, preview=preview, editor="ana")
+    assert again.interviews == [] and again.already_imported == first.interviews
+    assert any("already stored" in reason for reason in again.skipped)
+    assert session.scalar(select(func.count(InterviewNote.id)).where(InterviewNote.body == "Billing is slow")) == 1
