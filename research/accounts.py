@@ -1,10 +1,18 @@
-"""Staff accounts: creation, listing, disabling, and password login with lockout.
+"""Staff accounts: creation, listing, disabling, and password sign-in with throttling.
 
-Passwords are hashed with argon2id. Failed logins are counted per account;
-after ``max_failed_logins`` in a row the account is locked for
-``lockout_minutes``, and while locked even the right password is refused, so a
-guesser learns nothing from the lock. Unknown usernames cost the same hash
-verification as known ones, so response time does not reveal which exist.
+Passwords are hashed with argon2id. Sign-in never says which part was wrong:
+an unknown username, a wrong password and a paused account get the same
+message after the same single argon2 verification, so neither the words nor the
+time tell a stranger which usernames exist.
+
+Guessing is slowed, not stopped by a lock a stranger could hold forever. After
+``max_failed`` wrong passwords in a row for one username, sign-in for that name
+pauses: 30 seconds, doubling with each further wrong password, never longer than
+``lockout`` (the cap). Attempts during a pause are refused unread and do not
+lengthen it, so once the pause ends the right password always works. Each
+browser session is throttled the same way over all the names it tries
+(:class:`SessionThrottle`). An administrator can end a pause at any time with
+``frontline users unlock NAME`` (or ``passwd``).
 """
 
 from __future__ import annotations
@@ -174,6 +182,48 @@ def set_password(*, session: Session, username: str, password: str, actor: str) 
     return _view(user)
 
 
+FIRST_PAUSE = timedelta(seconds=30)
+"""The first pause once the free wrong passwords are used up; each further failure doubles it."""
+WRONG_SIGN_IN = "Wrong username or password."
+"""The only message a failed sign-in gets, whatever failed (unknown name, wrong password, paused)."""
+
+
+def pause_after(failures: int, *, max_failed: int, cap: timedelta) -> timedelta:
+    """How long sign-in pauses after ``failures`` wrong attempts in a row: none before ``max_failed``.
+
+    Doubling slows a guesser fast (about a dozen extra guesses reach the cap);
+    the cap bounds how long anyone, the owner included, has to wait.
+    """
+    if failures < max_failed:
+        return timedelta(0)
+    doublings = min(failures - max_failed, 32)  # 2**32 x 30 s is far past any cap; avoids a huge int
+    return min(FIRST_PAUSE * 2**doublings, cap)
+
+
+@dataclass
+class SessionThrottle:
+    """One browser session's failed sign-ins over every username it tried.
+
+    The page keeps one in its session state and passes it to :func:`authenticate`.
+    It slows a careless guesser that sprays many usernames from one tab; a
+    determined one opens new sessions, which is why the per-username pause exists.
+    """
+
+    failures: int = 0
+    paused_until: datetime | None = None
+
+    def paused(self, now: datetime) -> bool:
+        return self.paused_until is not None and self.paused_until > now
+
+    def failed(self, now: datetime, *, max_failed: int, cap: timedelta) -> None:
+        self.failures += 1
+        pause = pause_after(self.failures, max_failed=max_failed, cap=cap)
+        self.paused_until = now + pause if pause else None
+
+    def succeeded(self) -> None:
+        self.failures, self.paused_until = 0, None
+
+
 def authenticate(
     *,
     session: Session,
@@ -182,38 +232,41 @@ def authenticate(
     max_failed: int = 5,
     lockout: timedelta = timedelta(minutes=15),
     now: datetime | None = None,
+    client: SessionThrottle | None = None,
 ) -> LoginResult:
-    """Check a password, counting failures and locking the account when they pile up.
+    """Check a password under per-username and per-session throttling (see the module docstring).
 
-    The caller must commit the session: failed attempts are recorded too.
+    Every path runs exactly one argon2 verification and ends in the same
+    message, so an unknown name, a wrong password and a pause look alike.
+    ``lockout`` is the longest pause; ``client`` is the calling session's
+    throttle, updated in place. The caller must commit the session: failed
+    attempts and pauses are recorded too.
     """
     now = now or utcnow()
-    wrong = LoginResult(None, "Wrong username or password.")
+    wrong = LoginResult(None, WRONG_SIGN_IN)
     name = normalise_username(username)
     user = session.scalar(select(User).where(User.username == name).with_for_update())
-    if user is None or len(password) > MAX_PASSWORD_LENGTH:
-        _safe_verify(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
-        record(session=session, actor=user.username if user else UNKNOWN_USER, action="sign_in_failed")
+    user_paused = user is not None and _aware(user.locked_until) is not None and _aware(user.locked_until) > now
+    if user_paused or (client is not None and client.paused(now)):
+        _safe_verify(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])  # result unused
+        record(session=session, actor=user.username if user else UNKNOWN_USER, action="sign_in_failed",
+               subject="refused unread: sign-in paused")
         return wrong
-    locked_until = _aware(user.locked_until)
-    if locked_until is not None and locked_until > now:
-        _safe_verify(_DUMMY_HASH, password)
-        record(session=session, actor=user.username, action="sign_in_failed", subject="account locked")
-        return LoginResult(None, _locked_message(locked_until))
-    if not _safe_verify(user.password_hash, password):
-        failures = (user.failed_logins or 0) + 1
-        values: dict = {"failed_logins": failures}
-        if failures >= max_failed:
-            values = {"failed_logins": 0, "locked_until": now + lockout}
-        session.execute(update(User).where(User.id == user.id).values(**values))
-        if "locked_until" in values:
-            record(session=session, actor=user.username, action="account_locked")
-            return LoginResult(None, _locked_message(values["locked_until"]))
-        record(session=session, actor=user.username, action="sign_in_failed")
+    if user is None or len(password) > MAX_PASSWORD_LENGTH or not _safe_verify(user.password_hash, password):
+        if user is None or len(password) > MAX_PASSWORD_LENGTH:
+            _safe_verify(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
+        if client is not None:
+            client.failed(now, max_failed=max_failed, cap=lockout)
+        if user is None:
+            record(session=session, actor=UNKNOWN_USER, action="sign_in_failed")
+        else:
+            _count_failure(session, user, now, max_failed=max_failed, cap=lockout)
         return wrong
     if not user.is_active:
         record(session=session, actor=user.username, action="sign_in_failed", subject="account disabled")
         return LoginResult(None, "This account is disabled. Ask an administrator.")
+    if client is not None:
+        client.succeeded()
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -224,11 +277,32 @@ def authenticate(
     return LoginResult(_view(user), "Welcome.")
 
 
-def _locked_message(until: datetime) -> str:
-    return (
-        f"Too many wrong passwords: this account is locked until {until:%H:%M} UTC. "
-        "Try again then, or ask an administrator to reset it."
-    )
+def _count_failure(session: Session, user: User, now: datetime, *, max_failed: int, cap: timedelta) -> None:
+    """One more wrong password in a row; from ``max_failed`` on, sign-in for the name pauses."""
+    failures = (user.failed_logins or 0) + 1
+    pause = pause_after(failures, max_failed=max_failed, cap=cap)
+    session.execute(update(User).where(User.id == user.id)
+                    .values(failed_logins=failures, locked_until=now + pause if pause else None))
+    if pause:
+        seconds = int(pause.total_seconds())
+        record(session=session, actor=user.username, action="account_locked",
+               subject=f"sign-in paused for {seconds} s after {failures} wrong passwords in a row")
+    else:
+        record(session=session, actor=user.username, action="sign_in_failed")
+
+
+def unlock_user(*, session: Session, username: str, actor: str) -> AccountView:
+    """End a sign-in pause and forget the wrong passwords, keeping the password: the admin's way back in.
+
+    Raises:
+        AccountError: there is no such user.
+    """
+    user = _require(session, username)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    record(session=session, actor=actor, action="user_enabled", subject=f"{user.username} (sign-in pause cleared)")
+    return _view(user)
 
 
 def _safe_verify(hashed: str, password: str) -> bool:

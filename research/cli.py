@@ -205,6 +205,17 @@ def cmd_users_passwd(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_users_unlock(args: argparse.Namespace, settings: Settings) -> int:
+    """End a sign-in pause without changing the password: how an admin gets back in while a stranger guesses."""
+    from research.accounts import unlock_user
+    from research.store.engine import session_scope
+
+    with session_scope(_migrated_engine(settings)) as session:
+        user = unlock_user(session=session, username=args.username, actor=cli_actor())
+    print(f"sign-in pause cleared for {user.username}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from research.demo import seed_demo
     from research.store.engine import session_scope
@@ -220,6 +231,22 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         print("demo accounts (passwords are shown only now; change them with `frontline users passwd`):")
         for username, password in result.new_passwords.items():
             print(f"  {username:<12} {password}")
+    return 0
+
+
+def cmd_pulse_headcount(args: argparse.Namespace, settings: Settings) -> int:
+    from research.audit import record
+    from research.pulse.waves_admin import find_segment, find_wave, set_headcount
+    from research.store.engine import session_scope
+
+    with session_scope(_migrated_engine(settings)) as session:
+        wave = find_wave(session=session, ref=args.wave)
+        segment = find_segment(wave=wave, team=args.segment)
+        before = segment.headcount
+        set_headcount(session=session, segment_id=segment.id, headcount=args.people)
+        record(session=session, actor=cli_actor(), action="headcount_set",
+               subject=f"{segment.label} in {wave.title}: {before} to {args.people}")
+        print(f"{segment.label} in {wave.title}: headcount {args.people}")
     return 0
 
 
@@ -511,6 +538,12 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--open", action="store_true", help="one open link for a kiosk or team chat instead")
     links.add_argument("--csv", help="write the links to this new CSV file instead of printing them")
     links.set_defaults(func=cmd_pulse_links)
+    headcount = pulse_commands.add_parser(
+        "headcount", help="set how many people a segment has: the cap on its invites and open-link answers")
+    headcount.add_argument("wave", help="wave id or exact title")
+    headcount.add_argument("--segment", required=True, help="the segment's team (or its full label)")
+    headcount.add_argument("--people", type=int, required=True, help="how many people the segment has")
+    headcount.set_defaults(func=cmd_pulse_headcount)
     imports = pulse_commands.add_parser("import", help="import responses from another survey tool's CSV export")
     imports.add_argument("csv", help="the CSV file (UTF-8, header row)")
     imports.add_argument("--wave", required=True, help="wave id or exact title")
@@ -548,7 +581,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--id", metavar="NAME", help="this worker's name in the jobs table (default hostname:pid)")
     worker.set_defaults(func=cmd_worker)
 
-    users = commands.add_parser("users", help="staff accounts: add, list, disable, enable, passwd")
+    users = commands.add_parser("users", help="staff accounts: add, list, disable, enable, passwd, unlock")
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     add = user_commands.add_parser("add", help="create an account")
     add.add_argument("--username", required=True)
@@ -560,10 +593,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub = user_commands.add_parser(name, help=f"{name} an account")
         sub.add_argument("username")
         sub.set_defaults(func=lambda a, s, active=active: _set_active(a, s, active))
-    passwd = user_commands.add_parser("passwd", help="set a new password and clear a lockout")
+    passwd = user_commands.add_parser("passwd", help="set a new password and end any sign-in pause")
     passwd.add_argument("username")
     passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     passwd.set_defaults(func=cmd_users_passwd)
+    unlock = user_commands.add_parser("unlock", help="end a sign-in pause after wrong passwords; keeps the password")
+    unlock.add_argument("username")
+    unlock.set_defaults(func=cmd_users_unlock)
     return parser
 
 
