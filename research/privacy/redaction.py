@@ -1,52 +1,77 @@
 """Redaction of identifying details from free text, before it is stored.
 
-One module for pulse comments and interview notes alike. It replaces e-mail
-addresses, URLs, phone numbers, long digit runs (account, card, order
-numbers), names on a roster deny-list, and names in obvious patterns such as
-"my supervisor John" with a bracketed placeholder, and reports each
-replacement so the person typing can see what changed.
+One module for pulse comments, typed interview notes and every interview
+import alike. It replaces e-mail addresses (also written "name (at) bank (dot)
+com"), links (with or without "https://"), social handles, phone numbers,
+street addresses and postcodes, account, card, case and staff identifiers,
+and people's names (see :mod:`research.privacy.names`) with a bracketed
+placeholder, and reports each replacement and where it was, so the person
+typing can see what changed and an import can move its coded spans.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from research.privacy.names import NameFinder
+
 PLACEHOLDERS = {
     "email": "[email]",
     "url": "[link]",
+    "handle": "[handle]",
     "phone": "[phone]",
+    "address": "[address]",
     "number": "[number]",
     "name": "[name]",
 }
 
+# Top-level domains people type in links and addresses; file extensions (.py, .md, .sh) are left out.
+_TLDS = (
+    "com|org|net|edu|gov|mil|int|info|biz|io|co|ai|app|dev|me|tv|ly|online|site|shop|xyz|uk|us|ca|au|nz|ie|in|"
+    "de|fr|es|it|nl|be|pl|pt|ch|at|se|no|dk|fi|gr|ro|cz|hu|ru|ua|tr|ng|za|ke|gh|eg|ma|ae|sa|qa|pk|bd|lk|cn|hk|"
+    "tw|sg|my|ph|vn|th|id|jp|kr|br|mx|ar|cl|pe|eu|asia|global|world|email|cloud|tech|help"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_AT = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+@\s+|\s+at\s+)"
+_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\.)"
+# "john.smith(at)bank(dot)com", "dave at hotmail dot com", "a.kumar @ company.in".
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-])(?P<local>[\w.+-]+){_AT}(?P<domain>[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?P<tld>{_TLDS}))\b",
+    re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+# A host name ending in a known (lower-case) top-level domain, with an optional path: bank.com/login.
+_BARE_URL = re.compile(
+    rf"(?<![\w@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:{_TLDS})(?![\w-])(?:[/?#][^\s<>\"']*)?")
+_HANDLE = re.compile(r"(?<![\w.@])@(?=[\w.]*[^\W\d_])\w(?:[\w.]*\w)?")
+_STREET = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|"
+    r"Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Park|Square|Boulevard|Blvd|Row|Walk|Mews|Parade)\b")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")  # UK postcodes
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
+# A code mixing letters and digits, with at least four digits: E204518, INC0012345, CS-482913, agent4471.
+_CODE = re.compile(r"(?<![\w@.-])#?(?=[\w-]*\d[\w-]*\d[\w-]*\d[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_][\w]*(?:-[\w]+)*(?![\w@-])")
+# A short number after a word that makes it an identifier: "badge 30917", "agent id 7781", "ending 4821".
+_CUED_NUMBER = re.compile(
+    r"\b(?:id|no|nr|number|num|badge|ext(?:ension)?|ending(?:\s+in)?|code|pin|staff|employee|account|acct|order|"
+    r"case|ticket|ref|reference|login|user(?:name)?|payroll|policy|member|customer)\b[\s:#.]*(?:(?:is|id|no|"
+    r"number|code)\b[\s:#.]*)?(?P<id>#?[A-Za-z]{0,8}-?\d[\dA-Za-z-]*\d[A-Za-z]?)(?![\w-])",
+    re.IGNORECASE)
 # Digits with the separators people type inside phone and card numbers.
 _DIGIT_RUN = re.compile(r"(?<![\w])\+?\(?\d(?:[\d\s().-]*\d)?(?![\w])")
-_TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?"
-_ROLE_WORDS = (
-    r"supervisor|manager|team\s*lead(?:er)?|lead|boss|coach|trainer|director|colleague|co-?worker|agent|"
-    r"tl|sup|called|named|name\s+is|ask\s+for|spoke\s+(?:to|with)|thanks\s+to"
-)
-_PATTERN_NAME = re.compile(
-    rf"\b(?:{_ROLE_WORDS})[,:]?\s+{_TITLE}(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?)",
-    re.IGNORECASE | re.UNICODE,
-)
-# Capitalised words that follow a role word without being names.
-_NOT_NAMES = {
-    "i", "the", "a", "an", "and", "but", "or", "never", "always", "is", "was", "says", "said", "does", "did",
-    "who", "which", "that", "this", "they", "he", "she", "we", "you", "it", "not", "has", "had", "will",
-    "can", "just", "also", "still", "again", "today", "yesterday", "there", "here", "on", "in", "at", "for",
-    "to", "of", "with", "from", "about", "because", "so", "if", "when", "all", "no", "yes", "too", "only",
-}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
 class Replacement:
+    """One detail replaced: its kind, the original text, and where it was in the original (end exclusive)."""
+
     kind: str
     original: str
+    start: int = -1
+    end: int = -1
 
 
 @dataclass(frozen=True)
@@ -60,74 +85,110 @@ class Redacted:
     def changed(self) -> bool:
         return bool(self.replacements)
 
+    def position(self, offset: int, *, end: bool = False) -> int:
+        """Where a position of the original text is in the redacted text.
+
+        A position inside a replaced detail moves to the start of its
+        placeholder, or to its end when ``end`` is set (the end of a span), so
+        an imported coded span keeps covering the same words.
+        """
+        shift = 0
+        for r in self.replacements:
+            if offset <= r.start:
+                break
+            placeholder = len(PLACEHOLDERS[r.kind])
+            if offset < r.end:
+                return r.start + shift + (placeholder if end else 0)
+            shift += placeholder - (r.end - r.start)
+        return offset + shift
+
 
 def _digit_kind(run: str) -> str | None:
     digits = sum(ch.isdigit() for ch in run)
-    if digits < 6:
+    if digits < 6 or _ISO_DATE.fullmatch(run):
         return None
-    compact = run.strip()
-    if compact.startswith(("+", "(")) or (compact.startswith("0") and 9 <= digits <= 13):
+    if run.startswith(("+", "(")) or (run.startswith("0") and 9 <= digits <= 13):
         return "phone" if digits >= 8 else "number"
     return "number"
 
 
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Leave sentence punctuation that follows a link or a handle outside it."""
+    while end > start and text[end - 1] in ".,;:!?)]}'\"":
+        end -= 1
+    return start, end
+
+
+class _Spans:
+    """Detected details as non-overlapping (start, end, kind); the first detector to claim a character wins."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, int, str]] = []
+
+    def add(self, start: int, end: int, kind: str) -> None:
+        if end > start and not any(s < end and start < e for s, e, _ in self.items):
+            bisect.insort(self.items, (start, end, kind))
+
+    def blocked(self) -> list[tuple[int, int]]:
+        return [(s, e) for s, e, _ in self.items]
+
+
+def _patterns(text: str, spans: _Spans) -> None:
+    for match in _EMAIL.finditer(text):
+        spans.add(*match.span(), "email")
+    for match in _OBFUSCATED_EMAIL.finditer(text):
+        plain_at = re.fullmatch(r"\s+at\s+", text[match.end("local"):match.start("domain")], re.IGNORECASE)
+        # "reset it at bank.com" is a link after a word; "dave at hotmail dot com" is an address.
+        if plain_at and not re.search(r"[._\d+]", match["local"]) and "." in match["domain"] and \
+                not re.search(r"\bdot\b", match["domain"], re.IGNORECASE):
+            continue
+        spans.add(*match.span(), "email")
+    for pattern in (_URL, _BARE_URL):
+        for match in pattern.finditer(text):
+            if pattern is _BARE_URL and not match[0].split("/")[0].rsplit(".", 1)[-1].islower():
+                continue  # "policy.It" is a missing space, not a link
+            spans.add(*_trim(text, *match.span()), "url")
+    for match in _HANDLE.finditer(text):
+        spans.add(*_trim(text, *match.span()), "handle")
+    for pattern in (_STREET, _POSTCODE):
+        for match in pattern.finditer(text):
+            spans.add(*match.span(), "address")
+    for match in _IBAN.finditer(text):
+        if sum(ch.isdigit() for ch in match[0]) >= 8:
+            spans.add(*match.span(), "number")
+    for match in _CODE.finditer(text):
+        spans.add(match.start() + match[0].startswith("#"), match.end(), "number")
+    for match in _DIGIT_RUN.finditer(text):
+        core = match.group(0).strip()
+        kind = _digit_kind(core)
+        if kind is not None:
+            start = match.start() + match.group(0).index(core)
+            spans.add(start, start + len(core), kind)
+    for match in _CUED_NUMBER.finditer(text):
+        start, end = match.span("id")
+        start += text[start] == "#"
+        if sum(ch.isdigit() for ch in match["id"]) >= 2 and not _ISO_DATE.fullmatch(match["id"]):
+            spans.add(start, end, "number")
+
+
 class Redactor:
-    """Redacts text; build one per roster and reuse it."""
+    """Redacts text; build one per roster and reuse it (the name gazetteer is loaded once per process)."""
 
     def __init__(self, roster: Iterable[str] = ()):
-        names = sorted({n.strip() for n in roster if n and len(n.strip()) >= 2}, key=len, reverse=True)
-        self._roster = (
-            re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.IGNORECASE)
-            if names else None
-        )
+        self._names = NameFinder(roster)
 
     def redact(self, text: str) -> Redacted:
-        found: list[Replacement] = []
-
-        def sub(pattern: re.Pattern, kind: str, value: str) -> str:
-            def repl(match: re.Match) -> str:
-                found.append(Replacement(kind, match.group(0)))
-                return PLACEHOLDERS[kind]
-            return pattern.sub(repl, value)
-
-        value = sub(_EMAIL, "email", text)
-        value = sub(_URL, "url", value)
-
-        def digits(match: re.Match) -> str:
-            kind = _digit_kind(match.group(0))
-            if kind is None:
-                return match.group(0)
-            original = match.group(0)
-            # Keep the spacing around the run; only the number itself is replaced.
-            core = original.strip()
-            found.append(Replacement(kind, core))
-            return original.replace(core, PLACEHOLDERS[kind])
-
-        value = _DIGIT_RUN.sub(digits, value)
-        if self._roster is not None:
-            value = sub(self._roster, "name", value)
-        value = self._pattern_names(value, found)
-        return Redacted(value, tuple(found))
-
-    @staticmethod
-    def _pattern_names(value: str, found: list[Replacement]) -> str:
-        def repl(match: re.Match) -> str:
-            words = match.group("name").split()
-            kept = []
-            for word in words:
-                if word[0].isupper() and word.lower() not in _NOT_NAMES:
-                    kept.append(word)
-                else:
-                    break
-            if not kept:
-                return match.group(0)
-            name = " ".join(kept)
-            found.append(Replacement("name", name))
-            start = match.start("name") - match.start(0)
-            whole = match.group(0)
-            return whole[:start] + PLACEHOLDERS["name"] + whole[start + len(name):]
-
-        return _PATTERN_NAME.sub(repl, value)
+        spans = _Spans()
+        _patterns(text, spans)
+        for start, end in self._names.find(text, spans.blocked()):
+            spans.add(start, end, "name")
+        parts, found, last = [], [], 0
+        for start, end, kind in spans.items:
+            parts += [text[last:start], PLACEHOLDERS[kind]]
+            found.append(Replacement(kind, text[start:end], start, end))
+            last = end
+        parts.append(text[last:])
+        return Redacted("".join(parts), tuple(found))
 
 
 def redact(text: str, roster: Iterable[str] = ()) -> Redacted:

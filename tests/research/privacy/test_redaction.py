@@ -53,4 +53,4 @@ def test_emoji_and_non_english_text_survive_around_redactions():
 
 
 def test_a_roster_name_inside_a_longer_word_is_not_touched():
-    assert redact("Anna's annual review", ["Ann"]).text == "Anna's annual review"
+    assert redact("the annual review was announced", ["Ann"]).text == "the annual review was announced"

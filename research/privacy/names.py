@@ -1,0 +1,372 @@
+"""Finding people's names in free text, offline: a gazetteer, a word list and context rules.
+
+Agents write names every way people type them: "Kevin Smith", "kevin",
+"sarah.connor", "Dave is awful", "Nguyen Van An", "talk to May Chen". A
+roster deny-list alone misses most of these, and cue words ("my supervisor
+John") miss the rest. This module reads each comment as a row of word tokens
+and decides which ones are names from:
+
+* a gazetteer of first names and surnames from about sixty locales, read from
+  the person providers that ship inside the ``faker`` package (MIT licence);
+* Webster's 2nd word list (public domain, shipped by ``english-words``), so
+  that "will", "grace" or "mark" are treated as words unless the context
+  says they are names, while "kevin" or "priya" are names even in lower case;
+* context: capitals, the word before (a title, a role word, "thanks",
+  "ask") and the word after (a verb such as "said", "is", "keeps");
+* an allow-list of tools, products and vendors agents talk about, so that
+  Salesforce, Genesys or Teams survive.
+
+The gazetteer is loaded once per process (about half a second) and shared by
+every :class:`NameFinder`; a finder built with a roster also matches the
+roster's names by their parts, ignoring case, accents and spacing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+# Letters first, then letters or digits; apostrophes and hyphens join parts (O'Neill, Al-Sayed),
+# but a possessive 's is left outside the token.
+_TOKEN = re.compile(r"[^\W\d_][\w]*(?:['’-](?![sS]\b)[^\W\d_][\w]*)*")
+# What may stand between two parts of one name: spaces, or a dot/underscore/hyphen in handles like sarah.connor.
+_NAME_GAP = re.compile(r"[ \t]+|[ \t]*[._-][ \t]*")
+_SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“(]\s*)$")
+_UNSPACED_SCRIPTS = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
+                       "þ": "th", "’": "'"})
+
+# Tools, products and vendors agents name in comments; compared folded (lower case, no accents).
+# General contact-centre and office software, not a list fitted to any test text.
+TOOLS = frozenset("""
+salesforce sfdc genesys purecloud zendesk five9 avaya aura servicenow teams slack excel sap oracle
+nice incontact cxone verint calabrio freshdesk freshcaller freshworks freshchat talkdesk outlook workday jira
+confluence zoom sharepoint onedrive microsoft google gmail sheets docs intercom hubspot aircall twilio
+dynamics kustomer gladly amazon aws connect cisco finesse webex jabber mitel ringcentral dialpad vonage
+nuance qualtrics medallia tableau looker powerbi okta citrix windows chrome edge firefox word powerpoint
+whatsapp telegram signal viber messenger facebook instagram twitter tiktok linkedin youtube jabra plantronics
+poly logitech liveperson sprinklr zoho pega siebel assembled guru loom miro gong chorus genesyscloud ujet
+kore observeai cogito playvox maestroqa evaluagent tymeshift injixo alvaria
+eightbyeight ivr wfm wfo acd crm erp pbx kb qa qm lms hris ats sso vpn api sms chatgpt copilot gemini
+openai bard cortana android iphone ipad macbook lenovo dell thinkpad hp samsung apple
+netsuite xero quickbooks stripe paypal shopify magento bigcommerce mailchimp docusign adobe acrobat
+trello asana monday notion airtable smartsheet basecamp clickup lucidchart visio skype lync
+""".split())
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+# Words that, before a capitalised word, make it a thing or a place, not a person.
+_DETERMINERS = frozenset("the a an our my your their his its this that these those every each some any no".split())
+_MONTH_CUES = frozenset("in on of since until till by during early late mid next last this every from "
+                        "before after end start beginning".split())
+# The word before a name: titles, roles, and verbs and prepositions people put before a person.
+_TITLES = frozenset("mr mrs ms miss mx dr prof sir madam".split())
+_ROLES = frozenset("supervisor manager lead leader tl sup boss coach trainer director colleague coworker "
+                   "co-worker agent mentor buddy teammate rep representative advisor adviser head".split())
+_BEFORE = _ROLES | frozenset("to with ask asked tell told thanks thank by under named called "
+                             "cc ping message emailed messaged behind beside".split())
+_LINK = frozenset("is was called named".split())  # "my supervisor is Kevin", "a lead called Rob"
+# The word after a person: verbs and prepositions typical right after someone's name.
+_AFTER = frozenset("""
+is was isn't wasn't has had hasn't hadn't says said told tells asks asked keeps kept gets got never always
+does did doesn't didn't can can't cannot could couldn't will won't would wouldn't should shouldn't must may
+might helped helps covered covers trained trains runs ran sits sat shouted shouts handles handled treats
+treated explained explains showed shows moved moves deserves deserved ignores ignored approves approved
+refused refuses works worked thinks thought wants wanted needs needed knows knew speaks spoke gave gives
+took takes made makes sent sends marked marks called calls left leaves quit quits joined joins and or from
+in at on who whose also still just really seems seemed went goes came comes tried tries did doesnt didnt
+isnt wasnt cant wont
+""".split())
+_LOOSE_AFTER = frozenset("and or in at on".split())  # after a name, but after many other words too
+_PRONOUNS = frozenset("i we you he she they it me us him her them this that there the a an".split())
+_NOT_NAMES = frozenset("""
+i the a an and but or never always is was says said does did who which that this they he she we you it not
+has had will can just also still again today yesterday there here on in at for to of with from about because
+so if when all no yes too only please thanks thank hi hello hey dear ok okay sorry honestly everyone nobody
+someone anyone somebody people team customer customers agent agents management
+""".split()) | MONTHS | _TITLES | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Zoë Brontë", "ZOE BRONTE" and "zoe bronte" compare equal."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _parts(name: str) -> list[str]:
+    return [fold(t) for t in _TOKEN.findall(name)]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Folded first names, surnames and English words."""
+
+    first: frozenset[str]
+    last: frozenset[str]
+    words: frozenset[str]
+
+    def is_word(self, key: str) -> bool:
+        """Whether ``key`` is an English word, allowing the plural and verb endings Webster's list leaves out."""
+        if key in self.words:
+            return True
+        for ending, back in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                             ("ing", "e"), ("ly", ""), ("er", ""), ("ers", "")):
+            if key.endswith(ending) and len(key) - len(ending) >= 3 and key[:-len(ending)] + back in self.words:
+                return True
+        return False
+
+
+def _provider_names(provider: type) -> tuple[set[str], set[str]]:
+    first, last = set(), set()
+    for attr, value in vars(provider).items():
+        if not isinstance(value, (list, tuple, dict, set, frozenset)) or not ("first" in attr or "last" in attr):
+            continue
+        names = {n for n in value if isinstance(n, str) and not _UNSPACED_SCRIPTS.search(n)}
+        (first if "first" in attr else last).update(p for n in names for p in _parts(n) if len(p) >= 2)
+    return first, last
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """Load the gazetteer once per process from the installed packages; nothing is fetched."""
+    import faker.providers.person as people
+    from english_words import get_english_words_set
+
+    first: set[str] = set()
+    last: set[str] = set()
+    for module in pkgutil.iter_modules(people.__path__):
+        provider = getattr(importlib.import_module(f"{people.__name__}.{module.name}"), "Provider", None)
+        if provider is not None:
+            f, s = _provider_names(provider)
+            first |= f
+            last |= s
+    # Only lower-case entries: Webster's capitalised entries are proper nouns, names among them.
+    words = {w if w.isascii() else fold(w) for w in get_english_words_set(["web2"], alpha=True, lower=False) if w.islower()}
+    words |= _MODERN_WORDS
+    return Gazetteer(frozenset(first), frozenset(last), frozenset(words))
+
+
+# Everyday words of today that a 1934 dictionary lacks.
+_MODERN_WORDS = frozenset("""
+email emails online offline app apps okay ok wifi internet website login logout laptop smartphone headset
+rota rotas shift shifts covid hybrid onboarding offboarding upskill burnout teamwork feedback workload
+kpi kpis aht sla escalation escalations chatbot chatbots dashboard dashboards software hardware
+""".split())
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+    key: str
+    cap: bool  # starts with a capital and is not all capitals
+    initial: bool  # starts a sentence
+
+
+def tokens(text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Token]:
+    """Word tokens outside the ``blocked`` spans (already redacted details)."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in blocked):
+            continue
+        word = match.group(0)
+        if _UNSPACED_SCRIPTS.search(word):
+            continue  # Chinese, Japanese or Thai runs are whole phrases, not single names
+        cap = word[0].isupper() and not (len(word) > 1 and word.isupper())
+        initial = bool(_SENTENCE_END.search(text[max(0, start - 3):start])) if start else True
+        if initial and found and found[-1].key in _TITLES and text[found[-1].end:start].strip() == ".":
+            initial = False  # "Dr. Patel"
+        found.append(_Token(start, end, word, fold(word), cap, initial))
+    return found
+
+
+class NameFinder:
+    """Finds name spans in text; build one per roster and reuse it."""
+
+    def __init__(self, roster: Iterable[str] = ()):
+        self._gaz = gazetteer()
+        self._roster_full: list[list[str]] = []
+        self._roster_parts: set[str] = set()
+        for entry in roster:
+            parts = [p for p in _parts(entry or "") if len(p) >= 2]
+            if not parts:
+                continue
+            self._roster_full.append(parts)
+            self._roster_parts.add(parts[0])
+            # A surname alone only where it is distinctive: not an ordinary word.
+            self._roster_parts.update(p for p in parts[1:] if not self._gaz.is_word(p) and p not in TOOLS)
+        self._roster_full.sort(key=len, reverse=True)
+
+    def find(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+        """(start, end) of each name in ``text``, parts of one name joined into one span."""
+        toks = tokens(text, blocked)
+        if not toks:
+            return []
+        is_name = [False] * len(toks)
+        self._mark_roster(text, toks, is_name)
+        for i in range(len(toks)):
+            if not is_name[i] and self._looks_like_name(text, toks, i):
+                is_name[i] = True
+        self._extend(text, toks, is_name)
+        return self._spans(text, toks, is_name)
+
+    # -- roster --------------------------------------------------------------------------------------------
+
+    def _mark_roster(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
+        for i, tok in enumerate(toks):
+            if tok.key in self._roster_parts:
+                is_name[i] = True
+            for parts in self._roster_full:
+                if len(parts) > 1 and i + len(parts) <= len(toks) and all(
+                        toks[i + j].key == p for j, p in enumerate(parts)) and all(
+                        _joined(text, toks[i + j], toks[i + j + 1]) for j in range(len(parts) - 1)):
+                    for j in range(len(parts)):
+                        is_name[i + j] = True
+                    break
+
+    # -- one token -------------------------------------------------------------------------------------
+
+    def _kind(self, tok: _Token) -> str:
+        """'tool', 'strong' (a name and no word), 'weak' (a name and a word), 'word' or 'unknown'."""
+        key = tok.key
+        if key in TOOLS:
+            return "tool"
+        in_names = key in self._gaz.first or key in self._gaz.last
+        if in_names:
+            return "weak" if self._gaz.is_word(key) or key in _NOT_NAMES else "strong"
+        return "word" if self._gaz.is_word(key) or key in _NOT_NAMES else "unknown"
+
+    def _looks_like_name(self, text: str, toks: list[_Token], i: int) -> bool:
+        tok = toks[i]
+        if len(tok.key) < 2 or any(ch.isdigit() for ch in tok.text) or (tok.text.isupper() and len(tok.text) > 1):
+            return False
+        kind = self._kind(tok)
+        if kind in ("tool", "word") or (kind == "weak" and not tok.cap):
+            return False
+        prev = _word_before(text, toks, i)
+        after = _word_after(text, toks, i)
+        if tok.key in MONTHS and (prev in _MONTH_CUES or after is None or (after or "").isdigit()):
+            return False
+        if kind == "strong":
+            # Lower case: a first name that is no word ("kevin"); a surname alone needs a first name beside it.
+            return tok.cap or tok.key in self._gaz.first or self._beside_first_name(text, toks, i)
+        if not tok.cap:
+            # A lower-case word no dictionary knows, with a person's verb after it: "deepika from quality marked".
+            return kind == "unknown" and prev not in _DETERMINERS and after in _AFTER - _LOOSE_AFTER
+        if prev in _DETERMINERS:
+            return False
+        cued = prev in _BEFORE or prev in _TITLES or _after_role(text, toks, i)
+        followed = after in _AFTER or _possessive(text, tok) or (
+            i + 1 < len(toks) and toks[i + 1].cap and _joined(text, tok, toks[i + 1])
+            and self._kind(toks[i + 1]) in ("strong", "weak", "unknown"))
+        if after in _PRONOUNS and tok.initial:
+            return False  # "Will we ever", "May I say"
+        if kind == "weak":
+            return cued or followed or not tok.initial
+        # An unknown capitalised word: a name only with a person's context around it.
+        return cued or (followed and after not in _LOOSE_AFTER - {"in"})
+
+    def _beside_first_name(self, text: str, toks: list[_Token], i: int) -> bool:
+        """A lower-case surname is a name next to a first name or a word no dictionary knows: "maria fernandez"."""
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(toks) and _joined(text, *sorted((toks[i], toks[j]), key=lambda t: t.start)):
+                if toks[j].key in self._gaz.first or self._kind(toks[j]) == "unknown":
+                    return True
+        return False
+
+    # -- several tokens --------------------------------------------------------------------------------
+
+    def _extend(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
+        """Grow names over the words joined to them: surnames, particles, "X and Y" pairs of names."""
+        changed = True
+        while changed:
+            changed = False
+            for i, tok in enumerate(toks):
+                if is_name[i]:
+                    continue
+                kind = self._kind(tok)
+                if kind == "tool" or tok.key in _NOT_NAMES or any(ch.isdigit() for ch in tok.text):
+                    continue
+                left = i > 0 and is_name[i - 1] and _joined(text, toks[i - 1], tok)
+                right = i + 1 < len(toks) and is_name[i + 1] and _joined(text, tok, toks[i + 1])
+                if not (left or right):
+                    if self._paired(text, toks, i, is_name):
+                        is_name[i] = changed = True
+                    continue
+                known = tok.key in self._gaz.last or tok.key in self._gaz.first or kind == "unknown"
+                if tok.cap or (known and not (tok.text.isupper() and len(tok.text) > 1)) or \
+                        _dotted(text, toks, i, is_name):
+                    is_name[i] = changed = True
+
+    def _paired(self, text: str, toks: list[_Token], i: int, is_name: list[bool]) -> bool:
+        """'Ewa and Kasia', 'jake and ryan': a first name or capitalised word paired with a name."""
+        tok = toks[i]
+        if not (tok.key in self._gaz.first or (tok.cap and self._kind(tok) in ("unknown", "strong", "weak"))):
+            return False
+        for a, b, c in ((i - 2, i - 1, i), (i, i + 1, i + 2)):
+            if 0 <= a and c < len(toks) and toks[b].key in ("and", "or", "&") and is_name[a if a != i else c] \
+                    and _joined_by_word(text, toks[a], toks[b], toks[c]):
+                return True
+        return False
+
+    def _spans(self, text: str, toks: list[_Token], is_name: list[bool]) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for i, tok in enumerate(toks):
+            if not is_name[i]:
+                continue
+            if spans and i > 0 and is_name[i - 1] and _joined(text, toks[i - 1], tok):
+                spans[-1] = (spans[-1][0], tok.end)
+            else:
+                spans.append((tok.start, tok.end))
+        return spans
+
+
+def _joined(text: str, left: _Token, right: _Token) -> bool:
+    return bool(_NAME_GAP.fullmatch(text[left.end:right.start]))
+
+
+def _joined_by_word(text: str, a: _Token, b: _Token, c: _Token) -> bool:
+    return not text[a.end:b.start].strip() and not text[b.end:c.start].strip()
+
+
+def _dotted(text: str, toks: list[_Token], i: int, is_name: list[bool]) -> bool:
+    """A word joined to a name by a dot or underscore (sarah.connor) is part of it, whatever it is."""
+    if i > 0 and is_name[i - 1]:
+        gap = text[toks[i - 1].end:toks[i].start]
+    else:
+        gap = text[toks[i].end:toks[i + 1].start]
+    return gap.strip() in (".", "_")
+
+
+def _word_before(text: str, toks: list[_Token], i: int) -> str | None:
+    if i == 0:
+        return None
+    gap = text[toks[i - 1].end:toks[i].start]
+    if re.search(r"[.!?;\n]", gap) and not (toks[i - 1].key in _TITLES and gap.strip() == "."):
+        return None
+    return toks[i - 1].key
+
+
+def _word_after(text: str, toks: list[_Token], i: int) -> str | None:
+    if i + 1 >= len(toks) or re.search(r"[.!?;\n]", text[toks[i].end:toks[i + 1].start]):
+        return None
+    return toks[i + 1].key
+
+
+def _possessive(text: str, tok: _Token) -> bool:
+    return text[tok.end:tok.end + 2] in ("'s", "’s")
+
+
+def _after_role(text: str, toks: list[_Token], i: int) -> bool:
+    """'my supervisor is Kevin', 'team lead: Sarah', 'a coach called Rob', 'manager Mr Smith'."""
+    j = i - 1
+    while j >= 0 and (toks[j].key in _LINK or toks[j].key in _TITLES):
+        j -= 1
+    return 0 <= j < i - 1 and toks[j].key in _BEFORE
