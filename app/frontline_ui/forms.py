@@ -27,8 +27,12 @@ def show_flash(place: str) -> None:
 
 
 def form_key(name: str) -> str:
-    """The key of the current, unsaved generation of form ``name``; prefix its widgets' keys with it."""
-    return f"{name}__{st.session_state.get(f'_form_generation_{name}', 0)}"
+    """The key of the current, unsaved generation of form ``name``; prefix its widgets' keys with it.
+
+    The first generation is ``name`` itself, so a page opens with the keys it always had.
+    """
+    generation = st.session_state.get(f"_form_generation_{name}", 0)
+    return f"{name}__{generation}" if generation else name
 
 
 def clear_form(name: str) -> None:

@@ -7,9 +7,11 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.pickers import pick_study
 from frontline_ui.markdown import plain
 from interviews.importing import import_csv, import_transcript
+from interviews.notes import interview_labels
 from interviews.refi_qda import import_qdpx
 from interviews.studies import participants_table
 from interviews.transcripts import CsvMapping, check_upload, map_csv_rows, parse_transcript, read_csv_table
@@ -20,18 +22,34 @@ st.title("Import notes")
 study_id = pick_study("No studies yet: create one on the Interview studies page.")
 st.caption("Nothing is saved until you accept the preview. Names on the roster, e-mail addresses, phone and "
            "account numbers are replaced on saving, as in notes typed by hand.")
+show_flash("import")
 
 transcript_tab, csv_tab, qdpx_tab = st.tabs(["Transcript (.txt, .md, .docx)", "Spreadsheet (.csv)",
                                             "REFI-QDA project (.qdpx)"])
 
 
 def _report(result) -> None:
-    st.success(f"Imported {result.notes} answer(s) into {len(result.interviews)} interview(s); "
-               f"{result.matched_to_guide} matched a guide question; {result.replacements} detail(s) replaced.")
+    """Confirm what the import stored (or that it was stored before), then refresh: the form starts empty."""
+    if result.already_imported:
+        with resources.db_session() as session:
+            labels = interview_labels(session=session, study_id=study_id)
+        where = "; ".join(labels.get(i, f"interview {i}") for i in result.already_imported)
+        flash("import", plain(f"Already imported: these answers are stored as {where}. Nothing was stored again."),
+              "info")
+    if result.interviews:
+        flash("import", f"Imported {result.notes} answer(s) into {len(result.interviews)} interview(s); "
+                        f"{result.matched_to_guide} matched a guide question; {result.replacements} detail(s) "
+                        "replaced.")
     for value, code in result.new_participants.items():
-        st.info(f"'{plain(value)}' was added as {code}.")
+        flash("import", f"'{plain(value)}' was added as {code}.", "info")
     for reason in result.skipped:
-        st.warning(f"Skipped: {plain(reason)}")
+        flash("import", f"Skipped: {plain(reason)}", "warning")
+
+
+def _done(form: str, result) -> None:
+    _report(result)
+    clear_form(form)
+    st.rerun()
 
 
 with transcript_tab:
@@ -47,7 +65,7 @@ with transcript_tab:
         left, right = st.columns(2)
         interviewer = left.text_input("Interviewer", value=user.username, key="import_interviewer")
         held_on = right.date_input("Date", value=date.today(), key="import_date")
-        upload = st.file_uploader("Transcript", type=["txt", "md", "docx"], key="import_transcript")
+        upload = st.file_uploader("Transcript", type=["txt", "md", "docx"], key=form_key("import_transcript"))
         if upload is not None:
             try:
                 check_upload(upload.name, upload.getvalue())
@@ -67,18 +85,18 @@ with transcript_tab:
                                                        participant_id=participant, turns=preview.turns,
                                                        interviewer=interviewer, held_on=held_on, editor=user.username)
                     except FrontlineError as exc:
-                        st.error(str(exc))
+                        st.error(plain(exc))
                     else:
-                        _report(result)
+                        _done("import_transcript", result)
 
 with csv_tab:
-    upload = st.file_uploader("CSV file", type=["csv"], key="import_csv")
+    upload = st.file_uploader("CSV file", type=["csv"], key=form_key("import_csv"))
     if upload is not None:
         try:
             check_upload(upload.name, upload.getvalue())
             table = read_csv_table(upload.getvalue())
         except FrontlineError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.dataframe(table.head(20), hide_index=True, width="stretch")
             columns = list(table.columns)
@@ -100,7 +118,7 @@ with csv_tab:
                                                          interviewer=interviewer_col or None,
                                                          held_on=date_col or None))
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.write(f"{len(preview.interviews)} interview(s), "
                          f"{sum(len(t) for t in preview.interviews.values())} answer(s) ready.")
@@ -112,14 +130,14 @@ with csv_tab:
                             result = import_csv(session=session, study_id=study_id, preview=preview,
                                                 editor=user.username, consent_confirmed=consent)
                     except FrontlineError as exc:
-                        st.error(str(exc))
+                        st.error(plain(exc))
                     else:
-                        _report(result)
+                        _done("import_csv", result)
 
 with qdpx_tab:
     st.caption("A project exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or Frontline becomes a new study: "
                "sources, cases, codes, coded segments and memos.")
-    upload = st.file_uploader("Project file", type=["qdpx"], key="import_qdpx")
+    upload = st.file_uploader("Project file", type=["qdpx"], key=form_key("import_qdpx"))
     title = st.text_input("Title for the new study (blank: the project's name)", key="import_qdpx_title")
     consent = st.checkbox("Everyone in this project gave consent (used when the project does not say)",
                           key="import_qdpx_consent")
@@ -129,9 +147,11 @@ with qdpx_tab:
                 summary = import_qdpx(session=session, data=upload.getvalue(), imported_by=user.username,
                                       title=title.strip() or None, consent_confirmed=consent)
         except FrontlineError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
-            st.success(f"Created a study with {summary.participants} participant(s), {summary.interviews} "
-                       f"interview(s), {summary.excerpts} coded excerpt(s) and {summary.memos} memo(s).")
+            flash("import", f"Created a study with {summary.participants} participant(s), {summary.interviews} "
+                            f"interview(s), {summary.excerpts} coded excerpt(s) and {summary.memos} memo(s).")
             for reason in summary.skipped:
-                st.warning(f"Skipped: {plain(reason)}")
+                flash("import", f"Skipped: {plain(reason)}", "warning")
+            clear_form("import_qdpx")
+            st.rerun()

@@ -195,3 +195,23 @@ def test_a_choice_made_on_another_answer_than_the_one_shown_is_refused_aloud(mak
     at.button[0].click().run()
     assert "changed before your choice arrived" in at.error[0].value
     assert count(app_db, excerpts) == before
+
+
+def test_importing_the_same_transcript_twice_stores_it_once_and_says_so(make_app, app_db):
+    transcript = b"Q: What breaks?\nA: The billing tool freezes when the queue is long.\n"
+    notes = select(func.count()).select_from(InterviewNote).where(InterviewNote.body.like("%queue is long%"))
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/interview_import.py").run()
+    for attempt in range(2):
+        at.file_uploader(key=f"import_transcript{'__1' if attempt else ''}").set_value(
+            ("p01.txt", transcript, "text/plain")).run()
+        [b for b in at.button if b.label == "Import this transcript"][0].click().run()
+        assert not at.exception and not at.error
+        # After each import the form is empty again: no preview, no import button to press twice.
+        assert not [b for b in at.button if b.label == "Import this transcript"]
+        assert at.file_uploader(key=f"import_transcript__{attempt + 1}").value is None
+        if not attempt:
+            assert at.success[0].value.startswith("Imported 1 answer(s) into 1 interview(s)")
+    assert not at.success
+    assert "Already imported" in at.info[0].value and "Nothing was stored again" in at.info[0].value
+    assert count(app_db, notes) == 1
