@@ -138,6 +138,23 @@ def _clean_attributes(values: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
+def parse_attributes(text: str) -> dict[str, str]:
+    """Custom attributes typed as ``name=value; name=value``; a part without "=" is refused, not dropped.
+
+    Raises:
+        FrontlineError: naming the part that is not ``name=value``.
+    """
+    attributes = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise FrontlineError(f"'{part.strip()}' is not name=value; separate attributes with ';'.")
+        name, value = part.split("=", 1)
+        attributes[name.strip()] = value.strip()
+    return attributes
+
+
 def add_participant(
     *, session: Session, study_id: int, industry: str = "", role: str = "", tenure_band: str = "",
     channel: str = "", site: str = "", consent_given: bool = False, consent_recorded_on: date | None = None,

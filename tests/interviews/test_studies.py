@@ -130,3 +130,12 @@ def test_names_the_table_uses_itself_are_refused_as_custom_attributes(session, s
 
     with pytest.raises(FrontlineError, match="built-in attribute"):
         add_custom_attribute(session=session, study_id=study["study"].id, name=name)
+
+
+def test_custom_attributes_typed_as_name_value_pairs():
+    from interviews.studies import parse_attributes
+
+    assert parse_attributes(" shift = evening; floor=2 ;") == {"shift": "evening", "floor": "2"}
+    assert parse_attributes("") == {}
+    with pytest.raises(FrontlineError, match="'evening' is not name=value"):
+        parse_attributes("shift=day; evening")
