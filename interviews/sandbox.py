@@ -1,0 +1,320 @@
+"""Parse uploaded files in a child process, with time, memory and decompressed-size limits.
+
+An upload is untrusted: a 1.6 MB .docx that unpacks to 451 MB once kept the web
+server busy for minutes at 3.6 GB. So every upload a page parses goes through
+:func:`parse_upload`, which hands the bytes to a fresh Python process
+(``python -m interviews.sandbox``) that
+
+* caps its own address space (``RLIMIT_AS``) and CPU time (``RLIMIT_CPU``) and may
+  write no file, before it reads a byte of the upload;
+* refuses a zip (.docx, .qdpx) unopened when any member, or all of them together,
+  declares or actually inflates to more than ``min(absolute cap, ratio x its
+  compressed size)``;
+* then runs the ordinary parser and answers in JSON (never pickle, so a
+  subverted child cannot run code in the server).
+
+The parent waits at most ``wall_seconds`` and kills the child after that. Only
+the calling session's script thread waits (in ``subprocess.run``, without the
+GIL), so everyone else's pages keep loading. Every refusal is one line that
+says what limit was hit.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import zipfile
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from research.errors import FrontlineError
+
+MIB = 2**20
+KINDS = ("transcript", "csv", "qdpx", "codebook")
+ZIP_KINDS = {"qdpx"}  # plus a transcript named .docx
+MAX_ZIP_MEMBERS = 10_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one parse may use. The defaults fit a 2-core server and any real interview file.
+
+    Attributes:
+        wall_seconds: the parent kills the child after this long, whatever it is doing.
+        cpu_seconds: the child's own CPU limit (the kernel stops it with SIGXCPU).
+        memory_bytes: the child's address-space limit; Python and its libraries take about 360 MB of it.
+        max_unpacked_bytes: no zip member, nor all together, may inflate to more than this.
+        max_unpack_ratio: nor to more than this many times its compressed size...
+        min_unpacked_allowance: ...except that anything may inflate to this much (tiny, very regular XML parts).
+    """
+
+    wall_seconds: float = 8.0
+    cpu_seconds: int = 8
+    memory_bytes: int = 1536 * MIB
+    max_unpacked_bytes: int = 100 * MIB
+    max_unpack_ratio: int = 100
+    min_unpacked_allowance: int = 1 * MIB
+
+
+LIMITS = Limits()
+
+
+def parse_upload(kind: str, name: str, data: bytes, *, limits: Limits = LIMITS):
+    """Parse an upload out of the web process and return what the in-process parser would.
+
+    Args:
+        kind: ``"transcript"`` (.txt, .md, .docx) returns a ``TranscriptPreview``;
+            ``"csv"`` returns the ``read_csv_table`` DataFrame; ``"qdpx"`` and
+            ``"codebook"`` return None once the file has been read in full
+            without error, after which ``import_qdpx`` / ``import_codebook_csv``
+            may be called with the same bytes.
+        name: the uploaded file's name (only its base name is shown, and used for the extension).
+        data: the file's bytes.
+        limits: the child's limits.
+
+    Raises:
+        FrontlineError: the parser's own one-line message, or which limit the file broke.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown upload kind {kind!r}")  # a programming error, not user input
+    key = (kind, name, hashlib.sha256(data).hexdigest(), limits)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    if cached is None:
+        cached = _outcome(lambda: _run_child(kind, name, data, limits))
+        with _CACHE_LOCK:
+            _CACHE[key] = cached
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    failure, value = cached
+    if failure is not None:
+        raise FrontlineError(failure)
+    return copy.deepcopy(value)  # the caller may change it; the cached copy must stay as parsed
+
+
+CACHE_SIZE = 8
+"""Streamlit reruns a page on every click, so the last few outcomes are kept, keyed by the bytes' digest."""
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _outcome(parse) -> tuple[str | None, object]:
+    try:
+        return None, parse()
+    except FrontlineError as exc:
+        return str(exc), None
+
+
+def _run_child(kind: str, name: str, data: bytes, limits: Limits):
+    header = json.dumps({"kind": kind, "name": name, "limits": asdict(limits)}).encode()
+    label = f'"{_base_name(name)}"'
+    try:
+        done = subprocess.run(
+            [sys.executable, "-B", "-m", "interviews.sandbox"], input=struct.pack(">I", len(header)) + header + data,
+            capture_output=True, timeout=limits.wall_seconds, env=_child_env(), cwd=_ROOT, check=False)
+    except subprocess.TimeoutExpired:
+        raise FrontlineError(f"{label} took longer than {limits.wall_seconds:g} s to read and was stopped; "
+                             "split it into smaller files.") from None
+    return _answer(kind, label, done, limits)
+
+
+_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+def _child_env() -> dict[str, str]:
+    """The server's environment, with one-thread maths libraries (their thread pools eat address space)."""
+    env = dict(os.environ)
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _answer(kind: str, label: str, done: subprocess.CompletedProcess, limits: Limits):
+    """Turn the child's JSON (or its death) into the parsed value or one FrontlineError."""
+    if done.returncode == -signal.SIGXCPU:
+        raise FrontlineError(f"{label} needed more than {limits.cpu_seconds} s of processing to read and was "
+                             "stopped; split it into smaller files.")
+    try:
+        reply = json.loads(done.stdout)
+    except ValueError:
+        reply = None
+    if done.returncode != 0 or not isinstance(reply, dict):
+        how = f"signal {-done.returncode}" if done.returncode < 0 else f"status {done.returncode}"
+        raise FrontlineError(f"{label} could not be read: the reader stopped ({how}); the file may be damaged.")
+    if "error" in reply:
+        raise FrontlineError(str(reply["error"]))
+    return _rebuild(kind, reply["value"])
+
+
+def _rebuild(kind: str, value):
+    if kind == "transcript":
+        from interviews.transcripts import TranscriptPreview, Turn
+
+        return TranscriptPreview([Turn(q, a) for q, a in value["turns"]], list(value["skipped"]), value["format"])
+    if kind == "csv":
+        import pandas as pd
+
+        return pd.DataFrame(value["rows"], columns=value["columns"],
+                            index=pd.Index(value["index"], name="line"), dtype=str)
+    return None
+
+
+def _base_name(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+# ---- the child's side ---------------------------------------------------------------------------------------
+
+
+def check_zip(label: str, data: bytes, limits: Limits) -> None:
+    """Refuse a zip that declares, or actually inflates to, more than the limits allow, reading it in chunks.
+
+    A damaged or non-zip file passes: the format's own parser then says what is wrong with it.
+
+    Raises:
+        FrontlineError: a member or the whole archive would unpack too far.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise FrontlineError(f"{label} holds {len(members):,} files, more than the {MAX_ZIP_MEMBERS:,} allowed; "
+                                 "it was refused unopened.")
+        whole = _allowance(len(data), limits)
+        if (declared := sum(m.file_size for m in members)) > whole:
+            raise _too_big(label, declared, whole, len(data))
+        total = 0
+        for member in members:
+            allowed = min(_allowance(member.compress_size, limits), whole - total)
+            if member.file_size > allowed:
+                raise _too_big(label, total + member.file_size, whole, len(data), member, allowed)
+            total += _inflated_size(archive, member, allowed, label, len(data), whole, total)
+
+
+def _allowance(compressed: int, limits: Limits) -> int:
+    return min(limits.max_unpacked_bytes, max(limits.min_unpacked_allowance, limits.max_unpack_ratio * compressed))
+
+
+def _inflated_size(archive, member, allowed: int, label: str, size: int, whole: int, total: int) -> int:
+    """The member's real inflated size, stopping (and refusing) as soon as it passes ``allowed``."""
+    seen = 0
+    try:
+        with archive.open(member) as handle:
+            while chunk := handle.read(MIB):
+                seen += len(chunk)
+                if seen > allowed:
+                    raise _too_big(label, total + seen, whole, size, member, allowed, inflating=True)
+    except FrontlineError:
+        raise
+    except Exception:  # noqa: BLE001 - damaged, encrypted or exotic members are the parser's to report
+        pass
+    return seen
+
+
+def _too_big(label, unpacked, whole, size, member=None, allowed=None, *, inflating=False) -> FrontlineError:
+    """One line: how far the file would unpack, what its size allows, and (for one member) what that part allows."""
+    part = "" if member is None else f" ({_base_name(member.filename)[:60]} alone may take {_size(allowed)})"
+    return FrontlineError(f"{label} would unpack to {'more than ' if inflating else ''}{_size(unpacked)} from "
+                          f"{_size(size)}, over the {_size(whole)} allowed for a file that size{part}; "
+                          "it was refused unopened.")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} kB" if n < MIB else f"{n / MIB:.1f}".removesuffix(".0") + " MB"
+
+
+def _limit_self(limits: Limits) -> None:
+    """Cap this process before it touches the upload; the kernel enforces these, not Python."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 2))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # the parser has no business writing files
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _parse(kind: str, name: str, data: bytes, limits: Limits):
+    """Run the ordinary in-process parser for ``kind``; returns something JSON can carry."""
+    label = f'"{_base_name(name)}"'
+    if kind == "transcript":
+        from interviews.transcripts import check_upload, parse_transcript
+
+        if check_upload(name, data) == "docx":
+            check_zip(label, data, limits)
+        preview = parse_transcript(name, data)
+        return {"turns": [[t.question, t.answer] for t in preview.turns], "skipped": preview.skipped,
+                "format": preview.format}
+    if kind == "csv":
+        from interviews.transcripts import check_upload, read_csv_table
+
+        check_upload(name, data)
+        table = read_csv_table(data)
+        return {"columns": list(table.columns), "index": [int(i) for i in table.index],
+                "rows": table.to_numpy().tolist()}
+    if kind == "qdpx":
+        from interviews.refi_qda import _read_archive
+
+        check_zip(label, data, limits)
+        _read_archive(data)
+        return None
+    _read_codebook(data)
+    return None
+
+
+def _read_codebook(data: bytes) -> int:
+    """Decode and split the CSV as ``import_codebook_csv`` does (the costly part); it re-reads it to store."""
+    import csv
+
+    from research.csv_input import decode_upload
+
+    text = decode_upload(data, "codebook", "a CSV file")
+    try:
+        return sum(1 for _ in csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise FrontlineError(f"The codebook file could not be read as CSV: {exc}.") from None
+
+
+def _child() -> int:
+    raw = sys.stdin.buffer
+    size = struct.unpack(">I", raw.read(4))[0]
+    header = json.loads(raw.read(size))
+    limits = Limits(**header["limits"])
+    _limit_self(limits)
+    data = raw.read()
+    label = f'"{_base_name(header["name"])}"'
+    try:
+        reply = {"value": _parse(header["kind"], header["name"], data, limits)}
+    except FrontlineError as exc:
+        if isinstance(exc.__cause__, MemoryError):
+            reply = {"error": _memory_message(label, limits)}
+        else:
+            reply = {"error": str(exc)}
+    except MemoryError:
+        reply = {"error": _memory_message(label, limits)}
+    except Exception as exc:  # noqa: BLE001 - a parser bug on hostile input is still a one-line refusal
+        reply = {"error": f"{label} could not be read ({type(exc).__name__}); the file may be damaged."}
+    sys.stdout.write(json.dumps(reply))
+    return 0
+
+
+def _memory_message(label: str, limits: Limits) -> str:
+    return (f"{label} needed more than {limits.memory_bytes // MIB} MB of memory to read and was stopped; "
+            "split it into smaller files.")
+
+
+if __name__ == "__main__":
+    sys.exit(_child())
