@@ -14,7 +14,8 @@ from interviews.importing import import_csv, import_transcript
 from interviews.notes import interview_labels
 from interviews.refi_qda import import_qdpx
 from interviews.studies import participants_table
-from interviews.transcripts import CsvMapping, check_upload, map_csv_rows, parse_transcript, read_csv_table
+from interviews.sandbox import parse_upload
+from interviews.transcripts import CsvMapping, map_csv_rows
 from research.errors import FrontlineError
 
 user = require_page("interview_import")
@@ -68,8 +69,7 @@ with transcript_tab:
         upload = st.file_uploader("Transcript", type=["txt", "md", "docx"], key=form_key("import_transcript"))
         if upload is not None:
             try:
-                check_upload(upload.name, upload.getvalue())
-                preview = parse_transcript(upload.name, upload.getvalue())
+                preview = parse_upload("transcript", upload.name, upload.getvalue())
             except FrontlineError as exc:
                 st.error(str(exc))
             else:
@@ -93,8 +93,7 @@ with csv_tab:
     upload = st.file_uploader("CSV file", type=["csv"], key=form_key("import_csv"))
     if upload is not None:
         try:
-            check_upload(upload.name, upload.getvalue())
-            table = read_csv_table(upload.getvalue())
+            table = parse_upload("csv", upload.name, upload.getvalue())
         except FrontlineError as exc:
             st.error(plain(exc))
         else:
@@ -143,6 +142,7 @@ with qdpx_tab:
                           key="import_qdpx_consent")
     if upload is not None and st.button("Import project", type="primary"):
         try:
+            parse_upload("qdpx", upload.name, upload.getvalue())  # out of process first: a bomb never reaches import
             with resources.db_session() as session:
                 summary = import_qdpx(session=session, data=upload.getvalue(), imported_by=user.username,
                                       title=title.strip() or None, consent_confirmed=consent)
