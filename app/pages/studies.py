@@ -7,15 +7,16 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.pickers import pick_study
+from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.pickers import pick_study, select_study
 from frontline_ui.markdown import plain
 from frontline_ui.exports import record_export
 from interviews.codebook import export_codebook_csv
 from interviews.exports import excerpts_csv, excerpts_xlsx
 from interviews.refi_qda import export_qdpx
 from interviews.studies import (
-    CHANNELS, GuideItem, add_custom_attribute, add_participant, create_study, guide_items, participants_table, set_guide, studies_table,
-    update_participant, withdraw_participant,
+    CHANNELS, GuideItem, add_custom_attribute, add_participant, create_study, guide_items, parse_attributes,
+    participants_table, set_guide, studies_table, update_participant, withdraw_participant,
 )
 from research.errors import FrontlineError
 
@@ -23,6 +24,7 @@ user = require_page("studies")
 st.title("Interview studies")
 with resources.db_session() as session:
     table = studies_table(session=session)
+show_flash("studies")
 if table.empty:
     st.info("No interview studies yet. Create one below, write its guide and add participants; then take notes "
             "on the Interview notes page or import transcripts.")
@@ -30,20 +32,25 @@ else:
     st.dataframe(table, hide_index=True, width="stretch")
 
 with st.expander("Create a study", expanded=table.empty):
-    with st.form("create_study"):
-        title = st.text_input("Title", placeholder="Customer Service Week 2027: agent interviews")
-        purpose = st.text_area("Purpose")
+    form = form_key("create_study")
+    with st.form(form):
+        title = st.text_input("Title", placeholder="Customer Service Week 2027: agent interviews", key=f"{form}_title")
+        purpose = st.text_area("Purpose", key=f"{form}_purpose")
         left, right = st.columns(2)
-        starts_on = left.date_input("Starts", value=date.today())
-        ends_on = right.date_input("Ends", value=date.today())
+        starts_on = left.date_input("Starts", value=date.today(), key=f"{form}_starts")
+        ends_on = right.date_input("Ends", value=date.today(), key=f"{form}_ends")
         if st.form_submit_button("Create study", type="primary"):
             try:
                 with resources.db_session() as session:
-                    create_study(session=session, title=title, purpose=purpose, starts_on=starts_on, ends_on=ends_on)
+                    created = create_study(session=session, title=title, purpose=purpose, starts_on=starts_on,
+                                           ends_on=ends_on).title
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
-                st.success(f"Created '{plain(title.strip())}'.")
+                flash("studies", f"Created the study '{plain(created)}': it is selected below. Write its guide "
+                                 "and add participants.")
+                select_study(created)
+                clear_form("create_study")
                 st.rerun()
 
 if table.empty:
@@ -57,52 +64,61 @@ with guide_tab:
                                                                                       study_id=study_id)],
                              columns=["Question", "Probes (separate with ;)"])
     st.caption("Questions in the order they are asked. Notes stay attached to a question as long as its wording "
-               "is unchanged.")
-    edited = st.data_editor(guide, num_rows="dynamic", hide_index=True, width="stretch", key=f"guide_{study_id}")
-    if st.button("Save guide", key="save_guide"):
-        items = [GuideItem(str(r[0] or ""), tuple(str(r[1] or "").split(";")))
-                 for r in edited.itertuples(index=False)]
-        try:
-            with resources.db_session() as session:
-                saved = len(set_guide(session=session, study_id=study_id, items=items))
-        except FrontlineError as exc:
-            st.error(str(exc))
-        else:
-            st.success(f"Guide saved with {saved} questions.")
+               "is unchanged. Nothing is saved until you press Save guide.")
+    # Inside a form the grid does not rerun the page on each edit, which cost cells their first letters.
+    with st.form(form_key(f"guide_{study_id}")):
+        edited = st.data_editor(guide, num_rows="dynamic", hide_index=True, width="stretch",
+                                key=f"{form_key(f'guide_{study_id}')}_grid")
+        if st.form_submit_button("Save guide"):
+            items = [GuideItem(str(r[0] or ""), tuple(str(r[1] or "").split(";")))
+                     for r in edited.itertuples(index=False)]
+            try:
+                with resources.db_session() as session:
+                    saved = len(set_guide(session=session, study_id=study_id, items=items))
+            except FrontlineError as exc:
+                st.error(plain(exc))
+            else:
+                flash("studies", f"Guide saved with {saved} questions.")
+                clear_form(f"guide_{study_id}")
+                st.rerun()
 
 with people_tab:
     with resources.db_session() as session:
         people = participants_table(session=session, study_id=study_id)
     st.caption("Participants are known by their code only. Notes can be saved only once consent is recorded.")
     if not people.empty:
-        edited_people = st.data_editor(
-            people, hide_index=True, width="stretch", disabled=["id", "code", "withdrawn_on"],
-            key=f"people_{study_id}",
-            column_config={"id": None, "channel": st.column_config.SelectboxColumn("channel", options=CHANNELS),
-                           "consent_given": st.column_config.CheckboxColumn("consent given"),
-                           "withdrawn_on": st.column_config.DateColumn("withdrew on")},
-        )
-        if st.button("Save participants"):
-            try:
-                with resources.db_session() as session:
-                    for row in edited_people.to_dict("records"):
-                        if not pd.isna(row.get("withdrawn_on")):
-                            continue  # nothing of theirs is kept, so there is nothing to save
-                        values = {k: v for k, v in row.items() if k not in ("id", "code", "withdrawn_on")}
-                        values = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-                                  for k, v in values.items()}
-                        update_participant(session=session, participant_id=int(row["id"]), values=values)
-            except FrontlineError as exc:
-                st.error(str(exc))
-            else:
-                st.success("Participants saved.")
+        with st.form(form_key(f"people_{study_id}")):
+            edited_people = st.data_editor(
+                people, hide_index=True, width="stretch", disabled=["id", "code", "withdrawn_on"],
+                key=f"{form_key(f'people_{study_id}')}_grid",
+                column_config={"id": None, "channel": st.column_config.SelectboxColumn("channel", options=CHANNELS),
+                               "consent_given": st.column_config.CheckboxColumn("consent given"),
+                               "withdrawn_on": st.column_config.DateColumn("withdrew on")},
+            )
+            if st.form_submit_button("Save participants"):
+                try:
+                    with resources.db_session() as session:
+                        for row in edited_people.to_dict("records"):
+                            if not pd.isna(row.get("withdrawn_on")):
+                                continue  # nothing of theirs is kept, so there is nothing to save
+                            values = {k: v for k, v in row.items() if k not in ("id", "code", "withdrawn_on")}
+                            values = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+                                      for k, v in values.items()}
+                            update_participant(session=session, participant_id=int(row["id"]), values=values)
+                except FrontlineError as exc:
+                    st.error(plain(exc))
+                else:
+                    flash("studies", "Participants saved.")
+                    clear_form(f"people_{study_id}")
+                    st.rerun()
         active = people[people["withdrawn_on"].isna()]
-        with st.form("withdraw"):
+        form = form_key("withdraw")
+        with st.form(form):
             st.markdown("**A participant withdraws**: every interview, note, revision, coded excerpt and memo of "
                         "theirs is erased, and their attributes cleared. This cannot be undone.")
             left, right = st.columns(2)
-            leaving = left.selectbox("Participant", active["code"].tolist(), index=None)
-            typed = right.text_input("Type their code again to confirm")
+            leaving = left.selectbox("Participant", active["code"].tolist(), index=None, key=f"{form}_who")
+            typed = right.text_input("Type their code again to confirm", key=f"{form}_typed")
             if st.form_submit_button("Erase their data"):
                 if leaving is None or typed.strip().casefold() != leaving.casefold():
                     st.error("Choose the participant and type the same code to confirm; nothing was erased.")
@@ -114,40 +130,49 @@ with people_tab:
                     except FrontlineError as exc:
                         st.error(plain(str(exc)))
                     else:
-                        st.success(f"{plain(leaving)} withdrew: their data is erased.")
-    with st.form("add_attribute"):
-        attribute = st.text_input("Add a custom attribute to every participant", placeholder="shift")
+                        flash("studies", f"{plain(leaving)} withdrew: their data is erased.")
+                        clear_form("withdraw")
+                        st.rerun()
+    form = form_key("add_attribute")
+    with st.form(form):
+        attribute = st.text_input("Add a custom attribute to every participant", placeholder="shift",
+                                  key=f"{form}_name")
         if st.form_submit_button("Add attribute"):
             try:
                 with resources.db_session() as session:
                     added = add_custom_attribute(session=session, study_id=study_id, name=attribute)
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
-                st.success(f"Added '{plain(added)}': fill it in above.")
+                flash("studies", f"Added '{plain(added)}': fill it in above.")
+                clear_form("add_attribute")
                 st.rerun()
-    with st.form("add_participant"):
+    form = form_key("add_participant")
+    with st.form(form):
         st.markdown("**Add a participant** (the next free code is given automatically)")
         c1, c2, c3 = st.columns(3)
-        industry = c1.text_input("Industry")
-        role = c2.text_input("Role")
-        tenure = c3.text_input("Tenure band")
+        industry = c1.text_input("Industry", key=f"{form}_industry")
+        role = c2.text_input("Role", key=f"{form}_role")
+        tenure = c3.text_input("Tenure band", key=f"{form}_tenure")
         c4, c5, c6 = st.columns(3)
-        channel = c4.selectbox("Channel", ["", *CHANNELS])
-        site = c5.text_input("Site")
-        consent = c6.checkbox("Consent given")
-        custom = st.text_input("Custom attributes (name=value; name=value)", placeholder="shift=evening")
+        channel = c4.selectbox("Channel", ["", *CHANNELS], key=f"{form}_channel")
+        site = c5.text_input("Site", key=f"{form}_site")
+        consent = c6.checkbox("Consent given", key=f"{form}_consent")
+        custom = st.text_input("Custom attributes (name=value; name=value)", placeholder="shift=evening",
+                               key=f"{form}_custom")
         if st.form_submit_button("Add participant"):
-            attributes = dict(part.split("=", 1) for part in custom.split(";") if "=" in part)
             try:
                 with resources.db_session() as session:
                     code = add_participant(session=session, study_id=study_id, industry=industry, role=role,
                                            tenure_band=tenure, channel=channel, site=site, consent_given=consent,
-                                           attributes=attributes).code
+                                           attributes=parse_attributes(custom)).code
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
-                st.success(f"Added {code}.")
+                flash("studies", f"Added {plain(code)}" + (" with consent recorded." if consent else
+                                                           ", no consent recorded yet: notes wait for it."))
+                clear_form("add_participant")
+                st.rerun()
 
 with export_tab:
     st.caption("Exports hold pseudonymised notes and participant codes only.")
