@@ -180,6 +180,21 @@ def set_published(*, session: Session, action_id: int, published: bool) -> Actio
     return action
 
 
+def delete_action(*, session: Session, action_id: int) -> str:
+    """Remove an action recorded by mistake (a duplicate, the wrong theme); returns its description.
+
+    Agents stop seeing it at once if it was published.
+
+    Raises:
+        FrontlineError: there is no such action (already deleted, say in another tab).
+    """
+    action = _get(session, action_id)
+    title = action.title
+    session.delete(action)
+    session.flush()
+    return title
+
+
 def actions_table(*, session: Session, theme: str | None = None) -> pd.DataFrame:
     """Every action (or one theme's), newest first, for the staff pages."""
     query = (

@@ -14,6 +14,7 @@ from research.findings.actions import (
     action_effect,
     actions_table,
     create_action,
+    delete_action,
     published_actions,
     set_published,
     update_action,
@@ -264,3 +265,14 @@ def test_upgrade_from_0004_keeps_data_and_adds_actions(empty_db_url):
         new_action(session)
         session.commit()
     engine.dispose()
+
+
+def test_a_deleted_action_is_gone_for_staff_and_agents(engine):
+    with Session(engine) as session:
+        kept = new_action(session, published=True)
+        wrong = new_action(session, title="Recorded twice by mistake", published=True)
+        assert delete_action(session=session, action_id=wrong.id) == "Recorded twice by mistake"
+        assert list(actions_table(session=session)["id"]) == [kept.id]
+        assert [a.title for a in published_actions(session=session)] == ["Replace the CRM search"]
+        with pytest.raises(FrontlineError, match="No action"):
+            delete_action(session=session, action_id=wrong.id)
