@@ -26,6 +26,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,10 @@ _TOKEN = re.compile(r"[^\W\d_][\w]*(?:['’-](?![sS]\b)[^\W\d_][\w]*)*")
 _NAME_GAP = re.compile(r"[ \t]+|[ \t]*[._-][ \t]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“(]\s*)$")
 _UNSPACED_SCRIPTS = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CONTRACTION = re.compile(r"'(?:m|ve|d|ll|re|t)$")
+_AMERICAN = {"our": "or", "isation": "ization", "ise": "ize", "ised": "ized", "ising": "izing", "tre": "ter",
+             "yse": "yze", "ogue": "og", "ence": "ense"}
+_BRITISH = re.compile(r"(?:isation|ising|ised|ise|our|tre|yse|ogue|ence)(?=s?$)")
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
                        "þ": "th", "’": "'"})
 
@@ -81,13 +86,18 @@ in at on who whose also still just really seems seemed went goes came comes trie
 isnt wasnt cant wont
 """.split())
 _LOOSE_AFTER = frozenset("and or in at on".split())  # after a name, but after many other words too
+# Never part of a name, even between two names.
+_NEVER = frozenset("i the a and or but of to in on at for with my your our their his her its is was he she we "
+                   "you they it me us him them as".split())
 _PRONOUNS = frozenset("i we you he she they it me us him her them this that there the a an".split())
 _NOT_NAMES = frozenset("""
 i the a an and but or never always is was says said does did who which that this they he she we you it not
-has had will can just also still again today yesterday there here on in at for to of with from about because
+has had can just also still again today yesterday there here on in at for to of with from about because
 so if when all no yes too only please thanks thank hi hello hey dear ok okay sorry honestly everyone nobody
-someone anyone somebody people team customer customers agent agents management
-""".split()) | MONTHS | _TITLES | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+someone anyone somebody people team customer customers agent agents management my your our their his
+her its as then than such what whom whose why how where also very more most many much any each other another
+own same some etc
+""".split()) | _TITLES | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def fold(text: str) -> str:
@@ -109,10 +119,25 @@ class Gazetteer:
     first: frozenset[str]
     last: frozenset[str]
     words: frozenset[str]
+    places: frozenset[str] = frozenset()
+
+    def near_word(self, key: str) -> bool:
+        """Whether ``key`` is one letter added, dropped or swapped away from a word: a typo ("managment")."""
+        if len(key) < 5:
+            return False
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        candidates = {key[:i] + key[i + 1:] for i in range(len(key))}
+        candidates |= {key[:i] + key[i + 1] + key[i] + key[i + 2:] for i in range(len(key) - 1)}
+        candidates |= {key[:i] + c + key[i:] for i in range(len(key) + 1) for c in letters}
+        return any(c in self.words for c in candidates)
 
     def is_word(self, key: str) -> bool:
-        """Whether ``key`` is an English word, allowing the plural and verb endings Webster's list leaves out."""
-        if key in self.words:
+        """Whether ``key`` is an English word, allowing the plural and verb endings Webster's list leaves out,
+        British spellings ("organisation", "behaviour") and contractions ("I'm", "don't")."""
+        if key in self.words or _CONTRACTION.search(key):
+            return True
+        american = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], key)
+        if american != key and self.is_word(american):
             return True
         for ending, back in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
                              ("ing", "e"), ("ly", ""), ("er", ""), ("ers", "")):
@@ -121,19 +146,30 @@ class Gazetteer:
         return False
 
 
-def _provider_names(provider: type) -> tuple[set[str], set[str]]:
-    first, last = set(), set()
+def _provider_names(provider: type, first: set[str], last: set[str]) -> None:
+    """Add a faker person provider's first names and surnames, as written, to ``first`` and ``last``."""
     for attr, value in vars(provider).items():
-        if not isinstance(value, (list, tuple, dict, set, frozenset)) or not ("first" in attr or "last" in attr):
-            continue
-        names = {n for n in value if isinstance(n, str) and not _UNSPACED_SCRIPTS.search(n)}
-        (first if "first" in attr else last).update(p for n in names for p in _parts(n) if len(p) >= 2)
-    return first, last
+        if isinstance(value, (list, tuple, dict, set, frozenset)) and ("first" in attr or "last" in attr):
+            (first if "first" in attr else last).update(n for n in value if isinstance(n, str))
+
+
+def _name_parts(names: set[str]) -> frozenset[str]:
+    """Each folded part of each name ("José Carlos" gives "jose" and "carlos"), scripts without spaces left out."""
+    return frozenset(p for n in names if not _UNSPACED_SCRIPTS.search(n) for p in _TOKEN.findall(fold(n))
+                     if len(p) >= 2)
+
+
+_LOAD = threading.Lock()
+
+
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once per process from the installed packages (nothing is fetched)."""
+    with _LOAD:  # pages and imports may ask for it from several threads at once; load it once
+        return _load_gazetteer()
 
 
 @cache
-def gazetteer() -> Gazetteer:
-    """Load the gazetteer once per process from the installed packages; nothing is fetched."""
+def _load_gazetteer() -> Gazetteer:
     import faker.providers.person as people
     from english_words import get_english_words_set
 
@@ -142,20 +178,23 @@ def gazetteer() -> Gazetteer:
     for module in pkgutil.iter_modules(people.__path__):
         provider = getattr(importlib.import_module(f"{people.__name__}.{module.name}"), "Provider", None)
         if provider is not None:
-            f, s = _provider_names(provider)
-            first |= f
-            last |= s
+            _provider_names(provider, first, last)
     # Only lower-case entries: Webster's capitalised entries are proper nouns, names among them.
     words = {w if w.isascii() else fold(w) for w in get_english_words_set(["web2"], alpha=True, lower=False) if w.islower()}
     words |= _MODERN_WORDS
-    return Gazetteer(frozenset(first), frozenset(last), frozenset(words))
+    # Countries are places, not people ("India is ..."), whatever the name lists say.
+    from faker.providers.address.en import Provider as Addresses
+
+    places = {p for country in Addresses.countries for p in _TOKEN.findall(fold(country))}
+    return Gazetteer(_name_parts(first), _name_parts(last), frozenset(words), frozenset(places))
 
 
 # Everyday words of today that a 1934 dictionary lacks.
 _MODERN_WORDS = frozenset("""
 email emails online offline app apps okay ok wifi internet website login logout laptop smartphone headset
 rota rotas shift shifts covid hybrid onboarding offboarding upskill burnout teamwork feedback workload
-kpi kpis aht sla escalation escalations chatbot chatbots dashboard dashboards software hardware
+kpi kpis aht sla escalation escalations chatbot chatbots dashboard dashboards software hardware lockdown
+women men children people teeth feet data criteria wfh covid-19 etc vs
 """.split())
 
 
@@ -238,10 +277,12 @@ class NameFinder:
         key = tok.key
         if key in TOOLS:
             return "tool"
+        if key in _NOT_NAMES or key in self._gaz.places:
+            return "word"
         in_names = key in self._gaz.first or key in self._gaz.last
         if in_names:
-            return "weak" if self._gaz.is_word(key) or key in _NOT_NAMES else "strong"
-        return "word" if self._gaz.is_word(key) or key in _NOT_NAMES else "unknown"
+            return "weak" if self._gaz.is_word(key) else "strong"
+        return "word" if self._gaz.is_word(key) else "unknown"
 
     def _looks_like_name(self, text: str, toks: list[_Token], i: int) -> bool:
         tok = toks[i]
@@ -259,7 +300,8 @@ class NameFinder:
             return tok.cap or tok.key in self._gaz.first or self._beside_first_name(text, toks, i)
         if not tok.cap:
             # A lower-case word no dictionary knows, with a person's verb after it: "deepika from quality marked".
-            return kind == "unknown" and prev not in _DETERMINERS and after in _AFTER - _LOOSE_AFTER
+            return (kind == "unknown" and prev not in _DETERMINERS and after in _AFTER - _LOOSE_AFTER
+                    and not self._gaz.near_word(tok.key))
         if prev in _DETERMINERS:
             return False
         cued = prev in _BEFORE or prev in _TITLES or _after_role(text, toks, i)
@@ -269,7 +311,9 @@ class NameFinder:
         if after in _PRONOUNS and tok.initial:
             return False  # "Will we ever", "May I say"
         if kind == "weak":
-            return cued or followed or not tok.initial
+            # A word that is also a first name ("Will", "Grace") needs a person's context; one that is
+            # only a surname ("Good", "Cross") is a name only beside a first name (see _extend).
+            return tok.key in self._gaz.first and (cued or followed)
         # An unknown capitalised word: a name only with a person's context around it.
         return cued or (followed and after not in _LOOSE_AFTER - {"in"})
 
@@ -292,7 +336,7 @@ class NameFinder:
                 if is_name[i]:
                     continue
                 kind = self._kind(tok)
-                if kind == "tool" or tok.key in _NOT_NAMES or any(ch.isdigit() for ch in tok.text):
+                if kind == "tool" or tok.key in _NEVER or any(ch.isdigit() for ch in tok.text):
                     continue
                 left = i > 0 and is_name[i - 1] and _joined(text, toks[i - 1], tok)
                 right = i + 1 < len(toks) and is_name[i + 1] and _joined(text, tok, toks[i + 1])
@@ -301,8 +345,11 @@ class NameFinder:
                         is_name[i] = changed = True
                     continue
                 known = tok.key in self._gaz.last or tok.key in self._gaz.first or kind == "unknown"
-                if tok.cap or (known and not (tok.text.isupper() and len(tok.text) > 1)) or \
-                        _dotted(text, toks, i, is_name):
+                lower_known = known and tok.text.islower() and not (kind == "unknown" and self._gaz.near_word(tok.key))
+                beside_strong = any(0 <= j < len(toks) and is_name[j] and self._kind(toks[j]) == "strong"
+                                    for j in ((i - 1,) if left else ()) + ((i + 1,) if right else ()))
+                capital = tok.cap and (known or (beside_strong and tok.key not in _NOT_NAMES))
+                if capital or lower_known or _dotted(text, toks, i, is_name):
                     is_name[i] = changed = True
 
     def _paired(self, text: str, toks: list[_Token], i: int, is_name: list[bool]) -> bool:
