@@ -1,7 +1,7 @@
 """Uploads are parsed in a child process that a zip bomb, a memory hog or a slow file cannot take down the server with.
 
-The bombs are built here, in the test: a few hundred kilobytes that claim (and really
-inflate to) hundreds of megabytes, written in chunks so the test itself stays small.
+The bombs are built at test time (tests/upload_bombs.py): a megabyte or two that claims (and really
+inflates to) hundreds of megabytes, written in chunks so the tests stay small.
 """
 
 import io
@@ -10,43 +10,12 @@ import threading
 import time
 import zipfile
 
-import docx
 import pytest
 
 from interviews.sandbox import Limits, check_zip, parse_upload
 from interviews.transcripts import parse_transcript, read_csv_table
 from research.errors import FrontlineError
-
-MIB = 2**20
-
-
-def word_file(*paragraphs: str) -> bytes:
-    document, out = docx.Document(), io.BytesIO()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    document.save(out)
-    return out.getvalue()
-
-
-def docx_bomb(unpacked_mib: int) -> bytes:
-    """A real .docx whose document.xml is a valid Word body of ``unpacked_mib`` MiB of the same paragraph."""
-    out = io.BytesIO()
-    paragraph = b"<w:p><w:r><w:t>The billing tool froze again today.</w:t></w:r></w:p>"
-    with zipfile.ZipFile(io.BytesIO(word_file("x"))) as normal, zipfile.ZipFile(out, "w") as bomb:
-        for info in normal.infolist():
-            if info.filename != "word/document.xml":
-                bomb.writestr(info, normal.read(info), compress_type=zipfile.ZIP_DEFLATED)
-                continue
-            head = normal.read(info).partition(b"<w:body>")[0]
-            big = zipfile.ZipInfo("word/document.xml")
-            big.compress_type = zipfile.ZIP_DEFLATED
-            with bomb.open(big, "w", force_zip64=True) as member:
-                member.write(head + b"<w:body>")
-                block = paragraph * (MIB // len(paragraph))
-                for _ in range(unpacked_mib):
-                    member.write(block)
-                member.write(b"</w:body></w:document>")
-    return out.getvalue()
+from upload_bombs import MIB, docx_bomb, word_file
 
 
 @pytest.fixture(scope="module")
