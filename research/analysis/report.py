@@ -10,6 +10,7 @@ import plotly.express as px
 
 from research.analysis.pipeline import AnalysisResult
 from research.codebook import DEFAULT_CODEBOOK, CodeDefinition
+from research.findings.figures import inert_figure
 
 
 def theme_table(rows: pd.DataFrame, codebook: Sequence[CodeDefinition] = DEFAULT_CODEBOOK) -> pd.DataFrame:
@@ -29,6 +30,11 @@ def topic_table(result: AnalysisResult) -> pd.DataFrame:
     return table.sort_values("texts", ascending=False)
 
 
+def _table_html(frame: pd.DataFrame) -> str:
+    """A table with every cell escaped: the examples are texts people wrote."""
+    return frame.to_html(index=False, escape=True, float_format=lambda v: f"{v:.2f}")
+
+
 def render_report(result: AnalysisResult, *, title: str, time_column: str | None = None,
                   codebook: Sequence[CodeDefinition] = DEFAULT_CODEBOOK) -> str:
     """The report as one HTML string; plotly's JavaScript is embedded once, inline."""
@@ -40,6 +46,7 @@ def render_report(result: AnalysisResult, *, title: str, time_column: str | None
         share = (dated.groupby([time_column, "theme"]).size() / dated.groupby(time_column).size()).rename("share")
         charts.append(px.line(share.reset_index(), x=time_column, y="share", color="theme",
                               title="Theme share over time"))
+    charts = [inert_figure(chart) for chart in charts]  # theme and topic names come from codebooks people edit
     parts = [charts[0].to_html(full_html=False, include_plotlyjs=True)]
     parts += [c.to_html(full_html=False, include_plotlyjs=False) for c in charts[1:]]
     stability = result.topics.stability
@@ -50,7 +57,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}</style></head><bo
 <h1>{html.escape(title)}</h1>
 <p>{int((result.rows['theme'] != '').sum())} texts analysed. Topic stability (adjusted Rand index across three
 seeds): {'not measured' if stability is None else f'{stability:.2f}'}.</p>
-<h2>Themes (each text counted once, for its primary theme)</h2>{themes.to_html(index=False, float_format=lambda v: f'{v:.2f}')}
-<h2>Emergent topics</h2>{topics.to_html(index=False, float_format=lambda v: f'{v:.2f}')}
+<h2>Themes (each text counted once, for its primary theme)</h2>{_table_html(themes)}
+<h2>Emergent topics</h2>{_table_html(topics)}
 <h2>Charts</h2>{''.join(parts)}
 </body></html>"""

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-import plotly.express as px
 from sqlalchemy.orm import Session
 
 from research.analysis.gaps import analysed_comments, theme_gaps
 from research.findings.actions import actions_table, action_effect
+from research.findings.figures import trend_figure
 from research.findings.gap_findings import KINDS, gap_findings
 from research.findings.heatmap import heatmap, heatmap_figure
 from research.findings.overview import overview, wave_trend
@@ -98,10 +98,8 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
     if not actions.empty:
         tables["actions"] = actions.drop(columns=["id", "Recorded by"])
         sections += ["<h2>Actions: you said, we did</h2>", _table_html(tables["actions"])]
-    if len(trend.dropna(subset=["morale"])) > 1:
-        long = trend.melt(id_vars=["wave"], value_vars=["morale", "tools", "management_support", "workload"],
-                          var_name="question", value_name="score")
-        figures.insert(0, px.line(long, x="wave", y="score", color="question", markers=True, title="Scores by wave"))
+    if (scores := trend_figure(trend, title="Scores by wave")) is not None:
+        figures.insert(0, scores)
     charts = [f.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figures)]
     title = f"Frontline briefing: {result.wave_title}"
     document = (

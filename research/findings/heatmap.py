@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
 from research.errors import FrontlineError
+from research.findings.figures import inert_figure
 from research.findings.overview import DIMENSIONS, get_wave, label, wave_stats
 from research.privacy.reporting import Thresholds, suppressed_note
 
@@ -92,7 +93,8 @@ def heatmap_figure(heatmap: Heatmap) -> go.Figure:
     """The heatmap as a Plotly figure: each column coloured over its own range, worst red to best blue.
 
     Suppressed cells have no colour and read "fewer than N"; the figure is
-    returned, not rendered, so pages and exports decide how to show it.
+    returned, not rendered, so pages and exports decide how to show it. Segment
+    names are typed by staff, so they pass :func:`inert_figure`.
     """
     values = heatmap.values
     columns, rows = list(values.columns), [str(r) for r in values.index]
@@ -122,5 +124,5 @@ def heatmap_figure(heatmap: Heatmap) -> go.Figure:
         height=max(260, 60 + 40 * len(rows)), margin=dict(l=10, r=10, t=90, b=10),
         plot_bgcolor="#f2f2f2",
     )
-    return figure
+    return inert_figure(figure)
 

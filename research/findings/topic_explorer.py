@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from research.analysis.gaps import analysed_comments, latest_quotes
+from research.findings.figures import inert_figure
 from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import AnalysisJob, TopicSummary
 
@@ -126,7 +127,7 @@ def topics_over_time_figure(overview: TopicOverview, top: int = 8) -> Figure:
     figure = px.line(data, x="wave", y="share", color="label", markers=True,
                      labels={"share": "share of comments", "wave": "", "label": "topic"})
     figure.update_layout(yaxis_tickformat=".0%", legend_title_text="", height=420)
-    return figure
+    return inert_figure(figure)
 
 
 def topic_barchart(overview: TopicOverview, top: int = 12) -> Figure:
@@ -136,4 +137,4 @@ def topic_barchart(overview: TopicOverview, top: int = 12) -> Figure:
                     color_continuous_scale="RdYlGn", range_color=(-0.6, 0.6),
                     labels={"comments": "comments", "label": "", "mean_sentiment": "sentiment"})
     figure.update_layout(height=max(300, 34 * len(data)))
-    return figure
+    return inert_figure(figure)

