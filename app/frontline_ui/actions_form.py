@@ -2,31 +2,54 @@
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
+from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.markdown import plain
 from research.errors import FrontlineError
-from research.findings.actions import STATUSES, create_action
+from research.findings.actions import STATUSES, actions_table, create_action
+
+
+def _recorded_before(theme_name: str, title: str, owner: str) -> pd.Series | None:
+    """The action already recorded with this theme, description and owner: a second click, or a re-entry."""
+    with resources.db_session() as session:
+        table = actions_table(session=session)
+    same = table[(table["Theme"] == theme_name) & (table["What"] == title.strip())
+                 & (table["Owner"] == owner.strip())]
+    return None if same.empty else same.iloc[0]
 
 
 def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> None:
+    """The form, its confirmation after the page refreshes, and a fresh form after each action recorded."""
     with st.expander("Record an action", expanded=expanded):
-        with st.form("record_action"):
-            theme = st.selectbox("Theme", list(codes), format_func=codes.get)
-            title = st.text_area("What will be done", placeholder="Replace the billing system's search screen")
+        show_flash("record_action")
+        form = form_key("record_action")
+        with st.form(form):
+            theme = st.selectbox("Theme", list(codes), format_func=codes.get, key=f"{form}_theme")
+            title = st.text_area("What will be done", placeholder="Replace the billing system's search screen",
+                                 key=f"{form}_title")
             left, right = st.columns(2)
-            owner = left.text_input("Owner", placeholder="Head of billing operations")
-            due_on = right.date_input("Due", value=date.today() + timedelta(days=60))
-            status = left.selectbox("Status", STATUSES)
-            published = right.checkbox("Publish to agents now")
+            owner = left.text_input("Owner", placeholder="Head of billing operations", key=f"{form}_owner")
+            due_on = right.date_input("Due", value=date.today() + timedelta(days=60), key=f"{form}_due")
+            status = left.selectbox("Status", STATUSES, key=f"{form}_status")
+            published = right.checkbox("Publish to agents now", key=f"{form}_published")
             if st.form_submit_button("Record action", type="primary"):
+                before = _recorded_before(codes.get(theme, theme), title, owner)
+                if before is not None:
+                    st.info(plain(f"This action is already recorded (on {before['Recorded on']} by "
+                                  f"{before['Recorded by']}); nothing was stored again."))
+                    return
                 try:
                     with resources.db_session() as session:
                         create_action(session=session, theme=theme, title=title, owner=owner, due_on=due_on,
                                       status=status, published=published, created_by=username)
                 except FrontlineError as exc:
-                    st.error(str(exc))
+                    st.error(plain(exc))
                 else:
-                    st.success("Action recorded.")
+                    flash("record_action", plain(
+                        f"Action recorded against {codes.get(theme, theme)}: '{title.strip()[:80]}', owner "
+                        f"{owner.strip()}" + (", published to agents." if published else ", not published yet.")))
+                    clear_form("record_action")
                     st.rerun()
-

@@ -1,0 +1,54 @@
+"""Recording an action: confirmed after the refresh, stored once however often the button is pressed, deletable."""
+
+from sqlalchemy import func, select
+
+from research.store.engine import make_engine, session_scope
+from research.store.models import Action
+
+
+def actions(app_db, title):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        value = session.scalar(select(func.count()).select_from(Action).where(Action.title == title))
+    engine.dispose()
+    return value
+
+
+def fill(at, title):
+    at.selectbox[0].select("tools")
+    at.text_area[0].input(title)
+    at.text_input[0].input("Head of billing")
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_an_action_is_confirmed_stored_once_and_can_be_deleted(make_app, app_db):
+    title = "Fix the billing system's search"
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/actions_record.py").run()
+    fill(at, title)
+    button(at, "Record action").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value.replace("\\", "").startswith("Action recorded against Tools")
+    assert at.text_area[0].value == ""  # the form starts empty for the next action
+    assert title in at.dataframe[0].value["What"].tolist()
+
+    fill(at, title)  # the same action again, as a second click or a re-entry would send it
+    button(at, "Record action").click().run()
+    assert "nothing was stored again" in at.info[0].value.replace("\\", "")
+    assert actions(app_db, title) == 1
+
+    which = at.selectbox(key="delete_action_which")
+    which.select(next(o for o in which.options if title in o))
+    button(at, "Delete action").click().run()
+    assert "nothing was deleted" in at.error[0].value
+    assert actions(app_db, title) == 1
+    which = at.selectbox(key="delete_action_which")
+    which.select(next(o for o in which.options if title in o))
+    next(c for c in at.checkbox if c.key == "delete_action_sure").check()
+    button(at, "Delete action").click().run()
+    assert not at.error
+    assert at.success[0].value.replace("\\", "") == f"Deleted the action '{title}'."
+    assert actions(app_db, title) == 0
