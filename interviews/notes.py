@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from research.errors import FrontlineError
-from research.privacy.redaction import Redactor, Replacement
+from research.privacy.redaction import Redacted, Redactor, Replacement
 from research.privacy.roster import roster_redactor
 from research.store.models import GuideQuestion, Interview, InterviewNote, NoteRevision, Participant
 
@@ -167,6 +167,15 @@ def _reanchor(note: InterviewNote, body: str) -> int:
     return lost
 
 
+def redact_note(*, session: Session, body: str, redactor: Redactor | None = None) -> Redacted:
+    """Pseudonymise note text exactly as a typed note is: Windows newlines made plain, then the roster's redaction.
+
+    Every way text becomes a note (typing, transcript, CSV and .qdpx imports)
+    goes through here, so all of them are treated the same.
+    """
+    return (redactor or roster_redactor(session=session)).redact(body.replace("\r\n", "\n"))
+
+
 def save_note(
     *, session: Session, interview_id: int, body: str, editor: str, guide_question_id: int | None = None,
     label: str = "", position: int | None = None, redactor: Redactor | None = None,
@@ -187,7 +196,7 @@ def save_note(
         if question is None or question.study_id != interview.study_id:
             raise FrontlineError("That question is not in this study's guide.")
     label = (label or "").strip()
-    redacted = (redactor or roster_redactor(session=session)).redact(body.replace("\r\n", "\n"))
+    redacted = redact_note(session=session, body=body, redactor=redactor)
     note = _find_note(session, interview, guide_question_id, label)
     if note is not None and note.body == redacted.text:
         return SavedNote(note.id, note.body, redacted.replacements, changed=False)

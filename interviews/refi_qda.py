@@ -10,10 +10,14 @@ indexing counts, so excerpt spans carry over without conversion.
 Each interview becomes one text source: its notes in order, each as
 ``"Q: <question>\\n<body>\\n\\n"``. On import, each source comes back as one note
 holding the whole text, since other tools keep no notion of guide questions.
+The text is pseudonymised on import exactly as a typed note is
+(:func:`interviews.notes.redact_note`), and each coded selection is moved onto
+the redacted text so it still covers the same words.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import unicodedata
@@ -22,6 +26,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from xml.parsers import expat
@@ -29,9 +34,11 @@ from xml.parsers import expat
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from interviews.notes import redact_note
 from interviews.studies import CHANNELS
 from research.errors import FrontlineError
-from research.store.models import Code, Excerpt, Interview, InterviewNote, Memo, Participant, Study
+from research.privacy.roster import roster_redactor
+from research.store.models import Code, Excerpt, Interview, InterviewNote, Memo, NoteRevision, Participant, Study
 
 NS = "urn:QDA-XML:project:1.0"
 # Fixed, so the same study exports the same GUIDs (and bytes) every time.
@@ -396,6 +403,7 @@ def import_qdpx(
     users = {_g(u.get("guid")): (u.get("name") or "").strip()[:64] for u in root.iterfind(_q("Users/User"))}
     variables = {_g(v.get("guid")): (v.get("name") or "").strip() for v in root.iterfind(_q("Variables/Variable"))}
     imported_by = imported_by.strip()[:64] or "import"
+    redactor = roster_redactor(session=session)
     with session.begin_nested():
         study = Study(title=title, purpose=root.findtext(_q("Description")) or "")
         session.add(study)
@@ -433,7 +441,11 @@ def import_qdpx(
                 continue
             interview = Interview(study_id=study.id, participant=participant,
                                   interviewer=users.get(_g(source.get("creatingUser")), ""))
-            note = InterviewNote(interview=interview, position=1, body=text, label=f"Imported from {name}")
+            plain, move = _plain_newlines(text)
+            redacted = redact_note(session=session, body=plain, redactor=redactor)
+            note = InterviewNote(interview=interview, position=1, body=redacted.text, label=f"Imported from {name}")
+            session.add(NoteRevision(note=note, body=redacted.text, edited_by=imported_by,
+                                     replaced=[r.kind for r in redacted.replacements]))
             session.add(interview)
             summary.interviews += 1
             targets += [(_g(ref.get("targetGUID")), "interview", interview) for ref in source.iterfind(_q("NoteRef"))]
@@ -450,7 +462,8 @@ def import_qdpx(
                 if not 0 <= start < end <= len(text):
                     summary.skipped.append(f"{name}: a selection at {start}-{end} lies outside the text.")
                     continue
-                excerpt = Excerpt(note=note, span_start=start, span_end=end, text=text[start:end],
+                start, end = redacted.position(move(start)), redacted.position(move(end), end=True)
+                excerpt = Excerpt(note=note, span_start=start, span_end=end, text=redacted.text[start:end],
                                   coder=users.get(_g(selection.get("creatingUser"))) or imported_by)
                 refs = [_g(ref.get("targetGUID")) for ref in selection.iterfind(_q("Coding/CodeRef"))]
                 excerpt.codes = list({codes[ref].id: codes[ref] for ref in refs if ref in codes}.values())
@@ -477,6 +490,12 @@ def import_qdpx(
             summary.skipped.append(f"Memo '{notes[guid].get('name') or guid}' is attached to nothing Frontline keeps.")
         session.flush()
     return summary
+
+
+def _plain_newlines(text: str) -> tuple[str, Callable[[int], int]]:
+    """The text with Windows newlines made plain, and where an offset of the original lands in it."""
+    carriage = [m.start() for m in re.finditer("\r\n", text)]
+    return text.replace("\r\n", "\n"), lambda offset: offset - bisect.bisect_left(carriage, offset)
 
 
 def _parse_stamp(value: str | None) -> datetime | None:

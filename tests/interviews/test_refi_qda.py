@@ -341,3 +341,41 @@ def test_foreign_projects_create_missing_codes_and_skip_sources_without_consent(
                                  .where(Interview.study_id == summary.study_id))
         assert excerpt.text == "swap app crashes" and excerpt.coder == "Maria"
         assert sorted(c.name for c in excerpt.codes) == ["Swap app", "Workload and staffing"]
+
+
+def _coded_project(text: str, phrases: list[str]) -> str:
+    selections = "".join(
+        f'<PlainTextSelection guid="2222222{i}-2222-2222-2222-222222222222" startPosition="{text.index(p)}" '
+        f'endPosition="{text.index(p) + len(p)}"/>' for i, p in enumerate(phrases))
+    return (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{NS}" name="Typed elsewhere"><Sources>'
+            f'<TextSource guid="11111111-1111-1111-1111-111111111111" name="Call 1" plainTextPath="internal://a.txt">'
+            f'{selections}</TextSource></Sources></Project>')
+
+
+def test_imported_sources_are_redacted_like_typed_notes_and_coding_follows(engine):
+    from interviews.notes import redact_note
+    from research.privacy.roster import replace_roster
+
+    text = ("Q: Who backs you up?\r\nmy supervisor is Kevin Smith and he never listens.\r\n"
+            "Write to john.smith(at)bank(dot)com or see bank.com/login. Dave is awful.\r\n"
+            "The CRM freezes and Salesforce logs me out.")
+    phrases = ["Kevin Smith and he never listens", "Dave is awful", "The CRM freezes and Salesforce logs me out"]
+    with Session(engine) as session, session.begin():
+        replace_roster(session=session, names=["Dave Jones"])
+    with Session(engine) as session, session.begin():
+        summary = import_qdpx(session=session, data=_qdpx(_coded_project(text, phrases), {"sources/a.txt": text}),
+                              imported_by="erin", consent_confirmed=True)
+        typed = redact_note(session=session, body=text).text
+    with Session(engine) as session:
+        note = session.scalar(select(InterviewNote).join(Interview).where(Interview.study_id == summary.study_id))
+        assert note.body == typed  # the very treatment a typed note gets
+        for detail in ("Kevin", "Smith", "john.smith", "bank.com", "Dave"):
+            assert detail not in note.body
+        assert "my supervisor is [name] and he never listens" in note.body
+        assert "Write to [email] or see [link]. [name] is awful." in note.body
+        assert "The CRM freezes and Salesforce logs me out." in note.body
+        assert [r.replaced for r in note.revisions] == [["name", "email", "url", "name"]]
+        excerpts = sorted((e.span_start, e.text) for e in note.excerpts)
+        assert [t for _, t in excerpts] == ["[name] and he never listens", "[name] is awful",
+                                            "The CRM freezes and Salesforce logs me out"]
+        assert all(note.body[e.span_start:e.span_end] == e.text for e in note.excerpts)
