@@ -133,5 +133,5 @@ def test_waves_table_shows_the_demo_response_rates(make_app):
     at = make_app("researcher", "researcher").run()
     at.switch_page("pages/pulse_waves.py").run()
     table = at.dataframe[0].value
-    assert table["Response rate"].tolist()[:3] == [0.79, 0.79, 0.79]
+    assert table["Response rate"].tolist()[:3] == ["79%", "79%", "79%"]
     assert table["Responses"].tolist() == [216, 216, 216, 0]
