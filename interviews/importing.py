@@ -2,13 +2,16 @@
 
 Parsing and checking the file happen first (``transcripts``) and change
 nothing; these functions run only when the researcher accepts the preview, in
-one transaction, so a failure half way leaves the study as it was.
+one transaction, so a failure half way leaves the study as it was. Answers go
+through :func:`interviews.notes.save_note`, the path typed notes take, and an
+interviewer's question kept as a note's label goes through the same redaction
+(questions name people too: "What did Kevin say?").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -16,10 +19,11 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from interviews.notes import save_note, start_interview
+from interviews.notes import redact_note, save_note, start_interview
 from interviews.studies import add_participant, guide_items
 from interviews.transcripts import CsvPreview, Turn
 from research.errors import FrontlineError
+from research.privacy.redaction import Redactor
 from research.privacy.roster import roster_redactor
 from research.store.models import GuideQuestion, Interview, Participant
 
@@ -55,14 +59,23 @@ def match_guide_question(question: str, guide: Sequence[GuideQuestion]) -> Guide
     return best if score >= GUIDE_MATCH else None
 
 
-def _group_turns(turns: Sequence[Turn], guide: Sequence[GuideQuestion]) -> list[tuple[int | None, str, str]]:
-    """(guide question id, label, answer) per note; repeated questions and loose paragraphs are joined."""
+def _group_turns(turns: Sequence[Turn], guide: Sequence[GuideQuestion], redact: Callable[[str], str] = str,
+                 ) -> list[tuple[int | None, str, str]]:
+    """(guide question id, label, answer) per note; repeated questions and loose paragraphs are joined.
+
+    A question the guide lacks becomes the note's label after ``redact``.
+    """
     grouped: dict[tuple[int | None, str], list[str]] = {}
     for turn in turns:
         question = match_guide_question(turn.question, guide)
-        slot = (question.id, "") if question else (None, turn.question.strip()[:1000])
+        slot = (question.id, "") if question else (None, redact(turn.question.strip())[:1000])
         grouped.setdefault(slot, []).append(turn.answer.strip())
     return [(qid, label, "\n\n".join(answers)) for (qid, label), answers in grouped.items()]
+
+
+def _redaction(session: Session, redactor: Redactor) -> Callable[[str], str]:
+    """Text as a typed note would store it."""
+    return lambda text: redact_note(session=session, body=text, redactor=redactor).text
 
 
 def _stored_copy(session: Session, participant_id: int, turns: Sequence[Turn], guide, redactor) -> int | None:
@@ -72,8 +85,8 @@ def _stored_copy(session: Session, participant_id: int, turns: Sequence[Turn], g
     same file) must store it once; comparing what would be saved with what is
     saved catches it whatever the file is called.
     """
-    wanted = {(qid, label.strip(), redactor.redact(answer.replace("\r\n", "\n")).text)
-              for qid, label, answer in _group_turns(turns, guide)}
+    redact = _redaction(session, redactor)
+    wanted = {(qid, label.strip(), redact(answer)) for qid, label, answer in _group_turns(turns, guide, redact)}
     interviews = session.scalars(select(Interview).where(Interview.participant_id == participant_id)
                                  .order_by(Interview.id))
     for interview in interviews:
@@ -85,7 +98,7 @@ def _stored_copy(session: Session, participant_id: int, turns: Sequence[Turn], g
 def _store(session: Session, interview_id: int, turns: Sequence[Turn], guide, editor: str,
            result: ImportResult) -> None:
     redactor = roster_redactor(session=session)
-    for qid, label, answer in _group_turns(turns, guide):
+    for qid, label, answer in _group_turns(turns, guide, _redaction(session, redactor)):
         saved = save_note(session=session, interview_id=interview_id, body=answer, editor=editor,
                           guide_question_id=qid, label=label, redactor=redactor)
         result.notes += 1

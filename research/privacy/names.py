@@ -36,7 +36,7 @@ from functools import cache
 # but a possessive 's is left outside the token.
 _TOKEN = re.compile(r"[^\W\d_][\w]*(?:['’-](?![sS]\b)[^\W\d_][\w]*)*")
 # What may stand between two parts of one name: spaces, or a dot/underscore/hyphen in handles like sarah.connor.
-_NAME_GAP = re.compile(r"[ \t]+|[ \t]*[._-][ \t]*")
+_NAME_GAP = re.compile(r"[ \t]+|[._-]")
 _SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“(]\s*)$")
 _UNSPACED_SCRIPTS = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _CONTRACTION = re.compile(r"'(?:m|ve|d|ll|re|t)$")
@@ -345,7 +345,10 @@ class NameFinder:
                         is_name[i] = changed = True
                     continue
                 known = tok.key in self._gaz.last or tok.key in self._gaz.first or kind == "unknown"
-                lower_known = known and tok.text.islower() and not (kind == "unknown" and self._gaz.near_word(tok.key))
+                # In lower case: a name that is no word, a surname after a name ("kevin smith"), an unknown word.
+                lower_known = tok.text.islower() and tok.key not in _NOT_NAMES and (
+                    kind == "strong" or (kind == "unknown" and not self._gaz.near_word(tok.key))
+                    or (kind == "weak" and left and tok.key in self._gaz.last))
                 beside_strong = any(0 <= j < len(toks) and is_name[j] and self._kind(toks[j]) == "strong"
                                     for j in ((i - 1,) if left else ()) + ((i + 1,) if right else ()))
                 capital = tok.cap and (known or (beside_strong and tok.key not in _NOT_NAMES))

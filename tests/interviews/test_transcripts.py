@@ -360,3 +360,40 @@ def test_no_word_of_a_transcript_is_lost(lines, interviewer_labels):
     kept = Counter(word for turn in preview.turns for part in (turn.question, turn.answer) for word in part.split())
     kept += Counter(word for question in unanswered for word in question.split())
     assert words <= kept
+
+
+# Storing: transcript and CSV imports pseudonymise answers and questions as typed notes are.
+
+def test_imported_transcripts_and_csv_rows_are_redacted_like_typed_notes(session, study):
+    from sqlalchemy import select
+
+    from interviews.importing import import_csv, import_transcript
+    from interviews.notes import redact_note
+    from research.privacy.roster import replace_roster
+    from research.store.models import InterviewNote
+
+    replace_roster(session=session, names=["Zoë Brontë", "Dave Jones"])
+    transcript = ("Interviewer: What did Kevin Smith say about breaks?\n"
+                  "Agent: Sarah Jones on my team agrees, and zoe bronte too. Text me on 07700 900123.\n"
+                  "Interviewer: Which tools slow you down?\n"
+                  "Agent: Genesys and Salesforce; ask sarah.connor or twitter @kevsmith99.\n").encode()
+    turns = parse_transcript("call.txt", transcript).turns
+    result = import_transcript(session=session, study_id=study["study"].id,
+                               participant_id=study["participants"][1].id, turns=turns, interviewer="ana",
+                               held_on=None, editor="ana")
+    notes = session.scalars(select(InterviewNote).where(InterviewNote.interview_id == result.interviews[0])).all()
+    stored = {n.label: n.body for n in notes}
+    assert stored == {
+        "What did [name] say about breaks?": "[name] on my team agrees, and [name] too. Text me on [phone].",
+        "Which tools slow you down?": "Genesys and Salesforce; ask [name] or twitter [handle].",
+    }
+    assert all(n.body == redact_note(session=session, body=n.body).text for n in notes)  # nothing left to redact
+
+    rows = ("who,answer\nP02,\"Dave is awful; write to john.smith(at)bank(dot)com or see bank.com/login\"\n"
+            "P01,\"my supervisor is Kevin Smith, Sarah  Connor agrees\"\n").encode()
+    preview = map_csv_rows(read_csv_table(rows), CsvMapping(participant="who", answer="answer"))
+    result = import_csv(session=session, study_id=study["study"].id, preview=preview, editor="ana")
+    bodies = sorted(session.scalars(select(InterviewNote.body).where(
+        InterviewNote.interview_id.in_(result.interviews))))
+    assert bodies == ["[name] is awful; write to [email] or see [link]",
+                      "my supervisor is [name], [name] agrees"]
