@@ -295,6 +295,8 @@ class NameFinder:
         after = _word_after(text, toks, i)
         if tok.key in MONTHS and (prev in _MONTH_CUES or after is None or (after or "").isdigit()):
             return False
+        if prev in _TITLES and tok.cap:
+            return True  # "Dr. Patel", "Mrs Good": a title makes any surname a name
         if kind == "strong":
             # Lower case: a first name that is no word ("kevin"); a surname alone needs a first name beside it.
             return tok.cap or tok.key in self._gaz.first or self._beside_first_name(text, toks, i)
@@ -348,7 +350,8 @@ class NameFinder:
                 # In lower case: a name that is no word, a surname after a name ("kevin smith"), an unknown word.
                 lower_known = tok.text.islower() and tok.key not in _NOT_NAMES and (
                     kind == "strong" or (kind == "unknown" and not self._gaz.near_word(tok.key))
-                    or (kind == "weak" and left and tok.key in self._gaz.last))
+                    or (kind == "weak" and left and tok.key in self._gaz.last)
+                    or (kind == "weak" and right and tok.key in self._gaz.first))
                 beside_strong = any(0 <= j < len(toks) and is_name[j] and self._kind(toks[j]) == "strong"
                                     for j in ((i - 1,) if left else ()) + ((i + 1,) if right else ()))
                 capital = tok.cap and (known or (beside_strong and tok.key not in _NOT_NAMES))
