@@ -54,3 +54,82 @@ def test_emoji_and_non_english_text_survive_around_redactions():
 
 def test_a_roster_name_inside_a_longer_word_is_not_touched():
     assert redact("the annual review was announced", ["Ann"]).text == "the annual review was announced"
+
+
+ISSUE_ROSTER = ["Dave Jones", "Zoë Brontë", "Sarah Connor"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my supervisor is Kevin Smith", "my supervisor is [name]"),
+        ("Sarah Jones on my team agrees", "[name] on my team agrees"),
+        ("Dave is awful", "[name] is awful"),
+        ("Sarah  Connor moved my break", "[name] moved my break"),
+        ("ask sarah.connor", "ask [name]"),
+        ("zoe bronte covered for me", "[name] covered for me"),
+        ("ZOE BRONTE covered for me", "[name] covered for me"),
+        ("john.smith(at)bank(dot)com", "[email]"),
+        ("write to dave at hotmail dot com", "write to [email]"),
+        ("sarah_j [at] outlook [dot] com", "[email]"),
+        ("log in at bank.com/login.", "log in at [link]."),
+        ("the form is on example.co.uk", "the form is on [link]"),
+        ("twitter @kevsmith99", "twitter [handle]"),
+    ],
+)
+def test_the_details_agents_actually_write_are_replaced(text, expected):
+    assert Redactor(ISSUE_ROSTER).redact(text).text == expected
+
+
+def test_roster_names_match_by_parts_whatever_the_case_accents_and_spacing():
+    redactor = Redactor(["Zoë Brontë", "Grace Long"])
+    assert redactor.redact("Brontë said no").text == "[name] said no"  # a distinctive surname alone
+    assert redactor.redact("bronte said no").text == "[name] said no"
+    assert redactor.redact("grace said no").text == "[name] said no"  # a first name alone, even in lower case
+    assert redactor.redact("it took a long time").text == "it took a long time"  # a surname that is a word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salesforce, Genesys and Zendesk all froze; the CRM too",
+        "Five9 and Avaya both drop calls, ServiceNow tickets go nowhere",
+        "Teams and Slack are fine, Excel macros break, SAP and Oracle are slow",
+        "Will we ever get a pay rise?",
+        "May I say the rota is worse than in May",
+        "there is no grace period and I will mark it as done",
+        "see the policy.It was changed",
+        "the bonus changed on 2026-03-01 and at 9:30 on 12/10/2026",
+    ],
+)
+def test_tools_and_ordinary_words_survive(text):
+    result = Redactor(ISSUE_ROSTER).redact(text)
+    assert result.text == text, result.replacements
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Will is awful at one to ones", "[name] is awful at one to ones"),
+        ("I asked Grace for help", "I asked [name] for help"),
+        ("May told me to stay late", "[name] told me to stay late"),
+        ("Chinedu Okeke and Wei Zhang covered", "[name] and [name] covered"),
+        ("thanks to Dr. Patel", "thanks to Dr. [name]"),
+        ("my employee ID is E204518", "my employee ID is [number]"),
+        ("badge 30917 stopped working", "badge [number] stopped working"),
+        ("I live at 14 Station Road", "I live at [address]"),
+    ],
+)
+def test_names_that_are_words_need_a_persons_context_and_codes_need_digits(text, expected):
+    assert Redactor().redact(text).text == expected
+
+
+def test_replacements_say_where_they_were_so_spans_can_follow_them():
+    text = "ask Kevin Smith on 07700 900123 now"
+    result = Redactor().redact(text)
+    assert [(r.kind, r.original, text[r.start:r.end]) for r in result.replacements] == [
+        ("name", "Kevin Smith", "Kevin Smith"), ("phone", "07700 900123", "07700 900123")]
+    now = text.index("now")
+    assert result.text[result.position(now):] == "now"
+    assert result.position(text.index("Smith")) == result.text.index("[name]")  # inside a name: its start
+    assert result.position(text.index("Smith"), end=True) == result.text.index("[name]") + len("[name]")
