@@ -15,9 +15,13 @@ st.caption("Themes from the codebook, emergent topics and sentiment over every p
 
 @st.fragment(run_every=2)
 def job_status() -> None:
+    """The latest job's progress, polled; when a newer result is ready, the whole page reruns to show it."""
     with resources.db_session() as session:
         job = latest_job(session=session)
         view = None if job is None else (job.id, job.status, job.stage, job.done, job.total, job.error)
+        newest = current_results_job(session=session)
+    if newest != st.session_state.get("analysis_shown_job"):
+        st.rerun()  # the results below the fragment are the previous job's: redraw the page with the new ones
     busy = view is not None and view[1] in ("queued", "running")
     if view is None:
         st.info("No analysis has run yet.")
@@ -35,10 +39,11 @@ def job_status() -> None:
         st.rerun(scope="fragment")
 
 
-job_status()
 with resources.db_session() as session:
     current = current_results_job(session=session)
     topics = topics_table(session=session, job_id=current) if current else None
+st.session_state["analysis_shown_job"] = current
+job_status()
 if topics is not None:
     st.subheader(f"Emergent topics (job {current})")
     st.dataframe(topics, hide_index=True, width="stretch")
