@@ -71,7 +71,7 @@ with transcript_tab:
             try:
                 preview = parse_upload("transcript", upload.name, upload.getvalue())
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.write(f"Found {len(preview.turns)} turn(s) as {preview.format}.")
                 st.dataframe(pd.DataFrame([(t.question, t.answer) for t in preview.turns],
