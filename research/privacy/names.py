@@ -23,6 +23,7 @@ roster's names by their parts, ignoring case, accents and spacing.
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import pkgutil
 import re
@@ -210,10 +211,13 @@ class _Token:
 
 def tokens(text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Token]:
     """Word tokens outside the ``blocked`` spans (already redacted details)."""
-    found = []
+    found: list[_Token] = []
+    blocked = sorted(blocked)
+    starts = [s for s, _ in blocked]
     for match in _TOKEN.finditer(text):
         start, end = match.span()
-        if any(s < end and start < e for s, e in blocked):
+        k = bisect.bisect_left(starts, end) - 1  # the last blocked span starting before this token ends
+        if k >= 0 and blocked[k][1] > start:
             continue
         word = match.group(0)
         if _UNSPACED_SCRIPTS.search(word):
@@ -231,17 +235,18 @@ class NameFinder:
 
     def __init__(self, roster: Iterable[str] = ()):
         self._gaz = gazetteer()
-        self._roster_full: list[list[str]] = []
+        self._roster_full: dict[str, list[list[str]]] = {}  # first part -> the full names starting with it
         self._roster_parts: set[str] = set()
         for entry in roster:
             parts = [p for p in _parts(entry or "") if len(p) >= 2]
             if not parts:
                 continue
-            self._roster_full.append(parts)
+            self._roster_full.setdefault(parts[0], []).append(parts)
             self._roster_parts.add(parts[0])
             # A surname alone only where it is distinctive: not an ordinary word.
             self._roster_parts.update(p for p in parts[1:] if not self._gaz.is_word(p) and p not in TOOLS)
-        self._roster_full.sort(key=len, reverse=True)
+        for names in self._roster_full.values():
+            names.sort(key=len, reverse=True)
 
     def find(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
         """(start, end) of each name in ``text``, parts of one name joined into one span."""
@@ -262,7 +267,7 @@ class NameFinder:
         for i, tok in enumerate(toks):
             if tok.key in self._roster_parts:
                 is_name[i] = True
-            for parts in self._roster_full:
+            for parts in self._roster_full.get(tok.key, ()):
                 if len(parts) > 1 and i + len(parts) <= len(toks) and all(
                         toks[i + j].key == p for j, p in enumerate(parts)) and all(
                         _joined(text, toks[i + j], toks[i + j + 1]) for j in range(len(parts) - 1)):

@@ -126,8 +126,11 @@ class _Spans:
         self.items: list[tuple[int, int, str]] = []
 
     def add(self, start: int, end: int, kind: str) -> None:
-        if end > start and not any(s < end and start < e for s, e, _ in self.items):
-            bisect.insort(self.items, (start, end, kind))
+        k = bisect.bisect_left(self.items, (start,))
+        before_free = k == 0 or self.items[k - 1][1] <= start
+        after_free = k == len(self.items) or self.items[k][0] >= end
+        if end > start and before_free and after_free:
+            self.items.insert(k, (start, end, kind))
 
     def blocked(self) -> list[tuple[int, int]]:
         return [(s, e) for s, e, _ in self.items]
