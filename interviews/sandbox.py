@@ -86,7 +86,7 @@ def parse_upload(kind: str, name: str, data: bytes, *, limits: Limits = LIMITS):
     """
     if kind not in KINDS:
         raise ValueError(f"unknown upload kind {kind!r}")  # a programming error, not user input
-    key = (kind, name, hashlib.sha256(data).hexdigest(), limits)
+    key = (kind, name, hashlib.sha256(data).hexdigest())  # not the limits: a stop is never cached (_Stopped)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
         if cached is not None:
@@ -109,9 +109,15 @@ _CACHE: OrderedDict = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
+class _Stopped(FrontlineError):
+    """The child was stopped (time, CPU) or died: maybe only a busy moment, so never cached."""
+
+
 def _outcome(parse) -> tuple[str | None, object]:
     try:
         return None, parse()
+    except _Stopped:
+        raise
     except FrontlineError as exc:
         return str(exc), None
 
@@ -124,7 +130,7 @@ def _run_child(kind: str, name: str, data: bytes, limits: Limits):
             [sys.executable, "-B", "-m", "interviews.sandbox"], input=struct.pack(">I", len(header)) + header + data,
             capture_output=True, timeout=limits.wall_seconds, env=_child_env(), cwd=_ROOT, check=False)
     except subprocess.TimeoutExpired:
-        raise FrontlineError(f"{label} took longer than {limits.wall_seconds:g} s to read and was stopped; "
+        raise _Stopped(f"{label} took longer than {limits.wall_seconds:g} s to read and was stopped; "
                              "split it into smaller files.") from None
     return _answer(kind, label, done, limits)
 
@@ -143,7 +149,7 @@ def _child_env() -> dict[str, str]:
 def _answer(kind: str, label: str, done: subprocess.CompletedProcess, limits: Limits):
     """Turn the child's JSON (or its death) into the parsed value or one FrontlineError."""
     if done.returncode == -signal.SIGXCPU:
-        raise FrontlineError(f"{label} needed more than {limits.cpu_seconds} s of processing to read and was "
+        raise _Stopped(f"{label} needed more than {limits.cpu_seconds} s of processing to read and was "
                              "stopped; split it into smaller files.")
     try:
         reply = json.loads(done.stdout)
@@ -151,7 +157,7 @@ def _answer(kind: str, label: str, done: subprocess.CompletedProcess, limits: Li
         reply = None
     if done.returncode != 0 or not isinstance(reply, dict):
         how = f"signal {-done.returncode}" if done.returncode < 0 else f"status {done.returncode}"
-        raise FrontlineError(f"{label} could not be read: the reader stopped ({how}); the file may be damaged.")
+        raise _Stopped(f"{label} could not be read: the reader stopped ({how}); the file may be damaged.")
     if "error" in reply:
         raise FrontlineError(str(reply["error"]))
     return _rebuild(kind, reply["value"])

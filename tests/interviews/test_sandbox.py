@@ -121,3 +121,17 @@ def test_the_server_keeps_working_while_a_bomb_is_being_refused(bomb):
     thread.join()
     assert counted > 1000
     assert refusals and "refused unopened" in refusals[0]
+
+
+def test_a_file_that_needs_too_much_cpu_is_stopped_by_the_cpu_limit():
+    rows = b"participant,answer\n" + b"P1,the tool froze\n" * 600_000  # 11 MB: seconds of CPU to split
+    with pytest.raises(FrontlineError, match=r'^"big.csv" needed more than 1 s of processing to read and was stopped'):
+        parse_upload("csv", "big.csv", rows, limits=Limits(cpu_seconds=1, wall_seconds=60))
+
+
+def test_a_stop_is_not_remembered_so_a_retry_on_a_quieter_moment_works():
+    data = b"Q: What breaks?\nA: The softphone drops calls.\n"
+    with pytest.raises(FrontlineError, match="took longer than 0.1 s"):
+        parse_upload("transcript", "retry.txt", data, limits=Limits(wall_seconds=0.1))
+    # Same file, same name: a remembered refusal would be raised again here.
+    assert parse_upload("transcript", "retry.txt", data).turns[0].answer == "The softphone drops calls."
