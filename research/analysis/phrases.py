@@ -6,8 +6,11 @@ rather than just "Tools and systems".
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from nltk.tokenize import wordpunct_tokenize
@@ -50,3 +53,133 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
         if len(chosen) == top:
             break
     return pd.DataFrame(chosen, columns=["phrase", "texts", "mean_sentiment"])
+
+
+# Stop words that carry a finding's direction ("no raises", "not enough staff", "too many calls"): a label
+# phrase may start with them, although no phrase may end with one.
+_LEADERS = {"no", "not", "never", "nobody", "nothing", "too", "less", "more", "few"}
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n/]+|\s[-–—]+\s|\s&\s|\band\b|\bbut\b", re.IGNORECASE)
+_LABEL_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+MAX_WINDOW_WORDS = 4
+"""Phrases cut from inside a clause stay short ("cost of living"); a whole clause may be longer."""
+MAX_PHRASE_CHARS = 60
+WHOLE_CLAUSE_BONUS = 1.5
+"""A phrase that is a whole clause ("nobody ever says thanks") reads as a finding; a window cut from a longer
+clause ("back calls with no time") often does not."""
+
+
+@dataclass(frozen=True)
+class TopicPhrase:
+    """A phrase as it most often reads in the topic, how many of the topic's texts use it, and its score."""
+
+    text: str
+    texts: int
+    score: float
+
+
+def _clause_ngrams(text: str, stop: frozenset[str]) -> dict[tuple[str, ...], tuple[str, bool]]:
+    """Every candidate phrase of one text (lower-case words within one clause), with its surface form and
+    whether it is the whole clause (without the stop words around it)."""
+    found: dict[tuple[str, ...], tuple[str, bool]] = {}
+    for clause in _CLAUSE_BREAK.split(text.replace("’", "'")):
+        words = _LABEL_WORD.findall(clause)
+        lower = [w.lower() for w in words]
+        keep = [i for i, w in enumerate(lower) if w not in stop]
+        if not keep:
+            continue
+        first = next(i for i, w in enumerate(lower) if w not in stop or w in _LEADERS)
+        whole = (first, keep[-1] + 1)
+        spans = {(a, a + size) for size in range(1, MAX_WINDOW_WORDS + 1) for a in range(len(words) - size + 1)}
+        spans.add(whole)
+        for a, b in sorted(spans):
+            gram = tuple(lower[a:b])
+            head, last = gram[0], gram[-1]
+            if last in stop or (head in stop and head not in _LEADERS) or (len(last) < 3 and last not in _KEEP_SHORT):
+                continue
+            surface = " ".join(words[a:b])
+            if len(surface) > MAX_PHRASE_CHARS:
+                continue
+            complete = (a, b) == whole
+            if gram not in found or (complete and not found[gram][1]):
+                found[gram] = (surface, complete)
+    return found
+
+
+class PhraseIndex:
+    """The candidate phrases of every text of a corpus, extracted once, so each topic's phrases are counted
+    against the whole corpus without reading it again (35 topics over 10,000 comments would otherwise read
+    the corpus 35 times)."""
+
+    def __init__(self, texts: Sequence[str]):
+        self._stop = stop_words() - _KEEP_SHORT
+        self._grams = [_clause_ngrams(t if isinstance(t, str) else "", self._stop) for t in texts]
+        self._corpus: Counter = Counter(g for grams in self._grams for g in grams)
+
+    def __len__(self) -> int:
+        return len(self._grams)
+
+    def phrases(self, members: Sequence[int], *, top: int = 5) -> list[TopicPhrase]:
+        """The phrases that the texts at ``members`` share and the rest of the corpus does not, best first.
+
+        A phrase is a window of up to four words, or a whole clause of up to 60 characters, with no stop
+        word at its end. It counts once per text and must recur (in at least two texts and a tenth of the
+        topic), so it is the topic's shared language. Its score is its coverage of the topic times how
+        concentrated it is there against the corpus, with a bonus per extra content word and for a whole
+        clause; a phrase inside a longer one that covers most of its texts gives way to it, so the label
+        reads "cost of living", not "cost". A one-word winner is widened to the commonest phrase around it.
+        """
+        n = len(members)
+        if n == 0:
+            return []
+        per_text = [self._grams[i] for i in members]
+        counts: Counter = Counter(g for grams in per_text for g in grams)
+        floor = max(2, math.ceil(0.1 * n))
+        frequent = {g: c for g, c in counts.items() if c >= floor}
+        total = max(len(self._grams), n)
+        complete: Counter = Counter()
+        for grams in per_text:
+            for g, (_, whole) in grams.items():
+                if g in frequent:
+                    complete[g] += whole
+        scored = []
+        for g in frequent:
+            if _absorbed(g, frequent):
+                continue
+            coverage = frequent[g] / n
+            concentration = math.log1p(total / max(self._corpus[g], frequent[g]))
+            content = sum(1 for w in g if w not in self._stop)
+            bonus = WHOLE_CLAUSE_BONUS if complete[g] >= frequent[g] / 2 else 1.0
+            scored.append(TopicPhrase(_surface(g, per_text), frequent[g],
+                                      coverage * concentration * (1 + 0.25 * (content - 1)) * bonus))
+        scored.sort(key=lambda p: (-p.score, -p.texts, p.text.lower()))
+        return [_expanded(p, counts, lambda g: _surface(g, per_text)) for p in scored[:top]]
+
+
+def _expanded(phrase: TopicPhrase, counts: Counter, surfaces_of) -> TopicPhrase:
+    """A one-word phrase replaced by the commonest longer phrase around it, when at least a quarter of its
+    texts use that phrase: "Hike" reads as a keyword, "No hike" as a finding."""
+    if " " in phrase.text:
+        return phrase
+    word = phrase.text.lower()
+    around = [(c, -len(g), g) for g, c in counts.items()
+              if len(g) > 1 and word in g and c >= max(2, 0.25 * phrase.texts)]
+    if not around:
+        return phrase
+    count, _, gram = max(around, key=lambda item: (item[0], item[1], [-ord(ch) for ch in " ".join(item[2])]))
+    return TopicPhrase(surfaces_of(gram), count, phrase.score)
+
+
+def _surface(gram: tuple[str, ...], per_text: list[dict]) -> str:
+    """How ``gram`` most often reads in the texts (ties: alphabetical)."""
+    forms = Counter(grams[gram][0] for grams in per_text if gram in grams)
+    return max(sorted(forms), key=forms.__getitem__)
+
+
+def _absorbed(gram: tuple[str, ...], frequent: dict[tuple[str, ...], int]) -> bool:
+    """Whether a longer frequent phrase contains ``gram`` and covers at least 60 % of its texts."""
+    size = len(gram)
+    for other, count in frequent.items():
+        if len(other) > size and count >= 0.6 * frequent[gram]:
+            if any(other[i:i + size] == gram for i in range(len(other) - size + 1)):
+                return True
+    return False

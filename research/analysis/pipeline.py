@@ -58,13 +58,14 @@ def analyze_texts(
 
     names = {c.key: c.name for c in codebook}
     assignment = ThemeMatcher(embed, codebook, exemplars=exemplars).assign(vectors, body)
-    report("topics", 0, len(body))
-    topic_result = fit_topics(body, vectors, seed=seed, measure_stability=measure_stability,
-                              theme_names=[names.get(t, "") for t in assignment.themes])
     report("sentiment", 0, len(body))
     lexicon = (cache.scores(body, scorer.version(), scorer.score) if cache is not None
                else scorer.lexicon_scores(body))
     sentiment = scorer.score_many(body, vectors, lexicon=lexicon)
+    report("topics", 0, len(body))
+    # Sentiment first, so each topic's label speaks for its dominant tone.
+    topic_result = fit_topics(body, vectors, seed=seed, measure_stability=measure_stability,
+                              theme_names=[names.get(t, "") for t in assignment.themes], sentiments=sentiment)
 
     frame = pd.DataFrame({"text": cleaned, "theme": "", "theme_confidence": np.nan, "theme2": "",
                           "theme2_confidence": np.nan, "topic": NO_TEXT_TOPIC, "topic_label": "", "sentiment": 0.0})

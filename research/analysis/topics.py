@@ -23,8 +23,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from research.analysis.phrases import PhraseIndex
 
 SMALL_CORPUS = 300
 STABILITY_SAMPLE = 3000
@@ -58,7 +62,7 @@ def stop_words() -> frozenset[str]:
     return (ENGLISH_STOP_WORDS - _DOMAIN_WORDS) | extra
 
 
-def _frequent_words(texts: Sequence[str], n: int = 3) -> list[str]:
+def frequent_words(texts: Sequence[str], n: int = 3) -> list[str]:
     stop = stop_words()
     counts = Counter(w.lower() for t in texts for w in _WORD.findall(t) if w.lower() not in stop)
     return [w for w, _ in counts.most_common(n)]
@@ -170,36 +174,151 @@ def fit_topics(
     seed: int = 42,
     measure_stability: bool = True,
     theme_names: Sequence[str] | None = None,
+    sentiments: Sequence[float] | None = None,
 ) -> TopicResult:
-    """Cluster ``texts`` (with their precomputed embeddings) into labelled topics.
+    """Cluster ``texts`` (with their precomputed embeddings) into topics with readable labels.
 
-    ``theme_names``, one per text, lets a topic dominated by one codebook theme
-    carry that theme's name in front of its words.
+    ``theme_names``, one per text, lets a topic dominated by one codebook theme carry that theme's name
+    in front of its phrase; ``sentiments``, one per text, lets the label speak for the topic's dominant tone
+    (see :func:`readable_label`). ``words`` keeps BERTopic's top c-TF-IDF words per topic.
     """
     n = len(texts)
     if n == 0:
         return TopicResult([], {})
     if n < 3:
-        words = _frequent_words(texts)
-        return TopicResult([0] * n, {0: ", ".join(words) or "(no words)"}, {0: words}, None)
-    raw, model = _cluster(texts, embeddings, seed)
-    topics = _renumber(raw)
-    mapping = dict(zip(raw, topics))
-    words: dict[int, list[str]] = {}
-    for original, topic in mapping.items():
-        terms = [w for w, _ in (model.get_topic(original) or [])][:4]
-        words[topic] = terms or _frequent_words([t for t, r in zip(texts, raw) if r == original])
+        topics = [0] * n
+        words = {0: frequent_words(texts)}
+    else:
+        raw, model = _cluster(texts, embeddings, seed)
+        topics = _renumber(raw)
+        words = {}
+        for original, topic in dict(zip(raw, topics)).items():
+            terms = [w for w, _ in (model.get_topic(original) or [])][:4]
+            words[topic] = terms or frequent_words([t for t, r in zip(texts, raw) if r == original])
+    from research.analysis.phrases import PhraseIndex
+
+    index = PhraseIndex(texts)
     labels = {}
-    for topic, terms in words.items():
-        label = ", ".join(terms[:3]) or "(no words)"
-        if theme_names is not None:
-            members = [theme_names[i] for i, t in enumerate(topics) if t == topic]
-            name, count = Counter(members).most_common(1)[0]
-            if name and count / len(members) >= 0.6:
-                label = f"{name}: {label}"
-        labels[topic] = label
-    stability = topic_stability(texts, embeddings, seed=seed) if measure_stability else None
+    for topic in words:
+        members = [i for i, t in enumerate(topics) if t == topic]
+        labels[topic] = readable_label(
+            index, members, sentiments=None if sentiments is None else [sentiments[i] for i in members],
+            theme_name=dominant_theme([theme_names[i] for i in members]) if theme_names is not None else "",
+            fallback=words[topic])
+    stability = topic_stability(texts, embeddings, seed=seed) if measure_stability and n >= 3 else None
     return TopicResult(topics, labels, words, stability)
+
+
+MAX_LABEL_CHARS = 60
+THEME_SHARE = 0.6
+"""A topic carries a codebook theme's name when at least this share of its texts has that primary theme."""
+NEGATIVE, POSITIVE = -0.05, 0.05
+
+
+def dominant_theme(names: Sequence[str]) -> str:
+    """The theme name most of a topic's texts share (at least ``THEME_SHARE``), or "" when none does."""
+    if not names:
+        return ""
+    name, count = Counter(names).most_common(1)[0]
+    return name if name and count / len(names) >= THEME_SHARE else ""
+
+
+def tone(sentiment: float) -> str:
+    """"negative", "neutral" or "positive", with the dashboard's cut-offs."""
+    return "negative" if sentiment <= NEGATIVE else "positive" if sentiment >= POSITIVE else "neutral"
+
+
+def dominant_tone(sentiments: Sequence[float]) -> str:
+    """The tone most of the texts have (ties: negative, then neutral, then positive: a complaint is what
+    a finding must not hide)."""
+    counts = Counter(tone(float(s)) for s in sentiments)
+    return max(("negative", "neutral", "positive"), key=lambda t: counts[t]) if counts else "neutral"
+
+
+def readable_label(
+    index: PhraseIndex,
+    members: Sequence[int],
+    *,
+    sentiments: Sequence[float] | None = None,
+    theme_name: str = "",
+    fallback: Sequence[str] = (),
+) -> str:
+    """A short label (at most 60 characters) that reads like a finding, built only from the texts at
+    ``members`` of the ``index``'s corpus.
+
+    The label is the phrase those texts share most and the rest of the corpus uses least
+    (:meth:`research.analysis.phrases.PhraseIndex.phrases`): a whole recurring clause ("Nobody ever says
+    thanks") or a recurring phrase ("No hike"), joined with a second one when the first is short.
+    With ``sentiments`` (one per member) the phrase comes from the texts of the topic's dominant tone, so a
+    topic of mostly complaints about pay is not labelled by its one compliment. ``theme_name`` (the codebook
+    theme most of the topic falls under) goes in front when it fits. Without a recurring phrase it falls back
+    to the theme's name or the ``fallback`` words. The same texts always give the same label.
+    """
+    chosen = list(members)
+    if sentiments is not None and len(sentiments) == len(members):
+        main = dominant_tone(sentiments)
+        same = [m for m, s in zip(members, sentiments) if tone(float(s)) == main]
+        chosen = same if len(same) >= 2 else chosen
+    phrases = index.phrases(chosen)
+    if not phrases:
+        words = ", ".join(fallback[:3])
+        label = f"{theme_name}: {words}" if theme_name and words else theme_name or words or "(no words)"
+        return _shorten(label)
+    label = _capitalise(phrases[0].text)
+    if len(phrases[0].text.split()) <= 2:
+        taken = _stems(phrases[0].text)
+        second = next((p for p in phrases[1:] if " " in p.text and p.texts >= 0.5 * phrases[0].texts
+                       and not _stems(p.text) & taken), None)
+        if second is not None and len(f"{label} and {second.text}") <= MAX_LABEL_CHARS:
+            label = f"{label} and {second.text}"
+    if theme_name and theme_name.lower() not in label.lower():
+        prefixed = f"{theme_name}: {label}"
+        label = prefixed if len(prefixed) <= MAX_LABEL_CHARS else label
+    return _shorten(label)
+
+
+def _stems(text: str) -> set[str]:
+    from nltk.stem.porter import PorterStemmer
+
+    stemmer = PorterStemmer()
+    return {stemmer.stem(w) for w in text.lower().split() if w not in stop_words()}
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _shorten(label: str) -> str:
+    """At most ``MAX_LABEL_CHARS``, cut at a word boundary."""
+    if len(label) <= MAX_LABEL_CHARS:
+        return label
+    return label[:MAX_LABEL_CHARS - 1].rsplit(" ", 1)[0].rstrip(",:;") + "…"
+
+
+def typical_order(embeddings: np.ndarray, sentiments: Sequence[float], themes: Sequence[str] | None = None) -> list[int]:
+    """Indices of a topic's texts, most typical first; only texts of the topic's dominant tone.
+
+    Typical means: of the tone most of the topic's texts have (a topic of complaints is never illustrated
+    by its one compliment), then, with ``themes`` (each text's primary theme), of the theme most of the
+    topic's texts have, then closest to the topic's centre (the normalised mean of the unit ``embeddings``).
+    The theme comes before the centre because the centre of a topic that mixes two themes is the text that
+    mentions both: on 480 real labelled fragments, the first three quotes had the topic's majority label
+    78 % of the time this way and 62 % by the centre alone (README, "Analysis"). Ties go to the earlier
+    index, so the order is deterministic.
+    """
+    n = len(embeddings)
+    if n == 0:
+        return []
+    vectors = np.asarray(embeddings, dtype=np.float64)
+    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    centre = vectors.mean(axis=0)
+    centre /= max(float(np.linalg.norm(centre)), 1e-12)
+    closeness = vectors @ centre
+    main = dominant_tone(sentiments)
+    main_theme = Counter(themes).most_common(1)[0][0] if themes is not None and len(themes) else None
+    keep = [i for i in range(n) if tone(float(sentiments[i])) == main]
+    return sorted(keep, key=lambda i: (main_theme is not None and themes[i] != main_theme,
+                                       -round(float(closeness[i]), 9), i))
 
 
 def topic_stability(texts: Sequence[str], embeddings: np.ndarray, *, seed: int = 42) -> float:

@@ -4,12 +4,14 @@ The topic model itself is not kept after a job, so the charts here are drawn
 from the stored assignments: topics over time (share of each wave's comments)
 and a bar chart of topic sizes, the two BERTopic views that help an executive.
 A topic's sentiment and its share in a wave are shown only when they describe
-at least the score threshold of comments; quotes only from teams at the
-comment threshold.
+at least the score threshold of comments. Labels and quotes are rebuilt here
+from the comments of teams at the comment threshold (counted in people, per
+wave), so no word of a smaller team reaches an executive through them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +21,9 @@ from plotly.graph_objects import Figure
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import analysed_comments, latest_quotes
+from research.analysis.gaps import analysed_comments, theme_names
+from research.analysis.phrases import PhraseIndex
+from research.analysis.topics import dominant_theme, frequent_words, readable_label, typical_order
 from research.findings.figures import inert_figure
 from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import AnalysisJob, TopicSummary
@@ -68,8 +72,8 @@ def topic_overview(
     grid = pd.MultiIndex.from_product([sorted(comments["topic"].unique()), waves["wave"]], names=["topic", "wave"])
     over_time = (per_wave.set_index(["topic", "wave"])["share"].reindex(grid, fill_value=0.0).reset_index()
                  .merge(waves[["wave", "opens_on"]], on="wave"))
-    speakable = _speakable_topics(comments, thresholds)
-    labels = {t: (label if t in speakable else WITHHELD) for t, label in labels.items()}
+    names, _ = theme_names(session=session)
+    labels = _readable_labels(comments, thresholds, labels, names)
     over_time["label"] = over_time["topic"].map(labels).fillna("")
     rows = []
     first_wave = waves["wave"].iloc[0] if len(waves) else None
@@ -92,13 +96,20 @@ def topic_overview(
 WITHHELD = "(words withheld: too few people)"
 
 
+def _quotable(comments: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """The comments that may be quoted: from teams with at least the comment threshold of distinct people in
+    that wave (a person answers every wave, so waves are never pooled to reach it)."""
+    return releasable_rows(comments, by="team", parent="wave_id", threshold=thresholds.comments,
+                           people="response_id")
+
+
 def _speakable_topics(comments: pd.DataFrame, thresholds: Thresholds) -> set[int]:
     """Topics whose words may be shown: their comments come from at least the comment threshold of distinct
     people in teams that are quotable, and those people are most of the topic. A topic built mostly from one
     small team's comments would otherwise quote that team through its label."""
     if comments.empty:
         return set()
-    quotable = releasable_rows(comments, by="team", threshold=thresholds.comments, people="response_id")
+    quotable = _quotable(comments, thresholds)
     speakable = set()
     for topic, group in comments.groupby("topic"):
         people = group["response_id"].nunique()
@@ -108,16 +119,79 @@ def _speakable_topics(comments: pd.DataFrame, thresholds: Thresholds) -> set[int
     return speakable
 
 
+def _readable_labels(comments: pd.DataFrame, thresholds: Thresholds, stored: dict[int, str],
+                     names: dict[str, str]) -> dict[int, str]:
+    """Each topic's label rebuilt from the quotable comments only (the stored one was built from every
+    comment, small teams' included); withheld for a topic that is not speakable."""
+    speakable = _speakable_topics(comments, thresholds)
+    quotable = _quotable(comments, thresholds).reset_index(drop=True)
+    index = PhraseIndex(quotable["text"].tolist())
+    labels = {}
+    for topic in stored:
+        if topic not in speakable:
+            labels[topic] = WITHHELD
+            continue
+        members = quotable.index[quotable["topic"] == topic].tolist()
+        rows = quotable.loc[members]
+        labels[topic] = readable_label(
+            index, members, sentiments=rows["sentiment"].tolist(),
+            theme_name=dominant_theme([names.get(t, "") for t in rows["theme"]]),
+            fallback=frequent_words(rows["text"].tolist()))
+    return labels
+
+
+Embed = Callable[[list[str]], np.ndarray]
+"""Texts to unit vectors (the app's embedding model), passed in like the model is everywhere else."""
+
+MAX_CANDIDATES = 400
+"""A topic's quotes are chosen among its newest 400 quotable comments, so a page embeds at most that many."""
+NEAR_DUPLICATE = 0.9
+"""Two quotes this similar say the same thing; the second is skipped."""
+
+
 def topic_quotes(
     *, session: Session, job_id: int, topic: int, thresholds: Thresholds, limit: int = 5,
-    comments: pd.DataFrame | None = None,
+    comments: pd.DataFrame | None = None, embed: Embed | None = None,
 ) -> list[str]:
-    """Comments of a topic from the latest wave, only from teams at the comment threshold (counted in people),
-    and none for a topic whose words are withheld."""
+    """A topic's most typical comments (:func:`research.analysis.topics.typical_order`): of the topic's
+    dominant tone and main theme, closest to its centre, without near-duplicates.
+
+    Quotes come from every wave, only from teams at the comment threshold in that wave (counted in people),
+    and none for a topic whose words are withheld. Only the quotable comments shape the centre and the tone.
+    ``embed`` gives the meaning; without it, TF-IDF word vectors stand in (no model needed).
+    """
     comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
-    if topic not in _speakable_topics(comments[comments["topic"] >= 0], thresholds):
+    comments = comments[comments["topic"] >= 0]
+    if topic not in _speakable_topics(comments, thresholds):
         return []
-    return latest_quotes(comments, column="topic", value=topic, thresholds=thresholds, limit=limit)
+    rows = _quotable(comments, thresholds)
+    rows = (rows[rows["topic"] == topic].sort_values(["opens_on", "text"], ascending=[False, True])
+            .drop_duplicates("text").head(MAX_CANDIDATES))
+    if rows.empty:
+        return []
+    texts = rows["text"].tolist()
+    vectors = _unit(embed(texts) if embed is not None else _word_vectors(texts))
+    chosen: list[int] = []
+    for i in typical_order(vectors, rows["sentiment"].tolist(), rows["theme"].tolist()):
+        if all(float(vectors[i] @ vectors[j]) < NEAR_DUPLICATE for j in chosen):
+            chosen.append(i)
+        if len(chosen) == limit:
+            break
+    return [texts[i] for i in chosen]
+
+
+def _word_vectors(texts: Sequence[str]) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        return TfidfVectorizer().fit_transform(texts).toarray()
+    except ValueError:  # no word at all (only digits or symbols)
+        return np.eye(len(texts))
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float64)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 def topics_over_time_figure(overview: TopicOverview, top: int = 8) -> Figure:

@@ -1,0 +1,71 @@
+"""Topic labels read like a finding, and a topic's typical texts are of its own tone and theme."""
+
+import numpy as np
+
+from research.analysis.phrases import PhraseIndex
+from research.analysis.topics import MAX_LABEL_CHARS, readable_label, typical_order
+
+PAY = ["No pay rise this year, again.", "Honestly no pay rise this year and prices keep going up",
+       "There was no pay rise this year for anyone on the floor", "no pay rise this year. Bills are not waiting."]
+ROTA = ["Rota changes at short notice every week", "The rota changes at short notice, I can't plan childcare",
+        "rota changes at short notice and nobody asks us", "My team lead is great"]
+OTHER = ["The CRM freezes when I open a refund", "Parking is a nightmare after nine",
+         "Coaching sessions helped me with hard calls", "The knowledge base is out of date"]
+
+
+def label_of(members, corpus, **kwargs):
+    return readable_label(PhraseIndex(corpus), members, **kwargs)
+
+
+def test_a_label_is_the_phrase_the_topic_shares_not_a_list_of_keywords():
+    corpus = PAY + ROTA + OTHER
+    pay = label_of(range(4), corpus)
+    rota = label_of(range(4, 8), corpus)
+    assert pay == "No pay rise this year"
+    assert rota == "Rota changes at short notice"
+    assert "," not in pay + rota and len(pay) <= MAX_LABEL_CHARS
+    assert label_of(range(4), corpus) == pay  # deterministic
+
+
+def test_the_label_speaks_for_the_topics_dominant_tone():
+    texts = ["Rota changes at short notice again", "rota changes at short notice, awful",
+             "Rota changes at short notice all the time", "The rota is fair these days",
+             "the rota is fair now", "Honestly the rota is fair"]
+    corpus = texts + OTHER
+    mostly_negative = [-0.6, -0.5, -0.4, -0.2, 0.5, 0.4]  # the one lukewarm "fair" reads negative here
+    mostly_positive = [-0.6, -0.5, 0.4, 0.6, 0.5, 0.4]
+    assert label_of(range(6), corpus, sentiments=mostly_negative) == "Rota changes at short notice"
+    assert label_of(range(6), corpus, sentiments=mostly_positive) == "Rota is fair"
+
+
+def test_the_codebook_theme_goes_in_front_when_it_fits_and_one_persons_words_never_make_a_label():
+    corpus = PAY + ROTA + OTHER
+    assert label_of(range(4), corpus, theme_name="Pay") == "No pay rise this year"  # names its theme already
+    assert label_of(range(4, 8), corpus, theme_name="Schedule") == "Schedule: Rota changes at short notice"
+    long_theme = "Schedule and work-life balance of agents on the phones"
+    assert label_of(range(4, 8), corpus, theme_name=long_theme) == "Rota changes at short notice"
+    # Nothing recurs among these three: the label falls back to the theme, never to one person's sentence.
+    assert label_of([8, 9, 10], corpus, theme_name="Tools and systems") == "Tools and systems"
+    assert label_of([8, 9, 10], corpus, fallback=["crm", "parking"]) == "crm, parking"
+
+
+def test_labels_are_at_most_sixty_characters():
+    clause = "the monthly session with the head of customer service actually led to real changes for us"
+    corpus = [clause, clause.upper(), clause + "!"] + OTHER
+    label = label_of(range(3), corpus, theme_name="Voice of the customer and feedback loops")
+    assert 0 < len(label) <= MAX_LABEL_CHARS
+
+
+def test_typical_texts_are_of_the_dominant_tone_and_theme_then_closest_to_the_centre():
+    # Four complaints about pay (one of them also about the manager) and one compliment.
+    vectors = np.array([[1.0, 0.0, 0.0], [0.9, 0.1, 0.0], [0.6, 0.0, 0.8], [0.95, 0.05, 0.0], [0.0, 1.0, 0.0]])
+    sentiments = [-0.5, -0.4, -0.6, -0.3, 0.7]
+    themes = ["pay", "pay", "management", "pay", "pay"]
+    order = typical_order(vectors, sentiments, themes)
+    assert 4 not in order  # the one compliment never illustrates a topic of complaints
+    assert order[-1] == 2  # the other theme's text comes last, however central
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    centre = unit.mean(axis=0)
+    closest_first = sorted([0, 1, 3], key=lambda i: -(unit[i] @ centre))
+    assert order[:3] == closest_first  # then by closeness to the centre
+    assert typical_order(vectors, sentiments) == sorted([0, 1, 2, 3], key=lambda i: -(unit[i] @ centre))
