@@ -5,11 +5,12 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
-from frontline_ui.exports import record_export
+from frontline_ui.exports import download_file, text_table
 from interviews.codebook import (
     GAP_KINDS, add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
 )
 from research.errors import FrontlineError
+from research.spreadsheets import rewrite_csv
 
 user = require_page("codebook")
 st.title("Codebook")
@@ -20,10 +21,9 @@ with resources.db_session() as session:
     table = codes_table(session=session)
     choices = code_choices(session=session)
     export = export_codebook_csv(session=session)
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"Colour": st.column_config.TextColumn("Colour")})
-st.download_button("Download codebook (CSV)", data=export, file_name="codebook.csv", mime="text/csv",
-                   on_click=record_export, args=("codebook (CSV)",))
+text_table(table, what="codebook (CSV)", file_name="codebook.csv", height=420, download=False)
+download_file("Download codebook (CSV)", rewrite_csv(export), what="codebook (CSV)", file_name="codebook.csv",
+              mime="text/csv")
 
 edit_tab, add_tab, import_tab = st.tabs(["Edit a code", "Add a code", "Import codes"])
 with edit_tab:
@@ -49,7 +49,7 @@ with edit_tab:
                     update_code(session=session, key=key, name=name, description=description, colour=colour,
                                 parent_key=parent or None, examples=examples, gap_kind=gap_kind)
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.success("Saved.")
         if right.form_submit_button("Delete code"):
@@ -57,7 +57,7 @@ with edit_tab:
                 with resources.db_session() as session:
                     delete_code(session=session, key=key)
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.rerun()
 
@@ -76,7 +76,7 @@ with add_tab:
                     add_code(session=session, name=name, description=description, colour=colour,
                              parent_key=parent or None, examples=examples, gap_kind=gap_kind)
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.success(f"Added '{plain(name.strip())}'.")
 
@@ -90,7 +90,7 @@ with import_tab:
             with resources.db_session() as session:
                 result = import_codebook_csv(session=session, data=upload.getvalue())
         except FrontlineError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.success(f"Added {len(result.added)}, updated {len(result.updated)}.")
             for reason in result.skipped:

@@ -1,15 +1,15 @@
 """Executive start page: headline KPIs for a wave (or one segment), change since the previous wave, trend."""
 
-import plotly.express as px
 import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_wave
 from frontline_ui.markdown import plain
-from frontline_ui.exports import record_export
+from frontline_ui.exports import download_file
 from research.pulse.waves import latest_reportable_wave
 from research.findings.briefing import briefing_csv_zip, build_briefing
+from research.findings.figures import trend_figure
 from research.findings.overview import overview, segment_options, wave_trend
 from research.privacy.reporting import Thresholds
 
@@ -69,13 +69,8 @@ for index, kpi in enumerate(result.kpis):
         column.caption(f"95 % interval {kpi.low:+.0f} to {kpi.high:+.0f}, {kpi.responses} responses")
 
 # The KPIs are on screen before the slower all-waves trend is read.
-trend = cached_trend(picked, limits.scores, limits.comments)
-figures = trend.dropna(subset=["morale"]) if not trend.empty else trend
-if len(figures) > 1:
-    long = figures.melt(id_vars=["wave"], value_vars=["morale", "tools", "management_support", "workload"],
-                        var_name="question", value_name="score")
-    chart = px.line(long, x="wave", y="score", color="question", markers=True, labels={"wave": ""})
-    chart.update_layout(yaxis_range=[1, 5], height=360)
+chart = trend_figure(cached_trend(picked, limits.scores, limits.comments))
+if chart is not None:
     st.plotly_chart(chart, width="stretch")
 
 st.subheader("Briefing")
@@ -89,7 +84,7 @@ if st.button("Prepare briefing"):
 prepared = st.session_state.get("briefing")
 if prepared and prepared[0] == wave_id:
     left, right = st.columns(2)
-    left.download_button("Download HTML briefing", data=prepared[1], file_name="frontline-briefing.html",
-                         mime="text/html", on_click=record_export, args=(f"HTML briefing, wave {wave_id}",))
-    right.download_button("Download tables (CSV, zip)", data=prepared[2], file_name="frontline-tables.zip",
-                          mime="application/zip", on_click=record_export, args=(f"briefing tables, wave {wave_id}",))
+    download_file("Download HTML briefing", prepared[1], what=f"HTML briefing, wave {wave_id}",
+                  file_name="frontline-briefing.html", mime="text/html", container=left)
+    download_file("Download tables (CSV, zip)", prepared[2], what=f"briefing tables, wave {wave_id}",
+                  file_name="frontline-tables.zip", mime="application/zip", container=right)

@@ -5,6 +5,7 @@ import streamlit as st
 from frontline_ui import findings_data, resources
 from frontline_ui.actions_form import record_action_form
 from frontline_ui.auth import require_page
+from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.errors import FrontlineError
@@ -23,7 +24,7 @@ record_action_form(user.username, codes, expanded=table.empty)
 if table.empty:
     st.info("No actions recorded yet.")
     st.stop()
-st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
+text_table(table.drop(columns=["id"]), what="actions (CSV)", file_name="actions.csv", height=400)
 
 job_id = findings_data.results_job()
 limits = findings_data.thresholds()
@@ -47,6 +48,6 @@ for row in table.to_dict("records"):
                         update_action(session=session, action_id=int(row["id"]), status=new_status,
                                       published=publish)
                 except FrontlineError as exc:
-                    st.error(str(exc))
+                    st.error(plain(exc))
                 else:
                     st.rerun()

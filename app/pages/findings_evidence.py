@@ -1,12 +1,13 @@
 """Executive page: what interviews say about each theme, beside the pulse numbers."""
 
-import plotly.express as px
 import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
+from research.findings.figures import evidence_figure
 from research.findings.interview_evidence import evidence_studies, interview_evidence
 from research.privacy.reporting import Thresholds
 
@@ -27,12 +28,10 @@ with resources.db_session() as session:
                                   thresholds=Thresholds.from_settings(resources.settings()))
 st.subheader(plain(evidence.sentence))
 if evidence.participants:
-    figure = px.bar(evidence.by_industry, x="industry", y="share", text="raised",
-                    labels={"share": "share of interviewed agents", "industry": ""})
-    figure.update_layout(yaxis_tickformat=".0%", height=320)
-    st.plotly_chart(figure, width="stretch")
+    st.plotly_chart(evidence_figure(evidence.by_industry), width="stretch")
 st.caption("Notes were pseudonymised when saved. " + evidence.note)
 if evidence.quotes.empty:
     st.info("No coded excerpts for this theme in this study yet.")
 else:
-    st.dataframe(evidence.quotes, hide_index=True, width="stretch")
+    text_table(evidence.quotes, what=f"interview quotes on {theme}, study {study_id} (CSV)",
+               file_name="interview-quotes.csv", height=500)

@@ -1,11 +1,11 @@
 """Executive page: the ranked morale and tooling gaps, each in one line with its trend, phrases and quotes."""
 
-import plotly.express as px
 import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
+from research.findings.figures import gap_trend_figure
 from research.findings.gap_findings import KINDS, gap_findings
 
 require_page("findings_gaps")
@@ -27,14 +27,11 @@ for kind, heading in KINDS.items():
             st.subheader(f"{rank}\\. {plain(finding.name)}")
             st.text(finding.sentence)
             left, right = st.columns([3, 2])
-            figure = px.line(finding.trend, x="wave", y="share", markers=True,
-                             labels={"share": "share of comments", "wave": ""})
-            figure.update_layout(yaxis_tickformat=".0%", height=260, margin=dict(t=10, b=10))
-            left.plotly_chart(figure, width="stretch", key=f"trend_{kind}_{finding.theme}")
+            left.plotly_chart(gap_trend_figure(finding.trend), width="stretch", key=f"trend_{kind}_{finding.theme}")
             right.metric("Negative comments (share of all)", f"{finding.negative_share:.0%}")
             right.metric("Mean sentiment", f"{finding.mean_sentiment:+.2f}")
             if finding.phrases:
-                right.caption("Key phrases: " + ", ".join(finding.phrases))
+                right.caption("Key phrases: " + ", ".join(plain(p) for p in finding.phrases))
             with st.expander("What agents said (redacted)"):
                 if not finding.quotes:
                     st.caption("No team reached the comment threshold for this theme.")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from research.pulse.waves import latest_reportable_wave
 from research.findings.heatmap import heatmap, heatmap_figure
@@ -23,4 +24,4 @@ if table.values.empty:
 st.plotly_chart(heatmap_figure(table), width="stretch")
 if table.hidden:
     st.caption(f"Marked rows have {table.note} (or would reveal such a group by subtraction): "
-               f"{', '.join(table.hidden)}.")
+               f"{', '.join(plain(name) for name in table.hidden)}.")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_study
 from interviews.agreement import agreement_table, coders, disagreements_table, study_agreement
@@ -13,6 +14,7 @@ from interviews.codebook import code_choices
 from interviews.studies import participant_attributes
 from interviews.suggestions import held_out_matcher, model_agreement
 from research.errors import FrontlineError
+from research.findings.figures import inert_figure
 
 require_page("interview_analysis")
 st.title("Interview analysis")
@@ -33,25 +35,27 @@ with freq_tab:
         frequencies = code_frequencies(session=session, study_id=study_id, by=by, coder=coder or None)
     st.caption("Participants whose interviews carry each code (a participant counts once however often they "
                "raised it); 'Participants' is the size of each group.")
-    st.dataframe(frequencies, width="stretch")
+    text_table(frequencies, what=f"codes by {by}, study {study_id} (CSV)", file_name="codes-by-attribute.csv",
+               index=True)
     if frequencies.shape[1] > 1:
-        st.plotly_chart(px.imshow(frequencies.drop(columns=["Participants"]), text_auto=True, aspect="auto",
-                                  color_continuous_scale="Blues"), width="stretch")
+        st.plotly_chart(inert_figure(px.imshow(frequencies.drop(columns=["Participants"]), text_auto=True,
+                                               aspect="auto", color_continuous_scale="Blues")), width="stretch")
 with co_tab:
     with resources.db_session() as session:
         matrix = code_cooccurrence(session=session, study_id=study_id, coder=coder or None)
     st.caption("How often two codes apply to the same words (one excerpt, or overlapping excerpts). The diagonal "
                "is how many excerpts carry each code.")
-    st.dataframe(matrix, width="stretch")
+    text_table(matrix, what=f"code co-occurrence, study {study_id} (CSV)", file_name="code-cooccurrence.csv",
+               index=True)
     if not matrix.empty:
-        st.plotly_chart(px.imshow(matrix, text_auto=True, aspect="auto", color_continuous_scale="Purples"),
-                        width="stretch")
+        st.plotly_chart(inert_figure(px.imshow(matrix, text_auto=True, aspect="auto",
+                                               color_continuous_scale="Purples")), width="stretch")
 with quote_tab:
     key = st.selectbox("Code", list(codes), format_func=codes.get, key="quotes_code")
     with resources.db_session() as session:
         quotes = code_quotes(session=session, study_id=study_id, code_key=key, coder=coder or None)
     st.caption(f"{len(quotes)} quote(s), with who said them (by participant code and attributes).")
-    st.dataframe(quotes, hide_index=True, width="stretch")
+    text_table(quotes, what=f"quotes coded {key}, study {study_id} (CSV)", file_name="code-quotes.csv", height=500)
 with agree_tab:
     if len(people_coding) < 2:
         st.info("Agreement needs two researchers who coded the same interviews independently.")
@@ -77,10 +81,12 @@ with agree_tab:
                 st.caption("Segments are the sentences either coder coded; text neither coded, and codes neither "
                            "used, are left out of the overall figures so they cannot inflate agreement. Kappa is "
                            "n/a for a code with no variation.")
-                st.dataframe(agreement_table(report.per_code, names=codes, coder_a=coder_a, coder_b=coder_b),
-                             hide_index=True, width="stretch")
+                text_table(agreement_table(report.per_code, names=codes, coder_a=coder_a, coder_b=coder_b),
+                           what=f"agreement of {coder_a} and {coder_b}, study {study_id} (CSV)",
+                           file_name="agreement.csv")
                 st.subheader(f"{len(disagreements)} segment(s) to resolve")
-                st.dataframe(disagreements, hide_index=True, width="stretch")
+                text_table(disagreements, what=f"disagreements of {coder_a} and {coder_b}, study {study_id} (CSV)",
+                           file_name="disagreements.csv", height=500)
 
     st.subheader("The model beside each researcher")
     st.caption("Cohen's kappa per code between a researcher's coding and the model's suggested code for the same "
@@ -95,6 +101,7 @@ with agree_tab:
                                          embed=resources.embed)
             st.metric(f"Kappa, {plain(person)} and the model (codes either used)",
                       "n/a" if versus.overall_kappa is None else f"{versus.overall_kappa:.2f}")
-            st.dataframe(agreement_table(versus.per_code[["code", "kappa", "percent_agreement", "note"]],
-                                         names=codes, coder_a=person, coder_b="model"),
-                         hide_index=True, width="stretch")
+            text_table(agreement_table(versus.per_code[["code", "kappa", "percent_agreement", "note"]],
+                                       names=codes, coder_a=person, coder_b="model"),
+                       what=f"agreement of {person} and the model, study {study_id} (CSV)",
+                       file_name="model-agreement.csv")
