@@ -135,3 +135,12 @@ def test_a_stop_is_not_remembered_so_a_retry_on_a_quieter_moment_works():
         parse_upload("transcript", "retry.txt", data, limits=Limits(wall_seconds=0.1))
     # Same file, same name: a remembered refusal would be raised again here.
     assert parse_upload("transcript", "retry.txt", data).turns[0].answer == "The softphone drops calls."
+
+
+def test_a_bomb_that_slips_under_the_unpack_limit_is_still_stopped_within_ten_seconds():
+    """With the ratio check loosened, 99 MB of Word XML reaches python-docx; time or memory stops it."""
+    bomb = docx_bomb(99)
+    started = time.monotonic()
+    with pytest.raises(FrontlineError, match=r'^"b.docx" (took longer than 8 s|needed more than 1536 MB of memory)'):
+        parse_upload("transcript", "b.docx", bomb, limits=Limits(max_unpack_ratio=1000))
+    assert time.monotonic() - started <= 10
