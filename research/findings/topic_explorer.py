@@ -11,6 +11,7 @@ wave), so no word of a smaller team reaches an executive through them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -146,7 +147,10 @@ Embed = Callable[[list[str]], np.ndarray]
 MAX_CANDIDATES = 400
 """A topic's quotes are chosen among its newest 400 quotable comments, so a page embeds at most that many."""
 NEAR_DUPLICATE = 0.9
-"""Two quotes this similar say the same thing; the second is skipped."""
+"""Two quotes this similar in meaning say the same thing; the second is skipped."""
+SAME_WORDS = 0.6
+"""Nor is a quote shown that shares this share of its words with one already chosen ("Honestly, X" after "X")."""
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def topic_quotes(
@@ -171,13 +175,20 @@ def topic_quotes(
         return []
     texts = rows["text"].tolist()
     vectors = _unit(embed(texts) if embed is not None else _word_vectors(texts))
+    words = [set(_WORDS.findall(t.lower())) for t in texts]
     chosen: list[int] = []
     for i in typical_order(vectors, rows["sentiment"].tolist(), rows["theme"].tolist()):
-        if all(float(vectors[i] @ vectors[j]) < NEAR_DUPLICATE for j in chosen):
+        if all(float(vectors[i] @ vectors[j]) < NEAR_DUPLICATE and _overlap(words[i], words[j]) < SAME_WORDS
+               for j in chosen):
             chosen.append(i)
         if len(chosen) == limit:
             break
     return [texts[i] for i in chosen]
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Jaccard overlap of two texts' words."""
+    return len(a & b) / max(len(a | b), 1)
 
 
 def _word_vectors(texts: Sequence[str]) -> np.ndarray:

@@ -78,6 +78,14 @@ def test_quotes_are_of_the_topics_own_tone_central_and_not_repeated():
     vectors = fake_embed(quotes)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     assert all(unit[i] @ unit[j] < 0.9 for i in range(len(quotes)) for j in range(i))
+    prefixed = pd.DataFrame(big_team_waves() + [
+        comment(f"Honestly, {PAY_COMPLAINTS[0].lower()}", wave=3, team=team, topic=0, sentiment=-0.5)
+        for team in ("Billing", "Retail")])
+    # Even when the model sees every text as different, a quote that repeats another's words is skipped.
+    unrelated = topic_quotes(session=None, job_id=1, topic=0, thresholds=LIMITS, comments=prefixed,
+                             embed=lambda texts: np.eye(len(texts)))
+    assert len(unrelated) == 4  # the four different complaints, each once
+    assert sum(PAY_COMPLAINTS[0].lower() in q.lower() for q in unrelated) == 1  # "Honestly, X" beside "X": once
     # Without a model, word vectors stand in and the rules still hold.
     plain = topic_quotes(session=None, job_id=1, topic=0, thresholds=LIMITS, comments=frame)
     assert plain and PAY_PRAISE not in plain and all("pay rise" in q.lower() for q in plain)
