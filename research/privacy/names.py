@@ -30,7 +30,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 # Letters first, then letters or digits; apostrophes and hyphens join parts (O'Neill, Al-Sayed),
@@ -44,6 +44,9 @@ _CONTRACTION = re.compile(r"'(?:m|ve|d|ll|re|t)$")
 _AMERICAN = {"our": "or", "isation": "ization", "ise": "ize", "ised": "ized", "ising": "izing", "tre": "ter",
              "yse": "yze", "ogue": "og", "ence": "ense"}
 _BRITISH = re.compile(r"(?:isation|ising|ised|ise|our|tre|yse|ogue|ence)(?=s?$)")
+_ENDINGS = (("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""), ("s", ""),
+            ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""), ("er", ""), ("ers", ""), ("est", ""),
+            ("ation", "e"), ("ation", "ate"), ("ness", ""), ("ment", ""), ("ful", ""))
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
                        "þ": "th", "’": "'"})
 
@@ -79,12 +82,11 @@ _LINK = frozenset("is was called named".split())  # "my supervisor is Kevin", "a
 _AFTER = frozenset("""
 is was isn't wasn't has had hasn't hadn't says said told tells asks asked keeps kept gets got never always
 does did doesn't didn't can can't cannot could couldn't will won't would wouldn't should shouldn't must may
-might helped helps covered covers trained trains runs ran sits sat shouted shouts handles handled treats
-treated explained explains showed shows moved moves deserves deserved ignores ignored approves approved
-refused refuses works worked thinks thought wants wanted needs needed knows knew speaks spoke gave gives
-took takes made makes sent sends marked marks called calls left leaves quit quits joined joins and or from
-in at on who whose also still just really seems seemed went goes came comes tried tries did doesnt didnt
-isnt wasnt cant wont
+might helped helps covered trained ran sits sat shouted shouts handled treats treated explained explains
+showed moved deserves deserved ignores ignored approves approved refused refuses worked thinks thought wants
+wanted needed knows knew speaks spoke gave took made sent marked called left quit joined and or from
+in at on who whose also still just really seems seemed went came tried tries doesnt didnt isnt wasnt cant
+wont
 """.split())
 _LOOSE_AFTER = frozenset("and or in at on".split())  # after a name, but after many other words too
 # Never part of a name, even between two names.
@@ -98,7 +100,13 @@ so if when all no yes too only please thanks thank hi hello hey dear ok okay sor
 someone anyone somebody people team customer customers agent agents management my your our their his
 her its as then than such what whom whose why how where also very more most many much any each other another
 own same some etc
-""".split()) | _TITLES | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+""".split()) | _TITLES | frozenset("""
+christmas easter diwali ramadan eid hanukkah thanksgiving holi navratri pongal onam vesak passover lent
+halloween boxing english spanish polish french german italian portuguese dutch arabic urdu hindi punjabi
+bengali tamil telugu gujarati mandarin cantonese chinese vietnamese tagalog filipino somali swahili yoruba
+igbo hausa turkish russian ukrainian romanian greek korean japanese thai persian farsi welsh scottish irish
+british american canadian australian indian nigerian pakistani african european asian latin
+""".split()) | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def fold(text: str) -> str:
@@ -121,6 +129,7 @@ class Gazetteer:
     last: frozenset[str]
     words: frozenset[str]
     places: frozenset[str] = frozenset()
+    _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # is_word answers
 
     def near_word(self, key: str) -> bool:
         """Whether ``key`` is one letter added, dropped or swapped away from a word: a typo ("managment")."""
@@ -135,15 +144,24 @@ class Gazetteer:
     def is_word(self, key: str) -> bool:
         """Whether ``key`` is an English word, allowing the plural and verb endings Webster's list leaves out,
         British spellings ("organisation", "behaviour") and contractions ("I'm", "don't")."""
+        known = self._memo.get(key)
+        if known is None:
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            known = self._memo[key] = self._is_word(key)
+        return known
+
+    def _is_word(self, key: str) -> bool:
         if key in self.words or _CONTRACTION.search(key):
             return True
         american = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], key)
-        if american != key and self.is_word(american):
+        if american != key and self._is_word(american):
             return True
-        for ending, back in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-                             ("ing", "e"), ("ly", ""), ("er", ""), ("ers", "")):
-            if key.endswith(ending) and len(key) - len(ending) >= 3 and key[:-len(ending)] + back in self.words:
-                return True
+        for ending, back in _ENDINGS:
+            stem = key[:-len(ending)]
+            if key.endswith(ending) and len(stem) >= 3 and (
+                    stem + back in self.words or (not back and stem[-1] == stem[-2] and stem[:-1] in self.words)):
+                return True  # "customers", "earlier", "quitting" (a doubled consonant)
         return False
 
 
@@ -304,7 +322,8 @@ class NameFinder:
             return True  # "Dr. Patel", "Mrs Good": a title makes any surname a name
         if kind == "strong":
             # Lower case: a first name that is no word ("kevin"); a surname alone needs a first name beside it.
-            return tok.cap or tok.key in self._gaz.first or self._beside_first_name(text, toks, i)
+            return tok.cap or (len(tok.key) >= 3 and tok.key in self._gaz.first) or \
+                self._beside_first_name(text, toks, i)
         if not tok.cap:
             # A lower-case word no dictionary knows, with a person's verb after it: "deepika from quality marked".
             return (kind == "unknown" and prev not in _DETERMINERS and after in _AFTER - _LOOSE_AFTER
