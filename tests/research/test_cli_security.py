@@ -35,6 +35,7 @@ COMMANDS = {
     ("users", "disable"): ["users", "disable", "admin"],
     ("users", "enable"): ["users", "enable", "admin"],
     ("users", "passwd"): ["users", "passwd", "admin", "--password-stdin"],
+    ("users", "unlock"): ["users", "unlock", "admin"],
 }
 
 
