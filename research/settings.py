@@ -32,6 +32,10 @@ def _doc(env: str, help: str) -> dict[str, str]:
     return {"env": env, "help": help}
 
 
+EMBEDDING_BACKENDS = ("onnx-int8", "onnx", "torch")
+"""The ways the embedding model can run (see :mod:`research.analysis.embeddings`)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration. Build it with :func:`load_settings`."""
@@ -75,6 +79,15 @@ class Settings:
             "or the path of a local sentence-transformers model directory. Never a hub name.",
         ),
     )
+    embedding_backend: str = field(
+        default="onnx-int8",
+        metadata=_doc(
+            "FRONTLINE_EMBEDDING_BACKEND",
+            "How the embedding model runs: `onnx-int8` (default: onnxruntime with int8 weights, exported once "
+            "into `<data dir>/cache/models` on first use), `onnx` (onnxruntime, float32) or `torch` (PyTorch). "
+            "When the ONNX export fails the analysis says so once and uses PyTorch.",
+        ),
+    )
     public_url: str = field(
         default="http://localhost:8501",
         metadata=_doc(
@@ -106,6 +119,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         _check_thresholds(self)
+        if self.embedding_backend not in EMBEDDING_BACKENDS:
+            raise SettingsError(f"FRONTLINE_EMBEDDING_BACKEND must be one of {', '.join(EMBEDDING_BACKENDS)}, "
+                                f"got {self.embedding_backend!r}")
 
     @property
     def resolved_database_url(self) -> str:
@@ -190,7 +206,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for f in known.values():
         if f.metadata["env"] in env and env[f.metadata["env"]] != "":
             values[f.name] = env[f.metadata["env"]]
-    kinds = {"data_dir": Path, "database_url": str, "embedding_model": str, "public_url": str}
+    kinds = {"data_dir": Path, "database_url": str, "embedding_model": str, "embedding_backend": str,
+             "public_url": str}
     coerced = {
         name: _coerce(name, known[name].metadata["env"], raw, kinds.get(name, int))
         for name, raw in values.items()

@@ -1,0 +1,119 @@
+"""The ONNX backends: exported once from the packaged weights, close to PyTorch, never mixed in the cache,
+and PyTorch when the export fails."""
+
+import logging
+
+import numpy as np
+import pytest
+
+from research.analysis import embeddings
+from research.analysis.embeddings import EmbeddingCache, embed_texts, load_embedding_model
+from research.settings import SettingsError, load_settings
+
+COMMENTS = [
+    "the CRM logs me out every hour",
+    "the system crashes whenever I open a refund",
+    "my team lead backs us up when customers shout",
+    "my manager supports me and listens",
+    "pay hasn't kept up with the cost of living",
+    "the salary is too low for the work we do",
+    "no breaks since the new rota started",
+    "we are short staffed again and the queue never ends",
+    "great coaching this month, I learned a lot",
+    "the training for new starters was excellent",
+    "nobody listens to us",
+    "I love the people I work with",
+]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """The int8 ONNX model exported into a fresh data directory, and the PyTorch model beside it."""
+    export_dir = tmp_path_factory.mktemp("models")
+    return (load_embedding_model("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=export_dir),
+            load_embedding_model("all-MiniLM-L6-v2", backend="torch", export_dir=export_dir), export_dir)
+
+
+def test_int8_vectors_are_close_to_pytorch_and_keep_the_same_neighbours(exported):
+    onnx_model, torch_model, export_dir = exported
+    assert onnx_model.embedding_backend == "onnx-int8"
+    assert list(export_dir.glob("*/onnx-int8.onnx")), "the export is kept in the data directory"
+    ours = embed_texts(COMMENTS, onnx_model)
+    theirs = embed_texts(COMMENTS, torch_model)
+    assert ours.shape == theirs.shape == (len(COMMENTS), 384)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+    cosines = np.sum(ours * theirs, axis=1)
+    # Measured on 1,500 real review fragments: mean 0.991, lowest 0.970 (README, Benchmarks).
+    assert cosines.min() > 0.95 and cosines.mean() > 0.98, cosines
+
+    def nearest(vectors):
+        similarity = vectors @ vectors.T
+        np.fill_diagonal(similarity, -1)
+        return similarity.argmax(axis=1)
+
+    assert (nearest(ours) == nearest(theirs)).all()
+
+
+def test_a_second_load_reuses_the_export(exported, monkeypatch):
+    _, _, export_dir = exported
+
+    def no_export(*args):
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(embeddings, "_export", no_export)
+    again = load_embedding_model("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=export_dir)
+    assert again.embedding_backend == "onnx-int8"
+    assert again.encode(["the CRM logs me out"]).shape == (1, 384)
+
+
+class FakeModel:
+    """Encodes every text as the same vector, so which backend a cached vector came from is visible."""
+
+    def __init__(self, backend, value):
+        self.embedding_backend, self.value, self.encoded = backend, value, []
+
+    def encode(self, texts, **kwargs):
+        self.encoded += list(texts)
+        vectors = np.full((len(texts), 4), self.value, dtype=np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def get_sentence_embedding_dimension(self):
+        return 4
+
+
+def test_the_cache_never_mixes_backends(tmp_path):
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", "all-MiniLM-L6-v2")
+    torch_model, onnx_model = FakeModel("torch", 1.0), FakeModel("onnx-int8", -1.0)
+    first = embed_texts(["pay is low", "great team"], torch_model, cache=cache)
+    from_onnx = embed_texts(["pay is low", "great team"], onnx_model, cache=cache)
+    assert sorted(onnx_model.encoded) == ["great team", "pay is low"], "the PyTorch vectors were not reused"
+    assert (from_onnx < 0).all() and (first > 0).all()
+    again = embed_texts(["pay is low"], torch_model, cache=cache)
+    assert torch_model.encoded.count("pay is low") == 1, "the PyTorch vector was cached and reused"
+    assert (again > 0).all()
+    assert cache.forget(["pay is low"]) == 2, "erasure finds the text under both backends"
+    cache.close()
+
+
+def test_falls_back_to_pytorch_and_says_so_once(tmp_path, monkeypatch, caplog):
+    def broken_trace(*args):
+        raise RuntimeError("exporter missing")
+
+    monkeypatch.setattr(embeddings, "_trace", broken_trace)
+    monkeypatch.setattr(embeddings, "_fallbacks_said", set())
+    with caplog.at_level(logging.WARNING, logger="frontline.embeddings"):
+        first = load_embedding_model("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=tmp_path)
+        second = load_embedding_model("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=tmp_path)
+    assert first.embedding_backend == second.embedding_backend == "torch"
+    warnings = [r.getMessage() for r in caplog.records if r.name == "frontline.embeddings"]
+    assert len(warnings) == 1 and "falling back to PyTorch" in warnings[0] and "exporter missing" in warnings[0]
+    assert first.encode(["the CRM logs me out"], normalize_embeddings=True).shape == (1, 384)
+    assert not list(tmp_path.glob("*/onnx-int8.onnx"))
+    assert list(tmp_path.glob("*/onnx-int8.failed")), "the failure is remembered, so later loads do not retry"
+
+
+def test_settings_refuse_an_unknown_backend(tmp_path):
+    assert load_settings({"FRONTLINE_DATA_DIR": str(tmp_path)}).embedding_backend == "onnx-int8"
+    assert load_settings({"FRONTLINE_EMBEDDING_BACKEND": "torch"}).embedding_backend == "torch"
+    with pytest.raises(SettingsError, match="FRONTLINE_EMBEDDING_BACKEND"):
+        load_settings({"FRONTLINE_EMBEDDING_BACKEND": "gpu"})
