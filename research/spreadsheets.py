@@ -40,7 +40,8 @@ def typed(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
-def _holds_no_text(column: pd.Series) -> bool:
+def holds_no_text(column: pd.Series) -> bool:
+    """Numbers, booleans, dates and durations: dtypes no typed text can hide in."""
     types = pd.api.types
     return (types.is_bool_dtype(column) or types.is_numeric_dtype(column)
             or types.is_datetime64_any_dtype(column) or types.is_timedelta64_dtype(column))
@@ -64,7 +65,7 @@ def inert(frame: pd.DataFrame, *, index: bool = False) -> pd.DataFrame:
     frame.columns = _inert_labels(frame.columns)
     for position in range(frame.shape[1]):
         column = frame.iloc[:, position]
-        if not _holds_no_text(column):
+        if not holds_no_text(column):
             frame.isetitem(position, column.astype(object).map(inert_cell))
     return frame
 
