@@ -39,6 +39,8 @@ def test_a_new_code_becomes_a_gap_after_the_next_analysis(server, page, add_user
     number = int(re.search(r"\d+", previous.inner_text()).group())
     page.get_by_role("button", name="Run analysis").click()
     expect(page.get_by_text(f"Job {number + 1} finished.", exact=True)).to_be_visible(timeout=240_000)
+    # The new results replace the old ones without leaving the page.
+    expect(page.get_by_role("heading", name=f"Emergent topics (job {number + 1})")).to_be_visible()
 
     executive = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     add_user("exec-codebook", "executive", PASSWORD)
