@@ -31,6 +31,7 @@ ACTIONS: dict[str, str] = {
     "password_changed": "set a new password",
     "export": "downloaded an export",
     "links_created": "created pulse links",
+    "headcount_set": "set a segment's headcount",
     "participant_withdrawn": "erased a withdrawn interview participant's data",
     "comments_erased": "erased old pulse comments under the retention schedule",
     "backup": "wrote a backup",

@@ -4,6 +4,7 @@ It reads only the link token from the URL; it never reads headers, cookies or
 the client's address. Every text an agent typed is shown back as plain text.
 """
 
+import time
 from datetime import datetime, timezone
 
 import streamlit as st
@@ -15,7 +16,8 @@ from research.findings.actions import published_actions
 from research.privacy.roster import roster_redactor
 from research.pulse.links import resolve_link
 from research.pulse.preview import anonymity_preview, preview_sentences
-from research.pulse.replies import conversation_for_receipt
+from research.pulse.inbox import ReleaseSteps
+from research.pulse.replies import LookupThrottle, conversation_for_receipt
 from research.pulse.submit import send_response, validate_answers
 from research.store.engine import DatabaseUnavailable
 
@@ -28,20 +30,26 @@ def today():
 
 def show_replies_lookup() -> None:
     st.subheader("Read replies to your comment")
+    throttle = st.session_state.setdefault("receipt_throttle", LookupThrottle())
     with st.form("receipt"):
         code = st.text_input("Receipt code", placeholder="XXXXX-XXXXX-XXXXX")
         if st.form_submit_button("Show replies"):
+            wait = throttle.wait(time.monotonic())
+            if wait:
+                st.error(f"Too many lookups from this page. Please wait {wait:.0f} seconds and try again.")
+                return
             try:
                 with resources.db_session() as session:
                     conversation = conversation_for_receipt(session=session, code=code)
             except FrontlineError as exc:
-                st.error(str(exc))
+                st.error(plain(str(exc)))
             else:
                 for comment in conversation.comments:
                     st.caption("You wrote")
                     st.text(comment)
                 if not conversation.replies:
-                    st.info("No replies yet. Check again later with the same code.")
+                    st.info("No replies yet. Your comment, and any reply to it, show here once enough people in "
+                            "your group have answered. Check again later with the same code.")
                 for day, body in conversation.replies:
                     st.caption(f"Reply from the research team, {day:%d %B %Y}")
                     st.text(body)
@@ -83,7 +91,8 @@ if not token:
     st.stop()
 
 if state["stage"] == "done":
-    st.success("Thank you. Your answers are saved anonymously.")
+    st.success("Thank you. Your answers are saved anonymously. They join the results together with at least "
+               f"{resources.settings().min_group_size - 1} other people's from your group, never on their own.")
     st.write("Your receipt code. Keep it to read replies to your comment; nobody else can link it to you:")
     st.code(state["receipt"], language=None)
     try:
@@ -95,6 +104,12 @@ if state["stage"] == "done":
         st.subheader("What management has done about what you said")
         show_actions(actions)
     show_replies_lookup()
+    if not state.get("single_use", True):
+        st.caption("This link is shared by your team. Is someone else answering on this device?")
+        if st.button("Start a new response for someone else"):
+            state.clear()
+            state.update(stage="answer", token=token)
+            st.rerun()
     st.stop()
 
 config = resources.settings()
@@ -106,6 +121,7 @@ try:
                                      threshold=config.min_group_size)
         redactor = roster_redactor(session=session)
         wave_title, segment_label = target.wave.title, target.segment.label
+        state["single_use"] = target.single_use
         actions = published_actions(session=session)
 except DatabaseUnavailable:
     kept = " Your answers are kept on this page." if state.get("answers") else ""
@@ -126,6 +142,9 @@ st.info(
     f"{config.min_comment_group_size}. Names, e-mail addresses, phone, account and card numbers and links in "
     "what you write are removed before it is saved, and you will see exactly what is kept."
 )
+if state.get("single_use"):
+    st.caption("This invitation is yours alone. If you have already answered with it, your answers are saved "
+               "and sending again adds nothing.")
 with st.expander("Where your answers will count", expanded=True):
     for line in preview_sentences(statuses, config.min_group_size):
         st.text(line)
@@ -163,7 +182,8 @@ if state["stage"] == "confirm":
         st.rerun()
     if right.button("Send anonymously", type="primary"):
         try:
-            receipt = send_response(engine=resources.engine(), token=token, answers=state["answers"], today=today())
+            receipt = send_response(engine=resources.engine(), token=token, answers=state["answers"], today=today(),
+                                    steps=ReleaseSteps.from_settings(config))
         except FrontlineError as exc:  # the answers stay in the form, so nothing the agent typed is lost
             st.error(f"Not saved: {plain(exc)}")
         else:

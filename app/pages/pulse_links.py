@@ -11,8 +11,10 @@ from frontline_ui.exports import record_export
 from research.audit import record
 from research.errors import FrontlineError
 from research.privacy.roster import parse_roster, replace_roster, roster_names
-from research.pulse.links import create_links, link_url
-from research.pulse.waves_admin import find_wave
+from datetime import date
+
+from research.pulse.links import create_links, link_url, open_link_full, places_taken
+from research.pulse.waves_admin import find_wave, set_headcount
 
 me = require_page("pulse_links")
 st.title("Pulse links")
@@ -21,6 +23,39 @@ with resources.db_session() as session:
     wave = find_wave(session=session, ref=str(wave_id))
     segments = {s.label: s.id for s in wave.segments}
     wave_title = wave.title
+    capacity = pd.DataFrame(
+        [(s.label, s.headcount, places_taken(session=session, segment_id=s.id)) for s in wave.segments],
+        columns=["Segment", "Headcount", "Invites and open-link answers"],
+    ).astype({"Headcount": "Int64"})
+    full_from_open = open_link_full(session=session, wave_id=wave_id)
+
+if saved := st.session_state.pop("pulse_links_saved", None):
+    st.success(saved)
+st.caption("No padding: a segment's invites plus the answers taken through its open links never exceed its "
+           "headcount, and links need one. Only an admin sets headcounts.")
+st.dataframe(capacity, hide_index=True, width="stretch")
+for label in full_from_open:
+    st.warning(f"{plain(label)}: its open link alone has taken as many answers as the team has people. "
+               "They may not all come from different people.")
+if me.role == "admin":
+    with st.form("headcount"):
+        head_segment = st.selectbox("Segment", list(segments), key="headcount_segment")
+        people = st.number_input("People in this segment", min_value=1, max_value=100_000, step=1, value=None)
+        if st.form_submit_button("Set headcount"):
+            if people is None:
+                st.error("Type how many people the segment has.")
+            else:
+                try:
+                    with resources.db_session() as session:
+                        segment = set_headcount(session=session, segment_id=segments[head_segment],
+                                                headcount=int(people))
+                        record(session=session, actor=me.username, action="headcount_set",
+                               subject=f"{head_segment} in {wave_title}: {int(people)}")
+                except FrontlineError as exc:
+                    st.error(plain(str(exc)))
+                else:
+                    st.session_state["pulse_links_saved"] = f"Headcount of {plain(head_segment)} set to {int(people)}."
+                    st.rerun()
 with st.form("links"):
     segment_label = st.selectbox("Segment", list(segments))
     kinds = {"Single-use invites": "invite", "One open link (kiosk, team chat)": "open"}
@@ -33,11 +68,11 @@ if make:
             segment = next(s for s in find_wave(session=session, ref=str(wave_id)).segments
                            if s.id == segments[segment_label])
             tokens = create_links(session=session, segment=segment, count=int(count) if kind == "invite" else 1,
-                                  kind=kind)
+                                  kind=kind, today=date.today())
             record(session=session, actor=me.username, action="links_created",
                    subject=f"{len(tokens)} {kind} link(s) for {segment_label} in {wave_title}")
     except FrontlineError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
     else:
         base = resources.settings().public_url
         links = pd.DataFrame({"wave": wave_title, "segment": segment_label, "kind": kind,

@@ -3,6 +3,10 @@
 Each CSV row becomes one response. Rows that fail validation are reported with
 their line number and reason and are not stored; the others are stored in one
 transaction, so a crash mid-import leaves nothing half-written.
+
+A file goes only into a wave that takes no answers through links: rows added to
+a live wave would let whoever imports them pad a small team over the threshold,
+or move its figures by one known answer at a time.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from datetime import date
 from research.privacy.redaction import Redactor
 from research.pulse.errors import PulseError
 from research.pulse.submit import answer_rows, validate_answers
-from research.store.models import PulseResponse, PulseWave
+from sqlalchemy import select
 
+from research.store.models import PulseLink, PulseResponse, PulseWave
 
 
 @dataclass
@@ -41,6 +46,9 @@ def import_responses(
     Raises:
         PulseError: the mapping names an unknown question or a missing column, or no segment is given.
     """
+    if session.scalar(select(PulseLink.id).where(PulseLink.wave_id == wave.id).limit(1)) is not None:
+        raise PulseError(f"wave {wave.title!r} takes answers through links, so it takes no imported file: "
+                         "import into a wave of its own")
     questions = list(wave.questions)
     keys = {q.key for q in questions}
     columns = set(rows[0]) if rows else set()

@@ -1,8 +1,16 @@
 """Invite and open links: random tokens whose hashes alone are stored.
 
-A single-use invite is flagged used in the same transaction that stores the
-response, with a conditional update, so two browsers racing on one invite
-cannot both succeed. An open link (for a kiosk or a team chat) never wears out.
+A single-use invite is flagged used, with a conditional update, in the
+transaction that stores its submission, so two browsers racing on one invite
+cannot both be counted. A used invite opens like a fresh one and its "send"
+looks the same (see :mod:`research.pulse.submit`), so whoever holds the links
+cannot tell whether a person has answered.
+
+No padding: a segment's invites plus the answers taken through its open links
+never exceed its headcount, so fake answers cannot lift a small team over the
+threshold. A segment needs a headcount before any link can be made for it, and
+a wave whose responses were imported from a file takes no links (and an
+imported file goes only into a wave without links: :mod:`research.pulse.importer`).
 """
 
 from __future__ import annotations
@@ -12,11 +20,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
-from research.store.models import PulseLink, PulseSegment, PulseWave
+from research.store.models import PulseLink, PulseResponse, PulseSegment, PulseWave
 
 MAX_LINKS_PER_REQUEST = 10_000
 
@@ -29,12 +37,31 @@ def link_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/pulse?t={token}"
 
 
-def create_links(*, session: Session, segment: PulseSegment, count: int = 1, kind: str = "invite") -> list[str]:
-    """Create ``count`` links for a segment and return their tokens (shown once, never stored)."""
+def create_links(*, session: Session, segment: PulseSegment, count: int = 1, kind: str = "invite",
+                 today: date | None = None) -> list[str]:
+    """Create ``count`` links for a segment and return their tokens (shown once, never stored).
+
+    Raises:
+        PulseError: an unknown kind or count, a closed wave, a wave of imported responses,
+            a segment without a headcount, or more invites than its headcount leaves room for.
+    """
     if kind not in ("invite", "open"):
         raise PulseError(f"unknown link kind {kind!r}: use 'invite' or 'open'")
     if not 1 <= count <= MAX_LINKS_PER_REQUEST:
         raise PulseError(f"ask for between 1 and {MAX_LINKS_PER_REQUEST} links at a time, not {count}")
+    wave = session.get(PulseWave, segment.wave_id)
+    if today is not None and today > wave.closes_on:
+        raise PulseError(f"The wave closed on {wave.closes_on:%d %B %Y}: it takes no new links.")
+    if _has_imported_responses(session, wave.id):
+        raise PulseError("This wave holds responses imported from a file, so it takes no links: "
+                         "create a new wave for a live pulse.")
+    room = room_left(session=session, segment=segment)
+    if kind == "invite" and count > room:
+        raise PulseError(
+            f"{segment.label} has a headcount of {segment.headcount}, and its invites and open-link answers "
+            f"already take {segment.headcount - room} of it: at most {room} more invite(s) can be created. "
+            "An admin can correct the headcount if the team has grown."
+        )
     tokens = [secrets.token_urlsafe(18) for _ in range(count)]
     session.add_all(
         PulseLink(wave_id=segment.wave_id, segment_id=segment.id, kind=kind, token_hash=hash_token(t), used=False)
@@ -44,37 +71,104 @@ def create_links(*, session: Session, segment: PulseSegment, count: int = 1, kin
     return tokens
 
 
+def room_left(*, session: Session, segment: PulseSegment) -> int:
+    """How many more people the segment can take, through new invites or its open links.
+
+    Raises:
+        PulseError: the segment has no headcount yet, so nothing can be capped.
+    """
+    if segment.headcount is None:
+        raise PulseError(f"{segment.label} has no headcount yet: an admin sets it on the Pulse links page "
+                         "before any link is made, so fake answers can never outnumber the team.")
+    return max(segment.headcount - places_taken(session=session, segment_id=segment.id), 0)
+
+
+def places_taken(*, session: Session, segment_id: int) -> int:
+    """The segment's invites plus the answers taken through its open links."""
+    invites, uses = session.execute(
+        select(func.count(PulseLink.id).filter(PulseLink.kind == "invite"), func.coalesce(func.sum(PulseLink.uses), 0))
+        .where(PulseLink.segment_id == segment_id)
+    ).one()
+    return int(invites) + int(uses)
+
+
+def open_link_full(*, session: Session, wave_id: int) -> list[str]:
+    """Segments whose open links alone have taken as many answers as the team has people.
+
+    All of such a team's answers may have come from one browser: the dashboard says so.
+    """
+    used = (select(PulseLink.segment_id, func.sum(PulseLink.uses).label("n"))
+            .where(PulseLink.wave_id == wave_id, PulseLink.kind == "open").group_by(PulseLink.segment_id).subquery())
+    segments = session.scalars(
+        select(PulseSegment).join(used, used.c.segment_id == PulseSegment.id)
+        .where(PulseSegment.headcount.is_not(None), used.c.n >= PulseSegment.headcount, used.c.n > 0)
+    )
+    return sorted(s.label for s in segments)
+
+
+def _has_imported_responses(session: Session, wave_id: int) -> bool:
+    has_links = session.scalar(select(PulseLink.id).where(PulseLink.wave_id == wave_id).limit(1)) is not None
+    has_responses = session.scalar(select(PulseResponse.id).where(PulseResponse.wave_id == wave_id).limit(1))
+    return not has_links and has_responses is not None
+
+
 @dataclass(frozen=True)
 class LinkTarget:
-    """What a token opens: a wave and a segment, and whether it is single-use."""
+    """What a token opens: a wave and a segment, whether it is single-use, and whether that use is spent.
+
+    ``spent`` is for the server alone: a page must show a spent invite exactly as a fresh one.
+    """
 
     link_id: int
     wave: PulseWave
     segment: PulseSegment
     single_use: bool
+    spent: bool = False
+
+
+INVALID_LINK = "This link is not valid. Check that you copied all of it, or ask for a new one."
 
 
 def resolve_link(*, session: Session, token: str, today: date) -> LinkTarget:
-    """Find the wave and segment a token opens, refusing used, unknown or out-of-window links."""
+    """Find the wave and segment a token opens, refusing unknown or out-of-window links.
+
+    A used invite is not refused: it resolves with ``spent`` set, so that whether a person has
+    answered shows nowhere (their invite opens and sends as before, and the answers are dropped).
+    """
     if not token or len(token) > 200:
-        raise PulseError("This link is not valid. Check that you copied all of it, or ask for a new one.")
+        raise PulseError(INVALID_LINK)
     link = session.scalar(select(PulseLink).where(PulseLink.token_hash == hash_token(token)))
     if link is None:
-        raise PulseError("This link is not valid. Check that you copied all of it, or ask for a new one.")
-    if link.kind == "invite" and link.used:
-        raise PulseError("This invitation has already been used. Each invitation link works once.")
+        raise PulseError(INVALID_LINK)
     wave = session.get(PulseWave, link.wave_id)
     if today < wave.opens_on:
         raise PulseError(f"This pulse opens on {wave.opens_on:%d %B %Y}. Please come back then.")
     if today > wave.closes_on:
         raise PulseError(f"This pulse closed on {wave.closes_on:%d %B %Y}. Thank you for your interest.")
-    return LinkTarget(link.id, wave, session.get(PulseSegment, link.segment_id), link.kind == "invite")
+    return LinkTarget(link.id, wave, session.get(PulseSegment, link.segment_id), link.kind == "invite",
+                      spent=link.kind == "invite" and link.used)
 
 
-def consume_invite(*, session: Session, link_id: int) -> None:
-    """Mark an invite used, or fail if another submission got there first."""
+def consume_invite(*, session: Session, link_id: int) -> bool:
+    """Mark an invite used; False if another submission got there first (nothing is then stored)."""
     result = session.execute(
         update(PulseLink).where(PulseLink.id == link_id, PulseLink.used.is_(False)).values(used=True)
     )
-    if result.rowcount != 1:
-        raise PulseError("This invitation has already been used. Each invitation link works once.")
+    return result.rowcount == 1
+
+
+def count_open_use(*, session: Session, link_id: int, segment_id: int) -> None:
+    """Count one answer through an open link, or refuse it when the segment's headcount is reached.
+
+    The segment row is locked first, so two answers racing for the last place cannot both pass.
+
+    Raises:
+        PulseError: the team has as many answers (and invites) as it has people.
+    """
+    # NO KEY UPDATE: other answers of the segment wait here, but rows that merely refer to it do not.
+    segment = session.scalar(select(PulseSegment).where(PulseSegment.id == segment_id)
+                             .with_for_update(key_share=True))
+    if segment.headcount is None or room_left(session=session, segment=segment) < 1:
+        raise PulseError("This survey link has taken as many answers as the team has people, so it takes no "
+                         "more. If you have not answered yet, please ask the research team for a link.")
+    session.execute(update(PulseLink).where(PulseLink.id == link_id).values(uses=PulseLink.uses + 1))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
-from research.pulse.submit import MAX_TEXT_LENGTH, hash_receipt
+from research.pulse.submit import MAX_TEXT_LENGTH, RECEIPT_ALPHABET, hash_receipt
 from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseReply
 
 if TYPE_CHECKING:  # pandas is imported where the table is built, not at import time
@@ -34,11 +34,25 @@ def add_reply(*, session: Session, response_id: uuid.UUID, author: str, body: st
     session.flush()
 
 
+RECEIPT_SHAPE = "A receipt code has 15 letters and digits, like ABCDE-FGHJK-LMNPQ. Check it and try again."
+
+
 def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
-    """The agent's own (redacted) comments and the replies to them, found by receipt code alone."""
-    receipt = session.get(PulseReceipt, hash_receipt(code)) if code and len(code) <= 40 else None
+    """The agent's own (redacted) comments and the replies to them, found by receipt code alone.
+
+    A well-formed code that matches nothing gives an empty conversation, exactly like a response
+    still waiting to be released or one sent through an already used invite, so a lookup tells
+    nobody whether a code, or the invite behind it, was ever used.
+
+    Raises:
+        PulseError: the code is not of the receipt's form (a typo, not a guess).
+    """
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(cleaned) != 15 or any(ch not in RECEIPT_ALPHABET for ch in cleaned):
+        raise PulseError(RECEIPT_SHAPE)
+    receipt = session.get(PulseReceipt, hash_receipt(cleaned))
     if receipt is None:
-        raise PulseError("No response matches this receipt code. Check it and try again.")
+        return Conversation([], [])
     comments = list(session.scalars(
         select(PulseAnswer.value_text)
         .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
@@ -50,6 +64,26 @@ def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
         .where(PulseReply.response_id == receipt.response_id).order_by(PulseReply.created_on)
     ).all()
     return Conversation([c for c in comments if c], [(d, b) for d, b in replies])
+
+
+class LookupThrottle:
+    """Receipt lookups one browser session may make: a few at once, then one every ``interval`` seconds.
+
+    Codes are 75 bits, so guessing is hopeless anyway; this keeps a script from trying.
+    """
+
+    def __init__(self, burst: int = 5, interval: float = 20.0):
+        self.burst, self.interval = burst, interval
+        self._times: list[float] = []
+
+    def wait(self, now: float) -> float:
+        """Seconds to wait before the next lookup is allowed (0: allowed now, and counted)."""
+        window = self.burst * self.interval
+        self._times = [t for t in self._times if now - t < window]
+        if len(self._times) >= self.burst:
+            return round(self._times[0] + window - now, 1)
+        self._times.append(now)
+        return 0.0
 
 
 def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.DataFrame:

@@ -6,7 +6,9 @@ ever identify someone, so :func:`erase_comments` removes, for responses
 submitted before a day, every free-text answer (and with it its analysis
 rows in ``text_analyses``, by the foreign key's ``ON DELETE CASCADE``), the
 replies to those responses and their receipts (a receipt only served to read
-replies). Scores stay, so trends and the overview do not change.
+replies). Scores stay, so trends and the overview do not change. Comments
+still held back (waiting in the inbox, or released with their scores but
+waiting for enough people to write) of the same days go too.
 
 The analysis keeps a cache of embeddings and sentiment scores keyed by a hash
 of each text (:class:`research.analysis.embeddings.EmbeddingCache`), which
@@ -32,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from research.audit import record
 from research.settings import Settings
-from research.store.models import PulseAnswer, PulseReceipt, PulseReply, PulseResponse
+from research.store.models import PulseAnswer, PulseHeldText, PulseInbox, PulseReceipt, PulseReply, PulseResponse
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,13 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     """
     old = select(PulseResponse.id).where(PulseResponse.submitted_on < before).scalar_subquery()
     texts = PulseAnswer.value_text.is_not(None) & PulseAnswer.response_id.in_(old)
+    held = PulseHeldText.response_id.in_(old)
+    waiting = [row for row in session.scalars(select(PulseInbox).where(PulseInbox.submitted_on < before))
+               if row.payload.get("texts") or row.payload.get("receipt")]
     counts = Erasure(
-        comments=session.scalar(select(func.count()).select_from(PulseAnswer).where(texts)),
+        comments=session.scalar(select(func.count()).select_from(PulseAnswer).where(texts))
+        + session.scalar(select(func.count()).select_from(PulseHeldText).where(held))
+        + sum(len(row.payload.get("texts", {})) for row in waiting),
         replies=session.scalar(select(func.count()).select_from(PulseReply).where(PulseReply.response_id.in_(old))),
         receipts=session.scalar(select(func.count()).select_from(PulseReceipt)
                                 .where(PulseReceipt.response_id.in_(old))),
@@ -68,6 +75,9 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
         return counts
     erased_texts = set(session.scalars(select(PulseAnswer.value_text).where(texts).distinct()))
     session.execute(delete(PulseAnswer).where(texts))
+    session.execute(delete(PulseHeldText).where(held))
+    for row in waiting:  # scores stay to be released; the words and the receipt go
+        row.payload = {**row.payload, "texts": {}, "receipt": None}
     session.execute(delete(PulseReply).where(PulseReply.response_id.in_(old)))
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
     cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)

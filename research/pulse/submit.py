@@ -1,9 +1,17 @@
 """Validate and store an anonymous pulse response.
 
-Everything is checked before anything is written, and the response, its
-answers, its receipt and the invite's used flag are written in one
-transaction: a submission either lands whole or not at all. Free text is
-redacted here, on the server, whatever the page previewed.
+Everything is checked before anything is written, and the submission (its
+answers and receipt hash, in the inbox) and the invite's used flag are written
+in one transaction: a submission either lands whole or not at all, and once
+the agent is told it is saved it is never lost. It reaches the response tables
+and the figures later, in a shuffled batch of at least the threshold of its
+segment (:mod:`research.pulse.inbox`). Free text is redacted here, on the
+server, whatever the page previewed.
+
+A used invite answers exactly like a fresh one: same form, same thank-you page
+and a receipt code of the same form, but nothing is stored. Whoever holds the
+links therefore cannot learn whether someone answered by opening or sending
+their invite.
 """
 
 from __future__ import annotations
@@ -22,9 +30,10 @@ from sqlalchemy.orm import Session
 from research.privacy.redaction import Redactor
 from research.privacy.roster import roster_redactor
 from research.pulse.errors import PulseError
-from research.pulse.links import consume_invite, resolve_link
+from research.pulse.inbox import ReleaseSteps, hold, release_ready
+from research.pulse.links import consume_invite, count_open_use, resolve_link
 from research.store.engine import CONNECTION_LOST, session_scope
-from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseResponse
+from research.store.models import PulseAnswer, PulseQuestion
 
 MAX_TEXT_LENGTH = 2000
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
@@ -115,10 +124,13 @@ def submit_response(
     today: date,
     redactor: Redactor,
 ) -> Receipt:
-    """Store one anonymous response through the link ``token``; return its receipt code.
+    """Hold one anonymous response sent through the link ``token``; return its receipt code.
 
-    The caller commits. Nothing about the request (address, browser, time of day)
-    is passed in, so nothing of it can be stored.
+    The caller commits, then releases what is ready (:func:`send_response` does both). Nothing
+    about the request (address, browser, time of day) is passed in, so nothing of it can be stored.
+
+    Raises:
+        PulseError: the link or an answer was refused (the message says which).
     """
     target = resolve_link(session=session, token=token, today=today)
     questions = list(
@@ -128,24 +140,28 @@ def submit_response(
     clean = validate_answers(questions, answers)
     if not clean:
         raise PulseError("Please answer at least one question before submitting.")
-    if target.single_use:
-        consume_invite(session=session, link_id=target.link_id)
-    response = PulseResponse(wave_id=target.wave.id, segment_id=target.segment.id, submitted_on=today)
-    response.answers = answer_rows(questions, clean, redactor)
-    session.add(response)
-    session.flush()
     code = new_receipt_code()
-    session.add(PulseReceipt(code_hash=hash_receipt(code), response_id=response.id))
-    session.flush()
+    if target.spent or (target.single_use and not consume_invite(session=session, link_id=target.link_id)):
+        return Receipt(code)  # an invite already used: the same page, and nothing stored
+    by_key = {q.key: q for q in questions}
+    redacted = {by_key[key]: redactor.redact(value).text if isinstance(value, str) else value
+                for key, value in clean.items()}
+    hold(session=session, wave_id=target.wave.id, segment_id=target.segment.id, answers=redacted,
+         receipt_hash=hash_receipt(code), today=today)
+    if not target.single_use:  # last, so the segment stays locked only until the commit
+        count_open_use(session=session, link_id=target.link_id, segment_id=target.segment.id)
     return Receipt(code)
 
 
-def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], today: date) -> Receipt:
+def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], today: date,
+                  steps: ReleaseSteps) -> Receipt:
     """Store one response in its own transaction, as the pulse page does when the agent presses send.
 
     A database failure at any point, the commit included, rolls the whole
     response back and is raised as :class:`NotSaved`, so the agent is told to
-    try again and never left with half a response stored.
+    try again and never left with half a response stored. Once it is committed,
+    the wave's segments with a full step waiting are released in a transaction
+    of their own; if that fails, the next send releases them.
 
     Raises:
         PulseError: the link or an answer was refused (the message says which).
@@ -153,8 +169,14 @@ def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], 
     """
     try:
         with session_scope(engine) as session:
-            return submit_response(session=session, token=token, answers=answers, today=today,
-                                   redactor=roster_redactor(session=session))
+            receipt = submit_response(session=session, token=token, answers=answers, today=today,
+                                      redactor=roster_redactor(session=session))
+            wave_id = resolve_link(session=session, token=token, today=today).wave.id
     except (DBAPIError, *CONNECTION_LOST):  # any refusal as well as a lost server, network or full pool
         raise NotSaved("the server could not store your answers just now. Nothing was kept: "
                        "please try again in a minute.") from None
+    try:
+        release_ready(engine=engine, wave_id=wave_id, steps=steps, today=today)
+    except (DBAPIError, *CONNECTION_LOST):
+        pass  # the answers are saved in the inbox; the next send (or `frontline pulse release`) moves them
+    return receipt

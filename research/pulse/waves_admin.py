@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
 from research.pulse.library import QUESTION_LIBRARY
+from research.pulse.links import places_taken
 from research.store.models import PulseQuestion, PulseSegment, PulseWave
 
 MAX_TITLE = 200
@@ -104,3 +105,29 @@ def find_segment(*, wave: PulseWave, team: str) -> PulseSegment:
         choices = ", ".join(sorted(s.team or s.label for s in wave.segments))
         raise PulseError(f"no single segment {team!r} in wave {wave.title!r}; choose one of: {choices}")
     return matches[0]
+
+
+MAX_HEADCOUNT = 100_000
+
+
+def set_headcount(*, session: Session, segment_id: int, headcount: int) -> PulseSegment:
+    """Set how many people a segment has: the cap on its invites and open-link answers.
+
+    Admins alone call this (the page and the CLI check the role); every change is audited by the caller.
+
+    Raises:
+        PulseError: not a whole number from 1 to 100,000, or fewer than the invites and
+            open-link answers the segment already has.
+    """
+    segment = session.get(PulseSegment, segment_id)
+    if segment is None:
+        raise PulseError("No such segment.")
+    if isinstance(headcount, bool) or not isinstance(headcount, int) or not 1 <= headcount <= MAX_HEADCOUNT:
+        raise PulseError(f"A headcount is a whole number of people from 1 to {MAX_HEADCOUNT:,}, not {headcount!r}.")
+    taken = places_taken(session=session, segment_id=segment.id)
+    if headcount < taken:
+        raise PulseError(f"{segment.label} already has {taken} invites and open-link answers: "
+                         f"its headcount cannot be lower than that.")
+    segment.headcount = headcount
+    session.flush()
+    return segment

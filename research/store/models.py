@@ -363,16 +363,55 @@ class PulseLink(Base):
     kind: Mapped[str] = mapped_column(String(8))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Responses taken through an open link: with the invites, capped by the segment's headcount.
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PulseReceipt(Base):
     """The hash of the receipt code an agent got, so they alone can read replies to their comment."""
 
     __tablename__ = "pulse_receipts"
+    # Receipts are written in shuffled batches with their responses; no rowid keeps the order.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     response_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("pulse_responses.id", ondelete="CASCADE"), unique=True)
+
+
+class PulseInbox(Base):
+    """A confirmed submission waiting to be released into the figures with others of its segment.
+
+    It holds the validated, already redacted answers and the receipt hash as JSON.
+    It is moved into the response tables, shuffled, only once at least the score
+    threshold of its segment are waiting (``research.pulse.inbox``), then deleted.
+    A random key and no rowid: the table keeps no order of arrival.
+    """
+
+    __tablename__ = "pulse_inbox"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("pulse_segments.id", ondelete="CASCADE"), index=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    payload: Mapped[dict] = mapped_column(JSON)
+
+
+class PulseHeldText(Base):
+    """A released response's free-text answer, held until enough people of its segment have written.
+
+    Scores of a segment move in steps of the score threshold, comments in steps of
+    the comment threshold (counted in people): this is where a comment waits between.
+    """
+
+    __tablename__ = "pulse_held_texts"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pulse_responses.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("pulse_questions.id", ondelete="CASCADE"), index=True)
+    value_text: Mapped[str] = mapped_column(Text)
 
 
 class PulseReply(Base):

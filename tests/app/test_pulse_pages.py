@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
-from research.store.models import PulseAnswer, PulseLink, PulseReceipt, PulseResponse
+from research.store.models import PulseAnswer, PulseInbox, PulseLink, PulseReceipt, PulseResponse
 
 OPEN_WAVE = "Pulse wave 4 (open now)"
 
@@ -17,6 +17,15 @@ def stored_texts(app_db):
         wave = find_wave(session=session, ref=OPEN_WAVE)
         texts = list(session.scalars(select(PulseAnswer.value_text).join(PulseResponse)
                                      .where(PulseResponse.wave_id == wave.id, PulseAnswer.value_text.is_not(None))))
+    engine.dispose()
+    return texts
+
+
+def waiting_texts(app_db):
+    """Free text confirmed and saved, waiting in the inbox for enough of the agent's team to answer."""
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        texts = [t for row in session.scalars(select(PulseInbox)) for t in row.payload["texts"].values()]
     engine.dispose()
     return texts
 
@@ -42,7 +51,8 @@ def test_agent_answers_reviews_redaction_and_gets_a_receipt(invite, app_db, open
     send.click().run()
     assert at.success[0].value.startswith("Thank you")
     assert len(at.code[0].value) == 17
-    assert stored_texts(app_db) == ["my supervisor [name] never helps, call [phone]"]
+    assert waiting_texts(app_db) == ["my supervisor [name] never helps, call [phone]"]
+    assert stored_texts(app_db) == []  # in no figure or comment page until enough of the team have answered
 
 
 def test_missing_answers_are_named_and_what_was_typed_is_kept(invite, open_pulse):
@@ -64,16 +74,25 @@ def test_edit_after_review_keeps_every_answer(invite, open_pulse):
     assert at.number_input[0].value == 60
 
 
-def test_a_used_or_unknown_link_is_refused(invite, app_db, open_pulse):
-    engine = make_engine(app_db)
-    with session_scope(engine) as session:
-        session.execute(PulseLink.__table__.update().values(used=True))
-    engine.dispose()
-    at = open_pulse(invite)
-    assert "already been used" in at.error[0].value
-    assert not at.radio
-    at = open_pulse("not-a-real-token")
-    assert "not valid" in at.error[0].value
+def test_a_used_invite_opens_and_sends_exactly_like_a_fresh_one(invite, app_db, open_pulse):
+    """Whoever holds the links cannot tell whether someone answered: a used invite looks unused."""
+    fresh = open_pulse(invite)
+    seen_fresh = [e.value for e in (*fresh.text, *fresh.caption, *fresh.info)]
+    answer_all(fresh, "the rota app crashes")
+    fresh.button[0].click().run()
+    next(b for b in fresh.button if b.label == "Send anonymously").click().run()
+    assert fresh.success[0].value.startswith("Thank you")
+
+    used = open_pulse(invite)  # the same invite, now used, opened by someone else
+    assert not used.error and used.radio
+    assert [e.value for e in (*used.text, *used.caption, *used.info)] == seen_fresh
+    answer_all(used, "someone else's answer")
+    used.button[0].click().run()
+    next(b for b in used.button if b.label == "Send anonymously").click().run()
+    assert used.success[0].value == fresh.success[0].value and len(used.code[0].value) == 17
+    assert waiting_texts(app_db) == ["the rota app crashes"]  # the second send stored nothing
+
+    assert "not valid" in open_pulse("not-a-real-token").error[0].value
 
 
 def test_researcher_creates_a_wave_and_bad_input_is_refused(make_app):
@@ -90,7 +109,7 @@ def test_researcher_makes_invite_links_shown_once(make_app):
     at.switch_page("pages/pulse_links.py").run()
     at.number_input[0].set_value(3)
     at.button[0].click().run()
-    links = at.dataframe[0].value["link"].tolist()
+    links = at.dataframe[-1].value["link"].tolist()
     assert len(links) == 3 and all("/pulse?t=" in link for link in links)
     assert "shown only now" in at.warning[0].value
 
@@ -109,6 +128,7 @@ def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
 def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db, open_pulse):
     from research.privacy.redaction import Redactor
     from research.pulse.replies import add_reply
+    from research.pulse.inbox import ReleaseSteps, release_waiting
     from research.pulse.submit import submit_response
 
     engine = make_engine(app_db)
@@ -116,6 +136,13 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
         receipt = submit_response(session=session, token=invite, today=date.today(), redactor=Redactor(),
                                   answers={"morale": 2, "enps": 3, "tools": 2, "management_support": 2, "workload": 2,
                                            "recovery_share": 70, "feedback_loop": 1, "one_thing": "fix the CRM"})
+        wave_id = find_wave(session=session, ref=OPEN_WAVE).id
+    at = open_pulse("")
+    at.text_input[0].input(receipt.code)
+    at.button[0].click().run()
+    assert "No replies yet" in at.info[0].value and not at.text  # saved, but not released yet
+    with session_scope(engine) as session:  # released at once here: the steps are tested in test_inbox.py
+        release_waiting(session=session, wave_id=wave_id, steps=ReleaseSteps(1, 1), today=date.today())
         response_id = session.scalar(select(PulseReceipt.response_id))
         add_reply(session=session, response_id=response_id, author="researcher", body="CRM fix ships in March",
                   today=date.today())
@@ -123,7 +150,7 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
     at = open_pulse("")
     at.text_input[0].input("WRONG-CODE-XXXXX")
     at.button[0].click().run()
-    assert "No response matches" in at.error[0].value
+    assert "15 letters and digits" in at.error[0].value
     at.text_input[0].input(receipt.code)
     at.button[0].click().run()
     assert [t.value for t in at.text] == ["fix the CRM", "CRM fix ships in March"]
@@ -135,3 +162,17 @@ def test_waves_table_shows_the_demo_response_rates(make_app):
     table = at.dataframe[0].value
     assert table["Response rate"].tolist()[:3] == ["79%", "79%", "79%"]
     assert table["Responses"].tolist() == [216, 216, 216, 0]
+
+
+def test_only_an_admin_sets_a_headcount_and_links_stop_at_it(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/pulse_links.py").run()
+    assert not any(b.label == "Set headcount" for b in at.button)
+    at = make_app("admin", "admin").run()
+    at.switch_page("pages/pulse_links.py").run()
+    at.number_input[0].set_value(3)
+    next(b for b in at.button if b.label == "Set headcount").click().run()
+    assert "set to 3" in at.success[0].value
+    at.number_input[1].set_value(4)
+    next(b for b in at.button if b.label == "Create links").click().run()
+    assert "at most 3 more invite(s)" in at.error[0].value.replace("\\", "")

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from research.analysis.jobs import current_results_job, enqueue_job, run_job, start_worker_process
 from research.errors import FrontlineError
 from research.privacy.redaction import Redactor
+from research.pulse.inbox import ReleaseSteps, release_ready
 from research.pulse.links import create_links
 from research.pulse.submit import submit_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
@@ -21,12 +22,14 @@ COMMENTS = ["the CRM freezes on refunds", "my supervisor never backs us up", "un
 def stored(engine):
     with session_scope(engine) as session:
         wave = create_wave(session=session, title="W", opens_on=date(2026, 1, 1), closes_on=date(2026, 12, 31),
-                           question_keys=["morale", "one_thing"], segments=[SegmentSpec(team="A")])
+                           question_keys=["morale", "one_thing"], segments=[SegmentSpec(team="A", headcount=8)])
         token = create_links(session=session, segment=wave.segments[0], kind="open")[0]
     for text in COMMENTS:
         with session_scope(engine) as session:
             submit_response(session=session, token=token, answers={"morale": 3, "one_thing": text},
                             today=date(2026, 6, 1), redactor=Redactor())
+    # All six are released together, scores and comments, as they would be with five-person steps.
+    release_ready(engine=engine, wave_id=wave.id, steps=ReleaseSteps(5, 5), today=date(2026, 6, 1))
     return engine
 
 

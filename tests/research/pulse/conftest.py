@@ -17,8 +17,8 @@ def wave_ids(engine):
         wave = create_wave(
             session=session, title="November pulse", opens_on=TODAY - timedelta(days=2),
             closes_on=TODAY + timedelta(days=7), question_keys=[q.key for q in QUESTION_LIBRARY],
-            segments=[SegmentSpec(team="Billing", site="Cardiff", channel="phone", industry="utilities"),
-                      SegmentSpec(team="Chat", site="Cardiff", channel="chat", industry="utilities")],
+            segments=[SegmentSpec(team="Billing", site="Cardiff", channel="phone", industry="utilities", headcount=120),
+                      SegmentSpec(team="Chat", site="Cardiff", channel="chat", industry="utilities", headcount=120)],
         )
         return wave.id, {s.team: s.id for s in wave.segments}
 

@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,8 +23,9 @@ from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import create_links
 from research.pulse.submit import NotSaved, hash_receipt, send_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
+from research.pulse.inbox import ReleaseSteps
 from research.store.engine import make_engine, session_scope
-from research.store.models import PulseAnswer, PulseReceipt, PulseResponse
+from research.store.models import PulseAnswer, PulseHeldText, PulseInbox, PulseReceipt, PulseResponse
 
 from conftest import REPO
 from pg_server import LocalPostgres
@@ -48,7 +50,8 @@ def open_token(pg_engine):
         wave = create_wave(
             session=session, title="Load wave", opens_on=TODAY - timedelta(days=1), closes_on=TODAY + timedelta(days=7),
             question_keys=[q.key for q in QUESTION_LIBRARY],
-            segments=[SegmentSpec(team="Billing", site="Cardiff", channel="phone", industry="utilities")])
+            segments=[SegmentSpec(team="Billing", site="Cardiff", channel="phone", industry="utilities",
+                                  headcount=10_000)])
         return create_links(session=session, segment=wave.segments[0], kind="open")[0]
 
 
@@ -70,7 +73,8 @@ class Outcomes:
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
         started = time.perf_counter()
         try:
-            receipt = send_response(engine=engine, token=token, answers={**ANSWERS, "one_thing": comment}, today=TODAY)
+            receipt = send_response(engine=engine, token=token, answers={**ANSWERS, "one_thing": comment}, today=TODAY,
+                                    steps=ReleaseSteps(5, 10))
         except NotSaved:
             with self.lock:
                 self.not_saved.append(comment)
@@ -104,15 +108,28 @@ def offer(engine, token: str, outcomes: Outcomes, *, rate: int, seconds: float, 
 
 
 def stored(engine) -> tuple[dict[str, int], set[str], int]:
-    """Stored comments with how many answers their response has, the receipt hashes, and the response count."""
+    """Stored comments with how many answers their submission has, the receipt hashes, and the submission count.
+
+    A submission is stored once it is released into the response tables (its comment perhaps still
+    held for enough people to write) or while it waits in the inbox for a full batch.
+    """
     with session_scope(engine) as session:
-        sizes = dict(session.execute(
-            select(PulseAnswer.response_id, func.count()).group_by(PulseAnswer.response_id)).all())
-        comments = {text: sizes[rid] for rid, text in session.execute(
-            select(PulseAnswer.response_id, PulseAnswer.value_text).where(PulseAnswer.value_text.is_not(None)))}
+        texts = session.execute(select(PulseAnswer.response_id, PulseAnswer.value_text)
+                                .where(PulseAnswer.value_text.is_not(None))).all()
+        texts += session.execute(select(PulseHeldText.response_id, PulseHeldText.value_text)).all()
+        sizes = Counter(rid for rid, _ in texts)
+        sizes.update(dict(session.execute(select(PulseAnswer.response_id, func.count())
+                                          .where(PulseAnswer.value_number.is_not(None))
+                                          .group_by(PulseAnswer.response_id)).all()))
+        comments = {text: sizes[rid] for rid, text in texts}
         receipts = set(session.scalars(select(PulseReceipt.code_hash)))
-        responses = session.scalar(select(func.count()).select_from(PulseResponse))
-    return comments, receipts, responses
+        count = session.scalar(select(func.count()).select_from(PulseResponse))
+        for row in session.scalars(select(PulseInbox)):
+            size = len(row.payload["numbers"]) + len(row.payload["texts"])
+            comments.update({text: size for text in row.payload["texts"].values()})
+            receipts.add(row.payload["receipt"])
+            count += 1
+    return comments, receipts, count
 
 
 def test_fifty_concurrent_submissions_a_second_for_a_minute_none_lost(pg_engine, open_token):

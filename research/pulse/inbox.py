@@ -1,0 +1,204 @@
+"""Hold pulse submissions, and release them into the figures in shuffled batches.
+
+Two insiders could otherwise recover one agent's answers. Someone who watches
+the figures of an open wave sees them move with each response, so the
+difference between two looks is that response. A database administrator sees
+the order rows were written in (a rowid, a PostgreSQL ``ctid`` or ``xmin``)
+and can line it up with the invites flagged used. So a confirmed submission is
+first written to ``pulse_inbox`` (random key, no rowid) with its segment. Once
+at least the score threshold of submissions wait in a segment, they are moved
+together into the response tables, in a random order and in one transaction of
+their own, stamped with the day of the move, and deleted from the inbox, whose
+dead rows are then scrubbed. Free text moves on once more: it waits in
+``pulse_held_texts`` until at least the comment threshold of people in the
+segment have written, so comments move in steps of that threshold.
+
+Every group a figure is shown for (team, site, channel, industry, the wave) is
+a union of segments, so every figure, count, quote and export changes only
+when at least the threshold of new people arrive in it. Submissions that never
+complete a step (the last few of a segment when the wave closes) stay held:
+saved, never shown, so a closed wave's published figures are final.
+
+What a live observer of the database can still learn: while a submission waits,
+its row sits beside its segment, and on PostgreSQL it shares the ``xmin`` of
+its transaction with the invite flagged used; anyone reading the inbox at that
+moment can link the two. Once released, it is one of at least the threshold.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from research.store.engine import session_scope
+from research.store.models import (
+    PulseAnswer,
+    PulseHeldText,
+    PulseInbox,
+    PulseQuestion,
+    PulseReceipt,
+    PulseResponse,
+)
+
+_SCRUBBED_TABLES = ("pulse_inbox", "pulse_held_texts")
+
+
+@dataclass(frozen=True)
+class ReleaseSteps:
+    """How many people a segment's figures move by at least: scores, then comments."""
+
+    scores: int
+    comments: int
+
+    @classmethod
+    def from_settings(cls, settings) -> ReleaseSteps:
+        return cls(settings.min_group_size, settings.min_comment_group_size)
+
+
+def hold(*, session: Session, wave_id: int, segment_id: int, answers: Mapping[PulseQuestion, float | str],
+         receipt_hash: str, today: date) -> None:
+    """Write one confirmed (validated, redacted) submission to the inbox; the caller commits."""
+    numbers = {str(q.id): v for q, v in answers.items() if not isinstance(v, str)}
+    texts = {str(q.id): v for q, v in answers.items() if isinstance(v, str)}
+    session.add(PulseInbox(wave_id=wave_id, segment_id=segment_id, submitted_on=today,
+                           payload={"numbers": numbers, "texts": texts, "receipt": receipt_hash}))
+    session.flush()
+
+
+def release_ready(*, engine: Engine, wave_id: int, steps: ReleaseSteps, today: date,
+                  rng: random.Random | None = None) -> int:
+    """Release every segment of the wave that has a full step waiting; return how many responses moved.
+
+    Runs in its own transaction, never in the one that stored a submission, so no
+    response shares a transaction with the invite that let it in.
+    """
+    with session_scope(engine) as session:
+        moved = release_waiting(session=session, wave_id=wave_id, steps=steps, today=today, rng=rng)
+    if moved:
+        scrub(engine)
+    return moved
+
+
+def release_waiting(*, session: Session, wave_id: int, steps: ReleaseSteps, today: date,
+                    rng: random.Random | None = None) -> int:
+    """:func:`release_ready` inside the caller's transaction (without the scrub)."""
+    rng = rng or random.SystemRandom()
+    moved = 0
+    for segment_id in _segments_with(session, PulseInbox.segment_id, PulseInbox.id, wave_id, steps.scores):
+        moved += _release_scores(session, segment_id, steps.scores, today, rng)
+    held = (select(PulseResponse.segment_id, PulseHeldText.response_id)
+            .join(PulseResponse, PulseResponse.id == PulseHeldText.response_id)
+            .where(PulseResponse.wave_id == wave_id).distinct().subquery())
+    ready = session.scalars(select(held.c.segment_id).group_by(held.c.segment_id)
+                            .having(func.count() >= steps.comments)).all()
+    for segment_id in ready:
+        _release_texts(session, segment_id, steps.comments, rng)
+    return moved
+
+
+def waiting(*, session: Session, wave_id: int) -> int:
+    """Submissions of the wave not yet in any figure (for the researcher; never shown per segment)."""
+    return session.scalar(select(func.count()).select_from(PulseInbox).where(PulseInbox.wave_id == wave_id))
+
+
+def _segments_with(session: Session, segment_column, key_column, wave_id: int, step: int) -> list[int]:
+    return list(session.scalars(
+        select(segment_column).where(PulseInbox.wave_id == wave_id)
+        .group_by(segment_column).having(func.count(key_column) >= step)
+    ))
+
+
+def _release_scores(session: Session, segment_id: int, step: int, today: date, rng: random.Random) -> int:
+    # FOR UPDATE makes a second releaser wait, then see the rows gone; SQLite already serialises writers.
+    rows = list(session.scalars(select(PulseInbox).where(PulseInbox.segment_id == segment_id).with_for_update()))
+    if len(rows) < step:
+        return 0
+    rng.shuffle(rows)
+    session.execute(delete(PulseInbox).where(PulseInbox.id.in_([r.id for r in rows])))
+    responses, receipts, held = [], [], []
+    for row in rows:
+        response = PulseResponse(wave_id=row.wave_id, segment_id=row.segment_id, submitted_on=today)
+        response.answers = [PulseAnswer(question_id=int(q), value_number=v)
+                            for q, v in row.payload["numbers"].items()]
+        responses.append(response)
+        held += [(response, int(q), t) for q, t in row.payload["texts"].items()]
+        if row.payload.get("receipt"):
+            receipts.append((response, row.payload["receipt"]))
+    session.add_all(responses)
+    session.flush()
+    session.add_all(PulseReceipt(code_hash=code, response_id=r.id) for r, code in receipts)
+    session.add_all(PulseHeldText(response_id=r.id, question_id=q, value_text=t) for r, q, t in held)
+    session.flush()
+    return len(rows)
+
+
+def _release_texts(session: Session, segment_id: int, step: int, rng: random.Random) -> None:
+    rows = list(session.scalars(
+        select(PulseHeldText).join(PulseResponse, PulseResponse.id == PulseHeldText.response_id)
+        .where(PulseResponse.segment_id == segment_id).with_for_update(of=PulseHeldText)
+    ))
+    if len({r.response_id for r in rows}) < step:
+        return
+    rng.shuffle(rows)
+    session.execute(delete(PulseHeldText).where(PulseHeldText.id.in_([r.id for r in rows])))
+    session.add_all(PulseAnswer(response_id=r.response_id, question_id=r.question_id, value_text=r.value_text)
+                    for r in rows)
+    session.flush()
+
+
+_scrubbing = threading.Lock()
+_scrub_wanted = threading.Event()
+
+
+def scrub(engine: Engine) -> None:
+    """Remove what deleted inbox rows leave behind: PostgreSQL's dead tuples, SQLite's write-ahead log.
+
+    A dead inbox row still holds a submission's answers beside the ``xmin`` it shares with the
+    invite flagged used, so it must not wait for autovacuum. SQLite already overwrites deleted
+    rows in the file (``secure_delete``); the copies of the pages in its write-ahead log go with a
+    truncating checkpoint. Releases that come together share one scrub: whoever is scrubbing
+    goes round again. Best effort: a busy database is scrubbed at the next release instead.
+    """
+    _scrub_wanted.set()
+    if not _scrubbing.acquire(blocking=False):
+        return
+    try:
+        while _scrub_wanted.is_set():
+            _scrub_wanted.clear()
+            _scrub_once(engine)
+    finally:
+        _scrubbing.release()
+
+
+def _scrub_once(engine: Engine) -> None:
+    raw = None
+    try:
+        raw = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM and checkpoints refuse one
+        if engine.dialect.name == "postgresql":
+            raw.driver_connection.autocommit = True
+            raw.cursor().execute(f"VACUUM {', '.join(_SCRUBBED_TABLES)}")
+        elif engine.dialect.name == "sqlite":
+            # A truncating checkpoint holds writers back while it waits: give up quickly instead.
+            cursor = raw.cursor()
+            timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+            cursor.execute("PRAGMA busy_timeout=50")
+            try:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
+    except Exception:  # noqa: BLE001 - the release itself is committed; scrubbing is retried next time
+        pass
+    finally:
+        if raw is not None:
+            try:
+                if engine.dialect.name == "postgresql":
+                    raw.driver_connection.autocommit = False
+                raw.close()
+            except Exception:  # noqa: BLE001 - a broken connection is dropped from the pool instead
+                raw.invalidate()
