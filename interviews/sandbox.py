@@ -139,11 +139,17 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 
 
 def _child_env() -> dict[str, str]:
-    """The server's environment, with one-thread maths libraries (their thread pools eat address space)."""
-    env = dict(os.environ)
-    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH", "")) if p)
+    """A bare environment: no database URL or other secret reaches code that reads hostile bytes.
+
+    The maths libraries get one thread each, since their thread pools eat address space.
+    """
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_ON or k.startswith("LC_")}
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1",
+               PYTHONPATH=_ROOT)
     return env
+
+
+_PASSED_ON = {"PATH", "LANG", "TMPDIR", "HOME"}
 
 
 def _answer(kind: str, label: str, done: subprocess.CompletedProcess, limits: Limits):

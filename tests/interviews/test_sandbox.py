@@ -144,3 +144,13 @@ def test_a_bomb_that_slips_under_the_unpack_limit_is_still_stopped_within_ten_se
     with pytest.raises(FrontlineError, match=r'^"b.docx" (took longer than 8 s|needed more than 1536 MB of memory)'):
         parse_upload("transcript", "b.docx", bomb, limits=Limits(max_unpack_ratio=1000))
     assert time.monotonic() - started <= 10
+
+
+def test_the_child_gets_no_secret_from_the_servers_environment(monkeypatch):
+    from interviews.sandbox import _child_env
+
+    monkeypatch.setenv("FRONTLINE_DATABASE_URL", "postgresql+psycopg://app:s3cret@db/frontline")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "abc")
+    env = _child_env()
+    assert "s3cret" not in str(env) and "abc" not in env.values()
+    assert env["OPENBLAS_NUM_THREADS"] == "1"
