@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import random
 import statistics
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -64,7 +65,12 @@ def themes(model) -> None:
     default = ThemeMatcher(embed, DEFAULT_CODEBOOK).assign(vectors, texts)
     from bertopic import BERTopic
 
-    topics, _ = BERTopic(embedding_model=model).fit_transform(texts, vectors)
+    from research.analysis.embeddings import backend_of
+
+    # BERTopic does not know the ONNX runner (it would fetch its default model by name); with the vectors
+    # given it needs no embedding model at all.
+    topics, _ = BERTopic(embedding_model=model if backend_of(model) == "torch" else None).fit_transform(
+        texts, vectors)
     table = [("Frontline, evaluator's codebook", _scores(gold, ours.themes, ours.secondary)),
              ("plain description-similarity", _scores(gold, plain)),
              ("BERTopic defaults (topics as clusters)", _scores(gold, [str(t) for t in topics])),
@@ -119,9 +125,13 @@ def sentiment(model, scorer) -> None:
                         ("employees_opinion.csv, positive vs negative", other)):
         texts, labels = [t for t, _ in pairs], [y for _, y in pairs]
         lexicon = scorer.lexicon_scores(texts)
-        learned = scorer.score_many(texts, embed_texts(texts, model), lexicon=lexicon)
+        wall, cpu = time.perf_counter(), time.process_time()
+        vectors = embed_texts(texts, model)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        learned = scorer.score_many(texts, vectors, lexicon=lexicon)
         print(f"  {name} (n={len(texts)}): VADER {roc_auc_score(labels, lexicon):.3f}, "
-              f"Frontline {roc_auc_score(labels, learned):.3f}")
+              f"Frontline {roc_auc_score(labels, learned):.3f}; embedding {len(texts) / wall:,.0f} texts/s "
+              f"({cpu:.1f} CPU s)")
 
 
 def main(model, scorer) -> None:
@@ -138,5 +148,16 @@ if __name__ == "__main__":
     from research.analysis.embeddings import load_embedding_model
     from research.analysis.sentiment import SentimentScorer
 
+    import sys
+
+    from research.settings import EMBEDDING_BACKENDS
+
+    # `python -m bench.quality torch onnx-int8`: the same figures for each backend, one after the other.
     with tempfile.TemporaryDirectory() as tmp:
-        main(load_embedding_model("all-MiniLM-L6-v2"), SentimentScorer(Path(tmp) / "nltk"))
+        scorer = SentimentScorer(Path(tmp) / "nltk")
+        for backend in sys.argv[1:] or ["torch"]:
+            if backend not in EMBEDDING_BACKENDS:
+                sys.exit(f"unknown backend {backend!r}; use {', '.join(EMBEDDING_BACKENDS)}")
+            model = load_embedding_model("all-MiniLM-L6-v2", backend=backend)
+            print(f"== embedding backend {backend} (running: {model.embedding_backend})")
+            main(model, scorer)
