@@ -84,22 +84,22 @@ def _clause_ngrams(text: str, stop: frozenset[str]) -> dict[tuple[str, ...], tup
     for clause in _CLAUSE_BREAK.split(text.replace("’", "'")):
         words = _LABEL_WORD.findall(clause)
         lower = [w.lower() for w in words]
-        keep = [i for i, w in enumerate(lower) if w not in stop]
-        if not keep:
+        can_end = [w not in stop and (len(w) > 2 or w in _KEEP_SHORT) for w in lower]
+        if not any(can_end):
             continue
-        first = next(i for i, w in enumerate(lower) if w not in stop or w in _LEADERS)
-        whole = (first, keep[-1] + 1)
-        spans = {(a, a + size) for size in range(1, MAX_WINDOW_WORDS + 1) for a in range(len(words) - size + 1)}
-        spans.add(whole)
-        for a, b in sorted(spans):
-            gram = tuple(lower[a:b])
-            head, last = gram[0], gram[-1]
-            if last in stop or (head in stop and head not in _LEADERS) or (len(last) < 3 and last not in _KEEP_SHORT):
-                continue
+        can_start = [w not in stop or w in _LEADERS for w in lower]
+        last = max(i for i, ok in enumerate(can_end) if ok)
+        first = can_start.index(True)
+        spans = [(a, b) for a in range(len(words)) if can_start[a]
+                 for b in range(a + 1, min(a + MAX_WINDOW_WORDS, len(words)) + 1) if can_end[b - 1]]
+        if first <= last and last + 1 - first > MAX_WINDOW_WORDS:
+            spans.append((first, last + 1))
+        for a, b in spans:
             surface = " ".join(words[a:b])
             if len(surface) > MAX_PHRASE_CHARS:
                 continue
-            complete = (a, b) == whole
+            gram = tuple(lower[a:b])
+            complete = a == first and b == last + 1
             if gram not in found or (complete and not found[gram][1]):
                 found[gram] = (surface, complete)
     return found

@@ -270,7 +270,7 @@ def readable_label(
         second = next((p for p in phrases[1:] if " " in p.text and p.texts >= 0.5 * phrases[0].texts
                        and not _stems(p.text) & taken), None)
         if second is not None and len(f"{label} and {second.text}") <= MAX_LABEL_CHARS:
-            label = f"{label} and {second.text}"
+            label = f"{label} and {_lower_first(second.text)}"
     if theme_name and theme_name.lower() not in label.lower():
         prefixed = f"{theme_name}: {label}"
         label = prefixed if len(prefixed) <= MAX_LABEL_CHARS else label
@@ -286,6 +286,11 @@ def _stems(text: str) -> set[str]:
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    """"No salary" inside a label reads "no salary"; "CRM" stays as written."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _shorten(label: str) -> str:

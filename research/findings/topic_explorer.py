@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -141,8 +142,32 @@ def _readable_labels(comments: pd.DataFrame, thresholds: Thresholds, stored: dic
     return labels
 
 
-Embed = Callable[[list[str]], np.ndarray]
-"""Texts to unit vectors (the app's embedding model), passed in like the model is everywhere else."""
+Embed = Callable[[list[str]], "np.ndarray | None"]
+"""Texts to unit vectors, passed in like the model is everywhere else; None when it has none for them."""
+
+
+def cached_embedder(cache_path: Path, model_name: str, backends: Sequence[str]) -> Embed:
+    """An ``embed`` for the web pages: the vectors the analysis left in its cache (by the first of ``backends``
+    that has them all), never a model loaded in the web process (loading or exporting one there takes longer
+    than a page may). None when the cache lacks any of the texts, e.g. a worker on another machine ran the
+    analysis; the quotes then fall back to word vectors. The file is opened per call and closed at once, so
+    comment erasure can always clean it."""
+    def embed(texts: list[str]) -> np.ndarray | None:
+        from research.analysis.embeddings import EmbeddingCache
+
+        if not texts or not cache_path.exists():
+            return None
+        cache = EmbeddingCache(cache_path, model_name)
+        try:
+            for backend in dict.fromkeys(backends):
+                known = cache.get_many(texts, backend)
+                if all(t in known for t in texts):
+                    return np.vstack([known[t] for t in texts])
+        finally:
+            cache.close()
+        return None
+
+    return embed
 
 MAX_CANDIDATES = 400
 """A topic's quotes are chosen among its newest 400 quotable comments, so a page embeds at most that many."""
@@ -162,7 +187,7 @@ def topic_quotes(
 
     Quotes come from every wave, only from teams at the comment threshold in that wave (counted in people),
     and none for a topic whose words are withheld. Only the quotable comments shape the centre and the tone.
-    ``embed`` gives the meaning; without it, TF-IDF word vectors stand in (no model needed).
+    ``embed`` gives the meaning; without it (or when it returns None), TF-IDF word vectors stand in.
     """
     comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
     comments = comments[comments["topic"] >= 0]
@@ -174,7 +199,8 @@ def topic_quotes(
     if rows.empty:
         return []
     texts = rows["text"].tolist()
-    vectors = _unit(embed(texts) if embed is not None else _word_vectors(texts))
+    meaning = embed(texts) if embed is not None else None
+    vectors = _unit(meaning if meaning is not None else _word_vectors(texts))
     words = [set(_WORDS.findall(t.lower())) for t in texts]
     chosen: list[int] = []
     for i in typical_order(vectors, rows["sentiment"].tolist(), rows["theme"].tolist()):

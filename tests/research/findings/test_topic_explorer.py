@@ -121,3 +121,19 @@ def test_a_small_teams_words_reach_neither_label_nor_quotes(engine):
     assert quotes and not any("microwave" in q for q in quotes)
     assert dict(zip(withheld.table["topic"], withheld.table["label"]))[2] == WITHHELD
     assert topic_quotes(session=None, job_id=1, topic=2, thresholds=LIMITS, comments=mostly_small) == []
+
+
+def test_pages_take_the_vectors_the_analysis_cached_and_never_need_a_model(tmp_path):
+    from research.analysis.embeddings import EmbeddingCache
+    from research.findings.topic_explorer import cached_embedder
+
+    path = tmp_path / "cache" / "embeddings.sqlite"
+    assert cached_embedder(path, "m", ["torch"])(["a"]) is None and not path.exists()
+    cache = EmbeddingCache(path, "m")
+    cache.put_many({t: np.asarray(v, dtype=np.float32) for t, v in zip(PAY_COMPLAINTS, fake_embed(PAY_COMPLAINTS))},
+                   "torch")
+    cache.close()
+    embed = cached_embedder(path, "m", ["onnx", "torch"])
+    assert np.allclose(embed(PAY_COMPLAINTS[::-1]), fake_embed(PAY_COMPLAINTS[::-1]))
+    assert embed(PAY_COMPLAINTS + [PAY_PRAISE]) is None  # one text missing: the caller falls back to words
+    assert cached_embedder(path, "another model", ["torch"])(PAY_COMPLAINTS) is None
