@@ -8,7 +8,7 @@ time tell a stranger which usernames exist.
 Guessing is slowed, not stopped by a lock a stranger could hold forever. After
 ``max_failed`` wrong passwords in a row for one username, sign-in for that name
 pauses: 30 seconds, doubling with each further wrong password, never longer than
-``lockout`` (the cap). Attempts during a pause are refused unread and do not
+``lockout`` (the cap). Attempts during a pause are refused whatever the password and do not
 lengthen it, so once the pause ends the right password always works. Each
 browser session is throttled the same way over all the names it tries
 (:class:`SessionThrottle`). An administrator can end a pause at any time with
@@ -250,7 +250,7 @@ def authenticate(
     if user_paused or (client is not None and client.paused(now)):
         _safe_verify(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])  # result unused
         record(session=session, actor=user.username if user else UNKNOWN_USER, action="sign_in_failed",
-               subject="refused unread: sign-in paused")
+               subject="refused during a sign-in pause")
         return wrong
     if user is None or len(password) > MAX_PASSWORD_LENGTH or not _safe_verify(user.password_hash, password):
         if user is None or len(password) > MAX_PASSWORD_LENGTH:
