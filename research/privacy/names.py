@@ -254,13 +254,15 @@ class NameFinder:
     def __init__(self, roster: Iterable[str] = ()):
         self._gaz = gazetteer()
         self._roster_full: dict[str, list[list[str]]] = {}  # first part -> the full names starting with it
-        self._roster_parts: set[str] = set()
+        self._roster_parts: set[str] = set()  # matched alone, in any case
+        self._roster_capitalised: set[str] = set()  # matched alone only with a capital: "Will", not "will"
         for entry in roster:
             parts = [p for p in _parts(entry or "") if len(p) >= 2]
             if not parts:
                 continue
             self._roster_full.setdefault(parts[0], []).append(parts)
-            self._roster_parts.add(parts[0])
+            word = self._gaz.is_word(parts[0]) or parts[0] in _NOT_NAMES
+            (self._roster_capitalised if word else self._roster_parts).add(parts[0])
             # A surname alone only where it is distinctive: not an ordinary word.
             self._roster_parts.update(p for p in parts[1:] if not self._gaz.is_word(p) and p not in TOOLS)
         for names in self._roster_full.values():
@@ -283,7 +285,7 @@ class NameFinder:
 
     def _mark_roster(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
         for i, tok in enumerate(toks):
-            if tok.key in self._roster_parts:
+            if tok.key in self._roster_parts or (tok.cap and tok.key in self._roster_capitalised):
                 is_name[i] = True
             for parts in self._roster_full.get(tok.key, ()):
                 if len(parts) > 1 and i + len(parts) <= len(toks) and all(

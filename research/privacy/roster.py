@@ -44,4 +44,10 @@ def parse_roster(data: bytes) -> list[str]:
 
 
 def roster_redactor(*, session: Session) -> Redactor:
+    """The redaction every free text goes through, with the saved roster.
+
+    Roster names are matched by their parts as well as whole ("Dave" for Dave
+    Jones, "zoe bronte" or "sarah.connor" for the full name), ignoring case,
+    accents and spacing, on top of the names the gazetteer finds.
+    """
     return Redactor(roster_names(session=session))
