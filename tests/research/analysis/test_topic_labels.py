@@ -1,5 +1,7 @@
 """Topic labels read like a finding, and a topic's typical texts are of its own tone and theme."""
 
+from collections import Counter
+
 import numpy as np
 
 from research.analysis.phrases import PhraseIndex
@@ -69,3 +71,31 @@ def test_typical_texts_are_of_the_dominant_tone_and_theme_then_closest_to_the_ce
     closest_first = sorted([0, 1, 3], key=lambda i: -(unit[i] @ centre))
     assert order[:3] == closest_first  # then by closeness to the centre
     assert typical_order(vectors, sentiments) == sorted([0, 1, 2, 3], key=lambda i: -(unit[i] @ centre))
+
+
+def test_topics_found_by_the_real_model_are_labelled_by_what_their_people_say(model):
+    from research.analysis.embeddings import embed_texts
+    from research.analysis.topics import fit_topics
+
+    groups = {
+        "pay": ["No pay rise this year", "Still no pay rise this year and rent went up", "no pay rise this year again",
+                "Prices up, no pay rise this year", "We got no pay rise this year, morale is low",
+                "no pay rise this year while managers got bonuses", "Salary frozen: no pay rise this year",
+                "Honestly no pay rise this year"],
+        "rota": ["Rota changes at short notice", "The rota changes at short notice every week",
+                 "rota changes at short notice so I miss childcare", "Shifts swapped, rota changes at short notice",
+                 "Rota changes at short notice with no say", "Again rota changes at short notice",
+                 "My rota changes at short notice all the time", "rota changes at short notice, plan impossible"],
+        "parking": ["The car park is full by eight", "car park is full before my late shift",
+                    "Car park is full again so I park in town", "By nine the car park is full",
+                    "the car park is full every morning", "Car park is full, walked twenty minutes",
+                    "car park is full and security turns us away", "Our car park is full most days"],
+    }
+    texts = [t for group in groups.values() for t in group]
+    result = fit_topics(texts, embed_texts(texts, model), measure_stability=False,
+                        sentiments=[-0.5] * len(texts))
+    for name, phrase in (("pay", "no pay rise this year"), ("rota", "rota changes at short notice"),
+                         ("parking", "car park is full")):
+        topic = Counter(result.topics[texts.index(t)] for t in groups[name]).most_common(1)[0][0]
+        assert phrase in result.labels[topic].lower()
+    assert all(len(label) <= MAX_LABEL_CHARS for label in result.labels.values())
