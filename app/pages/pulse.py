@@ -13,10 +13,10 @@ from frontline_ui import resources
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.findings.actions import published_actions
+from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.links import resolve_link
 from research.pulse.preview import anonymity_preview, preview_sentences
-from research.pulse.inbox import ReleaseSteps
 from research.pulse.replies import LookupThrottle, conversation_for_receipt
 from research.pulse.submit import send_response, validate_answers
 from research.store.engine import DatabaseUnavailable
@@ -183,7 +183,7 @@ if state["stage"] == "confirm":
     if right.button("Send anonymously", type="primary"):
         try:
             receipt = send_response(engine=resources.engine(), token=token, answers=state["answers"], today=today(),
-                                    steps=ReleaseSteps.from_settings(config))
+                                    steps=Thresholds.from_settings(config))
         except FrontlineError as exc:  # the answers stay in the form, so nothing the agent typed is lost
             st.error(f"Not saved: {plain(exc)}")
         else:

@@ -30,12 +30,12 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from research.privacy.reporting import Thresholds
 from research.store.engine import session_scope
 from research.store.models import (
     PulseAnswer,
@@ -49,18 +49,6 @@ from research.store.models import (
 _SCRUBBED_TABLES = ("pulse_inbox", "pulse_held_texts")
 
 
-@dataclass(frozen=True)
-class ReleaseSteps:
-    """How many people a segment's figures move by at least: scores, then comments."""
-
-    scores: int
-    comments: int
-
-    @classmethod
-    def from_settings(cls, settings) -> ReleaseSteps:
-        return cls(settings.min_group_size, settings.min_comment_group_size)
-
-
 def hold(*, session: Session, wave_id: int, segment_id: int, answers: Mapping[PulseQuestion, float | str],
          receipt_hash: str, today: date) -> None:
     """Write one confirmed (validated, redacted) submission to the inbox; the caller commits."""
@@ -71,7 +59,7 @@ def hold(*, session: Session, wave_id: int, segment_id: int, answers: Mapping[Pu
     session.flush()
 
 
-def release_ready(*, engine: Engine, wave_id: int, steps: ReleaseSteps, today: date,
+def release_ready(*, engine: Engine, wave_id: int, steps: Thresholds, today: date,
                   rng: random.Random | None = None) -> int:
     """Release every segment of the wave that has a full step waiting; return how many responses moved.
 
@@ -85,21 +73,22 @@ def release_ready(*, engine: Engine, wave_id: int, steps: ReleaseSteps, today: d
     return moved
 
 
-def release_waiting(*, session: Session, wave_id: int, steps: ReleaseSteps, today: date,
+def release_waiting(*, session: Session, wave_id: int, steps: Thresholds, today: date,
                     rng: random.Random | None = None) -> int:
     """:func:`release_ready` inside the caller's transaction (without the scrub)."""
     rng = rng or random.SystemRandom()
     moved = 0
-    for segment_id in _segments_with(session, PulseInbox.segment_id, PulseInbox.id, wave_id, steps.scores):
+    for segment_id in _scores_ready(session, wave_id, steps.scores):
         moved += _release_scores(session, segment_id, steps.scores, today, rng)
-    held = (select(PulseResponse.segment_id, PulseHeldText.response_id)
-            .join(PulseResponse, PulseResponse.id == PulseHeldText.response_id)
-            .where(PulseResponse.wave_id == wave_id).distinct().subquery())
-    ready = session.scalars(select(held.c.segment_id).group_by(held.c.segment_id)
-                            .having(func.count() >= steps.comments)).all()
-    for segment_id in ready:
+    for segment_id in _texts_ready(session, wave_id, steps.comments):
         _release_texts(session, segment_id, steps.comments, rng)
     return moved
+
+
+def has_ready(*, session: Session, wave_id: int, steps: Thresholds) -> bool:
+    """Whether a release would move anything: asked inside the submission's own transaction,
+    so a separate release transaction is opened only once every step, not after each send."""
+    return bool(_scores_ready(session, wave_id, steps.scores) or _texts_ready(session, wave_id, steps.comments))
 
 
 def waiting(*, session: Session, wave_id: int) -> int:
@@ -107,11 +96,19 @@ def waiting(*, session: Session, wave_id: int) -> int:
     return session.scalar(select(func.count()).select_from(PulseInbox).where(PulseInbox.wave_id == wave_id))
 
 
-def _segments_with(session: Session, segment_column, key_column, wave_id: int, step: int) -> list[int]:
+def _scores_ready(session: Session, wave_id: int, step: int) -> list[int]:
     return list(session.scalars(
-        select(segment_column).where(PulseInbox.wave_id == wave_id)
-        .group_by(segment_column).having(func.count(key_column) >= step)
+        select(PulseInbox.segment_id).where(PulseInbox.wave_id == wave_id)
+        .group_by(PulseInbox.segment_id).having(func.count(PulseInbox.id) >= step)
     ))
+
+
+def _texts_ready(session: Session, wave_id: int, step: int) -> list[int]:
+    held = (select(PulseResponse.segment_id, PulseHeldText.response_id)
+            .join(PulseResponse, PulseResponse.id == PulseHeldText.response_id)
+            .where(PulseResponse.wave_id == wave_id).distinct().subquery())
+    return list(session.scalars(select(held.c.segment_id).group_by(held.c.segment_id)
+                                .having(func.count() >= step)))
 
 
 def _release_scores(session: Session, segment_id: int, step: int, today: date, rng: random.Random) -> int:

@@ -28,9 +28,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from research.privacy.redaction import Redactor
+from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.errors import PulseError
-from research.pulse.inbox import ReleaseSteps, hold, release_ready
+from research.pulse.inbox import has_ready, hold, release_ready
 from research.pulse.links import consume_invite, count_open_use, resolve_link
 from research.store.engine import CONNECTION_LOST, session_scope
 from research.store.models import PulseAnswer, PulseQuestion
@@ -154,7 +155,7 @@ def submit_response(
 
 
 def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], today: date,
-                  steps: ReleaseSteps) -> Receipt:
+                  steps: Thresholds) -> Receipt:
     """Store one response in its own transaction, as the pulse page does when the agent presses send.
 
     A database failure at any point, the commit included, rolls the whole
@@ -172,11 +173,14 @@ def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], 
             receipt = submit_response(session=session, token=token, answers=answers, today=today,
                                       redactor=roster_redactor(session=session))
             wave_id = resolve_link(session=session, token=token, today=today).wave.id
+            ready = has_ready(session=session, wave_id=wave_id, steps=steps)
     except (DBAPIError, *CONNECTION_LOST):  # any refusal as well as a lost server, network or full pool
         raise NotSaved("the server could not store your answers just now. Nothing was kept: "
                        "please try again in a minute.") from None
-    try:
-        release_ready(engine=engine, wave_id=wave_id, steps=steps, today=today)
-    except (DBAPIError, *CONNECTION_LOST):
-        pass  # the answers are saved in the inbox; the next send (or `frontline pulse release`) moves them
+    if ready:
+        try:
+            release_ready(engine=engine, wave_id=wave_id, steps=steps, today=today)
+        except (DBAPIError, *CONNECTION_LOST):
+            pass  # the answers are saved in the inbox; the next send releases them
     return receipt
+

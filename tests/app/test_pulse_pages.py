@@ -128,7 +128,8 @@ def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
 def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db, open_pulse):
     from research.privacy.redaction import Redactor
     from research.pulse.replies import add_reply
-    from research.pulse.inbox import ReleaseSteps, release_waiting
+    from research.privacy.reporting import Thresholds
+    from research.pulse.inbox import release_waiting
     from research.pulse.submit import submit_response
 
     engine = make_engine(app_db)
@@ -142,7 +143,7 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
     at.button[0].click().run()
     assert "No replies yet" in at.info[0].value and not at.text  # saved, but not released yet
     with session_scope(engine) as session:  # released at once here: the steps are tested in test_inbox.py
-        release_waiting(session=session, wave_id=wave_id, steps=ReleaseSteps(1, 1), today=date.today())
+        release_waiting(session=session, wave_id=wave_id, steps=Thresholds(1, 1), today=date.today())
         response_id = session.scalar(select(PulseReceipt.response_id))
         add_reply(session=session, response_id=response_id, author="researcher", body="CRM fix ships in March",
                   today=date.today())

@@ -9,7 +9,7 @@ from research.accounts import authenticate, create_user, set_active, set_passwor
 from research.audit import UNKNOWN_USER, audit_events, record
 from research.errors import FrontlineError
 from research.pulse.library import QUESTION_LIBRARY
-from research.pulse.inbox import ReleaseSteps
+from research.privacy.reporting import Thresholds
 from research.pulse.links import create_links
 from research.pulse.submit import send_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
@@ -71,7 +71,7 @@ def test_agents_leave_no_trace(engine):
                                                  headcount=20)])
         token = create_links(session=session, segment=wave.segments[0], kind="open")[0]
     for _ in range(5):  # a whole step, so the release runs too
-        send_response(engine=engine, token=token, answers=ANSWERS, today=today, steps=ReleaseSteps(5, 5))
+        send_response(engine=engine, token=token, answers=ANSWERS, today=today, steps=Thresholds(5, 5))
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 

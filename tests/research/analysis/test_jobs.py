@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from research.analysis.jobs import current_results_job, enqueue_job, run_job, start_worker_process
 from research.errors import FrontlineError
 from research.privacy.redaction import Redactor
-from research.pulse.inbox import ReleaseSteps, release_ready
+from research.pulse.inbox import release_ready
+from research.privacy.reporting import Thresholds
 from research.pulse.links import create_links
 from research.pulse.submit import submit_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
@@ -29,7 +30,7 @@ def stored(engine):
             submit_response(session=session, token=token, answers={"morale": 3, "one_thing": text},
                             today=date(2026, 6, 1), redactor=Redactor())
     # All six are released together, scores and comments, as they would be with five-person steps.
-    release_ready(engine=engine, wave_id=wave.id, steps=ReleaseSteps(5, 5), today=date(2026, 6, 1))
+    release_ready(engine=engine, wave_id=wave.id, steps=Thresholds(5, 5), today=date(2026, 6, 1))
     return engine
 
 

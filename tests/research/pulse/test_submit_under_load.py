@@ -23,7 +23,7 @@ from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import create_links
 from research.pulse.submit import NotSaved, hash_receipt, send_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
-from research.pulse.inbox import ReleaseSteps
+from research.privacy.reporting import Thresholds
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseAnswer, PulseHeldText, PulseInbox, PulseReceipt, PulseResponse
 
@@ -74,7 +74,7 @@ class Outcomes:
         started = time.perf_counter()
         try:
             receipt = send_response(engine=engine, token=token, answers={**ANSWERS, "one_thing": comment}, today=TODAY,
-                                    steps=ReleaseSteps(5, 10))
+                                    steps=Thresholds(5, 10))
         except NotSaved:
             with self.lock:
                 self.not_saved.append(comment)

@@ -6,7 +6,8 @@ from research.pulse.errors import PulseError
 from research.pulse.preview import anonymity_preview, preview_sentences
 from research.pulse.submit import submit_response
 from research.privacy.redaction import Redactor
-from research.pulse.inbox import ReleaseSteps, release_ready
+from research.pulse.inbox import release_ready
+from research.privacy.reporting import Thresholds
 from research.pulse.waves_admin import SegmentSpec, create_wave, find_segment, find_wave
 from research.store.engine import session_scope
 from research.store.models import PulseSegment, PulseWave
@@ -60,7 +61,7 @@ def test_preview_says_which_groups_count_without_giving_counts(engine, wave_ids,
     for token in tokens:
         with session_scope(engine) as session:
             submit_response(session=session, token=token, answers=GOOD_ANSWERS, today=TODAY, redactor=Redactor())
-    release_ready(engine=engine, wave_id=wave_ids[0], steps=ReleaseSteps(5, 10), today=TODAY)
+    release_ready(engine=engine, wave_id=wave_ids[0], steps=Thresholds(5, 10), today=TODAY)
     with session_scope(engine) as session:
         wave = session.get(PulseWave, wave_ids[0])
         billing = session.get(PulseSegment, wave_ids[1]["Billing"])
