@@ -5,15 +5,42 @@ import streamlit as st
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
 from frontline_ui.exports import text_table
-from research.findings.topic_explorer import topic_barchart, topic_overview, topic_quotes, topics_over_time_figure
+from research.findings.topic_explorer import (
+    cached_embedder,
+    topic_barchart,
+    topic_overview,
+    topic_quotes,
+    topics_over_time_figure,
+)
+from research.privacy.reporting import Thresholds
+
+
+# A job's results never change, so its labels (rebuilt from the quotable comments) and each topic's quotes
+# (which embed its comments) are computed once per job and thresholds, not on every click.
+@st.cache_data(ttl=600, show_spinner=False)
+def overview_of(job_id: int, scores: int, comment_limit: int):
+    _, comments = findings_data.gaps_and_comments(job_id, scores, comment_limit)
+    with resources.db_session() as session:
+        return topic_overview(session=session, job_id=job_id, thresholds=Thresholds(scores, comment_limit),
+                              comments=comments)
+
+
+@st.cache_data(ttl=600, show_spinner="Choosing typical comments…")
+def quotes_of(job_id: int, topic: int, scores: int, comment_limit: int) -> list[str]:
+    _, comments = findings_data.gaps_and_comments(job_id, scores, comment_limit)
+    settings = resources.settings()
+    embed = cached_embedder(settings.embedding_cache_path, settings.embedding_model,
+                            [settings.embedding_backend, "torch"])
+    with resources.db_session() as session:
+        return topic_quotes(session=session, job_id=job_id, topic=topic, thresholds=Thresholds(scores, comment_limit),
+                            comments=comments, embed=embed)
+
 
 require_page("findings_topics")
 st.title("Topic explorer")
 job_id = findings_data.require_results()
 limits = findings_data.thresholds()
-_, comments = findings_data.gaps_and_comments(job_id, limits.scores, limits.comments)
-with resources.db_session() as session:
-    overview = topic_overview(session=session, job_id=job_id, thresholds=limits, comments=comments)
+overview = overview_of(job_id, limits.scores, limits.comments)
 if overview.table.empty:
     st.info("The analysis found no topics yet.")
     st.stop()
@@ -29,9 +56,7 @@ text_table(
 )
 labels = dict(zip(overview.table["topic"], overview.table["label"]))
 topic = st.selectbox("Quotes for topic", list(labels), format_func=labels.get)
-with resources.db_session() as session:
-    quotes = topic_quotes(session=session, job_id=job_id, topic=int(topic), thresholds=limits, comments=comments,
-                          embed=resources.embed)
+quotes = quotes_of(job_id, int(topic), limits.scores, limits.comments)
 if quotes:
     st.caption("The topic's most typical comments: in its dominant tone, closest to its centre, from teams with "
                f"at least {limits.comments} people in that wave.")
