@@ -123,6 +123,14 @@ def set_excerpt_codes(*, session: Session, excerpt_id: int, codes: Sequence[str]
     return excerpt
 
 
+def excerpt_code_keys(*, session: Session, excerpt_id: int) -> list[str]:
+    """The keys of the codes an excerpt carries, in codebook order, to prefill a form that edits them."""
+    excerpt = session.get(Excerpt, excerpt_id)
+    if excerpt is None:
+        raise FrontlineError(f"There is no excerpt with id {excerpt_id}.")
+    return [c.key for c in sorted(excerpt.codes, key=lambda c: (c.position, c.id))]
+
+
 def delete_excerpt(*, session: Session, excerpt_id: int) -> None:
     excerpt = session.get(Excerpt, excerpt_id)
     if excerpt is not None:

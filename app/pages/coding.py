@@ -10,7 +10,8 @@ from frontline_ui.pickers import pick_by_title, pick_interview, pick_study
 from interviews.agreement import sentence_spans
 from interviews.codebook import code_choices
 from interviews.coding import (
-    add_memo, code_excerpt, code_quote, code_sentences, delete_excerpt, memos_table, note_excerpts, search,
+    add_memo, code_excerpt, code_quote, code_sentences, delete_excerpt, excerpt_code_keys, memos_table,
+    note_excerpts, search, set_excerpt_codes,
 )
 from interviews.notes import interview_slots
 from interviews.suggestions import build_matcher, note_suggestions
@@ -135,6 +136,21 @@ else:
         memos = memos_table(session=session, excerpt_id=excerpt_id)
     if not memos.empty:
         st.dataframe(memos, hide_index=True, width="stretch")
+    if excerpt_id in set(own["id"]):
+        with resources.db_session() as session:
+            current = excerpt_code_keys(session=session, excerpt_id=excerpt_id)
+        with st.form(f"recode_{excerpt_id}"):
+            recoded = st.multiselect("Codes of this excerpt", list(codes), default=current, format_func=codes.get,
+                                     key=f"recode_{excerpt_id}_codes_{'_'.join(current)}")
+            if st.form_submit_button("Save codes"):
+                try:
+                    with resources.db_session() as session:
+                        set_excerpt_codes(session=session, excerpt_id=excerpt_id, codes=recoded)
+                except FrontlineError as exc:
+                    st.error(plain(exc) + " To remove every code, remove the excerpt.")
+                else:
+                    flash("coding", plain(f"The excerpt now carries {', '.join(codes[k] for k in recoded)}."))
+                    st.rerun()
     with st.form(form_key(f"memo_excerpt_{excerpt_id}")):
         memo = st.text_area("Memo on this excerpt", key=f"{form_key(f'memo_excerpt_{excerpt_id}')}_body")
         left, right = st.columns(2)

@@ -215,3 +215,34 @@ def test_importing_the_same_transcript_twice_stores_it_once_and_says_so(make_app
     assert not at.success
     assert "Already imported" in at.info[0].value and "Nothing was stored again" in at.info[0].value
     assert count(app_db, notes) == 1
+
+
+def test_a_researcher_changes_the_codes_of_their_own_excerpt(make_app, app_db):
+    from research.store.models import Excerpt
+
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/coding.py").run()
+    at.multiselect[0].select(0)
+    at.multiselect[1].select("pay")
+    at.button[0].click().run()
+    picker = next(s for s in at.selectbox if s.label == "Excerpt")
+    mine = next(o for o in picker.options if o.endswith("; researcher)"))
+    picker.select(mine).run()
+    recode = next(m for m in at.multiselect if m.label == "Codes of this excerpt")
+    assert "pay" in recode.value  # the form opens on the codes the excerpt carries
+    for key in list(recode.value):
+        recode.unselect(key)
+    recode.select("tools")
+    next(b for b in at.button if b.label == "Save codes").click().run()
+    assert not at.error
+    assert at.success[0].value.replace("\\", "") == "The excerpt now carries Tools and systems."
+    prefix = mine.rsplit(" (", 1)[0]
+    from research.store.models import Interview, Participant
+
+    keys = (select(Code.key).select_from(Excerpt).join(Excerpt.codes).join(InterviewNote).join(Interview)
+            .join(Participant).where(Participant.code == "P01", Excerpt.coder == "researcher",
+                                     Excerpt.text.startswith(prefix)))
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        assert list(session.scalars(keys)) == ["tools"]
+    engine.dispose()
