@@ -62,6 +62,11 @@ def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int |
 
     with resources.db_session() as session:
         choices = interview_labels(session=session, study_id=study_id)
+    if prefer is None and key not in st.session_state:
+        # Streamlit forgets a widget's value on another page; coming back opens the interview left open.
+        prefer = st.session_state.get(f"_last_{key}")
     if prefer in choices:
         st.session_state[key] = unique_titles(choices)[prefer]
-    return pick_by_title("Interview", choices, empty_message, key=key)
+    chosen = pick_by_title("Interview", choices, empty_message, key=key)
+    st.session_state[f"_last_{key}"] = chosen
+    return chosen

@@ -112,6 +112,9 @@ def test_a_note_autosaves_pseudonymised_and_keeps_history(make_app, app_db):
 def test_a_saved_note_shows_back_exactly_after_navigating_away_and_after_a_reload(make_app, app_db):
     at = make_app("researcher", "researcher").run()
     at.switch_page("pages/interview_notes.py").run()
+    picker = at.selectbox(key="interview_picker_1")
+    chosen = picker.options[2]
+    picker.select(chosen).run()
     first, second = at.text_area[0], at.text_area[1]
     saved_second = second.value
     first.input("The queue screen freezes twice a shift.").run()
@@ -120,11 +123,13 @@ def test_a_saved_note_shows_back_exactly_after_navigating_away_and_after_a_reloa
 
     at.switch_page("pages/coding.py").run()
     at.switch_page("pages/interview_notes.py").run()
+    assert at.selectbox(key="interview_picker_1").value == chosen  # the interview left open
     assert at.text_area[0].value == "The queue screen freezes twice a shift."
     assert at.text_area[1].value == saved_second + " And the headset drops calls."
 
     reloaded = make_app("researcher", "researcher").run()  # a new browser session reads the database
     reloaded.switch_page("pages/interview_notes.py").run()
+    reloaded.selectbox(key="interview_picker_1").select(chosen).run()
     assert reloaded.text_area[0].value == "The queue screen freezes twice a shift."
     assert reloaded.text_area[1].value == saved_second + " And the headset drops calls."
 
