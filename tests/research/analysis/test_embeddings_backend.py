@@ -54,16 +54,19 @@ def test_int8_vectors_are_close_to_pytorch_and_keep_the_same_neighbours(exported
     assert (nearest(ours) == nearest(theirs)).all()
 
 
-def test_a_second_load_reuses_the_export(exported, monkeypatch):
-    _, _, export_dir = exported
+def test_later_loads_reuse_the_export(exported, monkeypatch, tmp_path):
+    onnx_model, _, export_dir = exported
 
     def no_export(*args):
         raise AssertionError("exported again")
 
     monkeypatch.setattr(embeddings, "_export", no_export)
     again = load_embedding_model("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=export_dir)
-    assert again.embedding_backend == "onnx-int8"
-    assert again.encode(["the CRM logs me out"]).shape == (1, 384)
+    elsewhere = load_embedding_model("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=tmp_path)
+    assert again.embedding_backend == elsewhere.embedding_backend == "onnx-int8"
+    assert list(tmp_path.glob("*/onnx-int8.onnx")), "another data directory gets its own copy"
+    expected = onnx_model.encode(COMMENTS[:3])
+    assert np.allclose(again.encode(COMMENTS[:3]), expected) and np.allclose(elsewhere.encode(COMMENTS[:3]), expected)
 
 
 class FakeModel:
@@ -101,6 +104,7 @@ def test_falls_back_to_pytorch_and_says_so_once(tmp_path, monkeypatch, caplog):
 
     monkeypatch.setattr(embeddings, "_trace", broken_trace)
     monkeypatch.setattr(embeddings, "_fallbacks_said", set())
+    monkeypatch.setattr(embeddings, "_made_here", {})  # no earlier export in this process to copy
     with caplog.at_level(logging.WARNING, logger="frontline.embeddings"):
         first = load_embedding_model("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=tmp_path)
         second = load_embedding_model("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=tmp_path)
