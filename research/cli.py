@@ -478,6 +478,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "--server.enableXsrfProtection", "true",
         # Tracebacks and exception messages go to the server's log, never to a browser.
         "--client.showErrorDetails", "none",
+        # Tables' own toolbar download bypasses the audited, inert export: every download is a button.
+        "--client.disableDataExport", "true",
     ]
     print(f"serving Frontline on http://{args.address}:{args.port}", flush=True)
     os.execv(sys.executable, command)

@@ -7,7 +7,7 @@ from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_wave
 from frontline_ui.markdown import plain
-from frontline_ui.exports import record_export
+from frontline_ui.exports import download_table
 from research.audit import record
 from research.errors import FrontlineError
 from research.privacy.roster import parse_roster, replace_roster, roster_names
@@ -78,10 +78,9 @@ if make:
         links = pd.DataFrame({"wave": wave_title, "segment": segment_label, "kind": kind,
                               "link": [link_url(base, t) for t in tokens]})
         st.warning("These links are shown only now: only their hashes are stored. Download them before leaving.")
-        st.download_button("Download links (CSV)", links.to_csv(index=False), file_name="pulse-links.csv",
-                           mime="text/csv", on_click=record_export,
-                           args=(f"{len(tokens)} pulse link(s) for {segment_label} (CSV)",))
-        st.dataframe(links, hide_index=True, width="stretch")
+        download_table("Download links (CSV)", links, what=f"{len(tokens)} pulse link(s) for {segment_label} (CSV)",
+                       file_name="pulse-links.csv")
+        st.code("\n".join(links["link"]), language=None)
 
 st.subheader("Names to redact")
 st.caption("Names of agents, supervisors and managers, one per line. They are removed from every comment before "

@@ -1,0 +1,224 @@
+"""The insiders of the README's attacker model, each replaying an attack that once worked.
+
+Every submission goes through ``send_response``, what the pulse page calls, and
+every observation through the functions the pages and exports call: the
+overview, the heatmaps, the briefing's tables and HTML, the waves table, the
+researcher's comment page and the agent's preview. The database administrator
+reads the tables as stored (SQLite without ``rowid``, PostgreSQL by ``ctid``
+and ``xmin``, dead tuples included). Interview attributes are attacked in
+``tests/research/findings/test_interview_evidence.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+
+from research.findings.briefing import briefing_csv_zip, build_briefing
+from research.findings.heatmap import heatmap
+from research.findings.overview import overview
+from research.privacy.reporting import Thresholds
+from research.pulse.errors import PulseError
+from research.pulse.importer import import_responses
+from research.pulse.library import QUESTION_LIBRARY
+from research.pulse.links import create_links
+from research.pulse.preview import anonymity_preview
+from research.pulse.replies import comments_for_reply
+from research.pulse.submit import send_response
+from research.pulse.waves import waves_table
+from research.pulse.waves_admin import SegmentSpec, create_wave
+from research.privacy.redaction import Redactor
+from research.store.engine import make_engine, session_scope
+from research.store.models import PulseAnswer, PulseLink, PulseQuestion, PulseResponse, PulseSegment, PulseWave
+
+TODAY = date(2026, 11, 22)
+STEPS = Thresholds(scores=5, comments=10)
+TEAMS = {  # team: (site, headcount)
+    "Billing": ("Cardiff", 14), "Chat": ("Cardiff", 12), "Tiny": ("Leeds", 3), "Four": ("Leeds", 4)}
+TEXT_QUESTIONS = ["Anything about the rota?", "Anything about the tools?"]
+
+
+def answers(marker: int, comment: str = "") -> dict:
+    """One agent's answers; ``marker`` (0-100) is what the attacker tries to find again."""
+    values = {"morale": 1 + marker % 5, "enps": marker % 11, "tools": 2, "management_support": 4, "workload": 3,
+              "recovery_share": marker, "feedback_loop": 2}
+    if comment:
+        values.update(one_thing=comment, extra_text_1=comment + " (rota)", extra_text_2=comment + " (tools)")
+    return values
+
+
+@pytest.fixture
+def wave(engine):
+    """An open wave, three text questions, four teams; returns (wave id, {team: [invite tokens]})."""
+    with session_scope(engine) as session:
+        created = create_wave(
+            session=session, title="Insider wave", opens_on=TODAY - timedelta(days=3),
+            closes_on=TODAY + timedelta(days=7), question_keys=[q.key for q in QUESTION_LIBRARY],
+            extra_text_questions=TEXT_QUESTIONS,
+            segments=[SegmentSpec(team=t, site=site, channel="phone", industry="utilities", headcount=n)
+                      for t, (site, n) in TEAMS.items()])
+        tokens = {s.team: create_links(session=session, segment=s, count=s.headcount) for s in created.segments}
+        return created.id, tokens
+
+
+def send(engine, token, values, today=TODAY, steps=STEPS):
+    return send_response(engine=engine, token=token, answers=values, today=today, steps=steps)
+
+
+def looks(engine, wave_id) -> dict:
+    """Everything an executive or researcher can read about the wave, as text."""
+    with session_scope(engine) as session:
+        seen = {"overview": repr(overview(session=session, wave_id=wave_id, thresholds=STEPS)),
+                "waves": waves_table(session=session).to_csv(index=False),
+                "comments": comments_for_reply(session=session, wave_id=wave_id, threshold=STEPS.comments)
+                .drop(columns="response_id").to_csv(index=False)}
+        for dimension in ("team", "site"):
+            board = heatmap(session=session, wave_id=wave_id, dimension=dimension, thresholds=STEPS)
+            seen[f"heatmap_{dimension}"] = repr((board.values.to_csv(), board.responses.to_dict(), board.hidden))
+        briefing = build_briefing(session=session, wave_id=wave_id, job_id=None, thresholds=STEPS)
+        with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:  # as downloaded
+            seen["briefing_csv"] = {name: archive.read(name) for name in archive.namelist()}
+        # Plotly gives each chart a fresh random element id; nothing else may differ.
+        seen["briefing_html"] = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID",
+                                       briefing.html)
+        wave = session.get(PulseWave, wave_id)
+        seen["previews"] = repr([anonymity_preview(session=session, wave=wave, segment=s, threshold=STEPS.scores)
+                                 for s in wave.segments])
+    return seen
+
+
+def released(engine, wave_id, team) -> list[float]:
+    """The recovery-share markers of a team's responses that any figure can include."""
+    with session_scope(engine) as session:
+        return sorted(session.scalars(
+            select(PulseAnswer.value_number).join(PulseResponse).join(PulseQuestion)
+            .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
+            .where(PulseResponse.wave_id == wave_id, PulseSegment.team == team,
+                   PulseQuestion.key == "recovery_share")))
+
+
+def test_watching_before_and_after_one_response_shows_nothing_until_a_whole_step(engine, wave):
+    """The executive exports everything, one agent answers, the executive exports again: no difference."""
+    wave_id, tokens = wave
+    for i in range(5):
+        send(engine, tokens["Billing"][i], answers(10 + i))
+    before = looks(engine, wave_id)
+    assert released(engine, wave_id, "Billing") == [10, 11, 12, 13, 14]
+    for i in range(5, 9):  # four more agents answer, one at a time, each watched
+        send(engine, tokens["Billing"][i], answers(50 + i))
+        assert looks(engine, wave_id) == before, f"a figure moved after response {i + 1}"
+    send(engine, tokens["Billing"][9], answers(59))  # the fifth completes a step: all five move together
+    after = looks(engine, wave_id)
+    assert after["overview"] != before["overview"] and after["briefing_csv"] != before["briefing_csv"]
+    assert released(engine, wave_id, "Billing") == [10, 11, 12, 13, 14, 55, 56, 57, 58, 59]
+
+
+def test_padding_cannot_lift_a_small_team_over_the_threshold(engine, wave):
+    """A researcher holding the links answers in the place of a three-person team's colleagues."""
+    wave_id, tokens = wave
+    with session_scope(engine) as session:
+        tiny = session.scalar(select(PulseSegment).where(PulseSegment.team == "Tiny"))
+        with pytest.raises(PulseError, match="at most 0 more invite"):
+            create_links(session=session, segment=tiny, count=9)
+        open_link = create_links(session=session, segment=tiny, kind="open")[0]
+    with pytest.raises(PulseError, match="as many answers as the team has people"):
+        send(engine, open_link, answers(1))
+    send(engine, tokens["Tiny"][0], answers(77, "the real person's comment"))  # the one real answer
+    for token in tokens["Tiny"][1:]:
+        send(engine, token, answers(1, "fake"))  # the attacker uses every other invite
+    assert released(engine, wave_id, "Tiny") == []
+    seen = looks(engine, wave_id)
+    assert "'Leeds': None" in seen["heatmap_site"] and "real person" not in seen["comments"]
+    with session_scope(engine) as session, pytest.raises(PulseError, match="takes no imported file"):
+        import_responses(session=session, wave=session.get(PulseWave, wave_id), rows=[{"m": "3"}] * 9,
+                         mapping={"morale": "m"}, redactor=Redactor(), default_day=TODAY, segment="Tiny")
+
+
+def test_four_people_with_three_text_questions_are_never_quoted(engine, wave):
+    """Twelve answers from four people must not pass a threshold of ten people."""
+    wave_id, tokens = wave
+    for i, token in enumerate(tokens["Four"]):
+        send(engine, token, answers(i, f"four-person team comment {i}"))
+    for i, token in enumerate(tokens["Chat"][:6]):  # a team over the score step, under the comment step
+        send(engine, token, answers(i, f"chat comment {i}"))
+    seen = looks(engine, wave_id)
+    assert "four-person" not in seen["comments"] and "chat comment" not in seen["comments"]
+    with session_scope(engine) as session:
+        assert session.scalars(select(PulseAnswer.value_text).where(PulseAnswer.value_text.is_not(None))).all() == []
+    for i, token in enumerate(tokens["Chat"][6:10]):  # ten people have now written: their comments move together
+        send(engine, token, answers(i, f"chat comment {6 + i}"))
+    assert sorted(set(re.findall(r"chat comment \d+", looks(engine, wave_id)["comments"]))) == sorted(
+        f"chat comment {i}" for i in range(10))
+
+
+def stored_order(engine, table: str, column: str) -> list:
+    """A column in the order the database keeps the rows (what a superuser reading pages sees)."""
+    order = " ORDER BY ctid" if engine.dialect.name == "postgresql" else ""
+    with engine.connect() as conn:
+        return [uuid.UUID(str(row[0])) for row in conn.execute(text(f"SELECT {column} FROM {table}{order}"))]
+
+
+def test_row_order_and_days_say_nothing_about_who_sent_what(engine, wave):
+    """The administrator lists responses as stored, hoping the order (or the day) is the order of sending."""
+    wave_id, tokens = wave
+    steps = Thresholds(scores=12, comments=12)  # one batch of twelve, so a kept order could not hide by chance
+    for i, token in enumerate(tokens["Billing"][:12]):
+        send(engine, token, answers(i * 8, f"comment {i}"), today=TODAY - timedelta(days=2 - i // 6), steps=steps)
+    with session_scope(engine) as session:
+        marker = {rid: value for rid, value in session.execute(
+            select(PulseAnswer.response_id, PulseAnswer.value_number).join(PulseQuestion)
+            .where(PulseQuestion.key == "recovery_share"))}
+        days = set(session.scalars(select(PulseResponse.submitted_on)))
+    sent = [i * 8 for i in range(12)]
+    responses = [marker[r] for r in stored_order(engine, "pulse_responses", "id")]
+    receipts = [marker[r] for r in stored_order(engine, "pulse_receipts", "response_id")]
+    answers_kept = [marker[r] for r in dict.fromkeys(stored_order(engine, "pulse_answers", "response_id"))]
+    assert sorted(responses) == sent
+    for order in (responses, receipts, answers_kept):
+        assert order not in (sent, sent[::-1])
+    assert days == {TODAY - timedelta(days=1)}  # the day of the release, not the days they were sent
+    if engine.dialect.name == "sqlite":
+        for table in ("pulse_responses", "pulse_answers", "pulse_receipts", "pulse_inbox", "pulse_held_texts"):
+            with engine.connect() as conn, pytest.raises(OperationalError, match="rowid"):
+                conn.execute(text(f"SELECT rowid FROM {table}"))
+
+
+@pytest.fixture
+def pg_engine(pg_url):
+    engine = make_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
+    yield engine
+    engine.dispose()
+
+
+def test_no_transaction_id_links_a_used_invite_to_a_response(pg_engine):
+    """The administrator joins ``xmin`` of used invites to the response tables, and reads dead inbox tuples."""
+    with session_scope(pg_engine) as session:
+        created = create_wave(
+            session=session, title="xmin wave", opens_on=TODAY - timedelta(days=1), closes_on=TODAY + timedelta(days=7),
+            question_keys=[q.key for q in QUESTION_LIBRARY], extra_text_questions=TEXT_QUESTIONS,
+            segments=[SegmentSpec(team="Billing", site="Cardiff", headcount=20)])
+        tokens = create_links(session=session, segment=created.segments[0], count=12)
+    for i, token in enumerate(tokens[:11]):
+        send(pg_engine, token, answers(i, f"comment {i}"))
+    with pg_engine.connect() as conn:
+        used = set(conn.execute(text("SELECT xmin::text FROM pulse_links WHERE used")).scalars())
+        kept = {table: set(conn.execute(text(f"SELECT xmin::text FROM {table}")).scalars())
+                for table in ("pulse_responses", "pulse_answers", "pulse_receipts", "pulse_held_texts")}
+        waiting = conn.execute(text("SELECT count(*) FROM pulse_inbox")).scalar()
+        dead = conn.execute(text(
+            "SELECT count(*) FROM generate_series(0, pg_relation_size('pulse_inbox') / 8192 - 1) AS page, "
+            "LATERAL heap_page_items(get_raw_page('pulse_inbox', page::int)) WHERE t_data IS NOT NULL")).scalar()
+    assert len(used) == 11
+    for table, xmins in kept.items():
+        assert not xmins & used, f"{table} shares a transaction with a used invite"
+    assert len(kept["pulse_responses"]) == 2  # two batches (5 and 5): a transaction id names a batch, not a person
+    assert waiting == 1 and dead == waiting  # the released submissions' dead tuples are gone; one still waits
