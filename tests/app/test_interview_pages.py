@@ -251,3 +251,23 @@ def test_a_researcher_changes_the_codes_of_their_own_excerpt(make_app, app_db):
     with session_scope(engine) as session:
         assert list(session.scalars(keys)) == ["tools"]
     engine.dispose()
+
+
+def test_agreement_tab_shows_human_headers_and_rounded_figures(make_app, app_db):
+    import re
+
+    def shown(cell) -> str:
+        return re.sub(r"\\(.)", r"\1", str(cell))  # what a reader sees of an escaped Markdown cell
+
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/interview_analysis.py").run()
+    assert not at.exception
+    tables = [t.value.rename(columns=shown).map(shown) for t in at.table]
+    table = next(t for t in tables if "Cohen's kappa" in t.columns)
+    assert {"Code", "Segments", "Both coded", "Only researcher", "Only researcher-b", "Agreement", "Note"} <= set(
+        table.columns)
+    assert not {"only_a", "only_b", "percent_agreement", "kappa"} & set(table.columns)
+    assert all(k == "n/a" or re.fullmatch(r"-?\d\.\d\d", k) for k in table["Cohen's kappa"])
+    assert all(re.fullmatch(r"\d+ %", a) for a in table["Agreement"])
+    assert "None" not in table.to_numpy()
+    assert any(m.label == "Cohen's kappa (codes either used)" for m in at.metric)
