@@ -1,5 +1,7 @@
 """Executive start page: headline KPIs for a wave (or one segment), change since the previous wave, trend."""
 
+from datetime import date
+
 import streamlit as st
 
 from frontline_ui import findings_data, resources
@@ -10,7 +12,8 @@ from frontline_ui.exports import download_file
 from research.pulse.waves import latest_reportable_wave
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.figures import trend_figure
-from research.findings.overview import overview, segment_options, wave_trend
+from research.findings.overview import get_wave, overview, segment_options, wave_trend
+from research.pulse.links import open_link_full
 from research.privacy.reporting import Thresholds
 
 require_page("findings")
@@ -45,6 +48,16 @@ def cached_trend(picked: str, scores: int, comments: int):
 
 
 result = cached_overview(wave_id, picked, limits.scores, limits.comments)
+with resources.db_session() as session:
+    still_open = get_wave(session=session, wave_id=wave_id).closes_on >= date.today()
+    padded = open_link_full(session=session, wave_id=wave_id)
+if still_open:
+    st.caption(f"This wave is still open. Its figures move in steps: a group's numbers change only once at least "
+               f"{limits.scores} more people in it have answered, and its comments once {limits.comments} more "
+               "have written, so no single answer can be read from the difference.")
+for label in padded:
+    st.warning(f"{plain(label)}: its open link alone has taken as many answers as the team has people, so they "
+               "may not all come from different people. Read its figures with care.")
 if result.note:
     st.warning(f"This group has {result.note}: no figures are shown for it.")
 else:

@@ -213,3 +213,21 @@ def test_an_open_link_stops_at_the_headcount(engine, make_links):
     with pytest.raises(PulseError, match="at most 0 more invite"):
         make_links(count=1)
     assert stored_counts(engine)[0] == 5
+
+
+def test_a_team_filled_from_its_open_link_alone_is_flagged(engine, make_links, wave_ids):
+    """Three answers through the open link of a three-person team may all be one person's: the dashboard says so."""
+    from research.pulse.links import open_link_full
+    from research.pulse.waves_admin import set_headcount
+
+    with session_scope(engine) as session:
+        set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=3)
+    token = make_links(team="Chat", kind="open")[0]
+    for n in range(3):
+        with session_scope(engine) as session:
+            assert open_link_full(session=session, wave_id=wave_ids[0]) == []
+        submit(engine, token)
+    with session_scope(engine) as session:
+        assert open_link_full(session=session, wave_id=wave_ids[0]) == ["Chat / Cardiff / chat / utilities"]
+        with pytest.raises(PulseError, match="cannot be lower than that"):
+            set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=2)
