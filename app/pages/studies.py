@@ -91,9 +91,11 @@ with people_tab:
             edited_people = st.data_editor(
                 people, hide_index=True, width="stretch", disabled=["id", "code", "withdrawn_on"],
                 key=f"{form_key(f'people_{study_id}')}_grid",
-                column_config={"id": None, "channel": st.column_config.SelectboxColumn("channel", options=CHANNELS),
-                               "consent_given": st.column_config.CheckboxColumn("consent given"),
-                               "withdrawn_on": st.column_config.DateColumn("withdrew on")},
+                column_config={"id": None, "code": "Code", "industry": "Industry", "role": "Role",
+                               "tenure_band": "Tenure band", "site": "Site",
+                               "channel": st.column_config.SelectboxColumn("Channel", options=CHANNELS),
+                               "consent_given": st.column_config.CheckboxColumn("Consent given"),
+                               "withdrawn_on": st.column_config.DateColumn("Withdrew on")},
             )
             if st.form_submit_button("Save participants"):
                 try:
