@@ -60,12 +60,15 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
 _LEADERS = {"no", "not", "never", "nobody", "nothing", "too", "less", "more", "few"}
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n/]+|\s[-–—]+\s|\s&\s|\band\b|\bbut\b", re.IGNORECASE)
 _LABEL_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
-MAX_WINDOW_WORDS = 4
-"""Phrases cut from inside a clause stay short ("cost of living"); a whole clause may be longer."""
+MAX_WINDOW_WORDS = 5
+"""Phrases cut from inside a clause stay short ("no pay rise this year"); a whole clause may be longer."""
 MAX_PHRASE_CHARS = 60
-WHOLE_CLAUSE_BONUS = 1.5
+WHOLE_CLAUSE_BONUS = 1.2
 """A phrase that is a whole clause ("nobody ever says thanks") reads as a finding; a window cut from a longer
 clause ("back calls with no time") often does not."""
+CONTENT_BONUS = 0.2
+"""Per content word beyond the first (at most three): "work pressure" says more than "pressure", but a long
+clause that few texts share must not outrank a word that many do."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ class PhraseIndex:
     def phrases(self, members: Sequence[int], *, top: int = 5) -> list[TopicPhrase]:
         """The phrases that the texts at ``members`` share and the rest of the corpus does not, best first.
 
-        A phrase is a window of up to four words, or a whole clause of up to 60 characters, with no stop
+        A phrase is a window of up to five words, or a whole clause of up to 60 characters, with no stop
         word at its end. It counts once per text and must recur (in at least two texts and a tenth of the
         topic), so it is the topic's shared language. Its score is its coverage of the topic times how
         concentrated it is there against the corpus, with a bonus per extra content word and for a whole
@@ -150,9 +153,12 @@ class PhraseIndex:
             content = sum(1 for w in g if w not in self._stop)
             bonus = WHOLE_CLAUSE_BONUS if complete[g] >= frequent[g] / 2 else 1.0
             scored.append(TopicPhrase(_surface(g, per_text), frequent[g],
-                                      coverage * concentration * (1 + 0.25 * (content - 1)) * bonus))
+                                      coverage * concentration * (1 + CONTENT_BONUS * min(content - 1, 3)) * bonus))
         scored.sort(key=lambda p: (-p.score, -p.texts, p.text.lower()))
-        return [_expanded(p, counts, lambda g: _surface(g, per_text)) for p in scored[:top]]
+        widened = [_expanded(p, counts, lambda g: _surface(g, per_text)) for p in scored[:top]]
+        # "good" and "company" may both widen to "good company": keep it once, at its best place.
+        seen: set[str] = set()
+        return [p for p in widened if not (p.text.lower() in seen or seen.add(p.text.lower()))]
 
 
 def _expanded(phrase: TopicPhrase, counts: Counter, surfaces_of) -> TopicPhrase:

@@ -267,7 +267,8 @@ def readable_label(
     label = _capitalise(phrases[0].text)
     if len(phrases[0].text.split()) <= 2:
         taken = _stems(phrases[0].text)
-        second = next((p for p in phrases[1:] if " " in p.text and p.texts >= 0.5 * phrases[0].texts
+        # The second phrase must name something itself ("work environment"), not just judge ("not good").
+        second = next((p for p in phrases[1:] if len(_stems(p.text)) >= 2 and p.texts >= 0.5 * phrases[0].texts
                        and not _stems(p.text) & taken), None)
         if second is not None and len(f"{label} and {second.text}") <= MAX_LABEL_CHARS:
             label = f"{label} and {_lower_first(second.text)}"
