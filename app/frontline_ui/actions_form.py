@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
-from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.forms import clear_form, flash, form_key, has_flash, show_flash
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.findings.actions import STATUSES, actions_table, create_action
@@ -23,7 +23,7 @@ def _recorded_before(theme_name: str, title: str, owner: str) -> pd.Series | Non
 
 def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> None:
     """The form, its confirmation after the page refreshes, and a fresh form after each action recorded."""
-    with st.expander("Record an action", expanded=expanded):
+    with st.expander("Record an action", expanded=expanded or has_flash("record_action")):
         show_flash("record_action")
         form = form_key("record_action")
         with st.form(form):

@@ -20,6 +20,11 @@ def flash(place: str, message: str, kind: str = "success") -> None:
     st.session_state.setdefault(f"_flash_{place}", []).append((kind, message))
 
 
+def has_flash(place: str) -> bool:
+    """Whether a message waits for ``place``: a collapsed section holding it should open to show it."""
+    return bool(st.session_state.get(f"_flash_{place}"))
+
+
 def show_flash(place: str) -> None:
     """Show, once, the messages kept for ``place`` by the run that saved."""
     for kind, message in st.session_state.pop(f"_flash_{place}", []):

@@ -52,3 +52,15 @@ def test_an_action_is_confirmed_stored_once_and_can_be_deleted(make_app, app_db)
     assert not at.error
     assert at.success[0].value.replace("\\", "") == f"Deleted the action '{title}'."
     assert actions(app_db, title) == 0
+
+
+def test_the_executives_confirmation_opens_the_section_that_holds_it(make_app, app_db):
+    at = make_app("executive", "executive").run()
+    at.switch_page("pages/findings_actions.py").run()
+    fill(at, "Publish the rota a month ahead")
+    button(at, "Record action").click().run()
+    assert not at.error
+    section = next(e for e in at.expander if e.label == "Record an action")
+    assert section.proto.expanded  # the confirmation is not hidden in a closed section
+    assert at.success[0].value.replace("\\", "").startswith("Action recorded against Tools")
+    assert actions(app_db, "Publish the rota a month ahead") == 1
