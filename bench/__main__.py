@@ -63,8 +63,10 @@ def main() -> None:
         texts = comments + real_reviews()
         scorer = SentimentScorer(settings.nltk_data_dir)
         timed("VADER sentiment", len(texts), lambda: scorer.score_many(texts))
-        model = load_embedding_model(settings.embedding_model)
-        timed("MiniLM embeddings (batch 64, CPU)", len(texts), lambda: model.encode(texts, batch_size=64))
+        for backend in ("torch", settings.embedding_backend) if settings.embedding_backend != "torch" else ("torch",):
+            model = load_embedding_model(settings.embedding_model, backend=backend)
+            timed(f"MiniLM embeddings ({model.embedding_backend}, batch 64)", len(texts),
+                  lambda: model.encode(texts, batch_size=64))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory {peak:,.0f} MiB")
 
@@ -77,5 +79,5 @@ if __name__ == "__main__":
     main()
     dashboard.main()
     backup.main()
-    sizes = tuple(int(a) for a in sys.argv[1:]) or (1000, 10000, 50000)
+    sizes = tuple(int(a) for a in sys.argv[1:]) or (1000, 10000)  # `python -m bench 50000` for more
     analysis.main(sizes)

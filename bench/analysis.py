@@ -1,23 +1,37 @@
-"""Analysis benchmark: Frontline's pipeline against BERTopic with its defaults, on the same texts in one run.
+"""Analysis benchmark: Frontline's pipeline against BERTopic with its defaults, like for like.
 
-Texts: the real employee-review fragments in ../shared/data (like/dislike columns)
-when present, topped up with demo comments. Quality out of sample is in
-:mod:`bench.quality`; the figures here (theme NMI/ARI against the demo generator's
-planted themes, sentiment on the demo's praise/complaints and hand-written edge
-cases, topic stability) are in-sample and labelled so.
+- Texts: both sides get the same de-duplicated list. It is the distinct real ``like``/``dislike`` fragments of
+  ``../shared/data/employees_opinion_ext.csv`` (21,035 of them); beyond that, distinct pairs of real fragments
+  from different reviews. Without that folder the benchmark says so and uses distinct synthetic text (pairs of
+  demo comments). No text repeats, so neither side can skip work the other does.
+- Frontline's time is what a job does once its comments are read: embedding into a fresh cache, themes, topics
+  with the stability measurement, lexicon and learned sentiment. BERTopic gets the same packaged MiniLM through
+  PyTorch, with everything else at its defaults. Both models are loaded, and numba compiled, before timing.
+- Three repetitions, the order alternating (Frontline first, then BERTopic first, ...): the median and range of
+  each side, and the ratio of the medians. The peak memory of each run is sampled from ``/proc`` (resident
+  set, above what the process held before the run).
+- Cold start, in a fresh process: import, model load and a first batch of 64 comments, per backend.
+
+Quality out of sample is in :mod:`bench.quality`; the in-sample figures here (the demo generator's own text
+and planted themes) are labelled so.
 """
 
 from __future__ import annotations
 
 import csv
-import resource
+import os
+import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "employees_opinion_ext.csv"
+REPETITIONS = 3
 
 EDGE_CASES = [
     ("long hours and not enough people on the phones", 0), ("we are short staffed again", 0),
@@ -28,43 +42,112 @@ EDGE_CASES = [
 ]
 
 
-def corpus(size: int) -> list[str]:
+def _real_fragments() -> list[list[str]]:
+    """Distinct real fragments grouped by review, in file order; empty without ../shared/data."""
+    if not SHARED.exists():
+        return []
+    seen: set[str] = set()
+    reviews = []
+    with SHARED.open(encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            fresh = [t.strip() for t in (row.get("like", ""), row.get("dislike", "")) if t and t.strip()]
+            fresh = [t for t in fresh if not (t in seen or seen.add(t))]
+            if fresh:
+                reviews.append(fresh)
+    return reviews
+
+
+def _synthetic_fragments() -> list[list[str]]:
     from research.demo.seed import generate_responses
 
-    texts: list[str] = []
-    if SHARED.exists():
-        with SHARED.open(encoding="utf-8-sig") as fh:
-            for row in csv.DictReader(fh, delimiter=";"):
-                texts += [t.strip() for t in (row.get("like", ""), row.get("dislike", "")) if t and t.strip()]
-    seed = 0
-    while len(texts) < size:
-        texts += [r.text for r in generate_responses(seed) if r.text]
-        seed += 1
-    return texts[:size]
+    distinct = dict.fromkeys(r.text for seed in range(3) for r in generate_responses(seed) if r.text)
+    return [[t] for t in distinct]
 
 
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def corpus(size: int) -> tuple[list[str], str]:
+    """``size`` distinct texts and a note of where they came from."""
+    reviews = _real_fragments()
+    source = "distinct real fragments (employees_opinion_ext.csv)"
+    if not reviews:
+        reviews = _synthetic_fragments()
+        source = "../shared/data is missing: distinct synthetic text (demo comments and pairs of them)"
+    texts = list(dict.fromkeys(t for review in reviews for t in review))[:size]
+    if len(texts) < size:  # a fragment joined to one from another review is a new, distinct text
+        real = len(texts)
+        known = set(texts)
+        for step in range(1, len(reviews)):
+            for i, first in enumerate(reviews):
+                text = f"{first[0].rstrip('. ')}. {reviews[(i + step) % len(reviews)][-1]}"
+                if text not in known:
+                    known.add(text)
+                    texts.append(text)
+                if len(texts) == size:
+                    break
+            if len(texts) == size:
+                break
+        source += f"; {size - real:,} are pairs of them"
+    return texts, source
 
 
-def run_frontline(texts, model, scorer, cache_dir):
+class PeakMemory:
+    """Samples this process's resident memory every 20 ms while the block runs; ``peak_mib`` is the highest
+    reading above the level at entry (threads' and native libraries' memory included)."""
+
+    def __enter__(self) -> PeakMemory:
+        self.base = self.peak = _rss_mib()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _rss_mib())
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mib())
+
+    @property
+    def peak_mib(self) -> float:
+        return self.peak - self.base
+
+
+def _rss_mib() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # pragma: no cover (not Linux)
+        pass
+    return 0.0
+
+
+def run_frontline(texts, model, scorer, cache_dir, *, measure_stability: bool = True):
+    """Frontline's whole analysis into a fresh (or the given) cache: (wall s, CPU s), result, peak MiB."""
     from research.analysis.embeddings import EmbeddingCache
     from research.analysis.pipeline import analyze_texts
 
     cache = EmbeddingCache(Path(cache_dir) / "cache.sqlite", "all-MiniLM-L6-v2")
-    start = time.perf_counter()
-    result = analyze_texts(texts, model=model, scorer=scorer, cache=cache, measure_stability=False)
-    seconds = time.perf_counter() - start
+    with PeakMemory() as memory:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = analyze_texts(texts, model=model, scorer=scorer, cache=cache, measure_stability=measure_stability)
+        seconds = (time.perf_counter() - start, time.process_time() - cpu)
     cache.close()
-    return seconds, result
+    return seconds, result, memory.peak_mib
 
 
-def run_bertopic_defaults(texts, model):
+def run_bertopic_defaults(texts, torch_model):
+    """BERTopic with its defaults and the packaged model: (wall s, CPU s), peak MiB."""
     from bertopic import BERTopic
 
-    start = time.perf_counter()
-    BERTopic(embedding_model=model).fit_transform(texts)
-    return time.perf_counter() - start
+    with PeakMemory() as memory:
+        start, cpu = time.perf_counter(), time.process_time()
+        BERTopic(embedding_model=torch_model).fit_transform(texts)
+        seconds = (time.perf_counter() - start, time.process_time() - cpu)
+    return seconds, memory.peak_mib
 
 
 def quality(model, scorer) -> dict[str, float]:
@@ -108,29 +191,93 @@ def warm_up() -> None:
     _large_corpus_labels(points[:400], seed=0)
 
 
+COLD_START = """
+import time
+start = time.perf_counter()
+from research.analysis.embeddings import load_embedding_model
+model = load_embedding_model("all-MiniLM-L6-v2", backend={backend!r})
+loaded = time.perf_counter()
+model.encode({texts!r}, batch_size=64)
+print(model.embedding_backend, loaded - start, time.perf_counter() - loaded)
+"""
+
+
+def cold_start(backend: str, texts: list[str]) -> str:
+    """Import, load and a first batch of 64 in a fresh process (the ONNX export already made)."""
+    code = COLD_START.format(backend=backend, texts=texts[:64])
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    if done.returncode != 0:
+        return f"failed: {done.stderr.strip().splitlines()[-1:]}"
+    running, load, first = done.stdout.split()[-3:]
+    return f"{running}: load {float(load):.1f} s + first 64 {float(first):.2f} s"
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):7.1f} s ({min(values):.1f} to {max(values):.1f})"
+
+
+def compare(size: int, model, torch_model, scorer, tmp: Path) -> None:
+    """Three alternating repetitions at ``size`` distinct texts; one line per side and the ratio."""
+    texts, source = corpus(size)
+    ours, theirs, our_memory, their_memory = [], [], [], []
+    for rep in range(REPETITIONS):
+        order = ("frontline", "bertopic") if rep % 2 == 0 else ("bertopic", "frontline")
+        for side in order:
+            if side == "frontline":
+                seconds, _, memory = run_frontline(texts, model, scorer, tmp / f"cache-{size}-{rep}")
+                ours.append(seconds)
+                our_memory.append(memory)
+            else:
+                seconds, memory = run_bertopic_defaults(texts, torch_model)
+                theirs.append(seconds)
+                their_memory.append(memory)
+    print(f"{size:>7,} comments ({source}), {REPETITIONS} alternating runs, wall (CPU) seconds:")
+    for name, runs, memory in ((f"Frontline ({model.embedding_backend}, stability included)", ours, our_memory),
+                               ("BERTopic defaults (torch)", theirs, their_memory)):
+        wall = [w for w, _ in runs]
+        cpu = statistics.median(c for _, c in runs)
+        print(f"  {name:<46} {_spread(wall)} ({cpu:.1f} CPU s)  {size / statistics.median(wall):6,.0f}/s  "
+              f"peak +{max(memory):,.0f} MiB")
+    ratio = statistics.median(w for w, _ in ours) / statistics.median(w for w, _ in theirs)
+    cpu_ratio = statistics.median(c for _, c in ours) / statistics.median(c for _, c in theirs)
+    print(f"  Frontline / BERTopic, ratio of medians: {ratio:.2f} wall, {cpu_ratio:.2f} CPU (CPU time is the "
+          "steadier figure when other work shares the cores)", flush=True)
+
+
 def main(sizes=(1000, 10000)) -> None:
     from research.analysis.embeddings import load_embedding_model
     from research.analysis.sentiment import SentimentScorer
 
+    print(f"Analysis benchmark; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start "
+          "(a shared machine: other load slows both sides)")
     with tempfile.TemporaryDirectory() as tmp:
-        model = load_embedding_model("all-MiniLM-L6-v2")
-        scorer = SentimentScorer(Path(tmp) / "nltk")
+        tmp = Path(tmp)
+        start = time.perf_counter()
+        model = load_embedding_model("all-MiniLM-L6-v2")  # the configured backend; exported here on first use
+        print(f"Frontline's embedding backend: {model.embedding_backend} (load, with any first-use export, "
+              f"{time.perf_counter() - start:.1f} s)")
+        torch_model = model if model.embedding_backend == "torch" else load_embedding_model(
+            "all-MiniLM-L6-v2", backend="torch")
+        scorer = SentimentScorer(tmp / "nltk")
         warm_up()
+        probe, _ = corpus(64)
+        print("Cold start in a fresh process: " + "; ".join(
+            cold_start(backend, probe) for backend in dict.fromkeys((model.embedding_backend, "torch"))))
         from bench import quality as out_of_sample
 
         out_of_sample.main(model, scorer)
         print("In-sample quality (the demo generator's own text and planted themes; proves little):")
         for name, value in quality(model, scorer).items():
             print(f"  {name:<34} {value:.3f}")
-        print(f"{'comments':>8} {'frontline s':>12} {'per s':>8} {'BERTopic s':>11} {'per s':>8} {'ratio':>6} {'peak MiB':>9}")
         for size in sizes:
-            texts = corpus(size)
-            ours, _ = run_frontline(texts, model, scorer, Path(tmp) / f"cache-{size}")
-            theirs = run_bertopic_defaults(texts, model)
-            print(f"{size:>8} {ours:>12.1f} {size / ours:>8.0f} {theirs:>11.1f} {size / theirs:>8.0f} "
-                  f"{theirs / ours:>6.2f} {peak_mib():>9.0f}", flush=True)
-        texts = corpus(11000)
-        cache_dir = Path(tmp) / "incremental"
+            compare(size, model, torch_model, scorer, tmp)
+        texts, _ = corpus(11000)
+        cache_dir = tmp / "incremental"
         run_frontline(texts[:-1000], model, scorer, cache_dir)
-        again, _ = run_frontline(texts, model, scorer, cache_dir)
-        print(f"adding 1,000 comments to an analysed 10,000: {again:.1f} s")
+        (again, cpu), _, _ = run_frontline(texts, model, scorer, cache_dir)
+        print(f"adding 1,000 comments to an analysed 10,000 (stability included): {again:.1f} s ({cpu:.1f} CPU s)")
+
+
+if __name__ == "__main__":
+    main(tuple(int(a) for a in sys.argv[1:]) or (1000, 10000))

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 
 from interviews.codebook import analysis_codebook
 from interviews.corpus import coded_examples
+from research.analysis.embeddings import backend_of
 from research.analysis.jobs import stored_comments
 from research.analysis.pipeline import analyze_texts
 from research.errors import FrontlineError
@@ -285,6 +286,7 @@ def work(engine: Engine, *, tools: AnalysisTools, worker_id: str | None = None,
             waiting = has_claimable_job(engine)
             if waiting and loaded is None:
                 loaded = tools()
+                log.info("worker %s: embeddings run on %s", worker_id, backend_of(loaded[0]))
             claim = claim_next_job(engine, worker_id=worker_id, lease_seconds=lease_seconds,
                                    max_attempts=max_attempts) if waiting else None
         except DBAPIError as exc:
