@@ -80,32 +80,33 @@ class TopicPhrase:
     score: float
 
 
-def _clause_ngrams(text: str, stop: frozenset[str]) -> dict[tuple[str, ...], tuple[str, bool]]:
-    """Every candidate phrase of one text (lower-case words within one clause), with its surface form and
-    whether it is the whole clause (without the stop words around it)."""
-    found: dict[tuple[str, ...], tuple[str, bool]] = {}
-    for clause in _CLAUSE_BREAK.split(text.replace("’", "'")):
-        words = _LABEL_WORD.findall(clause)
+def _clauses(text: str) -> list[list[str]]:
+    """The words of each clause of ``text``, as written."""
+    return [_LABEL_WORD.findall(c) for c in _CLAUSE_BREAK.split(text.replace("’", "'"))]
+
+
+def _clause_ngrams(text: str, stop: frozenset[str]) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+    """Every candidate phrase of one text (lower-case words within one clause), and those that are a whole
+    clause (without the stop words around it)."""
+    grams: set[tuple[str, ...]] = set()
+    wholes: set[tuple[str, ...]] = set()
+    for words in _clauses(text):
         lower = [w.lower() for w in words]
         can_end = [w not in stop and (len(w) > 2 or w in _KEEP_SHORT) for w in lower]
         if not any(can_end):
             continue
         can_start = [w not in stop or w in _LEADERS for w in lower]
-        last = max(i for i, ok in enumerate(can_end) if ok)
-        first = can_start.index(True)
-        spans = [(a, b) for a in range(len(words)) if can_start[a]
-                 for b in range(a + 1, min(a + MAX_WINDOW_WORDS, len(words)) + 1) if can_end[b - 1]]
-        if first <= last and last + 1 - first > MAX_WINDOW_WORDS:
-            spans.append((first, last + 1))
-        for a, b in spans:
-            surface = " ".join(words[a:b])
-            if len(surface) > MAX_PHRASE_CHARS:
-                continue
-            gram = tuple(lower[a:b])
-            complete = a == first and b == last + 1
-            if gram not in found or (complete and not found[gram][1]):
-                found[gram] = (surface, complete)
-    return found
+        size = len(lower)
+        for a in range(size):
+            if can_start[a]:
+                grams.update(tuple(lower[a:b]) for b in range(a + 1, min(a + MAX_WINDOW_WORDS, size) + 1)
+                             if can_end[b - 1])
+        first, last = can_start.index(True), size - 1 - can_end[::-1].index(True)
+        if first <= last and sum(map(len, lower[first:last + 1])) + last - first <= MAX_PHRASE_CHARS:
+            whole = tuple(lower[first:last + 1])
+            grams.add(whole)
+            wholes.add(whole)
+    return grams, wholes
 
 
 class PhraseIndex:
@@ -115,7 +116,10 @@ class PhraseIndex:
 
     def __init__(self, texts: Sequence[str]):
         self._stop = stop_words() - _KEEP_SHORT
-        self._grams = [_clause_ngrams(t if isinstance(t, str) else "", self._stop) for t in texts]
+        self._texts = [t if isinstance(t, str) else "" for t in texts]
+        extracted = [_clause_ngrams(t, self._stop) for t in self._texts]
+        self._grams = [grams for grams, _ in extracted]
+        self._wholes = [wholes for _, wholes in extracted]
         self._corpus: Counter = Counter(g for grams in self._grams for g in grams)
 
     def __len__(self) -> int:
@@ -131,19 +135,15 @@ class PhraseIndex:
         clause; a phrase inside a longer one that covers most of its texts gives way to it, so the label
         reads "cost of living", not "cost". A one-word winner is widened to the commonest phrase around it.
         """
+        members = list(members)
         n = len(members)
         if n == 0:
             return []
-        per_text = [self._grams[i] for i in members]
-        counts: Counter = Counter(g for grams in per_text for g in grams)
+        counts: Counter = Counter(g for i in members for g in self._grams[i])
         floor = max(2, math.ceil(0.1 * n))
         frequent = {g: c for g, c in counts.items() if c >= floor}
         total = max(len(self._grams), n)
-        complete: Counter = Counter()
-        for grams in per_text:
-            for g, (_, whole) in grams.items():
-                if g in frequent:
-                    complete[g] += whole
+        complete: Counter = Counter(g for i in members for g in self._wholes[i] if g in frequent)
         scored = []
         for g in frequent:
             if _absorbed(g, frequent):
@@ -152,33 +152,42 @@ class PhraseIndex:
             concentration = math.log1p(total / max(self._corpus[g], frequent[g]))
             content = sum(1 for w in g if w not in self._stop)
             bonus = WHOLE_CLAUSE_BONUS if complete[g] >= frequent[g] / 2 else 1.0
-            scored.append(TopicPhrase(_surface(g, per_text), frequent[g],
-                                      coverage * concentration * (1 + CONTENT_BONUS * min(content - 1, 3)) * bonus))
-        scored.sort(key=lambda p: (-p.score, -p.texts, p.text.lower()))
-        widened = [_expanded(p, counts, lambda g: _surface(g, per_text)) for p in scored[:top]]
+            score = coverage * concentration * (1 + CONTENT_BONUS * min(content - 1, 3)) * bonus
+            scored.append((-score, -frequent[g], " ".join(g), g))
+        scored.sort()
+        chosen = []
+        for minus_score, _, _, g in scored[:top]:
+            g = _widened(g, counts)
+            chosen.append(TopicPhrase(self._surface(g, members), counts[g], -minus_score))
         # "good" and "company" may both widen to "good company": keep it once, at its best place.
         seen: set[str] = set()
-        return [p for p in widened if not (p.text.lower() in seen or seen.add(p.text.lower()))]
+        return [p for p in chosen if not (p.text.lower() in seen or seen.add(p.text.lower()))]
+
+    def _surface(self, gram: tuple[str, ...], members: Sequence[int]) -> str:
+        """How ``gram`` most often reads in the member texts that use it (ties: alphabetical)."""
+        forms: Counter = Counter()
+        size = len(gram)
+        for i in members:
+            if gram not in self._grams[i]:
+                continue
+            for words in _clauses(self._texts[i]):
+                lower = [w.lower() for w in words]
+                for a in range(len(lower) - size + 1):
+                    if tuple(lower[a:a + size]) == gram:
+                        forms[" ".join(words[a:a + size])] += 1
+        return max(sorted(forms), key=forms.__getitem__) if forms else " ".join(gram)
 
 
-def _expanded(phrase: TopicPhrase, counts: Counter, surfaces_of) -> TopicPhrase:
+def _widened(gram: tuple[str, ...], counts: Counter) -> tuple[str, ...]:
     """A one-word phrase replaced by the commonest longer phrase around it, when at least a quarter of its
     texts use that phrase: "Hike" reads as a keyword, "No hike" as a finding."""
-    if " " in phrase.text:
-        return phrase
-    word = phrase.text.lower()
-    around = [(c, -len(g), g) for g, c in counts.items()
-              if len(g) > 1 and word in g and c >= max(2, 0.25 * phrase.texts)]
+    if len(gram) > 1:
+        return gram
+    around = [(c, -len(g), " ".join(g), g) for g, c in counts.items()
+              if len(g) > 1 and gram[0] in g and c >= max(2, 0.25 * counts[gram])]
     if not around:
-        return phrase
-    count, _, gram = max(around, key=lambda item: (item[0], item[1], [-ord(ch) for ch in " ".join(item[2])]))
-    return TopicPhrase(surfaces_of(gram), count, phrase.score)
-
-
-def _surface(gram: tuple[str, ...], per_text: list[dict]) -> str:
-    """How ``gram`` most often reads in the texts (ties: alphabetical)."""
-    forms = Counter(grams[gram][0] for grams in per_text if gram in grams)
-    return max(sorted(forms), key=forms.__getitem__)
+        return gram
+    return min(around, key=lambda item: (-item[0], -item[1], item[2]))[3]
 
 
 def _absorbed(gram: tuple[str, ...], frequent: dict[tuple[str, ...], int]) -> bool:
