@@ -46,7 +46,11 @@ class NotSaved(PulseError):
 
 @dataclass(frozen=True)
 class Receipt:
+    """The code the agent keeps; for the server, the wave and whether a release step is now full."""
+
     code: str
+    wave_id: int | None = None
+    release_due: bool = False
 
 
 def new_receipt_code() -> str:
@@ -124,11 +128,13 @@ def submit_response(
     answers: Mapping[str, object],
     today: date,
     redactor: Redactor,
+    steps: Thresholds | None = None,
 ) -> Receipt:
     """Hold one anonymous response sent through the link ``token``; return its receipt code.
 
-    The caller commits, then releases what is ready (:func:`send_response` does both). Nothing
-    about the request (address, browser, time of day) is passed in, so nothing of it can be stored.
+    The caller commits, then releases what is ready (:func:`send_response` does both; with
+    ``steps`` the receipt says whether a release is due). Nothing about the request (address,
+    browser, time of day) is passed in, so nothing of it can be stored.
 
     Raises:
         PulseError: the link or an answer was refused (the message says which).
@@ -149,9 +155,10 @@ def submit_response(
                 for key, value in clean.items()}
     hold(session=session, wave_id=target.wave.id, segment_id=target.segment.id, answers=redacted,
          receipt_hash=hash_receipt(code), today=today)
+    due = steps is not None and has_ready(session=session, wave_id=target.wave.id, steps=steps)
     if not target.single_use:  # last, so the segment stays locked only until the commit
         count_open_use(session=session, link_id=target.link_id, segment_id=target.segment.id)
-    return Receipt(code)
+    return Receipt(code, target.wave.id, due)
 
 
 def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], today: date,
@@ -171,15 +178,13 @@ def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], 
     try:
         with session_scope(engine) as session:
             receipt = submit_response(session=session, token=token, answers=answers, today=today,
-                                      redactor=roster_redactor(session=session))
-            wave_id = resolve_link(session=session, token=token, today=today).wave.id
-            ready = has_ready(session=session, wave_id=wave_id, steps=steps)
+                                      redactor=roster_redactor(session=session), steps=steps)
     except (DBAPIError, *CONNECTION_LOST):  # any refusal as well as a lost server, network or full pool
         raise NotSaved("the server could not store your answers just now. Nothing was kept: "
                        "please try again in a minute.") from None
-    if ready:
+    if receipt.release_due:
         try:
-            release_ready(engine=engine, wave_id=wave_id, steps=steps, today=today)
+            release_ready(engine=engine, wave_id=receipt.wave_id, steps=steps, today=today)
         except (DBAPIError, *CONNECTION_LOST):
             pass  # the answers are saved in the inbox; the next send releases them
     return receipt
