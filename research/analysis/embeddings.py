@@ -118,10 +118,9 @@ def _say_fallback_once(backend: str, exc: BaseException) -> None:
                 backend, type(exc).__name__, reason[:300])
 
 
-def backend_of(model) -> str:
-    """The backend that produced ``model``'s vectors; models without the attribute (fakes, plain
-    sentence-transformers objects) count as PyTorch, the backend vectors were cached under before."""
-    return getattr(model, "embedding_backend", TORCH)
+def backend_of(model) -> str | None:
+    """The backend that produces ``model``'s vectors; None for models that do not say (test fakes)."""
+    return getattr(model, "embedding_backend", None)
 
 
 EXPORT_VERSION = "1"
@@ -337,13 +336,21 @@ class OnnxEmbedder:
 _UNRECORDED = "\x00unrecorded"
 """The ``namespaces`` entry of a table filled before namespaces were recorded."""
 
+DEFAULT_BACKEND = "onnx-int8"
+"""The backend whose vectors take the plain model-name keys (as do vectors from models that name no backend)."""
+
+_BACKENDS_KEYED = "\x00backends keyed"
+"""The ``namespaces`` entry saying plain keys hold :data:`DEFAULT_BACKEND`'s vectors. A cache without it was
+written when PyTorch made every vector under plain keys, so its vectors are dropped once (one re-run's time)."""
+
 
 class EmbeddingCache:
     """Embeddings by text hash in a SQLite file beside the data, so re-runs embed only new texts.
 
     It is a cache, not part of the schema: deleting the file costs only time.
-    Keys include the model name and the backend (PyTorch, ONNX, ONNX int8), so switching models or backends
-    never mixes vectors. A key is a hash of the text, so it
+    Keys include the model name and, except for the default ONNX int8, the backend (PyTorch, ONNX float32), so
+    switching models or backends never mixes vectors; a cache from before backends were keyed held PyTorch
+    vectors under the default's keys and is emptied of vectors when first opened. A key is a hash of the text, so it
     would confirm a guessed comment: :meth:`forget` removes the entries of erased comments, and the file runs
     with ``secure_delete`` so removed bytes are overwritten. The ``namespaces`` table remembers every model
     name and score version keys were made with, so :meth:`forget` also finds entries made before the model
@@ -368,6 +375,12 @@ class EmbeddingCache:
                 for table in ("vectors", "scores"):
                     if self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
                         self._note(table, _UNRECORDED)
+            elif not self._db.execute("SELECT 1 FROM namespaces WHERE tbl = 'vectors' AND name = ?",
+                                      (_BACKENDS_KEYED,)).fetchone():
+                # PyTorch vectors under the keys the default backend now uses: never read them as its own
+                self._db.execute("DELETE FROM vectors")
+                self._db.execute("DELETE FROM namespaces WHERE tbl = 'vectors'")
+            self._note("vectors", _BACKENDS_KEYED)
         self._model = model_name
         self._path = path
 
@@ -377,10 +390,10 @@ class EmbeddingCache:
 
         return hashlib.sha256(f"{namespace}\x00{text}".encode("utf-8")).hexdigest()
 
-    def _space(self, backend: str) -> str:
-        """The key namespace of this model's vectors from ``backend``; PyTorch keeps the model name alone, as
-        before backends were recorded, so existing caches stay valid."""
-        return self._model if backend == TORCH else f"{self._model}\x00{backend}"
+    def _space(self, backend: str | None) -> str:
+        """The key namespace of this model's vectors from ``backend``: the model name alone for the default
+        backend (and models that name none), the name and the backend for the others."""
+        return self._model if backend in (None, DEFAULT_BACKEND) else f"{self._model}\x00{backend}"
 
     def _note(self, table: str, name: str) -> None:
         """Remember that ``table`` holds keys made with ``name``, inside the caller's transaction."""
@@ -395,7 +408,7 @@ class EmbeddingCache:
                 f"SELECT key, {column} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         return found
 
-    def get_many(self, texts: list[str], backend: str = TORCH) -> dict[str, "np.ndarray"]:
+    def get_many(self, texts: list[str], backend: str | None = None) -> dict[str, "np.ndarray"]:
         """Vectors cached for ``texts`` by ``backend`` (never another backend's), by text."""
         import numpy as np
 
@@ -404,7 +417,7 @@ class EmbeddingCache:
         return {keys[k]: np.frombuffer(blob, dtype=np.float32)
                 for k, blob in self._lookup("vectors", "vector", list(keys)).items()}
 
-    def put_many(self, vectors: dict[str, "np.ndarray"], backend: str = TORCH) -> None:
+    def put_many(self, vectors: dict[str, "np.ndarray"], backend: str | None = None) -> None:
         """Store vectors ``backend`` made, recording the namespace so :meth:`forget` finds them."""
         import numpy as np
 

@@ -121,3 +121,25 @@ def test_settings_refuse_an_unknown_backend(tmp_path):
     assert load_settings({"FRONTLINE_EMBEDDING_BACKEND": "torch"}).embedding_backend == "torch"
     with pytest.raises(SettingsError, match="FRONTLINE_EMBEDDING_BACKEND"):
         load_settings({"FRONTLINE_EMBEDDING_BACKEND": "gpu"})
+
+
+def test_a_cache_written_by_pytorch_alone_is_not_read_as_the_default_backend(tmp_path):
+    """Before backends were recorded PyTorch made every vector under the plain keys the default now uses."""
+    import sqlite3
+
+    path = tmp_path / "cache.sqlite"
+    with sqlite3.connect(path) as db:  # the layout of the release before this one
+        db.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        db.execute("CREATE TABLE scores (key TEXT PRIMARY KEY, score REAL NOT NULL)")
+        db.execute("CREATE TABLE namespaces (tbl TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (tbl, name))")
+        db.execute("INSERT INTO namespaces VALUES ('vectors', 'm')")
+        db.execute("INSERT INTO vectors VALUES (?, ?)", (EmbeddingCache._hash("m", "pay is low"),
+                                                          np.ones(4, dtype=np.float32).tobytes()))
+    db.close()
+    cache = EmbeddingCache(path, "m")
+    model = FakeModel("onnx-int8", -1.0)
+    assert (embed_texts(["pay is low"], model, cache=cache) < 0).all() and model.encoded == ["pay is low"]
+    cache.close()
+    reopened = EmbeddingCache(path, "m")  # from then on the default backend's vectors are kept
+    assert (reopened.get_many(["pay is low"], "onnx-int8")["pay is low"] < 0).all()
+    reopened.close()
