@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from research.demo import seed_demo
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
-from research.store.models import PulseResponse
+from research.store.models import PulseInbox, PulseResponse
 
 from pg_server import LocalPostgres
 from pulse_builders import DEMO_OPEN_WAVE as OPEN_WAVE, demo_invite
@@ -30,9 +30,11 @@ def pg_app(pg_url, use_database):
 
 
 def responses(engine) -> int:
+    """Stored submissions of the open wave: released, or waiting in the inbox for a full step."""
     with session_scope(engine) as session:
         wave = find_wave(session=session, ref=OPEN_WAVE)
-        return session.scalar(select(func.count()).select_from(PulseResponse).where(PulseResponse.wave_id == wave.id))
+        return sum(session.scalar(select(func.count()).select_from(table).where(table.wave_id == wave.id))
+                   for table in (PulseResponse, PulseInbox))
 
 
 def test_a_submission_while_the_database_is_down_is_not_saved_and_can_be_sent_again(pg_url, pg_app):
