@@ -14,7 +14,8 @@ from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.waves import waves_table
 from research.pulse.waves_admin import SegmentSpec, create_wave
 
-require_page("pulse_waves")
+me = require_page("pulse_waves")
+admin = me.role == "admin"
 st.title("Pulse waves")
 with resources.db_session() as session:
     table = waves_table(session=session)
@@ -41,16 +42,20 @@ with st.form(form):
     with st.expander("Edit question wording"):
         prompts = {k: st.text_input(k, value=library[k].prompt, key=f"{form}_prompt_{k}") for k in library}
     extras = st.text_area("Extra free-text questions (one per line, optional)", key=f"{form}_extras")
-    st.caption("Segments: each response carries only its segment's values. Headcount is for response rates.")
+    st.caption("Segments: each response carries only its segment's values. "
+               + ("Headcount caps the segment's invites and open-link answers, so nobody can pad a small team."
+                  if admin else "An admin sets each segment's headcount on the Pulse links page: links can be "
+                  "made for a segment only once it has one, so nobody can pad a small team."))
+    blank = {"team": [""], "site": [""], "channel": [""], "industry": [""]} | ({"headcount": [None]} if admin else {})
     segments = st.data_editor(
-        pd.DataFrame({"team": [""], "site": [""], "channel": [""], "industry": [""], "headcount": [None]},
-                     ).astype({"headcount": "Int64"}),
+        pd.DataFrame(blank).astype({"headcount": "Int64"} if admin else {}),
         num_rows="dynamic", hide_index=True, key=f"{form}_segments", width="stretch",
     )
     if st.form_submit_button("Create wave", type="primary"):
         specs = [
             SegmentSpec(team=str(r.team or ""), site=str(r.site or ""), channel=str(r.channel or ""),
-                        industry=str(r.industry or ""), headcount=None if pd.isna(r.headcount) else int(r.headcount))
+                        industry=str(r.industry or ""),
+                        headcount=None if not admin or pd.isna(r.headcount) else int(r.headcount))
             for r in segments.itertuples(index=False)
         ]
         try:
