@@ -149,15 +149,22 @@ def theme_hotspots(*, session: Session, job_id: int, theme: str, thresholds: Thr
 
 
 def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thresholds, limit: int = 5) -> list[str]:
-    """Comments whose ``column`` is ``value`` in the latest wave, only from teams at the comment threshold,
-    most negative first."""
+    """Comments whose ``column`` is ``value`` in the latest wave that can be quoted at all, only from teams
+    at the comment threshold in that wave, most negative first.
+
+    A wave just opened, with no team yet at the threshold, must not leave every gap without quotes:
+    the newest wave with a quotable team is used. Waves are never pooled to reach the threshold,
+    since the same people answer each wave.
+    """
     if comments.empty:
         return []
-    latest = comments[comments["opens_on"] == comments["opens_on"].max()]
-    released = releasable_rows(latest, by="team", threshold=thresholds.comments,
-                               people="response_id")
-    chosen = released[released[column] == value].sort_values(["sentiment", "text"])
-    return chosen["text"].drop_duplicates().head(limit).tolist()
+    for opens_on in sorted(comments["opens_on"].unique(), reverse=True):
+        wave = comments[comments["opens_on"] == opens_on]
+        released = releasable_rows(wave, by="team", threshold=thresholds.comments, people="response_id")
+        if not released.empty:
+            chosen = released[released[column] == value].sort_values(["sentiment", "text"])
+            return chosen["text"].drop_duplicates().head(limit).tolist()
+    return []
 
 
 def representative_quotes(*, session: Session, job_id: int, theme: str, thresholds: Thresholds,

@@ -39,3 +39,12 @@ def test_a_topic_built_from_one_small_teams_comments_has_no_words_or_quotes():
     # A topic that is mostly the small team, with a few quotable people beside it, is withheld too.
     frame.loc[frame[frame["team"] == "Big"].index[:3], "topic"] = 1
     assert _speakable_topics(frame, Thresholds(5, 10)) == {0}
+
+
+def test_a_new_wave_with_no_quotable_team_leaves_the_quotes_of_the_last_one_that_has():
+    """A wave just opened, its one team under the threshold, must not leave every gap without quotes."""
+    earlier = comments({"Big": (12, 1), "Other": (12, 1)}, {"Big": 0, "Other": 0})
+    opened = comments({"Pilot": (3, 1)}, {"Pilot": 0}).assign(wave_id=2, wave="W2", opens_on=date(2026, 12, 1))
+    quotes = latest_quotes(pd.concat([earlier, opened]), column="theme", value="tools",
+                           thresholds=Thresholds(5, 10), limit=100)
+    assert len(quotes) == 24 and not any(q.startswith("Pilot") for q in quotes)
