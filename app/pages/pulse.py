@@ -18,7 +18,7 @@ from research.privacy.roster import roster_redactor
 from research.pulse.links import resolve_link
 from research.pulse.preview import anonymity_preview, preview_sentences
 from research.pulse.replies import LookupThrottle, conversation_for_receipt
-from research.pulse.submit import send_response, validate_answers
+from research.pulse.submit import answer_problems, send_response, validate_answers
 from research.store.engine import DatabaseUnavailable
 
 STATE = "pulse_page"
@@ -62,15 +62,22 @@ def show_actions(actions) -> None:
         st.text(f"{action.theme_name}: {action.title}\n{action.status.capitalize()}{due}")
 
 
-def question_widget(question, previous):
-    """One input per question, pre-filled with what the agent already gave (nothing typed is lost)."""
+SCALE_MEANINGS = {"scale": "1 = strongly disagree or very low · 5 = strongly agree or very high",
+                  "enps": "0 = not at all likely · 10 = extremely likely"}
+
+
+def question_widget(question, previous, problem=None):
+    """One input per question, pre-filled with what the agent already gave (nothing typed is lost),
+    with what is wrong with it, if anything, right above it."""
     label = plain(question.prompt) + ("" if question.required else " (optional)")
+    if problem:
+        st.error(plain(problem))
     if question.kind in ("scale", "enps"):
         options = list(range(question.scale_min, question.scale_max + 1))
-        caption = "1 = strongly disagree / very low, 5 = strongly agree / very high" if question.kind == "scale" \
-            else "0 = not at all likely, 10 = extremely likely"
         index = options.index(int(previous)) if previous is not None else None
-        return st.radio(label, options, index=index, horizontal=True, help=caption)
+        choice = st.radio(label, options, index=index, horizontal=True)
+        st.caption(SCALE_MEANINGS[question.kind])
+        return choice
     if question.kind == "percent":
         value = int(previous) if previous is not None else None
         return st.number_input(label + " (0-100 %)", min_value=0, max_value=100, value=value, step=5)
@@ -153,22 +160,29 @@ if actions:
         show_actions(actions)
 
 if state["stage"] == "answer":
+    problems = state.get("problems", {})
+    if problems:  # the message quotes the question, whose wording staff typed
+        st.error(f"Please check {len(problems)} answer(s), marked below. Everything else you gave is kept."
+                 if len(problems) > 1 else plain(next(iter(problems.values()))))
     with st.form("pulse"):
         previous = state.get("answers", {})
-        answers = {q.key: question_widget(q, previous.get(q.key)) for q in questions}
+        answers = {q.key: question_widget(q, previous.get(q.key), problems.get(q.key)) for q in questions}
         review = st.form_submit_button("Review my answers", type="primary")
     if review:
-        try:
+        state["answers"] = {k: v for k, v in answers.items() if v not in (None, "")}
+        state["problems"] = answer_problems(questions, answers)
+        if not state["problems"]:
             state["answers"] = validate_answers(questions, answers)
-        except FrontlineError as exc:  # the message quotes the question, whose wording staff typed
-            st.error(plain(str(exc)))
-        else:
             state["stage"] = "confirm"
-            st.rerun()
+        st.rerun()
 
 if state["stage"] == "confirm":
     st.subheader("Check before sending")
     texts = {q.key: q.prompt for q in questions if q.kind == "text"}
+    scores = [f"{q.prompt}: {state['answers'][q.key]:g}" + (" %" if q.kind == "percent" else "")
+              for q in questions if q.kind != "text" and q.key in state["answers"]]
+    if scores:
+        st.text("\n".join(scores))
     for key, value in state["answers"].items():
         if key in texts:
             redacted = redactor.redact(value)

@@ -111,6 +111,20 @@ def validate_answers(questions: list[PulseQuestion], answers: Mapping[str, objec
     return clean
 
 
+def answer_problems(questions: list[PulseQuestion], answers: Mapping[str, object]) -> dict[str, str]:
+    """Every question whose answer would be refused, with why: a phone screen shows them all at once.
+
+    The messages are those of :func:`validate_answers`, one per question key.
+    """
+    problems = {}
+    for question in questions:
+        try:
+            validate_answers([question], {question.key: answers.get(question.key)})
+        except PulseError as exc:
+            problems[question.key] = str(exc)
+    return problems
+
+
 def answer_rows(questions: list[PulseQuestion], clean: Mapping[str, float | str], redactor: Redactor) -> list[PulseAnswer]:
     """Answer rows for validated values; free text is redacted here, so no path stores it unredacted."""
     by_key = {q.key: q for q in questions}

@@ -59,8 +59,15 @@ def test_missing_answers_are_named_and_what_was_typed_is_kept(invite, open_pulse
     at = open_pulse(invite)
     at.text_area[0].input("the rota app crashes")
     at.button[0].click().run()
-    assert at.error[0].value.startswith("Please answer")
+    unanswered = len(at.radio) + len(at.number_input)
+    assert at.error[0].value.startswith(f"Please check {unanswered} answer(s), marked below")
+    assert len(at.error) == 1 + unanswered  # each next to its question, all at once
+    assert all(e.value.startswith("Please answer") for e in at.error[1:])
     assert at.text_area[0].value == "the rota app crashes"
+    answer_all(at, "the rota app crashes")
+    at.button[0].click().run()
+    assert not at.error and "Check before sending" in [h.value for h in at.subheader]
+    assert any("How is your morale at work these days?: " in t.value for t in at.text)  # the scores, to check
 
 
 def test_edit_after_review_keeps_every_answer(invite, open_pulse):

@@ -231,3 +231,16 @@ def test_a_team_filled_from_its_open_link_alone_is_flagged(engine, make_links, w
         assert open_link_full(session=session, wave_id=wave_ids[0]) == ["Chat / Cardiff / chat / utilities"]
         with pytest.raises(PulseError, match="cannot be lower than that"):
             set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=2)
+
+
+def test_every_refused_answer_is_named_at_once(engine, wave_ids):
+    from research.pulse.submit import answer_problems
+    from research.store.models import PulseQuestion
+
+    with session_scope(engine) as session:
+        questions = list(session.scalars(select(PulseQuestion).where(PulseQuestion.wave_id == wave_ids[0])
+                                         .order_by(PulseQuestion.position)))
+    problems = answer_problems(questions, {**GOOD_ANSWERS, "morale": None, "enps": 11, "one_thing": "x" * 2001})
+    assert set(problems) == {"morale", "enps", "one_thing"}
+    assert problems["enps"].endswith("from 0 to 10, not 11.") and "2,000" in problems["one_thing"]
+    assert answer_problems(questions, GOOD_ANSWERS) == {}
