@@ -6,8 +6,11 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
+from interviews.codebook import analysis_codebook
 from research.errors import FrontlineError
+from research.pulse.comment_codes import code_comment, comment_codes, suggestions
 from research.pulse.replies import add_reply, comments_for_reply
 
 user = require_page("pulse_replies")
@@ -21,9 +24,46 @@ if comments.empty:
     st.info(f"No comments to show yet: no team has {threshold} responses in this wave.")
     st.stop()
 team = st.selectbox("Team", sorted(comments["team"].unique()))
-for row in comments[comments["team"] == team].itertuples():
+shown = comments[comments["team"] == team]
+with resources.db_session() as session:
+    codes = {c.key: c.name for c in analysis_codebook(session=session)}
+    suggested = suggestions(session=session, answer_ids=list(shown["answer_id"]))
+    given = comment_codes(session=session, answer_ids=list(shown["answer_id"]))
+st.caption("Each comment shows the code the last analysis suggests. Accept it, or pick another: what you choose "
+           "teaches the next analysis, like the excerpts coded in interviews.")
+if outcome := st.session_state.pop("pulse_replies_coded", None):
+    (st.success if outcome[0] == "ok" else st.error)(outcome[1])
+
+
+def save_code(answer_id, code_key: str) -> None:
+    """Store the code (a button's callback, so the page then shows it at once)."""
+    try:
+        with resources.db_session() as session:
+            name = code_comment(session=session, answer_id=answer_id, code_key=code_key, coder=user.username,
+                                today=datetime.now(timezone.utc).date())
+    except FrontlineError as exc:
+        st.session_state["pulse_replies_coded"] = ("error", plain(str(exc)))
+    else:
+        st.session_state["pulse_replies_coded"] = ("ok", f"Coded {plain(name)}: it teaches the next analysis.")
+
+
+for row in shown.itertuples():
     with st.container(border=True):
         st.text(row.comment)
+        suggestion = suggested.get(row.answer_id)
+        left, right = st.columns([3, 2])
+        if row.answer_id in given:
+            left.caption(f"Coded: {plain(codes.get(given[row.answer_id], given[row.answer_id]))}")
+        elif suggestion is not None:
+            confidence = f" ({suggestion.confidence:.0%} sure)" if suggestion.confidence is not None else ""
+            left.caption(f"Suggested: {plain(codes.get(suggestion.code_key, suggestion.code_key))}{confidence}")
+            left.button("Accept", key=f"accept_{row.answer_id}", on_click=save_code,
+                        args=(row.answer_id, suggestion.code_key))
+        with right.popover("Choose another code" if row.answer_id in given or suggestion else "Code it"):
+            picked = st.selectbox("Code", list(codes), format_func=lambda k: codes[k], key=f"code_{row.answer_id}",
+                                  index=None, placeholder="Choose a code")
+            st.button("Save code", key=f"save_{row.answer_id}", disabled=picked is None, on_click=save_code,
+                      args=(row.answer_id, picked))
         with st.popover(f"Reply ({row.replies} so far)"):
             with st.form(f"reply_{row.response_id}"):
                 body = st.text_area("Your reply (the agent sees it with their receipt code)")
@@ -33,6 +73,6 @@ for row in comments[comments["team"] == team].itertuples():
                             add_reply(session=session, response_id=row.response_id, author=user.username, body=body,
                                       today=datetime.now(timezone.utc).date())
                     except FrontlineError as exc:
-                        st.error(str(exc))
+                        st.error(plain(str(exc)))
                     else:
                         st.success("Reply sent.")

@@ -39,6 +39,7 @@ from research.analysis.embeddings import backend_of
 from research.analysis.jobs import stored_comments
 from research.analysis.pipeline import analyze_texts
 from research.errors import FrontlineError
+from research.pulse.comment_codes import coded_comment_examples
 from research.store.engine import session_scope
 from research.store.models import AnalysisJob, TextAnalysis, TopicSummary, utcnow
 
@@ -243,6 +244,8 @@ def run_claimed_job(engine: Engine, claim: ClaimedJob, *, model, scorer, cache=N
             with session_scope(engine) as session:
                 comments = stored_comments(session=session)
                 exemplars = coded_examples(session=session)
+                for key, texts in coded_comment_examples(session=session).items():  # pulse comments coded too
+                    exemplars.setdefault(key, []).extend(t for t in texts if t not in exemplars[key])
                 codebook = analysis_codebook(session=session)
 
             def progress(stage: str, done: int, total: int) -> None:

@@ -89,7 +89,7 @@ class LookupThrottle:
 def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.DataFrame:
     """The wave's comments a researcher may read and answer: only teams with enough responses.
 
-    Returns columns response_id, team, question, comment, replies (count).
+    Returns columns response_id, answer_id, team, question, comment, replies (count).
     """
     import pandas as pd
     from sqlalchemy import func
@@ -109,8 +109,8 @@ def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.
     reply_counts = (select(PulseReply.response_id, func.count(PulseReply.id).label("n"))
                     .group_by(PulseReply.response_id).subquery())
     rows = session.execute(
-        select(PulseAnswer.response_id, PulseSegment.team, PulseQuestion.prompt, PulseAnswer.value_text,
-               func.coalesce(reply_counts.c.n, 0))
+        select(PulseAnswer.response_id, PulseAnswer.id, PulseSegment.team, PulseQuestion.prompt,
+               PulseAnswer.value_text, func.coalesce(reply_counts.c.n, 0))
         .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
         .join(PulseResponse, PulseResponse.id == PulseAnswer.response_id)
         .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
@@ -118,5 +118,5 @@ def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.
         .where(PulseResponse.wave_id == wave_id, PulseQuestion.kind == "text", PulseAnswer.value_text.is_not(None))
         .order_by(PulseSegment.team, PulseAnswer.value_text)
     ).all()
-    frame = pd.DataFrame(rows, columns=["response_id", "team", "question", "comment", "replies"])
+    frame = pd.DataFrame(rows, columns=["response_id", "answer_id", "team", "question", "comment", "replies"])
     return frame[frame["response_id"].isin(released)].reset_index(drop=True)

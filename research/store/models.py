@@ -426,6 +426,20 @@ class PulseReply(Base):
     created_on: Mapped[date] = mapped_column(Date)
 
 
+class PulseCommentCode(Base):
+    """The code a researcher gave a released pulse comment (a suggestion accepted or corrected).
+
+    Like an excerpt coded in an interview, it teaches the theme classifier.
+    """
+
+    __tablename__ = "pulse_comment_codes"
+
+    answer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pulse_answers.id", ondelete="CASCADE"), primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    coder: Mapped[str] = mapped_column(String(64))
+    coded_on: Mapped[date] = mapped_column(Date)
+
+
 class RosterName(Base):
     """A person's name the redaction must remove from free text (the researcher's deny-list)."""
 

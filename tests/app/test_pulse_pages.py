@@ -184,3 +184,30 @@ def test_only_an_admin_sets_a_headcount_and_links_stop_at_it(make_app):
     at.number_input[1].set_value(4)
     next(b for b in at.button if b.label == "Create links").click().run()
     assert "at most 3 more invite(s)" in at.error[0].value.replace("\\", "")
+
+
+def test_researcher_accepts_a_suggested_code_for_a_comment_in_one_click(make_app, app_db):
+    """The last analysis's theme is offered beside each comment; Accept stores it as the researcher's code."""
+    from research.store.models import AnalysisJob, PulseCommentCode, PulseQuestion, TextAnalysis
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave = find_wave(session=session, ref="Pulse wave 3 (Customer Service Week, October 2026)")
+        texts = list(session.scalars(select(PulseAnswer.id).join(PulseResponse).join(PulseQuestion)
+                                     .where(PulseResponse.wave_id == wave.id, PulseQuestion.kind == "text")))
+        job = AnalysisJob(status="succeeded")
+        session.add(job)
+        session.flush()
+        session.add_all(TextAnalysis(job_id=job.id, answer_id=a, theme="tools", topic=0, sentiment=-0.4,
+                                     theme_confidence=0.81) for a in texts)
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/pulse_replies.py").run()
+    wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
+    at.selectbox[0].select_index(wave3).run()
+    assert any(c.value.startswith("Suggested: Tools and systems (81% sure)") for c in at.caption)
+    next(b for b in at.button if b.label == "Accept").click().run()
+    assert at.success[0].value.startswith("Coded Tools and systems")
+    assert any(c.value == "Coded: Tools and systems" for c in at.caption)
+    with session_scope(engine) as session:
+        assert [c.coder for c in session.scalars(select(PulseCommentCode))] == ["researcher"]
+    engine.dispose()
