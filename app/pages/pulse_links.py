@@ -31,8 +31,12 @@ with resources.db_session() as session:
 
 if saved := st.session_state.pop("pulse_links_saved", None):
     st.success(saved)
+limits = resources.settings()
 st.caption("No padding: a segment's invites plus the answers taken through its open links never exceed its "
-           "headcount, and links need one. Only an admin sets headcounts.")
+           "headcount, and links need one. Only an admin sets headcounts. Answers join the results in steps: "
+           f"a segment's scores once {limits.min_group_size} of its people have answered since the last step, "
+           f"its comments once {limits.min_comment_group_size} have written. Until then they are saved but "
+           "counted nowhere, these pages included.")
 st.dataframe(capacity, hide_index=True, width="stretch")
 for label in full_from_open:
     st.warning(f"{plain(label)}: its open link alone has taken as many answers as the team has people. "
