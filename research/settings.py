@@ -109,6 +109,16 @@ class Settings:
             "How long a locked account stays locked (default 15).",
         ),
     )
+    inbox_key: str = field(
+        default="",
+        metadata=_doc(
+            "FRONTLINE_INBOX_KEY",
+            "Key that seals pulse answers while they wait for a release step (a Fernet key, "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`). "
+            "Default: made once in `<data dir>/inbox.key`. Every web replica needs the same key, and the "
+            "database never holds it.",
+        ),
+    )
     sqlite_busy_timeout_ms: int = field(
         default=5000,
         metadata=_doc(
@@ -127,6 +137,10 @@ class Settings:
     def resolved_database_url(self) -> str:
         """The URL to connect to; the SQLite default lives in the data dir."""
         return self.database_url or f"sqlite:///{self.data_dir / 'frontline.db'}"
+
+    @property
+    def inbox_key_path(self) -> Path:
+        return self.data_dir / "inbox.key"
 
     @property
     def nltk_data_dir(self) -> Path:
@@ -207,7 +221,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if f.metadata["env"] in env and env[f.metadata["env"]] != "":
             values[f.name] = env[f.metadata["env"]]
     kinds = {"data_dir": Path, "database_url": str, "embedding_model": str, "embedding_backend": str,
-             "public_url": str}
+             "public_url": str, "inbox_key": str}
     coerced = {
         name: _coerce(name, known[name].metadata["env"], raw, kinds.get(name, int))
         for name, raw in values.items()

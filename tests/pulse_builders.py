@@ -2,10 +2,15 @@
 
 from datetime import date, timedelta
 
+from cryptography.fernet import Fernet
+
 from research.pulse.library import QUESTION_LIBRARY
+from research.pulse.sealing import Sealer
 from research.pulse.links import create_links
 from research.pulse.waves_admin import find_wave
 from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave
+
+SEALER = Sealer(Fernet.generate_key())  # seals waiting pulse answers in tests that send through the library
 
 NEUTRAL = {"morale": 3, "enps": 8, "tools": 3, "management_support": 3, "workload": 3, "recovery_share": 40,
            "feedback_loop": 3}

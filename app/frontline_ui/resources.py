@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from research.pulse.sealing import Sealer
 from research.settings import Settings, load_settings
 from research.store.engine import engine_from_settings, reachable_session
 from research.store.migrate import ensure_migrated
@@ -22,6 +23,12 @@ def settings() -> Settings:
 @st.cache_resource
 def engine() -> Engine:
     return engine_from_settings(settings())
+
+
+@st.cache_resource
+def sealer() -> Sealer:
+    """The key that seals pulse answers while they wait for a release (never stored in the database)."""
+    return Sealer.from_settings(settings())
 
 
 @st.cache_resource

@@ -197,7 +197,7 @@ if state["stage"] == "confirm":
     if right.button("Send anonymously", type="primary"):
         try:
             receipt = send_response(engine=resources.engine(), token=token, answers=state["answers"], today=today(),
-                                    steps=Thresholds.from_settings(config))
+                                    steps=Thresholds.from_settings(config), sealer=resources.sealer())
         except FrontlineError as exc:  # the answers stay in the form, so nothing the agent typed is lost
             st.error(f"Not saved: {plain(exc)}")
         else:

@@ -5,7 +5,8 @@ the figures of an open wave sees them move with each response, so the
 difference between two looks is that response. A database administrator sees
 the order rows were written in (a rowid, a PostgreSQL ``ctid`` or ``xmin``)
 and can line it up with the invites flagged used. So a confirmed submission is
-first written to ``pulse_inbox`` (random key, no rowid) with its segment. Once
+first written to ``pulse_inbox`` (random key, no rowid, its answers sealed with a
+key the database never holds: :mod:`research.pulse.sealing`) with its segment. Once
 at least the score threshold of submissions wait in a segment, they are moved
 together into the response tables, in a random order and in one transaction of
 their own, stamped with the day of the move, and deleted from the inbox, whose
@@ -20,9 +21,10 @@ complete a step (the last few of a segment when the wave closes) stay held:
 saved, never shown, so a closed wave's published figures are final.
 
 What a live observer of the database can still learn: while a submission waits,
-its row sits beside its segment, and on PostgreSQL it shares the ``xmin`` of
-its transaction with the invite flagged used; anyone reading the inbox at that
-moment can link the two. Once released, it is one of at least the threshold.
+its sealed row sits beside its segment, and on PostgreSQL it shares the ``xmin``
+of its transaction with the invite flagged used, so the invite is tied to a
+batch once released, never to a response within it. Whoever also holds the
+web servers' key could open a waiting (or logged) row.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from research.privacy.reporting import Thresholds
+from research.pulse.sealing import Sealer
 from research.store.engine import session_scope
 from research.store.models import (
     PulseAnswer,
@@ -50,16 +53,16 @@ _SCRUBBED_TABLES = ("pulse_inbox", "pulse_held_texts")
 
 
 def hold(*, session: Session, wave_id: int, segment_id: int, answers: Mapping[PulseQuestion, float | str],
-         receipt_hash: str, today: date) -> None:
-    """Write one confirmed (validated, redacted) submission to the inbox; the caller commits."""
+         receipt_hash: str, today: date, sealer: Sealer) -> None:
+    """Write one confirmed (validated, redacted) submission to the inbox, sealed; the caller commits."""
     numbers = {str(q.id): v for q, v in answers.items() if not isinstance(v, str)}
     texts = {str(q.id): v for q, v in answers.items() if isinstance(v, str)}
     session.add(PulseInbox(wave_id=wave_id, segment_id=segment_id, submitted_on=today,
-                           payload={"numbers": numbers, "texts": texts, "receipt": receipt_hash}))
+                           payload=sealer.seal({"numbers": numbers, "texts": texts, "receipt": receipt_hash})))
     session.flush()
 
 
-def release_ready(*, engine: Engine, wave_id: int, steps: Thresholds, today: date,
+def release_ready(*, engine: Engine, wave_id: int, steps: Thresholds, today: date, sealer: Sealer,
                   rng: random.Random | None = None) -> int:
     """Release every segment of the wave that has a full step waiting; return how many responses moved.
 
@@ -67,19 +70,19 @@ def release_ready(*, engine: Engine, wave_id: int, steps: Thresholds, today: dat
     response shares a transaction with the invite that let it in.
     """
     with session_scope(engine) as session:
-        moved = release_waiting(session=session, wave_id=wave_id, steps=steps, today=today, rng=rng)
+        moved = release_waiting(session=session, wave_id=wave_id, steps=steps, today=today, sealer=sealer, rng=rng)
     if moved:
         scrub(engine)
     return moved
 
 
-def release_waiting(*, session: Session, wave_id: int, steps: Thresholds, today: date,
+def release_waiting(*, session: Session, wave_id: int, steps: Thresholds, today: date, sealer: Sealer,
                     rng: random.Random | None = None) -> int:
     """:func:`release_ready` inside the caller's transaction (without the scrub)."""
     rng = rng or random.SystemRandom()
     moved = 0
     for segment_id in _scores_ready(session, wave_id, steps.scores):
-        moved += _release_scores(session, segment_id, steps.scores, today, rng)
+        moved += _release_scores(session, segment_id, steps.scores, today, sealer, rng)
     for segment_id in _texts_ready(session, wave_id, steps.comments):
         _release_texts(session, segment_id, steps.comments, rng)
     return moved
@@ -111,7 +114,8 @@ def _texts_ready(session: Session, wave_id: int, step: int) -> list[int]:
                                 .having(func.count() >= step)))
 
 
-def _release_scores(session: Session, segment_id: int, step: int, today: date, rng: random.Random) -> int:
+def _release_scores(session: Session, segment_id: int, step: int, today: date, sealer: Sealer,
+                    rng: random.Random) -> int:
     # FOR UPDATE makes a second releaser wait, then see the rows gone; SQLite already serialises writers.
     rows = list(session.scalars(select(PulseInbox).where(PulseInbox.segment_id == segment_id).with_for_update()))
     if len(rows) < step:
@@ -120,13 +124,13 @@ def _release_scores(session: Session, segment_id: int, step: int, today: date, r
     session.execute(delete(PulseInbox).where(PulseInbox.id.in_([r.id for r in rows])))
     responses, receipts, held = [], [], []
     for row in rows:
+        payload = sealer.open(row.payload)
         response = PulseResponse(wave_id=row.wave_id, segment_id=row.segment_id, submitted_on=today)
-        response.answers = [PulseAnswer(question_id=int(q), value_number=v)
-                            for q, v in row.payload["numbers"].items()]
+        response.answers = [PulseAnswer(question_id=int(q), value_number=v) for q, v in payload["numbers"].items()]
         responses.append(response)
-        held += [(response, int(q), t) for q, t in row.payload["texts"].items()]
-        if row.payload.get("receipt"):
-            receipts.append((response, row.payload["receipt"]))
+        held += [(response, int(q), t) for q, t in payload["texts"].items()]
+        if payload.get("receipt"):
+            receipts.append((response, payload["receipt"]))
     session.add_all(responses)
     session.flush()
     session.add_all(PulseReceipt(code_hash=code, response_id=r.id) for r, code in receipts)

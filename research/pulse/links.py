@@ -55,6 +55,7 @@ def create_links(*, session: Session, segment: PulseSegment, count: int = 1, kin
     if _has_imported_responses(session, wave.id):
         raise PulseError("This wave holds responses imported from a file, so it takes no links: "
                          "create a new wave for a live pulse.")
+    lock_segment(session=session, segment_id=segment.id)  # two requests at once must not both take the last room
     room = room_left(session=session, segment=segment)
     if kind == "invite" and count > room:
         raise PulseError(
@@ -90,6 +91,16 @@ def places_taken(*, session: Session, segment_id: int) -> int:
         .where(PulseLink.segment_id == segment_id)
     ).one()
     return int(invites) + int(uses)
+
+
+def lock_segment(*, session: Session, segment_id: int) -> PulseSegment:
+    """Lock a segment's row until the commit: whatever changes how much of its headcount is taken waits here.
+
+    NO KEY UPDATE, so rows that merely refer to the segment (responses being released) do not wait.
+    SQLite already lets one writer at a time in.
+    """
+    return session.scalar(select(PulseSegment).where(PulseSegment.id == segment_id)
+                          .with_for_update(key_share=True).execution_options(populate_existing=True))
 
 
 def open_link_full(*, session: Session, wave_id: int) -> list[str]:
@@ -165,9 +176,7 @@ def count_open_use(*, session: Session, link_id: int, segment_id: int) -> None:
     Raises:
         PulseError: the team has as many answers (and invites) as it has people.
     """
-    # NO KEY UPDATE: other answers of the segment wait here, but rows that merely refer to it do not.
-    segment = session.scalar(select(PulseSegment).where(PulseSegment.id == segment_id)
-                             .with_for_update(key_share=True))
+    segment = lock_segment(session=session, segment_id=segment_id)
     if segment.headcount is None or room_left(session=session, segment=segment) < 1:
         raise PulseError("This survey link has taken as many answers as the team has people, so it takes no "
                          "more. If you have not answered yet, please ask the research team for a link.")

@@ -33,6 +33,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from research.audit import record
+from research.pulse.sealing import Sealer
 from research.settings import Settings
 from research.store.models import PulseAnswer, PulseHeldText, PulseInbox, PulseReceipt, PulseReply, PulseResponse
 
@@ -60,12 +61,13 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     old = select(PulseResponse.id).where(PulseResponse.submitted_on < before).scalar_subquery()
     texts = PulseAnswer.value_text.is_not(None) & PulseAnswer.response_id.in_(old)
     held = PulseHeldText.response_id.in_(old)
-    waiting = [row for row in session.scalars(select(PulseInbox).where(PulseInbox.submitted_on < before))
-               if row.payload.get("texts") or row.payload.get("receipt")]
+    sealer = Sealer.from_settings(settings)
+    waiting = [(row, payload) for row in session.scalars(select(PulseInbox).where(PulseInbox.submitted_on < before))
+               if (payload := sealer.open(row.payload))["texts"] or payload.get("receipt")]
     counts = Erasure(
         comments=session.scalar(select(func.count()).select_from(PulseAnswer).where(texts))
         + session.scalar(select(func.count()).select_from(PulseHeldText).where(held))
-        + sum(len(row.payload.get("texts", {})) for row in waiting),
+        + sum(len(payload["texts"]) for _, payload in waiting),
         replies=session.scalar(select(func.count()).select_from(PulseReply).where(PulseReply.response_id.in_(old))),
         receipts=session.scalar(select(func.count()).select_from(PulseReceipt)
                                 .where(PulseReceipt.response_id.in_(old))),
@@ -76,8 +78,8 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     erased_texts = set(session.scalars(select(PulseAnswer.value_text).where(texts).distinct()))
     session.execute(delete(PulseAnswer).where(texts))
     session.execute(delete(PulseHeldText).where(held))
-    for row in waiting:  # scores stay to be released; the words and the receipt go
-        row.payload = {**row.payload, "texts": {}, "receipt": None}
+    for row, payload in waiting:  # scores stay to be released; the words and the receipt go
+        row.payload = sealer.seal({**payload, "texts": {}, "receipt": None})
     session.execute(delete(PulseReply).where(PulseReply.response_id.in_(old)))
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
     cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)

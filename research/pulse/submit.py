@@ -32,6 +32,7 @@ from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.errors import PulseError
 from research.pulse.inbox import has_ready, hold, release_ready
+from research.pulse.sealing import Sealer
 from research.pulse.links import consume_invite, count_open_use, resolve_link
 from research.store.engine import CONNECTION_LOST, session_scope
 from research.store.models import PulseAnswer, PulseQuestion
@@ -142,6 +143,7 @@ def submit_response(
     answers: Mapping[str, object],
     today: date,
     redactor: Redactor,
+    sealer: Sealer,
     steps: Thresholds | None = None,
 ) -> Receipt:
     """Hold one anonymous response sent through the link ``token``; return its receipt code.
@@ -168,7 +170,7 @@ def submit_response(
     redacted = {by_key[key]: redactor.redact(value).text if isinstance(value, str) else value
                 for key, value in clean.items()}
     hold(session=session, wave_id=target.wave.id, segment_id=target.segment.id, answers=redacted,
-         receipt_hash=hash_receipt(code), today=today)
+         receipt_hash=hash_receipt(code), today=today, sealer=sealer)
     due = steps is not None and has_ready(session=session, wave_id=target.wave.id, steps=steps)
     if not target.single_use:  # last, so the segment stays locked only until the commit
         count_open_use(session=session, link_id=target.link_id, segment_id=target.segment.id)
@@ -176,7 +178,7 @@ def submit_response(
 
 
 def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], today: date,
-                  steps: Thresholds) -> Receipt:
+                  steps: Thresholds, sealer: Sealer) -> Receipt:
     """Store one response in its own transaction, as the pulse page does when the agent presses send.
 
     A database failure at any point, the commit included, rolls the whole
@@ -192,13 +194,13 @@ def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], 
     try:
         with session_scope(engine) as session:
             receipt = submit_response(session=session, token=token, answers=answers, today=today,
-                                      redactor=roster_redactor(session=session), steps=steps)
+                                      redactor=roster_redactor(session=session), sealer=sealer, steps=steps)
     except (DBAPIError, *CONNECTION_LOST):  # any refusal as well as a lost server, network or full pool
         raise NotSaved("the server could not store your answers just now. Nothing was kept: "
                        "please try again in a minute.") from None
     if receipt.release_due:
         try:
-            release_ready(engine=engine, wave_id=receipt.wave_id, steps=steps, today=today)
+            release_ready(engine=engine, wave_id=receipt.wave_id, steps=steps, today=today, sealer=sealer)
         except (DBAPIError, *CONNECTION_LOST):
             pass  # the answers are saved in the inbox; the next send releases them
     return receipt

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
 from research.pulse.library import QUESTION_LIBRARY
-from research.pulse.links import places_taken
+from research.pulse.links import lock_segment, places_taken
 from research.store.models import PulseQuestion, PulseSegment, PulseWave
 
 MAX_TITLE = 200
@@ -119,7 +119,7 @@ def set_headcount(*, session: Session, segment_id: int, headcount: int) -> Pulse
         PulseError: not a whole number from 1 to 100,000, or fewer than the invites and
             open-link answers the segment already has.
     """
-    segment = session.get(PulseSegment, segment_id)
+    segment = lock_segment(session=session, segment_id=segment_id)
     if segment is None:
         raise PulseError("No such segment.")
     if isinstance(headcount, bool) or not isinstance(headcount, int) or not 1 <= headcount <= MAX_HEADCOUNT:

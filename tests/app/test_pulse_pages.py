@@ -8,6 +8,8 @@ from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseAnswer, PulseInbox, PulseLink, PulseReceipt, PulseResponse
 
+from pulse_builders import SEALER
+
 OPEN_WAVE = "Pulse wave 4 (open now)"
 
 
@@ -23,11 +25,16 @@ def stored_texts(app_db):
 
 def waiting_texts(app_db):
     """Free text confirmed and saved, waiting in the inbox for enough of the agent's team to answer."""
+    from research.pulse.sealing import Sealer
+    from research.settings import load_settings
+
+    sealer = Sealer.from_settings(load_settings())  # the app's own key, in its data directory
     engine = make_engine(app_db)
     with session_scope(engine) as session:
-        texts = [t for row in session.scalars(select(PulseInbox)) for t in row.payload["texts"].values()]
+        rows = list(session.scalars(select(PulseInbox)))
     engine.dispose()
-    return texts
+    assert all(set(row.payload) == {"sealed"} for row in rows)  # nothing readable in the database
+    return [t for row in rows for t in sealer.open(row.payload)["texts"].values()]
 
 
 def answer_all(at, text):
@@ -141,7 +148,7 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
 
     engine = make_engine(app_db)
     with session_scope(engine) as session:
-        receipt = submit_response(session=session, token=invite, today=date.today(), redactor=Redactor(),
+        receipt = submit_response(session=session, token=invite, today=date.today(), redactor=Redactor(), sealer=SEALER,
                                   answers={"morale": 2, "enps": 3, "tools": 2, "management_support": 2, "workload": 2,
                                            "recovery_share": 70, "feedback_loop": 1, "one_thing": "fix the CRM"})
         wave_id = find_wave(session=session, ref=OPEN_WAVE).id
@@ -150,7 +157,8 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
     at.button[0].click().run()
     assert "No replies yet" in at.info[0].value and not at.text  # saved, but not released yet
     with session_scope(engine) as session:  # released at once here: the steps are tested in test_inbox.py
-        release_waiting(session=session, wave_id=wave_id, steps=Thresholds(1, 1), today=date.today())
+        release_waiting(session=session, wave_id=wave_id, steps=Thresholds(1, 1), today=date.today(),
+                        sealer=SEALER)
         response_id = session.scalar(select(PulseReceipt.response_id))
         add_reply(session=session, response_id=response_id, author="researcher", body="CRM fix ships in March",
                   today=date.today())

@@ -16,7 +16,7 @@ from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.engine import session_scope
 from research.store.models import AuditEvent
 
-from pulse_builders import NEUTRAL
+from pulse_builders import NEUTRAL, SEALER
 
 PASSWORD = "correct horse battery"
 ANSWERS = {**NEUTRAL, "one_thing": "the CRM freezes"}
@@ -71,7 +71,8 @@ def test_agents_leave_no_trace(engine):
                                                  headcount=20)])
         token = create_links(session=session, segment=wave.segments[0], kind="open")[0]
     for _ in range(5):  # a whole step, so the release runs too
-        send_response(engine=engine, token=token, answers=ANSWERS, today=today, steps=Thresholds(5, 5))
+        send_response(engine=engine, token=token, answers=ANSWERS, today=today, steps=Thresholds(5, 5),
+                      sealer=SEALER)
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 

@@ -15,6 +15,8 @@ from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.engine import session_scope
 from research.store.models import AnalysisJob, TextAnalysis, TopicSummary
 
+from pulse_builders import SEALER
+
 COMMENTS = ["the CRM freezes on refunds", "my supervisor never backs us up", "understaffed every evening",
             "parking is impossible", "the knowledge base is out of date", "great team"]
 
@@ -28,9 +30,10 @@ def stored(engine):
     for text in COMMENTS:
         with session_scope(engine) as session:
             submit_response(session=session, token=token, answers={"morale": 3, "one_thing": text},
-                            today=date(2026, 6, 1), redactor=Redactor())
+                            today=date(2026, 6, 1), redactor=Redactor(), sealer=SEALER)
     # All six are released together, scores and comments, as they would be with five-person steps.
-    release_ready(engine=engine, wave_id=wave.id, steps=Thresholds(5, 5), today=date(2026, 6, 1))
+    release_ready(engine=engine, wave_id=wave.id, steps=Thresholds(5, 5), today=date(2026, 6, 1),
+                  sealer=SEALER)
     return engine
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import sqlite3
 import uuid
 import zipfile
 from datetime import date, timedelta
@@ -37,6 +38,8 @@ from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.privacy.redaction import Redactor
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseAnswer, PulseLink, PulseQuestion, PulseResponse, PulseSegment, PulseWave
+
+from pulse_builders import SEALER
 
 TODAY = date(2026, 11, 22)
 STEPS = Thresholds(scores=5, comments=10)
@@ -69,7 +72,7 @@ def wave(engine):
 
 
 def send(engine, token, values, today=TODAY, steps=STEPS):
-    return send_response(engine=engine, token=token, answers=values, today=today, steps=steps)
+    return send_response(engine=engine, token=token, answers=values, today=today, steps=steps, sealer=SEALER)
 
 
 def looks(engine, wave_id) -> dict:
@@ -217,8 +220,72 @@ def test_no_transaction_id_links_a_used_invite_to_a_response(pg_engine):
         dead = conn.execute(text(
             "SELECT count(*) FROM generate_series(0, pg_relation_size('pulse_inbox') / 8192 - 1) AS page, "
             "LATERAL heap_page_items(get_raw_page('pulse_inbox', page::int)) WHERE t_data IS NOT NULL")).scalar()
+        pages = b"".join(conn.execute(text(
+            "SELECT get_raw_page('pulse_inbox', page::int) "
+            "FROM generate_series(0, pg_relation_size('pulse_inbox') / 8192 - 1) AS page")).scalars())
     assert len(used) == 11
     for table, xmins in kept.items():
         assert not xmins & used, f"{table} shares a transaction with a used invite"
     assert len(kept["pulse_responses"]) == 2  # two batches (5 and 5): a transaction id names a batch, not a person
     assert waiting == 1 and dead == waiting  # the released submissions' dead tuples are gone; one still waits
+    assert b"comment 10" not in pages and b"numbers" not in pages  # and the one waiting is sealed
+
+
+def test_an_open_reader_keeps_nothing_readable_in_sqlites_files(tmp_path):
+    """The administrator keeps a read transaction open so the checkpoint cannot clear the write-ahead log."""
+    from research.store.migrate import upgrade
+
+    path = tmp_path / "frontline.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        created = create_wave(
+            session=session, title="WAL wave", opens_on=TODAY - timedelta(days=1), closes_on=TODAY + timedelta(days=7),
+            question_keys=[q.key for q in QUESTION_LIBRARY], extra_text_questions=TEXT_QUESTIONS,
+            segments=[SegmentSpec(team="Billing", site="Cardiff", headcount=20)])
+        tokens = create_links(session=session, segment=created.segments[0], count=7)
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM pulse_waves").fetchone()  # a snapshot held open throughout
+    try:
+        for i, token in enumerate(tokens):
+            send(engine, token, answers(i, f"wal secret {i}"))
+        wal = (tmp_path / "frontline.db-wal").read_bytes()
+        files = (tmp_path / "frontline.db").read_bytes() + wal
+    finally:
+        reader.close()
+        engine.dispose()
+    assert b"wal secret 0" in wal  # the open reader did keep the log: the released comments are in it
+    # The first five were released (their comments then wait, unsealed but tied to no invite, for ten
+    # writers); the two still waiting, and every submission as it was written beside its invite, are sealed.
+    assert b"wal secret 5" not in files and b"wal secret 6" not in files and b'"numbers"' not in files
+
+
+def test_two_link_requests_at_once_cannot_both_take_the_last_places(pg_engine):
+    """The researcher asks for a team's whole headcount of invites twice at the same moment."""
+    import threading
+
+    with session_scope(pg_engine) as session:
+        created = create_wave(
+            session=session, title="Race wave", opens_on=TODAY - timedelta(days=1), closes_on=TODAY + timedelta(days=7),
+            question_keys=["morale"], segments=[SegmentSpec(team="Billing", headcount=5)])
+        segment_id = created.segments[0].id
+    barrier, outcomes = threading.Barrier(2), []
+
+    def ask():
+        try:
+            with session_scope(pg_engine) as session:
+                segment = session.get(PulseSegment, segment_id)
+                barrier.wait()
+                outcomes.append(len(create_links(session=session, segment=segment, count=5)))
+        except PulseError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [5, "refused"]
+    with session_scope(pg_engine) as session:
+        assert len(session.scalars(select(PulseLink).where(PulseLink.segment_id == segment_id)).all()) == 5

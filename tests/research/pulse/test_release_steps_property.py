@@ -26,6 +26,8 @@ from research.store.engine import make_engine, session_scope
 from research.store.migrate import upgrade
 from research.store.models import PulseAnswer, PulseInbox, PulseResponse, PulseSegment
 
+from pulse_builders import SEALER
+
 TODAY = date(2026, 11, 22)
 _titles = itertools.count()
 
@@ -84,7 +86,7 @@ def test_every_group_moves_only_by_a_whole_step_of_people(sqlite_engine, scenari
     for team, writes in sends:
         if not invites[team]:
             continue  # the team has answered in full
-        send_response(engine=sqlite_engine, token=invites[team].pop(), today=TODAY, steps=steps,
+        send_response(engine=sqlite_engine, token=invites[team].pop(), today=TODAY, steps=steps, sealer=SEALER,
                       answers={"morale": 1 + sent % 5, "tools": 3, "one_thing": f"comment {sent}" if writes else ""})
         sent += 1
         with session_scope(sqlite_engine) as session:

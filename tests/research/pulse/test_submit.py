@@ -14,6 +14,8 @@ from research.pulse.submit import submit_response
 from research.store.engine import session_scope
 from research.store.models import PulseAnswer, PulseInbox, PulseLink, PulseResponse
 
+from pulse_builders import SEALER
+
 from .conftest import GOOD_ANSWERS, TODAY
 
 # These tests are about what is stored: each submission is released at once. The steps that
@@ -24,11 +26,11 @@ AT_ONCE = Thresholds(1, 1)
 def submit(engine, token, answers=GOOD_ANSWERS, today=TODAY, roster=(), steps=AT_ONCE):
     with session_scope(engine) as session:
         receipt = submit_response(session=session, token=token, answers=answers, today=today,
-                                  redactor=Redactor(roster))
+                                  redactor=Redactor(roster), sealer=SEALER)
         wave_id = session.scalar(select(PulseLink.wave_id))
         ready = has_ready(session=session, wave_id=wave_id, steps=steps)
     if ready:  # as send_response does
-        release_ready(engine=engine, wave_id=wave_id, steps=steps, today=today)
+        release_ready(engine=engine, wave_id=wave_id, steps=steps, today=today, sealer=SEALER)
     return receipt
 
 
@@ -193,7 +195,8 @@ def test_a_full_connection_pool_is_not_saved_try_again(make_links, engine):
     held = tiny.connect()  # the only connection, taken by someone else
     try:
         with pytest.raises(NotSaved, match="try again"):
-            send_response(engine=tiny, token=token, answers=GOOD_ANSWERS, today=TODAY, steps=AT_ONCE)
+            send_response(engine=tiny, token=token, answers=GOOD_ANSWERS, today=TODAY, steps=AT_ONCE,
+                          sealer=SEALER)
     finally:
         held.close()
         tiny.dispose()

@@ -29,7 +29,7 @@ from research.store.models import PulseAnswer, PulseHeldText, PulseInbox, PulseR
 
 from conftest import REPO
 from pg_server import LocalPostgres
-from pulse_builders import NEUTRAL as ANSWERS
+from pulse_builders import NEUTRAL as ANSWERS, SEALER
 
 TODAY = date(2026, 11, 22)
 RATE = 50  # submissions per second, the figure
@@ -74,7 +74,7 @@ class Outcomes:
         started = time.perf_counter()
         try:
             receipt = send_response(engine=engine, token=token, answers={**ANSWERS, "one_thing": comment}, today=TODAY,
-                                    steps=Thresholds(5, 10))
+                                    steps=Thresholds(5, 10), sealer=SEALER)
         except NotSaved:
             with self.lock:
                 self.not_saved.append(comment)
@@ -125,9 +125,10 @@ def stored(engine) -> tuple[dict[str, int], set[str], int]:
         receipts = set(session.scalars(select(PulseReceipt.code_hash)))
         count = session.scalar(select(func.count()).select_from(PulseResponse))
         for row in session.scalars(select(PulseInbox)):
-            size = len(row.payload["numbers"]) + len(row.payload["texts"])
-            comments.update({text: size for text in row.payload["texts"].values()})
-            receipts.add(row.payload["receipt"])
+            payload = SEALER.open(row.payload)
+            size = len(payload["numbers"]) + len(payload["texts"])
+            comments.update({text: size for text in payload["texts"].values()})
+            receipts.add(payload["receipt"])
             count += 1
     return comments, receipts, count
 

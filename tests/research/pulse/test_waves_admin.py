@@ -12,6 +12,8 @@ from research.pulse.waves_admin import SegmentSpec, create_wave, find_segment, f
 from research.store.engine import session_scope
 from research.store.models import PulseSegment, PulseWave
 
+from pulse_builders import SEALER
+
 from .conftest import GOOD_ANSWERS, TODAY
 
 D1, D2 = date(2026, 12, 1), date(2026, 12, 12)
@@ -60,8 +62,9 @@ def test_preview_says_which_groups_count_without_giving_counts(engine, wave_ids,
     tokens = make_links(team="Chat", count=5)
     for token in tokens:
         with session_scope(engine) as session:
-            submit_response(session=session, token=token, answers=GOOD_ANSWERS, today=TODAY, redactor=Redactor())
-    release_ready(engine=engine, wave_id=wave_ids[0], steps=Thresholds(5, 10), today=TODAY)
+            submit_response(session=session, token=token, answers=GOOD_ANSWERS, today=TODAY, redactor=Redactor(),
+                            sealer=SEALER)
+    release_ready(engine=engine, wave_id=wave_ids[0], steps=Thresholds(5, 10), today=TODAY, sealer=SEALER)
     with session_scope(engine) as session:
         wave = session.get(PulseWave, wave_ids[0])
         billing = session.get(PulseSegment, wave_ids[1]["Billing"])

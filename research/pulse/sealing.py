@@ -1,0 +1,73 @@
+"""Seal pulse answers while they wait in the inbox, with a key the database never holds.
+
+A waiting submission is written in the same transaction that flags its invite
+used, so anything that keeps that transaction (PostgreSQL's write-ahead log and
+its archives or replicas, a dead tuple an open snapshot keeps from VACUUM,
+SQLite's ``-wal`` file) would pair an invite with its answers and receipt long
+after the release. Sealed with authenticated encryption (Fernet: AES-128-CBC
+and HMAC-SHA256), the payload tells a database administrator nothing; only the
+web servers, which hold the key, open it when a batch is released.
+
+The key is ``FRONTLINE_INBOX_KEY``, or one made on first use in the data
+directory (owner-only). Every web replica needs the same key. Lose it, and the
+answers still waiting cannot be released (the released ones are unaffected).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from research.errors import FrontlineError
+
+
+class Sealer:
+    """Seals and opens inbox payloads (JSON-able dicts) with one key."""
+
+    def __init__(self, key: bytes | str):
+        try:
+            self._fernet = Fernet(key)
+        except (ValueError, TypeError):
+            raise FrontlineError("FRONTLINE_INBOX_KEY is not a valid key: make one with "
+                                 "Fernet.generate_key() (44 characters of URL-safe base64).") from None
+
+    @classmethod
+    def from_settings(cls, settings) -> Sealer:
+        """The configured key, or the data directory's own, made owner-only on first use."""
+        if settings.inbox_key:
+            return cls(settings.inbox_key)
+        return cls(_key_file(settings.inbox_key_path))
+
+    def seal(self, payload: dict) -> dict:
+        return {"sealed": self._fernet.encrypt(json.dumps(payload).encode("utf-8")).decode("ascii")}
+
+    def open(self, stored: dict) -> dict:
+        """The payload of a stored row.
+
+        Raises:
+            FrontlineError: sealed with another key (a replica configured differently).
+        """
+        try:
+            return json.loads(self._fernet.decrypt(stored["sealed"].encode("ascii")))
+        except (InvalidToken, KeyError):
+            raise FrontlineError("a waiting pulse submission was sealed with another key: every web server "
+                                 "needs the same FRONTLINE_INBOX_KEY") from None
+
+
+def _key_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,46 @@
+"""Waiting pulse answers are sealed with a key the database never holds."""
+
+import stat
+from datetime import date, timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import select
+
+from research.errors import FrontlineError
+from research.privacy.redaction import Redactor
+from research.privacy.reporting import Thresholds
+from research.pulse.retention import erase_comments
+from research.pulse.sealing import Sealer
+from research.pulse.submit import submit_response
+from research.settings import load_settings
+from research.store.engine import session_scope
+from research.store.models import PulseInbox
+
+from .conftest import GOOD_ANSWERS, TODAY
+
+
+def test_the_key_is_made_once_owner_only_and_another_key_cannot_open(tmp_path):
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    sealed = Sealer.from_settings(settings).seal({"texts": {"1": "the CRM freezes"}})
+    assert "CRM" not in str(sealed)
+    assert stat.S_IMODE(settings.inbox_key_path.stat().st_mode) == 0o600
+    assert Sealer.from_settings(settings).open(sealed) == {"texts": {"1": "the CRM freezes"}}  # the same key again
+    with pytest.raises(FrontlineError, match="same FRONTLINE_INBOX_KEY"):
+        Sealer(Fernet.generate_key()).open(sealed)
+    with pytest.raises(FrontlineError, match="not a valid key"):
+        Sealer.from_settings(load_settings({"FRONTLINE_INBOX_KEY": "secret", "FRONTLINE_DATA_DIR": str(tmp_path)}))
+
+
+def test_erasing_old_comments_reaches_answers_still_waiting(engine, make_links, tmp_path):
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    sealer = Sealer.from_settings(settings)
+    with session_scope(engine) as session:
+        submit_response(session=session, token=make_links()[0], answers=GOOD_ANSWERS, today=TODAY,
+                        redactor=Redactor(), sealer=sealer, steps=Thresholds(5, 10))
+    with session_scope(engine) as session:
+        done = erase_comments(session=session, before=TODAY + timedelta(days=1), actor="cli:root", settings=settings)
+    assert done.comments == 1
+    with session_scope(engine) as session:
+        payload = sealer.open(session.scalar(select(PulseInbox)).payload)
+    assert payload["texts"] == {} and payload["receipt"] is None and len(payload["numbers"]) == 7  # scores stay
