@@ -19,9 +19,9 @@ threshold = resources.settings().min_comment_group_size
 wave_id = pick_wave("No pulse waves yet.")
 with resources.db_session() as session:
     comments = comments_for_reply(session=session, wave_id=wave_id, threshold=threshold)
-st.caption(f"Only teams with at least {threshold} responses are shown. Agents read replies with their receipt code.")
+st.caption(f"Only teams where at least {threshold} people wrote are shown. Agents read replies with their receipt code.")
 if comments.empty:
-    st.info(f"No comments to show yet: no team has {threshold} responses in this wave.")
+    st.info(f"No comments to show yet: no team has {threshold} people who wrote in this wave.")
     st.stop()
 team = st.selectbox("Team", sorted(comments["team"].unique()))
 shown = comments[comments["team"] == team]

@@ -87,7 +87,7 @@ class LookupThrottle:
 
 
 def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.DataFrame:
-    """The wave's comments a researcher may read and answer: only teams with enough responses.
+    """The wave's comments a researcher may read and answer: only teams where enough people wrote.
 
     Returns columns response_id, answer_id, team, question, comment, replies (count).
     """
@@ -97,11 +97,12 @@ def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.
     from research.privacy.reporting import releasable_rows
     from research.store.models import PulseResponse, PulseSegment
 
-    responses = pd.DataFrame(
+    responses = pd.DataFrame(  # people who wrote, not responses: a team of ten with one comment shows none
         session.execute(
-            select(PulseResponse.id, PulseSegment.team)
+            select(PulseResponse.id, PulseSegment.team).distinct()
             .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
-            .where(PulseResponse.wave_id == wave_id)
+            .join(PulseAnswer, PulseAnswer.response_id == PulseResponse.id)
+            .where(PulseResponse.wave_id == wave_id, PulseAnswer.value_text.is_not(None))
         ).all(),
         columns=["response_id", "team"],
     )
