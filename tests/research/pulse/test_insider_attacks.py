@@ -193,6 +193,16 @@ def test_row_order_and_days_say_nothing_about_who_sent_what(engine, wave):
                 conn.execute(text(f"SELECT rowid FROM {table}"))
 
 
+def billing_invites(engine, title: str, count: int, headcount: int = 20) -> list[str]:
+    """A one-team wave (every library question and the two extra text questions) and ``count`` invites."""
+    with session_scope(engine) as session:
+        created = create_wave(
+            session=session, title=title, opens_on=TODAY - timedelta(days=1), closes_on=TODAY + timedelta(days=7),
+            question_keys=[q.key for q in QUESTION_LIBRARY], extra_text_questions=TEXT_QUESTIONS,
+            segments=[SegmentSpec(team="Billing", site="Cardiff", headcount=headcount)])
+        return create_links(session=session, segment=created.segments[0], count=count) if count else []
+
+
 @pytest.fixture
 def pg_engine(pg_url):
     engine = make_engine(pg_url)
@@ -204,12 +214,7 @@ def pg_engine(pg_url):
 
 def test_no_transaction_id_links_a_used_invite_to_a_response(pg_engine):
     """The administrator joins ``xmin`` of used invites to the response tables, and reads dead inbox tuples."""
-    with session_scope(pg_engine) as session:
-        created = create_wave(
-            session=session, title="xmin wave", opens_on=TODAY - timedelta(days=1), closes_on=TODAY + timedelta(days=7),
-            question_keys=[q.key for q in QUESTION_LIBRARY], extra_text_questions=TEXT_QUESTIONS,
-            segments=[SegmentSpec(team="Billing", site="Cardiff", headcount=20)])
-        tokens = create_links(session=session, segment=created.segments[0], count=12)
+    tokens = billing_invites(pg_engine, "xmin wave", 12)
     for i, token in enumerate(tokens[:11]):
         send(pg_engine, token, answers(i, f"comment {i}"))
     with pg_engine.connect() as conn:
@@ -238,12 +243,7 @@ def test_an_open_reader_keeps_nothing_readable_in_sqlites_files(tmp_path):
     path = tmp_path / "frontline.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    with session_scope(engine) as session:
-        created = create_wave(
-            session=session, title="WAL wave", opens_on=TODAY - timedelta(days=1), closes_on=TODAY + timedelta(days=7),
-            question_keys=[q.key for q in QUESTION_LIBRARY], extra_text_questions=TEXT_QUESTIONS,
-            segments=[SegmentSpec(team="Billing", site="Cardiff", headcount=20)])
-        tokens = create_links(session=session, segment=created.segments[0], count=7)
+    tokens = billing_invites(engine, "WAL wave", 7)
     reader = sqlite3.connect(path, isolation_level=None)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM pulse_waves").fetchone()  # a snapshot held open throughout
@@ -265,11 +265,9 @@ def test_two_link_requests_at_once_cannot_both_take_the_last_places(pg_engine):
     """The researcher asks for a team's whole headcount of invites twice at the same moment."""
     import threading
 
+    billing_invites(pg_engine, "Race wave", 0, headcount=5)
     with session_scope(pg_engine) as session:
-        created = create_wave(
-            session=session, title="Race wave", opens_on=TODAY - timedelta(days=1), closes_on=TODAY + timedelta(days=7),
-            question_keys=["morale"], segments=[SegmentSpec(team="Billing", headcount=5)])
-        segment_id = created.segments[0].id
+        segment_id = session.scalar(select(PulseSegment.id).where(PulseSegment.team == "Billing"))
     barrier, outcomes = threading.Barrier(2), []
 
     def ask():
