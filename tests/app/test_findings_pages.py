@@ -78,3 +78,36 @@ def test_a_researcher_records_an_action_the_executive_then_sees(make_app, app_db
     empty.button[0].click().run()
     assert empty.error[0].value.replace("\\", "") == "Say what will be done: the action needs a description."
     assert empty.text_input[0].value == "Someone"  # what was typed stays
+
+
+def test_the_executive_overview_of_an_open_wave_does_not_move_with_one_answer(make_app, app_db):
+    """An executive reloads the overview after each agent's answer: it changes only with a whole step."""
+    import streamlit as st
+
+    from pulse_builders import DEMO_OPEN_WAVE, NEUTRAL, SEALER, demo_invite
+    from research.privacy.reporting import Thresholds
+    from research.pulse.submit import send_response
+
+    engine = make_engine(app_db)
+
+    def answer(morale):
+        with session_scope(engine) as session:
+            token = demo_invite(session)
+        send_response(engine=engine, token=token, answers={**NEUTRAL, "morale": morale}, today=date.today(),
+                      steps=Thresholds(5, 10), sealer=SEALER)
+
+    def look():
+        st.cache_data.clear()  # as after the page's minute of caching
+        at = make_app("executive", "executive").run()
+        at.selectbox[0].select(DEMO_OPEN_WAVE).run()
+        return [e.value for e in (*at.caption, *at.metric, *at.warning, *at.info)]
+
+    for morale in (1, 2, 3, 4, 5):
+        answer(morale)
+    before = look()
+    for morale in (1, 1, 1, 1):
+        answer(morale)
+        assert look() == before
+    answer(1)
+    assert look() != before
+    engine.dispose()
