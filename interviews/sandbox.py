@@ -92,7 +92,7 @@ def parse_upload(kind: str, name: str, data: bytes, *, limits: Limits = LIMITS):
         if cached is not None:
             _CACHE.move_to_end(key)
     if cached is None:
-        cached = _outcome(lambda: _run_child(kind, name, data, limits))
+        cached = _outcome(lambda: _declared_then_child(kind, name, data, limits))
         with _CACHE_LOCK:
             _CACHE[key] = cached
             while len(_CACHE) > CACHE_SIZE:
@@ -120,6 +120,11 @@ def _outcome(parse) -> tuple[str | None, object]:
         raise
     except FrontlineError as exc:
         return str(exc), None
+
+
+def _declared_then_child(kind: str, name: str, data: bytes, limits: Limits):
+    check_declared(f'"{_base_name(name)}"', data, limits)
+    return _run_child(kind, name, data, limits)
 
 
 def _run_child(kind: str, name: str, data: bytes, limits: Limits):
@@ -189,6 +194,29 @@ def _base_name(name: str) -> str:
 # ---- the child's side ---------------------------------------------------------------------------------------
 
 
+def check_declared(label: str, data: bytes, limits: Limits) -> None:
+    """Refuse a zip whose own directory declares more members or bytes than the limits allow.
+
+    Reading the directory inflates nothing, so the web process does this before it starts a child:
+    a bomb that says what it is gets its refusal at once.
+
+    Raises:
+        FrontlineError: too many members, or a member or the whole archive declared too large.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    with archive:
+        members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise FrontlineError(f"{label} holds {len(members):,} files, more than the {MAX_ZIP_MEMBERS:,} allowed; "
+                             "it was refused unopened.")
+    whole = _allowance(len(data), limits)
+    if (declared := sum(m.file_size for m in members)) > whole:
+        raise _too_big(label, declared, whole, len(data))
+
+
 def check_zip(label: str, data: bytes, limits: Limits) -> None:
     """Refuse a zip that declares, or actually inflates to, more than the limits allow, reading it in chunks.
 
@@ -197,20 +225,15 @@ def check_zip(label: str, data: bytes, limits: Limits) -> None:
     Raises:
         FrontlineError: a member or the whole archive would unpack too far.
     """
+    check_declared(label, data, limits)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
         return
     with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise FrontlineError(f"{label} holds {len(members):,} files, more than the {MAX_ZIP_MEMBERS:,} allowed; "
-                                 "it was refused unopened.")
         whole = _allowance(len(data), limits)
-        if (declared := sum(m.file_size for m in members)) > whole:
-            raise _too_big(label, declared, whole, len(data))
         total = 0
-        for member in members:
+        for member in archive.infolist():
             allowed = min(_allowance(member.compress_size, limits), whole - total)
             if member.file_size > allowed:
                 raise _too_big(label, total + member.file_size, whole, len(data), member, allowed)

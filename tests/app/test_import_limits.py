@@ -22,7 +22,7 @@ def test_a_docx_bomb_gets_a_one_line_refusal_within_ten_seconds(make_app):
     started = time.monotonic()
     upload_transcript(at, "minutes.docx", bomb)
     assert time.monotonic() - started <= 10
-    assert [e.value for e in at.error] == [
+    assert [e.value.replace("\\", "") for e in at.error] == [  # shown escaped, as typed text always is
         '"minutes.docx" would unpack to 451.8 MB from 1.6 MB, over the 100 MB allowed for a file that size; '
         "it was refused unopened."]
     assert not [b for b in at.button if b.label == "Import this transcript"]
