@@ -34,6 +34,8 @@ $(TEST_STAMP): pyproject.toml $(RUN_STAMP)
 
 install: $(RUN_STAMP)
 
+# Links the demo prints point at the port served, unless FRONTLINE_PUBLIC_URL says otherwise.
+run: export FRONTLINE_PUBLIC_URL ?= http://localhost:$(PORT)
 run: $(RUN_STAMP)
 	$(BIN)/frontline db upgrade
 	$(BIN)/frontline demo --if-empty
