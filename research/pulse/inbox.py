@@ -94,11 +94,6 @@ def has_ready(*, session: Session, wave_id: int, steps: Thresholds) -> bool:
     return bool(_scores_ready(session, wave_id, steps.scores) or _texts_ready(session, wave_id, steps.comments))
 
 
-def waiting(*, session: Session, wave_id: int) -> int:
-    """Submissions of the wave not yet in any figure (for the researcher; never shown per segment)."""
-    return session.scalar(select(func.count()).select_from(PulseInbox).where(PulseInbox.wave_id == wave_id))
-
-
 def _scores_ready(session: Session, wave_id: int, step: int) -> list[int]:
     return list(session.scalars(
         select(PulseInbox.segment_id).where(PulseInbox.wave_id == wave_id)
