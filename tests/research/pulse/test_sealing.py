@@ -44,3 +44,19 @@ def test_erasing_old_comments_reaches_answers_still_waiting(engine, make_links, 
     with session_scope(engine) as session:
         payload = sealer.open(session.scalar(select(PulseInbox)).payload)
     assert payload["texts"] == {} and payload["receipt"] is None and len(payload["numbers"]) == 7  # scores stay
+
+
+def test_a_replica_with_another_key_still_saves_and_releases_nothing_it_cannot_open(engine, make_links):
+    """The fifth answer reaches a server configured with a different key: it is saved, and the agent is thanked."""
+    from research.pulse.submit import send_response
+
+    first, other = Sealer(Fernet.generate_key()), Sealer(Fernet.generate_key())
+    tokens = make_links(count=5)
+    for token in tokens[:4]:
+        send_response(engine=engine, token=token, answers=GOOD_ANSWERS, today=TODAY, steps=Thresholds(5, 10),
+                      sealer=first)
+    receipt = send_response(engine=engine, token=tokens[4], answers=GOOD_ANSWERS, today=TODAY,
+                            steps=Thresholds(5, 10), sealer=other)
+    assert len(receipt.code) == 17
+    with session_scope(engine) as session:
+        assert len(session.scalars(select(PulseInbox)).all()) == 5  # all kept, none released half-read
