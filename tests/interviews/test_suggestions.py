@@ -8,7 +8,7 @@ from interviews.notes import save_note
 from interviews.suggestions import MODEL_CODER, build_matcher, held_out_matcher, model_agreement, note_suggestions
 
 BODY = ("The CRM freezes every time I open a refund. My salary has not gone up in three years. "
-        "Our team lead never backs us up with angry customers.")
+        "Our team lead never backs us up when we ask for help.")
 
 
 def test_uncoded_sentences_get_a_code_and_accepting_one_stores_an_excerpt(session, study, model):
@@ -48,12 +48,12 @@ def test_model_agreement_sits_beside_human_agreement(session, study, model):
     note = save_note(session=session, interview_id=study["interview"].id, body=BODY, editor="ana")
     for quote, code in (("The CRM freezes every time I open a refund.", "tools"),
                         ("My salary has not gone up in three years.", "pay"),
-                        ("Our team lead never backs us up with angry customers.", "difficult_customers")):
+                        ("Our team lead never backs us up when we ask for help.", "difficult_customers")):
         code_quote(session=session, note_id=note.note_id, quote=quote, codes=[code], coder="ana")
     matcher = held_out_matcher(session=session, embed=embed, coder="ana")
     report = model_agreement(session=session, study_id=study["study"].id, coder="ana", matcher=matcher, embed=embed)
     per_code = report.per_code.set_index("code")
     assert report.coder_b == MODEL_CODER and report.units == 3
     assert per_code.loc["tools", "kappa"] == 1.0 and per_code.loc["pay", "kappa"] == 1.0
-    assert per_code.loc["difficult_customers", "only_a"] == 1  # the model read it as a management sentence
+    assert per_code.loc["difficult_customers", "only_a"] == 1  # coded against its sense: the model reads management
     assert study_agreement(session=session, study_id=study["study"].id, coder_a="ana", coder_b="ben").units == 0
