@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import random
 import threading
+import uuid
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from research.privacy.reporting import Thresholds
@@ -88,10 +89,14 @@ def release_waiting(*, session: Session, wave_id: int, steps: Thresholds, today:
     return moved
 
 
-def has_ready(*, session: Session, wave_id: int, steps: Thresholds) -> bool:
-    """Whether a release would move anything: asked inside the submission's own transaction,
-    so a separate release transaction is opened only once every step, not after each send."""
-    return bool(_scores_ready(session, wave_id, steps.scores) or _texts_ready(session, wave_id, steps.comments))
+def has_ready(*, session: Session, segment_id: int, steps: Thresholds) -> bool:
+    """Whether the segment a submission just joined has a full step waiting: asked inside the submission's
+    own transaction, so a release transaction is opened only once every step, not after each send.
+
+    Comments wait only for scores to be released, so a scores step is the only thing that can fill one.
+    """
+    waiting = session.scalar(select(func.count(PulseInbox.id)).where(PulseInbox.segment_id == segment_id))
+    return waiting >= steps.scores
 
 
 def _scores_ready(session: Session, wave_id: int, step: int) -> list[int]:
@@ -111,33 +116,37 @@ def _texts_ready(session: Session, wave_id: int, step: int) -> list[int]:
 
 def _release_scores(session: Session, segment_id: int, step: int, today: date, sealer: Sealer,
                     rng: random.Random) -> int:
-    # FOR UPDATE makes a second releaser wait, then see the rows gone; SQLite already serialises writers.
-    rows = list(session.scalars(select(PulseInbox).where(PulseInbox.segment_id == segment_id).with_for_update()))
+    # A second releaser skips the rows the first holds, finds too few and leaves at once instead of
+    # queueing (with a pooled connection) behind it; SQLite already lets one writer in at a time.
+    rows = list(session.scalars(select(PulseInbox).where(PulseInbox.segment_id == segment_id)
+                                .with_for_update(skip_locked=True)))
     if len(rows) < step:
         return 0
     rng.shuffle(rows)
     session.execute(delete(PulseInbox).where(PulseInbox.id.in_([r.id for r in rows])))
-    responses, receipts, held = [], [], []
-    for row in rows:
+    responses, answers, receipts, held = [], [], [], []
+    for row in rows:  # plain rows, written in this shuffled order: a release is many rows, and quick
         payload = sealer.open(row.payload)
-        response = PulseResponse(wave_id=row.wave_id, segment_id=row.segment_id, submitted_on=today)
-        response.answers = [PulseAnswer(question_id=int(q), value_number=v) for q, v in payload["numbers"].items()]
-        responses.append(response)
-        held += [(response, int(q), t) for q, t in payload["texts"].items()]
+        response_id = uuid.uuid4()
+        responses.append({"id": response_id, "wave_id": row.wave_id, "segment_id": row.segment_id,
+                          "submitted_on": today})
+        answers += [{"id": uuid.uuid4(), "response_id": response_id, "question_id": int(q), "value_number": v,
+                     "value_text": None} for q, v in payload["numbers"].items()]
+        held += [{"id": uuid.uuid4(), "response_id": response_id, "question_id": int(q), "value_text": t}
+                 for q, t in payload["texts"].items()]
         if payload.get("receipt"):
-            receipts.append((response, payload["receipt"]))
-    session.add_all(responses)
-    session.flush()
-    session.add_all(PulseReceipt(code_hash=code, response_id=r.id) for r, code in receipts)
-    session.add_all(PulseHeldText(response_id=r.id, question_id=q, value_text=t) for r, q, t in held)
-    session.flush()
+            receipts.append({"code_hash": payload["receipt"], "response_id": response_id})
+    for table, values in ((PulseResponse, responses), (PulseAnswer, answers), (PulseReceipt, receipts),
+                          (PulseHeldText, held)):
+        if values:
+            session.execute(insert(table), values)
     return len(rows)
 
 
 def _release_texts(session: Session, segment_id: int, step: int, rng: random.Random) -> None:
     rows = list(session.scalars(
         select(PulseHeldText).join(PulseResponse, PulseResponse.id == PulseHeldText.response_id)
-        .where(PulseResponse.segment_id == segment_id).with_for_update(of=PulseHeldText)
+        .where(PulseResponse.segment_id == segment_id).with_for_update(of=PulseHeldText, skip_locked=True)
     ))
     if len({r.response_id for r in rows}) < step:
         return
@@ -178,7 +187,8 @@ def _scrub_once(engine: Engine) -> None:
         raw = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM and checkpoints refuse one
         if engine.dialect.name == "postgresql":
             raw.driver_connection.autocommit = True
-            raw.cursor().execute(f"VACUUM {', '.join(_SCRUBBED_TABLES)}")
+            # No truncation: it would want an exclusive lock that holds up the next submissions.
+            raw.cursor().execute(f"VACUUM (TRUNCATE false) {', '.join(_SCRUBBED_TABLES)}")
         elif engine.dialect.name == "sqlite":
             # A truncating checkpoint holds writers back while it waits: give up quickly instead.
             cursor = raw.cursor()

@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
-from research.store.models import PulseLink, PulseResponse, PulseSegment, PulseWave
+from research.store.models import PulseLink, PulseOpenUse, PulseResponse, PulseSegment, PulseWave
 
 MAX_LINKS_PER_REQUEST = 10_000
 
@@ -86,11 +86,10 @@ def room_left(*, session: Session, segment: PulseSegment) -> int:
 
 def places_taken(*, session: Session, segment_id: int) -> int:
     """The segment's invites plus the answers taken through its open links."""
-    invites, uses = session.execute(
-        select(func.count(PulseLink.id).filter(PulseLink.kind == "invite"), func.coalesce(func.sum(PulseLink.uses), 0))
-        .where(PulseLink.segment_id == segment_id)
-    ).one()
-    return int(invites) + int(uses)
+    invites = (select(func.count(PulseLink.id)).where(PulseLink.segment_id == segment_id, PulseLink.kind == "invite")
+               .scalar_subquery())
+    uses = select(func.count(PulseOpenUse.id)).where(PulseOpenUse.segment_id == segment_id).scalar_subquery()
+    return int(session.scalar(select(invites + uses)))  # one round trip: every open-link answer asks
 
 
 def lock_segment(*, session: Session, segment_id: int) -> PulseSegment:
@@ -108,8 +107,9 @@ def open_link_full(*, session: Session, wave_id: int) -> list[str]:
 
     All of such a team's answers may have come from one browser: the dashboard says so.
     """
-    used = (select(PulseLink.segment_id, func.sum(PulseLink.uses).label("n"))
-            .where(PulseLink.wave_id == wave_id, PulseLink.kind == "open").group_by(PulseLink.segment_id).subquery())
+    used = (select(PulseOpenUse.segment_id, func.count(PulseOpenUse.id).label("n"))
+            .join(PulseSegment, PulseSegment.id == PulseOpenUse.segment_id)
+            .where(PulseSegment.wave_id == wave_id).group_by(PulseOpenUse.segment_id).subquery())
     segments = session.scalars(
         select(PulseSegment).join(used, used.c.segment_id == PulseSegment.id)
         .where(PulseSegment.headcount.is_not(None), used.c.n >= PulseSegment.headcount, used.c.n > 0)
@@ -168,16 +168,22 @@ def consume_invite(*, session: Session, link_id: int) -> bool:
     return result.rowcount == 1
 
 
-def count_open_use(*, session: Session, link_id: int, segment_id: int) -> None:
-    """Count one answer through an open link, or refuse it when the segment's headcount is reached.
+LOCK_MARGIN = 64
+"""Fewer places left than this, and an open-link answer locks its segment to count them; more, and answers
+race freely (far more than the connections that could run at once), so one link does not make them queue."""
 
-    The segment row is locked first, so two answers racing for the last place cannot both pass.
+
+def count_open_use(*, session: Session, segment_id: int) -> None:
+    """Count one answer through an open link, or refuse it when the segment's headcount is reached.
 
     Raises:
         PulseError: the team has as many answers (and invites) as it has people.
     """
-    segment = lock_segment(session=session, segment_id=segment_id)
+    segment = session.get(PulseSegment, segment_id)
+    if segment.headcount is not None and room_left(session=session, segment=segment) <= LOCK_MARGIN:
+        segment = lock_segment(session=session, segment_id=segment_id)  # near the cap: one at a time
     if segment.headcount is None or room_left(session=session, segment=segment) < 1:
         raise PulseError("This survey link has taken as many answers as the team has people, so it takes no "
                          "more. If you have not answered yet, please ask the research team for a link.")
-    session.execute(update(PulseLink).where(PulseLink.id == link_id).values(uses=PulseLink.uses + 1))
+    session.add(PulseOpenUse(segment_id=segment_id))
+    session.flush()

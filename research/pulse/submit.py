@@ -28,6 +28,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from research.privacy.names import gazetteer
 from research.privacy.redaction import Redactor
 from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
@@ -174,9 +175,9 @@ def submit_response(
                 for key, value in clean.items()}
     hold(session=session, wave_id=target.wave.id, segment_id=target.segment.id, answers=redacted,
          receipt_hash=hash_receipt(code), today=today, sealer=sealer)
-    due = steps is not None and has_ready(session=session, wave_id=target.wave.id, steps=steps)
-    if not target.single_use:  # last, so the segment stays locked only until the commit
-        count_open_use(session=session, link_id=target.link_id, segment_id=target.segment.id)
+    due = steps is not None and has_ready(session=session, segment_id=target.segment.id, steps=steps)
+    if not target.single_use:  # last, so a segment locked near its cap stays locked only until the commit
+        count_open_use(session=session, segment_id=target.segment.id)
     return Receipt(code, target.wave.id, due)
 
 
@@ -194,6 +195,7 @@ def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], 
         PulseError: the link or an answer was refused (the message says which).
         NotSaved: the database could not store it just now.
     """
+    gazetteer()  # the name lists load once per process: before a pooled connection is taken, not while holding it
     try:
         with session_scope(engine) as session:
             receipt = submit_response(session=session, token=token, answers=answers, today=today,

@@ -363,8 +363,6 @@ class PulseLink(Base):
     kind: Mapped[str] = mapped_column(String(8))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Responses taken through an open link: with the invites, capped by the segment's headcount.
-    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PulseReceipt(Base):
@@ -396,6 +394,19 @@ class PulseInbox(Base):
     segment_id: Mapped[int] = mapped_column(ForeignKey("pulse_segments.id", ondelete="CASCADE"), index=True)
     submitted_on: Mapped[date] = mapped_column(Date)
     payload: Mapped[dict] = mapped_column(JSON)
+
+
+class PulseOpenUse(Base):
+    """One answer taken through a segment's open link: with the invites, capped by its headcount.
+
+    A row per answer rather than a counter, so answers through one link do not queue on one row.
+    """
+
+    __tablename__ = "pulse_open_uses"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("pulse_segments.id", ondelete="CASCADE"), index=True)
 
 
 class PulseHeldText(Base):

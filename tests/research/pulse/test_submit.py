@@ -8,6 +8,7 @@ from sqlalchemy import func, inspect, select
 from research.privacy.redaction import Redactor
 from research.pulse.errors import PulseError
 from research.pulse.inbox import has_ready, release_ready
+from research.pulse.links import hash_token
 from research.privacy.reporting import Thresholds
 from research.pulse.replies import Conversation, add_reply, conversation_for_receipt
 from research.pulse.submit import submit_response
@@ -27,8 +28,8 @@ def submit(engine, token, answers=GOOD_ANSWERS, today=TODAY, roster=(), steps=AT
     with session_scope(engine) as session:
         receipt = submit_response(session=session, token=token, answers=answers, today=today,
                                   redactor=Redactor(roster), sealer=SEALER)
-        wave_id = session.scalar(select(PulseLink.wave_id))
-        ready = has_ready(session=session, wave_id=wave_id, steps=steps)
+        link = session.scalar(select(PulseLink).where(PulseLink.token_hash == hash_token(token)))
+        wave_id, ready = link.wave_id, has_ready(session=session, segment_id=link.segment_id, steps=steps)
     if ready:  # as send_response does
         release_ready(engine=engine, wave_id=wave_id, steps=steps, today=today, sealer=SEALER)
     return receipt
@@ -123,7 +124,7 @@ def test_nothing_joins_a_response_to_a_link(engine, make_links):
     for table in ("pulse_responses", "pulse_answers"):
         assert all(fk["referred_table"] != "pulse_links" for fk in tables.get_foreign_keys(table))
     assert {c["name"] for c in tables.get_columns("pulse_links")} == {
-        "id", "wave_id", "segment_id", "kind", "token_hash", "used", "uses"}
+        "id", "wave_id", "segment_id", "kind", "token_hash", "used"}
     assert {c["name"] for c in tables.get_columns("pulse_responses")} == {"id", "wave_id", "segment_id",
                                                                          "submitted_on"}
 

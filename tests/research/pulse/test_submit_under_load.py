@@ -135,8 +135,10 @@ def stored(engine) -> tuple[dict[str, int], set[str], int]:
 
 def test_fifty_concurrent_submissions_a_second_for_a_minute_none_lost(pg_engine, open_token):
     outcomes = Outcomes()
+    # A server that is up has answered before: its one-off loads (name lists, compiled statements) are done.
+    outcomes.submit(pg_engine, open_token, "warm-up comment: the first of the day")
     issued, finished = offer(pg_engine, open_token, outcomes, rate=RATE, seconds=LOAD_SECONDS, burst=True)
-    total = int(RATE * LOAD_SECONDS)
+    total = int(RATE * LOAD_SECONDS) + 1
 
     assert outcomes.other == [] and outcomes.not_saved == []
     assert len(outcomes.saved) == total

@@ -1,4 +1,4 @@
-"""Pulse submissions wait in an inbox and are released in shuffled batches; open links count their uses.
+"""Pulse submissions wait in an inbox and are released in shuffled batches; open-link answers are counted.
 
 Receipts lose their SQLite rowid, which recorded the order responses arrived in.
 
@@ -47,8 +47,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pulse_held_texts_question_id'), ['question_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pulse_held_texts_response_id'), ['response_id'], unique=False)
 
-    with op.batch_alter_table('pulse_links', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('uses', sa.Integer(), server_default='0', nullable=False))
+    op.create_table('pulse_open_uses',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('segment_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['segment_id'], ['pulse_segments.id'], name=op.f('fk_pulse_open_uses_segment_id_pulse_segments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pulse_open_uses')),
+    sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table('pulse_open_uses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pulse_open_uses_segment_id'), ['segment_id'], unique=False)
 
     if op.get_bind().dialect.name == 'sqlite':
         # Rebuilt without a rowid; its rows are then kept in the order of their random code hashes.
@@ -58,8 +65,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('pulse_links', schema=None) as batch_op:
-        batch_op.drop_column('uses')
+    with op.batch_alter_table('pulse_open_uses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pulse_open_uses_segment_id'))
+    op.drop_table('pulse_open_uses')
     with op.batch_alter_table('pulse_held_texts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pulse_held_texts_response_id'))
         batch_op.drop_index(batch_op.f('ix_pulse_held_texts_question_id'))
