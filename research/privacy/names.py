@@ -27,6 +27,7 @@ import bisect
 import importlib
 import pkgutil
 import re
+import gc
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -184,7 +185,13 @@ _LOAD = threading.Lock()
 def gazetteer() -> Gazetteer:
     """The gazetteer, loaded once per process from the installed packages (nothing is fetched)."""
     with _LOAD:  # pages and imports may ask for it from several threads at once; load it once
-        return _load_gazetteer()
+        loaded = _load_gazetteer.cache_info().currsize
+        names = _load_gazetteer()
+        if not loaded:
+            # Its millions of small objects never change: kept out of the garbage collector's full scans, which
+            # otherwise stop every thread for seconds at a time under load (50 pulse sends a second).
+            gc.freeze()
+        return names
 
 
 @cache

@@ -56,7 +56,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             kwargs.update(connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False})
     else:
-        kwargs.update(pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        # A web replica may have fifty agents sending at once; SQLAlchemy's default 5 + 10 connections left
+        # bursts queueing for the pool behind a moment's slowness (see the pulse load test).
+        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5})
     try:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, ImportError) as exc:

@@ -57,6 +57,10 @@ def upgrade() -> None:
     with op.batch_alter_table('pulse_open_uses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pulse_open_uses_segment_id'), ['segment_id'], unique=False)
 
+    if op.get_bind().dialect.name == 'postgresql':
+        # (Auto)vacuum must never take the exclusive lock that truncation needs: submissions would queue on it.
+        op.execute("ALTER TABLE pulse_inbox SET (vacuum_truncate = false)")
+        op.execute("ALTER TABLE pulse_held_texts SET (vacuum_truncate = false)")
     if op.get_bind().dialect.name == 'sqlite':
         # Rebuilt without a rowid; its rows are then kept in the order of their random code hashes.
         with op.batch_alter_table('pulse_receipts', recreate='always',
