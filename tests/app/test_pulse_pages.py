@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
-from research.store.models import PulseAnswer, PulseInbox, PulseLink, PulseReceipt, PulseResponse
+from research.store.models import PulseAnswer, PulseInbox, PulseReceipt, PulseResponse
 
 from pulse_builders import SEALER
 

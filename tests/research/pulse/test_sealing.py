@@ -1,7 +1,7 @@
 """Waiting pulse answers are sealed with a key the database never holds."""
 
 import stat
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
