@@ -30,7 +30,6 @@ web servers' key could open a waiting (or logged) row.
 from __future__ import annotations
 
 import random
-import threading
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -39,6 +38,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from research.privacy.reporting import Thresholds
+from research.pulse.coalesce import Coalesced, CoalescedByKey
 from research.pulse.sealing import Sealer
 from research.store.engine import session_scope
 from research.store.models import (
@@ -68,13 +68,22 @@ def release_ready(*, engine: Engine, wave_id: int, steps: Thresholds, today: dat
     """Release every segment of the wave that has a full step waiting; return how many responses moved.
 
     Runs in its own transaction, never in the one that stored a submission, so no
-    response shares a transaction with the invite that let it in.
+    response shares a transaction with the invite that let it in. Sends that ask while
+    a release of the same wave is running in this process leave it to that release,
+    which goes round once more for them (and then returns 0 for them).
     """
-    with session_scope(engine) as session:
-        moved = release_waiting(session=session, wave_id=wave_id, steps=steps, today=today, sealer=sealer, rng=rng)
+    def release() -> int:
+        with session_scope(engine) as session:
+            return release_waiting(session=session, wave_id=wave_id, steps=steps, today=today, sealer=sealer,
+                                   rng=rng)
+
+    moved = _releases.run(wave_id, release)
     if moved:
         scrub(engine)
     return moved
+
+
+_releases = CoalescedByKey()
 
 
 def release_waiting(*, session: Session, wave_id: int, steps: Thresholds, today: date, sealer: Sealer,
@@ -157,8 +166,7 @@ def _release_texts(session: Session, segment_id: int, step: int, rng: random.Ran
     session.flush()
 
 
-_scrubbing = threading.Lock()
-_scrub_wanted = threading.Event()
+_scrubs = Coalesced()
 
 
 def scrub(engine: Engine) -> None:
@@ -170,15 +178,7 @@ def scrub(engine: Engine) -> None:
     truncating checkpoint. Releases that come together share one scrub: whoever is scrubbing
     goes round again. Best effort: a busy database is scrubbed at the next release instead.
     """
-    _scrub_wanted.set()
-    if not _scrubbing.acquire(blocking=False):
-        return
-    try:
-        while _scrub_wanted.is_set():
-            _scrub_wanted.clear()
-            _scrub_once(engine)
-    finally:
-        _scrubbing.release()
+    _scrubs.run(lambda: _scrub_once(engine))
 
 
 def _scrub_once(engine: Engine) -> None:

@@ -148,15 +148,18 @@ def resolve_link(*, session: Session, token: str, today: date) -> LinkTarget:
     """
     if not token or len(token) > 200:
         raise PulseError(INVALID_LINK)
-    link = session.scalar(select(PulseLink).where(PulseLink.token_hash == hash_token(token)))
-    if link is None:
+    found = session.execute(  # one round trip: every send asks
+        select(PulseLink, PulseWave, PulseSegment).join(PulseWave, PulseWave.id == PulseLink.wave_id)
+        .join(PulseSegment, PulseSegment.id == PulseLink.segment_id).where(PulseLink.token_hash == hash_token(token))
+    ).first()
+    if found is None:
         raise PulseError(INVALID_LINK)
-    wave = session.get(PulseWave, link.wave_id)
+    link, wave, segment = found
     if today < wave.opens_on:
         raise PulseError(f"This pulse opens on {wave.opens_on:%d %B %Y}. Please come back then.")
     if today > wave.closes_on:
         raise PulseError(f"This pulse closed on {wave.closes_on:%d %B %Y}. Thank you for your interest.")
-    return LinkTarget(link.id, wave, session.get(PulseSegment, link.segment_id), link.kind == "invite",
+    return LinkTarget(link.id, wave, segment, link.kind == "invite",
                       spent=link.kind == "invite" and link.used)
 
 
@@ -180,9 +183,11 @@ def count_open_use(*, session: Session, segment_id: int) -> None:
         PulseError: the team has as many answers (and invites) as it has people.
     """
     segment = session.get(PulseSegment, segment_id)
-    if segment.headcount is not None and room_left(session=session, segment=segment) <= LOCK_MARGIN:
-        segment = lock_segment(session=session, segment_id=segment_id)  # near the cap: one at a time
-    if segment.headcount is None or room_left(session=session, segment=segment) < 1:
+    room = room_left(session=session, segment=segment) if segment.headcount is not None else 0
+    if 0 < room <= LOCK_MARGIN:
+        segment = lock_segment(session=session, segment_id=segment_id)  # near the cap: one at a time, recounted
+        room = room_left(session=session, segment=segment) if segment.headcount is not None else 0
+    if room < 1:
         raise PulseError("This survey link has taken as many answers as the team has people, so it takes no "
                          "more. If you have not answered yet, please ask the research team for a link.")
     session.add(PulseOpenUse(segment_id=segment_id))

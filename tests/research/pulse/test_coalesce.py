@@ -1,0 +1,67 @@
+"""Releases and scrubs asked for by many sends at once run once for all of them, and none is dropped."""
+
+import threading
+import time
+
+from research.pulse.coalesce import Coalesced, CoalescedByKey
+
+
+def test_calls_made_while_the_job_runs_are_folded_into_one_more_round():
+    started, go_on = threading.Event(), threading.Event()
+    rounds = []
+
+    def job():
+        rounds.append(len(rounds))
+        if len(rounds) == 1:
+            started.set()
+            go_on.wait(5)
+        return 1
+
+    coalesced = Coalesced()
+    runner = threading.Thread(target=lambda: rounds_run.append(coalesced.run(job)))
+    rounds_run = []
+    runner.start()
+    started.wait(5)
+    others = [coalesced.run(job) for _ in range(5)]  # five sends while the first release runs
+    go_on.set()
+    runner.join(5)
+
+    assert others == [0] * 5  # each left the work to the running thread at once
+    assert rounds_run == [2] and len(rounds) == 2  # which went round once more for all five
+
+
+def test_a_runner_past_its_budget_hands_what_is_still_wanted_to_a_background_thread():
+    coalesced = Coalesced(budget=0.05)
+    done = threading.Event()
+    rounds = []
+
+    def job():
+        rounds.append(threading.current_thread().name)
+        if len(rounds) < 4:
+            coalesced.run(job)  # another send asks meanwhile, as under steady load (and leaves it to us)
+            time.sleep(0.03)
+        else:
+            done.set()
+
+    started = time.monotonic()
+    coalesced.run(job)
+    assert time.monotonic() - started < 0.5  # the caller got its answer without doing every round
+    assert done.wait(5), "the rest of the rounds were dropped"
+    assert "coalesced-job" in rounds
+
+
+def test_different_keys_run_side_by_side():
+    by_key = CoalescedByKey()
+    inside = threading.Barrier(2, timeout=5)
+    results = []
+
+    def job():
+        inside.wait()  # both jobs inside at once, or the barrier times out
+        return 1
+
+    threads = [threading.Thread(target=lambda k=k: results.append(by_key.run(k, job))) for k in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert results == [1, 1]
