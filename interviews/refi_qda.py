@@ -379,7 +379,8 @@ def _case_values(case: ET.Element, variables: dict[str, str], consent: bool) -> 
 
 
 def import_qdpx(
-    *, session: Session, data: bytes, imported_by: str, title: str | None = None, consent_confirmed: bool = False,
+    *, session: Session, data: bytes = b"", imported_by: str, title: str | None = None, consent_confirmed: bool = False,
+    project: tuple[ET.Element, dict[str, str]] | None = None,
 ) -> QdpxImportSummary:
     """Import a REFI-QDA .qdpx project as a new study, its cases as participants and its text sources as interviews.
 
@@ -388,13 +389,14 @@ def import_qdpx(
     before any note is saved for them: it comes from the "Consent given" variable,
     else from ``consent_confirmed`` (the importer's word for the whole project).
     A memo a code already carries word for word is not added twice.
-    Everything is written in one savepoint; the caller commits.
+    Everything is written in one savepoint; the caller commits. ``project`` is the archive as
+    ``_read_archive`` returns it (the upload sandbox reads it in a child process), instead of ``data``.
 
     Raises:
         FrontlineError: the archive is unreadable, unsafe or not a REFI-QDA project, or the title is taken;
             nothing is written then.
     """
-    root, texts = _read_archive(data)
+    root, texts = project if project is not None else _read_archive(data)  # pages: read in interviews.sandbox
     title = (title or root.get("name") or "").strip()[:200]
     if not title:
         raise FrontlineError("Give the imported study a title.")
