@@ -24,11 +24,11 @@ $(VENV)/.installed-torch: | $(VENV)/bin/python
 	$(BIN)/pip install --quiet "$(TORCH_SPEC)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	touch $@
 
-$(RUN_STAMP): pyproject.toml $(VENV)/.installed-torch
+$(RUN_STAMP): pyproject.toml setup.py $(VENV)/.installed-torch
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
+$(TEST_STAMP): pyproject.toml setup.py $(RUN_STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
