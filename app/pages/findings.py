@@ -1,4 +1,5 @@
-"""Executive start page: headline KPIs for a wave (or one segment), change since the previous wave, trend."""
+"""Executive start page: headline KPIs of the newest representative wave, like-for-like change, the focus
+areas (each top gap with its worst team, quotes, interviews, trend and actions), the trend and the briefing."""
 
 from datetime import date
 
@@ -6,13 +7,19 @@ import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
-from frontline_ui.pickers import pick_wave
+from frontline_ui.pickers import pick_by_title
 from frontline_ui.markdown import plain
 from frontline_ui.exports import download_file
-from research.pulse.waves import latest_reportable_wave
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.figures import trend_figure
+from research.findings.focus import focus_areas
 from research.findings.overview import get_wave, overview, segment_options, wave_trend
+from research.findings.representative import (
+    like_for_like,
+    representative_study,
+    representative_wave,
+    wave_statuses,
+)
 from research.pulse.links import open_link_full
 from research.privacy.reporting import Thresholds
 
@@ -20,9 +27,15 @@ require_page("findings")
 st.title("Findings overview")
 limits = findings_data.thresholds()
 with resources.db_session() as session:
-    reportable = latest_reportable_wave(session=session, threshold=limits.scores)
-wave_id = pick_wave("No pulse waves yet. Researchers create waves and share invite links with agents.",
-                    prefer=reportable)
+    statuses = wave_statuses(session=session, thresholds=limits)
+    default = representative_wave(session=session, thresholds=limits)
+# Options stay the plain titles (tests and bookmarks pick by title); a partial wave is marked once chosen.
+wave_id = pick_by_title("Wave", {s.wave_id: s.title for s in statuses}, "No pulse waves yet. Researchers create waves and share invite links with "
+                        "agents.", prefer=default)
+status = next(s for s in statuses if s.wave_id == wave_id)
+if status.label:
+    st.warning(f"This wave is not representative ({plain(status.label)}), so it is not the default: its figures "
+               "describe a different group of agents from the waves before.")
 with resources.db_session() as session:
     options = segment_options(session=session, wave_id=wave_id, thresholds=limits)
 choices = {"": "Everyone"} | {f"{dim}={value}": f"{dim.title()}: {value}"
@@ -41,6 +54,20 @@ def cached_overview(wave_id: int, picked: str, scores: int, comments: int):
 
 
 @st.cache_data(ttl=findings_data.TTL, show_spinner=False)
+def cached_comparison(wave_id: int, scores: int, comments: int):
+    with resources.db_session() as session:
+        return like_for_like(session=session, wave_id=wave_id, thresholds=Thresholds(scores=scores, comments=comments))
+
+
+@st.cache_data(ttl=findings_data.TTL, show_spinner=False)
+def cached_focus(job_id: int, wave_id: int, scores: int, comments: int):
+    limits = Thresholds(scores=scores, comments=comments)
+    with resources.db_session() as session:
+        study_id = representative_study(session=session, thresholds=limits)
+        return focus_areas(session=session, job_id=job_id, thresholds=limits, wave_id=wave_id, study_id=study_id)
+
+
+@st.cache_data(ttl=findings_data.TTL, show_spinner=False)
 def cached_trend(picked: str, scores: int, comments: int):
     with resources.db_session() as session:
         return wave_trend(session=session, thresholds=Thresholds(scores=scores, comments=comments),
@@ -48,6 +75,8 @@ def cached_trend(picked: str, scores: int, comments: int):
 
 
 result = cached_overview(wave_id, picked, limits.scores, limits.comments)
+# Everyone: the change is like for like, over the teams reportable in both waves; one segment is its own match.
+comparison = None if picked else cached_comparison(wave_id, limits.scores, limits.comments)
 with resources.db_session() as session:
     still_open = get_wave(session=session, wave_id=wave_id).closes_on >= date.today()
     padded = open_link_full(session=session, wave_id=wave_id)
@@ -63,6 +92,8 @@ if result.note:
 else:
     rate = f" · response rate {result.response_rate:.0%}" if result.response_rate is not None else ""
     since = f" · change since {plain(result.previous_title)}" if result.previous_title else ""
+    if comparison is not None and comparison.note:
+        since = f" · {plain(comparison.note)}"
     st.caption(f"{result.responses} responses{rate}{since}")
 columns = st.columns(3)
 for index, kpi in enumerate(result.kpis):
@@ -74,12 +105,51 @@ for index, kpi in enumerate(result.kpis):
     shown = f"{kpi.value:+.0f}" if kpi.unit == "points" else (f"{kpi.value:.0f} %" if kpi.unit == "%"
                                                               else f"{kpi.value:.2f} /5")
     digits = 0 if kpi.unit in ("points", "%") else 2
-    change = None if kpi.change is None else (round(kpi.change, digits) or 0.0)  # no "-0.00"
+    raw = comparison.changes.get(kpi.key) if comparison is not None else kpi.change
+    change = None if raw is None else (round(raw, digits) or 0.0)  # no "-0.00"
     delta = None if change is None else f"{change:+.{digits}f}"
     colour = "off" if not change else ("inverse" if kpi.key == "recovery_share" else "normal")
     column.metric(kpi.label, shown, delta, delta_color=colour)
     if kpi.low is not None:
         column.caption(f"95 % interval {kpi.low:+.0f} to {kpi.high:+.0f}, {kpi.responses} responses")
+
+
+def show_focus_area(rank: int, area) -> None:
+    with st.container(border=True):
+        st.subheader(f"{rank}\\. {plain(area.name)}")
+        st.caption(f"{area.kind.capitalize()} gap · {area.share:.0%} of comments in {plain(area.wave)}, "
+                   f"{area.negative_share:.0%} negative")
+        left, right = st.columns([3, 2])
+        if area.worst_team:
+            left.text(f"Worst in: {area.worst_team} ({area.worst_share:.0%} of its comments)")
+        else:
+            left.text(f"Worst in: no team has {limits.comments} or more commenters to show")
+        left.text(f"Trend: {area.trend_text}")
+        left.text(f"Interviews: {area.interview_text}")
+        for quote in area.quotes:
+            right.text(f"“{quote}”")
+        if not area.quotes:
+            right.caption(f"No quotes: no team with {limits.comments} or more commenters raised it.")
+        if area.actions.empty:
+            left.text("Actions: none recorded yet")
+        for action in area.actions.head(3).itertuples(index=False):
+            left.text(f"Action ({action.Status}): {action.What} · {action.Owner}")
+        left.page_link("pages/findings_actions.py", label=f"Record an action on {plain(area.name)}",
+                       icon=":material/add_task:")
+
+
+job_id = findings_data.results_job()
+st.header("Focus areas")
+if job_id is None:
+    st.info("No analysis has run yet: the top gaps appear here when a researcher's analysis finishes.")
+else:
+    areas = cached_focus(job_id, wave_id, limits.scores, limits.comments)
+    st.caption(f"The gaps with the most negative comments. Teams and quotes come only from teams with at least "
+               f"{limits.comments} people commenting; quotes are redacted.")
+    if not areas:
+        st.info("No gaps to show: the waves analysed up to this one are below the reporting thresholds.")
+    for rank, area in enumerate(areas, start=1):
+        show_focus_area(rank, area)
 
 # The KPIs are on screen before the slower all-waves trend is read.
 chart = trend_figure(cached_trend(picked, limits.scores, limits.comments))
@@ -91,7 +161,7 @@ st.caption("A self-contained HTML briefing (charts embedded, nothing fetched) an
            "both pass the same reporting thresholds as these pages.")
 if st.button("Prepare briefing"):
     with resources.db_session() as session:
-        briefing = build_briefing(session=session, wave_id=wave_id, job_id=findings_data.results_job(),
+        briefing = build_briefing(session=session, wave_id=wave_id, job_id=job_id,
                                   thresholds=limits)
     st.session_state["briefing"] = (wave_id, briefing.html.encode("utf-8"), briefing_csv_zip(briefing.tables))
 prepared = st.session_state.get("briefing")

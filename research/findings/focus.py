@@ -1,0 +1,146 @@
+"""Focus areas: each top gap joined to where it is worst, what agents said, interviews, trend and actions.
+
+An executive asked "the top tooling gap, the team with it worst, the quotes,
+what interviews say, whether it improved" and needed six pages to find it.
+:func:`focus_areas` answers it in one call for the start page and the briefing.
+
+Nothing is computed around the thresholds: the gaps and their trend come from
+:func:`research.analysis.gaps.theme_gaps` (waves at the score threshold),
+teams and quotes only from teams at the comment threshold in distinct people
+(:func:`research.privacy.reporting.releasable_rows`, complementary suppression
+included), and the interview share from
+:func:`research.findings.interview_evidence.interview_evidence`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from research.analysis.gaps import analysed_comments, theme_gaps
+from research.findings.actions import actions_table
+from research.findings.gap_findings import KINDS, GapFinding, gap_findings
+from research.findings.interview_evidence import interview_evidence
+from research.privacy.reporting import Thresholds, releasable_rows
+from research.store.models import PulseWave
+
+ACTION_COLUMNS = ["What", "Owner", "Due", "Status"]
+
+
+@dataclass(frozen=True)
+class FocusArea:
+    """One top gap with everything an executive needs to act on it."""
+
+    theme: str  # the code key, for recording an action
+    name: str  # the codebook's readable name, never a key phrase
+    kind: str  # "morale" or "tooling"
+    wave: str
+    share: float  # of the wave's comments
+    negative_share: float
+    change: float | None  # in share since the previous analysed wave
+    previous_wave: str | None
+    worst_team: str | None  # among teams at the comment threshold
+    worst_share: float | None  # the theme's share of that team's comments
+    quotes: tuple[str, ...]  # at most two, redacted, from teams at the comment threshold
+    interview_raised: int | None
+    interview_participants: int | None
+    interview_study: str | None
+    trend: pd.DataFrame  # wave, share: every analysed wave up to ``wave`` that passed the thresholds
+    actions: pd.DataFrame  # ACTION_COLUMNS, newest first
+
+    @property
+    def trend_text(self) -> str:
+        """"12 % → 18 % → 25 % (up 7 points since wave 2)"."""
+        shares = " → ".join(f"{s:.0%}".replace("%", " %") for s in self.trend["share"])
+        if self.change is None or self.previous_wave is None:
+            return shares
+        points = round(self.change * 100)
+        moved = "no change" if points == 0 else (
+            f"{'up' if points > 0 else 'down'} {abs(points)} point{'s' if abs(points) != 1 else ''}")
+        return f"{shares} ({moved} since {self.previous_wave})"
+
+    @property
+    def interview_text(self) -> str:
+        if not self.interview_participants:
+            return "No interviews to compare with."
+        share = self.interview_raised / self.interview_participants
+        return (f"{share:.0%}".replace("%", " %") + f" of interviews raise it ({self.interview_raised} of "
+                f"{self.interview_participants} agents, {self.interview_study})")
+
+
+def _worst_team(quotable: pd.DataFrame, theme: str) -> tuple[str | None, float | None]:
+    if quotable.empty:
+        return None, None
+    shares = quotable.assign(hit=quotable["theme"] == theme).groupby("team")["hit"].mean()
+    shares = shares[shares > 0]
+    if shares.empty:
+        return None, None
+    top = shares.max()
+    team = sorted(t for t, s in shares.items() if s == top)[0]  # a tie goes to the first name, not row order
+    return str(team), float(top)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z']+", text.lower()))
+
+
+def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tuple[str, ...]) -> tuple[str, ...]:
+    """Two of the most negative comments on the theme, from the worst team first, never two near-repeats."""
+    mine = quotable[(quotable["theme"] == theme) & (quotable["team"] == team)] if team else quotable.iloc[0:0]
+    chosen: list[str] = []
+    for quote in [*mine.sort_values(["sentiment", "text"])["text"], *fallback]:
+        if len(chosen) == 2:
+            break
+        words = _words(quote)
+        if all(len(words & _words(c)) <= 0.6 * min(len(words), len(_words(c))) for c in chosen):
+            chosen.append(quote)
+    return tuple(chosen)
+
+
+def _ranked(session, job_id, thresholds, gaps, comments, top) -> list[GapFinding]:
+    found = [f for kind in KINDS for f in gap_findings(session=session, job_id=job_id, thresholds=thresholds,
+                                                       kind=kind, top=top, gaps=gaps, comments=comments)]
+    return sorted(found, key=lambda f: (-f.negative_share, -f.share, f.name))[:top]
+
+
+def focus_areas(
+    *, session: Session, job_id: int, thresholds: Thresholds, wave_id: int | None = None,
+    study_id: int | None = None, top: int = 3,
+) -> list[FocusArea]:
+    """The ``top`` gaps (morale and tooling together, most negative comments first) of a wave.
+
+    Args:
+        wave_id: the pulse wave to read; analysed waves after it are left out, so a pilot wave
+            opened since never replaces the representative one. None: the latest analysed wave.
+        study_id: the interview study whose share of agents raising each gap is shown; None: none.
+    """
+    gaps = theme_gaps(session=session, job_id=job_id, thresholds=thresholds)
+    if gaps.empty:
+        return []
+    comments = analysed_comments(session=session, job_id=job_id)
+    wave = session.get(PulseWave, wave_id) if wave_id is not None else None
+    if wave is not None:
+        gaps, comments = gaps[gaps["opens_on"] <= wave.opens_on], comments[comments["opens_on"] <= wave.opens_on]
+        if gaps.empty:
+            return []
+    latest = comments[comments["opens_on"] == gaps["opens_on"].max()]
+    quotable = releasable_rows(latest, by="team", threshold=thresholds.comments, people="response_id")
+    areas = []
+    for finding in _ranked(session, job_id, thresholds, gaps, comments, top):
+        team, team_share = _worst_team(quotable, finding.theme)
+        evidence = (interview_evidence(session=session, study_id=study_id, theme=finding.theme,
+                                       thresholds=thresholds, quotes=0) if study_id is not None else None)
+        actions = actions_table(session=session, theme=finding.theme)
+        areas.append(FocusArea(
+            theme=finding.theme, name=finding.name, kind=finding.kind, wave=finding.wave, share=finding.share,
+            negative_share=finding.negative_share, change=finding.change, previous_wave=finding.previous_wave,
+            worst_team=team, worst_share=team_share, quotes=_quotes(quotable, finding.theme, team, finding.quotes),
+            interview_raised=evidence.raised if evidence else None,
+            interview_participants=evidence.participants if evidence else None,
+            interview_study=evidence.study if evidence else None,
+            trend=finding.trend[["wave", "share"]], actions=actions[ACTION_COLUMNS].reset_index(drop=True),
+        ))
+    return areas
