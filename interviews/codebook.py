@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from interviews.codebook_csv import MAX_CODEBOOK_CELL, read_codebook_rows  # noqa: F401 - part of this API
 from research.codebook import CodeDefinition
 from research.csv_input import decode_upload
 from research.errors import FrontlineError
@@ -168,12 +169,16 @@ def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
 
     Rows are matched by key, else by name; a parent may be any key in the file
     or already in the codebook. Bad rows are skipped with the line and reason.
+    Pages read uploads in the sandbox and call :func:`import_codebook_rows` with the rows instead.
     """
-    text = decode_upload(data, "codebook", "a CSV file")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    return import_codebook_rows(session=session, rows=read_codebook_rows(data))
+
+
+def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> CodebookImport:
+    """Add or update codes from rows :func:`read_codebook_rows` returned (line 2 is the first row)."""
     if not rows:
         raise FrontlineError("The codebook file has no codes in it.")
-    if "name" not in (rows[0].keys()):
+    if "name" not in rows[0]:
         raise FrontlineError(f"The codebook needs a 'name' column; it has {', '.join(k for k in rows[0] if k)}.")
     result = CodebookImport()
     pending_parents: list[tuple[Code, str, int]] = []

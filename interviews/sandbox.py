@@ -21,7 +21,6 @@ says what limit was hit.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import io
 import json
@@ -39,9 +38,10 @@ from pathlib import Path
 from research.errors import FrontlineError
 
 MIB = 2**20
-KINDS = ("transcript", "csv", "qdpx", "codebook")
+KINDS = ("transcript", "csv", "qdpx", "codebook", "roster")
 ZIP_KINDS = {"qdpx"}  # plus a transcript named .docx
 MAX_ZIP_MEMBERS = 10_000
+MAX_XML_DEPTH = 100  # REFI-QDA nests Project/CodeBook/Codes/Code/Code...; a hundred levels is no real codebook
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,11 @@ def parse_upload(kind: str, name: str, data: bytes, *, limits: Limits = LIMITS):
 
     Args:
         kind: ``"transcript"`` (.txt, .md, .docx) returns a ``TranscriptPreview``;
-            ``"csv"`` returns the ``read_csv_table`` DataFrame; ``"qdpx"`` and
-            ``"codebook"`` return None once the file has been read in full
-            without error, after which ``import_qdpx`` / ``import_codebook_csv``
-            may be called with the same bytes.
+            ``"csv"`` returns the ``read_csv_table`` DataFrame; ``"qdpx"`` returns
+            the project as ``(root element, texts by GUID)`` for ``import_qdpx(project=...)``;
+            ``"codebook"`` the rows for ``import_codebook_rows``; ``"roster"`` the
+            names for ``replace_roster``. The web process never parses the bytes
+            itself: it gets plain data back and only rebuilds objects from it.
         name: the uploaded file's name (only its base name is shown, and used for the extension).
         data: the file's bytes.
         limits: the child's limits.
@@ -100,7 +101,7 @@ def parse_upload(kind: str, name: str, data: bytes, *, limits: Limits = LIMITS):
     failure, value = cached
     if failure is not None:
         raise FrontlineError(failure)
-    return copy.deepcopy(value)  # the caller may change it; the cached copy must stay as parsed
+    return _rebuild(kind, value)  # fresh objects each time: the caller may change them, the cache stays as parsed
 
 
 CACHE_SIZE = 8
@@ -171,7 +172,7 @@ def _answer(kind: str, label: str, done: subprocess.CompletedProcess, limits: Li
         raise _Stopped(f"{label} could not be read: the reader stopped ({how}); the file may be damaged.")
     if "error" in reply:
         raise FrontlineError(str(reply["error"]))
-    return _rebuild(kind, reply["value"])
+    return reply["value"]
 
 
 def _rebuild(kind: str, value):
@@ -184,7 +185,44 @@ def _rebuild(kind: str, value):
 
         return pd.DataFrame(value["rows"], columns=value["columns"],
                             index=pd.Index(value["index"], name="line"), dtype=str)
-    return None
+    if kind == "qdpx":
+        return _tree(value["tree"]), dict(value["texts"])
+    if kind == "codebook":
+        return [dict(row) for row in value]
+    return list(value)
+
+
+def _flat(root) -> list[list]:
+    """An element tree as a flat pre-order list of ``[parent index, tag, attributes, text, tail]``.
+
+    Flat, so neither side recurses (nor does JSON) however deep the file nests; the depth is
+    checked here, in the child, and a file nested deeper than any real project is refused.
+    """
+    nodes: list[list] = []
+    stack = [(root, -1, 1)]
+    while stack:
+        element, parent, depth = stack.pop()
+        if depth > MAX_XML_DEPTH:
+            raise FrontlineError(f"project.qde nests its elements more than {MAX_XML_DEPTH} deep, which no "
+                                 "REFI-QDA project does; the file was refused.")
+        nodes.append([parent, element.tag, dict(element.attrib), element.text, element.tail])
+        here = len(nodes) - 1
+        stack.extend((child, here, depth + 1) for child in reversed(element))
+    return nodes
+
+
+def _tree(nodes: list[list]):
+    """Rebuild :func:`_flat`'s list as elements: construction only, nothing is parsed."""
+    import xml.etree.ElementTree as ET
+
+    built = []
+    for parent, tag, attrib, text, tail in nodes:
+        element = ET.Element(str(tag), {str(k): str(v) for k, v in attrib.items()})
+        element.text, element.tail = text, tail
+        if parent >= 0:
+            built[parent].append(element)
+        built.append(element)
+    return built[0]
 
 
 def _base_name(name: str) -> str:
@@ -301,26 +339,19 @@ def _parse(kind: str, name: str, data: bytes, limits: Limits):
         return {"columns": list(table.columns), "index": [int(i) for i in table.index],
                 "rows": table.to_numpy().tolist()}
     if kind == "qdpx":
+        # The importer's own reader (it refuses DOCTYPEs and paths outside the archive), until it offers a public one.
         from interviews.refi_qda import _read_archive
 
         check_zip(label, data, limits)
-        _read_archive(data)
-        return None
-    _read_codebook(data)
-    return None
+        root, texts = _read_archive(data)
+        return {"tree": _flat(root), "texts": texts}
+    if kind == "codebook":
+        from interviews.codebook_csv import read_codebook_rows
 
+        return read_codebook_rows(data)
+    from research.privacy.roster import parse_roster
 
-def _read_codebook(data: bytes) -> int:
-    """Decode and split the CSV as ``import_codebook_csv`` does (the costly part); it re-reads it to store."""
-    import csv
-
-    from research.csv_input import decode_upload
-
-    text = decode_upload(data, "codebook", "a CSV file")
-    try:
-        return sum(1 for _ in csv.DictReader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise FrontlineError(f"The codebook file could not be read as CSV: {exc}.") from None
+    return parse_roster(data)
 
 
 def _child() -> int:

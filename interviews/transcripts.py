@@ -22,6 +22,8 @@ from docx.table import Table, _Cell
 from research.errors import FrontlineError
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_CSV_CELL = 2 * MIB  # a whole interview in one cell is a few hundred kB; an unclosed quote swallows the file
 KINDS = ("txt", "md", "docx", "csv")
 
 _TIMESTAMP = re.compile(r"\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s+")
@@ -258,21 +260,29 @@ def read_csv_table(data: bytes) -> pd.DataFrame:
     text = decode_text(data)
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count) if any(d in header for d in ",;\t") else ","
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_UPLOAD_BYTES))  # one cell may hold a whole interview
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_CELL + 1))  # one cell may hold a whole interview
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows, lines, start = [], [], 1
     try:
-        columns = [c.strip() or f"column {i}" for i, c in enumerate(next(reader), start=1)]
+        header_cells = next(reader)
+        if any(len(cell) > MAX_CSV_CELL for cell in header_cells):
+            raise csv.Error("field larger than field limit")
+        columns = [c.strip() or f"column {i}" for i, c in enumerate(header_cells, start=1)]
         start = reader.line_num + 1
         for row in reader:
             if any(cell.strip() for cell in row[len(columns):]):
                 raise FrontlineError(f"Line {start} of the CSV file has {len(row)} cells but the header has "
                                      f"{len(columns)}; put quotes around cells that contain a {delimiter!r}.")
+            if any(len(cell) > MAX_CSV_CELL for cell in row):
+                raise csv.Error("field larger than field limit")
             if any(cell.strip() for cell in row):
                 rows.append((row + [""] * len(columns))[: len(columns)])
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise FrontlineError(f"Line {start} of the CSV file has a cell longer than {MAX_CSV_CELL // MIB} MB, "
+                                 "more than any interview; check the file's quotes.") from None
         raise FrontlineError(f"The CSV file could not be read at line {start}: {error}.") from None
     if duplicated := sorted({c for c in columns if columns.count(c) > 1}):
         raise FrontlineError(f"The CSV header names {', '.join(map(repr, duplicated))} more than once; rename one.")

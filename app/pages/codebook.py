@@ -7,7 +7,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
 from frontline_ui.exports import download_file, text_table
 from interviews.codebook import (
-    GAP_KINDS, add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
+    GAP_KINDS, add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_rows, update_code,
 )
 from interviews.sandbox import parse_upload
 from research.errors import FrontlineError
@@ -88,9 +88,9 @@ with import_tab:
     upload = st.file_uploader("Codebook CSV", type=["csv"], key="codebook_upload")
     if upload is not None and st.button("Import codes"):
         try:
-            parse_upload("codebook", upload.name, upload.getvalue())  # read first in a limited child process
+            rows = parse_upload("codebook", upload.name, upload.getvalue())  # read in a limited child process only
             with resources.db_session() as session:
-                result = import_codebook_csv(session=session, data=upload.getvalue())
+                result = import_codebook_rows(session=session, rows=rows)
         except FrontlineError as exc:
             st.error(plain(exc))
         else:

@@ -142,9 +142,9 @@ with qdpx_tab:
                           key="import_qdpx_consent")
     if upload is not None and st.button("Import project", type="primary"):
         try:
-            parse_upload("qdpx", upload.name, upload.getvalue())  # out of process first: a bomb never reaches import
+            project = parse_upload("qdpx", upload.name, upload.getvalue())  # read in a limited child process only
             with resources.db_session() as session:
-                summary = import_qdpx(session=session, data=upload.getvalue(), imported_by=user.username,
+                summary = import_qdpx(session=session, project=project, imported_by=user.username,
                                       title=title.strip() or None, consent_confirmed=consent)
         except FrontlineError as exc:
             st.error(plain(exc))

@@ -5,12 +5,14 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.forms import clear_form, form_key
 from frontline_ui.pickers import pick_wave
 from frontline_ui.markdown import plain
 from frontline_ui.exports import download_table
 from research.audit import record
+from interviews.sandbox import parse_upload
 from research.errors import FrontlineError
-from research.privacy.roster import parse_roster, replace_roster, roster_names
+from research.privacy.roster import replace_roster, roster_names
 from datetime import date
 
 from research.pulse.links import create_links, link_url, open_link_full, places_taken
@@ -92,17 +94,20 @@ st.caption("Names of agents, supervisors and managers, one per line. They are re
 with resources.db_session() as session:
     current = roster_names(session=session)
 upload = st.file_uploader("Upload a roster (text or CSV, one name per line or in the first column)",
-                          type=["txt", "csv"], max_upload_size=2)
+                          type=["txt", "csv"], max_upload_size=2, key=form_key("roster_upload"))
 if upload is not None:
     try:
-        uploaded = parse_roster(upload.getvalue())
+        uploaded = parse_upload("roster", upload.name, upload.getvalue())  # read in a limited child process only
     except FrontlineError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
-        with resources.db_session() as session:
-            kept = replace_roster(session=session, names=uploaded)
-        st.success(f"Roster replaced from {plain(upload.name)}: {kept} names.")
-        current = uploaded
+        st.caption(f"{len(uploaded)} name(s) in {plain(upload.name)}. Nothing is saved until you replace the roster.")
+        if st.button("Replace the roster with this file", type="primary"):
+            with resources.db_session() as session:
+                kept = replace_roster(session=session, names=uploaded)
+            st.session_state["pulse_links_saved"] = f"Roster replaced from {plain(upload.name)}: {kept} names."
+            clear_form("roster_upload")
+            st.rerun()
 with st.form("roster"):
     text = st.text_area("Roster", value="\n".join(current), height=160)
     if st.form_submit_button("Save roster"):

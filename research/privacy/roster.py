@@ -11,6 +11,7 @@ from research.privacy.redaction import Redactor
 from research.store.models import RosterName
 
 MAX_NAME = 200
+MAX_ROSTER_CELL = 100 * 1024  # under the csv module's own 128 kB cell limit
 
 
 def roster_names(*, session: Session) -> list[str]:
@@ -27,7 +28,11 @@ def replace_roster(*, session: Session, names: Iterable[str]) -> int:
 
 
 def parse_roster(data: bytes) -> list[str]:
-    """Names from an uploaded roster: UTF-8 text, one per line, or a CSV whose first column holds them."""
+    """Names from an uploaded roster: UTF-8 text, one per line, or a CSV whose first column holds them.
+
+    Pages run this in the upload sandbox (``interviews.sandbox.parse_upload("roster", ...)``), never in
+    the web process. A line far longer than any name is refused, not cut.
+    """
     import csv
     import io
 
@@ -35,7 +40,20 @@ def parse_roster(data: bytes) -> list[str]:
     from research.errors import FrontlineError
 
     text = decode_upload(data, "roster")
-    names = [row[0].strip() for row in csv.reader(io.StringIO(text)) if row and row[0].strip()]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    names, line = [], 1
+    try:
+        for row in reader:
+            if any(len(cell) > MAX_ROSTER_CELL for cell in row):
+                raise csv.Error("field larger than field limit")
+            if row and row[0].strip():
+                names.append(row[0].strip())
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FrontlineError(f"Line {line} of the roster is longer than {MAX_ROSTER_CELL // 1024} kB; "
+                                 "a roster holds one name per line.") from None
+        raise FrontlineError(f"The roster could not be read as text or CSV at line {line}: {exc}.") from None
     if names and names[0].lower() in ("name", "names", "full name"):
         names = names[1:]
     if not names:
