@@ -115,9 +115,7 @@ def test_an_unsafe_threshold_stops_the_command_with_one_line(tmp_path, command):
 
 def test_the_analysis_and_comment_erasure_use_the_same_cache(tmp_path, monkeypatch):
     """``frontline analyze`` opens the cache at ``Settings.embedding_cache_path``, which erasure cleans."""
-    import research.analysis.embeddings as embeddings
-    import research.analysis.sentiment as sentiment
-    from research.cli import _analysis_tools
+    import research.cli.tools as tools
 
     opened = []
 
@@ -128,10 +126,10 @@ def test_the_analysis_and_comment_erasure_use_the_same_cache(tmp_path, monkeypat
         def close(self):
             pass
 
-    monkeypatch.setattr(embeddings, "EmbeddingCache", FakeCache)
-    monkeypatch.setattr(embeddings, "load_embedding_model", lambda name: object())
-    monkeypatch.setattr(sentiment, "SentimentScorer", lambda nltk_dir: object())
+    monkeypatch.setattr(tools, "EmbeddingCache", FakeCache)
+    monkeypatch.setattr(tools, "load_embedding_model", lambda name: object())
+    monkeypatch.setattr(tools, "SentimentScorer", lambda nltk_dir: object())
     settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path)})
-    with _analysis_tools(settings):
+    with tools.analysis_tools(settings):
         pass
     assert opened == [(settings.embedding_cache_path, settings.embedding_model)]

@@ -1,0 +1,96 @@
+"""``frontline analyze``: themes, topics and sentiment for a CSV of comments, or the stored comments as a job."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from research.analysis.examples import examples_from_csv
+from research.analysis.jobs import enqueue_job, run_job
+from research.analysis.pipeline import analyze_texts
+from research.analysis.report import render_report
+from research.cli.common import migrated_engine, read_file
+from research.cli.tools import analysis_tools
+from research.codebook import DEFAULT_CODEBOOK
+from research.csv_input import CsvInputError, read_csv_rows, require_columns
+from research.errors import FrontlineError
+from research.settings import Settings
+from research.store.engine import session_scope
+from interviews.codebook import codebook_from_csv
+
+OUTPUT_COLUMNS = ["id", "theme", "theme_confidence", "theme2", "theme2_confidence", "topic", "topic_label",
+                  "sentiment"]
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.db:
+        if args.input:
+            raise FrontlineError("give either an INPUT file or --db, not both")
+        return _run_stored(args, settings)
+    if not args.input or not args.text_column or not args.out:
+        raise FrontlineError("analyze needs INPUT --text-column COL --out OUT.csv (or --db for stored comments)")
+    return _run_csv(args, settings)
+
+
+def _run_stored(args: argparse.Namespace, settings: Settings) -> int:
+    engine = migrated_engine(settings)
+    job_id = args.job
+    if job_id is None:
+        with session_scope(engine) as session:
+            job_id = enqueue_job(session=session, requested_by="cli")
+    with analysis_tools(settings) as (model, scorer, cache):
+        run_job(engine, job_id, model=model, scorer=scorer, cache=cache)
+    print(f"analysis job {job_id} succeeded")
+    return 0
+
+
+def _fixed(value) -> str:
+    return "" if value is None or value != value else f"{value:.3f}"
+
+
+def _analysis_codebook(args: argparse.Namespace):
+    """The codebook (``--codebook``, else the default) and labelled examples (``--examples``) for a CSV run."""
+    codebook = list(DEFAULT_CODEBOOK)
+    if args.codebook:
+        codebook = codebook_from_csv(read_file(args.codebook, "--codebook"))
+    examples = None
+    if args.examples:
+        examples = examples_from_csv(read_file(args.examples, "--examples"), codebook)
+    return codebook, examples
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
+
+
+def _run_csv(args: argparse.Namespace, settings: Settings) -> int:
+    source, out = Path(args.input), Path(args.out)
+    rows = read_csv_rows(source)
+    require_columns(source, rows, args.text_column, args.id_column, args.time_column, args.segment_column)
+    texts = [row.get(args.text_column) or "" for row in rows]
+    if not any(t.strip() for t in texts):
+        raise CsvInputError(f"{source}: column {args.text_column!r} has no text in any row")
+    if not out.parent.is_dir():
+        raise FrontlineError(f"--out {out}: folder {out.parent} does not exist")
+    codebook, examples = _analysis_codebook(args)
+    with analysis_tools(settings) as (model, scorer, cache):
+        result = analyze_texts(texts, model=model, scorer=scorer, cache=cache, codebook=codebook,
+                               exemplars=examples, progress=_progress)
+    ids = [row.get(args.id_column, "") for row in rows] if args.id_column else list(range(len(rows)))
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(OUTPUT_COLUMNS)
+        for ident, row in zip(ids, result.rows.itertuples(index=False)):
+            writer.writerow([ident, row.theme, _fixed(row.theme_confidence), row.theme2,
+                             _fixed(row.theme2_confidence), row.topic, row.topic_label, f"{row.sentiment:.4f}"])
+    print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
+    if args.report:
+        if args.time_column:
+            result.rows[args.time_column] = [row.get(args.time_column, "") for row in rows]
+        Path(args.report).write_text(render_report(result, title=f"Frontline analysis of {source.name}",
+                                                   time_column=args.time_column, codebook=codebook),
+                                     encoding="utf-8")
+        print(f"wrote report to {args.report}", file=sys.stderr)
+    return 0

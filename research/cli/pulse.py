@@ -1,0 +1,106 @@
+"""``frontline pulse``: links, headcounts, imports from other survey tools, and erasing old comments."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from datetime import date
+from pathlib import Path
+
+from research.audit import cli_actor, record
+from research.cli.common import migrated_engine
+from research.csv_input import read_csv_rows
+from research.errors import FrontlineError
+from research.privacy.roster import roster_redactor
+from research.pulse.importer import import_responses
+from research.pulse.links import create_links, link_url
+from research.pulse.retention import erase_comments
+from research.pulse.waves_admin import find_segment, find_wave, set_headcount
+from research.settings import Settings
+from research.store.engine import session_scope
+
+
+def erase(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        before = date.fromisoformat(args.before)
+    except ValueError:
+        raise FrontlineError(f"--before {args.before!r}: write a date as YYYY-MM-DD") from None
+    if before > date.today():
+        raise FrontlineError(f"--before {before}: that day has not come yet; comments are erased only once old")
+    with session_scope(migrated_engine(settings)) as session:
+        result = erase_comments(session=session, before=before, actor=cli_actor(), settings=settings,
+                                dry_run=not args.yes)
+    what = (f"{result.comments} comment(s), {result.replies} reply(ies) and {result.receipts} receipt(s) of "
+            f"responses submitted before {before}")
+    if result.erased:
+        print(f"erased {what}; their scores are kept")
+    else:
+        print(f"would erase {what} (scores are kept); run again with --yes to erase them")
+    return 0
+
+
+def headcount(args: argparse.Namespace, settings: Settings) -> int:
+    with session_scope(migrated_engine(settings)) as session:
+        wave = find_wave(session=session, ref=args.wave)
+        segment = find_segment(wave=wave, team=args.segment)
+        before = segment.headcount
+        set_headcount(session=session, segment_id=segment.id, headcount=args.people)
+        record(session=session, actor=cli_actor(), action="headcount_set",
+               subject=f"{segment.label} in {wave.title}: {before} to {args.people}")
+        print(f"{segment.label} in {wave.title}: headcount {args.people}")
+    return 0
+
+
+def links(args: argparse.Namespace, settings: Settings) -> int:
+    kind = "open" if args.open else "invite"
+    if args.open and args.count != 1:
+        raise FrontlineError("an open link serves a whole segment: leave out --count with --open")
+    with session_scope(migrated_engine(settings)) as session:
+        wave = find_wave(session=session, ref=args.wave)
+        segment = find_segment(wave=wave, team=args.segment)
+        tokens = create_links(session=session, segment=segment, count=args.count, kind=kind)
+        label = segment.label
+        record(session=session, actor=cli_actor(), action="links_created",
+               subject=f"{len(tokens)} {kind} link(s) for {label} in {wave.title}")
+    urls = [link_url(settings.public_url, t) for t in tokens]
+    if args.csv:
+        out = Path(args.csv)
+        if out.exists():
+            raise FrontlineError(f"{out} already exists; choose a new file so no links are overwritten")
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["wave", "segment", "kind", "link"])
+            writer.writerows([wave.title, label, kind, url] for url in urls)
+        print(f"wrote {len(urls)} {kind} link(s) for {label} to {out}")
+    else:
+        print("\n".join(urls))
+    return 0
+
+
+def _mapping(items: list[str] | None) -> dict[str, str]:
+    """``--map KEY=COLUMN`` options as a dict of question key to CSV column."""
+    mapping = {}
+    for item in items or []:
+        key, sep, column = item.partition("=")
+        if not sep or not key.strip() or not column.strip():
+            raise FrontlineError(f"--map {item!r}: write QUESTION_KEY=COLUMN, e.g. --map morale=Q1")
+        mapping[key.strip()] = column.strip()
+    if not mapping:
+        raise FrontlineError("give at least one --map QUESTION_KEY=COLUMN")
+    return mapping
+
+
+def imports(args: argparse.Namespace, settings: Settings) -> int:
+    mapping = _mapping(args.map)
+    rows = read_csv_rows(Path(args.csv))
+    with session_scope(migrated_engine(settings)) as session:
+        wave = find_wave(session=session, ref=args.wave)
+        report = import_responses(
+            session=session, wave=wave, rows=rows, mapping=mapping, redactor=roster_redactor(session=session),
+            default_day=min(date.today(), wave.closes_on), segment_column=args.segment_column,
+            segment=args.segment, date_column=args.date_column,
+        )
+    print(f"imported {report.imported} response(s); rejected {len(report.rejected)}")
+    for line, reason in report.rejected:
+        print(f"  line {line}: {reason}")
+    return 0

@@ -1,0 +1,55 @@
+"""``frontline serve``: the Streamlit app, found in the installed package ``frontline_app``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from research.cli.common import migrated_engine
+from research.errors import FrontlineError
+from research.settings import Settings
+
+APP_PACKAGE = "frontline_app"
+"""The repository's ``app/`` folder, as the wheel installs it (see setup.py); an editable install maps it back."""
+
+
+def app_main() -> Path:
+    """The app's ``main.py``, located without importing the app (the library never imports the UI layer)."""
+    spec = importlib.util.find_spec(APP_PACKAGE)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        main = Path(folder) / "main.py"
+        if main.is_file():
+            return main
+    raise FrontlineError(f"the Streamlit app (package {APP_PACKAGE}) is not installed: reinstall Frontline")
+
+
+def streamlit_command(main: Path, port: int, address: str) -> list[str]:
+    """The `streamlit run` command line with Frontline's hardened server options."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(main),
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", address,
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal",
+        "--server.enableXsrfProtection", "true",
+        # Tracebacks and exception messages go to the server's log, never to a browser.
+        "--client.showErrorDetails", "none",
+        # Tables' own toolbar download bypasses the audited, inert export: every download is a button.
+        "--client.disableDataExport", "true",
+    ]
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    main = app_main()
+    migrated_engine(settings)
+    if not 1 <= args.port <= 65535:
+        raise FrontlineError(f"--port {args.port} is not a TCP port (1-65535)")
+    command = streamlit_command(main, args.port, args.address)
+    print(f"serving Frontline on http://{args.address}:{args.port}", flush=True)
+    os.execv(sys.executable, command)
+    return 0  # pragma: no cover - execv does not return

@@ -1,0 +1,22 @@
+"""The analysis's heavy tools, opened once per command and closed after it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from research.analysis.embeddings import EmbeddingCache, load_embedding_model
+from research.analysis.sentiment import SentimentScorer
+from research.settings import Settings
+
+
+@contextmanager
+def analysis_tools(settings: Settings) -> Iterator[tuple[Any, SentimentScorer, EmbeddingCache]]:
+    """The embedding model, the sentiment scorer and the cache beside the data, closed afterwards."""
+    model = load_embedding_model(settings.embedding_model)
+    cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
+    try:
+        yield model, SentimentScorer(settings.nltk_data_dir), cache
+    finally:
+        cache.close()
