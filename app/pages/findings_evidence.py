@@ -9,23 +9,32 @@ from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.findings.figures import evidence_figure
 from research.findings.interview_evidence import evidence_studies, interview_evidence
+from research.findings.representative import representative_study, study_statuses
 from research.privacy.reporting import Thresholds
 
 require_page("findings_evidence")
 st.title("Interview evidence")
+limits = Thresholds.from_settings(resources.settings())
 with resources.db_session() as session:
     studies = evidence_studies(session=session)
     codes = code_choices(session=session)
+    statuses = {s.study_id: s for s in study_statuses(session=session, thresholds=limits)}
+    default = representative_study(session=session, thresholds=limits)
 if not studies:
     st.info("No interview studies yet.")
     st.stop()
 left, right = st.columns(2)
-study_id = left.selectbox("Study", list(studies), format_func=studies.get)
+# Opens on a finished study with enough interviewed agents, never on one of three in progress.
+study_id = left.selectbox("Study", list(studies), format_func=studies.get,
+                          index=list(studies).index(default) if default in studies else 0)
 theme = right.selectbox("Theme", list(codes), format_func=codes.get, index=list(codes).index("tools")
                         if "tools" in codes else 0)
 with resources.db_session() as session:
     evidence = interview_evidence(session=session, study_id=study_id, theme=theme,
-                                  thresholds=Thresholds.from_settings(resources.settings()))
+                                  thresholds=limits)
+if study_id in statuses and statuses[study_id].label:
+    st.warning(f"This study is {plain(statuses[study_id].label)}: read its shares with care, one agent moves them "
+               "a lot.")
 st.subheader(plain(evidence.sentence))
 if evidence.participants:
     st.plotly_chart(evidence_figure(evidence.by_industry), width="stretch")
