@@ -3,7 +3,7 @@
 import streamlit as st
 
 from frontline_ui import resources
-from frontline_ui.auth import PAGE_ROLES, may_open, refresh_user
+from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, refresh_user
 from research.errors import FrontlineError
 
 st.set_page_config(page_title="Frontline", page_icon=":material/support_agent:", layout="wide")
@@ -69,4 +69,5 @@ else:
         if may_open(key, user):
             sections.setdefault(section, []).append(page)
     navigation = st.navigation(sections)
+keep_session_cookie()
 navigation.run()

@@ -24,6 +24,8 @@ from research.store.models import AuditEvent
 ACTIONS: dict[str, str] = {
     "sign_in": "signed in",
     "sign_in_failed": "gave a wrong password",
+    "sign_out": "signed out",
+    "session_resumed": "came back to a signed-in session (a reload or a new tab)",
     "account_locked": "was locked out after too many wrong passwords",
     "user_created": "created an account",
     "user_disabled": "disabled an account",

@@ -4,6 +4,13 @@ Pages call :func:`require_page` first thing; it runs on the server for every
 request, so opening a page's URL directly is checked just like the menu.
 Tests inject a user by putting a :class:`SessionUser` under ``USER_KEY`` in
 the session state; an OIDC login would plug in here too.
+
+A sign-in survives a reload: :func:`sign_in` opens a server-side session
+(``research.accounts.start_session``) and the browser keeps its token in the
+``frontline_session`` cookie (see :mod:`frontline_ui.browser_store` for why a
+cookie and not the URL). A new websocket session (reload, bookmark, new tab)
+is signed back in by :func:`restore_session`; every run re-checks the session
+(revoked, idle, expired, disabled account) in :func:`refresh_user`.
 """
 
 from __future__ import annotations
@@ -12,7 +19,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from research.accounts import get_user
+from frontline_ui import browser_store, resources
+from research.accounts import (SESSION_LIFETIME, end_session, get_user, resume_session, session_account,
+                               start_session)
+
+SESSION_COOKIE = "frontline_session"
+TOKEN_KEY = "frontline_session_token"
+RESTORE_TRIED_KEY = "frontline_session_restore_tried"
+FORGET_KEY = "frontline_session_forget"
 
 USER_KEY = "frontline_user"
 
@@ -51,22 +65,73 @@ def current_user() -> SessionUser | None:
     return user if isinstance(user, SessionUser) else None
 
 
-def sign_in(username: str, role: str) -> None:
+def sign_in(username: str, role: str, *, session=None) -> None:
+    """Sign this browser in; with a database ``session``, also open a server-side session for reloads.
+
+    The token is new at every sign-in (the browser's previous one is revoked).
+    """
     st.session_state[USER_KEY] = SessionUser(username, role)
+    if session is not None:
+        st.session_state[TOKEN_KEY] = start_session(session=session, username=username,
+                                                    replaces=st.session_state.get(TOKEN_KEY)
+                                                    or st.context.cookies.get(SESSION_COOKIE))
+        st.session_state.pop(FORGET_KEY, None)
 
 
 def sign_out() -> None:
+    """Sign out here and revoke the server-side session, so a reload or a copied cookie does not sign back in."""
     st.session_state.pop(USER_KEY, None)
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token:
+        with resources.db_session() as session:
+            end_session(session=session, token=token)
+        st.session_state[FORGET_KEY] = True
+
+
+def restore_session(session) -> None:
+    """Sign a new browser session (a reload, a bookmark, a new tab) back in from its session cookie.
+
+    Tried once per websocket session: the cookie Streamlit reports is the one
+    sent when the page connected, so after a sign-out it is stale (and revoked).
+    """
+    if current_user() is not None or st.session_state.get(RESTORE_TRIED_KEY):
+        return
+    st.session_state[RESTORE_TRIED_KEY] = True
+    token = st.context.cookies.get(SESSION_COOKIE)
+    if not token:
+        return
+    account = resume_session(session=session, token=token)
+    if account is not None:
+        st.session_state[USER_KEY] = SessionUser(account.username, account.role)
+        st.session_state[TOKEN_KEY] = token
+
+
+def keep_session_cookie() -> None:
+    """Write (or, after a sign-out, delete) the session cookie in the browser: call once per run."""
+    token = st.session_state.get(TOKEN_KEY)
+    if token and current_user() is not None:
+        with st.sidebar:
+            browser_store.set_cookie("session_cookie", SESSION_COOKIE, token,
+                                     int(SESSION_LIFETIME.total_seconds()))
+    elif st.session_state.get(FORGET_KEY):
+        browser_store.set_cookie("session_cookie", SESSION_COOKIE, "", 0)
 
 
 def refresh_user(session) -> SessionUser | None:
-    """Re-read the signed-in account so a disabled or re-roled account takes effect at once."""
+    """Re-read the signed-in account so a disabled or re-roled account, or a revoked session, takes effect at once."""
+    restore_session(session)
     user = current_user()
     if user is None:
         return None
-    account = get_user(session=session, username=user.username)
+    token = st.session_state.get(TOKEN_KEY)
+    if token:
+        account = session_account(session=session, token=token)
+    else:  # signed in without a server-side session (tests inject users this way)
+        account = get_user(session=session, username=user.username)
     if account is None or not account.is_active:
-        sign_out()
+        st.session_state.pop(USER_KEY, None)
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state[FORGET_KEY] = True
         return None
     if account.role != user.role:
         sign_in(account.username, account.role)

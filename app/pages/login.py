@@ -29,8 +29,9 @@ if submitted:
                 session=session, username=username, password=password, client=throttle,
                 max_failed=config.max_failed_logins, lockout=timedelta(minutes=config.lockout_minutes),
             )
+            if result.ok:
+                sign_in(result.user.username, result.user.role, session=session)
         if result.ok:
-            sign_in(result.user.username, result.user.role)
             st.rerun()
         st.error(result.message)
         st.caption(f"After {config.max_failed_logins} failed sign-ins in a row, signing in pauses for a while "

@@ -2,14 +2,19 @@
 
 It reads only the link token from the URL; it never reads headers, cookies or
 the client's address. Every text an agent typed is shown back as plain text.
+
+The receipt survives a reload of the thank-you page because this browser tab
+keeps it in ``sessionStorage`` (never in the URL, a cookie or the server; see
+:mod:`frontline_ui.browser_store` for the trade-off on shared devices).
 """
 
+import hashlib
 import time
 from datetime import datetime, timezone
 
 import streamlit as st
 
-from frontline_ui import resources
+from frontline_ui import browser_store, resources
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.findings.actions import published_actions
@@ -22,6 +27,12 @@ from research.pulse.submit import answer_problems, send_response, validate_answe
 from research.store.engine import DatabaseUnavailable
 
 STATE = "pulse_page"
+RECEIPT_ITEM = "frontline.receipt"
+
+
+def link_fingerprint(token: str) -> str:
+    """Which link a kept receipt belongs to, without keeping the link token itself in the tab."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def today():
@@ -97,7 +108,18 @@ if not token:
     show_replies_lookup()
     st.stop()
 
+if state["stage"] != "done":
+    if state.get("forget_receipt"):  # a new response on a shared device: the last person's code is erased
+        browser_store.keep_in_tab("receipt_tab", RECEIPT_ITEM, None)
+    else:  # a reload of the thank-you page: this tab still has the code
+        kept = browser_store.read_from_tab("receipt_tab", RECEIPT_ITEM)
+        fingerprint, _, code = (kept or "").partition(":")
+        if code and fingerprint == link_fingerprint(token):
+            state.update(stage="done", receipt=code, answers={})
+            st.rerun()
+
 if state["stage"] == "done":
+    browser_store.keep_in_tab("receipt_tab", RECEIPT_ITEM, f"{link_fingerprint(token)}:{state['receipt']}")
     st.success("Thank you. Your answers are saved anonymously. They join the results together with at least "
                f"{resources.settings().min_group_size - 1} other people's from your group, never on their own.")
     st.write("Your receipt code. Keep it to read replies to your comment; nobody else can link it to you:")
@@ -115,7 +137,7 @@ if state["stage"] == "done":
         st.caption("This link is shared by your team. Is someone else answering on this device?")
         if st.button("Start a new response for someone else"):
             state.clear()
-            state.update(stage="answer", token=token)
+            state.update(stage="answer", token=token, forget_receipt=True)
             st.rerun()
     st.stop()
 

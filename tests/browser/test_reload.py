@@ -1,0 +1,107 @@
+"""Reloads in Chromium: staff stay signed in on the page they were on until they sign out; the agent's
+receipt survives a reload of the thank-you page and is stored nowhere on the server."""
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import frontline
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a reload-proof password"
+RECEIPT = re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}$")
+
+
+def rows(server, sql: str, *params) -> list[tuple]:
+    database = sqlite3.connect(Path(server.env["FRONTLINE_DATA_DIR"]) / "frontline.db")
+    try:
+        return database.execute(sql, params).fetchall()
+    finally:
+        database.close()
+
+
+def test_a_reload_keeps_a_researcher_signed_in_on_the_same_page_until_sign_out(server, page, add_user,
+                                                                                 app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("res-reload", "researcher", PASSWORD)
+    sign_in(page, server.url, "res-reload", PASSWORD)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Coding", exact=True).click()
+    expect(page.get_by_role("heading", name="Coding", exact=True)).to_be_visible()
+    wait_for_app(page)
+    assert page.url.endswith("/coding")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "frontline_session")
+    assert cookie["sameSite"] == "Strict" and "?" not in page.url  # the token is never in the address
+
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Coding", exact=True)).to_be_visible()
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
+    user_id = rows(server, "SELECT id FROM users WHERE username = ?", "res-reload")[0][0]
+    assert rows(server, "SELECT count(*) FROM staff_sessions WHERE user_id = ? AND revoked_at IS NULL", user_id) \
+        == [(1,)]
+    assert cookie["value"] not in str(rows(server, "SELECT * FROM staff_sessions"))  # only its hash is kept
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Account", exact=True).click()
+    page.get_by_role("button", name="Sign out").click()
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    page.goto(f"{server.url}/coding")
+    wait_for_app(page)
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    expect(page.get_by_role("heading", name="Coding", exact=True)).to_have_count(0)
+    assert rows(server, "SELECT count(*) FROM staff_sessions WHERE user_id = ? AND revoked_at IS NULL", user_id) \
+        == [(0,)]
+    actions = [a for (a,) in rows(server, "SELECT action FROM audit_events WHERE actor = ? ORDER BY id",
+                                  "res-reload")]
+    assert actions == ["sign_in", "session_resumed", "sign_out"]
+
+    # Signing back in with the old cookie planted again does not revive the old session.
+    page.context.add_cookies([{"name": cookie["name"], "value": cookie["value"], "url": server.url}])
+    page.goto(f"{server.url}/coding")
+    wait_for_app(page)
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+
+
+def test_the_receipt_survives_a_reload_of_the_thank_you_page_and_nowhere_else(server, page, app_helpers):
+    wait_for_app, _ = app_helpers
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    out = frontline("pulse", "links", "Pulse wave 4 (open now)", "--segment", "Retail Care", env=server.env).stdout
+    token = out.strip().rsplit("?t=", 1)[1]
+    page.goto(f"{server.url}/pulse?t={token}")
+    wait_for_app(page)
+    for index in range(6):
+        page.get_by_role("radiogroup").nth(index).get_by_text("4", exact=True).click()
+    page.get_by_role("spinbutton").fill("50")
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Send anonymously").click()
+    wait_for_app(page)
+    code = page.get_by_text(RECEIPT)
+    expect(code).to_be_visible()
+    receipt = code.inner_text().strip()
+
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"^Thank you. Your answers are saved anonymously."))).to_be_visible()
+    expect(page.get_by_text(receipt, exact=True)).to_be_visible()
+    assert receipt not in page.url and token not in page.evaluate("JSON.stringify(sessionStorage)")
+    assert all(receipt not in c["value"] for c in page.context.cookies())
+    assert receipt not in server.logs()
+    database = sqlite3.connect(Path(server.env["FRONTLINE_DATA_DIR"]) / "frontline.db")
+    tables = [r[0] for r in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    dump = "\n".join(str(row) for table in tables for row in database.execute(f'SELECT * FROM "{table}"'))
+    database.close()
+    assert receipt not in dump and receipt.replace("-", "") not in dump
+
+    # Opening the link again (not a reload) shows a fresh form, and a reload of that keeps it fresh.
+    page.goto(f"{server.url}/pulse?t={token}")
+    wait_for_app(page)
+    expect(page.get_by_role("radiogroup")).to_have_count(6)
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("radiogroup")).to_have_count(6)
+    expect(page.get_by_text(receipt, exact=True)).to_have_count(0)
