@@ -339,10 +339,11 @@ def _parse(kind: str, name: str, data: bytes, limits: Limits):
         return {"columns": list(table.columns), "index": [int(i) for i in table.index],
                 "rows": table.to_numpy().tolist()}
     if kind == "qdpx":
+        check_zip(label, data, limits)
+        _check_xml_shape(data)  # before the importer and its libraries load: these refusals come at once
         # The importer's own reader (it refuses DOCTYPEs and paths outside the archive), until it offers a public one.
         from interviews.refi_qda import _read_archive
 
-        check_zip(label, data, limits)
         root, texts = _read_archive(data)
         return {"tree": _flat(root), "texts": texts}
     if kind == "codebook":
@@ -352,6 +353,44 @@ def _parse(kind: str, name: str, data: bytes, limits: Limits):
     from research.privacy.roster import parse_roster
 
     return parse_roster(data)
+
+
+def _check_xml_shape(data: bytes) -> None:
+    """Refuse a project.qde that declares a DOCTYPE or entities, or nests deeper than ``MAX_XML_DEPTH``.
+
+    One streaming pass with expat (no tree, no entity expansion), before the importer and its
+    libraries are even loaded, so these files are refused in a fraction of a second.
+    """
+    from xml.parsers import expat
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            raw = archive.read("project.qde")  # check_zip has bounded what it inflates to
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError):
+        return  # the importer says what is missing or damaged
+    depth = 0
+
+    def start(*_args) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise FrontlineError(f"project.qde nests its elements more than {MAX_XML_DEPTH} deep, which no "
+                                 "REFI-QDA project does; the file was refused.")
+
+    def end(*_args) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_args) -> None:
+        raise FrontlineError("project.qde declares a DOCTYPE or entities; such files are refused (XML entity attacks).")
+
+    scanner = expat.ParserCreate()
+    scanner.StartElementHandler, scanner.EndElementHandler = start, end
+    scanner.StartDoctypeDeclHandler = scanner.EntityDeclHandler = doctype
+    try:
+        scanner.Parse(raw, True)
+    except expat.ExpatError:
+        return  # not well-formed: the importer's own message says where
 
 
 def _child() -> int:
