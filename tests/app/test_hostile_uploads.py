@@ -9,9 +9,9 @@ import time
 
 import pytest
 from sqlalchemy import text
+from upload_bombs import qdpx_billion_laughs, qdpx_deeply_nested, qdpx_source_bomb
 
 from research.store.engine import make_engine
-from upload_bombs import qdpx_billion_laughs, qdpx_deeply_nested, qdpx_source_bomb
 
 TABLES = ("studies", "participants", "interviews", "interview_notes", "excerpts", "memos", "codes", "roster_names")
 HUGE = b"x" * (3 * 2**20)
@@ -35,8 +35,8 @@ CASES = [
     ("interview_import", "import_csv", None, "notes.csv", lambda: b'participant,answer\nP01,"' + HUGE + b'"\n',
      "Line 2 of the CSV file has a cell longer than 2 MB, more than any interview; check the file's quotes."),
     ("codebook", "codebook_upload", "Import codes", "codes.csv", lambda: b"key,name\nq,Queue\n" + HUGE + b"\n",
-     "Line 3 of the codebook file has a cell longer than 100 kB; a codebook cell holds a name, a description "
-     "or example phrases."),
+     ("Line 3 of the codebook file has a cell longer than 100 kB; a codebook cell holds a name, a description "
+      "or example phrases.")),
     ("pulse_links", "roster_upload", None, "team.txt", lambda: b"Ann Lee\n" + HUGE[:2**20] + b"\n",
      "Line 2 of the roster is longer than 100 kB; a roster holds one name per line."),
 ]
