@@ -1,0 +1,73 @@
+"""Analysis jobs and the results each job wrote: a theme, topic and sentiment per comment, and the topics found.
+
+Results hang off their job, so pages read one finished job's results and a failed run never mixes in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from research.store.models.base import Base, utcnow
+
+
+class AnalysisJob(Base):
+    """One run of the analysis over stored texts, executed by a worker process.
+
+    Results belong to their job; pages read those of the newest succeeded job,
+    so a failed or killed run leaves the previous results in place.
+    """
+
+    __tablename__ = "analysis_jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    stage: Mapped[str] = mapped_column(String(32), default="")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(String(64), default="")
+    stability: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The lease of the worker running the job: who holds it, how many claims so far, and until when.
+    # A running job whose lease has expired belongs to a dead worker and may be claimed again.
+    claimed_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TextAnalysis(Base):
+    """The theme, topic and sentiment a job gave one pulse comment."""
+
+    __tablename__ = "text_analyses"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("analysis_jobs.id", ondelete="CASCADE"), primary_key=True)
+    answer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("pulse_answers.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[int] = mapped_column(Integer)
+    sentiment: Mapped[float] = mapped_column(Float)
+    theme_confidence: Mapped[float | None] = mapped_column(Float)
+    theme2: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "" when none
+    theme2_confidence: Mapped[float | None] = mapped_column(Float)
+
+
+class TopicSummary(Base):
+    """A topic found by a job: its label, size and top words."""
+
+    __tablename__ = "topic_summaries"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("analysis_jobs.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    words: Mapped[list] = mapped_column(JSON, default=list)
