@@ -44,6 +44,11 @@ def _number(value) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
+def _points(points: int) -> str:
+    """"1 point", "9 points": never "up 1 points"."""
+    return f"{abs(points)} point{'' if abs(points) == 1 else 's'}"
+
+
 def finding_sentence(
     name: str, share: float, change: float | None, previous_wave: str | None, phrases: tuple[str, ...],
     enps_diff: float | None,
@@ -52,14 +57,14 @@ def finding_sentence(
     parts = [f"{name}: raised in {share:.0%} of comments".replace("%", " %")]
     if change is not None and previous_wave:
         points = round(change * 100)
-        trend = "no change" if points == 0 else f"{'up' if points > 0 else 'down'} {abs(points)} points"
+        trend = "no change" if points == 0 else f"{'up' if points > 0 else 'down'} {_points(points)}"
         parts.append(f"{trend} since {previous_wave}")
     text = ", ".join(parts)
     if phrases:
         quoted = [f"'{p}'" for p in phrases[:2]]
         text += ", mostly " + " and ".join(quoted)
     if enps_diff is not None and round(enps_diff) != 0:
-        text += (f"; agents who raised it score eNPS {abs(round(enps_diff))} points "
+        text += (f"; agents who raised it score eNPS {_points(round(enps_diff))} "
                  f"{'lower' if enps_diff < 0 else 'higher'}")
     return text + "."
 

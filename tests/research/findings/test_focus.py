@@ -64,8 +64,8 @@ def test_actions_recorded_against_a_gap_are_listed_with_it(analysed_demo):
         areas = focus_areas(session=session, job_id=job_id, thresholds=Thresholds())
         session.rollback()
     tools = next(a for a in areas if a.theme == "tools")
-    assert tools.actions.to_dict("records") == [
-        {"What": "Replace the CRM search", "Owner": "IT operations", "Due": date(2026, 12, 31), "Status": "planned"}]
-    assert all(a.actions.empty for a in areas if a.theme != "tools")
+    assert {"What": "Replace the CRM search", "Owner": "IT operations", "Due": date(2026, 12, 31),
+            "Status": "planned"} in tools.actions.to_dict("records")
+    assert all("Replace the CRM search" not in set(a.actions["What"]) for a in areas if a.theme != "tools")
     assert all(a.interview_participants is None and a.interview_text == "No interviews to compare with."
                for a in areas)

@@ -72,3 +72,9 @@ def test_interview_evidence_sits_beside_the_numbers(analysed_demo):
     assert len(evidence.quotes) == 6 and evidence.quotes["Quote"].is_unique
     assert list(evidence.quotes.columns) == ["Quote", "Industry", "Role", "Channel"]
     assert evidence.sentence.endswith("raised tools and systems in Customer Service Week 2026: agent interviews.")
+
+
+def test_one_point_is_singular():
+    sentence = finding_sentence("Pay", 0.2, -0.01, "wave 2", (), 1.2)
+    assert sentence == "Pay: raised in 20 % of comments, down 1 point since wave 2; agents who raised it score eNPS " \
+                       "1 point higher."
