@@ -14,7 +14,7 @@ from interviews.coding import (
     note_excerpts, search, set_excerpt_codes,
 )
 from interviews.notes import interview_slots
-from interviews.suggestions import build_matcher, note_suggestions
+from research.analysis.suggestions import build_matcher, note_suggestions
 from research.errors import FrontlineError
 
 user = require_page("coding")

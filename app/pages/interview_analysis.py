@@ -12,7 +12,7 @@ from interviews.agreement import agreement_table, coders, disagreements_table, s
 from interviews.code_reports import code_cooccurrence, code_frequencies, code_quotes
 from interviews.codebook import code_choices
 from interviews.studies import participant_attributes
-from interviews.suggestions import held_out_matcher, model_agreement
+from research.analysis.suggestions import held_out_matcher, model_agreement
 from research.errors import FrontlineError
 from research.findings.figures import inert_figure
 

@@ -21,7 +21,7 @@ from research.findings.actions import published_actions
 from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.links import resolve_link
-from research.pulse.preview import anonymity_preview, preview_sentences
+from research.findings.anonymity_preview import anonymity_preview, preview_sentences
 from research.pulse.replies import LookupThrottle, conversation_for_receipt
 from research.pulse.submit import answer_problems, send_response, validate_answers
 from research.store.engine import DatabaseUnavailable

@@ -17,8 +17,9 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from research.analysis.worker import DEFAULT_LEASE_SECONDS, claim_job, default_worker_id, run_claimed_job
 from research.errors import FrontlineError
-from research.store.models import AnalysisJob, PulseAnswer, PulseQuestion, TopicSummary
+from research.store.models import AnalysisJob, TopicSummary
 
 
 def enqueue_job(*, session: Session, requested_by: str = "") -> int:
@@ -38,16 +39,6 @@ def current_results_job(*, session: Session) -> int | None:
                           .order_by(AnalysisJob.id.desc()).limit(1))
 
 
-def stored_comments(*, session: Session) -> list[tuple]:
-    """(answer id, text) of every pulse free-text answer, in a stable order."""
-    return session.execute(
-        select(PulseAnswer.id, PulseAnswer.value_text)
-        .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
-        .where(PulseQuestion.kind == "text", PulseAnswer.value_text.is_not(None), PulseAnswer.value_text != "")
-        .order_by(PulseAnswer.id)
-    ).all()
-
-
 def run_job(engine: Engine, job_id: int, *, model, scorer, cache=None, seed: int = 42,
             worker_id: str | None = None, lease_seconds: float | None = None) -> None:
     """Run one queued job to the end in this process, recording progress; on failure record why and re-raise.
@@ -59,8 +50,6 @@ def run_job(engine: Engine, job_id: int, *, model, scorer, cache=None, seed: int
         FrontlineError: the job does not exist, is not queued, or was taken over by a worker
             because this process stopped renewing its lease.
     """
-    from research.analysis.worker import DEFAULT_LEASE_SECONDS, claim_job, default_worker_id, run_claimed_job
-
     claim = claim_job(engine, job_id, worker_id=worker_id or default_worker_id(),
                       lease_seconds=lease_seconds or DEFAULT_LEASE_SECONDS)
     if not run_claimed_job(engine, claim, model=model, scorer=scorer, cache=cache, seed=seed):

@@ -10,7 +10,7 @@ import plotly.express as px
 
 from research.analysis.pipeline import AnalysisResult
 from research.codebook import DEFAULT_CODEBOOK, CodeDefinition
-from research.findings.figures import inert_figure
+from research.figure_text import inert_figure
 
 
 def theme_table(rows: pd.DataFrame, codebook: Sequence[CodeDefinition] = DEFAULT_CODEBOOK) -> pd.DataFrame:

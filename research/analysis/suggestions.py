@@ -4,7 +4,8 @@ model agrees with each researcher.
 Suggestions come from the same theme matcher the pulse analysis uses, built from the codebook researchers edit
 and the excerpts they have coded (see :mod:`research.analysis.themes`), so every accepted or corrected
 suggestion, stored as an ordinary coded excerpt, teaches the next suggestion and the next pulse analysis. The
-embedding function is passed in, like the model everywhere else.
+embedding function is passed in, like the model everywhere else. It belongs to the analysis layer, which reads
+interview and pulse data, so ``interviews`` itself never imports the model's code.
 """
 
 from __future__ import annotations

@@ -32,16 +32,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, delete, exists, or_, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from interviews.codebook import analysis_codebook
 from interviews.corpus import coded_examples
 from research.analysis.embeddings import backend_of
-from research.analysis.jobs import stored_comments
 from research.analysis.pipeline import analyze_texts
 from research.errors import FrontlineError
 from research.pulse.comment_codes import coded_comment_examples
 from research.store.engine import session_scope
-from research.store.models import AnalysisJob, TextAnalysis, TopicSummary, utcnow
+from research.store.models import AnalysisJob, PulseAnswer, PulseQuestion, TextAnalysis, TopicSummary, utcnow
 
 log = logging.getLogger("frontline.worker")
 
@@ -68,6 +68,16 @@ class ClaimedJob:
 def default_worker_id() -> str:
     """``hostname:pid``, unique across the machines sharing a queue."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def stored_comments(*, session: Session) -> list[tuple]:
+    """(answer id, text) of every pulse free-text answer, in a stable order."""
+    return session.execute(
+        select(PulseAnswer.id, PulseAnswer.value_text)
+        .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
+        .where(PulseQuestion.kind == "text", PulseAnswer.value_text.is_not(None), PulseAnswer.value_text != "")
+        .order_by(PulseAnswer.id)
+    ).all()
 
 
 def _claimable(now: datetime):

@@ -8,6 +8,9 @@ can have enough responses and still be withheld, so that subtracting it from its
 siblings' total would not isolate a smaller one; the preview then says it is not
 shown, like the dashboard, and never why in numbers: no count, and not which of
 the two reasons applies.
+
+It lives in ``findings``, not ``pulse``, because it is a statement about what the dashboard shows: the
+pulse page above it asks, and the pulse layer below never reaches up into the dashboard's figures.
 """
 
 from __future__ import annotations

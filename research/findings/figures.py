@@ -1,70 +1,16 @@
-"""Text in Plotly figures shown as typed: a team, theme, wave or topic name can never become a link.
+"""The figures the findings pages and the briefing draw, each returned through :func:`inert_figure`.
 
-Plotly renders titles, axis and tick labels, legend entries, annotations and
-hover labels as a small HTML subset: ``<a href=...>`` is a live link, on the
-page and in the briefing file. Every figure builder returns its figure through
-:func:`inert_figure`, which escapes ``&``, ``<`` and ``>`` in every string of
-the figure, data included. Plotly turns the entities back into the characters
-when it draws them, so the reader sees what was typed.
-
-Hover templates are the code's own markup (``<br>``, ``<extra>``), but
-plotly express writes the values a trace is grouped by into them, so there
-only those tags are kept and everything else is escaped.
+:func:`inert_figure` and :func:`figure_text` live in :mod:`research.figure_text`, below every layer that
+draws; they are re-exported here for the pages that import them from this module.
 """
 
 from __future__ import annotations
 
-import base64
-import re
-from typing import Any
-
-import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)")
-# Keys whose strings are Plotly templates rather than text: the code's tags in them are kept.
-TEMPLATE_KEYS = frozenset({"hovertemplate", "texttemplate"})
-_CODE_TAGS = re.compile(r"(<br>|<extra>|</extra>)")
-_SKIP_KEYS = frozenset({"template"})  # the theme: colours and fonts, nothing typed
-
-
-def figure_text(text: str) -> str:
-    """``text`` with ``&``, ``<`` and ``>`` as entities; escaping twice changes nothing."""
-    return _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _template_text(template: str) -> str:
-    return "".join(part if _CODE_TAGS.fullmatch(part) else figure_text(part) for part in _CODE_TAGS.split(template))
-
-
-def _inert(value: Any, escape) -> Any:
-    if isinstance(value, str):
-        return escape(value)
-    if isinstance(value, dict) and {"dtype", "bdata"} <= value.keys():
-        return _typed_array(value)  # numbers, which plotly.py 6+ hands over base64-encoded
-    if isinstance(value, dict):
-        return {key: value[key] if key in _SKIP_KEYS else
-                _inert(value[key], _template_text if key in TEMPLATE_KEYS else escape) for key in value}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_inert(item, escape) for item in value)
-    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
-        return np.array([_inert(item, escape) for item in value.ravel().tolist()],
-                        dtype=object).reshape(value.shape)
-    return value
-
-
-def _typed_array(value: dict) -> np.ndarray:
-    array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-    shape = value.get("shape")
-    return array.reshape([int(n) for n in str(shape).split(",")]) if shape else array
-
-
-def inert_figure(figure: go.Figure) -> go.Figure:
-    """A copy of ``figure`` whose every title, label, name, hover text and category shows as plain text."""
-    return go.Figure(_inert(figure.to_plotly_json(), figure_text))
-
+from research.figure_text import TEMPLATE_KEYS, figure_text, inert_figure  # noqa: F401  (re-exported)
 
 TREND_QUESTIONS = ["morale", "tools", "management_support", "workload"]
 

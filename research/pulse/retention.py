@@ -11,7 +11,7 @@ still held back (waiting in the inbox, or released with their scores but
 waiting for enough people to write) of the same days go too.
 
 The analysis keeps a cache of embeddings and sentiment scores keyed by a hash
-of each text (:class:`research.analysis.embeddings.EmbeddingCache`), which
+of each text (:class:`research.store.embedding_cache.EmbeddingCache`), which
 would let someone confirm a guessed comment; the erased texts' entries are
 removed from it too, and their bytes overwritten. Only this machine's cache
 (``Settings.embedding_cache_path``) is cleaned: a worker on another machine
@@ -97,7 +97,7 @@ def _forget_cached(*, session: Session, texts: set[str], settings: Settings) -> 
     path = settings.embedding_cache_path
     if not texts or not path.exists():
         return 0
-    from research.analysis.embeddings import EmbeddingCache
+    from research.store.embedding_cache import EmbeddingCache
 
     forms = texts | {t.strip() for t in texts}
     kept: set[str] = set()

@@ -30,7 +30,7 @@ from research.pulse.errors import PulseError
 from research.pulse.importer import import_responses
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import create_links
-from research.pulse.preview import anonymity_preview
+from research.findings.anonymity_preview import anonymity_preview
 from research.pulse.replies import comments_for_reply
 from research.pulse.submit import send_response
 from research.pulse.waves import waves_table

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from research.pulse.errors import PulseError
-from research.pulse.preview import anonymity_preview, preview_sentences
+from research.findings.anonymity_preview import anonymity_preview, preview_sentences
 from research.pulse.submit import submit_response
 from research.privacy.redaction import Redactor
 from research.pulse.inbox import release_ready

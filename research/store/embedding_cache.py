@@ -1,0 +1,175 @@
+"""The embedding and score cache: a SQLite file beside the data, keyed by a hash of each text.
+
+It lives in the store layer, below analysis and pulse, because two layers use it: the analysis
+(:func:`research.analysis.embeddings.embed_texts`, sentiment scores) fills it, and erasing comments
+(:mod:`research.pulse.retention`) must remove what it holds of them. Deleting the file costs only time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from research.errors import FrontlineError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+
+class CacheBusy(FrontlineError):
+    """Another process holds the embedding cache, so erased entries could not be removed for good."""
+
+
+_UNRECORDED = "\x00unrecorded"
+"""The ``namespaces`` entry of a table filled before namespaces were recorded."""
+
+DEFAULT_BACKEND = "onnx-int8"
+"""The backend whose vectors take the plain model-name keys (as do vectors from models that name no backend)."""
+
+_BACKENDS_KEYED = "\x00backends keyed"
+"""The ``namespaces`` entry saying plain keys hold :data:`DEFAULT_BACKEND`'s vectors. A cache without it was
+written when PyTorch made every vector under plain keys, so its vectors are dropped once (one re-run's time)."""
+
+
+class EmbeddingCache:
+    """Embeddings by text hash in a SQLite file beside the data, so re-runs embed only new texts.
+
+    It is a cache, not part of the schema: deleting the file costs only time.
+    Keys include the model name and, except for the default ONNX int8, the backend (PyTorch, ONNX float32), so
+    switching models or backends never mixes vectors; a cache from before backends were keyed held PyTorch
+    vectors under the default's keys and is emptied of vectors when first opened. A key is a hash of the text, so it
+    would confirm a guessed comment: :meth:`forget` removes the entries of erased comments, and the file runs
+    with ``secure_delete`` so removed bytes are overwritten. The ``namespaces`` table remembers every model
+    name and score version keys were made with, so :meth:`forget` also finds entries made before the model
+    or the sentiment terms changed.
+    """
+
+    def __init__(self, path: Path, model_name: str):
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA secure_delete=ON")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, score REAL NOT NULL)")
+        with self._db:
+            recorded = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'namespaces'").fetchone()
+            self._db.execute("CREATE TABLE IF NOT EXISTS namespaces (tbl TEXT NOT NULL, name TEXT NOT NULL, "
+                             "PRIMARY KEY (tbl, name))")
+            if not recorded:  # a cache from before namespaces were kept: its keys' models are unknown
+                for table in ("vectors", "scores"):
+                    if self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+                        self._note(table, _UNRECORDED)
+            elif not self._db.execute("SELECT 1 FROM namespaces WHERE tbl = 'vectors' AND name = ?",
+                                      (_BACKENDS_KEYED,)).fetchone():
+                # PyTorch vectors under the keys the default backend now uses: never read them as its own
+                self._db.execute("DELETE FROM vectors")
+                self._db.execute("DELETE FROM namespaces WHERE tbl = 'vectors'")
+            self._note("vectors", _BACKENDS_KEYED)
+        self._model = model_name
+        self._path = path
+
+    @staticmethod
+    def _hash(namespace: str, text: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(f"{namespace}\x00{text}".encode("utf-8")).hexdigest()
+
+    def _space(self, backend: str | None) -> str:
+        """The key namespace of this model's vectors from ``backend``: the model name alone for the default
+        backend (and models that name none), the name and the backend for the others."""
+        return self._model if backend in (None, DEFAULT_BACKEND) else f"{self._model}\x00{backend}"
+
+    def _note(self, table: str, name: str) -> None:
+        """Remember that ``table`` holds keys made with ``name``, inside the caller's transaction."""
+        self._db.execute("INSERT OR IGNORE INTO namespaces (tbl, name) VALUES (?, ?)", (table, name))
+
+    def _lookup(self, table: str, column: str, keys: list[str]) -> dict[str, object]:
+        """Stored values by key, asked for in chunks that stay under SQLite's parameter limit."""
+        found: dict[str, object] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            found.update(self._db.execute(
+                f"SELECT key, {column} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        return found
+
+    def get_many(self, texts: list[str], backend: str | None = None) -> dict[str, "np.ndarray"]:
+        """Vectors cached for ``texts`` by ``backend`` (never another backend's), by text."""
+        import numpy as np
+
+        space = self._space(backend)
+        keys = {self._hash(space, t): t for t in set(texts)}
+        return {keys[k]: np.frombuffer(blob, dtype=np.float32)
+                for k, blob in self._lookup("vectors", "vector", list(keys)).items()}
+
+    def put_many(self, vectors: dict[str, "np.ndarray"], backend: str | None = None) -> None:
+        """Store vectors ``backend`` made, recording the namespace so :meth:`forget` finds them."""
+        import numpy as np
+
+        space = self._space(backend)
+        with self._db:
+            self._note("vectors", space)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                [(self._hash(space, t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()],
+            )
+
+    def scores(self, texts: list[str], version: str, score) -> list[float]:
+        """Per-text scores (e.g. sentiment) under ``version``, computing and storing only the missing ones."""
+        keys = [self._hash(version, t) for t in texts]
+        known = self._lookup("scores", "score", list(dict.fromkeys(keys)))
+        missing = {k: t for k, t in zip(keys, texts) if k not in known}
+        fresh = {k: float(score(t)) for k, t in missing.items()}
+        if fresh:
+            with self._db:
+                self._note("scores", version)
+                self._db.executemany("INSERT OR REPLACE INTO scores (key, score) VALUES (?, ?)", fresh.items())
+            known.update(fresh)
+        return [known[k] for k in keys]
+
+    def forget(self, texts) -> int:
+        """Remove every vector and score of ``texts`` and overwrite their bytes in the file; returns the rows.
+
+        Keys are made for the cache's model and every model and score version recorded in ``namespaces``.
+        Rows of a cache written before that table existed cannot be told apart, so such a table is
+        emptied the first time (it costs one re-run's time). The file is then vacuumed, which also drops
+        copies left in free space before ``secure_delete`` was on, and the write-ahead log is truncated.
+
+        Raises:
+            CacheBusy: another process holds the file, so the bytes may not be gone yet.
+        """
+        import sqlite3
+
+        texts = {t for t in texts if isinstance(t, str)}
+        if not texts:
+            return 0
+        removed = 0
+        try:
+            with self._db:
+                for table in ("vectors", "scores"):
+                    spaces = {n for (n,) in self._db.execute("SELECT name FROM namespaces WHERE tbl = ?", (table,))}
+                    if _UNRECORDED in spaces:
+                        removed += self._db.execute(f"DELETE FROM {table}").rowcount
+                        self._db.execute("DELETE FROM namespaces WHERE tbl = ? AND name = ?", (table, _UNRECORDED))
+                        continue
+                    if table == "vectors":
+                        spaces.add(self._model)
+                    keys = [self._hash(space, t) for space in sorted(spaces) for t in texts]
+                    for start in range(0, len(keys), 500):
+                        chunk = keys[start:start + 500]
+                        removed += self._db.execute(
+                            f"DELETE FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).rowcount
+            self._db.execute("VACUUM")
+            busy = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            raise CacheBusy(f"cannot clean the embedding cache {self._path} ({exc}); stop the analysis "
+                            "workers and run again") from None
+        if busy:
+            raise CacheBusy(f"the embedding cache {self._path} is in use, so its log may still hold erased "
+                            "entries; stop the analysis workers and run again")
+        return removed
+
+    def close(self) -> None:
+        self._db.close()
