@@ -258,6 +258,29 @@ def effect_sentence(name: str, baseline: str, later: str, share_before: float, s
     return f"{moved}; no comment raised it in {later}, so there is no sentiment to compare."
 
 
+def _no_later_wave(session: Session, baseline: PulseWave, today: date) -> str:
+    """Why there is no effect yet: the next wave has closed but cannot be reported, or none has closed."""
+    closed = session.scalar(
+        select(PulseWave.title)
+        .where(PulseWave.opens_on > baseline.opens_on, PulseWave.closes_on < today)
+        .order_by(PulseWave.opens_on.desc()).limit(1))
+    return (f"{closed} has closed since the action was recorded, but has too few responses to report "
+            "or has not been analysed yet." if closed else
+            "No wave has closed since the action was recorded; the effect shows after the next wave.")
+
+
+def _theme_figures(reported: pd.DataFrame, wave_id, theme: str) -> tuple[float, float | None]:
+    """The theme's share of comments and mean sentiment in one reported wave.
+
+    A wave that was reported but where no comment raised the theme has a share of 0 and no sentiment, which
+    is a result (the theme went away), not a missing figure.
+    """
+    row = reported[(reported["wave_id"] == wave_id) & (reported["theme"] == theme)]
+    if row.empty:
+        return 0.0, None
+    return float(row["share"].iloc[0]), _number(row["mean_sentiment"].iloc[0])
+
+
 def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
                   today: date | None = None) -> ActionEffect | None:
     """Whether the action's theme changed in share of comments and sentiment since the action.
@@ -296,24 +319,10 @@ def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
     opens = pd.to_datetime(waves["opens_on"])
     later = waves[opens > pd.Timestamp(baseline.opens_on)]
     if later.empty:
-        closed = session.scalar(
-            select(PulseWave.title)
-            .where(PulseWave.opens_on > baseline.opens_on, PulseWave.closes_on < (today or _today()))
-            .order_by(PulseWave.opens_on.desc()).limit(1))
-        sentence = (f"{closed} has closed since the action was recorded, but has too few responses to report "
-                    "or has not been analysed yet." if closed else
-                    "No wave has closed since the action was recorded; the effect shows after the next wave.")
-        return ActionEffect(**empty, sentence=sentence)
+        return ActionEffect(**empty, sentence=_no_later_wave(session, baseline, today or _today()))
     latest = later.loc[pd.to_datetime(later["opens_on"]).idxmax()]
-
-    def figures(wave_id) -> tuple[float, float | None]:
-        row = reported[(reported["wave_id"] == wave_id) & (reported["theme"] == action.theme)]
-        if row.empty:  # the wave was reported but no comment raised the theme
-            return 0.0, None
-        return float(row["share"].iloc[0]), _number(row["mean_sentiment"].iloc[0])
-
-    share_before, sentiment_before = figures(baseline.id)
-    share_after, sentiment_after = figures(latest["wave_id"])
+    share_before, sentiment_before = _theme_figures(reported, baseline.id, action.theme)
+    share_after, sentiment_after = _theme_figures(reported, latest["wave_id"], action.theme)
     both = sentiment_before is not None and sentiment_after is not None
     return ActionEffect(
         **{**empty, "later_wave": str(latest["wave"]), "share_before": share_before, "share_after": share_after,

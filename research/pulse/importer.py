@@ -46,22 +46,9 @@ def import_responses(
     Raises:
         PulseError: the mapping names an unknown question or a missing column, or no segment is given.
     """
-    if session.scalar(select(PulseLink.id).where(PulseLink.wave_id == wave.id).limit(1)) is not None:
-        raise PulseError(f"wave {wave.title!r} takes answers through links, so it takes no imported file: "
-                         "import into a wave of its own")
+    _check_import(session=session, wave=wave, rows=rows, mapping=mapping, segment_column=segment_column,
+                  segment=segment, date_column=date_column)
     questions = list(wave.questions)
-    keys = {q.key for q in questions}
-    columns = set(rows[0]) if rows else set()
-    unknown = sorted(set(mapping) - keys)
-    if unknown:
-        raise PulseError(f"--map names unknown question(s) {', '.join(unknown)}; the wave has {', '.join(sorted(keys))}")
-    missing = sorted({c for c in mapping.values() if c not in columns}
-                     | ({segment_column} - columns if segment_column else set())
-                     | ({date_column} - columns if date_column else set()))
-    if missing:
-        raise PulseError(f"column(s) {', '.join(missing)} not in the file; it has {', '.join(sorted(columns))}")
-    if not segment_column and not segment:
-        raise PulseError("say which segment the rows belong to: --segment TEAM or --segment-column COLUMN")
     teams = {s.team.lower(): s for s in wave.segments}
     mapped_questions = [q for q in questions if q.key in mapping]
     report = ImportReport()
@@ -90,3 +77,30 @@ def import_responses(
         report.imported += 1
     session.flush()
     return report
+
+
+def _check_import(*, session, wave: PulseWave, rows: list[Mapping[str, str]], mapping: Mapping[str, str],
+                  segment_column: str | None, segment: str | None, date_column: str | None) -> None:
+    """Refuse the whole file before any row is stored, when the wave or the mapping cannot take it.
+
+    Checked first and apart from the rows so a wrong ``--map`` never half-imports a file.
+
+    Raises:
+        PulseError: the wave takes answers through links, the mapping names an unknown question or a
+            missing column, or no segment is given.
+    """
+    if session.scalar(select(PulseLink.id).where(PulseLink.wave_id == wave.id).limit(1)) is not None:
+        raise PulseError(f"wave {wave.title!r} takes answers through links, so it takes no imported file: "
+                         "import into a wave of its own")
+    keys = {q.key for q in wave.questions}
+    columns = set(rows[0]) if rows else set()
+    unknown = sorted(set(mapping) - keys)
+    if unknown:
+        raise PulseError(f"--map names unknown question(s) {', '.join(unknown)}; the wave has {', '.join(sorted(keys))}")
+    missing = sorted({c for c in mapping.values() if c not in columns}
+                     | ({segment_column} - columns if segment_column else set())
+                     | ({date_column} - columns if date_column else set()))
+    if missing:
+        raise PulseError(f"column(s) {', '.join(missing)} not in the file; it has {', '.join(sorted(columns))}")
+    if not segment_column and not segment:
+        raise PulseError("say which segment the rows belong to: --segment TEAM or --segment-column COLUMN")

@@ -27,6 +27,28 @@ class SegmentSpec:
     headcount: int | None = None
 
 
+def _checked_segments(segments: Iterable[SegmentSpec]) -> list[SegmentSpec]:
+    """The segments that name anything, each once, with no negative headcount.
+
+    Blank rows (a form's empty lines) are dropped rather than refused, so a researcher can leave spare rows.
+
+    Raises:
+        PulseError: no segment, a segment listed twice, or a negative headcount.
+    """
+    specs = [s for s in segments if any(getattr(s, f).strip() for f in SEGMENT_FIELDS)]
+    if not specs:
+        raise PulseError("Add at least one segment (a team, site, channel or industry).")
+    seen = set()
+    for spec in specs:
+        values = tuple(getattr(spec, f).strip() for f in SEGMENT_FIELDS)
+        if values in seen:
+            raise PulseError(f"Segment {' / '.join(v for v in values if v)} is listed twice.")
+        seen.add(values)
+        if spec.headcount is not None and spec.headcount < 0:
+            raise PulseError("A segment's headcount cannot be negative.")
+    return specs
+
+
 def create_wave(
     *,
     session: Session,
@@ -58,17 +80,7 @@ def create_wave(
     extras = [q.strip() for q in extra_text_questions if q and q.strip()]
     if not question_keys and not extras:
         raise PulseError("Choose at least one question.")
-    specs = [s for s in segments if any(getattr(s, f).strip() for f in SEGMENT_FIELDS)]
-    if not specs:
-        raise PulseError("Add at least one segment (a team, site, channel or industry).")
-    seen = set()
-    for spec in specs:
-        values = tuple(getattr(spec, f).strip() for f in SEGMENT_FIELDS)
-        if values in seen:
-            raise PulseError(f"Segment {' / '.join(v for v in values if v)} is listed twice.")
-        seen.add(values)
-        if spec.headcount is not None and spec.headcount < 0:
-            raise PulseError("A segment's headcount cannot be negative.")
+    specs = _checked_segments(segments)
     prompts = prompts or {}
     wave = PulseWave(title=title, opens_on=opens_on, closes_on=closes_on)
     position = 0
