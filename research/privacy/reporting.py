@@ -7,7 +7,9 @@ figure would follow by subtraction. So hidden siblings are grown, smallest
 first, until together they hold at least the threshold (complementary
 suppression); then subtraction reveals only a pooled figure of enough people.
 
-Every view, chart, export and CLI output goes through these functions.
+Every score figure a view, chart, export or CLI output shows is released by
+:mod:`research.privacy.release`, which suppresses siblings with :func:`hidden_groups`;
+every quoted comment passes :func:`releasable_rows`.
 """
 
 from __future__ import annotations
@@ -46,30 +48,6 @@ def hidden_groups(counts: Mapping[object, int], threshold: int) -> set:
     while sum(counts[k] for k in hidden) < threshold and candidates:
         hidden.add(candidates.pop(0)[2])
     return hidden
-
-
-def score_breakdown(
-    frame: pd.DataFrame, *, by: str, value: str, threshold: int, parent: str | None = None
-) -> pd.DataFrame:
-    """Mean of ``value`` per ``by`` group (within each ``parent`` group), with suppression applied.
-
-    ``frame`` has one row per response. Returns columns ``[parent], by, responses,
-    mean, shown, note``; for hidden groups ``responses`` and ``mean`` are missing
-    and ``note`` says why. Parent-level rows are not included: ask for them with
-    ``by=parent`` so they pass the same rules.
-    """
-    keys = [parent, by] if parent else [by]
-    stats = frame.groupby(keys, dropna=False)[value].agg(responses="count", mean="mean").reset_index()
-    hidden: set = set()
-    for _, siblings in stats.groupby(parent, dropna=False) if parent else [(None, stats)]:
-        counts = {tuple(row[k] for k in keys): int(row["responses"]) for _, row in siblings.iterrows()}
-        hidden |= hidden_groups(counts, threshold)
-    shown = [tuple(row[k] for k in keys) not in hidden for _, row in stats.iterrows()]
-    stats["shown"] = shown
-    stats["responses"] = stats["responses"].astype("Int64").where(stats["shown"])
-    stats["mean"] = stats["mean"].where(stats["shown"])
-    stats["note"] = ["" if s else suppressed_note(threshold) for s in shown]
-    return stats
 
 
 def releasable_rows(frame: pd.DataFrame, *, by: str, threshold: int, parent: str | None = None,
