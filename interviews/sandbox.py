@@ -10,8 +10,16 @@ server busy for minutes at 3.6 GB. So every upload a page parses goes through
 * refuses a zip (.docx, .qdpx) unopened when any member, or all of them together,
   declares or actually inflates to more than ``min(absolute cap, ratio x its
   compressed size)``;
+* refuses a .qdpx whose project.qde declares a DOCTYPE or nests deeper than any
+  real project, in one streaming pass before the importer loads;
 * then runs the ordinary parser and answers in JSON (never pickle, so a
-  subverted child cannot run code in the server).
+  subverted child cannot run code in the server): plain data the web process
+  only rebuilds objects from and stores, never parses again. Transcripts,
+  interview CSVs, .qdpx projects, codebook CSVs and rosters all come this way.
+
+The web process itself reads no more than a zip's end record, and its
+directory only when that is small, so a bomb that says what it is is refused
+before a child starts.
 
 The parent waits at most ``wall_seconds`` and kills the child after that. Only
 the calling session's script thread waits (in ``subprocess.run``, without the
@@ -124,8 +132,31 @@ def _outcome(parse) -> tuple[str | None, object]:
 
 
 def _declared_then_child(kind: str, name: str, data: bytes, limits: Limits):
-    check_declared(f'"{_base_name(name)}"', data, limits)
-    return _run_child(kind, name, data, limits)
+    label = f'"{_base_name(name)}"'
+    entries, directory = _end_record(data)
+    if entries is not None and entries > MAX_ZIP_MEMBERS:
+        raise _too_many(label, entries)
+    if entries is not None and directory <= MAX_PARENT_DIRECTORY:
+        check_declared(label, data, limits)  # a small directory: reading it here refuses a bomb at once
+    return _run_child(kind, name, data, limits)  # the child checks again, under its memory limit
+
+
+MAX_PARENT_DIRECTORY = 4 * MIB
+"""The web process reads a zip's directory itself only when it is this small; a bigger (or ZIP64) one is the child's."""
+
+
+def _end_record(data: bytes) -> tuple[int | None, int]:
+    """(entries, directory size) from a zip's end record, read without building its directory; None: not known."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))  # the record, after at most a 64 kB comment
+    if at < 0 or len(data) < at + 22:
+        return None, 0
+    entries, directory = struct.unpack_from("<HI", data, at + 10)
+    return (None, 0) if entries == 0xFFFF or directory == 0xFFFFFFFF else (entries, directory)
+
+
+def _too_many(label: str, entries: int) -> FrontlineError:
+    return FrontlineError(f"{label} holds {entries:,} files, more than the {MAX_ZIP_MEMBERS:,} allowed; "
+                          "it was refused unopened.")
 
 
 def _run_child(kind: str, name: str, data: bytes, limits: Limits):
@@ -248,8 +279,7 @@ def check_declared(label: str, data: bytes, limits: Limits) -> None:
     with archive:
         members = archive.infolist()
     if len(members) > MAX_ZIP_MEMBERS:
-        raise FrontlineError(f"{label} holds {len(members):,} files, more than the {MAX_ZIP_MEMBERS:,} allowed; "
-                             "it was refused unopened.")
+        raise _too_many(label, len(members))
     whole = _allowance(len(data), limits)
     if (declared := sum(m.file_size for m in members)) > whole:
         raise _too_big(label, declared, whole, len(data))

@@ -73,7 +73,7 @@ with transcript_tab:
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
-                st.write(f"Found {len(preview.turns)} turn(s) as {preview.format}.")
+                st.write(f"Found {len(preview.turns)} turn(s) as {plain(preview.format)}.")  # it came back from the child
                 st.dataframe(pd.DataFrame([(t.question, t.answer) for t in preview.turns],
                                           columns=["Question", "Answer"]), hide_index=True, width="stretch")
                 for reason in preview.skipped:

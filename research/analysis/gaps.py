@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from research.privacy.reporting import Thresholds, hidden_groups, releasable_rows
+from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import (
     Code,
     PulseAnswer,
@@ -123,29 +123,6 @@ def ranked_gaps(gaps: pd.DataFrame, *, kind: str) -> pd.DataFrame:
     latest = gaps[gaps["opens_on"] == gaps["opens_on"].max()]
     chosen = latest[latest["kind"] == kind]
     return chosen.sort_values(["negative_share", "share"], ascending=False).reset_index(drop=True)
-
-
-def theme_hotspots(*, session: Session, job_id: int, theme: str, thresholds: Thresholds) -> pd.DataFrame:
-    """Per team: the theme's share of comments in the first and the latest wave, and the change.
-
-    Teams are hidden (with complementary suppression among teams) in a wave where
-    they have fewer comments than the score threshold.
-    """
-    comments = analysed_comments(session=session, job_id=job_id)
-    comments = comments[comments["theme"] != ""]
-    if comments.empty:
-        return pd.DataFrame(columns=["team", "first", "latest", "change"])
-    first_day, last_day = comments["opens_on"].min(), comments["opens_on"].max()
-    shares = {}
-    for label, day in (("first", first_day), ("latest", last_day)):
-        wave = comments[comments["opens_on"] == day]
-        counts = wave.groupby("team").size()
-        hidden = hidden_groups(counts.to_dict(), thresholds.scores)
-        share = wave.assign(hit=wave["theme"] == theme).groupby("team")["hit"].mean()
-        shares[label] = share[[t not in hidden for t in share.index]]
-    table = pd.DataFrame(shares)
-    table["change"] = table["latest"] - table["first"]
-    return table.dropna().sort_values("change", ascending=False).reset_index(names="team")
 
 
 def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thresholds, limit: int = 5) -> list[str]:

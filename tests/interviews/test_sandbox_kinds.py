@@ -5,10 +5,12 @@ each kind are refused with a message that says what is wrong with them, within t
 session's upload is read meanwhile.
 """
 
+import io
 import re
 import threading
 import time
 import xml.etree.ElementTree as ET
+import zipfile
 
 import pytest
 from sqlalchemy import select
@@ -125,3 +127,27 @@ def test_the_parent_never_recurses_over_the_childs_tree():
     while len(element):
         element, depth = element[0], depth + 1
     assert depth == 5001 and element.get("n") == "4999"
+
+
+def test_a_zip_of_too_many_files_is_refused_from_its_end_record_without_the_parent_reading_its_directory(
+        monkeypatch):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("project.qde", PROJECT)
+        for i in range(sandbox.MAX_ZIP_MEMBERS + 1):  # and project.qde: 10,002 in all
+            archive.writestr(f"sources/{i}.txt", b"")
+
+    def no_directory(*_args, **_kwargs):  # a directory of millions of entries would fill the web process
+        raise AssertionError("the web process read the zip's directory")
+
+    monkeypatch.setattr(sandbox.zipfile, "ZipFile", no_directory)
+    with pytest.raises(FrontlineError, match=r'^"many\.qdpx" holds 10,002 files, more than the 10,000 allowed; '
+                                             r"it was refused unopened\.$"):
+        parse_upload("qdpx", "many.qdpx", out.getvalue())
+
+
+def test_a_zip_with_a_large_directory_is_left_to_the_child(monkeypatch):
+    monkeypatch.setattr(sandbox, "MAX_PARENT_DIRECTORY", 10)
+    monkeypatch.setattr(sandbox, "check_declared", lambda *_a: pytest.fail("the web process read the directory"))
+    root, texts = parse_upload("qdpx", "large-directory.qdpx", project_file())
+    assert texts == {GUID.lower(): SOURCE}
