@@ -1,0 +1,68 @@
+"""The executive start page and interview evidence open on representative data, never on a pilot."""
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from research.findings.overview import overview
+from research.privacy.reporting import Thresholds
+from research.store.engine import make_engine, session_scope
+from research.store.models import Interview, Participant, PulseWave, Study
+
+from pulse_builders import add_wave, answers
+
+WAVE_3 = "Pulse wave 3 (Customer Service Week, October 2026)"
+
+
+def shown(elements) -> list[str]:
+    """The texts as a reader sees them (the page escapes typed text for Markdown)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
+
+
+def test_a_one_team_pilot_is_not_the_default_and_is_compared_like_for_like(make_app, app_db):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        add_wave(session, "Pilot", date.today() - timedelta(days=2), {
+            ("Retail Care", "Leeds", "phone", "retail"): answers(11, enps=0)})
+    engine.dispose()
+    at = make_app("executive", "executive").run()
+    assert not at.exception
+    assert at.selectbox[0].value == WAVE_3
+    assert not at.warning
+    at.selectbox[0].select("Pilot").run()
+    assert any("pilot: 1 of 8 teams reportable" in w for w in shown(at.warning))
+    assert any("like for like over the 1 team reportable in both" in c for c in shown(at.caption))
+    enps = next(m for m in at.metric if m.label == "eNPS")
+    assert enps.value == "-100"
+    # The change is Retail Care's own since wave 3, not the pilot against the whole of wave 3.
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave_3 = session.scalar(select(PulseWave.id).where(PulseWave.title == WAVE_3))
+        before = overview(session=session, wave_id=wave_3, thresholds=Thresholds(), segment={"team": "Retail Care"})
+        whole = overview(session=session, wave_id=wave_3, thresholds=Thresholds())
+    engine.dispose()
+    team, everyone = (next(k.value for k in o.kpis if k.key == "enps") for o in (before, whole))
+    assert round(team) != round(everyone)
+    assert enps.delta == f"{round(-100 - team):+d}"
+
+
+def test_interview_evidence_opens_on_the_finished_study_not_a_newer_small_one(make_app, app_db):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        study = Study(title="Winter follow-up", starts_on=date.today(), ends_on=None)
+        session.add(study)
+        session.flush()
+        for number in range(3):
+            person = Participant(study_id=study.id, code=f"P{number:02d}")
+            session.add(person)
+            session.flush()
+            session.add(Interview(study_id=study.id, participant_id=person.id))
+    engine.dispose()
+    at = make_app("executive", "executive").run()
+    at.switch_page("pages/findings_evidence.py").run()
+    assert not at.exception
+    assert at.selectbox[0].value != "Winter follow-up"
+    assert not at.warning
+    at.selectbox[0].select(study.id).run()
+    assert any("in progress: 3 interviewed" in w for w in shown(at.warning))
