@@ -24,8 +24,8 @@ from research.analysis.gaps import analysed_comments, theme_gaps
 from research.findings.actions import actions_table
 from research.findings.gap_findings import KINDS, GapFinding, gap_findings
 from research.findings.interview_evidence import interview_evidence
+from research.findings.representative import analysed_up_to
 from research.privacy.reporting import Thresholds, releasable_rows
-from research.store.models import PulseWave
 
 ACTION_COLUMNS = ["What", "Owner", "Due", "Status"]
 
@@ -121,11 +121,9 @@ def focus_areas(
     if gaps.empty:
         return []
     comments = analysed_comments(session=session, job_id=job_id)
-    wave = session.get(PulseWave, wave_id) if wave_id is not None else None
-    if wave is not None:
-        gaps, comments = gaps[gaps["opens_on"] <= wave.opens_on], comments[comments["opens_on"] <= wave.opens_on]
-        if gaps.empty:
-            return []
+    gaps, comments = analysed_up_to(session=session, gaps=gaps, comments=comments, wave_id=wave_id)
+    if gaps.empty:
+        return []
     latest = comments[comments["opens_on"] == gaps["opens_on"].max()]
     quotable = releasable_rows(latest, by="team", threshold=thresholds.comments, people="response_id")
     areas = []

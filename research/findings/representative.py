@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -141,6 +142,16 @@ def like_for_like(*, session: Session, wave_id: int, thresholds: Thresholds) -> 
         a, b = _pooled(now, key, teams), _pooled(then, key, teams)
         changes[key] = a - b if a is not None and b is not None else None
     return Comparison(before.title, tuple(common), bool(common) and set(common) == every, changes)
+
+
+def analysed_up_to(*, session: Session, gaps: pd.DataFrame, comments: pd.DataFrame,
+                   wave_id: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Gaps and analysed comments of the waves up to ``wave_id`` (all when None), so that a pilot opened since
+    the representative wave does not become "the latest wave" of the gap pages."""
+    wave = session.get(PulseWave, wave_id) if wave_id is not None else None
+    if wave is None or gaps.empty:
+        return gaps, comments
+    return gaps[gaps["opens_on"] <= wave.opens_on], comments[comments["opens_on"] <= wave.opens_on]
 
 
 @dataclass(frozen=True)
