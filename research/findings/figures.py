@@ -20,8 +20,13 @@ def trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.Figure 
     waves = trend.dropna(subset=["morale"]) if not trend.empty else trend
     if len(waves) < 2:
         return None
+    names = {"morale": "Morale", "tools": "Tools", "management_support": "Management support", "workload": "Workload"}
     long = waves.melt(id_vars=["wave"], value_vars=TREND_QUESTIONS, var_name="question", value_name="score")
-    figure = px.line(long, x="wave", y="score", color="question", markers=True, labels={"wave": ""}, title=title)
+    long["question"] = long["question"].map(names)
+    # Colour, dash and marker all differ, so the lines stay apart in greyscale and on paper.
+    figure = px.line(long, x="wave", y="score", color="question", line_dash="question", symbol="question",
+                     markers=True, labels={"wave": "", "question": ""}, title=title,
+                     color_discrete_sequence=["#0072B2", "#D55E00", "#009E73", "#CC79A7"])
     figure.update_layout(yaxis_range=[1, 5], height=360)
     return inert_figure(figure)
 

@@ -63,3 +63,12 @@ def test_the_findings_figure_builders_are_inert():
     for figure in (trend_figure(trend, title=LINK), gap_trend_figure(gap), evidence_figure(industries)):
         assert live_tags(figure) == []
         assert any(figure_text(LINK) in s for s in strings(figure))
+
+
+def test_trend_lines_differ_in_colour_dash_and_marker_and_are_named_for_people():
+    trend = pd.DataFrame({"wave": ["April", "July"], "morale": [3.0, 3.2], "tools": [3.1, 2.9],
+                          "management_support": [2.8, 2.9], "workload": [3.3, 3.0]})
+    figure = trend_figure(trend)
+    assert [t.name for t in figure.data] == ["Morale", "Tools", "Management support", "Workload"]
+    for attribute in (lambda t: t.line.color, lambda t: t.line.dash, lambda t: t.marker.symbol):
+        assert len({attribute(t) for t in figure.data}) == 4
