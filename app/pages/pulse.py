@@ -24,6 +24,7 @@ from research.pulse.links import resolve_link
 from research.findings.anonymity_preview import anonymity_preview, preview_sentences
 from research.pulse.replies import LookupThrottle, conversation_for_receipt
 from research.pulse.submit import answer_problems, send_response, validate_answers
+from research.pulse.waves import wave_questions
 from research.store.engine import DatabaseUnavailable
 
 STATE = "pulse_page"
@@ -145,7 +146,7 @@ config = resources.settings()
 try:
     with resources.db_session() as session:
         target = resolve_link(session=session, token=token, today=today())
-        questions = list(target.wave.questions)
+        questions = wave_questions(session=session, wave_id=target.wave.id)
         statuses = anonymity_preview(session=session, wave=target.wave, segment=target.segment,
                                      threshold=config.min_group_size)
         redactor = roster_redactor(session=session)

@@ -15,18 +15,18 @@ from research.errors import FrontlineError
 from research.privacy.roster import replace_roster, roster_names
 from datetime import date
 
-from research.pulse.links import create_links, link_url, open_link_full, places_taken
-from research.pulse.waves_admin import find_wave, set_headcount
+from research.pulse.links import link_url, open_link_full
+from research.pulse.waves_admin import create_segment_links, find_wave, segment_summaries, set_headcount
 
 me = require_page("pulse_links")
 st.title("Pulse links")
 wave_id = pick_wave("Create a pulse wave first.")
 with resources.db_session() as session:
-    wave = find_wave(session=session, ref=str(wave_id))
-    segments = {s.label: s.id for s in wave.segments}
-    wave_title = wave.title
+    wave_title = find_wave(session=session, ref=str(wave_id)).title
+    summaries = segment_summaries(session=session, wave_id=wave_id)
+    segments = {s.label: s.id for s in summaries}
     capacity = pd.DataFrame(
-        [(s.label, s.headcount, places_taken(session=session, segment_id=s.id)) for s in wave.segments],
+        [(s.label, s.headcount, s.places_taken) for s in summaries],
         columns=["Segment", "Headcount", "Invites and open-link answers"],
     ).astype({"Headcount": "Int64"})
     full_from_open = open_link_full(session=session, wave_id=wave_id)
@@ -71,10 +71,8 @@ with st.form("links"):
 if make:
     try:
         with resources.db_session() as session:
-            segment = next(s for s in find_wave(session=session, ref=str(wave_id)).segments
-                           if s.id == segments[segment_label])
-            tokens = create_links(session=session, segment=segment, count=int(count) if kind == "invite" else 1,
-                                  kind=kind, today=date.today())
+            tokens = create_segment_links(session=session, segment_id=segments[segment_label],
+                                          count=int(count) if kind == "invite" else 1, kind=kind, today=date.today())
             record(session=session, actor=me.username, action="links_created",
                    subject=f"{len(tokens)} {kind} link(s) for {segment_label} in {wave_title}")
     except FrontlineError as exc:

@@ -12,7 +12,7 @@ from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.waves import waves_table
-from research.pulse.waves_admin import SegmentSpec, create_wave
+from research.pulse.waves_admin import SegmentSpec, create_wave, wave_shape
 
 me = require_page("pulse_waves")
 admin = me.role == "admin"
@@ -63,7 +63,8 @@ with st.form(form):
                 wave = create_wave(session=session, title=title, opens_on=opens_on, closes_on=closes_on,
                                    question_keys=keys, segments=specs, extra_text_questions=extras.splitlines(),
                                    prompts=prompts)
-                created = (wave.title, len(wave.questions), len(wave.segments))
+                shape = wave_shape(session=session, wave_id=wave.id)
+                created = (shape.title, shape.questions, shape.segments)
         except FrontlineError as exc:
             st.error(plain(exc))
         else:

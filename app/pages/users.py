@@ -7,9 +7,8 @@ from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.markdown import plain
-from research.accounts import create_user, list_users, set_active
+from research.accounts import ROLES, create_user, list_users, set_active
 from research.errors import FrontlineError
-from research.store.models import ROLES
 
 me = require_page("users")
 st.title("Users")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -56,3 +58,25 @@ def latest_reportable_wave(*, session: Session, threshold: int) -> int | None:
         select(PulseWave.id).join(counts, counts.c.wave_id == PulseWave.id).where(counts.c.n >= threshold)
         .order_by(PulseWave.opens_on.desc()).limit(1)
     )
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A wave's question as the pulse page shows and checks it: the columns, without the ORM object behind them."""
+
+    id: int
+    position: int
+    key: str
+    kind: str
+    prompt: str
+    scale_min: int | None
+    scale_max: int | None
+    required: bool
+
+
+def wave_questions(*, session: Session, wave_id: int) -> list[QuestionView]:
+    """The wave's questions in the order agents see them, as plain values a page may keep after its session."""
+    rows = session.scalars(select(PulseQuestion).where(PulseQuestion.wave_id == wave_id)
+                           .order_by(PulseQuestion.position, PulseQuestion.id))
+    return [QuestionView(q.id, q.position, q.key, q.kind, q.prompt, q.scale_min, q.scale_max, q.required)
+            for q in rows]

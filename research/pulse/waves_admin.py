@@ -6,12 +6,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
 from research.pulse.library import QUESTION_LIBRARY
-from research.pulse.links import lock_segment, places_taken
+from research.pulse.links import create_links, lock_segment, places_taken
 from research.store.models import PulseQuestion, PulseSegment, PulseWave
 
 MAX_TITLE = 200
@@ -143,3 +143,55 @@ def set_headcount(*, session: Session, segment_id: int, headcount: int) -> Pulse
     segment.headcount = headcount
     session.flush()
     return segment
+
+
+# Plain data for the wave pages: they render these and never walk a wave's ORM relationships themselves
+# (a lazy load from a page is a query nobody sees in the library).
+
+
+@dataclass(frozen=True)
+class SegmentSummary:
+    """One segment of a wave as the links page shows it."""
+
+    id: int
+    label: str
+    headcount: int | None
+    places_taken: int  # invites plus answers through its open links
+
+
+def segment_summaries(*, session: Session, wave_id: int) -> list[SegmentSummary]:
+    """The wave's segments in the order they were added, each with its headcount and the places taken."""
+    segments = session.scalars(select(PulseSegment).where(PulseSegment.wave_id == wave_id).order_by(PulseSegment.id))
+    return [SegmentSummary(s.id, s.label, s.headcount, places_taken(session=session, segment_id=s.id))
+            for s in segments]
+
+
+def create_segment_links(*, session: Session, segment_id: int, count: int, kind: str, today: date) -> list[str]:
+    """:func:`research.pulse.links.create_links` for a segment named by id, as a page knows it.
+
+    Raises:
+        PulseError: the segment is gone (its wave was deleted meanwhile), or as ``create_links``.
+    """
+    segment = session.get(PulseSegment, segment_id)
+    if segment is None:
+        raise PulseError("That segment is no longer there: no links were created.")
+    return create_links(session=session, segment=segment, count=count, kind=kind, today=today)
+
+
+@dataclass(frozen=True)
+class WaveShape:
+    """A wave's title and how many questions and segments it has, for a confirmation."""
+
+    title: str
+    questions: int
+    segments: int
+
+
+def wave_shape(*, session: Session, wave_id: int) -> WaveShape:
+    """Counted in the database, so the answer is what was stored, not what a caller's objects hold."""
+    title = session.scalar(select(PulseWave.title).where(PulseWave.id == wave_id))
+    if title is None:
+        raise PulseError(f"There is no wave with id {wave_id}.")
+    questions = session.scalar(select(func.count(PulseQuestion.id)).where(PulseQuestion.wave_id == wave_id))
+    segments = session.scalar(select(func.count(PulseSegment.id)).where(PulseSegment.wave_id == wave_id))
+    return WaveShape(title, int(questions or 0), int(segments or 0))

@@ -85,3 +85,45 @@ def test_preview_says_nothing_is_published_while_every_group_is_small(engine, wa
         lines = preview_sentences(anonymity_preview(session=session, wave=wave, segment=billing, threshold=5), 5)
     assert lines[-1] == ("The whole wave has fewer than 5 responses so far: no figure that includes your answers "
                          "is published until it does.")
+
+
+def test_the_wave_pages_get_plain_segment_rows_shape_and_links_by_segment_id(engine):
+    """What pulse_links.py and pulse_waves.py render: plain values, read in the library, never lazy loads."""
+    from research.pulse.waves_admin import WaveShape, create_segment_links, segment_summaries, wave_shape
+
+    with session_scope(engine) as session:
+        wave = create_wave(session=session, title="Plain data", opens_on=D1, closes_on=D2,
+                           question_keys=["morale", "tools"], extra_text_questions=["Anything else?"],
+                           segments=[SegmentSpec(team="A", headcount=12), SegmentSpec(team="B", site="Leeds")])
+        wave_id = wave.id
+    with session_scope(engine) as session:
+        first, second = segment_summaries(session=session, wave_id=wave_id)
+        tokens = create_segment_links(session=session, segment_id=first.id, count=3, kind="invite", today=D1)
+    assert (first.label, first.headcount, first.places_taken) == ("A", 12, 0)
+    assert (second.label, second.headcount) == ("B / Leeds", None)
+    assert len(tokens) == 3
+    with session_scope(engine) as session:
+        assert [s.places_taken for s in segment_summaries(session=session, wave_id=wave_id)] == [3, 0]
+        assert wave_shape(session=session, wave_id=wave_id) == WaveShape("Plain data", 3, 2)
+        with pytest.raises(PulseError, match="no longer there"):
+            create_segment_links(session=session, segment_id=10_000, count=1, kind="invite", today=D1)
+        with pytest.raises(PulseError, match="no wave"):
+            wave_shape(session=session, wave_id=10_000)
+
+
+def test_the_pulse_page_gets_its_questions_as_plain_values_in_order(engine):
+    """app/pages/pulse.py keeps these after its session closes and checks answers against them."""
+    from research.pulse.submit import answer_problems, validate_answers
+    from research.pulse.waves import QuestionView, wave_questions
+
+    with session_scope(engine) as session:
+        wave = create_wave(session=session, title="Questions", opens_on=D1, closes_on=D2,
+                           question_keys=["one_thing", "morale"], segments=[SegmentSpec(team="A")])
+        wave_id = wave.id
+    with session_scope(engine) as session:
+        questions = wave_questions(session=session, wave_id=wave_id)
+    assert all(isinstance(q, QuestionView) for q in questions)
+    assert [(q.key, q.kind, q.required) for q in questions] == [("one_thing", "text", False), ("morale", "scale", True)]
+    assert (questions[1].scale_min, questions[1].scale_max) == (1, 5)
+    assert "morale" in answer_problems(questions, {"morale": None})
+    assert validate_answers(questions, {"morale": 4, "one_thing": ""}) == {"morale": 4}
