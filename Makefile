@@ -14,7 +14,7 @@ RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 export NUMBA_CACHE_DIR ?= $(CURDIR)/$(VENV)/numba-cache
 
-.PHONY: install run test bench chromium clean
+.PHONY: install run test bench chromium axe clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,14 @@ chromium:
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed and apt-get unavailable: browser tests will be skipped (failed under CI=true)"; fi; }
 
-test: $(TEST_STAMP) chromium
+# axe-core (MPL-2.0) from the npm registry, for the accessibility browser tests only; never served.
+AXE_VERSION ?= 4.14.1
+AXE_JS := $(VENV)/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE_JS)
+$(AXE_JS):
+	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
+test: $(TEST_STAMP) chromium axe
 	$(BIN)/python -m pytest
 
 # SIZES="1000 10000 50000" sets the analysis benchmark's sizes (default 1k and 10k comments, three runs each).

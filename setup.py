@@ -22,4 +22,6 @@ setup(
         APP, f"{APP}.frontline_ui", f"{APP}.pages",
     ],
     package_dir={APP: "app"},
+    # The app's Streamlit config (its accessible theme) is read beside main.py.
+    package_data={APP: [".streamlit/config.toml"]},
 )

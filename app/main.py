@@ -3,6 +3,7 @@
 import streamlit as st
 
 from frontline_ui import resources
+from frontline_ui.a11y import repair_sidebar_menu
 from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, refresh_user
 from research.errors import FrontlineError
 
@@ -57,10 +58,13 @@ PAGES = {
 assert set(PAGES) == set(PAGE_ROLES)
 
 if user is None:
-    # Visitors see no menu: the sign-in form, or the pulse page their link opens.
+    # Visitors see no menu: the sign-in form, or the pulse page their link opens. A staff page's address (a
+    # bookmark, a reload after the session ended) shows the sign-in form at that address; Streamlit names a
+    # page by its address, so after sign-in the same run opens the page that was asked for.
     navigation = st.navigation(
         [st.Page("pages/login.py", title="Sign in", icon=":material/login:", default=True),
-         st.Page("pages/pulse.py", title="Anonymous pulse", url_path="pulse")],
+         st.Page("pages/pulse.py", title="Anonymous pulse", url_path="pulse"),
+         *(st.Page("pages/login.py", title="Sign in", url_path=key) for key in PAGES)],
         position="hidden",
     )
 else:
@@ -69,5 +73,6 @@ else:
         if may_open(key, user):
             sections.setdefault(section, []).append(page)
     navigation = st.navigation(sections)
+    repair_sidebar_menu()
 keep_session_cookie()
 navigation.run()

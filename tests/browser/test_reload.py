@@ -64,6 +64,14 @@ def test_a_reload_keeps_a_researcher_signed_in_on_the_same_page_until_sign_out(s
     page.goto(f"{server.url}/coding")
     wait_for_app(page)
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    # A bookmark to a page returns there after signing in, with a new token.
+    page.get_by_role("textbox", name="Username").fill("res-reload")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Coding", exact=True)).to_be_visible(timeout=30_000)
+    assert page.url.endswith("/coding")
+    page.wait_for_function(f"document.cookie.includes('frontline_session=') && "
+                           f"!document.cookie.includes('{cookie['value']}')")
 
 
 def test_the_receipt_survives_a_reload_of_the_thank_you_page_and_nowhere_else(server, page, app_helpers):
