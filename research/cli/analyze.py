@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import sys
 from pathlib import Path
 
+from interviews.codebook import codebook_from_csv
 from research.analysis.examples import examples_from_csv
 from research.analysis.jobs import enqueue_job, run_job
 from research.analysis.pipeline import analyze_texts
@@ -18,7 +20,6 @@ from research.csv_input import CsvInputError, read_csv_rows, require_columns
 from research.errors import FrontlineError
 from research.settings import Settings
 from research.store.engine import session_scope
-from interviews.codebook import codebook_from_csv
 
 OUTPUT_COLUMNS = ["id", "theme", "theme_confidence", "theme2", "theme2_confidence", "topic", "topic_label",
                   "sentiment"]
@@ -46,8 +47,8 @@ def _run_stored(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _fixed(value) -> str:
-    return "" if value is None or value != value else f"{value:.3f}"
+def _fixed(value: float | None) -> str:
+    return "" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
 def _analysis_codebook(args: argparse.Namespace):

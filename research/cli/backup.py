@@ -8,7 +8,8 @@ from pathlib import Path
 from research.audit import cli_actor, record
 from research.cli.common import engine
 from research.settings import Settings
-from research.store.backup import backup as write_backup, restore as load_backup
+from research.store.backup import backup as write_backup
+from research.store.backup import restore as load_backup
 from research.store.engine import safe_url, session_scope
 
 

@@ -6,7 +6,8 @@ import argparse
 
 from research.cli.common import engine
 from research.settings import Settings
-from research.store.migrate import current_revision, head_revision, upgrade as upgrade_schema
+from research.store.migrate import current_revision, head_revision
+from research.store.migrate import upgrade as upgrade_schema
 
 
 def upgrade(args: argparse.Namespace, settings: Settings) -> int:

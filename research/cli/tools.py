@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from research.analysis.embeddings import EmbeddingCache, load_embedding_model
+from research.analysis.embeddings import load_embedding_model
 from research.analysis.sentiment import SentimentScorer
 from research.settings import Settings
+from research.store.embedding_cache import EmbeddingCache
 
 
 @contextmanager

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from research.accounts import create_user, list_users, set_active, set_password, unlock_user
+from research.accounts import (
+    create_user,
+    list_users,
+    set_active,
+    set_password,
+    unlock_user,
+)
 from research.audit import cli_actor
 from research.cli.common import migrated_engine
 from research.errors import FrontlineError

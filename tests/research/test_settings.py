@@ -1,3 +1,5 @@
+import re
+from dataclasses import MISSING, fields
 from pathlib import Path
 
 import pytest
@@ -45,11 +47,84 @@ def test_unknown_key_in_config_file_is_refused(tmp_path):
         load_settings({"FRONTLINE_CONFIG": str(config)})
 
 
-def test_every_setting_is_documented_in_the_readme():
-    readme = README.read_text()
-    missing = [name for name in setting_variables() if f"`{name}`" not in readme]
-    assert not missing, f"README lacks {missing}"
-    assert len(setting_variables()) == len(Settings.__dataclass_fields__) + 1
+def readme_settings_table() -> dict[str, str]:
+    """The README's settings table as variable -> its Default cell."""
+    rows = re.findall(r"^\| `(FRONTLINE_[A-Z_]+)` \| ([^|]+) \|", README.read_text(), re.MULTILINE)
+    return {name: default.strip() for name, default in rows}
+
+
+def test_the_readme_table_has_each_setting_with_its_default():
+    table = readme_settings_table()
+    assert set(table) == set(setting_variables())  # no setting missing, none the code does not read
+    assert table.pop("FRONTLINE_CONFIG") == "unset"
+    for f in fields(Settings):
+        assert table[f.metadata["env"]] == f.metadata["shown"], f.name
+        if f.default not in (MISSING, ""):  # a literal default: the README shows that very value
+            assert f.metadata["shown"] == f"`{f.default}`", f.name
+
+
+NOT_A_URL = ("FRONTLINE_DATABASE_URL is not a SQLAlchemy database URL such as "
+             "postgresql+psycopg://user@host/db or sqlite:////path/frontline.db")
+# One bad value for each kind of setting, from the environment: the whole message, on one line.
+BAD_VARIABLES = [
+    ("FRONTLINE_LOCKOUT_MINUTES", "1.5", "FRONTLINE_LOCKOUT_MINUTES must be a whole number, got '1.5'"),
+    ("FRONTLINE_MAX_FAILED_LOGINS", "-3", "FRONTLINE_MAX_FAILED_LOGINS must be at least 1, got -3"),
+    ("FRONTLINE_SQLITE_BUSY_TIMEOUT_MS", "0", "FRONTLINE_SQLITE_BUSY_TIMEOUT_MS must be at least 1, got 0"),
+    ("FRONTLINE_DATA_DIR", "   ", "FRONTLINE_DATA_DIR must be the path of a folder, got '   '"),
+    ("FRONTLINE_EMBEDDING_MODEL", " ", "FRONTLINE_EMBEDDING_MODEL must be a non-empty string, got ' '"),
+    ("FRONTLINE_EMBEDDING_BACKEND", "gpu",
+     "FRONTLINE_EMBEDDING_BACKEND must be one of onnx-int8, onnx, torch, got 'gpu'"),
+    ("FRONTLINE_PUBLIC_URL", "localhost:8501", ("FRONTLINE_PUBLIC_URL must be an http:// or https:// address "
+                                                "such as http://localhost:8501, got 'localhost:8501'")),
+    ("FRONTLINE_DATABASE_URL", "postgres ql://u:hunter2@db/x", NOT_A_URL),
+    ("FRONTLINE_DATABASE_URL", "postgresql://u:hunter2@db:port/x", NOT_A_URL),
+    ("FRONTLINE_INBOX_KEY", "hunter2", ("FRONTLINE_INBOX_KEY is not a valid key: make one with "
+                                        "Fernet.generate_key() (44 characters of URL-safe base64)")),
+]
+
+
+@pytest.mark.parametrize("variable, value, message", BAD_VARIABLES)
+def test_a_bad_value_of_each_kind_is_one_line_naming_the_variable(variable, value, message):
+    with pytest.raises(SettingsError) as raised:
+        load_settings({variable: value})
+    assert str(raised.value) == message
+    assert "hunter2" not in str(raised.value)  # secrets (a URL's password, a key) are never echoed
+
+
+@pytest.mark.parametrize("line, message", [
+    ("data_dir = 5", "FRONTLINE_DATA_DIR must be the path of a folder, got 5"),
+    ("min_group_size = true", "FRONTLINE_MIN_GROUP_SIZE must be a whole number, got True"),
+    ("lockout_minutes = 7.5", "FRONTLINE_LOCKOUT_MINUTES must be a whole number, got 7.5"),
+    ("embedding_model = 7", "FRONTLINE_EMBEDDING_MODEL must be a non-empty string, got 7"),
+    ("public_url = 8501", ("FRONTLINE_PUBLIC_URL must be an http:// or https:// address such as "
+                           "http://localhost:8501, got 8501")),
+    ("database_url = 3", "FRONTLINE_DATABASE_URL must be a string (a SQLAlchemy URL), got a int"),
+    ("inbox_key = [1]", "FRONTLINE_INBOX_KEY must be a string (a Fernet key), got a list"),
+])
+def test_a_value_of_the_wrong_type_in_the_config_file_names_the_variable(tmp_path, line, message):
+    config = tmp_path / "frontline.toml"
+    config.write_text(line + "\n")
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"FRONTLINE_CONFIG": str(config)})
+    assert str(raised.value) == message
+
+
+def test_good_values_arrive_typed_from_the_environment_the_file_and_the_constructor(tmp_path):
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key().decode()
+    settings = load_settings({"FRONTLINE_DATA_DIR": f" {tmp_path} ", "FRONTLINE_LOCKOUT_MINUTES": " 30 ",
+                              "FRONTLINE_INBOX_KEY": key, "FRONTLINE_PUBLIC_URL": "https://pulse.example.org",
+                              "FRONTLINE_EMBEDDING_BACKEND": "torch", "FRONTLINE_SQLITE_BUSY_TIMEOUT_MS": ""})
+    assert settings.data_dir == tmp_path and settings.lockout_minutes == 30 and settings.inbox_key == key
+    assert settings.public_url == "https://pulse.example.org" and settings.embedding_backend == "torch"
+    assert settings.sqlite_busy_timeout_ms == 5000  # an empty variable counts as unset
+    config = tmp_path / "frontline.toml"
+    config.write_text(f'data_dir = "{tmp_path}"\nmax_failed_logins = "7"\n')
+    assert load_settings({"FRONTLINE_CONFIG": str(config)}).max_failed_logins == 7
+    assert Settings(data_dir=str(tmp_path)).data_dir == tmp_path  # type: ignore[arg-type]
+    with pytest.raises(SettingsError, match="^FRONTLINE_LOCKOUT_MINUTES must be a whole number, got 'soon'$"):
+        Settings(lockout_minutes="soon")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("value", ["1", "2"])
@@ -105,7 +180,7 @@ def test_an_unsafe_threshold_stops_the_command_with_one_line(tmp_path, command):
     import sys
 
     env = {**os.environ, "FRONTLINE_DATA_DIR": str(tmp_path), "FRONTLINE_MIN_GROUP_SIZE": "2"}
-    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "frontline"), *command],
+    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "frontline"), *command], check=False,
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 2
     assert result.stderr.startswith("frontline: error: FRONTLINE_MIN_GROUP_SIZE must be at least 3")
@@ -115,7 +190,7 @@ def test_an_unsafe_threshold_stops_the_command_with_one_line(tmp_path, command):
 
 def test_the_analysis_and_comment_erasure_use_the_same_cache(tmp_path, monkeypatch):
     """``frontline analyze`` opens the cache at ``Settings.embedding_cache_path``, which erasure cleans."""
-    import research.cli.tools as tools
+    from research.cli import tools
 
     opened = []
 
