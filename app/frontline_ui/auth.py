@@ -65,6 +65,15 @@ def current_user() -> SessionUser | None:
     return user if isinstance(user, SessionUser) else None
 
 
+def _cookie_token() -> str | None:
+    """The session token the browser sent when it connected, if any (AppTest has no real cookies)."""
+    try:
+        token = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # noqa: BLE001 - no request behind this run (bare or test mode): no cookie
+        return None
+    return token if isinstance(token, str) and token else None
+
+
 def sign_in(username: str, role: str, *, session=None) -> None:
     """Sign this browser in; with a database ``session``, also open a server-side session for reloads.
 
@@ -73,8 +82,7 @@ def sign_in(username: str, role: str, *, session=None) -> None:
     st.session_state[USER_KEY] = SessionUser(username, role)
     if session is not None:
         st.session_state[TOKEN_KEY] = start_session(session=session, username=username,
-                                                    replaces=st.session_state.get(TOKEN_KEY)
-                                                    or st.context.cookies.get(SESSION_COOKIE))
+                                                    replaces=st.session_state.get(TOKEN_KEY) or _cookie_token())
         st.session_state.pop(FORGET_KEY, None)
 
 
@@ -97,7 +105,7 @@ def restore_session(session) -> None:
     if current_user() is not None or st.session_state.get(RESTORE_TRIED_KEY):
         return
     st.session_state[RESTORE_TRIED_KEY] = True
-    token = st.context.cookies.get(SESSION_COOKIE)
+    token = _cookie_token()
     if not token:
         return
     account = resume_session(session=session, token=token)
