@@ -21,23 +21,29 @@ The web process itself reads no more than a zip's end record, and its
 directory only when that is small, so a bomb that says what it is is refused
 before a child starts.
 
-The parent waits at most ``wall_seconds`` and kills the child after that. Only
-the calling session's script thread waits (in ``subprocess.run``, without the
-GIL), so everyone else's pages keep loading. Every refusal is one line that
+The parent waits at most ``wall_seconds`` from the moment the child has loaded
+its libraries (which reads nothing of the upload, but can take seconds on a busy
+machine) and kills the child after that. Only the calling session's script
+thread waits (in ``select`` and ``communicate``, without the GIL), so everyone
+else's pages keep loading. Every refusal is one line that
 says what limit was hit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import math
 import os
+import select
 import signal
 import struct
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
@@ -57,7 +63,8 @@ class Limits:
     """What one parse may use. The defaults fit a 2-core server and any real interview file.
 
     Attributes:
-        wall_seconds: the parent kills the child after this long, whatever it is doing.
+        wall_seconds: the parent kills the child this long after it has loaded its libraries, whatever it is doing
+            (with loading, about a second on an idle server, a refusal comes well within 10 s).
         cpu_seconds: the child's own CPU limit (the kernel stops it with SIGXCPU).
         memory_bytes: the child's address-space limit; Python and its libraries take about 360 MB of it.
         max_unpacked_bytes: no zip member, nor all together, may inflate to more than this.
@@ -65,8 +72,8 @@ class Limits:
         min_unpacked_allowance: ...except that anything may inflate to this much (tiny, very regular XML parts).
     """
 
-    wall_seconds: float = 8.0
-    cpu_seconds: int = 8
+    wall_seconds: float = 6.0
+    cpu_seconds: int = 6
     memory_bytes: int = 1536 * MIB
     max_unpacked_bytes: int = 100 * MIB
     max_unpack_ratio: int = 100
@@ -109,7 +116,10 @@ def parse_upload(kind: str, name: str, data: bytes, *, limits: Limits = LIMITS):
     failure, value = cached
     if failure is not None:
         raise FrontlineError(failure)
-    return _rebuild(kind, value)  # fresh objects each time: the caller may change them, the cache stays as parsed
+    try:
+        return _rebuild(kind, value)  # fresh objects each time: the caller may change them, the cache stays as parsed
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError):  # only a subverted child answers so
+        raise FrontlineError(f'"{_base_name(name)}" could not be read: the reader answered out of form.') from None
 
 
 CACHE_SIZE = 8
@@ -160,16 +170,41 @@ def _too_many(label: str, entries: int) -> FrontlineError:
 
 
 def _run_child(kind: str, name: str, data: bytes, limits: Limits):
+    """Start the child, let it load its libraries, then give it the bytes and ``wall_seconds`` to answer.
+
+    The clock starts when the child says it is ready: loading the libraries reads nothing from the
+    upload, and on a busy machine it alone can take seconds, which must not count against a real file.
+    """
     header = json.dumps({"kind": kind, "name": name, "limits": asdict(limits)}).encode()
     label = f'"{_base_name(name)}"'
+    child = subprocess.Popen([sys.executable, "-B", "-m", "interviews.sandbox"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_child_env(), cwd=_ROOT)
     try:
-        done = subprocess.run(
-            [sys.executable, "-B", "-m", "interviews.sandbox"], input=struct.pack(">I", len(header)) + header + data,
-            capture_output=True, timeout=limits.wall_seconds, env=_child_env(), cwd=_ROOT, check=False)
-    except subprocess.TimeoutExpired:
-        raise _Stopped(f"{label} took longer than {limits.wall_seconds:g} s to read and was stopped; "
-                             "split it into smaller files.") from None
-    return _answer(kind, label, done, limits)
+        with contextlib.suppress(OSError):  # it died already: its exit status says so below
+            child.stdin.write(struct.pack(">I", len(header)) + header)
+            child.stdin.flush()
+        ready, _, _ = select.select([child.stdout], [], [], STARTUP_SECONDS)
+        if not ready:
+            raise _Stopped(f"{label} could not be read now: the server is too busy to start its reader; "
+                           "try again in a minute.")
+        if os.read(child.stdout.fileno(), 1) == READY:
+            try:
+                out, err = child.communicate(data, timeout=limits.wall_seconds)
+            except subprocess.TimeoutExpired:
+                raise _Stopped(f"{label} took longer than {limits.wall_seconds:g} s to read and was stopped; "
+                               "split it into smaller files.") from None
+        else:
+            out, err = child.communicate()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    return _answer(kind, label, subprocess.CompletedProcess(child.args, child.returncode, out, err), limits)
+
+
+READY = b"R"
+STARTUP_SECONDS = 60.0
+"""How long the child may take to load its libraries before it reads the upload (only a very busy machine needs more than a second or two)."""
 
 
 _ROOT = str(Path(__file__).resolve().parents[1])
@@ -249,9 +284,9 @@ def _tree(nodes: list[list]):
     built = []
     for parent, tag, attrib, text, tail in nodes:
         element = ET.Element(str(tag), {str(k): str(v) for k, v in attrib.items()})
-        element.text, element.tail = text, tail
+        element.text, element.tail = (None if t is None else str(t) for t in (text, tail))
         if parent >= 0:
-            built[parent].append(element)
+            built[int(parent)].append(element)  # a parent always comes before its children
         built.append(element)
     return built[0]
 
@@ -345,7 +380,8 @@ def _limit_self(limits: Limits) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 2))
+    spent = math.ceil(time.process_time())  # loading the libraries; the upload's own budget starts now
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds + spent, limits.cpu_seconds + spent + 2))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # the parser has no business writing files
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
@@ -380,7 +416,7 @@ def _parse(kind: str, name: str, data: bytes, limits: Limits):
         from interviews.codebook_csv import read_codebook_rows
 
         return read_codebook_rows(data)
-    from research.privacy.roster import parse_roster
+    from research.privacy.roster_file import parse_roster
 
     return parse_roster(data)
 
@@ -423,12 +459,28 @@ def _check_xml_shape(data: bytes) -> None:
         return  # not well-formed: the importer's own message says where
 
 
+def _preload(kind: str) -> None:
+    """Import what parsing ``kind`` needs before the upload is read (and before the parent's clock starts)."""
+    import importlib
+
+    for module in _MODULES.get(kind, ()):
+        importlib.import_module(module)
+
+
+_MODULES = {"transcript": ("interviews.transcripts",), "csv": ("interviews.transcripts",),
+            "qdpx": ("interviews.refi_qda",), "codebook": ("interviews.codebook_csv",),
+            "roster": ("research.privacy.roster_file",)}
+
+
 def _child() -> int:
     raw = sys.stdin.buffer
     size = struct.unpack(">I", raw.read(4))[0]
     header = json.loads(raw.read(size))
     limits = Limits(**header["limits"])
+    _preload(header["kind"])
     _limit_self(limits)
+    sys.stdout.buffer.write(READY)
+    sys.stdout.buffer.flush()
     data = raw.read()
     label = f'"{_base_name(header["name"])}"'
     try:

@@ -151,3 +151,10 @@ def test_a_zip_with_a_large_directory_is_left_to_the_child(monkeypatch):
     monkeypatch.setattr(sandbox, "check_declared", lambda *_a: pytest.fail("the web process read the directory"))
     root, texts = parse_upload("qdpx", "large-directory.qdpx", project_file())
     assert texts == {GUID.lower(): SOURCE}
+
+
+def test_an_answer_out_of_form_is_a_one_line_refusal_not_a_crash(monkeypatch):
+    """Only a subverted child could answer so; the page still gets a FrontlineError, not a traceback."""
+    monkeypatch.setattr(sandbox, "_run_child", lambda *_a: {"tree": [[5, "Project", {}, None, None]], "texts": {}})
+    with pytest.raises(FrontlineError, match=r'^"odd\.qdpx" could not be read: the reader answered out of form\.$'):
+        parse_upload("qdpx", "odd.qdpx", b"not even a zip, but the child is faked")
