@@ -11,11 +11,11 @@ import time
 import zipfile
 
 import pytest
+from upload_bombs import MIB, docx_bomb, qdpx_deeply_nested, word_file
 
 from interviews.sandbox import Limits, check_zip, parse_upload
 from interviews.transcripts import parse_transcript, read_csv_table
 from research.errors import FrontlineError
-from upload_bombs import MIB, docx_bomb, qdpx_deeply_nested, word_file
 
 
 @pytest.fixture(scope="module")

@@ -149,7 +149,7 @@ def test_a_zip_of_too_many_files_is_refused_from_its_end_record_without_the_pare
 def test_a_zip_with_a_large_directory_is_left_to_the_child(monkeypatch):
     monkeypatch.setattr(sandbox, "MAX_PARENT_DIRECTORY", 10)
     monkeypatch.setattr(sandbox, "check_declared", lambda *_a: pytest.fail("the web process read the directory"))
-    root, texts = parse_upload("qdpx", "large-directory.qdpx", project_file())
+    _root, texts = parse_upload("qdpx", "large-directory.qdpx", project_file())
     assert texts == {GUID.lower(): SOURCE}
 
 
