@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from research.privacy.reporting import Thresholds, releasable_rows
@@ -37,8 +37,9 @@ def theme_names(*, session: Session) -> tuple[dict[str, str], dict[str, str]]:
 
 def analysed_comments(*, session: Session, job_id: int) -> pd.DataFrame:
     """One row per analysed comment with its wave and segment."""
+    # Response ids come back as text: 100,000 uuid.UUID objects cost seconds to build, hash and compare.
     rows = session.execute(
-        select(PulseResponse.id, PulseWave.id, PulseWave.title, PulseWave.opens_on, PulseSegment.team,
+        select(cast(PulseResponse.id, String), PulseWave.id, PulseWave.title, PulseWave.opens_on, PulseSegment.team,
                PulseSegment.site, TextAnalysis.theme, TextAnalysis.topic, TextAnalysis.sentiment,
                PulseAnswer.value_text)
         .join(PulseAnswer, PulseAnswer.id == TextAnalysis.answer_id)
@@ -47,23 +48,28 @@ def analysed_comments(*, session: Session, job_id: int) -> pd.DataFrame:
         .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
         .where(TextAnalysis.job_id == job_id)
     ).all()
-    return pd.DataFrame(rows, columns=["response_id", "wave_id", "wave", "opens_on", "team", "site", "theme",
-                                       "topic", "sentiment", "text"])
+    # Plain tuples: pandas inspects each SQLAlchemy Row for fields, which costs seconds at 100,000 rows.
+    return pd.DataFrame([tuple(r) for r in rows], columns=[
+        "response_id", "wave_id", "wave", "opens_on", "team", "site", "theme", "topic", "sentiment", "text"])
 
 
 def response_scores(*, session: Session) -> pd.DataFrame:
     """Morale and eNPS answer per response, with wave and team."""
     rows = session.execute(
-        select(PulseResponse.id, PulseResponse.wave_id, PulseSegment.team, PulseQuestion.key, PulseAnswer.value_number)
+        select(cast(PulseResponse.id, String), PulseResponse.wave_id, PulseSegment.team, PulseQuestion.key,
+               PulseAnswer.value_number)
         .join(PulseAnswer, PulseAnswer.response_id == PulseResponse.id)
         .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
         .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
         .where(PulseQuestion.key.in_(["morale", "enps"]))
     ).all()
-    long = pd.DataFrame(rows, columns=["response_id", "wave_id", "team", "key", "value"])
+    long = pd.DataFrame([tuple(r) for r in rows], columns=["response_id", "wave_id", "team", "key", "value"])
     if long.empty:
         return pd.DataFrame(columns=["response_id", "wave_id", "team", "morale", "enps"])
-    return long.pivot_table(index=["response_id", "wave_id", "team"], columns="key", values="value").reset_index()
+    # One answer per response and question, so unstacking is the pivot (and far quicker than pivot_table).
+    wide = long.set_index(["response_id", "wave_id", "team", "key"])["value"].unstack("key")
+    wide.columns.name = None
+    return wide.reset_index()
 
 
 def enps(values: pd.Series) -> float:
@@ -93,27 +99,63 @@ def theme_gaps(*, session: Session, job_id: int, thresholds: Thresholds) -> pd.D
         wave_scores = scores[scores["wave_id"] == wave.wave_id]
         if len(wave_scores) < thresholds.scores or len(in_wave) < thresholds.scores:
             continue
-        for theme, group in in_wave.groupby("theme"):
-            raised_ids = set(group["response_id"])
-            raised = wave_scores[wave_scores["response_id"].isin(raised_ids)]
-            rest = wave_scores[~wave_scores["response_id"].isin(raised_ids)]
-            comparable = len(raised) >= thresholds.scores and len(rest) >= thresholds.scores
-            out.append({
-                "theme": theme, "name": names.get(theme, "Other" if theme == "other" else theme),
-                "kind": kinds.get(theme, ""),
-                "wave_id": wave.wave_id, "wave": wave.wave, "opens_on": wave.opens_on,
-                "comments": len(group), "share": len(group) / len(in_wave),
-                "negative_share": float((group["sentiment"] <= NEGATIVE).sum()) / len(in_wave),
-                "mean_sentiment": float(group["sentiment"].mean()),
-                "morale_diff": float(raised["morale"].mean() - rest["morale"].mean()) if comparable else np.nan,
-                "enps_diff": enps(raised["enps"]) - enps(rest["enps"]) if comparable else np.nan,
-            })
+        out += _wave_gaps(in_wave, wave_scores, wave, names, kinds, thresholds)
     gaps = pd.DataFrame(out)
     if gaps.empty:
         return gaps
     gaps = gaps.sort_values(["theme", "opens_on"])
     gaps["change"] = gaps.groupby("theme")["share"].diff()
     return gaps.reset_index(drop=True)
+
+
+def _score_sums(frame: pd.DataFrame) -> pd.DataFrame:
+    """Respondents, morale sum and count, eNPS promoters, detractors and count: what means and eNPS need."""
+    return pd.DataFrame({
+        "rows": 1, "morale_sum": frame["morale"].fillna(0.0), "morale_n": frame["morale"].notna().astype(int),
+        "promoters": (frame["enps"] >= 9).astype(int), "detractors": (frame["enps"] <= 6).astype(int),
+        "enps_n": frame["enps"].notna().astype(int)}, index=frame.index)
+
+
+def _enps_of(promoters, detractors, n) -> float:
+    return float(100 * (promoters / n - detractors / n)) if n else float("nan")  # as enps() computes it
+
+
+def _wave_gaps(in_wave: pd.DataFrame, wave_scores: pd.DataFrame, wave, names: dict, kinds: dict,
+               thresholds: Thresholds) -> list[dict]:
+    """One wave's rows of :func:`theme_gaps`, in one grouped pass rather than a scan per theme: those who
+    raised a theme are summed per theme, and the rest are the wave's totals minus them."""
+    for column in ("morale", "enps"):
+        if column not in wave_scores:
+            wave_scores = wave_scores.assign(**{column: np.nan})
+    wave_scores = wave_scores.drop_duplicates("response_id")
+    totals = _score_sums(wave_scores).sum()
+    raised_by = in_wave[["theme", "response_id"]].drop_duplicates().merge(
+        wave_scores[["response_id", "morale", "enps"]], on="response_id")
+    raised = _score_sums(raised_by).groupby(raised_by["theme"]).sum()
+    text = in_wave.assign(negative=in_wave["sentiment"] <= NEGATIVE).groupby("theme").agg(
+        comments=("sentiment", "size"), negative=("negative", "sum"), mean_sentiment=("sentiment", "mean"))
+    rows = []
+    for theme, group in text.iterrows():
+        mine = raised.loc[theme] if theme in raised.index else pd.Series(0, index=totals.index)
+        rest = totals - mine
+        comparable = mine["rows"] >= thresholds.scores and rest["rows"] >= thresholds.scores
+        rows.append({
+            "theme": theme, "name": names.get(theme, "Other" if theme == "other" else theme),
+            "kind": kinds.get(theme, ""),
+            "wave_id": wave.wave_id, "wave": wave.wave, "opens_on": wave.opens_on,
+            "comments": int(group["comments"]), "share": int(group["comments"]) / len(in_wave),
+            "negative_share": float(group["negative"]) / len(in_wave),
+            "mean_sentiment": float(group["mean_sentiment"]),
+            "morale_diff": (_mean(mine["morale_sum"], mine["morale_n"]) - _mean(rest["morale_sum"], rest["morale_n"])
+                            if comparable else np.nan),
+            "enps_diff": (_enps_of(mine["promoters"], mine["detractors"], mine["enps_n"])
+                          - _enps_of(rest["promoters"], rest["detractors"], rest["enps_n"]) if comparable else np.nan),
+        })
+    return rows
+
+
+def _mean(total, n) -> float:
+    return float(total / n) if n else float("nan")
 
 
 def ranked_gaps(gaps: pd.DataFrame, *, kind: str) -> pd.DataFrame:
