@@ -4,7 +4,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.a11y import repair_sidebar_menu
-from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, refresh_user
+from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, opening_pulse_page, refresh_user
 from research.errors import FrontlineError
 
 st.set_page_config(page_title="Frontline", page_icon=":material/support_agent:", layout="wide")
@@ -17,7 +17,7 @@ except FrontlineError as exc:
 
 try:
     with resources.db_session() as session:
-        user = refresh_user(session)
+        user = refresh_user(session, restore=not opening_pulse_page())
 except FrontlineError as exc:  # the database went away after start: say so, keep the session
     st.error(f"Frontline: {exc}.")
     st.button("Try again", type="primary")
@@ -72,6 +72,9 @@ else:
     for key, (section, page) in PAGES.items():
         if may_open(key, user):
             sections.setdefault(section, []).append(page)
+    # Staff can still open the reply lookup (and a pulse link, as a visitor, see auth.opening_pulse_page).
+    sections["Account"].append(st.Page("pages/pulse.py", title="Anonymous pulse", url_path="pulse",
+                                       visibility="hidden"))
     navigation = st.navigation(sections)
     repair_sidebar_menu()
 keep_session_cookie()

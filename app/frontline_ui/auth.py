@@ -125,9 +125,22 @@ def keep_session_cookie() -> None:
         browser_store.set_cookie("session_cookie", SESSION_COOKIE, "", 0)
 
 
-def refresh_user(session) -> SessionUser | None:
-    """Re-read the signed-in account so a disabled or re-roled account, or a revoked session, takes effect at once."""
-    restore_session(session)
+def opening_pulse_page() -> bool:
+    """Whether this run opens an agent's pulse link (``?t=``).
+
+    Such a run is an anonymous visitor's, even in a browser where someone is signed in as staff: the session
+    cookie is not read, so answering a pulse is never tied to a staff account, even in memory.
+    """
+    return "t" in st.query_params
+
+
+def refresh_user(session, *, restore: bool = True) -> SessionUser | None:
+    """Re-read the signed-in account so a disabled or re-roled account, or a revoked session, takes effect at once.
+
+    With ``restore``, a new browser session is first signed back in from its session cookie.
+    """
+    if restore:
+        restore_session(session)
     user = current_user()
     if user is None:
         return None
