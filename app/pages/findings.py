@@ -16,8 +16,8 @@ from research.findings.focus import focus_areas
 from research.findings.overview import get_wave, overview, segment_options, wave_trend
 from research.findings.representative import (
     like_for_like,
+    pick_representative,
     representative_study,
-    representative_wave,
     wave_statuses,
 )
 from research.pulse.links import open_link_full
@@ -28,10 +28,11 @@ st.title("Findings overview")
 limits = findings_data.thresholds()
 with resources.db_session() as session:
     statuses = wave_statuses(session=session, thresholds=limits)
-    default = representative_wave(session=session, thresholds=limits)
+default = pick_representative(statuses)
 # Options stay the plain titles (tests and bookmarks pick by title); a partial wave is marked once chosen.
-wave_id = pick_by_title("Wave", {s.wave_id: s.title for s in statuses}, "No pulse waves yet. Researchers create waves and share invite links with "
-                        "agents.", prefer=default)
+wave_id = pick_by_title("Wave", {s.wave_id: s.title for s in statuses},
+                        "No pulse waves yet. Researchers create waves and share invite links with agents.",
+                        prefer=default)
 status = next(s for s in statuses if s.wave_id == wave_id)
 if status.label:
     st.warning(f"This wave is not representative ({plain(status.label)}), so it is not the default: its figures "
@@ -114,14 +115,18 @@ for index, kpi in enumerate(result.kpis):
         column.caption(f"95 % interval {kpi.low:+.0f} to {kpi.high:+.0f}, {kpi.responses} responses")
 
 
+def percent(share: float) -> str:
+    return f"{share:.0%}".replace("%", " %")
+
+
 def show_focus_area(rank: int, area) -> None:
     with st.container(border=True):
         st.subheader(f"{rank}\\. {plain(area.name)}")
-        st.caption(f"{area.kind.capitalize()} gap · {area.share:.0%} of comments in {plain(area.wave)}, "
-                   f"{area.negative_share:.0%} negative")
+        st.caption(f"{area.kind.capitalize()} gap · {percent(area.share)} of comments in {plain(area.wave)}, "
+                   f"{percent(area.negative_share)} negative")
         left, right = st.columns([3, 2])
         if area.worst_team:
-            left.text(f"Worst in: {area.worst_team} ({area.worst_share:.0%} of its comments)")
+            left.text(f"Worst in: {area.worst_team} ({percent(area.worst_share)} of its comments)")
         else:
             left.text(f"Worst in: no team has {limits.comments} or more commenters to show")
         left.text(f"Trend: {area.trend_text}")

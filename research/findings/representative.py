@@ -82,7 +82,11 @@ def representative_wave(*, session: Session, thresholds: Thresholds, today: date
     figures still move. Without such a wave, the newest wave with that coverage,
     then the newest reportable wave, then None.
     """
-    statuses = wave_statuses(session=session, thresholds=thresholds, today=today)
+    return pick_representative(wave_statuses(session=session, thresholds=thresholds, today=today))
+
+
+def pick_representative(statuses: list[WaveStatus]) -> int | None:
+    """:func:`representative_wave` from statuses already read (newest first), for a page that shows them too."""
     for rule in (lambda s: s.representative, lambda s: s.reportable and s.teams >= COVERAGE * s.usual_teams,
                  lambda s: s.reportable):
         chosen = next((s.wave_id for s in statuses if rule(s)), None)
