@@ -55,15 +55,20 @@ def analysed_comments(*, session: Session, job_id: int) -> pd.DataFrame:
 
 def response_scores(*, session: Session) -> pd.DataFrame:
     """Morale and eNPS answer per response, with wave and team."""
-    rows = session.execute(
-        select(cast(PulseResponse.id, String), PulseResponse.wave_id, PulseSegment.team, PulseQuestion.key,
-               PulseAnswer.value_number)
-        .join(PulseAnswer, PulseAnswer.response_id == PulseResponse.id)
-        .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
-        .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
-        .where(PulseQuestion.key.in_(["morale", "enps"]))
-    ).all()
-    long = pd.DataFrame([tuple(r) for r in rows], columns=["response_id", "wave_id", "team", "key", "value"])
+    # Answers come through the question index and their response's wave and team from a second query
+    # joined here: on SQLite, looking up each answer's response in the join cost more than reading the answers.
+    questions = dict(session.execute(
+        select(PulseQuestion.id, PulseQuestion.key).where(PulseQuestion.key.in_(["morale", "enps"]))).all())
+    answers = pd.DataFrame([tuple(r) for r in session.execute(
+        select(cast(PulseAnswer.response_id, String), PulseAnswer.question_id, PulseAnswer.value_number)
+        .where(PulseAnswer.question_id.in_(list(questions))))] if questions else [],
+        columns=["response_id", "question_id", "value"])
+    places = pd.DataFrame([tuple(r) for r in session.execute(
+        select(cast(PulseResponse.id, String), PulseResponse.wave_id, PulseSegment.team)
+        .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id))] if len(answers) else [],
+        columns=["response_id", "wave_id", "team"])
+    answers["key"] = answers["question_id"].map(questions)
+    long = places.merge(answers[["response_id", "key", "value"]], on="response_id")
     if long.empty:
         return pd.DataFrame(columns=["response_id", "wave_id", "team", "morale", "enps"])
     # One answer per response and question, so unstacking is the pivot (and far quicker than pivot_table).
