@@ -21,19 +21,26 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, text
 
-from research.analysis.gaps import theme_gaps
+from research.analysis.gaps import analysed_comments, theme_gaps
 from research.codebook import DEFAULT_CODEBOOK
 from research.findings.briefing import build_briefing
 from research.findings.gap_findings import gap_findings
 from research.findings.heatmap import heatmap
-from research.privacy.release import DIMENSIONS
 from research.findings.overview import overview, segment_options, wave_trend
+from research.privacy.release import DIMENSIONS
 from research.privacy.reporting import Thresholds
 from research.pulse.library import QUESTION_LIBRARY
 from research.store.engine import make_engine, session_scope
 from research.store.migrate import upgrade
-from research.store.models import (AnalysisJob, PulseAnswer, PulseQuestion, PulseResponse, PulseSegment,
-                                   PulseWave, TextAnalysis)
+from research.store.models import (
+    AnalysisJob,
+    PulseAnswer,
+    PulseQuestion,
+    PulseResponse,
+    PulseSegment,
+    PulseWave,
+    TextAnalysis,
+)
 
 RESPONSES = 100_000
 WAVES = 4
@@ -182,10 +189,12 @@ def main(responses: int = RESPONSES) -> None:
 
 
 def gaps_page(session, job_id: int, thresholds: Thresholds) -> None:
-    """What the gaps page computes: the gaps once, then the morale and the tooling findings from them."""
+    """What the gaps page computes (``findings_data.gaps_and_comments``): the gaps and the analysed comments
+    once, then the morale and the tooling findings from them."""
     gaps = theme_gaps(session=session, job_id=job_id, thresholds=thresholds)
+    comments = analysed_comments(session=session, job_id=job_id)
     for kind in ("morale", "tooling"):
-        gap_findings(session=session, job_id=job_id, thresholds=thresholds, kind=kind, gaps=gaps)
+        gap_findings(session=session, job_id=job_id, thresholds=thresholds, kind=kind, gaps=gaps, comments=comments)
 
 
 if __name__ == "__main__":
