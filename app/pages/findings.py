@@ -10,6 +10,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.pickers import pick_by_title
 from frontline_ui.markdown import plain
 from frontline_ui.exports import download_file
+from research.findings.actions import actions_table
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.figures import trend_figure
 from research.findings.focus import focus_areas
@@ -61,7 +62,8 @@ def cached_comparison(wave_id: int, scores: int, comments: int):
 
 
 @st.cache_data(ttl=findings_data.TTL, show_spinner=False)
-def cached_focus(job_id: int, wave_id: int, scores: int, comments: int):
+def cached_focus(job_id: int, wave_id: int, scores: int, comments: int, actions: str):
+    """``actions`` (the actions table as JSON) is only a cache key: a new or changed action shows at once."""
     limits = Thresholds(scores=scores, comments=comments)
     with resources.db_session() as session:
         study_id = representative_study(session=session, thresholds=limits)
@@ -148,7 +150,9 @@ st.header("Focus areas")
 if job_id is None:
     st.info("No analysis has run yet: the top gaps appear here when a researcher's analysis finishes.")
 else:
-    areas = cached_focus(job_id, wave_id, limits.scores, limits.comments)
+    with resources.db_session() as session:
+        recorded = actions_table(session=session).to_json(date_format="iso")
+    areas = cached_focus(job_id, wave_id, limits.scores, limits.comments, recorded)
     st.caption(f"The gaps with the most negative comments. Teams and quotes come only from teams with at least "
                f"{limits.comments} people commenting; quotes are redacted.")
     if not areas:
