@@ -468,7 +468,9 @@ def _preload(kind: str) -> None:
 
 
 _MODULES = {"transcript": ("interviews.transcripts",), "csv": ("interviews.transcripts",),
-            "qdpx": ("interviews.refi_qda",), "codebook": ("interviews.codebook_csv",),
+            # Not the .qdpx importer: its database libraries take seconds to load on a busy machine, and a hostile
+            # project.qde is refused by the expat pass before they are needed (see _parse).
+            "qdpx": (), "codebook": ("interviews.codebook_csv",),
             "roster": ("research.privacy.roster_file",)}
 
 
