@@ -46,12 +46,22 @@ def test_int8_vectors_are_close_to_pytorch_and_keep_the_same_neighbours(exported
     # Measured on 1,500 real review fragments: mean 0.991, lowest 0.970 (README, Benchmarks).
     assert cosines.min() > 0.95 and cosines.mean() > 0.98, cosines
 
-    def nearest(vectors):
+    def similarities(vectors):
         similarity = vectors @ vectors.T
         np.fill_diagonal(similarity, -1)
-        return similarity.argmax(axis=1)
+        return similarity
 
-    assert (nearest(ours) == nearest(theirs)).all()
+    # Each comment's nearest neighbour under int8 is one of its two nearest under PyTorch, and the same one
+    # wherever PyTorch's first is clearly ahead of its second (int8 rounding, which differs between CPUs with
+    # and without VNNI, may swap a near tie such as "nobody listens to us" between two supportive-manager lines).
+    theirs_sim = similarities(theirs)
+    ours_nearest = similarities(ours).argmax(axis=1)
+    top_two = np.argsort(theirs_sim, axis=1)[:, -2:]
+    assert all(n in pair for n, pair in zip(ours_nearest, top_two, strict=True))
+    ranked = np.sort(theirs_sim, axis=1)
+    clear = ranked[:, -1] - ranked[:, -2] > 0.05
+    assert clear.sum() >= len(COMMENTS) // 2
+    assert (ours_nearest[clear] == theirs_sim.argmax(axis=1)[clear]).all()
 
 
 def test_later_loads_reuse_the_export(exported, monkeypatch, tmp_path):
