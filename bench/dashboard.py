@@ -191,8 +191,8 @@ def main(responses: int = RESPONSES) -> None:
 def gaps_page(session, job_id: int, thresholds: Thresholds) -> None:
     """What the gaps page computes (``findings_data.gaps_and_comments``): the gaps and the analysed comments
     once, then the morale and the tooling findings from them."""
-    gaps = theme_gaps(session=session, job_id=job_id, thresholds=thresholds)
     comments = analysed_comments(session=session, job_id=job_id)
+    gaps = theme_gaps(session=session, job_id=job_id, thresholds=thresholds, comments=comments)
     for kind in ("morale", "tooling"):
         gap_findings(session=session, job_id=job_id, thresholds=thresholds, kind=kind, gaps=gaps, comments=comments)
 

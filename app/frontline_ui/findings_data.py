@@ -31,8 +31,8 @@ def results_job() -> int | None:
 def gaps_and_comments(job_id: int, scores: int, comments: int):
     with resources.db_session() as session:
         limits = Thresholds(scores=scores, comments=comments)
-        return theme_gaps(session=session, job_id=job_id, thresholds=limits), analysed_comments(session=session,
-                                                                                                job_id=job_id)
+        comments = analysed_comments(session=session, job_id=job_id)
+        return theme_gaps(session=session, job_id=job_id, thresholds=limits, comments=comments), comments
 
 
 def require_results() -> int:

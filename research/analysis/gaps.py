@@ -85,14 +85,16 @@ def enps(values: pd.Series) -> float:
     return float(100 * ((values >= 9).mean() - (values <= 6).mean()))
 
 
-def theme_gaps(*, session: Session, job_id: int, thresholds: Thresholds) -> pd.DataFrame:
+def theme_gaps(*, session: Session, job_id: int, thresholds: Thresholds,
+               comments: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per theme and wave: comments, share, negative share, mean sentiment, change in share, and the morale
     and eNPS of respondents who raised the theme minus those who did not (missing when either side is small).
 
     Counts are of primary themes: a comment counts once, for the theme it is mostly about (its secondary
     theme is stored beside it, see ``TextAnalysis.theme2``)."""
     names, kinds = theme_names(session=session)
-    comments = analysed_comments(session=session, job_id=job_id)
+    # A caller that shows the comments too passes them in: reading them is most of the cost at 100,000.
+    comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
     scores = response_scores(session=session)
     if comments.empty:
         return pd.DataFrame()
