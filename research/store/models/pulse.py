@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -113,6 +114,8 @@ class PulseAnswer(Base):
     __tablename__ = "pulse_answers"
     __table_args__ = (
         UniqueConstraint("response_id", "question_id", name="uq_pulse_answers_response_question"),
+        # Covers the dashboard's sums per question (and per segment through response_id): issue 16.
+        Index("ix_pulse_answers_question_response_value", "question_id", "response_id", "value_number"),
         {"sqlite_with_rowid": False},
     )
 
