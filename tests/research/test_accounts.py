@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from research import accounts
+from research.accounts import passwords
 from research.accounts import (
     AccountError,
     SessionThrottle,
@@ -74,8 +74,8 @@ def test_unknown_wrong_and_paused_all_get_one_message_and_one_argon2_check(engin
             calls.append(hashed)
             return real.verify(hashed, password)
 
-    real = accounts._hasher
-    monkeypatch.setattr(accounts, "_hasher", CountingHasher())
+    real = passwords._hasher
+    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
     shown = hammer(engine, "alice", 8, start) | hammer(engine, "nobody-here", 8, start)
     assert shown == {"Wrong username or password."}
     assert len(calls) == 16  # one verification per attempt, paused or not, known or not

@@ -1,0 +1,68 @@
+"""Staff accounts: creation, listing, disabling, password sign-in with throttling, resets and sessions.
+
+The package is split by concern; every public name is re-exported here, so callers import from
+``research.accounts`` whatever module holds it:
+
+- :mod:`.common`: the view of an account, validation, :class:`AccountError`;
+- :mod:`.users`: managing accounts (create, disable, set or reset a password, unlock);
+- :mod:`.passwords`: hashing, sign-in throttling, temporary passwords (see its docstring);
+- :mod:`.sessions`: server-side sessions that survive a reload.
+"""
+
+from research.accounts.common import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    USERNAME_PATTERN,
+    AccountError,
+    AccountView,
+    normalise_username,
+    validate_password,
+    validate_role,
+    validate_username,
+)
+from research.accounts.passwords import (
+    CHOOSE_NEW_PASSWORD,
+    FIRST_PAUSE,
+    TEMPORARY_EXPIRED,
+    WRONG_SIGN_IN,
+    LoginResult,
+    SessionThrottle,
+    authenticate,
+    choose_new_password,
+    hash_password,
+    is_temporary,
+    pause_after,
+)
+from research.accounts.sessions import (
+    SESSION_IDLE,
+    SESSION_LIFETIME,
+    TOUCH_EVERY,
+    end_session,
+    resume_session,
+    session_account,
+    start_session,
+)
+from research.accounts.users import (
+    TEMPORARY_PASSWORD_LIFETIME,
+    TemporaryPassword,
+    create_user,
+    get_user,
+    list_users,
+    reset_password,
+    set_active,
+    set_password,
+    unlock_account,
+    unlock_user,
+)
+from research.store.models import ROLES
+
+__all__ = [
+    "ROLES", "USERNAME_PATTERN", "MIN_PASSWORD_LENGTH", "MAX_PASSWORD_LENGTH", "AccountError", "AccountView",
+    "normalise_username", "validate_username", "validate_role", "validate_password",
+    "FIRST_PAUSE", "WRONG_SIGN_IN", "CHOOSE_NEW_PASSWORD", "TEMPORARY_EXPIRED", "LoginResult", "SessionThrottle",
+    "authenticate", "choose_new_password", "hash_password", "is_temporary", "pause_after",
+    "SESSION_IDLE", "SESSION_LIFETIME", "TOUCH_EVERY", "start_session", "session_account", "resume_session",
+    "end_session",
+    "TEMPORARY_PASSWORD_LIFETIME", "TemporaryPassword", "create_user", "list_users", "get_user", "set_active",
+    "set_password", "unlock_user", "unlock_account", "reset_password",
+]

@@ -1,0 +1,96 @@
+"""What every part of the accounts package shares: the error, the view of an account, and name lookup."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from research.errors import FrontlineError
+from research.store.models import ROLES, User
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+
+
+class AccountError(FrontlineError):
+    """An account request was refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """What callers may see of an account: never the hash."""
+
+    username: str
+    role: str
+    is_active: bool
+    locked_until: datetime | None
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything here is stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def _view(user: User) -> AccountView:
+    return AccountView(
+        username=user.username,
+        role=user.role,
+        is_active=user.is_active,
+        locked_until=_aware(user.locked_until),
+        created_at=_aware(user.created_at),
+        last_login_at=_aware(user.last_login_at),
+    )
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def validate_username(username: str) -> str:
+    name = normalise_username(username)
+    if not USERNAME_PATTERN.match(name):
+        raise AccountError(
+            f"username {username!r} is not allowed: use 3-64 characters, lowercase letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def validate_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    return role
+
+
+def validate_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"password too long: use at most {MAX_PASSWORD_LENGTH} characters")
+    if password.strip() != password:
+        raise AccountError("password must not start or end with spaces or a line break")
+    return password
+
+
+def _require(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None:
+        raise AccountError(f"no user named {username!r}")
+    return user
+
+
+def _require_admin(session: Session, actor: str) -> User:
+    """The active admin account ``actor`` names: web actions that change other accounts check this first."""
+    user = session.scalar(select(User).where(User.username == normalise_username(actor)))
+    if user is None or user.role != "admin" or not user.is_active:
+        raise AccountError("only a signed-in administrator can do this")
+    return user
