@@ -22,30 +22,37 @@ This module is the import, the side that reads files from outside; the export is
 from __future__ import annotations
 
 import bisect
-import io
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from xml.parsers import expat
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from interviews.notes import redact_note
+from interviews.qdpx_archive import MAX_ARCHIVE_BYTES  # noqa: F401  (re-exported: the importer's limit)
+from interviews.qdpx_archive import guid_key as _g
+from interviews.qdpx_archive import qualified as _q
+from interviews.qdpx_archive import read_archive as _read_archive
 from interviews.qdpx_export import export_qdpx  # noqa: F401  (re-exported: one module for both directions)
-from interviews.qdpx_format import COLOUR, CONSENT, FIELDS, NS
+from interviews.qdpx_format import COLOUR, CONSENT, FIELDS, NS  # noqa: F401  (NS re-exported for callers)
 from interviews.studies import CHANNELS
 from research.errors import FrontlineError
 from research.privacy.redaction import Redactor
 from research.privacy.roster import roster_redactor
-from research.store.models import Code, Excerpt, Interview, InterviewNote, Memo, NoteRevision, Participant, Study
-
-MAX_ARCHIVE_BYTES = 50 * 1024 * 1024  # uncompressed project.qde + sources read, all together
+from research.store.models import (
+    Code,
+    Excerpt,
+    Interview,
+    InterviewNote,
+    Memo,
+    NoteRevision,
+    Participant,
+    Study,
+)
 
 
 @dataclass
@@ -59,73 +66,6 @@ class QdpxImportSummary:
     codes_created: int = 0
     memos: int = 0
     skipped: list[str] = field(default_factory=list)
-
-
-def _g(value: str | None) -> str:
-    """A GUID as a lookup key: tools write them with or without braces, in either case."""
-    return (value or "").strip().strip("{}").lower()
-
-
-def _q(path: str) -> str:
-    return "/".join(part if part == "*" else f"{{{NS}}}{part}" for part in path.split("/"))
-
-
-def _refuse_doctype(*_args: object) -> None:
-    raise FrontlineError("project.qde declares a DOCTYPE or entities; such files are refused (XML entity attacks).")
-
-
-def _member(path: str) -> str:
-    """The archive member an ``internal://`` path names, refusing paths that leave ``sources/``."""
-    relative = path[len("internal://"):] if path.startswith("internal://") else ""
-    parts = relative.replace("\\", "/").split("/")
-    if not relative or ":" in relative or any(part in ("", ".", "..") for part in parts):
-        raise FrontlineError(f"The source path {path!r} points outside the archive; only internal:// files are read.")
-    return "sources/" + "/".join(parts)
-
-
-def _read_archive(data: bytes) -> tuple[ET.Element, dict[str, str]]:
-    """Parse project.qde and read the plain text of every source and note, or refuse the archive."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        raise FrontlineError("This is not a .qdpx file: it is not a zip archive.") from None
-    budget = MAX_ARCHIVE_BYTES
-
-    def read(name: str) -> bytes:
-        nonlocal budget
-        try:
-            info = archive.getinfo(name)
-        except KeyError:
-            raise FrontlineError(f"The archive has no {name}.") from None
-        budget -= info.file_size  # checked before decompressing: a zip bomb is refused unread
-        if budget < 0:
-            raise FrontlineError(f"The archive holds more than {MAX_ARCHIVE_BYTES // 2**20} MB of project text.")
-        try:
-            with archive.open(info) as handle:
-                return handle.read(info.file_size)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as exc:
-            raise FrontlineError(f"{name} cannot be read from the archive: {exc}") from None
-
-    raw = read("project.qde")
-    scanner = expat.ParserCreate()
-    scanner.StartDoctypeDeclHandler = scanner.EntityDeclHandler = _refuse_doctype
-    try:
-        scanner.Parse(raw, True)
-        root = ET.fromstring(raw)
-    except (expat.ExpatError, ET.ParseError) as exc:
-        raise FrontlineError(f"project.qde is not well-formed XML: {exc}") from None
-    if root.tag != f"{{{NS}}}Project":
-        raise FrontlineError(f"project.qde is not a REFI-QDA project: its root is not Project in {NS}.")
-    texts = {}
-    for element in [*root.iterfind(_q("Sources/TextSource")), *root.iterfind(_q("Notes/Note"))]:
-        if path := element.get("plainTextPath"):
-            try:
-                texts[_g(element.get("guid"))] = read(_member(path)).decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise FrontlineError(f"{path} is not UTF-8 text.") from None
-        elif (content := element.find(_q("PlainTextContent"))) is not None:
-            texts[_g(element.get("guid"))] = content.text or ""
-    return root, texts
 
 
 def _unique(base: str, taken: set[str], length: int, joiner: str) -> str:
@@ -200,7 +140,8 @@ def import_qdpx(
     else from ``consent_confirmed`` (the importer's word for the whole project).
     A memo a code already carries word for word is not added twice.
     Everything is written in one savepoint; the caller commits. ``project`` is the archive as
-    ``_read_archive`` returns it (the upload sandbox reads it in a child process), instead of ``data``.
+    ``interviews.qdpx_archive.read_archive`` returns it (the upload sandbox reads it in a child
+    process), instead of ``data``.
 
     Raises:
         FrontlineError: the archive is unreadable, unsafe or not a REFI-QDA project, or the title is taken;
