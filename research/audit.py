@@ -31,6 +31,8 @@ ACTIONS: dict[str, str] = {
     "user_disabled": "disabled an account",
     "user_enabled": "enabled an account",
     "password_changed": "set a new password",
+    "password_reset": "reset a password to a one-time temporary one",
+    "temporary_password_used": "signed in with a temporary password and was asked for a new one",
     "export": "downloaded an export",
     "links_created": "created pulse links",
     "headcount_set": "set a segment's headcount",

@@ -7,12 +7,16 @@ from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.markdown import plain
-from research.accounts import ROLES, create_user, list_users, set_active
+from research.accounts import ROLES, create_user, list_users, reset_password, set_active, unlock_account
 from research.errors import FrontlineError
 
 me = require_page("users")
 st.title("Users")
 show_flash("users")
+TEMPORARY_KEY = "users_temporary_password"
+shown = st.session_state.pop(TEMPORARY_KEY, None)  # shown on this run only: gone after the next click or reload
+if shown:
+    st.code(shown, language=None)
 
 form = form_key("add_user")
 with st.form(form):
@@ -63,3 +67,51 @@ if others:
             else:
                 flash("users", message)  # shown above the accounts table, which now says the same
                 st.rerun()
+
+st.subheader("Reset a password")
+st.caption("The account gets a one-time temporary password, shown here once; its owner must choose a new one "
+           "at the next sign-in. The old password stops working and the account is signed out everywhere.")
+form = form_key("reset_password")
+with st.form(form):
+    target = st.selectbox("Account to reset", others, index=None, placeholder="Choose an account",
+                          key=f"{form}_target")
+    if st.form_submit_button("Reset password"):
+        if not target:
+            st.error("Choose the account whose password to reset.")
+        else:
+            try:
+                with resources.db_session() as session:
+                    reset = reset_password(session=session, username=target, actor=me.username)
+            except FrontlineError as exc:
+                st.error(plain(exc))
+            else:
+                flash("users", plain(f"Password reset for {reset.account.username}. Give them the temporary password "
+                                     f"below (shown only this once; it expires {reset.expires_at:%Y-%m-%d %H:%M} "
+                                     "UTC). They must choose a new password when they sign in."))
+                st.session_state[TEMPORARY_KEY] = reset.password
+                clear_form("reset_password")
+                st.rerun()
+
+st.subheader("Unlock an account")
+paused = [u.username for u in users if u.locked_until is not None]
+if not paused:
+    st.caption("No account is paused by wrong passwords.")
+else:
+    st.caption("Ends a sign-in pause after wrong passwords; the password stays the same.")
+    form = form_key("unlock_user")
+    with st.form(form):
+        target = st.selectbox("Paused account", paused, index=None, placeholder="Choose an account",
+                              key=f"{form}_target")
+        if st.form_submit_button("Unlock"):
+            if not target:
+                st.error("Choose the account to unlock.")
+            else:
+                try:
+                    with resources.db_session() as session:
+                        unlocked = unlock_account(session=session, username=target, actor=me.username)
+                except FrontlineError as exc:
+                    st.error(plain(exc))
+                else:
+                    flash("users", plain(f"Unlocked {unlocked.username}: they can sign in with their password now."))
+                    clear_form("unlock_user")
+                    st.rerun()
