@@ -90,7 +90,7 @@ def code_cooccurrence(*, session: Session, study_id: int, coder: str | None = No
         for a, b in combinations(sorted(codes), 2):
             pairs.add((a, b, excerpt, excerpt))
     by_note: dict[int, list[int]] = defaultdict(list)
-    for excerpt, (note, start, end) in spans.items():
+    for excerpt, (note, start, _end) in spans.items():
         if start >= 0:
             by_note[note].append(excerpt)
     for excerpts in by_note.values():

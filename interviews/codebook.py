@@ -41,7 +41,7 @@ def codes_table(*, session: Session) -> pd.DataFrame:
     """The codebook with parents and how many excerpts each code is applied to."""
     counts = dict(session.execute(select(ExcerptCode.code_id, func.count()).group_by(ExcerptCode.code_id)).all())
     codes = all_codes(session=session)
-    names = {c.id: c.name for c in codes}
+    names: dict[int | None, str] = {c.id: c.name for c in codes}
     return pd.DataFrame(
         [(c.key, c.name, names.get(c.parent_id, ""), c.description, "\n".join(split_examples(c.examples)),
           c.gap_kind or "", c.colour, counts.get(c.id, 0)) for c in codes],
@@ -83,7 +83,7 @@ def _parent_id(session: Session, parent_key: str | None, code_id: int | None) ->
     parent = session.scalar(select(Code).where(Code.key == parent_key))
     if parent is None:
         raise FrontlineError(f"There is no code with key '{parent_key}' to nest under.")
-    ancestor = parent
+    ancestor: Code | None = parent
     while ancestor is not None:  # refuse cycles: a code may not sit under itself or its descendants
         if ancestor.id == code_id:
             raise FrontlineError("A code cannot be nested under itself or one of its own sub-codes.")
@@ -147,7 +147,7 @@ def delete_code(*, session: Session, key: str) -> None:
 
 def export_codebook_csv(*, session: Session) -> bytes:
     codes = all_codes(session=session)
-    keys = {c.id: c.key for c in codes}
+    keys: dict[int | None, str] = {c.id: c.key for c in codes}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -191,8 +191,8 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
             if existing is None and row.get("name"):
                 existing = session.scalar(select(Code).where(func.lower(Code.name) == row["name"].lower()))
             if existing is not None:
-                existing.name, existing.colour = _check(session, row.get("name", ""), row.get("colour") or existing.colour,
-                                                        existing.id)
+                existing.name, existing.colour = _check(session, row.get("name", ""),
+                                                        row.get("colour") or existing.colour, existing.id)
                 existing.description = row.get("description", existing.description)
                 if "examples" in row:
                     existing.examples = join_examples(split_examples(row["examples"]))

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 from interviews.agreement import sentence_spans
 from research.errors import FrontlineError
 from research.store.models import (
-    Code, Excerpt, GuideQuestion, Interview, InterviewNote, Memo, Participant,
+    Code,
+    Excerpt,
+    GuideQuestion,
+    Interview,
+    InterviewNote,
+    Memo,
+    Participant,
 )
 
 MAX_MEMO = 20_000
@@ -231,6 +237,7 @@ def search(*, session: Session, query: str, study_id: int | None = None, limit: 
         notes = notes.where(Interview.study_id == study_id)
         excerpts = excerpts.where(Interview.study_id == study_id)
         memos = memos.where(or_(Memo.code_id.is_not(None), Interview.study_id == study_id))
+    rows: list[tuple[str, str, str, str, int | None, int | None]]
     rows = [("note", code, question or "Free notes", _snippet(body, needle), interview, note)
             for code, question, body, interview, note in session.execute(notes)]
     rows += [("excerpt", code, f"coded {', '.join(c.name for c in excerpt.codes)} by {excerpt.coder}",

@@ -30,7 +30,7 @@ def coded_examples(*, session: Session, study_id: int | None = None,
     left out.
     """
     parents = dict(session.execute(select(Code.id, Code.parent_id)).all())
-    keys_by_id = dict(session.execute(select(Code.id, Code.key)).all())
+    keys_by_id: dict[int | None, str] = dict(session.execute(select(Code.id, Code.key)).all())
     query = (
         select(Excerpt.id, Excerpt.text, ExcerptCode.code_id)
         .join(ExcerptCode, ExcerptCode.excerpt_id == Excerpt.id)

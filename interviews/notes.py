@@ -138,7 +138,8 @@ def interview_slots(*, session: Session, interview_id: int) -> list[NoteSlot]:
     return slots
 
 
-def _find_note(session: Session, interview: Interview, guide_question_id: int | None, label: str) -> InterviewNote | None:
+def _find_note(session: Session, interview: Interview, guide_question_id: int | None,
+               label: str) -> InterviewNote | None:
     query = select(InterviewNote).where(InterviewNote.interview_id == interview.id)
     if guide_question_id is not None:
         query = query.where(InterviewNote.guide_question_id == guide_question_id)
@@ -202,7 +203,10 @@ def save_note(
         return SavedNote(note.id, note.body, redacted.replacements, changed=False)
     if note is None:
         if position is None:
-            position = question.position if guide_question_id is not None else (0 if not label else 1000 + len(interview.notes))
+            if guide_question_id is not None and question is not None:  # checked above: in this study's guide
+                position = question.position
+            else:
+                position = 0 if not label else 1000 + len(interview.notes)
         note = InterviewNote(interview_id=interview.id, guide_question_id=guide_question_id, label=label,
                              position=position, body="")
         session.add(note)

@@ -13,7 +13,7 @@ import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -41,11 +41,11 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: object)
 def _stamp(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _source_text(interview: Interview, questions: dict[int, str]) -> tuple[str, dict[int, int]]:
+def _source_text(interview: Interview, questions: dict[int | None, str]) -> tuple[str, dict[int, int]]:
     """The interview's plain text and where each note's body starts in it."""
     parts, offsets, length = [], {}, 0
     for note in interview.notes:
@@ -98,7 +98,7 @@ def export_qdpx(*, session: Session, study_id: int) -> bytes:
         _export_codes(_sub(_sub(root, "CodeBook"), "Codes"), codes, memo_refs)
     if study.participants:
         _export_cases(root, study.participants, interviews)
-    questions = {q.id: q.text for q in study.guide}
+    questions: dict[int | None, str] = {q.id: q.text for q in study.guide}
     files = _export_sources(root, interviews, questions, user, memo_refs) if interviews else {}
     if memos:
         notes = _sub(root, "Notes")
@@ -170,11 +170,11 @@ def _export_cases(root: ET.Element, participants: list[Participant], interviews:
                 _sub(case, "SourceRef", targetGUID=_guid("interview", interview.id))
 
 
-def _export_sources(root: ET.Element, interviews: list[Interview], questions: dict[int, str],
+def _export_sources(root: ET.Element, interviews: list[Interview], questions: dict[int | None, str],
                     user: dict[str, str], memo_refs: MemoRefs) -> dict[str, bytes]:
     """One text source per interview with its coded selections; returns the source files for the archive."""
     files: dict[str, bytes] = {}
-    sources, names = _sub(root, "Sources"), Counter()
+    sources, names = _sub(root, "Sources"), Counter[str]()
     for interview in interviews:
         text, offsets = _source_text(interview, questions)
         guid = _guid("interview", interview.id)

@@ -83,7 +83,7 @@ def _import_codes(session: Session, root: ET.Element, summary: QdpxImportSummary
     keys = {key.casefold() for key in session.scalars(select(Code.key))}
     position = session.scalar(select(func.max(Code.position))) or 0
     mapping: dict[str, Code] = {}
-    pending = [(element, None) for element in root.iterfind(_q("CodeBook/Codes/Code"))]
+    pending: list[tuple[ET.Element, Code | None]] = [(e, None) for e in root.iterfind(_q("CodeBook/Codes/Code"))]
     while pending:
         element, parent = pending.pop(0)
         name = (element.get("name") or "").strip()[:120] or "Unnamed code"
@@ -193,7 +193,7 @@ class _Import:
     consent_confirmed: bool
     users: dict[str, str]
     codes: dict[str, Code] = field(default_factory=dict)
-    targets: list[tuple[str, str, object]] = field(default_factory=list)  # (note GUID, memo target kind, target)
+    targets: list[tuple[str, str, Code | Interview | Excerpt]] = field(default_factory=list)  # (note GUID, memo target kind, target)
     taken: set[str] = field(default_factory=set)  # participant codes used so far, casefolded
     by_source: dict[str, Participant] = field(default_factory=dict)
 
@@ -239,9 +239,10 @@ def _import_source(run: _Import, source: ET.Element) -> None:
     run.summary.interviews += 1
     run.targets += [(_g(ref.get("targetGUID")), "interview", interview) for ref in source.iterfind(_q("NoteRef"))]
     selections = list(source.iterfind(_q("PlainTextSelection")))
-    if source.find(_q("Coding")) is not None:  # coding of the whole source
+    whole = source.find(_q("Coding"))
+    if whole is not None:  # coding of the whole source
         selections.append(ET.Element("", startPosition="0", endPosition=str(len(text)),
-                                     creatingUser=source.find(_q("Coding")).get("creatingUser") or ""))
+                                     creatingUser=whole.get("creatingUser") or ""))
         selections[-1].extend(source.iterfind(_q("Coding")))
     for selection in selections:
         _import_selection(run, selection, name=name, length=len(text), note=note,
@@ -252,7 +253,7 @@ def _import_selection(run: _Import, selection: ET.Element, *, name: str, length:
                       place: Callable[..., int]) -> None:
     """A coded selection as an excerpt of the redacted note; ``place`` moves an offset onto the redacted text."""
     try:
-        start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+        start, end = int(selection.get("startPosition", "")), int(selection.get("endPosition", ""))
     except (TypeError, ValueError):
         start = end = -1
     if not 0 <= start < end <= length:

@@ -103,7 +103,8 @@ def set_guide(*, session: Session, study_id: int, items: Sequence[GuideItem]) ->
         question.position = -question.id  # frees the (study, position) slots before renumbering
     session.flush()
     for position, item in enumerate(cleaned, start=1):
-        question = existing.pop(item.text, None) or GuideQuestion(study_id=study.id, text=item.text)
+        kept_question = existing.pop(item.text, None)
+        question = kept_question or GuideQuestion(study_id=study.id, text=item.text)
         question.position = position
         question.probes = list(item.probes)
         kept.append(question)

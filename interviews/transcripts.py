@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import docx
 import pandas as pd
@@ -224,7 +225,9 @@ def _markdown_line(line: str) -> str:
     if _MD_RULE.match(line):
         return ""
     heading = _MD_HEADING.match(line)
-    text = _MD_LINK.sub(r"\1", heading[1] if heading else line[_MD_PREFIX.match(line).end():]).replace("`", "")
+    prefix = _MD_PREFIX.match(line)  # every part of the pattern is optional, so it always matches
+    start = prefix.end() if prefix else 0
+    text = _MD_LINK.sub(r"\1", heading[1] if heading else line[start:]).replace("`", "")
     for _ in range(2):  # twice, for ***bold italic***
         text = _MD_EMPHASIS.sub(lambda m: m[2] or m[3] or m[4], text)
     return _heading_line(text) if heading else text
@@ -316,8 +319,9 @@ def map_csv_rows(df: pd.DataFrame, mapping: CsvMapping) -> CsvPreview:
             preview.skipped.append(f"line {line}: date {raw_date!r} is not YYYY-MM-DD or DD/MM/YYYY; "
                                    "the answer was kept without it")
         # Interviewer and date belong to the interview: the first row sets them, a different one is reported.
-        for what, known, value in (("interviewer", preview.interviewers, cell.get("interviewer")),
-                                   ("date", preview.dates, held_on)):
+        checks: tuple[tuple[str, dict[str, Any], str | date | None], ...] = (
+            ("interviewer", preview.interviewers, cell.get("interviewer")), ("date", preview.dates, held_on))
+        for what, known, value in checks:
             if value and (first := known.setdefault(participant, value)) != value:
                 preview.skipped.append(f"line {line}: {what} '{value}' differs from '{first}' on an earlier row "
                                        f"for {participant}; kept '{first}'")

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from interviews.agreement import (
     CodedSpan,
-    agreement_table,
     Disagreement,
+    agreement_table,
     coders,
     compute_agreement,
     disagreements_table,

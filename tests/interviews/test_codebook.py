@@ -3,7 +3,14 @@
 import pytest
 
 from interviews.codebook import (
-    add_code, analysis_codebook, codebook_from_csv, codes_table, delete_code, export_codebook_csv, import_codebook_csv, update_code,
+    add_code,
+    analysis_codebook,
+    codebook_from_csv,
+    codes_table,
+    delete_code,
+    export_codebook_csv,
+    import_codebook_csv,
+    update_code,
 )
 from interviews.coding import code_quote
 from interviews.notes import save_note

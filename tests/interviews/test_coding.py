@@ -3,7 +3,14 @@
 import pytest
 
 from interviews.coding import (
-    add_memo, code_excerpt, code_quote, find_quote, memos_table, note_excerpts, search, set_excerpt_codes,
+    add_memo,
+    code_excerpt,
+    code_quote,
+    find_quote,
+    memos_table,
+    note_excerpts,
+    search,
+    set_excerpt_codes,
 )
 from interviews.notes import save_note
 from research.errors import FrontlineError

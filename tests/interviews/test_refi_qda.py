@@ -18,7 +18,14 @@ from interviews.refi_qda import MAX_ARCHIVE_BYTES, NS, export_qdpx, import_qdpx
 from research.codebook import DEFAULT_CODEBOOK
 from research.errors import FrontlineError
 from research.store.models import (
-    Code, Excerpt, GuideQuestion, Interview, InterviewNote, Memo, Participant, Study,
+    Code,
+    Excerpt,
+    GuideQuestion,
+    Interview,
+    InterviewNote,
+    Memo,
+    Participant,
+    Study,
 )
 
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "refi_qda" / "Project.xsd")))
@@ -291,11 +298,13 @@ FOREIGN = f"""<?xml version="1.0" encoding="utf-8"?>
   </Variables>
   <Cases>
     <Case guid="e0000000-0000-0000-0000-000000000001" name="Agent with a very long case name">
-      <VariableValue><VariableRef targetGUID="d0000000-0000-0000-0000-000000000001"/><TextValue>Cork</TextValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="d0000000-0000-0000-0000-000000000001"/>
+        <TextValue>Cork</TextValue></VariableValue>
       <SourceRef targetGUID="f0000000-0000-0000-0000-000000000001"/>
     </Case>
     <Case guid="e0000000-0000-0000-0000-000000000002" name="Refused">
-      <VariableValue><VariableRef targetGUID="d0000000-0000-0000-0000-000000000002"/><BooleanValue>false</BooleanValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="d0000000-0000-0000-0000-000000000002"/>
+        <BooleanValue>false</BooleanValue></VariableValue>
       <SourceRef targetGUID="f0000000-0000-0000-0000-000000000002"/>
     </Case>
   </Cases>
@@ -303,8 +312,10 @@ FOREIGN = f"""<?xml version="1.0" encoding="utf-8"?>
     <TextSource guid="f0000000-0000-0000-0000-000000000001" name="Call one" plainTextPath="internal://one.txt">
       <PlainTextSelection guid="b0000000-0000-0000-0000-000000000001" startPosition="4" endPosition="20"
                           creatingUser="aaaaaaaa-0000-0000-0000-000000000001">
-        <Coding guid="b1000000-0000-0000-0000-000000000001"><CodeRef targetGUID="c0000000-0000-0000-0000-000000000002"/></Coding>
-        <Coding guid="b1000000-0000-0000-0000-000000000002"><CodeRef targetGUID="c0000000-0000-0000-0000-000000000003"/></Coding>
+        <Coding guid="b1000000-0000-0000-0000-000000000001">
+          <CodeRef targetGUID="c0000000-0000-0000-0000-000000000002"/></Coding>
+        <Coding guid="b1000000-0000-0000-0000-000000000002">
+          <CodeRef targetGUID="c0000000-0000-0000-0000-000000000003"/></Coding>
       </PlainTextSelection>
     </TextSource>
     <TextSource guid="f0000000-0000-0000-0000-000000000002" name="Call two" plainTextPath="internal://two.txt"/>

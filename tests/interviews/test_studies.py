@@ -5,7 +5,13 @@ from sqlalchemy import select
 
 from interviews.notes import save_note
 from interviews.studies import (
-    GuideItem, add_participant, create_study, participant_attributes, participants_table, set_guide, studies_table,
+    GuideItem,
+    add_participant,
+    create_study,
+    participant_attributes,
+    participants_table,
+    set_guide,
+    studies_table,
     update_participant,
 )
 from research.errors import FrontlineError

@@ -1,12 +1,18 @@
 """The model suggests codes for uncoded interview sentences (research.analysis.suggestions); accepted suggestions are
 ordinary excerpts that teach it. Kept beside the interview tests for their study fixture."""
 
-from research.analysis.embeddings import embed_texts
 from interviews.agreement import study_agreement
 from interviews.codebook import add_code
 from interviews.coding import code_excerpt, code_quote, note_excerpts
 from interviews.notes import save_note
-from research.analysis.suggestions import MODEL_CODER, build_matcher, held_out_matcher, model_agreement, note_suggestions
+from research.analysis.embeddings import embed_texts
+from research.analysis.suggestions import (
+    MODEL_CODER,
+    build_matcher,
+    held_out_matcher,
+    model_agreement,
+    note_suggestions,
+)
 
 BODY = ("The CRM freezes every time I open a refund. My salary has not gone up in three years. "
         "Our team lead never backs us up when we ask for help.")

@@ -263,7 +263,7 @@ def test_a_word_file_with_no_text_is_refused():
         parse_transcript("empty.docx", out.getvalue())
 
 
-PER_ANSWER = """participant,question,answer,interviewer,date
+PER_ANSWER = b"""participant,question,answer,interviewer,date
 P01,How long was training?,Two weeks,Kim,2024-05-03
 P01,What slows you down?,"The CRM,
 mostly search",Kim,2024-05-03
@@ -271,7 +271,7 @@ mostly search",Kim,2024-05-03
 P02,How long was training?,,Lee,04/05/2024
 P02,What slows you down?,Headsets,Lee,04/05/2024
 P03,What slows you down?,Nothing,Lee,3rd May
-""".encode()
+"""
 
 
 def test_csv_with_one_row_per_answer_is_grouped_by_participant_and_reports_skipped_lines():
@@ -373,10 +373,10 @@ def test_imported_transcripts_and_csv_rows_are_redacted_like_typed_notes(session
     from research.store.models import InterviewNote
 
     replace_roster(session=session, names=["Zoë Brontë", "Dave Jones"])
-    transcript = ("Interviewer: What did Kevin Smith say about breaks?\n"
-                  "Agent: Sarah Jones on my team agrees, and zoe bronte too. Text me on 07700 900123.\n"
-                  "Interviewer: Which tools slow you down?\n"
-                  "Agent: Genesys and Salesforce; ask sarah.connor or twitter @kevsmith99.\n").encode()
+    transcript = (b"Interviewer: What did Kevin Smith say about breaks?\n"
+                  b"Agent: Sarah Jones on my team agrees, and zoe bronte too. Text me on 07700 900123.\n"
+                  b"Interviewer: Which tools slow you down?\n"
+                  b"Agent: Genesys and Salesforce; ask sarah.connor or twitter @kevsmith99.\n")
     turns = parse_transcript("call.txt", transcript).turns
     result = import_transcript(session=session, study_id=study["study"].id,
                                participant_id=study["participants"][1].id, turns=turns, interviewer="ana",
@@ -389,8 +389,8 @@ def test_imported_transcripts_and_csv_rows_are_redacted_like_typed_notes(session
     }
     assert all(n.body == redact_note(session=session, body=n.body).text for n in notes)  # nothing left to redact
 
-    rows = ("who,answer\nP02,\"Dave is awful; write to john.smith(at)bank(dot)com or see bank.com/login\"\n"
-            "P01,\"my supervisor is Kevin Smith, Sarah  Connor agrees\"\n").encode()
+    rows = (b"who,answer\nP02,\"Dave is awful; write to john.smith(at)bank(dot)com or see bank.com/login\"\n"
+            b"P01,\"my supervisor is Kevin Smith, Sarah  Connor agrees\"\n")
     preview = map_csv_rows(read_csv_table(rows), CsvMapping(participant="who", answer="answer"))
     result = import_csv(session=session, study_id=study["study"].id, preview=preview, editor="ana")
     bodies = sorted(session.scalars(select(InterviewNote.body).where(
