@@ -47,6 +47,9 @@ Parser = Callable[[str, Any], Any]
 EMBEDDING_BACKENDS = ("onnx-int8", "onnx", "torch")
 """The ways the embedding model can run (see :mod:`research.analysis.embeddings`)."""
 
+OIDC_ROLES = ("researcher", "executive", "admin")
+"""The Frontline roles a single sign-on claim value may map to."""
+
 SAFEST_SMALL_GROUP = 3
 """The fewest responses any released figure may describe: below three, one agent could work out
 another's answer from their own and the figure."""
@@ -133,6 +136,55 @@ def _fernet_key(env: str, raw: Any) -> str:
     return value
 
 
+def _optional_address(suffix: str = "") -> Parser:
+    """An http(s) address (ending in ``suffix``), or empty for unset."""
+    def parse(env: str, raw: Any) -> str:
+        if isinstance(raw, str) and not raw.strip():
+            return ""
+        value = _web_address(env, raw)
+        if suffix and not urlsplit(value).path.endswith(suffix):
+            raise SettingsError(f"{env} must end with {suffix}, got {raw!r}")
+        return value
+    return parse
+
+
+def _optional_text(env: str, raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise SettingsError(f"{env} must be a string, got a {type(raw).__name__}")
+    return raw.strip()
+
+
+def _optional_secret(env: str, raw: Any) -> str:
+    """A secret string, or empty. Never echoed."""
+    if not isinstance(raw, str):
+        raise SettingsError(f"{env} must be a string, got a {type(raw).__name__}")
+    return raw.strip()
+
+
+def _role_map(env: str, raw: Any) -> tuple[tuple[str, str], ...]:
+    """``value=role`` pairs separated by commas (or a TOML table ``{value = "role"}``), in order."""
+    if isinstance(raw, tuple):
+        pairs = list(raw)
+    elif isinstance(raw, dict):
+        pairs = list(raw.items())
+    elif isinstance(raw, str):
+        pairs = []
+        for item in filter(None, (part.strip() for part in raw.split(","))):
+            value, sep, role = item.rpartition("=")
+            if not sep or not value.strip():
+                raise SettingsError(f"{env} must be claim-value=role pairs separated by commas "
+                                    f"(groups-exec=executive,groups-research=researcher), got {item!r}")
+            pairs.append((value.strip(), role.strip()))
+    else:
+        raise SettingsError(f"{env} must be claim-value=role pairs separated by commas, got a {type(raw).__name__}")
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+            raise SettingsError(f"{env} must map claim values to roles, got {pair!r}")
+        if pair[1] not in OIDC_ROLES:
+            raise SettingsError(f"{env}: role must be one of {', '.join(OIDC_ROLES)}, got {pair[1]!r}")
+    return tuple(pairs)
+
+
 def _setting(env: str, parse: Parser, shown: str, help: str) -> dict[str, Any]:
     """A field's metadata: its variable, its parser, its default as the README shows it, and its help."""
     return {"env": env, "parse": parse, "shown": shown, "help": help}
@@ -184,16 +236,61 @@ class Settings:
     sqlite_busy_timeout_ms: int = field(default=5000, metadata=_setting(
         "FRONTLINE_SQLITE_BUSY_TIMEOUT_MS", _whole(1), "`5000`",
         "How long a SQLite writer waits for a lock before failing (default 5000)."))
+    oidc_metadata_url: str = field(default="", metadata=_setting(
+        "FRONTLINE_OIDC_METADATA_URL", _optional_address(), "unset (single sign-on off)",
+        "Single sign-on: the identity provider's OpenID Connect discovery address "
+        "(`https://idp.example.org/.well-known/openid-configuration`). Unset: password sign-in only."))
+    oidc_client_id: str = field(default="", metadata=_setting(
+        "FRONTLINE_OIDC_CLIENT_ID", _optional_text, "unset",
+        "Single sign-on: Frontline's client id at the identity provider (required with the metadata URL)."))
+    oidc_client_secret: str = field(default="", metadata=_setting(
+        "FRONTLINE_OIDC_CLIENT_SECRET", _optional_secret, "unset",
+        "Single sign-on: the client secret that goes with the client id (required with the metadata URL)."))
+    oidc_redirect_uri: str = field(default="", metadata=_setting(
+        "FRONTLINE_OIDC_REDIRECT_URI", _optional_address("/oauth2callback"), "`<public URL>/oauth2callback`",
+        "Single sign-on: the address the identity provider sends staff back to; it must end with "
+        "`/oauth2callback` and be registered at the provider (default: FRONTLINE_PUBLIC_URL + `/oauth2callback`)."))
+    oidc_cookie_secret: str = field(default="", metadata=_setting(
+        "FRONTLINE_OIDC_COOKIE_SECRET", _optional_secret, "made once in `<data dir>/oidc-cookie.secret`",
+        "Single sign-on: signs Streamlit's identity cookie. Every web replica needs the same one."))
+    oidc_provider_name: str = field(default="your organisation", metadata=_setting(
+        "FRONTLINE_OIDC_PROVIDER_NAME", _text, "`your organisation`",
+        "Single sign-on: the name on the sign-in button (\"Sign in with ...\")."))
+    oidc_scope: str = field(default="openid email profile", metadata=_setting(
+        "FRONTLINE_OIDC_SCOPE", _text, "`openid email profile`",
+        "Single sign-on: the scopes asked for; add the one your provider needs to send the role claim."))
+    oidc_role_claim: str = field(default="groups", metadata=_setting(
+        "FRONTLINE_OIDC_ROLE_CLAIM", _text, "`groups`",
+        "Single sign-on: the ID-token claim (a string or a list) whose values map to Frontline roles."))
+    oidc_roles: tuple[tuple[str, str], ...] = field(default_factory=tuple, metadata=_setting(
+        "FRONTLINE_OIDC_ROLES", _role_map, "unset",
+        "Single sign-on: claim values and the role each gives, `value=role` separated by commas "
+        "(`fl-exec=executive,fl-research=researcher,fl-admin=admin`); the first that matches wins. "
+        "Someone with no listed value is refused."))
 
     def __post_init__(self) -> None:
         for f in fields(self):
             object.__setattr__(self, f.name, f.metadata["parse"](f.metadata["env"], getattr(self, f.name)))
         _check_thresholds(self)
+        _check_single_sign_on(self)
 
     @property
     def resolved_database_url(self) -> str:
         """The URL to connect to; the SQLite default lives in the data dir."""
         return self.database_url or f"sqlite:///{self.data_dir / 'frontline.db'}"
+
+    @property
+    def single_sign_on(self) -> bool:
+        """Whether staff may sign in through the OpenID Connect provider."""
+        return bool(self.oidc_metadata_url)
+
+    @property
+    def resolved_oidc_redirect_uri(self) -> str:
+        return self.oidc_redirect_uri or f"{self.public_url.rstrip('/')}/oauth2callback"
+
+    @property
+    def oidc_cookie_secret_path(self) -> Path:
+        return self.data_dir / "oidc-cookie.secret"
 
     @property
     def inbox_key_path(self) -> Path:
@@ -222,6 +319,17 @@ def _check_thresholds(settings: Settings) -> None:
     if comments < scores:
         raise SettingsError(f"FRONTLINE_MIN_COMMENT_GROUP_SIZE must be at least FRONTLINE_MIN_GROUP_SIZE "
                             f"({scores}), since comments identify more easily than scores, got {comments}")
+
+
+def _check_single_sign_on(settings: Settings) -> None:
+    """Single sign-on needs its client and at least one role mapping; refuse a half-made configuration."""
+    if not settings.oidc_metadata_url:
+        return
+    missing = [name for name, value in (("FRONTLINE_OIDC_CLIENT_ID", settings.oidc_client_id),
+                                        ("FRONTLINE_OIDC_CLIENT_SECRET", settings.oidc_client_secret),
+                                        ("FRONTLINE_OIDC_ROLES", settings.oidc_roles)) if not value]
+    if missing:
+        raise SettingsError(f"FRONTLINE_OIDC_METADATA_URL is set, so {' and '.join(missing)} must be set too")
 
 
 CONFIG_ENV = "FRONTLINE_CONFIG"

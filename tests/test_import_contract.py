@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("research", "research.errors", "research.settings", "research.offline", "research.codebook",
      "research.csv_input", "research.spreadsheets", "research.figure_text"),
     ("research.store",),
-    ("research.audit", "research.accounts"),
+    ("research.audit", "research.accounts", "research.sso"),
     ("research.privacy",),
     ("interviews", "research.pulse"),
     ("research.analysis",),

@@ -86,8 +86,23 @@ def sign_in(username: str, role: str, *, session=None) -> None:
         st.session_state.pop(FORGET_KEY, None)
 
 
+def provider_claims() -> dict | None:
+    """The identity provider's ID-token claims after ``st.login``, or None (no single sign-on, or not signed in)."""
+    try:
+        claims = st.user.to_dict()
+    except Exception:  # noqa: BLE001 - no [auth] configuration or no request behind this run: no identity
+        return None
+    return claims if claims.get("is_logged_in") else None
+
+
 def sign_out() -> None:
-    """Sign out here and revoke the server-side session, so a reload or a copied cookie does not sign back in."""
+    """Sign out here and revoke the server-side session, so a reload or a copied cookie does not sign back in.
+
+    After a single sign-on, Streamlit's identity cookie goes too (``st.logout``, which also ends the session
+    at the provider when it offers that), so the sign-in page does not sign the same person straight back in.
+    """
+    if provider_claims() is not None:
+        st.logout()
     st.session_state.pop(USER_KEY, None)
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:

@@ -11,6 +11,7 @@ from pathlib import Path
 from research.cli.common import migrated_engine
 from research.errors import FrontlineError
 from research.settings import Settings
+from research.sso import write_streamlit_secrets
 
 APP_PACKAGE = "frontline_app"
 """The repository's ``app/`` folder, as the wheel installs it (see setup.py); an editable install maps it back."""
@@ -50,6 +51,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not 1 <= args.port <= 65535:
         raise FrontlineError(f"--port {args.port} is not a TCP port (1-65535)")
     command = streamlit_command(main, args.port, args.address)
+    # Single sign-on: Streamlit reads its [auth] section from this private file only (never ./.streamlit).
+    secrets_file = write_streamlit_secrets(settings)
+    if secrets_file is not None:
+        command += ["--secrets.files", str(secrets_file)]
     print(f"serving Frontline on http://{args.address}:{args.port}", flush=True)
     os.execv(sys.executable, command)
     return 0  # pragma: no cover - execv does not return
