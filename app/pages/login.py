@@ -24,7 +24,7 @@ if config.single_sign_on:
     if claims is not None and sso.is_fresh(claims):
         with resources.db_session() as session:
             outcome = sso.sign_in_with_claims(session=session, claims=claims, settings=config)
-            if outcome.ok:
+            if outcome.user is not None:
                 sign_in(outcome.user.username, outcome.user.role, session=session)
         if outcome.ok:
             st.rerun()
