@@ -27,6 +27,7 @@ import json
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -132,20 +133,30 @@ def sign_in_with_claims(*, session: Session, claims: Mapping[str, Any], settings
     return SsoResult(view, "Welcome.")
 
 
+def _private_file(folder: Path, text: str) -> Path:
+    """A new file in ``folder`` readable by its owner only (0600 from creation), holding ``text``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=".frontline-", suffix=".tmp")  # mkstemp makes it 0600
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    return Path(name)
+
+
 def cookie_secret(settings: Settings) -> str:
     """The identity cookie's signing secret: the setting, else one made once in the data dir (0600)."""
     if settings.oidc_cookie_secret:
         return settings.oidc_cookie_secret
     path = settings.oidc_cookie_secret_path
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole to a private temporary file, then linked into place only if absent: replicas starting
+        # together on one data dir agree on the first secret, and none reads a half-written one.
+        temporary = _private_file(path.parent, secrets.token_urlsafe(32))
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(temporary, path)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(32))
+        finally:
+            temporary.unlink()
     return path.read_text().strip()
 
 
@@ -178,8 +189,5 @@ def write_streamlit_secrets(settings: Settings) -> Path | None:
         return None
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(path.parent, 0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(auth_section(settings))
+    os.replace(_private_file(path.parent, auth_section(settings)), path)  # readers see the old file or the new
     return path

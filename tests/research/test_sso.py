@@ -92,4 +92,6 @@ def test_the_auth_file_is_private_valid_toml_and_removed_when_sign_on_is_off(tmp
     assert auth["client_kwargs"]["scope"] == "openid email profile"
     again = tomllib.loads(sso.write_streamlit_secrets(settings(tmp_path)).read_text())["auth"]
     assert again["cookie_secret"] == auth["cookie_secret"]  # made once, kept across restarts
+    assert (tmp_path / "oidc-cookie.secret").stat().st_mode & 0o077 == 0
+    assert not list(path.parent.glob(".frontline-*")) and not list(tmp_path.glob(".frontline-*"))  # no leftovers
     assert sso.write_streamlit_secrets(Settings(data_dir=tmp_path)) is None and not path.exists()
