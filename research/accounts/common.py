@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,10 +34,22 @@ class AccountView:
     last_login_at: datetime | None
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+
+
+@overload
+def _aware(moment: None) -> None: ...
+
+
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything here is stored in UTC."""
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment
 
 
@@ -46,7 +59,7 @@ def _view(user: User) -> AccountView:
         role=user.role,
         is_active=user.is_active,
         locked_until=_aware(user.locked_until),
-        created_at=_aware(user.created_at),
+        created_at=_aware(user.created_at) or user.created_at,
         last_login_at=_aware(user.last_login_at),
     )
 

@@ -23,7 +23,7 @@ it only lets its owner choose a new password (:func:`choose_new_password`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -86,9 +86,9 @@ def _split(stored: str) -> tuple[str, datetime | None]:
         return stored, None
     expiry, _, hashed = stored[len(_TEMPORARY):].partition(":")
     try:
-        return hashed, datetime.fromtimestamp(int(expiry), tz=timezone.utc)
+        return hashed, datetime.fromtimestamp(int(expiry), tz=UTC)
     except ValueError:
-        return hashed, datetime.fromtimestamp(0, tz=timezone.utc)  # a damaged marker is an expired one
+        return hashed, datetime.fromtimestamp(0, tz=UTC)  # a damaged marker is an expired one
 
 
 def is_temporary(stored: str) -> bool:
@@ -160,7 +160,8 @@ def authenticate(
     wrong = LoginResult(None, WRONG_SIGN_IN)
     name = normalise_username(username)
     user = session.scalar(select(User).where(User.username == name).with_for_update())
-    user_paused = user is not None and _aware(user.locked_until) is not None and _aware(user.locked_until) > now
+    locked_until = _aware(user.locked_until) if user is not None else None
+    user_paused = locked_until is not None and locked_until > now
     if user_paused or (client is not None and client.paused(now)):
         _safe_verify(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])  # result unused
         record(session=session, actor=user.username if user else UNKNOWN_USER, action="sign_in_failed",

@@ -133,7 +133,8 @@ def unlock_account(*, session: Session, username: str, actor: str, now: datetime
     """
     _require_admin(session, actor)
     user = _require(session, username)
-    paused = user.locked_until is not None and _aware(user.locked_until) > (now or utcnow())
+    locked_until = _aware(user.locked_until)
+    paused = locked_until is not None and locked_until > (now or utcnow())
     if not paused and not user.failed_logins:
         raise AccountError(f"{user.username} is not paused: there is nothing to unlock")
     return unlock_user(session=session, username=user.username, actor=normalise_username(actor))
