@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from research.accounts import passwords
 from research.accounts import (
     AccountError,
     SessionThrottle,
@@ -11,6 +10,7 @@ from research.accounts import (
     create_user,
     get_user,
     list_users,
+    passwords,
     pause_after,
     set_active,
     set_password,
