@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from research.codebook import DEFAULT_CODEBOOK
 from research.store.engine import make_engine
 from research.store.migrate import upgrade
-from research.codebook import DEFAULT_CODEBOOK
 from research.store.models import Base, Code
 
 # Test helper modules (pulse_builders) import by name under --import-mode=importlib.
@@ -32,7 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def pytest_configure(config):
     if IN_CI and not PG_URL:
-        raise pytest.UsageError("CI=true but FRONTLINE_TEST_DATABASE_URL is not set: PostgreSQL tests cannot be skipped")
+        raise pytest.UsageError(
+            "CI=true but FRONTLINE_TEST_DATABASE_URL is not set: PostgreSQL tests cannot be skipped")
 
 
 def backends() -> list[str]:

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from cryptography.fernet import Fernet
 
 from research.pulse.library import QUESTION_LIBRARY
-from research.pulse.sealing import Sealer
 from research.pulse.links import create_links
+from research.pulse.sealing import Sealer
 from research.pulse.waves_admin import find_wave
 from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave
 

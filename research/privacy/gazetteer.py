@@ -124,7 +124,8 @@ def _load_gazetteer() -> Gazetteer:
         if provider is not None:
             _provider_names(provider, first, last)
     # Only lower-case entries: Webster's capitalised entries are proper nouns, names among them.
-    words = {w if w.isascii() else fold(w) for w in get_english_words_set(["web2"], alpha=True, lower=False) if w.islower()}
+    web2 = get_english_words_set(["web2"], alpha=True, lower=False)
+    words = {w if w.isascii() else fold(w) for w in web2 if w.islower()}
     words |= _MODERN_WORDS
     # Countries are places, not people ("India is ..."), whatever the name lists say.
     from faker.providers.address.en import Provider as Addresses

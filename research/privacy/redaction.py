@@ -52,7 +52,8 @@ _STREET = re.compile(
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")  # UK postcodes
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
 # A code mixing letters and digits, with at least four digits: E204518, INC0012345, CS-482913, agent4471.
-_CODE = re.compile(r"(?<![\w@.-])#?(?=[\w-]*\d[\w-]*\d[\w-]*\d[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_][\w]*(?:-[\w]+)*(?![\w@-])")
+_CODE = re.compile(r"(?<![\w@.-])#?(?=[\w-]*\d[\w-]*\d[\w-]*\d[\w-]*\d)(?=[\w-]*[^\W\d_])"
+                   r"[^\W_][\w]*(?:-[\w]+)*(?![\w@-])")
 # A short number after a word that makes it an identifier: "badge 30917", "agent id 7781", "ending 4821".
 _CUED_NUMBER = re.compile(
     r"\b(?:id|no|nr|number|num|badge|ext(?:ension)?|ending(?:\s+in)?|code|pin|staff|employee|account|acct|order|"

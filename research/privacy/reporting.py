@@ -14,8 +14,9 @@ every quoted comment passes :func:`releasable_rows`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ class Thresholds:
     comments: int = 10
 
     @classmethod
-    def from_settings(cls, settings) -> "Thresholds":
+    def from_settings(cls, settings) -> Thresholds:
         return cls(scores=settings.min_group_size, comments=settings.min_comment_group_size)
 
 
@@ -34,7 +35,10 @@ def suppressed_note(threshold: int) -> str:
     return f"fewer than {threshold} responses"
 
 
-def hidden_groups(counts: Mapping[object, int], threshold: int) -> set:
+Group = TypeVar("Group", bound=Hashable)
+
+
+def hidden_groups(counts: Mapping[Group, int], threshold: int) -> set[Group]:
     """Which sibling groups must be hidden so none can be recovered from the others and their total.
 
     Args:
@@ -62,7 +66,7 @@ def releasable_rows(frame: pd.DataFrame, *, by: str, threshold: int, parent: str
         return frame
     grouped = frame.groupby(keys, dropna=False)
     sizes = grouped[people].nunique() if people else grouped.size()
-    hidden: set = set()
+    hidden: set[tuple] = set()
     groups = sizes.groupby(level=0) if parent else [(None, sizes)]
     for _, siblings in groups:
         counts = {(k if isinstance(k, tuple) else (k,)): int(n) for k, n in siblings.items()}

@@ -83,8 +83,8 @@ def coded_comment_examples(*, session: Session) -> dict[str, list[str]]:
     for text, code_id in rows:
         body = " ".join((text or "").split())
         top = code_id
-        while parents.get(top) is not None:
-            top = parents[top]
+        while (parent := parents.get(top)) is not None:
+            top = parent
         if len(body.split()) >= MIN_EXAMPLE_WORDS and body not in examples.setdefault(keys[top], []):
             examples[keys[top]].append(body)
     return examples

@@ -11,15 +11,15 @@ or move its figures by one known answer at a time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+from sqlalchemy import select
 
 from research.privacy.redaction import Redactor
 from research.pulse.errors import PulseError
 from research.pulse.submit import answer_rows, validate_answers
-from sqlalchemy import select
-
 from research.store.models import PulseLink, PulseResponse, PulseWave
 
 
@@ -33,7 +33,7 @@ def import_responses(
     *,
     session,
     wave: PulseWave,
-    rows: list[Mapping[str, str]],
+    rows: Sequence[Mapping[str, str]],
     mapping: Mapping[str, str],
     redactor: Redactor,
     default_day: date,
@@ -58,11 +58,13 @@ def import_responses(
         if target is None:
             report.rejected.append((line, f"segment {team!r} is not in wave {wave.title!r}"))
             continue
-        try:
-            day = date.fromisoformat(row[date_column].strip()[:10]) if date_column else default_day
-        except ValueError:
-            report.rejected.append((line, f"date {row[date_column]!r} is not YYYY-MM-DD"))
-            continue
+        day = default_day
+        if date_column:
+            try:
+                day = date.fromisoformat(row[date_column].strip()[:10])
+            except ValueError:
+                report.rejected.append((line, f"date {row[date_column]!r} is not YYYY-MM-DD"))
+                continue
         try:
             clean = validate_answers(mapped_questions, {k: row.get(c) for k, c in mapping.items()})
         except PulseError as exc:
@@ -79,7 +81,7 @@ def import_responses(
     return report
 
 
-def _check_import(*, session, wave: PulseWave, rows: list[Mapping[str, str]], mapping: Mapping[str, str],
+def _check_import(*, session, wave: PulseWave, rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str],
                   segment_column: str | None, segment: str | None, date_column: str | None) -> None:
     """Refuse the whole file before any row is stored, when the wave or the mapping cannot take it.
 
@@ -96,7 +98,8 @@ def _check_import(*, session, wave: PulseWave, rows: list[Mapping[str, str]], ma
     columns = set(rows[0]) if rows else set()
     unknown = sorted(set(mapping) - keys)
     if unknown:
-        raise PulseError(f"--map names unknown question(s) {', '.join(unknown)}; the wave has {', '.join(sorted(keys))}")
+        raise PulseError(f"--map names unknown question(s) {', '.join(unknown)}; "
+                         f"the wave has {', '.join(sorted(keys))}")
     missing = sorted({c for c in mapping.values() if c not in columns}
                      | ({segment_column} - columns if segment_column else set())
                      | ({date_column} - columns if date_column else set()))

@@ -104,7 +104,7 @@ def has_ready(*, session: Session, segment_id: int, steps: Thresholds) -> bool:
 
     Comments wait only for scores to be released, so a scores step is the only thing that can fill one.
     """
-    waiting = session.scalar(select(func.count(PulseInbox.id)).where(PulseInbox.segment_id == segment_id))
+    waiting = session.scalars(select(func.count(PulseInbox.id)).where(PulseInbox.segment_id == segment_id)).one()
     return waiting >= steps.scores
 
 
@@ -186,6 +186,8 @@ def _scrub_once(engine: Engine) -> None:
     try:
         raw = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM and checkpoints refuse one
         if engine.dialect.name == "postgresql":
+            if raw.driver_connection is None:
+                raise RuntimeError("the pooled connection has no driver connection behind it")
             raw.driver_connection.autocommit = True
             # No truncation: it would want an exclusive lock that holds up the next submissions.
             raw.cursor().execute(f"VACUUM (TRUNCATE false) {', '.join(_SCRUBBED_TABLES)}")
@@ -203,7 +205,7 @@ def _scrub_once(engine: Engine) -> None:
     finally:
         if raw is not None:
             try:
-                if engine.dialect.name == "postgresql":
+                if engine.dialect.name == "postgresql" and raw.driver_connection is not None:
                     raw.driver_connection.autocommit = False
                 raw.close()
             except Exception:  # noqa: BLE001 - a broken connection is dropped from the pool instead

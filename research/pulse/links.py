@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
+from research.store.engine import rows_changed
 from research.store.models import PulseLink, PulseOpenUse, PulseResponse, PulseSegment, PulseWave
 
 MAX_LINKS_PER_REQUEST = 10_000
@@ -49,7 +50,7 @@ def create_links(*, session: Session, segment: PulseSegment, count: int = 1, kin
         raise PulseError(f"unknown link kind {kind!r}: use 'invite' or 'open'")
     if not 1 <= count <= MAX_LINKS_PER_REQUEST:
         raise PulseError(f"ask for between 1 and {MAX_LINKS_PER_REQUEST} links at a time, not {count}")
-    wave = session.get(PulseWave, segment.wave_id)
+    wave = session.get_one(PulseWave, segment.wave_id)
     if today is not None and today > wave.closes_on:
         raise PulseError(f"The wave closed on {wave.closes_on:%d %B %Y}: it takes no new links.")
     if _has_imported_responses(session, wave.id):
@@ -60,7 +61,7 @@ def create_links(*, session: Session, segment: PulseSegment, count: int = 1, kin
     if kind == "invite" and count > room:
         raise PulseError(
             f"{segment.label} has a headcount of {segment.headcount}, and its invites and open-link answers "
-            f"already take {segment.headcount - room} of it: at most {room} more invite(s) can be created. "
+            f"already take {(segment.headcount or 0) - room} of it: at most {room} more invite(s) can be created. "
             "An admin can correct the headcount if the team has grown."
         )
     tokens = [secrets.token_urlsafe(18) for _ in range(count)]
@@ -89,10 +90,10 @@ def places_taken(*, session: Session, segment_id: int) -> int:
     invites = (select(func.count(PulseLink.id)).where(PulseLink.segment_id == segment_id, PulseLink.kind == "invite")
                .scalar_subquery())
     uses = select(func.count(PulseOpenUse.id)).where(PulseOpenUse.segment_id == segment_id).scalar_subquery()
-    return int(session.scalar(select(invites + uses)))  # one round trip: every open-link answer asks
+    return int(session.scalars(select(invites + uses)).one())  # one round trip: every open-link answer asks
 
 
-def lock_segment(*, session: Session, segment_id: int) -> PulseSegment:
+def lock_segment(*, session: Session, segment_id: int) -> PulseSegment | None:
     """Lock a segment's row until the commit: whatever changes how much of its headcount is taken waits here.
 
     NO KEY UPDATE, so rows that merely refer to the segment (responses being released) do not wait.
@@ -168,7 +169,7 @@ def consume_invite(*, session: Session, link_id: int) -> bool:
     result = session.execute(
         update(PulseLink).where(PulseLink.id == link_id, PulseLink.used.is_(False)).values(used=True)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 LOCK_MARGIN = 64
@@ -182,11 +183,11 @@ def count_open_use(*, session: Session, segment_id: int) -> None:
     Raises:
         PulseError: the team has as many answers (and invites) as it has people.
     """
-    segment = session.get(PulseSegment, segment_id)
+    segment = session.get_one(PulseSegment, segment_id)
     room = room_left(session=session, segment=segment) if segment.headcount is not None else 0
     if 0 < room <= LOCK_MARGIN:
-        segment = lock_segment(session=session, segment_id=segment_id)  # near the cap: one at a time, recounted
-        room = room_left(session=session, segment=segment) if segment.headcount is not None else 0
+        locked = lock_segment(session=session, segment_id=segment_id)  # near the cap: one at a time, recounted
+        room = room_left(session=session, segment=locked) if locked and locked.headcount is not None else 0
     if room < 1:
         raise PulseError("This survey link has taken as many answers as the team has people, so it takes no "
                          "more. If you have not answered yet, please ask the research team for a link.")

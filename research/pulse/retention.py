@@ -65,17 +65,17 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     waiting = [(row, payload) for row in session.scalars(select(PulseInbox).where(PulseInbox.submitted_on < before))
                if (payload := sealer.open(row.payload))["texts"] or payload.get("receipt")]
     counts = Erasure(
-        comments=session.scalar(select(func.count()).select_from(PulseAnswer).where(texts))
-        + session.scalar(select(func.count()).select_from(PulseHeldText).where(held))
+        comments=session.scalars(select(func.count()).select_from(PulseAnswer).where(texts)).one()
+        + session.scalars(select(func.count()).select_from(PulseHeldText).where(held)).one()
         + sum(len(payload["texts"]) for _, payload in waiting),
-        replies=session.scalar(select(func.count()).select_from(PulseReply).where(PulseReply.response_id.in_(old))),
-        receipts=session.scalar(select(func.count()).select_from(PulseReceipt)
-                                .where(PulseReceipt.response_id.in_(old))),
+        replies=session.scalars(select(func.count()).select_from(PulseReply).where(PulseReply.response_id.in_(old))).one(),
+        receipts=session.scalars(select(func.count()).select_from(PulseReceipt)
+                                .where(PulseReceipt.response_id.in_(old))).one(),
         erased=not dry_run,
     )
     if dry_run:
         return counts
-    erased_texts = set(session.scalars(select(PulseAnswer.value_text).where(texts).distinct()))
+    erased_texts = {t for t in session.scalars(select(PulseAnswer.value_text).where(texts).distinct()) if t is not None}
     session.execute(delete(PulseAnswer).where(texts))
     session.execute(delete(PulseHeldText).where(held))
     for row, payload in waiting:  # scores stay to be released; the words and the receipt go
@@ -105,7 +105,7 @@ def _forget_cached(*, session: Session, texts: set[str], settings: Settings) -> 
     for start in range(0, len(ordered), 500):
         still = session.scalars(select(PulseAnswer.value_text).distinct()
                                 .where(PulseAnswer.value_text.in_(ordered[start:start + 500])))
-        kept.update(form for value in still for form in (value, value.strip()))
+        kept.update(form for value in still if value is not None for form in (value, value.strip()))
     cache = EmbeddingCache(path, settings.embedding_model)
     try:
         return cache.forget(forms - kept)

@@ -20,9 +20,10 @@ import hashlib
 import logging
 import math
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
@@ -34,8 +35,8 @@ from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.errors import PulseError
 from research.pulse.inbox import has_ready, hold, release_ready
-from research.pulse.sealing import Sealer
 from research.pulse.links import consume_invite, count_open_use, resolve_link
+from research.pulse.sealing import Sealer
 from research.store.engine import CONNECTION_LOST, session_scope
 from research.store.models import PulseAnswer, PulseQuestion
 
@@ -72,7 +73,24 @@ def hash_receipt(code: str) -> str:
     return hashlib.sha256(normalise_receipt(code).encode("ascii", "ignore")).hexdigest()
 
 
-def validate_answers(questions: list[PulseQuestion], answers: Mapping[str, object]) -> dict[str, float | str]:
+class Question(Protocol):
+    """What checking an answer reads of its question: a :class:`PulseQuestion` row or the page's ``QuestionView``."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def prompt(self) -> str: ...
+    @property
+    def scale_min(self) -> int | None: ...
+    @property
+    def scale_max(self) -> int | None: ...
+    @property
+    def required(self) -> bool: ...
+
+
+def validate_answers(questions: Sequence[Question], answers: Mapping[str, object]) -> dict[str, float | str]:
     """Check every answer against its question; return clean values by question key.
 
     Raises:
@@ -103,11 +121,15 @@ def validate_answers(questions: list[PulseQuestion], answers: Mapping[str, objec
                 raise PulseError(f"Please answer “{question.prompt}”.")
             continue
         try:
+            if not isinstance(value, int | float | str):
+                raise TypeError(value)
             number = float(value)
         except (TypeError, ValueError):
             raise PulseError(f"“{question.prompt}” needs a number, not {str(value)[:20]!r}.") from None
         if not math.isfinite(number) or number != int(number):
             raise PulseError(f"“{question.prompt}” needs a whole number.")
+        if question.scale_min is None or question.scale_max is None:  # every non-text question is created with one
+            raise PulseError(f"“{question.prompt}” has no scale to answer on.")
         if not question.scale_min <= number <= question.scale_max:
             raise PulseError(
                 f"“{question.prompt}” takes a value from {question.scale_min} to {question.scale_max}, not {number:g}."
@@ -116,7 +138,7 @@ def validate_answers(questions: list[PulseQuestion], answers: Mapping[str, objec
     return clean
 
 
-def answer_problems(questions: list[PulseQuestion], answers: Mapping[str, object]) -> dict[str, str]:
+def answer_problems(questions: Sequence[Question], answers: Mapping[str, object]) -> dict[str, str]:
     """Every question whose answer would be refused, with why: a phone screen shows them all at once.
 
     The messages are those of :func:`validate_answers`, one per question key.
@@ -130,7 +152,8 @@ def answer_problems(questions: list[PulseQuestion], answers: Mapping[str, object
     return problems
 
 
-def answer_rows(questions: list[PulseQuestion], clean: Mapping[str, float | str], redactor: Redactor) -> list[PulseAnswer]:
+def answer_rows(questions: list[PulseQuestion], clean: Mapping[str, float | str],
+                redactor: Redactor) -> list[PulseAnswer]:
     """Answer rows for validated values; free text is redacted here, so no path stores it unredacted."""
     by_key = {q.key: q for q in questions}
     return [
@@ -203,7 +226,7 @@ def send_response(*, engine: Engine, token: str, answers: Mapping[str, object], 
     except (DBAPIError, *CONNECTION_LOST):  # any refusal as well as a lost server, network or full pool
         raise NotSaved("the server could not store your answers just now. Nothing was kept: "
                        "please try again in a minute.") from None
-    if receipt.release_due:
+    if receipt.release_due and receipt.wave_id is not None:  # release_due is only set with the wave
         try:
             release_ready(engine=engine, wave_id=receipt.wave_id, steps=steps, today=today, sealer=sealer)
         except Exception as exc:  # noqa: BLE001 - the answers are saved whatever happens here; the next send retries

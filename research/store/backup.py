@@ -28,13 +28,32 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Engine, Float, Integer, MetaData, String, Table
-from sqlalchemy import Text, Uuid, func, inspect, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    func,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.types import TypeEngine
 
 from research.errors import FrontlineError
 from research.store.engine import copy_sqlite, make_engine
@@ -46,8 +65,9 @@ FORMAT_VERSION = 1
 BATCH = 1000
 
 # Portable type names, one per SQLAlchemy type the models use.
-_TYPES = {"integer": Integer, "float": Float, "string": String, "text": Text, "boolean": Boolean,
-          "datetime": DateTime(timezone=True), "date": Date, "uuid": Uuid, "json": JSON}
+_TYPES: dict[str, type[TypeEngine[Any]] | TypeEngine[Any]] = {
+    "integer": Integer, "float": Float, "string": String, "text": Text, "boolean": Boolean,
+    "datetime": DateTime(timezone=True), "date": Date, "uuid": Uuid, "json": JSON}
 
 
 class BackupError(FrontlineError):
@@ -79,8 +99,8 @@ def _encode(value, kind: str):
         return None
     if kind == "datetime":
         if value.tzinfo is None:  # SQLite hands back the UTC wall time without its zone
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
     if kind == "date":
         return value.isoformat()
     if kind == "uuid":
@@ -92,7 +112,7 @@ def _decode(value, kind: str):
     if value is None:
         return None
     if kind == "datetime":
-        return datetime.fromisoformat(value).astimezone(timezone.utc)
+        return datetime.fromisoformat(value).astimezone(UTC)
     if kind == "date":
         return date.fromisoformat(value)
     if kind == "uuid":
@@ -130,7 +150,7 @@ def backup(engine: Engine, out: Path) -> BackupSummary:
                     tables.append(entry)
                     rows[table.name] = entry["rows"]
             manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": revision,
-                        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                         "source": engine.dialect.name, "tables": tables}
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
     except BaseException:
@@ -360,7 +380,8 @@ def _self_references(conn, name: str) -> list[str]:
 
 def _load_table(conn, table: Table, archive: zipfile.ZipFile, entry: dict, source: Path) -> int:
     later = _self_references(conn, table.name)
-    key = inspect(conn).get_pk_constraint(table.name)["constrained_columns"][0] if later else None
+    # The primary key, to update the self-references once every row exists (none to update: not needed).
+    key: str = inspect(conn).get_pk_constraint(table.name)["constrained_columns"][0] if later else ""
     pending, count = [], 0
     for batch in _records(archive, entry, source):
         for record in batch:

@@ -8,7 +8,7 @@ It lives in the store layer, below analysis and pulse, because two layers use it
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from research.errors import FrontlineError
 
@@ -75,7 +75,7 @@ class EmbeddingCache:
     def _hash(namespace: str, text: str) -> str:
         import hashlib
 
-        return hashlib.sha256(f"{namespace}\x00{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{namespace}\x00{text}".encode()).hexdigest()
 
     def _space(self, backend: str | None) -> str:
         """The key namespace of this model's vectors from ``backend``: the model name alone for the default
@@ -86,16 +86,17 @@ class EmbeddingCache:
         """Remember that ``table`` holds keys made with ``name``, inside the caller's transaction."""
         self._db.execute("INSERT OR IGNORE INTO namespaces (tbl, name) VALUES (?, ?)", (table, name))
 
-    def _lookup(self, table: str, column: str, keys: list[str]) -> dict[str, object]:
-        """Stored values by key, asked for in chunks that stay under SQLite's parameter limit."""
-        found: dict[str, object] = {}
+    def _lookup(self, table: str, column: str, keys: list[str]) -> dict[str, Any]:
+        """Stored values by key (bytes from ``vectors``, floats from ``scores``), asked for in chunks that stay
+        under SQLite's parameter limit."""
+        found: dict[str, Any] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             found.update(self._db.execute(
                 f"SELECT key, {column} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         return found
 
-    def get_many(self, texts: list[str], backend: str | None = None) -> dict[str, "np.ndarray"]:
+    def get_many(self, texts: list[str], backend: str | None = None) -> dict[str, np.ndarray]:
         """Vectors cached for ``texts`` by ``backend`` (never another backend's), by text."""
         import numpy as np
 
@@ -104,7 +105,7 @@ class EmbeddingCache:
         return {keys[k]: np.frombuffer(blob, dtype=np.float32)
                 for k, blob in self._lookup("vectors", "vector", list(keys)).items()}
 
-    def put_many(self, vectors: dict[str, "np.ndarray"], backend: str | None = None) -> None:
+    def put_many(self, vectors: dict[str, np.ndarray], backend: str | None = None) -> None:
         """Store vectors ``backend`` made, recording the namespace so :meth:`forget` finds them."""
         import numpy as np
 

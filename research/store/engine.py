@@ -11,8 +11,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -120,7 +121,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 # What a lost server, network or exhausted connection pool raises, as opposed to a refused statement.
 CONNECTION_LOST = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
-UNREACHABLE = "the database cannot be reached just now (it may be restarting): nothing was changed; try again in a minute"
+UNREACHABLE = ("the database cannot be reached just now (it may be restarting): nothing was changed; "
+               "try again in a minute")
 
 
 @contextmanager
@@ -146,10 +148,24 @@ def copy_sqlite(engine: Engine, target: Path) -> None:
     """
     raw = engine.raw_connection()
     try:
+        source = raw.driver_connection
+        if not isinstance(source, sqlite3.Connection):
+            raise TypeError(f"not a SQLite (sqlite3) connection: {type(source).__name__}")
         copy = sqlite3.connect(target)
         try:
-            raw.driver_connection.backup(copy)
+            source.backup(copy)
         finally:
             copy.close()
     finally:
         raw.close()
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE statement changed.
+
+    ``Session.execute`` is typed to return a plain ``Result``; for a DML statement it is a ``CursorResult``,
+    the only kind that carries ``rowcount``.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"not the result of an UPDATE or DELETE: {type(result).__name__}")
+    return result.rowcount

@@ -1,6 +1,8 @@
-"""Interview studies: guides, participants, interviews, their notes and revisions, and the codebook with coded excerpts and memos.
+"""Interview studies: guides, participants, interviews, their notes and revisions, and the codebook with coded
+excerpts and memos.
 
-The codebook lives here because researchers build it while coding interviews; pulse comments are coded with the same codes.
+The codebook lives here because researchers build it while coding interviews; pulse comments are coded with the
+same codes.
 """
 
 from __future__ import annotations
@@ -36,10 +38,10 @@ class Study(Base):
     ends_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    guide: Mapped[list["GuideQuestion"]] = relationship(
+    guide: Mapped[list[GuideQuestion]] = relationship(
         back_populates="study", order_by="GuideQuestion.position", cascade="all, delete-orphan"
     )
-    participants: Mapped[list["Participant"]] = relationship(
+    participants: Mapped[list[Participant]] = relationship(
         back_populates="study", order_by="Participant.code", cascade="all, delete-orphan"
     )
 
@@ -81,7 +83,7 @@ class Participant(Base):
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
 
     study: Mapped[Study] = relationship(back_populates="participants")
-    interviews: Mapped[list["Interview"]] = relationship(back_populates="participant", cascade="all, delete-orphan")
+    interviews: Mapped[list[Interview]] = relationship(back_populates="participant", cascade="all, delete-orphan")
 
 
 class Interview(Base):
@@ -98,7 +100,7 @@ class Interview(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     participant: Mapped[Participant] = relationship(back_populates="interviews")
-    notes: Mapped[list["InterviewNote"]] = relationship(
+    notes: Mapped[list[InterviewNote]] = relationship(
         back_populates="interview", order_by="InterviewNote.position", cascade="all, delete-orphan"
     )
 
@@ -118,10 +120,10 @@ class InterviewNote(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     interview: Mapped[Interview] = relationship(back_populates="notes")
-    revisions: Mapped[list["NoteRevision"]] = relationship(
+    revisions: Mapped[list[NoteRevision]] = relationship(
         back_populates="note", order_by="NoteRevision.id", cascade="all, delete-orphan"
     )
-    excerpts: Mapped[list["Excerpt"]] = relationship(
+    excerpts: Mapped[list[Excerpt]] = relationship(
         back_populates="note", order_by="Excerpt.span_start", cascade="all, delete-orphan"
     )
 

@@ -1,12 +1,12 @@
 import pytest
 
 from research.errors import FrontlineError
-from research.privacy.roster import parse_roster, replace_roster, roster_redactor, roster_names
+from research.privacy.roster import parse_roster, replace_roster, roster_names, roster_redactor
 from research.store.engine import session_scope
 
 
 def test_roster_from_text_or_csv_with_header():
-    assert parse_roster("Priya Natarajan\n\nSean O'Neill\n".encode()) == ["Priya Natarajan", "Sean O'Neill"]
+    assert parse_roster(b"Priya Natarajan\n\nSean O'Neill\n") == ["Priya Natarajan", "Sean O'Neill"]
     assert parse_roster(b"name,team\nZo\xc3\xab,Billing\nDave,Chat\n") == ["Zoë", "Dave"]
 
 

@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from research.pulse.links import create_links
 from research.pulse.library import QUESTION_LIBRARY
+from research.pulse.links import create_links
 from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.engine import session_scope
 

@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
+from pulse_builders import add_wave, answers
 from sqlalchemy import select
 
-from pulse_builders import add_wave, answers
 from research.pulse.comment_codes import code_comment, coded_comment_examples, comment_codes, suggestions
 from research.pulse.errors import PulseError
 from research.store.engine import session_scope

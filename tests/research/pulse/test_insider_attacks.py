@@ -19,27 +19,26 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from pulse_builders import SEALER
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
+from research.findings.anonymity_preview import anonymity_preview
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.heatmap import heatmap
 from research.findings.overview import overview
+from research.privacy.redaction import Redactor
 from research.privacy.reporting import Thresholds
 from research.pulse.errors import PulseError
 from research.pulse.importer import import_responses
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import create_links
-from research.findings.anonymity_preview import anonymity_preview
 from research.pulse.replies import comments_for_reply
 from research.pulse.submit import send_response
 from research.pulse.waves import waves_table
 from research.pulse.waves_admin import SegmentSpec, create_wave
-from research.privacy.redaction import Redactor
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseAnswer, PulseLink, PulseQuestion, PulseResponse, PulseSegment, PulseWave
-
-from pulse_builders import SEALER
 
 TODAY = date(2026, 11, 22)
 STEPS = Thresholds(scores=5, comments=10)

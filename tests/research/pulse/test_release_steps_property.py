@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pulse_builders import SEALER
 from sqlalchemy import distinct, func, select
 
 from research.privacy.reporting import Thresholds
@@ -25,8 +26,6 @@ from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.engine import make_engine, session_scope
 from research.store.migrate import upgrade
 from research.store.models import PulseAnswer, PulseInbox, PulseResponse, PulseSegment
-
-from pulse_builders import SEALER
 
 TODAY = date(2026, 11, 22)
 _titles = itertools.count()

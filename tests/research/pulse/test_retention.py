@@ -2,17 +2,16 @@
 
 from datetime import date
 
+from pulse_builders import add_wave, answers
 from sqlalchemy import func, select
 
 from research.findings.overview import overview
 from research.privacy.reporting import Thresholds
 from research.pulse.replies import add_reply
 from research.pulse.retention import erase_comments
-from research.store.engine import session_scope
 from research.settings import load_settings
+from research.store.engine import session_scope
 from research.store.models import AuditEvent, PulseAnswer, PulseReceipt, PulseReply, PulseResponse, TextAnalysis
-
-from pulse_builders import add_wave, answers
 
 FIVE = Thresholds(scores=5, comments=10)
 

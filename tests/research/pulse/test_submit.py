@@ -3,19 +3,18 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from pulse_builders import SEALER
 from sqlalchemy import func, inspect, select
 
 from research.privacy.redaction import Redactor
+from research.privacy.reporting import Thresholds
 from research.pulse.errors import PulseError
 from research.pulse.inbox import has_ready, release_ready
 from research.pulse.links import hash_token
-from research.privacy.reporting import Thresholds
 from research.pulse.replies import Conversation, add_reply, conversation_for_receipt
 from research.pulse.submit import submit_response
 from research.store.engine import session_scope
 from research.store.models import PulseAnswer, PulseInbox, PulseLink, PulseResponse
-
-from pulse_builders import SEALER
 
 from .conftest import GOOD_ANSWERS, TODAY
 
@@ -62,7 +61,8 @@ def test_free_text_is_redacted_before_it_is_stored(engine, make_links):
 
 
 def test_markup_emoji_and_other_languages_are_stored_as_typed(engine, make_links):
-    typed = "<script>alert(1)</script> **bold** [x](javascript:alert(1)) '); DROP TABLE pulse_answers; -- 😡 不公平 ¡Ayuda!"
+    typed = ("<script>alert(1)</script> **bold** [x](javascript:alert(1)) '); DROP TABLE pulse_answers; -- "
+             "😡 不公平 ¡Ayuda!")
     submit(engine, make_links()[0], {**GOOD_ANSWERS, "one_thing": typed})
     with session_scope(engine) as session:
         assert session.scalar(select(PulseAnswer.value_text).where(PulseAnswer.value_text.is_not(None))) == typed
@@ -143,7 +143,8 @@ def test_concurrent_submissions_all_land_once(engine, make_links):
         list(pool.map(worker, range(20)))
     responses, answers = stored_counts(engine)
     with session_scope(engine) as session:
-        waiting = dict(session.execute(select(PulseInbox.segment_id, func.count()).group_by(PulseInbox.segment_id)).all())
+        waiting = dict(session.execute(
+            select(PulseInbox.segment_id, func.count()).group_by(PulseInbox.segment_id)).all())
     # Every submission is kept: released in batches of five or more, or still waiting for a full batch.
     assert responses + sum(waiting.values()) == 200 and all(n < 5 for n in waiting.values())
     assert answers == responses * len(GOOD_ANSWERS)
@@ -227,7 +228,7 @@ def test_a_team_filled_from_its_open_link_alone_is_flagged(engine, make_links, w
     with session_scope(engine) as session:
         set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=3)
     token = make_links(team="Chat", kind="open")[0]
-    for n in range(3):
+    for _ in range(3):
         with session_scope(engine) as session:
             assert open_link_full(session=session, wave_id=wave_ids[0]) == []
         submit(engine, token)

@@ -17,19 +17,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
+from conftest import REPO
+from pg_server import LocalPostgres
+from pulse_builders import NEUTRAL as ANSWERS
+from pulse_builders import SEALER
 from sqlalchemy import func, select
 
+from research.privacy.reporting import Thresholds
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import create_links
 from research.pulse.submit import NotSaved, hash_receipt, send_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
-from research.privacy.reporting import Thresholds
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseAnswer, PulseHeldText, PulseInbox, PulseReceipt, PulseResponse
-
-from conftest import REPO
-from pg_server import LocalPostgres
-from pulse_builders import NEUTRAL as ANSWERS, SEALER
 
 TODAY = date(2026, 11, 22)
 RATE = 50  # submissions per second, the figure

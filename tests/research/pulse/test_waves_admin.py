@@ -1,18 +1,17 @@
 from datetime import date
 
 import pytest
+from pulse_builders import SEALER
 
-from research.pulse.errors import PulseError
 from research.findings.anonymity_preview import anonymity_preview, preview_sentences
-from research.pulse.submit import submit_response
 from research.privacy.redaction import Redactor
-from research.pulse.inbox import release_ready
 from research.privacy.reporting import Thresholds
+from research.pulse.errors import PulseError
+from research.pulse.inbox import release_ready
+from research.pulse.submit import submit_response
 from research.pulse.waves_admin import SegmentSpec, create_wave, find_segment, find_wave
 from research.store.engine import session_scope
 from research.store.models import PulseSegment, PulseWave
-
-from pulse_builders import SEALER
 
 from .conftest import GOOD_ANSWERS, TODAY
 

@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 from alembic.script import ScriptDirectory
+from conftest import backends
 from sqlalchemy import inspect, select, text
 
 from research.findings.actions import create_action
@@ -19,8 +20,6 @@ from research.store.backup import BackupError, backup, read_manifest, restore
 from research.store.engine import make_engine, session_scope
 from research.store.migrate import alembic_config, current_revision, head_revision, upgrade
 from research.store.models import Code, Study
-
-from conftest import backends
 
 FIVE = Thresholds(scores=5, comments=10)
 
@@ -62,7 +61,8 @@ def test_sqlite_backup_restores_with_identical_dashboard_figures(analysed_demo, 
     assert loaded.rows == made.rows
     assert current_revision(empty_target) == head_revision()
     before, after = figures(demo, job_id), figures(empty_target, job_id)
-    assert before.keys() == after.keys() and {"kpis", "trend", "heatmap_team", "gaps", "topics", "actions"} <= before.keys()
+    assert before.keys() == after.keys()
+    assert {"kpis", "trend", "heatmap_team", "gaps", "topics", "actions"} <= before.keys()
     for name in before:
         pd.testing.assert_frame_equal(before[name], after[name], obj=name)
 
@@ -151,7 +151,8 @@ def bump_revision(name, data):
 @pytest.mark.parametrize("change, message", [
     (lambda name, data: data.replace(b"Kept", b"Kep!") if name == "tables/studies.jsonl" else data,
      "does not match its checksum"),
-    (lambda name, data: None if name == "tables/studies.jsonl" else data, "incomplete: tables/studies.jsonl is missing"),
+    (lambda name, data: None if name == "tables/studies.jsonl" else data,
+     "incomplete: tables/studies.jsonl is missing"),
     (lambda name, data: None if name == "manifest.json" else data, "has no manifest.json"),
     (bump_revision, "schema revision '9999_from_the_future', which this Frontline does not know"),
 ])

@@ -35,8 +35,8 @@ def test_migrations_match_the_models(engine):
 
 
 def test_sqlite_backup_before_upgrade_holds_the_data(tmp_path):
-    from research.store.migrate import _backup_sqlite
     from research.store.engine import session_scope
+    from research.store.migrate import _backup_sqlite
     from research.store.models import Study
 
     engine = make_engine(f"sqlite:///{tmp_path / 'f.db'}")

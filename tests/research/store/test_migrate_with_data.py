@@ -7,12 +7,26 @@ value it was written with; columns added later hold their defaults.
 """
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, Text, Uuid
-from sqlalchemy import inspect, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    inspect,
+    select,
+)
 
 from research.codebook import DEFAULT_CODEBOOK
 from research.store.engine import make_engine
@@ -51,7 +65,7 @@ def value_for(column, n: int, parents: dict[str, list[dict]]):
     if isinstance(kind, Uuid):
         return uuid.uuid4()
     if isinstance(kind, DateTime):
-        return datetime(2026, 3, 1 + n, 9, 30, 15, 123456, tzinfo=timezone.utc)
+        return datetime(2026, 3, 1 + n, 9, 30, 15, 123456, tzinfo=UTC)
     if isinstance(kind, Date):
         return date(2026, 3, 1 + n)
     if isinstance(kind, JSON):
@@ -97,7 +111,7 @@ def add_rows(engine, written: dict[str, list[dict]]) -> None:
 
 def same(a, b) -> bool:
     if isinstance(a, datetime) and isinstance(b, datetime):
-        as_utc = [v if v.tzinfo else v.replace(tzinfo=timezone.utc) for v in (a, b)]
+        as_utc = [v if v.tzinfo else v.replace(tzinfo=UTC) for v in (a, b)]
         return as_utc[0] == as_utc[1]
     return a == b
 

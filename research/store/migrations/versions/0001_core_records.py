@@ -4,13 +4,12 @@ Pulse responses and answers are SQLite WITHOUT ROWID tables, so no hidden
 sequential row number records the order in which agents submitted.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 22:10:55.026769
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None

@@ -5,8 +5,8 @@ Revises: 0003
 Create Date: 2026-11-23 11:06:18.630911
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # The codebook as this revision seeded it (key, name, description, colour, gap kind), frozen here so that
 # later changes to research.codebook never change what an old revision did.
