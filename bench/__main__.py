@@ -66,7 +66,7 @@ def main() -> None:
         for backend in ("torch", settings.embedding_backend) if settings.embedding_backend != "torch" else ("torch",):
             model = load_embedding_model(settings.embedding_model, backend=backend)
             timed(f"MiniLM embeddings ({model.embedding_backend}, batch 64)", len(texts),
-                  lambda: model.encode(texts, batch_size=64))
+                  lambda model=model: model.encode(texts, batch_size=64))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory {peak:,.0f} MiB")
 

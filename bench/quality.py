@@ -143,13 +143,11 @@ def main(model, scorer) -> None:
 
 
 if __name__ == "__main__":
+    import sys
     import tempfile
 
     from research.analysis.embeddings import load_embedding_model
     from research.analysis.sentiment import SentimentScorer
-
-    import sys
-
     from research.settings import EMBEDDING_BACKENDS
 
     # `python -m bench.quality torch onnx-int8`: the same figures for each backend, one after the other.
