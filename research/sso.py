@@ -37,13 +37,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from research.accounts import AccountView, get_user
+from research.accounts import SSO_MARKER, AccountView, get_user
 from research.audit import record
 from research.settings import Settings
 from research.store.models import User, utcnow
 
-SSO_MARKER = "sso:"
-"""How a single sign-on account's ``password_hash`` starts: never a valid argon2 hash."""
 FRESH_FOR = timedelta(minutes=10)
 """How old an ID token may be and still sign someone in (the round trip to the provider, plus clock skew)."""
 UNMAPPED = ("Your organisation's sign-in worked, but your account there has no Frontline role. "

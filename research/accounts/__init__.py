@@ -12,6 +12,7 @@ The package is split by concern; every public name is re-exported here, so calle
 from research.accounts.common import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    SSO_MARKER,
     USERNAME_PATTERN,
     AccountError,
     AccountView,
@@ -57,6 +58,7 @@ from research.accounts.users import (
 from research.store.models import ROLES
 
 __all__ = [
+    "SSO_MARKER",
     "ROLES", "USERNAME_PATTERN", "MIN_PASSWORD_LENGTH", "MAX_PASSWORD_LENGTH", "AccountError", "AccountView",
     "normalise_username", "validate_username", "validate_role", "validate_password",
     "FIRST_PAUSE", "WRONG_SIGN_IN", "CHOOSE_NEW_PASSWORD", "TEMPORARY_EXPIRED", "LoginResult", "SessionThrottle",

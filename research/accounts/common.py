@@ -16,6 +16,8 @@ from research.store.models import ROLES, User
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
+SSO_MARKER = "sso:"
+"""How a single sign-on account's ``password_hash`` starts: never a valid argon2 hash, so no password opens it."""
 
 
 class AccountError(FrontlineError):

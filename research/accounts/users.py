@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from research.accounts.common import (
+    SSO_MARKER,
     AccountError,
     AccountView,
     _aware,
@@ -158,6 +159,9 @@ def reset_password(*, session: Session, username: str, actor: str, now: datetime
     if user.id == admin.id:
         raise AccountError("You cannot reset your own password here: that would sign you out with a password "
                            "only this screen has seen. Use `frontline users passwd` instead.")
+    if user.password_hash.startswith(SSO_MARKER):
+        raise AccountError(f"{user.username} signs in through your organisation's single sign-on: their password "
+                           "is managed there, and a Frontline password would open a second way in.")
     password = "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
     expires = now + TEMPORARY_PASSWORD_LIFETIME
     user.password_hash = hash_password(password, temporary_until=expires)

@@ -3,10 +3,11 @@
 import tomllib
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from research import sso
-from research.accounts import SessionThrottle, authenticate, create_user, set_active
+from research.accounts import AccountError, SessionThrottle, authenticate, create_user, reset_password, set_active
 from research.audit import audit_events
 from research.settings import Settings
 from research.store.engine import session_scope
@@ -95,3 +96,14 @@ def test_the_auth_file_is_private_valid_toml_and_removed_when_sign_on_is_off(tmp
     assert (tmp_path / "oidc-cookie.secret").stat().st_mode & 0o077 == 0
     assert not list(path.parent.glob(".frontline-*")) and not list(tmp_path.glob(".frontline-*"))  # no leftovers
     assert sso.write_streamlit_secrets(Settings(data_dir=tmp_path)) is None and not path.exists()
+
+
+def test_an_admin_cannot_give_a_single_sign_on_account_a_frontline_password(engine, tmp_path):
+    with session_scope(engine) as session:
+        create_user(session=session, username="root-admin", password="a long admin password", role="admin",
+                    actor="setup")
+        sso.sign_in_with_claims(session=session, claims=claims(preferred_username="erin"), settings=settings(tmp_path))
+    with session_scope(engine) as session, pytest.raises(AccountError, match="single sign-on"):
+        reset_password(session=session, username="erin", actor="root-admin")
+    with session_scope(engine) as session:  # still only the provider opens it
+        assert session.scalar(select(User.password_hash).where(User.username == "erin")).startswith(sso.SSO_MARKER)
