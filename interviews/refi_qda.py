@@ -193,7 +193,8 @@ class _Import:
     consent_confirmed: bool
     users: dict[str, str]
     codes: dict[str, Code] = field(default_factory=dict)
-    targets: list[tuple[str, str, Code | Interview | Excerpt]] = field(default_factory=list)  # (note GUID, memo target kind, target)
+    # (note GUID, memo target kind, target)
+    targets: list[tuple[str, str, Code | Interview | Excerpt]] = field(default_factory=list)
     taken: set[str] = field(default_factory=set)  # participant codes used so far, casefolded
     by_source: dict[str, Participant] = field(default_factory=dict)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from research.errors import FrontlineError
 from research.settings import EMBEDDING_BACKENDS as BACKENDS
@@ -25,6 +25,7 @@ from research.store.embedding_cache import DEFAULT_BACKEND, CacheBusy, Embedding
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     from sentence_transformers import SentenceTransformer
+    from transformers import PreTrainedModel
 
 log = logging.getLogger("frontline.embeddings")
 
@@ -93,12 +94,14 @@ def load_embedding_model(name: str, *, backend: str | None = None, export_dir: P
     return _torch_model(source)
 
 
-def _torch_model(source: Path) -> "SentenceTransformer":
+def _torch_model(source: Path) -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(str(source), device="cpu", local_files_only=True)
     model.max_seq_length = min(model.max_seq_length or MAX_TOKENS, MAX_TOKENS)
-    model.embedding_backend = TORCH
+    # torch types a module's attributes as tensors or submodules; a plain value lands in the instance
+    # dict either way, which is where Module.__setattr__ would put it.
+    vars(model)["embedding_backend"] = TORCH
     return model
 
 
@@ -155,7 +158,7 @@ def _fingerprint(source: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _onnx_model(source: Path, backend: str, export_dir: Path) -> "OnnxEmbedder":
+def _onnx_model(source: Path, backend: str, export_dir: Path) -> OnnxEmbedder:
     """The ONNX model for ``backend``, exported and checked on first use; a failed export is remembered."""
     target = export_dir / f"{source.name}-{_fingerprint(source)}"
     onnx_file, failed = target / f"{backend}.onnx", target / f"{backend}.failed"
@@ -203,7 +206,7 @@ def _export(source: Path, backend: str, onnx_file: Path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _trace(torch_model, work / "traced.onnx")
-            config = torch_model[0].auto_model.config
+            config = cast("PreTrainedModel", torch_model[0].auto_model).config  # torch types it Tensor | Module
             _fuse(work / "traced.onnx", work / "fused.onnx", config.num_attention_heads, config.hidden_size)
         final = work / "fused.onnx"
         if backend == "onnx-int8":
@@ -312,7 +315,7 @@ class OnnxEmbedder:
 
     get_embedding_dimension = get_sentence_embedding_dimension
 
-    def encode(self, sentences, batch_size: int = 64, normalize_embeddings: bool = True, **_ignored) -> "np.ndarray":
+    def encode(self, sentences, batch_size: int = 64, normalize_embeddings: bool = True, **_ignored) -> np.ndarray:
         """Unit-length vectors (the graph normalises), batched by length so little padding is computed."""
         import numpy as np
 
@@ -331,7 +334,7 @@ class OnnxEmbedder:
 
 
 def embed_texts(texts, model, *, cache: EmbeddingCache | None = None, batch_size: int = 64,
-                progress=None) -> "np.ndarray":
+                progress=None) -> np.ndarray:
     """Unit-length embeddings for ``texts``, reusing cached vectors and encoding only the rest.
 
     ``progress(done, total)`` is called after each batch of newly encoded texts.

@@ -26,7 +26,8 @@ def _tokens(text: str) -> list[str]:
     return [w for w in words if len(w) > 2 or w in _KEEP_SHORT]
 
 
-def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int = 10, min_count: int = 3) -> pd.DataFrame:
+def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int = 10,
+                min_count: int = 3) -> pd.DataFrame:
     """Phrases (one or two words, no stop words at either end) that recur in ``texts``.
 
     Each phrase counts once per text. A word that mostly occurs inside the listed
@@ -161,7 +162,12 @@ class PhraseIndex:
             chosen.append(TopicPhrase(self._surface(g, members), counts[g], -minus_score))
         # "good" and "company" may both widen to "good company": keep it once, at its best place.
         seen: set[str] = set()
-        return [p for p in chosen if not (p.text.lower() in seen or seen.add(p.text.lower()))]
+        kept = []
+        for phrase in chosen:
+            if phrase.text.lower() not in seen:
+                seen.add(phrase.text.lower())
+                kept.append(phrase)
+        return kept
 
     def _surface(self, gram: tuple[str, ...], members: Sequence[int]) -> str:
         """How ``gram`` most often reads in the member texts that use it (ties: alphabetical)."""

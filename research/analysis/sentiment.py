@@ -24,7 +24,8 @@ WORKPLACE_LEXICON = {
     "understaffed": -2.2, "overworked": -2.4, "overtime": -1.2, "burnt": -2.0, "burnout": -2.5,
     "exhausted": -2.2, "freezes": -1.8, "crashes": -2.0, "crash": -1.8, "slow": -1.3, "outdated": -1.4,
     "cancelled": -1.3, "queue": -0.6, "backlog": -1.2, "rota": -0.3, "underpaid": -2.3, "unpaid": -1.6,
-    "abusive": -2.6, "shouting": -1.8, "escalate": -0.8, "escalates": -0.8, "nowhere": -1.0, "dread": -2.4, "timeout": -1.2, "logs": -0.3, "broken": -1.8,
+    "abusive": -2.6, "shouting": -1.8, "escalate": -0.8, "escalates": -0.8, "nowhere": -1.0, "dread": -2.4,
+    "timeout": -1.2, "logs": -0.3, "broken": -1.8,
     "nightmare": -2.4, "struggle": -1.6, "listens": 1.3, "quicker": 1.4, "manageable": 1.4,
     "appreciated": 2.0, "helped": 1.6, "unnoticed": -1.4, "rush": -0.8, "rushed": -1.0,
     "apologising": -0.6, "apologizing": -0.6,
@@ -48,7 +49,8 @@ WORKPLACE_PHRASES = {
     "only two of us": -1.8, "chats waiting": -1.0, "calls waiting": -1.0, "late for my shift": -1.2,
     "nobody ever says thanks": -1.6, "saves me": 1.4, "on time": 0.8, "acted on": 1.6, "led to changes": 1.2,
     "shout outs": 1.8, "shout out": 1.8, "means a lot": 1.6, "mean a lot": 1.6, "solve problems": 1.2,
-    "micro managed": -2.0, "backs us up": 1.4, "backs me up": 1.4, "no work life balance": -2.2, "poor management": -2.2,
+    "micro managed": -2.0, "backs us up": 1.4, "backs me up": 1.4, "no work life balance": -2.2,
+    "poor management": -2.2,
 }
 
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
@@ -201,13 +202,13 @@ class ThemeMatcher:
         """A head fitted on the most confident half of each code's texts, with the anchors and examples."""
         best = probabilities.argmax(axis=1)
         confidence = probabilities.max(axis=1)
-        chosen = []
+        confident: list[int] = []
         for index in range(len(self.keys)):
             members = np.flatnonzero(best == index)
             if len(members) >= 3:
                 cut = np.quantile(confidence[members], 0.5)
-                chosen.extend(members[confidence[members] >= cut])
-        chosen = np.asarray(chosen, dtype=int)
+                confident.extend(members[confidence[members] >= cut])
+        chosen = np.asarray(confident, dtype=int)
         if len(set(best[chosen])) < 2:
             return None
         vectors = np.vstack([self._anchor_vectors, embeddings[chosen]])
@@ -252,11 +253,17 @@ def _mix(parts: list[np.ndarray], weights: list[float]) -> np.ndarray:
     return _softmax(log)
 
 
+class _Classifier(Protocol):
+    """What the head needs of a fitted scikit-learn classifier."""
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray: ...  # noqa: N803 - scikit-learn's name
+
+
 @dataclass
 class _LinearHead:
     """Multinomial logistic regression on normalised embeddings; codes it never saw get probability ~0."""
 
-    model: object
+    model: _Classifier
     classes: np.ndarray
     n_codes: int
 

@@ -18,8 +18,8 @@ unstable topic. Models and embeddings are passed in, never downloaded.
 from __future__ import annotations
 
 import math
-import warnings
 import re
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -75,7 +75,7 @@ def _k_for(n: int) -> int:
 class _GivenClusters:
     """A 'clusterer' that hands BERTopic labels computed beforehand, so BERTopic only builds the representations."""
 
-    def __init__(self, labels: Sequence[int]):
+    def __init__(self, labels: Sequence[int] | np.ndarray):
         self._labels = np.asarray(labels)
         self.labels_ = self._labels
 
@@ -301,7 +301,8 @@ def _shorten(label: str) -> str:
     return label[:MAX_LABEL_CHARS - 1].rsplit(" ", 1)[0].rstrip(",:;") + "…"
 
 
-def typical_order(embeddings: np.ndarray, sentiments: Sequence[float], themes: Sequence[str] | None = None) -> list[int]:
+def typical_order(embeddings: np.ndarray, sentiments: Sequence[float],
+                  themes: Sequence[str] | None = None) -> list[int]:
     """Indices of a topic's texts, most typical first; only texts of the topic's dominant tone.
 
     Typical means: of the tone most of the topic's texts have (a topic of complaints is never illustrated
@@ -323,7 +324,7 @@ def typical_order(embeddings: np.ndarray, sentiments: Sequence[float], themes: S
     main = dominant_tone(sentiments)
     main_theme = Counter(themes).most_common(1)[0][0] if themes is not None and len(themes) else None
     keep = [i for i in range(n) if tone(float(sentiments[i])) == main]
-    return sorted(keep, key=lambda i: (main_theme is not None and themes[i] != main_theme,
+    return sorted(keep, key=lambda i: (main_theme is not None and themes is not None and themes[i] != main_theme,
                                        -round(float(closeness[i]), 9), i))
 
 
@@ -337,7 +338,7 @@ def topic_stability(texts: Sequence[str], embeddings: np.ndarray, *, seed: int =
     index = np.arange(n)
     if n > STABILITY_SAMPLE:
         index = np.random.default_rng(seed).choice(n, STABILITY_SAMPLE, replace=False)
-    sample = [texts[i] for i in index]
+    sample = [texts[int(i)] for i in index]
     runs = [_cluster(sample, embeddings[index], seed + k)[0] for k in range(3)]
     pairs = [(0, 1), (0, 2), (1, 2)]
     return float(np.mean([adjusted_rand_score(runs[a], runs[b]) for a, b in pairs]))

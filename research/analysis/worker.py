@@ -26,11 +26,12 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, and_, delete, exists, or_, select, update
+from sqlalchemy import Engine, Row, and_, delete, exists, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,7 @@ from research.analysis.embeddings import backend_of
 from research.analysis.pipeline import analyze_texts
 from research.errors import FrontlineError
 from research.pulse.comment_codes import coded_comment_examples
-from research.store.engine import session_scope
+from research.store.engine import rows_changed, session_scope
 from research.store.models import AnalysisJob, PulseAnswer, PulseQuestion, TextAnalysis, TopicSummary, utcnow
 
 log = logging.getLogger("frontline.worker")
@@ -70,7 +71,7 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def stored_comments(*, session: Session) -> list[tuple]:
+def stored_comments(*, session: Session) -> Sequence[Row[uuid.UUID, str | None]]:
     """(answer id, text) of every pulse free-text answer, in a stable order."""
     return session.execute(
         select(PulseAnswer.id, PulseAnswer.value_text)
@@ -155,15 +156,15 @@ def extend_lease(engine: Engine, claim: ClaimedJob, *, now: datetime | None = No
     """Push the claim's lease ``lease_seconds`` past ``now``; False when the claim has been lost."""
     now = now or utcnow()
     with session_scope(engine) as session:
-        return session.execute(update(AnalysisJob).where(_owned(claim)).values(
-            lease_expires_at=now + timedelta(seconds=claim.lease_seconds), heartbeat_at=now)).rowcount == 1
+        return rows_changed(session.execute(update(AnalysisJob).where(_owned(claim)).values(
+            lease_expires_at=now + timedelta(seconds=claim.lease_seconds), heartbeat_at=now))) == 1
 
 
 def release_claim(engine: Engine, claim: ClaimedJob) -> bool:
     """Give a job back to the queue untouched (the worker is stopping); False if it was no longer ours."""
     with session_scope(engine) as session:
-        return session.execute(update(AnalysisJob).where(_owned(claim)).values(
-            status="queued", claimed_by="", lease_expires_at=None, stage="", done=0, total=0)).rowcount == 1
+        return rows_changed(session.execute(update(AnalysisJob).where(_owned(claim)).values(
+            status="queued", claimed_by="", lease_expires_at=None, stage="", done=0, total=0))) == 1
 
 
 def record_success(engine: Engine, claim: ClaimedJob, *, comments: Sequence[tuple], result) -> bool:
@@ -172,9 +173,9 @@ def record_success(engine: Engine, claim: ClaimedJob, *, comments: Sequence[tupl
     Returns False, having written nothing, when another worker has taken the job over.
     """
     with session_scope(engine) as session:
-        won = session.execute(update(AnalysisJob).where(_owned(claim)).values(
+        won = rows_changed(session.execute(update(AnalysisJob).where(_owned(claim)).values(
             status="succeeded", stage="done", finished_at=utcnow(), lease_expires_at=None,
-            stability=result.topics.stability)).rowcount
+            stability=result.topics.stability)))
         if won != 1:
             return False
         session.add_all(
@@ -198,14 +199,14 @@ def _number(value) -> float | None:
 def record_failure(engine: Engine, claim: ClaimedJob, reason: str) -> bool:
     """Mark the job failed with a one-line reason if the claim still holds; False otherwise."""
     with session_scope(engine) as session:
-        return session.execute(update(AnalysisJob).where(_owned(claim)).values(
-            status="failed", error=reason[:2000], finished_at=utcnow(), lease_expires_at=None)).rowcount == 1
+        return rows_changed(session.execute(update(AnalysisJob).where(_owned(claim)).values(
+            status="failed", error=reason[:2000], finished_at=utcnow(), lease_expires_at=None))) == 1
 
 
 def _record_progress(engine: Engine, claim: ClaimedJob, stage: str, done: int, total: int) -> None:
     with session_scope(engine) as session:
-        if session.execute(update(AnalysisJob).where(_owned(claim)).values(
-                stage=stage, done=done, total=total, heartbeat_at=utcnow())).rowcount != 1:
+        if rows_changed(session.execute(update(AnalysisJob).where(_owned(claim)).values(
+                stage=stage, done=done, total=total, heartbeat_at=utcnow()))) != 1:
             raise ClaimLost(f"analysis job {claim.job_id} was taken over by another worker")
 
 
@@ -264,7 +265,8 @@ def run_claimed_job(engine: Engine, claim: ClaimedJob, *, model, scorer, cache=N
                 _record_progress(engine, claim, stage, done, total)
 
             progress("loading", 0, len(comments))
-            result = analyze_texts([text for _, text in comments], model=model, scorer=scorer, cache=cache,
+            texts = [text or "" for _, text in comments]  # the query leaves out empty answers
+            result = analyze_texts(texts, model=model, scorer=scorer, cache=cache,
                                    seed=seed, codebook=codebook, exemplars=exemplars, progress=progress)
             return record_success(engine, claim, comments=comments, result=result)
     except ClaimLost:
@@ -315,6 +317,8 @@ def work(engine: Engine, *, tools: AnalysisTools, worker_id: str | None = None,
             # Nothing waiting: poll. A job waiting but not won: another worker is claiming it; look again soon.
             stop.wait(poll_seconds if not waiting else min(poll_seconds, 0.2))
             continue
+        if loaded is None:  # a claim is only tried once the tools are loaded
+            raise RuntimeError("a job was claimed before the analysis tools were loaded")
         model, scorer, cache = loaded
         started = time.monotonic()
         try:

@@ -4,6 +4,8 @@ Answers are assembled from per-theme passages so each industry has its own
 story (banking agents talk about metrics, utilities about wrong bills).
 """
 
+from typing import TypedDict
+
 GUIDE = [
     ("How do you hear the voice of the customer: NPS scores, closed-end surveys, comments?",
      ["Who reads the comments?", "What happened the last time a score dropped?"]),
@@ -18,12 +20,19 @@ GUIDE = [
     ("What one thing would make your job easier?", []),
 ]
 
-INDUSTRIES = {
+class Industry(TypedDict):
+    site: str
+    channels: list[str]  # the channel of each of its four participants
+    tool: str
+
+
+INDUSTRIES: dict[str, Industry] = {
     "retail": {"site": "Leeds", "channels": ["phone", "chat", "e-mail", "store"], "tool": "the order system"},
     "banking": {"site": "Glasgow", "channels": ["phone", "phone", "chat", "e-mail"], "tool": "the core banking screen"},
     "casual dining": {"site": "Leeds", "channels": ["phone", "chat", "store", "e-mail"], "tool": "the booking tool"},
     "utilities": {"site": "Cardiff", "channels": ["phone", "phone", "e-mail", "chat"], "tool": "the billing system"},
-    "technical support": {"site": "Cardiff", "channels": ["chat", "phone", "chat", "e-mail"], "tool": "the ticketing tool"},
+    "technical support": {"site": "Cardiff", "channels": ["chat", "phone", "chat", "e-mail"],
+                          "tool": "the ticketing tool"},
     "telecommunications": {"site": "Glasgow", "channels": ["phone", "chat", "phone", "store"], "tool": "the CRM"},
 }
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -127,7 +127,7 @@ def seed_demo(*, session: Session, seed: int = SEED, if_empty: bool = False, tod
     rng = random.Random(seed)
     interviews = _seed_study(session, rng)
     responses, comments = _seed_waves(session, seed)
-    try_token = _seed_open_wave(session, today or datetime.now(timezone.utc).date())
+    try_token = _seed_open_wave(session, today or datetime.now(UTC).date())
     session.flush()
     counts = {"interviews": interviews, "waves": len(WAVES) + 1, "teams": len(TEAMS),
               "responses": responses, "comments": comments}

@@ -14,8 +14,8 @@ figure it reports has already passed the reporting thresholds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from sqlalchemy import select
@@ -67,7 +67,7 @@ class ActionEffect:
 
 
 def _today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def _years_from(day: date, years: int) -> date:
@@ -305,30 +305,30 @@ def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
     if baseline is None:
         return None
     name = _theme_names(session).get(action.theme) or action.theme
-    empty = {"action_id": action.id, "theme": action.theme, "theme_name": name, "baseline_wave": baseline.title,
-             "later_wave": None, "share_before": None, "share_after": None, "share_change": None,
-             "sentiment_before": None, "sentiment_after": None, "sentiment_change": None}
+    empty = ActionEffect(action_id=action.id, theme=action.theme, theme_name=name, baseline_wave=baseline.title,
+                         later_wave=None, share_before=None, share_after=None, share_change=None,
+                         sentiment_before=None, sentiment_after=None, sentiment_change=None, sentence="")
 
     reported = pd.DataFrame(columns=["theme", "wave_id", "wave", "opens_on", "share", "mean_sentiment"]) \
         if gaps.empty else gaps
     waves = reported[["wave_id", "wave", "opens_on"]].drop_duplicates("wave_id")
     if baseline.id not in set(waves["wave_id"]):
-        return ActionEffect(**empty, sentence=(
+        return replace(empty, sentence=(
             f"{name} cannot be compared with {baseline.title}, the wave before the action: it had too few "
             "responses to report or has not been analysed."))
     opens = pd.to_datetime(waves["opens_on"])
     later = waves[opens > pd.Timestamp(baseline.opens_on)]
     if later.empty:
-        return ActionEffect(**empty, sentence=_no_later_wave(session, baseline, today or _today()))
+        return replace(empty, sentence=_no_later_wave(session, baseline, today or _today()))
     latest = later.loc[pd.to_datetime(later["opens_on"]).idxmax()]
     share_before, sentiment_before = _theme_figures(reported, baseline.id, action.theme)
     share_after, sentiment_after = _theme_figures(reported, latest["wave_id"], action.theme)
-    both = sentiment_before is not None and sentiment_after is not None
-    return ActionEffect(
-        **{**empty, "later_wave": str(latest["wave"]), "share_before": share_before, "share_after": share_after,
-           "share_change": 100 * (share_after - share_before), "sentiment_before": sentiment_before,
-           "sentiment_after": sentiment_after,
-           "sentiment_change": sentiment_after - sentiment_before if both else None},
+    return replace(
+        empty, later_wave=str(latest["wave"]), share_before=share_before, share_after=share_after,
+        share_change=100 * (share_after - share_before), sentiment_before=sentiment_before,
+        sentiment_after=sentiment_after,
+        sentiment_change=sentiment_after - sentiment_before
+        if sentiment_before is not None and sentiment_after is not None else None,
         sentence=effect_sentence(name, baseline.title, str(latest["wave"]), share_before, share_after,
                                  sentiment_before, sentiment_after),
     )

@@ -66,7 +66,7 @@ class FocusArea:
     def interview_text(self) -> str:
         if not self.interview_participants:
             return "No interviews to compare with."
-        share = self.interview_raised / self.interview_participants
+        share = (self.interview_raised or 0) / self.interview_participants
         return (f"{share:.0%}".replace("%", " %") + f" of interviews raise it ({self.interview_raised} of "
                 f"{self.interview_participants} agents, {self.interview_study})")
 

@@ -114,7 +114,9 @@ def _order(*parts: str) -> str:
 def _pick(found: pd.DataFrame, quotes: int) -> list[tuple[str, str]]:
     """Up to ``quotes`` (quote, participant code) pairs: at most one per participant and per wording."""
     pairs = sorted(zip(found["Quote"], found["Participant"]), key=lambda pair: (_order(pair[0]), _order(*pair)))
-    picked, people, texts = [], set(), set()
+    picked: list[tuple[str, str]] = []
+    people: set[str] = set()
+    texts: set[str] = set()
     for quote, participant in pairs:
         if len(picked) == quotes:
             break

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -76,6 +77,15 @@ class Overview:
     response_rate: float | None  # a fraction of headcount (0.79 is 79 %); None without full headcounts
     kpis: list[Kpi]
     note: str
+
+
+class _OverviewHead(TypedDict):
+    """The fields of an :class:`Overview` that say what it is of, whatever its figures."""
+
+    wave_id: int
+    wave_title: str
+    previous_title: str | None
+    segment: dict[str, str]
 
 
 def label(key: str) -> str:
@@ -176,8 +186,9 @@ def overview(*, session: Session, wave_id: int, thresholds: Thresholds,
     before = stats[before_wave.id] if before_wave else None
     note = suppressed_note(thresholds.scores)
     responses = current.responses(choice)
-    common = dict(wave_id=wave.id, wave_title=wave.title, previous_title=before_wave.title if before_wave else None,
-                  segment=dict([choice]) if choice else {})
+    common = _OverviewHead(wave_id=wave.id, wave_title=wave.title,
+                           previous_title=before_wave.title if before_wave else None,
+                           segment=dict([choice]) if choice else {})
     if responses is None:
         kpis = [Kpi(key, label(key), None, None, None, None, None, None, _unit(key, current.question(key)), note)
                 for key in KPI_KEYS]

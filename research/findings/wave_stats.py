@@ -27,6 +27,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import case, func, select
@@ -307,6 +308,10 @@ def _sums_cache(session: Session) -> _Cache:
     return cache
 
 
+def _known_sums(sums: dict[int, Stat], question_ids: Iterable[int]) -> dict[int, Stat]:
+    return {q: sums[q] for q in question_ids if q in sums}
+
+
 def _question_totals(session: Session, question_ids: list[int]) -> dict[int, Stat]:
     """Sums per question over whole waves: questions belong to one wave, so no join is needed."""
     if not question_ids:
@@ -360,4 +365,4 @@ def _fetch_totals(session: Session, stats: list[WaveStats]) -> None:
     missing = [s for s in stats if s._sums.peek(("totals", s.fingerprint)) is None]
     sums = _question_totals(session, [q for s in missing for q in s._question_ids])
     for wave in missing:
-        wave._sums.get(("totals", wave.fingerprint), lambda w=wave: {q: sums[q] for q in w._question_ids if q in sums})
+        wave._sums.get(("totals", wave.fingerprint), partial(_known_sums, sums, wave._question_ids))

@@ -3,20 +3,19 @@
 from datetime import date, timedelta
 
 import pytest
+from pulse_builders import NEUTRAL, SEALER
 from sqlalchemy import func, select
 
 from research.accounts import authenticate, create_user, set_active, set_password
 from research.audit import UNKNOWN_USER, audit_events, record
 from research.errors import FrontlineError
-from research.pulse.library import QUESTION_LIBRARY
 from research.privacy.reporting import Thresholds
+from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import create_links
 from research.pulse.submit import send_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.engine import session_scope
 from research.store.models import AuditEvent
-
-from pulse_builders import NEUTRAL, SEALER
 
 PASSWORD = "correct horse battery"
 ANSWERS = {**NEUTRAL, "one_thing": "the CRM freezes"}
@@ -24,7 +23,8 @@ ANSWERS = {**NEUTRAL, "one_thing": "the CRM freezes"}
 
 def trail(engine):
     with session_scope(engine) as session:
-        return [tuple(r) for r in audit_events(session=session)[["Who", "Action", "Subject"]].itertuples(index=False)][::-1]
+        events = audit_events(session=session)[["Who", "Action", "Subject"]]
+        return [tuple(r) for r in events.itertuples(index=False)][::-1]
 
 
 def test_account_changes_and_sign_ins_are_recorded_with_who_did_them(engine):

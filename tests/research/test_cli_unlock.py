@@ -3,7 +3,6 @@
 import io
 import sys
 
-
 from research.accounts import authenticate, create_user
 from research.audit import audit_events
 from research.cli import main

@@ -5,8 +5,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from research.accounts import (SESSION_IDLE, SESSION_LIFETIME, create_user, end_session, resume_session,
-                               session_account, set_active, set_password, start_session)
+from research.accounts import (
+    SESSION_IDLE,
+    SESSION_LIFETIME,
+    create_user,
+    end_session,
+    resume_session,
+    session_account,
+    set_active,
+    set_password,
+    start_session,
+)
 from research.store.engine import session_scope
 from research.store.models import AuditEvent, utcnow
 from research.store.staff_sessions import StaffSession

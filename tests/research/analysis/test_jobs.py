@@ -2,20 +2,19 @@ import socket
 from datetime import date
 
 import pytest
+from pulse_builders import SEALER
 from sqlalchemy import func, select
 
 from research.analysis.jobs import current_results_job, enqueue_job, run_job, start_worker_process
 from research.errors import FrontlineError
 from research.privacy.redaction import Redactor
-from research.pulse.inbox import release_ready
 from research.privacy.reporting import Thresholds
+from research.pulse.inbox import release_ready
 from research.pulse.links import create_links
 from research.pulse.submit import submit_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.engine import session_scope
 from research.store.models import AnalysisJob, TextAnalysis, TopicSummary
-
-from pulse_builders import SEALER
 
 COMMENTS = ["the CRM freezes on refunds", "my supervisor never backs us up", "understaffed every evening",
             "parking is impossible", "the knowledge base is out of date", "great team"]

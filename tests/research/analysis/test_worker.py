@@ -84,7 +84,8 @@ def fake_result(answer_ids) -> AnalysisResult:
     """What the analysis would hand the final write: every comment in topic 0."""
     rows = pd.DataFrame({"text": ["x"] * len(answer_ids), "theme": ["tools"] * len(answer_ids),
                          "theme_confidence": [0.9] * len(answer_ids), "theme2": [""] * len(answer_ids),
-                         "theme2_confidence": [float("nan")] * len(answer_ids), "topic": [0] * len(answer_ids), "topic_label": ["t"] * len(answer_ids),
+                         "theme2_confidence": [float("nan")] * len(answer_ids), "topic": [0] * len(answer_ids),
+                         "topic_label": ["t"] * len(answer_ids),
                          "sentiment": [0.0] * len(answer_ids)})
     return AnalysisResult(rows, TopicResult(topics=[0] * len(answer_ids), labels={0: "tools"}, words={0: ["crm"]}))
 

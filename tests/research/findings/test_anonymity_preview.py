@@ -4,17 +4,16 @@ import re
 from datetime import date
 
 import pytest
+from pulse_builders import add_wave, answers
 from sqlalchemy import select
 
 from research.demo import seed_demo
+from research.findings.anonymity_preview import LEVELS, anonymity_preview, preview_sentences
 from research.findings.overview import overview, segment_options
 from research.privacy.reporting import Thresholds
-from research.findings.anonymity_preview import LEVELS, anonymity_preview, preview_sentences
 from research.store.engine import make_engine, session_scope
 from research.store.migrate import upgrade
 from research.store.models import PulseSegment, PulseWave
-
-from pulse_builders import add_wave, answers
 
 SITE = ("Cardiff", "phone", "utilities")
 

@@ -6,13 +6,12 @@ import zipfile
 from datetime import date
 
 import pandas as pd
+from pulse_builders import add_wave, answers
 
-from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.actions import create_action
+from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.privacy.reporting import Thresholds
 from research.store.engine import session_scope
-
-from pulse_builders import add_wave, answers
 
 FIVE = Thresholds(scores=5, comments=10)
 

@@ -12,7 +12,8 @@ from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.engine import session_scope
 
 
-def areas_of(engine, job_id, thresholds=Thresholds(), **kwargs):
+def areas_of(engine, job_id, thresholds=None, **kwargs):
+    thresholds = thresholds if thresholds is not None else Thresholds()
     with session_scope(engine) as session:
         study_id = next(iter(evidence_studies(session=session)))
         return focus_areas(session=session, job_id=job_id, thresholds=thresholds, study_id=study_id, **kwargs)

@@ -4,6 +4,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from pulse_builders import NEUTRAL
+from pulse_builders import add_wave as add_july_wave
 from sqlalchemy import select
 
 from research.demo import seed_demo
@@ -12,9 +14,6 @@ from research.errors import FrontlineError
 from research.findings.heatmap import heatmap, heatmap_figure
 from research.privacy.reporting import Thresholds
 from research.store.engine import session_scope
-
-from pulse_builders import NEUTRAL
-from pulse_builders import add_wave as add_july_wave
 from research.store.models import PulseWave
 
 FIVE = Thresholds(scores=5, comments=10)

@@ -18,7 +18,10 @@ from interviews.notes import save_note, start_interview
 from interviews.studies import GuideItem, add_participant, create_study, set_guide, withdraw_participant
 from research.demo import seed_demo
 from research.findings.interview_evidence import (
-    QUOTE_COLUMNS, evidence_studies, interview_evidence, released_participants,
+    QUOTE_COLUMNS,
+    evidence_studies,
+    interview_evidence,
+    released_participants,
 )
 from research.privacy.k_anonymity import WITHHELD, k_anonymous_attributes, smallest_group
 from research.privacy.reporting import Thresholds

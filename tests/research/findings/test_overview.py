@@ -4,6 +4,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from pulse_builders import NEUTRAL, add_wave, answers
 from sqlalchemy import event
 
 from research.errors import FrontlineError
@@ -16,8 +17,6 @@ from research.findings.overview import (
 )
 from research.privacy.reporting import Thresholds, hidden_groups
 from research.store.engine import session_scope
-
-from pulse_builders import NEUTRAL, add_wave, answers
 
 FIVE = Thresholds(scores=5, comments=10)
 @pytest.fixture

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from pulse_builders import add_wave, answers
 
 from research.findings.overview import overview
 from research.findings.representative import (
@@ -14,8 +15,6 @@ from research.findings.representative import (
 from research.privacy.reporting import Thresholds
 from research.store.engine import session_scope
 from research.store.models import Interview, Participant, Study
-
-from pulse_builders import add_wave, answers
 
 FIVE = Thresholds(scores=5, comments=10)
 TODAY = date(2026, 12, 2)
