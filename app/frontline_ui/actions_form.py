@@ -27,7 +27,7 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
         show_flash("record_action")
         form = form_key("record_action")
         with st.form(form):
-            theme = st.selectbox("Theme", list(codes), format_func=codes.get, key=f"{form}_theme")
+            theme = st.selectbox("Theme", list(codes), format_func=codes.__getitem__, key=f"{form}_theme")
             title = st.text_area("What will be done", placeholder="Replace the billing system's search screen",
                                  key=f"{form}_title")
             left, right = st.columns(2)

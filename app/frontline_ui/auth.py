@@ -20,8 +20,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from frontline_ui import browser_store, resources
-from research.accounts import (SESSION_LIFETIME, end_session, get_user, resume_session, session_account,
-                               start_session)
+from research.accounts import SESSION_LIFETIME, end_session, get_user, resume_session, session_account, start_session
 
 SESSION_COOKIE = "frontline_session"
 TOKEN_KEY = "frontline_session_token"

@@ -4,10 +4,17 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.markdown import plain
 from frontline_ui.exports import download_file, text_table
+from frontline_ui.markdown import plain
 from interviews.codebook import (
-    GAP_KINDS, add_code, code_choices, codes_table, delete_code, export_codebook_csv, import_codebook_rows, update_code,
+    GAP_KINDS,
+    add_code,
+    code_choices,
+    codes_table,
+    delete_code,
+    export_codebook_csv,
+    import_codebook_rows,
+    update_code,
 )
 from interviews.sandbox import parse_upload
 from research.errors import FrontlineError
@@ -28,7 +35,7 @@ download_file("Download codebook (CSV)", rewrite_csv(export), what="codebook (CS
 
 edit_tab, add_tab, import_tab = st.tabs(["Edit a code", "Add a code", "Import codes"])
 with edit_tab:
-    key = st.selectbox("Code", list(choices), format_func=choices.get, key="codebook_edit")
+    key = st.selectbox("Code", list(choices), format_func=choices.__getitem__, key="codebook_edit")
     current = table.set_index("Key").loc[key]
     parents = {"": "(top level)", **{k: v for k, v in choices.items() if k != key}}
     key_of_name = dict(zip(table["Name"], table["Key"]))
@@ -37,11 +44,11 @@ with edit_tab:
         description = st.text_area("Description", value=current["Description"])
         examples = st.text_area("Example phrases (one a line)", value=current["Examples"])
         kinds = list(GAP_KINDS)
-        gap_kind = st.selectbox("Ranked among", kinds, format_func=GAP_KINDS.get,
+        gap_kind = st.selectbox("Ranked among", kinds, format_func=GAP_KINDS.__getitem__,
                                 index=kinds.index(current["Gap list"]) if current["Gap list"] in kinds else 2)
         colour = st.color_picker("Colour", value=current["Colour"])
         parent_key = key_of_name.get(current["Parent"], "")
-        parent = st.selectbox("Nested under", list(parents), format_func=parents.get,
+        parent = st.selectbox("Nested under", list(parents), format_func=parents.__getitem__,
                               index=list(parents).index(parent_key) if parent_key in parents else 0)
         left, right = st.columns(2)
         if left.form_submit_button("Save code", type="primary"):
@@ -67,7 +74,7 @@ with add_tab:
         name = st.text_input("Name", key="new_code_name")
         description = st.text_area("Description", key="new_code_description")
         examples = st.text_area("Example phrases (one a line)", key="new_code_examples")
-        gap_kind = st.selectbox("Ranked among", list(GAP_KINDS), format_func=GAP_KINDS.get, key="new_code_kind")
+        gap_kind = st.selectbox("Ranked among", list(GAP_KINDS), format_func=GAP_KINDS.__getitem__, key="new_code_kind")
         colour = st.color_picker("Colour", value="#7f7f7f", key="new_code_colour")
         parent = st.selectbox("Nested under", ["", *choices], format_func=lambda k: choices.get(k, "(top level)"),
                               key="new_code_parent")

@@ -4,14 +4,22 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.markdown import plain
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title, pick_interview, pick_study
 from interviews.agreement import sentence_spans
 from interviews.codebook import code_choices
 from interviews.coding import (
-    add_memo, code_excerpt, code_quote, code_sentences, delete_excerpt, excerpt_code_keys, memos_table,
-    note_excerpts, search, set_excerpt_codes,
+    add_memo,
+    code_excerpt,
+    code_quote,
+    code_sentences,
+    delete_excerpt,
+    excerpt_code_keys,
+    memos_table,
+    note_excerpts,
+    search,
+    set_excerpt_codes,
 )
 from interviews.notes import interview_slots
 from research.analysis.suggestions import build_matcher, note_suggestions
@@ -42,7 +50,7 @@ with resources.db_session() as session:
 if not slots:
     st.info("This interview has no notes yet.")
     st.stop()
-by_note = {s.note_id: s for s in slots}
+by_note = {s.note_id: s for s in slots if s.note_id is not None}
 note_id = pick_by_title("Answer", {n: s.question for n, s in by_note.items()}, "This interview has no notes yet.",
                         key=f"coding_note_{interview_id}")
 body = by_note[note_id].body
@@ -59,7 +67,7 @@ with st.form(form):
                             format_func=lambda i: body[sentences[i][0]:sentences[i][1]])
     words = st.text_input("…or paste the exact words to code", help="Copy them from the answer above.",
                           key=f"{form}_words_{note_id}")
-    keys = st.multiselect("Codes", list(codes), format_func=codes.get, key=f"{form}_codes_{note_id}")
+    keys = st.multiselect("Codes", list(codes), format_func=codes.__getitem__, key=f"{form}_codes_{note_id}")
     submitted = st.form_submit_button("Code excerpt", type="primary")
 st.session_state["coding_form_note"] = note_id
 if submitted:
@@ -99,7 +107,8 @@ pending = st.session_state.get(suggested_key)
 if pending is not None and not pending:
     st.caption("Every sentence of this answer is coded by you.")
 choosable = ["other", *codes]
-for index, suggestion in enumerate(pending or []):
+shown = pending or []
+for suggestion in shown:
     with st.container(border=True):
         st.text(suggestion.text)
         label = codes.get(suggestion.code, "no code fits (other)")
@@ -119,7 +128,7 @@ for index, suggestion in enumerate(pending or []):
                     st.error(plain(str(exc)))
                     continue
                 flash("coding", plain(f"Coded '{suggestion.text[:60]}' as {codes[pick]}."))
-            st.session_state[suggested_key] = [s for s in pending if s.start != suggestion.start]
+            st.session_state[suggested_key] = [s for s in shown if s.start != suggestion.start]
             st.rerun()
 
 with resources.db_session() as session:
@@ -140,7 +149,8 @@ else:
         with resources.db_session() as session:
             current = excerpt_code_keys(session=session, excerpt_id=excerpt_id)
         with st.form(f"recode_{excerpt_id}"):
-            recoded = st.multiselect("Codes of this excerpt", list(codes), default=current, format_func=codes.get,
+            recoded = st.multiselect("Codes of this excerpt", list(codes), default=current,
+                                     format_func=codes.__getitem__,
                                      key=f"recode_{excerpt_id}_codes_{'_'.join(current)}")
             if st.form_submit_button("Save codes"):
                 try:

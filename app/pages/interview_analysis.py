@@ -51,7 +51,7 @@ with co_tab:
         st.plotly_chart(inert_figure(px.imshow(matrix, text_auto=True, aspect="auto",
                                                color_continuous_scale="Purples")), width="stretch")
 with quote_tab:
-    key = st.selectbox("Code", list(codes), format_func=codes.get, key="quotes_code")
+    key = st.selectbox("Code", list(codes), format_func=codes.__getitem__, key="quotes_code")
     with resources.db_session() as session:
         quotes = code_quotes(session=session, study_id=study_id, code_key=key, coder=coder or None)
     st.caption(f"{len(quotes)} quote(s), with who said them (by participant code and attributes).")

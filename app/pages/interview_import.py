@@ -8,13 +8,13 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
-from frontline_ui.pickers import pick_study
 from frontline_ui.markdown import plain
+from frontline_ui.pickers import pick_study
 from interviews.importing import import_csv, import_transcript
 from interviews.notes import interview_labels
 from interviews.refi_qda import import_qdpx
-from interviews.studies import participants_table
 from interviews.sandbox import parse_upload
+from interviews.studies import participants_table
 from interviews.transcripts import CsvMapping, map_csv_rows
 from research.errors import FrontlineError
 
@@ -62,7 +62,8 @@ with transcript_tab:
     else:
         labels = {int(r["id"]): f"{r['code']} ({r['industry'] or 'no industry'})"
                   for r in consenting.to_dict("records")}
-        participant = st.selectbox("Participant", list(labels), format_func=labels.get, key="import_participant")
+        participant = st.selectbox("Participant", list(labels), format_func=labels.__getitem__,
+                                   key="import_participant")
         left, right = st.columns(2)
         interviewer = left.text_input("Interviewer", value=user.username, key="import_interviewer")
         held_on = right.date_input("Date", value=date.today(), key="import_date")
@@ -73,7 +74,8 @@ with transcript_tab:
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
-                st.write(f"Found {len(preview.turns)} turn(s) as {plain(preview.format)}.")  # it came back from the child
+                # preview.format came back from the child process, so it is escaped like any outside text.
+                st.write(f"Found {len(preview.turns)} turn(s) as {plain(preview.format)}.")
                 st.dataframe(pd.DataFrame([(t.question, t.answer) for t in preview.turns],
                                           columns=["Question", "Answer"]), hide_index=True, width="stretch")
                 for reason in preview.skipped:

@@ -8,11 +8,17 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
-from frontline_ui.pickers import pick_interview, pick_study
 from frontline_ui.markdown import plain
+from frontline_ui.pickers import pick_interview, pick_study
 from interviews.coding import add_memo, memos_table
 from interviews.notes import (
-    FREE_NOTES_LABEL, interview_slots, interviews_table, note_history, save_note, start_interview, update_interview,
+    FREE_NOTES_LABEL,
+    interview_slots,
+    interviews_table,
+    note_history,
+    save_note,
+    start_interview,
+    update_interview,
 )
 from interviews.studies import participants_table
 from research.errors import FrontlineError
@@ -33,7 +39,7 @@ with st.expander("Start an interview", expanded=not has_interviews):
         with st.form(form):
             labels = {int(r.id): f"{r.code} ({r.industry or 'no industry'}, {r.role or 'no role'})"
                       + ("" if r.consent_given else " - no consent recorded") for r in people.itertuples()}
-            participant = st.selectbox("Participant", list(labels), format_func=labels.get, key=f"{form}_who")
+            participant = st.selectbox("Participant", list(labels), format_func=labels.__getitem__, key=f"{form}_who")
             interviewer = st.text_input("Interviewer", value=user.username, key=f"{form}_interviewer")
             held_on = st.date_input("Date", value=date.today(), key=f"{form}_date")
             if st.form_submit_button("Start interview", type="primary"):
@@ -61,10 +67,10 @@ show_flash("notes")
 with st.form(f"interview_meta_{interview_id}"):
     left, right = st.columns(2)
     interviewer = left.text_input("Interviewer", value=row["Interviewer"] or "")
-    held_on = right.date_input("Date", value=row["Held on"] or None)
+    held_on_edit = right.date_input("Date", value=row["Held on"] or None)
     if st.form_submit_button("Save interviewer and date"):
         with resources.db_session() as session:
-            update_interview(session=session, interview_id=interview_id, interviewer=interviewer, held_on=held_on)
+            update_interview(session=session, interview_id=interview_id, interviewer=interviewer, held_on=held_on_edit)
         flash("notes", "Saved the interviewer and date.")
         st.rerun()
 
@@ -93,7 +99,8 @@ st.caption("Each answer saves itself when you click or tab out of its box (or pr
 with resources.db_session() as session:
     slots = interview_slots(session=session, interview_id=interview_id)
 for slot in slots:
-    place = f"note_{interview_id}_{slot.guide_question_id or 'x'}_{slot.question if slot.guide_question_id is None else ''}"
+    free_label = slot.question if slot.guide_question_id is None else ""
+    place = f"note_{interview_id}_{slot.guide_question_id or 'x'}_{free_label}"
     # The box is keyed by what is saved: coming back to the page, or a save that replaced a name, draws it
     # afresh from the database, so it never shows an empty or stale text over a saved answer.
     key = f"{place}_{hashlib.sha256(slot.body.encode()).hexdigest()[:16]}"

@@ -10,7 +10,7 @@ keeps it in ``sessionStorage`` (never in the URL, a cookie or the server; see
 
 import hashlib
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -18,10 +18,10 @@ from frontline_ui import browser_store, resources
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.findings.actions import published_actions
+from research.findings.anonymity_preview import anonymity_preview, preview_sentences
 from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.links import resolve_link
-from research.findings.anonymity_preview import anonymity_preview, preview_sentences
 from research.pulse.replies import LookupThrottle, conversation_for_receipt
 from research.pulse.submit import answer_problems, send_response, validate_answers
 from research.pulse.waves import wave_questions
@@ -37,7 +37,7 @@ def link_fingerprint(token: str) -> str:
 
 
 def today():
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def show_replies_lookup() -> None:

@@ -1,20 +1,20 @@
 """Researcher page: invite and open links per segment, and the roster of names to redact."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.forms import clear_form, form_key
-from frontline_ui.pickers import pick_wave
-from frontline_ui.markdown import plain
 from frontline_ui.exports import download_table
-from research.audit import record
+from frontline_ui.forms import clear_form, form_key
+from frontline_ui.markdown import plain
+from frontline_ui.pickers import pick_wave
 from interviews.sandbox import parse_upload
+from research.audit import record
 from research.errors import FrontlineError
 from research.privacy.roster import replace_roster, roster_names
-from datetime import date
-
 from research.pulse.links import link_url, open_link_full
 from research.pulse.waves_admin import create_segment_links, find_wave, segment_summaries, set_headcount
 

@@ -1,6 +1,6 @@
 """Researcher page: read a wave's comments (teams at the comment threshold only) and reply anonymously."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -19,7 +19,8 @@ threshold = resources.settings().min_comment_group_size
 wave_id = pick_wave("No pulse waves yet.")
 with resources.db_session() as session:
     comments = comments_for_reply(session=session, wave_id=wave_id, threshold=threshold)
-st.caption(f"Only teams where at least {threshold} people wrote are shown. Agents read replies with their receipt code.")
+st.caption(f"Only teams where at least {threshold} people wrote are shown. "
+           "Agents read replies with their receipt code.")
 if comments.empty:
     st.info(f"No comments to show yet: no team has {threshold} people who wrote in this wave.")
     st.stop()
@@ -40,7 +41,7 @@ def save_code(answer_id, code_key: str) -> None:
     try:
         with resources.db_session() as session:
             name = code_comment(session=session, answer_id=answer_id, code_key=code_key, coder=user.username,
-                                today=datetime.now(timezone.utc).date())
+                                today=datetime.now(UTC).date())
     except FrontlineError as exc:
         st.session_state["pulse_replies_coded"] = ("error", plain(str(exc)))
     else:
@@ -71,7 +72,7 @@ for row in shown.itertuples():
                     try:
                         with resources.db_session() as session:
                             add_reply(session=session, response_id=row.response_id, author=user.username, body=body,
-                                      today=datetime.now(timezone.utc).date())
+                                      today=datetime.now(UTC).date())
                     except FrontlineError as exc:
                         st.error(plain(str(exc)))
                     else:

@@ -7,16 +7,26 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.forms import clear_form, flash, form_key, show_flash
-from frontline_ui.pickers import pick_study, select_study
-from frontline_ui.markdown import plain
 from frontline_ui.exports import record_export
+from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.markdown import plain
+from frontline_ui.pickers import pick_study, select_study
 from interviews.codebook import export_codebook_csv
 from interviews.exports import excerpts_csv, excerpts_xlsx
 from interviews.refi_qda import export_qdpx
 from interviews.studies import (
-    CHANNELS, GuideItem, add_custom_attribute, add_participant, create_study, guide_items, parse_attributes,
-    participants_table, set_guide, studies_table, update_participant, withdraw_participant,
+    CHANNELS,
+    GuideItem,
+    add_custom_attribute,
+    add_participant,
+    create_study,
+    guide_items,
+    parse_attributes,
+    participants_table,
+    set_guide,
+    studies_table,
+    update_participant,
+    withdraw_participant,
 )
 from research.errors import FrontlineError
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from pulse_builders import demo_invite
 from streamlit.testing.v1 import AppTest
 
 from research.accounts import create_user
 from research.demo import seed_demo
 from research.store.engine import make_engine, session_scope
 from research.store.migrate import upgrade
-
-from pulse_builders import demo_invite
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "app"))

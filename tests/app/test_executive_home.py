@@ -3,14 +3,13 @@
 import re
 from datetime import date, timedelta
 
+from pulse_builders import add_wave, answers
 from sqlalchemy import select
 
 from research.findings.overview import overview
 from research.privacy.reporting import Thresholds
 from research.store.engine import make_engine, session_scope
 from research.store.models import Interview, Participant, PulseWave, Study
-
-from pulse_builders import add_wave, answers
 
 WAVE_3 = "Pulse wave 3 (Customer Service Week, October 2026)"
 

@@ -4,9 +4,9 @@ import json
 import re
 from datetime import date
 
-from research.store.engine import make_engine, session_scope
-
 from pulse_builders import add_wave, answers
+
+from research.store.engine import make_engine, session_scope
 
 WAVE = "Hostile names"
 IMAGE = "![x](http://127.0.0.1:9/p.png)"  # rendered, the executive's browser would fetch this

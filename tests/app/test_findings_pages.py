@@ -3,10 +3,9 @@
 from datetime import date
 
 import pytest
+from pulse_builders import add_wave, answers
 
 from research.store.engine import make_engine, session_scope
-
-from pulse_builders import add_wave, answers
 
 CRAFTED = "Crafted wave (teams of 1, 4, 5 and 9)"
 
@@ -83,8 +82,8 @@ def test_a_researcher_records_an_action_the_executive_then_sees(make_app, app_db
 def test_the_executive_overview_of_an_open_wave_does_not_move_with_one_answer(make_app, app_db):
     """An executive reloads the overview after each agent's answer: it changes only with a whole step."""
     import streamlit as st
-
     from pulse_builders import DEMO_OPEN_WAVE, NEUTRAL, SEALER, demo_invite
+
     from research.privacy.reporting import Thresholds
     from research.pulse.submit import send_response
 

@@ -3,10 +3,10 @@
 import time
 
 from sqlalchemy import func, select
+from upload_bombs import docx_bomb, word_file
 
 from research.store.engine import make_engine, session_scope
 from research.store.models import InterviewNote
-from upload_bombs import docx_bomb, word_file
 
 
 def upload_transcript(at, name, data):

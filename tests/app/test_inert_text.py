@@ -19,16 +19,15 @@ from datetime import date, timedelta
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import REPO
 from sqlalchemy import select, text
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import element_tree as et
 
-from frontline_ui.auth import PAGE_ROLES, SessionUser, USER_KEY
+from frontline_ui.auth import PAGE_ROLES, USER_KEY, SessionUser
 from research.pulse.links import create_links
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseWave
-
-from conftest import REPO
 
 APP = str(REPO / "app" / "main.py")
 

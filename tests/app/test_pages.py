@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from frontline_ui.auth import PAGE_ROLES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -11,7 +12,8 @@ ACCOUNTS = {"admin": "admin", "researcher": "researcher", "executive": "executiv
 PAGE_FILES = {key: f"pages/{key}.py" for key in PAGE_ROLES}
 TITLES = {"findings": "Findings overview", "findings_heatmap": "Heatmap", "findings_gaps": "Morale and tooling gaps",
           "findings_topics": "Topic explorer", "findings_evidence": "Interview evidence",
-          "findings_actions": "Actions: you said, we did", "actions_record": "Record actions", "studies": "Interview studies", "interview_notes": "Interview notes",
+          "findings_actions": "Actions: you said, we did", "actions_record": "Record actions",
+          "studies": "Interview studies", "interview_notes": "Interview notes",
           "interview_import": "Import notes", "coding": "Coding", "codebook": "Codebook",
           "interview_analysis": "Interview analysis", "pulse_waves": "Pulse waves",
           "pulse_links": "Pulse links", "pulse_replies": "Comments and replies", "analysis": "Analysis",

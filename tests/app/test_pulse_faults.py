@@ -1,18 +1,17 @@
 """The pulse page while PostgreSQL restarts: the agent is told "not saved, try again" and keeps every answer."""
 
 import pytest
+from conftest import REPO
+from pg_server import LocalPostgres
+from pulse_builders import DEMO_OPEN_WAVE as OPEN_WAVE
+from pulse_builders import demo_invite
 from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
 
 from research.demo import seed_demo
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseInbox, PulseResponse
-
-from pg_server import LocalPostgres
-from pulse_builders import DEMO_OPEN_WAVE as OPEN_WAVE, demo_invite
-from streamlit.testing.v1 import AppTest
-
-from conftest import REPO
 
 APP = str(REPO / "app" / "main.py")
 

@@ -2,13 +2,12 @@
 
 from datetime import date
 
+from pulse_builders import SEALER
 from sqlalchemy import select
 
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseAnswer, PulseInbox, PulseReceipt, PulseResponse
-
-from pulse_builders import SEALER
 
 OPEN_WAVE = "Pulse wave 4 (open now)"
 
@@ -141,9 +140,9 @@ def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
 
 def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db, open_pulse):
     from research.privacy.redaction import Redactor
-    from research.pulse.replies import add_reply
     from research.privacy.reporting import Thresholds
     from research.pulse.inbox import release_waiting
+    from research.pulse.replies import add_reply
     from research.pulse.submit import submit_response
 
     engine = make_engine(app_db)

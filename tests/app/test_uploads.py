@@ -41,7 +41,8 @@ def qdpx_with_a_member_outside(app_db) -> bytes:
         for info in old.infolist():
             body = old.read(info)
             if info.filename == "project.qde":
-                body = body.replace(b'plainTextPath="internal://', f'plainTextPath="internal://../../../tmp/{MARK}'.encode(), 1)
+                escape = f'plainTextPath="internal://../../../tmp/{MARK}'.encode()
+                body = body.replace(b'plainTextPath="internal://', escape, 1)
             new.writestr(info, body)
         new.writestr(f"../../../../tmp/{MARK}.txt", b"escaped")
     return out.getvalue()

@@ -87,7 +87,8 @@ def test_the_logs_hold_no_password_token_or_answer(server, page, add_user, app_h
     sign_in(page, server.url, "logcheck", "a wrong password 2")
     sign_in(page, server.url, "logcheck", "log check password 1")
     token = new_invite(server)
-    answer_and_send(server, page, wait_for_app, token, score="4", comment="the wrap-up timer is a distinctive grievance")
+    answer_and_send(server, page, wait_for_app, token, score="4",
+                    comment="the wrap-up timer is a distinctive grievance")
     logs = server.logs()
     assert "serving Frontline" in logs  # the log being read is the server's
     for secret in ("log check password 1", "a wrong password 2", token, "distinctive grievance",

@@ -5,7 +5,6 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-
 from upload_bombs import docx_bomb
 
 pytestmark = pytest.mark.browser
