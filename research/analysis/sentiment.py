@@ -12,6 +12,7 @@ workplace terms below make complaints about hours, staffing, breaks, pay and too
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -70,7 +71,15 @@ def _token(phrase: str) -> str:
 
 
 HEAD_PATH = Path(__file__).with_name("data") / "sentiment_head.npz"
-_DEFAULT = object()
+
+
+class _Default(enum.Enum):
+    """A typed sentinel: ``head`` left out (the shipped head) is not ``head=None`` (VADER alone)."""
+
+    SHIPPED_HEAD = enum.auto()
+
+
+_DEFAULT = _Default.SHIPPED_HEAD
 
 
 class SentimentHead:
@@ -102,7 +111,7 @@ class SentimentScorer:
         terms = repr(sorted(WORKPLACE_LEXICON.items())) + repr(sorted(WORKPLACE_PHRASES.items()))
         return "vader+" + hashlib.sha256(terms.encode()).hexdigest()[:16]
 
-    def __init__(self, nltk_dir: Path, head: SentimentHead | None = _DEFAULT):  # type: ignore[assignment]
+    def __init__(self, nltk_dir: Path, head: SentimentHead | None | _Default = _DEFAULT):
         ensure_nltk_data(nltk_dir)
         from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
