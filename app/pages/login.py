@@ -77,11 +77,11 @@ if submitted:
                 session=session, username=username, password=password, client=throttle,
                 max_failed=config.max_failed_logins, lockout=timedelta(minutes=config.lockout_minutes),
             )
-            if result.ok:
+            if result.ok and result.user is not None:  # an accepted sign-in always carries its account
                 sign_in(result.user.username, result.user.role, session=session)
         if result.ok:
             st.rerun()
-        if result.must_change_password:
+        if result.must_change_password and result.user is not None:
             st.session_state[CHANGE_KEY] = (result.user.username, password)
             st.rerun()
         st.error(result.message)
