@@ -2,14 +2,15 @@
 areas (each top gap with its worst team, quotes, interviews, trend and actions), the trend and the briefing."""
 
 from datetime import date
+from typing import Literal
 
 import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
-from frontline_ui.pickers import pick_by_title
-from frontline_ui.markdown import plain
 from frontline_ui.exports import download_file
+from frontline_ui.markdown import plain
+from frontline_ui.pickers import pick_by_title
 from research.findings.actions import actions_table
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.figures import trend_figure
@@ -21,8 +22,8 @@ from research.findings.representative import (
     representative_study,
     wave_statuses,
 )
-from research.pulse.links import open_link_full
 from research.privacy.reporting import Thresholds
+from research.pulse.links import open_link_full
 
 require_page("findings")
 st.title("Findings overview")
@@ -42,7 +43,7 @@ with resources.db_session() as session:
     options = segment_options(session=session, wave_id=wave_id, thresholds=limits)
 choices = {"": "Everyone"} | {f"{dim}={value}": f"{dim.title()}: {value}"
                              for dim, values in options.items() for value in values}
-picked = st.selectbox("Segment", list(choices), format_func=choices.get,
+picked = st.selectbox("Segment", list(choices), format_func=choices.__getitem__,
                       help=f"Only groups with at least {limits.scores} responses can be chosen, and none whose "
                            "figures could be worked out from the others.")
 segment = dict([picked.split("=", 1)]) if picked else None
@@ -111,7 +112,8 @@ for index, kpi in enumerate(result.kpis):
     raw = comparison.changes.get(kpi.key) if comparison is not None else kpi.change
     change = None if raw is None else (round(raw, digits) or 0.0)  # no "-0.00"
     delta = None if change is None else f"{change:+.{digits}f}"
-    colour = "off" if not change else ("inverse" if kpi.key == "recovery_share" else "normal")
+    colour: Literal["off", "inverse", "normal"] = (
+        "off" if not change else ("inverse" if kpi.key == "recovery_share" else "normal"))
     column.metric(kpi.label, shown, delta, delta_color=colour)
     if kpi.low is not None:
         column.caption(f"95 % interval {kpi.low:+.0f} to {kpi.high:+.0f}, {kpi.responses} responses")

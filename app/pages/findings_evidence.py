@@ -25,9 +25,9 @@ if not studies:
     st.stop()
 left, right = st.columns(2)
 # Opens on a finished study with enough interviewed agents, never on one of three in progress.
-study_id = left.selectbox("Study", list(studies), format_func=studies.get,
+study_id = left.selectbox("Study", list(studies), format_func=studies.__getitem__,
                           index=list(studies).index(default) if default in studies else 0)
-theme = right.selectbox("Theme", list(codes), format_func=codes.get, index=list(codes).index("tools")
+theme = right.selectbox("Theme", list(codes), format_func=codes.__getitem__, index=list(codes).index("tools")
                         if "tools" in codes else 0)
 with resources.db_session() as session:
     evidence = interview_evidence(session=session, study_id=study_id, theme=theme,

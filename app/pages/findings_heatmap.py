@@ -6,8 +6,8 @@ from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
-from research.pulse.waves import latest_reportable_wave
 from research.findings.heatmap import heatmap, heatmap_figure
+from research.pulse.waves import latest_reportable_wave
 
 require_page("findings_heatmap")
 st.title("Heatmap")

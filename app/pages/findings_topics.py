@@ -55,7 +55,7 @@ text_table(
              "sentiment": "{:+.2f}"},
 )
 labels = dict(zip(overview.table["topic"], overview.table["label"]))
-topic = st.selectbox("Quotes for topic", list(labels), format_func=labels.get)
+topic = st.selectbox("Quotes for topic", list(labels), format_func=labels.__getitem__)
 quotes = quotes_of(job_id, int(topic), limits.scores, limits.comments)
 if quotes:
     st.caption("The topic's most typical comments: in its dominant tone, closest to its centre, from teams with "

@@ -73,15 +73,15 @@ st.caption("The account gets a one-time temporary password, shown here once; its
            "at the next sign-in. The old password stops working and the account is signed out everywhere.")
 form = form_key("reset_password")
 with st.form(form):
-    target = st.selectbox("Account to reset", others, index=None, placeholder="Choose an account",
-                          key=f"{form}_target")
+    reset_target = st.selectbox("Account to reset", others, index=None, placeholder="Choose an account",
+                                key=f"{form}_target")
     if st.form_submit_button("Reset password"):
-        if not target:
+        if not reset_target:
             st.error("Choose the account whose password to reset.")
         else:
             try:
                 with resources.db_session() as session:
-                    reset = reset_password(session=session, username=target, actor=me.username)
+                    reset = reset_password(session=session, username=reset_target, actor=me.username)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
@@ -100,15 +100,15 @@ else:
     st.caption("Ends a sign-in pause after wrong passwords; the password stays the same.")
     form = form_key("unlock_user")
     with st.form(form):
-        target = st.selectbox("Paused account", paused, index=None, placeholder="Choose an account",
-                              key=f"{form}_target")
+        paused_target = st.selectbox("Paused account", paused, index=None, placeholder="Choose an account",
+                                     key=f"{form}_target")
         if st.form_submit_button("Unlock"):
-            if not target:
+            if not paused_target:
                 st.error("Choose the account to unlock.")
             else:
                 try:
                     with resources.db_session() as session:
-                        unlocked = unlock_account(session=session, username=target, actor=me.username)
+                        unlocked = unlock_account(session=session, username=paused_target, actor=me.username)
                 except FrontlineError as exc:
                     st.error(plain(exc))
                 else:

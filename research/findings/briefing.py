@@ -239,7 +239,8 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
     tables = {"kpis": _kpi_table(result, comparison), "trend": trend.drop(columns=["wave_id"]).round(2),
               "heatmap_team": _team_table(teams)}
     actions = actions_table(session=session)
-    areas, topics, details = [], None, []
+    areas, topics = [], None
+    details: list[str] = []
     if job_id is not None:
         study_id = representative_study(session=session, thresholds=thresholds)
         areas = focus_areas(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id,

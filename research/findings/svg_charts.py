@@ -82,7 +82,8 @@ def line_chart(
     for n, (name, values) in enumerate(series.items()):
         colour, dash, marker = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)], MARKERS[n % len(MARKERS)]
         points = [(px(i), py(float(v))) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
-        runs, run = [], []
+        runs: list[list[tuple[float, float]]] = []
+        run: list[tuple[float, float]] = []
         for i, v in enumerate(values):
             if v is None or math.isnan(v):
                 runs, run = runs + [run], []

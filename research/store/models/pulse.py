@@ -42,10 +42,10 @@ class PulseWave(Base):
     closes_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    questions: Mapped[list["PulseQuestion"]] = relationship(
+    questions: Mapped[list[PulseQuestion]] = relationship(
         back_populates="wave", order_by="PulseQuestion.position", cascade="all, delete-orphan"
     )
-    segments: Mapped[list["PulseSegment"]] = relationship(back_populates="wave", cascade="all, delete-orphan")
+    segments: Mapped[list[PulseSegment]] = relationship(back_populates="wave", cascade="all, delete-orphan")
 
 
 class PulseQuestion(Base):
@@ -105,7 +105,7 @@ class PulseResponse(Base):
     segment_id: Mapped[int] = mapped_column(ForeignKey("pulse_segments.id", ondelete="CASCADE"), index=True)
     submitted_on: Mapped[date] = mapped_column(Date)
 
-    answers: Mapped[list["PulseAnswer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    answers: Mapped[list[PulseAnswer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
 class PulseAnswer(Base):

@@ -10,7 +10,6 @@ Create Date: 2026-12-02 20:20:00
 
 from alembic import op
 
-
 revision = '0013'
 down_revision = '0012'
 branch_labels = None
