@@ -14,7 +14,7 @@ RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 export NUMBA_CACHE_DIR ?= $(CURDIR)/$(VENV)/numba-cache
 
-.PHONY: install run test bench chromium axe clean
+.PHONY: install run lint test bench chromium axe clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +56,12 @@ axe: $(AXE_JS)
 $(AXE_JS):
 	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
-test: $(TEST_STAMP) chromium axe
+# Lint and type-check (configured in pyproject.toml); `make test` runs this first and stops on a finding.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check
+	$(BIN)/mypy
+
+test: $(TEST_STAMP) lint chromium axe
 	$(BIN)/python -m pytest
 
 # SIZES="1000 10000 50000" sets the analysis benchmark's sizes (default 1k and 10k comments, three runs each).
@@ -64,4 +69,4 @@ bench: $(TEST_STAMP)
 	$(BIN)/python -m bench $(SIZES)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache
