@@ -167,11 +167,23 @@ def _charts(trend: pd.DataFrame, areas: list[FocusArea], topics: TopicOverview |
         keep = topics.table.head(5)["topic"].tolist()
         over = topics.over_time[topics.over_time["topic"].isin(keep)]
         axis = list(dict.fromkeys(over.sort_values("opens_on")["wave"]))
-        lines = {str(lbl): g.set_index("wave")["share"] for lbl, g in over.groupby("label", sort=False)}
+        lines = _topic_lines(over)
         charts.append(line_chart({n: [s.get(w) for w in axis] for n, s in lines.items()}, axis,
                                  title="Largest emergent topics: share of comments by wave",
                                  y_range=(0, _top(lines)), y_format=_tick))
     return ["<h2>Charts</h2>", *charts] if charts else []
+
+
+def _topic_lines(over: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each topic's share by wave, one line per topic: two topics may share a label, and each keeps its own line."""
+    lines: dict[str, pd.Series] = {}
+    for _, rows in over.groupby("topic", sort=False):
+        name = base = str(rows["label"].iloc[0])
+        n = 2
+        while name in lines:
+            name, n = f"{base} ({n})", n + 1
+        lines[name] = rows.groupby("wave", sort=False)["share"].sum()
+    return lines
 
 
 def _tick(share: float) -> str:

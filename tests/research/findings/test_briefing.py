@@ -139,3 +139,14 @@ def test_chart_lines_differ_in_colour_and_in_dash_and_marker(analysed_demo):
         dashes = [dash for _, dash in lines]
         assert len(set(colours)) == len(colours) >= 2 and len(set(dashes)) == len(dashes)
         assert {c.lower() for c in colours} != {"#000000"}
+
+
+def test_two_emergent_topics_with_the_same_label_each_keep_their_own_line():
+    from research.findings.briefing import _topic_lines
+
+    over = pd.DataFrame({"topic": [3, 3, 7, 7], "label": ["Rota changes"] * 4, "wave": ["W1", "W2", "W1", "W2"],
+                         "share": [0.10, 0.20, 0.05, 0.04]})
+    lines = _topic_lines(over)
+    assert list(lines) == ["Rota changes", "Rota changes (2)"]
+    assert lines["Rota changes"].to_dict() == {"W1": 0.10, "W2": 0.20}
+    assert lines["Rota changes (2)"].to_dict() == {"W1": 0.05, "W2": 0.04}
