@@ -23,12 +23,11 @@ import hashlib
 import json
 import os
 import tempfile
-import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +55,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeEngine
 
 from research.errors import FrontlineError
+from research.store.backup_values import decode, encode, portable_type
 from research.store.engine import copy_sqlite, make_engine
 from research.store.migrate import alembic_config, ensure_migrated, head_revision, move_schema
 from research.store.models import Base
@@ -83,43 +83,6 @@ class BackupSummary:
     @property
     def total(self) -> int:
         return sum(self.rows.values())
-
-
-def _portable_type(column: Column) -> str:
-    for name, kind in (("boolean", Boolean), ("datetime", DateTime), ("date", Date), ("uuid", Uuid),
-                       ("json", JSON), ("float", Float), ("integer", Integer), ("text", Text),
-                       ("string", String)):
-        if isinstance(column.type, kind):
-            return name
-    raise TypeError(f"{column.table.name}.{column.name}: no portable type for {column.type!r}")  # a model bug
-
-
-def _encode(value, kind: str):
-    if value is None:
-        return None
-    if kind == "datetime":
-        if value.tzinfo is None:  # SQLite hands back the UTC wall time without its zone
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).isoformat()
-    if kind == "date":
-        return value.isoformat()
-    if kind == "uuid":
-        return value.hex
-    return value
-
-
-def _decode(value, kind: str):
-    if value is None:
-        return None
-    if kind == "datetime":
-        return datetime.fromisoformat(value).astimezone(UTC)
-    if kind == "date":
-        return date.fromisoformat(value)
-    if kind == "uuid":
-        return uuid.UUID(value)
-    if kind == "float" and isinstance(value, int):
-        return float(value)
-    return value
 
 
 def backup(engine: Engine, out: Path) -> BackupSummary:
@@ -185,7 +148,7 @@ def _snapshot(engine: Engine, scratch: Path) -> Iterator:
 
 
 def _write_table(conn, table: Table, archive: zipfile.ZipFile) -> dict:
-    columns = [(c.name, _portable_type(c)) for c in table.columns]
+    columns = [(c.name, portable_type(c)) for c in table.columns]
     digest, count = hashlib.sha256(), 0
     member = f"tables/{table.name}.jsonl"
     order = list(table.primary_key.columns)
@@ -199,7 +162,7 @@ def _write_table(conn, table: Table, archive: zipfile.ZipFile) -> dict:
             for row in partition:
                 values = list(row)
                 for i, kind in converted:
-                    values[i] = _encode(values[i], kind)
+                    values[i] = encode(values[i], kind)
                 lines.append(dumps(dict(zip(names, values))))
             chunk = ("\n".join(lines) + "\n").encode()
             digest.update(chunk)
@@ -288,7 +251,7 @@ def _records(archive: zipfile.ZipFile, entry: dict, source: Path) -> Iterator[li
                 if not isinstance(record, dict) or record.keys() != names:
                     raise ValueError("it does not hold the table's columns")
                 for name, kind in converted:
-                    record[name] = _decode(record[name], kind)
+                    record[name] = decode(record[name], kind)
             except (ValueError, TypeError, AttributeError) as exc:  # UnicodeDecodeError is a ValueError
                 raise BackupError(f"{source}: line {number} of {entry['file']} cannot be read ({exc}); "
                                   "nothing was restored") from None
