@@ -5,6 +5,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.a11y import repair_sidebar_menu
 from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, opening_pulse_page, refresh_user
+from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 
 st.set_page_config(page_title="Frontline", page_icon=":material/support_agent:", layout="wide")
@@ -12,14 +13,14 @@ st.set_page_config(page_title="Frontline", page_icon=":material/support_agent:",
 try:
     resources.migrated()
 except FrontlineError as exc:
-    st.error(f"Frontline cannot start: {exc}")
+    st.error(plain(f"Frontline cannot start: {exc}"))
     st.stop()
 
 try:
     with resources.db_session() as session:
         user = refresh_user(session, restore=not opening_pulse_page())
 except FrontlineError as exc:  # the database went away after start: say so, keep the session
-    st.error(f"Frontline: {exc}.")
+    st.error(plain(f"Frontline: {exc}."))
     st.button("Try again", type="primary")
     st.stop()
 

@@ -160,7 +160,7 @@ except DatabaseUnavailable:
     st.button("Try again", type="primary")
     st.stop()
 except FrontlineError as exc:
-    st.error(str(exc))
+    st.error(plain(str(exc)))  # a refusal may name a team or wave, typed by staff
     show_replies_lookup()
     st.stop()
 

@@ -129,5 +129,6 @@ def test_unmigrated_database_is_refused_with_a_clear_message(monkeypatch, tmp_pa
     st.cache_resource.clear()
     at = AppTest.from_file(str(REPO / "app" / "main.py"), default_timeout=30).run()
     st.cache_resource.clear()
-    assert "run `frontline db upgrade`" in at.error[0].value
+    shown = at.error[0].value.replace("\\", "")  # as read on screen: Markdown's escapes undone
+    assert "run `frontline db upgrade`" in shown and "\\`" in at.error[0].value  # the path is text, not markup
     assert not at.text_input
