@@ -99,7 +99,10 @@ def test_a_file_that_needs_too_much_memory_is_stopped_by_the_memory_limit():
 def test_a_file_that_takes_too_long_is_stopped_by_the_wall_clock():
     started = time.monotonic()
     with pytest.raises(FrontlineError, match=r'^"notes.txt" took longer than 0.2 s to read and was stopped'):
-        parse_upload("transcript", "notes.txt", b"Q: one\nA: two\n", limits=Limits(wall_seconds=0.2))
+        # Bytes no other test reads (a file read before comes back from the cache, with no child to stop),
+        # and enough turns to take a second or more to read.
+        parse_upload("transcript", "notes.txt", b"Q: wall clock?\nA: stopped.\n" * 100_000,
+                     limits=Limits(wall_seconds=0.2))
     assert time.monotonic() - started < 5
 
 

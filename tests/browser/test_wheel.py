@@ -23,11 +23,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SOURCES = ("pyproject.toml", "setup.py", "README.md", "research", "interviews", "app")
-CHROMIUM = os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 # The app folder ships under another name (setup.py says why).
 SHIPPED_AS = {"research": "research", "interviews": "interviews", "app": "frontline_app"}
 
@@ -101,12 +98,7 @@ def wait_healthy(process: subprocess.Popen, url: str, log: Path, timeout: float 
 
 
 @pytest.mark.browser
-def test_the_wheel_installs_into_a_new_venv_and_serves(tmp_path):
-    if not shutil.which(CHROMIUM):
-        message = f"{CHROMIUM} not found: install Debian's chromium package (make test does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+def test_the_wheel_installs_into_a_new_venv_and_serves(tmp_path, browser):
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("FRONTLINE_", "PYTHON", "VIRTUAL_ENV", "PIP_"))}
     env.update(HOME=str(tmp_path), FRONTLINE_DATA_DIR=str(tmp_path / "data"), PIP_NO_INDEX="1",
@@ -145,32 +137,32 @@ def test_the_wheel_installs_into_a_new_venv_and_serves(tmp_path):
             page = response.read().decode()
         assert response.status == 200 and '<div id="root">' in page
         # the installed app's own scripts run: the demo researcher signs in and lands on their start page
-        assert sign_in_as_researcher(url, demo) == "Interview studies"
+        assert sign_in_as_researcher(browser, url, demo) == "Interview studies"
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
-def sign_in_as_researcher(url: str, demo_output: str) -> str:
-    """Sign in with the demo researcher's printed password in Chromium; return the start page's heading."""
-    from playwright.sync_api import sync_playwright
+def sign_in_as_researcher(browser, url: str, demo_output: str) -> str:
+    """Sign in with the demo researcher's printed password in Chromium; return the start page's heading.
 
+    The suite's one Chromium (``browser``): a second Playwright in this process would refuse to start.
+    """
     password = re.search(r"^  researcher +(\S+)$", demo_output, re.MULTILINE).group(1)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(30_000)
-            page.goto(url)
-            wait_for_app(page)
-            page.get_by_role("textbox", name="Username").fill("researcher")
-            page.get_by_role("textbox", name="Password").fill(password)
-            page.get_by_role("button", name="Sign in").click()
-            wait_for_app(page)
-            page.locator("h1", has_text="Interview studies").wait_for()
-            return page.locator("h1").first.inner_text()
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(url)
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Username").fill("researcher")
+        page.get_by_role("textbox", name="Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        wait_for_app(page)
+        page.locator("h1", has_text="Interview studies").wait_for()
+        return page.locator("h1").first.inner_text()
+    finally:
+        context.close()
 
 
 def wait_for_app(page) -> None:
