@@ -7,9 +7,12 @@ the work again once for all who asked while it was busy, and the rest return at 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
 
 
 class Coalesced:
@@ -36,15 +39,39 @@ class Coalesced:
                 return total
             over_budget = False
             try:
-                while self._wanted.is_set() and not (over_budget := time.monotonic() > deadline):
+                while self._wanted.is_set():
                     self._wanted.clear()
                     total += job() or 0
+                    if self._wanted.is_set() and time.monotonic() > deadline:  # at least one round each
+                        over_budget = True
+                        break
             finally:
                 self._running.release()
             if over_budget:  # started once the lock is free, so the background thread can take it
-                threading.Thread(target=self.run, args=(job,), daemon=True, name="coalesced-job").start()
+                threading.Thread(target=self._run_quietly, args=(job,), daemon=True, name="coalesced-job").start()
                 return total
         return total
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no round runs and none is wanted (a background round included); False after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if not self._running.acquire(timeout=max(deadline - time.monotonic(), 0)):
+                return False
+            self._running.release()
+            if not self._wanted.is_set():
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)  # a round is wanted and about to start: let its thread take the lock
+
+    def _run_quietly(self, job: Callable[[], int | None]) -> None:
+        """The background round: no caller to raise to, and an error's text may quote what the job was moving
+        (a pulse answer), so only its type is logged."""
+        try:
+            self.run(job)
+        except Exception as exc:  # noqa: BLE001 - logged by type; the next call retries
+            logger.warning("background round failed (%s); the next call retries", type(exc).__name__)
 
 
 class CoalescedByKey:
@@ -58,3 +85,10 @@ class CoalescedByKey:
         with self._lock:
             coalesced = self._jobs.setdefault(key, Coalesced())
         return coalesced.run(job)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every key's rounds are done (:meth:`Coalesced.wait_idle`); False after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            jobs = list(self._jobs.values())
+        return all(job.wait_idle(max(deadline - time.monotonic(), 0)) for job in jobs)

@@ -86,6 +86,12 @@ def release_ready(*, engine: Engine, wave_id: int, steps: Thresholds, today: dat
 _releases = CoalescedByKey()
 
 
+def releases_settled(timeout: float = 30) -> bool:
+    """Wait for this process's releases to finish, background rounds included (before a shutdown, or a count
+    that must see every full step released); False if they are still running after ``timeout`` seconds."""
+    return _releases.wait_idle(timeout)
+
+
 def release_waiting(*, session: Session, wave_id: int, steps: Thresholds, today: date, sealer: Sealer,
                     rng: random.Random | None = None) -> int:
     """:func:`release_ready` inside the caller's transaction (without the scrub)."""

@@ -65,3 +65,26 @@ def test_different_keys_run_side_by_side():
     for t in threads:
         t.join(5)
     assert results == [1, 1]
+
+
+def test_a_failing_background_round_logs_only_the_error_type(caplog):
+    coalesced = Coalesced(budget=0)  # past its budget after one round: the next round runs in the background
+    failed = threading.Event()
+    rounds = []
+
+    def job():
+        rounds.append(threading.current_thread().name)
+        if len(rounds) == 1:
+            coalesced.run(job)  # another send asks meanwhile
+            return 1
+        failed.set()
+        raise ValueError("I hate my manager Kevin")  # as a database error may quote the answers it was moving
+
+    with caplog.at_level("WARNING"):
+        coalesced.run(job)
+        assert failed.wait(5)
+        for _ in range(50):  # the log line follows the raise on the background thread
+            if caplog.records:
+                break
+            time.sleep(0.01)
+    assert [r.getMessage() for r in caplog.records] == ["background round failed (ValueError); the next call retries"]

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from research.privacy.reporting import Thresholds
 from research.pulse.library import QUESTION_LIBRARY
+from research.pulse.inbox import releases_settled
 from research.pulse.links import create_links
 from research.pulse.submit import NotSaved, hash_receipt, send_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
@@ -145,6 +146,7 @@ def test_fifty_concurrent_submissions_a_second_for_a_minute_none_lost(pg_engine,
 
     assert outcomes.other == [] and outcomes.not_saved == []
     assert len(outcomes.saved) == total
+    assert releases_settled()  # no release moving rows while they are counted
     comments, receipts, responses = stored(pg_engine)
     assert responses == total
     assert set(comments) == set(outcomes.saved)  # every comment, each in its own response
@@ -187,6 +189,7 @@ def test_a_database_restart_during_submissions_loses_nothing_it_confirmed(pg_url
     print(f"restart: {len(outcomes.saved)} saved, {len(outcomes.not_saved)} not saved, events {events}")
 
     assert outcomes.other == []
+    assert releases_settled()
     assert outcomes.not_saved, "the restart should have refused some submissions"
     late = [c for c in outcomes.saved if int(c.split(":")[0].split()[-1]) >= 20 * (events["started"] + 1)]
     assert late, "submissions should succeed again once the server is back"
