@@ -24,8 +24,8 @@ from pulse_builders import SEALER
 from sqlalchemy import func, select
 
 from research.privacy.reporting import Thresholds
-from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.inbox import releases_settled
+from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import create_links
 from research.pulse.submit import NotSaved, hash_receipt, send_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
