@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from interviews.codebook_csv import MAX_CODEBOOK_CELL, read_codebook_rows  # noqa: F401 - part of this API
 from research.codebook import CodeDefinition
-from research.csv_input import decode_upload
+from research.csv_input import read_csv
 from research.errors import FrontlineError
 from research.store.models import Code, ExcerptCode
 
@@ -250,18 +250,15 @@ def codebook_from_csv(data: bytes) -> list[CodeDefinition]:
     """A codebook for ``frontline analyze --codebook``: the Codebook page's CSV, or any CSV with at least
     ``name`` and ``description`` columns. Keys default to the names; sub-codes (a ``parent`` column) count
     for their parent as in :func:`analysis_codebook`."""
-    text = decode_upload(data, "codebook", "a CSV file")
-    rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
-            for row in csv.DictReader(io.StringIO(text))]
-    if not rows:
-        raise FrontlineError("The codebook file has no codes in it.")
-    missing = [c for c in ("name", "description") if c not in rows[0]]
+    table = read_csv(data, what="codebook file")
+    columns = [c.lower() for c in table.columns]
+    missing = [c for c in ("name", "description") if c not in columns]
     if missing:
-        raise FrontlineError(f"The codebook needs the column(s) {', '.join(missing)}; "
-                             f"it has {', '.join(rows[0]) or 'none'}.")
+        raise FrontlineError(f"The codebook needs the column(s) {', '.join(missing)}; it has {', '.join(columns)}.")
+    rows = [{k: v.strip() for k, v in zip(columns, row)} for row in table.rows]
     codes: dict[str, dict] = {}
     parents: list[tuple[str, str, int]] = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(table.lines, rows):
         if not row.get("name"):
             raise FrontlineError(f"Line {line} of the codebook has no name.")
         key = slugify(row.get("key") or row["name"])

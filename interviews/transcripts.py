@@ -7,7 +7,6 @@ Every refusal is a one-line ``FrontlineError``, so a bad file changes nothing.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -20,6 +19,7 @@ import docx
 import pandas as pd
 from docx.table import Table, _Cell
 
+from research.csv_input import read_csv
 from research.errors import FrontlineError
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -255,43 +255,14 @@ def _block_lines(container, *, gap: bool = True) -> Iterator[str]:
 def read_csv_table(data: bytes) -> pd.DataFrame:
     """A CSV upload as text columns ("" for empty cells), indexed by the line each row starts on.
 
-    The csv module is used rather than ``pandas.read_csv`` because it reports where
-    each record starts, so line numbers (header = line 1) stay right across blank
-    lines and multi-line cells. The delimiter is whichever of , ; or tab the header uses most.
+    The rules are :func:`research.csv_input.read_csv`'s, so line numbers (header = line 1) stay right across
+    blank lines and multi-line cells; only the cell limit is this import's own, since one cell may hold a
+    whole interview.
     """
-    _check_content("The CSV file", "csv", data)
-    text = decode_text(data)
-    header = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=header.count) if any(d in header for d in ",;\t") else ","
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_CELL + 1))  # one cell may hold a whole interview
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows, lines, start = [], [], 1
-    try:
-        header_cells = next(reader)
-        if any(len(cell) > MAX_CSV_CELL for cell in header_cells):
-            raise csv.Error("field larger than field limit")
-        columns = [c.strip() or f"column {i}" for i, c in enumerate(header_cells, start=1)]
-        start = reader.line_num + 1
-        for row in reader:
-            if any(cell.strip() for cell in row[len(columns):]):
-                raise FrontlineError(f"Line {start} of the CSV file has {len(row)} cells but the header has "
-                                     f"{len(columns)}; put quotes around cells that contain a {delimiter!r}.")
-            if any(len(cell) > MAX_CSV_CELL for cell in row):
-                raise csv.Error("field larger than field limit")
-            if any(cell.strip() for cell in row):
-                rows.append((row + [""] * len(columns))[: len(columns)])
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as error:
-        if "field larger than field limit" in str(error):
-            raise FrontlineError(f"Line {start} of the CSV file has a cell longer than {MAX_CSV_CELL // MIB} MB, "
-                                 "more than any interview; check the file's quotes.") from None
-        raise FrontlineError(f"The CSV file could not be read at line {start}: {error}.") from None
-    if duplicated := sorted({c for c in columns if columns.count(c) > 1}):
-        raise FrontlineError(f"The CSV header names {', '.join(map(repr, duplicated))} more than once; rename one.")
-    if not rows:
-        raise FrontlineError("The CSV file has a header but no rows.")
-    return pd.DataFrame(rows, columns=columns, index=pd.Index(lines, name="line"), dtype=str)
+    table = read_csv(data, what="CSV file", max_bytes=MAX_UPLOAD_BYTES, max_cell=MAX_CSV_CELL,
+                     cell_hint=", more than any interview; check the file's quotes.")
+    return pd.DataFrame(table.rows, columns=list(table.columns), index=pd.Index(table.lines, name="line"),
+                        dtype=str)
 
 
 def map_csv_rows(df: pd.DataFrame, mapping: CsvMapping) -> CsvPreview:

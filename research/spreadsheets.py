@@ -23,6 +23,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from research.csv_input import read_csv
+
 # Cells starting with these are formulas to Excel and LibreOffice (OWASP's list); the full-width forms are
 # read as formulas by Excel in East Asian locales.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -80,10 +82,14 @@ def to_csv(frame: pd.DataFrame, *, index: bool = False) -> bytes:
 
 
 def rewrite_csv(data: bytes) -> bytes:
-    """A CSV some other code wrote, with every cell made inert; for exports built as CSV from the start."""
-    rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    """A CSV some other code wrote, with every cell made inert; for exports built as CSV from the start.
+
+    It is read by the one CSV reader (:func:`research.csv_input.read_csv`), comma-separated and without
+    header rules since any table may come through; blank lines are dropped.
+    """
+    table = read_csv(data, what="export", header=False, delimiters=",", max_cell=len(data))
     out = io.StringIO()
-    csv.writer(out, lineterminator=CRLF).writerows([inert_cell(cell) for cell in row] for row in rows)
+    csv.writer(out, lineterminator=CRLF).writerows([inert_cell(cell) for cell in row] for row in table.rows)
     return out.getvalue().encode("utf-8")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from research.audit import cli_actor, record
 from research.cli.common import migrated_engine
-from research.csv_input import read_csv_rows
+from research.csv_input import read_csv_file
 from research.errors import FrontlineError
 from research.privacy.roster import roster_redactor
 from research.pulse.importer import import_responses
@@ -92,13 +92,14 @@ def _mapping(items: list[str] | None) -> dict[str, str]:
 
 def imports(args: argparse.Namespace, settings: Settings) -> int:
     mapping = _mapping(args.map)
-    rows = read_csv_rows(Path(args.csv))
+    table = read_csv_file(Path(args.csv))
     with session_scope(migrated_engine(settings)) as session:
         wave = find_wave(session=session, ref=args.wave)
         report = import_responses(
-            session=session, wave=wave, rows=rows, mapping=mapping, redactor=roster_redactor(session=session),
-            default_day=min(date.today(), wave.closes_on), segment_column=args.segment_column,
-            segment=args.segment, date_column=args.date_column,
+            session=session, wave=wave, rows=table.records(), mapping=mapping,
+            redactor=roster_redactor(session=session), default_day=min(date.today(), wave.closes_on),
+            segment_column=args.segment_column, segment=args.segment, date_column=args.date_column,
+            lines=table.lines,
         )
     print(f"imported {report.imported} response(s); rejected {len(report.rejected)}")
     for line, reason in report.rejected:

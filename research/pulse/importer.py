@@ -40,8 +40,12 @@ def import_responses(
     segment_column: str | None = None,
     segment: str | None = None,
     date_column: str | None = None,
+    lines: Sequence[int] | None = None,
 ) -> ImportReport:
     """Store valid rows as responses; ``mapping`` maps question keys to CSV columns.
+
+    ``lines`` are the file lines the rows start on (``CsvTable.lines``), so a rejection names the right line
+    past blank lines and multi-line cells; without them row N is taken to be on line N + 1.
 
     Raises:
         PulseError: the mapping names an unknown question or a missing column, or no segment is given.
@@ -52,7 +56,7 @@ def import_responses(
     teams = {s.team.lower(): s for s in wave.segments}
     mapped_questions = [q for q in questions if q.key in mapping]
     report = ImportReport()
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(lines or range(2, len(rows) + 2), rows):
         team = (row.get(segment_column) if segment_column else segment) or ""
         target = teams.get(team.strip().lower())
         if target is None:

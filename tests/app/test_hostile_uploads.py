@@ -33,12 +33,13 @@ CASES = [
     ("interview_import", "import_qdpx", "Import project", "deep.qdpx", qdpx_deeply_nested,
      "project.qde nests its elements more than 100 deep, which no REFI-QDA project does; the file was refused."),
     ("interview_import", "import_csv", None, "notes.csv", lambda: b'participant,answer\nP01,"' + HUGE + b'"\n',
-     "Line 2 of the CSV file has a cell longer than 2 MB, more than any interview; check the file's quotes."),
+     'Line 2 of the CSV file has a cell longer than 2 MB in column 2 ("answer"), more than any interview; '
+     "check the file's quotes."),
     ("codebook", "codebook_upload", "Import codes", "codes.csv", lambda: b"key,name\nq,Queue\n" + HUGE + b"\n",
-     ("Line 3 of the codebook file has a cell longer than 100 kB; a codebook cell holds a name, a description "
-      "or example phrases.")),
+     ('Line 3 of the codebook file has a cell longer than 100 kB in column 1 ("key"); a codebook cell holds a '
+      "name, a description or example phrases.")),
     ("pulse_links", "roster_upload", None, "team.txt", lambda: b"Ann Lee\n" + HUGE[:2**20] + b"\n",
-     "Line 2 of the roster is longer than 100 kB; a roster holds one name per line."),
+     "Line 2 of the roster has a cell longer than 100 kB in column 1; a roster holds one name per line."),
 ]
 
 

@@ -36,7 +36,7 @@ def test_codebook_csv_carries_examples_and_a_minimal_file_is_enough():
                              b"crm,CRM,tools,The customer database,#000000,\n")
     assert [c.key for c in full] == ["tools"] and full[0].examples == (
         "slow CRM", "headset broken", "CRM", "The customer database")
-    for bad, message in ((b"name\nPay\n", "description"), (b"name,description\n", "no codes"),
+    for bad, message in ((b"name\nPay\n", "description"), (b"name,description\n", "has a header but no rows"),
                          (b"name,description\nPay,a\npay,b\n", "twice"),
                          (b"name,description,parent\nPay,a,nothing\n", "not a code")):
         with pytest.raises(FrontlineError, match=message):
@@ -86,7 +86,7 @@ def test_codebook_csv_round_trip_updates_and_adds(session):
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"", "no codes"),
+    (b"", "is empty"),
     (b"\x00\x01binary", "binary"),
     (b"name\ncaf\xe9\n", "Line 2"),
     (b"label,colour\nx,#000000\n", "needs a 'name' column"),

@@ -85,13 +85,13 @@ HOSTILE = [
     ("qdpx", "deep.qdpx", qdpx_deeply_nested,
      r"^project\.qde nests its elements more than 100 deep, which no REFI-QDA project does; the file was refused\.$"),
     ("codebook", "codes.csv", lambda: b'key,name\nq,"' + HUGE_LINE + b'"\n',
-     r"^Line 2 of the codebook file has a cell longer than 100 kB;"),
+     r'^Line 2 of the codebook file has a cell longer than 100 kB in column 2 \("name"\);'),
     ("codebook", "codes.csv", lambda: b"key,name\nq,Queue\n" + HUGE_LINE + b"\n",
-     r"^Line 3 of the codebook file has a cell longer than 100 kB;"),
+     r'^Line 3 of the codebook file has a cell longer than 100 kB in column 1 \("key"\);'),
     ("roster", "team.txt", lambda: b"Ann Lee\n" + HUGE_LINE + b"\n",
-     r"^Line 2 of the roster is longer than 100 kB; a roster holds one name per line\.$"),
+     r"^Line 2 of the roster has a cell longer than 100 kB in column 1; a roster holds one name per line\.$"),
     ("csv", "notes.csv", lambda: b'participant,answer\nP01,"' + HUGE_LINE + b'"\n',
-     r"^Line 2 of the CSV file has a cell longer than 2 MB, more than any interview;"),
+     r'^Line 2 of the CSV file has a cell longer than 2 MB in column 2 \("answer"\), more than any interview;'),
 ]
 
 

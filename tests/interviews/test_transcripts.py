@@ -322,9 +322,10 @@ def test_csv_where_no_row_survives_is_refused_with_the_reasons():
     (b"code,notes\n", "has a header but no rows"),
     (b"code,notes\r\n\r\n,\r\n", "has a header but no rows"),
     (b"code,notes\nP1,fine\nP2,too,many,cells\n", "Line 3 of the CSV file has 4 cells but the header has 2"),
-    (b'code,notes\nP1,"never closed\nP2,x\n', "could not be read at line 2"),
+    (b'code,notes\nP1,"never closed\nP2,x\n', 'Line 2 of the CSV file opens a quote in column 2 ("notes") that is '
+                                               "never closed"),
     (b"code,code\nP1,x\n", "names 'code' more than once"),
-    ("code,notes\nP1,caf\xe9\n".encode("latin-1"), "Line 2 is not UTF-8"),
+    ("code,notes\nP1,caf\xe9\n".encode("latin-1"), 'Line 2 of the CSV file is not UTF-8 text (byte 0xE9 in column 2'),
 ])
 def test_unreadable_csv_files_say_what_and_where(data, message):
     with pytest.raises(FrontlineError, match=re.escape(message)):

@@ -64,9 +64,9 @@ def test_a_single_row_and_the_row_number_as_id(env):
     "content, args, message",
     [
         (None, [], "no such file"),
-        (b"", [], "the file is empty"),
+        (b"", [], "in.csv is empty"),
         (b"ref,comment\n", [], "header but no rows"),
-        (b"ref,comment\n1,caf\xe9 au lait\n", [], "line 2 is not UTF-8"),
+        (b"ref,comment\n1,caf\xe9 au lait\n", [], 'in.csv is not UTF-8 text (byte 0xE9 in column 2 ("comment"))'),
         (b"ref,comment\n1,\n2,  \n", [], "has no text in any row"),
         (b"ref,body\n1,hello\n", [], "no column 'comment'"),
         (b"ref,comment\n1,hello\n", ["--id-column", "key"], "no column 'key'"),

@@ -51,12 +51,22 @@ def test_valid_rows_are_imported_redacted_and_bad_rows_reported(wave, tmp_path, 
     assert n == 2 and sorted(texts) == ["Call me on [phone]", "Die Schichtplanung ist chaotisch 😡"]
 
 
+def test_a_rejection_names_the_file_line_past_blank_lines_and_multi_line_cells(wave, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + 'Billing,2026-11-21,4,9,"two\nlines"\n\nChat,2026-11-21,6,9,too high\n', encoding="utf-8")
+    assert run([a if a else str(path) for a in ARGS], monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "imported 1 response(s); rejected 1" in out
+    assert "line 5: “How is your morale at work these days?” takes a value from 1 to 5, not 6." in out
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
-        (b"", "the file is empty"),
+        (b"", "export.csv is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
-        (HEADER.encode() + b"Billing,2026-11-21,4,9,caf\xe9\n", "line 2 is not UTF-8"),
+        (HEADER.encode() + b"Billing,2026-11-21,4,9,caf\xe9\n",
+         'export.csv is not UTF-8 text (byte 0xE9 in column 5 ("Comment"))'),
         (HEADER.encode(), "header but no rows"),
     ],
 )
