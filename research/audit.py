@@ -12,14 +12,17 @@ this module.
 from __future__ import annotations
 
 import getpass
-from datetime import datetime
+import hashlib
+from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from research.errors import FrontlineError
-from research.store.models import AuditEvent
+from research.errors import AlreadySubmitted, FrontlineError
+from research.store.form_submissions import FormSubmission
+from research.store.models import AuditEvent, utcnow
 
 ACTIONS: dict[str, str] = {
     "sign_in": "signed in",
@@ -41,6 +44,8 @@ ACTIONS: dict[str, str] = {
     "backup": "wrote a backup",
     "restore": "restored a backup",
 }
+SUBMISSION_KEPT = timedelta(days=2)
+"""How long a claimed form key is remembered: far longer than a page stays open between two clicks."""
 UNKNOWN_USER = "(unknown username)"  # what was typed is not kept: it may be a password typed in the wrong box
 
 
@@ -57,6 +62,32 @@ def record(*, session: Session, actor: str, action: str, subject: str = "") -> N
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")  # a programming error, not user input
     session.add(AuditEvent(actor=actor[:120], action=action, subject=subject))
+
+
+def claim_submission(*, session: Session, key: str | None, actor: str, action: str) -> None:
+    """Claim a form submission's one-time ``key`` in the caller's transaction, before the act it guards.
+
+    A page draws each form with a fresh random key and passes it with the
+    submission, so a double click (the same form submitted twice) stores once:
+    the second claim finds the key taken, or on PostgreSQL waits at the unique
+    index for the first transaction and then finds it. ``None`` (the CLI) claims nothing.
+
+    Raises:
+        AlreadySubmitted: the key was claimed before; the caller's act must not run again.
+    """
+    if key is None:
+        return
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")  # a programming error, not user input
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    session.execute(delete(FormSubmission).where(FormSubmission.at < utcnow() - SUBMISSION_KEPT))
+    if session.scalar(select(FormSubmission.id).where(FormSubmission.key_hash == digest)) is not None:
+        raise AlreadySubmitted("That was a second submit of the same form: it was done once, by the first.")
+    try:
+        with session.begin_nested():
+            session.add(FormSubmission(key_hash=digest, actor=actor[:120], action=action))
+    except IntegrityError:
+        raise AlreadySubmitted("That was a second submit of the same form: it was done once, by the first.") from None
 
 
 def audit_events(*, session: Session, actor: str | None = None, action: str | None = None,

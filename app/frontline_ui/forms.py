@@ -10,6 +10,8 @@ a form that no longer exists, so it stores nothing.
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 _KINDS = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
@@ -38,6 +40,15 @@ def form_key(name: str) -> str:
     """
     generation = st.session_state.get(f"_form_generation_{name}", 0)
     return f"{name}__{generation}" if generation else name
+
+
+def submission_key(name: str) -> str:
+    """The one-time key of the current generation of form ``name``, made when the form is first drawn.
+
+    Both submits of a double click carry the same key, so the library (which
+    claims it with the act) stores the second one not at all and says so.
+    """
+    return st.session_state.setdefault(f"_form_submission_{form_key(name)}", secrets.token_urlsafe(24))
 
 
 def clear_form(name: str) -> None:

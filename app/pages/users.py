@@ -5,10 +5,10 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.forms import clear_form, flash, form_key, show_flash, submission_key
 from frontline_ui.markdown import plain
 from research.accounts import ROLES, create_user, list_users, reset_password, set_active, unlock_account
-from research.errors import FrontlineError
+from research.errors import AlreadySubmitted, FrontlineError
 
 me = require_page("users")
 st.title("Users")
@@ -76,12 +76,23 @@ with st.form(form):
     reset_target = st.selectbox("Account to reset", others, index=None, placeholder="Choose an account",
                                 key=f"{form}_target")
     if st.form_submit_button("Reset password"):
-        if not reset_target:
+        if not reset_target and shown:  # a double click's second submit, landing on the form drawn afresh
+            st.info("The second click changed nothing: the password was reset once.")
+        elif not reset_target:
             st.error("Choose the account whose password to reset.")
         else:
             try:
                 with resources.db_session() as session:
-                    reset = reset_password(session=session, username=reset_target, actor=me.username)
+                    reset = reset_password(session=session, username=reset_target, actor=me.username,
+                                           submission=submission_key("reset_password"))
+            except AlreadySubmitted:
+                # A double click: the first submit reset the password and its temporary password is on screen.
+                if shown:
+                    st.session_state[TEMPORARY_KEY] = shown
+                flash("users", plain(f"Password reset for {reset_target} once: the second click changed nothing. "
+                                     "Give them the temporary password below."), "info")
+                clear_form("reset_password")
+                st.rerun()
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:

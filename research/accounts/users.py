@@ -31,7 +31,7 @@ from research.accounts.common import (
 )
 from research.accounts.passwords import hash_password
 from research.accounts.sessions import _revoke_all
-from research.audit import record
+from research.audit import claim_submission, record
 from research.store.models import User, utcnow
 
 TEMPORARY_PASSWORD_LIFETIME = timedelta(days=3)
@@ -141,17 +141,21 @@ def unlock_account(*, session: Session, username: str, actor: str, now: datetime
     return unlock_user(session=session, username=user.username, actor=normalise_username(actor))
 
 
-def reset_password(*, session: Session, username: str, actor: str, now: datetime | None = None) -> TemporaryPassword:
+def reset_password(*, session: Session, username: str, actor: str, now: datetime | None = None,
+                   submission: str | None = None) -> TemporaryPassword:
     """An administrator, signed in as ``actor``, gives another account a one-time temporary password (audited).
 
     The old password stops working and every session of the account ends. The
     temporary password lets its owner do one thing: choose a new password at
     the next sign-in, within :data:`TEMPORARY_PASSWORD_LIFETIME`. Any pause is
     cleared. The audit trail names the account, never the password.
+    ``submission`` is the form's one-time key (see :func:`research.audit.claim_submission`):
+    the same key twice resets once.
 
     Raises:
         AccountError: ``actor`` is not an active admin, there is no such user, or it is the actor's own account
             (an admin who knows their password changes it with ``frontline users passwd``).
+        AlreadySubmitted: ``submission`` was used before (a double click); nothing changed this time.
     """
     now = now or utcnow()
     admin = _require_admin(session, actor)
@@ -162,6 +166,7 @@ def reset_password(*, session: Session, username: str, actor: str, now: datetime
     if user.password_hash.startswith(SSO_MARKER):
         raise AccountError(f"{user.username} signs in through your organisation's single sign-on: their password "
                            "is managed there, and a Frontline password would open a second way in.")
+    claim_submission(session=session, key=submission, actor=admin.username, action="password_reset")
     password = "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
     expires = now + TEMPORARY_PASSWORD_LIFETIME
     user.password_hash = hash_password(password, temporary_until=expires)

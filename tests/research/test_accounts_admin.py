@@ -1,5 +1,6 @@
 """An administrator's reset and unlock: checked, audited, and a temporary password that only leads to a new one."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from research.accounts import (
     reset_password,
     unlock_account,
 )
+from research.errors import AlreadySubmitted
 from research.store.engine import session_scope
 from research.store.models import AuditEvent, User, utcnow
 
@@ -40,9 +42,9 @@ def actions(engine, action):
         return [(e.actor, e.subject) for e in session.scalars(select(AuditEvent).where(AuditEvent.action == action))]
 
 
-def reset(engine, username="rosa", actor="ada", now=None):
+def reset(engine, username="rosa", actor="ada", now=None, submission=None):
     with session_scope(engine) as session:
-        return reset_password(session=session, username=username, actor=actor, now=now)
+        return reset_password(session=session, username=username, actor=actor, now=now, submission=submission)
 
 
 def login(engine, password, username="rosa", now=None):
@@ -112,3 +114,36 @@ def test_unlock_ends_a_pause_once_and_only_for_an_admin(staff):
         unlock_account(session=session, username="rosa", actor="ada")  # a second click stores nothing
     assert len(actions(staff, "user_enabled")) == 1
     assert login(staff, PASSWORD).ok
+
+
+def test_the_same_form_submitted_twice_resets_once_and_says_so(staff):
+    first = reset(staff, submission="form-key-1")
+    after_first = stored(staff, "rosa")[0]
+    with pytest.raises(AlreadySubmitted, match="done once, by the first"):
+        reset(staff, submission="form-key-1")  # the double click's second submit
+    assert stored(staff, "rosa")[0] == after_first  # the first temporary password still works
+    assert login(staff, first.password).must_change_password
+    assert len(actions(staff, "password_reset")) == 1
+    reset(staff, submission="form-key-2")  # the form drawn afresh: a new key, a deliberate second reset
+    assert len(actions(staff, "password_reset")) == 2
+
+
+def test_a_double_submit_racing_itself_resets_once(staff):
+    if staff.dialect.name != "postgresql":
+        pytest.skip("concurrent writers wait at the unique index on PostgreSQL; SQLite runs one writer at a time")
+    start, outcomes = threading.Barrier(2), []
+
+    def submit():
+        start.wait()
+        try:
+            outcomes.append(reset(staff, submission="one-form").password)
+        except AlreadySubmitted:
+            outcomes.append("repeat")
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(o == "repeat" for o in outcomes) == [False, True]
+    assert len(actions(staff, "password_reset")) == 1
