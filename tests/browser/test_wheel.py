@@ -22,9 +22,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from wheel_recipe import BUILD_WHEEL, HEALTH_PATH, HEALTHY, INSTALL, MIGRATE, SERVE, SOURCES, WHEEL_GLOB
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "research", "interviews", "app")
 # The app folder ships under another name (setup.py says why).
 SHIPPED_AS = {"research": "research", "interviews": "interviews", "app": "frontline_app"}
 
@@ -53,9 +53,9 @@ def build_wheel(tmp: Path, env: dict) -> Path:
             shutil.copytree(path, source / name, ignore=ignore)
         else:
             shutil.copy2(path, source / name)
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
-        "-w", tmp / "dist", source, env=env, cwd=tmp)
-    (wheel,) = (tmp / "dist").glob("frontline-*.whl")
+    run(sys.executable, "-m", *BUILD_WHEEL, "--no-build-isolation", "--no-index", "-q", "-w", tmp / "dist", source,
+        env=env, cwd=tmp)
+    (wheel,) = (tmp / "dist").glob(WHEEL_GLOB)
     return wheel
 
 
@@ -75,7 +75,8 @@ def make_venv(tmp: Path, wheel: Path, env: dict) -> Path:
     venv = tmp / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv, env=env, cwd=tmp)
     python = venv / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "-q", wheel,
+    pip, install = INSTALL  # pip's --python goes between the two
+    run(sys.executable, "-m", pip, "--python", python, install, "--no-deps", "--no-index", "-q", wheel,
         env=env, cwd=tmp)
     site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", env=env,
                     cwd=tmp).strip())
@@ -89,8 +90,8 @@ def wait_healthy(process: subprocess.Popen, url: str, log: Path, timeout: float 
         if process.poll() is not None:
             pytest.fail(f"frontline serve exited: {log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode() == "ok":
+            with urllib.request.urlopen(f"{url}{HEALTH_PATH}", timeout=2) as response:
+                if response.read().decode() == HEALTHY:
                     return
         except OSError:
             time.sleep(0.3)  # polling for readiness, not timing anything
@@ -117,8 +118,8 @@ def test_the_wheel_installs_into_a_new_venv_and_serves(tmp_path, browser):
                 "print(importlib.util.find_spec('frontline_app').origin)", env=env, cwd=elsewhere)
     assert all(line.startswith(str(venv)) for line in where.splitlines()), where
 
-    frontline = venv / "bin" / "frontline"
-    assert "upgraded from empty" in run(frontline, "db", "upgrade", env=env, cwd=elsewhere)
+    frontline = venv / "bin" / MIGRATE[0]
+    assert "upgraded from empty" in run(frontline, *MIGRATE[1:], env=env, cwd=elsewhere)
     demo = run(frontline, "demo", env=env, cwd=elsewhere)
     assert "demo data created" in demo
 
@@ -126,7 +127,7 @@ def test_the_wheel_installs_into_a_new_venv_and_serves(tmp_path, browser):
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        server = subprocess.Popen([str(frontline), "serve", "--port", str(port)], env=env, cwd=elsewhere,
+        server = subprocess.Popen([str(frontline), *SERVE[1:], "--port", str(port)], env=env, cwd=elsewhere,
                                   stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_healthy(server, url, log)
