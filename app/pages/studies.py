@@ -29,6 +29,7 @@ from interviews.studies import (
     withdraw_participant,
 )
 from research.errors import FrontlineError
+from research.spreadsheets import rewrite_csv
 
 user = require_page("studies")
 st.title("Interview studies")
@@ -195,7 +196,7 @@ with export_tab:
                 "Excerpts and codebook (XLSX)": (
                     excerpts_xlsx(session=session, study_id=study_id), "excerpts.xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                "Codebook (CSV)": (export_codebook_csv(session=session), "codebook.csv", "text/csv"),
+                "Codebook (CSV)": (rewrite_csv(export_codebook_csv(session=session)), "codebook.csv", "text/csv"),
                 "REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder": (
                     export_qdpx(session=session, study_id=study_id), "study.qdpx", "application/zip"),
             })

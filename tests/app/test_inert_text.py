@@ -284,3 +284,20 @@ def test_the_briefing_prepared_on_the_page_has_no_live_link_or_formula(marked_up
     with zipfile.ZipFile(io.BytesIO(tables)) as archive:
         actions = list(csv.DictReader(io.StringIO(archive.read("actions.csv").decode("utf-8"), newline="")))
     assert "'" + FORMULA in [row["What"] for row in actions]  # kept, as text
+
+
+def test_the_study_exports_hold_no_formula_and_are_audited(marked_up_app, downloads):
+    from frontline_ui.exports import record_export
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[USER_KEY] = SessionUser(marked_up_app["researcher"], "researcher")
+    at.run()
+    at.switch_page("pages/studies.py").run()
+    next(b for b in at.button if b.label == "Prepare exports").click().run()
+    assert not at.exception, at.exception
+    assert {"excerpts.csv", "excerpts.xlsx", "codebook.csv"} <= set(downloads)
+    for name, (data, on_click) in downloads.items():
+        assert on_click is record_export, f"{name} is not audited"
+        assert runnable_cells(name, data) == [], name
+    codebook = list(csv.DictReader(io.StringIO(downloads["codebook.csv"][0].decode("utf-8"), newline="")))
+    assert "'" + FORMULA in [row["description"] for row in codebook]  # kept, as text
