@@ -23,13 +23,13 @@ def thresholds() -> Thresholds:
 def results_job() -> int | None:
     """The newest succeeded analysis, read on every run (one indexed query) so that a finished analysis shows at
     once; what is computed from it is cached by its id."""
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         return current_results_job(session=session)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def gaps_and_comments(job_id: int, scores: int, comments: int):
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         limits = Thresholds(scores=scores, comments=comments)
         comments = analysed_comments(session=session, job_id=job_id)
         return theme_gaps(session=session, job_id=job_id, thresholds=limits, comments=comments), comments

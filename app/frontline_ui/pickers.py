@@ -37,7 +37,7 @@ def pick_by_title(label: str, choices: dict[int, str], empty_message: str, *, pr
 
 def pick_wave(empty_message: str, prefer: int | None = None) -> int:
     """A wave picker (newest first, or ``prefer`` first chosen); stops the page when there is no wave."""
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         choices = wave_choices(session=session)
     return pick_by_title("Wave", choices, empty_message, prefer=prefer)
 
@@ -46,7 +46,7 @@ def pick_study(empty_message: str) -> int:
     """A study picker (newest first), shared by the interview pages; stops the page when there is none."""
     from interviews.studies import study_choices
 
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         choices = study_choices(session=session)
     return pick_by_title("Study", choices, empty_message, key="study_picker")
 
@@ -60,7 +60,7 @@ def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int |
     """An interview picker labelled by participant, date and number; stops the page when the study has none."""
     from interviews.notes import interview_labels
 
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         choices = interview_labels(session=session, study_id=study_id)
     if prefer is None and key not in st.session_state:
         # Streamlit forgets a widget's value on another page; coming back opens the interview left open.

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from research.pulse.sealing import Sealer
 from research.settings import Settings, load_settings
-from research.store.engine import engine_from_settings, reachable_session
+from research.store.engine import engine_from_settings, reachable_read_session, reachable_session
 from research.store.migrate import ensure_migrated
 
 
@@ -42,6 +42,14 @@ def migrated() -> bool:
 def db_session() -> Iterator[Session]:
     """A committed-at-the-end session; a lost connection is raised as DatabaseUnavailable."""
     with reachable_session(engine()) as session:
+        yield session
+
+
+@contextmanager
+def db_read() -> Iterator[Session]:
+    """A session for what a page only shows (findings, lists): on SQLite it never waits for a writer, and it
+    cannot write (see research.store.engine.read_session); anything that saves uses :func:`db_session`."""
+    with reachable_read_session(engine()) as session:
         yield session
 
 

@@ -28,7 +28,7 @@ from research.pulse.links import open_link_full
 require_page("findings")
 st.title("Findings overview")
 limits = findings_data.thresholds()
-with resources.db_session() as session:
+with resources.db_read() as session:
     statuses = wave_statuses(session=session, thresholds=limits)
 default = pick_representative(statuses)
 # Options stay the plain titles (tests and bookmarks pick by title); a partial wave is marked once chosen.
@@ -39,7 +39,7 @@ status = next(s for s in statuses if s.wave_id == wave_id)
 if status.label:
     st.warning(f"This wave is not representative ({plain(status.label)}), so it is not the default: its figures "
                "describe a different group of agents from the waves before.")
-with resources.db_session() as session:
+with resources.db_read() as session:
     options = segment_options(session=session, wave_id=wave_id, thresholds=limits)
 choices = {"": "Everyone"} | {f"{dim}={value}": f"{dim.title()}: {value}"
                              for dim, values in options.items() for value in values}
@@ -51,14 +51,14 @@ segment = dict([picked.split("=", 1)]) if picked else None
 
 @st.cache_data(ttl=findings_data.TTL, show_spinner=False)
 def cached_overview(wave_id: int, picked: str, scores: int, comments: int):
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         return overview(session=session, wave_id=wave_id, thresholds=Thresholds(scores=scores, comments=comments),
                         segment=dict([picked.split("=", 1)]) if picked else None)
 
 
 @st.cache_data(ttl=findings_data.TTL, show_spinner=False)
 def cached_comparison(wave_id: int, scores: int, comments: int):
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         return like_for_like(session=session, wave_id=wave_id, thresholds=Thresholds(scores=scores, comments=comments))
 
 
@@ -66,14 +66,14 @@ def cached_comparison(wave_id: int, scores: int, comments: int):
 def cached_focus(job_id: int, wave_id: int, scores: int, comments: int, actions: str):
     """``actions`` (the actions table as JSON) is only a cache key: a new or changed action shows at once."""
     limits = Thresholds(scores=scores, comments=comments)
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         study_id = representative_study(session=session, thresholds=limits)
         return focus_areas(session=session, job_id=job_id, thresholds=limits, wave_id=wave_id, study_id=study_id)
 
 
 @st.cache_data(ttl=findings_data.TTL, show_spinner=False)
 def cached_trend(picked: str, scores: int, comments: int):
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         return wave_trend(session=session, thresholds=Thresholds(scores=scores, comments=comments),
                           segment=dict([picked.split("=", 1)]) if picked else None)
 
@@ -81,7 +81,7 @@ def cached_trend(picked: str, scores: int, comments: int):
 result = cached_overview(wave_id, picked, limits.scores, limits.comments)
 # Everyone: the change is like for like, over the teams reportable in both waves; one segment is its own match.
 comparison = None if picked else cached_comparison(wave_id, limits.scores, limits.comments)
-with resources.db_session() as session:
+with resources.db_read() as session:
     still_open = get_wave(session=session, wave_id=wave_id).closes_on >= date.today()
     padded = open_link_full(session=session, wave_id=wave_id)
 if still_open:
@@ -152,7 +152,7 @@ st.header("Focus areas")
 if job_id is None:
     st.info("No analysis has run yet: the top gaps appear here when a researcher's analysis finishes.")
 else:
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         recorded = actions_table(session=session).to_json(date_format="iso")
     areas = cached_focus(job_id, wave_id, limits.scores, limits.comments, recorded)
     st.caption(f"The gaps with the most negative comments. Teams and quotes come only from teams with at least "
@@ -171,7 +171,7 @@ st.subheader("Briefing")
 st.caption("A self-contained HTML briefing (charts embedded, nothing fetched) and the aggregated tables as CSV; "
            "both pass the same reporting thresholds as these pages.")
 if st.button("Prepare briefing"):
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         briefing = build_briefing(session=session, wave_id=wave_id, job_id=job_id,
                                   thresholds=limits)
     st.session_state["briefing"] = (wave_id, briefing.html.encode("utf-8"), briefing_csv_zip(briefing.tables))

@@ -15,7 +15,7 @@ user = require_page("findings_actions")
 st.title("Actions: you said, we did")
 st.caption("Published actions appear on the agents' pulse page. After later waves, each action shows whether its "
            "theme's share of comments and sentiment moved since it was recorded.")
-with resources.db_session() as session:
+with resources.db_read() as session:
     codes = code_choices(session=session)
     table = actions_table(session=session)
 
@@ -34,7 +34,7 @@ for row in table.to_dict("records"):
         st.text(f"{row['Theme']} · {row['Status']} · owner: {row['Owner']}")
         st.text(row["What"])
         if gaps is not None:
-            with resources.db_session() as session:
+            with resources.db_read() as session:
                 effect = action_effect(session=session, action_id=int(row["id"]), gaps=gaps)
             if effect is not None:
                 st.caption(plain(effect.sentence))

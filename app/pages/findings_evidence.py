@@ -15,7 +15,7 @@ from research.privacy.reporting import Thresholds
 require_page("findings_evidence")
 st.title("Interview evidence")
 limits = Thresholds.from_settings(resources.settings())
-with resources.db_session() as session:
+with resources.db_read() as session:
     studies = evidence_studies(session=session)
     codes = code_choices(session=session)
     statuses = {s.study_id: s for s in study_statuses(session=session, thresholds=limits)}
@@ -29,7 +29,7 @@ study_id = left.selectbox("Study", list(studies), format_func=studies.__getitem_
                           index=list(studies).index(default) if default in studies else 0)
 theme = right.selectbox("Theme", list(codes), format_func=codes.__getitem__, index=list(codes).index("tools")
                         if "tools" in codes else 0)
-with resources.db_session() as session:
+with resources.db_read() as session:
     evidence = interview_evidence(session=session, study_id=study_id, theme=theme,
                                   thresholds=limits)
 if study_id in statuses and statuses[study_id].label:

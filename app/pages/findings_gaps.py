@@ -14,7 +14,7 @@ st.title("Morale and tooling gaps")
 job_id = findings_data.require_results()
 limits = findings_data.thresholds()
 gaps, comments = findings_data.gaps_and_comments(job_id, limits.scores, limits.comments)
-with resources.db_session() as session:
+with resources.db_read() as session:
     gaps, comments = analysed_up_to(session=session, gaps=gaps, comments=comments,
                                     wave_id=representative_wave(session=session, thresholds=limits))
 st.caption(f"From the latest representative analysed wave (a pilot or a wave just opened is left out). Quotes "
@@ -22,7 +22,7 @@ st.caption(f"From the latest representative analysed wave (a pilot or a wave jus
            f"{limits.comments} comments; comparisons need {limits.scores} responses on each side.")
 for kind, heading in KINDS.items():
     st.header(heading)
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         findings = gap_findings(session=session, job_id=job_id, thresholds=limits, kind=kind, gaps=gaps,
                                 comments=comments)
     if not findings:

@@ -12,11 +12,11 @@ from research.pulse.waves import latest_reportable_wave
 require_page("findings_heatmap")
 st.title("Heatmap")
 limits = findings_data.thresholds()
-with resources.db_session() as session:
+with resources.db_read() as session:
     reportable = latest_reportable_wave(session=session, threshold=limits.scores)
 wave_id = pick_wave("No pulse waves yet.", prefer=reportable)
 dimension = st.radio("Segments", ["team", "site", "channel", "industry"], horizontal=True)
-with resources.db_session() as session:
+with resources.db_read() as session:
     table = heatmap(session=session, wave_id=wave_id, dimension=dimension, thresholds=limits)
 if table.values.empty:
     st.info("No responses in this wave yet.")

@@ -20,7 +20,7 @@ from research.privacy.reporting import Thresholds
 @st.cache_data(ttl=600, show_spinner=False)
 def overview_of(job_id: int, scores: int, comment_limit: int):
     _, comments = findings_data.gaps_and_comments(job_id, scores, comment_limit)
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         return topic_overview(session=session, job_id=job_id, thresholds=Thresholds(scores, comment_limit),
                               comments=comments)
 
@@ -31,7 +31,7 @@ def quotes_of(job_id: int, topic: int, scores: int, comment_limit: int) -> list[
     settings = resources.settings()
     embed = cached_embedder(settings.embedding_cache_path, settings.embedding_model,
                             [settings.embedding_backend, "torch"])
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         return topic_quotes(session=session, job_id=job_id, topic=topic, thresholds=Thresholds(scores, comment_limit),
                             comments=comments, embed=embed)
 

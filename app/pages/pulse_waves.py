@@ -17,7 +17,7 @@ from research.pulse.waves_admin import SegmentSpec, create_wave, wave_shape
 me = require_page("pulse_waves")
 admin = me.role == "admin"
 st.title("Pulse waves")
-with resources.db_session() as session:
+with resources.db_read() as session:
     table = waves_table(session=session)
 show_flash("pulse_waves")
 if table.empty:

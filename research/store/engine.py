@@ -2,14 +2,16 @@
 
 SQLite gets WAL mode, a busy timeout and enforced foreign keys on every
 connection, so concurrent pulse submissions wait for each other instead of
-failing with "database is locked".
+failing with "database is locked". Writing sessions (:func:`session_scope`, the
+default) take the write lock at BEGIN; reading sessions (:func:`read_session`)
+start a deferred transaction, which in WAL mode never waits for a writer.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,9 @@ from sqlalchemy.pool import StaticPool
 
 from research.errors import FrontlineError
 from research.settings import Settings
+
+READ_ONLY = "frontline_read_only"
+"""Execution option marking a connection's transactions as reads: on SQLite they BEGIN deferred, refusing writes."""
 
 
 class DatabaseUnavailable(FrontlineError):
@@ -84,9 +89,17 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # pragma: no cover - exercised by every SQLite test
-        # Writers take the lock at BEGIN, so two writers queue on the busy
-        # timeout instead of deadlocking when both upgrade a read lock.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # query_only is per connection, not per transaction: set it at every BEGIN, both ways, so a pooled
+        # connection never carries a reader's refusal into a writer's transaction.
+        if conn.get_execution_options().get(READ_ONLY):
+            # A deferred reader reads the last commit from the WAL while a writer works, without waiting.
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+            conn.exec_driver_sql("BEGIN")
+        else:
+            # Writers take the lock at BEGIN, so two writers queue on the busy
+            # timeout instead of deadlocking when both upgrade a read lock.
+            conn.exec_driver_sql("PRAGMA query_only=OFF")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -94,9 +107,14 @@ def engine_from_settings(settings: Settings) -> Engine:
 
 
 def check_connection(engine: Engine) -> None:
-    """Raise :class:`DatabaseUnavailable` with a one-line reason if the database cannot be reached."""
+    """Raise :class:`DatabaseUnavailable` with a one-line reason if the database cannot be reached.
+
+    The probe only reads, so on SQLite it does not queue behind a long write and report a busy database
+    as an unreachable one.
+    """
     try:
         with engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
             conn.execute(text("SELECT 1"))
     except (OperationalError, InterfaceError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -111,10 +129,36 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits when the block ends and rolls back on error."""
+    """A session that commits when the block ends and rolls back on error.
+
+    It is the default for anything that may write: on SQLite it takes the write
+    lock at BEGIN (BEGIN IMMEDIATE), so a second writer waits on the busy timeout
+    rather than failing at once when its read lock cannot be upgraded.
+    """
     factory = make_session_factory(engine)
     with factory() as session:
         with session.begin():
+            yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for work that only reads: the dashboard, the findings, the lists a page shows.
+
+    On SQLite it starts a deferred transaction (plain BEGIN), which in WAL mode
+    reads the last commit and never waits for a writer, so an executive's page does
+    not queue behind pulse submissions or an analysis saving its results. It
+    cannot write: a deferred transaction that reads and then writes fails at once
+    with "database is locked" when another writer committed meanwhile, busy timeout
+    or not, so SQLite refuses any write in it (``PRAGMA query_only``) instead of
+    letting one fail only under load. Work that writes uses :func:`session_scope`.
+    On PostgreSQL it is an ordinary session.
+    """
+    factory = make_session_factory(engine)
+    with factory() as session:
+        with session.begin():
+            # Procure the connection now, with the option set before its BEGIN runs.
+            session.connection(execution_options={READ_ONLY: True})
             yield session
 
 
@@ -133,8 +177,21 @@ def reachable_session(engine: Engine) -> Iterator[Session]:
     user typed, so a database restart reads as "try again", not as a traceback.
     Constraint violations and other errors pass through unchanged.
     """
+    with _reachable(session_scope(engine)) as session:
+        yield session
+
+
+@contextmanager
+def reachable_read_session(engine: Engine) -> Iterator[Session]:
+    """:func:`read_session` for the app's pages: a lost connection becomes :class:`DatabaseUnavailable`."""
+    with _reachable(read_session(engine)) as session:
+        yield session
+
+
+@contextmanager
+def _reachable(scope: AbstractContextManager[Session]) -> Iterator[Session]:
     try:
-        with session_scope(engine) as session:
+        with scope as session:
             yield session
     except CONNECTION_LOST:
         raise DatabaseUnavailable(UNREACHABLE) from None
