@@ -47,6 +47,9 @@ Parser = Callable[[str, Any], Any]
 EMBEDDING_BACKENDS = ("onnx-int8", "onnx", "torch")
 """The ways the embedding model can run (see :mod:`research.analysis.embeddings`)."""
 
+WORKER_MODES = ("inline", "separate")
+"""How analysis workers run: started by the app for each job it enqueues, or as services of their own."""
+
 OIDC_ROLES = ("researcher", "executive", "admin")
 """The Frontline roles a single sign-on claim value may map to."""
 
@@ -236,6 +239,16 @@ class Settings:
     sqlite_busy_timeout_ms: int = field(default=5000, metadata=_setting(
         "FRONTLINE_SQLITE_BUSY_TIMEOUT_MS", _whole(1), "`5000`",
         "How long a SQLite writer waits for a lock before failing (default 5000)."))
+    workers: str = field(default="inline", metadata=_setting(
+        "FRONTLINE_WORKERS", _one_of(WORKER_MODES), "`inline`",
+        "How analysis jobs get a worker: `inline` (default: \"Run analysis\" starts `frontline worker --once` "
+        "beside the app) or `separate` (it only enqueues the job for the `frontline worker` services)."))
+    keep_job_results: int = field(default=5, metadata=_setting(
+        "FRONTLINE_KEEP_JOB_RESULTS", _whole(1), "`5`",
+        "Finished analysis jobs whose results workers keep (default 5, at least 1); older ones are pruned."))
+    cache_unused_days: int = field(default=90, metadata=_setting(
+        "FRONTLINE_CACHE_UNUSED_DAYS", _whole(1), "`90`",
+        "Days an embedding-cache entry may go unused before workers evict it (default 90)."))
     oidc_metadata_url: str = field(default="", metadata=_setting(
         "FRONTLINE_OIDC_METADATA_URL", _optional_address(), "unset (single sign-on off)",
         "Single sign-on: the identity provider's OpenID Connect discovery address "

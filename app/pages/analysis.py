@@ -5,7 +5,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
-from research.analysis.jobs import current_results_job, enqueue_job, latest_job, start_worker_process, topics_table
+from research.analysis.jobs import current_results_job, enqueue_job, latest_job, start_inline_worker, topics_table
 
 user = require_page("analysis")
 st.title("Analysis")
@@ -23,8 +23,11 @@ def job_status() -> None:
     if newest != st.session_state.get("analysis_shown_job"):
         st.rerun()  # the results below the fragment are the previous job's: redraw the page with the new ones
     busy = view is not None and view[1] in ("queued", "running")
+    separate = resources.settings().workers == "separate"
     if view is None:
         st.info("No analysis has run yet.")
+    elif view[1] == "queued" and separate:
+        st.info(f"Job {view[0]} is queued for the analysis workers; its progress shows here once one takes it.")
     elif busy:
         st.progress(view[3] / view[4] if view[4] else 0.0,
                     text=f"Job {view[0]}: {view[1]}, {view[2] or 'waiting for a worker'}")
@@ -35,7 +38,7 @@ def job_status() -> None:
     if st.button("Run analysis", type="primary", disabled=busy):
         with resources.db_session() as session:
             enqueue_job(session=session, requested_by=user.username)
-        start_worker_process(log_dir=resources.settings().data_dir / "logs")
+        start_inline_worker(settings=resources.settings())  # with separate workers, the job only waits for them
         st.rerun(scope="fragment")
 
 

@@ -1,7 +1,8 @@
 """Analysis of stored comments as jobs recorded in the jobs table.
 
-The app only enqueues a job and starts a ``frontline worker --once`` process,
-then polls the job's status and progress; workers (:mod:`research.analysis.worker`)
+The app only enqueues a job and, unless workers run as services of their own
+(``FRONTLINE_WORKERS=separate``), starts a ``frontline worker --once`` process;
+it then polls the job's status and progress. Workers (:mod:`research.analysis.worker`)
 claim and run the jobs. Results are written under the job's id and become
 visible only when the job succeeds, so a failed or killed run leaves the
 previous results in place and says why.
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from research.analysis.worker import DEFAULT_LEASE_SECONDS, claim_job, default_worker_id, run_claimed_job
 from research.errors import FrontlineError
+from research.settings import Settings
 from research.store.models import AnalysisJob, TopicSummary
 
 
@@ -72,6 +74,18 @@ def start_worker_process(*, log_dir: Path) -> subprocess.Popen:
         )
     finally:
         log.close()  # the child holds its own copy
+
+
+def start_inline_worker(*, settings: Settings) -> subprocess.Popen | None:
+    """Start a worker for a job just enqueued when workers run inline; None when they run separately.
+
+    Where ``frontline worker`` runs as a service (``FRONTLINE_WORKERS=separate``), a worker started by a web
+    replica would load the model beside the app and compete with the services for its memory, so the job
+    only waits in the queue for them. Call it after the enqueuing transaction has committed.
+    """
+    if settings.workers == "separate":
+        return None
+    return start_worker_process(log_dir=settings.data_dir / "logs")
 
 
 def topics_table(*, session: Session, job_id: int):

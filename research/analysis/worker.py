@@ -39,6 +39,7 @@ from interviews.codebook import analysis_codebook
 from interviews.corpus import coded_examples
 from research.analysis.embeddings import backend_of
 from research.analysis.pipeline import analyze_texts
+from research.analysis.retention import Retention, prune_machine_data
 from research.errors import FrontlineError
 from research.pulse.comment_codes import coded_comment_examples
 from research.store.engine import rows_changed, session_scope
@@ -284,13 +285,25 @@ AnalysisTools = Callable[[], tuple]
 """Returns (model, scorer, cache); called once, when a worker first finds a job."""
 
 
+def prune_after_job(engine: Engine, *, retention: Retention, cache, worker_id: str) -> None:
+    """Apply ``retention`` (see :mod:`research.analysis.retention`) after a job; a failure is logged, not raised,
+    because the job is already recorded and the next job prunes again."""
+    try:
+        prune_machine_data(engine, retention=retention, cache=cache)
+    except (DBAPIError, FrontlineError) as exc:
+        log.warning("worker %s: pruning old results failed (%s); the next job tries again", worker_id,
+                    type(exc).__name__)
+
+
 def work(engine: Engine, *, tools: AnalysisTools, worker_id: str | None = None,
          lease_seconds: float = DEFAULT_LEASE_SECONDS, poll_seconds: float = DEFAULT_POLL_SECONDS,
-         once: bool = False, stop: threading.Event | None = None, max_attempts: int = MAX_ATTEMPTS) -> int:
+         once: bool = False, stop: threading.Event | None = None, max_attempts: int = MAX_ATTEMPTS,
+         retention: Retention | None = None) -> int:
     """Claim and run jobs until ``stop`` is set (or, with ``once``, until no job is waiting).
 
     The models come from ``tools`` and are loaded only when there is a job, so an idle worker (or one
-    started just in case) stays light. One line per job is logged. Returns the number of jobs run.
+    started just in case) stays light. One line per job is logged. After each job, with ``retention``,
+    old jobs' results and unused cache entries are pruned. Returns the number of jobs run.
     """
     worker_id = worker_id or default_worker_id()
     stop = stop or threading.Event()
@@ -330,5 +343,7 @@ def work(engine: Engine, *, tools: AnalysisTools, worker_id: str | None = None,
             outcome = "succeeded" if stored else "taken over by another worker; results discarded"
             log.info("job %s attempt %s: %s after %.1f s", claim.job_id, claim.attempt, outcome,
                      time.monotonic() - started)
+        if retention is not None:
+            prune_after_job(engine, retention=retention, cache=cache, worker_id=worker_id)
         ran += 1
     return ran

@@ -132,6 +132,9 @@ def _add_worker(commands: Commands) -> None:
     worker.add_argument("--poll", type=float, default=2.0, metavar="SECONDS",
                         help="how often an idle worker looks for jobs (default 2)")
     worker.add_argument("--id", metavar="NAME", help="this worker's name in the jobs table (default hostname:pid)")
+    worker.add_argument("--prune", action="store_true",
+                        help="only prune old job results and unused cache entries, once, then exit (workers "
+                             "also do it after each job; see FRONTLINE_KEEP_JOB_RESULTS, FRONTLINE_CACHE_UNUSED_DAYS)")
     worker.set_defaults(handler="worker:run")
 
 

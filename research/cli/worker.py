@@ -1,4 +1,8 @@
-"""``frontline worker``: a process that runs queued analysis jobs until stopped (or the queue is empty)."""
+"""``frontline worker``: a process that runs queued analysis jobs until stopped (or the queue is empty).
+
+After each job it prunes old results and unused cache entries; ``--prune`` does only that, once (for cron
+where workers rarely run).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ import signal
 import sys
 from contextlib import ExitStack
 
+from research.analysis.retention import Retention, prune_machine_data
 from research.analysis.worker import default_worker_id, work
 from research.cli.common import migrated_engine
 from research.cli.tools import analysis_tools
 from research.errors import FrontlineError
 from research.settings import Settings
+from research.store.embedding_cache import EmbeddingCache
 from research.store.engine import safe_url
 
 
@@ -31,7 +37,25 @@ def _logger() -> logging.Logger:
     return logger
 
 
+def _prune_once(settings: Settings) -> int:
+    """``--prune``: the retention a worker applies after each job, without loading any model."""
+    engine = migrated_engine(settings)
+    _logger()
+    path = settings.embedding_cache_path
+    cache = EmbeddingCache(path, settings.embedding_model) if path.exists() else None
+    try:
+        pruned, evicted = prune_machine_data(engine, retention=Retention.from_settings(settings), cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    print(f"pruned {pruned.jobs} finished analysis job(s) ({pruned.comment_results} comment results, "
+          f"{pruned.topics} topics); evicted {evicted} cache entries unused for {settings.cache_unused_days} days")
+    return 0
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.prune:
+        return _prune_once(settings)
     if args.lease <= 0 or args.poll <= 0:
         raise FrontlineError("--lease and --poll are numbers of seconds above 0")
     worker_id = args.id or default_worker_id()
@@ -44,7 +68,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     with ExitStack() as stack:
         try:
             ran = work(engine, tools=lambda: stack.enter_context(analysis_tools(settings)), worker_id=worker_id,
-                       lease_seconds=args.lease, poll_seconds=args.poll, once=args.once)
+                       lease_seconds=args.lease, poll_seconds=args.poll, once=args.once,
+                       retention=Retention.from_settings(settings))
         except KeyboardInterrupt:
             logger.info("worker %s: stopped", worker_id)
             return 0

@@ -3,10 +3,14 @@
 It lives in the store layer, below analysis and pulse, because two layers use it: the analysis
 (:func:`research.analysis.embeddings.embed_texts`, sentiment scores) fills it, and erasing comments
 (:mod:`research.pulse.retention`) must remove what it holds of them. Deleting the file costs only time.
+Each entry records when it was last used, so the worker can evict what no analysis needs any more
+(:meth:`EmbeddingCache.evict_unused`) and the file does not grow for ever.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +35,13 @@ _BACKENDS_KEYED = "\x00backends keyed"
 written when PyTorch made every vector under plain keys, so its vectors are dropped once (one re-run's time)."""
 
 
+TOUCH_SECONDS = 3600.0
+"""How old an entry's last-use time may get before a read rewrites it: reads (the Topic explorer page's
+included) then write at most once an hour per entry, and eviction allows that hour of slack."""
+
+DAY_SECONDS = 86400
+
+
 class EmbeddingCache:
     """Embeddings by text hash in a SQLite file beside the data, so re-runs embed only new texts.
 
@@ -41,18 +52,22 @@ class EmbeddingCache:
     would confirm a guessed comment: :meth:`forget` removes the entries of erased comments, and the file runs
     with ``secure_delete`` so removed bytes are overwritten. The ``namespaces`` table remembers every model
     name and score version keys were made with, so :meth:`forget` also finds entries made before the model
-    or the sentiment terms changed.
+    or the sentiment terms changed. Each row's ``used`` column holds when it was last stored or read (Unix
+    seconds from ``clock``), for :meth:`evict_unused`.
     """
 
-    def __init__(self, path: Path, model_name: str):
+    def __init__(self, path: Path, model_name: str, *, clock: Callable[[], float] = time.time):
         import sqlite3
 
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
         self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA secure_delete=ON")
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-        self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, score REAL NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL, used REAL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, score REAL NOT NULL, used REAL)")
+        for table in ("vectors", "scores"):
+            self._record_use_in(table)
         with self._db:
             recorded = self._db.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'namespaces'").fetchone()
@@ -71,6 +86,19 @@ class EmbeddingCache:
         self._model = model_name
         self._path = path
 
+    def _record_use_in(self, table: str) -> None:
+        """Give a table from before last use was recorded its ``used`` column (left empty: such a row counts as
+        used at the first eviction that sees it), and index it so eviction reads no vectors."""
+        import sqlite3
+
+        if "used" not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
+            try:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN used REAL")
+            except sqlite3.OperationalError as exc:  # another process added it first
+                if "duplicate column" not in str(exc):
+                    raise
+        self._db.execute(f"CREATE INDEX IF NOT EXISTS {table}_used ON {table} (used)")
+
     @staticmethod
     def _hash(namespace: str, text: str) -> str:
         import hashlib
@@ -88,13 +116,35 @@ class EmbeddingCache:
 
     def _lookup(self, table: str, column: str, keys: list[str]) -> dict[str, Any]:
         """Stored values by key (bytes from ``vectors``, floats from ``scores``), asked for in chunks that stay
-        under SQLite's parameter limit."""
+        under SQLite's parameter limit; the rows found are recorded as used."""
         found: dict[str, Any] = {}
+        stale: list[str] = []
+        cutoff = self._clock() - TOUCH_SECONDS
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
-            found.update(self._db.execute(
-                f"SELECT key, {column} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+            for key, value, used in self._db.execute(
+                    f"SELECT key, {column}, used FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk):
+                found[key] = value
+                if used is None or used < cutoff:
+                    stale.append(key)
+        if stale:
+            self._touch(table, stale)
         return found
+
+    def _touch(self, table: str, keys: list[str]) -> None:
+        """Record that ``keys`` were used now. Best effort: a file too busy to write only delays it to a later
+        read, and a reader must not fail for it."""
+        import sqlite3
+
+        now = self._clock()
+        try:
+            with self._db:
+                for start in range(0, len(keys), 500):
+                    chunk = keys[start:start + 500]
+                    self._db.execute(f"UPDATE {table} SET used = ? WHERE key IN ({','.join('?' * len(chunk))})",
+                                     [now, *chunk])
+        except sqlite3.OperationalError:
+            pass
 
     def get_many(self, texts: list[str], backend: str | None = None) -> dict[str, np.ndarray]:
         """Vectors cached for ``texts`` by ``backend`` (never another backend's), by text."""
@@ -109,12 +159,12 @@ class EmbeddingCache:
         """Store vectors ``backend`` made, recording the namespace so :meth:`forget` finds them."""
         import numpy as np
 
-        space = self._space(backend)
+        space, now = self._space(backend), self._clock()
         with self._db:
             self._note("vectors", space)
             self._db.executemany(
-                "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                [(self._hash(space, t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()],
+                "INSERT OR REPLACE INTO vectors (key, vector, used) VALUES (?, ?, ?)",
+                [(self._hash(space, t), np.asarray(v, dtype=np.float32).tobytes(), now) for t, v in vectors.items()],
             )
 
     def scores(self, texts: list[str], version: str, score) -> list[float]:
@@ -126,7 +176,9 @@ class EmbeddingCache:
         if fresh:
             with self._db:
                 self._note("scores", version)
-                self._db.executemany("INSERT OR REPLACE INTO scores (key, score) VALUES (?, ?)", fresh.items())
+                now = self._clock()
+                self._db.executemany("INSERT OR REPLACE INTO scores (key, score, used) VALUES (?, ?, ?)",
+                                     [(k, v, now) for k, v in fresh.items()])
             known.update(fresh)
         return [known[k] for k in keys]
 
@@ -170,6 +222,32 @@ class EmbeddingCache:
         if busy:
             raise CacheBusy(f"the embedding cache {self._path} is in use, so its log may still hold erased "
                             "entries; stop the analysis workers and run again")
+        return removed
+
+    def evict_unused(self, days: int) -> int:
+        """Remove the vectors and scores no analysis or page has used for ``days`` days; returns the rows removed.
+
+        Without this the file would keep every text ever analysed, long after the comments are gone from
+        every wave anyone looks at. An entry from before last use was recorded counts as used at the first
+        eviction that sees it. Nothing used within ``days`` days is removed (reads record use to within
+        :data:`TOUCH_SECONDS`, which the cut-off allows for). Removed bytes are overwritten
+        (``secure_delete``) and their pages reused, so the file stops growing rather than shrinking.
+
+        Raises:
+            CacheBusy: another process held the file for longer than the lock timeout.
+        """
+        import sqlite3
+
+        now = self._clock()
+        cutoff = now - days * DAY_SECONDS - TOUCH_SECONDS
+        removed = 0
+        try:
+            with self._db:
+                for table in ("vectors", "scores"):
+                    self._db.execute(f"UPDATE {table} SET used = ? WHERE used IS NULL", (now,))
+                    removed += self._db.execute(f"DELETE FROM {table} WHERE used < ?", (cutoff,)).rowcount
+        except sqlite3.OperationalError as exc:
+            raise CacheBusy(f"cannot evict unused entries from the embedding cache {self._path} ({exc})") from None
         return removed
 
     def close(self) -> None:

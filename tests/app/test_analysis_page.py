@@ -1,5 +1,9 @@
 import os
+import subprocess
+import threading
 import time
+
+import streamlit as st
 
 from research.store.engine import make_engine, session_scope
 from research.store.models import AnalysisJob
@@ -27,3 +31,23 @@ def test_run_analysis_starts_a_worker_and_the_page_shows_its_topics(make_app, ap
     at.switch_page("pages/analysis.py").run()
     assert at.success[0].value == "Job 1 finished."
     assert len(at.dataframe[0].value) >= 5
+
+
+def test_with_separate_workers_run_analysis_only_queues_the_job(make_app, app_db, monkeypatch):
+    monkeypatch.setenv("FRONTLINE_WORKERS", "separate")
+    st.cache_resource.clear()  # the settings are read once per server
+    started = []
+    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args))
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/analysis.py").run()
+    at.button[0].click().run()
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        job = session.query(AnalysisJob).one()
+        assert (job.status, job.requested_by, job.claimed_by, job.attempts) == ("queued", "researcher", "", 0)
+    engine.dispose()
+    assert started == [], "no worker process is started when workers run separately"
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("lease-")], "nor a worker thread"
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("pages/analysis.py").run()
+    assert at.info[0].value.startswith("Job 1 is queued for the analysis workers")

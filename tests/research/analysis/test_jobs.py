@@ -5,7 +5,7 @@ import pytest
 from pulse_builders import SEALER
 from sqlalchemy import func, select
 
-from research.analysis.jobs import current_results_job, enqueue_job, run_job, start_worker_process
+from research.analysis.jobs import current_results_job, enqueue_job, run_job, start_inline_worker, start_worker_process
 from research.errors import FrontlineError
 from research.privacy.redaction import Redactor
 from research.privacy.reporting import Thresholds
@@ -13,6 +13,7 @@ from research.pulse.inbox import release_ready
 from research.pulse.links import create_links
 from research.pulse.submit import submit_response
 from research.pulse.waves_admin import SegmentSpec, create_wave
+from research.settings import Settings
 from research.store.engine import session_scope
 from research.store.models import AnalysisJob, TextAnalysis, TopicSummary
 
@@ -81,3 +82,16 @@ def test_the_app_starts_a_worker_that_runs_the_queued_job_and_exits(stored, tmp_
         job = session.get(AnalysisJob, job_id)
         assert (job.status, job.attempts, job.claimed_by) == ("succeeded", 1, f"{socket.gethostname()}:{process.pid}")
     assert f"job {job_id} attempt 1: succeeded" in (tmp_path / "logs" / "worker.log").read_text()
+
+
+def test_with_separate_workers_a_job_is_only_enqueued(engine, tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr("research.analysis.jobs.subprocess.Popen", lambda *args, **kwargs: started.append(args))
+    job_id = new_job(engine)
+    assert start_inline_worker(settings=Settings(data_dir=tmp_path, workers="separate")) is None
+    assert started == []
+    with session_scope(engine) as session:
+        job = session.get(AnalysisJob, job_id)
+        assert (job.status, job.claimed_by, job.attempts) == ("queued", "", 0)
+    start_inline_worker(settings=Settings(data_dir=tmp_path, workers="inline"))  # the default: as before
+    assert [args[0][-2:] for args in started] == [["worker", "--once"]]
