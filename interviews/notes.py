@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from interviews.drafts import discard_draft, draft_body
 from research.errors import FrontlineError
 from research.privacy.redaction import Redacted, Redactor, Replacement
 from research.privacy.roster import roster_redactor
@@ -184,7 +185,8 @@ def save_note(
     """Pseudonymise ``body`` and save it as the note for a guide question (or a labelled/free note).
 
     Saving the same text again changes nothing and adds no revision, so the
-    form can autosave on every change without flooding the history.
+    form can autosave on every change without flooding the history. The
+    editor's unsaved draft of this note (:mod:`interviews.drafts`) is discarded.
     """
     if not isinstance(body, str):
         raise FrontlineError("Notes must be text.")
@@ -198,6 +200,8 @@ def save_note(
             raise FrontlineError("That question is not in this study's guide.")
     label = (label or "").strip()
     redacted = redact_note(session=session, body=body, redactor=redactor)
+    discard_draft(session=session, username=editor or "", interview_id=interview.id,
+                  guide_question_id=guide_question_id, label=label)
     note = _find_note(session, interview, guide_question_id, label)
     if note is not None and note.body == redacted.text:
         return SavedNote(note.id, note.body, redacted.replacements, changed=False)
@@ -217,6 +221,17 @@ def save_note(
                              replaced=[r.kind for r in redacted.replacements]))
     session.flush()
     return SavedNote(note.id, note.body, redacted.replacements, changed=True, unanchored_excerpts=lost)
+
+
+def save_kept_draft(*, session: Session, interview_id: int, editor: str, guide_question_id: int | None = None,
+                    label: str = "") -> SavedNote | None:
+    """Save ``editor``'s kept draft of one note as the note (see :func:`save_note`); None when none is kept."""
+    body = draft_body(session=session, username=editor, interview_id=interview_id,
+                      guide_question_id=guide_question_id, label=label)
+    if body is None:
+        return None
+    return save_note(session=session, interview_id=interview_id, body=body, editor=editor,
+                     guide_question_id=guide_question_id, label=label)
 
 
 def note_history(*, session: Session, note_id: int) -> pd.DataFrame:

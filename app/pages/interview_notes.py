@@ -2,20 +2,24 @@
 
 import hashlib
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.draft_keeper import keep_typing
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_interview, pick_study
 from interviews.coding import add_memo, memos_table
+from interviews.drafts import draft_slot, drafts_for, keep_draft
 from interviews.notes import (
     FREE_NOTES_LABEL,
     interview_slots,
     interviews_table,
     note_history,
+    save_kept_draft,
     save_note,
     start_interview,
     update_interview,
@@ -75,6 +79,17 @@ with st.form(f"interview_meta_{interview_id}"):
         st.rerun()
 
 
+def _report(status_key: str, saved) -> None:
+    """What the save did, shown under the box on the next run."""
+    replaced = ", ".join(f"{r.kind} '{r.original}'" for r in saved.replacements)
+    message = "Saved." if saved.changed else "No changes."
+    if replaced:
+        message += f" Replaced before saving: {replaced}."
+    if saved.unanchored_excerpts:
+        message += f" {saved.unanchored_excerpts} coded excerpt(s) no longer match the text: recode them."
+    st.session_state[status_key] = ("success", plain(message))
+
+
 def _autosave(key: str, status_key: str, interview_id: int, guide_question_id, label: str) -> None:
     """Save one answer when its box loses focus; the next run shows the pseudonymised text as saved."""
     body = st.session_state[key]
@@ -85,19 +100,40 @@ def _autosave(key: str, status_key: str, interview_id: int, guide_question_id, l
     except FrontlineError as exc:
         st.session_state[status_key] = ("error", plain(exc))
         return
-    replaced = ", ".join(f"{r.kind} '{r.original}'" for r in saved.replacements)
-    message = "Saved." if saved.changed else "No changes."
-    if replaced:
-        message += f" Replaced before saving: {replaced}."
-    if saved.unanchored_excerpts:
-        message += f" {saved.unanchored_excerpts} coded excerpt(s) no longer match the text: recode them."
-    st.session_state[status_key] = ("success", plain(message))
+    st.session_state[f"{status_key}_saved_text"] = body  # a draft of exactly this text, arriving late, is stale
+    _report(status_key, saved)
+
+
+def _keep_draft(status_key: str, interview_id: int, guide_question_id, label: str, text: str) -> None:
+    """Keep what is being typed, for this researcher only, until the note is saved."""
+    if st.session_state.get(f"{status_key}_saved_text") == text:
+        return
+    try:
+        with resources.db_session() as session:
+            keep_draft(session=session, username=user.username, interview_id=interview_id, body=text,
+                       guide_question_id=guide_question_id, label=label)
+    except FrontlineError as exc:
+        st.session_state[status_key] = ("error", plain(exc))
+
+
+def _save_draft(status_key: str, interview_id: int, guide_question_id, label: str) -> None:
+    try:
+        with resources.db_session() as session:
+            saved = save_kept_draft(session=session, interview_id=interview_id, editor=user.username,
+                                    guide_question_id=guide_question_id, label=label)
+    except FrontlineError as exc:
+        st.session_state[status_key] = ("error", plain(exc))
+    else:
+        if saved is not None:  # None: leaving the box had saved it already
+            _report(status_key, saved)
 
 
 st.caption("Each answer saves itself when you click or tab out of its box (or press Ctrl+Enter). Names on the "
-           "roster, e-mail addresses, phone and account numbers are replaced before saving.")
+           "roster, e-mail addresses, phone and account numbers are replaced before saving. Until then what you "
+           "type is kept as your draft, for you only, across reloads and pages.")
 with resources.db_session() as session:
     slots = interview_slots(session=session, interview_id=interview_id)
+    kept = drafts_for(session=session, username=user.username, interview_id=interview_id)
 for slot in slots:
     free_label = slot.question if slot.guide_question_id is None else ""
     place = f"note_{interview_id}_{slot.guide_question_id or 'x'}_{free_label}"
@@ -106,12 +142,18 @@ for slot in slots:
     key = f"{place}_{hashlib.sha256(slot.body.encode()).hexdigest()[:16]}"
     status_key = f"{place}_status"
     label = "" if slot.guide_question_id is not None or slot.question == FREE_NOTES_LABEL else slot.question
+    draft = kept.get(draft_slot(slot.guide_question_id, label))
+    where = (interview_id, slot.guide_question_id, label)
     st.text_area(
         f"{slot.position}\\. {plain(slot.question)}" if slot.guide_question_id else plain(slot.question),
-        value=slot.body, key=key, height=120,
-        on_change=_autosave, args=(key, status_key, interview_id, slot.guide_question_id, label),
+        value=slot.body if draft is None else draft, key=key, height=120,
+        on_change=_autosave, args=(key, status_key, *where),
         help="Probes: " + " / ".join(map(plain, slot.probes)) if slot.probes else None,
     )
+    keep_typing(key, partial(_keep_draft, status_key, *where))
+    if draft is not None:
+        st.caption("Your unsaved draft, kept from before (only you see it). It saves when you leave the box, or:")
+        st.button("Save this draft", key=f"{key}_save_draft", on_click=_save_draft, args=(status_key, *where))
     status = st.session_state.get(status_key)
     if status:
         (st.error if status[0] == "error" else st.caption)(status[1])

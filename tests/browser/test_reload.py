@@ -3,6 +3,7 @@ receipt survives a reload of the thank-you page and is stored nowhere on the ser
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,46 @@ def test_the_receipt_survives_a_reload_of_the_thank_you_page_and_nowhere_else(se
     wait_for_app(page)
     expect(page.get_by_role("radiogroup")).to_have_count(6)
     expect(page.get_by_text(receipt, exact=True)).to_have_count(0)
+
+
+def drafts(server, user_id: int) -> list[tuple]:
+    return rows(server, "SELECT interview_id, slot, body FROM note_drafts WHERE user_id = ?", user_id)
+
+
+def test_a_typed_note_survives_a_reload_as_the_researchers_draft_until_saved(server, page, add_user, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("res-draft", "researcher", PASSWORD)
+    user_id = rows(server, "SELECT id FROM users WHERE username = ?", "res-draft")[0][0]
+    sign_in(page, server.url, "res-draft", PASSWORD)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Interview notes", exact=True).click()
+    wait_for_app(page)
+    typed = "Typed, never saved:  the queue tool <b>froze</b> twice\n  and 'again' at 5pm   "
+    box = page.get_by_role("textbox", name="Free notes")  # no coded excerpts there for the other tests to miss
+    box.fill(typed)  # typing only: the box keeps focus, so Streamlit itself has not been sent the text
+
+    deadline = time.monotonic() + 30  # a moment after typing stops the text is kept as this researcher's draft
+    while not drafts(server, user_id) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    [(interview_id, slot, body)] = drafts(server, user_id)
+    assert body == typed and slot.startswith("l")
+    free_note = "SELECT body FROM interview_notes WHERE interview_id = ? AND guide_question_id IS NULL AND label = ''"
+    saved_before = rows(server, free_note, interview_id)
+
+    page.reload()
+    wait_for_app(page)
+    expect(box).to_have_value(typed)  # exactly as typed, spaces and markup included
+    assert drafts(server, user_id) == [(interview_id, slot, typed)]  # from the draft, not from a save
+    assert rows(server, free_note, interview_id) == saved_before
+
+    page.get_by_role("button", name="Save this draft").click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"^Saved\."))).to_be_visible()
+    assert drafts(server, user_id) == []
+    [(saved,)] = rows(server, free_note, interview_id)
+    assert saved == typed  # nothing in it to pseudonymise
+
+    page.reload()
+    wait_for_app(page)
+    expect(box).to_have_value(typed)  # now the saved note
+    expect(page.get_by_role("button", name="Save this draft")).to_have_count(0)
+    assert drafts(server, user_id) == []
