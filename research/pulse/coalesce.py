@@ -27,6 +27,8 @@ class Coalesced:
         self._running = threading.Lock()
         self._wanted = threading.Event()
         self._budget = budget
+        self._handed_over = 0  # background rounds started and not yet finished
+        self._count_lock = threading.Lock()
 
     def run(self, job: Callable[[], int | None]) -> int:
         """Run ``job`` (perhaps several times), or leave it to the thread running it now; return the sum of
@@ -48,22 +50,29 @@ class Coalesced:
             finally:
                 self._running.release()
             if over_budget:  # started once the lock is free, so the background thread can take it
+                with self._count_lock:
+                    self._handed_over += 1
                 threading.Thread(target=self._run_quietly, args=(job,), daemon=True, name="coalesced-job").start()
                 return total
         return total
 
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until no round runs and none is wanted (a background round included); False after ``timeout``."""
+        """Wait until no round runs and no background round is still to run; False after ``timeout``.
+
+        A round still wanted after a failed one (the database was down) waits for the next call, as the
+        inbox's rows wait for the next send: nothing is running then, so this does not wait for it.
+        """
         deadline = time.monotonic() + timeout
         while True:
             if not self._running.acquire(timeout=max(deadline - time.monotonic(), 0)):
                 return False
             self._running.release()
-            if not self._wanted.is_set():
-                return True
+            with self._count_lock:
+                if not self._handed_over:
+                    return True
             if time.monotonic() > deadline:
                 return False
-            time.sleep(0.01)  # a round is wanted and about to start: let its thread take the lock
+            time.sleep(0.01)  # a background round is about to start: let its thread take the lock
 
     def _run_quietly(self, job: Callable[[], int | None]) -> None:
         """The background round: no caller to raise to, and an error's text may quote what the job was moving
@@ -72,6 +81,9 @@ class Coalesced:
             self.run(job)
         except Exception as exc:  # noqa: BLE001 - logged by type; the next call retries
             logger.warning("background round failed (%s); the next call retries", type(exc).__name__)
+        finally:
+            with self._count_lock:
+                self._handed_over -= 1
 
 
 class CoalescedByKey:

@@ -88,3 +88,43 @@ def test_a_failing_background_round_logs_only_the_error_type(caplog):
                 break
             time.sleep(0.01)
     assert [r.getMessage() for r in caplog.records] == ["background round failed (ValueError); the next call retries"]
+
+
+def test_a_failed_round_leaves_nothing_running_and_the_next_call_does_the_work():
+    coalesced = Coalesced()
+    rounds = []
+
+    def failing():
+        rounds.append("failed")
+        coalesced.run(failing)  # a send asks meanwhile and leaves it to this round, which then fails
+        raise ConnectionError("the database is restarting")
+
+    try:
+        coalesced.run(failing)
+    except ConnectionError:
+        pass
+    started = time.monotonic()
+    assert coalesced.wait_idle(5)  # nothing runs: a wait for the rows to settle does not hang
+    assert time.monotonic() - started < 1
+    assert coalesced.run(lambda: rounds.append("retried") or 1) == 1  # the next send's call does the work
+    assert rounds == ["failed", "retried"]
+
+
+def test_wait_idle_waits_for_a_background_round_to_finish():
+    coalesced = Coalesced(budget=0)
+    release = threading.Event()
+    rounds = []
+
+    def job():
+        rounds.append(threading.current_thread().name)
+        if len(rounds) == 1:
+            coalesced.run(job)  # asked meanwhile: the next round goes to the background
+            return 1
+        release.wait(5)
+        return 1
+
+    coalesced.run(job)
+    assert not coalesced.wait_idle(0.2)  # the background round is still running
+    release.set()
+    assert coalesced.wait_idle(5)
+    assert rounds[1:] == ["coalesced-job"]
