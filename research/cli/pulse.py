@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import csv
 from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 from research.audit import cli_actor, record
 from research.cli.common import migrated_engine
@@ -17,6 +18,7 @@ from research.pulse.links import create_links, link_url
 from research.pulse.retention import erase_comments
 from research.pulse.waves_admin import find_segment, find_wave, set_headcount
 from research.settings import Settings
+from research.spreadsheets import to_csv
 from research.store.engine import session_scope
 
 
@@ -67,10 +69,10 @@ def links(args: argparse.Namespace, settings: Settings) -> int:
         out = Path(args.csv)
         if out.exists():
             raise FrontlineError(f"{out} already exists; choose a new file so no links are overwritten")
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["wave", "segment", "kind", "link"])
-            writer.writerows([wave.title, label, kind, url] for url in urls)
+        table = pd.DataFrame([(wave.title, label, kind, url) for url in urls],
+                             columns=["wave", "segment", "kind", "link"])
+        with out.open("xb") as fh:  # the one export function: a team named "=HYPERLINK(...)" stays text
+            fh.write(to_csv(table))
         print(f"wrote {len(urls)} {kind} link(s) for {label} to {out}")
     else:
         print("\n".join(urls))

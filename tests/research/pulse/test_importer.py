@@ -1,8 +1,9 @@
+import csv
 import io
 import sys
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from research.cli import main
 from research.store.engine import make_engine, session_scope
@@ -102,3 +103,18 @@ def test_pulse_links_cli_prints_links_and_refuses_unknown_segment(wave, monkeypa
     assert run(["pulse", "links", "November pulse", "--segment", "Chat", "--open", "--csv", str(out)],
                monkeypatch) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_the_links_csv_from_the_cli_holds_no_formula(wave, wave_ids, engine, monkeypatch, tmp_path):
+    """A team or wave named like a formula is written as text, as the Pulse links page writes it."""
+    formula = '=HYPERLINK("http://127.0.0.1:9/?"&A1,"Click")'
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE pulse_segments SET team = :t WHERE team = 'Chat'"), {"t": formula})
+        conn.execute(text("UPDATE pulse_waves SET title = :t || title"), {"t": formula})
+    out = tmp_path / "links.csv"
+    assert run(["pulse", "links", str(wave_ids[0]), "--segment", formula, "--count", "2", "--csv", str(out)],
+               monkeypatch) == 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert rows[0] == ["wave", "segment", "kind", "link"] and len(rows) == 3
+    cells = [cell for row in rows[1:] for cell in row[:2]]
+    assert all(cell.startswith("'" + formula) for cell in cells)  # kept whole, as text a spreadsheet will not run
