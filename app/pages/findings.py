@@ -13,6 +13,7 @@ from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title
 from research.findings.actions import actions_table
 from research.findings.briefing import briefing_csv_zip, build_briefing
+from research.findings.briefing_pdf import BriefingPdfError, briefing_pdf
 from research.findings.figures import trend_figure
 from research.findings.focus import focus_areas
 from research.findings.overview import get_wave, overview, segment_options, wave_trend
@@ -168,17 +169,30 @@ if chart is not None:
     st.plotly_chart(chart, width="stretch")
 
 st.subheader("Briefing")
-st.caption("A self-contained HTML briefing (charts embedded, nothing fetched) and the aggregated tables as CSV; "
-           "both pass the same reporting thresholds as these pages.")
+st.caption("A self-contained HTML briefing (charts embedded, nothing fetched), the same briefing as an A4 PDF "
+           "printed on this server, and the aggregated tables as CSV; all pass the same reporting thresholds as "
+           "these pages.")
 if st.button("Prepare briefing"):
-    with resources.db_read() as session:
-        briefing = build_briefing(session=session, wave_id=wave_id, job_id=job_id,
-                                  thresholds=limits)
-    st.session_state["briefing"] = (wave_id, briefing.html.encode("utf-8"), briefing_csv_zip(briefing.tables))
+    with st.spinner("Preparing the briefing…"):
+        with resources.db_read() as session:
+            briefing = build_briefing(session=session, wave_id=wave_id, job_id=job_id,
+                                      thresholds=limits)
+        try:
+            pdf, problem = briefing_pdf(briefing.html), ""
+        except BriefingPdfError as error:
+            pdf, problem = b"", str(error)
+    st.session_state["briefing"] = (wave_id, briefing.html.encode("utf-8"), briefing_csv_zip(briefing.tables),
+                                    pdf, problem)
 prepared = st.session_state.get("briefing")
 if prepared and prepared[0] == wave_id:
-    left, right = st.columns(2)
-    download_file("Download HTML briefing", prepared[1], what=f"HTML briefing, wave {wave_id}",
+    _, html_file, tables, pdf, problem = prepared
+    left, middle, right = st.columns(3)
+    download_file("Download HTML briefing", html_file, what=f"HTML briefing, wave {wave_id}",
                   file_name="frontline-briefing.html", mime="text/html", container=left)
-    download_file("Download tables (CSV, zip)", prepared[2], what=f"briefing tables, wave {wave_id}",
+    if pdf:
+        download_file("Download briefing (PDF)", pdf, what=f"briefing (PDF), wave {wave_id}",
+                      file_name="frontline-briefing.pdf", mime="application/pdf", container=middle)
+    download_file("Download tables (CSV, zip)", tables, what=f"briefing tables, wave {wave_id}",
                   file_name="frontline-tables.zip", mime="application/zip", container=right)
+    if problem:
+        st.warning(plain(problem))

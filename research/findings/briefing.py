@@ -39,7 +39,10 @@ h1{margin-bottom:.2rem}h2{border-bottom:2px solid #0072B2;padding-bottom:.2rem;m
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}
 td.n{text-align:right}blockquote{margin:.3rem 0 .3rem 1rem;color:#333;font-style:italic}.note{color:#555}
 .area{border:1px solid #ccc;border-radius:6px;padding:.2rem 1rem;margin:.8rem 0}svg{max-width:100%;height:auto}
-@media print{h2{break-before:auto}.area,svg,table{break-inside:avoid}}"""
+@page{size:A4;margin:14mm 12mm}
+@media print{body{margin:0;max-width:none;font-size:10pt}table{font-size:8.5pt}td,th{padding:2px 5px}
+h2,h3{break-after:avoid}.area,svg,tr,blockquote{break-inside:avoid}thead{display:table-header-group}
+td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}"""
 CHART_LIMITS = {"enps": (-100.0, 100.0), "recovery_share": (0.0, 100.0)}
 
 

@@ -23,6 +23,8 @@ def test_downloading_the_briefing_is_recorded_against_the_executive(make_app, ap
     assert not at.exception
     who, action, subject = events(app_db)[-1]
     assert (who, action) == ("exec-tester", "export") and subject.startswith("HTML briefing, wave ")
+    next(b for b in at.get("download_button") if b.proto.label == "Download briefing (PDF)").click().run()
+    assert events(app_db)[-1][1:] == ("export", subject.replace("HTML briefing", "briefing (PDF)"))
 
 
 def test_an_admin_reads_who_did_what(make_app, app_db):

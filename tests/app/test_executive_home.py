@@ -65,3 +65,15 @@ def test_interview_evidence_opens_on_the_finished_study_not_a_newer_small_one(ma
     assert not at.warning
     at.selectbox[0].select(study.id).run()
     assert any("in progress: 3 interviewed" in w for w in shown(at.warning))
+
+
+def test_without_a_pdf_renderer_the_page_says_so_and_still_offers_the_html_briefing(make_app, monkeypatch):
+    from research.findings import briefing_pdf
+
+    monkeypatch.setattr(briefing_pdf, "CANDIDATES", ("no-such-frontline-renderer",))
+    at = make_app("executive", "executive").run()
+    next(b for b in at.button if b.label == "Prepare briefing").click().run()
+    assert not at.exception
+    assert [b.proto.label for b in at.get("download_button")] == ["Download HTML briefing",
+                                                                  "Download tables (CSV, zip)"]
+    assert any(w.startswith("No PDF renderer is installed on this server") for w in shown(at.warning))

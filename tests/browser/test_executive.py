@@ -1,5 +1,5 @@
 """The executive's journey in Chromium: the top gap whole on the start page, an action, the agent seeing it,
-the HTML briefing."""
+the HTML and PDF briefing."""
 
 import re
 
@@ -83,6 +83,12 @@ def test_executive_sees_the_top_gap_whole_on_the_start_page_acts_and_forwards_th
     assert briefing.stat().st_size < 1_000_000
     text = briefing.read_text(encoding="utf-8")
     assert f"1. {top_name}" in text and "Replace the search screen that freezes at peak" in text
+    # The same briefing as a PDF, printed on the server.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download briefing (PDF)").click()
+    pdf = server.artifacts / "briefing.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-") and pdf.stat().st_size < 2_000_000
 
     # Opened on its own, the briefing draws its charts without asking the network for anything.
     reader = browser.new_context().new_page()
