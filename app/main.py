@@ -8,7 +8,7 @@ from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, opening
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 
-st.set_page_config(page_title="Frontline", page_icon=":material/support_agent:", layout="wide")
+st.set_page_config(page_title="Frontline", page_icon="🎧", layout="wide")
 
 try:
     resources.migrated()

@@ -28,6 +28,19 @@ def test_cli_created_account_signs_in_and_sees_its_start_page(server, page, add_
     expect(page.get_by_role("link", name="Interview studies")).to_have_count(0)
 
 
+def test_the_app_asks_nothing_of_the_internet(server, page, add_user, app_helpers):
+    """Offline at run time: the sign-in page and a signed-in page load nothing from another host (the page icon
+    once came from fonts.gstatic.com)."""
+    wait_for_app, sign_in = app_helpers
+    add_user("offline", "executive", PASSWORD)
+    elsewhere = []
+    page.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:")) else elsewhere.append(r.url))
+    sign_in(page, server.url, "offline", PASSWORD)
+    expect(heading(page)).to_have_text("Findings overview", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert elsewhere == []
+
+
 def test_researcher_sees_studies_and_no_admin_page(server, page, add_user, app_helpers):
     wait_for_app, sign_in = app_helpers
     add_user("rita", "researcher", PASSWORD)
