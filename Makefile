@@ -37,17 +37,18 @@ install: $(RUN_STAMP)
 # Links the demo prints point at the port served, unless FRONTLINE_PUBLIC_URL says otherwise.
 run: export FRONTLINE_PUBLIC_URL ?= http://localhost:$(PORT)
 run: $(RUN_STAMP)
+	-@$(MAKE) --no-print-directory chromium  # for the PDF briefing; the app serves without it
 	$(BIN)/frontline db upgrade
 	$(BIN)/frontline demo --if-empty
 	$(BIN)/frontline serve --port $(PORT)
 
-# Debian's chromium for the browser tests; Playwright never downloads a browser.
+# Debian's chromium renders the PDF briefing and runs the browser tests; Playwright never downloads a browser.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else SUDO=none; fi; \
 	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium not installed and apt-get unavailable: browser tests will be skipped (failed under CI=true)"; fi; }
+	  else echo "chromium not installed and apt-get unavailable: no PDF briefing, and browser tests are skipped (failed under CI=true)"; fi; }
 
 # axe-core (MPL-2.0) from the npm registry, for the accessibility browser tests only; never served.
 AXE_VERSION ?= 4.14.1
