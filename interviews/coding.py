@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import func, or_, select
@@ -26,6 +27,20 @@ from research.store.models import (
 )
 
 MAX_MEMO = 20_000
+
+
+@dataclass(frozen=True)
+class CodedExcerpt:
+    """An excerpt as stored, read inside the session: what a page confirms and what tests check."""
+
+    id: int
+    text: str
+    codes: tuple[str, ...]  # the keys of its codes, in codebook order
+
+
+def _coded(excerpt: Excerpt) -> CodedExcerpt:
+    keys = tuple(c.key for c in sorted(excerpt.codes, key=lambda c: (c.position, c.id)))
+    return CodedExcerpt(id=excerpt.id, text=excerpt.text, codes=keys)
 
 
 def _codes_by_key(session: Session, keys: Sequence[str]) -> list[Code]:
@@ -56,7 +71,7 @@ def find_quote(body: str, quote: str) -> tuple[int, int]:
 
 def code_excerpt(
     *, session: Session, note_id: int, start: int, end: int, codes: Sequence[str], coder: str,
-) -> Excerpt:
+) -> CodedExcerpt:
     """Code the span ``[start, end)`` of a note; the same coder coding the same span again adds codes to it."""
     note = session.get(InterviewNote, note_id)
     if note is None:
@@ -81,10 +96,10 @@ def code_excerpt(
         session.add(excerpt)
     excerpt.codes = list({c.id: c for c in [*excerpt.codes, *chosen]}.values())
     session.flush()
-    return excerpt
+    return _coded(excerpt)
 
 
-def code_quote(*, session: Session, note_id: int, quote: str, codes: Sequence[str], coder: str) -> Excerpt:
+def code_quote(*, session: Session, note_id: int, quote: str, codes: Sequence[str], coder: str) -> CodedExcerpt:
     """Code the words ``quote`` where they occur in the note (what a researcher copies from the answer)."""
     note = session.get(InterviewNote, note_id)
     if note is None:
@@ -95,7 +110,7 @@ def code_quote(*, session: Session, note_id: int, quote: str, codes: Sequence[st
 
 def code_sentences(
     *, session: Session, note_id: int, sentences: Sequence[int], codes: Sequence[str], coder: str,
-) -> list[Excerpt]:
+) -> list[CodedExcerpt]:
     """Code the chosen sentences of a note (indexes into ``sentence_spans``): adjacent ones become one excerpt.
 
     Separate sentences are coded one by one, so a later edit of the note moves
@@ -120,13 +135,13 @@ def code_sentences(
                          codes=codes, coder=coder) for run in runs]
 
 
-def set_excerpt_codes(*, session: Session, excerpt_id: int, codes: Sequence[str]) -> Excerpt:
+def set_excerpt_codes(*, session: Session, excerpt_id: int, codes: Sequence[str]) -> CodedExcerpt:
     excerpt = session.get(Excerpt, excerpt_id)
     if excerpt is None:
         raise FrontlineError(f"There is no excerpt with id {excerpt_id}.")
     excerpt.codes = _codes_by_key(session, codes)
     session.flush()
-    return excerpt
+    return _coded(excerpt)
 
 
 def excerpt_code_keys(*, session: Session, excerpt_id: int) -> list[str]:
@@ -147,8 +162,8 @@ def delete_excerpt(*, session: Session, excerpt_id: int) -> None:
 def add_memo(
     *, session: Session, author: str, body: str, excerpt_id: int | None = None, interview_id: int | None = None,
     code_key: str | None = None,
-) -> Memo:
-    """Write a memo on exactly one excerpt, interview or code."""
+) -> int:
+    """Write a memo on exactly one excerpt, interview or code; returns the memo's id."""
     body = (body or "").strip()
     if not body:
         raise FrontlineError("The memo is empty.")
@@ -168,7 +183,7 @@ def add_memo(
                 code_id=code_id)
     session.add(memo)
     session.flush()
-    return memo
+    return memo.id
 
 
 def memos_table(

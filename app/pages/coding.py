@@ -83,7 +83,7 @@ if submitted:
             else:
                 saved = code_sentences(session=session, note_id=note_id, sentences=chosen, codes=keys,
                                        coder=user.username)
-            texts = [e.text for e in saved]
+        texts = [e.text for e in saved]
     except FrontlineError as exc:
         st.error(plain(exc))
     else:
