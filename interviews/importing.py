@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interviews.notes import redact_note, save_note, start_interview
-from interviews.studies import add_participant, guide_items
+from interviews.studies import GuideQuestionView, add_participant, guide_items
 from interviews.transcripts import CsvPreview, Turn
 from research.errors import FrontlineError
 from research.privacy.redaction import Redactor
 from research.privacy.roster import roster_redactor
-from research.store.models import GuideQuestion, Interview, Participant
+from research.store.models import Interview, Participant
 
 # Word-level similarity: a changed content word (tools/time) must not match, a dropped "the" may.
 GUIDE_MATCH = 0.9
@@ -46,7 +46,7 @@ def _normal(text: str) -> list[str]:
     return re.sub(r"[^\w\s]", " ", text.lower()).split()
 
 
-def match_guide_question(question: str, guide: Sequence[GuideQuestion]) -> GuideQuestion | None:
+def match_guide_question(question: str, guide: Sequence[GuideQuestionView]) -> GuideQuestionView | None:
     """The guide question a transcript's question is (nearly) the same as, if any."""
     wanted = _normal(question)
     if not wanted:
@@ -59,7 +59,7 @@ def match_guide_question(question: str, guide: Sequence[GuideQuestion]) -> Guide
     return best if score >= GUIDE_MATCH else None
 
 
-def _group_turns(turns: Sequence[Turn], guide: Sequence[GuideQuestion], redact: Callable[[str], str] = str,
+def _group_turns(turns: Sequence[Turn], guide: Sequence[GuideQuestionView], redact: Callable[[str], str] = str,
                  ) -> list[tuple[int | None, str, str]]:
     """(guide question id, label, answer) per note; repeated questions and loose paragraphs are joined.
 
@@ -149,8 +149,9 @@ def import_csv(
                     f"'{value}' is not a participant code of this study; tick the consent box to add them as new "
                     "participants.")
                 continue
-            participant = add_participant(session=session, study_id=study_id, consent_given=True)
-            result.new_participants[value] = participant.code
+            added = add_participant(session=session, study_id=study_id, consent_given=True)
+            result.new_participants[value] = added.code
+            participant_id = added.id
         elif not participant.consent_given:
             result.skipped.append(f"{participant.code} has no consent recorded; their rows were not imported.")
             continue
@@ -160,7 +161,8 @@ def import_csv(
                 result.already_imported.append(copy)
                 result.skipped.append(f"{participant.code}: these answers are already stored; not imported again.")
                 continue
-        interview = start_interview(session=session, study_id=study_id, participant_id=participant.id,
+            participant_id = participant.id
+        interview = start_interview(session=session, study_id=study_id, participant_id=participant_id,
                                     interviewer=preview.interviewers.get(value, editor),
                                     held_on=preview.dates.get(value))
         result.interviews.append(interview.id)

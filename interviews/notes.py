@@ -26,6 +26,13 @@ FREE_NOTES_LABEL = "Free notes"
 
 
 @dataclass(frozen=True)
+class InterviewRef:
+    """An interview as started: its id, the value callers need, never the ORM row."""
+
+    id: int
+
+
+@dataclass(frozen=True)
 class NoteSlot:
     """One place to write in the interview form: a guide question, or the free notes area."""
 
@@ -60,7 +67,7 @@ def _participant_with_consent(session: Session, participant_id: int) -> Particip
 
 def start_interview(
     *, session: Session, study_id: int, participant_id: int, interviewer: str, held_on: date | None,
-) -> Interview:
+) -> InterviewRef:
     """Open an interview record for a participant who has given consent."""
     participant = _participant_with_consent(session, participant_id)
     if participant.study_id != study_id:
@@ -69,7 +76,7 @@ def start_interview(
                           interviewer=(interviewer or "").strip()[:64], held_on=held_on)
     session.add(interview)
     session.flush()
-    return interview
+    return InterviewRef(id=interview.id)
 
 
 def get_interview(*, session: Session, interview_id: int) -> Interview:

@@ -31,6 +31,35 @@ class GuideItem:
     probes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class GuideQuestionView:
+    """A stored guide question: its id (what notes attach to) and its wording."""
+
+    id: int
+    text: str
+    probes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StudyRef:
+    """A study as created: callers get values, never the ORM row."""
+
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ParticipantRef:
+    """A participant as stored: the id and the pseudonym a page confirms."""
+
+    id: int
+    code: str
+
+
+def _guide_view(question: GuideQuestion) -> GuideQuestionView:
+    return GuideQuestionView(id=question.id, text=question.text, probes=tuple(question.probes or ()))
+
+
 def studies_table(*, session: Session) -> pd.DataFrame:
     """One row per study with its dates and how many participants and interviews it has."""
     participants = (
@@ -69,7 +98,7 @@ def get_study(*, session: Session, study_id: int) -> Study:
 
 def create_study(
     *, session: Session, title: str, purpose: str = "", starts_on: date | None = None, ends_on: date | None = None,
-) -> Study:
+) -> StudyRef:
     """Create a study; titles are unique so researchers can tell studies apart."""
     title = (title or "").strip()
     if not title:
@@ -83,10 +112,10 @@ def create_study(
     study = Study(title=title, purpose=(purpose or "").strip(), starts_on=starts_on, ends_on=ends_on)
     session.add(study)
     session.flush()
-    return study
+    return StudyRef(id=study.id, title=study.title)
 
 
-def set_guide(*, session: Session, study_id: int, items: Sequence[GuideItem]) -> list[GuideQuestion]:
+def set_guide(*, session: Session, study_id: int, items: Sequence[GuideItem]) -> list[GuideQuestionView]:
     """Replace the guide's questions, keeping the rows (and the notes tied to them) of questions kept in place.
 
     A question whose text is unchanged keeps its id wherever it moves, so notes
@@ -112,13 +141,14 @@ def set_guide(*, session: Session, study_id: int, items: Sequence[GuideItem]) ->
         session.delete(removed)
     study.guide = kept
     session.flush()
-    return kept
+    return [_guide_view(q) for q in kept]
 
 
-def guide_items(*, session: Session, study_id: int) -> list[GuideQuestion]:
-    return list(session.scalars(
+def guide_items(*, session: Session, study_id: int) -> list[GuideQuestionView]:
+    """The study's guide questions in the order they are asked."""
+    return [_guide_view(q) for q in session.scalars(
         select(GuideQuestion).where(GuideQuestion.study_id == study_id).order_by(GuideQuestion.position)
-    ))
+    )]
 
 
 def _next_code(session: Session, study_id: int) -> str:
@@ -160,7 +190,7 @@ def add_participant(
     *, session: Session, study_id: int, industry: str = "", role: str = "", tenure_band: str = "",
     channel: str = "", site: str = "", consent_given: bool = False, consent_recorded_on: date | None = None,
     attributes: Mapping[str, str] | None = None,
-) -> Participant:
+) -> ParticipantRef:
     """Add a participant under the next free pseudonym (P01, P02, ...)."""
     get_study(session=session, study_id=study_id)
     if channel and channel not in CHANNELS:
@@ -174,12 +204,12 @@ def add_participant(
     )
     session.add(participant)
     session.flush()
-    return participant
+    return ParticipantRef(id=participant.id, code=participant.code)
 
 
 def update_participant(
     *, session: Session, participant_id: int, values: Mapping[str, object],
-) -> Participant:
+) -> ParticipantRef:
     """Update built-in attributes, consent and custom attributes (``values`` keys other than the built-ins)."""
     participant = session.get(Participant, participant_id)
     if participant is None:
@@ -202,7 +232,7 @@ def update_participant(
             custom.update(_clean_attributes({key: str(value or "")}))
     participant.attributes = custom
     session.flush()
-    return participant
+    return ParticipantRef(id=participant.id, code=participant.code)
 
 
 def add_custom_attribute(*, session: Session, study_id: int, name: str) -> str:

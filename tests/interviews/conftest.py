@@ -20,7 +20,7 @@ def session(engine):
 def study(session):
     """Two consenting participants (P01 retail, P02 banking), one without consent (P03), one interview for P01."""
     study = create_study(session=session, title="Test study", purpose="Tools and support")
-    set_guide(session=session, study_id=study.id, items=[
+    guide = set_guide(session=session, study_id=study.id, items=[
         GuideItem("Do you have the tools you need?", ("Which system?",)),
         GuideItem("How does management support you?"),
     ])
@@ -32,4 +32,4 @@ def study(session):
     interview = start_interview(session=session, study_id=study.id, participant_id=p1.id, interviewer="ana",
                                 held_on=None)
     session.flush()
-    return {"study": study, "participants": [p1, p2, p3], "interview": interview, "guide": study.guide}
+    return {"study": study, "participants": [p1, p2, p3], "interview": interview, "guide": guide}

@@ -13,7 +13,7 @@ from interviews.notes import FREE_NOTES_LABEL, save_kept_draft, save_note, start
 from interviews.qdpx_export import export_qdpx
 from research.accounts import create_user
 from research.errors import FrontlineError
-from research.store.models import Interview
+from research.store.models import Interview, Participant
 from research.store.note_drafts import NoteDraft
 
 TYPED = "  Dana said the CRM froze twice\r\n\tand then <b>again</b> ‘at 5pm’  "
@@ -81,7 +81,7 @@ def test_text_equal_to_the_saved_note_is_no_draft(session, study, people):
 
 
 def test_no_draft_without_consent_an_account_or_an_interview(session, study, people):
-    p3 = study["participants"][2]
+    p3 = session.get(Participant, study["participants"][2].id)
     p3.consent_given = True
     interview = start_interview(session=session, study_id=study["study"].id, participant_id=p3.id,
                                 interviewer="ana", held_on=None)

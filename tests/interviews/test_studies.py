@@ -6,6 +6,7 @@ from sqlalchemy import select
 from interviews.notes import save_note
 from interviews.studies import (
     GuideItem,
+    ParticipantRef,
     add_participant,
     create_study,
     participant_attributes,
@@ -15,7 +16,7 @@ from interviews.studies import (
     update_participant,
 )
 from research.errors import FrontlineError
-from research.store.models import InterviewNote
+from research.store.models import GuideQuestion, InterviewNote, Participant
 
 
 def test_participants_get_sequential_pseudonyms_and_custom_attributes(session, study):
@@ -46,7 +47,7 @@ def test_reordering_the_guide_keeps_notes_attached_to_their_question(session, st
     ])
     note = session.scalars(select(InterviewNote)).one()
     assert note.guide_question_id == first.id
-    assert first.position == 3
+    assert session.get(GuideQuestion, first.id).position == 3
     with pytest.raises(FrontlineError, match="at least one question"):
         set_guide(session=session, study_id=study["study"].id, items=[GuideItem("  ")])
 
@@ -59,9 +60,10 @@ def test_built_in_attribute_names_and_unknown_channels_are_refused(session, stud
 
 
 def test_recording_consent_sets_its_date(session, study):
-    p3 = study["participants"][2]
+    p3 = session.get(Participant, study["participants"][2].id)
     assert p3.consent_recorded_on is None
-    update_participant(session=session, participant_id=p3.id, values={"consent_given": True, "site": "Leeds"})
+    updated = update_participant(session=session, participant_id=p3.id, values={"consent_given": True, "site": "Leeds"})
+    assert updated == ParticipantRef(id=p3.id, code="P03")
     assert p3.consent_given and p3.consent_recorded_on is not None and p3.site == "Leeds"
 
 
@@ -122,7 +124,7 @@ def test_an_imported_name_used_as_a_code_does_not_survive_withdrawal(session, st
     from interviews.studies import withdraw_participant
     from research.store.models import AuditEvent, Participant
 
-    person = study["participants"][1]
+    person = session.get(Participant, study["participants"][1].id)
     person.code = "Anna Novak"  # as a REFI-QDA case name can arrive
     session.flush()
     withdraw_participant(session=session, participant_id=person.id, actor="ana")

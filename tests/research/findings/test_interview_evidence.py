@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 from interviews.codebook import code_choices
 from interviews.coding import code_quote
 from interviews.notes import save_note, start_interview
-from interviews.studies import GuideItem, add_participant, create_study, set_guide, withdraw_participant
+from interviews.studies import (
+    GuideItem,
+    ParticipantRef,
+    add_participant,
+    create_study,
+    set_guide,
+    withdraw_participant,
+)
 from research.demo import seed_demo
 from research.findings.interview_evidence import (
     QUOTE_COLUMNS,
@@ -108,12 +115,11 @@ def session(engine):
         session.rollback()
 
 
-def crafted_study(session, groups: list[tuple[str, str, str, int]]) -> tuple[int, dict[str, list[Participant]]]:
+def crafted_study(session, groups: list[tuple[str, str, str, int]]) -> tuple[int, dict[str, list[ParticipantRef]]]:
     """A study whose participants each gave one distinct quote coded "tools"; returns (id, {industry: people})."""
     study = create_study(session=session, title="Crafted study", purpose="Tools")
-    set_guide(session=session, study_id=study.id, items=[GuideItem("Do you have the tools you need?")])
-    question = study.guide[0].id
-    people: dict[str, list[Participant]] = {}
+    question = set_guide(session=session, study_id=study.id, items=[GuideItem("Do you have the tools you need?")])[0].id
+    people: dict[str, list[ParticipantRef]] = {}
     for industry, role, channel, count in groups:
         for _ in range(count):
             p = add_participant(session=session, study_id=study.id, industry=industry, role=role, channel=channel,
@@ -129,7 +135,7 @@ def crafted_study(session, groups: list[tuple[str, str, str, int]]) -> tuple[int
     return study.id, people
 
 
-def quote_of(evidence, participant: Participant) -> dict:
+def quote_of(evidence, participant: ParticipantRef) -> dict:
     row = evidence.quotes[evidence.quotes["Quote"] == f"The screen {participant.code} uses freezes every morning."]
     assert len(row) == 1
     return row.iloc[0].to_dict()
@@ -160,7 +166,7 @@ def test_withdrawn_participants_never_count_or_show(session):
     # A withdrawal as the app does it (interviews and attributes erased) ...
     withdraw_participant(session=session, participant_id=people["retail"][0].id, actor="ana")
     # ... and one recorded as withdrawn whose attributes are still there: neither may make telecoms 5 people.
-    people["telecommunications"][0].withdrawn_on = date(2026, 11, 1)
+    session.get(Participant, people["telecommunications"][0].id).withdrawn_on = date(2026, 11, 1)
     session.flush()
     evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds(),
                                   quotes=20)
