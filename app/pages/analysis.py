@@ -18,23 +18,22 @@ def job_status() -> None:
     """The latest job's progress, polled; when a newer result is ready, the whole page reruns to show it."""
     with resources.db_session() as session:
         job = latest_job(session=session)
-        view = None if job is None else (job.id, job.status, job.stage, job.done, job.total, job.error)
         newest = current_results_job(session=session)
     if newest != st.session_state.get("analysis_shown_job"):
         st.rerun()  # the results below the fragment are the previous job's: redraw the page with the new ones
-    busy = view is not None and view[1] in ("queued", "running")
+    busy = job is not None and job.status in ("queued", "running")
     separate = resources.settings().workers == "separate"
-    if view is None:
+    if job is None:
         st.info("No analysis has run yet.")
-    elif view[1] == "queued" and separate:
-        st.info(f"Job {view[0]} is queued for the analysis workers; its progress shows here once one takes it.")
+    elif job.status == "queued" and separate:
+        st.info(f"Job {job.id} is queued for the analysis workers; its progress shows here once one takes it.")
     elif busy:
-        st.progress(view[3] / view[4] if view[4] else 0.0,
-                    text=f"Job {view[0]}: {view[1]}, {view[2] or 'waiting for a worker'}")
-    elif view[1] == "failed":
-        st.error(f"Job {view[0]} failed: {plain(view[5])}. The previous results are still shown.")
+        st.progress(job.done / job.total if job.total else 0.0,
+                    text=f"Job {job.id}: {job.status}, {job.stage or 'waiting for a worker'}")
+    elif job.status == "failed":
+        st.error(f"Job {job.id} failed: {plain(job.error)}. The previous results are still shown.")
     else:
-        st.success(f"Job {view[0]} finished.")
+        st.success(f"Job {job.id} finished.")
     if st.button("Run analysis", type="primary", disabled=busy):
         with resources.db_session() as session:
             enqueue_job(session=session, requested_by=user.username)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -31,8 +32,25 @@ def enqueue_job(*, session: Session, requested_by: str = "") -> int:
     return job.id
 
 
-def latest_job(*, session: Session) -> AnalysisJob | None:
-    return session.scalar(select(AnalysisJob).order_by(AnalysisJob.id.desc()).limit(1))
+@dataclass(frozen=True)
+class JobProgress:
+    """Where one job stands, read inside the session, for the page that polls it."""
+
+    id: int
+    status: str
+    stage: str
+    done: int
+    total: int
+    error: str
+
+
+def latest_job(*, session: Session) -> JobProgress | None:
+    """The newest job's status and progress, or None before any job."""
+    row = session.execute(
+        select(AnalysisJob.id, AnalysisJob.status, AnalysisJob.stage, AnalysisJob.done, AnalysisJob.total,
+               AnalysisJob.error).order_by(AnalysisJob.id.desc()).limit(1)
+    ).first()
+    return None if row is None else JobProgress(*row)
 
 
 def current_results_job(*, session: Session) -> int | None:

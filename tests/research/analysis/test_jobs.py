@@ -5,7 +5,15 @@ import pytest
 from pulse_builders import SEALER
 from sqlalchemy import func, select
 
-from research.analysis.jobs import current_results_job, enqueue_job, run_job, start_inline_worker, start_worker_process
+from research.analysis.jobs import (
+    JobProgress,
+    current_results_job,
+    enqueue_job,
+    latest_job,
+    run_job,
+    start_inline_worker,
+    start_worker_process,
+)
 from research.errors import FrontlineError
 from research.privacy.redaction import Redactor
 from research.privacy.reporting import Thresholds
@@ -68,6 +76,10 @@ def test_a_failed_job_says_why_and_leaves_the_previous_results(stored, model, sc
         job = session.get(AnalysisJob, bad)
         assert job.status == "failed" and job.error == "model file is corrupt"
         assert current_results_job(session=session) == good
+        progress = latest_job(session=session)
+    # the page gets plain values, still readable after the session closed
+    assert progress == JobProgress(id=bad, status="failed", stage=progress.stage, done=progress.done,
+                                   total=progress.total, error="model file is corrupt")
     with pytest.raises(FrontlineError, match="is failed, not queued"):
         run_job(stored, bad, model=model, scorer=scorer)
 
