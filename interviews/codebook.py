@@ -100,8 +100,26 @@ def _gap_kind(kind: str) -> str:
     return kind
 
 
+@dataclass(frozen=True)
+class CodeRef:
+    """A code as saved: its key (what excerpts and results point at) and its name; never the ORM row."""
+
+    key: str
+    name: str
+
+
 def add_code(
     *, session: Session, name: str, description: str = "", colour: str = "#7f7f7f", parent_key: str | None = None,
+    examples: str = "", gap_kind: str = "morale",
+) -> CodeRef:
+    """Add a code at the end of the codebook under a key made from its name."""
+    code = _add_code(session=session, name=name, description=description, colour=colour, parent_key=parent_key,
+                     examples=examples, gap_kind=gap_kind)
+    return CodeRef(key=code.key, name=code.name)
+
+
+def _add_code(
+    *, session: Session, name: str, description: str, colour: str, parent_key: str | None = None,
     examples: str = "", gap_kind: str = "morale",
 ) -> Code:
     name, colour = _check(session, name, colour, None)
@@ -117,7 +135,7 @@ def add_code(
 def update_code(
     *, session: Session, key: str, name: str, description: str, colour: str, parent_key: str | None,
     examples: str | None = None, gap_kind: str | None = None,
-) -> Code:
+) -> CodeRef:
     """Edit a code; its key stays, so excerpts and analysis results keep pointing at it."""
     code = session.scalar(select(Code).where(Code.key == key))
     if code is None:
@@ -130,7 +148,7 @@ def update_code(
         code.gap_kind = _gap_kind(gap_kind)
     code.parent_id = _parent_id(session, parent_key, code.id)
     session.flush()
-    return code
+    return CodeRef(key=code.key, name=code.name)
 
 
 def delete_code(*, session: Session, key: str) -> None:
@@ -199,8 +217,8 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
                 code = existing
                 result.updated.append(code.name)
             else:
-                code = add_code(session=session, name=row.get("name", ""), description=row.get("description", ""),
-                                colour=row.get("colour") or "#7f7f7f")
+                code = _add_code(session=session, name=row.get("name", ""), description=row.get("description", ""),
+                                 colour=row.get("colour") or "#7f7f7f")
                 code.examples = join_examples(split_examples(row.get("examples", "")))
                 if row.get("key") and session.scalar(select(Code.id).where(Code.key == row["key"])) is None:
                     code.key = slugify(row["key"])

@@ -3,6 +3,7 @@
 import pytest
 
 from interviews.codebook import (
+    CodeRef,
     add_code,
     analysis_codebook,
     codebook_from_csv,
@@ -44,8 +45,9 @@ def test_codebook_csv_carries_examples_and_a_minimal_file_is_enough():
 
 
 def test_examples_round_trip_through_the_codebook_csv(session):
-    update_code(session=session, key="pay", name="Pay", description="Salary", colour="#aec7e8", parent_key=None,
-                examples="low salary\nno raise")
+    saved = update_code(session=session, key="pay", name="Pay", description="Salary", colour="#aec7e8",
+                        parent_key=None, examples="low salary\nno raise")
+    assert saved == CodeRef(key="pay", name="Pay")  # plain values, never the ORM row
     exported = export_codebook_csv(session=session)
     assert b"low salary | no raise" in exported
     update_code(session=session, key="pay", name="Pay", description="Salary", colour="#aec7e8", parent_key=None,
