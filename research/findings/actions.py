@@ -33,6 +33,18 @@ TABLE_COLUMNS = ["id", "Theme", "What", "Owner", "Due", "Status", "Published", "
 
 
 @dataclass(frozen=True)
+class ActionRef:
+    """An action as saved: its id and the wave it is measured from; callers never get the ORM row."""
+
+    id: int
+    baseline_wave_id: int | None
+
+
+def _ref(action: Action) -> ActionRef:
+    return ActionRef(id=action.id, baseline_wave_id=action.baseline_wave_id)
+
+
+@dataclass(frozen=True)
 class PublishedAction:
     """What agents see of an action: no record of who entered it, only the owner the executive published."""
 
@@ -130,7 +142,7 @@ def _get(session: Session, action_id: int) -> Action:
 def create_action(
     *, session: Session, theme: str, title: str, owner: str, due_on: date | None, status: str = "planned",
     published: bool = False, created_by: str, today: date | None = None,
-) -> Action:
+) -> ActionRef:
     """Record an action against a theme, measured from the latest wave that has opened by ``today``.
 
     The baseline is fixed now rather than worked out later, so "since the action"
@@ -150,10 +162,10 @@ def create_action(
     action = Action(**fields, created_by=(created_by or "").strip(), baseline_wave_id=baseline)
     session.add(action)
     session.flush()
-    return action
+    return _ref(action)
 
 
-def update_action(*, session: Session, action_id: int, today: date | None = None, **changes) -> Action:
+def update_action(*, session: Session, action_id: int, today: date | None = None, **changes) -> ActionRef:
     """Change any of theme, title, owner, due_on, status and published, with the checks of :func:`create_action`.
 
     The baseline wave never changes: the action was taken when it was taken.
@@ -169,15 +181,15 @@ def update_action(*, session: Session, action_id: int, today: date | None = None
     for name, value in _clean(session, changes, today or _today()).items():
         setattr(action, name, value)
     session.flush()
-    return action
+    return _ref(action)
 
 
-def set_published(*, session: Session, action_id: int, published: bool) -> Action:
+def set_published(*, session: Session, action_id: int, published: bool) -> ActionRef:
     """Show the action to agents on the pulse page, or take it back off."""
     action = _get(session, action_id)
     action.published = bool(published)
     session.flush()
-    return action
+    return _ref(action)
 
 
 def delete_action(*, session: Session, action_id: int) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from research.errors import FrontlineError
 from research.findings.actions import (
     STATUSES,
+    ActionRef,
     PublishedAction,
     action_effect,
     actions_table,
@@ -102,9 +103,10 @@ def test_update_validates_like_create_and_changes_nothing_on_error(engine):
     with Session(engine) as session:
         stored = session.get(Action, action_id)
         assert (stored.title, stored.status, stored.theme) == ("Replace the CRM search", "planned", "tools")
-        update_action(session=session, action_id=action_id, status="in progress", owner=" Team leads ",
-                      due_on=date(2026, 12, 1), today=TODAY)
+        saved = update_action(session=session, action_id=action_id, status="in progress", owner=" Team leads ",
+                              due_on=date(2026, 12, 1), today=TODAY)
         session.commit()
+    assert saved == ActionRef(id=action_id, baseline_wave_id=None)  # plain values, usable after the session
     with Session(engine) as session:
         stored = session.get(Action, action_id)
         assert (stored.status, stored.owner, stored.due_on) == ("in progress", "Team leads", date(2026, 12, 1))
