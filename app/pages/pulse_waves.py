@@ -12,7 +12,7 @@ from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.waves import waves_table
-from research.pulse.waves_admin import SegmentSpec, create_wave, wave_shape
+from research.pulse.waves_admin import create_wave, segments_from_rows, wave_shape
 
 me = require_page("pulse_waves")
 admin = me.role == "admin"
@@ -52,13 +52,8 @@ with st.form(form):
         num_rows="dynamic", hide_index=True, key=f"{form}_segments", width="stretch",
     )
     if st.form_submit_button("Create wave", type="primary"):
-        specs = [
-            SegmentSpec(team=str(r.team or ""), site=str(r.site or ""), channel=str(r.channel or ""),
-                        industry=str(r.industry or ""),
-                        headcount=None if not admin or pd.isna(r.headcount) else int(r.headcount))
-            for r in segments.itertuples(index=False)
-        ]
         try:
+            specs = segments_from_rows(segments.to_dict("records"))
             with resources.db_session() as session:
                 wave = create_wave(session=session, title=title, opens_on=opens_on, closes_on=closes_on,
                                    question_keys=keys, segments=specs, extra_text_questions=extras.splitlines(),

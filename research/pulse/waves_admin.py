@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,31 @@ class SegmentSpec:
     channel: str = ""
     industry: str = ""
     headcount: int | None = None
+
+
+def segments_from_rows(rows: Iterable[Mapping[str, object]]) -> list[SegmentSpec]:
+    """Segments from a table's rows as an editable grid returns them, where an untouched cell of a new row is
+    ``None``, ``NaN`` or ``pd.NA`` (never the text "nan"); a blank headcount is none set.
+
+    Raises:
+        PulseError: a headcount that is not a whole number.
+    """
+    specs = []
+    for row in rows:
+        texts = {f: "" if _blank(row.get(f)) else str(row.get(f)).strip() for f in SEGMENT_FIELDS}
+        people = row.get("headcount")
+        if _blank(people):
+            headcount = None
+        elif isinstance(people, (int, float)) and float(people).is_integer():
+            headcount = int(people)
+        else:
+            raise PulseError(f"A segment's headcount must be a whole number, not {people!r}.")
+        specs.append(SegmentSpec(**texts, headcount=headcount))
+    return specs
+
+
+def _blank(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or str(value).strip() == ""
 
 
 def _checked_segments(segments: Iterable[SegmentSpec]) -> list[SegmentSpec]:
