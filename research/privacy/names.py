@@ -163,6 +163,42 @@ class NameFinder:
         self._extend(text, toks, is_name)
         return self._spans(text, toks, is_name)
 
+    def spelled_out(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+        """(start, end) of each run of spaced-out letters that spells a name ("S a r a h  C o n n o r",
+        "J.O.H.N"): typed so, no word of it is a name, and :meth:`find` sees only single letters."""
+        found = []
+        for match in _SPELLED.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in blocked):
+                continue
+            words = _spelled_words(match.group(0))
+            # Three letters or fewer are mostly other things ("I m a", "N.I.A"): only a roster name counts then.
+            if self._spells_a_name(words) and (sum(map(len, words)) >= 4 or all(self._on_roster(w) for w in words)):
+                found.append((match.start(), match.end()))
+        return found
+
+    def _spells_a_name(self, words: list[str]) -> bool:
+        """A first name (no ordinary word) with any surnames after it; one run of letters may be a whole name
+        ("sarahconnor"), so every split into two is tried too."""
+        readings = [words]
+        if len(words) == 1:
+            readings += [[words[0][:i], words[0][i:]] for i in range(2, len(words[0]) - 1)]
+        return any(self._first_name_part(reading[0]) and all(self._later_name_part(p) for p in reading[1:])
+                   for reading in readings)
+
+    def _on_roster(self, key: str) -> bool:
+        return key in self._roster_full or key in self._roster_parts or key in self._roster_capitalised
+
+    def _first_name_part(self, key: str) -> bool:
+        if len(key) < 2 or key in TOOLS or key in _NOT_NAMES:
+            return False
+        if self._on_roster(key):
+            return True
+        return (key in self._gaz.first or key in self._gaz.last) and not self._gaz.is_word(key)
+
+    def _later_name_part(self, key: str) -> bool:
+        """A surname may be a word ("Smith", "Cross") once a first name comes before it."""
+        return self._first_name_part(key) or (len(key) >= 2 and key in self._gaz.last and key not in TOOLS)
+
     # -- roster --------------------------------------------------------------------------------------------
 
     def _mark_roster(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
@@ -287,6 +323,15 @@ class NameFinder:
             else:
                 spans.append((tok.start, tok.end))
         return spans
+
+
+_SPELLED = re.compile(r"(?<![\w.])(?:[^\W\d_](?: {1,3}|\.))+[^\W\d_](?:\.)?(?![\w])")
+"""Two or more single letters, each followed by up to three spaces or a dot."""
+
+
+def _spelled_words(run: str) -> list[str]:
+    """The words a run of spaced-out letters spells: one space or a dot joins letters, a wider gap parts words."""
+    return [fold("".join(ch for ch in word if ch.isalpha())) for word in re.split(r" {2,}", run.strip())]
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:

@@ -186,6 +186,8 @@ class Redactor:
         _patterns(text, spans)
         for start, end in self._names.find(text, spans.blocked()):
             spans.add(start, end, "name")
+        for start, end in self._names.spelled_out(text, spans.blocked()):
+            spans.add(start, end, "name")
         parts, found, last = [], [], 0
         for start, end, kind in spans.items:
             parts += [text[last:start], PLACEHOLDERS[kind]]

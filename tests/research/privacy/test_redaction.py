@@ -136,3 +136,21 @@ def test_replacements_say_where_they_were_so_spans_can_follow_them():
     assert result.text[result.position(now):] == "now"
     assert result.position(text.index("Smith")) == result.text.index("[name]")  # inside a name: its start
     assert result.position(text.index("Smith"), end=True) == result.text.index("[name]") + len("[name]")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Zendesk again. S a r a h C o n n o r too.", "Zendesk again. [name] too."),  # a roster name, letters apart
+    ("J O H N  S M I T H shouted at me.", "[name] shouted at me."),  # any name, its words two spaces apart
+    ("K.E.V.I.N is my manager", "[name] is my manager"),
+    ("z o e  b r o n t e again", "[name] again"),
+])
+def test_a_name_spelled_out_letter_by_letter_is_replaced(text, expected):
+    assert redact(text, ["Sarah Connor", "Zoe Bronte"]).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "the C R M is down again", "N O T H I N G works", "I am S O  T I R E D of this", "I m a agent here",
+    "P L E A S E fix the I V R", "R O T A changes every week", "T E A M S keeps crashing",
+])
+def test_spaced_out_words_and_acronyms_are_not_names(text):
+    assert redact(text, ["Sarah Connor"]).text == text
