@@ -16,7 +16,7 @@ from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.briefing_pdf import BriefingPdfError, briefing_pdf
 from research.findings.figures import trend_figure
 from research.findings.focus import focus_areas
-from research.findings.overview import get_wave, overview, segment_options, wave_trend
+from research.findings.overview import overview, segment_options, wave_closes_on, wave_trend
 from research.findings.representative import (
     like_for_like,
     pick_representative,
@@ -83,7 +83,7 @@ result = cached_overview(wave_id, picked, limits.scores, limits.comments)
 # Everyone: the change is like for like, over the teams reportable in both waves; one segment is its own match.
 comparison = None if picked else cached_comparison(wave_id, limits.scores, limits.comments)
 with resources.db_read() as session:
-    still_open = get_wave(session=session, wave_id=wave_id).closes_on >= date.today()
+    still_open = wave_closes_on(session=session, wave_id=wave_id) >= date.today()
     padded = open_link_full(session=session, wave_id=wave_id)
 if still_open:
     st.caption(f"This wave is still open. Its figures move in steps: a group's numbers change only once at least "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TypedDict
 
 import numpy as np
@@ -38,7 +39,7 @@ from research.store.models import PulseQuestion, PulseWave
 
 __all__ = ["DIMENSIONS", "KPI_KEYS", "NUMERIC_KINDS", "Figure", "Kpi", "Overview", "Stat", "WaveStats",
            "enps_with_interval", "get_wave", "label", "overview", "parse_segment", "previous_wave", "releasable",
-           "segment_options", "wave_stats", "wave_trend"]
+           "segment_options", "wave_closes_on", "wave_stats", "wave_trend"]
 KPI_KEYS = ("enps", "morale", "tools", "management_support", "workload", "recovery_share")
 LABELS = {
     "enps": "eNPS", "morale": "Morale", "tools": "Tools", "management_support": "Management support",
@@ -102,6 +103,11 @@ def get_wave(*, session: Session, wave_id: int) -> PulseWave:
     if wave is None:
         raise FrontlineError(f"no pulse wave with id {wave_id}")
     return wave
+
+
+def wave_closes_on(*, session: Session, wave_id: int) -> date:
+    """The last day the wave takes answers, for a page (which gets the date, not the row)."""
+    return get_wave(session=session, wave_id=wave_id).closes_on
 
 
 def previous_wave(*, session: Session, wave: PulseWave) -> PulseWave | None:
