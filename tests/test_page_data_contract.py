@@ -26,9 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # Calls still returning rows, each with the page that uses it: shrink this list, never grow it (issue 17).
 KNOWN = {
     "research.pulse.links.resolve_link",  # app/pages/pulse.py: LinkTarget holds the wave and segment rows
-    "research.pulse.waves_admin.find_wave",  # app/pages/pulse_links.py reads title
-    "research.pulse.waves_admin.set_headcount",  # app/pages/pulse_links.py
-    "research.pulse.waves_admin.create_wave",  # app/pages/pulse_waves.py reads id
 }
 
 

@@ -16,13 +16,13 @@ from research.audit import record
 from research.errors import FrontlineError
 from research.privacy.roster import replace_roster, roster_names
 from research.pulse.links import link_url, open_link_full
-from research.pulse.waves_admin import create_segment_links, find_wave, segment_summaries, set_headcount
+from research.pulse.waves_admin import create_segment_links, segment_summaries, set_headcount, wave_shape
 
 me = require_page("pulse_links")
 st.title("Pulse links")
 wave_id = pick_wave("Create a pulse wave first.")
 with resources.db_session() as session:
-    wave_title = find_wave(session=session, ref=str(wave_id)).title
+    wave_title = wave_shape(session=session, wave_id=wave_id).title
     summaries = segment_summaries(session=session, wave_id=wave_id)
     segments = {s.label: s.id for s in summaries}
     capacity = pd.DataFrame(
@@ -53,8 +53,7 @@ if me.role == "admin":
             else:
                 try:
                     with resources.db_session() as session:
-                        segment = set_headcount(session=session, segment_id=segments[head_segment],
-                                                headcount=int(people))
+                        set_headcount(session=session, segment_id=segments[head_segment], headcount=int(people))
                         record(session=session, actor=me.username, action="headcount_set",
                                subject=f"{head_segment} in {wave_title}: {int(people)}")
                 except FrontlineError as exc:

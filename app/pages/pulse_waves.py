@@ -12,7 +12,7 @@ from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.waves import waves_table
-from research.pulse.waves_admin import create_wave, segments_from_rows, wave_shape
+from research.pulse.waves_admin import create_wave_id, segments_from_rows, wave_shape
 
 me = require_page("pulse_waves")
 admin = me.role == "admin"
@@ -55,10 +55,10 @@ with st.form(form):
         try:
             specs = segments_from_rows(segments.to_dict("records"))
             with resources.db_session() as session:
-                wave = create_wave(session=session, title=title, opens_on=opens_on, closes_on=closes_on,
-                                   question_keys=keys, segments=specs, extra_text_questions=extras.splitlines(),
-                                   prompts=prompts)
-                shape = wave_shape(session=session, wave_id=wave.id)
+                wave_id = create_wave_id(session=session, title=title, opens_on=opens_on, closes_on=closes_on,
+                                         question_keys=keys, segments=specs, extra_text_questions=extras.splitlines(),
+                                         prompts=prompts)
+                shape = wave_shape(session=session, wave_id=wave_id)
                 created = (shape.title, shape.questions, shape.segments)
         except FrontlineError as exc:
             st.error(plain(exc))

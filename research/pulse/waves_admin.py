@@ -128,6 +128,23 @@ def create_wave(
     return wave
 
 
+def create_wave_id(
+    *,
+    session: Session,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    question_keys: Sequence[str],
+    segments: Iterable[SegmentSpec],
+    extra_text_questions: Sequence[str] = (),
+    prompts: dict[str, str] | None = None,
+) -> int:
+    """:func:`create_wave` for a page: the new wave's id, not its row. Raises as ``create_wave``."""
+    return create_wave(session=session, title=title, opens_on=opens_on, closes_on=closes_on,
+                       question_keys=question_keys, segments=segments, extra_text_questions=extra_text_questions,
+                       prompts=prompts).id
+
+
 def find_wave(*, session: Session, ref: str) -> PulseWave:
     """A wave by id or exact title."""
     wave = session.get(PulseWave, int(ref)) if ref.strip().isdigit() else None
@@ -148,7 +165,7 @@ def find_segment(*, wave: PulseWave, team: str) -> PulseSegment:
 MAX_HEADCOUNT = 100_000
 
 
-def set_headcount(*, session: Session, segment_id: int, headcount: int) -> PulseSegment:
+def set_headcount(*, session: Session, segment_id: int, headcount: int) -> None:
     """Set how many people a segment has: the cap on its invites and open-link answers.
 
     Admins alone call this (the page and the CLI check the role); every change is audited by the caller.
@@ -168,7 +185,6 @@ def set_headcount(*, session: Session, segment_id: int, headcount: int) -> Pulse
                          f"its headcount cannot be lower than that.")
     segment.headcount = headcount
     session.flush()
-    return segment
 
 
 # Plain data for the wave pages: they render these and never walk a wave's ORM relationships themselves
