@@ -23,10 +23,8 @@ from research.store.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Calls still returning rows, each with the page that uses it: shrink this list, never grow it (issue 17).
-KNOWN = {
-    "research.pulse.links.resolve_link",  # app/pages/pulse.py: LinkTarget holds the wave and segment rows
-}
+# Calls still returning rows, each with the page that uses it: empty since issue 17; never grow it.
+KNOWN: set[str] = set()
 
 
 def _page_imports() -> dict[str, object]:

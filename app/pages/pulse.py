@@ -21,7 +21,7 @@ from research.findings.actions import published_actions
 from research.findings.anonymity_preview import anonymity_preview, preview_sentences
 from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
-from research.pulse.links import resolve_link
+from research.pulse.links import view_link
 from research.pulse.replies import LookupThrottle, conversation_for_receipt
 from research.pulse.submit import answer_problems, send_response, validate_answers
 from research.pulse.waves import wave_questions
@@ -145,12 +145,11 @@ if state["stage"] == "done":
 config = resources.settings()
 try:
     with resources.db_session() as session:
-        target = resolve_link(session=session, token=token, today=today())
-        questions = wave_questions(session=session, wave_id=target.wave.id)
-        statuses = anonymity_preview(session=session, wave=target.wave, segment=target.segment,
-                                     threshold=config.min_group_size)
+        target = view_link(session=session, token=token, today=today())
+        questions = wave_questions(session=session, wave_id=target.wave_id)
+        statuses = anonymity_preview(session=session, segment_id=target.segment_id, threshold=config.min_group_size)
         redactor = roster_redactor(session=session)
-        wave_title, segment_label = target.wave.title, target.segment.label
+        wave_title, segment_label = target.wave_title, target.segment_label
         state["single_use"] = target.single_use
         actions = published_actions(session=session)
 except DatabaseUnavailable:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from research.errors import FrontlineError
 from research.findings.overview import wave_stats
 from research.privacy.release import Release
 from research.privacy.reporting import Thresholds
@@ -62,11 +63,19 @@ def wave_release(*, session: Session, wave: PulseWave, threshold: int) -> Releas
     return wave_stats(session=session, waves=[wave], thresholds=Thresholds(scores=threshold))[wave.id].release()
 
 
-def anonymity_preview(*, session: Session, wave: PulseWave, segment: PulseSegment, threshold: int) -> list[GroupStatus]:
-    """Whether each group the segment belongs to is shown on the dashboard, finest first, then the whole wave.
+def anonymity_preview(*, session: Session, segment_id: int, threshold: int) -> list[GroupStatus]:
+    """Whether each group the segment belongs to is shown on the dashboard, finest first, then its whole wave.
 
-    ``threshold`` is the score threshold (``settings.min_group_size``), as the dashboard uses it.
+    ``threshold`` is the score threshold (``settings.min_group_size``), as the dashboard uses it. The segment
+    is named by id, as a page knows it; its wave is the one it belongs to.
+
+    Raises:
+        FrontlineError: no segment with that id.
     """
+    segment = session.get(PulseSegment, segment_id)
+    if segment is None:
+        raise FrontlineError(f"no pulse segment with id {segment_id}")
+    wave = segment.wave
     release = wave_release(session=session, wave=wave, threshold=threshold)
     statuses = [GroupStatus(level, getattr(segment, level), release.allows((level, getattr(segment, level))))
                 for level, _ in LEVELS if getattr(segment, level)]

@@ -138,6 +138,20 @@ class LinkTarget:
     spent: bool = False
 
 
+@dataclass(frozen=True)
+class LinkView:
+    """What a page is given of a link: its wave and segment by id and name, and whether it is single-use.
+
+    Never whether an invite is spent: that stays on the server (see :class:`LinkTarget`).
+    """
+
+    wave_id: int
+    wave_title: str
+    segment_id: int
+    segment_label: str
+    single_use: bool
+
+
 INVALID_LINK = "This link is not valid. Check that you copied all of it, or ask for a new one."
 
 
@@ -162,6 +176,12 @@ def resolve_link(*, session: Session, token: str, today: date) -> LinkTarget:
         raise PulseError(f"This pulse closed on {wave.closes_on:%d %B %Y}. Thank you for your interest.")
     return LinkTarget(link.id, wave, segment, link.kind == "invite",
                       spent=link.kind == "invite" and link.used)
+
+
+def view_link(*, session: Session, token: str, today: date) -> LinkView:
+    """:func:`resolve_link` for a page: plain values built in the session. Raises as ``resolve_link``."""
+    target = resolve_link(session=session, token=token, today=today)
+    return LinkView(target.wave.id, target.wave.title, target.segment.id, target.segment.label, target.single_use)
 
 
 def consume_invite(*, session: Session, link_id: int) -> bool:

@@ -30,7 +30,7 @@ def dashboard_shows(session, wave, level, value, threshold) -> bool:
 def statuses_of(session, wave, team, threshold):
     segment = session.scalars(select(PulseSegment).where(PulseSegment.wave_id == wave.id,
                                                          PulseSegment.team == team)).one()
-    return anonymity_preview(session=session, wave=wave, segment=segment, threshold=threshold)
+    return anonymity_preview(session=session, segment_id=segment.id, threshold=threshold)
 
 
 def assert_no_count(lines, threshold, names=()):
@@ -106,7 +106,7 @@ def test_the_preview_agrees_with_the_dashboard_for_every_demo_team(demo_engine, 
             shown_overall = overview(session=session, wave_id=wave.id,
                                      thresholds=Thresholds(scores=threshold)).responses is not None
             for segment in wave.segments:
-                statuses = anonymity_preview(session=session, wave=wave, segment=segment, threshold=threshold)
+                statuses = anonymity_preview(session=session, segment_id=segment.id, threshold=threshold)
                 by_level = {s.level: s for s in statuses}
                 for level, _ in LEVELS:
                     if getattr(segment, level):

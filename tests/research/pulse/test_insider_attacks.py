@@ -91,7 +91,7 @@ def looks(engine, wave_id) -> dict:
         seen["briefing_html"] = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID",
                                        briefing.html)
         wave = session.get(PulseWave, wave_id)
-        seen["previews"] = repr([anonymity_preview(session=session, wave=wave, segment=s, threshold=STEPS.scores)
+        seen["previews"] = repr([anonymity_preview(session=session, segment_id=s.id, threshold=STEPS.scores)
                                  for s in wave.segments])
     return seen
 

@@ -19,7 +19,7 @@ from research.pulse.waves_admin import (
     segments_from_rows,
 )
 from research.store.engine import session_scope
-from research.store.models import PulseSegment, PulseWave
+from research.store.models import PulseWave
 
 from .conftest import GOOD_ANSWERS, TODAY
 
@@ -73,9 +73,7 @@ def test_preview_says_which_groups_count_without_giving_counts(engine, wave_ids,
                             sealer=SEALER)
     release_ready(engine=engine, wave_id=wave_ids[0], steps=Thresholds(5, 10), today=TODAY, sealer=SEALER)
     with session_scope(engine) as session:
-        wave = session.get(PulseWave, wave_ids[0])
-        billing = session.get(PulseSegment, wave_ids[1]["Billing"])
-        statuses = anonymity_preview(session=session, wave=wave, segment=billing, threshold=5)
+        statuses = anonymity_preview(session=session, segment_id=wave_ids[1]["Billing"], threshold=5)
     assert [(s.level, s.meets_threshold) for s in statuses] == [
         ("team", False), ("site", True), ("channel", False), ("industry", True), ("wave", True)]
     lines = preview_sentences(statuses, 5)
@@ -87,9 +85,7 @@ def test_preview_says_which_groups_count_without_giving_counts(engine, wave_ids,
 
 def test_preview_says_nothing_is_published_while_every_group_is_small(engine, wave_ids):
     with session_scope(engine) as session:
-        wave = session.get(PulseWave, wave_ids[0])
-        billing = session.get(PulseSegment, wave_ids[1]["Billing"])
-        lines = preview_sentences(anonymity_preview(session=session, wave=wave, segment=billing, threshold=5), 5)
+        lines = preview_sentences(anonymity_preview(session=session, segment_id=wave_ids[1]["Billing"], threshold=5), 5)
     assert lines[-1] == ("The whole wave has fewer than 5 responses so far: no figure that includes your answers "
                          "is published until it does.")
 
