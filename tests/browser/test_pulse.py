@@ -50,8 +50,13 @@ def answer_and_send(server, page, wait_for_app, token, score="3", comment=None) 
     """Open the invite, answer every question, review and send; the thank-you page is showing."""
     page.goto(f"{server.url}/pulse?t={token}")
     wait_for_app(page)
+    # The whole form is drawn (its last button is there) before the first answer, which a click during the
+    # first run could miss; each answer is checked as it is given.
+    expect(page.get_by_role("button", name="Review my answers")).to_be_visible()
     for index in range(6):
-        page.get_by_role("radiogroup").nth(index).get_by_text(score, exact=True).click()
+        group = page.get_by_role("radiogroup").nth(index)
+        group.get_by_text(score, exact=True).click()
+        expect(group.get_by_role("radio", name=score, exact=True)).to_be_checked()
     page.get_by_role("spinbutton").fill("40")
     if comment:
         page.get_by_role("textbox").last.fill(comment)

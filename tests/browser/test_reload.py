@@ -82,8 +82,13 @@ def test_the_receipt_survives_a_reload_of_the_thank_you_page_and_nowhere_else(se
     token = out.strip().rsplit("?t=", 1)[1]
     page.goto(f"{server.url}/pulse?t={token}")
     wait_for_app(page)
+    # The whole form is drawn (its last button is there) before the first answer, which a click during the
+    # first run could miss; each answer is checked as it is given.
+    expect(page.get_by_role("button", name="Review my answers")).to_be_visible()
     for index in range(6):
-        page.get_by_role("radiogroup").nth(index).get_by_text("4", exact=True).click()
+        group = page.get_by_role("radiogroup").nth(index)
+        group.get_by_text("4", exact=True).click()
+        expect(group.get_by_role("radio", name="4", exact=True)).to_be_checked()
     page.get_by_role("spinbutton").fill("50")
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
