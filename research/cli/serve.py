@@ -28,13 +28,9 @@ def app_main() -> Path:
 
 
 def streamlit_command(main: Path, port: int, address: str) -> list[str]:
-    """The `streamlit run` command line with Frontline's hardened server options.
-
-    It runs through the app's ``launch.py`` rather than ``-m streamlit``, so Streamlit never treats ``pages/``
-    as an automatic page list (see that file): no visitor sees internal page names, even first after a start.
-    """
+    """The `streamlit run` command line with Frontline's hardened server options."""
     return [
-        sys.executable, str(main.with_name("launch.py")), "run", str(main),
+        sys.executable, "-m", "streamlit", "run", str(main),
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", address,
