@@ -19,7 +19,7 @@ setup(
     packages=[
         *find_namespace_packages(include=["research", "research.*", "interviews", "interviews.*"],
                                  exclude=["*.__pycache__"]),
-        APP, f"{APP}.frontline_ui", f"{APP}.pages",
+        APP, f"{APP}.frontline_ui", f"{APP}.views",
     ],
     package_dir={APP: "app"},
     # The app's Streamlit config (its accessible theme) is read beside main.py.

@@ -25,36 +25,36 @@ except FrontlineError as exc:  # the database went away after start: say so, kee
     st.stop()
 
 PAGES = {
-    "findings": ("Findings", st.Page("pages/findings.py", title="Findings overview", icon=":material/insights:")),
-    "findings_heatmap": ("Findings", st.Page("pages/findings_heatmap.py", title="Heatmap",
+    "findings": ("Findings", st.Page("views/findings.py", title="Findings overview", icon=":material/insights:")),
+    "findings_heatmap": ("Findings", st.Page("views/findings_heatmap.py", title="Heatmap",
                                              icon=":material/grid_on:")),
-    "findings_gaps": ("Findings", st.Page("pages/findings_gaps.py", title="Morale and tooling gaps",
+    "findings_gaps": ("Findings", st.Page("views/findings_gaps.py", title="Morale and tooling gaps",
                                           icon=":material/troubleshoot:")),
-    "findings_topics": ("Findings", st.Page("pages/findings_topics.py", title="Topic explorer",
+    "findings_topics": ("Findings", st.Page("views/findings_topics.py", title="Topic explorer",
                                             icon=":material/bubble_chart:")),
-    "findings_evidence": ("Findings", st.Page("pages/findings_evidence.py", title="Interview evidence",
+    "findings_evidence": ("Findings", st.Page("views/findings_evidence.py", title="Interview evidence",
                                               icon=":material/record_voice_over:")),
-    "findings_actions": ("Findings", st.Page("pages/findings_actions.py", title="Actions",
+    "findings_actions": ("Findings", st.Page("views/findings_actions.py", title="Actions",
                                              icon=":material/task_alt:")),
-    "studies": ("Interviews", st.Page("pages/studies.py", title="Interview studies", icon=":material/forum:")),
-    "interview_notes": ("Interviews", st.Page("pages/interview_notes.py", title="Interview notes",
+    "studies": ("Interviews", st.Page("views/studies.py", title="Interview studies", icon=":material/forum:")),
+    "interview_notes": ("Interviews", st.Page("views/interview_notes.py", title="Interview notes",
                                               icon=":material/edit_note:")),
-    "interview_import": ("Interviews", st.Page("pages/interview_import.py", title="Import notes",
+    "interview_import": ("Interviews", st.Page("views/interview_import.py", title="Import notes",
                                                icon=":material/upload_file:")),
-    "coding": ("Interviews", st.Page("pages/coding.py", title="Coding", icon=":material/label:")),
-    "codebook": ("Interviews", st.Page("pages/codebook.py", title="Codebook", icon=":material/category:")),
-    "interview_analysis": ("Interviews", st.Page("pages/interview_analysis.py", title="Interview analysis",
+    "coding": ("Interviews", st.Page("views/coding.py", title="Coding", icon=":material/label:")),
+    "codebook": ("Interviews", st.Page("views/codebook.py", title="Codebook", icon=":material/category:")),
+    "interview_analysis": ("Interviews", st.Page("views/interview_analysis.py", title="Interview analysis",
                                                  icon=":material/query_stats:")),
-    "pulse_waves": ("Pulse", st.Page("pages/pulse_waves.py", title="Pulse waves", icon=":material/poll:")),
-    "pulse_links": ("Pulse", st.Page("pages/pulse_links.py", title="Pulse links", icon=":material/link:")),
-    "pulse_replies": ("Pulse", st.Page("pages/pulse_replies.py", title="Comments and replies",
+    "pulse_waves": ("Pulse", st.Page("views/pulse_waves.py", title="Pulse waves", icon=":material/poll:")),
+    "pulse_links": ("Pulse", st.Page("views/pulse_links.py", title="Pulse links", icon=":material/link:")),
+    "pulse_replies": ("Pulse", st.Page("views/pulse_replies.py", title="Comments and replies",
                                           icon=":material/chat:")),
-    "analysis": ("Pulse", st.Page("pages/analysis.py", title="Analysis", icon=":material/analytics:")),
-    "actions_record": ("Pulse", st.Page("pages/actions_record.py", title="Record actions",
+    "analysis": ("Pulse", st.Page("views/analysis.py", title="Analysis", icon=":material/analytics:")),
+    "actions_record": ("Pulse", st.Page("views/actions_record.py", title="Record actions",
                                         icon=":material/add_task:")),
-    "users": ("Administration", st.Page("pages/users.py", title="Users", icon=":material/group:")),
-    "audit": ("Administration", st.Page("pages/audit.py", title="Audit trail", icon=":material/history:")),
-    "account": ("Account", st.Page("pages/account.py", title="Account", icon=":material/person:")),
+    "users": ("Administration", st.Page("views/users.py", title="Users", icon=":material/group:")),
+    "audit": ("Administration", st.Page("views/audit.py", title="Audit trail", icon=":material/history:")),
+    "account": ("Account", st.Page("views/account.py", title="Account", icon=":material/person:")),
 }
 assert set(PAGES) == set(PAGE_ROLES)
 
@@ -63,9 +63,9 @@ if user is None:
     # bookmark, a reload after the session ended) shows the sign-in form at that address; Streamlit names a
     # page by its address, so after sign-in the same run opens the page that was asked for.
     navigation = st.navigation(
-        [st.Page("pages/login.py", title="Sign in", icon=":material/login:", default=True),
-         st.Page("pages/pulse.py", title="Anonymous pulse", url_path="pulse"),
-         *(st.Page("pages/login.py", title="Sign in", url_path=key) for key in PAGES)],
+        [st.Page("views/login.py", title="Sign in", icon=":material/login:", default=True),
+         st.Page("views/pulse.py", title="Anonymous pulse", url_path="pulse"),
+         *(st.Page("views/login.py", title="Sign in", url_path=key) for key in PAGES)],
         position="hidden",
     )
 else:
@@ -74,7 +74,7 @@ else:
         if may_open(key, user):
             sections.setdefault(section, []).append(page)
     # Staff can still open the reply lookup (and a pulse link, as a visitor, see auth.opening_pulse_page).
-    sections["Account"].append(st.Page("pages/pulse.py", title="Anonymous pulse", url_path="pulse",
+    sections["Account"].append(st.Page("views/pulse.py", title="Anonymous pulse", url_path="pulse",
                                        visibility="hidden"))
     navigation = st.navigation(sections)
     repair_sidebar_menu()

@@ -82,7 +82,7 @@ def open_pulse(make_app):
         at = make_app()
         at.query_params["t"] = token
         at.run()
-        at.switch_page("pages/pulse.py").run()
+        at.switch_page("views/pulse.py").run()
         return at
 
     return _open

@@ -27,7 +27,7 @@ def button(at, label):
 def test_an_action_is_confirmed_stored_once_and_can_be_deleted(make_app, app_db):
     title = "Fix the billing system's search"
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/actions_record.py").run()
+    at.switch_page("views/actions_record.py").run()
     fill(at, title)
     button(at, "Record action").click().run()
     assert not at.exception and not at.error
@@ -56,7 +56,7 @@ def test_an_action_is_confirmed_stored_once_and_can_be_deleted(make_app, app_db)
 
 def test_the_executives_confirmation_opens_the_section_that_holds_it(make_app, app_db):
     at = make_app("executive", "executive").run()
-    at.switch_page("pages/findings_actions.py").run()
+    at.switch_page("views/findings_actions.py").run()
     fill(at, "Publish the rota a month ahead")
     button(at, "Record action").click().run()
     assert not at.error

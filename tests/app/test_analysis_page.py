@@ -11,7 +11,7 @@ from research.store.models import AnalysisJob
 
 def test_run_analysis_starts_a_worker_and_the_page_shows_its_topics(make_app, app_db):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/analysis.py").run()
+    at.switch_page("views/analysis.py").run()
     assert at.info[0].value == "No analysis has run yet."
     at.button[0].click().run()
     engine = make_engine(app_db)
@@ -28,7 +28,7 @@ def test_run_analysis_starts_a_worker_and_the_page_shows_its_topics(make_app, ap
     assert (status, requested_by) == ("succeeded", "researcher")
     assert claimed_by and not claimed_by.endswith(f":{os.getpid()}"), "the page must not run the analysis itself"
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/analysis.py").run()
+    at.switch_page("views/analysis.py").run()
     assert at.success[0].value == "Job 1 finished."
     assert len(at.dataframe[0].value) >= 5
 
@@ -39,7 +39,7 @@ def test_with_separate_workers_run_analysis_only_queues_the_job(make_app, app_db
     started = []
     monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args))
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/analysis.py").run()
+    at.switch_page("views/analysis.py").run()
     at.button[0].click().run()
     engine = make_engine(app_db)
     with session_scope(engine) as session:
@@ -49,5 +49,5 @@ def test_with_separate_workers_run_analysis_only_queues_the_job(make_app, app_db
     assert started == [], "no worker process is started when workers run separately"
     assert not [t.name for t in threading.enumerate() if t.name.startswith("lease-")], "nor a worker thread"
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/analysis.py").run()
+    at.switch_page("views/analysis.py").run()
     assert at.info[0].value.startswith("Job 1 is queued for the analysis workers")

@@ -29,11 +29,11 @@ def test_downloading_the_briefing_is_recorded_against_the_executive(make_app, ap
 
 def test_an_admin_reads_who_did_what(make_app, app_db):
     at = make_app("admin", "admin").run()
-    at.switch_page("pages/users.py").run()
+    at.switch_page("views/users.py").run()
     at.text_input[0].input("new-researcher")
     at.text_input[1].input("a long enough password")
     next(b for b in at.button if b.label == "Add user").click().run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("views/audit.py").run()
     assert not at.exception
     table = at.dataframe[0].value
     created = table[(table["Action"] == "user_created") & (table["Who"] == "admin")]

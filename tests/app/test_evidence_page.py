@@ -19,7 +19,7 @@ def test_quotes_show_no_codes_and_only_combinations_five_agents_share(make_app, 
         themes = list(code_choices(session=session))
     engine.dispose()
     at = make_app("executive", "executive").run()
-    at.switch_page("pages/findings_evidence.py").run()
+    at.switch_page("views/findings_evidence.py").run()
     assert not at.exception
     assert at.title[0].value == "Interview evidence"
     assert any("at least 5 interviewed agents" in c.value for c in at.caption)

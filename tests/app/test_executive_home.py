@@ -59,7 +59,7 @@ def test_interview_evidence_opens_on_the_finished_study_not_a_newer_small_one(ma
             session.add(Interview(study_id=study.id, participant_id=person.id))
     engine.dispose()
     at = make_app("executive", "executive").run()
-    at.switch_page("pages/findings_evidence.py").run()
+    at.switch_page("views/findings_evidence.py").run()
     assert not at.exception
     assert at.selectbox[0].value != "Winter follow-up"
     assert not at.warning

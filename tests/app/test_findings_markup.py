@@ -28,7 +28,7 @@ def test_hidden_team_names_typed_as_markup_are_shown_as_text(make_app, app_db):
         })
     engine.dispose()
     at = make_app("executive", "executive").run()
-    at.switch_page("pages/findings_heatmap.py").run()
+    at.switch_page("views/findings_heatmap.py").run()
     at.selectbox[0].select(WAVE).run()
     assert not at.exception
     caption = next(c.value for c in at.caption if "fewer than 5 responses" in c.value)

@@ -41,7 +41,7 @@ def test_the_heatmap_marks_small_teams_and_carries_no_number_for_them(make_app, 
     import plotly.io
 
     at = make_app("executive", "executive").run()
-    at.switch_page("pages/findings_heatmap.py").run()
+    at.switch_page("views/findings_heatmap.py").run()
     at.selectbox[0].select(CRAFTED).run()
     assert not at.exception
     assert any("Four, One" in c.value and "fewer than 5 responses" in c.value for c in at.caption)
@@ -62,17 +62,17 @@ def test_the_heatmap_marks_small_teams_and_carries_no_number_for_them(make_app, 
 
 def test_a_researcher_records_an_action_the_executive_then_sees(make_app, app_db):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/actions_record.py").run()
+    at.switch_page("views/actions_record.py").run()
     at.selectbox[0].select("tools")
     at.text_area[0].input("Fix the billing system's search")
     at.text_input[0].input("Head of billing")
     at.button[0].click().run()
     assert not at.exception and not at.error
     executive = make_app("executive", "executive").run()
-    executive.switch_page("pages/findings_actions.py").run()
+    executive.switch_page("views/findings_actions.py").run()
     assert "Fix the billing system's search" in [t.value for t in executive.text]
     empty = make_app("researcher", "researcher").run()
-    empty.switch_page("pages/actions_record.py").run()
+    empty.switch_page("views/actions_record.py").run()
     empty.text_input[0].input("Someone")
     empty.button[0].click().run()
     assert empty.error[0].value.replace("\\", "") == "Say what will be done: the action needs a description."

@@ -49,7 +49,7 @@ def test_a_hostile_upload_is_refused_in_one_specific_line_and_changes_nothing(ma
     data = build()
     before = snapshot(app_db)
     at = make_app("researcher", "researcher").run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     started = time.monotonic()
     next(u for u in at.file_uploader if u.key == key).set_value((name, data, "application/octet-stream")).run()
     if button:

@@ -18,7 +18,7 @@ def upload_transcript(at, name, data):
 def test_a_docx_bomb_gets_a_one_line_refusal_within_ten_seconds(make_app):
     bomb = docx_bomb(451)
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/interview_import.py").run()
+    at.switch_page("views/interview_import.py").run()
     started = time.monotonic()
     upload_transcript(at, "minutes.docx", bomb)
     assert time.monotonic() - started <= 10
@@ -31,7 +31,7 @@ def test_a_docx_bomb_gets_a_one_line_refusal_within_ten_seconds(make_app):
 def test_an_ordinary_word_transcript_still_previews_and_imports(make_app, app_db):
     data = word_file("Q: What slows you down?", "A: The knowledge base search never finds the refund policy.")
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/interview_import.py").run()
+    at.switch_page("views/interview_import.py").run()
     upload_transcript(at, "p07.docx", data)
     assert not at.error
     assert any(m.value == "Found 1 turn(s) as Q/A turns." for m in at.markdown)

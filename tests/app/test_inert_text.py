@@ -127,7 +127,7 @@ def test_the_agents_pulse_page_renders_no_markup_from_staff(marked_up_app):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["t"] = marked_up_app["visitor"]
     at.run()
-    at.switch_page("pages/pulse.py").run()
+    at.switch_page("views/pulse.py").run()
     assert not at.exception, at.exception
     assert LINK in shown(at._tree)  # the marked-up wave, team and questions are on the page
     assert [s for s in rendered_as_markdown(at._tree) if any(raw in s for raw in RAW)] == []
@@ -139,7 +139,7 @@ def test_typed_markup_is_never_rendered(marked_up_app, page):
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[USER_KEY] = SessionUser(marked_up_app[role], role)
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     unsafe = [s for s in rendered_as_markdown(at._tree) if any(raw in s for raw in RAW)]
     assert unsafe == []
@@ -256,7 +256,7 @@ def test_findings_pages_show_typed_links_as_text_and_offer_only_audited_inert_do
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[USER_KEY] = SessionUser(marked_up_app[role], role)
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     assert [(s, live_markdown(s)) for s in markdown_strings(at) if live_markdown(s)] == []
     assert not at.dataframe, "a table with Streamlit's own unaudited download"
@@ -292,7 +292,7 @@ def test_the_study_exports_hold_no_formula_and_are_audited(marked_up_app, downlo
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state[USER_KEY] = SessionUser(marked_up_app["researcher"], "researcher")
     at.run()
-    at.switch_page("pages/studies.py").run()
+    at.switch_page("views/studies.py").run()
     next(b for b in at.button if b.label == "Prepare exports").click().run()
     assert not at.exception, at.exception
     assert {"excerpts.csv", "excerpts.xlsx", "codebook.csv"} <= set(downloads)

@@ -18,7 +18,7 @@ def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
     pay = select(func.count()).select_from(ExcerptCode).join(Code).where(Code.key == "pay")
     assert count(app_db, pay) == 0
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/coding.py").run()
+    at.switch_page("views/coding.py").run()
     assert not at.exception
     sentences, codes = at.multiselect[0], at.multiselect[1]
     sentences.select(0)
@@ -32,7 +32,7 @@ def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
     assert at.multiselect[0].value == [] and at.multiselect[1].value == []
     assert chosen  # the sentence offered was real text
 
-    at.switch_page("pages/interview_analysis.py").run()
+    at.switch_page("views/interview_analysis.py").run()
     assert not at.exception
     frequencies = at.table[0].value  # tables of typed text have no unaudited toolbar download
     assert frequencies["Pay"].sum() == 1  # the new code now counts for one participant
@@ -65,7 +65,7 @@ def test_coding_in_the_second_interview_of_a_participant_stores_it_there(make_ap
 
     second = _second_interview_for_p01(app_db)
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/coding.py").run()
+    at.switch_page("views/coding.py").run()
     picker = at.selectbox(key="coding_interview_1")
     p01 = [o for o in picker.options if o.startswith("P01 ")]
     assert p01 == ["P01 · 2026-10-05 · interview 1 of 2 · retail · agent",
@@ -88,7 +88,7 @@ def test_coding_without_a_choice_says_why_and_stores_nothing(make_app, app_db):
     excerpts = select(func.count()).select_from(Excerpt)
     before = count(app_db, excerpts)
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/coding.py").run()
+    at.switch_page("views/coding.py").run()
     at.multiselect[1].select("tools")
     at.button[0].click().run()
     assert "Choose sentences" in at.error[0].value
@@ -98,7 +98,7 @@ def test_coding_without_a_choice_says_why_and_stores_nothing(make_app, app_db):
 
 def test_a_note_autosaves_pseudonymised_and_keeps_history(make_app, app_db):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/interview_notes.py").run()
+    at.switch_page("views/interview_notes.py").run()
     assert not at.exception
     box = at.text_area[0]
     box.input("My supervisor Janet keeps the CRM login for herself, call me on 07700 900123.").run()
@@ -111,7 +111,7 @@ def test_a_note_autosaves_pseudonymised_and_keeps_history(make_app, app_db):
 
 def test_a_saved_note_shows_back_exactly_after_navigating_away_and_after_a_reload(make_app, app_db):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/interview_notes.py").run()
+    at.switch_page("views/interview_notes.py").run()
     picker = at.selectbox(key="interview_picker_1")
     chosen = picker.options[2]
     picker.select(chosen).run()
@@ -121,14 +121,14 @@ def test_a_saved_note_shows_back_exactly_after_navigating_away_and_after_a_reloa
     at.text_area[1].input(saved_second + " And the headset drops calls.").run()
     assert not at.error
 
-    at.switch_page("pages/coding.py").run()
-    at.switch_page("pages/interview_notes.py").run()
+    at.switch_page("views/coding.py").run()
+    at.switch_page("views/interview_notes.py").run()
     assert at.selectbox(key="interview_picker_1").value == chosen  # the interview left open
     assert at.text_area[0].value == "The queue screen freezes twice a shift."
     assert at.text_area[1].value == saved_second + " And the headset drops calls."
 
     reloaded = make_app("researcher", "researcher").run()  # a new browser session reads the database
-    reloaded.switch_page("pages/interview_notes.py").run()
+    reloaded.switch_page("views/interview_notes.py").run()
     reloaded.selectbox(key="interview_picker_1").select(chosen).run()
     assert reloaded.text_area[0].value == "The queue screen freezes twice a shift."
     assert reloaded.text_area[1].value == saved_second + " And the headset drops calls."
@@ -136,7 +136,7 @@ def test_a_saved_note_shows_back_exactly_after_navigating_away_and_after_a_reloa
 
 def test_importing_a_transcript_previews_then_saves(make_app, app_db):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/interview_import.py").run()
+    at.switch_page("views/interview_import.py").run()
     assert not at.exception
     # AppTest cannot upload files; the import library and parser have their own tests. The page opens with
     # every tab and refuses nothing before a file is chosen.
@@ -147,7 +147,7 @@ def test_importing_a_transcript_previews_then_saves(make_app, app_db):
 
 def test_codebook_page_adds_a_code_and_refuses_a_duplicate(make_app, app_db):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/codebook.py").run()
+    at.switch_page("views/codebook.py").run()
     assert not at.exception
     at.text_input(key="new_code_name").input("Parking")
     at.text_area(key="new_code_description").input("No parking spaces near the site.")
@@ -168,7 +168,7 @@ def test_a_participant_withdraws_from_the_studies_page_after_typing_their_code(m
     before = count(app_db, p01)
     assert before >= 1
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/studies.py").run()
+    at.switch_page("views/studies.py").run()
     leaving = next(s for s in at.selectbox if s.label == "Participant")
     leaving.select("P01")
     next(t for t in at.text_input if t.label == "Type their code again to confirm").input("P02")
@@ -181,7 +181,7 @@ def test_a_participant_withdraws_from_the_studies_page_after_typing_their_code(m
     assert not at.exception
     assert at.success[0].value == "P01 withdrew: their data is erased."
     assert count(app_db, p01) == 0
-    at.switch_page("pages/studies.py").run()
+    at.switch_page("views/studies.py").run()
     assert "P01" not in next(s for s in at.selectbox if s.label == "Participant").options
     next(b for b in at.button if b.label == "Save participants").click().run()  # the withdrawn row is skipped
     assert not at.error
@@ -193,7 +193,7 @@ def test_a_choice_made_on_another_answer_than_the_one_shown_is_refused_aloud(mak
     excerpts = select(func.count()).select_from(Excerpt)
     before = count(app_db, excerpts)
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/coding.py").run()
+    at.switch_page("views/coding.py").run()
     at.multiselect[0].select(0)
     at.multiselect[1].select("tools")
     at.session_state["coding_form_note"] = -1  # the form was drawn for another answer than the one now shown
@@ -206,7 +206,7 @@ def test_importing_the_same_transcript_twice_stores_it_once_and_says_so(make_app
     transcript = b"Q: What breaks?\nA: The billing tool freezes when the queue is long.\n"
     notes = select(func.count()).select_from(InterviewNote).where(InterviewNote.body.like("%queue is long%"))
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/interview_import.py").run()
+    at.switch_page("views/interview_import.py").run()
     for attempt in range(2):
         at.file_uploader(key=f"import_transcript{'__1' if attempt else ''}").set_value(
             ("p01.txt", transcript, "text/plain")).run()
@@ -226,7 +226,7 @@ def test_a_researcher_changes_the_codes_of_their_own_excerpt(make_app, app_db):
     from research.store.models import Excerpt
 
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/coding.py").run()
+    at.switch_page("views/coding.py").run()
     at.multiselect[0].select(0)
     at.multiselect[1].select("pay")
     at.button[0].click().run()
@@ -260,7 +260,7 @@ def test_agreement_tab_shows_human_headers_and_rounded_figures(make_app, app_db)
         return re.sub(r"\\(.)", r"\1", str(cell))  # what a reader sees of an escaped Markdown cell
 
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/interview_analysis.py").run()
+    at.switch_page("views/interview_analysis.py").run()
     assert not at.exception
     tables = [t.value.rename(columns=shown).map(shown) for t in at.table]
     table = next(t for t in tables if "Cohen's kappa" in t.columns)

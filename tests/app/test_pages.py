@@ -9,7 +9,7 @@ from frontline_ui.auth import PAGE_ROLES
 REPO = Path(__file__).resolve().parents[2]
 
 ACCOUNTS = {"admin": "admin", "researcher": "researcher", "executive": "executive"}
-PAGE_FILES = {key: f"pages/{key}.py" for key in PAGE_ROLES}
+PAGE_FILES = {key: f"views/{key}.py" for key in PAGE_ROLES}
 TITLES = {"findings": "Findings overview", "findings_heatmap": "Heatmap", "findings_gaps": "Morale and tooling gaps",
           "findings_topics": "Topic explorer", "findings_evidence": "Interview evidence",
           "findings_actions": "Actions: you said, we did", "actions_record": "Record actions",
@@ -38,7 +38,7 @@ def test_sign_in_with_the_right_password_opens_the_role_start_page(make_app):
     at.button[0].click().run()
     assert not at.exception
     assert at.session_state["frontline_user"].role == "executive"
-    at.switch_page("pages/findings.py").run()
+    at.switch_page("views/findings.py").run()
     assert at.title[0].value == "Findings overview"
 
 
@@ -92,7 +92,7 @@ def test_the_executive_start_page_shows_the_latest_reportable_wave(make_app):
 
 def test_admin_adds_a_user_and_a_bad_one_is_refused(make_app):
     at = make_app("admin", "admin").run()
-    at.switch_page("pages/users.py").run()
+    at.switch_page("views/users.py").run()
     at.text_input[0].input("new-analyst")
     at.text_input[1].input("short")
     at.button[0].click().run()

@@ -42,7 +42,7 @@ def test_a_submission_while_the_database_is_down_is_not_saved_and_can_be_sent_ag
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["t"] = token
     at.run()
-    at.switch_page("pages/pulse.py").run()
+    at.switch_page("views/pulse.py").run()
     for radio in at.radio:
         radio.set_value(radio.options[1])
     at.number_input[0].set_value(70)

@@ -110,7 +110,7 @@ def test_a_used_invite_opens_and_sends_exactly_like_a_fresh_one(invite, app_db, 
 
 def test_researcher_creates_a_wave_and_bad_input_is_refused(make_app):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/pulse_waves.py").run()
+    at.switch_page("views/pulse_waves.py").run()
     at.text_input[0].input("Pulse wave 5")
     at.button[0].click().run()
     assert "at least one segment" in at.error[0].value
@@ -119,7 +119,7 @@ def test_researcher_creates_a_wave_and_bad_input_is_refused(make_app):
 
 def test_researcher_makes_invite_links_shown_once(make_app):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/pulse_links.py").run()
+    at.switch_page("views/pulse_links.py").run()
     at.number_input[0].set_value(3)
     at.button[0].click().run()
     links = at.code[0].value.splitlines()
@@ -129,7 +129,7 @@ def test_researcher_makes_invite_links_shown_once(make_app):
 
 def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/pulse_replies.py").run()
+    at.switch_page("views/pulse_replies.py").run()
     assert "no team has 10 people who wrote" in at.info[0].value  # the open wave, newest first, has none yet
     wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
     at.selectbox[0].select_index(wave3).run()
@@ -173,7 +173,7 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
 
 def test_waves_table_shows_the_demo_response_rates(make_app):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/pulse_waves.py").run()
+    at.switch_page("views/pulse_waves.py").run()
     table = at.dataframe[0].value
     assert table["Response rate"].tolist()[:3] == ["79%", "79%", "79%"]
     assert table["Responses"].tolist() == [216, 216, 216, 0]
@@ -181,10 +181,10 @@ def test_waves_table_shows_the_demo_response_rates(make_app):
 
 def test_only_an_admin_sets_a_headcount_and_links_stop_at_it(make_app):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/pulse_links.py").run()
+    at.switch_page("views/pulse_links.py").run()
     assert not any(b.label == "Set headcount" for b in at.button)
     at = make_app("admin", "admin").run()
-    at.switch_page("pages/pulse_links.py").run()
+    at.switch_page("views/pulse_links.py").run()
     at.number_input[0].set_value(3)
     next(b for b in at.button if b.label == "Set headcount").click().run()
     assert "set to 3" in at.success[0].value
@@ -208,7 +208,7 @@ def test_researcher_accepts_a_suggested_code_for_a_comment_in_one_click(make_app
         session.add_all(TextAnalysis(job_id=job.id, answer_id=a, theme="tools", topic=0, sentiment=-0.4,
                                      theme_confidence=0.81) for a in texts)
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/pulse_replies.py").run()
+    at.switch_page("views/pulse_replies.py").run()
     wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
     at.selectbox[0].select_index(wave3).run()
     assert any(c.value.startswith("Suggested: Tools and systems (81% sure)") for c in at.caption)

@@ -31,7 +31,7 @@ def text_input(at, label):
 
 def test_a_new_study_is_confirmed_selected_and_the_form_cleared(make_app, app_db):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/studies.py").run()
+    at.switch_page("views/studies.py").run()
     text_input(at, "Title").input("Night shift interviews")
     button(at, "Create study").click().run()
     assert not at.exception and not at.error
@@ -46,7 +46,7 @@ def test_an_added_participant_shows_at_once_and_the_form_starts_empty(make_app, 
     participants = select(func.count()).select_from(Participant)
     before = count(app_db, participants)
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/studies.py").run()
+    at.switch_page("views/studies.py").run()
     people = next(d for d in at.dataframe if "code" in d.value.columns)
     assert f"P{before + 1:02d}" not in set(people.value["code"])
     text_input(at, "Industry").input("energy")
@@ -72,7 +72,7 @@ def test_an_added_participant_shows_at_once_and_the_form_starts_empty(make_app, 
 
 def test_the_guide_grid_saves_from_its_form_and_confirms(make_app, app_db):
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/studies.py").run()
+    at.switch_page("views/studies.py").run()
     guide = next(d for d in at.dataframe if "Question" in d.value.columns).value
     button(at, "Save guide").click().run()
     assert not at.error

@@ -54,7 +54,7 @@ class Page:
     def __init__(self, make_app, page: str):
         self.at = make_app("researcher", "researcher").run()
         self.seen: list[str] = []
-        self.run(self.at.switch_page(f"pages/{page}.py"))
+        self.run(self.at.switch_page(f"views/{page}.py"))
 
     def run(self, element) -> None:
         element.run()

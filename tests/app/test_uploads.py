@@ -65,7 +65,7 @@ def test_a_path_in_an_uploaded_name_writes_nothing(make_app, app_db, tmp_path, p
     data_dir.mkdir(parents=True, exist_ok=True)
     before = files_under(tmp_path)
     at = make_app("researcher", "researcher").run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     uploader = next(u for u in at.file_uploader if key is None or u.key == key)
     uploader.set_value((traversal + suffix, content, "text/plain")).run()
     assert not at.exception, at.exception
@@ -79,7 +79,7 @@ def test_a_path_in_an_uploaded_name_writes_nothing(make_app, app_db, tmp_path, p
 def test_a_qdpx_whose_source_points_outside_the_archive_is_refused_and_writes_nothing(make_app, app_db, tmp_path):
     before = files_under(tmp_path)
     at = make_app("researcher", "researcher").run()
-    at.switch_page("pages/interview_import.py").run()
+    at.switch_page("views/interview_import.py").run()
     uploader = next(u for u in at.file_uploader if u.key == "import_qdpx")
     uploader.set_value((f"../../{MARK}.qdpx", qdpx_with_a_member_outside(app_db), "application/zip")).run()
     next(b for b in at.button if b.label == "Import project").click().run()

@@ -3,7 +3,7 @@
 
 def test_a_disabled_account_shows_disabled_at_once(make_app):
     at = make_app("admin", "admin").run()
-    at.switch_page("pages/users.py").run()
+    at.switch_page("views/users.py").run()
     account = next(s for s in at.selectbox if s.label == "Account")
     account.select("exec-tester")
     next(r for r in at.radio if r.label == "Action").set_value("Disable")
@@ -16,7 +16,7 @@ def test_a_disabled_account_shows_disabled_at_once(make_app):
 
 def test_a_reset_shows_the_temporary_password_once_and_clears_the_form(make_app):
     at = make_app("admin", "admin").run()
-    at.switch_page("pages/users.py").run()
+    at.switch_page("views/users.py").run()
     next(s for s in at.selectbox if s.label == "Account to reset").select("exec-tester")
     next(b for b in at.button if b.label == "Reset password").click().run()
     assert not at.error

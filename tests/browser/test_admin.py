@@ -90,6 +90,17 @@ def test_admin_resets_a_password_and_unlocks_a_paused_account(server, browser, a
         return page
 
     try:
+        # The first visitor after the server starts opens a staff page's address: the sign-in form, and no
+        # automatic list of the app's page files (Streamlit lists a folder named pages/ until st.navigation runs).
+        stranger = new_page()
+        stranger.goto(f"{server.url}/users")
+        wait_for_app(stranger)
+        expect(stranger.get_by_role("button", name="Sign in")).to_be_visible()
+        expect(stranger.get_by_test_id("stSidebarNav")).to_have_count(0)
+        internal = [p.stem for p in (Path(__file__).parents[2] / "app" / "views").glob("*.py")]
+        links = [link.inner_text().strip().lower() for link in stranger.get_by_role("link").all()]
+        assert not [name for name in internal if name.replace("_", " ") in links or name in links], links
+
         # Lou mistypes five times in one sitting: sign-in for lou pauses, and the page does not say so.
         lou = new_page()
         lou.goto(server.url)

@@ -79,7 +79,7 @@ def test_visitor_opening_a_page_url_gets_the_sign_in_form(server, page, app_help
 
 def test_every_page_url_opened_without_signing_in_shows_only_the_sign_in_form(server, page, app_helpers):
     wait_for_app, _ = app_helpers
-    pages = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "app" / "pages").glob("*.py")
+    pages = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "app" / "views").glob("*.py")
                    if p.stem not in ("login", "pulse"))
     assert len(pages) >= 19
     for name in pages:

@@ -115,7 +115,7 @@ def test_the_wave_pages_get_plain_segment_rows_shape_and_links_by_segment_id(eng
 
 
 def test_the_pulse_page_gets_its_questions_as_plain_values_in_order(engine):
-    """app/pages/pulse.py keeps these after its session closes and checks answers against them."""
+    """app/views/pulse.py keeps these after its session closes and checks answers against them."""
     from research.pulse.submit import answer_problems, validate_answers
     from research.pulse.waves import QuestionView, wave_questions
 

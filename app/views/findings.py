@@ -144,7 +144,7 @@ def show_focus_area(rank: int, area) -> None:
             left.text("Actions: none recorded yet")
         for action in area.actions.head(3).itertuples(index=False):
             left.text(f"Action ({action.Status}): {action.What} · {action.Owner}")
-        left.page_link("pages/findings_actions.py", label=f"Record an action on {plain(area.name)}",
+        left.page_link("views/findings_actions.py", label=f"Record an action on {plain(area.name)}",
                        icon=":material/add_task:")
 
 
