@@ -46,7 +46,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "pulse_links": ("researcher", "admin"),
     "pulse_replies": ("researcher", "admin"),
     "analysis": ("researcher", "admin"),
-    "actions_record": ("researcher",),
+    "actions_record": ("researcher", "admin"),
     "users": ("admin",),
     "audit": ("admin",),
     "account": ("admin", "researcher", "executive"),

@@ -5,12 +5,13 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.actions_form import record_action_form
 from frontline_ui.auth import require_page
-from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.forms import clear_form, flash, form_key, show_flash, submission_key
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import unique_titles
 from interviews.codebook import code_choices
-from research.errors import FrontlineError
-from research.findings.actions import actions_table, delete_action
+from research.errors import AlreadySubmitted, FrontlineError
+from research.findings.action_removal import remove_action
+from research.findings.actions import actions_table
 
 user = require_page("actions_record")
 st.title("Record actions")
@@ -37,7 +38,13 @@ if not table.empty:
                 else:
                     try:
                         with resources.db_session() as session:
-                            title = delete_action(session=session, action_id=by_title[chosen])
+                            title = remove_action(session=session, action_id=by_title[chosen], actor=user.username,
+                                                  submission=submission_key("delete_action"))
+                    except AlreadySubmitted:  # a double click: the first submit deleted it
+                        flash("delete_action", "The second click changed nothing: the action was deleted once.",
+                              "info")
+                        clear_form("delete_action")
+                        st.rerun()
                     except FrontlineError as exc:
                         st.error(plain(exc))
                     else:

@@ -64,3 +64,52 @@ def test_the_executives_confirmation_opens_the_section_that_holds_it(make_app, a
     assert section.proto.expanded  # the confirmation is not hidden in a closed section
     assert at.success[0].value.replace("\\", "").startswith("Action recorded against Tools")
     assert actions(app_db, "Publish the rota a month ahead") == 1
+
+
+def delete(at, title):
+    which = at.selectbox(key="delete_action_which")
+    which.select(next(o for o in which.options if title in o))
+    next(c for c in at.checkbox if c.key == "delete_action_sure").check()
+    button(at, "Delete action").click().run()
+
+
+def deletions(app_db):
+    from research.audit import audit_events
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        events = audit_events(session=session, action="action_deleted")
+    engine.dispose()
+    return list(zip(events["Who"], events["Subject"], strict=True))
+
+
+def test_an_admin_deletes_an_action_the_trail_records_it_and_the_executives_page_drops_it(make_app, app_db):
+    title = "Publish the rota six weeks ahead"
+    admin = make_app("admin", "admin").run()
+    admin.switch_page("views/actions_record.py").run()
+    fill(admin, title)
+    next(c for c in admin.checkbox if c.key.endswith("_published")).check()
+    button(admin, "Record action").click().run()
+    executive = make_app("executive", "executive").run()
+    executive.switch_page("views/findings_actions.py").run()
+    assert title in [t.value for t in executive.text]
+
+    delete(admin, title)
+    assert not admin.exception and not admin.error
+    assert admin.success[0].value.replace("\\", "") == f"Deleted the action '{title}'."
+    assert [(who, title in subject) for who, subject in deletions(app_db)] == [("admin", True)]
+    executive.run()
+    assert title not in [t.value for t in executive.text]
+
+
+def test_the_server_checks_the_account_not_the_role_the_session_claims(make_app, app_db):
+    """A session that says researcher for an executive's account (a stale or forged role) deletes nothing."""
+    title = "Fix the billing system's search"
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/actions_record.py").run()
+    fill(at, title)
+    button(at, "Record action").click().run()
+    forged = make_app("exec-tester", "researcher", script="views/actions_record.py").run()
+    delete(forged, title)
+    assert "Only a researcher or an administrator can delete an action." in forged.error[0].value.replace("\\", "")
+    assert actions(app_db, title) == 1 and deletions(app_db) == []
