@@ -33,11 +33,13 @@ with resources.db_read() as session:
     evidence = interview_evidence(session=session, study_id=study_id, theme=theme,
                                   thresholds=limits)
 if study_id in statuses and statuses[study_id].label:
-    st.warning(f"This study is {plain(statuses[study_id].label)}: read its shares with care, one agent moves them "
-               "a lot.")
+    st.warning(f"This study is {plain(statuses[study_id].label)}: read its shares with care, they change as more "
+               f"agents are interviewed, {limits.scores} at a time.")
+if evidence.withheld:  # under the threshold of interviewed agents: no count, chart or quote at all
+    st.info(plain(evidence.sentence))
+    st.stop()
 st.subheader(plain(evidence.sentence))
-if evidence.participants:
-    st.plotly_chart(evidence_figure(evidence.by_industry), width="stretch")
+st.plotly_chart(evidence_figure(evidence.by_industry), width="stretch")
 st.caption("Notes were pseudonymised when saved. " + evidence.note)
 if evidence.quotes.empty:
     st.info("No coded excerpts for this theme in this study yet.")

@@ -64,8 +64,10 @@ class FocusArea:
 
     @property
     def interview_text(self) -> str:
-        if not self.interview_participants:
+        if self.interview_participants is None:
             return "No interviews to compare with."
+        if not self.interview_participants:  # fewer interviewed agents than the threshold: nothing is shown
+            return "Not enough interviews yet to compare with."
         share = (self.interview_raised or 0) / self.interview_participants
         return (f"{share:.0%}".replace("%", " %") + f" of interviews raise it ({self.interview_raised} of "
                 f"{self.interview_participants} agents, {self.interview_study})")

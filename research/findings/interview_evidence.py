@@ -16,6 +16,19 @@ industries with fewer participants than the threshold are pooled (with
 complementary suppression), so "only banking raised this" cannot narrow an
 unattributed quote to a handful of people. Withdrawn participants are never
 counted or shown.
+
+Evidence also moves only in steps of that many interviewed agents. An
+executive who knows the interview calendar and reads the page after every
+interview would otherwise see "0 of 3 raised tools" become "1 of 4", with a
+new quote, the day Dan was interviewed. So only the first ``k * (n // k)`` of
+the study's ``n`` interviewed participants count (``k`` the score threshold),
+in the order their first interview note was saved
+(:func:`interviewed_in_order`): that order only ever appends (notes are
+deleted only with a withdrawal; a later note or interview keeps a person's
+place; recruiting someone adds nobody), so the released set grows by ``k``
+people at a time. Under ``k`` nothing is shown, not even how many. What
+still moves by one person (later coding of released agents, a withdrawal) is
+listed in README's "What is not defended".
 """
 
 from __future__ import annotations
@@ -24,7 +37,7 @@ import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from interviews.code_reports import code_quotes
@@ -35,6 +48,9 @@ from research.store.models import Code, Excerpt, ExcerptCode, Interview, Intervi
 # The participant attributes shown beside a quote, most worth keeping first (channel is withheld first).
 SHOWN = (("Industry", "industry"), ("Role", "role"), ("Channel", "channel"))
 QUOTE_COLUMNS = ["Quote", *(column for column, _ in SHOWN)]
+BY_INDUSTRY_COLUMNS = ["industry", "participants", "raised", "share"]
+NOT_ENOUGH = ("Not enough interviews yet to show without identifying people: a study's evidence appears once {k} "
+              "agents have been interviewed, and then changes only {k} agents at a time.")
 OTHER_INDUSTRIES = "other industries"
 ALL_INDUSTRIES = "all industries"
 
@@ -45,14 +61,19 @@ class InterviewEvidence:
     code_name: str
     by_industry: pd.DataFrame  # industry, participants, raised, share; small industries pooled
     quotes: pd.DataFrame  # Quote, Industry, Role, Channel; an attribute not shown is blank
-    participants: int
+    participants: int  # the released interviewed agents: a multiple of ``threshold`` steps, 0 under it
     raised: int
     threshold: int  # the fewest participants a shown attribute combination describes
 
     @property
+    def withheld(self) -> bool:
+        """Too few interviewed agents to show anything (none at all included: the two look the same)."""
+        return not self.participants
+
+    @property
     def sentence(self) -> str:
-        if not self.participants:
-            return "No interviews in this study yet."
+        if self.withheld:
+            return NOT_ENOUGH.format(k=self.threshold)
         return (f"{self.raised} of {self.participants} interviewed agents raised {self.code_name.lower()} "
                 f"in {self.study}.")
 
@@ -66,17 +87,40 @@ def evidence_studies(*, session: Session) -> dict[int, str]:
     return dict(session.execute(select(Study.id, Study.title).order_by(Study.starts_on.desc(), Study.id.desc())).all())
 
 
-def released_participants(*, session: Session, study_id: int, thresholds: Thresholds) -> pd.DataFrame:
-    """The study's participants who may be counted (not withdrawn), with the attributes quotes may show.
+def interviewed_in_order(*, session: Session, study_id: int) -> list[int]:
+    """Ids of the study's participants (not withdrawn) with a saved note, in the order their first note was saved.
 
-    Indexed by participant id; a ``code`` column (for joining, never for showing) and the
-    ``SHOWN`` columns, released at ``thresholds.scores`` participants.
+    Note ids only grow (SQLite gives max + 1, PostgreSQL a sequence) and notes are deleted only with a
+    withdrawal, so a newly interviewed participant always comes last and nobody else moves.
     """
+    first = func.min(InterviewNote.id)
+    rows = session.execute(
+        select(Interview.participant_id, first)
+        .join(InterviewNote, InterviewNote.interview_id == Interview.id)
+        .join(Participant, Participant.id == Interview.participant_id)
+        .where(Interview.study_id == study_id, Participant.study_id == study_id, Participant.withdrawn_on.is_(None))
+        .group_by(Interview.participant_id)
+        .order_by(first, Interview.participant_id)
+    ).all()
+    return [participant for participant, _ in rows]
+
+
+def released_participants(*, session: Session, study_id: int, thresholds: Thresholds) -> pd.DataFrame:
+    """The study's participants who may be counted, with the attributes quotes may show.
+
+    Those are the first ``k * (n // k)`` of the ``n`` interviewed participants not withdrawn
+    (:func:`interviewed_in_order`, ``k = thresholds.scores``): none under ``k``. Indexed by participant
+    id; a ``code`` column (for joining, never for showing) and the ``SHOWN`` columns, released at
+    ``k`` participants.
+    """
+    k = thresholds.scores
+    order = interviewed_in_order(session=session, study_id=study_id)
+    released = order[:k * (len(order) // k)]
     people = session.execute(
         select(Participant.id, Participant.code, *(getattr(Participant, a) for _, a in SHOWN))
-        .where(Participant.study_id == study_id, Participant.withdrawn_on.is_(None))
+        .where(Participant.id.in_(released))
         .order_by(Participant.id)
-    ).all()
+    ).all() if released else []
     frame = pd.DataFrame(people, columns=["id", "code", *(column for column, _ in SHOWN)]).set_index("id")
     shown = k_anonymous_attributes(frame, [column for column, _ in SHOWN], thresholds.scores)
     return pd.concat([frame[["code"]], shown], axis=1)
@@ -103,7 +147,7 @@ def _by_industry(people: pd.DataFrame, raisers: set[int]) -> pd.DataFrame:
     table = (table.groupby("industry", sort=True)["raised"].agg(participants="size", raised="sum")
              .reset_index().astype({"participants": int, "raised": int}))
     table["share"] = table["raised"] / table["participants"]
-    return table[["industry", "participants", "raised", "share"]]
+    return table[BY_INDUSTRY_COLUMNS]
 
 
 def _order(*parts: str) -> str:
@@ -131,15 +175,18 @@ def interview_evidence(*, session: Session, study_id: int, theme: str, threshold
                        quotes: int = 6) -> InterviewEvidence:
     """Who raised a theme in a study, by industry, and up to ``quotes`` quotes (one per participant).
 
-    Everything passes ``thresholds.scores`` as participants: see the module docstring.
+    Everything passes ``thresholds.scores`` as participants and moves only in steps of that many
+    interviewed agents; under it nothing is shown: see the module docstring.
     """
     code = session.scalar(select(Code).where(Code.key == theme))
     study = session.get(Study, study_id)
     name = code.name if code else theme
     people = released_participants(session=session, study_id=study_id, thresholds=thresholds)
+    if len(people) < thresholds.scores:
+        return InterviewEvidence(study.title if study else "", name, pd.DataFrame(columns=BY_INDUSTRY_COLUMNS),
+                                 pd.DataFrame(columns=QUOTE_COLUMNS), 0, 0, thresholds.scores)
     raisers = _raisers(session, study_id, code) & set(people.index)
-    table = _by_industry(people, raisers) if len(people) else pd.DataFrame(
-        columns=["industry", "participants", "raised", "share"])
+    table = _by_industry(people, raisers)
     found = code_quotes(session=session, study_id=study_id, code_key=theme) if code else pd.DataFrame()
     shown = pd.DataFrame(columns=QUOTE_COLUMNS)
     if not found.empty:

@@ -6,6 +6,9 @@ import pandas as pd
 from sqlalchemy import select
 
 from interviews.codebook import code_choices
+from interviews.coding import code_quote
+from interviews.notes import save_note, start_interview
+from interviews.studies import GuideItem, add_participant, create_study, set_guide
 from research.store.engine import make_engine, session_scope
 from research.store.models import Participant
 
@@ -37,3 +40,29 @@ def test_quotes_show_no_codes_and_only_combinations_five_agents_share(make_app, 
             sharing = people[(people[list(shown)] == pd.Series(shown)).all(axis=1)] if shown else people
             assert len(sharing) >= 5, shown
     assert checked >= 30  # most themes have quotes in the demo
+
+
+def test_a_study_of_fewer_interviewed_agents_than_the_threshold_shows_no_count_and_no_quote(make_app, app_db):
+    # The review's attack (b): a one-person study showed "1 of 1 interviewed agents raised tools" and the quote.
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        study = create_study(session=session, title="Dan's pilot", purpose="Tools")
+        question = set_guide(session=session, study_id=study.id, items=[GuideItem("Your tools?")])[0].id
+        dan = add_participant(session=session, study_id=study.id, industry="retail", role="agent",
+                              channel="chat", site="Leeds", consent_given=True)
+        interview = start_interview(session=session, study_id=study.id, participant_id=dan.id, interviewer="ana",
+                                    held_on=None)
+        body = "The CRM freezes whenever a customer calls back."
+        note = save_note(session=session, interview_id=interview.id, editor="ana", guide_question_id=question,
+                         body=body).note_id
+        code_quote(session=session, note_id=note, quote=body, codes=["tools"], coder="ana")
+    engine.dispose()
+    at = make_app("executive", "executive").run()
+    at.switch_page("views/findings_evidence.py").run()
+    at.selectbox[0].select(study.id).run()
+    at.selectbox[1].set_value("tools").run()
+    assert not at.exception
+    text = " ".join(e.value for kind in (at.info, at.subheader, at.markdown, at.caption, at.warning) for e in kind)
+    assert "Not enough interviews yet to show without identifying people" in text
+    assert "1 of 1" not in text and "CRM freezes" not in text
+    assert not at.table and not at.get("plotly_chart")

@@ -64,7 +64,7 @@ def test_interview_evidence_sits_beside_the_numbers(analysed_demo):
         evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds())
         by_four = interview_evidence(session=session, study_id=study_id, theme="tools",
                                      thresholds=Thresholds(scores=4))
-    assert evidence.participants == 24 and evidence.raised >= 12
+    assert evidence.participants == 20 and evidence.raised >= 10  # whole steps of 5 of the 24 interviewed
     # Four agents per industry: under the threshold of 5 the industries are pooled, at 4 they are shown.
     assert list(evidence.by_industry["industry"]) == ["all industries"]
     assert set(by_four.by_industry["industry"]) == {"retail", "banking", "casual dining", "utilities",
