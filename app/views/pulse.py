@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from frontline_ui import browser_store, resources
-from frontline_ui.markdown import plain
+from frontline_ui.markdown import plain, widget_name
 from research.errors import FrontlineError
 from research.findings.actions import published_actions
 from research.findings.anonymity_preview import anonymity_preview, preview_sentences
@@ -80,20 +80,29 @@ SCALE_MEANINGS = {"scale": "1 = strongly disagree or very low · 5 = strongly ag
 
 def question_widget(question, previous, problem=None):
     """One input per question, pre-filled with what the agent already gave (nothing typed is lost),
-    with what is wrong with it, if anything, right above it."""
-    label = plain(question.prompt) + ("" if question.required else " (optional)")
+    with what is wrong with it, if anything, right above it.
+
+    The question, worded by staff, is shown escaped as its own line; the input's own label is collapsed and
+    holds the wording as typed, because Streamlit also makes that label the input's accessible name, where
+    escapes would be read aloud (see :func:`frontline_ui.markdown.widget_name`).
+    """
+    label = question.prompt + ("" if question.required else " (optional)")
+    if question.kind == "percent":
+        label += " (0-100 %)"
     if problem:
         st.error(plain(problem))
+    st.markdown(plain(label))
+    name = widget_name(label)
     if question.kind in ("scale", "enps"):
         options = list(range(question.scale_min, question.scale_max + 1))
         index = options.index(int(previous)) if previous is not None else None
-        choice = st.radio(label, options, index=index, horizontal=True)
+        choice = st.radio(name, options, index=index, horizontal=True, label_visibility="collapsed")
         st.caption(SCALE_MEANINGS[question.kind])
         return choice
     if question.kind == "percent":
         value = int(previous) if previous is not None else None
-        return st.number_input(label + " (0-100 %)", min_value=0, max_value=100, value=value, step=5)
-    return st.text_area(label, value=previous or "", max_chars=2000,
+        return st.number_input(name, min_value=0, max_value=100, value=value, step=5, label_visibility="collapsed")
+    return st.text_area(name, value=previous or "", max_chars=2000, label_visibility="collapsed",
                         placeholder="Names, e-mails and numbers are removed.")
 
 

@@ -4,7 +4,9 @@ from datetime import date
 
 from pulse_builders import SEALER
 from sqlalchemy import select
+from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
+from frontline_ui.markdown import JOINER, plain
 from research.pulse.waves_admin import find_wave
 from research.store.engine import make_engine, session_scope
 from research.store.models import PulseAnswer, PulseInbox, PulseReceipt, PulseResponse
@@ -74,6 +76,33 @@ def test_missing_answers_are_named_and_what_was_typed_is_kept(invite, open_pulse
     at.button[0].click().run()
     assert not at.error and "Check before sending" in [h.value for h in at.subheader]
     assert any("How is your morale at work these days?: " in t.value for t in at.text)  # the scores, to check
+
+
+def test_each_question_is_named_as_worded_and_shown_as_typed(invite, app_db, open_pulse):
+    """A screen reader hears each input's name (its label) as the question is worded, never a Markdown escape;
+    the wording seen is an escaped copy above the input, so markup staff typed shows as typed."""
+    typed = "3. Do you have **bold** [link](http://127.0.0.1:9/x) <img src=x> 1. tools? (yes\\no)"
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave = find_wave(session=session, ref=OPEN_WAVE)
+        next(q for q in wave.questions if q.key == "tools").prompt = typed
+        questions = [(q.kind, q.prompt + ("" if q.required else " (optional)")
+                      + (" (0-100 %)" if q.kind == "percent" else "")) for q in wave.questions]
+    engine.dispose()
+    at = open_pulse(invite)
+    assert not at.exception
+    kinds = {"scale": at.radio, "enps": at.radio, "percent": at.number_input, "text": at.text_area}
+    widgets = {kind: iter(found) for kind, found in kinds.items()}
+    widgets["enps"] = widgets["scale"]  # both are radio groups, in question order
+    for kind, wording in questions:
+        widget = next(widgets[kind])
+        assert widget.label.replace(JOINER, "") == wording  # the accessible name
+        assert widget.proto.label_visibility.value == LabelVisibility.LabelVisibilityOptions.COLLAPSED
+        assert plain(wording) in [m.value for m in at.markdown]  # what is seen, escaped
+    named = [w.label for w in (*at.radio, *at.number_input, *at.text_area)]
+    hostile = next(n for n in named if n.startswith("3. Do you have"))
+    assert [n for n in named if JOINER in n] == [hostile]  # the others are exactly as worded
+    assert "](" not in hostile and "<img" not in hostile  # no link or image even in the hidden label
 
 
 def test_edit_after_review_keeps_every_answer(invite, open_pulse):

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from research.pulse.library import QUESTION_LIBRARY
+
 from .conftest import frontline
 
 pytestmark = pytest.mark.browser
@@ -26,6 +28,13 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
         .to_be_visible()
     groups = page.get_by_role("radiogroup")
     expect(groups).to_have_count(6)
+    # A screen reader hears each question as worded: no Markdown escape ("customers\' problems") in its name.
+    scales = [q.prompt for q in QUESTION_LIBRARY if q.kind in ("scale", "enps")]
+    for index, prompt in enumerate(scales):
+        expect(groups.nth(index)).to_have_accessible_name(prompt)
+    share, comment = (q.prompt for q in QUESTION_LIBRARY if q.kind in ("percent", "text"))
+    expect(page.get_by_role("spinbutton")).to_have_accessible_name(f"{share} (0-100 %)")
+    expect(page.get_by_role("textbox").last).to_have_accessible_name(f"{comment} (optional)")
     for index in range(6):
         groups.nth(index).get_by_text("4", exact=True).click()
     page.get_by_role("spinbutton").fill("60")
