@@ -20,6 +20,11 @@ when at least the threshold of new people arrive in it. Submissions that never
 complete a step (the last few of a segment when the wave closes) stay held:
 saved, never shown, so a closed wave's published figures are final.
 
+A step counts distinct submissions, never rows: each payload is sealed with its
+row's id, wave and segment, and a copied, moved or already released row is
+refused and left in the inbox (:mod:`research.pulse.binding`), so an
+administrator cannot make one agent's row count as several people.
+
 What a live observer of the database can still learn: while a submission waits,
 its sealed row sits beside its segment, and on PostgreSQL it shares the ``xmin``
 of its transaction with the invite flagged used, so the invite is tied to a
@@ -38,6 +43,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from research.privacy.reporting import Thresholds
+from research.pulse.binding import bound, verified
 from research.pulse.coalesce import Coalesced, CoalescedByKey
 from research.pulse.sealing import Sealer
 from research.store.engine import session_scope
@@ -47,6 +53,7 @@ from research.store.models import (
     PulseInbox,
     PulseQuestion,
     PulseReceipt,
+    PulseReleased,
     PulseResponse,
 )
 
@@ -58,8 +65,10 @@ def hold(*, session: Session, wave_id: int, segment_id: int, answers: Mapping[Pu
     """Write one confirmed (validated, redacted) submission to the inbox, sealed; the caller commits."""
     numbers = {str(q.id): v for q, v in answers.items() if not isinstance(v, str)}
     texts = {str(q.id): v for q, v in answers.items() if isinstance(v, str)}
-    session.add(PulseInbox(wave_id=wave_id, segment_id=segment_id, submitted_on=today,
-                           payload=sealer.seal({"numbers": numbers, "texts": texts, "receipt": receipt_hash})))
+    row_id = uuid.uuid4()  # sealed with the answers: a copy under another id is refused at release
+    content = {"numbers": numbers, "texts": texts, "receipt": receipt_hash}
+    session.add(PulseInbox(id=row_id, wave_id=wave_id, segment_id=segment_id, submitted_on=today,
+                           payload=sealer.seal(bound(row_id, wave_id, segment_id, content))))
     session.flush()
 
 
@@ -109,6 +118,7 @@ def has_ready(*, session: Session, segment_id: int, steps: Thresholds) -> bool:
     own transaction, so a release transaction is opened only once every step, not after each send.
 
     Comments wait only for scores to be released, so a scores step is the only thing that can fill one.
+    Rows are counted here, cheaply; the release itself counts only distinct verified submissions.
     """
     waiting = session.scalars(select(func.count(PulseInbox.id)).where(PulseInbox.segment_id == segment_id)).one()
     return waiting >= steps.scores
@@ -137,11 +147,13 @@ def _release_scores(session: Session, segment_id: int, step: int, today: date, s
                                 .with_for_update(skip_locked=True)))
     if len(rows) < step:
         return 0
-    rng.shuffle(rows)
-    session.execute(delete(PulseInbox).where(PulseInbox.id.in_([r.id for r in rows])))
+    batch = verified(session=session, rows=rows, sealer=sealer, segment_id=segment_id)
+    if len(batch) < step:  # a step is counted in distinct real submissions, never in rows
+        return 0
+    rng.shuffle(batch)
+    session.execute(delete(PulseInbox).where(PulseInbox.id.in_([b.row.id for b in batch])))
     responses, answers, receipts, held = [], [], [], []
-    for row in rows:  # plain rows, written in this shuffled order: a release is many rows, and quick
-        payload = sealer.open(row.payload)
+    for row, payload in ((b.row, b.payload) for b in batch):  # plain rows, written in this shuffled order
         response_id = uuid.uuid4()
         responses.append({"id": response_id, "wave_id": row.wave_id, "segment_id": row.segment_id,
                           "submitted_on": today})
@@ -151,11 +163,12 @@ def _release_scores(session: Session, segment_id: int, step: int, today: date, s
                  for q, t in payload["texts"].items()]
         if payload.get("receipt"):
             receipts.append({"code_hash": payload["receipt"], "response_id": response_id})
+    released = [{"digest": d} for d in sorted(b.digest for b in batch)]  # in the digests' own (random) order
     for table, values in ((PulseResponse, responses), (PulseAnswer, answers), (PulseReceipt, receipts),
-                          (PulseHeldText, held)):
+                          (PulseHeldText, held), (PulseReleased, released)):
         if values:
             session.execute(insert(table), values)
-    return len(rows)
+    return len(batch)
 
 
 def _release_texts(session: Session, segment_id: int, step: int, rng: random.Random) -> None:

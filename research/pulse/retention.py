@@ -33,6 +33,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from research.audit import record
+from research.pulse.binding import without_words
 from research.pulse.sealing import Sealer
 from research.settings import Settings
 from research.store.models import PulseAnswer, PulseHeldText, PulseInbox, PulseReceipt, PulseReply, PulseResponse
@@ -78,8 +79,8 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     erased_texts = {t for t in session.scalars(select(PulseAnswer.value_text).where(texts).distinct()) if t is not None}
     session.execute(delete(PulseAnswer).where(texts))
     session.execute(delete(PulseHeldText).where(held))
-    for row, payload in waiting:  # scores stay to be released; the words and the receipt go
-        row.payload = sealer.seal({**payload, "texts": {}, "receipt": None})
+    for row, payload in waiting:  # scores stay to be released; the words and the receipt go, the binding stays
+        row.payload = sealer.seal(without_words(row, payload))
     session.execute(delete(PulseReply).where(PulseReply.response_id.in_(old)))
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
     cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)

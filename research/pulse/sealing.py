@@ -15,6 +15,9 @@ answers still waiting cannot be released (the released ones are unaffected).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
@@ -33,6 +36,8 @@ class Sealer:
         except (ValueError, TypeError):
             raise FrontlineError("FRONTLINE_INBOX_KEY is not a valid key: make one with "
                                  "Fernet.generate_key() (44 characters of URL-safe base64).") from None
+        # A key of its own for digests, derived from the whole key: never Fernet's signing key itself.
+        self._digest_key = hmac.digest(base64.urlsafe_b64decode(key), b"frontline pulse digest v1", "sha256")
 
     @classmethod
     def from_settings(cls, settings) -> Sealer:
@@ -43,6 +48,11 @@ class Sealer:
 
     def seal(self, payload: dict) -> dict:
         return {"sealed": self._fernet.encrypt(json.dumps(payload).encode("utf-8")).decode("ascii")}
+
+    def digest(self, name: str) -> str:
+        """A keyed hash of ``name`` (64 hex digits): the database can store it, but not work it out from
+        ``name`` without the key, so it cannot tell which stored digest is whose."""
+        return hmac.new(self._digest_key, name.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def open(self, stored: dict) -> dict:
         """The payload of a stored row.

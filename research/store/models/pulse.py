@@ -162,7 +162,8 @@ class PulseReceipt(Base):
 class PulseInbox(Base):
     """A confirmed submission waiting to be released into the figures with others of its segment.
 
-    It holds the validated, already redacted answers and the receipt hash as JSON.
+    It holds the validated, already redacted answers and the receipt hash, sealed together with the row's own
+    id, wave and segment (``research.pulse.binding``), so a copied or moved row is never released.
     It is moved into the response tables, shuffled, only once at least the score
     threshold of its segment are waiting (``research.pulse.inbox``), then deleted.
     A random key and no rowid: the table keeps no order of arrival.
@@ -176,6 +177,19 @@ class PulseInbox(Base):
     segment_id: Mapped[int] = mapped_column(ForeignKey("pulse_segments.id", ondelete="CASCADE"), index=True)
     submitted_on: Mapped[date] = mapped_column(Date)
     payload: Mapped[dict] = mapped_column(JSON)
+
+
+class PulseReleased(Base):
+    """A keyed hash of each inbox submission once released, so a sealed row written back later is refused.
+
+    Only the hash (:meth:`research.pulse.sealing.Sealer.digest` of the submission's own id, which the database
+    cannot compute without the web servers' key): no wave, segment, day or response, a random key and no rowid.
+    """
+
+    __tablename__ = "pulse_released"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class PulseOpenUse(Base):

@@ -12,6 +12,8 @@ and ``xmin``, dead tuples included). Interview attributes are attacked in
 from __future__ import annotations
 
 import io
+import json
+import logging
 import re
 import sqlite3
 import uuid
@@ -19,8 +21,9 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from pulse_builders import SEALER
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from research.findings.anonymity_preview import anonymity_preview
@@ -32,13 +35,24 @@ from research.privacy.reporting import Thresholds
 from research.pulse.errors import PulseError
 from research.pulse.importer import import_responses
 from research.pulse.library import QUESTION_LIBRARY
-from research.pulse.links import create_links
+from research.pulse.links import create_links, hash_token
 from research.pulse.replies import comments_for_reply
+from research.pulse.retention import erase_comments
+from research.pulse.sealing import Sealer
 from research.pulse.submit import send_response
 from research.pulse.waves import waves_table
 from research.pulse.waves_admin import SegmentSpec, create_wave
+from research.settings import load_settings
 from research.store.engine import make_engine, session_scope
-from research.store.models import PulseAnswer, PulseLink, PulseQuestion, PulseResponse, PulseSegment, PulseWave
+from research.store.models import (
+    PulseAnswer,
+    PulseInbox,
+    PulseLink,
+    PulseQuestion,
+    PulseResponse,
+    PulseSegment,
+    PulseWave,
+)
 
 TODAY = date(2026, 11, 22)
 STEPS = Thresholds(scores=5, comments=10)
@@ -70,8 +84,8 @@ def wave(engine):
         return created.id, tokens
 
 
-def send(engine, token, values, today=TODAY, steps=STEPS):
-    return send_response(engine=engine, token=token, answers=values, today=today, steps=steps, sealer=SEALER)
+def send(engine, token, values, today=TODAY, steps=STEPS, sealer=SEALER):
+    return send_response(engine=engine, token=token, answers=values, today=today, steps=steps, sealer=sealer)
 
 
 def looks(engine, wave_id) -> dict:
@@ -286,3 +300,120 @@ def test_two_link_requests_at_once_cannot_both_take_the_last_places(pg_engine):
     assert sorted(outcomes, key=str) == [5, "refused"]
     with session_scope(pg_engine) as session:
         assert len(session.scalars(select(PulseLink).where(PulseLink.segment_id == segment_id)).all()) == 5
+
+
+def waiting_row_of(engine, token: str, segment: str) -> dict:
+    """The administrator finds one agent's sealed inbox row: on PostgreSQL by the ``xmin`` it shares with the
+    invite flagged used (the token's hash is in the links CSV), on SQLite as the only waiting row of its team."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            return dict(conn.execute(text(
+                "SELECT i.* FROM pulse_inbox i JOIN pulse_links l ON i.xmin = l.xmin WHERE l.token_hash = :h"),
+                {"h": hash_token(token)}).mappings().one())
+        return dict(conn.execute(text(
+            "SELECT i.* FROM pulse_inbox i JOIN pulse_segments s ON s.id = i.segment_id WHERE s.team = :t"),
+            {"t": segment}).mappings().one())
+
+
+def insert_inbox_row(engine, row: dict, new_id: bool) -> None:
+    """The administrator writes a sealed row back, as it was or under a fresh id. No key is needed."""
+    values = dict(row)
+    if new_id:
+        made = uuid.uuid4()
+        values["id"] = made if engine.dialect.name == "postgresql" else made.hex
+    if engine.dialect.name == "postgresql":
+        values["payload"] = json.dumps(values["payload"])
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO pulse_inbox (id, wave_id, segment_id, submitted_on, payload) "
+                          "VALUES (:id, :wave_id, :segment_id, :submitted_on, :payload)"), values)
+
+
+def skip_repeated_receipts(engine) -> None:
+    """The administrator's trigger: a receipt hash already stored is silently not inserted again."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(
+                "CREATE FUNCTION skip_repeated_receipt() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF EXISTS (SELECT 1 FROM pulse_receipts WHERE code_hash = NEW.code_hash) THEN RETURN NULL; "
+                "END IF; RETURN NEW; END $$"))
+            conn.execute(text("CREATE TRIGGER skip_repeated_receipt BEFORE INSERT ON pulse_receipts "
+                              "FOR EACH ROW EXECUTE FUNCTION skip_repeated_receipt()"))
+        else:
+            conn.execute(text(
+                "CREATE TRIGGER skip_repeated_receipt BEFORE INSERT ON pulse_receipts WHEN EXISTS "
+                "(SELECT 1 FROM pulse_receipts WHERE code_hash = NEW.code_hash) BEGIN SELECT RAISE(IGNORE); END"))
+
+
+@pytest.fixture
+def receipt_trigger(engine):
+    """Installs the administrator's trigger when called; dropped afterwards, as PostgreSQL's test database
+    is shared by the tests that follow."""
+    yield lambda: skip_repeated_receipts(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP TRIGGER IF EXISTS skip_repeated_receipt ON pulse_receipts"))
+            conn.execute(text("DROP FUNCTION IF EXISTS skip_repeated_receipt()"))
+
+
+def inbox_count(engine, team: str) -> int:
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(PulseInbox).join(
+            PulseSegment, PulseSegment.id == PulseInbox.segment_id).where(PulseSegment.team == team))
+
+
+@pytest.mark.parametrize("receipts_out_of_the_way_by", ["trigger", "erase_comments"])
+def test_copies_of_one_waiting_submission_never_count_as_other_people(engine, wave, tmp_path, caplog,
+                                                                      receipt_trigger, receipts_out_of_the_way_by):
+    """The administrator, without the key, copies one agent's sealed row nine times under new ids, gets the
+    copies' repeated receipt out of the way (a trigger, or the operator's erase-comments run, which re-seals
+    waiting rows without their receipt) and waits for another team's step to release the wave."""
+    wave_id, tokens = wave
+    key = Fernet.generate_key()
+    settings = load_settings({"FRONTLINE_INBOX_KEY": key.decode(), "FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    sealer = Sealer(key)
+    send(engine, tokens["Chat"][0], answers(77, "the victim's own words"), sealer=sealer)
+    victim = waiting_row_of(engine, tokens["Chat"][0], "Chat")
+    for _ in range(9):
+        insert_inbox_row(engine, victim, new_id=True)
+    if receipts_out_of_the_way_by == "trigger":
+        receipt_trigger()
+    else:
+        with session_scope(engine) as session:
+            erase_comments(session=session, before=TODAY + timedelta(days=1), actor="cli:root", settings=settings)
+    with caplog.at_level(logging.WARNING, logger="research.pulse"):
+        for i in range(5):  # another team's step fills, and the wave is released
+            send(engine, tokens["Billing"][i], answers(10 + i), sealer=sealer)
+    assert released(engine, wave_id, "Billing") == [10, 11, 12, 13, 14]
+    assert released(engine, wave_id, "Chat") == []  # not ten respondents who all answered like the victim
+    assert "victim" not in looks(engine, wave_id)["comments"]
+    assert inbox_count(engine, "Chat") == 10  # nothing released, nothing lost: left for an operator
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("do not match" in w for w in warnings)
+    assert not any("77" in w or "victim" in w for w in warnings)  # the warning names no content
+
+    for i in range(1, 5):  # four real colleagues answer: the victim is released once, among five people
+        send(engine, tokens["Chat"][i], answers(20 + i), sealer=sealer)
+    assert released(engine, wave_id, "Chat") == [21, 22, 23, 24, 77]
+    assert inbox_count(engine, "Chat") == 9  # the copies stay refused
+
+
+def test_a_released_submission_written_back_is_not_released_again(engine, wave, caplog, receipt_trigger):
+    """The administrator keeps one agent's sealed row (same id, same payload) and writes it back after its
+    release, so that it comes out again beside four new people: the repeated answers would be the agent's."""
+    wave_id, tokens = wave
+    send(engine, tokens["Chat"][0], answers(77, "the victim's own words"))
+    victim = waiting_row_of(engine, tokens["Chat"][0], "Chat")
+    for i in range(1, 5):
+        send(engine, tokens["Chat"][i], answers(20 + i))
+    assert released(engine, wave_id, "Chat") == [21, 22, 23, 24, 77]
+    insert_inbox_row(engine, victim, new_id=False)  # the same row, back in the inbox
+    receipt_trigger()
+    with caplog.at_level(logging.WARNING, logger="research.pulse"):
+        for i in range(5, 9):
+            send(engine, tokens["Chat"][i], answers(30 + i))
+    assert released(engine, wave_id, "Chat") == [21, 22, 23, 24, 77]  # the four new ones wait for a fifth
+    assert inbox_count(engine, "Chat") == 5
+    assert any("already released" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    send(engine, tokens["Chat"][9], answers(39))
+    assert released(engine, wave_id, "Chat") == [21, 22, 23, 24, 35, 36, 37, 38, 39, 77]
+    assert inbox_count(engine, "Chat") == 1  # the written-back row stays, refused
