@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from research.analysis.embeddings import EmbeddingCache, embed_texts
+from research.analysis.embeddings import EmbeddingCache, backend_of, embed_texts
 from research.analysis.sentiment import SentimentScorer
 from research.analysis.themes import ThemeMatcher
-from research.analysis.topics import TopicResult, fit_topics
+from research.analysis.topic_memory import topics_remembered
+from research.analysis.topics import TopicResult
 from research.codebook import DEFAULT_CODEBOOK, CodeDefinition
 
 NO_TEXT_TOPIC = -1
@@ -64,8 +65,9 @@ def analyze_texts(
     sentiment = scorer.score_many(body, vectors, lexicon=lexicon)
     report("topics", 0, len(body))
     # Sentiment first, so each topic's label speaks for its dominant tone.
-    topic_result = fit_topics(body, vectors, seed=seed, measure_stability=measure_stability,
-                              theme_names=[names.get(t, "") for t in assignment.themes], sentiments=sentiment)
+    topic_result = topics_remembered(body, vectors, store=cache, space=backend_of(model) or "unnamed", seed=seed,
+                                     measure_stability=measure_stability,
+                                     theme_names=[names.get(t, "") for t in assignment.themes], sentiments=sentiment)
 
     frame = pd.DataFrame({"text": cleaned, "theme": "", "theme_confidence": np.nan, "theme2": "",
                           "theme2_confidence": np.nan, "topic": NO_TEXT_TOPIC, "topic_label": "", "sentiment": 0.0})

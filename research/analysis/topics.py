@@ -125,9 +125,12 @@ def _large_corpus_labels(embeddings: np.ndarray, seed: int) -> np.ndarray:
     # A fixed seed makes UMAP single-threaded, so epochs are the cost. Measured on 11,000 real comments:
     # 100 epochs take 7.8 s instead of 13.2 s for 200, with the same number of topics and seed-to-seed
     # stability 0.68 instead of 0.69 (adjusted Rand index, three seeds).
+    # PCA starts the layout instead of UMAP's default spectral one, whose eigen-solver took about a third of the
+    # fit: on 11,000 real comments 5.3 CPU s instead of 7.8 per fit, 27 to 31 topics as 28 to 29, and the
+    # seed-to-seed agreement of the clusters 0.64 instead of 0.58 (adjusted Rand index, three seeds).
     epochs = 100 if n >= 10_000 else 200 if n >= 5000 else None
     reducer = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed,
-                   n_epochs=epochs, precomputed_knn=(*exact_neighbours(unit, 15), None))
+                   n_epochs=epochs, init="pca", precomputed_knn=(*exact_neighbours(unit, 15), None))
     reduced = reducer.fit_transform(unit)
     labels = HDBSCAN(min_cluster_size=max(10, n // 100), min_samples=5).fit(reduced).labels_
     clusters = sorted(set(labels) - {-1})
@@ -161,7 +164,7 @@ def _cluster(texts: Sequence[str], embeddings: np.ndarray, seed: int):
     return list(topics), model
 
 
-def _renumber(topics: Sequence[int]) -> list[int]:
+def rank_topics(topics: Sequence[int]) -> list[int]:
     """Topic ids 0..k-1, largest first, so ids read as ranks."""
     order = {t: i for i, (t, _) in enumerate(Counter(topics).most_common())}
     return [order[t] for t in topics]
@@ -190,23 +193,33 @@ def fit_topics(
         words = {0: frequent_words(texts)}
     else:
         raw, model = _cluster(texts, embeddings, seed)
-        topics = _renumber(raw)
+        topics = rank_topics(raw)
         words = {}
         for original, topic in dict(zip(raw, topics)).items():
             terms = [w for w, _ in (model.get_topic(original) or [])][:4]
             words[topic] = terms or frequent_words([t for t, r in zip(texts, raw) if r == original])
+    labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments)
+    stability = topic_stability(texts, embeddings, seed=seed) if measure_stability and n >= 3 else None
+    return TopicResult(topics, labels, words, stability)
+
+
+def label_topics(texts: Sequence[str], topics: Sequence[int], words: dict[int, list[str]], *,
+                 theme_names: Sequence[str] | None = None,
+                 sentiments: Sequence[float] | None = None) -> dict[int, str]:
+    """A :func:`readable_label` for each topic, from its members (``words`` are the fallback)."""
     from research.analysis.phrases import PhraseIndex
 
     index = PhraseIndex(texts)
+    members_of: dict[int, list[int]] = {}
+    for i, topic in enumerate(topics):
+        members_of.setdefault(topic, []).append(i)
     labels = {}
-    for topic in words:
-        members = [i for i, t in enumerate(topics) if t == topic]
+    for topic, members in members_of.items():
         labels[topic] = readable_label(
             index, members, sentiments=None if sentiments is None else [sentiments[i] for i in members],
             theme_name=dominant_theme([theme_names[i] for i in members]) if theme_names is not None else "",
-            fallback=words[topic])
-    stability = topic_stability(texts, embeddings, seed=seed) if measure_stability and n >= 3 else None
-    return TopicResult(topics, labels, words, stability)
+            fallback=words.get(topic) or frequent_words([texts[i] for i in members]))
+    return labels
 
 
 MAX_LABEL_CHARS = 60

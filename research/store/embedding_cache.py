@@ -52,8 +52,10 @@ class EmbeddingCache:
     would confirm a guessed comment: :meth:`forget` removes the entries of erased comments, and the file runs
     with ``secure_delete`` so removed bytes are overwritten. The ``namespaces`` table remembers every model
     name and score version keys were made with, so :meth:`forget` also finds entries made before the model
-    or the sentiment terms changed. Each row's ``used`` column holds when it was last stored or read (Unix
-    seconds from ``clock``), for :meth:`evict_unused`.
+    or the sentiment terms changed. The last topic fit's topic of each text (``topic_members``, by the same kind
+    of key) lets an analysis that adds a few comments extend that fit (:mod:`research.analysis.topic_memory`).
+    Each row's ``used`` column holds when it was last stored or read (Unix seconds from ``clock``), for
+    :meth:`evict_unused`.
     """
 
     def __init__(self, path: Path, model_name: str, *, clock: Callable[[], float] = time.time):
@@ -66,7 +68,11 @@ class EmbeddingCache:
         self._db.execute("PRAGMA secure_delete=ON")
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL, used REAL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, score REAL NOT NULL, used REAL)")
-        for table in ("vectors", "scores"):
+        self._db.execute("CREATE TABLE IF NOT EXISTS topic_members (key TEXT PRIMARY KEY, generation INTEGER NOT NULL, "
+                         "topic INTEGER NOT NULL, used REAL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS topic_fits (space TEXT PRIMARY KEY, generation INTEGER NOT NULL, "
+                         "fit TEXT NOT NULL)")
+        for table in ("vectors", "scores", "topic_members"):
             self._record_use_in(table)
         with self._db:
             recorded = self._db.execute(
@@ -182,8 +188,50 @@ class EmbeddingCache:
             known.update(fresh)
         return [known[k] for k in keys]
 
+    def _topic_space(self, space: str) -> str:
+        return f"topics\x00{self._model}\x00{space}"
+
+    def topic_fit(self, space: str) -> tuple[int, dict] | None:
+        """The last full topic fit recorded under ``space``: its generation and what it stored (JSON)."""
+        import json
+
+        row = self._db.execute("SELECT generation, fit FROM topic_fits WHERE space = ?",
+                               (self._topic_space(space),)).fetchone()
+        return (int(row[0]), json.loads(row[1])) if row else None
+
+    def topic_members(self, texts: list[str], space: str, generation: int) -> dict[str, int]:
+        """The topic each of ``texts`` had in fit ``generation`` under ``space`` (texts it did not hold are absent)."""
+        keys = {self._hash(self._topic_space(space), t): t for t in set(texts)}
+        found = self._lookup("topic_members", "generation || ':' || topic", list(keys))
+        result = {}
+        for key, value in found.items():
+            held, topic = value.split(":")
+            if int(held) == generation:
+                result[keys[key]] = int(topic)
+        return result
+
+    def remember_topics(self, space: str, members: dict[str, int], fit: dict, *, new_fit: bool) -> int:
+        """Store each text's topic (all of them after a full fit, the new ones after an extension) and the fit's
+        words and stability; a full fit starts a new generation, so older memberships are never read again.
+        Returns the generation."""
+        import json
+
+        namespace = self._topic_space(space)
+        with self._db:
+            self._note("topic_members", namespace)
+            row = self._db.execute("SELECT generation FROM topic_fits WHERE space = ?", (namespace,)).fetchone()
+            generation = (int(row[0]) + 1 if new_fit else int(row[0])) if row else 1
+            self._db.execute("INSERT OR REPLACE INTO topic_fits (space, generation, fit) VALUES (?, ?, ?)",
+                             (namespace, generation, json.dumps(fit)))
+            now = self._clock()
+            self._db.executemany(
+                "INSERT OR REPLACE INTO topic_members (key, generation, topic, used) VALUES (?, ?, ?, ?)",
+                [(self._hash(namespace, t), generation, int(topic), now) for t, topic in members.items()])
+        return generation
+
     def forget(self, texts) -> int:
-        """Remove every vector and score of ``texts`` and overwrite their bytes in the file; returns the rows.
+        """Remove every vector, score and remembered topic of ``texts`` and overwrite their bytes in the file;
+        returns the rows. The remembered topic fits go too (their words may be the erased texts').
 
         Keys are made for the cache's model and every model and score version recorded in ``namespaces``.
         Rows of a cache written before that table existed cannot be told apart, so such a table is
@@ -201,7 +249,9 @@ class EmbeddingCache:
         removed = 0
         try:
             with self._db:
-                for table in ("vectors", "scores"):
+                # A fit's words may come from the erased texts: the next analysis fits its topics afresh.
+                self._db.execute("DELETE FROM topic_fits")
+                for table in ("vectors", "scores", "topic_members"):
                     spaces = {n for (n,) in self._db.execute("SELECT name FROM namespaces WHERE tbl = ?", (table,))}
                     if _UNRECORDED in spaces:
                         removed += self._db.execute(f"DELETE FROM {table}").rowcount
@@ -243,7 +293,7 @@ class EmbeddingCache:
         removed = 0
         try:
             with self._db:
-                for table in ("vectors", "scores"):
+                for table in ("vectors", "scores", "topic_members"):
                     self._db.execute(f"UPDATE {table} SET used = ? WHERE used IS NULL", (now,))
                     removed += self._db.execute(f"DELETE FROM {table} WHERE used < ?", (cutoff,)).rowcount
         except sqlite3.OperationalError as exc:
