@@ -166,6 +166,8 @@ class WaveStats:
         self._sums = _sums_cache(session)
         self.fingerprint = (wave.id, tuple(sorted(responses.items())), tuple(sorted(answer_rows.items())))
         self._counts: dict[int, dict[int, int]] = {}
+        self._releases: dict[str | None, Release] = {}
+        self._scope_sums: dict[frozenset[int], dict[int, Stat]] = {}
 
     @property
     def _question_ids(self) -> list[int]:
@@ -205,11 +207,13 @@ class WaveStats:
         ids = frozenset(s.id for s in scope)
         per_segment = self._per_segment()
         if per_segment is not None:
-            sums: dict[int, Stat] = defaultdict(Stat)
-            for (segment_id, question_id), stat in per_segment.items():
-                if segment_id in ids:
-                    sums[question_id] += stat
-            return dict(sums)
+            if ids not in self._scope_sums:  # a heatmap row asks once per question
+                sums: dict[int, Stat] = defaultdict(Stat)
+                for (segment_id, question_id), stat in per_segment.items():
+                    if segment_id in ids:
+                        sums[question_id] += stat
+                self._scope_sums[ids] = dict(sums)
+            return self._scope_sums[ids]
         if ids == {s.id for s in self.segments}:
             return self.totals()
         if not ids or not self._question_ids:
@@ -252,13 +256,18 @@ class WaveStats:
         return self.answer_counts(question) if question is not None else self.responses_by_segment
 
     def release(self, key: str | None = None) -> Release:
-        """What may be shown of the response counts (``key`` None) or of one question's answers."""
-        counts = self._counts_of(key)
-        cells: dict[Cell, int] = defaultdict(int)
-        for segment in self.segments:
-            cells[tuple(getattr(segment, d) for d in DIMENSIONS)] += counts.get(segment.id, 0)
-        memo = (tuple(sorted(cells.items())), self.threshold)
-        return _RELEASES.get(memo, lambda: _search(cells, self.threshold))
+        """What may be shown of the response counts (``key`` None) or of one question's answers.
+
+        Kept per key as well: a heatmap asks once per row, and building the cells of 400 segments each time
+        cost more than the search."""
+        if key not in self._releases:
+            counts = self._counts_of(key)
+            cells: dict[Cell, int] = defaultdict(int)
+            for segment in self.segments:
+                cells[tuple(getattr(segment, d) for d in DIMENSIONS)] += counts.get(segment.id, 0)
+            memo = (tuple(sorted(cells.items())), self.threshold)
+            self._releases[key] = _RELEASES.get(memo, lambda: _search(cells, self.threshold))
+        return self._releases[key]
 
     def allows(self, choice: Choice, key: str | None = None) -> bool:
         """``self.release(key).allows(choice)``, without the search when ``choice`` is the whole wave: whether

@@ -89,10 +89,10 @@ def _withdraw_recoverable(cells: Mapping[Cell, int], released: dict[tuple[str, s
 
 def _membership(positive: list[tuple[Cell, int]], groups: list[tuple[str, str]]) -> np.ndarray:
     """Segments by groups (the whole wave first): 1 where the segment belongs to the group."""
+    values = [np.array([cell[index] for cell, _ in positive], dtype=object) for index in range(len(DIMENSIONS))]
     columns = [np.ones(len(positive))]
     for dimension, value in groups:
-        index = DIMENSIONS.index(dimension)
-        columns.append(np.array([1.0 if cell[index] == value else 0.0 for cell, _ in positive]))
+        columns.append((values[DIMENSIONS.index(dimension)] == value).astype(float))
     return np.column_stack(columns)
 
 
@@ -103,23 +103,34 @@ def _residuals(positive, groups) -> np.ndarray:
 
 
 def _find_recoverable(positive, groups, threshold) -> list[int] | None:
-    """Segments that sums and differences of the groups isolate, together under ``threshold`` responses."""
+    """Segments that sums and differences of the groups isolate, together under ``threshold`` responses.
+
+    A depth-first search over sets of small segments, smallest first, each set's residual the sum of its
+    segments' columns; at most :data:`SEARCH_BUDGET` sets are tried. The sets one level down are summed in one
+    array operation (the same sums, in the same order, as one at a time, which took most of a wave's search
+    with many tiny teams), and then visited in order, so the budget runs out at the same set as ever.
+    """
     residual = _residuals(positive, groups)
     small = sorted((i for i, (_, n) in enumerate(positive) if n < threshold), key=lambda i: positive[i][1])
+    sizes = [positive[i][1] for i in small]
+    columns = np.ascontiguousarray(residual.T)[small]  # row k: the residual column of segment small[k]
     budget = [SEARCH_BUDGET]
 
     def visit(start: int, vector: np.ndarray, count: int, chosen: list[int]) -> list[int] | None:
-        for k in range(start, len(small)):
-            i = small[k]
-            if count + positive[i][1] >= threshold:
-                break  # sorted by size, so every later segment is too big as well
+        end = start
+        while end < len(small) and count + sizes[end] < threshold:
+            end += 1  # sorted by size, so every later segment is too big as well
+        if end == start:
+            return None
+        combined = vector + columns[start:end]
+        isolated = np.abs(combined).max(axis=1) < 1e-8
+        for k in range(start, end):
             budget[0] -= 1
             if budget[0] < 0:
                 raise _Undecided
-            combined = vector + residual[:, i]
-            if np.abs(combined).max() < 1e-8:
-                return chosen + [i]
-            found = visit(k + 1, combined, count + positive[i][1], chosen + [i])
+            if isolated[k - start]:
+                return chosen + [small[k]]
+            found = visit(k + 1, combined[k - start], count + sizes[k], chosen + [small[k]])
             if found:
                 return found
         return None
