@@ -1,10 +1,12 @@
 """Sentiment of agents' comments: a learned head on the embeddings and NLTK's VADER.
 
 VADER alone reads real employee text poorly ("salary is on the lower side" has no negative word). The head is a
-logistic regression over the MiniLM embedding plus VADER's compound score, trained on real employees' own split
-of what they like and dislike about their employer (HRdatasets, GPL-2; ``bench/train_sentiment.py`` rebuilds it
-and says how it was held out). It ships as ``data/sentiment_head.npz``, 385 numbers under GPL-2 like its source.
-Without an embedding (a single text scored alone) the score is VADER's.
+logistic regression over the MiniLM embedding, VADER's compound score and the text's tf-idf over 5,000 words and
+word pairs, trained on real employees' own split of what they like and dislike about their employer (HRdatasets,
+GPL-2; ``bench/train_sentiment.py`` rebuilds it and says how it was chosen and held out). Out of sample, on the
+like / dislike fragments of three employers it never saw, its AUC is 0.929 (VADER 0.786; the head before, without
+the words, 0.917). It ships as ``data/sentiment_head.npz`` (weights, terms and idf; no pickle), under GPL-2 like
+its source. Without an embedding (a single text scored alone) the score is VADER's.
 
 The lexicon comes from the installed vaderSentiment package (see :mod:`research.analysis.nltk_data`). The
 workplace terms below make complaints about hours, staffing, breaks, pay and tools read as negative to VADER.
@@ -82,22 +84,58 @@ class _Default(enum.Enum):
 _DEFAULT = _Default.SHIPPED_HEAD
 
 
-class SentimentHead:
-    """``sigmoid(w . [embedding, vader] + b)``, mapped to -1..1."""
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+"""Words as scikit-learn's TfidfVectorizer finds them (its default token pattern, on lowercased text)."""
 
-    def __init__(self, weights: np.ndarray, bias: float):
+
+class SentimentHead:
+    """``sigmoid(w . [embedding, vader, words] + b)``, mapped to -1..1. ``words`` is the text's tf-idf over the
+    head's vocabulary of words and word pairs, computed as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2),
+    sublinear_tf=True)`` does; a head saved without a vocabulary reads the embedding and VADER only."""
+
+    def __init__(self, weights: np.ndarray, bias: float, vocabulary: Sequence[str] = (),
+                 idf: Sequence[float] = ()):
         self.weights, self.bias = np.asarray(weights, dtype=np.float32), float(bias)
+        self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
+        self.idf = np.asarray(idf, dtype=np.float32)
+        if len(self.idf) != len(self.vocabulary):
+            raise ValueError("the sentiment head needs one idf weight per vocabulary term")
 
     @classmethod
     def load(cls, path: Path = HEAD_PATH) -> SentimentHead:
-        with np.load(path) as data:
-            return cls(data["weights"], float(data["bias"]))
+        with np.load(path, allow_pickle=False) as data:
+            vocabulary = str(data["vocabulary"]).split("\n") if "vocabulary" in data.files else []
+            idf = data["idf"] if "idf" in data.files else ()
+            return cls(data["weights"], float(data["bias"]), vocabulary, idf)
 
-    def score(self, vectors: np.ndarray, lexicon: Sequence[float]) -> np.ndarray:
+    def word_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's tf-idf vector (sublinear counts, L2-normalised) dotted with the word weights."""
+        word_weights = self.weights[len(self.weights) - len(self.vocabulary):]
+        out = np.zeros(len(texts), dtype=np.float32)
+        for row, text in enumerate(texts):
+            tokens = _WORD.findall(text.lower())
+            counts: dict[int, int] = {}
+            for term in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]:
+                if (index := self.vocabulary.get(term)) is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if counts:
+                columns = np.fromiter(counts, dtype=np.int64)
+                values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32))) * self.idf[columns]
+                out[row] = values @ word_weights[columns] / np.linalg.norm(values)
+        return out
+
+    def score(self, vectors: np.ndarray, lexicon: Sequence[float], texts: Sequence[str] | None = None) -> np.ndarray:
+        """Scores from -1 to 1; ``texts`` are needed when the head has a vocabulary."""
         features = np.column_stack([np.asarray(vectors, dtype=np.float32), np.asarray(lexicon, dtype=np.float32)])
-        if features.shape[1] != len(self.weights):
-            raise ValueError(f"the sentiment head expects {len(self.weights) - 1}-dimensional embeddings")
-        return 2.0 / (1.0 + np.exp(-(features @ self.weights + self.bias))) - 1.0
+        if features.shape[1] + len(self.vocabulary) != len(self.weights):
+            raise ValueError(f"the sentiment head expects "
+                             f"{len(self.weights) - len(self.vocabulary) - 1}-dimensional embeddings")
+        logits = features @ self.weights[:features.shape[1]] + self.bias
+        if self.vocabulary:
+            if texts is None:
+                raise ValueError("this sentiment head reads the words too: pass the texts")
+            logits = logits + self.word_scores(texts)
+        return 2.0 / (1.0 + np.exp(-logits)) - 1.0
 
 
 class SentimentScorer:
@@ -136,4 +174,4 @@ class SentimentScorer:
         lexicon = self.lexicon_scores(texts) if lexicon is None else lexicon
         if vectors is None or self.head is None or not len(texts):
             return [float(v) for v in lexicon]
-        return [float(v) for v in self.head.score(vectors, lexicon)]
+        return [float(v) for v in self.head.score(vectors, lexicon, texts)]

@@ -37,3 +37,39 @@ def test_the_learned_head_reads_a_pay_complaint_and_praise_of_learning(scorer, m
     assert scorer.head is not None
     learned = scorer.score_many(texts, embed_texts(texts, model))
     assert learned[0] < 0 < learned[1] and all(-1 <= s <= 1 for s in learned)
+
+
+def test_the_shipped_head_reads_words_and_needs_the_texts(scorer):
+    import numpy as np
+
+    head = scorer.head
+    assert head is not None and len(head.vocabulary) > 1000 and "no growth" in head.vocabulary
+    with pytest.raises(ValueError, match="pass the texts"):
+        head.score(np.zeros((1, 384)), [0.0])
+
+
+def test_word_features_match_scikit_learns_tfidf():
+    """The runtime's tf-idf (sublinear counts, word pairs, L2 norm) is the vectoriser the head was trained with."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from research.analysis.sentiment import SentimentHead
+
+    corpus = ["No growth, no hike and no work life balance", "Good work life balance", "Salary is low, growth is good",
+              "Supportive seniors, good learning", "Politics. Politics and more POLITICS!", "a"]
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(corpus)
+    weights = np.random.default_rng(0).normal(size=3 + len(words.idf_))
+    head = SentimentHead(weights, 0.25, words.get_feature_names_out().tolist(), words.idf_)
+    vectors, lexicon = np.random.default_rng(1).normal(size=(len(corpus), 2)), np.linspace(-1, 1, len(corpus))
+    expected = np.column_stack([vectors, lexicon]) @ weights[:3] + words.transform(corpus) @ weights[3:] + 0.25
+    assert np.allclose(head.score(vectors, lexicon, corpus), 2 / (1 + np.exp(-expected)) - 1, atol=1e-5)
+
+
+def test_a_head_without_words_still_scores(tmp_path):
+    import numpy as np
+
+    from research.analysis.sentiment import SentimentHead
+
+    np.savez(tmp_path / "head.npz", weights=np.array([1.0, 0.0, 2.0], dtype=np.float32), bias=np.float32(0.0))
+    head = SentimentHead.load(tmp_path / "head.npz")
+    assert head.score(np.array([[0.5, 9.0]]), [0.25]).tolist() == pytest.approx([np.tanh(0.5)])
