@@ -21,12 +21,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, text
 
-from research.analysis.gaps import analysed_comments, theme_gaps
 from research.codebook import DEFAULT_CODEBOOK
 from research.findings.briefing import build_briefing
-from research.findings.gap_findings import gap_findings
+from research.findings.gap_data import gaps_and_quotes
+from research.findings.gap_findings import KINDS, gap_findings
 from research.findings.heatmap import heatmap
 from research.findings.overview import overview, segment_options, wave_trend
+from research.findings.representative import representative_wave
 from research.privacy.release import DIMENSIONS
 from research.privacy.reporting import Thresholds
 from research.pulse.library import QUESTION_LIBRARY
@@ -189,12 +190,13 @@ def main(responses: int = RESPONSES) -> None:
 
 
 def gaps_page(session, job_id: int, thresholds: Thresholds) -> None:
-    """What the gaps page computes (``findings_data.gaps_and_comments``): the gaps and the analysed comments
-    once, then the morale and the tooling findings from them."""
-    comments = analysed_comments(session=session, job_id=job_id)
-    gaps = theme_gaps(session=session, job_id=job_id, thresholds=thresholds, comments=comments)
-    for kind in ("morale", "tooling"):
-        gap_findings(session=session, job_id=job_id, thresholds=thresholds, kind=kind, gaps=gaps, comments=comments)
+    """What the gaps page computes: the representative wave (a release decision per wave), the gaps up to it
+    with the comments that may be quoted from it (``findings_data.gaps_and_quotes``), then the morale and the
+    tooling findings from them."""
+    wave_id = representative_wave(session=session, thresholds=thresholds)
+    gaps, quotes = gaps_and_quotes(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id)
+    for kind in KINDS:
+        gap_findings(session=session, job_id=job_id, thresholds=thresholds, kind=kind, gaps=gaps, comments=quotes)
 
 
 if __name__ == "__main__":

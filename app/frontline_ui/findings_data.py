@@ -6,11 +6,13 @@ cache it; everything returned has passed the reporting thresholds already.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
-from research.analysis.gaps import analysed_comments, theme_gaps
 from research.analysis.jobs import current_results_job
+from research.findings import gap_data
+from research.findings.gap_data import analysed_comments, gap_table
 from research.privacy.reporting import Thresholds
 
 TTL = 60
@@ -28,11 +30,26 @@ def results_job() -> int | None:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def gaps_and_comments(job_id: int, scores: int, comments: int):
+def gaps(job_id: int, scores: int, comments: int) -> pd.DataFrame:
+    """Every analysed wave's gaps (no comment text is read)."""
     with resources.db_read() as session:
-        limits = Thresholds(scores=scores, comments=comments)
-        comments = analysed_comments(session=session, job_id=job_id)
-        return theme_gaps(session=session, job_id=job_id, thresholds=limits, comments=comments), comments
+        return gap_table(session=session, job_id=job_id, thresholds=Thresholds(scores=scores, comments=comments))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def gaps_and_quotes(job_id: int, wave_id: int | None, scores: int, comments: int):
+    """The gaps up to ``wave_id`` and the comments that may be quoted from the latest of them: the text of no
+    other comment is read (or cached)."""
+    with resources.db_read() as session:
+        return gap_data.gaps_and_quotes(session=session, job_id=job_id, wave_id=wave_id,
+                                        thresholds=Thresholds(scores=scores, comments=comments))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def comments(job_id: int) -> pd.DataFrame:
+    """Every analysed comment with its text, for the topics (which quote every wave)."""
+    with resources.db_read() as session:
+        return analysed_comments(session=session, job_id=job_id)
 
 
 def require_results() -> int:

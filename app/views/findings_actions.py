@@ -28,7 +28,7 @@ text_table(table.drop(columns=["id"]), what="actions (CSV)", file_name="actions.
 
 job_id = findings_data.results_job()
 limits = findings_data.thresholds()
-gaps = findings_data.gaps_and_comments(job_id, limits.scores, limits.comments)[0] if job_id else None
+gaps = findings_data.gaps(job_id, limits.scores, limits.comments) if job_id else None
 for row in table.to_dict("records"):
     with st.container(border=True):
         st.text(f"{row['Theme']} · {row['Status']} · owner: {row['Owner']}")

@@ -7,16 +7,15 @@ from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
 from research.findings.figures import gap_trend_figure
 from research.findings.gap_findings import KINDS, gap_findings
-from research.findings.representative import analysed_up_to, representative_wave
+from research.findings.representative import representative_wave
 
 require_page("findings_gaps")
 st.title("Morale and tooling gaps")
 job_id = findings_data.require_results()
 limits = findings_data.thresholds()
-gaps, comments = findings_data.gaps_and_comments(job_id, limits.scores, limits.comments)
 with resources.db_read() as session:
-    gaps, comments = analysed_up_to(session=session, gaps=gaps, comments=comments,
-                                    wave_id=representative_wave(session=session, thresholds=limits))
+    wave_id = representative_wave(session=session, thresholds=limits)
+gaps, comments = findings_data.gaps_and_quotes(job_id, wave_id, limits.scores, limits.comments)
 st.caption(f"From the latest representative analysed wave (a pilot or a wave just opened is left out). Quotes "
            f"and phrases come only from teams with at least "
            f"{limits.comments} comments; comparisons need {limits.scores} responses on each side.")

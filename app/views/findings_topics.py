@@ -19,7 +19,7 @@ from research.privacy.reporting import Thresholds
 # (which embed its comments) are computed once per job and thresholds, not on every click.
 @st.cache_data(ttl=600, show_spinner=False)
 def overview_of(job_id: int, scores: int, comment_limit: int):
-    _, comments = findings_data.gaps_and_comments(job_id, scores, comment_limit)
+    comments = findings_data.comments(job_id)
     with resources.db_read() as session:
         return topic_overview(session=session, job_id=job_id, thresholds=Thresholds(scores, comment_limit),
                               comments=comments)
@@ -27,7 +27,7 @@ def overview_of(job_id: int, scores: int, comment_limit: int):
 
 @st.cache_data(ttl=600, show_spinner="Choosing typical comments…")
 def quotes_of(job_id: int, topic: int, scores: int, comment_limit: int) -> list[str]:
-    _, comments = findings_data.gaps_and_comments(job_id, scores, comment_limit)
+    comments = findings_data.comments(job_id)
     settings = resources.settings()
     embed = cached_embedder(settings.embedding_cache_path, settings.embedding_model,
                             [settings.embedding_backend, "torch"])

@@ -22,9 +22,9 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import analysed_comments, theme_gaps
 from research.findings.actions import action_effect, actions_table
 from research.findings.focus import FocusArea, focus_areas
+from research.findings.gap_data import analysed_comments, gap_table
 from research.findings.gap_findings import KINDS, gap_findings
 from research.findings.heatmap import Heatmap, heatmap
 from research.findings.overview import KPI_KEYS, Overview, label, overview, wave_trend
@@ -214,10 +214,8 @@ def _gap_details(session: Session, job_id: int, thresholds: Thresholds, gaps, co
     return sections, rows
 
 
-def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tables: dict,
-                      actions: pd.DataFrame) -> tuple[list[str], TopicOverview]:
-    gaps = theme_gaps(session=session, job_id=job_id, thresholds=thresholds)
-    comments = analysed_comments(session=session, job_id=job_id)
+def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tables: dict, actions: pd.DataFrame,
+                      gaps: pd.DataFrame, comments: pd.DataFrame) -> tuple[list[str], TopicOverview]:
     sections, rows = _gap_details(session, job_id, thresholds, gaps, comments)
     tables["gaps"] = pd.DataFrame(rows).round(3)
     topics = topic_overview(session=session, job_id=job_id, thresholds=thresholds, comments=comments)
@@ -257,10 +255,13 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
     areas, topics = [], None
     details: list[str] = []
     if job_id is not None:
+        # The comments are read once, with their text (the topics quote every wave), and shared.
+        comments = analysed_comments(session=session, job_id=job_id)
+        gaps = gap_table(session=session, job_id=job_id, thresholds=thresholds, facts=comments)
         study_id = representative_study(session=session, thresholds=thresholds)
         areas = focus_areas(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id,
-                            study_id=study_id)
-        details, topics = _analysis_details(session, job_id, thresholds, tables, actions)
+                            study_id=study_id, gaps=gaps, comments=comments)
+        details, topics = _analysis_details(session, job_id, thresholds, tables, actions, gaps, comments)
     else:
         details = ["<p class=note>No analysis has run yet: focus areas, gaps and topics will appear after one.</p>"]
     sections = _headline(result, comparison, areas, thresholds, tables["kpis"]) + _charts(trend, areas, topics)

@@ -5,7 +5,7 @@ what interviews say, whether it improved" and needed six pages to find it.
 :func:`focus_areas` answers it in one call for the start page and the briefing.
 
 Nothing is computed around the thresholds: the gaps and their trend come from
-:func:`research.analysis.gaps.theme_gaps` (waves at the score threshold),
+:func:`research.findings.gap_data.gap_table` (the figures of ``theme_gaps``: waves at the score threshold),
 teams and quotes only from teams at the comment threshold in distinct people
 (:func:`research.privacy.reporting.releasable_rows`, complementary suppression
 included), and the interview share from
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import analysed_comments, theme_gaps
 from research.findings.actions import actions_table
+from research.findings.gap_data import gaps_and_quotes
 from research.findings.gap_findings import KINDS, GapFinding, gap_findings
 from research.findings.interview_evidence import interview_evidence
 from research.findings.representative import analysed_up_to
@@ -110,7 +110,8 @@ def _ranked(session, job_id, thresholds, gaps, comments, top) -> list[GapFinding
 
 def focus_areas(
     *, session: Session, job_id: int, thresholds: Thresholds, wave_id: int | None = None,
-    study_id: int | None = None, top: int = 3,
+    study_id: int | None = None, top: int = 3, gaps: pd.DataFrame | None = None,
+    comments: pd.DataFrame | None = None,
 ) -> list[FocusArea]:
     """The ``top`` gaps (morale and tooling together, most negative comments first) of a wave.
 
@@ -118,12 +119,13 @@ def focus_areas(
         wave_id: the pulse wave to read; analysed waves after it are left out, so a pilot wave
             opened since never replaces the representative one. None: the latest analysed wave.
         study_id: the interview study whose share of agents raising each gap is shown; None: none.
+        gaps, comments: every wave's gaps and analysed comments, when the caller has read them already
+            (both, or neither: then only the quotable comments' text is read).
     """
-    gaps = theme_gaps(session=session, job_id=job_id, thresholds=thresholds)
-    if gaps.empty:
-        return []
-    comments = analysed_comments(session=session, job_id=job_id)
-    gaps, comments = analysed_up_to(session=session, gaps=gaps, comments=comments, wave_id=wave_id)
+    if gaps is None or comments is None:
+        gaps, comments = gaps_and_quotes(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id)
+    else:
+        gaps, comments = analysed_up_to(session=session, gaps=gaps, comments=comments, wave_id=wave_id)
     if gaps.empty:
         return []
     latest = comments[comments["opens_on"] == gaps["opens_on"].max()]

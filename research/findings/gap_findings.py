@@ -1,8 +1,8 @@
 """The ranked morale and tooling gaps as findings an executive can read in one line each.
 
-Built from :mod:`research.analysis.gaps`, so every figure has already passed the
-reporting thresholds; key phrases and quotes come only from teams at the
-comment threshold in the latest wave.
+Built from :mod:`research.findings.gap_data` (the figures of :mod:`research.analysis.gaps`, read leaner),
+so every figure has already passed the reporting thresholds; key phrases and quotes come only from teams at
+the comment threshold in the latest wave.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import analysed_comments, ranked_gaps, theme_gaps
+from research.analysis.gaps import ranked_gaps
 from research.analysis.phrases import key_phrases
+from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
 from research.privacy.reporting import Thresholds, releasable_rows
 
 KINDS = {"morale": "Morale gaps", "tooling": "Tooling gaps"}
@@ -73,13 +74,24 @@ def gap_findings(
     *, session: Session, job_id: int, thresholds: Thresholds, kind: str, top: int = 5,
     gaps: pd.DataFrame | None = None, comments: pd.DataFrame | None = None,
 ) -> list[GapFinding]:
-    """The ``top`` gaps of one kind ("morale" or "tooling") in the latest analysed wave, worst first."""
-    gaps = theme_gaps(session=session, job_id=job_id, thresholds=thresholds) if gaps is None else gaps
+    """The ``top`` gaps of one kind ("morale" or "tooling") in the latest analysed wave, worst first.
+
+    Args:
+        gaps: :func:`research.findings.gap_data.gap_table` (or ``theme_gaps``), if the caller has it.
+        comments: the analysed comments, or only those that may be quoted from the latest wave of ``gaps``
+            (what :func:`research.findings.gap_data.gaps_and_quotes` returns); read when None.
+    """
+    if gaps is None and comments is None:
+        gaps, comments = gaps_and_quotes(session=session, job_id=job_id, thresholds=thresholds)
+    elif gaps is None:
+        gaps = gap_table(session=session, job_id=job_id, thresholds=thresholds)
     if gaps.empty:
         return []
-    comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
     latest_day = gaps["opens_on"].max()
+    if comments is None:
+        comments = quotable_comments(session=session, job_id=job_id, thresholds=thresholds, opens_on=latest_day)
     latest = comments[comments["opens_on"] == latest_day]
+    # Released rows pass again unchanged: every team left has at least the threshold.
     quotable = releasable_rows(latest, by="team", threshold=thresholds.comments, people="response_id")
     findings = []
     for row in ranked_gaps(gaps, kind=kind).head(top).itertuples(index=False):

@@ -23,10 +23,11 @@ from plotly.graph_objects import Figure
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import analysed_comments, theme_names
+from research.analysis.gaps import theme_names
 from research.analysis.phrases import PhraseIndex
 from research.analysis.topics import dominant_theme, frequent_words, readable_label, typical_order
 from research.findings.figures import inert_figure
+from research.findings.gap_data import analysed_comments
 from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import AnalysisJob, TopicSummary
 
@@ -105,13 +106,15 @@ def _quotable(comments: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
                            people="response_id")
 
 
-def _speakable_topics(comments: pd.DataFrame, thresholds: Thresholds) -> set[int]:
+def _speakable_topics(comments: pd.DataFrame, thresholds: Thresholds,
+                      quotable: pd.DataFrame | None = None) -> set[int]:
     """Topics whose words may be shown: their comments come from at least the comment threshold of distinct
     people in teams that are quotable, and those people are most of the topic. A topic built mostly from one
-    small team's comments would otherwise quote that team through its label."""
+    small team's comments would otherwise quote that team through its label. ``quotable``: ``_quotable`` of
+    the comments, when the caller has it."""
     if comments.empty:
         return set()
-    quotable = _quotable(comments, thresholds)
+    quotable = _quotable(comments, thresholds) if quotable is None else quotable
     speakable = set()
     for topic, group in comments.groupby("topic"):
         people = group["response_id"].nunique()
@@ -125,8 +128,9 @@ def _readable_labels(comments: pd.DataFrame, thresholds: Thresholds, stored: dic
                      names: dict[str, str]) -> dict[int, str]:
     """Each topic's label rebuilt from the quotable comments only (the stored one was built from every
     comment, small teams' included); withheld for a topic that is not speakable."""
-    speakable = _speakable_topics(comments, thresholds)
-    quotable = _quotable(comments, thresholds).reset_index(drop=True)
+    quotable = _quotable(comments, thresholds)
+    speakable = _speakable_topics(comments, thresholds, quotable)
+    quotable = quotable.reset_index(drop=True)
     index = PhraseIndex(quotable["text"].tolist())
     labels = {}
     for topic in stored:

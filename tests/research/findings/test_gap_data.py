@@ -1,0 +1,157 @@
+"""The lean gap reads give exactly what research.analysis.gaps gives, and read no text a page may not quote."""
+
+import random
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from pulse_builders import add_wave, answers
+from research.analysis.gaps import analysed_comments, theme_gaps
+from research.codebook import DEFAULT_CODEBOOK
+from research.findings import gap_data
+from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
+from research.findings.gap_findings import gap_findings
+from research.findings.representative import analysed_up_to
+from research.privacy.reporting import Thresholds, releasable_rows
+from research.store.engine import session_scope
+from research.store.models import AnalysisJob, PulseAnswer, PulseQuestion, PulseResponse, TextAnalysis
+
+THEMES = [c.key for c in DEFAULT_CODEBOOK][:5] + ["other", ""]
+WORDS = ("billing system", "rota", "pay rise", "knowledge base", "team lead", "breaks")
+TEAMS = {"Alpha": 14, "Bravo": 11, "Charlie": 3, "Delta": 7, "Echo": 26, "Foxtrot": 2}
+
+
+def _wave(session, rng: random.Random, index: int, opens_on: date) -> int:
+    """A wave of uneven teams, each answer drawn at random; a few morale answers are NULL, a few responses
+    skip eNPS, and some people answer a second free-text question."""
+    groups = {(team, "Leeds" if i % 2 else "Cardiff", "phone", "retail"):
+              answers(n + rng.randrange(3)) for i, (team, n) in enumerate(TEAMS.items())}
+    for sets in groups.values():
+        for values in sets:
+            values.update(morale=rng.choice([1, 2, 3, 4, 5, None]), enps=rng.randrange(11))
+            if rng.random() < 0.1:
+                del values["enps"]
+    wave_id = add_wave(session, f"Wave {index}", opens_on, groups)
+    extra = PulseQuestion(wave_id=wave_id, position=99, key="more", kind="text", prompt="Anything else?",
+                          required=False)
+    session.add(extra)
+    session.flush()
+    for response in session.scalars(select(PulseResponse).where(PulseResponse.wave_id == wave_id)):
+        if rng.random() < 0.3:
+            session.add(PulseAnswer(response_id=response.id, question_id=extra.id, value_text="and more"))
+    return wave_id
+
+
+def _analyse(session, rng: random.Random) -> int:
+    """A succeeded job over every free-text answer, themes and sentiment at random (ties in sentiment too)."""
+    job = AnalysisJob(status="succeeded", stage="done", requested_by="test")
+    session.add(job)
+    session.flush()
+    texts = session.scalars(select(PulseAnswer).where(PulseAnswer.value_text.is_not(None))).all()
+    for n, answer in enumerate(texts):
+        answer.value_text = f"the {rng.choice(WORDS)} and the {rng.choice(WORDS)} {n % 7}"
+        session.add(TextAnalysis(job_id=job.id, answer_id=answer.id, theme=rng.choice(THEMES),
+                                 topic=rng.randrange(-1, 4), sentiment=rng.choice([-0.5, 0.0, rng.uniform(-1, 1)])))
+    session.flush()
+    return job.id
+
+
+@pytest.fixture
+def analysed(engine):
+    rng = random.Random(16)
+    with session_scope(engine) as session:
+        waves = [_wave(session, rng, i, date(2026, 1 + 3 * i, 5)) for i in range(3)]
+        waves.append(_wave(session, rng, 3, date(2026, 7, 5)))  # two waves open on the same day
+        job_id = _analyse(session, rng)
+    return engine, job_id, waves
+
+
+def _same_rows(new: pd.DataFrame, old: pd.DataFrame) -> None:
+    """Equal up to row order (PostgreSQL returns the reference's rows in no set order)."""
+    key = ["response_id", "text", "theme", "sentiment"]
+    pd.testing.assert_frame_equal(new.sort_values(key).reset_index(drop=True),
+                                  old.sort_values(key).reset_index(drop=True), check_dtype=False)
+
+
+def _same_gaps(new: pd.DataFrame, old: pd.DataFrame) -> None:
+    """Equal; the change between two waves opening on the same day is left out, since their order is that of
+    the comments, which PostgreSQL returns in no set order."""
+    if old.empty:
+        assert new.empty
+        return
+    order = ["theme", "opens_on", "wave_id"]
+    new, old = new.sort_values(order).reset_index(drop=True), old.sort_values(order).reset_index(drop=True)
+    tied = old["opens_on"].map(old.groupby("opens_on")["wave_id"].nunique()) > 1
+    new.loc[tied, "change"] = old.loc[tied, "change"] = 0.0
+    pd.testing.assert_frame_equal(new, old, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize("limits", [Thresholds(), Thresholds(2, 3), Thresholds(5, 12), Thresholds(40, 10)])
+def test_the_gap_table_and_the_quotable_comments_are_those_of_the_reference(analysed, limits):
+    engine, job_id, _ = analysed
+    with session_scope(engine) as session:
+        reference = analysed_comments(session=session, job_id=job_id)
+        expected = theme_gaps(session=session, job_id=job_id, thresholds=limits)
+        gaps = gap_table(session=session, job_id=job_id, thresholds=limits)
+        _same_rows(gap_data.analysed_comments(session=session, job_id=job_id), reference)
+        _same_gaps(gaps, expected)
+        for day in sorted(set(reference["opens_on"])):
+            quoted = quotable_comments(session=session, job_id=job_id, thresholds=limits, opens_on=day)
+            released = releasable_rows(reference[reference["opens_on"] == day], by="team",
+                                       threshold=limits.comments, people="response_id")
+            _same_rows(quoted, released)
+    assert len(expected) > 0 or limits.scores == 40
+
+
+def test_only_the_quotable_teams_text_is_read(analysed, monkeypatch):
+    engine, job_id, waves = analysed
+    read = []
+    original = gap_data._comment_rows
+
+    def spy(session, job_id, *, text, segments=None):
+        rows = original(session, job_id, text=text, segments=segments)
+        if text:
+            read.append(rows)
+        return rows
+
+    monkeypatch.setattr(gap_data, "_comment_rows", spy)
+    with session_scope(engine) as session:
+        gaps, quoted = gaps_and_quotes(session=session, job_id=job_id, thresholds=Thresholds(), wave_id=waves[1])
+        _, latest = gaps_and_quotes(session=session, job_id=job_id, thresholds=Thresholds())
+    texts = read[0]
+    # Charlie (3 to 5 people), Foxtrot (2 to 4) and Delta (7 to 9) are each under 10.
+    assert set(texts["team"]) == set(quoted["team"]) == {"Alpha", "Bravo", "Echo"}
+    assert set(quoted["opens_on"]) == {gaps["opens_on"].max()} == {date(2026, 4, 5)}
+    # Two waves opening on the same day are one wave to the threshold, as they are to releasable_rows:
+    # Delta's two halves make 14 to 18 people.
+    assert set(latest["team"]) == {"Alpha", "Bravo", "Delta", "Echo"} and len(set(latest["wave_id"])) == 2
+
+
+def test_findings_read_lean_are_those_read_from_every_comment(analysed):
+    engine, job_id, waves = analysed
+    limits = Thresholds()
+    with session_scope(engine) as session:
+        reference = analysed_comments(session=session, job_id=job_id)
+        every = theme_gaps(session=session, job_id=job_id, thresholds=limits)
+        second = waves[1]
+        gaps, quoted = gaps_and_quotes(session=session, job_id=job_id, thresholds=limits, wave_id=second)
+        old_gaps, old_comments = analysed_up_to(session=session, gaps=every, comments=reference, wave_id=second)
+        _same_gaps(gaps, old_gaps)
+        for kind in ("morale", "tooling"):
+            lean = gap_findings(session=session, job_id=job_id, thresholds=limits, kind=kind)
+            full = gap_findings(session=session, job_id=job_id, thresholds=limits, kind=kind, gaps=every,
+                                comments=reference)
+            assert [_plain(f) for f in lean] == [_plain(f) for f in full]
+            up_to = gap_findings(session=session, job_id=job_id, thresholds=limits, kind=kind, gaps=gaps,
+                                 comments=quoted)
+            assert [_plain(f) for f in up_to] == [_plain(f) for f in gap_findings(
+                session=session, job_id=job_id, thresholds=limits, kind=kind, gaps=old_gaps, comments=old_comments)]
+
+
+def _plain(finding) -> dict:
+    fields = dict(vars(finding))
+    fields["trend"] = fields["trend"].to_dict("list")
+    fields["phrases"] = sorted(fields["phrases"])  # ties among equally frequent phrases follow row order
+    return fields
