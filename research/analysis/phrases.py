@@ -18,6 +18,17 @@ from nltk.util import ngrams
 from research.analysis.topics import stop_words
 
 _KEEP_SHORT = {"crm", "ivr", "nps", "aht", "hr"}
+QUALIFIERS = {
+    "negative": frozenset({"no", "low", "less", "slow", "poor", "bad", "little", "limited", "zero", "late", "long",
+                           "heavy", "high", "toxic", "unfair", "worst", "lack"}),
+    "positive": frozenset({"good", "great", "best", "excellent", "nice", "decent", "fair", "flexible",
+                           "supportive", "friendly", "helpful", "fast", "better", "stable", "awesome", "amazing"}),
+}
+"""Words that say how something is, by the tone they can give a label: a label of one or two words that most of
+its topic's texts judge the same way reads as that finding ("Slow growth" rather than "Growth")."""
+QUALIFIER_WORDS = QUALIFIERS["negative"] | QUALIFIERS["positive"]
+QUALIFIER_SHARE = 0.3
+_NEGATION = {"not", "never", "nor", "neither", "hardly", "without"}
 
 
 _WORD = re.compile(r"\w+")
@@ -172,6 +183,36 @@ class PhraseIndex:
                 seen.add(phrase.text.lower())
                 kept.append(phrase)
         return kept
+
+    def qualifier(self, phrase: str, members: Sequence[int], tone: str) -> str:
+        """The judging word most of the ``members`` that use ``phrase`` give it in the same clause ("low" of
+        "salary is low", "slow" of "very slow growth"), from the words of ``tone``; "" when none is said by at
+        least :data:`QUALIFIER_SHARE` of them. A clause that negates ("not good") gives none."""
+        words = QUALIFIERS.get(tone)
+        target = [w.lower() for w in _LABEL_WORD.findall(phrase)]
+        if not words or not target or target[0] in QUALIFIER_WORDS:
+            return ""
+        said: Counter = Counter()
+        using = seen = lowered = 0
+        for i in members:
+            found: set[str] = set()
+            uses = False
+            for clause in _clauses(self._texts[i]):
+                lower = [w.lower() for w in clause]
+                at = [a for a in range(len(lower) - len(target) + 1) if lower[a:a + len(target)] == target]
+                if not at:
+                    continue
+                uses = True
+                seen += len(at)
+                lowered += sum(1 for a in at if clause[a].islower())
+                if not _NEGATION & set(lower) and not any(w.endswith("n't") for w in lower):
+                    found |= words & set(lower)
+            using += uses
+            said.update(found)
+        if not said or lowered < 0.2 * seen:  # a name ("Samsung"), hardly ever written in lower case, is not judged
+            return ""
+        word, count = min(said.items(), key=lambda item: (-item[1], item[0]))
+        return word if count >= max(2, QUALIFIER_SHARE * using) else ""
 
     def _surface(self, gram: tuple[str, ...], members: Sequence[int]) -> str:
         """How ``gram`` most often reads in the member texts that use it (ties: alphabetical)."""

@@ -219,7 +219,23 @@ def label_topics(texts: Sequence[str], topics: Sequence[int], words: dict[int, l
             index, members, sentiments=None if sentiments is None else [sentiments[i] for i in members],
             theme_name=dominant_theme([theme_names[i] for i in members]) if theme_names is not None else "",
             fallback=words.get(topic) or frequent_words([texts[i] for i in members]))
-    return labels
+    return _distinct(labels, {t: len(m) for t, m in members_of.items()}, words)
+
+
+def _distinct(labels: dict[int, str], sizes: dict[int, int], words: dict[int, list[str]]) -> dict[int, str]:
+    """Two topics never share a label: the smaller one takes its own words ("Salary hike", or "Salary
+    (increment)") so an executive can tell them apart."""
+    result, seen = {}, set()
+    for topic in sorted(labels, key=lambda t: (-sizes.get(t, 0), t)):
+        label = labels[topic]
+        if label.lower() in seen:
+            taken = _stems(label)
+            own = [w for w in words.get(topic, []) if not _stems(w) <= taken]
+            longer = next((w for w in own if " " in w and _stems(w) & taken), None)
+            label = _shorten(_capitalise(longer) if longer else f"{label} ({own[0]})" if own else label)
+        seen.add(label.lower())
+        result[topic] = label
+    return result
 
 
 MAX_LABEL_CHARS = 60
@@ -261,13 +277,14 @@ def readable_label(
 
     The label is the phrase those texts share most and the rest of the corpus uses least
     (:meth:`research.analysis.phrases.PhraseIndex.phrases`): a whole recurring clause ("Nobody ever says
-    thanks") or a recurring phrase ("No hike"), joined with a second one when the first is short.
+    thanks") or a recurring phrase ("No hike"). A short one is judged as most of its texts judge it ("Slow
+    growth" when most say growth is slow, in the topic's tone) or else joined with a second phrase.
     With ``sentiments`` (one per member) the phrase comes from the texts of the topic's dominant tone, so a
     topic of mostly complaints about pay is not labelled by its one compliment. ``theme_name`` (the codebook
     theme most of the topic falls under) goes in front when it fits. Without a recurring phrase it falls back
     to the theme's name or the ``fallback`` words. The same texts always give the same label.
     """
-    chosen = list(members)
+    chosen, main = list(members), "neutral"
     if sentiments is not None and len(sentiments) == len(members):
         main = dominant_tone(sentiments)
         same = [m for m, s in zip(members, sentiments) if tone(float(s)) == main]
@@ -278,7 +295,10 @@ def readable_label(
         label = f"{theme_name}: {words}" if theme_name and words else theme_name or words or "(no words)"
         return _shorten(label)
     label = _capitalise(phrases[0].text)
-    if len(phrases[0].text.split()) <= 2:
+    judged = index.qualifier(phrases[0].text, chosen, main) if len(phrases[0].text.split()) <= 2 else ""
+    if judged:
+        label = _capitalise(f"{'lack of' if judged == 'lack' else judged} {_lower_first(phrases[0].text)}")
+    elif len(phrases[0].text.split()) <= 2:
         taken = _stems(phrases[0].text)
         # The second phrase must name something itself ("work environment"), not just judge ("not good").
         second = next((p for p in phrases[1:] if len(_stems(p.text)) >= 2 and p.texts >= 0.5 * phrases[0].texts

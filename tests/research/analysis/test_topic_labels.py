@@ -99,3 +99,24 @@ def test_topics_found_by_the_real_model_are_labelled_by_what_their_people_say(mo
         topic = Counter(result.topics[texts.index(t)] for t in groups[name]).most_common(1)[0][0]
         assert phrase in result.labels[topic].lower()
     assert all(len(label) <= MAX_LABEL_CHARS for label in result.labels.values())
+
+
+def test_a_short_label_is_judged_as_most_of_its_texts_judge_it_in_the_topics_tone():
+    growth = ["growth here is slow", "very slow growth for freshers", "growth in this team is so slow",
+              "growth", "Growth is not slow at all", "growth"]
+    corpus = growth + OTHER
+    assert label_of(range(6), corpus, sentiments=[-0.4, -0.5, -0.3, -0.1, 0.4, -0.1]) == "Slow growth"
+    # In a positive topic a negative judgement is not given, and a negated one ("not slow") never counts.
+    assert label_of(range(6), corpus, sentiments=[0.4, 0.5, 0.3, 0.1, 0.4, 0.1]) == "Growth"
+    # A name is not judged: "Good Acme" is no finding.
+    names = ["Acme is good", "Acme is a good place", "Acme, good people", "Working at Acme"]
+    assert label_of(range(4), names + OTHER, sentiments=[0.5, 0.5, 0.5, 0.2]) == "Acme"
+
+
+def test_two_topics_never_share_a_label():
+    from research.analysis.topics import label_topics
+
+    texts = ["salary is ok", "salary", "the salary", "salary hike is small", "salary hike each year",
+             "salary hike late", "salary"]
+    labels = label_topics(texts, [0, 0, 0, 1, 1, 1, 1], {0: ["salary", "pay"], 1: ["salary", "salary hike"]})
+    assert len(set(labels.values())) == 2
