@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from interviews.drafts import discard_draft, draft_body
 from research.errors import FrontlineError
 from research.privacy.redaction import Redacted, Redactor, Replacement
 from research.privacy.roster import roster_redactor
-from research.store.models import GuideQuestion, Interview, InterviewNote, NoteRevision, Participant
+from research.store.models import GuideQuestion, Interview, InterviewNote, NoteRevision, Participant, Study
 
 MAX_NOTE_CHARS = 200_000
 FREE_NOTES_LABEL = "Free notes"
@@ -63,6 +63,24 @@ def _participant_with_consent(session: Session, participant_id: int) -> Particip
             "Your text is still in the form."
         )
     return participant
+
+
+def give_evidence_place(*, session: Session, participant: Participant) -> int:
+    """The participant's place in the study's evidence order: the next one, the first time a note of theirs is saved.
+
+    Call it in the transaction that saves a note (every path that creates notes does). A place is never given
+    back or moved, not even by a withdrawal, so that nobody waiting takes a released agent's place
+    (:mod:`research.findings.interview_evidence`). The study's row is locked while the next place is read, so
+    two first notes saved at once cannot share a place (a unique index would refuse it anyway); SQLite writers
+    already hold the database's write lock.
+    """
+    if participant.evidence_place is None:
+        session.execute(select(Study.id).where(Study.id == participant.study_id).with_for_update())
+        taken = session.scalar(select(func.max(Participant.evidence_place))
+                               .where(Participant.study_id == participant.study_id))
+        participant.evidence_place = (taken or 0) + 1
+        session.flush()
+    return participant.evidence_place
 
 
 def start_interview(
@@ -200,7 +218,7 @@ def save_note(
     if len(body) > MAX_NOTE_CHARS:
         raise FrontlineError(f"These notes are {len(body):,} characters; one note holds at most {MAX_NOTE_CHARS:,}.")
     interview = get_interview(session=session, interview_id=interview_id)
-    _participant_with_consent(session, interview.participant_id)
+    participant = _participant_with_consent(session, interview.participant_id)
     if guide_question_id is not None:
         question = session.get(GuideQuestion, guide_question_id)
         if question is None or question.study_id != interview.study_id:
@@ -222,6 +240,7 @@ def save_note(
                              position=position, body="")
         session.add(note)
         session.flush()
+        give_evidence_place(session=session, participant=participant)
     lost = _reanchor(note, redacted.text)
     note.body = redacted.text
     session.add(NoteRevision(note_id=note.id, body=redacted.text, edited_by=(editor or "")[:64],

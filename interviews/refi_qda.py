@@ -32,7 +32,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interviews.notes import redact_note
+from interviews.notes import give_evidence_place, redact_note
 from interviews.qdpx_archive import MAX_ARCHIVE_BYTES  # noqa: F401  (re-exported: the importer's limit)
 from interviews.qdpx_archive import guid_key as _g
 from interviews.qdpx_archive import qualified as _q
@@ -237,6 +237,7 @@ def _import_source(run: _Import, source: ET.Element) -> None:
     run.session.add(NoteRevision(note=note, body=redacted.text, edited_by=run.imported_by,
                                  replaced=[r.kind for r in redacted.replacements]))
     run.session.add(interview)
+    give_evidence_place(session=run.session, participant=participant)
     run.summary.interviews += 1
     run.targets += [(_g(ref.get("targetGUID")), "interview", interview) for ref in source.iterfind(_q("NoteRef"))]
     selections = list(source.iterfind(_q("PlainTextSelection")))

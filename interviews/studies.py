@@ -254,7 +254,8 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
     database cascades); their attributes are cleared. The row stays, marked withdrawn, so that
     their code is never given to someone else and the study's record shows a withdrawal; a code
     that is not a P-number (a case name from an imported project) is replaced, since it may be a name.
-    Exports and analyses made afterwards no longer hold anything of theirs.
+    Their place in interview evidence's order stays taken (``evidence_place``), so nobody waiting to be
+    counted moves into it. Exports and analyses made afterwards no longer hold anything of theirs.
 
     Raises:
         FrontlineError: there is no such participant, or they already withdrew.

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from interviews.coding import add_memo, code_excerpt, code_quote
+from interviews.notes import give_evidence_place
 from research.accounts import create_user, get_user
 from research.demo import comments as bank
 from research.demo import interviews as iv
@@ -192,6 +193,7 @@ def _seed_study(session: Session, rng: random.Random) -> int:
                 variants.append(variant)
             session.add(interview)
             session.flush()
+            give_evidence_place(session=session, participant=participant)
             _code_interview(session, interview, variants, info["tool"])
     for key, body in iv.MEMOS.items():
         add_memo(session=session, author=iv.FIRST_CODER, body=body, code_key=key)

@@ -20,15 +20,18 @@ counted or shown.
 Evidence also moves only in steps of that many interviewed agents. An
 executive who knows the interview calendar and reads the page after every
 interview would otherwise see "0 of 3 raised tools" become "1 of 4", with a
-new quote, the day Dan was interviewed. So only the first ``k * (n // k)`` of
-the study's ``n`` interviewed participants count (``k`` the score threshold),
-in the order their first interview note was saved
-(:func:`interviewed_in_order`): that order only ever appends (notes are
-deleted only with a withdrawal; a later note or interview keeps a person's
-place; recruiting someone adds nobody), so the released set grows by ``k``
-people at a time. Under ``k`` nothing is shown, not even how many. What
-still moves by one person (later coding of released agents, a withdrawal) is
-listed in README's "What is not defended".
+new quote, the day Dan was interviewed. So each interviewed participant holds
+a place, given once when their first note is saved
+(:func:`interviews.notes.give_evidence_place`), and of the study's ``n``
+places only the first ``k * (n // k)`` count (``k`` the score threshold): the
+places only ever append (a later note or interview keeps a person's place;
+recruiting someone adds nobody), so the released set grows by ``k`` people at
+a time. A withdrawn participant keeps their place: their answers are erased
+and they count nowhere, but nobody waiting moves up into the step, which
+would pair the withdrawn agent's answers with a newcomer the calendar names.
+Under ``k`` released agents nothing is shown, not even how many. What still
+moves by one person (later coding of released agents, a withdrawal) is listed
+in README's "What is not defended".
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interviews.code_reports import code_quotes
@@ -61,7 +64,7 @@ class InterviewEvidence:
     code_name: str
     by_industry: pd.DataFrame  # industry, participants, raised, share; small industries pooled
     quotes: pd.DataFrame  # Quote, Industry, Role, Channel; an attribute not shown is blank
-    participants: int  # the released interviewed agents: a multiple of ``threshold`` steps, 0 under it
+    participants: int  # the released agents: whole steps of ``threshold`` places less the withdrawn; 0 under it
     raised: int
     threshold: int  # the fewest participants a shown attribute combination describes
 
@@ -87,35 +90,39 @@ def evidence_studies(*, session: Session) -> dict[int, str]:
     return dict(session.execute(select(Study.id, Study.title).order_by(Study.starts_on.desc(), Study.id.desc())).all())
 
 
-def interviewed_in_order(*, session: Session, study_id: int) -> list[int]:
-    """Ids of the study's participants (not withdrawn) with a saved note, in the order their first note was saved.
+def evidence_places(*, session: Session, study_id: int) -> list[tuple[int, bool]]:
+    """(participant id, withdrew) of everyone of the study who holds a place (has had a note), in place order.
 
-    Note ids only grow (SQLite gives max + 1, PostgreSQL a sequence) and notes are deleted only with a
-    withdrawal, so a newly interviewed participant always comes last and nobody else moves.
+    Places are given with a participant's first note and kept through a withdrawal
+    (:func:`interviews.notes.give_evidence_place`), so a newly interviewed participant always comes last and
+    nobody else moves, whoever withdraws.
     """
-    first = func.min(InterviewNote.id)
     rows = session.execute(
-        select(Interview.participant_id, first)
-        .join(InterviewNote, InterviewNote.interview_id == Interview.id)
-        .join(Participant, Participant.id == Interview.participant_id)
-        .where(Interview.study_id == study_id, Participant.study_id == study_id, Participant.withdrawn_on.is_(None))
-        .group_by(Interview.participant_id)
-        .order_by(first, Interview.participant_id)
+        select(Participant.id, Participant.withdrawn_on)
+        .where(Participant.study_id == study_id, Participant.evidence_place.is_not(None))
+        .order_by(Participant.evidence_place, Participant.id)
     ).all()
-    return [participant for participant, _ in rows]
+    return [(participant, withdrawn is not None) for participant, withdrawn in rows]
+
+
+def interviewed_in_order(*, session: Session, study_id: int) -> list[int]:
+    """Ids of the study's interviewed participants not withdrawn, in the order of their places."""
+    return [participant for participant, withdrew in evidence_places(session=session, study_id=study_id)
+            if not withdrew]
 
 
 def released_participants(*, session: Session, study_id: int, thresholds: Thresholds) -> pd.DataFrame:
     """The study's participants who may be counted, with the attributes quotes may show.
 
-    Those are the first ``k * (n // k)`` of the ``n`` interviewed participants not withdrawn
-    (:func:`interviewed_in_order`, ``k = thresholds.scores``): none under ``k``. Indexed by participant
+    Those not withdrawn among the first ``k * (n // k)`` of the study's ``n`` places
+    (:func:`evidence_places`, ``k = thresholds.scores``): a withdrawn participant still fills their place,
+    so a withdrawal takes out only that person and never lets someone waiting in. Indexed by participant
     id; a ``code`` column (for joining, never for showing) and the ``SHOWN`` columns, released at
     ``k`` participants.
     """
     k = thresholds.scores
-    order = interviewed_in_order(session=session, study_id=study_id)
-    released = order[:k * (len(order) // k)]
+    places = evidence_places(session=session, study_id=study_id)
+    released = [participant for participant, withdrew in places[:k * (len(places) // k)] if not withdrew]
     people = session.execute(
         select(Participant.id, Participant.code, *(getattr(Participant, a) for _, a in SHOWN))
         .where(Participant.id.in_(released))
@@ -176,7 +183,8 @@ def interview_evidence(*, session: Session, study_id: int, theme: str, threshold
     """Who raised a theme in a study, by industry, and up to ``quotes`` quotes (one per participant).
 
     Everything passes ``thresholds.scores`` as participants and moves only in steps of that many
-    interviewed agents; under it nothing is shown: see the module docstring.
+    interviewed agents (or by a withdrawal, which only takes out); under it nothing is shown: see the
+    module docstring.
     """
     code = session.scalar(select(Code).where(Code.key == theme))
     study = session.get(Study, study_id)

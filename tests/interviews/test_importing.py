@@ -93,3 +93,20 @@ def test_csv_rows_already_stored_are_not_imported_again(session, study):
     assert again.interviews == [] and again.already_imported == first.interviews
     assert any("already stored" in reason for reason in again.skipped)
     assert session.scalar(select(func.count(InterviewNote.id)).where(InterviewNote.body == "Billing is slow")) == 1
+
+
+def test_imported_interviews_take_places_in_the_order_their_notes_were_saved(session, study):
+    """Interview evidence releases people in place order, given with their first note (as typed notes are)."""
+    sid = study["study"].id
+    preview = parse_transcript("interview.txt", b"Q: Do you have the tools you need?\nA: The CRM freezes.\n")
+    import_transcript(session=session, study_id=sid, participant_id=study["participants"][1].id,
+                      turns=preview.turns, interviewer="ana", held_on=None, editor="ana")
+    data = b"who,question,answer\nP01,Do you have the tools you need?,No headset\nSam Lee,Anything else?,Parking\n"
+    rows = map_csv_rows(read_csv_table(data), CsvMapping(participant="who", answer="answer", question="question"))
+    import_csv(session=session, study_id=sid, preview=rows, editor="ana", consent_confirmed=True)
+    first = func.min(InterviewNote.id)
+    placed = session.execute(
+        select(Participant.code, Participant.evidence_place).join(Interview, Interview.participant_id == Participant.id)
+        .join(InterviewNote, InterviewNote.interview_id == Interview.id).where(Participant.study_id == sid)
+        .group_by(Participant.code, Participant.evidence_place).order_by(first)).all()
+    assert [tuple(row) for row in placed] == [("P02", 1), ("P01", 2), ("P04", 3)]

@@ -5,9 +5,10 @@ from sqlalchemy import select
 
 from interviews.coding import code_quote
 from interviews.notes import interview_slots, note_history, save_note, start_interview
+from interviews.studies import add_participant, withdraw_participant
 from research.errors import FrontlineError
 from research.privacy.roster import replace_roster
-from research.store.models import Excerpt, NoteRevision
+from research.store.models import Excerpt, NoteRevision, Participant
 
 
 def test_no_notes_without_consent(session, study):
@@ -88,3 +89,32 @@ def test_two_interviews_of_one_participant_have_distinct_labels(session, study):
     assert labels[second.id] == "P01 · 2026-11-02 · interview 1 of 2 · retail · agent"
     assert labels[study["interview"].id] == "P01 · no date · interview 2 of 2 · retail · agent"
     assert labels[other.id] == "P02 · 2026-11-03 · interview 1 of 1 · banking · agent"
+
+
+def test_a_participant_takes_a_place_with_their_first_note_and_keeps_it_past_withdrawal(session, study):
+    """Interview evidence releases people in place order; a withdrawal must not free a place for someone waiting."""
+    p1, p2, _ = study["participants"]
+    first, second = (q.id for q in study["guide"])
+
+    def place(person) -> int | None:
+        return session.get(Participant, person.id).evidence_place
+
+    started = start_interview(session=session, study_id=study["study"].id, participant_id=p2.id, interviewer="ana",
+                              held_on=None)  # P02 is interviewed after P01's interview was opened, but noted first
+    assert place(p1) is None and place(p2) is None  # an interview without notes holds no place
+    save_note(session=session, interview_id=started.id, body="Billing is slow", editor="ana", guide_question_id=first)
+    save_note(session=session, interview_id=study["interview"].id, body="No headset", editor="ana",
+              guide_question_id=first)
+    save_note(session=session, interview_id=started.id, body="Rarely", editor="ana", guide_question_id=second)
+    again = start_interview(session=session, study_id=study["study"].id, participant_id=p1.id, interviewer="ana",
+                            held_on=None)
+    save_note(session=session, interview_id=again.id, body="Still no headset", editor="ana", guide_question_id=first)
+    assert (place(p2), place(p1)) == (1, 2)  # later notes and interviews keep a place
+
+    withdraw_participant(session=session, participant_id=p2.id, actor="ana")
+    assert place(p2) == 1  # erased, but the place stays theirs
+    p4 = add_participant(session=session, study_id=study["study"].id, consent_given=True)
+    interview = start_interview(session=session, study_id=study["study"].id, participant_id=p4.id, interviewer="ana",
+                                held_on=None)
+    save_note(session=session, interview_id=interview.id, body="Fine", editor="ana", guide_question_id=first)
+    assert place(p4) == 3

@@ -170,6 +170,9 @@ def test_import_round_trips_participants_coding_and_memos(engine, study_id):
         notes = session.scalars(select(InterviewNote).join(Interview).where(Interview.study_id == copy.id)).all()
         assert sorted(n.label for n in notes) == ["Imported from P01 interview 2026-10-06",
                                                   "Imported from P02 interview 2026-10-07"]
+        # each imported participant takes a place for interview evidence, in the order their notes were saved
+        placed = {n.interview.participant.evidence_place: n.id for n in notes}
+        assert sorted(placed) == [1, 2] and placed[1] < placed[2]
         for excerpt in (e for n in notes for e in n.excerpts):
             assert excerpt.note.body[excerpt.span_start:excerpt.span_end] == excerpt.text
         assert len(original) == 3 and _memo_rows(session, study_id) == original

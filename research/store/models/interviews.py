@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -65,7 +66,10 @@ class Participant(Base):
     """A pseudonymous interviewee (code such as P07) and their attributes."""
 
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("study_id", "code", name="uq_participants_study_code"),)
+    __table_args__ = (
+        UniqueConstraint("study_id", "code", name="uq_participants_study_code"),
+        Index("ix_participants_study_evidence_place", "study_id", "evidence_place", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
@@ -81,6 +85,10 @@ class Participant(Base):
     # Set when the participant withdrew: their interviews are erased and the row stays only so the code is
     # not given to anyone else.
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    # Their place in the order interview evidence releases people (1, 2, ... within the study), given once, with
+    # their first saved note, and kept through a withdrawal so nobody waiting ever takes it
+    # (research.findings.interview_evidence).
+    evidence_place: Mapped[int | None] = mapped_column(Integer)
 
     study: Mapped[Study] = relationship(back_populates="participants")
     interviews: Mapped[list[Interview]] = relationship(back_populates="participant", cascade="all, delete-orphan")

@@ -50,6 +50,10 @@ def test_demo_has_the_study_and_waves_the_product_promises(seeded):
         teams = set(session.scalars(select(PulseSegment.team)))
         study = session.scalar(select(Study))
         assert len(study.guide) >= 5
+        # every interviewed agent holds a place for interview evidence, in the order they were noted
+        places = [p.evidence_place for p in sorted(study.participants, key=lambda p: min(n.id for i in p.interviews
+                                                                                      for n in i.notes))]
+        assert places == list(range(1, len(places) + 1)) and len(places) == 24
     assert set(industries) == {"retail", "banking", "casual dining", "utilities", "technical support",
                                "telecommunications"}
     assert len(teams) == 8

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from interviews.coding import code_quote
 from interviews.notes import save_note, start_interview
 from interviews.studies import GuideItem, ParticipantRef, add_participant, create_study, set_guide, withdraw_participant
-from research.findings.interview_evidence import interview_evidence, interviewed_in_order
+from research.findings.interview_evidence import interview_evidence, interviewed_in_order, released_participants
 from research.privacy.reporting import Thresholds
 
 K = 5  # the default score threshold, FRONTLINE_MIN_GROUP_SIZE
@@ -136,3 +136,53 @@ def test_withdrawn_agents_never_count_and_a_step_under_k_shows_nothing(session):
     evidence, _ = study.read()
     assert evidence.participants == 0 and evidence.quotes.empty  # four left: under k, nothing is shown
     assert people[2].id not in interviewed_in_order(session=session, study_id=study.id)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+def test_a_withdrawal_never_lets_a_waiting_agent_take_the_place(session, steps):
+    """The reported swap: a released agent withdraws while another waits to be counted.
+
+    Their notes are erased, so an order read from notes dropped them and the first agent waiting moved up:
+    the withdrawn agent's quotes vanished and the newcomer's (whom the calendar names) appeared in one change.
+    """
+    study = Study(session, f"Swap {steps}")
+    released = [study.recruit() for _ in range(K * steps)]
+    said = {p.code: study.interview(p, tools=True) for p in released}
+    waiting = study.recruit()
+    said[waiting.code] = study.interview(waiting, tools=True)  # the sixth (or eleventh): not yet counted
+    thresholds = Thresholds(scores=K)
+    before, _ = study.read()
+    assert before.participants == K * steps and said[waiting.code] not in set(before.quotes["Quote"])
+
+    gone = released[2]
+    withdraw_participant(session=session, participant_id=gone.id, actor="ana")
+    after, after_view = study.read()
+    assert said[waiting.code] not in set(after.quotes["Quote"])
+    counted = released_participants(session=session, study_id=study.id, thresholds=thresholds)
+    assert set(counted.index) == {p.id for p in released} - {gone.id}  # only the withdrawn agent left
+    if steps == 1:  # four left: under k, nothing at all
+        assert after.withheld and after.quotes.empty
+    else:
+        assert (after.participants, after.raised) == (before.participants - 1, before.raised - 1)
+        assert set(after.quotes["Quote"]) == set(before.quotes["Quote"]) - {said[gone.code]}
+
+    # the withdrawn agent still fills their place: the next step opens after k - 1 more interviews, as before
+    later = [study.recruit() for _ in range(K - 1)]
+    for person in later[:-1]:
+        study.interview(person, tools=True)
+    assert study.read()[1] == after_view
+    assert waiting.id not in released_participants(session=session, study_id=study.id, thresholds=thresholds).index
+    study.interview(later[-1], tools=True)
+    final, _ = study.read()
+    assert final.participants == K * (steps + 1) - 1  # the step, less the withdrawn agent
+    assert said[waiting.code] in set(final.quotes["Quote"])
+
+
+def test_a_withdrawal_with_nobody_waiting_takes_out_only_that_agent(session):
+    study = Study(session, "Nobody waiting")
+    people = [study.recruit() for _ in range(2 * K)]
+    said = {p.code: study.interview(p, tools=True) for p in people}
+    withdraw_participant(session=session, participant_id=people[-1].id, actor="ana")
+    evidence, _ = study.read()
+    assert evidence.participants == 2 * K - 1  # not K: the last k - 1 counted do not leave with them
+    assert set(evidence.quotes["Quote"]) == {said[p.code] for p in people[:-1]}

@@ -48,3 +48,37 @@ def test_sqlite_backup_before_upgrade_holds_the_data(tmp_path):
     copy = make_engine(f"sqlite:///{backup}")
     with session_scope(copy) as session:
         assert [s.title for s in session.query(Study)] == ["kept"]
+
+
+def test_0017_gives_interviewed_participants_places_in_the_order_of_their_first_notes(empty_db_url):
+    """Interview evidence's order, read from first-note ids until 0017, is kept as each participant's place."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from research.store.models import Interview, InterviewNote, Participant, Study
+
+    engine = make_engine(empty_db_url)
+    upgrade(engine, "0016")
+    person = {"industry": "", "role": "", "tenure_band": "", "channel": "", "site": "", "attributes": {},
+              "consent_given": True}
+    with engine.begin() as conn:
+        conn.execute(Study.__table__.insert(), [{"id": 1, "title": "A", "purpose": ""},
+                                                {"id": 2, "title": "B", "purpose": ""}])
+        conn.execute(Participant.__table__.insert(), [
+            {"id": 1, "study_id": 1, "code": "P01", **person},
+            {"id": 2, "study_id": 1, "code": "P02", **person},
+            {"id": 3, "study_id": 1, "code": "P03", **person},  # recruited, never interviewed
+            {"id": 4, "study_id": 1, "code": "P04", **person, "withdrawn_on": date(2026, 12, 1)},  # notes erased
+            {"id": 5, "study_id": 2, "code": "P01", **person},
+        ])
+        conn.execute(Interview.__table__.insert(), [{"id": i, "study_id": s, "participant_id": p, "interviewer": ""}
+                                                    for i, s, p in [(1, 1, 1), (2, 1, 2), (3, 2, 5), (4, 1, 1)]])
+        conn.execute(InterviewNote.__table__.insert(), [{"id": n, "interview_id": i, "position": 0, "body": "x"}
+                                                        for n, i in [(10, 2), (11, 1), (12, 3), (13, 4), (9, 4)]])
+    upgrade(engine)
+    with engine.connect() as conn:
+        places = dict(conn.execute(select(Participant.id, Participant.evidence_place)).all())
+    # P01's second interview holds the study's first note (id 9), so P01 comes first; each study counts from 1
+    assert places == {1: 1, 2: 2, 3: None, 4: None, 5: 1}
+    engine.dispose()
