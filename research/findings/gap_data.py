@@ -4,8 +4,8 @@
 answer through the ORM, about 4 CPU seconds at 100,000 responses, where the gaps page has 2 seconds in all. The
 figures here are the same (:func:`gap_table` runs the same per-wave arithmetic), read leaner:
 
-* the facts of each comment (its response, wave, segment, theme, topic and sentiment) in one Core query without
-  its text, and the morale and eNPS answers in another straight from the answers' covering index;
+* the facts of each comment (its response, wave, theme, topic and sentiment) in one Core query without its
+  text or team, and the morale and eNPS answers in another straight from the answers' covering index;
 * text only for the comments that may be quoted: the latest gap wave's comments from teams that
   :func:`research.privacy.reporting.releasable_rows` releases (distinct people, complementary suppression),
   decided from the facts before any text is read (:func:`quotable_comments`).
@@ -59,24 +59,38 @@ def _named(frame: pd.DataFrame, session: Session) -> pd.DataFrame:
         site=frame["segment_id"].map({i: site for i, _, site in segments}))
 
 
-def _comment_rows(session: Session, job_id: int, *, text: bool, segments: list[int] | None = None) -> pd.DataFrame:
+def _comment_rows(session: Session, job_id: int, *, text: bool, questions: list[int] | None = None,
+                  segments: list[int] | None = None) -> pd.DataFrame:
     """Analysed comments of a job in the order of their answer ids (as SQLite reads them), with their text
-    when ``text``, of the given segments only when ``segments`` is not None."""
+    when ``text``; only the answers to ``questions`` and of ``segments`` when given. The question is tested
+    before the response is looked up, so a day's comments cost a lookup each, not every comment."""
     # Response ids as text: 100,000 uuid.UUID objects cost seconds to build, hash and compare.
     columns = [cast(PulseResponse.id, String), PulseResponse.wave_id, PulseResponse.segment_id, TextAnalysis.theme,
                TextAnalysis.topic, TextAnalysis.sentiment] + ([PulseAnswer.value_text] if text else [])
     query = (select(*columns).join(PulseAnswer, PulseAnswer.id == TextAnalysis.answer_id)
              .join(PulseResponse, PulseResponse.id == PulseAnswer.response_id)
              .where(TextAnalysis.job_id == job_id).order_by(TextAnalysis.answer_id))
+    if questions is not None:
+        query = query.where(PulseAnswer.question_id.in_(questions))
     if segments is not None:
         query = query.where(PulseResponse.segment_id.in_(segments))
     return _named(_frame(session, query, _FACTS + (["text"] if text else [])), session)
 
 
 def comment_facts(*, session: Session, job_id: int) -> pd.DataFrame:
-    """One row per analysed comment, without its text: response_id, wave_id, segment_id, theme, topic,
-    sentiment, wave, opens_on, team, site."""
-    return _comment_rows(session, job_id, text=False)
+    """One row per analysed comment, without its text or team: response_id, wave_id, theme, topic, sentiment,
+    wave, opens_on. The wave is that of the question answered (always the response's own), so no response
+    is looked up: at 100,000 comments that lookup was most of the read."""
+    facts = _frame(session, select(cast(PulseAnswer.response_id, String), PulseAnswer.question_id,
+                                   TextAnalysis.theme, TextAnalysis.topic, TextAnalysis.sentiment)
+                   .join(PulseAnswer, PulseAnswer.id == TextAnalysis.answer_id)
+                   .where(TextAnalysis.job_id == job_id).order_by(TextAnalysis.answer_id),
+                   ["response_id", "question_id", "theme", "topic", "sentiment"])
+    waves = dict(session.execute(select(PulseQuestion.id, PulseQuestion.wave_id)).all())
+    facts.insert(1, "wave_id", facts.pop("question_id").map(waves).astype("int64"))
+    titles = session.execute(select(PulseWave.id, PulseWave.title, PulseWave.opens_on)).all()
+    return facts.assign(wave=facts["wave_id"].map({i: title for i, title, _ in titles}),
+                        opens_on=facts["wave_id"].map({i: day for i, _, day in titles}).astype(object))
 
 
 def response_scores(*, session: Session) -> pd.DataFrame:
@@ -133,19 +147,19 @@ def gap_table(*, session: Session, job_id: int, thresholds: Thresholds,
     return gaps.reset_index(drop=True)
 
 
-def quotable_comments(*, session: Session, job_id: int, thresholds: Thresholds, opens_on: date,
-                      facts: pd.DataFrame | None = None) -> pd.DataFrame:
+def quotable_comments(*, session: Session, job_id: int, thresholds: Thresholds, opens_on: date) -> pd.DataFrame:
     """The analysed comments of the waves opening on ``opens_on`` that may be quoted: those of teams with at
     least the comment threshold of distinct people, after complementary suppression; exactly
     ``releasable_rows(comments of that day, by="team", people="response_id")``, with the columns of
     :func:`research.analysis.gaps.analysed_comments`. Only these comments' text is read."""
-    facts = comment_facts(session=session, job_id=job_id) if facts is None else facts
-    day = facts[facts["opens_on"] == opens_on]
+    questions = list(session.scalars(select(PulseQuestion.id).join(PulseWave, PulseWave.id == PulseQuestion.wave_id)
+                                     .where(PulseWave.opens_on == opens_on)))
+    day = _comment_rows(session, job_id, text=False, questions=questions)
     released = releasable_rows(day, by="team", threshold=thresholds.comments, people="response_id")
     segments = sorted({int(s) for s in released["segment_id"]})
     if not segments:
         return pd.DataFrame(columns=COMMENT_COLUMNS)
-    texts = _comment_rows(session, job_id, text=True, segments=segments)
+    texts = _comment_rows(session, job_id, text=True, questions=questions, segments=segments)
     # The decision is taken again over what was read, in case comments were erased in between (a second
     # statement may see a newer state): a team that fell under the threshold is not quoted.
     people = pd.concat([texts[["team", "response_id"]], day.loc[~day["segment_id"].isin(segments),
@@ -172,4 +186,4 @@ def gaps_and_quotes(*, session: Session, job_id: int, thresholds: Thresholds,
     if gaps.empty:
         return gaps, pd.DataFrame(columns=COMMENT_COLUMNS)
     return gaps, quotable_comments(session=session, job_id=job_id, thresholds=thresholds,
-                                   opens_on=gaps["opens_on"].max(), facts=facts)
+                                   opens_on=gaps["opens_on"].max())

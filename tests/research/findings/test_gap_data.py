@@ -5,9 +5,9 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from pulse_builders import add_wave, answers
 from sqlalchemy import select
 
-from pulse_builders import add_wave, answers
 from research.analysis.gaps import analysed_comments, theme_gaps
 from research.codebook import DEFAULT_CODEBOOK
 from research.findings import gap_data
@@ -110,8 +110,8 @@ def test_only_the_quotable_teams_text_is_read(analysed, monkeypatch):
     read = []
     original = gap_data._comment_rows
 
-    def spy(session, job_id, *, text, segments=None):
-        rows = original(session, job_id, text=text, segments=segments)
+    def spy(session, job_id, *, text, **only):
+        rows = original(session, job_id, text=text, **only)
         if text:
             read.append(rows)
         return rows
