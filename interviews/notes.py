@@ -22,6 +22,8 @@ from research.privacy.roster import roster_redactor
 from research.store.models import GuideQuestion, Interview, InterviewNote, NoteRevision, Participant, Study
 
 MAX_NOTE_CHARS = 200_000
+# The participant attributes interview evidence counts and shows, frozen when a participant gets their place.
+EVIDENCE_ATTRIBUTES = ("industry", "role", "channel")
 FREE_NOTES_LABEL = "Free notes"
 
 
@@ -73,12 +75,17 @@ def give_evidence_place(*, session: Session, participant: Participant) -> int:
     (:mod:`research.findings.interview_evidence`). The study's row is locked while the next place is read, so
     two first notes saved at once cannot share a place (a unique index would refuse it anyway); SQLite writers
     already hold the database's write lock.
+
+    The attributes evidence shows (``EVIDENCE_ATTRIBUTES``) are frozen with the place
+    (``evidence_attributes``): editing them later (a move to another team or account) changes the participant
+    table, never a count or the attributes beside a released quote, which would single that person out.
     """
     if participant.evidence_place is None:
         session.execute(select(Study.id).where(Study.id == participant.study_id).with_for_update())
         taken = session.scalar(select(func.max(Participant.evidence_place))
                                .where(Participant.study_id == participant.study_id))
         participant.evidence_place = (taken or 0) + 1
+        participant.evidence_attributes = {name: getattr(participant, name) or "" for name in EVIDENCE_ATTRIBUTES}
         session.flush()
     return participant.evidence_place
 

@@ -210,7 +210,11 @@ def add_participant(
 def update_participant(
     *, session: Session, participant_id: int, values: Mapping[str, object],
 ) -> ParticipantRef:
-    """Update built-in attributes, consent and custom attributes (``values`` keys other than the built-ins)."""
+    """Update built-in attributes, consent and custom attributes (``values`` keys other than the built-ins).
+
+    Interview evidence keeps the attributes frozen with the participant's place
+    (:func:`interviews.notes.give_evidence_place`), so an edit after their first note changes no evidence.
+    """
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise FrontlineError(f"There is no participant with id {participant_id}.")
@@ -255,7 +259,8 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
     their code is never given to someone else and the study's record shows a withdrawal; a code
     that is not a P-number (a case name from an imported project) is replaced, since it may be a name.
     Their place in interview evidence's order stays taken (``evidence_place``), so nobody waiting to be
-    counted moves into it. Exports and analyses made afterwards no longer hold anything of theirs.
+    counted moves into it; the attributes frozen with it are cleared. Exports and analyses made afterwards
+    no longer hold anything of theirs.
 
     Raises:
         FrontlineError: there is no such participant, or they already withdrew.
@@ -269,6 +274,7 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
     for attribute in FIXED_ATTRIBUTES:
         setattr(participant, attribute, "")
     participant.attributes = {}
+    participant.evidence_attributes = None  # the frozen copy evidence used goes too; the place stays
     participant.consent_given = False
     participant.consent_recorded_on = None
     participant.withdrawn_on = today or date.today()

@@ -29,9 +29,12 @@ recruiting someone adds nobody), so the released set grows by ``k`` people at
 a time. A withdrawn participant keeps their place: their answers are erased
 and they count nowhere, but nobody waiting moves up into the step, which
 would pair the withdrawn agent's answers with a newcomer the calendar names.
-Under ``k`` released agents nothing is shown, not even how many. What still
-moves by one person (later coding of released agents, a withdrawal) is listed
-in README's "What is not defended".
+Under ``k`` released agents nothing is shown, not even how many. The
+attributes evidence counts and shows are those frozen with each place
+(``Participant.evidence_attributes``), so editing a released participant
+moves nothing. What still moves by one person (later notes or coding of
+released agents, such as a second interview, and a withdrawal) is listed in
+README's "What is not defended".
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ SHOWN = (("Industry", "industry"), ("Role", "role"), ("Channel", "channel"))
 QUOTE_COLUMNS = ["Quote", *(column for column, _ in SHOWN)]
 BY_INDUSTRY_COLUMNS = ["industry", "participants", "raised", "share"]
 NOT_ENOUGH = ("Not enough interviews yet to show without identifying people: a study's evidence appears once {k} "
-              "agents have been interviewed, and then changes only {k} agents at a time.")
+              "agents have been interviewed, and then takes in newly interviewed agents only {k} at a time.")
 OTHER_INDUSTRIES = "other industries"
 ALL_INDUSTRIES = "all industries"
 
@@ -111,6 +114,17 @@ def interviewed_in_order(*, session: Session, study_id: int) -> list[int]:
             if not withdrew]
 
 
+def _frozen(frozen: dict | None, current: tuple) -> list[str]:
+    """The ``SHOWN`` attributes as frozen with the participant's place; current ones only if none were frozen.
+
+    Every place is given with its copy (:func:`interviews.notes.give_evidence_place`, migration 0018 for older
+    ones), so the current attributes are read only for a row written outside the application.
+    """
+    if frozen is None:
+        return [value or "" for value in current]
+    return [str(frozen.get(attribute) or "") for _, attribute in SHOWN]
+
+
 def released_participants(*, session: Session, study_id: int, thresholds: Thresholds) -> pd.DataFrame:
     """The study's participants who may be counted, with the attributes quotes may show.
 
@@ -118,17 +132,20 @@ def released_participants(*, session: Session, study_id: int, thresholds: Thresh
     (:func:`evidence_places`, ``k = thresholds.scores``): a withdrawn participant still fills their place,
     so a withdrawal takes out only that person and never lets someone waiting in. Indexed by participant
     id; a ``code`` column (for joining, never for showing) and the ``SHOWN`` columns, released at
-    ``k`` participants.
+    ``k`` participants, as frozen with each place (``evidence_attributes``), so editing a released
+    participant's attributes moves no count and changes nothing beside their quotes.
     """
     k = thresholds.scores
     places = evidence_places(session=session, study_id=study_id)
     released = [participant for participant, withdrew in places[:k * (len(places) // k)] if not withdrew]
     people = session.execute(
-        select(Participant.id, Participant.code, *(getattr(Participant, a) for _, a in SHOWN))
+        select(Participant.id, Participant.code, Participant.evidence_attributes,
+               *(getattr(Participant, a) for _, a in SHOWN))
         .where(Participant.id.in_(released))
         .order_by(Participant.id)
     ).all() if released else []
-    frame = pd.DataFrame(people, columns=["id", "code", *(column for column, _ in SHOWN)]).set_index("id")
+    frame = pd.DataFrame([(row[0], row[1], *_frozen(row[2], row[3:])) for row in people],
+                         columns=["id", "code", *(column for column, _ in SHOWN)]).set_index("id")
     shown = k_anonymous_attributes(frame, [column for column, _ in SHOWN], thresholds.scores)
     return pd.concat([frame[["code"]], shown], axis=1)
 

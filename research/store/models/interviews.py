@@ -89,6 +89,10 @@ class Participant(Base):
     # their first saved note, and kept through a withdrawal so nobody waiting ever takes it
     # (research.findings.interview_evidence).
     evidence_place: Mapped[int | None] = mapped_column(Integer)
+    # The attributes interview evidence counts and shows them by (industry, role, channel), frozen with their
+    # place, so editing a released participant never moves a count or the attributes beside their quote;
+    # cleared by a withdrawal like every other attribute.
+    evidence_attributes: Mapped[dict | None] = mapped_column(JSON)
 
     study: Mapped[Study] = relationship(back_populates="participants")
     interviews: Mapped[list[Interview]] = relationship(back_populates="participant", cascade="all, delete-orphan")

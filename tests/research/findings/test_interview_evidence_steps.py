@@ -12,10 +12,24 @@ import pytest
 from sqlalchemy.orm import Session
 
 from interviews.coding import code_quote
-from interviews.notes import save_note, start_interview
-from interviews.studies import GuideItem, ParticipantRef, add_participant, create_study, set_guide, withdraw_participant
-from research.findings.interview_evidence import interview_evidence, interviewed_in_order, released_participants
+from interviews.notes import EVIDENCE_ATTRIBUTES, save_note, start_interview
+from interviews.studies import (
+    GuideItem,
+    ParticipantRef,
+    add_participant,
+    create_study,
+    set_guide,
+    update_participant,
+    withdraw_participant,
+)
+from research.findings.interview_evidence import (
+    SHOWN,
+    interview_evidence,
+    interviewed_in_order,
+    released_participants,
+)
 from research.privacy.reporting import Thresholds
+from research.store.models import Participant
 
 K = 5  # the default score threshold, FRONTLINE_MIN_GROUP_SIZE
 
@@ -36,8 +50,8 @@ class Study:
         self.question = set_guide(session=session, study_id=self.id,
                                   items=[GuideItem("Do you have the tools you need?")])[0].id
 
-    def recruit(self, industry: str = "retail") -> ParticipantRef:
-        return add_participant(session=self.session, study_id=self.id, industry=industry, role="agent",
+    def recruit(self, industry: str = "retail", role: str = "agent") -> ParticipantRef:
+        return add_participant(session=self.session, study_id=self.id, industry=industry, role=role,
                                channel="chat", site="Leeds", consent_given=True)
 
     def interview(self, person: ParticipantRef, *, tools: bool) -> str:
@@ -186,3 +200,50 @@ def test_a_withdrawal_with_nobody_waiting_takes_out_only_that_agent(session):
     evidence, _ = study.read()
     assert evidence.participants == 2 * K - 1  # not K: the last k - 1 counted do not leave with them
     assert set(evidence.quotes["Quote"]) == {said[p.code] for p in people[:-1]}
+
+
+def _shown(study: Study) -> tuple:
+    """Everything the executive reads, attributes beside each quote included."""
+    evidence, _ = study.read()
+    return (evidence.sentence, evidence.by_industry.to_dict("records"),
+            sorted(map(tuple, evidence.quotes.fillna("").to_numpy().tolist())))
+
+
+def test_editing_a_released_agents_attributes_changes_no_evidence(session):
+    """The reported attack: P09 moves from banking to retail; "raised by industry" moved by one (banking 2 to 1,
+    retail 2 to 3) and the Industry beside their quote changed, singling the quote out to whoever knew of the move.
+    Evidence now reads the attributes frozen with each place."""
+    assert {attribute for _, attribute in SHOWN} <= set(EVIDENCE_ATTRIBUTES)
+    study = Study(session, "Team moves")
+    people = [study.recruit(industry, role) for industry, role in
+              zip(["retail"] * 7 + ["banking"] * 8, ["agent", "lead"] * 8, strict=False)]
+    for number, person in enumerate(people):
+        study.interview(person, tools=number in (1, 8, 9))
+    before = _shown(study)
+    assert any(row[1] == "banking" for row in before[2])  # the quotes do show industry
+    for person in (people[8], people[1], people[11]):  # released raisers, and one still waiting (the 12th)
+        update_participant(session=session, participant_id=person.id,
+                           values={"industry": "retail" if person != people[1] else "banking", "role": "manager",
+                                   "channel": "phone"})
+    assert _shown(study) == before
+    # the waiting agent is released with the attributes they had when interviewed
+    for _ in range(3):
+        study.interview(study.recruit("banking"), tools=False)
+    counted = released_participants(session=session, study_id=study.id, thresholds=Thresholds(scores=K))
+    assert counted.loc[people[11].id, "Industry"] == "banking"
+    # a withdrawal erases the frozen copy with every other attribute
+    withdraw_participant(session=session, participant_id=people[8].id, actor="ana")
+    assert session.get(Participant, people[8].id).evidence_attributes is None
+
+
+def test_a_released_agents_second_interview_is_read_live(session):
+    """Not defended (README): notes and coding of released agents are read as they are, so a second interview
+    that raises a theme moves the count by one and adds that quote at once."""
+    study = Study(session, "Second interviews")
+    people = [study.recruit() for _ in range(K)]
+    for person in people:
+        study.interview(person, tools=False)
+    assert study.read()[0].raised == 0
+    said = study.interview(people[2], tools=True)
+    evidence, _ = study.read()
+    assert evidence.raised == 1 and set(evidence.quotes["Quote"]) == {said}

@@ -82,3 +82,34 @@ def test_0017_gives_interviewed_participants_places_in_the_order_of_their_first_
     # P01's second interview holds the study's first note (id 9), so P01 comes first; each study counts from 1
     assert places == {1: 1, 2: 2, 3: None, 4: None, 5: 1}
     engine.dispose()
+
+
+def test_0018_freezes_the_attributes_of_participants_who_hold_a_place(empty_db_url):
+    """Evidence showed current attributes until 0018: those of placed participants become the frozen copy."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from research.store.models import Base, Participant
+
+    engine = make_engine(empty_db_url)
+    upgrade(engine, "0017")
+    person = {"industry": "banking", "role": "agent", "tenure_band": "1-2", "channel": "chat", "site": "Leeds",
+              "attributes": {}, "consent_given": True, "evidence_place": None, "withdrawn_on": None}
+    with engine.begin() as conn:
+        conn.execute(Base.metadata.tables["studies"].insert(), [{"id": 1, "title": "A", "purpose": ""}])
+        conn.execute(Base.metadata.tables["participants"].insert(), [
+            {"id": 1, "study_id": 1, "code": "P01", **person, "evidence_place": 1},
+            {"id": 2, "study_id": 1, "code": "P02", **person, "industry": "", "evidence_place": 2},
+            {"id": 3, "study_id": 1, "code": "P03", **person},  # not interviewed: no place, nothing frozen
+            {"id": 4, "study_id": 1, "code": "P04",  # withdrew: attributes erased, nothing frozen
+             **{**person, "industry": "", "role": "", "channel": "", "evidence_place": 3,
+                "withdrawn_on": date(2026, 12, 1)}},
+        ])
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(Participant.id, Participant.evidence_attributes)).all()
+    frozen: dict[int, dict | None] = {row[0]: row[1] for row in rows}
+    assert frozen == {1: {"industry": "banking", "role": "agent", "channel": "chat"},
+                      2: {"industry": "", "role": "agent", "channel": "chat"}, 3: None, 4: None}
+    engine.dispose()
