@@ -19,8 +19,14 @@ never what they hold.
 
 Rows sealed before version 2 (no ``"v"``) carry no id. Copies of one are copies
 of its sealed token, which is random for every sealing, so such a row is known
-by a hash of its token; ``erase-comments``, which seals it again, binds it to
-its row under that same name, so copies sealed again stay one submission.
+by a hash of its token as Fernet writes it; ``erase-comments``, which seals it
+again, binds it to its row under that same name, so copies sealed again stay one
+submission. Fernet's decoding skips characters outside base64's alphabet, so a
+token with a newline or a dot added opens to the same payload under another
+text: a row whose token is not written exactly as Fernet writes it is refused
+(whatever its version), and the name is taken from the token's canonical form.
+Legacy rows released before ``pulse_released`` existed left no digest, but they
+left their receipt: a row whose sealed receipt is already stored was released.
 """
 
 from __future__ import annotations
@@ -34,12 +40,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from research.pulse.sealing import Sealer
-from research.store.models import PulseInbox, PulseReleased
+from research.pulse.sealing import Sealer, canonical_token, is_canonical
+from research.store.models import PulseInbox, PulseReceipt, PulseReleased
 
 logger = logging.getLogger(__name__)
 
 PAYLOAD_VERSION = 2
+_NOT_THEIRS = "do not match their row (copied, moved or edited in the database)"
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -84,16 +92,19 @@ def verified(*, session: Session, rows: list[PulseInbox], sealer: Sealer, segmen
     first: dict[str, tuple[PulseInbox, dict]] = {}
     refused: Counter[str] = Counter()
     for row in rows:
+        if not is_canonical(row.payload):  # a respelt token: the same sealed bytes as another row's, perhaps
+            refused[_NOT_THEIRS] += 1
+            continue
         payload = sealer.open(row.payload)
         name = identity(row, payload)
         if name is None:
-            refused["do not match their row (copied, moved or edited in the database)"] += 1
+            refused[_NOT_THEIRS] += 1
         elif name in first:
             refused["repeat another waiting submission"] += 1
         else:
             first[name] = (row, payload)
     by_digest = {sealer.digest(name): pair for name, pair in first.items()}
-    seen = _released(session, list(by_digest))
+    seen = _released(session, by_digest)
     if seen:
         refused["were already released (written back into the inbox)"] += len(seen)
     if refused:
@@ -103,13 +114,22 @@ def verified(*, session: Session, rows: list[PulseInbox], sealer: Sealer, segmen
     return [Verified(row, payload, digest) for digest, (row, payload) in by_digest.items() if digest not in seen]
 
 
-def _released(session: Session, digests: list[str]) -> set[str]:
+def _released(session: Session, by_digest: dict[str, tuple[PulseInbox, dict]]) -> set[str]:
+    """The digests whose submission was released: named in ``pulse_released``, or (rows released before it
+    existed) whose receipt is stored. Asked in sorted order, so a logged statement lists them in no row's order."""
+    digests = sorted(by_digest)
     found: set[str] = set()
-    for start in range(0, len(digests), 500):
+    for start in range(0, len(digests), _CHUNK):
         found.update(session.scalars(select(PulseReleased.digest)
-                                     .where(PulseReleased.digest.in_(digests[start:start + 500]))))
+                                     .where(PulseReleased.digest.in_(digests[start:start + _CHUNK]))))
+    by_receipt = {payload["receipt"]: digest for digest, (_, payload) in by_digest.items() if payload.get("receipt")}
+    receipts = sorted(by_receipt)
+    for start in range(0, len(receipts), _CHUNK):
+        found.update(by_receipt[r] for r in session.scalars(
+            select(PulseReceipt.code_hash).where(PulseReceipt.code_hash.in_(receipts[start:start + _CHUNK]))))
     return found
 
 
 def _token_hash(row: PulseInbox) -> str:
-    return hashlib.sha256(str(row.payload.get("sealed", "")).encode("utf-8")).hexdigest()
+    """A hash of the row's sealed token as Fernet writes it (for a token so written, of its text, as before)."""
+    return hashlib.sha256((canonical_token(row.payload) or "").encode("utf-8")).hexdigest()

@@ -28,8 +28,11 @@ administrator cannot make one agent's row count as several people.
 What a live observer of the database can still learn: while a submission waits,
 its sealed row sits beside its segment, and on PostgreSQL it shares the ``xmin``
 of its transaction with the invite flagged used, so the invite is tied to a
-batch once released, never to a response within it. Whoever also holds the
-web servers' key could open a waiting (or logged) row.
+batch once released, never to a response within it. A statement log
+(``log_statement = 'all'``) shows the same: which invite wrote which waiting row.
+The release names the rows it deletes in their ids' order and writes responses
+in a shuffled one, so the log ties no row to its response. Whoever also holds
+the web servers' key could open a waiting (or logged) row.
 """
 
 from __future__ import annotations
@@ -150,8 +153,10 @@ def _release_scores(session: Session, segment_id: int, step: int, today: date, s
     batch = verified(session=session, rows=rows, sealer=sealer, segment_id=segment_id)
     if len(batch) < step:  # a step is counted in distinct real submissions, never in rows
         return 0
+    # Deleted in the ids' own order, written in a shuffled one: a statement log (log_statement = 'all') must not
+    # pair the ids of the DELETE, which the submissions' logged INSERTs tie to invites, with the responses.
+    session.execute(delete(PulseInbox).where(PulseInbox.id.in_(sorted(b.row.id for b in batch))))
     rng.shuffle(batch)
-    session.execute(delete(PulseInbox).where(PulseInbox.id.in_([b.row.id for b in batch])))
     responses, answers, receipts, held = [], [], [], []
     for row, payload in ((b.row, b.payload) for b in batch):  # plain rows, written in this shuffled order
         response_id = uuid.uuid4()
@@ -178,8 +183,8 @@ def _release_texts(session: Session, segment_id: int, step: int, rng: random.Ran
     ))
     if len({r.response_id for r in rows}) < step:
         return
+    session.execute(delete(PulseHeldText).where(PulseHeldText.id.in_(sorted(r.id for r in rows))))
     rng.shuffle(rows)
-    session.execute(delete(PulseHeldText).where(PulseHeldText.id.in_([r.id for r in rows])))
     session.add_all(PulseAnswer(response_id=r.response_id, question_id=r.question_id, value_text=r.value_text)
                     for r in rows)
     session.flush()

@@ -16,6 +16,7 @@ answers still waiting cannot be released (the released ones are unaffected).
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -65,6 +66,27 @@ class Sealer:
         except (InvalidToken, KeyError):
             raise FrontlineError("a waiting pulse submission was sealed with another key: every web server "
                                  "needs the same FRONTLINE_INBOX_KEY") from None
+
+
+def canonical_token(stored: dict) -> str | None:
+    """The sealed token of a stored payload as Fernet spells it, or None if it is no token at all.
+
+    Fernet's decoding skips characters outside base64's alphabet, so one sealed token can be written in many
+    ways (newlines or dots added) that all open to the same payload: whoever compares tokens compares this.
+    """
+    token = stored.get("sealed") if isinstance(stored, dict) else None
+    if not isinstance(token, str):
+        return None
+    try:
+        return base64.urlsafe_b64encode(base64.urlsafe_b64decode(token)).decode("ascii")
+    except (ValueError, binascii.Error):
+        return None
+
+
+def is_canonical(stored: dict) -> bool:
+    """Whether a stored payload's token is written exactly as Fernet writes it (see :func:`canonical_token`)."""
+    token = canonical_token(stored)
+    return token is not None and token == stored["sealed"]
 
 
 def _key_file(path: Path) -> bytes:

@@ -417,3 +417,115 @@ def test_a_released_submission_written_back_is_not_released_again(engine, wave, 
     send(engine, tokens["Chat"][9], answers(39))
     assert released(engine, wave_id, "Chat") == [21, 22, 23, 24, 35, 36, 37, 38, 39, 77]
     assert inbox_count(engine, "Chat") == 1  # the written-back row stays, refused
+
+
+def respelt(row: dict, engine, token: str) -> dict:
+    """The waiting row with its sealed token written another way (a copy under a new id once inserted)."""
+    payload = {"sealed": token}
+    return {**row, "payload": payload if engine.dialect.name == "postgresql" else json.dumps(payload)}
+
+
+def test_respelt_copies_of_a_row_sealed_before_binding_never_count_as_other_people(engine, wave, caplog,
+                                                                                   receipt_trigger, monkeypatch):
+    """The administrator, without the key, copies an agent's row sealed before payloads carried their row
+    (an upgrade happened while it waited), each copy's token with newlines or a dot added, which Fernet skips
+    when opening it: known by a hash of the token's text, the copies were released as five respondents who
+    all answered like the agent. Then writes the row back after its release, its hash deleted from
+    ``pulse_released`` (or never there: released before that table existed)."""
+    import research.pulse.inbox as inbox
+
+    wave_id, tokens = wave
+    monkeypatch.setattr(inbox, "bound", lambda row_id, wave_id, segment_id, content: content)  # the old sealing
+    send(engine, tokens["Chat"][0], answers(77, "the victim's own words"))
+    monkeypatch.undo()
+    victim = waiting_row_of(engine, tokens["Chat"][0], "Chat")
+    if isinstance(victim["payload"], str):
+        victim["payload"] = json.loads(victim["payload"])
+    token = victim["payload"]["sealed"]
+    assert "v" not in SEALER.open(victim["payload"])  # a legacy row indeed
+    receipt_trigger()
+    for spelt in (token[:10] + "\n" + token[10:], token[:10] + "\n\n" + token[10:], token[:20] + "." + token[20:],
+                  token + "\n"):
+        insert_inbox_row(engine, respelt(victim, engine, spelt), new_id=True)
+    with caplog.at_level(logging.WARNING, logger="research.pulse"):
+        for i in range(5):  # another team's step fills, and the wave is released
+            send(engine, tokens["Billing"][i], answers(10 + i))
+    assert released(engine, wave_id, "Chat") == []  # not five respondents who all answered like the victim
+    assert inbox_count(engine, "Chat") == 5
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("4 do not match their row" in w for w in warnings)
+    assert not any("77" in w or "victim" in w or token[:20] in w for w in warnings)
+
+    for i in range(1, 5):  # four real colleagues answer: the victim is released once, among five people
+        send(engine, tokens["Chat"][i], answers(20 + i))
+    assert released(engine, wave_id, "Chat") == [21, 22, 23, 24, 77]
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM pulse_released"))
+    insert_inbox_row(engine, respelt(victim, engine, token), new_id=True)  # the row as it was, and respelt again
+    insert_inbox_row(engine, respelt(victim, engine, token[:30] + "\n" + token[30:]), new_id=True)
+    for i in range(5, 10):
+        send(engine, tokens["Chat"][i], answers(30 + i))
+    assert released(engine, wave_id, "Chat") == [21, 22, 23, 24, 35, 36, 37, 38, 39, 77]
+    assert inbox_count(engine, "Chat") == 6  # the four first copies and the two written back stay, refused
+
+
+def _logged_ids(parameters) -> list[str]:
+    """Every value of a statement's parameters in order, UUIDs spelt one way (SQLite binds them as hex)."""
+    if isinstance(parameters, dict):
+        parameters = list(parameters.values())
+    if isinstance(parameters, (list, tuple)):
+        return [v for p in parameters for v in _logged_ids(p)]
+    if isinstance(parameters, uuid.UUID):
+        return [str(parameters)]
+    if isinstance(parameters, str) and re.fullmatch(r"[0-9a-f]{32}", parameters):
+        return [str(uuid.UUID(parameters))]
+    return [str(parameters)]
+
+
+def test_a_statement_log_ties_no_waiting_row_to_its_response(engine):
+    """The administrator logs every statement (``ALTER DATABASE ... SET log_statement = 'all'``): a send's
+    ``INSERT INTO pulse_inbox`` follows its ``UPDATE pulse_links``, so each waiting row's id names its invite.
+    The release deleted those rows in the shuffled order it then wrote their responses and answers in, so
+    lining up the DELETE with the INSERTs paired every invite with its answers."""
+    from sqlalchemy import event
+
+    tokens = billing_invites(engine, "Logged wave", 12)
+    steps = Thresholds(scores=12, comments=12)  # one batch of twelve
+    log: list[tuple[str, list[str]]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        log.append((" ".join(statement.split()), _logged_ids(parameters)))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        marker_of_row = {}
+        for i, token in enumerate(tokens):
+            start = len(log)
+            send(engine, token, answers(i * 8, f"comment {i}"), steps=steps)
+            writes = [n for n in range(start, len(log)) if log[n][0].startswith("INSERT INTO pulse_inbox")]
+            assert len(writes) == 1
+            marker_of_row[next(v for v in log[writes[0]][1] if re.fullmatch(r"[0-9a-f-]{36}", v))] = i * 8
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    release = log[writes[0] + 1:]
+    with session_scope(engine) as session:
+        marker_of_response = {str(r): v for r, v in session.execute(
+            select(PulseAnswer.response_id, PulseAnswer.value_number).join(PulseQuestion)
+            .where(PulseQuestion.key == "recovery_share"))}
+        receipts = set(session.scalars(text("SELECT code_hash FROM pulse_receipts")))
+    assert sorted(marker_of_response.values()) == sorted(marker_of_row.values())
+    keyed = {"inbox ids": set(marker_of_row), "digests": {SEALER.digest(f"row:{r}") for r in marker_of_row},
+             "receipts": receipts}
+    for statement, values in release:
+        for family, known in keyed.items():
+            listed = [v for v in values if v in known]
+            if family == "receipts" and statement.startswith("INSERT INTO pulse_receipts"):
+                continue  # stored beside their responses anyway
+            assert listed == sorted(listed), f"{statement[:40]} lists {family} in a row's order"
+    deleted = next(values for statement, values in release if statement.startswith("DELETE FROM pulse_inbox"))
+    assert sorted(deleted) == sorted(marker_of_row)
+    written = [v for statement, values in release if statement.startswith("INSERT INTO pulse_responses")
+               for v in values if v in marker_of_response]
+    assert sorted(written) == sorted(marker_of_response)
+    paired = sum(marker_of_row[row] == marker_of_response[response] for row, response in zip(deleted, written))
+    assert paired < len(deleted)  # the attack's pairing is a chance one (about one right of twelve), not all
