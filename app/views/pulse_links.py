@@ -78,12 +78,21 @@ if make:
         st.error(plain(str(exc)))
     else:
         base = resources.settings().public_url
-        links = pd.DataFrame({"wave": wave_title, "segment": segment_label, "kind": kind,
-                              "link": [link_url(base, t) for t in tokens]})
-        st.warning("These links are shown only now: only their hashes are stored. Download them before leaving.")
-        download_table("Download links (CSV)", links, what=f"{len(tokens)} pulse link(s) for {segment_label} (CSV)",
-                       file_name="pulse-links.csv")
-        st.code("\n".join(links["link"]), language=None)
+        # Kept in this session (never the database) until hidden: pressing download reruns the page, which
+        # used to drop the links after the first download, so a second copy or a look at them was impossible.
+        st.session_state["pulse_links_made"] = (wave_id, segment_label, pd.DataFrame(
+            {"wave": wave_title, "segment": segment_label, "kind": kind, "link": [link_url(base, t) for t in tokens]}))
+made = st.session_state.get("pulse_links_made")
+if made and made[0] == wave_id:
+    _, made_for, links = made
+    st.warning("These links are shown only now (in this tab, until you hide them): only their hashes are stored. "
+               "Download them before leaving.")
+    download_table("Download links (CSV)", links, what=f"{len(links)} pulse link(s) for {made_for} (CSV)",
+                   file_name="pulse-links.csv")
+    st.code("\n".join(links["link"]), language=None)
+    if st.button("Hide these links"):
+        st.session_state.pop("pulse_links_made", None)
+        st.rerun()
 
 st.subheader("Names to redact")
 st.caption("Names of agents, supervisors and managers, one per line. They are removed from every comment before "

@@ -6,6 +6,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from interviews.codebook import analysis_codebook
@@ -65,9 +66,13 @@ for row in shown.itertuples():
                                   index=None, placeholder="Choose a code")
             st.button("Save code", key=f"save_{row.answer_id}", disabled=picked is None, on_click=save_code,
                       args=(row.answer_id, picked))
+        # A sent reply reruns the page (the count moves on, the form is drawn empty), so a second click on the
+        # old form stores nothing: it used to keep the text and store each click again.
+        name = f"reply_{row.response_id}"
         with st.popover(f"Reply ({row.replies} so far)"):
-            with st.form(f"reply_{row.response_id}"):
-                body = st.text_area("Your reply (the agent sees it with their receipt code)")
+            form = form_key(name)
+            with st.form(form):
+                body = st.text_area("Your reply (the agent sees it with their receipt code)", key=f"{form}_body")
                 if st.form_submit_button("Send reply"):
                     try:
                         with resources.db_session() as session:
@@ -76,4 +81,7 @@ for row in shown.itertuples():
                     except FrontlineError as exc:
                         st.error(plain(str(exc)))
                     else:
-                        st.success("Reply sent.")
+                        flash(name, "Reply sent: the agent reads it with their receipt code.")
+                        clear_form(name)
+                        st.rerun()
+        show_flash(name)

@@ -247,3 +247,33 @@ def test_researcher_accepts_a_suggested_code_for_a_comment_in_one_click(make_app
     with session_scope(engine) as session:
         assert [c.coder for c in session.scalars(select(PulseCommentCode))] == ["researcher"]
     engine.dispose()
+
+
+def test_links_stay_for_a_second_download_until_hidden(make_app):
+    """Pressing download reruns the page: the links made must still be there for another copy."""
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_links.py").run()
+    at.number_input[0].set_value(2)
+    next(b for b in at.button if b.label == "Create links").click().run()
+    links = at.code[0].value
+    at.run()  # what a download button's click does
+    assert at.code[0].value == links and "shown only now" in at.warning[0].value
+    next(b for b in at.button if b.label == "Hide these links").click().run()
+    assert not at.code and not any(b.label == "Hide these links" for b in at.button)
+
+
+def test_a_sent_reply_is_counted_at_once_and_its_form_is_empty_again(make_app, app_db):
+    from research.store.models import PulseReply
+
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_replies.py").run()
+    wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
+    at.selectbox[0].select_index(wave3).run()
+    at.text_area[0].input("We hear you: the CRM fix ships in March.")
+    next(b for b in at.button if b.label == "Send reply").click().run()
+    assert at.success[0].value == "Reply sent: the agent reads it with their receipt code."
+    assert at.text_area[0].value == ""
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        assert list(session.scalars(select(PulseReply.body))) == ["We hear you: the CRM fix ships in March."]
+    engine.dispose()
