@@ -67,7 +67,9 @@ with st.expander("Create a study", expanded=table.empty):
 if table.empty:
     st.stop()
 study_id = pick_study("No studies yet.")
-guide_tab, people_tab, export_tab = st.tabs(["Interview guide", "Participants", "Export"])
+# Keyed: a save reruns the page, and the unkeyed tab bar went back to the guide after it, hiding the confirmed
+# participant and the form just used.
+guide_tab, people_tab, export_tab = st.tabs(["Interview guide", "Participants", "Export"], key="study_tab")
 
 with guide_tab:
     with resources.db_session() as session:
