@@ -1,0 +1,275 @@
+"""A new researcher's journey in Chromium, the database checked after each step: a study, two participants, a
+pulse wave (an admin gives its team a headcount), invite links downloaded twice, a reply to a released comment
+and an action recorded with a double click.
+
+Notes across navigation and reload, importing once, coding a second interview and analysis to gap are the other
+journeys' (test_reload.py, test_researcher_coding.py, test_researcher.py). One lean ``frontline serve`` for the
+module: a migrated database and two accounts, no demo data; the agents' answers go in through the library.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from research.privacy.reporting import Thresholds
+from research.pulse.links import hash_token
+from research.pulse.sealing import Sealer
+from research.pulse.submit import send_response
+from research.settings import load_settings
+from research.store.engine import make_engine, session_scope
+from research.store.models import (
+    Action,
+    AuditEvent,
+    Participant,
+    PulseAnswer,
+    PulseLink,
+    PulseQuestion,
+    PulseReply,
+    PulseResponse,
+    PulseSegment,
+    PulseWave,
+    Study,
+)
+
+pytestmark = pytest.mark.browser
+
+ADMIN_PASSWORD = "admin password for the journey"
+PASSWORD = "researcher password for the journey"
+STUDY = "Night shift interviews 2027"
+WAVE = "Night pulse 2027"
+SEGMENT = "Night desk / Leeds"
+
+
+@pytest.fixture(scope="module")
+def server(request, tmp_path_factory, chromium_path):
+    """Overrides the session-wide demo server: this journey starts from an empty database, as a new team does."""
+    helpers = next(p for p in request.config.pluginmanager.get_plugins()  # the loaded tests/browser/conftest.py
+                   if getattr(p, "__file__", "") == str(Path(__file__).with_name("conftest.py")))
+    Server, free_port, frontline = helpers.Server, helpers.free_port, helpers.frontline
+
+    data = tmp_path_factory.mktemp("serve_journey")
+    env = {**os.environ, "FRONTLINE_DATA_DIR": str(data)}
+    env.pop("FRONTLINE_DATABASE_URL", None)
+    frontline("db", "upgrade", env=env)
+    for name, role, password in (("ada", "admin", ADMIN_PASSWORD), ("rita", "researcher", PASSWORD)):
+        frontline("users", "add", "--username", name, "--role", role, "--password-stdin", env=env,
+                  stdin=password + "\n")
+    running = Server(env, free_port(), data / "serve.log")
+    running.artifacts = helpers.ARTIFACTS
+    try:
+        running.wait_healthy()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def engine(server):
+    engine = make_engine(f"sqlite:///{Path(server.env['FRONTLINE_DATA_DIR']) / 'frontline.db'}")
+    yield engine
+    engine.dispose()
+
+
+def rows(engine, statement) -> list:
+    with session_scope(engine) as session:
+        return [tuple(r) for r in session.execute(statement)]
+
+
+def eventually(page, engine, statement, expected, timeout: float = 15) -> None:
+    """Wait until the database holds ``expected`` (a download's audit line is written by the rerun it starts)."""
+    deadline = time.monotonic() + timeout
+    while rows(engine, statement) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert rows(engine, statement) == expected
+
+
+def open_page(page, wait_for_app, name: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    wait_for_app(page)
+
+
+def form_with(page, button: str):
+    return page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name=button))
+
+
+def create_study_and_participants(page, wait_for_app, engine) -> None:
+    open_page(page, wait_for_app, "Interview studies")
+    page.get_by_label("Title").fill(STUDY)
+    page.get_by_label("Purpose").fill("What the night shift needs from its tools.")
+    page.get_by_role("button", name="Create study").click()
+    expect(page.get_by_text(f"Created the study '{STUDY}': it is selected below.", exact=False)).to_be_visible()
+    expect(page.get_by_role("combobox", name="Study")).to_have_value(STUDY)
+    assert rows(engine, select(Study.title, Study.purpose)) == [(STUDY, "What the night shift needs from its tools.")]
+
+    page.get_by_role("tab", name="Participants").click()
+    form = form_with(page, "Add participant")
+    form.get_by_label("Industry").fill("Utilities")
+    form.get_by_label("Role").fill("Night agent")
+    form.get_by_text("Consent given").click()
+    expect(form.get_by_role("checkbox", name="Consent given")).to_be_checked()
+    form.get_by_role("button", name="Add participant").click()
+    expect(page.get_by_text("Added P01 with consent recorded.")).to_be_visible()
+    # The page stays on the participants, with an empty form: nothing typed or ticked is carried over.
+    expect(page.get_by_role("tab", name="Participants")).to_have_attribute("aria-selected", "true")
+    expect(form.get_by_label("Industry")).to_have_value("")
+    expect(form.get_by_role("checkbox", name="Consent given")).not_to_be_checked()
+    form.get_by_label("Industry").fill("Retail")
+    form.get_by_role("button", name="Add participant").click()
+    expect(page.get_by_text("Added P02, no consent recorded yet: notes wait for it.")).to_be_visible()
+    table = page.get_by_role("tabpanel", name="Participants").get_by_test_id("stDataFrame").filter(has_text="P02")
+    expect(table.first).to_contain_text(re.compile(r"P01UtilitiesNight agent.*true.*P02Retail.*false"))
+    people = select(Participant.code, Participant.industry, Participant.role, Participant.consent_given)
+    assert rows(engine, people.order_by(Participant.code)) \
+        == [("P01", "Utilities", "Night agent", True), ("P02", "Retail", "", False)]
+
+
+def type_cell(page, grid, x: int, text: str, *, enter: bool = True) -> None:
+    """Type into the first row of an editable grid at ``x``, opening the cell's editor first (keys typed at a
+    closed cell are lost). The grid tells Streamlit of an edit ended with Enter 150 ms later, so a quick submit
+    would miss it; a click elsewhere while the editor is open (``enter=False``) tells it at once."""
+    grid.dblclick(position={"x": x, "y": 54})
+    editor = page.locator("textarea.gdg-input")
+    expect(editor).to_be_visible()
+    editor.fill(text)
+    if enter:
+        editor.press("Enter")
+        expect(editor).to_have_count(0)
+
+
+def create_wave(page, wait_for_app, engine) -> None:
+    open_page(page, wait_for_app, "Pulse waves")
+    form = form_with(page, "Create wave")
+    form.get_by_label("Title").fill(WAVE)
+    grid = form.get_by_test_id("stDataFrame")  # columns team, site, channel, industry after the row markers
+    grid.scroll_into_view_if_needed()
+    type_cell(page, grid, 120, "Night desk")
+    type_cell(page, grid, 300, "Leeds", enter=False)
+    form.get_by_role("button", name="Create wave").click()  # as a researcher would, straight from the cell
+    expect(page.get_by_text(f"Created {WAVE} with 8 questions and 1 segments", exact=False)).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame").first).to_contain_text(WAVE)
+    assert rows(engine, select(PulseSegment.team, PulseSegment.site, PulseSegment.headcount)
+                .join(PulseWave).where(PulseWave.title == WAVE)) == [("Night desk", "Leeds", None)]
+    assert rows(engine, select(func.count()).select_from(PulseQuestion)) == [(8,)]
+
+
+def set_headcount_as_admin(browser, server, app_helpers, engine) -> None:
+    """Only an admin gives a team its headcount, and links need one: the researcher asks ada."""
+    wait_for_app, sign_in = app_helpers
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        admin = context.new_page()
+        sign_in(admin, f"{server.url}/pulse_links", "ada", ADMIN_PASSWORD)
+        expect(admin.get_by_role("heading", name="Pulse links", exact=True)).to_be_visible()
+        form = form_with(admin, "Set headcount")
+        expect(form.get_by_role("combobox", name="Segment")).to_have_value(SEGMENT)
+        form.get_by_label("People in this segment").fill("12")
+        form.get_by_role("button", name="Set headcount").click()
+        expect(admin.get_by_text(f"Headcount of {SEGMENT} set to 12.")).to_be_visible()
+    finally:
+        context.close()
+    assert rows(engine, select(PulseSegment.headcount)) == [(12,)]
+    assert rows(engine, select(AuditEvent.actor, AuditEvent.subject).where(AuditEvent.action == "headcount_set")) \
+        == [("ada", f"{SEGMENT} in {WAVE}: 12")]
+
+
+def download_links_twice(page, wait_for_app, engine) -> list[str]:
+    """Ten invites, downloaded twice: the same ten valid links both times, each download audited."""
+    open_page(page, wait_for_app, "Pulse links")
+    expect(page.get_by_role("combobox", name="Wave")).to_have_value(WAVE)
+    page.get_by_label("How many invites").fill("10")
+    page.get_by_role("button", name="Create links").click()
+    expect(page.get_by_text(re.compile(r"^These links are shown only now"))).to_be_visible()
+    files = []
+    for _ in range(2):  # pressing download reruns the page; the links stay for a second copy
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download links (CSV)").click()
+        assert download.value.suggested_filename == "pulse-links.csv"
+        files.append(Path(download.value.path()).read_text())
+    assert files[0] == files[1]
+    links = list(csv.DictReader(io.StringIO(files[0])))
+    assert {(r["wave"], r["segment"], r["kind"]) for r in links} == {(WAVE, SEGMENT, "invite")} and len(links) == 10
+    tokens = [r["link"].rsplit("?t=", 1)[1] for r in links]
+    expect(page.get_by_test_id("stCode")).to_contain_text(tokens[-1])
+    assert sorted(rows(engine, select(PulseLink.token_hash, PulseLink.kind, PulseLink.used))) \
+        == sorted((hash_token(t), "invite", False) for t in tokens)
+    eventually(page, engine, select(AuditEvent.actor, AuditEvent.subject).where(AuditEvent.action == "export"),
+               [("rita", f"10 pulse link(s) for {SEGMENT} (CSV)")] * 2)
+    return tokens
+
+
+def agents_answer(server, engine, tokens: list[str]) -> None:
+    """Ten agents answer through their invites, each with a comment: one step of comments is released."""
+    settings = load_settings(server.env)
+    for number, token in enumerate(tokens):
+        send_response(engine=engine, token=token, today=date.today(), steps=Thresholds.from_settings(settings),
+                      sealer=Sealer.from_settings(settings),
+                      answers={"morale": 3, "enps": 6, "tools": 2, "management_support": 3, "workload": 2,
+                               "recovery_share": 30, "feedback_loop": 2,
+                               "one_thing": f"Comment {number:02}: the night queue has no supervisor to escalate to."})
+    assert rows(engine, select(func.count()).select_from(PulseResponse)) == [(10,)]
+
+
+def reply_to_a_comment(page, wait_for_app, engine) -> None:
+    open_page(page, wait_for_app, "Comments and replies")
+    expect(page.get_by_role("combobox", name="Wave")).to_have_value(WAVE)
+    expect(page.get_by_role("combobox", name="Team")).to_have_value("Night desk")
+    first = "Comment 00: the night queue has no supervisor to escalate to."
+    expect(page.get_by_text(first, exact=True)).to_be_visible()
+    page.get_by_role("button", name="Reply (0 so far)").first.click()  # comments come in order: Comment 00's
+    form = form_with(page, "Send reply").filter(visible=True)
+    form.get_by_label("Your reply (the agent sees it with their receipt code)").fill(
+        "A night supervisor joins the rota in March.")
+    form.get_by_role("button", name="Send reply").dblclick()  # an impatient double click sends one reply
+    expect(page.get_by_text("Reply sent: the agent reads it with their receipt code.")).to_be_visible()
+    expect(page.get_by_role("button", name="Reply (1 so far)")).to_have_count(1)  # the page shows it at once
+    replied = (select(PulseAnswer.value_text, PulseReply.author, PulseReply.body, PulseReply.created_on)
+               .join(PulseAnswer, PulseAnswer.response_id == PulseReply.response_id)
+               .where(PulseAnswer.value_text.is_not(None)))
+    assert rows(engine, replied) == [(first, "rita", "A night supervisor joins the rota in March.", date.today())]
+
+
+def record_an_action(page, wait_for_app, engine) -> None:
+    open_page(page, wait_for_app, "Record actions")
+    form = form_with(page, "Record action")
+    theme = form.get_by_role("combobox", name="Theme").input_value()
+    form.get_by_label("What will be done").fill("Put a supervisor on every night shift")
+    form.get_by_label("Owner").fill("Head of operations")
+    form.get_by_role("button", name="Record action").dblclick()  # an impatient double click records once
+    expect(page.get_by_text(f"Action recorded against {theme}: 'Put a supervisor on every night shift', owner "
+                            "Head of operations, not published yet.")).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame")).to_contain_text("Put a supervisor on every night shift")
+    expect(form_with(page, "Record action").get_by_label("What will be done")).to_have_value("")
+    assert rows(engine, select(Action.title, Action.owner, Action.created_by, Action.published)) \
+        == [("Put a supervisor on every night shift", "Head of operations", "rita", False)]
+
+
+def test_a_new_researcher_sets_up_a_study_and_a_wave_and_answers_agents(server, browser, engine, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        sign_in(page, server.url, "rita", PASSWORD)
+        create_study_and_participants(page, wait_for_app, engine)
+        create_wave(page, wait_for_app, engine)
+        set_headcount_as_admin(browser, server, app_helpers, engine)
+        tokens = download_links_twice(page, wait_for_app, engine)
+        agents_answer(server, engine, tokens)
+        reply_to_a_comment(page, wait_for_app, engine)
+        record_an_action(page, wait_for_app, engine)
+    except Exception:
+        page.screenshot(path=str(server.artifacts / "researcher-journey-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()
