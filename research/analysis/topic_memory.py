@@ -3,7 +3,7 @@
 A full topic fit (the neighbour graph, UMAP, HDBSCAN, c-TF-IDF and the three stability seeds) is most of an
 analysis's time once the embeddings are cached: about 25 CPU seconds at 11,000 comments, for a change of
 1,000. So the cache keeps, per model and backend, the last full fit's topic of each text, its words and its
-stability. While at most :data:`REFIT_SHARE` of the texts are new to that fit, the texts it held keep their
+stability. While at most :data:`REFIT_SHARE` of the texts are new since that fit, the texts it held keep their
 topics and each new one joins the topic whose centre (the mean of its members' unit vectors) is nearest; labels
 are then rebuilt from the members, so they speak for the new comments too. BERTopic's own ``transform`` does
 the same for new documents. With more new text than that, another seed, or after comments were erased, the
@@ -21,7 +21,8 @@ import numpy as np
 from research.analysis.topics import SMALL_CORPUS, TopicResult, fit_topics, label_topics, rank_topics
 
 REFIT_SHARE = 0.2
-"""The share of texts new to the remembered fit above which the topics are fitted afresh."""
+"""The share of texts added since the last full fit (over all extensions) above which the topics are fitted
+afresh."""
 MIN_REMEMBERED = SMALL_CORPUS
 """Corpora this small are clustered by k-means in well under a second: nothing is worth remembering."""
 
@@ -76,7 +77,11 @@ def _extend(texts, embeddings, *, store: TopicStore, space: str, seed: int, meas
         return None
     known = store.topic_members(list(texts), space, generation)
     new = [i for i, text in enumerate(texts) if text not in known]
-    if len(texts) - len(new) < MIN_REMEMBERED or len(new) > REFIT_SHARE * len(texts):
+    fresh = {texts[i] for i in new}
+    # Counted since the full fit, not since the last extension: small additions must not put off a new fit
+    # for ever, or an issue that grows wave by wave would never become a topic of its own.
+    added = int(fit.get("added", 0)) + len(fresh)
+    if len(texts) - len(new) < MIN_REMEMBERED or added > REFIT_SHARE * len(set(texts)):
         return None
     raw = np.asarray([known.get(text, -1) for text in texts])
     if new:
@@ -85,6 +90,7 @@ def _extend(texts, embeddings, *, store: TopicStore, space: str, seed: int, meas
         centres = np.vstack([embeddings[held[raw[held] == topic]].mean(axis=0) for topic in ids])
         centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
         raw[new] = ids[(embeddings[new] @ centres.T).argmax(axis=1)]
+        fit = {**fit, "added": added}
         store.remember_topics(space, {texts[i]: int(raw[i]) for i in new}, fit, new_fit=False)
     topics = rank_topics(raw.tolist())
     renamed = dict(zip(raw.tolist(), topics))

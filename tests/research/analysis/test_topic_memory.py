@@ -81,3 +81,15 @@ def test_erasing_a_comment_erases_its_remembered_topic(corpus, fits, tmp_path):
 
     with sqlite3.connect(tmp_path / "cache.sqlite") as db:
         assert db.execute("SELECT count(*) FROM topic_members").fetchone()[0] == len(texts) - 1
+
+
+def test_small_additions_add_up_to_a_new_fit(corpus, fits, tmp_path):
+    """Each wave adds a little; once a fifth of the texts came after the fit, the topics are fitted again, so an
+    issue that grows wave by wave can become a topic of its own."""
+    texts, vectors = corpus
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", "all-MiniLM-L6-v2")
+    _run(cache, texts[:195], vectors[:195], measure_stability=False)
+    _run(cache, texts[:220], vectors[:220], measure_stability=False)  # 25 of 220 new: extended
+    assert fits == [195]
+    _run(cache, texts, vectors, measure_stability=False)  # 55 of 250 since the fit: over a fifth
+    assert fits == [195, 250]
