@@ -14,9 +14,21 @@ me = require_page("users")
 st.title("Users")
 show_flash("users")
 TEMPORARY_KEY = "users_temporary_password"
-shown = st.session_state.pop(TEMPORARY_KEY, None)  # shown on this run only: gone after the next click or reload
+# (message, temporary password) of the last reset, kept in this browser session until the admin hides it or does
+# something else here: a double click's second run must not take it off the screen before it was read.
+shown = st.session_state.get(TEMPORARY_KEY)
 if shown:
-    st.code(shown, language=None)
+    st.success(shown[0])
+    st.code(shown[1], language=None)
+    if st.button("Hide the temporary password"):
+        st.session_state.pop(TEMPORARY_KEY, None)
+        st.rerun()
+
+
+def done(message: str) -> None:
+    """Another change on this page succeeded: say so, and take any temporary password off the screen."""
+    st.session_state.pop(TEMPORARY_KEY, None)
+    flash("users", message)
 
 form = form_key("add_user")
 with st.form(form):
@@ -33,7 +45,7 @@ with st.form(form):
         except FrontlineError as exc:
             st.error(plain(exc))
         else:
-            flash("users", message)
+            done(message)
             clear_form("add_user")
             st.rerun()
 
@@ -65,7 +77,7 @@ if others:
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
-                flash("users", message)  # shown above the accounts table, which now says the same
+                done(message)  # shown above the accounts table, which now says the same
                 st.rerun()
 
 st.subheader("Reset a password")
@@ -87,8 +99,6 @@ with st.form(form):
                                            submission=submission_key("reset_password"))
             except AlreadySubmitted:
                 # A double click: the first submit reset the password and its temporary password is on screen.
-                if shown:
-                    st.session_state[TEMPORARY_KEY] = shown
                 flash("users", plain(f"Password reset for {reset_target} once: the second click changed nothing. "
                                      "Give them the temporary password below."), "info")
                 clear_form("reset_password")
@@ -96,10 +106,10 @@ with st.form(form):
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
-                flash("users", plain(f"Password reset for {reset.account.username}. Give them the temporary password "
-                                     f"below (shown only this once; it expires {reset.expires_at:%Y-%m-%d %H:%M} "
-                                     "UTC). They must choose a new password when they sign in."))
-                st.session_state[TEMPORARY_KEY] = reset.password
+                st.session_state[TEMPORARY_KEY] = (
+                    plain(f"Password reset for {reset.account.username}. Give them the temporary password below "
+                          f"(shown only here, until you hide it; it expires {reset.expires_at:%Y-%m-%d %H:%M} UTC). "
+                          "They must choose a new password when they sign in."), reset.password)
                 clear_form("reset_password")
                 st.rerun()
 
@@ -123,6 +133,6 @@ else:
                 except FrontlineError as exc:
                     st.error(plain(exc))
                 else:
-                    flash("users", plain(f"Unlocked {unlocked.username}: they can sign in with their password now."))
+                    done(plain(f"Unlocked {unlocked.username}: they can sign in with their password now."))
                     clear_form("unlock_user")
                     st.rerun()
