@@ -107,12 +107,7 @@ def theme_gaps(*, session: Session, job_id: int, thresholds: Thresholds,
         if len(wave_scores) < thresholds.scores or len(in_wave) < thresholds.scores:
             continue
         out += _wave_gaps(in_wave, wave_scores, wave, names, kinds, thresholds)
-    gaps = pd.DataFrame(out)
-    if gaps.empty:
-        return gaps
-    gaps = gaps.sort_values(["theme", "opens_on"])
-    gaps["change"] = gaps.groupby("theme")["share"].diff()
-    return gaps.reset_index(drop=True)
+    return gap_frame(out)
 
 
 def _score_sums(frame: pd.DataFrame) -> pd.DataFrame:
@@ -198,3 +193,13 @@ def representative_quotes(*, session: Session, job_id: int, theme: str, threshol
     """A theme's quotes from the latest wave (see :func:`latest_quotes`)."""
     return latest_quotes(analysed_comments(session=session, job_id=job_id), column="theme", value=theme,
                          thresholds=thresholds, limit=limit)
+
+
+def gap_frame(rows: list[dict]) -> pd.DataFrame:
+    """Per-wave gap rows as one table, each theme's waves in date order with the change from the wave before."""
+    gaps = pd.DataFrame(rows)
+    if gaps.empty:
+        return gaps
+    gaps = gaps.sort_values(["theme", "opens_on"])
+    gaps["change"] = gaps.groupby("theme")["share"].diff()
+    return gaps.reset_index(drop=True)

@@ -24,7 +24,7 @@ from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
 # The per-wave arithmetic is theme_gaps' own, so the two can never disagree.
-from research.analysis.gaps import _wave_gaps, theme_names
+from research.analysis.gaps import _wave_gaps, gap_frame, theme_names
 from research.findings.representative import analysed_up_to
 from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave, TextAnalysis
@@ -139,12 +139,7 @@ def gap_table(*, session: Session, job_id: int, thresholds: Thresholds,
         if len(wave_scores) < thresholds.scores or len(in_wave) < thresholds.scores:
             continue
         out += _wave_gaps(in_wave, wave_scores, wave, names, kinds, thresholds)
-    gaps = pd.DataFrame(out)
-    if gaps.empty:
-        return gaps
-    gaps = gaps.sort_values(["theme", "opens_on"])
-    gaps["change"] = gaps.groupby("theme")["share"].diff()
-    return gaps.reset_index(drop=True)
+    return gap_frame(out)
 
 
 def quotable_comments(*, session: Session, job_id: int, thresholds: Thresholds, opens_on: date) -> pd.DataFrame:
