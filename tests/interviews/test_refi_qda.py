@@ -28,7 +28,7 @@ from research.store.models import (
     Study,
 )
 
-SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "refi_qda" / "Project.xsd")))
+SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "refi_qda_schema" / "Project.xsd")))
 Q = {"q": NS}
 BODY_1 = "The CRM freezes – café naïve 😀 every morning, and the knowledge base is out of date."
 BODY_2 = "Nobody thanks us. My team lead 👍 backs me up though."
