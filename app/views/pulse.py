@@ -135,7 +135,7 @@ if state["stage"] == "done":
     st.write("Your receipt code. Keep it to read replies to your comment; nobody else can link it to you:")
     st.code(state["receipt"], language=None)
     try:
-        with resources.db_session() as session:
+        with resources.db_read() as session:
             actions = published_actions(session=session)
     except FrontlineError:
         actions = []  # the answers are saved; what management did can be read another time
@@ -152,8 +152,8 @@ if state["stage"] == "done":
     st.stop()
 
 config = resources.settings()
-try:
-    with resources.db_session() as session:
+try:  # only reads: on SQLite the form never waits behind a writer (a release, an analysis saving its results)
+    with resources.db_read() as session:
         target = view_link(session=session, token=token, today=today())
         questions = wave_questions(session=session, wave_id=target.wave_id)
         statuses = anonymity_preview(session=session, segment_id=target.segment_id, threshold=config.min_group_size)

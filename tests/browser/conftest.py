@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -24,6 +25,9 @@ BIN = Path(sys.executable).parent
 # Screenshots the journeys take, kept after the run (ignored by git).
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
 ARTIFACTS.mkdir(parents=True, exist_ok=True)
+# A page's rerun waits its turn for the CPU in CI, where the suite shares 2 cores with the server it drives and
+# the workers that server starts: 5 s (Playwright's default for expect) was seen to end a wait for a rerun that came.
+expect.set_options(timeout=15_000)
 
 
 def free_port() -> int:
@@ -49,7 +53,7 @@ class Server:
 
     def logs(self) -> str:
         """What the server and any worker it started have written to their logs so far."""
-        files = [self.log_path, *Path(self.env["FRONTLINE_DATA_DIR"]).rglob("*.log")]
+        files = dict.fromkeys([self.log_path, *Path(self.env["FRONTLINE_DATA_DIR"]).rglob("*.log")])
         return "\n".join(f.read_text(errors="replace") for f in files if f.is_file())
 
     def wait_healthy(self, timeout: float = 60) -> None:
@@ -108,6 +112,24 @@ def browser(chromium_path):
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report carries what the page showed and the server's last lines: CI prints
+    only the report, and a timeout alone does not say whether the page was on an error, a form or a spinner."""
+    report = yield
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.failed and call.when == "call" and page is not None:
+        try:
+            text = page.locator('[data-testid="stApp"]').inner_text(timeout=5_000)
+        except Exception as exc:  # noqa: BLE001 - a closed or hung page is itself the finding
+            text = f"(page text unavailable: {type(exc).__name__})"
+        report.sections.append(("page at failure", f"{page.url}\n{text[-3000:]}"))
+        server = item.funcargs.get("server")
+        if server is not None:
+            report.sections.append(("server log tail", server.logs()[-3000:]))
+    return report
 
 
 @pytest.fixture
