@@ -8,12 +8,12 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.exports import download_table
-from frontline_ui.forms import clear_form, form_key
+from frontline_ui.forms import clear_form, form_key, submission_key
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from interviews.sandbox import parse_upload
-from research.audit import record
-from research.errors import FrontlineError
+from research.audit import claim_submission, record
+from research.errors import AlreadySubmitted, FrontlineError
 from research.privacy.roster import replace_roster, roster_names
 from research.pulse.links import link_url, open_link_full
 from research.pulse.waves_admin import create_segment_links, segment_summaries, set_headcount, wave_shape
@@ -61,27 +61,38 @@ if me.role == "admin":
                 else:
                     st.session_state["pulse_links_saved"] = f"Headcount of {plain(head_segment)} set to {int(people)}."
                     st.rerun()
-with st.form("links"):
-    segment_label = st.selectbox("Segment", list(segments))
+form = form_key("links")
+with st.form(form):
+    segment_label = st.selectbox("Segment", list(segments), key=f"{form}_segment")
     kinds = {"Single-use invites": "invite", "One open link (kiosk, team chat)": "open"}
-    kind = kinds[st.radio("Kind", list(kinds), horizontal=True)]
-    count = st.number_input("How many invites", min_value=1, max_value=10_000, value=10)
+    kind = kinds[st.radio("Kind", list(kinds), horizontal=True, key=f"{form}_kind")]
+    count = st.number_input("How many invites", min_value=1, max_value=10_000, value=10, key=f"{form}_count")
     make = st.form_submit_button("Create links", type="primary")
 if make:
+    base = resources.settings().public_url  # before the save: nothing between its commit and keeping the links
     try:
         with resources.db_session() as session:
+            # A double click's second submit carries the same one-time key and creates nothing: a second batch,
+            # never shown, would hold places of the team's headcount that no one could hand out.
+            claim_submission(session=session, key=submission_key("links"), actor=me.username, action="links_created")
             tokens = create_segment_links(session=session, segment_id=segments[segment_label],
                                           count=int(count) if kind == "invite" else 1, kind=kind, today=date.today())
             record(session=session, actor=me.username, action="links_created",
                    subject=f"{len(tokens)} {kind} link(s) for {segment_label} in {wave_title}")
+    except AlreadySubmitted:
+        st.session_state["pulse_links_saved"] = "The second click created nothing: the links were created once."
+        clear_form("links")
+        st.rerun()
     except FrontlineError as exc:
         st.error(plain(str(exc)))
     else:
-        base = resources.settings().public_url
         # Kept in this session (never the database) until hidden: pressing download reruns the page, which
         # used to drop the links after the first download, so a second copy or a look at them was impossible.
         st.session_state["pulse_links_made"] = (wave_id, segment_label, pd.DataFrame(
             {"wave": wave_title, "segment": segment_label, "kind": kind, "link": [link_url(base, t) for t in tokens]}))
+        st.session_state["pulse_links_saved"] = plain(f"Created {len(tokens)} {kind} link(s) for {segment_label}.")
+        clear_form("links")
+        st.rerun()  # the table above counts them
 made = st.session_state.get("pulse_links_made")
 if made and made[0] == wave_id:
     _, made_for, links = made
