@@ -5,6 +5,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.kept_text import forget_kept, keep_while_typing, kept_text_area, show_draft_note
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title, pick_interview, pick_study
 from interviews.agreement import sentence_spans
@@ -161,13 +162,16 @@ else:
                 else:
                     flash("coding", plain(f"The excerpt now carries {', '.join(codes[k] for k in recoded)}."))
                     st.rerun()
-    with st.form(form_key(f"memo_excerpt_{excerpt_id}")):
-        memo = st.text_area("Memo on this excerpt", key=f"{form_key(f'memo_excerpt_{excerpt_id}')}_body")
+    memo_form, memo_place = form_key(f"memo_excerpt_{excerpt_id}"), f"memo:excerpt:{excerpt_id}"
+    with st.form(memo_form):
+        memo, restored = kept_text_area(user.username, memo_place, "Memo on this excerpt", key=f"{memo_form}_body")
+        show_draft_note(restored, f"{memo_form}_body")
         left, right = st.columns(2)
         if left.form_submit_button("Add memo"):
             try:
                 with resources.db_session() as session:
                     add_memo(session=session, author=user.username, body=memo, excerpt_id=excerpt_id)
+                    forget_kept(session, user.username, memo_place)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
@@ -179,3 +183,4 @@ else:
                 delete_excerpt(session=session, excerpt_id=excerpt_id)
             flash("coding", plain(f"Removed the excerpt '{labels[excerpt_id][:60]}'."))
             st.rerun()
+    keep_while_typing(user.username, memo_place, key=f"{memo_form}_body")

@@ -7,6 +7,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.kept_text import forget_kept, keep_while_typing, kept_text_area, my_drafts, show_draft_note
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from interviews.codebook import analysis_codebook
@@ -49,6 +50,7 @@ def save_code(answer_id, code_key: str) -> None:
         st.session_state["pulse_replies_coded"] = ("ok", f"Coded {plain(name)}: it teaches the next analysis.")
 
 
+drafts = my_drafts(user.username, "reply:")
 for row in shown.itertuples():
     with st.container(border=True):
         st.text(row.comment)
@@ -70,18 +72,23 @@ for row in shown.itertuples():
         # old form stores nothing: it used to keep the text and store each click again.
         name = f"reply_{row.response_id}"
         with st.popover(f"Reply ({row.replies} so far)"):
-            form = form_key(name)
+            form, place = form_key(name), f"reply:{row.response_id}"
             with st.form(form):
-                body = st.text_area("Your reply (the agent sees it with their receipt code)", key=f"{form}_body")
+                body, restored = kept_text_area(user.username, place,
+                                                "Your reply (the agent sees it with their receipt code)",
+                                                key=f"{form}_body", drafts=drafts)
+                show_draft_note(restored, f"{form}_body")
                 if st.form_submit_button("Send reply"):
                     try:
                         with resources.db_session() as session:
                             add_reply(session=session, response_id=row.response_id, author=user.username, body=body,
                                       today=datetime.now(UTC).date())
+                            forget_kept(session, user.username, place)
                     except FrontlineError as exc:
                         st.error(plain(str(exc)))
                     else:
                         flash(name, "Reply sent: the agent reads it with their receipt code.")
                         clear_form(name)
                         st.rerun()
+            keep_while_typing(user.username, place, key=f"{form}_body")
         show_flash(name)

@@ -40,6 +40,7 @@ from research.store.models import (
     PulseWave,
     Study,
 )
+from research.store.staff_drafts import StaffDraft
 
 pytestmark = pytest.mark.browser
 
@@ -184,11 +185,12 @@ def set_headcount_as_admin(browser, server, app_helpers, engine) -> None:
 
 
 def download_links_twice(page, wait_for_app, engine) -> list[str]:
-    """Ten invites, downloaded twice: the same ten valid links both times, each download audited."""
+    """Ten invites, created with a double click and downloaded twice: the same ten valid links both times, one
+    batch stored (a second, never shown, would hold places of the headcount), each download audited."""
     open_page(page, wait_for_app, "Pulse links")
     expect(page.get_by_role("combobox", name="Wave")).to_have_value(WAVE)
     page.get_by_label("How many invites").fill("10")
-    page.get_by_role("button", name="Create links").click()
+    page.get_by_role("button", name="Create links").dblclick()  # one batch: the links table below holds ten
     expect(page.get_by_text(re.compile(r"^These links are shown only now"))).to_be_visible()
     files = []
     for _ in range(2):  # pressing download reruns the page; the links stay for a second copy
@@ -227,11 +229,23 @@ def reply_to_a_comment(page, wait_for_app, engine) -> None:
     first = "Comment 00: the night queue has no supervisor to escalate to."
     expect(page.get_by_text(first, exact=True)).to_be_visible()
     page.get_by_role("button", name="Reply (0 so far)").first.click()  # comments come in order: Comment 00's
+    box = form_with(page, "Send reply").filter(visible=True).get_by_label(
+        "Your reply (the agent sees it with their receipt code)")
+    box.fill("A night supervisor joins the rota in March.")
+    # The reply typed but not sent is kept as rita's draft, and a reload (F5) gives it back in the same box.
+    draft = select(StaffDraft.body).where(StaffDraft.place.startswith("reply:"))
+    eventually(page, engine, draft, [("A night supervisor joins the rota in March.",)])
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_text(first, exact=True)).to_be_visible()
+    page.get_by_role("button", name="Reply (0 so far)").first.click()
     form = form_with(page, "Send reply").filter(visible=True)
-    form.get_by_label("Your reply (the agent sees it with their receipt code)").fill(
+    expect(form.get_by_label("Your reply (the agent sees it with their receipt code)")).to_have_value(
         "A night supervisor joins the rota in March.")
+    expect(form.get_by_text("Your unsent draft, kept from before (only you see it).")).to_be_visible()
     form.get_by_role("button", name="Send reply").dblclick()  # an impatient double click sends one reply
     expect(page.get_by_text("Reply sent: the agent reads it with their receipt code.")).to_be_visible()
+    assert rows(engine, draft) == []  # sent: the draft is gone
     expect(page.get_by_role("button", name="Reply (1 so far)")).to_have_count(1)  # the page shows it at once
     replied = (select(PulseAnswer.value_text, PulseReply.author, PulseReply.body, PulseReply.created_on)
                .join(PulseAnswer, PulseAnswer.response_id == PulseReply.response_id)

@@ -1,0 +1,86 @@
+"""Unsent text on any staff page, kept server-side for its author: nothing typed is lost to a reload.
+
+A page names each text box by a place (``"reply:<response id>"``, ``"memo:excerpt:<id>"``); the box sends
+what is typed a moment after typing stops, :func:`keep_text` stores it exactly as typed for that person and
+place, and :func:`kept_text` gives it back when the page is drawn again. Sending the form calls
+:func:`forget_text`. A draft is its author's alone: only their own are ever read, and no export, analysis or
+other page reads them. Interview notes have their own drafts (:mod:`interviews.drafts`), tied to consent.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from research.errors import FrontlineError
+from research.store.models import User
+from research.store.staff_drafts import StaffDraft
+
+MAX_DRAFT_CHARS = 20_000
+"""Longer than any staff text box takes (a reply, a memo, a description); a draft beyond it is refused."""
+MAX_PLACE_CHARS = 160
+
+
+def _user_id(session: Session, username: str) -> int:
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise FrontlineError("There is no such account to keep a draft for.")
+    return user_id
+
+
+def _check_place(place: str) -> str:
+    if not isinstance(place, str) or not place or len(place) > MAX_PLACE_CHARS:
+        raise ValueError(f"a draft place is 1 to {MAX_PLACE_CHARS} characters")  # a programming error
+    return place
+
+
+def keep_text(*, session: Session, username: str, place: str, body: str) -> bool:
+    """Keep ``body`` as ``username``'s unsent text at ``place``; True when a draft is now kept.
+
+    Empty text is no draft: it discards any kept one instead.
+
+    Raises:
+        FrontlineError: not text, too long, or no such account.
+    """
+    if not isinstance(body, str):
+        raise FrontlineError("A draft must be text.")
+    if len(body) > MAX_DRAFT_CHARS:
+        raise FrontlineError(f"This draft is {len(body):,} characters; at most {MAX_DRAFT_CHARS:,} are kept.")
+    user_id, place = _user_id(session, username), _check_place(place)
+    if not body:
+        session.execute(delete(StaffDraft).where(StaffDraft.user_id == user_id, StaffDraft.place == place))
+        return False
+    for _ in range(2):  # two tabs keeping the same box at once: the second insert becomes an update
+        draft = session.scalar(select(StaffDraft).where(StaffDraft.user_id == user_id, StaffDraft.place == place))
+        try:
+            with session.begin_nested():
+                if draft is None:
+                    session.add(StaffDraft(user_id=user_id, place=place, body=body))
+                else:
+                    draft.body = body
+            return True
+        except IntegrityError:
+            continue
+    raise FrontlineError("The draft could not be kept just now; it is still in the box.")
+
+
+def kept_text(*, session: Session, username: str, place: str) -> str | None:
+    """``username``'s own unsent text at ``place``, or None; never anyone else's."""
+    return session.scalar(select(StaffDraft.body).join(User, User.id == StaffDraft.user_id)
+                          .where(User.username == username, StaffDraft.place == _check_place(place)))
+
+
+def kept_texts(*, session: Session, username: str, prefix: str) -> dict[str, str]:
+    """``username``'s own unsent texts at every place starting with ``prefix``, by place (one query per page)."""
+    rows = session.execute(select(StaffDraft.place, StaffDraft.body).join(User, User.id == StaffDraft.user_id)
+                           .where(User.username == username, StaffDraft.place.startswith(prefix, autoescape=True)))
+    return {place: body for place, body in rows}
+
+
+def forget_text(*, session: Session, username: str, place: str) -> None:
+    """Discard ``username``'s draft at ``place``: the form it belongs to was sent."""
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is not None:
+        session.execute(delete(StaffDraft).where(StaffDraft.user_id == user_id,
+                                                 StaffDraft.place == _check_place(place)))

@@ -1,0 +1,74 @@
+"""Unsent text on staff pages kept per person and place: shown back exactly, theirs alone, gone once sent."""
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from research.accounts import create_user
+from research.accounts.drafts import MAX_DRAFT_CHARS, forget_text, keep_text, kept_text, kept_texts
+from research.errors import FrontlineError
+from research.store.models import User
+from research.store.staff_drafts import StaffDraft
+
+TYPED = "  We hear you:\r\n\tthe CRM fix <b>ships</b> in ‘March’  "
+
+
+@pytest.fixture
+def session(engine):
+    with Session(engine) as session:
+        yield session
+        session.rollback()
+
+
+@pytest.fixture
+def people(session):
+    for name in ("ana", "ben"):
+        create_user(session=session, username=name, role="researcher", password="a long password", actor="setup")
+    session.flush()
+
+
+def test_a_draft_comes_back_exactly_as_typed_to_its_author_only(session, people):
+    assert keep_text(session=session, username="ana", place="reply:7", body=TYPED)
+    keep_text(session=session, username="ben", place="reply:7", body="ben's own words")
+    keep_text(session=session, username="ana", place="memo:excerpt:3", body="a memo")
+    assert kept_text(session=session, username="ana", place="reply:7") == TYPED
+    assert kept_text(session=session, username="ben", place="reply:7") == "ben's own words"
+    assert kept_text(session=session, username="nobody", place="reply:7") is None
+    assert kept_texts(session=session, username="ana", prefix="reply:") == {"reply:7": TYPED}
+    keep_text(session=session, username="ana", place="reply:7", body=TYPED + " more")  # one row per place
+    assert kept_text(session=session, username="ana", place="reply:7") == TYPED + " more"
+    assert session.scalar(select(StaffDraft.id).where(StaffDraft.body == TYPED)) is None
+
+
+def test_sending_or_emptying_the_box_discards_the_draft_and_touches_no_one_elses(session, people):
+    keep_text(session=session, username="ana", place="reply:7", body=TYPED)
+    keep_text(session=session, username="ben", place="reply:7", body="ben's own words")
+    forget_text(session=session, username="ana", place="reply:7")
+    assert kept_text(session=session, username="ana", place="reply:7") is None
+    assert kept_text(session=session, username="ben", place="reply:7") == "ben's own words"
+    assert not keep_text(session=session, username="ben", place="reply:7", body="")
+    assert session.scalars(select(StaffDraft)).all() == []
+
+
+def test_a_prefix_with_wildcards_matches_only_itself(session, people):
+    keep_text(session=session, username="ana", place="reply:7", body="one")
+    keep_text(session=session, username="ana", place="replyX7", body="two")
+    assert kept_texts(session=session, username="ana", prefix="reply_") == {}
+    assert kept_texts(session=session, username="ana", prefix="reply%") == {}
+
+
+def test_too_long_or_unknown_is_refused_and_keeps_nothing(session, people):
+    with pytest.raises(FrontlineError, match="at most 20,000"):
+        keep_text(session=session, username="ana", place="reply:7", body="x" * (MAX_DRAFT_CHARS + 1))
+    with pytest.raises(FrontlineError, match="no such account"):
+        keep_text(session=session, username="nobody", place="reply:7", body="text")
+    with pytest.raises(FrontlineError, match="must be text"):
+        keep_text(session=session, username="ana", place="reply:7", body=None)  # type: ignore[arg-type]
+    assert session.scalars(select(StaffDraft)).all() == []
+
+
+def test_deleting_an_account_deletes_its_drafts(session, people):
+    keep_text(session=session, username="ana", place="reply:7", body=TYPED)
+    session.execute(delete(User).where(User.username == "ana"))
+    session.flush()
+    assert session.scalars(select(StaffDraft)).all() == []
