@@ -22,10 +22,17 @@ def _recorded_before(theme_name: str, title: str, owner: str) -> pd.Series | Non
 
 
 def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> None:
-    """The form, its confirmation after the page refreshes, and a fresh form after each action recorded."""
-    with st.expander("Record an action", expanded=expanded or has_flash("record_action")):
+    """The form, its confirmation after the page refreshes, and a fresh form after each action recorded.
+
+    Opened from a focus area's "Record an action on ..." (``?theme=<code key>``), it is open on that theme.
+    """
+    asked = st.query_params.get("theme")
+    form = form_key("record_action")
+    if asked in codes and st.session_state.get("_record_action_asked") != (form, asked):
+        st.session_state[f"{form}_theme"] = asked  # once per link followed: the user may then choose another
+        st.session_state["_record_action_asked"] = (form, asked)
+    with st.expander("Record an action", expanded=expanded or asked in codes or has_flash("record_action")):
         show_flash("record_action")
-        form = form_key("record_action")
         with st.form(form):
             theme = st.selectbox("Theme", list(codes), format_func=codes.__getitem__, key=f"{form}_theme")
             title = st.text_area("What will be done", placeholder="Replace the billing system's search screen",

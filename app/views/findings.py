@@ -145,7 +145,7 @@ def show_focus_area(rank: int, area) -> None:
         for action in area.actions.head(3).itertuples(index=False):
             left.text(f"Action ({action.Status}): {action.What} · {action.Owner}")
         left.page_link("views/findings_actions.py", label=f"Record an action on {plain(area.name)}",
-                       icon=":material/add_task:")
+                       icon=":material/add_task:", query_params={"theme": area.theme})
 
 
 job_id = findings_data.results_job()

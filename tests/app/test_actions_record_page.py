@@ -66,6 +66,17 @@ def test_the_executives_confirmation_opens_the_section_that_holds_it(make_app, a
     assert actions(app_db, "Publish the rota a month ahead") == 1
 
 
+def test_a_focus_areas_record_an_action_link_opens_the_form_on_its_theme(make_app):
+    """The executive home links each focus area to the actions page with its theme: the form is open on it."""
+    at = make_app("executive", "executive").run()
+    at.switch_page("views/findings_actions.py").run()
+    first = at.selectbox[0].value
+    at.query_params["theme"] = "workload"
+    at.switch_page("views/findings_actions.py").run()
+    section = next(e for e in at.expander if e.label == "Record an action")
+    assert section.proto.expanded and at.selectbox[0].value == "workload" != first
+
+
 def delete(at, title):
     which = at.selectbox(key="delete_action_which")
     which.select(next(o for o in which.options if title in o))
