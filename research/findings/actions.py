@@ -4,8 +4,9 @@ Executives and researchers record an action against a theme of the codebook.
 Published actions are shown to agents on the pulse page, so they see that what
 they said led somewhere; that is what keeps them answering. Each action keeps
 the latest wave that had opened when it was recorded as its baseline, and
-:func:`action_effect` compares the theme's share and sentiment in that wave
-with the latest analysed wave after it.
+:func:`action_effect` compares the theme's share and sentiment in that wave (or,
+when it is never reported, the last reported wave before it) with the latest
+analysed wave after it.
 
 The effect is read from :func:`research.analysis.gaps.theme_gaps`, so every
 figure it reports has already passed the reporting thresholds.
@@ -324,16 +325,21 @@ def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
     reported = pd.DataFrame(columns=["theme", "wave_id", "wave", "opens_on", "share", "mean_sentiment"]) \
         if gaps.empty else gaps
     waves = reported[["wave_id", "wave", "opens_on"]].drop_duplicates("wave_id")
-    if baseline.id not in set(waves["wave_id"]):
+    opens = pd.to_datetime(waves["opens_on"])
+    # The wave open when the action was recorded may never be reported (a one-team pilot, a wave still open):
+    # the last reported wave before it is then the baseline, the state of things the action answered.
+    before = waves[opens <= pd.Timestamp(baseline.opens_on)]
+    if before.empty:
         return replace(empty, sentence=(
             f"{name} cannot be compared with {baseline.title}, the wave before the action: it had too few "
             "responses to report or has not been analysed."))
-    opens = pd.to_datetime(waves["opens_on"])
+    base = before.loc[pd.to_datetime(before["opens_on"]).idxmax()]
+    empty = replace(empty, baseline_wave=str(base["wave"]))
     later = waves[opens > pd.Timestamp(baseline.opens_on)]
     if later.empty:
         return replace(empty, sentence=_no_later_wave(session, baseline, today or _today()))
     latest = later.loc[pd.to_datetime(later["opens_on"]).idxmax()]
-    share_before, sentiment_before = _theme_figures(reported, baseline.id, action.theme)
+    share_before, sentiment_before = _theme_figures(reported, base["wave_id"], action.theme)
     share_after, sentiment_after = _theme_figures(reported, latest["wave_id"], action.theme)
     return replace(
         empty, later_wave=str(latest["wave"]), share_before=share_before, share_after=share_after,
@@ -341,6 +347,6 @@ def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
         sentiment_after=sentiment_after,
         sentiment_change=sentiment_after - sentiment_before
         if sentiment_before is not None and sentiment_after is not None else None,
-        sentence=effect_sentence(name, baseline.title, str(latest["wave"]), share_before, share_after,
+        sentence=effect_sentence(name, str(base["wave"]), str(latest["wave"]), share_before, share_after,
                                  sentiment_before, sentiment_after),
     )

@@ -237,6 +237,19 @@ def test_effect_when_the_baseline_wave_is_suppressed_or_not_analysed(engine):
             action_effect(session=session, action_id=12345, gaps=pd.DataFrame())
 
 
+def test_an_unreported_wave_open_at_the_action_falls_back_to_the_last_reported_one_before_it(engine):
+    """A one-team pilot open when the action was recorded is never reported: the wave before it is the baseline,
+    and the effect is measured from there to the latest reported wave after the action."""
+    with Session(engine) as session:
+        w1, pilot, w3 = add_waves(session, date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1))
+        action = new_action(session, today=date(2026, 4, 10))
+        gaps = gaps_frame([("tools", w1, 0.3, -0.3), ("tools", w3, 0.2, -0.1)])
+        effect = action_effect(session=session, action_id=action.id, gaps=gaps, today=date(2026, 8, 1))
+    assert (effect.baseline_wave, effect.later_wave) == ("Pulse wave 1", "Pulse wave 3")
+    assert effect.share_change == pytest.approx(-10)
+    assert effect.sentence.startswith("Since the action (baseline Pulse wave 1), Tools")
+
+
 def test_deleting_the_baseline_wave_keeps_the_action(engine):
     with Session(engine) as session:
         (wave,) = add_waves(session, date(2026, 1, 1))
