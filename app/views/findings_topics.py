@@ -47,12 +47,15 @@ if overview.table.empty:
 (st.success if (overview.stability or 0) >= 0.6 else st.warning)(overview.stability_note)
 st.plotly_chart(topics_over_time_figure(overview), width="stretch")
 st.plotly_chart(topic_barchart(overview), width="stretch")
+TOPIC_COLUMNS = {"label": "Topic", "comments": "Comments", "share": "Share of comments",
+                 "mean_sentiment": "Mean sentiment", "first": "Share in first wave",
+                 "latest": "Share in latest wave", "change": "Change in points"}
+table = overview.table.drop(columns=["topic"]).rename(columns=TOPIC_COLUMNS)
+table["Change in points"] = (100 * table["Change in points"]).round() + 0.0  # + 0.0: no "-0" for a tiny fall
 text_table(
-    overview.table.drop(columns=["topic"]).rename(columns={"first": "first wave", "latest": "latest wave",
-                                                           "mean_sentiment": "sentiment"}),
-    what=f"topics, analysis {job_id} (CSV)", file_name="topics.csv", height=400,
-    formats={"share": "{:.0%}", "first wave": "{:.0%}", "latest wave": "{:.0%}", "change": "{:+.0%}",
-             "sentiment": "{:+.2f}"},
+    table, what=f"topics, analysis {job_id} (CSV)", file_name="topics.csv", height=400,
+    formats={"Share of comments": "{:.0%}", "Share in first wave": "{:.0%}", "Share in latest wave": "{:.0%}",
+             "Change in points": "{:+.0f}", "Mean sentiment": "{:+.2f}"},
 )
 labels = dict(zip(overview.table["topic"], overview.table["label"]))
 topic = st.selectbox("Quotes for topic", list(labels), format_func=labels.__getitem__)

@@ -270,6 +270,20 @@ def test_findings_pages_show_typed_links_as_text_and_offer_only_audited_inert_do
         assert runnable_cells(name, data) == [], name
 
 
+def test_the_topic_table_speaks_plainly(marked_up_app):
+    """Headers an executive reads ("Share in first wave", not first or mean_sentiment) and changes in whole
+    points, never "-0"."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[USER_KEY] = SessionUser(marked_up_app["executive"], "executive")
+    at.run()
+    at.switch_page("views/findings_topics.py").run()
+    table = at.table[0].value
+    assert list(table.columns) == ["Topic", "Comments", "Share of comments", "Mean sentiment", "Share in first wave",
+                                   "Share in latest wave", "Change in points"]
+    changes = [v for v in table["Change in points"] if v]
+    assert changes and all(re.fullmatch(r"[+-]\d+", v) and v != "-0" for v in changes), changes
+
+
 def test_the_briefing_prepared_on_the_page_has_no_live_link_or_formula(marked_up_app, downloads):
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state[USER_KEY] = SessionUser(marked_up_app["executive"], "executive")
