@@ -6,6 +6,7 @@ from frontline_ui import findings_data, resources
 from frontline_ui.actions_form import record_action_form
 from frontline_ui.auth import require_page
 from frontline_ui.exports import text_table
+from frontline_ui.forms import flash, show_flash
 from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.errors import FrontlineError
@@ -24,14 +25,16 @@ record_action_form(user.username, codes, expanded=table.empty)
 if table.empty:
     st.info("No actions recorded yet.")
     st.stop()
-text_table(table.drop(columns=["id"]), what="actions (CSV)", file_name="actions.csv", height=400)
+shown = table.drop(columns=["id"]).assign(Status=table["Status"].str.capitalize(),
+                                         Published=table["Published"].map({True: "Yes", False: "No"}))
+text_table(shown, what="actions (CSV)", file_name="actions.csv", height=400)
 
 job_id = findings_data.results_job()
 limits = findings_data.thresholds()
 gaps = findings_data.gaps(job_id, limits.scores, limits.comments) if job_id else None
 for row in table.to_dict("records"):
     with st.container(border=True):
-        st.text(f"{row['Theme']} · {row['Status']} · owner: {row['Owner']}")
+        st.text(f"{row['Theme']} · {row['Status'].capitalize()} · owner: {row['Owner']}")
         st.text(row["What"])
         if gaps is not None:
             with resources.db_read() as session:
@@ -40,7 +43,8 @@ for row in table.to_dict("records"):
                 st.caption(plain(effect.sentence))
         with st.form(f"action_{row['id']}"):
             left, right = st.columns(2)
-            new_status = left.selectbox("Status", STATUSES, index=STATUSES.index(row["Status"]))
+            new_status = left.selectbox("Status", STATUSES, index=STATUSES.index(row["Status"]),
+                                        format_func=str.capitalize)
             publish = right.checkbox("Published to agents", value=bool(row["Published"]))
             if st.form_submit_button("Update"):
                 try:
@@ -50,4 +54,7 @@ for row in table.to_dict("records"):
                 except FrontlineError as exc:
                     st.error(plain(exc))
                 else:
+                    shared = "published to agents" if publish else "not published"
+                    flash(f"action_{row['id']}", f"Updated: {new_status.capitalize()}, {shared}.")
                     st.rerun()
+        show_flash(f"action_{row['id']}")

@@ -77,6 +77,21 @@ def test_a_focus_areas_record_an_action_link_opens_the_form_on_its_theme(make_ap
     assert section.proto.expanded and at.selectbox[0].value == "workload" != first
 
 
+def test_an_update_is_confirmed_and_the_table_reads_as_words(make_app, app_db):
+    at = make_app("executive", "executive").run()
+    at.switch_page("views/findings_actions.py").run()
+    fill(at, "Add a second screen for every agent")
+    button(at, "Record action").click().run()
+    row = at.table[0].value.iloc[0]
+    assert (row["Status"], row["Published"]) == ("Planned", "No")
+    next(c for c in at.checkbox if c.label == "Published to agents").check()  # the newest action's, first
+    [s for s in at.selectbox if s.label == "Status"][1].select("in progress")  # [0]: the form to record one
+    button(at, "Update").click().run()
+    assert any(m.value == "Updated: In progress, published to agents." for m in at.success)
+    row = at.table[0].value.iloc[0]
+    assert (row["Status"], row["Published"]) == ("In progress", "Yes")
+
+
 def delete(at, title):
     which = at.selectbox(key="delete_action_which")
     which.select(next(o for o in which.options if title in o))
