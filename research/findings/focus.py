@@ -90,8 +90,10 @@ def _words(text: str) -> set[str]:
 
 
 def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tuple[str, ...]) -> tuple[str, ...]:
-    """Two of the most negative comments on the theme, from the worst team first, never two near-repeats."""
+    """Two of the most negative comments on the theme, from the worst team first, never two near-repeats; a
+    positive comment is not a gap's quote (it read as one under "the most negative comments")."""
     mine = quotable[(quotable["theme"] == theme) & (quotable["team"] == team)] if team else quotable.iloc[0:0]
+    mine = mine[mine["sentiment"] < 0]
     chosen: list[str] = []
     for quote in [*mine.sort_values(["sentiment", "text"])["text"], *fallback]:
         if len(chosen) == 2:

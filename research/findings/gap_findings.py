@@ -101,7 +101,8 @@ def gap_findings(
         mine = quotable[quotable["theme"] == row.theme]
         phrases = tuple(key_phrases(mine["text"].tolist(), mine["sentiment"].tolist(), top=5,
                                     min_count=2)["phrase"]) if len(mine) else ()
-        quotes = tuple(mine.sort_values(["sentiment", "text"])["text"].drop_duplicates().head(5))
+        critical = mine[mine["sentiment"] < 0]  # a gap is quoted in its critics' words, never in its praise
+        quotes = tuple(critical.sort_values(["sentiment", "text"])["text"].drop_duplicates().head(5))
         change = _number(row.change) if previous_wave else None
         enps_diff = _number(row.enps_diff)
         findings.append(GapFinding(

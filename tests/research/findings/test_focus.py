@@ -37,7 +37,8 @@ def test_each_top_gap_has_a_readable_name_its_worst_team_quotes_interviews_and_t
         assert area.name == names[area.theme]  # the codebook's name, never a key phrase
         assert area.worst_team in set(quotable["team"])
         assert 1 <= len(area.quotes) <= 2 and len(set(area.quotes)) == len(area.quotes)
-        assert set(area.quotes) <= set(quotable.loc[quotable["theme"] == area.theme, "text"])
+        critical = quotable[(quotable["theme"] == area.theme) & (quotable["sentiment"] < 0)]
+        assert set(area.quotes) <= set(critical["text"])  # a gap is never quoted in praise of it
         assert area.interview_participants == 20 and 0 <= area.interview_raised <= 20  # steps of 5 of 24
         assert area.interview_text.endswith(f"of {area.interview_participants} agents, {area.interview_study})")
 
@@ -70,3 +71,17 @@ def test_actions_recorded_against_a_gap_are_listed_with_it(analysed_demo):
     assert all("Replace the CRM search" not in set(a.actions["What"]) for a in areas if a.theme != "tools")
     assert all(a.interview_participants is None and a.interview_text == "No interviews to compare with."
                for a in areas)
+
+
+def test_a_gap_is_quoted_in_its_critics_words_never_in_praise():
+    """Under "the gaps with the most negative comments", a team's positive comment on the theme is no quote."""
+    import pandas as pd
+
+    from research.findings.focus import _quotes
+
+    quotable = pd.DataFrame({"theme": ["workload"] * 3, "team": ["Night desk"] * 3,
+                             "text": ["The extra hires have made the queue manageable", "Queues never end",
+                                      "Nobody covers the breaks"], "sentiment": [0.6, -0.5, -0.3]})
+    assert _quotes(quotable, "workload", "Night desk", ()) == ("Queues never end", "Nobody covers the breaks")
+    praise = quotable.iloc[:1]
+    assert _quotes(praise, "workload", "Night desk", ("A fallback critic's words",)) == ("A fallback critic's words",)
