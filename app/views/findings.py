@@ -156,8 +156,9 @@ else:
     with resources.db_read() as session:
         recorded = actions_table(session=session).to_json(date_format="iso")
     areas = cached_focus(job_id, wave_id, limits.scores, limits.comments, recorded)
-    st.caption(f"The gaps with the most negative comments. Teams and quotes come only from teams with at least "
-               f"{limits.comments} people commenting; quotes are redacted.")
+    scope = "Everyone in the wave, whatever segment is chosen above: the" if picked else "The"
+    st.caption(f"{scope} gaps with the most negative comments. Teams and quotes come only from teams with at "
+               f"least {limits.comments} people commenting; quotes are redacted.")
     if not areas:
         st.info("No gaps to show: the waves analysed up to this one are below the reporting thresholds.")
     for rank, area in enumerate(areas, start=1):
