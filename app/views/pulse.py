@@ -132,7 +132,8 @@ if state["stage"] == "done":
     browser_store.keep_in_tab("receipt_tab", RECEIPT_ITEM, f"{link_fingerprint(token)}:{state['receipt']}")
     st.success("Thank you. Your answers are saved anonymously. They join the results together with at least "
                f"{resources.settings().min_group_size - 1} other people's from your group, never on their own.")
-    st.write("Your receipt code. Keep it to read replies to your comment; nobody else can link it to you:")
+    st.write("Your receipt code. If you wrote a comment, keep it to read the research team's replies to it; "
+             "nobody else can link it to you:")
     st.code(state["receipt"], language=None)
     try:
         with resources.db_read() as session:
