@@ -5,10 +5,13 @@ the client's address. Every text an agent typed is shown back as plain text.
 
 The receipt survives a reload of the thank-you page because this browser tab
 keeps it in ``sessionStorage`` (never in the URL, a cookie or the server; see
-:mod:`frontline_ui.browser_store` for the trade-off on shared devices).
+:mod:`frontline_ui.browser_store` for the trade-off on shared devices). The
+answers being reviewed are kept there the same way until they are sent, so a
+reload of the review step does not lose them.
 """
 
 import hashlib
+import json
 import time
 from datetime import UTC, datetime
 
@@ -29,11 +32,24 @@ from research.store.engine import DatabaseUnavailable
 
 STATE = "pulse_page"
 RECEIPT_ITEM = "frontline.receipt"
+ANSWERS_ITEM = "frontline.reviewed_answers"
 
 
 def link_fingerprint(token: str) -> str:
     """Which link a kept receipt belongs to, without keeping the link token itself in the tab."""
     return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def kept_answers(kept: str | None, token: str) -> dict:
+    """The answers this tab kept at the review step for this link, or {} (none, another link's, or unreadable)."""
+    fingerprint, _, answers = (kept or "").partition(":")
+    if fingerprint != link_fingerprint(token):
+        return {}
+    try:
+        value = json.loads(answers)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def today():
@@ -127,9 +143,15 @@ if state["stage"] != "done":
         if code and fingerprint == link_fingerprint(token):
             state.update(stage="done", receipt=code, answers={})
             st.rerun()
+    if state["stage"] == "answer" and not state.get("answers"):  # a reload of the review: its answers come back
+        reviewed = kept_answers(browser_store.read_from_tab("answers_tab", ANSWERS_ITEM), token)
+        if reviewed:
+            state.update(stage="confirm", answers=reviewed, problems={}, restored=True)
+            st.rerun()
 
 if state["stage"] == "done":
     browser_store.keep_in_tab("receipt_tab", RECEIPT_ITEM, f"{link_fingerprint(token)}:{state['receipt']}")
+    browser_store.keep_in_tab("answers_tab", ANSWERS_ITEM, None)  # sent: the answers leave the tab
     st.success("Thank you. Your answers are saved anonymously. They join the results together with at least "
                f"{resources.settings().min_group_size - 1} other people's from your group, never on their own.")
     st.write("Your receipt code. If you wrote a comment, keep it to read the research team's replies to it; "
@@ -191,6 +213,12 @@ if actions:
     with st.expander("What changed after earlier pulses"):
         show_actions(actions)
 
+if state["stage"] == "confirm" and state.pop("restored", False):
+    try:  # what the tab kept is checked again, as anything from the browser is
+        state["answers"] = validate_answers(questions, state["answers"])
+    except FrontlineError:
+        state.update(stage="answer", answers={})
+
 if state["stage"] == "answer":
     problems = state.get("problems", {})
     if problems:  # the message quotes the question, whose wording staff typed
@@ -209,6 +237,7 @@ if state["stage"] == "answer":
         st.rerun()
 
 if state["stage"] == "confirm":
+    browser_store.keep_in_tab("answers_tab", ANSWERS_ITEM, f"{link_fingerprint(token)}:{json.dumps(state['answers'])}")
     st.subheader("Check before sending")
     texts = {q.key: q.prompt for q in questions if q.kind == "text"}
     scores = [f"{q.prompt}: {state['answers'][q.key]:g}" + (" %" if q.kind == "percent" else "")

@@ -75,7 +75,7 @@ def test_a_reload_keeps_a_researcher_signed_in_on_the_same_page_until_sign_out(s
                            f"!document.cookie.includes('{cookie['value']}')")
 
 
-def test_the_receipt_survives_a_reload_of_the_thank_you_page_and_nowhere_else(server, page, app_helpers):
+def test_the_review_and_the_receipt_survive_a_reload_and_nothing_else_keeps_them(server, page, app_helpers):
     wait_for_app, _ = app_helpers
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     out = frontline("pulse", "links", "Pulse wave 4 (open now)", "--segment", "Retail Care", env=server.env).stdout
@@ -95,6 +95,12 @@ def test_the_receipt_survives_a_reload_of_the_thank_you_page_and_nowhere_else(se
     page.get_by_role("spinbutton").press("Tab")
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
+    expect(page.get_by_role("button", name="Send anonymously")).to_be_visible()
+    # A reload of the review step (a phone's pull to refresh) keeps the answers: this tab held them.
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Send anonymously")).to_be_visible()
+    expect(page.get_by_text(re.compile(r": 50 %"))).to_be_visible()
     page.get_by_role("button", name="Send anonymously").click()
     wait_for_app(page)
     code = page.get_by_text(RECEIPT)
@@ -105,7 +111,8 @@ def test_the_receipt_survives_a_reload_of_the_thank_you_page_and_nowhere_else(se
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"^Thank you. Your answers are saved anonymously."))).to_be_visible()
     expect(page.get_by_text(receipt, exact=True)).to_be_visible()
-    assert receipt not in page.url and token not in page.evaluate("JSON.stringify(sessionStorage)")
+    kept = page.evaluate("JSON.stringify(sessionStorage)")
+    assert receipt not in page.url and token not in kept and "reviewed_answers" not in kept  # sent: gone
     assert all(receipt not in c["value"] for c in page.context.cookies())
     assert receipt not in server.logs()
     database = sqlite3.connect(Path(server.env["FRONTLINE_DATA_DIR"]) / "frontline.db")
