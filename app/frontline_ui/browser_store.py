@@ -27,6 +27,9 @@ Why these two places:
   Only a reload brings it back: opening the link again (typed, from history or
   a bookmark) erases it and shows a fresh form, so whoever opens a used link
   next still cannot tell it was used.
+* **Agent's reviewed answers**, the same way and for the same reason (a reload of
+  the review step), until they are sent; a tab left on the review step of a shared
+  device still holds them until it is closed.
 """
 
 from __future__ import annotations
