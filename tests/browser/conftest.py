@@ -147,6 +147,21 @@ def wait_for_app(page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
 
 
+def wait_until_settled(page, quiet_ms: int = 700) -> None:
+    """Wait until the script has stayed finished for ``quiet_ms``, as a person reads the page before the first tap.
+
+    In a clean-clone CI run the first answer, given the instant the form appeared, was dropped from the
+    submission (the review then asked for it): a run that had not really ended yet. A second run can start
+    just after :func:`wait_for_app` sees the first one end, so this waits for a quiet spell.
+    """
+    for _ in range(20):
+        wait_for_app(page)
+        page.wait_for_timeout(quiet_ms)
+        if page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').count():
+            return
+    raise AssertionError("the page kept rerunning")
+
+
 def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(base_url)
     wait_for_app(page)

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from research.pulse.library import QUESTION_LIBRARY
 
-from .conftest import frontline
+from .conftest import frontline, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +62,7 @@ def answer_and_send(server, page, wait_for_app, token, score="3", comment=None) 
     # The whole form is drawn (its last button is there) before the first answer, which a click during the
     # first run could miss; each answer is checked as it is given.
     expect(page.get_by_role("button", name="Review my answers")).to_be_visible()
+    wait_until_settled(page)
     for index in range(6):
         group = page.get_by_role("radiogroup").nth(index)
         group.get_by_text(score, exact=True).click()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import frontline
+from .conftest import frontline, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +85,7 @@ def test_the_review_and_the_receipt_survive_a_reload_and_nothing_else_keeps_them
     # The whole form is drawn (its last button is there) before the first answer, which a click during the
     # first run could miss; each answer is checked as it is given.
     expect(page.get_by_role("button", name="Review my answers")).to_be_visible()
+    wait_until_settled(page)
     for index in range(6):
         group = page.get_by_role("radiogroup").nth(index)
         group.get_by_text("4", exact=True).click()
