@@ -143,7 +143,8 @@ if state["stage"] != "done":
         if code and fingerprint == link_fingerprint(token):
             state.update(stage="done", receipt=code, answers={})
             st.rerun()
-    if state["stage"] == "answer" and not state.get("answers"):  # a reload of the review: its answers come back
+    if state["stage"] == "answer" and not state.get("answers") and not state.get("refused_kept"):
+        # A reload of the review: its answers come back (once refused as invalid, never offered again).
         reviewed = kept_answers(browser_store.read_from_tab("answers_tab", ANSWERS_ITEM), token)
         if reviewed:
             state.update(stage="confirm", answers=reviewed, problems={}, restored=True)
@@ -217,7 +218,7 @@ if state["stage"] == "confirm" and state.pop("restored", False):
     try:  # what the tab kept is checked again, as anything from the browser is
         state["answers"] = validate_answers(questions, state["answers"])
     except FrontlineError:
-        state.update(stage="answer", answers={})
+        state.update(stage="answer", answers={}, refused_kept=True)
 
 if state["stage"] == "answer":
     problems = state.get("problems", {})
