@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from research.codebook import DEFAULT_CODEBOOK
 from research.store.engine import make_engine
@@ -165,6 +166,14 @@ def engine(db_url) -> Iterator[Engine]:
     engine = make_engine(db_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """A session on ``engine`` whose work is rolled back when the test ends."""
+    with Session(engine) as session:
+        yield session
+        session.rollback()
 
 
 @pytest.fixture(params=backends())

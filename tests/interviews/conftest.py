@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session
 
 from interviews.notes import start_interview
 from interviews.studies import GuideItem, add_participant, create_study, set_guide
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        yield session
-        session.rollback()
 
 
 @pytest.fixture

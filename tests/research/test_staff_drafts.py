@@ -2,7 +2,6 @@
 
 import pytest
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from research.accounts import create_user
 from research.accounts.drafts import MAX_DRAFT_CHARS, forget_text, keep_text, kept_text, kept_texts
@@ -11,13 +10,6 @@ from research.store.models import User
 from research.store.staff_drafts import StaffDraft
 
 TYPED = "  We hear you:\r\n\tthe CRM fix <b>ships</b> in ‘March’  "
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        yield session
-        session.rollback()
 
 
 @pytest.fixture

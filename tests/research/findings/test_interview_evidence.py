@@ -10,7 +10,6 @@ from datetime import date
 import pandas as pd
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from interviews.codebook import code_choices
 from interviews.coding import code_quote
@@ -107,13 +106,6 @@ def test_the_demo_at_the_default_threshold_still_shows_roles(demo_engine):
     assert (evidence.quotes["Industry"] == WITHHELD).all() and (evidence.quotes["Channel"] == WITHHELD).all()
     assert set(evidence.quotes["Role"]) <= {"agent", "senior agent", "team lead"}
     assert not evidence.quotes.apply(lambda row: row.str.fullmatch(r"P\d+")).any().any()  # no participant codes
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        yield session
-        session.rollback()
 
 
 def crafted_study(session, groups: list[tuple[str, str, str, int]]) -> tuple[int, dict[str, list[ParticipantRef]]]:

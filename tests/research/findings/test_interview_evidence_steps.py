@@ -34,13 +34,6 @@ from research.store.models import Participant
 K = 5  # the default score threshold, FRONTLINE_MIN_GROUP_SIZE
 
 
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        yield session
-        session.rollback()
-
-
 class Study:
     """A study the test interviews people in, one at a time, as a researcher does."""
 
