@@ -3,7 +3,7 @@
 The box is drawn with the author's kept draft (see :mod:`research.accounts.drafts`), and
 :func:`frontline_ui.draft_keeper.keep_typing` sends what is typed a moment after typing stops. The keeper is
 mounted after the form (a widget with a callback may not sit inside one) and finds the box by its key.
-After a send, :func:`forget_kept` discards the draft in the same transaction as the act.
+After a send, :func:`research.accounts.drafts.forget_text` discards the draft in the same transaction as the act.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from frontline_ui import resources
 from frontline_ui.draft_keeper import keep_typing
 from frontline_ui.markdown import plain
-from research.accounts.drafts import forget_text, keep_text, kept_text, kept_texts
+from research.accounts.drafts import keep_text, kept_text, kept_texts
 from research.errors import FrontlineError
 
 
@@ -27,17 +26,21 @@ def my_drafts(username: str, prefix: str) -> dict[str, str]:
 
 
 def kept_text_area(username: str, place: str, label: str, *, key: str, drafts: dict[str, str] | None = None,
-                   **kwargs) -> tuple[str, bool]:
-    """A text area named ``place`` for ``username``, opened on their kept draft (from ``drafts``, or read);
-    (its value, whether a draft was restored). Call :func:`keep_while_typing` with the same key after the form
-    it is in."""
+                   **kwargs) -> str:
+    """A text area named ``place`` for ``username``, opened on their kept draft (from ``drafts``, or read), with
+    a note under it when it holds a draft or when typing could not be kept; its value. Call
+    :func:`keep_while_typing` with the same key after the form it is in."""
     if drafts is None:
         with resources.db_read() as session:
             draft = kept_text(session=session, username=username, place=place)
     else:
         draft = drafts.get(place)
     value = st.text_area(label, value=draft or "", key=key, **kwargs)
-    return value, draft is not None
+    if error := st.session_state.pop(f"{key}_draft_error", None):
+        st.error(error)
+    elif draft is not None:
+        st.caption("Your unsent draft, kept from before (only you see it).")
+    return value
 
 
 def keep_while_typing(username: str, place: str, *, key: str) -> None:
@@ -52,15 +55,3 @@ def _keep(username: str, place: str, key: str, text: str) -> None:
     except FrontlineError as exc:
         st.session_state[f"{key}_draft_error"] = plain(exc)
 
-
-def show_draft_note(restored: bool, key: str) -> None:
-    """Under the box: that the text is a kept draft, or why typing could not be kept."""
-    if error := st.session_state.pop(f"{key}_draft_error", None):
-        st.error(error)
-    elif restored:
-        st.caption("Your unsent draft, kept from before (only you see it).")
-
-
-def forget_kept(session: Session, username: str, place: str) -> None:
-    """Discard the draft at ``place`` in ``session``, the transaction that sends what it held."""
-    forget_text(session=session, username=username, place=place)

@@ -5,7 +5,7 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
-from frontline_ui.kept_text import forget_kept, keep_while_typing, kept_text_area, show_draft_note
+from frontline_ui.kept_text import keep_while_typing, kept_text_area
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title, pick_interview, pick_study
 from interviews.agreement import sentence_spans
@@ -23,6 +23,7 @@ from interviews.coding import (
     set_excerpt_codes,
 )
 from interviews.notes import interview_slots
+from research.accounts.drafts import forget_text
 from research.analysis.suggestions import build_matcher, note_suggestions
 from research.errors import FrontlineError
 
@@ -164,14 +165,13 @@ else:
                     st.rerun()
     memo_form, memo_place = form_key(f"memo_excerpt_{excerpt_id}"), f"memo:excerpt:{excerpt_id}"
     with st.form(memo_form):
-        memo, restored = kept_text_area(user.username, memo_place, "Memo on this excerpt", key=f"{memo_form}_body")
-        show_draft_note(restored, f"{memo_form}_body")
+        memo = kept_text_area(user.username, memo_place, "Memo on this excerpt", key=f"{memo_form}_body")
         left, right = st.columns(2)
         if left.form_submit_button("Add memo"):
             try:
                 with resources.db_session() as session:
                     add_memo(session=session, author=user.username, body=memo, excerpt_id=excerpt_id)
-                    forget_kept(session, user.username, memo_place)
+                    forget_text(session=session, username=user.username, place=memo_place)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:

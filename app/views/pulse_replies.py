@@ -7,10 +7,11 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
-from frontline_ui.kept_text import forget_kept, keep_while_typing, kept_text_area, my_drafts, show_draft_note
+from frontline_ui.kept_text import keep_while_typing, kept_text_area, my_drafts
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from interviews.codebook import analysis_codebook
+from research.accounts.drafts import forget_text
 from research.errors import FrontlineError
 from research.pulse.comment_codes import code_comment, comment_codes, suggestions
 from research.pulse.replies import add_reply, comments_for_reply
@@ -74,16 +75,14 @@ for row in shown.itertuples():
         with st.popover(f"Reply ({row.replies} so far)"):
             form, place = form_key(name), f"reply:{row.response_id}"
             with st.form(form):
-                body, restored = kept_text_area(user.username, place,
-                                                "Your reply (the agent sees it with their receipt code)",
-                                                key=f"{form}_body", drafts=drafts)
-                show_draft_note(restored, f"{form}_body")
+                body = kept_text_area(user.username, place, "Your reply (the agent sees it with their receipt code)",
+                                      key=f"{form}_body", drafts=drafts)
                 if st.form_submit_button("Send reply"):
                     try:
                         with resources.db_session() as session:
                             add_reply(session=session, response_id=row.response_id, author=user.username, body=body,
                                       today=datetime.now(UTC).date())
-                            forget_kept(session, user.username, place)
+                            forget_text(session=session, username=user.username, place=place)
                     except FrontlineError as exc:
                         st.error(plain(str(exc)))
                     else:
