@@ -202,6 +202,7 @@ def download_links_twice(page, wait_for_app, engine) -> list[str]:
     links = list(csv.DictReader(io.StringIO(files[0])))
     assert {(r["wave"], r["segment"], r["kind"]) for r in links} == {(WAVE, SEGMENT, "invite")} and len(links) == 10
     tokens = [r["link"].rsplit("?t=", 1)[1] for r in links]
+    wait_for_app(page)  # the download's rerun has ended: its stale copy of the links is no longer on the page
     expect(page.get_by_test_id("stCode")).to_contain_text(tokens[-1])
     assert sorted(rows(engine, select(PulseLink.token_hash, PulseLink.kind, PulseLink.used))) \
         == sorted((hash_token(t), "invite", False) for t in tokens)
