@@ -39,7 +39,7 @@ run: export FRONTLINE_PUBLIC_URL ?= http://localhost:$(PORT)
 run: $(RUN_STAMP)
 	-@$(MAKE) --no-print-directory chromium  # for the PDF briefing; the app serves without it
 	$(BIN)/frontline db upgrade
-	$(BIN)/frontline demo --if-empty
+	$(BIN)/frontline demo --if-empty --analyse
 	$(BIN)/frontline serve --port $(PORT)
 
 # Debian's chromium renders the PDF briefing and runs the browser tests; Playwright never downloads a browser.

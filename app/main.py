@@ -8,7 +8,7 @@ from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, opening
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 
-st.set_page_config(page_title="Frontline", page_icon="🎧", layout="wide")
+st.set_page_config(page_icon="🎧", layout="wide")
 
 try:
     resources.migrated()
@@ -78,5 +78,6 @@ else:
                                        visibility="hidden"))
     navigation = st.navigation(sections)
     repair_sidebar_menu()
+st.set_page_config(page_title=f"{navigation.title} · Frontline")  # each tab and bookmark names its page
 keep_session_cookie()
 navigation.run()

@@ -3,7 +3,8 @@
 The product target: with 100,000 responses stored, each page's first render takes under 2 seconds once the
 app is warm. The database is a temporary SQLite file built through the migrations and filled with SQLAlchemy
 Core bulk inserts: 4 waves, every response with all its answers, and a finished analysis job whose rows
-(themes and sentiment drawn at random, no model) feed the gaps and the briefing.
+(themes and sentiment drawn at random, no model) feed the gaps and the briefing; the job's last step, the
+readable topic labels (:func:`research.findings.topic_labels.store_topic_labels`), runs as a worker runs it.
 
 Team sizes are uneven, as in a real contact centre, so suppression has work to do: per wave, about a third
 of the teams have under 5 respondents, a fifth have 5 to 9, the rest are larger (a long tail); teams sit at
@@ -28,6 +29,7 @@ from research.findings.gap_findings import KINDS, gap_findings
 from research.findings.heatmap import heatmap
 from research.findings.overview import overview, segment_options, wave_trend
 from research.findings.representative import representative_wave
+from research.findings.topic_labels import store_topic_labels
 from research.privacy.release import DIMENSIONS
 from research.privacy.reporting import Thresholds
 from research.pulse.library import QUESTION_LIBRARY
@@ -160,6 +162,9 @@ def main(responses: int = RESPONSES) -> None:
         seconds = time.perf_counter() - start
         print(f"{'bulk insert (SQLite, Core executemany)':<44} {seconds:8.2f} s   {responses:>7,} responses, "
               f"{responses * len(QUESTION_LIBRARY):,} answers")
+        # The job's last step, as the worker runs it once the results are stored: the readable topic labels.
+        step = timed(lambda: store_topic_labels(engine, job_id, thresholds=thresholds))
+        print(f"{'job step: readable topic labels':<44} {step[0]:8.2f} s ({step[1]:.2f} CPU), once per job")
         engine.dispose()  # closing the last connection checkpoints the WAL into the database file
         # A warm app: imports done and a pooled connection open, but nothing of these queries cached.
         engine = make_engine(url)

@@ -105,3 +105,19 @@ def drafts_for(*, session: Session, username: str, interview_id: int) -> dict[st
     rows = session.execute(select(NoteDraft.slot, NoteDraft.body).where(
         NoteDraft.user_id == user_id, NoteDraft.interview_id == interview_id))
     return {slot: body for slot, body in rows}
+
+
+def interviews_with_drafts(*, session: Session, username: str, study_id: int) -> list[int]:
+    """The interviews of ``study_id`` where ``username`` has unsaved note drafts, the newest draft first.
+
+    A reload opens the notes page on the interview with the newest draft, and names the others, so a draft
+    typed in another interview than the one opened never looks lost.
+    """
+    user_id = _user_id(session, username)
+    if user_id is None:
+        return []
+    rows = session.execute(
+        select(NoteDraft.interview_id, NoteDraft.updated_at).join(Interview, Interview.id == NoteDraft.interview_id)
+        .where(NoteDraft.user_id == user_id, Interview.study_id == study_id)
+        .order_by(NoteDraft.updated_at.desc(), NoteDraft.id.desc()))
+    return list(dict.fromkeys(interview_id for interview_id, _ in rows))

@@ -23,6 +23,17 @@ CHANNELS = ("phone", "chat", "e-mail", "store")
 # Columns of ``participants``; anything else a researcher adds lives in ``attributes``.
 FIXED_ATTRIBUTES = ("industry", "role", "tenure_band", "channel", "site")
 MAX_ATTRIBUTE = 64
+_LIMITS = {"tenure_band": 32}  # the others hold MAX_ATTRIBUTE characters
+MAX_CUSTOM_VALUE = 200
+
+
+def _fitting(name: str, value: object, limit: int) -> str:
+    """``value`` as stripped text; refused (never cut short) when it is longer than its column holds."""
+    text = str(value or "").strip()
+    if len(text) > limit:
+        raise FrontlineError(f"{name.replace('_', ' ').capitalize()} is {len(text):,} characters; at most {limit} "
+                             "fit. Shorten it; nothing was saved.")
+    return text
 
 
 @dataclass(frozen=True)
@@ -165,7 +176,7 @@ def _clean_attributes(values: Mapping[str, str]) -> dict[str, str]:
             continue
         if key in FIXED_ATTRIBUTES or key in ("id", "code", "consent_given", "withdrawn_on"):
             raise FrontlineError(f"'{key}' is a built-in attribute; choose another name for the custom one.")
-        cleaned[key[:MAX_ATTRIBUTE]] = str(value or "").strip()[:200]
+        cleaned[_fitting("the attribute name", key, MAX_ATTRIBUTE)] = _fitting(key, value, MAX_CUSTOM_VALUE)
     return cleaned
 
 
@@ -195,10 +206,10 @@ def add_participant(
     get_study(session=session, study_id=study_id)
     if channel and channel not in CHANNELS:
         raise FrontlineError(f"Channel must be one of {', '.join(CHANNELS)}.")
+    fixed = {key: _fitting(key, value, _LIMITS.get(key, MAX_ATTRIBUTE))
+             for key, value in (("industry", industry), ("role", role), ("tenure_band", tenure_band), ("site", site))}
     participant = Participant(
-        study_id=study_id, code=_next_code(session, study_id), industry=industry.strip()[:MAX_ATTRIBUTE],
-        role=role.strip()[:MAX_ATTRIBUTE], tenure_band=tenure_band.strip()[:32], channel=channel,
-        site=site.strip()[:MAX_ATTRIBUTE], consent_given=consent_given,
+        study_id=study_id, code=_next_code(session, study_id), channel=channel, **fixed, consent_given=consent_given,
         consent_recorded_on=consent_recorded_on or (date.today() if consent_given else None),
         attributes=_clean_attributes(attributes or {}),
     )
@@ -226,7 +237,7 @@ def update_participant(
             text = str(value or "").strip()
             if key == "channel" and text and text not in CHANNELS:
                 raise FrontlineError(f"Channel must be one of {', '.join(CHANNELS)}.")
-            setattr(participant, key, text[:MAX_ATTRIBUTE])
+            setattr(participant, key, _fitting(key, text, _LIMITS.get(key, MAX_ATTRIBUTE)))
         elif key == "consent_given":
             given = bool(value)
             if given and not participant.consent_given:
@@ -300,6 +311,39 @@ def participants_table(*, session: Session, study_id: int) -> pd.DataFrame:
         records.append(record)
     columns = ["id", "code", *FIXED_ATTRIBUTES, "consent_given", "withdrawn_on"]
     return pd.DataFrame.from_records(records, columns=None if records else columns)
+
+
+@dataclass(frozen=True)
+class ParticipantValues:
+    """What a participant's edit form opens on: their attributes as text and their consent."""
+
+    id: int
+    code: str
+    fixed: dict[str, str]
+    consent_given: bool
+    custom: dict[str, str]
+
+    def changes(self, values: Mapping[str, object]) -> list[str]:
+        """The names (as a reader says them) of what ``values`` (as :func:`update_participant` takes) changes."""
+        before = {**self.fixed, "consent_given": self.consent_given, **self.custom}
+        return [("consent" if key == "consent_given" else key.replace("_", " ")) for key, value in values.items()
+                if (value if key == "consent_given" else str(value or "").strip()) != before.get(key, "")]
+
+
+def editable_participants(*, session: Session, study_id: int) -> list[ParticipantValues]:
+    """The study's participants who have not withdrawn, by code, with the values an edit form opens on.
+
+    Every participant has every custom attribute of the study (blank where not filled in), as
+    :func:`add_custom_attribute` promises.
+    """
+    rows = session.scalars(select(Participant).where(Participant.study_id == study_id,
+                                                     Participant.withdrawn_on.is_(None)).order_by(Participant.code))
+    people = rows.all()
+    names = list(dict.fromkeys(name for p in people for name in (p.attributes or {})))
+    return [ParticipantValues(id=p.id, code=p.code, fixed={a: str(getattr(p, a) or "") for a in FIXED_ATTRIBUTES},
+                              consent_given=bool(p.consent_given),
+                              custom={n: str((p.attributes or {}).get(n) or "") for n in names})
+            for p in people]
 
 
 def participant_attributes(*, session: Session, study_id: int) -> list[str]:

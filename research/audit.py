@@ -39,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "export": "downloaded an export",
     "links_created": "created pulse links",
     "headcount_set": "set a segment's headcount",
+    "reply_sent": "replied to an agent's comment",
     "action_deleted": "deleted an action recorded by mistake",
     "participant_withdrawn": "erased a withdrawn interview participant's data",
     "comments_erased": "erased old pulse comments under the retention schedule",

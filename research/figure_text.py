@@ -65,3 +65,8 @@ def _typed_array(value: dict) -> np.ndarray:
 def inert_figure(figure: go.Figure) -> go.Figure:
     """A copy of ``figure`` whose every title, label, name, hover text and category shows as plain text."""
     return go.Figure(_inert(figure.to_plotly_json(), figure_text))
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """'1 question', '3 questions': a count with its noun in the right number."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

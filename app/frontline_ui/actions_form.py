@@ -7,6 +7,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.forms import clear_form, flash, form_key, has_flash, show_flash
+from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
 from research.findings.actions import STATUSES, actions_table, create_action
@@ -28,17 +29,28 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
     """
     asked = st.query_params.get("theme")
     form = form_key("record_action")
-    if asked in codes and st.session_state.get("_record_action_asked") != (form, asked):
-        st.session_state[f"{form}_theme"] = asked  # once per link followed: the user may then choose another
-        st.session_state["_record_action_asked"] = (form, asked)
-    with st.expander("Record an action", expanded=expanded or asked in codes or has_flash("record_action")):
+    boxes = KeptBoxes(username, "action:new", form)
+    with st.expander("Record an action", expanded=expanded or asked in codes or has_flash("record_action")
+                     or boxes.holds_draft()):
         show_flash("record_action")
+        kept = boxes.kept_choice("theme")
+        if asked in codes and st.session_state.get("_record_action_asked") != (form, asked):
+            st.session_state[f"{form}_theme"] = asked  # once per link followed: the user may then choose another
+            st.session_state["_record_action_asked"] = (form, asked)
+        elif f"{form}_theme" not in st.session_state and kept in codes:  # back from another page: as left
+            st.session_state[f"{form}_theme"] = kept
+        # Outside the form, so the choice is known, and kept with the typed text, before the action is recorded.
+        theme = st.selectbox("Theme", list(codes), format_func=codes.__getitem__, key=f"{form}_theme")
+        if theme != asked:  # kept in the address, so a reload keeps the theme beside the kept text
+            st.query_params["theme"] = theme
+            st.session_state["_record_action_asked"] = (form, theme)  # the user's own choice: not re-applied
+        if theme is not None and theme != (kept or next(iter(codes), None)):
+            boxes.keep_choice("theme", theme)
         with st.form(form):
-            theme = st.selectbox("Theme", list(codes), format_func=codes.__getitem__, key=f"{form}_theme")
-            title = st.text_area("What will be done", placeholder="Replace the billing system's search screen",
-                                 key=f"{form}_title")
+            title = boxes.text_area("What will be done", "title",
+                                    placeholder="Replace the billing system's search screen")
             left, right = st.columns(2)
-            owner = left.text_input("Owner", placeholder="Head of billing operations", key=f"{form}_owner")
+            owner = boxes.text_input("Owner", "owner", where=left, placeholder="Head of billing operations")
             due_on = right.date_input("Due", value=date.today() + timedelta(days=60), key=f"{form}_due")
             status = left.selectbox("Status", STATUSES, key=f"{form}_status")
             published = right.checkbox("Publish to agents now", key=f"{form}_published")
@@ -52,6 +64,7 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
                     with resources.db_session() as session:
                         create_action(session=session, theme=theme, title=title, owner=owner, due_on=due_on,
                                       status=status, published=published, created_by=username)
+                        boxes.forget(session)
                 except FrontlineError as exc:
                     st.error(plain(exc))
                 else:
@@ -60,3 +73,4 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
                         f"{owner.strip()}" + (", published to agents." if published else ", not published yet.")))
                     clear_form("record_action")
                     st.rerun()
+        boxes.keep()

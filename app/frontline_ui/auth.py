@@ -6,28 +6,40 @@ Tests inject a user by putting a :class:`SessionUser` under ``USER_KEY`` in
 the session state; an OIDC login would plug in here too.
 
 A sign-in survives a reload: :func:`sign_in` opens a server-side session
-(``research.accounts.start_session``) and the browser keeps its token in the
-``frontline_session`` cookie (see :mod:`frontline_ui.browser_store` for why a
-cookie and not the URL). A new websocket session (reload, bookmark, new tab)
-is signed back in by :func:`restore_session`; every run re-checks the session
-(revoked, idle, expired, disabled account) in :func:`refresh_user`.
+(``research.accounts.start_session``), this page session keeps its id, and the
+browser swaps the session's one-time grant for an ``HttpOnly`` cookie holding
+its token (:mod:`frontline_ui.session_cookie`; see :mod:`frontline_ui.browser_store`
+for why a cookie and not the URL). A new websocket session (reload, bookmark, new
+tab) is signed back in by :func:`restore_session`; every run re-checks the
+session (revoked, idle, expired, disabled account) in :func:`refresh_user`.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import streamlit as st
 
 from frontline_ui import browser_store, resources
-from research.accounts import SESSION_LIFETIME, end_session, get_user, resume_session, session_account, start_session
+from frontline_ui.session_cookie import SESSION_ROUTE, SIGN_OUT_ROUTE, session_token
+from research.accounts import (
+    GRANT_LIFETIME,
+    end_session,
+    get_user,
+    resume_session,
+    session_account,
+    start_session,
+)
 
-SESSION_COOKIE = "frontline_session"
-TOKEN_KEY = "frontline_session_token"
+SESSION_ID_KEY = "frontline_session_id"
+GRANT_KEY = "frontline_session_grant"
 RESTORE_TRIED_KEY = "frontline_session_restore_tried"
 FORGET_KEY = "frontline_session_forget"
 
 USER_KEY = "frontline_user"
+THROTTLE_KEY = "login_throttle"
+"""This browser session's wrong passwords (a ``SessionThrottle``): at sign-in and when changing one's own."""
 
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "findings": ("executive", "admin"),
@@ -65,23 +77,30 @@ def current_user() -> SessionUser | None:
 
 
 def _cookie_token() -> str | None:
-    """The session token the browser sent when it connected, if any (AppTest has no real cookies)."""
+    """The session token the browser sent when it connected, if any (AppTest has no real cookies).
+
+    Read from the raw header, so a second cookie of the same name planted beside the real one is seen (and
+    nothing is resumed), and under the name the page's scheme uses (``__Host-`` on HTTPS).
+    """
     try:
-        token = st.context.cookies.get(SESSION_COOKIE)
+        headers = st.context.headers
+        return session_token(headers.get("cookie"), headers.get("origin"))
     except Exception:  # noqa: BLE001 - no request behind this run (bare or test mode): no cookie
         return None
-    return token if isinstance(token, str) and token else None
 
 
 def sign_in(username: str, role: str, *, session=None) -> None:
     """Sign this browser in; with a database ``session``, also open a server-side session for reloads.
 
-    The token is new at every sign-in (the browser's previous one is revoked).
+    The session is new at every sign-in (the browser's previous one is revoked); its grant waits here until
+    the page has swapped it for the cookie (:func:`keep_session_cookie`).
     """
     st.session_state[USER_KEY] = SessionUser(username, role)
     if session is not None:
-        st.session_state[TOKEN_KEY] = start_session(session=session, username=username,
-                                                    replaces=st.session_state.get(TOKEN_KEY) or _cookie_token())
+        started = start_session(session=session, username=username, replaces=_cookie_token(),
+                                replaces_id=st.session_state.get(SESSION_ID_KEY))
+        st.session_state[SESSION_ID_KEY] = started.id
+        st.session_state[GRANT_KEY] = (started.grant, time.monotonic() + GRANT_LIFETIME.total_seconds())
         st.session_state.pop(FORGET_KEY, None)
 
 
@@ -94,20 +113,25 @@ def provider_claims() -> dict | None:
     return claims if claims.get("is_logged_in") else None
 
 
-def sign_out() -> None:
+def sign_out() -> bool:
     """Sign out here and revoke the server-side session, so a reload or a copied cookie does not sign back in.
 
     After a single sign-on, Streamlit's identity cookie goes too (``st.logout``, which also ends the session
     at the provider when it offers that), so the sign-in page does not sign the same person straight back in.
+    Returns whether the browser is being sent to the provider: the caller must then let the run end rather than
+    ``st.rerun()``, since a rerun starting before the redirect reached the browser discards it.
     """
-    if provider_claims() is not None:
+    via_provider = provider_claims() is not None
+    if via_provider:
         st.logout()
     st.session_state.pop(USER_KEY, None)
-    token = st.session_state.pop(TOKEN_KEY, None)
-    if token:
+    st.session_state.pop(GRANT_KEY, None)
+    session_id = st.session_state.pop(SESSION_ID_KEY, None)
+    if session_id is not None:
         with resources.db_session() as session:
-            end_session(session=session, token=token)
-        st.session_state[FORGET_KEY] = True
+            end_session(session=session, session_id=session_id)
+        st.session_state[FORGET_KEY] = f"sign-out {session_id}"
+    return via_provider
 
 
 def restore_session(session) -> None:
@@ -122,21 +146,27 @@ def restore_session(session) -> None:
     token = _cookie_token()
     if not token:
         return
-    account = resume_session(session=session, token=token)
-    if account is not None:
-        st.session_state[USER_KEY] = SessionUser(account.username, account.role)
-        st.session_state[TOKEN_KEY] = token
+    live = resume_session(session=session, token=token)
+    if live is not None:
+        st.session_state[USER_KEY] = SessionUser(live.account.username, live.account.role)
+        st.session_state[SESSION_ID_KEY] = live.id
 
 
 def keep_session_cookie() -> None:
-    """Write (or, after a sign-out, delete) the session cookie in the browser: call once per run."""
-    token = st.session_state.get(TOKEN_KEY)
-    if token and current_user() is not None:
+    """Have the browser get its HttpOnly session cookie after a sign-in, or drop it after a sign-out: every run.
+
+    The grant is offered while it can still be swapped (the page does so once, at its first chance); nothing
+    reports back, so the swap adds no rerun right after signing in.
+    """
+    grant, usable_until = st.session_state.get(GRANT_KEY) or (None, 0.0)
+    if grant and time.monotonic() >= usable_until:
+        st.session_state.pop(GRANT_KEY, None)
+    elif grant and current_user() is not None:
         with st.sidebar:
-            browser_store.set_cookie("session_cookie", SESSION_COOKIE, token,
-                                     int(SESSION_LIFETIME.total_seconds()))
-    elif st.session_state.get(FORGET_KEY):
-        browser_store.set_cookie("session_cookie", SESSION_COOKIE, "", 0)
+            browser_store.post_once("session_cookie", SESSION_ROUTE, grant,
+                                    once=f"session {st.session_state.get(SESSION_ID_KEY)}")
+    elif forgotten := st.session_state.get(FORGET_KEY):  # names the session that ended; until the next sign-in
+        browser_store.post_once("session_cookie", SIGN_OUT_ROUTE, "", once=forgotten)
 
 
 def opening_pulse_page() -> bool:
@@ -158,15 +188,15 @@ def refresh_user(session, *, restore: bool = True) -> SessionUser | None:
     user = current_user()
     if user is None:
         return None
-    token = st.session_state.get(TOKEN_KEY)
-    if token:
-        account = session_account(session=session, token=token)
+    session_id = st.session_state.get(SESSION_ID_KEY)
+    if session_id is not None:
+        account = session_account(session=session, session_id=session_id)
     else:  # signed in without a server-side session (tests inject users this way)
         account = get_user(session=session, username=user.username)
     if account is None or not account.is_active:
         st.session_state.pop(USER_KEY, None)
-        st.session_state.pop(TOKEN_KEY, None)
-        st.session_state[FORGET_KEY] = True
+        st.session_state.pop(GRANT_KEY, None)
+        st.session_state[FORGET_KEY] = f"sign-out {st.session_state.pop(SESSION_ID_KEY, None)}"
         return None
     if account.role != user.role:
         sign_in(account.username, account.role)

@@ -2,22 +2,18 @@
 
 Streamlit's state lives in one websocket session, which a reload ends. This
 tiny JavaScript component (``st.components.v2``, which runs in the page, no
-iframe and no build step) writes a cookie or a ``sessionStorage`` entry, and
-reads one entry back into Python.
+iframe and no build step) posts to the app's session-cookie routes, writes a
+``sessionStorage`` entry, and reads one entry back into Python.
 
 Why these two places:
 
-* **Staff session cookie** (``frontline_session``): a random token whose SHA-256
-  names a row in ``staff_sessions``, ``SameSite=Strict``, ``Secure`` on
-  HTTPS, ``Path=/``. The browser sends it with the websocket handshake, where
-  ``st.context.cookies`` reads it. A token in the URL (``?s=``) was rejected:
-  it is copied along with a link pasted to a colleague, kept in history and
-  bookmarks, and shown on a shared screen. Streamlit gives no way to answer
-  an HTTP request with ``Set-Cookie`` from a page, so the cookie is written by
-  script and cannot be ``HttpOnly``: a script injected into the page could read
-  it. Everything staff or agents typed is escaped before display (one way
-  onto the page), and the token is worthless after sign-out, after the idle
-  and absolute expiry, after a password change and after the account is disabled.
+* **Staff session cookie** (``frontline_session``): set and cleared by the app's
+  own HTTP routes (:mod:`frontline_ui.session_cookie`), ``HttpOnly`` and
+  ``SameSite=Strict``, so no script in the page can read it. This component only
+  posts to those routes: after sign-in the one-time grant that the route swaps
+  for the cookie, after sign-out a request to delete it. A token in the URL
+  (``?s=``) was rejected: it is copied along with a link pasted to a colleague,
+  kept in history and bookmarks, and shown on a shared screen.
 * **Agent receipt** in ``sessionStorage`` (this tab only): it survives a reload
   of the thank-you page, is never sent in an HTTP request, is never in the URL
   or history, and is gone when the tab closes. The server stores nothing that
@@ -39,9 +35,19 @@ import streamlit as st
 _JS = """
 export default function ({ data, setStateValue }) {
   if (!data) return;
-  const secure = window.location.protocol === "https:" ? "; Secure" : "";
-  for (const c of data.cookies || []) {
-    document.cookie = `${c.name}=${c.value}; Path=/; Max-Age=${c.max_age}; SameSite=Strict${secure}`;
+  if (data.post) {
+    // Once per page load and request, however often the script reruns.
+    // Requests are told apart by a name that is not secret: no copy of a grant is left in the page.
+    const posted = window.frontlinePosted || (window.frontlinePosted = new Set());
+    const sent = data.post.once;
+    if (!posted.has(sent)) {
+      posted.add(sent);
+      // No answer goes back to Python: that would rerun the page just after a sign-in or sign-out.
+      fetch(data.post.route, {
+        method: "POST", credentials: "same-origin", cache: "no-store", body: data.post.body,
+        headers: { "X-Frontline-Session": "1", "Content-Type": "text/plain" },
+      }).catch(() => posted.delete(sent));  // unreachable: the next run's mount tries again
+    }
   }
   for (const [key, value] of Object.entries(data.store || {})) {
     if (value === null) window.sessionStorage.removeItem(key);
@@ -67,9 +73,9 @@ def _mount(key: str, data: dict):
     return _component(key=key, data=data, on_stored_change=lambda: None, height=0)
 
 
-def set_cookie(key: str, name: str, value: str, max_age: int) -> None:
-    """Write a ``SameSite=Strict`` cookie for the whole site (``max_age`` 0 deletes it)."""
-    _mount(key, {"cookies": [{"name": name, "value": value, "max_age": max(int(max_age), 0)}]})
+def post_once(key: str, route: str, body: str, once: str) -> None:
+    """POST ``body`` to the app's own ``route`` once per page load and ``once`` (a name, not a secret)."""
+    _mount(key, {"post": {"route": route, "body": body, "once": once}})
 
 
 def keep_in_tab(key: str, item: str, value: str | None) -> None:

@@ -17,12 +17,15 @@ def unique_titles(choices: dict[int, str]) -> dict[int, str]:
 
 
 def pick_by_title(label: str, choices: dict[int, str], empty_message: str, *, prefer: int | None = None,
-                  key: str | None = None) -> int:
+                  key: str | None = None, in_address: bool = False) -> int:
     """A selectbox over ``choices`` (id -> title); stops the page with ``empty_message`` when empty.
 
     Keyed by title: plain string options behave the same in the browser and in
     AppTest. The browser sends back the title chosen, so two equal titles would
-    both open the first item; repeated titles are numbered first.
+    both open the first item; repeated titles are numbered first. ``in_address`` keeps
+    the choice in the address, so a reload (or a bookmark) opens the same item: only for
+    titles staff chose to name things by (studies, waves), never for people's words such
+    as an answer or an excerpt, which would then sit in browser history and proxy logs.
     """
     if not choices:
         st.info(empty_message)
@@ -32,14 +35,15 @@ def pick_by_title(label: str, choices: dict[int, str], empty_message: str, *, pr
     if key is not None and st.session_state.get(key) not in by_title:
         st.session_state.pop(key, None)  # a title from another study or a deleted item: start from the default
     index = list(choices).index(prefer) if prefer in choices else 0
-    return by_title[st.selectbox(label, list(by_title), index=index, key=key)]
+    return by_title[st.selectbox(label, list(by_title), index=index, key=key,
+                                 bind="query-params" if in_address and key is not None else None)]
 
 
 def pick_wave(empty_message: str, prefer: int | None = None) -> int:
     """A wave picker (newest first, or ``prefer`` first chosen); stops the page when there is no wave."""
     with resources.db_read() as session:
         choices = wave_choices(session=session)
-    return pick_by_title("Wave", choices, empty_message, prefer=prefer)
+    return pick_by_title("Wave", choices, empty_message, prefer=prefer, key="wave", in_address=True)
 
 
 def pick_study(empty_message: str) -> int:
@@ -48,7 +52,7 @@ def pick_study(empty_message: str) -> int:
 
     with resources.db_read() as session:
         choices = study_choices(session=session)
-    return pick_by_title("Study", choices, empty_message, key="study_picker")
+    return pick_by_title("Study", choices, empty_message, key="study_picker", in_address=True)
 
 
 def select_study(title: str) -> None:
@@ -56,15 +60,20 @@ def select_study(title: str) -> None:
     st.session_state["study_picker"] = title
 
 
-def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int | None = None) -> int:
-    """An interview picker labelled by participant, date and number; stops the page when the study has none."""
+def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int | None = None,
+                   fallback: int | None = None) -> int:
+    """An interview picker labelled by participant, date and number; stops the page when the study has none.
+
+    ``prefer`` is opened now; else the interview chosen before on this page; else, in a new browser session
+    (a reload), ``fallback``.
+    """
     from interviews.notes import interview_labels
 
     with resources.db_read() as session:
         choices = interview_labels(session=session, study_id=study_id)
     if prefer is None and key not in st.session_state:
         # Streamlit forgets a widget's value on another page; coming back opens the interview left open.
-        prefer = st.session_state.get(f"_last_{key}")
+        prefer = st.session_state.get(f"_last_{key}", fallback)
     if prefer in choices:
         st.session_state[key] = unique_titles(choices)[prefer]
     chosen = pick_by_title("Interview", choices, empty_message, key=key)

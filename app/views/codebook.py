@@ -5,6 +5,8 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.exports import download_file, text_table
+from frontline_ui.forms import clear_form, flash, form_key, show_flash, sticky_tabs
+from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from interviews.codebook import (
     GAP_KINDS,
@@ -33,22 +35,26 @@ text_table(table, what="codebook (CSV)", file_name="codebook.csv", height=420, d
 download_file("Download codebook (CSV)", rewrite_csv(export), what="codebook (CSV)", file_name="codebook.csv",
               mime="text/csv")
 
-edit_tab, add_tab, import_tab = st.tabs(["Edit a code", "Add a code", "Import codes"])
+show_flash("codebook")
+edit_tab, add_tab, import_tab = sticky_tabs(["Edit a code", "Add a code", "Import codes"], key="codebook_tab")
 with edit_tab:
-    key = st.selectbox("Code", list(choices), format_func=choices.__getitem__, key="codebook_edit")
+    key = st.selectbox("Code", list(choices), format_func=choices.__getitem__, key="codebook_edit",
+                       bind="query-params")  # a reload reopens the code being edited, with its draft
     current = table.set_index("Key").loc[key]
     parents = {"": "(top level)", **{k: v for k, v in choices.items() if k != key}}
     key_of_name = dict(zip(table["Name"], table["Key"]))
-    with st.form(f"edit_{key}"):
-        name = st.text_input("Name", value=current["Name"])
-        description = st.text_area("Description", value=current["Description"])
-        examples = st.text_area("Example phrases (one a line)", value=current["Examples"])
+    form = form_key(f"edit_{key}")
+    boxes = KeptBoxes(user.username, f"code:{key}", form)
+    with st.form(form):
+        name = boxes.text_input("Name", "name", saved=current["Name"])
+        description = boxes.text_area("Description", "description", saved=current["Description"])
+        examples = boxes.text_area("Example phrases (one a line)", "examples", saved=current["Examples"])
         kinds = list(GAP_KINDS)
-        gap_kind = st.selectbox("Ranked among", kinds, format_func=GAP_KINDS.__getitem__,
+        gap_kind = st.selectbox("Ranked among", kinds, format_func=GAP_KINDS.__getitem__, key=f"{form}_kind",
                                 index=kinds.index(current["Gap list"]) if current["Gap list"] in kinds else 2)
-        colour = st.color_picker("Colour", value=current["Colour"])
+        colour = st.color_picker("Colour", value=current["Colour"], key=f"{form}_colour")
         parent_key = key_of_name.get(current["Parent"], "")
-        parent = st.selectbox("Nested under", list(parents), format_func=parents.__getitem__,
+        parent = st.selectbox("Nested under", list(parents), format_func=parents.__getitem__, key=f"{form}_parent",
                               index=list(parents).index(parent_key) if parent_key in parents else 0)
         left, right = st.columns(2)
         if left.form_submit_button("Save code", type="primary"):
@@ -56,37 +62,51 @@ with edit_tab:
                 with resources.db_session() as session:
                     update_code(session=session, key=key, name=name, description=description, colour=colour,
                                 parent_key=parent or None, examples=examples, gap_kind=gap_kind)
+                    boxes.forget(session)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
-                st.success("Saved.")
+                flash("codebook", f"Saved '{plain(name.strip())}': the table above shows it, and the next "
+                                  "analysis run uses it.")
+                clear_form(f"edit_{key}")
+                st.rerun()
         if right.form_submit_button("Delete code"):
             try:
                 with resources.db_session() as session:
                     delete_code(session=session, key=key)
+                    boxes.forget(session)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
+                flash("codebook", f"Deleted '{plain(current['Name'])}'.")
                 st.rerun()
+    boxes.keep()
 
 with add_tab:
-    with st.form("add_code"):
-        name = st.text_input("Name", key="new_code_name")
-        description = st.text_area("Description", key="new_code_description")
-        examples = st.text_area("Example phrases (one a line)", key="new_code_examples")
-        gap_kind = st.selectbox("Ranked among", list(GAP_KINDS), format_func=GAP_KINDS.__getitem__, key="new_code_kind")
-        colour = st.color_picker("Colour", value="#7f7f7f", key="new_code_colour")
+    form = form_key("add_code")
+    boxes = KeptBoxes(user.username, "code:new", form)
+    with st.form(form):
+        name = boxes.text_input("Name", "name")
+        description = boxes.text_area("Description", "description")
+        examples = boxes.text_area("Example phrases (one a line)", "examples")
+        gap_kind = st.selectbox("Ranked among", list(GAP_KINDS), format_func=GAP_KINDS.__getitem__, key=f"{form}_kind")
+        colour = st.color_picker("Colour", value="#7f7f7f", key=f"{form}_colour")
         parent = st.selectbox("Nested under", ["", *choices], format_func=lambda k: choices.get(k, "(top level)"),
-                              key="new_code_parent")
+                              key=f"{form}_parent")
         if st.form_submit_button("Add code", type="primary"):
             try:
                 with resources.db_session() as session:
                     add_code(session=session, name=name, description=description, colour=colour,
                              parent_key=parent or None, examples=examples, gap_kind=gap_kind)
+                    boxes.forget(session)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
-                st.success(f"Added '{plain(name.strip())}'.")
+                flash("codebook", f"Added '{plain(name.strip())}': it is in the table above, and the next "
+                                  "analysis run uses it.")
+                clear_form("add_code")
+                st.rerun()
+    boxes.keep()
 
 with import_tab:
     st.caption("A CSV with columns key, name, parent, description, colour, examples (as downloaded above; "

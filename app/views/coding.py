@@ -1,12 +1,15 @@
 """Researcher page: code excerpts of interview answers, write memos on them, and search the notes."""
 
+import hashlib
+
 import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
-from frontline_ui.kept_text import keep_while_typing, kept_text_area
+from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area
 from frontline_ui.markdown import plain
+from frontline_ui.passages import show_passages
 from frontline_ui.pickers import pick_by_title, pick_interview, pick_study
 from interviews.agreement import sentence_spans
 from interviews.codebook import code_choices
@@ -23,9 +26,11 @@ from interviews.coding import (
     set_excerpt_codes,
 )
 from interviews.notes import interview_slots
+from interviews.passages import note_passages
 from research.accounts.drafts import forget_text
 from research.analysis.suggestions import build_matcher, note_suggestions
 from research.errors import FrontlineError
+from research.figure_text import counted
 
 user = require_page("coding")
 st.title("Coding")
@@ -56,7 +61,12 @@ by_note = {s.note_id: s for s in slots if s.note_id is not None}
 note_id = pick_by_title("Answer", {n: s.question for n, s in by_note.items()}, "This interview has no notes yet.",
                         key=f"coding_note_{interview_id}")
 body = by_note[note_id].body
-st.text(body)
+with resources.db_read() as session:
+    passages = note_passages(session=session, note_id=note_id)
+if any(p.codes for p in passages):
+    show_passages(passages)  # coded passages marked where they sit, in their codes' colours
+else:
+    st.text(body)
 show_flash("coding")
 
 sentences = sentence_spans(body)
@@ -64,11 +74,12 @@ sentences = sentence_spans(body)
 # arrives, the choices belonged to other text, so nothing is stored and the researcher is told.
 drawn_for = st.session_state.get("coding_form_note")
 form = form_key("code_excerpt")
+boxes = KeptBoxes(user.username, "coding", form)
 with st.form(form):
     chosen = st.multiselect("Sentences to code", range(len(sentences)), key=f"{form}_sentences_{note_id}",
                             format_func=lambda i: body[sentences[i][0]:sentences[i][1]])
-    words = st.text_input("…or paste the exact words to code", help="Copy them from the answer above.",
-                          key=f"{form}_words_{note_id}")
+    words = boxes.text_input("…or paste the exact words to code", f"words_{note_id}",
+                             help="Copy them from the answer above.")
     keys = st.multiselect("Codes", list(codes), format_func=codes.__getitem__, key=f"{form}_codes_{note_id}")
     submitted = st.form_submit_button("Code excerpt", type="primary")
 st.session_state["coding_form_note"] = note_id
@@ -85,15 +96,17 @@ if submitted:
             else:
                 saved = code_sentences(session=session, note_id=note_id, sentences=chosen, codes=keys,
                                        coder=user.username)
+            boxes.forget(session)
         texts = [e.text for e in saved]
     except FrontlineError as exc:
         st.error(plain(exc))
     else:
         quoted = "; ".join(f"'{t[:60]}{'…' if len(t) > 60 else ''}'" for t in texts)
-        flash("coding", plain(f"Coded {len(texts)} excerpt(s) as {', '.join(codes[k] for k in keys)} in {place}: "
-                              f"{quoted}."))
+        named = ", ".join(codes[k] for k in keys)
+        flash("coding", plain(f"Coded {counted(len(texts), 'excerpt')} as {named} in {place}: {quoted}."))
         clear_form("code_excerpt")
         st.rerun()
+boxes.keep()
 
 st.subheader("Suggested codes")
 st.caption("The model suggests a code for each sentence you have not coded yet, from the codebook and the "
@@ -141,8 +154,13 @@ if excerpts.empty:
 else:
     st.dataframe(excerpts.drop(columns=["id"]), hide_index=True, width="stretch")
     own = excerpts[excerpts["Coder"] == user.username]
-    labels = {int(r["id"]): f"{r['Excerpt'][:80]} ({r['Codes']}; {r['Coder']})" for r in excerpts.to_dict("records")}
-    excerpt_id = pick_by_title("Excerpt", labels, "", key=f"coding_excerpt_{note_id}")
+    # Named by its words and coder, not its codes: recoding an excerpt must not rename the one being edited. The
+    # picker is drawn anew when the excerpts themselves change (one removed), so what the box shows and what the
+    # forms below edit are always the same excerpt.
+    labels = {int(r["id"]): f"{r['Excerpt'][:80]} ({r['Coder']})" for r in excerpts.to_dict("records")}
+    excerpt_set = hashlib.sha256(repr(sorted(labels)).encode()).hexdigest()[:12]
+    excerpt_id = pick_by_title("Excerpt", labels, "", key=f"coding_excerpt_{note_id}_{excerpt_set}")
+    excerpt_words = labels[excerpt_id].rsplit(" (", 1)[0][:60]
     with resources.db_session() as session:
         memos = memos_table(session=session, excerpt_id=excerpt_id)
     if not memos.empty:
@@ -161,7 +179,8 @@ else:
                 except FrontlineError as exc:
                     st.error(plain(exc) + " To remove every code, remove the excerpt.")
                 else:
-                    flash("coding", plain(f"The excerpt now carries {', '.join(codes[k] for k in recoded)}."))
+                    flash("coding", plain(f"The excerpt '{excerpt_words}' now carries "
+                                          f"{', '.join(codes[k] for k in recoded)}."))
                     st.rerun()
     memo_form, memo_place = form_key(f"memo_excerpt_{excerpt_id}"), f"memo:excerpt:{excerpt_id}"
     with st.form(memo_form):
@@ -181,6 +200,6 @@ else:
         if excerpt_id in set(own["id"]) and right.form_submit_button("Remove this excerpt"):
             with resources.db_session() as session:
                 delete_excerpt(session=session, excerpt_id=excerpt_id)
-            flash("coding", plain(f"Removed the excerpt '{labels[excerpt_id][:60]}'."))
+            flash("coding", plain(f"Removed the excerpt '{excerpt_words}'."))
             st.rerun()
     keep_while_typing(user.username, memo_place, key=f"{memo_form}_body")

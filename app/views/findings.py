@@ -8,6 +8,7 @@ import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
+from frontline_ui.charts import show_chart
 from frontline_ui.exports import download_file
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title
@@ -167,7 +168,7 @@ else:
 # The KPIs are on screen before the slower all-waves trend is read.
 chart = trend_figure(cached_trend(picked, limits.scores, limits.comments))
 if chart is not None:
-    st.plotly_chart(chart, width="stretch")
+    show_chart(chart, width="stretch")
 
 st.subheader("Briefing")
 st.caption("A self-contained HTML briefing (charts embedded, nothing fetched), the same briefing as an A4 PDF "

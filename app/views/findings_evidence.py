@@ -4,6 +4,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.charts import show_chart
 from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
@@ -39,7 +40,7 @@ if evidence.withheld:  # under the threshold of interviewed agents: no count, ch
     st.info(plain(evidence.sentence))
     st.stop()
 st.subheader(plain(evidence.sentence))
-st.plotly_chart(evidence_figure(evidence.by_industry), width="stretch")
+show_chart(evidence_figure(evidence.by_industry), width="stretch")
 st.caption("Notes were pseudonymised when saved. " + evidence.note)
 if evidence.quotes.empty:
     st.info("No coded excerpts for this theme in this study yet.")

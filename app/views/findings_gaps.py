@@ -4,6 +4,7 @@ import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
+from frontline_ui.charts import show_chart
 from frontline_ui.markdown import plain
 from research.findings.figures import gap_trend_figure
 from research.findings.gap_findings import KINDS, gap_findings
@@ -31,7 +32,8 @@ for kind, heading in KINDS.items():
             st.subheader(f"{rank}\\. {plain(finding.name)}")
             st.text(finding.sentence)
             left, right = st.columns([3, 2])
-            left.plotly_chart(gap_trend_figure(finding.trend), width="stretch", key=f"trend_{kind}_{finding.theme}")
+            show_chart(gap_trend_figure(finding.trend), where=left, width="stretch",
+                       key=f"trend_{kind}_{finding.theme}")
             right.metric("Negative comments (share of all)", f"{finding.negative_share:.0%}")
             right.metric("Mean sentiment", f"{finding.mean_sentiment:+.2f}")
             if finding.phrases:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
+from frontline_ui.charts import show_chart
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from research.findings.heatmap import heatmap, heatmap_figure
@@ -21,7 +22,8 @@ with resources.db_read() as session:
 if table.values.empty:
     st.info("No responses in this wave yet.")
     st.stop()
-st.plotly_chart(heatmap_figure(table), width="stretch")
+st.caption("Each column is coloured over its own range: blue is better, red worse. Every cell carries its figure.")
+show_chart(heatmap_figure(table), width="stretch")
 if table.hidden:
-    st.caption(f"Marked rows have {table.note} (or would reveal such a group by subtraction): "
+    st.caption(f"Rows marked – have {table.note} (or would reveal such a group by subtraction): "
                f"{', '.join(plain(name) for name in table.hidden)}.")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
+from frontline_ui.charts import show_chart
 from frontline_ui.exports import text_table
 from research.findings.topic_explorer import (
     cached_embedder,
@@ -45,8 +46,8 @@ if overview.table.empty:
     st.info("The analysis found no topics yet.")
     st.stop()
 (st.success if (overview.stability or 0) >= 0.6 else st.warning)(overview.stability_note)
-st.plotly_chart(topics_over_time_figure(overview), width="stretch")
-st.plotly_chart(topic_barchart(overview), width="stretch")
+show_chart(topics_over_time_figure(overview), width="stretch")
+show_chart(topic_barchart(overview), width="stretch")
 TOPIC_COLUMNS = {"label": "Topic", "comments": "Comments", "share": "Share of comments",
                  "mean_sentiment": "Mean sentiment", "first": "Share in first wave",
                  "latest": "Share in latest wave", "change": "Change in points"}

@@ -5,7 +5,9 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.charts import show_chart
 from frontline_ui.exports import text_table
+from frontline_ui.forms import sticky_tabs
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_study
 from interviews.agreement import agreement_table, coders, disagreements_table, study_agreement
@@ -28,7 +30,8 @@ if not people_coding:
     st.stop()
 coder = st.selectbox("Coding by", ["", *people_coding], format_func=lambda c: c or "everyone")
 
-freq_tab, co_tab, quote_tab, agree_tab = st.tabs(["Codes by attribute", "Co-occurrence", "Quotes", "Agreement"])
+freq_tab, co_tab, quote_tab, agree_tab = sticky_tabs(["Codes by attribute", "Co-occurrence", "Quotes", "Agreement"],
+                                                     key="analysis_tab")
 with freq_tab:
     by = st.selectbox("Break down by", attributes, format_func=lambda a: a.replace("_", " "))
     with resources.db_session() as session:
@@ -38,7 +41,7 @@ with freq_tab:
     text_table(frequencies, what=f"codes by {by}, study {study_id} (CSV)", file_name="codes-by-attribute.csv",
                index=True)
     if frequencies.shape[1] > 1:
-        st.plotly_chart(inert_figure(px.imshow(frequencies.drop(columns=["Participants"]), text_auto=True,
+        show_chart(inert_figure(px.imshow(frequencies.drop(columns=["Participants"]), text_auto=True,
                                                aspect="auto", color_continuous_scale="Blues")), width="stretch")
 with co_tab:
     with resources.db_session() as session:
@@ -48,7 +51,7 @@ with co_tab:
     text_table(matrix, what=f"code co-occurrence, study {study_id} (CSV)", file_name="code-cooccurrence.csv",
                index=True)
     if not matrix.empty:
-        st.plotly_chart(inert_figure(px.imshow(matrix, text_auto=True, aspect="auto",
+        show_chart(inert_figure(px.imshow(matrix, text_auto=True, aspect="auto",
                                                color_continuous_scale="Purples")), width="stretch")
 with quote_tab:
     key = st.selectbox("Code", list(codes), format_func=codes.__getitem__, key="quotes_code")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.forms import clear_form, flash, form_key, show_flash, sticky_tabs
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_study
 from interviews.importing import import_csv, import_transcript
@@ -25,8 +25,8 @@ st.caption("Nothing is saved until you accept the preview. Names on the roster, 
            "account numbers are replaced on saving, as in notes typed by hand.")
 show_flash("import")
 
-transcript_tab, csv_tab, qdpx_tab = st.tabs(["Transcript (.txt, .md, .docx)", "Spreadsheet (.csv)",
-                                            "REFI-QDA project (.qdpx)"])
+transcript_tab, csv_tab, qdpx_tab = sticky_tabs(["Transcript (.txt, .md, .docx)", "Spreadsheet (.csv)",
+                                                "REFI-QDA project (.qdpx)"], key="import_tab")
 
 
 def _report(result) -> None:

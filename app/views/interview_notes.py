@@ -10,12 +10,14 @@ from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.draft_keeper import keep_typing
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_interview, pick_study
 from interviews.coding import add_memo, memos_table
-from interviews.drafts import draft_slot, drafts_for, keep_draft
+from interviews.drafts import draft_slot, drafts_for, interviews_with_drafts, keep_draft
 from interviews.notes import (
     FREE_NOTES_LABEL,
+    interview_labels,
     interview_slots,
     interviews_table,
     note_history,
@@ -25,7 +27,9 @@ from interviews.notes import (
     update_interview,
 )
 from interviews.studies import participants_table
+from research.accounts.drafts import forget_text
 from research.errors import FrontlineError
+from research.figure_text import counted
 
 user = require_page("interview_notes")
 st.title("Interview notes")
@@ -35,48 +39,65 @@ with resources.db_session() as session:
     people = participants_table(session=session, study_id=study_id)
     has_interviews = not interviews_table(session=session, study_id=study_id).empty
 
-with st.expander("Start an interview", expanded=not has_interviews):
+form = form_key("start_interview")
+start_boxes = KeptBoxes(user.username, "interview:new", form)
+with st.expander("Start an interview", expanded=not has_interviews or start_boxes.holds_draft()):
     if people.empty:
         st.info("Add participants on the Interview studies page first.")
     else:
-        form = form_key("start_interview")
         with st.form(form):
             labels = {int(r.id): f"{r.code} ({r.industry or 'no industry'}, {r.role or 'no role'})"
                       + ("" if r.consent_given else " - no consent recorded") for r in people.itertuples()}
             participant = st.selectbox("Participant", list(labels), format_func=labels.__getitem__, key=f"{form}_who")
-            interviewer = st.text_input("Interviewer", value=user.username, key=f"{form}_interviewer")
+            interviewer = start_boxes.text_input("Interviewer", "interviewer", saved=user.username)
             held_on = st.date_input("Date", value=date.today(), key=f"{form}_date")
             if st.form_submit_button("Start interview", type="primary"):
                 try:
                     with resources.db_session() as session:
                         new_id = start_interview(session=session, study_id=study_id, participant_id=participant,
                                                  interviewer=interviewer, held_on=held_on).id
+                        start_boxes.forget(session)
+                        started = interview_labels(session=session, study_id=study_id)[new_id]
                 except FrontlineError as exc:
                     st.error(plain(exc))
                 else:
                     st.session_state["notes_open_interview"] = new_id
-                    flash("notes", plain(f"Started an interview with {labels[participant]}."))
+                    flash("notes", plain(f"Started the interview {started}: it is open below."))
                     clear_form("start_interview")
                     st.rerun()
+        start_boxes.keep()
 
 if not has_interviews:
     st.stop()
 picker_key = f"interview_picker_{study_id}"
+with resources.db_read() as session:
+    drafted = interviews_with_drafts(session=session, username=user.username, study_id=study_id)
 interview_id = pick_interview(study_id, "This study has no interviews yet.", key=picker_key,
-                              prefer=st.session_state.pop("notes_open_interview", None))
+                              prefer=st.session_state.pop("notes_open_interview", None),
+                              fallback=next(iter(drafted), None))  # a reload opens where the newest draft is
+if elsewhere := [i for i in drafted if i != interview_id]:
+    with resources.db_read() as session:
+        names = interview_labels(session=session, study_id=study_id)
+    st.info("You have unsaved drafts in another interview of this study too: "
+            + "; ".join(plain(names[i]) for i in elsewhere if i in names) + ".")
 with resources.db_session() as session:
     row = interviews_table(session=session, study_id=study_id).set_index("id").loc[interview_id]
 show_flash("notes")
 
-with st.form(f"interview_meta_{interview_id}"):
+meta_form = form_key(f"interview_meta_{interview_id}")
+meta_boxes = KeptBoxes(user.username, f"interview:{interview_id}", meta_form)
+with st.form(meta_form):
     left, right = st.columns(2)
-    interviewer = left.text_input("Interviewer", value=row["Interviewer"] or "")
-    held_on_edit = right.date_input("Date", value=row["Held on"] or None)
+    interviewer = meta_boxes.text_input("Interviewer", "interviewer", saved=row["Interviewer"] or "", where=left)
+    held_on_edit = right.date_input("Date", value=row["Held on"] or None, key=f"{meta_form}_date")
     if st.form_submit_button("Save interviewer and date"):
         with resources.db_session() as session:
             update_interview(session=session, interview_id=interview_id, interviewer=interviewer, held_on=held_on_edit)
+            meta_boxes.forget(session)
         flash("notes", "Saved the interviewer and date.")
+        clear_form(f"interview_meta_{interview_id}")  # drawn afresh from what was saved
         st.rerun()
+meta_boxes.keep()
 
 
 def _report(status_key: str, saved) -> None:
@@ -86,7 +107,7 @@ def _report(status_key: str, saved) -> None:
     if replaced:
         message += f" Replaced before saving: {replaced}."
     if saved.unanchored_excerpts:
-        message += f" {saved.unanchored_excerpts} coded excerpt(s) no longer match the text: recode them."
+        message += f" {counted(saved.unanchored_excerpts, 'coded excerpt')} no longer match the text: recode them."
     st.session_state[status_key] = ("success", plain(message))
 
 
@@ -129,8 +150,8 @@ def _save_draft(status_key: str, interview_id: int, guide_question_id, label: st
 
 
 st.caption("Each answer saves itself when you click or tab out of its box (or press Ctrl+Enter). Names on the "
-           "roster, e-mail addresses, phone and account numbers are replaced before saving. Until then what you "
-           "type is kept as your draft, for you only, across reloads and pages.")
+           "roster, e-mail addresses, phone and account numbers and links are replaced before saving. Until then "
+           "what you type is kept as your draft, for you only, across reloads and pages.")
 with resources.db_session() as session:
     slots = interview_slots(session=session, interview_id=interview_id)
     kept = drafts_for(session=session, username=user.username, interview_id=interview_id)
@@ -145,14 +166,16 @@ for slot in slots:
     draft = kept.get(draft_slot(slot.guide_question_id, label))
     where = (interview_id, slot.guide_question_id, label)
     st.text_area(
-        f"{slot.position}\\. {plain(slot.question)}" if slot.guide_question_id else plain(slot.question),
+        # A no-break space after "1." keeps Markdown from making a list of it without a backslash, which a
+        # screen reader would speak as part of the box's name.
+        f"{slot.position}.\u00a0{plain(slot.question)}" if slot.guide_question_id else plain(slot.question),
         value=slot.body if draft is None else draft, key=key, height=120,
         on_change=_autosave, args=(key, status_key, *where),
         help="Probes: " + " / ".join(map(plain, slot.probes)) if slot.probes else None,
     )
     keep_typing(key, partial(_keep_draft, status_key, *where))
     if draft is not None:
-        st.caption("Your unsaved draft, kept from before (only you see it). It saves when you leave the box, or:")
+        st.caption("Your unsaved draft, kept from before (only you see it). Keep it as the note with:")
         st.button("Save this draft", key=f"{key}_save_draft", on_click=_save_draft, args=(status_key, *where))
     status = st.session_state.get(status_key)
     if status:
@@ -167,16 +190,18 @@ with resources.db_session() as session:
     memos = memos_table(session=session, interview_id=interview_id)
 if not memos.empty:
     st.dataframe(memos, hide_index=True, width="stretch")
-memo_form = form_key(f"memo_{interview_id}")
+memo_form, memo_place = form_key(f"memo_{interview_id}"), f"memo:interview:{interview_id}"
 with st.form(memo_form):
-    memo = st.text_area("New memo", key=f"{memo_form}_body")
+    memo = kept_text_area(user.username, memo_place, "New memo", key=f"{memo_form}_body")
     if st.form_submit_button("Add memo"):
         try:
             with resources.db_session() as session:
                 add_memo(session=session, author=user.username, body=memo, interview_id=interview_id)
+                forget_text(session=session, username=user.username, place=memo_place)
         except FrontlineError as exc:
             st.error(plain(exc))
         else:
             flash("notes", "Memo added to the interview.")
             clear_form(f"memo_{interview_id}")
             st.rerun()
+keep_while_typing(user.username, memo_place, key=f"{memo_form}_body")

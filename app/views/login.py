@@ -5,13 +5,12 @@ from datetime import timedelta
 import streamlit as st
 
 from frontline_ui import resources
-from frontline_ui.auth import provider_claims, sign_in
+from frontline_ui.auth import THROTTLE_KEY, provider_claims, sign_in
 from frontline_ui.markdown import plain
 from research import sso
 from research.accounts import SessionThrottle, authenticate, choose_new_password
 from research.errors import FrontlineError
 
-THROTTLE_KEY = "login_throttle"
 CHANGE_KEY = "login_must_change"  # (username, temporary password) after a temporary password was accepted
 
 st.title("Frontline")
@@ -87,4 +86,4 @@ if submitted:
         st.error(result.message)
         st.caption(f"After {config.max_failed_logins} failed sign-ins in a row, signing in pauses for a while "
                    f"(at most {config.lockout_minutes} minutes), even with the right password. Wait and try "
-                   "again, or ask an administrator to run `frontline users unlock`.")
+                   "again, or ask an administrator: they can unlock the account on the Users page.")

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from frontline_ui import browser_store, resources
+from frontline_ui.copy_button import copy_button
 from frontline_ui.markdown import plain, widget_name
 from research.errors import FrontlineError
 from research.findings.actions import published_actions
@@ -115,9 +116,10 @@ def question_widget(question, previous, problem=None):
         choice = st.radio(name, options, index=index, horizontal=True, label_visibility="collapsed")
         st.caption(SCALE_MEANINGS[question.kind])
         return choice
-    if question.kind == "percent":
-        value = int(previous) if previous is not None else None
-        return st.number_input(name, min_value=0, max_value=100, value=value, step=5, label_visibility="collapsed")
+    if question.kind == "percent":  # typed, not a number box: that one silently turned "abc" or 12.5 into a number
+        shown = "" if previous is None else f"{previous:g}" if isinstance(previous, int | float) else str(previous)
+        return st.text_input(name, value=shown, max_chars=12, placeholder="a number from 0 to 100",
+                             label_visibility="collapsed")
     return st.text_area(name, value=previous or "", max_chars=2000, label_visibility="collapsed",
                         placeholder="Names, e-mails and numbers are removed.")
 
@@ -158,6 +160,7 @@ if state["stage"] == "done":
     st.write("Your receipt code. If you wrote a comment, keep it to read the research team's replies to it; "
              "nobody else can link it to you:")
     st.code(state["receipt"], language=None)
+    copy_button(state["receipt"], key="copy_receipt")
     try:
         with resources.db_read() as session:
             actions = published_actions(session=session)

@@ -8,15 +8,24 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.exports import download_table
-from frontline_ui.forms import clear_form, form_key, submission_key
+from frontline_ui.forms import clear_form, flash, form_key, retract_flash, show_flash, submission_key
+from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from interviews.sandbox import parse_upload
 from research.audit import claim_submission, record
 from research.errors import AlreadySubmitted, FrontlineError
+from research.figure_text import counted
 from research.privacy.roster import replace_roster, roster_names
 from research.pulse.links import link_url, open_link_full
-from research.pulse.waves_admin import create_segment_links, segment_summaries, set_headcount, wave_shape
+from research.pulse.waves_admin import (
+    create_segment_links,
+    headcount_note,
+    parse_headcount,
+    segment_summaries,
+    set_headcount,
+    wave_shape,
+)
 
 me = require_page("pulse_links")
 st.title("Pulse links")
@@ -44,23 +53,31 @@ for label in full_from_open:
     st.warning(f"{plain(label)}: its open link alone has taken as many answers as the team has people. "
                "They may not all come from different people.")
 if me.role == "admin":
-    with st.form("headcount"):
+    shown_headcount = show_flash("headcount")
+    headcount_form = form_key("headcount")
+    with st.form(headcount_form):
         head_segment = st.selectbox("Segment", list(segments), key="headcount_segment")
-        people = st.number_input("People in this segment", min_value=1, max_value=100_000, step=1, value=None)
+        # Typed text, not a number box: the box rounded 3.5 to 3 in the browser, and the page never knew.
+        people_text = st.text_input("People in this segment", placeholder="a whole number, such as 12",
+                                    key=f"{headcount_form}_people")
         if st.form_submit_button("Set headcount"):
-            if people is None:
-                st.error("Type how many people the segment has.")
+            try:
+                people = parse_headcount(people_text)
+                with resources.db_session() as session:
+                    set_headcount(session=session, segment_id=segments[head_segment], headcount=people)
+                    record(session=session, actor=me.username, action="headcount_set",
+                           subject=f"{head_segment} in {wave_title}: {people}")
+            except FrontlineError as exc:
+                retract_flash("headcount", shown_headcount)  # no green "set to" above the red refusal
+                st.error(plain(str(exc)))
             else:
-                try:
-                    with resources.db_session() as session:
-                        set_headcount(session=session, segment_id=segments[head_segment], headcount=int(people))
-                        record(session=session, actor=me.username, action="headcount_set",
-                               subject=f"{head_segment} in {wave_title}: {int(people)}")
-                except FrontlineError as exc:
-                    st.error(plain(str(exc)))
-                else:
-                    st.session_state["pulse_links_saved"] = f"Headcount of {plain(head_segment)} set to {int(people)}."
-                    st.rerun()
+                flash("headcount", f"Headcount of {plain(head_segment)} set to {people}.")
+                note = headcount_note(people, min_group_size=limits.min_group_size,
+                                      min_comment_group_size=limits.min_comment_group_size)
+                if note:
+                    flash("headcount", note, kind="warning")
+                clear_form("headcount")
+                st.rerun()
 form = form_key("links")
 with st.form(form):
     segment_label = st.selectbox("Segment", list(segments), key=f"{form}_segment")
@@ -125,9 +142,17 @@ if upload is not None:
             st.session_state["pulse_links_saved"] = f"Roster replaced from {plain(upload.name)}: {kept} names."
             clear_form("roster_upload")
             st.rerun()
-with st.form("roster"):
-    text = st.text_area("Roster", value="\n".join(current), height=160)
+show_flash("roster")
+roster_form = form_key("roster")
+boxes = KeptBoxes(me.username, "roster", roster_form)
+with st.form(roster_form):
+    text = boxes.text_area("Roster", "names", saved="\n".join(current), height=160)
     if st.form_submit_button("Save roster"):
         with resources.db_session() as session:
             kept = replace_roster(session=session, names=text.splitlines())
-        st.success(f"Roster saved: {kept} names.")
+            boxes.forget(session)
+        # The box is drawn afresh from what was stored (trimmed, one name a line, duplicates gone).
+        flash("roster", f"Roster saved: {counted(kept, 'name')}.")
+        clear_form("roster")
+        st.rerun()
+boxes.keep()

@@ -6,13 +6,13 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
-from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.forms import clear_form, flash, form_key, show_flash, submission_key
 from frontline_ui.kept_text import keep_while_typing, kept_text_area, my_drafts
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from interviews.codebook import analysis_codebook
 from research.accounts.drafts import forget_text
-from research.errors import FrontlineError
+from research.errors import AlreadySubmitted, FrontlineError
 from research.pulse.comment_codes import code_comment, comment_codes, suggestions
 from research.pulse.replies import add_reply, comments_for_reply
 
@@ -81,8 +81,12 @@ for row in shown.itertuples():
                     try:
                         with resources.db_session() as session:
                             add_reply(session=session, response_id=row.response_id, author=user.username, body=body,
-                                      today=datetime.now(UTC).date())
+                                      today=datetime.now(UTC).date(), submission=submission_key(name))
                             forget_text(session=session, username=user.username, place=place)
+                    except AlreadySubmitted:  # the second of a double click: the first sent it
+                        flash(name, "The second click sent nothing: the reply was sent once.", "info")
+                        clear_form(name)
+                        st.rerun()
                     except FrontlineError as exc:
                         st.error(plain(str(exc)))
                     else:

@@ -8,11 +8,14 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
+from research.figure_text import counted
 from research.pulse.library import QUESTION_LIBRARY
+from research.pulse.segment_text import segment_columns, segments_example, segments_from_text
 from research.pulse.waves import waves_table
-from research.pulse.waves_admin import create_wave_id, segments_from_rows, wave_shape
+from research.pulse.waves_admin import create_wave_id, wave_shape
 
 me = require_page("pulse_waves")
 admin = me.role == "admin"
@@ -32,38 +35,40 @@ else:
 st.subheader("Create a wave")
 library = {q.key: q for q in QUESTION_LIBRARY}
 form = form_key("create_wave")
+boxes = KeptBoxes(me.username, "wave:new", form)
 with st.form(form):
-    title = st.text_input("Title", placeholder="Pulse wave 5 (January 2027)", key=f"{form}_title")
+    title = boxes.text_input("Title", "title", placeholder="Pulse wave 5 (January 2027)")
     left, right = st.columns(2)
     opens_on = left.date_input("Opens", value=date.today(), key=f"{form}_opens")
     closes_on = right.date_input("Closes", value=date.today() + timedelta(days=14), key=f"{form}_closes")
     keys = st.multiselect("Questions from the library", list(library), default=list(library),
                           format_func=lambda k: library[k].prompt, key=f"{form}_keys")
-    with st.expander("Edit question wording"):
-        prompts = {k: st.text_input(k, value=library[k].prompt, key=f"{form}_prompt_{k}") for k in library}
-    extras = st.text_area("Extra free-text questions (one per line, optional)", key=f"{form}_extras")
-    st.caption("Segments: each response carries only its segment's values. "
+    with st.expander("Edit question wording", expanded=boxes.holds_draft("prompt_")):
+        prompts = {k: boxes.text_input(k, f"prompt_{k}", saved=library[k].prompt) for k in library}
+    extras = boxes.text_area("Extra free-text questions (one per line, optional)", "extras")
+    st.caption(f"Segments, one per line: {', '.join(segment_columns(headcount=admin))}. Separate the values with "
+               "commas, or paste rows from a spreadsheet (tabs); leave one out with nothing between two commas, and "
+               "a header line is skipped. Each response carries only its segment's values. "
                + ("Headcount caps the segment's invites and open-link answers, so nobody can pad a small team."
                   if admin else "An admin sets each segment's headcount on the Pulse links page: links can be "
                   "made for a segment only once it has one, so nobody can pad a small team."))
-    blank = {"team": [""], "site": [""], "channel": [""], "industry": [""]} | ({"headcount": [None]} if admin else {})
-    segments = st.data_editor(
-        pd.DataFrame(blank).astype({"headcount": "Int64"} if admin else {}),
-        num_rows="dynamic", hide_index=True, key=f"{form}_segments", width="stretch",
-    )
+    written = boxes.text_area("Segments", "segments", placeholder=segments_example(headcount=admin), height=150)
     if st.form_submit_button("Create wave", type="primary"):
         try:
-            specs = segments_from_rows(segments.to_dict("records"))
+            specs = segments_from_text(written, headcount_allowed=admin)
             with resources.db_session() as session:
                 wave_id = create_wave_id(session=session, title=title, opens_on=opens_on, closes_on=closes_on,
                                          question_keys=keys, segments=specs, extra_text_questions=extras.splitlines(),
                                          prompts=prompts)
                 shape = wave_shape(session=session, wave_id=wave_id)
+                boxes.forget(session)
                 created = (shape.title, shape.questions, shape.segments)
         except FrontlineError as exc:
             st.error(plain(exc))
         else:
-            flash("pulse_waves", plain(f"Created {created[0]} with {created[1]} questions and {created[2]} segments: "
-                                       "it is in the table above. Make its invite links on the Pulse links page."))
+            made = f"{counted(created[1], 'question')} and {counted(created[2], 'segment')}"
+            flash("pulse_waves", plain(f"Created {created[0]} with {made}: it is in the table above. Make its invite "
+                                       "links on the Pulse links page."))
             clear_form("create_wave")
             st.rerun()
+boxes.keep()

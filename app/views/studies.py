@@ -2,33 +2,36 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.exports import record_export
-from frontline_ui.forms import clear_form, flash, form_key, show_flash
+from frontline_ui.forms import clear_form, flash, form_key, show_flash, sticky_tabs
+from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
-from frontline_ui.pickers import pick_study, select_study
+from frontline_ui.participant_form import edit_participant_form
+from frontline_ui.pickers import pick_by_title, pick_study, select_study
 from interviews.codebook import export_codebook_csv
 from interviews.exports import excerpts_csv, excerpts_xlsx
+from interviews.guide_text import EXAMPLE as GUIDE_EXAMPLE
+from interviews.guide_text import guide_text, parse_guide
 from interviews.refi_qda import export_qdpx
 from interviews.studies import (
     CHANNELS,
-    GuideItem,
     add_custom_attribute,
     add_participant,
     create_study,
+    editable_participants,
     guide_items,
     parse_attributes,
     participants_table,
     set_guide,
     studies_table,
-    update_participant,
     withdraw_participant,
 )
 from research.errors import FrontlineError
+from research.figure_text import counted
 from research.spreadsheets import rewrite_csv
 
 user = require_page("studies")
@@ -42,11 +45,12 @@ if table.empty:
 else:
     st.dataframe(table, hide_index=True, width="stretch")
 
-with st.expander("Create a study", expanded=table.empty):
-    form = form_key("create_study")
+form = form_key("create_study")
+boxes = KeptBoxes(user.username, "study:new", form)
+with st.expander("Create a study", expanded=table.empty or boxes.holds_draft()):
     with st.form(form):
-        title = st.text_input("Title", placeholder="Customer Service Week 2027: agent interviews", key=f"{form}_title")
-        purpose = st.text_area("Purpose", key=f"{form}_purpose")
+        title = boxes.text_input("Title", "title", placeholder="Customer Service Week 2027: agent interviews")
+        purpose = boxes.text_area("Purpose", "purpose")
         left, right = st.columns(2)
         starts_on = left.date_input("Starts", value=date.today(), key=f"{form}_starts")
         ends_on = right.date_input("Ends", value=date.today(), key=f"{form}_ends")
@@ -55,6 +59,7 @@ with st.expander("Create a study", expanded=table.empty):
                 with resources.db_session() as session:
                     created = create_study(session=session, title=title, purpose=purpose, starts_on=starts_on,
                                            ends_on=ends_on).title
+                    boxes.forget(session)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
@@ -63,69 +68,54 @@ with st.expander("Create a study", expanded=table.empty):
                 select_study(created)
                 clear_form("create_study")
                 st.rerun()
+    boxes.keep()
 
 if table.empty:
     st.stop()
 study_id = pick_study("No studies yet.")
-# Keyed: a save reruns the page, and the unkeyed tab bar went back to the guide after it, hiding the confirmed
-# participant and the form just used.
-guide_tab, people_tab, export_tab = st.tabs(["Interview guide", "Participants", "Export"], key="study_tab")
+guide_tab, people_tab, export_tab = sticky_tabs(["Interview guide", "Participants", "Export"], key="study_tab")
 
 with guide_tab:
-    with resources.db_session() as session:
-        guide = pd.DataFrame([(q.text, "; ".join(q.probes or [])) for q in guide_items(session=session,
-                                                                                      study_id=study_id)],
-                             columns=["Question", "Probes (separate with ;)"])
-    st.caption("Questions in the order they are asked. Notes stay attached to a question as long as its wording "
-               "is unchanged. Nothing is saved until you press Save guide.")
-    # Inside a form the grid does not rerun the page on each edit, which cost cells their first letters.
-    with st.form(form_key(f"guide_{study_id}")):
-        edited = st.data_editor(guide, num_rows="dynamic", hide_index=True, width="stretch",
-                                key=f"{form_key(f'guide_{study_id}')}_grid")
+    with resources.db_read() as session:
+        saved_guide = guide_text(guide_items(session=session, study_id=study_id))
+    st.caption("One question per line, in the order they are asked; after a question, its probes follow ` | ` "
+               "and are separated by `;`. Notes stay attached to a question as long as its wording is unchanged. "
+               "What you type is kept as your draft; the guide changes when you press Save guide.")
+    form = form_key(f"guide_{study_id}")
+    boxes = KeptBoxes(user.username, f"guide:{study_id}", form)
+    with st.form(form):
+        written = boxes.text_area("Guide", "guide", saved=saved_guide, height=260, placeholder=GUIDE_EXAMPLE)
         if st.form_submit_button("Save guide"):
-            items = [GuideItem(str(r[0] or ""), tuple(str(r[1] or "").split(";")))
-                     for r in edited.itertuples(index=False)]
             try:
+                items = parse_guide(written)
                 with resources.db_session() as session:
                     saved = len(set_guide(session=session, study_id=study_id, items=items))
+                    boxes.forget(session)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
-                flash("studies", f"Guide saved with {saved} questions.")
+                flash("studies", f"Guide saved with {counted(saved, 'question')}.")
                 clear_form(f"guide_{study_id}")
                 st.rerun()
+    boxes.keep()
 
 with people_tab:
-    with resources.db_session() as session:
+    with resources.db_read() as session:
         people = participants_table(session=session, study_id=study_id)
+        editable = editable_participants(session=session, study_id=study_id)
     st.caption("Participants are known by their code only. Notes can be saved only once consent is recorded.")
     if not people.empty:
-        with st.form(form_key(f"people_{study_id}")):
-            edited_people = st.data_editor(
-                people, hide_index=True, width="stretch", disabled=["id", "code", "withdrawn_on"],
-                key=f"{form_key(f'people_{study_id}')}_grid",
-                column_config={"id": None, "code": "Code", "industry": "Industry", "role": "Role",
-                               "tenure_band": "Tenure band", "site": "Site",
-                               "channel": st.column_config.SelectboxColumn("Channel", options=CHANNELS),
-                               "consent_given": st.column_config.CheckboxColumn("Consent given"),
-                               "withdrawn_on": st.column_config.DateColumn("Withdrew on")},
-            )
-            if st.form_submit_button("Save participants"):
-                try:
-                    with resources.db_session() as session:
-                        for row in edited_people.to_dict("records"):
-                            if not pd.isna(row.get("withdrawn_on")):
-                                continue  # nothing of theirs is kept, so there is nothing to save
-                            values = {k: v for k, v in row.items() if k not in ("id", "code", "withdrawn_on")}
-                            values = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-                                      for k, v in values.items()}
-                            update_participant(session=session, participant_id=int(row["id"]), values=values)
-                except FrontlineError as exc:
-                    st.error(plain(exc))
-                else:
-                    flash("studies", "Participants saved.")
-                    clear_form(f"people_{study_id}")
-                    st.rerun()
+        shown = people.astype(object).where(people.notna(), "")  # no "None" where nothing is recorded
+        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            "id": None, "code": "Code", "industry": "Industry", "role": "Role", "tenure_band": "Tenure band",
+            "site": "Site", "channel": "Channel", "consent_given": st.column_config.CheckboxColumn("Consent given"),
+            "withdrawn_on": "Withdrew on"})
+    if editable:
+        by_id = {p.id: p for p in editable}
+        person = by_id[pick_by_title("Edit participant", {p.id: p.code for p in editable}, "",
+                                     key="edit_participant", in_address=True)]
+        edit_participant_form(user.username, person)
+    if not people.empty:
         active = people[people["withdrawn_on"].isna()]
         form = form_key("withdraw")
         with st.form(form):
@@ -159,28 +149,29 @@ with people_tab:
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
-                flash("studies", f"Added '{plain(added)}': fill it in above.")
+                flash("studies", f"Added '{plain(added)}': fill it in for each participant under Edit participant.")
                 clear_form("add_attribute")
                 st.rerun()
     form = form_key("add_participant")
+    boxes = KeptBoxes(user.username, f"participant:new:{study_id}", form)
     with st.form(form):
         st.markdown("**Add a participant** (the next free code is given automatically)")
         c1, c2, c3 = st.columns(3)
-        industry = c1.text_input("Industry", key=f"{form}_industry")
-        role = c2.text_input("Role", key=f"{form}_role")
-        tenure = c3.text_input("Tenure band", key=f"{form}_tenure")
+        industry = boxes.text_input("Industry", "industry", where=c1)
+        role = boxes.text_input("Role", "role", where=c2)
+        tenure = boxes.text_input("Tenure band", "tenure", where=c3)
         c4, c5, c6 = st.columns(3)
         channel = c4.selectbox("Channel", ["", *CHANNELS], key=f"{form}_channel")
-        site = c5.text_input("Site", key=f"{form}_site")
+        site = boxes.text_input("Site", "site", where=c5)
         consent = c6.checkbox("Consent given", key=f"{form}_consent")
-        custom = st.text_input("Custom attributes (name=value; name=value)", placeholder="shift=evening",
-                               key=f"{form}_custom")
+        custom = boxes.text_input("Custom attributes (name=value; name=value)", "custom", placeholder="shift=evening")
         if st.form_submit_button("Add participant"):
             try:
                 with resources.db_session() as session:
                     code = add_participant(session=session, study_id=study_id, industry=industry, role=role,
                                            tenure_band=tenure, channel=channel, site=site, consent_given=consent,
                                            attributes=parse_attributes(custom)).code
+                    boxes.forget(session)
             except FrontlineError as exc:
                 st.error(plain(exc))
             else:
@@ -188,6 +179,7 @@ with people_tab:
                                                            ", no consent recorded yet: notes wait for it."))
                 clear_form("add_participant")
                 st.rerun()
+    boxes.keep()
 
 with export_tab:
     st.caption("Exports hold pseudonymised notes and participant codes only.")

@@ -24,6 +24,13 @@ class AccountError(FrontlineError):
     """An account request was refused; the message says why."""
 
 
+class NothingToChange(AccountError):
+    """The account already is as asked (enabling an active one, unlocking one not paused): nothing was written.
+
+    A message to show as information, not as a failure; the transaction it ends writes no audit row.
+    """
+
+
 @dataclass(frozen=True)
 class AccountView:
     """What callers may see of an account: never the hash."""

@@ -9,6 +9,8 @@ other page reads them. Interview notes have their own drafts (:mod:`interviews.d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,10 +37,11 @@ def _check_place(place: str) -> str:
     return place
 
 
-def keep_text(*, session: Session, username: str, place: str, body: str) -> bool:
+def keep_text(*, session: Session, username: str, place: str, body: str, keep_empty: bool = False) -> bool:
     """Keep ``body`` as ``username``'s unsent text at ``place``; True when a draft is now kept.
 
-    Empty text is no draft: it discards any kept one instead.
+    Empty text is no draft: it discards any kept one instead, unless ``keep_empty`` (a box that edits stored
+    text, where emptying it is the change, and a reload must not bring the stored text back).
 
     Raises:
         FrontlineError: not text, too long, or no such account.
@@ -48,7 +51,7 @@ def keep_text(*, session: Session, username: str, place: str, body: str) -> bool
     if len(body) > MAX_DRAFT_CHARS:
         raise FrontlineError(f"This draft is {len(body):,} characters; at most {MAX_DRAFT_CHARS:,} are kept.")
     user_id, place = _user_id(session, username), _check_place(place)
-    if not body:
+    if not body and not keep_empty:
         session.execute(delete(StaffDraft).where(StaffDraft.user_id == user_id, StaffDraft.place == place))
         return False
     for _ in range(2):  # two tabs keeping the same box at once: the second insert becomes an update
@@ -80,7 +83,12 @@ def kept_texts(*, session: Session, username: str, prefix: str) -> dict[str, str
 
 def forget_text(*, session: Session, username: str, place: str) -> None:
     """Discard ``username``'s draft at ``place``: the form it belongs to was sent."""
+    forget_texts(session=session, username=username, places=[place])
+
+
+def forget_texts(*, session: Session, username: str, places: Sequence[str]) -> None:
+    """Discard ``username``'s drafts at every one of ``places`` (the boxes of one form that was sent)."""
     user_id = session.scalar(select(User.id).where(User.username == username))
-    if user_id is not None:
+    if user_id is not None and places:
         session.execute(delete(StaffDraft).where(StaffDraft.user_id == user_id,
-                                                 StaffDraft.place == _check_place(place)))
+                                                 StaffDraft.place.in_([_check_place(p) for p in places])))

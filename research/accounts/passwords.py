@@ -12,7 +12,8 @@ pauses: 30 seconds, doubling with each further wrong password, never longer than
 lengthen it, so once the pause ends the right password always works. Each
 browser session is throttled the same way over all the names it tries
 (:class:`SessionThrottle`). An administrator can end a pause at any time
-(the Users page, or ``frontline users unlock NAME``).
+(the Unlock button on the Users page, or ``frontline users unlock NAME``). A wrong current password
+typed to change one's own password counts the same way (:mod:`.own_password`).
 
 A temporary password (an administrator's reset) is stored as its argon2 hash
 behind a ``temporary:<expiry>:`` marker in the same column, so the flag cannot
@@ -206,8 +207,12 @@ def _right_password(session: Session, user: User, password: str, now: datetime,
     return LoginResult(_view(user), "Welcome.")
 
 
-def _count_failure(session: Session, user: User, now: datetime, *, max_failed: int, cap: timedelta) -> None:
-    """One more wrong password in a row; from ``max_failed`` on, sign-in for the name pauses."""
+def _count_failure(session: Session, user: User, now: datetime, *, max_failed: int, cap: timedelta,
+                   what: str = "") -> None:
+    """One more wrong password in a row; from ``max_failed`` on, sign-in for the name pauses.
+
+    ``what`` says where the wrong password was typed when it was not the sign-in form (the audit subject).
+    """
     failures = (user.failed_logins or 0) + 1
     pause = pause_after(failures, max_failed=max_failed, cap=cap)
     session.execute(update(User).where(User.id == user.id)
@@ -215,9 +220,10 @@ def _count_failure(session: Session, user: User, now: datetime, *, max_failed: i
     if pause:
         seconds = int(pause.total_seconds())
         record(session=session, actor=user.username, action="account_locked",
-               subject=f"sign-in paused for {seconds} s after {failures} wrong passwords in a row")
+               subject=f"sign-in paused for {seconds} s after {failures} wrong passwords in a row"
+                       + (f" (the last: {what})" if what else ""))
     else:
-        record(session=session, actor=user.username, action="sign_in_failed")
+        record(session=session, actor=user.username, action="sign_in_failed", subject=what)
 
 
 def choose_new_password(*, session: Session, username: str, temporary: str, new_password: str,

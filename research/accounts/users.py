@@ -20,6 +20,7 @@ from research.accounts.common import (
     SSO_MARKER,
     AccountError,
     AccountView,
+    NothingToChange,
     _aware,
     _require,
     _require_admin,
@@ -79,8 +80,15 @@ def get_user(*, session: Session, username: str) -> AccountView | None:
 
 
 def set_active(*, session: Session, username: str, active: bool, actor: str) -> AccountView:
-    """Disable (or re-enable) an account; a disabled account cannot log in."""
+    """Disable (or re-enable) an account; a disabled account cannot log in.
+
+    Raises:
+        NothingToChange: the account already is active (or disabled); nothing is written or audited.
+        AccountError: there is no such user, or it is the last active admin.
+    """
     user = _require(session, username)
+    if user.is_active == active:
+        raise NothingToChange(f"{user.username} is already {'active' if active else 'disabled'}: nothing changed.")
     if not active and user.role == "admin" and user.is_active:
         other_admins = session.scalar(
             select(User.id).where(User.role == "admin", User.is_active.is_(True), User.id != user.id).limit(1)
@@ -129,20 +137,25 @@ def unlock_account(*, session: Session, username: str, actor: str, now: datetime
     """An administrator, signed in as ``actor``, ends another account's sign-in pause (audited).
 
     Raises:
-        AccountError: ``actor`` is not an active admin, there is no such user, or it has nothing to unlock
-            (a repeated click changes nothing and says so).
+        NothingToChange: the account has nothing to unlock (a repeated click changes nothing and says so).
+        AccountError: ``actor`` is not an active admin, or there is no such user.
     """
     _require_admin(session, actor)
     user = _require(session, username)
     locked_until = _aware(user.locked_until)
     paused = locked_until is not None and locked_until > (now or utcnow())
     if not paused and not user.failed_logins:
-        raise AccountError(f"{user.username} is not paused: there is nothing to unlock")
+        raise NothingToChange(f"{user.username} is not paused: there is nothing to unlock, nothing changed.")
     return unlock_user(session=session, username=user.username, actor=normalise_username(actor))
 
 
+def new_temporary_password() -> str:
+    """A fresh one-time password, four groups of four easily read characters."""
+    return "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
+
+
 def reset_password(*, session: Session, username: str, actor: str, now: datetime | None = None,
-                   submission: str | None = None) -> TemporaryPassword:
+                   submission: str | None = None, password: str | None = None) -> TemporaryPassword:
     """An administrator, signed in as ``actor``, gives another account a one-time temporary password (audited).
 
     The old password stops working and every session of the account ends. The
@@ -150,11 +163,13 @@ def reset_password(*, session: Session, username: str, actor: str, now: datetime
     the next sign-in, within :data:`TEMPORARY_PASSWORD_LIFETIME`. Any pause is
     cleared. The audit trail names the account, never the password.
     ``submission`` is the form's one-time key (see :func:`research.audit.claim_submission`):
-    the same key twice resets once.
+    the same key twice resets once. ``password`` (from :func:`new_temporary_password`) lets the caller hold
+    the password before the reset commits, so a second submit that finds the key taken can still show the
+    password the first one set, even when the first one's own page run was cut short.
 
     Raises:
         AccountError: ``actor`` is not an active admin, there is no such user, or it is the actor's own account
-            (an admin who knows their password changes it with ``frontline users passwd``).
+            (an admin who knows their password changes it on the Account page, or ``frontline users passwd``).
         AlreadySubmitted: ``submission`` was used before (a double click); nothing changed this time.
     """
     now = now or utcnow()
@@ -162,12 +177,12 @@ def reset_password(*, session: Session, username: str, actor: str, now: datetime
     user = _require(session, username)
     if user.id == admin.id:
         raise AccountError("You cannot reset your own password here: that would sign you out with a password "
-                           "only this screen has seen. Use `frontline users passwd` instead.")
+                           "only this screen has seen. Change your own password on the Account page instead.")
     if user.password_hash.startswith(SSO_MARKER):
         raise AccountError(f"{user.username} signs in through your organisation's single sign-on: their password "
                            "is managed there, and a Frontline password would open a second way in.")
     claim_submission(session=session, key=submission, actor=admin.username, action="password_reset")
-    password = "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
+    password = password or new_temporary_password()
     expires = now + TEMPORARY_PASSWORD_LIFETIME
     user.password_hash = hash_password(password, temporary_until=expires)
     user.failed_logins, user.locked_until = 0, None

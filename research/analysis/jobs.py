@@ -19,7 +19,13 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from research.analysis.worker import DEFAULT_LEASE_SECONDS, claim_job, default_worker_id, run_claimed_job
+from research.analysis.worker import (
+    DEFAULT_LEASE_SECONDS,
+    AfterSuccess,
+    claim_job,
+    default_worker_id,
+    run_claimed_job,
+)
 from research.errors import FrontlineError
 from research.settings import Settings
 from research.store.models import AnalysisJob, TopicSummary
@@ -60,11 +66,13 @@ def current_results_job(*, session: Session) -> int | None:
 
 
 def run_job(engine: Engine, job_id: int, *, model, scorer, cache=None, seed: int = 42,
-            worker_id: str | None = None, lease_seconds: float | None = None) -> None:
+            worker_id: str | None = None, lease_seconds: float | None = None,
+            after_success: AfterSuccess | None = None) -> None:
     """Run one queued job to the end in this process, recording progress; on failure record why and re-raise.
 
     This is ``frontline analyze --db --job N``: the job is claimed exactly as a worker claims it, with a
-    lease kept alive while it runs, so if this process dies a worker takes the job over.
+    lease kept alive while it runs, so if this process dies a worker takes the job over. ``after_success``:
+    see :func:`research.analysis.worker.run_claimed_job`.
 
     Raises:
         FrontlineError: the job does not exist, is not queued, or was taken over by a worker
@@ -72,7 +80,8 @@ def run_job(engine: Engine, job_id: int, *, model, scorer, cache=None, seed: int
     """
     claim = claim_job(engine, job_id, worker_id=worker_id or default_worker_id(),
                       lease_seconds=lease_seconds or DEFAULT_LEASE_SECONDS)
-    if not run_claimed_job(engine, claim, model=model, scorer=scorer, cache=cache, seed=seed):
+    if not run_claimed_job(engine, claim, model=model, scorer=scorer, cache=cache, seed=seed,
+                           after_success=after_success):
         raise FrontlineError(f"analysis job {job_id} was taken over by a worker; its results are that worker's")
 
 

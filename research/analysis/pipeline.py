@@ -7,16 +7,18 @@ small fakes and the CLI and jobs share one path.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from research.analysis.embeddings import EmbeddingCache, backend_of, embed_texts
+from research.analysis.phrases import PhraseIndex
 from research.analysis.sentiment import SentimentScorer
 from research.analysis.themes import ThemeMatcher
-from research.analysis.topic_memory import topics_remembered
-from research.analysis.topics import TopicResult
+from research.analysis.topic_memory import needs_new_fit, topics_remembered
+from research.analysis.topics import SMALL_CORPUS, TopicResult, cluster_topics, prepare_neighbours
 from research.codebook import DEFAULT_CODEBOOK, CodeDefinition
 
 NO_TEXT_TOPIC = -1
@@ -57,18 +59,39 @@ def analyze_texts(
     def embed(anchors: list[str]) -> np.ndarray:
         return embed_texts(anchors, model, cache=cache)
 
-    names = {c.key: c.name for c in codebook}
-    assignment = ThemeMatcher(embed, codebook, exemplars=exemplars).assign(vectors, body)
-    report("sentiment", 0, len(body))
-    lexicon = (cache.scores(body, scorer.version(), scorer.score) if cache is not None
-               else scorer.lexicon_scores(body))
-    sentiment = scorer.score_many(body, vectors, lexicon=lexicon)
-    report("topics", 0, len(body))
+    space = backend_of(model) or "unnamed"
+    # A new topic fit's clustering (the stability seeds, then UMAP and HDBSCAN) runs on the second core while this
+    # thread searches the corpus's neighbours (which the fit reads) and works out the themes and sentiment.
+    with ThreadPoolExecutor(1, thread_name_prefix="topics") as background:
+        prepared = (background.submit(cluster_topics, body, vectors, seed=seed, measure_stability=measure_stability)
+                    if len(body) > SMALL_CORPUS and needs_new_fit(body, store=cache, space=space, seed=seed,
+                                                                  measure_stability=measure_stability) else None)
+        if prepared is not None:
+            prepare_neighbours(vectors)
+        names = {c.key: c.name for c in codebook}
+        assignment = ThemeMatcher(embed, codebook, exemplars=exemplars).assign(vectors, body)
+        report("sentiment", 0, len(body))
+        lexicon = (cache.scores(body, scorer.version(), scorer.score) if cache is not None
+                   else scorer.lexicon_scores(body))
+        sentiment = scorer.score_many(body, vectors, lexicon=lexicon)
+        report("topics", 0, len(body))
+        clustering = None
+        if prepared is not None:  # the labels' phrases are extracted here while the fit finishes
+            phrases = PhraseIndex(body)
+            clustering = replace(prepared.result(), phrases=phrases)
     # Sentiment first, so each topic's label speaks for its dominant tone.
-    topic_result = topics_remembered(body, vectors, store=cache, space=backend_of(model) or "unnamed", seed=seed,
-                                     measure_stability=measure_stability,
+    topic_result = topics_remembered(body, vectors, store=cache, space=space, seed=seed,
+                                     measure_stability=measure_stability, clustering=clustering,
                                      theme_names=[names.get(t, "") for t in assignment.themes], sentiments=sentiment)
 
+    frame = _rows(cleaned, present, assignment, topic_result, sentiment)
+    report("done", len(body), len(body))
+    return AnalysisResult(frame, topic_result)
+
+
+def _rows(cleaned: list[str], present: list[int], assignment, topic_result: TopicResult,
+          sentiment: Sequence[float]) -> pd.DataFrame:
+    """One row per input text; the ``present`` (non-blank) ones carry their theme, topic and sentiment."""
     frame = pd.DataFrame({"text": cleaned, "theme": "", "theme_confidence": np.nan, "theme2": "",
                           "theme2_confidence": np.nan, "topic": NO_TEXT_TOPIC, "topic_label": "", "sentiment": 0.0})
     if present:
@@ -81,5 +104,4 @@ def analyze_texts(
         frame.loc[present, "topic_label"] = [topic_result.labels[t] for t in topic_result.topics]
         frame.loc[present, "sentiment"] = sentiment
     frame["topic"] = frame["topic"].astype(int)
-    report("done", len(body), len(body))
-    return AnalysisResult(frame, topic_result)
+    return frame

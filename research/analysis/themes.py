@@ -10,7 +10,9 @@ Three kinds of evidence make one score per code:
   evidence for pay while "work" is evidence for nothing;
 - *examples*: a logistic-regression head on the embeddings, trained on the labelled examples when there are
   any, and, on a corpus large enough, on the texts the first two kinds were surest about (self-training), so
-  the codebook adapts to how this organisation's people write.
+  the codebook adapts to how this organisation's people write;
+- *neighbours*: when examples taught a head, each text's probabilities are then spread a little toward those of
+  its nearest neighbours among the texts analysed (label spreading), so texts that read alike are coded alike.
 
 Nothing here reads a fixed codebook: the codes are passed in, like the model.
 """
@@ -39,6 +41,12 @@ SELF_TRAINING_PER_CODE = 300
 took about 10 CPU seconds, most of an increment's time, and a few hundred of the surest say what a code looks like
 in this organisation's words as well as thousands."""
 SECONDARY_MIN_CONFIDENCE = 0.2
+SPREAD = 0.3
+"""With a head taught by examples, the share of each text's probabilities that comes from its nearest neighbours
+(label spreading, Zhou et al. 2004). Chosen on half of a real labelled file, with 10 examples per code: macro-F1
+rose by about 0.005 on ten categories and 0.013 on six (means of 20 draws); without examples it lowered
+macro-F1 (spreading a description-only guess spreads its mistakes), so it runs only with examples."""
+SPREAD_NEIGHBOURS = 10
 MIN_EXAMPLES_FOR_HEAD = 4  # and of at least two codes; with fewer, examples teach as nearest neighbours
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -200,7 +208,10 @@ class ThemeMatcher:
             if learned is not None:
                 parts.append(learned)
                 weights.append(sum(weights))
-        return _mix(parts, weights)
+        mixed = _mix(parts, weights)
+        if self._head is not None and len(embeddings) >= SELF_TRAINING_MIN_TEXTS:
+            return spread(embeddings, mixed)
+        return mixed
 
     def _self_trained(self, embeddings: np.ndarray, probabilities: np.ndarray) -> np.ndarray | None:
         """A head fitted on the most confident half of each code's texts (at most :data:`SELF_TRAINING_PER_CODE`),
@@ -244,6 +255,34 @@ class ThemeMatcher:
             else:
                 secondary.append("")
         return ThemeAssignment(themes, confidence, secondary, second_confidence)
+
+
+def spread(embeddings: np.ndarray, probabilities: np.ndarray, share: float = SPREAD,
+           neighbours: int = SPREAD_NEIGHBOURS) -> np.ndarray:
+    """Label spreading over the texts' nearest-neighbour graph (cosine, symmetric, row-normalised): ten rounds of
+    ``f = share * neighbours' f + (1 - share) * probabilities``. The neighbours are exact, found in blocks as
+    for the topics, which then reuse them (about 2.5 CPU seconds for 10,000 texts, paid once)."""
+    from research.analysis.neighbours import UMAP_NEIGHBOURS, exact_neighbours, unit_rows
+
+    count = len(embeddings)
+    if count < 2:
+        return probabilities
+    # Asking for as many as the topics' UMAP graph lets the topics stage reuse this search.
+    nearest, distance = exact_neighbours(unit_rows(embeddings), max(neighbours + 1, UMAP_NEIGHBOURS))
+    nearest, distance = nearest[:, :neighbours + 1], distance[:, :neighbours + 1]
+    weight = np.where(nearest == np.arange(count)[:, None], 0.0, np.clip(1.0 - distance, 0.0, None))
+
+    def neighbours_sum(values: np.ndarray) -> np.ndarray:  # (W + W^T) @ values, W the k-nearest weights
+        total = np.einsum("nk,nkc->nc", weight, values[nearest])
+        np.add.at(total, nearest.ravel(), (weight[:, :, None] * values[:, None, :]).reshape(-1, values.shape[1]))
+        return total
+
+    degree = neighbours_sum(np.ones((count, 1)))
+    degree[degree == 0] = 1.0
+    result = probabilities
+    for _ in range(10):
+        result = share * neighbours_sum(result) / degree + (1 - share) * probabilities
+    return result / result.sum(axis=1, keepdims=True)
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:

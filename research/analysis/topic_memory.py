@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from research.analysis.topics import SMALL_CORPUS, TopicResult, fit_topics, label_topics, rank_topics
+from research.analysis.topics import SMALL_CORPUS, Clustering, TopicResult, fit_topics, label_topics, rank_topics
 
 REFIT_SHARE = 0.2
 """The share of texts added since the last full fit (over all extensions) above which the topics are fitted
@@ -47,15 +47,17 @@ def topics_remembered(
     measure_stability: bool = True,
     theme_names: Sequence[str] | None = None,
     sentiments: Sequence[float] | None = None,
+    clustering: Clustering | None = None,
 ) -> TopicResult:
-    """:func:`research.analysis.topics.fit_topics`, or an extension of the fit ``store`` remembers under
-    ``space`` when it still covers the texts (see the module's docstring)."""
+    """:func:`research.analysis.topics.fit_topics` (given ``clustering`` when one was made beforehand), or an
+    extension of the fit ``store`` remembers under ``space`` when it still covers the texts (see the module's
+    docstring)."""
     extended = _extend(texts, embeddings, store=store, space=space, seed=seed, measure_stability=measure_stability,
                        theme_names=theme_names, sentiments=sentiments) if store is not None else None
     if extended is not None:
         return extended
     result = fit_topics(texts, embeddings, seed=seed, measure_stability=measure_stability, theme_names=theme_names,
-                        sentiments=sentiments)
+                        sentiments=sentiments, clustering=clustering)
     if store is not None and len(texts) >= MIN_REMEMBERED:
         store.remember_topics(space, dict(zip(texts, result.topics)), _fit_record(result, seed, measure_stability),
                               new_fit=True)
@@ -67,8 +69,17 @@ def _fit_record(result: TopicResult, seed: int, measured: bool) -> dict:
             "words": {str(topic): words for topic, words in result.words.items()}}
 
 
-def _extend(texts, embeddings, *, store: TopicStore, space: str, seed: int, measure_stability: bool,
-            theme_names, sentiments) -> TopicResult | None:
+def needs_new_fit(texts: Sequence[str], *, store: TopicStore | None, space: str, seed: int = 42,
+                  measure_stability: bool = True) -> bool:
+    """Whether :func:`topics_remembered` will fit the topics afresh (rather than extend a remembered fit), so a
+    caller can prepare the fit's neighbour graph while it does other work."""
+    return store is None or _remembered(texts, store=store, space=space, seed=seed,
+                                         measure_stability=measure_stability) is None
+
+
+def _remembered(texts: Sequence[str], *, store: TopicStore, space: str, seed: int, measure_stability: bool):
+    """The remembered fit that still covers ``texts`` (its fit record, each held text's topic, the new texts'
+    indices and the count added since the fit), or None when the topics must be fitted afresh."""
     remembered = store.topic_fit(space)
     if remembered is None:
         return None
@@ -83,6 +94,15 @@ def _extend(texts, embeddings, *, store: TopicStore, space: str, seed: int, meas
     added = int(fit.get("added", 0)) + len(fresh)
     if len(texts) - len(new) < MIN_REMEMBERED or added > REFIT_SHARE * len(set(texts)):
         return None
+    return fit, known, new, added
+
+
+def _extend(texts, embeddings, *, store: TopicStore, space: str, seed: int, measure_stability: bool,
+            theme_names, sentiments) -> TopicResult | None:
+    plan = _remembered(texts, store=store, space=space, seed=seed, measure_stability=measure_stability)
+    if plan is None:
+        return None
+    fit, known, new, added = plan
     raw = np.asarray([known.get(text, -1) for text in texts])
     if new:
         held = np.flatnonzero(raw >= 0)

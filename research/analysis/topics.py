@@ -27,6 +27,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from research.analysis.neighbours import UMAP_NEIGHBOURS, exact_neighbours, unit_rows  # noqa: F401 (re-exported)
+from research.analysis.topic_names import (
+    _capitalise,
+    _shorten,
+    _stems,
+    dominant_theme,
+    readable_label,
+)
+
 if TYPE_CHECKING:  # pragma: no cover
     from research.analysis.phrases import PhraseIndex
 
@@ -72,65 +81,43 @@ def _k_for(n: int) -> int:
     return max(2, min(12, round(math.sqrt(n / 2))))
 
 
-class _GivenClusters:
-    """A 'clusterer' that hands BERTopic labels computed beforehand, so BERTopic only builds the representations."""
-
-    def __init__(self, labels: Sequence[int] | np.ndarray):
-        self._labels = np.asarray(labels)
-        self.labels_ = self._labels
-
-    def fit(self, X, y=None):  # noqa: N803 - scikit-learn's signature
-        self.labels_ = self._labels
-        return self
-
-    def predict(self, X):  # noqa: N803
-        return self._labels
+def prepare_neighbours(embeddings: np.ndarray) -> None:
+    """Search the neighbour graph a fit of ``embeddings`` (more than ``SMALL_CORPUS`` of them) will read, so a fit
+    on another thread finds it made (:func:`cluster_topics`)."""
+    if len(embeddings) > SMALL_CORPUS:
+        exact_neighbours(unit_rows(embeddings), UMAP_NEIGHBOURS)
 
 
-# Cells of the similarity block computed at once: with argpartition's int64 indices about 12 bytes each, so
-# some 200 MB whatever the corpus size (a fixed 2,048 rows took 1.6 GB at 50,000 comments).
-KNN_BLOCK_CELLS = 16_000_000
+def umap_epochs(n: int) -> int | None:
+    """UMAP's epochs for a corpus of ``n`` texts; ``None`` leaves UMAP's default (500 up to 10,000 points)."""
+    return 100 if n >= 10_000 else 200 if n >= 5000 else None
 
 
-def exact_neighbours(embeddings: np.ndarray, k: int, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Exact cosine k-nearest neighbours of unit vectors, by chunked matrix products.
+def _large_corpus_labels(embeddings: np.ndarray, seed: int, *, epochs: int | None | str = "auto") -> np.ndarray:
+    """UMAP on an exact neighbour graph, HDBSCAN, then each outlier joins the topic whose centre is nearest.
 
-    For the corpus sizes here this takes seconds and spares UMAP its approximate
-    search, whose numba compilation costs every fresh process about 40 seconds.
-    """
-    n = len(embeddings)
-    k = min(k, n)
-    chunk = chunk or max(64, min(2048, KNN_BLOCK_CELLS // max(n, 1)))
-    indices = np.empty((n, k), dtype=np.int64)
-    distances = np.empty((n, k), dtype=np.float32)
-    for start in range(0, n, chunk):
-        similarity = embeddings[start:start + chunk] @ embeddings.T
-        part = np.argpartition(similarity, n - k, axis=1)[:, n - k:]  # the k largest, without a negated copy
-        part_similarity = np.take_along_axis(similarity, part, axis=1)
-        order = np.argsort(-part_similarity, axis=1, kind="stable")
-        indices[start:start + chunk] = np.take_along_axis(part, order, axis=1)
-        distances[start:start + chunk] = 1 - np.take_along_axis(part_similarity, order, axis=1)
-    return indices, np.maximum(distances, 0)
-
-
-def _large_corpus_labels(embeddings: np.ndarray, seed: int) -> np.ndarray:
-    """UMAP on an exact neighbour graph, HDBSCAN, then each outlier joins the topic whose centre is nearest."""
+    ``epochs`` defaults to :func:`umap_epochs` of the corpus size; the stability measurement passes the full
+    corpus's, so its sample is laid out as the fit it checks was."""
     from hdbscan import HDBSCAN
     from umap import UMAP
 
+    from research.analysis.umap_kernels import prepare_umap_kernels
+
+    prepare_umap_kernels()
     n = len(embeddings)
     warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
     warnings.filterwarnings("ignore", message="precomputed_knn", category=UserWarning)
-    unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+    unit = unit_rows(embeddings)
     # A fixed seed makes UMAP single-threaded, so epochs are the cost. Measured on 11,000 real comments:
     # 100 epochs take 7.8 s instead of 13.2 s for 200, with the same number of topics and seed-to-seed
     # stability 0.68 instead of 0.69 (adjusted Rand index, three seeds).
     # PCA starts the layout instead of UMAP's default spectral one, whose eigen-solver took about a third of the
     # fit: on 11,000 real comments 5.3 CPU s instead of 7.8 per fit, 27 to 31 topics as 28 to 29, and the
     # seed-to-seed agreement of the clusters 0.64 instead of 0.58 (adjusted Rand index, three seeds).
-    epochs = 100 if n >= 10_000 else 200 if n >= 5000 else None
-    reducer = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed,
-                   n_epochs=epochs, init="pca", precomputed_knn=(*exact_neighbours(unit, 15), None))
+    if epochs == "auto":
+        epochs = umap_epochs(n)
+    reducer = UMAP(n_neighbors=UMAP_NEIGHBOURS, n_components=5, min_dist=0.0, metric="cosine", random_state=seed,
+                   n_epochs=epochs, init="pca", precomputed_knn=(*exact_neighbours(unit, UMAP_NEIGHBOURS), None))
     reduced = reducer.fit_transform(unit)
     labels = HDBSCAN(min_cluster_size=max(10, n // 100), min_samples=5).fit(reduced).labels_
     clusters = sorted(set(labels) - {-1})
@@ -144,24 +131,91 @@ def _large_corpus_labels(embeddings: np.ndarray, seed: int) -> np.ndarray:
     return labels
 
 
-def _cluster(texts: Sequence[str], embeddings: np.ndarray, seed: int):
-    """Fit topics once; return (topic per text, the BERTopic model holding their representations)."""
-    from bertopic import BERTopic
-    from bertopic.dimensionality import BaseDimensionalityReduction
-    from sklearn.cluster import KMeans
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    n = len(texts)
-    vectorizer = CountVectorizer(stop_words=list(stop_words()), ngram_range=(1, 2), min_df=1 if n < 1000 else 2,
-                                 token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
+def _cluster_labels(embeddings: np.ndarray, seed: int, *, epochs: int | None | str = "auto") -> np.ndarray:
+    """A cluster per text: k-means up to ``SMALL_CORPUS`` texts, else :func:`_large_corpus_labels`."""
+    n = len(embeddings)
     if n <= SMALL_CORPUS:
-        clusterer = KMeans(n_clusters=min(_k_for(n), n), n_init=10, random_state=seed)
-    else:
-        clusterer = _GivenClusters(_large_corpus_labels(embeddings, seed))
-    model = BERTopic(embedding_model=None, umap_model=BaseDimensionalityReduction(), hdbscan_model=clusterer,
-                     vectorizer_model=vectorizer, calculate_probabilities=False, min_topic_size=2)
-    topics, _ = model.fit_transform(list(texts), embeddings)
-    return list(topics), model
+        from sklearn.cluster import KMeans
+
+        return KMeans(n_clusters=min(_k_for(n), n), n_init=10, random_state=seed).fit(embeddings).labels_
+    return _large_corpus_labels(embeddings, seed, epochs=epochs)
+
+
+TOP_WORDS = 10
+
+
+def topic_words(texts: Sequence[str], labels: Sequence[int] | np.ndarray, n: int = TOP_WORDS) -> dict[int, list[str]]:
+    """Each cluster's top words and word pairs by class-based TF-IDF, BERTopic's default representation.
+
+    The same recipe as ``BERTopic(...).fit_transform`` with a given clustering and its defaults (the texts of a
+    cluster joined into one document, stripped to ASCII letters, digits and spaces; counts over those documents,
+    a term needing two of them from 1,000 texts on; term frequency per cluster times log(1 + average words per
+    cluster / the term's count); the top ``n``, padded with ""), the same numpy steps so ties fall the same way.
+    Computed here because importing BERTopic imports PyTorch through sentence-transformers: several seconds of
+    every analysis, with the embeddings on onnxruntime.
+    """
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    labels = np.asarray(labels)
+    clusters = sorted({int(c) for c in labels})
+    joined: dict[int, list[str]] = {c: [] for c in clusters}
+    for text, label in zip(texts, labels):
+        joined[int(label)].append(text)
+    documents = []
+    for c in clusters:
+        document = " ".join(joined[c]).replace("\n", " ").replace("\t", " ")
+        document = re.sub(r"[^A-Za-z0-9 ]+", "", document)
+        documents.append(document or "emptydoc")
+    vectorizer = CountVectorizer(stop_words=list(stop_words()), ngram_range=(1, 2),
+                                 min_df=1 if len(texts) < 1000 else 2, token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
+    try:
+        counts = vectorizer.fit_transform(documents)
+    except ValueError:  # no term left (texts of stop words only)
+        return {c: [] for c in clusters}
+    words = vectorizer.get_feature_names_out()
+    frequency = np.squeeze(np.asarray(counts.sum(axis=0)))
+    average = int(counts.sum(axis=1).mean())
+    idf = np.log((average / frequency) + 1)
+    weights = normalize(counts, axis=1, norm="l1", copy=False) * sp.diags(
+        idf, offsets=0, shape=(len(idf), len(idf)), format="csr", dtype=np.float64)
+    weights = sp.csr_matrix(weights)
+    pick = max(n, 30)
+    result = {}
+    for row, cluster in enumerate(clusters):
+        start, end = weights.indptr[row], weights.indptr[row + 1]
+        take = min(pick, end - start)
+        top = weights.indices[start + np.argpartition(weights.data[start:end], -take)[-take:]]
+        indices = [top[i] if len(top) >= i + 1 else None for i in range(pick)]
+        scores = np.array([weights[row, i] if i is not None else 0 for i in indices])
+        order = np.argsort(scores)
+        ranked = [(indices[i], scores[i]) for i in order][::-1]
+        result[cluster] = [str(words[i]) if i is not None and score > 0 else "" for i, score in ranked][:n]
+    return result
+
+
+@dataclass
+class Clustering:
+    """What a topic fit works out before its labels: a cluster per text, each cluster's top c-TF-IDF words and
+    the stability measurement (None when not measured)."""
+
+    clusters: np.ndarray
+    words: dict[int, list[str]]
+    stability: float | None
+    phrases: PhraseIndex | None = None  # the texts' phrases, when extracted meanwhile (the pipeline does)
+
+
+def cluster_topics(texts: Sequence[str], embeddings: np.ndarray, *, seed: int = 42,
+                   measure_stability: bool = True) -> Clustering:
+    """The part of :func:`fit_topics` that needs neither themes nor sentiment, so it can run on the second core
+    while they are worked out (the pipeline does; UMAP's layout lets the GIL go, see
+    :mod:`research.analysis.umap_kernels`). The stability seeds come first: they search their own sample's
+    neighbours, while the fit reads the corpus's search, which another thread may still be making."""
+    n = len(texts)
+    stability = topic_stability(texts, embeddings, seed=seed) if measure_stability and n >= 3 else None
+    labels = _cluster_labels(embeddings, seed) if n >= 3 else np.zeros(n, dtype=int)
+    return Clustering(labels, topic_words(texts, labels) if n >= 3 else {}, stability)
 
 
 def rank_topics(topics: Sequence[int]) -> list[int]:
@@ -178,38 +232,44 @@ def fit_topics(
     measure_stability: bool = True,
     theme_names: Sequence[str] | None = None,
     sentiments: Sequence[float] | None = None,
+    clustering: Clustering | None = None,
 ) -> TopicResult:
     """Cluster ``texts`` (with their precomputed embeddings) into topics with readable labels.
 
     ``theme_names``, one per text, lets a topic dominated by one codebook theme carry that theme's name
     in front of its phrase; ``sentiments``, one per text, lets the label speak for the topic's dominant tone
-    (see :func:`readable_label`). ``words`` keeps BERTopic's top c-TF-IDF words per topic.
+    (see :func:`readable_label`). ``words`` keeps BERTopic's top c-TF-IDF words per topic. ``clustering`` is
+    :func:`cluster_topics` of the same texts, embeddings, seed and ``measure_stability``, made beforehand.
     """
     n = len(texts)
     if n == 0:
         return TopicResult([], {})
+    if clustering is None:
+        clustering = cluster_topics(texts, embeddings, seed=seed, measure_stability=measure_stability)
     if n < 3:
         topics = [0] * n
         words = {0: frequent_words(texts)}
     else:
-        raw, model = _cluster(texts, embeddings, seed)
+        raw = [int(c) for c in clustering.clusters]
+        top = clustering.words
         topics = rank_topics(raw)
         words = {}
         for original, topic in dict(zip(raw, topics)).items():
-            terms = [w for w, _ in (model.get_topic(original) or [])][:4]
+            terms = top.get(original, [])[:4]
             words[topic] = terms or frequent_words([t for t, r in zip(texts, raw) if r == original])
-    labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments)
-    stability = topic_stability(texts, embeddings, seed=seed) if measure_stability and n >= 3 else None
-    return TopicResult(topics, labels, words, stability)
+    labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments,
+                          index=clustering.phrases)
+    return TopicResult(topics, labels, words, clustering.stability)
 
 
 def label_topics(texts: Sequence[str], topics: Sequence[int], words: dict[int, list[str]], *,
                  theme_names: Sequence[str] | None = None,
-                 sentiments: Sequence[float] | None = None) -> dict[int, str]:
-    """A :func:`readable_label` for each topic, from its members (``words`` are the fallback)."""
+                 sentiments: Sequence[float] | None = None, index: PhraseIndex | None = None) -> dict[int, str]:
+    """A :func:`readable_label` for each topic, from its members (``words`` are the fallback); ``index`` is the
+    :class:`PhraseIndex` of ``texts`` when one was made already."""
     from research.analysis.phrases import PhraseIndex
 
-    index = PhraseIndex(texts)
+    index = index if index is not None else PhraseIndex(texts)
     members_of: dict[int, list[int]] = {}
     for i, topic in enumerate(topics):
         members_of.setdefault(topic, []).append(i)
@@ -238,131 +298,13 @@ def _distinct(labels: dict[int, str], sizes: dict[int, int], words: dict[int, li
     return result
 
 
-MAX_LABEL_CHARS = 60
-THEME_SHARE = 0.6
-"""A topic carries a codebook theme's name when at least this share of its texts has that primary theme."""
-NEGATIVE, POSITIVE = -0.05, 0.05
-
-
-def dominant_theme(names: Sequence[str]) -> str:
-    """The theme name most of a topic's texts share (at least ``THEME_SHARE``), or "" when none does."""
-    if not names:
-        return ""
-    name, count = Counter(names).most_common(1)[0]
-    return name if name and count / len(names) >= THEME_SHARE else ""
-
-
-def tone(sentiment: float) -> str:
-    """"negative", "neutral" or "positive", with the dashboard's cut-offs."""
-    return "negative" if sentiment <= NEGATIVE else "positive" if sentiment >= POSITIVE else "neutral"
-
-
-def dominant_tone(sentiments: Sequence[float]) -> str:
-    """The tone most of the texts have (ties: negative, then neutral, then positive: a complaint is what
-    a finding must not hide)."""
-    counts = Counter(tone(float(s)) for s in sentiments)
-    return max(("negative", "neutral", "positive"), key=lambda t: counts[t]) if counts else "neutral"
-
-
-def readable_label(
-    index: PhraseIndex,
-    members: Sequence[int],
-    *,
-    sentiments: Sequence[float] | None = None,
-    theme_name: str = "",
-    fallback: Sequence[str] = (),
-) -> str:
-    """A short label (at most 60 characters) that reads like a finding, built only from the texts at
-    ``members`` of the ``index``'s corpus.
-
-    The label is the phrase those texts share most and the rest of the corpus uses least
-    (:meth:`research.analysis.phrases.PhraseIndex.phrases`): a whole recurring clause ("Nobody ever says
-    thanks") or a recurring phrase ("No hike"). A short one is judged as most of its texts judge it ("Slow
-    growth" when most say growth is slow, in the topic's tone) or else joined with a second phrase.
-    With ``sentiments`` (one per member) the phrase comes from the texts of the topic's dominant tone, so a
-    topic of mostly complaints about pay is not labelled by its one compliment. ``theme_name`` (the codebook
-    theme most of the topic falls under) goes in front when it fits. Without a recurring phrase it falls back
-    to the theme's name or the ``fallback`` words. The same texts always give the same label.
-    """
-    chosen, main = list(members), "neutral"
-    if sentiments is not None and len(sentiments) == len(members):
-        main = dominant_tone(sentiments)
-        same = [m for m, s in zip(members, sentiments) if tone(float(s)) == main]
-        chosen = same if len(same) >= 2 else chosen
-    phrases = index.phrases(chosen)
-    if not phrases:
-        words = ", ".join(fallback[:3])
-        label = f"{theme_name}: {words}" if theme_name and words else theme_name or words or "(no words)"
-        return _shorten(label)
-    label = _capitalise(phrases[0].text)
-    judged = index.qualifier(phrases[0].text, chosen, main) if len(phrases[0].text.split()) <= 2 else ""
-    if judged:
-        label = _capitalise(f"{'lack of' if judged == 'lack' else judged} {_lower_first(phrases[0].text)}")
-    elif len(phrases[0].text.split()) <= 2:
-        taken = _stems(phrases[0].text)
-        # The second phrase must name something itself ("work environment"), not just judge ("not good").
-        second = next((p for p in phrases[1:] if len(_stems(p.text)) >= 2 and p.texts >= 0.5 * phrases[0].texts
-                       and not _stems(p.text) & taken), None)
-        if second is not None and len(f"{label} and {second.text}") <= MAX_LABEL_CHARS:
-            label = f"{label} and {_lower_first(second.text)}"
-    if theme_name and theme_name.lower() not in label.lower():
-        prefixed = f"{theme_name}: {label}"
-        label = prefixed if len(prefixed) <= MAX_LABEL_CHARS else label
-    return _shorten(label)
-
-
-def _stems(text: str) -> set[str]:
-    from nltk.stem.porter import PorterStemmer
-
-    stemmer = PorterStemmer()
-    return {stemmer.stem(w) for w in text.lower().split() if w not in stop_words()}
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _lower_first(text: str) -> str:
-    """"No salary" inside a label reads "no salary"; "CRM" stays as written."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
-def _shorten(label: str) -> str:
-    """At most ``MAX_LABEL_CHARS``, cut at a word boundary."""
-    if len(label) <= MAX_LABEL_CHARS:
-        return label
-    return label[:MAX_LABEL_CHARS - 1].rsplit(" ", 1)[0].rstrip(",:;") + "…"
-
-
-def typical_order(embeddings: np.ndarray, sentiments: Sequence[float],
-                  themes: Sequence[str] | None = None) -> list[int]:
-    """Indices of a topic's texts, most typical first; only texts of the topic's dominant tone.
-
-    Typical means: of the tone most of the topic's texts have (a topic of complaints is never illustrated
-    by its one compliment), then, with ``themes`` (each text's primary theme), of the theme most of the
-    topic's texts have, then closest to the topic's centre (the normalised mean of the unit ``embeddings``).
-    The theme comes before the centre because the centre of a topic that mixes two themes is the text that
-    mentions both: on 480 real labelled fragments, the first three quotes had the topic's majority label
-    68.5 % of the time this way and 64.8 % by the centre alone (README, "Analysis"). Ties go to the earlier
-    index, so the order is deterministic.
-    """
-    n = len(embeddings)
-    if n == 0:
-        return []
-    vectors = np.asarray(embeddings, dtype=np.float64)
-    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    centre = vectors.mean(axis=0)
-    centre /= max(float(np.linalg.norm(centre)), 1e-12)
-    closeness = vectors @ centre
-    main = dominant_tone(sentiments)
-    main_theme = Counter(themes).most_common(1)[0][0] if themes is not None and len(themes) else None
-    keep = [i for i in range(n) if tone(float(sentiments[i])) == main]
-    return sorted(keep, key=lambda i: (main_theme is not None and themes is not None and themes[i] != main_theme,
-                                       -round(float(closeness[i]), 9), i))
-
-
 def topic_stability(texts: Sequence[str], embeddings: np.ndarray, *, seed: int = 42) -> float:
-    """Mean adjusted Rand index between the topics of three seeds (on a sample of large corpora)."""
+    """Mean adjusted Rand index between the clusterings of three seeds (on a sample of large corpora).
+
+    Only the clusters are compared, so no words are computed for them; the sample is laid out with the epochs
+    the whole corpus's fit used (:func:`umap_epochs`), so the figure speaks for that fit, and the three runs
+    share one neighbour search.
+    """
     from sklearn.metrics import adjusted_rand_score
 
     n = len(texts)
@@ -371,7 +313,7 @@ def topic_stability(texts: Sequence[str], embeddings: np.ndarray, *, seed: int =
     index = np.arange(n)
     if n > STABILITY_SAMPLE:
         index = np.random.default_rng(seed).choice(n, STABILITY_SAMPLE, replace=False)
-    sample = [texts[int(i)] for i in index]
-    runs = [_cluster(sample, embeddings[index], seed + k)[0] for k in range(3)]
+    epochs = umap_epochs(n)
+    runs = [_cluster_labels(embeddings[index], seed + k, epochs=epochs) for k in range(3)]
     pairs = [(0, 1), (0, 2), (1, 2)]
     return float(np.mean([adjusted_rand_score(runs[a], runs[b]) for a, b in pairs]))

@@ -243,13 +243,21 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def run_claimed_job(engine: Engine, claim: ClaimedJob, *, model, scorer, cache=None, seed: int = 42) -> bool:
+AfterSuccess = Callable[[int], object]
+"""Called with a job's id once its results are stored, for what is derived from them once per job rather than
+on every page (the CLI passes :func:`research.findings.topic_labels.store_topic_labels`)."""
+
+
+def run_claimed_job(engine: Engine, claim: ClaimedJob, *, model, scorer, cache=None, seed: int = 42,
+                    after_success: AfterSuccess | None = None) -> bool:
     """Run the analysis of a claimed job, keeping its lease alive, and store the results.
 
     Returns True when this worker stored the results, False when another worker took the job over
     (this worker's results are then discarded). An error in the analysis is recorded on the job and
     re-raised. An interruption (Ctrl-C, or SIGTERM turned into one) gives the job back to the queue and
     re-raises: results are written only in the final transaction, so nothing is left half-written.
+    ``after_success`` runs once the results are stored; if it fails, that is logged and the job stays
+    succeeded (what it derives is then derived by whoever needs it).
     """
     try:
         with _Heartbeat(engine, claim) as heartbeat:
@@ -269,7 +277,7 @@ def run_claimed_job(engine: Engine, claim: ClaimedJob, *, model, scorer, cache=N
             texts = [text or "" for _, text in comments]  # the query leaves out empty answers
             result = analyze_texts(texts, model=model, scorer=scorer, cache=cache,
                                    seed=seed, codebook=codebook, exemplars=exemplars, progress=progress)
-            return record_success(engine, claim, comments=comments, result=result)
+            stored = record_success(engine, claim, comments=comments, result=result)
     except ClaimLost:
         return False
     except Exception as exc:
@@ -279,6 +287,17 @@ def run_claimed_job(engine: Engine, claim: ClaimedJob, *, model, scorer, cache=N
     except BaseException:
         release_claim(engine, claim)
         raise
+    if stored and after_success is not None:
+        _after(after_success, claim.job_id)
+    return stored
+
+
+def _after(after_success: AfterSuccess, job_id: int) -> None:
+    try:
+        after_success(job_id)
+    except Exception as exc:  # the results are stored either way; what it derives a page can derive itself
+        log.warning("job %s: stored, but the step after it failed (%s: %s)", job_id, type(exc).__name__,
+                    _one_line(exc))
 
 
 AnalysisTools = Callable[[], tuple]
@@ -298,12 +317,13 @@ def prune_after_job(engine: Engine, *, retention: Retention, cache, worker_id: s
 def work(engine: Engine, *, tools: AnalysisTools, worker_id: str | None = None,
          lease_seconds: float = DEFAULT_LEASE_SECONDS, poll_seconds: float = DEFAULT_POLL_SECONDS,
          once: bool = False, stop: threading.Event | None = None, max_attempts: int = MAX_ATTEMPTS,
-         retention: Retention | None = None) -> int:
+         retention: Retention | None = None, after_success: AfterSuccess | None = None) -> int:
     """Claim and run jobs until ``stop`` is set (or, with ``once``, until no job is waiting).
 
     The models come from ``tools`` and are loaded only when there is a job, so an idle worker (or one
     started just in case) stays light. One line per job is logged. After each job, with ``retention``,
-    old jobs' results and unused cache entries are pruned. Returns the number of jobs run.
+    old jobs' results and unused cache entries are pruned. ``after_success``: see :func:`run_claimed_job`.
+    Returns the number of jobs run.
     """
     worker_id = worker_id or default_worker_id()
     stop = stop or threading.Event()
@@ -335,7 +355,8 @@ def work(engine: Engine, *, tools: AnalysisTools, worker_id: str | None = None,
         model, scorer, cache = loaded
         started = time.monotonic()
         try:
-            stored = run_claimed_job(engine, claim, model=model, scorer=scorer, cache=cache)
+            stored = run_claimed_job(engine, claim, model=model, scorer=scorer, cache=cache,
+                                     after_success=after_success)
         except Exception as exc:  # recorded on the job by run_claimed_job; the worker goes on
             log.info("job %s attempt %s: failed after %.1f s: %s", claim.job_id, claim.attempt,
                      time.monotonic() - started, _one_line(exc))

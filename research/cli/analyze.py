@@ -6,6 +6,7 @@ import argparse
 import csv
 import math
 import sys
+from functools import partial
 from pathlib import Path
 
 from interviews.codebook import codebook_from_csv
@@ -18,6 +19,8 @@ from research.cli.tools import analysis_tools
 from research.codebook import DEFAULT_CODEBOOK
 from research.csv_input import CsvInputError, read_csv_rows, require_columns
 from research.errors import FrontlineError
+from research.findings.topic_labels import store_topic_labels
+from research.privacy.reporting import Thresholds
 from research.settings import Settings
 from research.store.engine import session_scope
 
@@ -42,7 +45,8 @@ def _run_stored(args: argparse.Namespace, settings: Settings) -> int:
         with session_scope(engine) as session:
             job_id = enqueue_job(session=session, requested_by="cli")
     with analysis_tools(settings) as (model, scorer, cache):
-        run_job(engine, job_id, model=model, scorer=scorer, cache=cache)
+        run_job(engine, job_id, model=model, scorer=scorer, cache=cache,
+                after_success=partial(store_topic_labels, engine, thresholds=Thresholds.from_settings(settings)))
     print(f"analysis job {job_id} succeeded")
     return 0
 

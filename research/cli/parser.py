@@ -42,6 +42,9 @@ def _add_serve(commands: Commands) -> None:
 def _add_demo(commands: Commands) -> None:
     demo = commands.add_parser("demo", help="seed the Customer Service Week demo data and accounts")
     demo.add_argument("--if-empty", action="store_true", help="only seed a database with no studies or waves")
+    demo.add_argument("--analyse", action="store_true",
+                      help="then analyse the comments, unless an analysis has already succeeded, so the findings "
+                           "pages open on results (a minute or two the first time)")
     demo.set_defaults(handler="demo:seed")
 
 

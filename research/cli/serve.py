@@ -17,11 +17,15 @@ APP_PACKAGE = "frontline_app"
 """The repository's ``app/`` folder, as the wheel installs it (see setup.py); an editable install maps it back."""
 
 
+APP_ENTRY = "frontline_asgi.py"
+"""The app's ASGI entry: ``main.py`` served with the app's own routes (the HttpOnly session cookie)."""
+
+
 def app_main() -> Path:
-    """The app's ``main.py``, located without importing the app (the library never imports the UI layer)."""
+    """The app's entry script, located without importing the app (the library never imports the UI layer)."""
     spec = importlib.util.find_spec(APP_PACKAGE)
     for folder in (spec.submodule_search_locations or []) if spec else []:
-        main = Path(folder) / "main.py"
+        main = Path(folder) / APP_ENTRY
         if main.is_file():
             return main
     raise FrontlineError(f"the Streamlit app (package {APP_PACKAGE}) is not installed: reinstall Frontline")

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from research.accounts import (
+    NothingToChange,
     create_user,
     list_users,
     set_active,
@@ -50,8 +51,12 @@ def show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _set_active(args: argparse.Namespace, settings: Settings, active: bool) -> int:
-    with session_scope(migrated_engine(settings)) as session:
-        user = set_active(session=session, username=args.username, active=active, actor=cli_actor())
+    try:
+        with session_scope(migrated_engine(settings)) as session:
+            user = set_active(session=session, username=args.username, active=active, actor=cli_actor())
+    except NothingToChange as exc:  # asking for what already is succeeds, and says so
+        print(exc)
+        return 0
     print(f"{'enabled' if active else 'disabled'} {user.username}")
     return 0
 

@@ -11,12 +11,15 @@ import logging
 import signal
 import sys
 from contextlib import ExitStack
+from functools import partial
 
 from research.analysis.retention import Retention, prune_machine_data
 from research.analysis.worker import default_worker_id, work
 from research.cli.common import migrated_engine
 from research.cli.tools import analysis_tools
 from research.errors import FrontlineError
+from research.findings.topic_labels import store_topic_labels
+from research.privacy.reporting import Thresholds
 from research.settings import Settings
 from research.store.embedding_cache import EmbeddingCache
 from research.store.engine import safe_url
@@ -26,10 +29,23 @@ def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt  # the same clean stop as Ctrl-C
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to ``sys.stderr`` as it is when a line is logged, not as it was when the worker first started in
+    this process: a second in-process run (a test's captured stream, a redirected one) gets its own lines."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def _logger() -> logging.Logger:
     logger = logging.getLogger("frontline.worker")  # only the worker's lines, not every library's INFO
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -69,7 +85,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             ran = work(engine, tools=lambda: stack.enter_context(analysis_tools(settings)), worker_id=worker_id,
                        lease_seconds=args.lease, poll_seconds=args.poll, once=args.once,
-                       retention=Retention.from_settings(settings))
+                       retention=Retention.from_settings(settings),
+                       after_success=partial(store_topic_labels, engine, thresholds=Thresholds.from_settings(settings)))
         except KeyboardInterrupt:
             logger.info("worker %s: stopped", worker_id)
             return 0

@@ -40,7 +40,8 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #bbb;paddin
 td.n{text-align:right}blockquote{margin:.3rem 0 .3rem 1rem;color:#333;font-style:italic}.note{color:#555}
 .area{border:1px solid #ccc;border-radius:6px;padding:.2rem 1rem;margin:.8rem 0}svg{max-width:100%;height:auto}
 @page{size:A4;margin:14mm 12mm}
-@media print{body{margin:0;max-width:none;font-size:10pt}table{font-size:8.5pt}td,th{padding:2px 5px}
+@media print{body{margin:0;max-width:none;font-size:10pt}table{font-size:8pt;width:100%;table-layout:fixed}
+td,th{padding:2px 4px;overflow-wrap:break-word}
 h2,h3{break-after:avoid}.area,svg,tr,blockquote{break-inside:avoid}thead{display:table-header-group}
 td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}"""
 CHART_LIMITS = {"enps": (-100.0, 100.0), "recovery_share": (0.0, 100.0)}
@@ -94,6 +95,36 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return _number(value, 2)
     return str(value)
+
+
+def _scores_by_wave(trend: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """Each wave's figures as people read them: eNPS in whole points, the recovery share in per cent, the 1 to 5
+    scores to two decimals; a wave with no figure yet (open, or too few answers) says so rather than a blank row.
+    """
+    def shown(key: str, value: float) -> str:  # "" where not released: _number gives "" for a missing figure
+        if key == "enps":
+            return _number(value, 0, sign=True)
+        if key == "recovery_share":
+            whole = _number(value)
+            return f"{whole} %" if whole else ""
+        return _number(value, 2)
+
+    rows = []
+    for row in trend.to_dict("records"):
+        figures = {label(k): shown(k, row[k]) for k in KPI_KEYS}
+        note = "" if any(figures.values()) else (f"No figures to show yet: the wave is open or has fewer than "
+                                                 f"{thresholds.scores} answers.")
+        responses = row["responses"]
+        rows.append({"Wave": row["wave"], "Responses": "" if pd.isna(responses) else f"{int(responses):,}",
+                     **figures, "Note": note})
+    frame = pd.DataFrame(rows, columns=["Wave", "Responses", *(label(k) for k in KPI_KEYS), "Note"])
+    return frame if frame["Note"].any() else frame.drop(columns=["Note"])
+
+
+def _readable_actions(actions: pd.DataFrame) -> pd.DataFrame:
+    """The actions as the app shows them: "Planned", and "yes"/"no" for publication, not ``False``."""
+    return actions.drop(columns=["id", "Recorded by"]).assign(
+        Status=actions["Status"].str.capitalize(), Published=actions["Published"].map({True: "yes", False: "no"}))
 
 
 def _team_table(teams: Heatmap) -> pd.DataFrame:
@@ -249,7 +280,8 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
     comparison = like_for_like(session=session, wave_id=wave_id, thresholds=thresholds)
     trend = wave_trend(session=session, thresholds=thresholds)
     teams = heatmap(session=session, wave_id=wave_id, dimension="team", thresholds=thresholds)
-    tables = {"kpis": _kpi_table(result, comparison), "trend": trend.drop(columns=["wave_id"]).round(2),
+    digits = {k: 0 if k in ("enps", "recovery_share") else 2 for k in KPI_KEYS}
+    tables = {"kpis": _kpi_table(result, comparison), "trend": trend.drop(columns=["wave_id"]).round(digits),
               "heatmap_team": _team_table(teams)}
     actions = actions_table(session=session)
     areas, topics = [], None
@@ -267,14 +299,26 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
     sections = _headline(result, comparison, areas, thresholds, tables["kpis"]) + _charts(trend, areas, topics)
     sections += ["<h2>Detail</h2>", "<h3>Teams</h3>", _heatmap_html(teams), *details]
     if not actions.empty:
-        tables["actions"] = actions.drop(columns=["id", "Recorded by"])
+        tables["actions"] = _readable_actions(actions)
         sections += ["<h3>Actions: you said, we did</h3>", _table_html(tables["actions"])]
-    readable_trend = trend.drop(columns=["wave_id", "opens_on"]).rename(
-        columns={"wave": "Wave", "responses": "Responses", **{k: label(k) for k in KPI_KEYS}})
-    sections += ["<h3>Scores by wave</h3>", _table_html(readable_trend.round(2))]
+    sections += ["<h3>Scores by wave</h3>", _table_html(_scores_by_wave(trend, thresholds))]
     return Briefing(_document(f"Frontline briefing: {result.wave_title}", thresholds, sections), tables)
 
 
+_CSV_HEADERS = {
+    "trend": {"wave": "Wave", "opens_on": "Opens on", "responses": "Responses"},
+    "heatmap_team": {"team": "Team", "responses": "Responses", "note": "Note"},
+    "gaps": {"kind": "List", "theme": "Theme", "share": "Share of comments", "change": "Change in share",
+             "negative_share": "Share of them negative", "mean_sentiment": "Mean sentiment (-1 to 1)",
+             "enps_diff": "eNPS difference (points)", "finding": "Finding"},
+    "topics": {"topic": "Topic number", "label": "Topic", "comments": "Comments", "share": "Share of comments",
+               "mean_sentiment": "Mean sentiment (-1 to 1)", "first": "Share in the first wave",
+               "latest": "Share in the latest wave", "change": "Change in share"},
+}
+"""Column names as an executive reads them in a spreadsheet; question keys become their labels."""
+
+
 def briefing_csv_zip(tables: dict[str, pd.DataFrame]) -> bytes:
-    """The briefing's tables, one inert CSV each, in a zip."""
-    return csv_zip(tables)
+    """The briefing's tables, one inert CSV each, in a zip, with the column names people read."""
+    return csv_zip({name: table.rename(columns=lambda c, n=name: _CSV_HEADERS.get(n, {}).get(c, label(str(c))))
+                    for name, table in tables.items()})

@@ -32,9 +32,15 @@ def trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.Figure 
 
 
 def gap_trend_figure(trend: pd.DataFrame) -> go.Figure:
-    """One theme's share of comments in each wave that passed the thresholds."""
-    figure = px.line(trend, x="wave", y="share", markers=True, labels={"share": "share of comments", "wave": ""})
-    figure.update_layout(yaxis_tickformat=".0%", height=260, margin=dict(t=10, b=10))
+    """One theme's share of comments in each wave that passed the thresholds.
+
+    The axis starts at zero and has a few whole-percent ticks: a narrow automatic range printed the same
+    rounded percentage on several ticks and made a small change look large.
+    """
+    top = float(pd.to_numeric(trend["share"], errors="coerce").max()) if not trend.empty else 0.0
+    figure = px.line(trend, x="wave", y="share", markers=True, labels={"share": "Share of comments", "wave": ""})
+    figure.update_layout(yaxis_tickformat=".0%", yaxis_range=[0, max(0.1, (top if top == top else 0) * 1.25)],
+                         yaxis_nticks=5, height=280, margin=dict(t=10, b=10, l=70))
     return inert_figure(figure)
 
 
@@ -42,5 +48,5 @@ def evidence_figure(by_industry: pd.DataFrame) -> go.Figure:
     """Share of interviewed agents who raised a theme, by industry group, with how many raised it."""
     figure = px.bar(by_industry, x="industry", y="share", text="raised",
                     labels={"share": "share of interviewed agents", "industry": ""})
-    figure.update_layout(yaxis_tickformat=".0%", height=320)
+    figure.update_layout(yaxis_tickformat=".0%", yaxis_range=[0, 1], height=320)  # a share: never below 0
     return inert_figure(figure)

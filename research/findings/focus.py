@@ -15,12 +15,15 @@ included), and the interview share from
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from research.figure_text import counted
 from research.findings.actions import actions_table
+from research.findings.comment_mentions import guarded_quotes
 from research.findings.gap_data import gaps_and_quotes
 from research.findings.gap_findings import KINDS, GapFinding, gap_findings
 from research.findings.interview_evidence import interview_evidence
@@ -57,9 +60,10 @@ class FocusArea:
         shares = " → ".join(f"{s:.0%}".replace("%", " %") for s in self.trend["share"])
         if self.change is None or self.previous_wave is None:
             return shares
-        points = round(self.change * 100)
+        # From the rounded shares shown, so "18 % → 14 %" never reads "down 3 points".
+        points = round(self.share * 100) - round((self.share - self.change) * 100)
         moved = "no change" if points == 0 else (
-            f"{'up' if points > 0 else 'down'} {abs(points)} point{'s' if abs(points) != 1 else ''}")
+            f"{'up' if points > 0 else 'down'} {counted(abs(points), 'point')}")
         return f"{shares} ({moved} since {self.previous_wave})"
 
     @property
@@ -70,7 +74,7 @@ class FocusArea:
             return "Not enough interviews yet to compare with."
         share = (self.interview_raised or 0) / self.interview_participants
         return (f"{share:.0%}".replace("%", " %") + f" of interviews raise it ({self.interview_raised} of "
-                f"{self.interview_participants} agents, {self.interview_study})")
+                f"{self.interview_participants} agents, counted in steps of five, {self.interview_study})")
 
 
 def _worst_team(quotable: pd.DataFrame, theme: str) -> tuple[str | None, float | None]:
@@ -89,13 +93,17 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z']+", text.lower()))
 
 
-def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tuple[str, ...]) -> tuple[str, ...]:
+def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tuple[str, ...],
+            guard: Callable[[pd.DataFrame], list[str]] = lambda rows: list(rows["text"])) -> tuple[str, ...]:
     """Two of the most negative comments on the theme, from the worst team first, never two near-repeats; a
-    positive comment is not a gap's quote (it read as one under "the most negative comments")."""
+    positive comment is not a gap's quote (it read as one under "the most negative comments"). Shown beside the
+    worst team, so ``guard`` gives their text with what they name judged within it
+    (:func:`research.findings.comment_mentions.guarded_quotes`); the fallback, the gap's own quotes, was judged
+    already."""
     mine = quotable[(quotable["theme"] == theme) & (quotable["team"] == team)] if team else quotable.iloc[0:0]
-    mine = mine[mine["sentiment"] < 0]
+    mine = mine[mine["sentiment"] < 0].sort_values(["sentiment", "text"])
     chosen: list[str] = []
-    for quote in [*mine.sort_values(["sentiment", "text"])["text"], *fallback]:
+    for quote in [*guard(mine), *fallback]:
         if len(chosen) == 2:
             break
         words = _words(quote)
@@ -141,7 +149,10 @@ def focus_areas(
         areas.append(FocusArea(
             theme=finding.theme, name=finding.name, kind=finding.kind, wave=finding.wave, share=finding.share,
             negative_share=finding.negative_share, change=finding.change, previous_wave=finding.previous_wave,
-            worst_team=team, worst_share=team_share, quotes=_quotes(quotable, finding.theme, team, finding.quotes),
+            worst_team=team, worst_share=team_share, quotes=_quotes(
+                quotable, finding.theme, team, finding.quotes,
+                lambda rows: guarded_quotes(session=session, quotes=rows, population=quotable,
+                                            threshold=thresholds.comments)),
             interview_raised=evidence.raised if evidence else None,
             interview_participants=evidence.participants if evidence else None,
             interview_study=evidence.study if evidence else None,

@@ -16,16 +16,19 @@ ever accepted for its wave's questions.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 # The per-wave arithmetic is theme_gaps' own, so the two can never disagree.
 from research.analysis.gaps import _wave_gaps, gap_frame, theme_names
 from research.findings.representative import analysed_up_to
+from research.findings.wave_stats import TimedCache
 from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave, TextAnalysis
 
@@ -33,6 +36,9 @@ COMMENT_COLUMNS = ["response_id", "wave_id", "wave", "opens_on", "team", "site",
                    "text"]
 """The columns of :func:`research.analysis.gaps.analysed_comments`, which :func:`quotable_comments` keeps."""
 _FACTS = ["response_id", "wave_id", "segment_id", "theme", "topic", "sentiment"]
+GAPS_TTL = 600.0
+"""Seconds a gap table may be reused while what it is computed from is unchanged."""
+_GAPS: WeakKeyDictionary = WeakKeyDictionary()  # engine -> its TimedCache of gap tables
 
 
 def _frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:
@@ -121,11 +127,23 @@ def gap_table(*, session: Session, job_id: int, thresholds: Thresholds,
               facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """What :func:`research.analysis.gaps.theme_gaps` returns, from :func:`comment_facts` and
     :func:`response_scores`: per theme and wave, comments, share, negative share, mean sentiment, change in
-    share, and the morale and eNPS differences (missing when either side is under the score threshold)."""
+    share, and the morale and eNPS differences (missing when either side is under the score threshold).
+
+    Kept per database for :data:`GAPS_TTL` seconds under a key of everything it is computed from: the facts'
+    digest (response, wave, theme and sentiment of every comment, in order, and each wave's title and day),
+    the morale and eNPS answers counted per question (answers are only ever added or deleted, as for the
+    wave sums in :mod:`research.findings.wave_stats`), the codebook's names and kinds, and the thresholds."""
     facts = comment_facts(session=session, job_id=job_id) if facts is None else facts
     if facts.empty:
         return pd.DataFrame()
     names, kinds = theme_names(session=session)
+    key = (job_id, thresholds, _facts_digest(facts), _score_counts(session), tuple(sorted(names.items())),
+           tuple(sorted(kinds.items())))
+    return _gaps_cache(session).get(key, lambda: _gap_rows(session, facts, names, kinds, thresholds)).copy()
+
+
+def _gap_rows(session: Session, facts: pd.DataFrame, names: dict, kinds: dict,
+              thresholds: Thresholds) -> pd.DataFrame:
     scores = response_scores(session=session)
     comments = facts[facts["theme"] != ""]
     # As theme_gaps orders them: waves opening on the same day stay in the order their comments come.
@@ -142,14 +160,43 @@ def gap_table(*, session: Session, job_id: int, thresholds: Thresholds,
     return gap_frame(out)
 
 
-def quotable_comments(*, session: Session, job_id: int, thresholds: Thresholds, opens_on: date) -> pd.DataFrame:
+def _facts_digest(facts: pd.DataFrame) -> tuple[str, tuple]:
+    """SHA-256 of the comments' response, wave, theme and sentiment in order, and the waves' titles and days."""
+    rows = pd.util.hash_pandas_object(facts[["response_id", "wave_id", "theme", "sentiment"]], index=False)
+    waves = facts[["wave_id", "wave", "opens_on"]].drop_duplicates()
+    return (hashlib.sha256(rows.to_numpy().tobytes()).hexdigest(),
+            tuple(waves.itertuples(index=False, name=None)))
+
+
+def _score_counts(session: Session) -> tuple:
+    """Morale and eNPS answer rows per question (through the answers' covering index)."""
+    return tuple(session.execute(
+        select(PulseQuestion.id, PulseQuestion.wave_id, PulseQuestion.key, func.count(PulseAnswer.id))
+        .join(PulseAnswer, PulseAnswer.question_id == PulseQuestion.id, isouter=True)
+        .where(PulseQuestion.key.in_(["morale", "enps"]))
+        .group_by(PulseQuestion.id, PulseQuestion.wave_id, PulseQuestion.key).order_by(PulseQuestion.id)).all())
+
+
+def _gaps_cache(session: Session) -> TimedCache:
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    cache = _GAPS.get(engine)
+    if cache is None:
+        cache = _GAPS[engine] = TimedCache(8, GAPS_TTL)
+    return cache
+
+
+def quotable_comments(*, session: Session, job_id: int, thresholds: Thresholds, opens_on: date,
+                      facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """The analysed comments of the waves opening on ``opens_on`` that may be quoted: those of teams with at
     least the comment threshold of distinct people, after complementary suppression; exactly
     ``releasable_rows(comments of that day, by="team", people="response_id")``, with the columns of
-    :func:`research.analysis.gaps.analysed_comments`. Only these comments' text is read."""
+    :func:`research.analysis.gaps.analysed_comments`. Only these comments' text is read. ``facts``: the job's
+    :func:`comment_facts`, when the caller has them (the day's teams are then looked up per response)."""
     questions = list(session.scalars(select(PulseQuestion.id).join(PulseWave, PulseWave.id == PulseQuestion.wave_id)
                                      .where(PulseWave.opens_on == opens_on)))
-    day = _comment_rows(session, job_id, text=False, questions=questions)
+    day = (_comment_rows(session, job_id, text=False, questions=questions) if facts is None
+           else _day_of(session, facts, opens_on))
     released = releasable_rows(day, by="team", threshold=thresholds.comments, people="response_id")
     segments = sorted({int(s) for s in released["segment_id"]})
     if not segments:
@@ -161,6 +208,20 @@ def quotable_comments(*, session: Session, job_id: int, thresholds: Thresholds, 
                                                                  ["team", "response_id"]]])
     kept = set(releasable_rows(people, by="team", threshold=thresholds.comments, people="response_id")["team"])
     return texts.loc[texts["team"].isin(kept), COMMENT_COLUMNS]
+
+
+def _day_of(session: Session, facts: pd.DataFrame, opens_on: date) -> pd.DataFrame:
+    """The facts of the comments of the waves opening on ``opens_on`` with each one's segment and team: the
+    rows, in the order, of ``_comment_rows(text=False)`` for that day's questions, without looking up each
+    comment's answer again (a comment's wave is its question's)."""
+    waves = list(session.scalars(select(PulseWave.id).where(PulseWave.opens_on == opens_on)))
+    segments = dict(session.execute(select(cast(PulseResponse.id, String), PulseResponse.segment_id)
+                                    .where(PulseResponse.wave_id.in_(waves))).all())
+    day = facts[facts["wave_id"].isin(waves)]
+    day = day.assign(segment_id=day["response_id"].map(segments))
+    day = day[day["segment_id"].notna()].astype({"segment_id": "int64"})  # a response deleted meanwhile
+    teams = dict(session.execute(select(PulseSegment.id, PulseSegment.team)).all())
+    return day.assign(team=day["segment_id"].map(teams))
 
 
 def analysed_comments(*, session: Session, job_id: int) -> pd.DataFrame:
@@ -181,4 +242,4 @@ def gaps_and_quotes(*, session: Session, job_id: int, thresholds: Thresholds,
     if gaps.empty:
         return gaps, pd.DataFrame(columns=COMMENT_COLUMNS)
     return gaps, quotable_comments(session=session, job_id=job_id, thresholds=thresholds,
-                                   opens_on=gaps["opens_on"].max())
+                                   opens_on=gaps["opens_on"].max(), facts=facts)

@@ -15,10 +15,21 @@ from sqlalchemy.orm import Session
 
 from research.analysis.gaps import ranked_gaps
 from research.analysis.phrases import key_phrases
+from research.findings.comment_mentions import guarded_quotes
 from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
+from research.findings.wave_stats import TimedCache
 from research.privacy.reporting import Thresholds, releasable_rows
 
 KINDS = {"morale": "Morale gaps", "tooling": "Tooling gaps"}
+_PHRASES = TimedCache(64, ttl=600.0)
+"""Key phrases by the texts and sentiments they come from: the gaps page, the executive home and the briefing
+(twice: its focus areas and its detail) phrase the same quotable comments, and :func:`key_phrases` is a pure
+function of them. Entries expire, so erased comments' texts are not held for long."""
+
+
+def _phrases(texts: list[str], sentiments: list[float]) -> tuple[str, ...]:
+    key = (tuple(texts), tuple(sentiments))
+    return _PHRASES.get(key, lambda: tuple(key_phrases(texts, sentiments, top=5, min_count=2)["phrase"]))
 
 
 @dataclass(frozen=True)
@@ -99,10 +110,11 @@ def gap_findings(
         earlier = history[history["opens_on"] < row.opens_on]
         previous_wave = earlier["wave"].iloc[-1] if not earlier.empty else None
         mine = quotable[quotable["theme"] == row.theme]
-        phrases = tuple(key_phrases(mine["text"].tolist(), mine["sentiment"].tolist(), top=5,
-                                    min_count=2)["phrase"]) if len(mine) else ()
+        phrases = _phrases(mine["text"].tolist(), mine["sentiment"].tolist()) if len(mine) else ()
         critical = mine[mine["sentiment"] < 0]  # a gap is quoted in its critics' words, never in its praise
-        quotes = tuple(critical.sort_values(["sentiment", "text"])["text"].drop_duplicates().head(5))
+        chosen = critical.sort_values(["sentiment", "text"]).drop_duplicates("text").head(5)
+        quotes = tuple(guarded_quotes(session=session, quotes=chosen, population=quotable,
+                                      threshold=thresholds.comments))
         change = _number(row.change) if previous_wave else None
         enps_diff = _number(row.enps_diff)
         findings.append(GapFinding(

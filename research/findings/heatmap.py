@@ -85,14 +85,14 @@ def _text(value: float, unit: str) -> str:
     if unit == "points":
         return f"{value:+.0f}" if round(value) else "0"
     if unit == "%":
-        return f"{value:.0f} %"
+        return f"{value:.0f}%"  # no space: on a phone each column is about 30 pixels wide
     return f"{value:.1f}"
 
 
 def heatmap_figure(heatmap: Heatmap) -> go.Figure:
     """The heatmap as a Plotly figure: each column coloured over its own range, worst red to best blue.
 
-    Suppressed cells have no colour and read "fewer than N"; the figure is
+    Suppressed cells have no colour and read "–" (the title says why); the figure is
     returned, not rendered, so pages and exports decide how to show it. Segment
     names are typed by staff, so they pass :func:`inert_figure`.
     """
@@ -105,7 +105,7 @@ def heatmap_figure(heatmap: Heatmap) -> go.Figure:
         for i, row in enumerate(rows):
             value = values.iat[i, j]
             if pd.isna(value):
-                text, colour = f"fewer than {heatmap.threshold}", "#555555"
+                text, colour = "–", "#555555"  # the title says why; a phrase would run over the next cells
             else:
                 shade[i, j] = min(1.0, max(0.0, (value - worst) / (best - worst)))
                 text = _text(float(value), heatmap.units[column])
@@ -114,14 +114,15 @@ def heatmap_figure(heatmap: Heatmap) -> go.Figure:
     counts = [["" if pd.isna(n) else f"{int(n)} responses" for _ in columns] for n in heatmap.responses]
     figure = go.Figure(go.Heatmap(
         z=shade, x=columns, y=rows, zmin=0, zmax=1, colorscale=COLOURS, hoverongaps=False, customdata=counts,
-        hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
-        colorbar=dict(title="", tickvals=[0, 1], ticktext=["worse", "better"]),
+        hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>", showscale=False,
     ))
+    # No colour bar: it took a fifth of a phone's width, and every cell already carries its figure.
     figure.update_layout(
-        annotations=annotations, xaxis=dict(side="top", showgrid=False),
+        annotations=annotations, xaxis=dict(side="top", showgrid=False, tickangle=-90),  # upright: never over the title
         yaxis=dict(autorange="reversed", showgrid=False),
-        title=f"Scores by {heatmap.dimension}" + (f" (blank: {heatmap.note})" if heatmap.hidden else ""),
-        height=max(260, 60 + 40 * len(rows)), margin=dict(l=10, r=10, t=90, b=10),
+        title=f"Scores by {heatmap.dimension}",  # short enough for a phone; the page says how to read it
+        height=max(320, 200 + 40 * len(rows)), margin=dict(l=10, r=10, t=190, b=10),
+        title_y=1, title_yref="container", title_yanchor="top", title_pad_t=8,
         plot_bgcolor="#f2f2f2",
     )
     return inert_figure(figure)

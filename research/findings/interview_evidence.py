@@ -11,6 +11,18 @@ code, which would link each person's quotes across themes and, where codes
 follow the interview schedule, point to them. Which participants are quoted
 and the order of the rows do not depend on the codes either.
 
+A quote's own words can name what the columns withhold ("angry about the core
+banking screen" beside "team lead", in a study with one banking team lead). An
+industry or site a quote names (or a role it says is the speaker's own: "as a team
+lead") is read as one more attribute of its speaker
+(:mod:`research.privacy.mentions`): it stays only if at least ``k`` of the
+participants released with the speaker's step share both it and the row shown
+beside the quote, the speaker among them; otherwise it is replaced with
+``[industry]``, ``[site]`` or ``[role]`` (a pulse team's name, which
+participants are not recorded with, always is). Judging among the speaker's first step, not
+everyone released now, means a reader who saw the quote then learns no more
+when later steps make the industry common.
+
 The breakdown by industry uses the same industry groups as the quotes:
 industries with fewer participants than the threshold are pooled (with
 complementary suppression), so "only banking raised this" cannot narrow an
@@ -48,8 +60,18 @@ from sqlalchemy.orm import Session
 
 from interviews.code_reports import code_quotes
 from research.privacy.k_anonymity import WITHHELD, k_anonymous_attributes
+from research.privacy.mentions import MentionFinder, unless_singled_out
 from research.privacy.reporting import Thresholds
-from research.store.models import Code, Excerpt, ExcerptCode, Interview, InterviewNote, Participant, Study
+from research.store.models import (
+    Code,
+    Excerpt,
+    ExcerptCode,
+    Interview,
+    InterviewNote,
+    Participant,
+    PulseSegment,
+    Study,
+)
 
 # The participant attributes shown beside a quote, most worth keeping first (channel is withheld first).
 SHOWN = (("Industry", "industry"), ("Role", "role"), ("Channel", "channel"))
@@ -86,7 +108,9 @@ class InterviewEvidence:
     @property
     def note(self) -> str:
         return (f"Beside each quote, industry, role and channel are shown only as far as at least "
-                f"{self.threshold} interviewed agents of this study share them; participants' codes are not shown.")
+                f"{self.threshold} interviewed agents of this study share them; participants' codes are not shown. "
+                f"An industry, site or own role a quote names counts as shown: where fewer than {self.threshold} "
+                f"share it with what is beside the quote, the name reads [industry], [site] or [role].")
 
 
 def evidence_studies(*, session: Session) -> dict[int, str]:
@@ -195,6 +219,45 @@ def _pick(found: pd.DataFrame, quotes: int) -> list[tuple[str, str]]:
     return picked
 
 
+def _first_released(places: list[tuple[int, bool]], k: int) -> dict[int, list[int]]:
+    """Per participant, the participants released with the step that first released them (withdrawn left out).
+
+    A quote first seen after that step can only be one of these people's, whatever is released later: an
+    executive who read the page then keeps that smaller candidate set, so a quote is judged among it.
+    """
+    kept = [participant for participant, withdrew in places]
+    ids = {participant: index for index, participant in enumerate(kept)}
+    present = [participant for participant, withdrew in places if not withdrew]
+    return {participant: [p for p in present if ids[p] < k * (ids[participant] // k + 1)] for participant in present}
+
+
+def _unless_singled_out(session: Session, study_id: int, people: pd.DataFrame,
+                        picked: list[tuple[str, str]], k: int) -> list[str]:
+    """The picked quotes' texts, each with the industry, site or own role it names (or any pulse team) replaced
+    where, together with the attributes shown beside it, that would narrow it to fewer than ``k`` participants
+    (:func:`research.privacy.mentions.unless_singled_out`).
+
+    Industry and role are those frozen with the place (as shown), the site the current one; the words looked
+    for are every value the study's participants have, so naming someone else's industry is caught too. Each
+    quote is judged among the participants released with its speaker's step (:func:`_first_released`).
+    """
+    everyone = session.execute(select(Participant.id, Participant.evidence_attributes, Participant.industry,
+                                      Participant.role, Participant.site).where(Participant.study_id == study_id)).all()
+    looked = pd.DataFrame([(i, *(str((frozen or {}).get(a) or current or "") for a, current in
+                                 (("industry", industry), ("role", role))), site or "")
+                           for i, frozen, industry, role, site in everyone],
+                          columns=["id", "industry", "role", "site"]).set_index("id")
+    # Participants have no team: a pulse team a quote names can never be counted, so it is always replaced.
+    teams = set(session.scalars(select(PulseSegment.team).distinct()))
+    finder = MentionFinder({"industry": set(looked["industry"]), "site": set(looked["site"]),
+                            "role": set(looked["role"]), "team": teams})
+    firsts = _first_released(evidence_places(session=session, study_id=study_id), k)
+    ids = dict(zip(people["code"], people.index))
+    shown = people[[column for column, _ in SHOWN]]
+    return [unless_singled_out(quote, speaker=ids[participant], people=looked.loc[firsts[ids[participant]]],
+                               shown=shown, finder=finder, k=k) for quote, participant in picked]
+
+
 def interview_evidence(*, session: Session, study_id: int, theme: str, thresholds: Thresholds,
                        quotes: int = 6) -> InterviewEvidence:
     """Who raised a theme in a study, by industry, and up to ``quotes`` quotes (one per participant).
@@ -218,8 +281,9 @@ def interview_evidence(*, session: Session, study_id: int, theme: str, threshold
         attributes = people.set_index("code")[[column for column, _ in SHOWN]]
         picked = _pick(found[found["Participant"].isin(attributes.index)], quotes)
         if picked:
-            shown = pd.DataFrame([{"Quote": quote, **attributes.loc[participant].to_dict()}
-                                  for quote, participant in picked], columns=QUOTE_COLUMNS)
+            said = _unless_singled_out(session, study_id, people, picked, thresholds.scores)
+            shown = pd.DataFrame([{"Quote": text, **attributes.loc[participant].to_dict()}
+                                  for text, (_, participant) in zip(said, picked)], columns=QUOTE_COLUMNS)
             shown = shown.sort_values(QUOTE_COLUMNS[1:] + ["Quote"]).reset_index(drop=True)
     by_industry = table.sort_values(["share", "industry"], ascending=[False, True]).reset_index(drop=True)
     return InterviewEvidence(study.title if study else "", name, by_industry, shown, len(people), len(raisers),

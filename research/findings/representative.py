@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from research.figure_text import counted
 from research.findings.overview import KPI_KEYS, get_wave, previous_wave, wave_stats
 from research.privacy.reporting import Thresholds
 from research.store.models import Interview, Participant, PulseWave, Study
@@ -112,8 +113,8 @@ class Comparison:
             return f"no team is reportable in both this wave and {self.previous_title}: no change is shown"
         if self.all_teams:
             return f"change since {self.previous_title}"
-        return (f"change since {self.previous_title}, like for like over the {len(self.teams)} "
-                f"team{'s' if len(self.teams) != 1 else ''} reportable in both")
+        return (f"change since {self.previous_title}, like for like over the {counted(len(self.teams), 'team')} "
+                "reportable in both")
 
 
 def _pooled(stats, key: str, teams: list[str]) -> float | None:

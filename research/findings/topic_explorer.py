@@ -4,9 +4,9 @@ The topic model itself is not kept after a job, so the charts here are drawn
 from the stored assignments: topics over time (share of each wave's comments)
 and a bar chart of topic sizes, the two BERTopic views that help an executive.
 A topic's sentiment and its share in a wave are shown only when they describe
-at least the score threshold of comments. Labels and quotes are rebuilt here
-from the comments of teams at the comment threshold (counted in people, per
-wave), so no word of a smaller team reaches an executive through them.
+at least the score threshold of comments. Labels (:mod:`research.findings.topic_labels`)
+and quotes come from the comments of teams at the comment threshold (counted in
+people, per wave), so no word of a smaller team reaches an executive through them.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from research.analysis.gaps import theme_names
-from research.analysis.phrases import PhraseIndex
-from research.analysis.topics import dominant_theme, frequent_words, readable_label, typical_order
+from research.analysis.topic_names import typical_order
+from research.findings.comment_mentions import guarded_quotes
 from research.findings.figures import inert_figure
 from research.findings.gap_data import analysed_comments
-from research.privacy.reporting import Thresholds, releasable_rows
+from research.findings.topic_labels import quotable, readable_labels, speakable_topics
+from research.privacy.reporting import Thresholds
 from research.store.models import AnalysisJob, TopicSummary
 
 # An ARI below this across seeds means the grouping is not to be read in detail.
@@ -57,8 +58,7 @@ def topic_overview(
     *, session: Session, job_id: int, thresholds: Thresholds, comments: pd.DataFrame | None = None,
 ) -> TopicOverview:
     comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
-    labels = dict(session.execute(
-        select(TopicSummary.topic, TopicSummary.label).where(TopicSummary.job_id == job_id)).all())
+    topics = list(session.scalars(select(TopicSummary.topic).where(TopicSummary.job_id == job_id)))
     stability = session.scalar(select(AnalysisJob.stability).where(AnalysisJob.id == job_id))
     note = stability_note(stability)
     columns = ["topic", "label", "comments", "share", "mean_sentiment", "first", "latest", "change"]
@@ -76,7 +76,8 @@ def topic_overview(
     over_time = (per_wave.set_index(["topic", "wave"])["share"].reindex(grid, fill_value=0.0).reset_index()
                  .merge(waves[["wave", "opens_on"]], on="wave"))
     names, _ = theme_names(session=session)
-    labels = _readable_labels(comments, thresholds, labels, names)
+    labels = readable_labels(session=session, job_id=job_id, comments=comments, thresholds=thresholds,
+                             topics=topics, names=names)
     over_time["label"] = over_time["topic"].map(labels).fillna("")
     rows = []
     first_wave = waves["wave"].iloc[0] if len(waves) else None
@@ -94,56 +95,6 @@ def topic_overview(
         })
     table = pd.DataFrame(rows, columns=columns).sort_values("comments", ascending=False).reset_index(drop=True)
     return TopicOverview(table, over_time.sort_values(["topic", "opens_on"]).reset_index(drop=True), stability, note)
-
-
-WITHHELD = "(words withheld: too few people)"
-
-
-def _quotable(comments: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
-    """The comments that may be quoted: from teams with at least the comment threshold of distinct people in
-    that wave (a person answers every wave, so waves are never pooled to reach it)."""
-    return releasable_rows(comments, by="team", parent="wave_id", threshold=thresholds.comments,
-                           people="response_id")
-
-
-def _speakable_topics(comments: pd.DataFrame, thresholds: Thresholds,
-                      quotable: pd.DataFrame | None = None) -> set[int]:
-    """Topics whose words may be shown: their comments come from at least the comment threshold of distinct
-    people in teams that are quotable, and those people are most of the topic. A topic built mostly from one
-    small team's comments would otherwise quote that team through its label. ``quotable``: ``_quotable`` of
-    the comments, when the caller has it."""
-    if comments.empty:
-        return set()
-    quotable = _quotable(comments, thresholds) if quotable is None else quotable
-    speakable = set()
-    for topic, group in comments.groupby("topic"):
-        people = group["response_id"].nunique()
-        released = quotable[quotable["topic"] == topic]["response_id"].nunique()
-        if released >= thresholds.comments and 2 * released >= people:
-            speakable.add(int(topic))
-    return speakable
-
-
-def _readable_labels(comments: pd.DataFrame, thresholds: Thresholds, stored: dict[int, str],
-                     names: dict[str, str]) -> dict[int, str]:
-    """Each topic's label rebuilt from the quotable comments only (the stored one was built from every
-    comment, small teams' included); withheld for a topic that is not speakable."""
-    quotable = _quotable(comments, thresholds)
-    speakable = _speakable_topics(comments, thresholds, quotable)
-    quotable = quotable.reset_index(drop=True)
-    index = PhraseIndex(quotable["text"].tolist())
-    labels = {}
-    for topic in stored:
-        if topic not in speakable:
-            labels[topic] = WITHHELD
-            continue
-        members = quotable.index[quotable["topic"] == topic].tolist()
-        rows = quotable.loc[members]
-        labels[topic] = readable_label(
-            index, members, sentiments=rows["sentiment"].tolist(),
-            theme_name=dominant_theme([names.get(t, "") for t in rows["theme"]]),
-            fallback=frequent_words(rows["text"].tolist()))
-    return labels
 
 
 Embed = Callable[[list[str]], "np.ndarray | None"]
@@ -186,7 +137,7 @@ def topic_quotes(
     *, session: Session, job_id: int, topic: int, thresholds: Thresholds, limit: int = 5,
     comments: pd.DataFrame | None = None, embed: Embed | None = None,
 ) -> list[str]:
-    """A topic's most typical comments (:func:`research.analysis.topics.typical_order`): of the topic's
+    """A topic's most typical comments (:func:`research.analysis.topic_names.typical_order`): of the topic's
     dominant tone and main theme, closest to its centre, without near-duplicates.
 
     Quotes come from every wave, only from teams at the comment threshold in that wave (counted in people),
@@ -195,10 +146,10 @@ def topic_quotes(
     """
     comments = analysed_comments(session=session, job_id=job_id) if comments is None else comments
     comments = comments[comments["topic"] >= 0]
-    if topic not in _speakable_topics(comments, thresholds):
+    if topic not in speakable_topics(comments, thresholds):
         return []
-    rows = _quotable(comments, thresholds)
-    rows = (rows[rows["topic"] == topic].sort_values(["opens_on", "text"], ascending=[False, True])
+    everyone = quotable(comments, thresholds)
+    rows = (everyone[everyone["topic"] == topic].sort_values(["opens_on", "text"], ascending=[False, True])
             .drop_duplicates("text").head(MAX_CANDIDATES))
     if rows.empty:
         return []
@@ -213,7 +164,8 @@ def topic_quotes(
             chosen.append(i)
         if len(chosen) == limit:
             break
-    return [texts[i] for i in chosen]
+    return guarded_quotes(session=session, quotes=rows.iloc[chosen], population=everyone,
+                          threshold=thresholds.comments)
 
 
 def _overlap(a: set[str], b: set[str]) -> float:

@@ -56,7 +56,7 @@ SUMS_TTL = 600.0
 CACHE_SIZE = 64
 
 
-class _Cache:
+class TimedCache:
     """A small least-recently-used map with an optional age limit, shared by every session in the process."""
 
     def __init__(self, size: int, ttl: float | None = None):
@@ -87,8 +87,8 @@ class _Cache:
         self._items.clear()
 
 
-_SUMS: WeakKeyDictionary = WeakKeyDictionary()  # engine -> its _Cache of sums
-_RELEASES = _Cache(CACHE_SIZE)
+_SUMS: WeakKeyDictionary = WeakKeyDictionary()  # engine -> its TimedCache of sums
+_RELEASES = TimedCache(CACHE_SIZE)
 
 
 def clear_caches() -> None:
@@ -307,13 +307,13 @@ def _search(cells: dict[Cell, int], threshold: int) -> Release:
         return releasable(cells, threshold)
 
 
-def _sums_cache(session: Session) -> _Cache:
+def _sums_cache(session: Session) -> TimedCache:
     """The sums cache of the session's engine: each database has its own (tests make many that reuse ids)."""
     bind = session.get_bind()
     engine = getattr(bind, "engine", bind)
     cache = _SUMS.get(engine)
     if cache is None:
-        cache = _SUMS[engine] = _Cache(CACHE_SIZE, SUMS_TTL)
+        cache = _SUMS[engine] = TimedCache(CACHE_SIZE, SUMS_TTL)
     return cache
 
 

@@ -62,7 +62,7 @@ _TITLES = frozenset("mr mrs ms miss mx dr prof sir madam".split())
 _ROLES = frozenset("supervisor manager lead leader tl sup boss coach trainer director colleague coworker "
                    "co-worker agent mentor buddy teammate rep representative advisor adviser head".split())
 _BEFORE = _ROLES | frozenset("to with ask asked tell told thanks thank by under named called "
-                             "cc ping message emailed messaged behind beside".split())
+                             "cc ping message emailed messaged behind beside call ring email text".split())
 _LINK = frozenset("is was called named".split())  # "my supervisor is Kevin", "a lead called Rob"
 # The word after a person: verbs and prepositions typical right after someone's name.
 _AFTER = frozenset("""
@@ -290,6 +290,8 @@ class NameFinder:
                     if self._paired(text, toks, i, is_name):
                         is_name[i] = changed = True
                     continue
+                if right and not left and tok.key in _BEFORE:
+                    continue  # "Ask Sarah Johnson", "Supervisor Kevin": the cue before a name is no part of it
                 known = tok.key in self._gaz.last or tok.key in self._gaz.first or kind == "unknown"
                 # In lower case: a name that is no word, a surname after a name ("kevin smith"), an unknown word.
                 lower_known = tok.text.islower() and tok.key not in _NOT_NAMES and (

@@ -26,6 +26,11 @@ PLACEHOLDERS = {
     "address": "[address]",
     "number": "[number]",
     "name": "[name]",
+    # What a quote names that would single its speaker out (research.privacy.mentions).
+    "industry": "[industry]",
+    "site": "[site]",
+    "team": "[team]",
+    "role": "[role]",
 }
 
 # Top-level domains people type in links and addresses; file extensions (.py, .md, .sh) are left out.
@@ -37,9 +42,9 @@ _TLDS = (
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _AT = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+@\s+|\s+at\s+)"
 _DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\.)"
-# "john.smith(at)bank(dot)com", "dave at hotmail dot com", "a.kumar @ company.in".
+# "john.smith(at)bank(dot)com", "dave at hotmail dot com", "jo dot bloggs at gmail dot com", "a.kumar @ company.in".
 _OBFUSCATED_EMAIL = re.compile(
-    rf"(?<![\w.+-])(?P<local>[\w.+-]+){_AT}(?P<domain>[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?P<tld>{_TLDS}))\b",
+    rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<domain>[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?P<tld>{_TLDS}))\b",
     re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # A host name ending in a known (lower-case) top-level domain, with an optional path: bank.com/login.

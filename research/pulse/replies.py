@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from research.audit import claim_submission
 from research.pulse.errors import PulseError
 from research.pulse.submit import MAX_TEXT_LENGTH, RECEIPT_ALPHABET, hash_receipt
 from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseReply
@@ -24,12 +25,20 @@ class Conversation:
     replies: list[tuple[date, str]]
 
 
-def add_reply(*, session: Session, response_id: uuid.UUID, author: str, body: str, today: date) -> None:
+def add_reply(*, session: Session, response_id: uuid.UUID, author: str, body: str, today: date,
+              submission: str | None = None) -> None:
+    """Store a reply to one response's comments; a form's one-time ``submission`` key stores it once.
+
+    Raises:
+        PulseError: the reply is empty or too long.
+        AlreadySubmitted: ``submission`` was claimed before (a double click): nothing is stored again.
+    """
     body = body.strip()
     if not body:
         raise PulseError("Write a reply first.")
     if len(body) > MAX_TEXT_LENGTH:
         raise PulseError(f"Replies are limited to {MAX_TEXT_LENGTH:,} characters.")
+    claim_submission(session=session, key=submission, actor=author, action="reply_sent")
     session.add(PulseReply(response_id=response_id, author=author, body=body, created_on=today))
     session.flush()
 

@@ -6,7 +6,8 @@ ever identify someone, so :func:`erase_comments` removes, for responses
 submitted before a day, every free-text answer (and with it its analysis
 rows in ``text_analyses``, by the foreign key's ``ON DELETE CASCADE``), the
 replies to those responses and their receipts (a receipt only served to read
-replies). Scores stay, so trends and the overview do not change. Comments
+replies), and the stored readable topic labels (``topic_label_sets``, rebuilt
+from the comments left on the next view). Scores stay, so trends and the overview do not change. Comments
 still held back (waiting in the inbox, or released with their scores but
 waiting for enough people to write) of the same days go too.
 
@@ -36,7 +37,15 @@ from research.audit import record
 from research.pulse.binding import without_words
 from research.pulse.sealing import Sealer
 from research.settings import Settings
-from research.store.models import PulseAnswer, PulseHeldText, PulseInbox, PulseReceipt, PulseReply, PulseResponse
+from research.store.models import (
+    PulseAnswer,
+    PulseHeldText,
+    PulseInbox,
+    PulseReceipt,
+    PulseReply,
+    PulseResponse,
+    TopicLabelSet,
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,8 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
         return counts
     erased_texts = {t for t in session.scalars(select(PulseAnswer.value_text).where(texts).distinct()) if t is not None}
     session.execute(delete(PulseAnswer).where(texts))
+    if erased_texts:  # the stored readable topic labels may be made of their words; pages rebuild them
+        session.execute(delete(TopicLabelSet))
     session.execute(delete(PulseHeldText).where(held))
     for row, payload in waiting:  # scores stay to be released; the words and the receipt go, the binding stays
         row.payload = sealer.seal(without_words(row, payload))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -120,6 +121,12 @@ def validate_answers(questions: Sequence[Question], answers: Mapping[str, object
             if question.required:
                 raise PulseError(f"Please answer “{question.prompt}”.")
             continue
+        if isinstance(value, str):  # typed by the agent: digits only ("40", "40 %"), so "1e2" is not read as 100
+            written = value.strip().removesuffix("%").strip()
+            if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", written):
+                raise PulseError(f"“{question.prompt}” needs a number written in digits, like 40, "
+                                 f"not {value.strip()[:20]!r}.")
+            value = written
         try:
             if not isinstance(value, int | float | str):
                 raise TypeError(value)

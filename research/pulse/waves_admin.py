@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
-import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,31 +26,6 @@ class SegmentSpec:
     channel: str = ""
     industry: str = ""
     headcount: int | None = None
-
-
-def segments_from_rows(rows: Iterable[Mapping[str, object]]) -> list[SegmentSpec]:
-    """Segments from a table's rows as an editable grid returns them, where an untouched cell of a new row is
-    ``None``, ``NaN`` or ``pd.NA`` (never the text "nan"); a blank headcount is none set.
-
-    Raises:
-        PulseError: a headcount that is not a whole number.
-    """
-    specs = []
-    for row in rows:
-        texts = {f: "" if _blank(row.get(f)) else str(row.get(f)).strip() for f in SEGMENT_FIELDS}
-        people = row.get("headcount")
-        if _blank(people):
-            headcount = None
-        elif isinstance(people, (int, float)) and float(people).is_integer():
-            headcount = int(people)
-        else:
-            raise PulseError(f"A segment's headcount must be a whole number, not {people!r}.")
-        specs.append(SegmentSpec(**texts, headcount=headcount))
-    return specs
-
-
-def _blank(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or str(value).strip() == ""
 
 
 def _checked_segments(segments: Iterable[SegmentSpec]) -> list[SegmentSpec]:
@@ -163,6 +138,52 @@ def find_segment(*, wave: PulseWave, team: str) -> PulseSegment:
 
 
 MAX_HEADCOUNT = 100_000
+
+
+def parse_headcount(text: str) -> int:
+    """The headcount typed into a form, as a whole number of people, or a refusal saying exactly what is wrong.
+
+    A form's number box used to round ``3.5`` to 3 without a word; typed text is read here instead, so
+    nothing but a whole number from 1 to :data:`MAX_HEADCOUNT` is ever saved. ``12``, `` 12 `` and ``12.0`` are 12.
+
+    Raises:
+        PulseError: empty, not a number, not whole, or out of range; the message ends "Nothing changed."
+    """
+    typed = text.strip()
+    if not typed:
+        raise PulseError("Type how many people the segment has. Nothing changed.")
+    try:
+        number = Decimal(typed)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise PulseError(f"{typed[:40]!r} is not a number: type how many people the segment has, in digits "
+                         "(such as 12). Nothing changed.")
+    if number != number.to_integral_value():
+        raise PulseError(f"{typed[:40]} is not a whole number of people: a headcount counts people, so type a "
+                         "whole number (such as 3 or 4). Nothing changed.")
+    if not 1 <= number <= MAX_HEADCOUNT:
+        raise PulseError(f"A headcount is a whole number of people from 1 to {MAX_HEADCOUNT:,}, not {typed[:40]}. "
+                         "Nothing changed.")
+    return int(number)
+
+
+def headcount_note(headcount: int, *, min_group_size: int, min_comment_group_size: int) -> str | None:
+    """What a headcount under a reporting threshold means for the segment's results, or None when it means nothing.
+
+    Saved all the same (a small team is real), but a segment of fewer people than a threshold can never reach
+    it, so those results are never shown for the segment on its own; its answers still count in larger groups
+    (the whole wave, a site) whenever those may be shown.
+    """
+    if headcount < min_group_size:
+        return (f"This segment has fewer than {min_group_size} people, the fewest any result needs: its scores and "
+                "comments will never be shown on their own. Its answers still count in larger groups, such as "
+                "the whole wave, when those are shown.")
+    if headcount < min_comment_group_size:
+        return (f"This segment has fewer than {min_comment_group_size} people, the fewest comments need: its "
+                "comments will never be shown on their own (its scores can be, once "
+                f"{min_group_size} have answered).")
+    return None
 
 
 def set_headcount(*, session: Session, segment_id: int, headcount: int) -> None:

@@ -20,7 +20,8 @@ class StaffSession(Base):
 
     A row is valid while it is not revoked, ``expires_at`` (absolute) has not
     passed and ``last_seen_at`` is recent enough (idle expiry, checked by
-    :func:`research.accounts.resume_session`).
+    :func:`research.accounts.resume_session`). Until ``cookie_set_at`` the stored
+    hash is the one-time grant's, not a cookie's (see :mod:`research.accounts.sessions`).
     """
 
     __tablename__ = "staff_sessions"
@@ -32,3 +33,5 @@ class StaffSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cookie_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the browser's cookie replaced the one-time grant; None while only the grant exists."""

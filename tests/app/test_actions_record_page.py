@@ -139,3 +139,35 @@ def test_the_server_checks_the_account_not_the_role_the_session_claims(make_app,
     delete(forged, title)
     assert "Only a researcher or an administrator can delete an action." in forged.error[0].value.replace("\\", "")
     assert actions(app_db, title) == 1 and deletions(app_db) == []
+
+
+def test_the_chosen_theme_is_kept_with_the_unsent_action_when_the_researcher_leaves_and_comes_back(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/actions_record.py").run()
+    at.selectbox[0].select("tools").run()  # chosen, nothing typed or sent yet
+    at.switch_page("views/coding.py").run()
+    at.switch_page("views/actions_record.py").run()  # by the menu: no ?theme= in the address
+    assert at.selectbox[0].value == "tools"
+    later = make_app("researcher", "researcher").run()  # another browser session of the same researcher
+    later.switch_page("views/actions_record.py").run()
+    assert later.selectbox[0].value == "tools"
+
+    later.text_area[0].input("Give the billing search a date filter")
+    later.text_input[0].input("Head of billing")
+    button(later, "Record action").click().run()
+    assert later.success[0].value.replace("\\", "").startswith("Action recorded against Tools")
+    again = make_app("researcher", "researcher").run()
+    again.switch_page("views/actions_record.py").run()
+    assert again.text_area[0].value == ""  # sent: no draft of it comes back
+
+
+def test_text_sent_with_a_refused_action_comes_back_after_a_reload(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/actions_record.py").run()
+    at.text_area[0].input("Give the billing search a date filter")  # and no owner
+    button(at, "Record action").click().run()
+    assert "Name an owner" in at.error[0].value
+    assert actions(app_db, "Give the billing search a date filter") == 0
+    again = make_app("researcher", "researcher").run()  # a reload: a new browser session
+    again.switch_page("views/actions_record.py").run()
+    assert again.text_area[0].value == "Give the billing search a date filter"

@@ -66,3 +66,18 @@ def test_a_study_of_fewer_interviewed_agents_than_the_threshold_shows_no_count_a
     assert "Not enough interviews yet to show without identifying people" in text
     assert "1 of 1" not in text and "CRM freezes" not in text
     assert not at.table and not at.get("plotly_chart")
+
+
+def test_the_testers_quote_no_longer_names_the_one_banking_team_lead(make_app):
+    # Found by an outside tester: "... angry about the core banking screen." beside "team lead", in a study with one
+    # banking team lead. The quote stays, beside its role, without the industry it named.
+    at = make_app("executive", "executive").run()
+    at.switch_page("views/findings_evidence.py").run()
+    at.selectbox[1].set_value("tools").run()
+    assert not at.exception
+    quotes = at.table[0].value.map(lambda v: re.sub(r"\\(.)", r"\1", v))
+    said = {row["Quote"]: row["Role"] for _, row in quotes.iterrows()}
+    assert not any("banking" in quote for quote in said)
+    assert said["When the score drops we get a huddle about tone, even when customers were angry about the core "
+                "[industry] screen."] == "team lead"
+    assert any("the name reads [industry], [site] or [role]" in c.value for c in at.caption)

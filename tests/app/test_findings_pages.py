@@ -56,8 +56,8 @@ def test_the_heatmap_marks_small_teams_and_carries_no_number_for_them(make_app, 
         index = rows.index(team)
         assert all(value is None or value != value for value in z[index])  # no colour (None or NaN)
         assert set(hover[index]) == {""}  # no response count on hover
-        assert {text for (row, _), text in labels.items() if row == team} == {"fewer than 5"}
-    assert labels[("Nine", "Recovery share")] == "40 %"
+        assert {text for (row, _), text in labels.items() if row == team} == {"–"}
+    assert labels[("Nine", "Recovery share")] == "40%"
 
 
 def test_a_researcher_records_an_action_the_executive_then_sees(make_app, app_db):
@@ -110,3 +110,25 @@ def test_the_executive_overview_of_an_open_wave_does_not_move_with_one_answer(ma
     answer(1)
     assert look() != before
     engine.dispose()
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a #rrggbb text colour against white."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_chart_text_is_dark_enough_to_read(make_app, crafted):
+    """Streamlit's chart theme greys axis and legend text to 3.7:1; WCAG AA asks 4.5:1 of text."""
+    import plotly.io
+
+    at = make_app("executive", "executive").run()
+    at.switch_page("views/findings_heatmap.py").run()
+    at.selectbox[0].select(CRAFTED).run()
+    [chart] = at.get("plotly_chart")
+    assert chart.proto.theme == ""  # not Streamlit's theme, which would restyle the text in the browser
+    layout = plotly.io.from_json(chart.proto.spec).layout
+    assert contrast_on_white(layout.template.layout.font.color) >= 4.5
+    assert layout.font.color is None or contrast_on_white(layout.font.color) >= 4.5

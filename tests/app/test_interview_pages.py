@@ -26,7 +26,7 @@ def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
     chosen = sentences.options[0]
     at.button[0].click().run()
     assert not at.error
-    assert at.success[0].value.startswith("Coded 1 excerpt\\(s\\) as Pay in P01")
+    assert at.success[0].value.startswith("Coded 1 excerpt as Pay in P01")
     assert count(app_db, pay) == 1
     # The form is clear for the next excerpt: nothing of the last one carries over.
     assert at.multiselect[0].value == [] and at.multiselect[1].value == []
@@ -145,20 +145,36 @@ def test_importing_a_transcript_previews_then_saves(make_app, app_db):
     assert not at.error
 
 
-def test_codebook_page_adds_a_code_and_refuses_a_duplicate(make_app, app_db):
+def test_codebook_page_adds_a_code_clears_the_form_and_refuses_a_duplicate(make_app, app_db):
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/codebook.py").run()
     assert not at.exception
-    at.text_input(key="new_code_name").input("Parking")
-    at.text_area(key="new_code_description").input("No parking spaces near the site.")
-    add = [b for b in at.button if b.label == "Add code"][0]
-    add.click().run()
-    assert at.success[0].value == "Added 'Parking'."
+    at.text_input(key="add_code_name").input("Parking")
+    at.text_area(key="add_code_description").input("No parking spaces near the site.")
+    next(b for b in at.button if b.label == "Add code").click().run()
+    assert at.success[0].value.startswith("Added 'Parking': it is in the table above")
     assert count(app_db, select(func.count()).select_from(Code).where(Code.name == "Parking")) == 1
-    add = [b for b in at.button if b.label == "Add code"][0]
-    add.click().run()
+    assert "Parking" in at.table[0].value["Name"].tolist()  # the table above already shows it
+    assert at.text_input(key="add_code__1_name").value == ""  # a fresh form for the next code
+
+    at.text_input(key="add_code__1_name").input("Parking")
+    next(b for b in at.button if b.label == "Add code").click().run()
     assert "already a code called 'Parking'" in at.error[0].value.replace("\\", "")  # escaped for Markdown
-    assert at.text_input(key="new_code_name").value == "Parking"
+    assert at.text_input(key="add_code__1_name").value == "Parking"  # kept for the user to change
+    assert count(app_db, select(func.count()).select_from(Code).where(Code.name == "Parking")) == 1
+
+
+def test_codebook_edit_confirms_and_shows_the_new_wording(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/codebook.py").run()
+    chosen = at.selectbox(key="codebook_edit").value
+    description = next(t for t in at.text_area if t.label == "Description" and t.key.startswith(f"edit_{chosen}"))
+    description.input("Screens that freeze, logins that expire mid-call.")
+    next(b for b in at.button if b.label == "Save code").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Saved '")
+    shown = at.table[0].value.set_index("Key").loc[chosen, "Description"].replace("\\", "")  # Markdown-escaped
+    assert shown == "Screens that freeze, logins that expire mid-call."
 
 
 def test_a_participant_withdraws_from_the_studies_page_after_typing_their_code(make_app, app_db):
@@ -183,7 +199,7 @@ def test_a_participant_withdraws_from_the_studies_page_after_typing_their_code(m
     assert count(app_db, p01) == 0
     at.switch_page("views/studies.py").run()
     assert "P01" not in next(s for s in at.selectbox if s.label == "Participant").options
-    next(b for b in at.button if b.label == "Save participants").click().run()  # the withdrawn row is skipped
+    assert "P01" not in at.selectbox(key="edit_participant").options  # nothing of theirs is left to edit
     assert not at.error
 
 
@@ -231,7 +247,7 @@ def test_a_researcher_changes_the_codes_of_their_own_excerpt(make_app, app_db):
     at.multiselect[1].select("pay")
     at.button[0].click().run()
     picker = next(s for s in at.selectbox if s.label == "Excerpt")
-    mine = next(o for o in picker.options if o.endswith("; researcher)"))
+    mine = next(o for o in picker.options if o.endswith(" (researcher)"))
     picker.select(mine).run()
     recode = next(m for m in at.multiselect if m.label == "Codes of this excerpt")
     assert "pay" in recode.value  # the form opens on the codes the excerpt carries
@@ -240,8 +256,11 @@ def test_a_researcher_changes_the_codes_of_their_own_excerpt(make_app, app_db):
     recode.select("tools")
     next(b for b in at.button if b.label == "Save codes").click().run()
     assert not at.error
-    assert at.success[0].value.replace("\\", "") == "The excerpt now carries Tools and systems."
     prefix = mine.rsplit(" (", 1)[0]
+    assert at.success[0].value.replace("\\", "") == f"The excerpt '{prefix[:60]}' now carries Tools and systems."
+    # The picker still names the excerpt just recoded, and the form below edits that same excerpt.
+    assert next(s for s in at.selectbox if s.label == "Excerpt").value == mine
+    assert next(m for m in at.multiselect if m.label == "Codes of this excerpt").value == ["tools"]
     from research.store.models import Interview, Participant
 
     keys = (select(Code.key).select_from(Excerpt).join(Excerpt.codes).join(InterviewNote).join(Interview)
@@ -271,3 +290,54 @@ def test_agreement_tab_shows_human_headers_and_rounded_figures(make_app, app_db)
     assert all(re.fullmatch(r"\d+ %", a) for a in table["Agreement"])
     assert "None" not in table.to_numpy()
     assert any(m.label == "Cohen's kappa (codes either used)" for m in at.metric)
+
+
+def test_pasted_words_kept_as_a_draft_come_back_in_the_coding_form_and_go_once_coded(make_app, app_db):
+    from research.accounts.drafts import keep_text
+    from research.store.staff_drafts import StaffDraft
+
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/coding.py").run()
+    words = next(box for box in at.text_input if box.label.startswith("…or paste"))
+    note_id = int(words.key.rsplit("_", 1)[1])
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        body = session.get(InterviewNote, note_id).body
+        quote = body.split(".")[0].strip()
+        keep_text(session=session, username="researcher", place=f"coding:words_{note_id}", body=quote)
+    engine.dispose()
+
+    at = make_app("researcher", "researcher").run()  # a reload: a new session, the draft read from the database
+    at.switch_page("views/coding.py").run()
+    words = next(box for box in at.text_input if box.label.startswith("…or paste"))
+    assert words.value == quote
+    assert any("your unsent draft, kept from before" in c.value for c in at.caption)
+    at.multiselect[1].select("pay")
+    at.button[0].click().run()
+    assert not at.error and at.success[0].value.startswith("Coded 1 excerpt as Pay")
+    assert count(app_db, select(func.count()).select_from(StaffDraft)) == 0
+
+
+def test_a_reload_opens_the_interview_holding_the_newest_unsaved_draft(make_app, app_db):
+    from interviews.drafts import keep_draft
+
+    second = _second_interview_for_p01(app_db)
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        keep_draft(session=session, username="researcher", interview_id=second, body="Typed, not yet saved.",
+                   guide_question_id=None, label="")
+    engine.dispose()
+    at = make_app("researcher", "researcher").run()  # a new browser session, as after a reload
+    at.switch_page("views/interview_notes.py").run()
+    assert not at.exception
+    assert "interview 2 of 2" in next(s for s in at.selectbox if s.label == "Interview").value
+    assert any(box.value == "Typed, not yet saved." for box in at.text_area)
+
+
+def test_starting_a_second_interview_names_it_by_its_number(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/interview_notes.py").run()
+    next(b for b in at.button if b.label == "Start interview").click().run()  # P01, today: the first choices
+    assert not at.exception and not at.error
+    started = next(s.value for s in at.success if s.value.startswith("Started the interview"))
+    assert started.startswith("Started the interview P01 · ") and "interview 2 of 2" in started

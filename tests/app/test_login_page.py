@@ -23,3 +23,10 @@ def test_unknown_name_wrong_password_and_paused_account_look_the_same(make_app):
     assert unknown[0] == ["Wrong username or password."]
     assert "frontline_user" not in owner.session_state
     assert not any("locked" in text or "until" in text for text in unknown[0] + unknown[1])
+
+
+def test_a_wrong_password_points_to_the_users_pages_unlock_not_a_command(make_app):
+    at = make_app().run()
+    _, captions = attempt(at, "exec-tester", "not the password")
+    assert any("they can unlock the account on the Users page" in c for c in captions)
+    assert not any("frontline users unlock" in c for c in captions)

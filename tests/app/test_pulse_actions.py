@@ -49,7 +49,7 @@ def test_thank_you_screen_lists_published_actions_only(invite_with_actions, open
     at = open_pulse(invite_with_actions)
     for radio in at.radio:
         radio.set_value(radio.options[1])
-    at.number_input[0].set_value(60)
+    at.text_input[0].input("60")
     at.text_area[0].input("the CRM search is slow")
     at.button[0].click().run()
     next(b for b in at.button if b.label == "Send anonymously").click().run()

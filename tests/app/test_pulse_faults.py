@@ -45,7 +45,7 @@ def test_a_submission_while_the_database_is_down_is_not_saved_and_can_be_sent_ag
     at.switch_page("views/pulse.py").run()
     for radio in at.radio:
         radio.set_value(radio.options[1])
-    at.number_input[0].set_value(70)
+    at.text_input[0].input("70")
     at.text_area[0].input("the knowledge base search never finds the refund policy")
     at.button[0].click().run()
     send = next(b for b in at.button if b.label == "Send anonymously")

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from pulse_builders import SEALER
 from sqlalchemy import select
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
@@ -41,7 +42,7 @@ def waiting_texts(app_db):
 def answer_all(at, text):
     for radio in at.radio:
         radio.set_value(radio.options[-2] if len(radio.options) > 5 else radio.options[1])
-    at.number_input[0].set_value(60)
+    at.text_input[0].input("60")
     at.text_area[0].input(text)
 
 
@@ -67,7 +68,7 @@ def test_missing_answers_are_named_and_what_was_typed_is_kept(invite, open_pulse
     at = open_pulse(invite)
     at.text_area[0].input("the rota app crashes")
     at.button[0].click().run()
-    unanswered = len(at.radio) + len(at.number_input)
+    unanswered = len(at.radio) + len(at.text_input)
     assert at.error[0].value.startswith(f"Please check {unanswered} answer(s), marked below")
     assert len(at.error) == 1 + unanswered  # each next to its question, all at once
     assert all(e.value.startswith("Please answer") for e in at.error[1:])
@@ -76,6 +77,18 @@ def test_missing_answers_are_named_and_what_was_typed_is_kept(invite, open_pulse
     at.button[0].click().run()
     assert not at.error and "Check before sending" in [h.value for h in at.subheader]
     assert any("How is your morale at work these days?: " in t.value for t in at.text)  # the scores, to check
+
+
+@pytest.mark.parametrize("typed, message", [("abc", "needs a number written in digits, like 40, not 'abc'"),
+                                             ("12.5", "needs a whole number"), ("1e2", "not '1e2'")])
+def test_a_share_that_is_not_a_whole_number_is_refused_beside_it_as_typed(invite, open_pulse, typed, message):
+    at = open_pulse(invite)
+    answer_all(at, "the rota app crashes")
+    at.text_input[0].input(typed)
+    at.button[0].click().run()
+    assert message in at.error[0].value.replace("\\", "")  # the only problem, named
+    assert at.text_input[0].value == typed  # shown back as typed, never silently changed into a number
+    assert "Check before sending" not in [h.value for h in at.subheader]
 
 
 def test_each_question_is_named_as_worded_and_shown_as_typed(invite, app_db, open_pulse):
@@ -91,7 +104,7 @@ def test_each_question_is_named_as_worded_and_shown_as_typed(invite, app_db, ope
     engine.dispose()
     at = open_pulse(invite)
     assert not at.exception
-    kinds = {"scale": at.radio, "enps": at.radio, "percent": at.number_input, "text": at.text_area}
+    kinds = {"scale": at.radio, "enps": at.radio, "percent": at.text_input, "text": at.text_area}
     widgets = {kind: iter(found) for kind, found in kinds.items()}
     widgets["enps"] = widgets["scale"]  # both are radio groups, in question order
     for kind, wording in questions:
@@ -99,7 +112,7 @@ def test_each_question_is_named_as_worded_and_shown_as_typed(invite, app_db, ope
         assert widget.label.replace(JOINER, "") == wording  # the accessible name
         assert widget.proto.label_visibility.value == LabelVisibility.LabelVisibilityOptions.COLLAPSED
         assert plain(wording) in [m.value for m in at.markdown]  # what is seen, escaped
-    named = [w.label for w in (*at.radio, *at.number_input, *at.text_area)]
+    named = [w.label for w in (*at.radio, *at.text_input, *at.text_area)]
     hostile = next(n for n in named if n.startswith("3. Do you have"))
     assert [n for n in named if JOINER in n] == [hostile]  # the others are exactly as worded
     assert "](" not in hostile and "<img" not in hostile  # no link or image even in the hidden label
@@ -113,7 +126,7 @@ def test_edit_after_review_keeps_every_answer(invite, open_pulse):
     next(b for b in at.button if b.label == "Edit my answers").click().run()
     assert [str(r.value) for r in at.radio] == chosen
     assert at.text_area[0].value == "the rota app crashes"
-    assert at.number_input[0].value == 60
+    assert at.text_input[0].value == "60"
 
 
 def test_a_used_invite_opens_and_sends_exactly_like_a_fresh_one(invite, app_db, open_pulse):
@@ -144,6 +157,50 @@ def test_researcher_creates_a_wave_and_bad_input_is_refused(make_app):
     at.button[0].click().run()
     assert "at least one segment" in at.error[0].value
     assert at.text_input[0].value == "Pulse wave 5"
+
+
+def wave_segments(app_db, title: str) -> list[tuple]:
+    from research.store.models import PulseSegment, PulseWave
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        found = session.execute(select(PulseSegment.team, PulseSegment.site, PulseSegment.channel,
+                                       PulseSegment.industry, PulseSegment.headcount).join(PulseWave)
+                                .where(PulseWave.title == title).order_by(PulseSegment.id)).all()
+    engine.dispose()
+    return [tuple(r) for r in found]
+
+
+def test_segments_are_typed_one_per_line_and_only_an_admin_gives_a_headcount(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_waves.py").run()
+    box = next(t for t in at.text_area if t.label == "Segments")
+    assert box.placeholder.splitlines()[0] == "team, site, channel, industry"
+    next(t for t in at.text_input if t.label == "Title").input("Pulse wave 5")
+    typed = "Team\tSite\tChannel\tIndustry\nBilling\tCardiff\tphone\tutilities\nRetail Care, Leeds, chat, retail, 9"
+    box.input(typed)
+    next(b for b in at.button if b.label == "Create wave").click().run()
+    assert "Line 3 gives a headcount (9), which only an admin sets" in at.error[0].value.replace("\\", "")
+    assert wave_segments(app_db, "Pulse wave 5") == []
+    assert next(t for t in at.text_area if t.label == "Segments").value == typed  # kept to fix
+
+    next(t for t in at.text_area if t.label == "Segments").input(typed.removesuffix(", 9"))
+    next(b for b in at.button if b.label == "Create wave").click().run()
+    assert not at.error
+    assert "Created Pulse wave 5 with 8 questions and 2 segments" in at.success[0].value.replace("\\", "")
+    assert wave_segments(app_db, "Pulse wave 5") == [("Billing", "Cardiff", "phone", "utilities", None),
+                                                     ("Retail Care", "Leeds", "chat", "retail", None)]
+    assert next(t for t in at.text_area if t.label == "Segments").value == ""  # a fresh form
+
+    admin = make_app("admin", "admin").run()
+    admin.switch_page("views/pulse_waves.py").run()
+    box = next(t for t in admin.text_area if t.label == "Segments")
+    assert box.placeholder.splitlines()[0] == "team, site, channel, industry, headcount"
+    next(t for t in admin.text_input if t.label == "Title").input("Pulse wave 6")
+    box.input("Night desk, Leeds, phone, retail, 12")
+    next(b for b in admin.button if b.label == "Create wave").click().run()
+    assert not admin.error
+    assert wave_segments(app_db, "Pulse wave 6") == [("Night desk", "Leeds", "phone", "retail", 12)]
 
 
 def test_researcher_makes_invite_links_shown_once(make_app):
@@ -214,10 +271,10 @@ def test_only_an_admin_sets_a_headcount_and_links_stop_at_it(make_app):
     assert not any(b.label == "Set headcount" for b in at.button)
     at = make_app("admin", "admin").run()
     at.switch_page("views/pulse_links.py").run()
-    at.number_input[0].set_value(3)
+    next(t for t in at.text_input if t.label == "People in this segment").input("3")
     next(b for b in at.button if b.label == "Set headcount").click().run()
     assert "set to 3" in at.success[0].value
-    at.number_input[1].set_value(4)
+    at.number_input[0].set_value(4)
     next(b for b in at.button if b.label == "Create links").click().run()
     assert "at most 3 more invite(s)" in at.error[0].value.replace("\\", "")
 
@@ -277,3 +334,16 @@ def test_a_sent_reply_is_counted_at_once_and_its_form_is_empty_again(make_app, a
     with session_scope(engine) as session:
         assert list(session.scalars(select(PulseReply.body))) == ["We hear you: the CRM fix ships in March."]
     engine.dispose()
+
+
+def test_saving_the_roster_confirms_once_and_shows_the_names_as_stored(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_links.py").run()
+    roster = at.text_area(key="roster_names")
+    roster.set_value("  Dana Whitfield \nDana Whitfield\n\nOmar Haddad")  # sent with the form, as a browser does
+    next(b for b in at.button if b.label == "Save roster").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success if s.value.startswith("Roster saved")] == ["Roster saved: 2 names."]
+    assert at.text_area(key="roster__1_names").value == "Dana Whitfield\nOmar Haddad"  # a fresh box, as stored
+    at.run()  # a rerun right after (a draft sent late from the browser) does not swallow the confirmation
+    assert [s.value for s in at.success if s.value.startswith("Roster saved")] == ["Roster saved: 2 names."]

@@ -162,6 +162,18 @@ def wait_until_settled(page, quiet_ms: int = 700) -> None:
     raise AssertionError("the page kept rerunning")
 
 
+def session_cookie(page, *, other_than: str | None = None, timeout_s: float = 30) -> dict:
+    """The staff session cookie once the browser has it (set by the app's route a moment after sign-in)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cookie = next((c for c in page.context.cookies() if c["name"] == "frontline_session" and c["value"]), None)
+        if cookie is not None and cookie["value"] != other_than:
+            return cookie
+        if time.monotonic() > deadline:
+            raise AssertionError("the browser never got its session cookie")
+        page.wait_for_timeout(100)
+
+
 def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(base_url)
     wait_for_app(page)

@@ -74,7 +74,7 @@ def test_every_step_of_the_agents_pulse_page(server, page, app_helpers, axe_path
     found["missing answers"] = serious_violations(page, axe_path)
     for index in range(6):
         page.get_by_role("radiogroup").nth(index).get_by_text("3", exact=True).click()
-    page.get_by_role("spinbutton").fill("30")
+    page.get_by_placeholder("a number from 0 to 100").fill("30")
     page.get_by_role("textbox").last.fill("Call Dave on 07700 900123 about the rota")
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)

@@ -1,4 +1,5 @@
-"""The admin's journey in Chromium: reset a researcher's password, unlock an account paused by wrong passwords.
+"""The admin's journey in Chromium: reset a researcher's password, unlock an account paused by wrong passwords;
+then the unlocked researcher changes her own password on the Account page.
 
 One lean ``frontline serve`` for the module (a migrated database and three accounts, no demo data or analysis:
 nothing here reads them), and the database is checked after each step.
@@ -23,6 +24,7 @@ ADMIN_PASSWORD = "admin password one"
 ROSA_OLD = "rosa original password"
 ROSA_NEW = "rosa chose this herself"
 LOU_PASSWORD = "lou knows this one"
+LOU_NEW = "lou picked a fresh one"
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +72,15 @@ def sign_in_at(page, wait_for_app, url: str, username: str, password: str) -> No
     wait_for_app(page)
 
 
-def choose(page, wait_for_app, label: str, option: str) -> None:
-    """Open a select box, type to filter its list, pick ``option``."""
+def cookie_value(page) -> str | None:
+    return next((c["value"] for c in page.context.cookies() if c["name"].endswith("frontline_session")), None)
+
+
+def choose(page, wait_for_app, label: str, option: str, shown: str | re.Pattern | None = None) -> None:
+    """Open a select box, type ``option`` to filter its list, pick it (``shown``: its label, when it says more)."""
     page.get_by_role("combobox", name=label).click()
     page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    page.get_by_role("option", name=shown or option, exact=True).click()
     wait_for_app(page)
 
 
@@ -134,8 +140,8 @@ def test_admin_resets_a_password_and_unlocks_a_paused_account(server, browser, a
         assert audit(engine, "password_reset") == [
             ("ada", "rosa (temporary password, must be changed at next sign-in)")]
 
-        # Unlocking lou: only paused accounts are offered; afterwards there is nothing left to unlock.
-        choose(admin, wait_for_app, "Paused account", "lou")
+        # Unlocking lou: only paused accounts are offered, with the pause's end; then nothing is left to unlock.
+        choose(admin, wait_for_app, "Paused account", "lou", re.compile(r"^lou \(paused until \S+ \d\d:\d\d:\d\d "))
         admin.get_by_role("button", name="Unlock").click()
         wait_for_app(admin)
         expect(admin.get_by_text("Unlocked lou: they can sign in with their password now.")).to_be_visible()
@@ -164,6 +170,35 @@ def test_admin_resets_a_password_and_unlocks_a_paused_account(server, browser, a
         sign_in_at(lou, wait_for_app, server.url, "lou", LOU_PASSWORD)
         expect(lou.locator("h1").first).to_have_text("Interview studies")
         assert account(engine, "lou").last_login_at is not None
+
+        # Lou changes her own password on the Account page; this browser stays signed in, and the new
+        # password is the one that works from now on.
+        lou.get_by_role("link", name="Account").click()
+        wait_for_app(lou)
+        old_cookie = cookie_value(lou)
+        lou.get_by_role("textbox", name="Current password", exact=True).fill(LOU_PASSWORD)
+        lou.get_by_role("textbox", name="New password", exact=True).fill(LOU_NEW)
+        lou.get_by_role("textbox", name="Repeat the new password", exact=True).fill(LOU_NEW)
+        lou.get_by_role("button", name="Change password").click()
+        wait_for_app(lou)
+        expect(lou.get_by_text(re.compile(r"^Your password is changed\."))).to_be_visible()
+        expect(lou.get_by_role("textbox", name="Current password", exact=True)).to_have_value("")
+        assert ("lou", "lou (own change while signed in; every session of the account signed out)") in audit(
+            engine, "password_changed")
+        assert account(engine, "lou").password_hash != lou_row.password_hash
+        again = new_page()
+        sign_in_at(again, wait_for_app, server.url, "lou", LOU_NEW)
+        expect(again.locator("h1").first).to_have_text("Interview studies")
+        # The first browser too is still signed in after a reload, on the session opened at the change (its
+        # cookie replaced: the old one was revoked with every other session of the account).
+        for _ in range(300):
+            if cookie_value(lou) not in (None, old_cookie):
+                break
+            lou.wait_for_timeout(100)
+        assert cookie_value(lou) not in (None, old_cookie)
+        lou.reload()
+        wait_for_app(lou)
+        expect(lou.locator("h1").first).to_have_text("Account")
     except Exception:
         for number, context in enumerate(contexts):
             context.pages[0].screenshot(path=str(server.artifacts / f"admin-failure-{number}.png"), full_page=True)

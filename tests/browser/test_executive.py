@@ -55,6 +55,7 @@ def test_executive_sees_the_top_gap_whole_on_the_start_page_acts_and_forwards_th
     page.get_by_role("link", name=f"Record an action on {top_name}").click()
     wait_for_app(page)
     choose(page, "Theme", top_name)
+    wait_for_app(page)  # the theme is chosen outside the form: the page reruns to keep the choice
     page.get_by_label("What will be done").fill("Replace the search screen that freezes at peak")
     page.get_by_label("Owner").fill("Head of operations")
     page.get_by_text("Publish to agents now").click()

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import session_cookie
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
@@ -49,7 +51,7 @@ def test_researcher_sees_studies_and_no_admin_page(server, page, add_user, app_h
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
     # Opening the admin page's URL starts a new session, signed back in from the session cookie: it never shows
     # the admin page, only the researcher's own start page.
-    page.wait_for_function("document.cookie.includes('frontline_session=')")
+    session_cookie(page)
     page.goto(f"{server.url}/users")
     wait_for_app(page)
     expect(heading(page)).to_have_text("Interview studies")

@@ -33,11 +33,11 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     for index, prompt in enumerate(scales):
         expect(groups.nth(index)).to_have_accessible_name(prompt)
     share, comment = (q.prompt for q in QUESTION_LIBRARY if q.kind in ("percent", "text"))
-    expect(page.get_by_role("spinbutton")).to_have_accessible_name(f"{share} (0-100 %)")
+    expect(page.get_by_placeholder("a number from 0 to 100")).to_have_accessible_name(f"{share} (0-100 %)")
     expect(page.get_by_role("textbox").last).to_have_accessible_name(f"{comment} (optional)")
     for index in range(6):
         groups.nth(index).get_by_text("4", exact=True).click()
-    page.get_by_role("spinbutton").fill("60")
+    page.get_by_placeholder("a number from 0 to 100").fill("60")
     page.get_by_role("textbox").last.fill("my supervisor Dave ignores the CRM freezes, ring me on 07700 900123")
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
@@ -67,10 +67,10 @@ def answer_and_send(server, page, wait_for_app, token, score="3", comment=None) 
         group = page.get_by_role("radiogroup").nth(index)
         group.get_by_text(score, exact=True).click()
         expect(group.get_by_role("radio", name=score, exact=True)).to_be_checked()
-    # Moving on from the number (Tab) commits it, as a person moving to the next field does; a submit in the
+    # Moving on from the share (Tab) commits it, as a person moving to the next field does; a submit in the
     # same instant as the typing was seen to miss it in clean-clone runs (the review then asks for it).
-    page.get_by_role("spinbutton").fill("40")
-    page.get_by_role("spinbutton").press("Tab")
+    page.get_by_placeholder("a number from 0 to 100").fill("40")
+    page.get_by_placeholder("a number from 0 to 100").press("Tab")
     if comment:
         page.get_by_role("textbox").last.fill(comment)
     page.get_by_role("button", name="Review my answers").click()

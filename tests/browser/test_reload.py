@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import frontline, wait_until_settled
+from .conftest import frontline, session_cookie, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,9 @@ def test_a_reload_keeps_a_researcher_signed_in_on_the_same_page_until_sign_out(s
     expect(page.get_by_role("heading", name="Coding", exact=True)).to_be_visible()
     wait_for_app(page)
     assert page.url.endswith("/coding")
-    cookie = next(c for c in page.context.cookies() if c["name"] == "frontline_session")
+    cookie = session_cookie(page)
     assert cookie["sameSite"] == "Strict" and "?" not in page.url  # the token is never in the address
+    assert cookie["httpOnly"] and "frontline_session" not in page.evaluate("document.cookie")  # no script reads it
 
     page.reload()
     wait_for_app(page)
@@ -56,6 +57,7 @@ def test_a_reload_keeps_a_researcher_signed_in_on_the_same_page_until_sign_out(s
     expect(page.get_by_role("heading", name="Coding", exact=True)).to_have_count(0)
     assert rows(server, "SELECT count(*) FROM staff_sessions WHERE user_id = ? AND revoked_at IS NULL", user_id) \
         == [(0,)]
+    assert all(c["name"] != "frontline_session" for c in page.context.cookies())  # sign-out deleted it
     actions = [a for (a,) in rows(server, "SELECT action FROM audit_events WHERE actor = ? ORDER BY id",
                                   "res-reload")]
     assert actions == ["sign_in", "session_resumed", "sign_out"]
@@ -71,8 +73,7 @@ def test_a_reload_keeps_a_researcher_signed_in_on_the_same_page_until_sign_out(s
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Coding", exact=True)).to_be_visible(timeout=30_000)
     assert page.url.endswith("/coding")
-    page.wait_for_function(f"document.cookie.includes('frontline_session=') && "
-                           f"!document.cookie.includes('{cookie['value']}')")
+    assert session_cookie(page, other_than=cookie["value"])["httpOnly"]
 
 
 def test_the_review_and_the_receipt_survive_a_reload_and_nothing_else_keeps_them(server, page, app_helpers):
@@ -90,10 +91,10 @@ def test_the_review_and_the_receipt_survive_a_reload_and_nothing_else_keeps_them
         group = page.get_by_role("radiogroup").nth(index)
         group.get_by_text("4", exact=True).click()
         expect(group.get_by_role("radio", name="4", exact=True)).to_be_checked()
-    # Moving on from the number (Tab) commits it, as a person moving to the next field does; a submit in the
+    # Moving on from the share (Tab) commits it, as a person moving to the next field does; a submit in the
     # same instant as the typing was seen to miss it in clean-clone runs (the review then asks for it).
-    page.get_by_role("spinbutton").fill("50")
-    page.get_by_role("spinbutton").press("Tab")
+    page.get_by_placeholder("a number from 0 to 100").fill("50")
+    page.get_by_placeholder("a number from 0 to 100").press("Tab")
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
     expect(page.get_by_role("button", name="Send anonymously")).to_be_visible()
@@ -107,6 +108,10 @@ def test_the_review_and_the_receipt_survive_a_reload_and_nothing_else_keeps_them
     code = page.get_by_text(RECEIPT)
     expect(code).to_be_visible()
     receipt = code.inner_text().strip()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page.get_by_role("button", name="Copy the code").click()  # in sight, not only on hover or tap
+    expect(page.get_by_role("status").filter(has_text="Copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == receipt
 
     page.reload()
     wait_for_app(page)
@@ -143,6 +148,7 @@ def test_a_typed_note_survives_a_reload_as_the_researchers_draft_until_saved(ser
     sign_in(page, server.url, "res-draft", PASSWORD)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Interview notes", exact=True).click()
     wait_for_app(page)
+    wait_until_settled(page)  # a person reads the page before typing
     typed = "Typed, never saved:  the queue tool <b>froze</b> twice\n  and 'again' at 5pm   "
     box = page.get_by_role("textbox", name="Free notes")  # no coded excerpts there for the other tests to miss
     box.fill(typed)  # typing only: the box keeps focus, so Streamlit itself has not been sent the text
@@ -173,3 +179,117 @@ def test_a_typed_note_survives_a_reload_as_the_researchers_draft_until_saved(ser
     expect(box).to_have_value(typed)  # now the saved note
     expect(page.get_by_role("button", name="Save this draft")).to_have_count(0)
     assert drafts(server, user_id) == []
+
+
+def test_unsent_text_in_a_staff_form_survives_a_reload_on_the_same_tab_until_sent(server, page, add_user,
+                                                                                   app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("res-boxes", "researcher", PASSWORD)
+    user_id = rows(server, "SELECT id FROM users WHERE username = ?", "res-boxes")[0][0]
+    kept = "SELECT place, body FROM staff_drafts WHERE user_id = ? ORDER BY place"
+    sign_in(page, server.url, "res-boxes", PASSWORD)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Codebook", exact=True).click()
+    wait_for_app(page)
+    page.get_by_role("tab", name="Add a code").click()
+    wait_for_app(page)
+    form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name="Add code"))
+    typed = "Nowhere to park  before an early shift,\nso people arrive late <i>and</i> stressed"
+    form.get_by_label("Description").fill(typed)
+    form.get_by_label("Name").fill("Parking")
+    form.get_by_label("Name").blur()  # straight on to the next thing: nothing waits for a pause in typing
+    deadline = time.monotonic() + 30
+    while len(rows(server, kept, user_id)) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert rows(server, kept, user_id) == [("code:new:description", typed), ("code:new:name", "Parking")]
+
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("tab", name="Add a code")).to_have_attribute("aria-selected", "true")
+    expect(form.get_by_label("Description")).to_have_value(typed)  # exactly as typed
+    expect(form.get_by_label("Name")).to_have_value("Parking")
+    assert rows(server, "SELECT count(*) FROM codes WHERE name = 'Parking'") == [(0,)]  # kept, not saved
+
+    form.get_by_role("button", name="Add code").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Added 'Parking': it is in the table above")).to_be_in_viewport()  # not above it
+    expect(page.get_by_role("tab", name="Add a code")).to_have_attribute("aria-selected", "true")
+    assert rows(server, "SELECT description FROM codes WHERE name = 'Parking'") == [(typed,)]
+    assert rows(server, kept, user_id) == []  # sent, so no draft is left to come back
+    expect(form.get_by_label("Name")).to_have_value("")
+
+    # The code being edited is in the address too: a reload reopens it rather than the first code.
+    page.get_by_role("tab", name="Edit a code").click()
+    wait_for_app(page)
+    page.get_by_role("combobox", name="Code").click()
+    page.get_by_role("option", name="Parking", exact=True).click()
+    wait_for_app(page)
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("combobox", name="Code")).to_have_value("Parking")
+
+
+def test_an_interview_memo_typed_just_before_a_reload_comes_back_and_goes_once_added(server, page, add_user,
+                                                                                      app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("res-memo", "researcher", PASSWORD)
+    user_id = rows(server, "SELECT id FROM users WHERE username = ?", "res-memo")[0][0]
+    sign_in(page, server.url, "res-memo", PASSWORD)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Interview notes", exact=True).click()
+    wait_for_app(page)
+    wait_until_settled(page)
+    typed = "Memo: check the  Monday freeze pattern"
+    page.get_by_label("New memo").fill(typed)
+    page.reload()  # at once: no pause in typing has sent it yet, so leaving the page must
+    wait_for_app(page)
+    expect(page.get_by_label("New memo")).to_have_value(typed)
+    [(place, body)] = rows(server, "SELECT place, body FROM staff_drafts WHERE user_id = ?", user_id)
+    assert place.startswith("memo:interview:") and body == typed
+    page.get_by_role("button", name="Add memo").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Memo added to the interview.")).to_be_visible()
+    expect(page.get_by_label("New memo")).to_have_value("")
+    assert rows(server, "SELECT body FROM memos WHERE author = 'res-memo'") == [(typed,)]
+    assert rows(server, "SELECT count(*) FROM staff_drafts WHERE user_id = ?", user_id) == [(0,)]
+
+
+def test_a_guide_edited_in_its_box_survives_a_reload_and_is_saved_as_typed(server, page, add_user, app_helpers):
+    wait_for_app, sign_in = app_helpers
+    add_user("res-guide", "researcher", PASSWORD)
+    user_id = rows(server, "SELECT id FROM users WHERE username = ?", "res-guide")[0][0]
+    kept = "SELECT place, body FROM staff_drafts WHERE user_id = ?"
+    sign_in(page, server.url, "res-guide", PASSWORD)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Interview studies", exact=True).click()
+    wait_for_app(page)
+    wait_until_settled(page)
+    box = page.get_by_role("textbox", name="Guide")
+    saved = box.input_value()  # the saved guide, one question per line
+    typed = saved + "\nWhat would you change  first? | Why that?;Who decides?"
+    box.fill(typed)  # typing only: the form is not sent, so Streamlit itself has not been sent the text
+    deadline = time.monotonic() + 30
+    while [b for _, b in rows(server, kept, user_id)] != [typed] and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    [(place, body)] = rows(server, kept, user_id)
+    assert place.startswith("guide:") and body == typed
+    study_id = int(place.split(":")[1])
+    guide = "SELECT id, text, probes FROM guide_questions WHERE study_id = ? ORDER BY position"
+    before = rows(server, guide, study_id)
+
+    page.reload()
+    wait_for_app(page)
+    expect(box).to_have_value(typed)  # exactly as typed
+    assert rows(server, guide, study_id) == before  # kept, not saved
+
+    page.get_by_role("button", name="Save guide").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"Guide saved with {len(before) + 1} questions.")).to_be_visible()
+    after = rows(server, guide, study_id)
+    assert after[:-1] == before  # the same rows: notes taken against them stay attached
+    assert after[-1][1:] == ("What would you change  first?", '["Why that?", "Who decides?"]')
+    assert rows(server, kept, user_id) == []
+    expect(box).to_have_value(saved + "\nWhat would you change  first? | Why that?; Who decides?")
+
+    box.fill(saved)  # the demo's guide back, for the journeys that follow
+    page.get_by_role("button", name="Save guide").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"Guide saved with {len(before)} questions.")).to_be_visible()
+    assert rows(server, guide, study_id) == before

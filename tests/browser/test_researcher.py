@@ -31,7 +31,7 @@ def test_a_new_code_becomes_a_gap_after_the_next_analysis(server, page, add_user
     page.get_by_role("option", name="Tooling gaps", exact=True).click()
     form.get_by_role("button", name="Add code").click()
     wait_for_app(page)
-    expect(page.get_by_text("Added 'Parking and getting to work'.")).to_be_visible()
+    expect(page.get_by_text("Added 'Parking and getting to work': it is in the table above")).to_be_visible()
 
     open_page(page, wait_for_app, "Analysis")
     previous = page.get_by_text(re.compile(r"^Job \d+ finished\.$"))

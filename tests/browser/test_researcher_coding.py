@@ -56,7 +56,7 @@ def test_coding_a_second_interview_and_importing_twice_store_what_was_asked(serv
     expect(start.get_by_role("button", name="Start interview")).to_be_visible()
     start.get_by_role("button", name="Start interview").click()  # P01, today: the form's first choices
     wait_for_app(page)
-    expect(page.get_by_text("Started an interview with P01")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Started the interview P01 · .* · interview 2 of 2"))).to_be_visible()
     box = page.locator("textarea").first
     expect(box).to_have_value("")
     box.fill(ANSWER)
@@ -73,8 +73,11 @@ def test_coding_a_second_interview_and_importing_twice_store_what_was_asked(serv
     choose(page, wait_for_app, "Codes", "Schedule and work-life balance", typed="Schedule")
     page.get_by_role("button", name="Code excerpt").click()
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^Coded 1 excerpt\(s\) as Schedule and work-life balance in P01 · "
+    expect(page.get_by_text(re.compile(r"^Coded 1 excerpt as Schedule and work-life balance in P01 · "
                                        rf"{today} · interview 2 of 2"))).to_be_visible()
+    # The coded sentence is marked where it sits in the answer, named by its code.
+    marked = page.locator("mark", has_text="The rota tool double-books my breaks every week.")
+    expect(marked).to_have_attribute("title", "Schedule and work-life balance")
     stored = (select(Interview.held_on).join(InterviewNote).join(Excerpt).join(Excerpt.codes)
               .where(Excerpt.coder == "res-coding", Code.key == "work_life_balance",
                      Excerpt.text == "The rota tool double-books my breaks every week."))

@@ -108,7 +108,8 @@ def test_the_wheel_installs_into_a_new_venv_and_serves(tmp_path, browser):
     wheel = build_wheel(tmp_path, env)
     shipped = set(zipfile.ZipFile(wheel).namelist())
     assert not expected_files() - shipped, f"missing from the wheel: {sorted(expected_files() - shipped)}"
-    assert {"research/py.typed", "interviews/py.typed", "frontline_app/main.py"} <= shipped
+    assert {"research/py.typed", "interviews/py.typed", "frontline_app/main.py",
+            "frontline_app/frontline_asgi.py"} <= shipped
 
     venv = make_venv(tmp_path, wheel, env)
     elsewhere = tmp_path / "elsewhere"  # a working directory with no source tree to pick up
@@ -133,7 +134,7 @@ def test_the_wheel_installs_into_a_new_venv_and_serves(tmp_path, browser):
         wait_healthy(server, url, log)
         # serve exec'd Streamlit in place: its command line names the installed app, not app/ in the checkout
         command = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
-        assert str(venv).encode() in next(part for part in command if part.endswith(b"main.py"))
+        assert str(venv).encode() in next(part for part in command if part.endswith(b"frontline_asgi.py"))
         with urllib.request.urlopen(url + "/", timeout=10) as response:
             page = response.read().decode()
         assert response.status == 200 and '<div id="root">' in page

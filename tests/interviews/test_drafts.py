@@ -7,7 +7,14 @@ import pytest
 from sqlalchemy import delete, select
 
 from interviews.corpus import interview_texts
-from interviews.drafts import discard_draft, draft_body, draft_slot, drafts_for, keep_draft
+from interviews.drafts import (
+    discard_draft,
+    draft_body,
+    draft_slot,
+    drafts_for,
+    interviews_with_drafts,
+    keep_draft,
+)
 from interviews.exports import excerpts_csv
 from interviews.notes import FREE_NOTES_LABEL, save_kept_draft, save_note, start_interview
 from interviews.qdpx_export import export_qdpx
@@ -115,3 +122,24 @@ def test_deleting_the_interview_deletes_its_drafts(session, study, people):
     session.execute(delete(Interview).where(Interview.id == study["interview"].id))  # as a withdrawal erases
     session.flush()
     assert session.scalars(select(NoteDraft)).all() == []
+
+
+def test_the_interviews_holding_a_researchers_drafts_are_named_newest_first(session, study, people):
+    from datetime import timedelta
+
+    first = study["interview"]
+    second = start_interview(session=session, study_id=study["study"].id,
+                             participant_id=study["participants"][1].id, interviewer="ana", held_on=None)
+    session.flush()
+    assert interviews_with_drafts(session=session, username="ana", study_id=study["study"].id) == []
+    keep(session, study)
+    keep_draft(session=session, username="ana", interview_id=second.id, body="typed in the second",
+               guide_question_id=None, label="")
+    keep_draft(session=session, username="ben", interview_id=first.id, body="ben's", guide_question_id=None,
+               label="")
+    newest = session.scalar(select(NoteDraft).where(NoteDraft.interview_id == second.id))
+    newest.updated_at = newest.updated_at + timedelta(minutes=5)
+    session.flush()
+    assert interviews_with_drafts(session=session, username="ana", study_id=study["study"].id) \
+        == [second.id, first.id]
+    assert interviews_with_drafts(session=session, username="nobody", study_id=study["study"].id) == []

@@ -137,7 +137,8 @@ def test_a_file_that_needs_too_much_cpu_is_stopped_by_the_cpu_limit():
 
 
 def test_a_stop_is_not_remembered_so_a_retry_on_a_quieter_moment_works():
-    data = b"Q: What breaks?\nA: The softphone drops calls.\n"
+    # 40,000 turns take over a second to read even on an idle machine (a tiny file once beat the 0.1 s limit).
+    data = b"Q: What breaks?\nA: The softphone drops calls.\n" * 40_000
     with pytest.raises(FrontlineError, match="took longer than 0.1 s"):
         parse_upload("transcript", "retry.txt", data, limits=Limits(wall_seconds=0.1))
     # Same file, same name: a remembered refusal would be raised again here.

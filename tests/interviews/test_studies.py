@@ -147,3 +147,32 @@ def test_custom_attributes_typed_as_name_value_pairs():
     assert parse_attributes("") == {}
     with pytest.raises(FrontlineError, match="'evening' is not name=value"):
         parse_attributes("shift=day; evening")
+
+
+def test_an_attribute_too_long_for_its_column_is_refused_not_cut_short(session, study):
+    from interviews.studies import add_participant
+
+    study_id = study["study"].id
+    with pytest.raises(FrontlineError, match="^Industry is 300 characters; at most 64 fit. Shorten it"):
+        add_participant(session=session, study_id=study_id, industry="I" * 300)
+    with pytest.raises(FrontlineError, match="^Tenure band is 40 characters; at most 32 fit"):
+        add_participant(session=session, study_id=study_id, tenure_band="x" * 40)
+    assert list(participants_table(session=session, study_id=study_id)["code"]) == ["P01", "P02", "P03"]
+
+
+def test_the_edit_form_opens_on_each_active_participants_values_and_names_what_changed(session, study):
+    from datetime import date
+
+    from interviews.studies import editable_participants
+
+    p3 = session.get(Participant, study["participants"][2].id)
+    p3.withdrawn_on = date(2026, 12, 1)
+    people = editable_participants(session=session, study_id=study["study"].id)
+    assert [p.code for p in people] == ["P01", "P02"]  # a withdrawn participant has nothing left to edit
+    p1 = people[0]
+    assert p1.fixed == {"industry": "retail", "role": "agent", "tenure_band": "", "channel": "phone", "site": "Leeds"}
+    assert p1.consent_given and p1.custom == {"shift": "evening"}
+    unchanged = {**p1.fixed, "consent_given": True, "shift": "evening "}
+    assert p1.changes(unchanged) == []
+    assert p1.changes({**unchanged, "tenure_band": "1-2 years", "consent_given": False, "shift": "night"}) \
+        == ["tenure band", "consent", "shift"]

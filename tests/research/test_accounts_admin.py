@@ -13,6 +13,7 @@ from research.accounts import (
     authenticate,
     choose_new_password,
     create_user,
+    new_temporary_password,
     reset_password,
     unlock_account,
 )
@@ -42,9 +43,10 @@ def actions(engine, action):
         return [(e.actor, e.subject) for e in session.scalars(select(AuditEvent).where(AuditEvent.action == action))]
 
 
-def reset(engine, username="rosa", actor="ada", now=None, submission=None):
+def reset(engine, username="rosa", actor="ada", now=None, submission=None, password=None):
     with session_scope(engine) as session:
-        return reset_password(session=session, username=username, actor=actor, now=now, submission=submission)
+        return reset_password(session=session, username=username, actor=actor, now=now, submission=submission,
+                              password=password)
 
 
 def login(engine, password, username="rosa", now=None):
@@ -126,6 +128,16 @@ def test_the_same_form_submitted_twice_resets_once_and_says_so(staff):
     assert len(actions(staff, "password_reset")) == 1
     reset(staff, submission="form-key-2")  # the form drawn afresh: a new key, a deliberate second reset
     assert len(actions(staff, "password_reset")) == 2
+
+
+def test_a_password_held_before_the_reset_is_the_one_that_works_after_a_double_submit(staff):
+    """The page holds the password before the first submit commits: whichever submit's run survives shows it."""
+    held = new_temporary_password()
+    assert reset(staff, submission="form-key-3", password=held).password == held
+    with pytest.raises(AlreadySubmitted):
+        reset(staff, submission="form-key-3", password=held)
+    assert login(staff, held).must_change_password
+    assert held != new_temporary_password()
 
 
 def test_a_double_submit_racing_itself_resets_once(staff):

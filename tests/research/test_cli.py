@@ -40,6 +40,8 @@ def test_users_add_list_disable(cli_env, monkeypatch, capsys):
     assert run(["users", "disable", "rita"], monkeypatch) == 0
     run(["users", "list"], monkeypatch)
     assert "disabled" in capsys.readouterr().out
+    assert run(["users", "disable", "rita"], monkeypatch) == 0  # asking again succeeds, says so, writes nothing
+    assert capsys.readouterr().out == "rita is already disabled: nothing changed.\n"
 
 
 @pytest.mark.parametrize(
@@ -103,6 +105,26 @@ def test_demo_if_empty_leaves_a_real_database_alone(cli_env, monkeypatch, capsys
     engine.dispose()
     assert run(["demo", "--if-empty"], monkeypatch) == 0
     assert "demo data not added" in capsys.readouterr().out
+
+
+def test_demo_analyse_leaves_the_findings_pages_results_and_analyses_only_once(cli_env, monkeypatch, capsys):
+    from sqlalchemy import func, select
+
+    from research.analysis.jobs import current_results_job
+    from research.store.engine import make_engine, session_scope
+    from research.store.models import AnalysisJob, TopicSummary
+
+    assert run(["demo", "--if-empty", "--analyse"], monkeypatch) == 0
+    assert "analysing the demo comments" in capsys.readouterr().out
+    engine = make_engine(cli_env["FRONTLINE_DATABASE_URL"])
+    with session_scope(engine) as session:
+        job = current_results_job(session=session)
+        assert job is not None  # what "No analysis has run yet" on the executive's pages waits for
+        assert session.scalar(select(func.count()).select_from(TopicSummary).where(TopicSummary.job_id == job)) > 0
+    assert run(["demo", "--if-empty", "--analyse"], monkeypatch) == 0  # make run again: nothing is redone
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(AnalysisJob)) == 1
+    engine.dispose()
 
 
 def test_backup_and_restore_move_the_data_to_a_new_database(cli_env, monkeypatch, capsys, tmp_path):

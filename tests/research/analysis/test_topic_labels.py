@@ -5,7 +5,7 @@ from collections import Counter
 import numpy as np
 
 from research.analysis.phrases import PhraseIndex
-from research.analysis.topics import MAX_LABEL_CHARS, readable_label, typical_order
+from research.analysis.topic_names import MAX_LABEL_CHARS, readable_label, typical_order
 
 PAY = ["No pay rise this year, again.", "Honestly no pay rise this year and prices keep going up",
        "There was no pay rise this year for anyone on the floor", "no pay rise this year. Bills are not waiting."]

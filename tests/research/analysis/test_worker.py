@@ -215,6 +215,24 @@ def test_a_running_job_renews_its_lease_and_stores_its_results_once(engine, mode
     assert result_counts(engine, job_id)[0] == len(COMMENTS)
 
 
+def test_the_step_after_a_job_runs_once_it_is_stored_and_cannot_fail_it(engine, model, scorer, caplog):
+    store_comments(engine, COMMENTS)
+    first, second = enqueue(engine, 2)
+    seen = []
+
+    def after(job_id):
+        seen.append((job_id, job(engine, job_id).status, result_counts(engine, job_id)[0]))
+        if job_id == second:
+            raise RuntimeError("labels could not be built")
+
+    for job_id in (first, second):
+        claim = claim_job(engine, job_id, worker_id="a", lease_seconds=LEASE)
+        assert run_claimed_job(engine, claim, model=model, scorer=scorer, after_success=after)
+    assert seen == [(first, "succeeded", len(COMMENTS)), (second, "succeeded", len(COMMENTS))]
+    assert job(engine, second).status == "succeeded"
+    assert f"job {second}: stored, but the step after it failed (RuntimeError" in caplog.text
+
+
 def test_a_job_taken_over_mid_run_is_left_to_its_new_worker(engine, model, scorer):
     store_comments(engine, COMMENTS)
     (job_id,) = enqueue(engine)
@@ -229,8 +247,9 @@ def test_a_job_taken_over_mid_run_is_left_to_its_new_worker(engine, model, score
         def __getattr__(self, name):
             return getattr(model, name)
 
-    assert not run_claimed_job(engine, claim, model=TakenOverModel(), scorer=scorer)
-    assert result_counts(engine, job_id) == (0, 0)
+    after = []
+    assert not run_claimed_job(engine, claim, model=TakenOverModel(), scorer=scorer, after_success=after.append)
+    assert result_counts(engine, job_id) == (0, 0) and after == []
     taken = job(engine, job_id)
     assert (taken.status, taken.claimed_by, taken.attempts) == ("running", "b", 2)
 
@@ -368,9 +387,17 @@ def test_two_workers_on_postgresql_one_killed_mid_job_every_job_completes_exactl
             taken_over = session.get(AnalysisJob, killed_job)
             assert (taken_over.attempts, taken_over.claimed_by) == (2, survivor), logs()
 
-        # Each job's success was logged once, by whichever worker finished it.
-        successes = [line for _, log in workers.values() for line in log.read_text().splitlines()
-                     if ": succeeded after" in line]
+        # Each job's success was logged once, by whichever worker finished it. A worker logs it just after the
+        # commit the loop above saw, so wait a moment for every job's line before counting them.
+        def logged_successes() -> list[str]:
+            return [line for _, log in workers.values() for line in log.read_text().splitlines()
+                    if ": succeeded after" in line]
+
+        deadline = time.monotonic() + 30
+        while (any(not any(f"job {j} attempt " in line for line in logged_successes()) for j in jobs)
+               and time.monotonic() < deadline):
+            time.sleep(0.2)
+        successes = logged_successes()
         for job_id in jobs:
             assert sum(f"job {job_id} attempt " in line for line in successes) == 1, "\n".join(successes)
         assert f"job {killed_job} attempt 2: succeeded" in workers[survivor][1].read_text()

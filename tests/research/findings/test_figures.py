@@ -72,3 +72,16 @@ def test_trend_lines_differ_in_colour_dash_and_marker_and_are_named_for_people()
     assert [t.name for t in figure.data] == ["Morale", "Tools", "Management support", "Workload"]
     for attribute in (lambda t: t.line.color, lambda t: t.line.dash, lambda t: t.marker.symbol):
         assert len({attribute(t) for t in figure.data}) == 4
+
+
+def test_a_gap_trend_axis_starts_at_zero_with_room_above_the_highest_share():
+    narrow = pd.DataFrame({"wave": ["Wave 1", "Wave 2", "Wave 3"], "share": [0.104, 0.112, 0.118]})
+    low, high = gap_trend_figure(narrow).layout.yaxis.range
+    assert low == 0 and high > 0.118  # a 1-point rise is not drawn as the whole height of the chart
+    low, high = gap_trend_figure(pd.DataFrame({"wave": ["Wave 1"], "share": [0.6]})).layout.yaxis.range
+    assert low == 0 and high >= 0.6
+
+
+def test_an_evidence_axis_runs_from_none_to_all_even_when_nobody_raised_the_theme():
+    nobody = pd.DataFrame({"industry": ["retail", "banking"], "share": [0.0, 0.0], "raised": [0, 0]})
+    assert tuple(evidence_figure(nobody).layout.yaxis.range) == (0, 1)

@@ -40,7 +40,13 @@ def test_each_top_gap_has_a_readable_name_its_worst_team_quotes_interviews_and_t
         critical = quotable[(quotable["theme"] == area.theme) & (quotable["sentiment"] < 0)]
         assert set(area.quotes) <= set(critical["text"])  # a gap is never quoted in praise of it
         assert area.interview_participants == 20 and 0 <= area.interview_raised <= 20  # steps of 5 of 24
-        assert area.interview_text.endswith(f"of {area.interview_participants} agents, {area.interview_study})")
+        assert area.interview_text.endswith(f"of {area.interview_participants} agents, counted in steps of five, "
+                                            f"{area.interview_study})")  # not "20 of 20" for a study of 24
+    # The change is read from the rounded shares shown, so they never disagree.
+    shown = [int(s.strip(" %")) for s in tools.trend_text.split(" (")[0].split(" → ")]
+    words = tools.trend_text.split(" (")[1].split()
+    moved = 0 if words[0] == "no" else int(words[1]) * (1 if words[0] == "up" else -1)
+    assert moved == shown[-1] - shown[-2]
 
 
 def test_with_strict_thresholds_no_team_or_quote_is_shown(analysed_demo):

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 from pulse_builders import add_wave, answers
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from research.analysis.gaps import analysed_comments, theme_gaps
 from research.codebook import DEFAULT_CODEBOOK
@@ -16,7 +16,7 @@ from research.findings.gap_findings import gap_findings
 from research.findings.representative import analysed_up_to
 from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.engine import session_scope
-from research.store.models import AnalysisJob, PulseAnswer, PulseQuestion, PulseResponse, TextAnalysis
+from research.store.models import AnalysisJob, Code, PulseAnswer, PulseQuestion, PulseResponse, TextAnalysis
 
 THEMES = [c.key for c in DEFAULT_CODEBOOK][:5] + ["other", ""]
 WORDS = ("billing system", "rota", "pay rise", "knowledge base", "team lead", "breaks")
@@ -102,7 +102,28 @@ def test_the_gap_table_and_the_quotable_comments_are_those_of_the_reference(anal
             released = releasable_rows(reference[reference["opens_on"] == day], by="team",
                                        threshold=limits.comments, people="response_id")
             _same_rows(quoted, released)
+            facts = gap_data.comment_facts(session=session, job_id=job_id)
+            pd.testing.assert_frame_equal(quotable_comments(session=session, job_id=job_id, thresholds=limits,
+                                                            opens_on=day, facts=facts), quoted)
     assert len(expected) > 0 or limits.scores == 40
+
+
+def test_a_kept_gap_table_is_computed_again_when_an_answer_or_a_theme_name_changes(analysed):
+    engine, job_id, _ = analysed
+    limits = Thresholds()
+    with session_scope(engine) as session:
+        first = gap_table(session=session, job_id=job_id, thresholds=limits)
+        first["share"] = 0.0  # the caller's copy: the kept table is not changed through it
+        kept = gap_table(session=session, job_id=job_id, thresholds=limits)
+        _same_gaps(kept, theme_gaps(session=session, job_id=job_id, thresholds=limits))
+        morale = select(PulseQuestion.id).where(PulseQuestion.key == "morale")
+        session.execute(delete(PulseAnswer).where(PulseAnswer.question_id.in_(morale.scalar_subquery()),
+                                                  PulseAnswer.value_number >= 4))
+        session.execute(update(Code).where(Code.key == kept["theme"].iloc[0]).values(name="Renamed"))
+        after = gap_table(session=session, job_id=job_id, thresholds=limits)
+        expected = theme_gaps(session=session, job_id=job_id, thresholds=limits)
+    _same_gaps(after, expected)
+    assert "Renamed" in set(after["name"]) and not after["morale_diff"].equals(kept["morale_diff"])
 
 
 def test_only_the_quotable_teams_text_is_read(analysed, monkeypatch):

@@ -78,3 +78,22 @@ def test_one_point_is_singular():
     sentence = finding_sentence("Pay", 0.2, -0.01, "wave 2", (), 1.2)
     assert sentence == "Pay: raised in 20 % of comments, down 1 point since wave 2; agents who raised it score eNPS " \
                        "1 point higher."
+
+
+def test_the_same_quotable_comments_are_phrased_once(analysed_demo, monkeypatch):
+    """The briefing phrases each gap twice (focus areas, detail) and the gaps page on every view: key phrases are
+    a pure function of the texts and sentiments, kept by them."""
+    from research.findings import gap_findings as module
+
+    engine, job_id = analysed_demo
+    module._PHRASES.clear()
+    calls = []
+    real = module.key_phrases
+    monkeypatch.setattr(module, "key_phrases", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with session_scope(engine) as session:
+        first = gap_findings(session=session, job_id=job_id, thresholds=Thresholds(), kind="tooling")
+        phrased = len(calls)
+        again = gap_findings(session=session, job_id=job_id, thresholds=Thresholds(), kind="tooling")
+    assert phrased > 0 and len(calls) == phrased
+    assert [(f.phrases, f.sentence) for f in again] == [(f.phrases, f.sentence) for f in first]
+    assert any(f.phrases for f in first)

@@ -73,9 +73,9 @@ def test_the_figure_marks_suppressed_cells_and_colours_the_others(engine, july):
         table = heatmap(session=session, wave_id=july, dimension="team", thresholds=FIVE)
     figure = heatmap_figure(table)
     cells = {(a.y, a.x): a.text for a in figure.layout.annotations}
-    assert {cells["One", c] for c in COLUMNS} == {"fewer than 5"}
-    assert {cells["Four", c] for c in COLUMNS} == {"fewer than 5"}
-    assert (cells["Five", "Morale"], cells["Nine", "eNPS"], cells["Five", "Recovery share"]) == ("4.0", "+78", "80 %")
+    assert {cells["One", c] for c in COLUMNS} == {"–"}
+    assert {cells["Four", c] for c in COLUMNS} == {"–"}
+    assert (cells["Five", "Morale"], cells["Nine", "eNPS"], cells["Five", "Recovery share"]) == ("4.0", "+78", "80%")
     shade = pd.DataFrame(figure.data[0].z, index=figure.data[0].y, columns=figure.data[0].x)
     assert shade.loc[["One", "Four"]].isna().all().all()
     # Morale 4 of 1-5 is three quarters good; a higher recovery share is worse, so it shades lower.

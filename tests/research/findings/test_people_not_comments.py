@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 
 from research.analysis.gaps import latest_quotes
-from research.findings.topic_explorer import _speakable_topics
+from research.findings.topic_labels import speakable_topics
 from research.privacy.reporting import Thresholds
 
 
@@ -35,10 +35,10 @@ def test_four_people_with_three_text_questions_are_not_quoted():
 
 def test_a_topic_built_from_one_small_teams_comments_has_no_words_or_quotes():
     frame = comments(LAYOUT, {"Small": 1, "Big": 0, "Other": 0})
-    assert _speakable_topics(frame, Thresholds(5, 10)) == {0}
+    assert speakable_topics(frame, Thresholds(5, 10)) == {0}
     # A topic that is mostly the small team, with a few quotable people beside it, is withheld too.
     frame.loc[frame[frame["team"] == "Big"].index[:3], "topic"] = 1
-    assert _speakable_topics(frame, Thresholds(5, 10)) == {0}
+    assert speakable_topics(frame, Thresholds(5, 10)) == {0}
 
 
 def test_a_new_wave_with_no_quotable_team_leaves_the_quotes_of_the_last_one_that_has():

@@ -10,7 +10,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from research.findings.topic_explorer import WITHHELD, topic_overview, topic_quotes
+from research.findings.topic_explorer import topic_overview, topic_quotes
+from research.findings.topic_labels import WITHHELD
 from research.privacy.reporting import Thresholds
 from research.store.engine import session_scope
 from research.store.models import AnalysisJob, TopicSummary
@@ -57,20 +58,20 @@ def fake_embed(texts):
     return np.array(vectors, dtype=float)
 
 
-def test_quotes_survive_a_newest_wave_too_small_to_quote():
+def test_quotes_survive_a_newest_wave_too_small_to_quote(session):
     # The demo's open wave: once two agents answer it, it is the newest wave, and its one team is under the
     # comment threshold. Quotes used to come from the newest wave only, so every topic showed none.
     frame = pd.DataFrame(big_team_waves() + [
         comment("My manager never listens about pay", wave=4, team="Retail", topic=0, sentiment=-0.6),
         comment("Pay rise this year: none", wave=4, team="Retail", topic=0, sentiment=-0.6)])
-    quotes = topic_quotes(session=None, job_id=1, topic=0, thresholds=LIMITS, comments=frame, embed=fake_embed)
+    quotes = topic_quotes(session=session, job_id=1, topic=0, thresholds=LIMITS, comments=frame, embed=fake_embed)
     assert quotes
     assert not {"My manager never listens about pay", "Pay rise this year: none"} & set(quotes)
 
 
-def test_quotes_are_of_the_topics_own_tone_central_and_not_repeated():
+def test_quotes_are_of_the_topics_own_tone_central_and_not_repeated(session):
     frame = pd.DataFrame(big_team_waves())
-    quotes = topic_quotes(session=None, job_id=1, topic=0, thresholds=LIMITS, comments=frame, embed=fake_embed)
+    quotes = topic_quotes(session=session, job_id=1, topic=0, thresholds=LIMITS, comments=frame, embed=fake_embed)
     assert quotes and PAY_PRAISE not in quotes  # a topic of complaints is not illustrated by its compliment
     assert all("no pay rise this year" in q.lower() for q in quotes)
     assert len(quotes) == len(set(quotes))
@@ -82,12 +83,12 @@ def test_quotes_are_of_the_topics_own_tone_central_and_not_repeated():
         comment(f"Honestly, {PAY_COMPLAINTS[0].lower()}", wave=3, team=team, topic=0, sentiment=-0.5)
         for team in ("Billing", "Retail")])
     # Even when the model sees every text as different, a quote that repeats another's words is skipped.
-    unrelated = topic_quotes(session=None, job_id=1, topic=0, thresholds=LIMITS, comments=prefixed,
+    unrelated = topic_quotes(session=session, job_id=1, topic=0, thresholds=LIMITS, comments=prefixed,
                              embed=lambda texts: np.eye(len(texts)))
     assert len(unrelated) == 4  # the four different complaints, each once
     assert sum(PAY_COMPLAINTS[0].lower() in q.lower() for q in unrelated) == 1  # "Honestly, X" beside "X": once
     # Without a model, word vectors stand in and the rules still hold.
-    plain = topic_quotes(session=None, job_id=1, topic=0, thresholds=LIMITS, comments=frame)
+    plain = topic_quotes(session=session, job_id=1, topic=0, thresholds=LIMITS, comments=frame)
     assert plain and PAY_PRAISE not in plain and all("pay rise" in q.lower() for q in plain)
 
 

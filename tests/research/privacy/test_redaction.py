@@ -71,6 +71,11 @@ ISSUE_ROSTER = ["Dave Jones", "Zoë Brontë", "Sarah Connor"]
         ("ZOE BRONTE covered for me", "[name] covered for me"),
         ("john.smith(at)bank(dot)com", "[email]"),
         ("write to dave at hotmail dot com", "write to [email]"),
+        ("jo dot bloggs at gmail dot com", "[email]"),  # the whole address, not "jo dot [email]"
+        ("Ask Sarah Johnson.", "Ask [name]."),  # the cue before a name is no part of it
+        ("Tell Dave Smith I said hi", "Tell [name] I said hi"),
+        ("Call Priya about the rota", "Call [name] about the rota"),
+        ("Will Smith said no", "[name] said no"),  # a word that starts a name stays redacted with it
         ("sarah_j [at] outlook [dot] com", "[email]"),
         ("log in at bank.com/login.", "log in at [link]."),
         ("the form is on example.co.uk", "the form is on [link]"),

@@ -11,7 +11,16 @@ from research.pulse.replies import add_reply
 from research.pulse.retention import erase_comments
 from research.settings import load_settings
 from research.store.engine import session_scope
-from research.store.models import AuditEvent, PulseAnswer, PulseReceipt, PulseReply, PulseResponse, TextAnalysis
+from research.store.models import (
+    AnalysisJob,
+    AuditEvent,
+    PulseAnswer,
+    PulseReceipt,
+    PulseReply,
+    PulseResponse,
+    TextAnalysis,
+    TopicLabelSet,
+)
 
 FIVE = Thresholds(scores=5, comments=10)
 
@@ -53,6 +62,25 @@ def test_comments_before_the_day_go_and_the_scores_stay(engine, tmp_path):
         assert after == before
         assert session.scalars(select(AuditEvent.subject)).all() == [
             "6 comment(s), 1 reply(ies), 1 receipt(s) of responses before 2026-01-01"]
+
+
+def test_erasure_drops_the_stored_readable_topic_labels(engine, tmp_path):
+    """Labels rebuilt from the quotable comments may be made of erased words; pages rebuild them from what is
+    left. A dry run, or an erasure with no comment to erase, keeps them."""
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    with session_scope(engine) as session:
+        add_wave(session, "Spring", date(2025, 3, 1), {"Billing": answers(6)})
+        job = AnalysisJob(status="succeeded")
+        session.add(job)
+        session.flush()
+        session.add(TopicLabelSet(job_id=job.id, digest="d" * 64, labels={"0": "Spring words"}))
+    stored = select(func.count()).select_from(TopicLabelSet)
+    for before, dry_run, left in ((date(2026, 1, 1), True, 1), (date(2025, 1, 1), False, 1),
+                                  (date(2026, 1, 1), False, 0)):
+        with session_scope(engine) as session:
+            erase_comments(session=session, before=before, actor="cli:root", settings=settings, dry_run=dry_run)
+        with session_scope(engine) as session:
+            assert session.scalar(stored) == left
 
 
 def test_erased_comments_are_overwritten_in_the_sqlite_file(tmp_path):

@@ -10,6 +10,7 @@ from research.privacy.redaction import Redactor
 from research.privacy.reporting import Thresholds
 from research.pulse.errors import PulseError
 from research.pulse.inbox import has_ready, release_ready, releases_settled
+from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import hash_token
 from research.pulse.replies import Conversation, add_reply, conversation_for_receipt
 from research.pulse.submit import submit_response
@@ -68,6 +69,14 @@ def test_markup_emoji_and_other_languages_are_stored_as_typed(engine, make_links
         assert session.scalar(select(PulseAnswer.value_text).where(PulseAnswer.value_text.is_not(None))) == typed
 
 
+def test_a_typed_percentage_is_read_with_or_without_its_sign():
+    from research.pulse.submit import validate_answers
+
+    share = [q for q in QUESTION_LIBRARY if q.kind == "percent"][:1]
+    assert validate_answers(share, {share[0].key: " 40 %"}) == {share[0].key: 40.0}
+    assert validate_answers(share, {share[0].key: "0"}) == {share[0].key: 0.0}
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
@@ -75,7 +84,11 @@ def test_markup_emoji_and_other_languages_are_stored_as_typed(engine, make_links
         ({"enps": -1}, "from 0 to 10"),
         ({"recovery_share": 101}, "from 0 to 100"),
         ({"morale": 3.5}, "needs a whole number"),
-        ({"morale": "lots"}, "needs a number"),
+        ({"morale": "lots"}, "needs a number written in digits, like 40, not 'lots'"),
+        ({"recovery_share": "1e2"}, "needs a number written in digits, like 40, not '1e2'"),
+        ({"recovery_share": "-5"}, "needs a number written in digits"),
+        ({"recovery_share": "12.5"}, "needs a whole number"),
+        ({"recovery_share": "150 %"}, "from 0 to 100, not 150"),
         ({"morale": None}, "Please answer"),
         ({"one_thing": "x" * 2001}, "the limit is 2,000"),
         ({"shoe_size": 9}, "Unknown question"),
@@ -250,3 +263,17 @@ def test_every_refused_answer_is_named_at_once(engine, wave_ids):
     assert set(problems) == {"morale", "enps", "one_thing"}
     assert problems["enps"].endswith("from 0 to 10, not 11.") and "2,000" in problems["one_thing"]
     assert answer_problems(questions, GOOD_ANSWERS) == {}
+
+
+def test_a_reply_form_sent_twice_stores_one_reply(engine, make_links):
+    from research.errors import AlreadySubmitted
+
+    receipt = submit(engine, make_links()[0])
+    reply = {"author": "researcher", "body": "On it.", "today": TODAY, "submission": "form-key-1"}
+    with session_scope(engine) as session:
+        response_id = session.scalar(select(PulseResponse.id))
+        add_reply(session=session, response_id=response_id, **reply)
+    with session_scope(engine) as session, pytest.raises(AlreadySubmitted):  # the second click of a double click
+        add_reply(session=session, response_id=response_id, **reply)
+    with session_scope(engine) as session:
+        assert conversation_for_receipt(session=session, code=receipt.code).replies == [(TODAY, "On it.")]

@@ -1,6 +1,5 @@
 from datetime import date
 
-import pandas as pd
 import pytest
 from pulse_builders import SEALER
 
@@ -16,7 +15,6 @@ from research.pulse.waves_admin import (
     create_wave,
     find_segment,
     find_wave,
-    segments_from_rows,
 )
 from research.store.engine import session_scope
 from research.store.models import PulseWave
@@ -132,16 +130,6 @@ def test_the_pulse_page_gets_its_questions_as_plain_values_in_order(engine):
     assert validate_answers(questions, {"morale": 4, "one_thing": ""}) == {"morale": 4}
 
 
-def test_a_grids_untouched_cells_are_blank_never_the_text_nan():
-    """The empty row a dynamic grid leaves under the filled one is dropped, not saved as a team named "nan"."""
-    grid = pd.DataFrame({"team": ["Billing", None], "site": ["Cardiff", None], "channel": [None, None],
-                         "industry": ["utilities", None], "headcount": [12, None]}).astype(
-        {"team": "string", "site": "string", "headcount": "Int64"})  # as the page builds it (pandas 2 and 3)
-    specs = segments_from_rows(grid.to_dict("records"))
-    assert specs[0] == SegmentSpec(team="Billing", site="Cardiff", channel="", industry="utilities", headcount=12)
-    assert specs[1] == SegmentSpec(team="", site="", channel="", industry="", headcount=None)
+def test_a_segment_that_names_nothing_is_dropped_not_saved():
+    specs = [SegmentSpec(team="Billing", headcount=12), SegmentSpec(site="  ")]
     assert _checked_segments(specs) == specs[:1]
-    float_grid = [{"team": float("nan"), "site": "Leeds", "channel": "chat", "industry": "", "headcount": 7.0}]
-    assert segments_from_rows(float_grid)[0].team == "" and segments_from_rows(float_grid)[0].headcount == 7
-    with pytest.raises(PulseError, match="whole number"):
-        segments_from_rows([{"team": "Billing", "headcount": 2.5}])
