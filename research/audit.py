@@ -38,6 +38,7 @@ ACTIONS: dict[str, str] = {
     "temporary_password_used": "signed in with a temporary password and was asked for a new one",
     "export": "downloaded an export",
     "links_created": "created pulse links",
+    "links_copy_deleted": "deleted their sealed copy of pulse links they created",
     "headcount_set": "set a segment's headcount",
     "reply_sent": "replied to an agent's comment",
     "action_deleted": "deleted an action recorded by mistake",

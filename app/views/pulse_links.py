@@ -12,11 +12,13 @@ from frontline_ui.forms import clear_form, flash, form_key, retract_flash, show_
 from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
+from frontline_ui.times import local_time
 from interviews.sandbox import parse_upload
 from research.audit import claim_submission, record
 from research.errors import AlreadySubmitted, FrontlineError
 from research.figure_text import counted
 from research.privacy.roster import replace_roster, roster_names
+from research.pulse.link_copies import forget_closed, forget_links, keep_links, kept_links
 from research.pulse.links import link_url, open_link_full
 from research.pulse.waves_admin import (
     create_segment_links,
@@ -94,6 +96,10 @@ if make:
             claim_submission(session=session, key=submission_key("links"), actor=me.username, action="links_created")
             tokens = create_segment_links(session=session, segment_id=segments[segment_label],
                                           count=int(count) if kind == "invite" else 1, kind=kind, today=date.today())
+            # Sealed in the same transaction: links created are never links lost to a reload or a failed download.
+            st.session_state["pulse_links_new"] = keep_links(
+                session=session, sealer=resources.sealer(), username=me.username, wave_id=wave_id,
+                segment_label=segment_label, kind=kind, links=[link_url(base, t) for t in tokens])
             record(session=session, actor=me.username, action="links_created",
                    subject=f"{len(tokens)} {kind} link(s) for {segment_label} in {wave_title}")
     except AlreadySubmitted:
@@ -103,23 +109,35 @@ if make:
     except FrontlineError as exc:
         st.error(plain(str(exc)))
     else:
-        # Kept in this session (never the database) until hidden: pressing download reruns the page, which
-        # used to drop the links after the first download, so a second copy or a look at them was impossible.
-        st.session_state["pulse_links_made"] = (wave_id, segment_label, pd.DataFrame(
-            {"wave": wave_title, "segment": segment_label, "kind": kind, "link": [link_url(base, t) for t in tokens]}))
         st.session_state["pulse_links_saved"] = plain(f"Created {len(tokens)} {kind} link(s) for {segment_label}.")
         clear_form("links")
         st.rerun()  # the table above counts them
-made = st.session_state.get("pulse_links_made")
-if made and made[0] == wave_id:
-    _, made_for, links = made
-    st.warning("These links are shown only now (in this tab, until you hide them): only their hashes are stored. "
-               "Download them before leaving.")
-    download_table("Download links (CSV)", links, what=f"{len(links)} pulse link(s) for {made_for} (CSV)",
-                   file_name="pulse-links.csv")
-    st.code("\n".join(links["link"]), language=None)
-    if st.button("Hide these links"):
-        st.session_state.pop("pulse_links_made", None)
+
+with resources.db_session() as session:
+    forget_closed(session=session, today=date.today())
+    batches = kept_links(session=session, sealer=resources.sealer(), username=me.username, wave_id=wave_id,
+                         today=date.today())
+if batches:
+    st.subheader("Your links for this wave")
+    st.caption("Only hashes of the links are stored for the survey. A sealed copy of the links you created is "
+               "kept for you alone, to download again until the wave closes; then it is deleted.")
+for batch in reversed(batches):
+    what = f"{len(batch.links)} pulse link(s) for {batch.segment_label}"
+    st.markdown(f"**{plain(counted(len(batch.links), batch.kind + ' link'))} for {plain(batch.segment_label)}**, "
+                f"created {plain(local_time(batch.created_at))}")
+    links = pd.DataFrame({"wave": wave_title, "segment": batch.segment_label, "kind": batch.kind,
+                          "link": batch.links})
+    download_table("Download links (CSV)", links, what=f"{what} (CSV)", file_name="pulse-links.csv",
+                   key=f"links_download_{batch.id}")
+    with st.expander("Show the links", expanded=batch.id == st.session_state.get("pulse_links_new")):
+        st.code("\n".join(batch.links), language=None)
+    if st.button("Delete this copy", key=f"links_forget_{batch.id}",
+                 help="The links keep working; only your copy of them goes."):
+        with resources.db_session() as session:
+            if forget_links(session=session, username=me.username, copy_id=batch.id):
+                record(session=session, actor=me.username, action="links_copy_deleted",
+                       subject=f"{what} in {wave_title}")
+        st.session_state["pulse_links_saved"] = plain(f"Your copy of {what} is deleted; the links keep working.")
         st.rerun()
 
 st.subheader("Names to redact")

@@ -37,8 +37,14 @@ class Sealer:
         except (ValueError, TypeError):
             raise FrontlineError("FRONTLINE_INBOX_KEY is not a valid key: make one with "
                                  "Fernet.generate_key() (44 characters of URL-safe base64).") from None
+        self._raw = base64.urlsafe_b64decode(key)
         # A key of its own for digests, derived from the whole key: never Fernet's signing key itself.
-        self._digest_key = hmac.digest(base64.urlsafe_b64decode(key), b"frontline pulse digest v1", "sha256")
+        self._digest_key = hmac.digest(self._raw, b"frontline pulse digest v1", "sha256")
+
+    def for_purpose(self, purpose: bytes) -> Sealer:
+        """A sealer with a key of its own for ``purpose``, derived from this one: what it seals cannot be moved
+        into a table this sealer's payloads live in (or back) and still open there."""
+        return Sealer(base64.urlsafe_b64encode(hmac.digest(self._raw, b"frontline " + purpose, "sha256")))
 
     @classmethod
     def from_settings(cls, settings) -> Sealer:

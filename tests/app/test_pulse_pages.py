@@ -210,7 +210,9 @@ def test_researcher_makes_invite_links_shown_once(make_app):
     at.button[0].click().run()
     links = at.code[0].value.splitlines()
     assert len(links) == 3 and all("/pulse?t=" in link for link in links)
-    assert "shown only now" in at.warning[0].value
+    segment = next(b for b in at.selectbox if b.label == "Segment").value
+    assert at.success[0].value.replace("\\", "") == f"Created 3 invite link(s) for {segment}."
+    assert any(m.value.replace("\\", "").startswith(f"**3 invite links for {segment}**") for m in at.markdown)
 
 
 def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
@@ -306,17 +308,29 @@ def test_researcher_accepts_a_suggested_code_for_a_comment_in_one_click(make_app
     engine.dispose()
 
 
-def test_links_stay_for_a_second_download_until_hidden(make_app):
-    """Pressing download reruns the page: the links made must still be there for another copy."""
+def test_links_can_be_downloaded_again_after_a_reload_by_their_creator_alone(make_app):
+    """Pressing download reruns the page, and a reload starts a new session: the links made are still there for
+    another copy, for the researcher who made them and nobody else, until they delete their copy."""
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/pulse_links.py").run()
     at.number_input[0].set_value(2)
     next(b for b in at.button if b.label == "Create links").click().run()
     links = at.code[0].value
     at.run()  # what a download button's click does
-    assert at.code[0].value == links and "shown only now" in at.warning[0].value
-    next(b for b in at.button if b.label == "Hide these links").click().run()
-    assert not at.code and not any(b.label == "Hide these links" for b in at.button)
+    assert at.code[0].value == links
+
+    again = make_app("researcher", "researcher").run()  # a reload: a new session, nothing kept in the old one
+    again.switch_page("views/pulse_links.py").run()
+    assert again.code[0].value == links  # in a closed expander, but there to copy
+    admin = make_app("admin", "admin").run()
+    admin.switch_page("views/pulse_links.py").run()
+    assert not admin.code and not any(b.label == "Delete this copy" for b in admin.button)
+
+    next(b for b in again.button if b.label == "Delete this copy").click().run()
+    segment = next(b for b in again.selectbox if b.label == "Segment").value
+    assert again.success[0].value.replace("\\", "") == \
+        f"Your copy of 2 pulse link(s) for {segment} is deleted; the links keep working."
+    assert not again.code and not any(b.label == "Delete this copy" for b in again.button)
 
 
 def test_a_sent_reply_is_counted_at_once_and_its_form_is_empty_again(make_app, app_db):

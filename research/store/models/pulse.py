@@ -147,6 +147,23 @@ class PulseLink(Base):
     used: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class PulseLinkCopy(Base):
+    """A sealed copy of links a researcher created, so they can download them again while the wave is open.
+
+    Sealed with a key of its own derived from the inbox key (:mod:`research.pulse.link_copies`): the database
+    never holds the links. Only the researcher who created them reads the copy, and it is deleted once the
+    wave closes.
+    """
+
+    __tablename__ = "pulse_link_copies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sealed: Mapped[str] = mapped_column(Text)
+
+
 class PulseReceipt(Base):
     """The hash of the receipt code an agent got, so they alone can read replies to their comment."""
 
