@@ -62,8 +62,9 @@ with transcript_tab:
     else:
         labels = {int(r["id"]): f"{r['code']} ({r['industry'] or 'no industry'})"
                   for r in consenting.to_dict("records")}
-        participant = st.selectbox("Participant", list(labels), format_func=labels.__getitem__,
-                                   key="import_participant")
+        # No default: a transcript filed under the first participant by mistake would be their words on record.
+        participant = st.selectbox("Participant", list(labels), format_func=labels.__getitem__, index=None,
+                                   placeholder="Choose who was interviewed", key="import_participant")
         left, right = st.columns(2)
         interviewer = left.text_input("Interviewer", value=user.username, key="import_interviewer")
         held_on = right.date_input("Date", value=date.today(), key="import_date")
@@ -81,15 +82,19 @@ with transcript_tab:
                 for reason in preview.skipped:
                     st.warning(f"Will skip: {plain(reason)}")
                 if st.button("Import this transcript", type="primary"):
-                    try:
-                        with resources.db_session() as session:
-                            result = import_transcript(session=session, study_id=study_id,
-                                                       participant_id=participant, turns=preview.turns,
-                                                       interviewer=interviewer, held_on=held_on, editor=user.username)
-                    except FrontlineError as exc:
-                        st.error(plain(exc))
+                    if participant is None:
+                        st.error("Choose the participant this transcript is from, above: nothing was imported.")
                     else:
-                        _done("import_transcript", result)
+                        try:
+                            with resources.db_session() as session:
+                                result = import_transcript(session=session, study_id=study_id,
+                                                           participant_id=participant, turns=preview.turns,
+                                                           interviewer=interviewer, held_on=held_on,
+                                                           editor=user.username)
+                        except FrontlineError as exc:
+                            st.error(plain(exc))
+                        else:
+                            _done("import_transcript", result)
 
 with csv_tab:
     upload = st.file_uploader("CSV file", type=["csv"], key=form_key("import_csv"))

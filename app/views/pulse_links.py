@@ -115,7 +115,7 @@ if make:
 
 with resources.db_session() as session:
     forget_closed(session=session, today=date.today())
-    batches = kept_links(session=session, sealer=resources.sealer(), username=me.username, wave_id=wave_id,
+    batches = kept_links(session=session, sealer=resources.sealer, username=me.username, wave_id=wave_id,
                          today=date.today())
 if batches:
     st.subheader("Your links for this wave")

@@ -14,6 +14,7 @@ them nothing new. Used invites open like fresh ones, so the links say nothing ab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -61,8 +62,11 @@ def keep_links(*, session: Session, sealer: Sealer, username: str, wave_id: int,
     return copy.id
 
 
-def kept_links(*, session: Session, sealer: Sealer, username: str, wave_id: int, today: date) -> list[KeptLinks]:
+def kept_links(*, session: Session, sealer: Callable[[], Sealer], username: str, wave_id: int,
+               today: date) -> list[KeptLinks]:
     """The batches ``username`` created for a wave still open on ``today``, oldest first.
+
+    ``sealer`` is asked for only when there is a copy to open: the first look at the page makes no key file.
 
     A copy that does not open with this key, or opens to another wave's or another person's links (a row moved
     between waves or owners in the database), is left out: it is not this person's links for this wave.
@@ -72,7 +76,9 @@ def kept_links(*, session: Session, sealer: Sealer, username: str, wave_id: int,
         .where(PulseLinkCopy.wave_id == wave_id, PulseLinkCopy.owner_id == _owner_id(session, username),
                PulseWave.closes_on >= today)
         .order_by(PulseLinkCopy.id)).all()
-    opener = sealer.for_purpose(PURPOSE)
+    if not rows:
+        return []
+    opener = sealer().for_purpose(PURPOSE)
     batches = []
     for row in rows:
         try:

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from research.store.engine import make_engine, session_scope
-from research.store.models import Code, ExcerptCode, InterviewNote, NoteRevision
+from research.store.models import Code, ExcerptCode, Interview, InterviewNote, NoteRevision, Participant
 
 
 def count(app_db, query):
@@ -218,11 +218,36 @@ def test_a_choice_made_on_another_answer_than_the_one_shown_is_refused_aloud(mak
     assert count(app_db, excerpts) == before
 
 
+def test_a_transcript_is_imported_only_for_the_participant_chosen(make_app, app_db):
+    """No participant is chosen for the researcher: pressing import without one says so, stores nothing, and keeps
+    the file and its preview for the choice."""
+    transcript = b"Q: What breaks?\nA: The rota tool loses my swaps.\n"
+    notes = select(func.count()).select_from(InterviewNote).where(InterviewNote.body.like("%loses my swaps%"))
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/interview_import.py").run()
+    assert at.selectbox(key="import_participant").value is None
+    at.file_uploader(key="import_transcript").set_value(("p03.txt", transcript, "text/plain")).run()
+    next(b for b in at.button if b.label == "Import this transcript").click().run()
+    assert [e.value for e in at.error] == [
+        "Choose the participant this transcript is from, above: nothing was imported."]
+    assert count(app_db, notes) == 0
+    assert at.file_uploader(key="import_transcript").value is not None
+    participant = at.selectbox(key="import_participant")
+    chosen = participant.options[2]
+    participant.select(chosen).run()
+    next(b for b in at.button if b.label == "Import this transcript").click().run()
+    assert at.success[0].value.startswith("Imported 1 answer(s) into 1 interview(s)")
+    stored = (select(Participant.code).join(Interview, Interview.participant_id == Participant.id)
+              .join(InterviewNote).where(InterviewNote.body.like("%loses my swaps%")))
+    assert count(app_db, stored) == chosen.split(" ")[0]
+
+
 def test_importing_the_same_transcript_twice_stores_it_once_and_says_so(make_app, app_db):
     transcript = b"Q: What breaks?\nA: The billing tool freezes when the queue is long.\n"
     notes = select(func.count()).select_from(InterviewNote).where(InterviewNote.body.like("%queue is long%"))
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/interview_import.py").run()
+    at.selectbox(key="import_participant").select_index(0).run()
     for attempt in range(2):
         at.file_uploader(key=f"import_transcript{'__1' if attempt else ''}").set_value(
             ("p01.txt", transcript, "text/plain")).run()

@@ -13,6 +13,10 @@ from research.store.models import PulseInbox, PulseLinkCopy, PulseWave, User
 from .conftest import TODAY
 
 SEALER = Sealer(Fernet.generate_key())
+
+
+def _sealer():
+    return SEALER
 LINKS = ["https://pulse.example/pulse?t=abc", "https://pulse.example/pulse?t=def"]
 
 
@@ -34,12 +38,12 @@ def test_the_creator_gets_the_same_links_back_and_the_database_holds_none_of_the
     with session_scope(engine) as session:
         stored = session.scalar(select(PulseLinkCopy.sealed))
         assert "abc" not in stored and "pulse.example" not in stored
-        (batch,) = kept_links(session=session, sealer=SEALER, username="rita", wave_id=wave_id, today=TODAY)
+        (batch,) = kept_links(session=session, sealer=_sealer, username="rita", wave_id=wave_id, today=TODAY)
         assert (batch.links, batch.segment_label, batch.kind) == (LINKS, "Billing", "invite")
-        assert kept_links(session=session, sealer=SEALER, username="ravi", wave_id=wave_id, today=TODAY) == []
+        assert kept_links(session=session, sealer=_sealer, username="ravi", wave_id=wave_id, today=TODAY) == []
         assert not forget_links(session=session, username="ravi", copy_id=batch.id)  # not theirs to delete
         assert forget_links(session=session, username="rita", copy_id=batch.id)
-        assert kept_links(session=session, sealer=SEALER, username="rita", wave_id=wave_id, today=TODAY) == []
+        assert kept_links(session=session, sealer=_sealer, username="rita", wave_id=wave_id, today=TODAY) == []
 
 
 def test_copies_of_a_closed_wave_are_not_read_and_are_deleted(engine, wave_ids):
@@ -50,7 +54,7 @@ def test_copies_of_a_closed_wave_are_not_read_and_are_deleted(engine, wave_ids):
         closes_on = session.get_one(PulseWave, wave_id).closes_on
     after = closes_on + timedelta(days=1)
     with session_scope(engine) as session:
-        assert kept_links(session=session, sealer=SEALER, username="rita", wave_id=wave_id, today=after) == []
+        assert kept_links(session=session, sealer=_sealer, username="rita", wave_id=wave_id, today=after) == []
         assert forget_closed(session=session, today=closes_on) == 0  # its last day is still open
         assert forget_closed(session=session, today=after) == 1
         assert session.scalar(select(PulseLinkCopy.id)) is None
@@ -78,12 +82,12 @@ def test_a_database_administrator_cannot_move_sealed_rows_into_a_researchers_cop
     with session_scope(engine) as session:
         for name in ("rita", "ravi"):
             for wave in (wave_id, other_wave.id):
-                assert kept_links(session=session, sealer=SEALER, username=name, wave_id=wave, today=TODAY) == []
+                assert kept_links(session=session, sealer=_sealer, username=name, wave_id=wave, today=TODAY) == []
 
 
 def test_another_key_opens_nothing(engine, wave_ids):
     with session_scope(engine) as session:
         _users(session, "rita")
         _keep(session, wave_ids[0])
-        assert kept_links(session=session, sealer=Sealer(Fernet.generate_key()), username="rita",
+        assert kept_links(session=session, sealer=lambda: Sealer(Fernet.generate_key()), username="rita",
                           wave_id=wave_ids[0], today=TODAY) == []
