@@ -71,9 +71,11 @@ for row in shown.itertuples():
                       args=(row.answer_id, picked))
         # A sent reply reruns the page (the count moves on, the form is drawn empty), so a second click on the
         # old form stores nothing: it used to keep the text and store each click again.
-        name = f"reply_{row.response_id}"
-        with st.popover(f"Reply ({row.replies} so far)"):
-            form, place = form_key(name), f"reply:{row.response_id}"
+        name, place = f"reply_{row.response_id}", f"reply:{row.response_id}"
+        # An unsent draft is drawn open, where it is seen: a closed popover hid it until clicked.
+        with (st.expander(f"Reply ({row.replies} so far): your unsent draft", expanded=True) if place in drafts
+              else st.popover(f"Reply ({row.replies} so far)")):
+            form = form_key(name)
             with st.form(form):
                 body = kept_text_area(user.username, place, "Your reply (the agent sees it with their receipt code)",
                                       key=f"{form}_body", drafts=drafts)

@@ -350,6 +350,28 @@ def test_a_sent_reply_is_counted_at_once_and_its_form_is_empty_again(make_app, a
     engine.dispose()
 
 
+def test_an_unsent_reply_is_drawn_open_with_its_draft_after_a_reload(make_app, app_db):
+    """A reply typed but not sent is kept for its author; the next visit shows it open, not in a closed popover."""
+    from research.accounts.drafts import keep_text
+
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_replies.py").run()
+    wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
+    at.selectbox[0].select_index(wave3).run()
+    assert not at.expander
+    response_id = at.text_area[0].key.split("_")[1]
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        keep_text(session=session, username="researcher", place=f"reply:{response_id}", body="We are on the CRM")
+    engine.dispose()
+    again = make_app("researcher", "researcher").run()
+    again.switch_page("views/pulse_replies.py").run()
+    again.selectbox[0].select_index(wave3).run()
+    (opened,) = again.expander
+    assert opened.label.endswith("your unsent draft") and opened.proto.expanded
+    assert opened.text_area[0].value == "We are on the CRM"
+
+
 def test_saving_the_roster_confirms_once_and_shows_the_names_as_stored(make_app):
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/pulse_links.py").run()
