@@ -2,7 +2,8 @@
 
 Researchers coding in Taguette or Dovetail see coded text marked where it sits in the answer, not only in a
 table below it. Overlapping excerpts (two coders, or two codes on nested spans) split the answer at every
-excerpt boundary, so each passage carries exactly the codes that cover all of it.
+excerpt boundary, so each passage carries exactly the codes that cover all of it; the codes are named once,
+where their excerpt ends (``ends``), not after every piece an excerpt nested inside another was cut into.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ class PassageCode:
 
 @dataclass(frozen=True)
 class Passage:
-    """A run of the answer's text and the codes on all of it (none: uncoded text)."""
+    """A run of the answer's text, the codes on all of it (none: uncoded text), and those whose excerpt ends here."""
 
     text: str
     codes: tuple[PassageCode, ...]
+    ends: tuple[PassageCode, ...] = ()
 
 
 def cut_passages(body: str, spans: list[tuple[int, int, PassageCode]]) -> list[Passage]:
@@ -35,12 +37,18 @@ def cut_passages(body: str, spans: list[tuple[int, int, PassageCode]]) -> list[P
     cuts = sorted({0, len(body), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     passages = []
     for start, end in zip(cuts, cuts[1:]):
-        covering = []
+        covering, ending = [], []
         for s, e, code in spans:
             if s <= start and end <= e and code not in covering:
                 covering.append(code)
-        passages.append(Passage(body[start:end], tuple(sorted(covering, key=lambda c: c.name))))
+            if s <= start and end == e and code not in ending:
+                ending.append(code)
+        passages.append(Passage(body[start:end], _by_name(covering), _by_name(ending)))
     return passages
+
+
+def _by_name(codes: list[PassageCode]) -> tuple[PassageCode, ...]:
+    return tuple(sorted(codes, key=lambda c: c.name))
 
 
 def note_passages(*, session: Session, note_id: int) -> list[Passage]:

@@ -19,6 +19,18 @@ def test_overlapping_codes_split_the_answer_so_each_passage_names_exactly_the_co
     assert "".join(p.text for p in passages) == body  # nothing dropped or repeated
 
 
+def test_each_excerpts_codes_are_named_once_where_it_ends():
+    """An excerpt nested in another cuts the outer one in three pieces; the outer code is named once, at its end."""
+    body = "The CRM freezes and we are underpaid for it. Fine."
+    passages = cut_passages(body, [(0, 43, TOOLS), (19, 36, PAY)])
+    assert [(p.text, [c.name for c in p.ends]) for p in passages] == [
+        ("The CRM freezes and", []),
+        (" we are underpaid", ["Pay"]),
+        (" for it", ["Tools and systems"]),
+        (". Fine.", []),
+    ]
+
+
 def test_an_excerpt_no_longer_in_the_text_marks_nothing():
     assert cut_passages("Short now.", [(-1, -1, TOOLS), (5, 40, PAY)]) == cut_passages("Short now.", [])
 
