@@ -7,6 +7,9 @@ number of pages. :func:`repair_sidebar_menu` gives the markup the structure it
 means: the outer ``<ul>`` becomes presentational, each section a list named after
 its heading (the visible heading is then hidden from assistive technology so it
 is not read twice). A MutationObserver re-applies it whenever React redraws the menu.
+
+On a phone the opened menu covers the page, and Streamlit 1.67 leaves it open after a page is chosen, so the
+page asked for stayed hidden behind it: the same script folds the menu after a choice on a narrow screen.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import streamlit as st
 
 _JS = """
+const NARROW = 768;  // where the opened menu covers the page rather than sitting beside it
+
 export default function () {
   const repair = () => {
     const menu = document.querySelector('[data-testid="stSidebarNavItems"]');
@@ -30,6 +35,14 @@ export default function () {
     }
   };
   repair();
+  if (!window.__frontlinePhoneMenu) {
+    window.__frontlinePhoneMenu = true;
+    document.addEventListener("click", (event) => {
+      if (window.innerWidth > NARROW || !event.target.closest('[data-testid="stSidebarNav"] a')) return;
+      const fold = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (fold) setTimeout(() => fold.click(), 0);
+    }, true);
+  }
   if (!window.__frontlineMenuObserver) {
     const sidebar = document.querySelector('[data-testid="stSidebar"]') || document.body;
     window.__frontlineMenuObserver = new MutationObserver(repair);

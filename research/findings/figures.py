@@ -6,6 +6,8 @@ draws; they are re-exported here for the pages that import them from this module
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -27,8 +29,19 @@ def trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.Figure 
     figure = px.line(long, x="wave", y="score", color="question", line_dash="question", symbol="question",
                      markers=True, labels={"wave": "", "question": ""}, title=title,
                      color_discrete_sequence=["#0072B2", "#D55E00", "#009E73", "#CC79A7"])
-    figure.update_layout(yaxis_range=[1, 5], height=360)
-    return inert_figure(figure)
+    # The legend above the lines and the wave names wrapped flat: on a phone a legend beside the chart and
+    # names turned on end left the lines a sliver (an outside walk at 390 px).
+    figure.update_layout(yaxis_range=[1, 5], height=400, margin=dict(l=50, r=10, t=90),
+                         legend=dict(orientation="h", x=0, y=1.02, xanchor="left", yanchor="bottom"))
+    inert = inert_figure(figure)
+    shown = list(dict.fromkeys(waves["wave"].astype(str)))
+    inert.update_xaxes(tickangle=0, tickvals=[figure_text(w) for w in shown], ticktext=[wrapped(w) for w in shown])
+    return inert
+
+
+def wrapped(label: str, width: int = 16) -> str:
+    """``label`` as escaped lines of about ``width`` characters, for a tick that must stay flat."""
+    return "<br>".join(figure_text(line) for line in textwrap.wrap(label, width)) or figure_text(label)
 
 
 def gap_trend_figure(trend: pd.DataFrame) -> go.Figure:

@@ -113,3 +113,24 @@ def test_a_researcher_opening_an_executive_page_url_is_refused(server, page, add
     wait_for_app(page)
     # A direct URL starts a new session: the page asks for a sign-in and shows no finding.
     expect(page.get_by_text("raised in")).to_have_count(0)
+
+
+def test_on_a_phone_the_menu_folds_away_once_a_page_is_chosen(server, browser, add_user, app_helpers):
+    """At 390 px the opened menu covers the page: choosing a page must show that page, not the menu still open."""
+    wait_for_app, sign_in = app_helpers
+    add_user("exec-phone", "executive", PASSWORD)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        sign_in(page, server.url, "exec-phone", PASSWORD)
+        expect(page.get_by_role("heading", name="Findings overview")).to_be_visible()
+        page.get_by_test_id("stExpandSidebarButton").click()
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        sidebar.get_by_role("link", name="Heatmap", exact=True).click()
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="Heatmap")).to_be_in_viewport()
+        expect(sidebar).to_have_attribute("data-collapsed", "true")
+    finally:
+        context.close()

@@ -74,6 +74,18 @@ def test_trend_lines_differ_in_colour_dash_and_marker_and_are_named_for_people()
         assert len({attribute(t) for t in figure.data}) == 4
 
 
+def test_trend_wave_names_are_wrapped_flat_under_their_points_and_stay_text():
+    """On a phone, names turned on end took most of the chart's height: they are wrapped and stay level."""
+    trend = pd.DataFrame({"wave": ["Pulse wave 3 (Customer Service Week, October 2026)", LINK],
+                          "morale": [3.0, 3.2], "tools": [3.1, 2.9], "management_support": [2.8, 2.9],
+                          "workload": [3.3, 3.0]})
+    axis = trend_figure(trend).layout.xaxis
+    assert axis.tickangle == 0 and list(axis.tickvals) == [figure_text(w) for w in trend["wave"]]
+    lines = axis.ticktext[0].split("<br>")
+    assert " ".join(lines) == trend["wave"][0] and max(map(len, lines)) <= 16
+    assert "<a " not in axis.ticktext[1] and figure_text("<a") in axis.ticktext[1].replace("<br>", " ")
+
+
 def test_a_gap_trend_axis_starts_at_zero_with_room_above_the_highest_share():
     narrow = pd.DataFrame({"wave": ["Wave 1", "Wave 2", "Wave 3"], "share": [0.104, 0.112, 0.118]})
     low, high = gap_trend_figure(narrow).layout.yaxis.range
