@@ -39,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "export": "downloaded an export",
     "links_created": "created pulse links",
     "links_copy_deleted": "deleted their sealed copy of pulse links they created",
+    "links_opened": "opened their sealed copies of pulse links with their password",
     "headcount_set": "set a segment's headcount",
     "reply_sent": "replied to an agent's comment",
     "action_deleted": "deleted an action recorded by mistake",

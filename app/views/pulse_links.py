@@ -1,6 +1,6 @@
 """Researcher page: invite and open links per segment, and the roster of names to redact."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -14,11 +14,12 @@ from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from frontline_ui.times import local_time
 from interviews.sandbox import parse_upload
+from research.accounts.confirm import password_problem
 from research.audit import claim_submission, record
 from research.errors import AlreadySubmitted, FrontlineError
 from research.figure_text import counted
 from research.privacy.roster import replace_roster, roster_names
-from research.pulse.link_copies import forget_closed, forget_links, keep_links, kept_links
+from research.pulse.link_copies import forget_closed, forget_links, keep_links, kept_batches, open_links
 from research.pulse.links import link_url, open_link_full
 from research.pulse.waves_admin import (
     create_segment_links,
@@ -86,20 +87,30 @@ with st.form(form):
     kinds = {"Single-use invites": "invite", "One open link (kiosk, team chat)": "open"}
     kind = kinds[st.radio("Kind", list(kinds), horizontal=True, key=f"{form}_kind")]
     count = st.number_input("How many invites", min_value=1, max_value=10_000, value=10, key=f"{form}_count")
+    password = st.text_input("Your password, to keep a copy you can open again until the wave closes (optional)",
+                             type="password", key=f"{form}_password",
+                             help="The copy is sealed with it: no one else, administrators included, can open it.")
     make = st.form_submit_button("Create links", type="primary")
 if make:
     base = resources.settings().public_url  # before the save: nothing between its commit and keeping the links
     try:
+        if password:
+            with resources.db_session() as session:  # committed either way: a wrong password counts
+                problem = password_problem(session=session, username=me.username, password=password,
+                                           what="wrong password when sealing pulse links")
+            if problem:
+                raise FrontlineError(f"{problem} No links were created.")
         with resources.db_session() as session:
             # A double click's second submit carries the same one-time key and creates nothing: a second batch,
             # never shown, would hold places of the team's headcount that no one could hand out.
             claim_submission(session=session, key=submission_key("links"), actor=me.username, action="links_created")
             tokens = create_segment_links(session=session, segment_id=segments[segment_label],
                                           count=int(count) if kind == "invite" else 1, kind=kind, today=date.today())
-            # Sealed in the same transaction: links created are never links lost to a reload or a failed download.
-            st.session_state["pulse_links_new"] = keep_links(
-                session=session, sealer=resources.sealer(), username=me.username, wave_id=wave_id,
-                segment_label=segment_label, kind=kind, links=[link_url(base, t) for t in tokens])
+            links = [link_url(base, t) for t in tokens]
+            if password:  # in the same transaction: links kept are exactly the links created
+                keep_links(session=session, sealer=resources.sealer(), username=me.username, password=password,
+                           wave_id=wave_id, segment_label=segment_label, kind=kind,
+                           links=links, now=datetime.now(UTC))
             record(session=session, actor=me.username, action="links_created",
                    subject=f"{len(tokens)} {kind} link(s) for {segment_label} in {wave_title}")
     except AlreadySubmitted:
@@ -109,36 +120,69 @@ if make:
     except FrontlineError as exc:
         st.error(plain(str(exc)))
     else:
-        st.session_state["pulse_links_saved"] = plain(f"Created {len(tokens)} {kind} link(s) for {segment_label}.")
+        copy_note = " A copy sealed with your password is kept below." if password else ""
+        st.session_state["pulse_links_saved"] = plain(f"Created {len(tokens)} {kind} link(s) for {segment_label}."
+                                                      f"{copy_note}")
+        st.session_state["pulse_links_shown"] = (wave_id, [(segment_label, kind, links)])
         clear_form("links")
         st.rerun()  # the table above counts them
 
 with resources.db_session() as session:
     forget_closed(session=session, today=date.today())
-    batches = kept_links(session=session, sealer=resources.sealer, username=me.username, wave_id=wave_id,
-                         today=date.today())
-if batches:
-    st.subheader("Your links for this wave")
-    st.caption("Only hashes of the links are stored for the survey. A sealed copy of the links you created is "
-               "kept for you alone, to download again until the wave closes; then it is deleted.")
-for batch in reversed(batches):
-    what = f"{len(batch.links)} pulse link(s) for {batch.segment_label}"
-    st.markdown(f"**{plain(counted(len(batch.links), batch.kind + ' link'))} for {plain(batch.segment_label)}**, "
-                f"created {plain(local_time(batch.created_at))}")
-    links = pd.DataFrame({"wave": wave_title, "segment": batch.segment_label, "kind": batch.kind,
-                          "link": batch.links})
-    download_table("Download links (CSV)", links, what=f"{what} (CSV)", file_name="pulse-links.csv",
-                   key=f"links_download_{batch.id}")
-    with st.expander("Show the links", expanded=batch.id == st.session_state.get("pulse_links_new")):
-        st.code("\n".join(batch.links), language=None)
-    if st.button("Delete this copy", key=f"links_forget_{batch.id}",
-                 help="The links keep working; only your copy of them goes."):
-        with resources.db_session() as session:
-            if forget_links(session=session, username=me.username, copy_id=batch.id):
-                record(session=session, actor=me.username, action="links_copy_deleted",
-                       subject=f"{what} in {wave_title}")
-        st.session_state["pulse_links_saved"] = plain(f"Your copy of {what} is deleted; the links keep working.")
+    batches = kept_batches(session=session, sealer=resources.sealer, username=me.username, wave_id=wave_id,
+                           today=date.today())
+shown = st.session_state.get("pulse_links_shown")
+if shown and shown[0] == wave_id:
+    st.warning("These links are on screen in this tab only, until you hide them: the survey stores only their "
+               "hashes. Download them before leaving, or keep a sealed copy (your password, when creating them).")
+    for number, (label, link_kind, links) in enumerate(shown[1]):
+        what = f"{len(links)} pulse link(s) for {label}"
+        st.markdown(f"**{plain(counted(len(links), link_kind + ' link'))} for {plain(label)}**")
+        download_table("Download links (CSV)", pd.DataFrame({"wave": wave_title, "segment": label, "kind": link_kind,
+                                                             "link": links}),
+                       what=f"{what} (CSV)", file_name="pulse-links.csv", key=f"links_download_{number}")
+        st.code("\n".join(links), language=None)
+    if st.button("Hide these links"):
+        st.session_state.pop("pulse_links_shown", None)
         st.rerun()
+
+if batches:
+    st.subheader("Your sealed copies for this wave")
+    st.caption("Sealed with your password when you created them, and deleted when the wave closes. Opening them "
+               "is recorded in the audit trail; the links keep working whether or not you keep a copy.")
+    for batch in reversed(batches):
+        what = f"{batch.count} pulse link(s) for {batch.segment_label}"
+        left, right = st.columns([3, 1])
+        left.markdown(f"{plain(counted(batch.count, batch.kind + ' link'))} for {plain(batch.segment_label)}, "
+                      f"created {plain(local_time(datetime.fromisoformat(batch.created)))}")
+        if right.button("Delete this copy", key=f"links_forget_{batch.id}"):
+            with resources.db_session() as session:
+                if forget_links(session=session, username=me.username, copy_id=batch.id):
+                    record(session=session, actor=me.username, action="links_copy_deleted",
+                           subject=f"{what} in {wave_title}")
+            st.session_state["pulse_links_saved"] = plain(f"Your copy of {what} is deleted; the links keep working.")
+            st.rerun()
+    open_form = form_key("links_open")
+    with st.form(open_form):
+        typed = st.text_input("Your password", type="password", key=f"{open_form}_password")
+        if st.form_submit_button("Open my copies"):
+            with resources.db_session() as session:  # committed either way: a wrong password counts
+                problem = password_problem(session=session, username=me.username, password=typed,
+                                           what="wrong password when opening pulse links")
+            opened = [] if problem else [
+                (batch.segment_label, batch.kind, opened_links) for batch in batches
+                if (opened_links := open_links(batch, username=me.username, wave_id=wave_id,
+                                               password=typed)) is not None]
+            if problem or not opened:
+                st.error(plain(problem or "Your password opens none of these copies: each is sealed with the "
+                                          "password you had when you created it."))
+            else:
+                with resources.db_session() as session:
+                    record(session=session, actor=me.username, action="links_opened",
+                           subject=f"{sum(len(o[2]) for o in opened)} pulse link(s) in {wave_title}")
+                st.session_state["pulse_links_shown"] = (wave_id, opened)
+                clear_form("links_open")
+                st.rerun()
 
 st.subheader("Names to redact")
 st.caption("Names of agents, supervisors and managers, one per line. They are removed from every comment before "

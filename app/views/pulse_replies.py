@@ -72,8 +72,10 @@ for row in shown.itertuples():
         # A sent reply reruns the page (the count moves on, the form is drawn empty), so a second click on the
         # old form stores nothing: it used to keep the text and store each click again.
         name, place = f"reply_{row.response_id}", f"reply:{row.response_id}"
-        # An unsent draft is drawn open, where it is seen: a closed popover hid it until clicked.
-        with (st.expander(f"Reply ({row.replies} so far): your unsent draft", expanded=True) if place in drafts
+        # A draft kept from before this visit is drawn open, where it is seen: a closed popover hid it until
+        # clicked. Decided once a visit, so a box does not change from popover to expander under the typing.
+        drafted = st.session_state.setdefault(f"{name}_drafted", place in drafts) and place in drafts
+        with (st.expander(f"Reply ({row.replies} so far): your unsent draft", expanded=True) if drafted
               else st.popover(f"Reply ({row.replies} so far)")):
             form = form_key(name)
             with st.form(form):

@@ -6,7 +6,8 @@ the newest succeeded job's. The worker therefore prunes after each job it finish
 ``FRONTLINE_KEEP_JOB_RESULTS``, and the embedding cache's entries not used for
 ``FRONTLINE_CACHE_UNUSED_DAYS`` days. Jobs still queued or running, the newest succeeded job (the one the
 pages show), and the one the pages showed until a moment ago are never pruned. What was pruned is logged as
-counts only: nothing here ever names a comment.
+counts only: nothing here ever names a comment. The same pass deletes the sealed link copies of closed waves
+(:mod:`research.pulse.link_copies`), which would otherwise wait for someone to open the Pulse links page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from research.pulse.link_copies import forget_closed
 from research.settings import Settings
 from research.store.embedding_cache import EmbeddingCache
 from research.store.engine import rows_changed, session_scope
@@ -97,6 +99,10 @@ def prune_machine_data(engine: Engine, *, retention: Retention, cache: Embedding
     ``cache`` is None where the worker keeps none (tests, or no cache file yet), and then only jobs are pruned.
     """
     pruned = prune_job_results(engine, keep=retention.keep_job_results, now=now)
+    with session_scope(engine) as session:  # sealed link copies outlive no wave, even one nobody opens again
+        copies = forget_closed(session=session, today=(now or utcnow()).date())
+    if copies:
+        log.info("retention: deleted %d sealed link cop%s of closed waves", copies, "y" if copies == 1 else "ies")
     evicted = cache.evict_unused(retention.cache_unused_days) if cache is not None else 0
     if pruned.jobs or evicted:
         log.info("retention: pruned %d finished job(s) with %d comment result(s) and %d topic(s); "

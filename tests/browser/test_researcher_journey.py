@@ -185,18 +185,23 @@ def set_headcount_as_admin(browser, server, app_helpers, engine) -> None:
 
 
 def download_links_twice(page, wait_for_app, engine) -> list[str]:
-    """Ten invites, created with a double click and downloaded twice, the second time after a reload: the same ten
-    valid links both times, one batch stored (a second, never shown, would hold places of the headcount), each
-    download audited."""
+    """Ten invites, created with a double click and downloaded twice, the second time after a reload, opened with
+    her password: the same ten valid links both times, one batch stored (a second, never shown, would hold places
+    of the headcount), each download audited."""
     open_page(page, wait_for_app, "Pulse links")
     expect(page.get_by_role("combobox", name="Wave")).to_have_value(WAVE)
     page.get_by_label("How many invites").fill("10")
+    page.get_by_label(re.compile(r"^Your password, to keep a copy")).fill(PASSWORD)
     page.get_by_role("button", name="Create links").dblclick()  # one batch: the links table below holds ten
-    expect(page.get_by_text(f"Created 10 invite link(s) for {SEGMENT}.")).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"^Created 10 invite link\(s\) for {SEGMENT}\. A copy sealed"))
+           ).to_be_visible()
     files = []
-    for attempt in range(2):  # a sealed copy is kept for its creator: a reload does not lose the links
+    for attempt in range(2):  # a copy sealed with her password is kept: a reload does not lose the links
         if attempt:
             page.reload()
+            wait_for_app(page)
+            page.get_by_role("textbox", name="Your password", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Open my copies").click()
             wait_for_app(page)
         with page.expect_download() as download:
             page.get_by_role("button", name="Download links (CSV)").click()
@@ -207,7 +212,6 @@ def download_links_twice(page, wait_for_app, engine) -> list[str]:
     assert {(r["wave"], r["segment"], r["kind"]) for r in links} == {(WAVE, SEGMENT, "invite")} and len(links) == 10
     tokens = [r["link"].rsplit("?t=", 1)[1] for r in links]
     wait_for_app(page)  # the download's rerun has ended: its stale copy of the links is no longer on the page
-    page.get_by_text("Show the links").click()
     expect(page.get_by_test_id("stCode")).to_contain_text(tokens[-1])
     assert sorted(rows(engine, select(PulseLink.token_hash, PulseLink.kind, PulseLink.used))) \
         == sorted((hash_token(t), "invite", False) for t in tokens)
@@ -244,7 +248,7 @@ def reply_to_a_comment(page, wait_for_app, engine) -> None:
     page.reload()
     wait_for_app(page)
     expect(page.get_by_text(first, exact=True)).to_be_visible()
-    page.get_by_role("button", name="Reply (0 so far)").first.click()
+    # Drawn open, not in a closed popover: the draft is seen without looking for it.
     form = form_with(page, "Send reply").filter(visible=True)
     expect(form.get_by_label("Your reply (the agent sees it with their receipt code)")).to_have_value(
         "A night supervisor joins the rota in March.")

@@ -150,9 +150,9 @@ class PulseLink(Base):
 class PulseLinkCopy(Base):
     """A sealed copy of links a researcher created, so they can download them again while the wave is open.
 
-    Sealed with a key of its own derived from the inbox key (:mod:`research.pulse.link_copies`): the database
-    never holds the links. Only the researcher who created them reads the copy, and it is deleted once the
-    wave closes.
+    Sealed with the creator's password and again with a key derived from the inbox key
+    (:mod:`research.pulse.link_copies`): the database holds neither key, nor the links, nor anything but the
+    owner and wave it needs to find and delete the copy.
     """
 
     __tablename__ = "pulse_link_copies"
@@ -160,7 +160,6 @@ class PulseLinkCopy(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sealed: Mapped[str] = mapped_column(Text)
 
 

@@ -20,7 +20,6 @@ def upgrade() -> None:
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('wave_id', sa.Integer(), nullable=False),
         sa.Column('owner_id', sa.Integer(), nullable=False),
-        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('sealed', sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(['wave_id'], ['pulse_waves.id'], name=op.f('fk_pulse_link_copies_wave_id_pulse_waves'),
                                 ondelete='CASCADE'),
