@@ -148,3 +148,29 @@ def test_frontline_worker_prune_runs_once_without_a_model(engine, monkeypatch, t
     assert main(["worker", "--prune"]) == 0
     assert set(remaining(engine)) == set(ids[1:])
     assert capsys.readouterr().out.startswith("pruned 1 finished analysis job(s) (2 comment results, 1 topics)")
+
+
+def test_the_retention_pass_deletes_sealed_link_copies_of_closed_waves_only(engine):
+    """A copy of links outlives no wave, even when nobody opens the Pulse links page again."""
+    from cryptography.fernet import Fernet
+
+    from research.analysis.retention import prune_machine_data
+    from research.pulse.link_copies import keep_links
+    from research.pulse.sealing import Sealer
+    from research.store.models import PulseLinkCopy, User
+
+    today = date(2026, 12, 5)
+    with session_scope(engine) as session:
+        session.add(User(username="rita", role="researcher", password_hash="x"))
+        waves = [PulseWave(title=title, opens_on=today - timedelta(days=20), closes_on=closes)
+                 for title, closes in (("closed", today - timedelta(days=1)), ("open", today))]
+        session.add_all(waves)
+        session.flush()
+        for wave in waves:
+            keep_links(session=session, sealer=Sealer(Fernet.generate_key()), username="rita", password="pw",
+                       wave_id=wave.id, segment_label="Billing", kind="invite", links=["l"], now=utcnow())
+        open_id = waves[1].id
+    prune_machine_data(engine, retention=Retention(), cache=None,
+                       now=utcnow().replace(year=2026, month=12, day=5))
+    with session_scope(engine) as session:
+        assert session.scalars(select(PulseLinkCopy.wave_id)).all() == [open_id]
