@@ -72,10 +72,28 @@ def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int |
     with resources.db_read() as session:
         choices = interview_labels(session=session, study_id=study_id)
     if prefer is None and key not in st.session_state:
-        # Streamlit forgets a widget's value on another page; coming back opens the interview left open.
-        prefer = st.session_state.get(f"_last_{key}", fallback)
+        # Streamlit forgets a widget's value on another page; coming back opens the interview left open, and a
+        # reload the one in the address.
+        prefer = st.session_state.get(f"_last_{key}", id_in_address("interview", fallback))
     if prefer in choices:
         st.session_state[key] = unique_titles(choices)[prefer]
     chosen = pick_by_title("Interview", choices, empty_message, key=key)
     st.session_state[f"_last_{key}"] = chosen
+    keep_id_in_address("interview", chosen)
     return chosen
+
+
+def id_in_address(name: str, default: int | None = None) -> int | None:
+    """The id kept in the address under ``name`` (see :func:`keep_id_in_address`), or ``default``.
+
+    Only ids go in the address, never a label: a participant's attributes or an answer's words would sit in
+    browser history and proxy logs. An id names nothing without a signed-in session allowed to open it.
+    """
+    raw = st.query_params.get(name, "")
+    return int(raw) if raw.isdigit() else default
+
+
+def keep_id_in_address(name: str, item_id: int) -> None:
+    """Keep ``item_id`` in the address, so a reload opens the same item (the page checks it still exists)."""
+    if st.query_params.get(name) != str(item_id):
+        st.query_params[name] = str(item_id)

@@ -10,7 +10,7 @@ from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area
 from frontline_ui.markdown import plain
 from frontline_ui.passages import show_passages
-from frontline_ui.pickers import pick_by_title, pick_interview, pick_study
+from frontline_ui.pickers import id_in_address, keep_id_in_address, pick_by_title, pick_interview, pick_study
 from interviews.agreement import sentence_spans
 from interviews.codebook import code_choices
 from interviews.coding import (
@@ -59,7 +59,8 @@ if not slots:
     st.stop()
 by_note = {s.note_id: s for s in slots if s.note_id is not None}
 note_id = pick_by_title("Answer", {n: s.question for n, s in by_note.items()}, "This interview has no notes yet.",
-                        key=f"coding_note_{interview_id}")
+                        key=f"coding_note_{interview_id}", prefer=id_in_address("answer"))
+keep_id_in_address("answer", note_id)  # a reload codes the same answer
 body = by_note[note_id].body
 with resources.db_read() as session:
     passages = note_passages(session=session, note_id=note_id)

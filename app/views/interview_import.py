@@ -30,17 +30,21 @@ transcript_tab, csv_tab, qdpx_tab = sticky_tabs(["Transcript (.txt, .md, .docx)"
 
 
 def _report(result) -> None:
-    """Confirm what the import stored (or that it was stored before), then refresh: the form starts empty."""
+    """Confirm what the import stored, and where (or that it was stored before), then refresh: the form starts
+    empty."""
+    with resources.db_session() as session:
+        labels = interview_labels(session=session, study_id=study_id)
+
+    def named(interviews) -> str:
+        return "; ".join(labels.get(i, f"interview {i}") for i in interviews)
+
     if result.already_imported:
-        with resources.db_session() as session:
-            labels = interview_labels(session=session, study_id=study_id)
-        where = "; ".join(labels.get(i, f"interview {i}") for i in result.already_imported)
-        flash("import", plain(f"Already imported: these answers are stored as {where}. Nothing was stored again."),
-              "info")
+        flash("import", plain(f"Already imported: these answers are stored as {named(result.already_imported)}. "
+                              "Nothing was stored again."), "info")
     if result.interviews:
-        flash("import", f"Imported {result.notes} answer(s) into {len(result.interviews)} interview(s); "
-                        f"{result.matched_to_guide} matched a guide question; {result.replacements} detail(s) "
-                        "replaced.")
+        flash("import", f"Imported {result.notes} answer(s) into {len(result.interviews)} interview(s) "
+                        f"({plain(named(result.interviews))}); {result.matched_to_guide} matched a guide question; "
+                        f"{result.replacements} detail(s) replaced.")
     for value, code in result.new_participants.items():
         flash("import", f"'{plain(value)}' was added as {code}.", "info")
     for reason in result.skipped:
@@ -63,8 +67,10 @@ with transcript_tab:
         labels = {int(r["id"]): f"{r['code']} ({r['industry'] or 'no industry'})"
                   for r in consenting.to_dict("records")}
         # No default: a transcript filed under the first participant by mistake would be their words on record.
+        # Keyed with the upload's form, so an import clears the choice too: the next file is chosen for anew.
         participant = st.selectbox("Participant", list(labels), format_func=labels.__getitem__, index=None,
-                                   placeholder="Choose who was interviewed", key="import_participant")
+                                   placeholder="Choose who was interviewed",
+                                   key=f"{form_key('import_transcript')}_participant")
         left, right = st.columns(2)
         interviewer = left.text_input("Interviewer", value=user.username, key="import_interviewer")
         held_on = right.date_input("Date", value=date.today(), key="import_date")

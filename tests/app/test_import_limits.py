@@ -10,7 +10,7 @@ from research.store.models import InterviewNote
 
 
 def upload_transcript(at, name, data):
-    at.selectbox(key="import_participant").select_index(0).run()
+    next(s for s in at.selectbox if s.label == "Participant").select_index(0).run()
     at.file_uploader(key="import_transcript").set_value(
         (name, data, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")).run()
     assert not at.exception, at.exception

@@ -67,7 +67,7 @@ def test_a_path_in_an_uploaded_name_writes_nothing(make_app, app_db, tmp_path, p
     at = make_app("researcher", "researcher").run()
     at.switch_page(f"views/{page}.py").run()
     if page == "interview_import":
-        at.selectbox(key="import_participant").select_index(0).run()
+        next(s for s in at.selectbox if s.label == "Participant").select_index(0).run()
     uploader = next(u for u in at.file_uploader if key is None or u.key == key)
     uploader.set_value((traversal + suffix, content, "text/plain")).run()
     assert not at.exception, at.exception
