@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import os
 import sys
@@ -55,6 +56,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not 1 <= args.port <= 65535:
         raise FrontlineError(f"--port {args.port} is not a TCP port (1-65535)")
     command = streamlit_command(main, args.port, args.address)
+    if "FRONTLINE_PUBLIC_URL" not in os.environ:
+        # Invite links start with the public address: left at its default, they named port 8501 whatever port
+        # this server took, and a new user handed out dead links. The app (after exec) reads it from here.
+        os.environ["FRONTLINE_PUBLIC_URL"] = f"http://localhost:{args.port}"
+        settings = dataclasses.replace(settings, public_url=os.environ["FRONTLINE_PUBLIC_URL"])
+        print(f"pulse links will start with {settings.public_url} (set FRONTLINE_PUBLIC_URL to the address agents "
+              "reach)", flush=True)
     # Single sign-on: Streamlit reads its [auth] section from this private file only (never ./.streamlit).
     secrets_file = write_streamlit_secrets(settings)
     if secrets_file is not None:

@@ -185,3 +185,20 @@ def test_erasing_old_comments_asks_for_yes_and_refuses_a_future_day(cli_env, mon
     assert done.startswith("erased ") and done.split()[1] == preview.split()[2]  # the same number of comments
     assert run(["pulse", "erase-comments", "--before", today], monkeypatch) == 0
     assert capsys.readouterr().out.startswith("would erase 0 comment(s)")
+
+
+def test_serve_makes_links_name_its_own_port_unless_told_the_public_address(tmp_path, monkeypatch, capsys):
+    """Left at its default, the public address named port 8501 whatever port the server took: dead links."""
+    import research.cli.serve as serve
+
+    ran = []
+    monkeypatch.setattr(serve.os, "execv", lambda path, command: ran.append(os.environ["FRONTLINE_PUBLIC_URL"]))
+    monkeypatch.setattr(serve, "migrated_engine", lambda settings: None)
+    monkeypatch.delenv("FRONTLINE_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path))
+    assert main(["serve", "--port", "8672"]) == 0
+    assert ran == ["http://localhost:8672"] and "pulse links will start with http://localhost:8672" in \
+        capsys.readouterr().out
+    monkeypatch.setenv("FRONTLINE_PUBLIC_URL", "https://pulse.example.org")
+    assert main(["serve", "--port", "8673"]) == 0
+    assert ran[-1] == "https://pulse.example.org"
