@@ -121,8 +121,8 @@ if make:
         st.error(plain(str(exc)))
     else:
         copy_note = " A copy sealed with your password is kept below." if password else ""
-        st.session_state["pulse_links_saved"] = plain(f"Created {len(tokens)} {kind} link(s) for {segment_label}."
-                                                      f"{copy_note}")
+        st.session_state["pulse_links_saved"] = plain(f"Created {len(tokens)} {kind} link(s) for {segment_label} "
+                                                      f"in {wave_title}.{copy_note}")
         st.session_state["pulse_links_shown"] = (wave_id, [(segment_label, kind, links)])
         clear_form("links")
         st.rerun()  # the table above counts them
@@ -156,12 +156,23 @@ if batches:
         left.markdown(f"{plain(counted(batch.count, batch.kind + ' link'))} for {plain(batch.segment_label)}, "
                       f"created {plain(local_time(datetime.fromisoformat(batch.created)))}")
         if right.button("Delete this copy", key=f"links_forget_{batch.id}"):
-            with resources.db_session() as session:
-                if forget_links(session=session, username=me.username, copy_id=batch.id):
-                    record(session=session, actor=me.username, action="links_copy_deleted",
-                           subject=f"{what} in {wave_title}")
-            st.session_state["pulse_links_saved"] = plain(f"Your copy of {what} is deleted; the links keep working.")
+            st.session_state["links_forget_asked"] = batch.id
             st.rerun()
+        if st.session_state.get("links_forget_asked") == batch.id:  # no undo: asked once more
+            st.warning("Delete this copy? Its links keep working, but can no longer be shown or downloaded again.")
+            yes, no = st.columns(2)
+            if no.button("Keep it", key=f"links_keep_{batch.id}"):
+                st.session_state.pop("links_forget_asked", None)
+                st.rerun()
+            if yes.button("Yes, delete the copy", key=f"links_forget_yes_{batch.id}", type="primary"):
+                st.session_state.pop("links_forget_asked", None)
+                with resources.db_session() as session:
+                    if forget_links(session=session, username=me.username, copy_id=batch.id):
+                        record(session=session, actor=me.username, action="links_copy_deleted",
+                               subject=f"{what} in {wave_title}")
+                st.session_state["pulse_links_saved"] = plain(f"Your copy of {what} is deleted; the links keep "
+                                                              "working.")
+                st.rerun()
     open_form = form_key("links_open")
     with st.form(open_form):
         typed = st.text_input("Your password", type="password", key=f"{open_form}_password")

@@ -33,8 +33,12 @@ with resources.db_session() as session:
     codes = {c.key: c.name for c in analysis_codebook(session=session)}
     suggested = suggestions(session=session, answer_ids=list(shown["answer_id"]))
     given = comment_codes(session=session, answer_ids=list(shown["answer_id"]))
-st.caption("Each comment shows the code the last analysis suggests. Accept it, or pick another: what you choose "
-           "teaches the next analysis, like the excerpts coded in interviews.")
+if suggested:
+    st.caption("Each comment shows the code the last analysis suggests. Accept it, or pick another: what you "
+               "choose teaches the next analysis, like the excerpts coded in interviews.")
+else:
+    st.caption("No analysis has suggested codes for these comments yet (run it on the Analysis page). You can code "
+               "them now: what you choose teaches the next analysis, like the excerpts coded in interviews.")
 if outcome := st.session_state.pop("pulse_replies_coded", None):
     (st.success if outcome[0] == "ok" else st.error)(outcome[1])
 

@@ -22,7 +22,12 @@ admin = me.role == "admin"
 st.title("Pulse waves")
 with resources.db_read() as session:
     table = waves_table(session=session)
-show_flash("pulse_waves")
+if not show_flash("pulse_waves"):
+    st.session_state.pop("pulse_waves_made", None)
+elif made := st.session_state.get("pulse_waves_made"):
+    # Straight to the new wave's links: the links page opens on the newest wave by opening day, not this one.
+    st.page_link("views/pulse_links.py", label=f"Make invite links for {plain(made)}", icon=":material/link:",
+                 query_params={"wave": made})
 if table.empty:
     st.info("No pulse waves yet. Create one below, then make invite links for each team on the Pulse links page.")
 else:
@@ -69,6 +74,7 @@ with st.form(form):
             made = f"{counted(created[1], 'question')} and {counted(created[2], 'segment')}"
             flash("pulse_waves", plain(f"Created {created[0]} with {made}: it is in the table above. Make its invite "
                                        "links on the Pulse links page."))
+            st.session_state["pulse_waves_made"] = created[0]
             clear_form("create_wave")
             st.rerun()
 boxes.keep()

@@ -1,6 +1,7 @@
 """The agent's pulse page and the researcher's pulse pages, run through AppTest."""
 
 from datetime import date
+from urllib.parse import parse_qs
 
 import pytest
 from pulse_builders import SEALER
@@ -191,6 +192,16 @@ def test_segments_are_typed_one_per_line_and_only_an_admin_gives_a_headcount(mak
     assert wave_segments(app_db, "Pulse wave 5") == [("Billing", "Cardiff", "phone", "utilities", None),
                                                      ("Retail Care", "Leeds", "chat", "retail", None)]
     assert next(t for t in at.text_area if t.label == "Segments").value == ""  # a fresh form
+    (link,) = at.get("page_link")
+    assert link.proto.label == "Make invite links for Pulse wave 5"
+    assert parse_qs(link.proto.query_string) == {"wave": ["Pulse wave 5"]}
+    links_page = make_app("researcher", "researcher")
+    links_page.query_params["wave"] = "Pulse wave 5"
+    links_page.run()
+    links_page.switch_page("views/pulse_links.py")
+    links_page.query_params["wave"] = "Pulse wave 5"
+    links_page.run()
+    assert next(s for s in links_page.selectbox if s.label == "Wave").value == "Pulse wave 5"
 
     admin = make_app("admin", "admin").run()
     admin.switch_page("views/pulse_waves.py").run()
@@ -211,7 +222,8 @@ def test_researcher_makes_invite_links_shown_once(make_app):
     links = at.code[0].value.splitlines()
     assert len(links) == 3 and all("/pulse?t=" in link for link in links)
     segment = next(b for b in at.selectbox if b.label == "Segment").value
-    assert at.success[0].value.replace("\\", "") == f"Created 3 invite link(s) for {segment}."
+    wave = next(b for b in at.selectbox if b.label == "Wave").value
+    assert at.success[0].value.replace("\\", "") == f"Created 3 invite link(s) for {segment} in {wave}."
     assert "on screen in this tab only" in at.warning[0].value
 
 
@@ -347,6 +359,10 @@ def test_links_sealed_with_the_password_open_again_after_a_reload_for_their_crea
     assert not admin.code and not any(b.label in ("Delete this copy", "Open my copies") for b in admin.button)
 
     next(b for b in again.button if b.label == "Delete this copy").click().run()
+    next(b for b in again.button if b.label == "Keep it").click().run()  # asked once more: no undo after
+    assert any(b.label == "Delete this copy" for b in again.button)
+    next(b for b in again.button if b.label == "Delete this copy").click().run()
+    next(b for b in again.button if b.label == "Yes, delete the copy").click().run()
     segment = next(b for b in again.selectbox if b.label == "Segment").value
     assert again.success[0].value.replace("\\", "") == \
         f"Your copy of 2 pulse link(s) for {segment} is deleted; the links keep working."

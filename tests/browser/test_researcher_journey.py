@@ -193,7 +193,7 @@ def download_links_twice(page, wait_for_app, engine) -> list[str]:
     page.get_by_label("How many invites").fill("10")
     page.get_by_label(re.compile(r"^Your password, to keep a copy")).fill(PASSWORD)
     page.get_by_role("button", name="Create links").dblclick()  # one batch: the links table below holds ten
-    expect(page.get_by_text(re.compile(rf"^Created 10 invite link\(s\) for {SEGMENT}\. A copy sealed"))
+    expect(page.get_by_text(re.compile(rf"^Created 10 invite link\(s\) for {SEGMENT} in {WAVE}\. A copy sealed"))
            ).to_be_visible()
     files = []
     for attempt in range(2):  # a copy sealed with her password is kept: a reload does not lose the links
