@@ -40,6 +40,7 @@ class ImportResult:
     new_participants: dict[str, str] = field(default_factory=dict)  # value in the file -> pseudonym given
     skipped: list[str] = field(default_factory=list)
     already_imported: list[int] = field(default_factory=list)  # interviews that already held the same answers
+    also_stored_as: list[int] = field(default_factory=list)  # other participants' interviews with the same answers
 
 
 def _normal(text: str) -> list[str]:
@@ -85,14 +86,16 @@ def _stored_copy(session: Session, participant_id: int, turns: Sequence[Turn], g
     same file) must store it once; comparing what would be saved with what is
     saved catches it whatever the file is called.
     """
+    copies = _copies(session, Interview.participant_id == participant_id, turns, guide, redactor)
+    return copies[0] if copies else None
+
+
+def _copies(session: Session, where, turns: Sequence[Turn], guide, redactor) -> list[int]:
+    """The interviews chosen by ``where`` that hold exactly these answers, as they would be saved."""
     redact = _redaction(session, redactor)
     wanted = {(qid, label.strip(), redact(answer)) for qid, label, answer in _group_turns(turns, guide, redact)}
-    interviews = session.scalars(select(Interview).where(Interview.participant_id == participant_id)
-                                 .order_by(Interview.id))
-    for interview in interviews:
-        if {(n.guide_question_id, n.label, n.body) for n in interview.notes} == wanted:
-            return interview.id
-    return None
+    interviews = session.scalars(select(Interview).where(where).order_by(Interview.id))
+    return [i.id for i in interviews if {(n.guide_question_id, n.label, n.body) for n in i.notes} == wanted]
 
 
 def _store(session: Session, interview_id: int, turns: Sequence[Turn], guide, editor: str,
@@ -121,9 +124,12 @@ def import_transcript(
     copy = _stored_copy(session, participant_id, turns, guide, roster_redactor(session=session))
     if copy is not None:
         return ImportResult(already_imported=[copy])
+    # The same words under another participant: a transcript is one person's, so one of the two is misfiled.
+    elsewhere = _copies(session, (Interview.study_id == study_id) & (Interview.participant_id != participant_id),
+                        turns, guide, roster_redactor(session=session))
     interview = start_interview(session=session, study_id=study_id, participant_id=participant_id,
                                 interviewer=interviewer, held_on=held_on)
-    result = ImportResult(interviews=[interview.id])
+    result = ImportResult(interviews=[interview.id], also_stored_as=elsewhere)
     _store(session, interview.id, turns, guide, editor, result)
     return result
 

@@ -45,6 +45,10 @@ def _report(result) -> None:
         flash("import", f"Imported {result.notes} answer(s) into {len(result.interviews)} interview(s) "
                         f"({plain(named(result.interviews))}); {result.matched_to_guide} matched a guide question; "
                         f"{result.replacements} detail(s) replaced.")
+    if result.also_stored_as:
+        flash("import", plain(f"The same answers are also stored as {named(result.also_stored_as)}: a transcript "
+                              "is one person's words, so one of the two is probably filed under the wrong "
+                              "participant."), "warning")
     for value, code in result.new_participants.items():
         flash("import", f"'{plain(value)}' was added as {code}.", "info")
     for reason in result.skipped:

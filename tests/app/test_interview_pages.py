@@ -241,6 +241,15 @@ def test_a_transcript_is_imported_only_for_the_participant_chosen(make_app, app_
               .join(InterviewNote).where(InterviewNote.body.like("%loses my swaps%")))
     assert count(app_db, stored) == chosen.split(" ")[0]
 
+    # The same file for another participant is stored, with a warning that one of the two is misfiled.
+    participant = next(s for s in at.selectbox if s.label == "Participant")
+    participant.select(participant.options[3]).run()
+    at.file_uploader(key="import_transcript__1").set_value(("p03.txt", transcript, "text/plain")).run()
+    next(b for b in at.button if b.label == "Import this transcript").click().run()
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert len(warnings) == 1 and warnings[0].startswith(f"The same answers are also stored as {chosen.split()[0]} · ")
+    assert warnings[0].endswith("one of the two is probably filed under the wrong participant.")
+
 
 def test_importing_the_same_transcript_twice_stores_it_once_and_says_so(make_app, app_db):
     transcript = b"Q: What breaks?\nA: The billing tool freezes when the queue is long.\n"

@@ -83,6 +83,19 @@ def test_the_same_transcript_imported_twice_is_stored_once(session, study):
                               turns=[Turn("Do you have the tools you need?", "Now I do.")], interviewer="ana",
                               held_on=None, editor="ana")
     assert len(other.interviews) == 1 and other.interviews != first.interviews
+    assert first.also_stored_as == [] and other.also_stored_as == []
+
+
+def test_the_same_transcript_for_another_participant_is_stored_and_named_as_a_likely_misfiling(session, study):
+    """One person's words under two participants: one is misfiled. Stored (the researcher may be correcting the
+    first), but the result names the other interview so the page can say so."""
+    turns = [Turn("Do you have the tools you need?", "The billing screen freezes at month end.")]
+    p1, p2 = (p.id for p in study["participants"][:2])
+    first = import_transcript(session=session, study_id=study["study"].id, participant_id=p2, turns=turns,
+                              interviewer="ana", held_on=None, editor="ana")
+    second = import_transcript(session=session, study_id=study["study"].id, participant_id=p1, turns=turns,
+                               interviewer="ana", held_on=None, editor="ana")
+    assert len(second.interviews) == 1 and second.also_stored_as == first.interviews
 
 
 def test_csv_rows_already_stored_are_not_imported_again(session, study):
