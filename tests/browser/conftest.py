@@ -181,9 +181,19 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     wait_for_app(page)
-    if page.get_by_test_id("stSidebarNav").count():
-        # Signed in: the session cookie arrives a moment later and its rerun closed a select box or an expander
-        # opened in between (seen in clean-clone runs under load). A person reads the page before the first tap.
+    settle_after_sign_in(page)
+
+
+def settle_after_sign_in(page) -> None:
+    """Wait for the sign-in's outcome; when signed in, for the session cookie and a quiet page too.
+
+    The cookie arrives a moment after sign-in and its rerun closed a select box or an expander opened in between
+    (seen in clean-clone runs under load): a person reads the page before the first tap.
+    """
+    menu = page.get_by_test_id("stSidebarNav")
+    expect(menu.or_(page.get_by_text("Choose your own password to continue."))
+           .or_(page.get_by_text("Wrong username or password.")).first).to_be_visible(timeout=30_000)
+    if menu.count():
         session_cookie(page)
         wait_until_settled(page)
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from research.store.engine import make_engine, session_scope
 from research.store.models import AuditEvent, User
 
-from .conftest import session_cookie, wait_until_settled
+from .conftest import settle_after_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -72,11 +72,7 @@ def sign_in_at(page, wait_for_app, url: str, username: str, password: str) -> No
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     wait_for_app(page)
-    if not page.get_by_text("Choose your own password to continue.").count():
-        # The cookie arrives a moment after sign-in, and its rerun closed a select box opened in between (seen
-        # once in a clean-clone run under load): a person reads the page before the first choice.
-        session_cookie(page)
-        wait_until_settled(page)
+    settle_after_sign_in(page)
 
 
 def cookie_value(page) -> str | None:
