@@ -190,9 +190,9 @@ def settle_after_sign_in(page) -> None:
     The cookie arrives a moment after sign-in and its rerun closed a select box or an expander opened in between
     (seen in clean-clone runs under load): a person reads the page before the first tap.
     """
-    menu = page.get_by_test_id("stSidebarNav")
+    menu = page.get_by_test_id("stSidebarNav")  # attached, not visible: a phone's menu starts folded away
     expect(menu.or_(page.get_by_text("Choose your own password to continue."))
-           .or_(page.get_by_text("Wrong username or password.")).first).to_be_visible(timeout=30_000)
+           .or_(page.get_by_text("Wrong username or password.")).first).to_be_attached(timeout=30_000)
     if menu.count():
         session_cookie(page)
         wait_until_settled(page)
