@@ -42,6 +42,8 @@ from research.store.models import (
 )
 from research.store.staff_drafts import StaffDraft
 
+from .conftest import wait_until_settled
+
 pytestmark = pytest.mark.browser
 
 ADMIN_PASSWORD = "admin password for the journey"
@@ -195,14 +197,17 @@ def download_links_twice(page, wait_for_app, engine) -> list[str]:
     page.get_by_role("button", name="Create links").dblclick()  # one batch: the links table below holds ten
     expect(page.get_by_text(re.compile(rf"^Created 10 invite link\(s\) for {SEGMENT} in {WAVE}\. A copy sealed"))
            ).to_be_visible()
+    wait_until_settled(page)
     files = []
     for attempt in range(2):  # a copy sealed with her password is kept: a reload does not lose the links
         if attempt:
             page.reload()
-            wait_for_app(page)
+            wait_until_settled(page)  # the session cookie's sign-in rerun has ended
             page.get_by_role("textbox", name="Your password", exact=True).fill(PASSWORD)
             page.get_by_role("button", name="Open my copies").click()
-            wait_for_app(page)
+            # the opened links are drawn by the rerun the form starts; a click during it was lost in a CI run
+            expect(page.get_by_test_id("stCode")).to_be_visible()
+            wait_until_settled(page)
         with page.expect_download() as download:
             page.get_by_role("button", name="Download links (CSV)").click()
         assert download.value.suggested_filename == "pulse-links.csv"
