@@ -4,9 +4,11 @@ Interview participants are pseudonymous (P07) and their notes were
 pseudonymised on save, but that does not make a quote anonymous: in a study of
 two dozen agents most are the only one with their industry, role and channel,
 so those attributes beside a quote would name its speaker. Quotes therefore
-carry only the attributes :func:`research.privacy.k_anonymity.k_anonymous_attributes`
+carry only the attributes :func:`research.privacy.k_anonymity.k_anonymous_over_steps`
 releases for the study's participants at the score threshold (every shown
-combination is shared by at least that many participants), and no participant
+combination is shared by at least that many participants, now and, for a
+reader who compares the page after each step, among those released with the
+speaker's first step), and no participant
 code, which would link each person's quotes across themes and, where codes
 follow the interview schedule, point to them. Which participants are quoted
 and the order of the rows do not depend on the codes either.
@@ -59,7 +61,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interviews.code_reports import code_quotes
-from research.privacy.k_anonymity import WITHHELD, k_anonymous_attributes
+from research.privacy.k_anonymity import WITHHELD, k_anonymous_over_steps
 from research.privacy.mentions import MentionFinder, unless_singled_out
 from research.privacy.reporting import Thresholds
 from research.store.models import (
@@ -156,22 +158,24 @@ def released_participants(*, session: Session, study_id: int, thresholds: Thresh
     (:func:`evidence_places`, ``k = thresholds.scores``): a withdrawn participant still fills their place,
     so a withdrawal takes out only that person and never lets someone waiting in. Indexed by participant
     id; a ``code`` column (for joining, never for showing) and the ``SHOWN`` columns, released at
-    ``k`` participants, as frozen with each place (``evidence_attributes``), so editing a released
-    participant's attributes moves no count and changes nothing beside their quotes.
+    ``k`` participants step by step (each step's look is what a reader saw then), as frozen with each place
+    (``evidence_attributes``), so editing a released participant's attributes moves no count and changes
+    nothing beside their quotes.
     """
     k = thresholds.scores
     places = evidence_places(session=session, study_id=study_id)
-    released = [participant for participant, withdrew in places[:k * (len(places) // k)] if not withdrew]
+    step = {participant: index // k for index, (participant, withdrew) in enumerate(places[:k * (len(places) // k)])
+            if not withdrew}
     people = session.execute(
         select(Participant.id, Participant.code, Participant.evidence_attributes,
                *(getattr(Participant, a) for _, a in SHOWN))
-        .where(Participant.id.in_(released))
-        .order_by(Participant.id)
-    ).all() if released else []
-    frame = pd.DataFrame([(row[0], row[1], *_frozen(row[2], row[3:])) for row in people],
+        .where(Participant.id.in_(list(step)))
+    ).all() if step else []
+    frame = pd.DataFrame(sorted(((row[0], row[1], *_frozen(row[2], row[3:])) for row in people),
+                                key=lambda row: (step[row[0]], row[0])),
                          columns=["id", "code", *(column for column, _ in SHOWN)]).set_index("id")
-    shown = k_anonymous_attributes(frame, [column for column, _ in SHOWN], thresholds.scores)
-    return pd.concat([frame[["code"]], shown], axis=1)
+    shown = k_anonymous_over_steps(frame, [column for column, _ in SHOWN], k, [step[i] for i in frame.index])
+    return pd.concat([frame[["code"]], shown], axis=1).sort_index()
 
 
 def _raisers(session: Session, study_id: int, code: Code | None) -> set[int]:
