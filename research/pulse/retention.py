@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from research.audit import record
 from research.pulse.binding import without_words
-from research.pulse.sealing import Sealer
+from research.pulse.sealing import Sealer, is_canonical
 from research.settings import Settings
 from research.store.models import (
     PulseAnswer,
@@ -72,12 +72,16 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     texts = PulseAnswer.value_text.is_not(None) & PulseAnswer.response_id.in_(old)
     held = PulseHeldText.response_id.in_(old)
     sealer = Sealer.from_settings(settings)
-    waiting = [(row, payload) for row in session.scalars(select(PulseInbox).where(PulseInbox.submitted_on < before))
-               if (payload := sealer.open(row.payload))["texts"] or payload.get("receipt")]
+    # A row that is no sealed payload at all was never written by the application: the release refuses it too,
+    # and it stays for an operator (opening it would stop every other erasure).
+    stored = [row for row in session.scalars(select(PulseInbox).where(PulseInbox.submitted_on < before))
+              if is_canonical(row.payload)]
+    waiting = [(row, payload) for row in stored
+               if (payload := sealer.open(row.payload)).get("texts") or payload.get("receipt")]
     counts = Erasure(
         comments=session.scalars(select(func.count()).select_from(PulseAnswer).where(texts)).one()
         + session.scalars(select(func.count()).select_from(PulseHeldText).where(held)).one()
-        + sum(len(payload["texts"]) for _, payload in waiting),
+        + sum(len(payload.get("texts") or ()) for _, payload in waiting),
         replies=session.scalars(select(func.count()).select_from(PulseReply).where(PulseReply.response_id.in_(old))).one(),
         receipts=session.scalars(select(func.count()).select_from(PulseReceipt)
                                 .where(PulseReceipt.response_id.in_(old))).one(),

@@ -27,6 +27,8 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from research.errors import FrontlineError
 
+NOT_SEALED = "a waiting pulse submission is not a sealed payload: it was not written by Frontline"
+
 
 class Sealer:
     """Seals and opens inbox payloads (JSON-able dicts) with one key."""
@@ -65,13 +67,21 @@ class Sealer:
         """The payload of a stored row.
 
         Raises:
-            FrontlineError: sealed with another key (a replica configured differently).
+            FrontlineError: sealed with another key (a replica configured differently), or no sealed payload
+                at all (a row written outside the application).
         """
+        if canonical_token(stored) is None:
+            raise FrontlineError(NOT_SEALED)
         try:
-            return json.loads(self._fernet.decrypt(stored["sealed"].encode("ascii")))
-        except (InvalidToken, KeyError):
+            payload = json.loads(self._fernet.decrypt(stored["sealed"].encode("ascii")))
+        except InvalidToken:
             raise FrontlineError("a waiting pulse submission was sealed with another key: every web server "
                                  "needs the same FRONTLINE_INBOX_KEY") from None
+        except ValueError:  # sealed with this key, but not JSON: not by :meth:`seal`
+            raise FrontlineError(NOT_SEALED) from None
+        if not isinstance(payload, dict):
+            raise FrontlineError(NOT_SEALED)
+        return payload
 
 
 def canonical_token(stored: dict) -> str | None:

@@ -60,3 +60,38 @@ def test_a_replica_with_another_key_still_saves_and_releases_nothing_it_cannot_o
     assert len(receipt.code) == 17
     with session_scope(engine) as session:
         assert len(session.scalars(select(PulseInbox)).all()) == 5  # all kept, none released half-read
+
+
+@pytest.mark.parametrize("stored", [{"sealed": "gAAAAé"}, {"sealed": 42}, {"sealed": None}, {}, "gAAAA", None,
+                                    {"sealed": "gAAAA.BB\nCC"}])
+def test_a_row_written_outside_the_application_is_refused_with_a_frontline_error(stored):
+    with pytest.raises(FrontlineError, match="not a sealed payload"):
+        Sealer(Fernet.generate_key()).open(stored)
+
+
+def test_a_token_of_this_key_that_holds_no_payload_is_refused():
+    key = Fernet.generate_key()
+    for plaintext in (b"not json", b"[1, 2]", b"\xff\xfe"):
+        with pytest.raises(FrontlineError, match="not a sealed payload"):
+            Sealer(key).open({"sealed": Fernet(key).encrypt(plaintext).decode("ascii")})
+
+
+def test_erasing_old_comments_leaves_a_row_written_outside_the_application_and_erases_the_rest(
+        engine, make_links, tmp_path):
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    sealer = Sealer.from_settings(settings)
+    with session_scope(engine) as session:
+        submit_response(session=session, token=make_links()[0], answers=GOOD_ANSWERS, today=TODAY,
+                        redactor=Redactor(), sealer=sealer, steps=Thresholds(5, 10))
+    with session_scope(engine) as session:
+        row = session.scalar(select(PulseInbox))
+        session.add(PulseInbox(wave_id=row.wave_id, segment_id=row.segment_id, submitted_on=row.submitted_on,
+                               payload={"sealed": "gAAAAé, pasted by hand"}))
+    with session_scope(engine) as session:
+        done = erase_comments(session=session, before=TODAY + timedelta(days=1), actor="cli:root", settings=settings)
+    assert done.comments == 1
+    with session_scope(engine) as session:
+        payloads = [row.payload for row in session.scalars(select(PulseInbox))]
+    pasted = {"sealed": "gAAAAé, pasted by hand"}
+    assert pasted in payloads and len(payloads) == 2  # left for an operator, as the release leaves it
+    assert sealer.open(next(p for p in payloads if p != pasted))["texts"] == {}
