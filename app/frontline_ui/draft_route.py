@@ -37,7 +37,7 @@ def _keep(token: str, place: str, text: str, keep_empty: bool) -> bool:
             if account is None:
                 return False
             keep_text(session=session, username=account.username, place=place, body=text, keep_empty=keep_empty)
-    except FrontlineError:
+    except (FrontlineError, ValueError):  # ValueError: a place no page names (empty or too long)
         return False
     return True
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,9 @@ from research.store.staff_drafts import StaffDraft
 MAX_DRAFT_CHARS = 20_000
 """Longer than any staff text box takes (a reply, a memo, a description); a draft beyond it is refused."""
 MAX_PLACE_CHARS = 160
+MAX_DRAFTS = 500
+"""Unsent drafts one account may keep at once: more boxes than anyone leaves half-typed, and a bound on what one
+account (or a script holding its cookie) can store through ``/api/draft`` (at most 10 MB)."""
 
 
 def _user_id(session: Session, username: str) -> int:
@@ -44,7 +47,7 @@ def keep_text(*, session: Session, username: str, place: str, body: str, keep_em
     text, where emptying it is the change, and a reload must not bring the stored text back).
 
     Raises:
-        FrontlineError: not text, too long, or no such account.
+        FrontlineError: not text, too long, no such account, or a new place beyond :data:`MAX_DRAFTS`.
     """
     if not isinstance(body, str):
         raise FrontlineError("A draft must be text.")
@@ -56,6 +59,10 @@ def keep_text(*, session: Session, username: str, place: str, body: str, keep_em
         return False
     for _ in range(2):  # two tabs keeping the same box at once: the second insert becomes an update
         draft = session.scalar(select(StaffDraft).where(StaffDraft.user_id == user_id, StaffDraft.place == place))
+        if draft is None and session.scalars(select(func.count()).select_from(StaffDraft)
+                                             .where(StaffDraft.user_id == user_id)).one() >= MAX_DRAFTS:
+            raise FrontlineError(f"You already have {MAX_DRAFTS} unsent drafts kept on other pages; this text is "
+                                 "still in the box, but is not kept until you send or clear some of them.")
         try:
             with session.begin_nested():
                 if draft is None:

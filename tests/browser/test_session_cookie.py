@@ -92,6 +92,7 @@ def test_a_draft_sent_as_a_page_unloads_is_kept_for_the_cookies_account_only(ser
     assert post(server, "/api/draft", draft, {**page_headers, "Cookie": "frontline_session=forged"})[0] == 403
     assert post(server, "/api/draft", "not json", signed_in)[0] == 400
     assert post(server, "/api/draft", json.dumps({"place": 1, "text": "x"}), signed_in)[0] == 400
+    assert post(server, "/api/draft", json.dumps({"place": "p" * 161, "text": "x"}), signed_in)[0] == 403  # no 500
     assert post(server, "/api/draft", json.dumps({"place": "p", "text": "x" * 200_000}), signed_in)[0] == 413
     with session_scope(engine) as session:
         assert kept_text(session=session, username="res-unload", place="memo:interview:1") is None  # none kept

@@ -4,7 +4,15 @@ import pytest
 from sqlalchemy import delete, select
 
 from research.accounts import create_user
-from research.accounts.drafts import MAX_DRAFT_CHARS, forget_text, forget_texts, keep_text, kept_text, kept_texts
+from research.accounts.drafts import (
+    MAX_DRAFT_CHARS,
+    MAX_DRAFTS,
+    forget_text,
+    forget_texts,
+    keep_text,
+    kept_text,
+    kept_texts,
+)
 from research.errors import FrontlineError
 from research.store.models import User
 from research.store.staff_drafts import StaffDraft
@@ -72,6 +80,19 @@ def test_too_long_or_unknown_is_refused_and_keeps_nothing(session, people):
     with pytest.raises(FrontlineError, match="must be text"):
         keep_text(session=session, username="ana", place="reply:7", body=None)  # type: ignore[arg-type]
     assert session.scalars(select(StaffDraft)).all() == []
+
+
+def test_one_account_keeps_at_most_max_drafts_and_can_still_update_them_and_others_are_unaffected(session, people):
+    session.add_all([StaffDraft(user_id=session.scalar(select(User.id).where(User.username == "ana")),
+                                place=f"memo:{n}", body="half a memo") for n in range(MAX_DRAFTS)])
+    session.flush()
+    with pytest.raises(FrontlineError, match=f"already have {MAX_DRAFTS} unsent drafts"):
+        keep_text(session=session, username="ana", place="reply:7", body="one more")
+    assert kept_text(session=session, username="ana", place="reply:7") is None
+    assert keep_text(session=session, username="ana", place="memo:3", body="the memo, finished")  # a kept place
+    assert keep_text(session=session, username="ben", place="reply:7", body="ben's own words")
+    forget_text(session=session, username="ana", place="memo:4")
+    assert keep_text(session=session, username="ana", place="reply:7", body="one more")  # room again
 
 
 def test_deleting_an_account_deletes_its_drafts(session, people):
