@@ -137,8 +137,12 @@ class KeptBoxes:
         """Keep a choice made outside the form (so known at every run) with the boxes' drafts, until sent."""
         place = f"{self.prefix}:{name}"
         if self._drafts.get(place) != value:
-            with resources.db_session() as session:
-                keep_text(session=session, username=self.username, place=place, body=value)
+            try:
+                with resources.db_session() as session:
+                    keep_text(session=session, username=self.username, place=place, body=value)
+            except FrontlineError as exc:  # too many drafts kept: the choice stands on the page, unkept
+                st.warning(plain(exc))
+                return
             self._drafts[place] = value
 
     def forget(self, session) -> None:
