@@ -45,5 +45,5 @@ st.caption("Notes were pseudonymised when saved. " + evidence.note)
 if evidence.quotes.empty:
     st.info("No coded excerpts for this theme in this study yet.")
 else:
-    text_table(evidence.quotes, what=f"interview quotes on {theme}, study {study_id} (CSV)",
+    text_table(evidence.quote_table, what=f"interview quotes on {theme}, study {study_id} (CSV)",
                file_name="interview-quotes.csv", height=500)

@@ -108,9 +108,16 @@ class InterviewEvidence:
                 f"in {self.study}.")
 
     @property
+    def quote_table(self) -> pd.DataFrame:
+        """The quotes with only the attribute columns that show something beside at least one of them."""
+        return self.quotes[["Quote", *(c for c in QUOTE_COLUMNS[1:] if (self.quotes[c] != WITHHELD).any())]]
+
+    @property
     def note(self) -> str:
         return (f"Beside each quote, industry, role and channel are shown only as far as at least "
-                f"{self.threshold} interviewed agents of this study share them; participants' codes are not shown. "
+                f"{self.threshold} interviewed agents of this study share them, also among those interviewed in "
+                f"the same step of {self.threshold} as the speaker (so comparing this page over time narrows "
+                f"no one further); a column with nothing to show is left out. Participants' codes are not shown. "
                 f"An industry, site or own role a quote names counts as shown: where fewer than {self.threshold} "
                 f"share it with what is beside the quote, the name reads [industry], [site] or [role].")
 
