@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from research.accounts.users import account_id
 from research.errors import FrontlineError
 from research.store.models import User
 from research.store.staff_drafts import StaffDraft
@@ -25,13 +26,6 @@ MAX_PLACE_CHARS = 160
 MAX_DRAFTS = 500
 """Unsent drafts one account may keep at once: more boxes than anyone leaves half-typed, and a bound on what one
 account (or a script holding its cookie) can store through ``/api/draft`` (at most 10 MB)."""
-
-
-def _user_id(session: Session, username: str) -> int:
-    user_id = session.scalar(select(User.id).where(User.username == username))
-    if user_id is None:
-        raise FrontlineError("There is no such account to keep a draft for.")
-    return user_id
 
 
 def _check_place(place: str) -> str:
@@ -53,7 +47,8 @@ def keep_text(*, session: Session, username: str, place: str, body: str, keep_em
         raise FrontlineError("A draft must be text.")
     if len(body) > MAX_DRAFT_CHARS:
         raise FrontlineError(f"This draft is {len(body):,} characters; at most {MAX_DRAFT_CHARS:,} are kept.")
-    user_id, place = _user_id(session, username), _check_place(place)
+    user_id = account_id(session=session, username=username, purpose="to keep a draft for")
+    place = _check_place(place)
     if not body and not keep_empty:
         session.execute(delete(StaffDraft).where(StaffDraft.user_id == user_id, StaffDraft.place == place))
         return False

@@ -79,6 +79,18 @@ def get_user(*, session: Session, username: str) -> AccountView | None:
     return _view(user) if user else None
 
 
+def account_id(*, session: Session, username: str, purpose: str) -> int:
+    """The id of the account ``username`` (as stored), for rows kept per person (drafts, link copies).
+
+    Raises:
+        AccountError: no such account, naming ``purpose`` ("to keep a draft for").
+    """
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise AccountError(f"There is no such account {purpose}.")
+    return user_id
+
+
 def set_active(*, session: Session, username: str, active: bool, actor: str) -> AccountView:
     """Disable (or re-enable) an account; a disabled account cannot log in.
 

@@ -31,10 +31,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from research.accounts.users import account_id
 from research.errors import FrontlineError
 from research.pulse.sealing import Sealer
 from research.store.engine import rows_changed
-from research.store.models import PulseLinkCopy, PulseWave, User
+from research.store.models import PulseLinkCopy, PulseWave
 
 PURPOSE = b"pulse link copies v1"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
@@ -54,10 +55,7 @@ class KeptBatch:
 
 
 def _owner_id(session: Session, username: str) -> int:
-    owner = session.scalar(select(User.id).where(User.username == username))
-    if owner is None:
-        raise FrontlineError("There is no such account to keep links for.")
-    return owner
+    return account_id(session=session, username=username, purpose="to keep links for")
 
 
 def _password_key(password: str, salt: bytes) -> Fernet:
