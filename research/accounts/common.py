@@ -93,13 +93,22 @@ def validate_role(role: str) -> str:
     return role
 
 
-def validate_password(password: str) -> str:
+def password_rule_problem(password: str, *, what: str = "password") -> str | None:
+    """Which rule ``password`` breaks (length, outer spaces), phrased about ``what``, or None: the one place the
+    rules live, for an admin setting a password and for a person changing their own."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters")
+        return f"{what} is too short: use at least {MIN_PASSWORD_LENGTH} characters"
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"password too long: use at most {MAX_PASSWORD_LENGTH} characters")
+        return f"{what} is too long: use at most {MAX_PASSWORD_LENGTH} characters"
     if password.strip() != password:
-        raise AccountError("password must not start or end with spaces or a line break")
+        return f"{what} must not start or end with a space or a line break"
+    return None
+
+
+def validate_password(password: str) -> str:
+    problem = password_rule_problem(password)
+    if problem:
+        raise AccountError(problem)
     return password
 
 

@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from research.accounts.common import (
     MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
     SSO_MARKER,
     AccountView,
     _aware,
     _view,
     normalise_username,
+    password_rule_problem,
 )
 from research.accounts.passwords import SessionThrottle, _count_failure, _safe_verify, hash_password
 from research.accounts.sessions import _revoke_all
@@ -70,13 +70,8 @@ def _form_problem(current: str, new_password: str, repeat: str) -> str | None:
         return "Type a new password."
     if new_password != repeat:
         return "The two new passwords differ: type the same new password twice."
-    if len(new_password) < MIN_PASSWORD_LENGTH:
-        return f"The new password is too short: use at least {MIN_PASSWORD_LENGTH} characters."
-    if len(new_password) > MAX_PASSWORD_LENGTH:
-        return f"The new password is too long: use at most {MAX_PASSWORD_LENGTH} characters."
-    if new_password.strip() != new_password:
-        return "The new password must not start or end with a space or a line break."
-    return None
+    problem = password_rule_problem(new_password, what="The new password")
+    return f"{problem}." if problem else None
 
 
 def change_own_password(

@@ -96,7 +96,7 @@ def test_admin_adds_a_user_and_a_bad_one_is_refused(make_app):
     at.text_input[0].input("new-analyst")
     at.text_input[1].input("short")
     at.button[0].click().run()
-    assert "password too short" in at.error[0].value
+    assert "password is too short" in at.error[0].value
     assert at.text_input[0].value == "new-analyst"
     at.text_input[1].input("long enough password")
     at.button[0].click().run()

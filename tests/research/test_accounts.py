@@ -177,8 +177,8 @@ def test_set_password_ends_a_pause(engine, alice):
         ("bob", "boss", PASSWORD, "unknown role 'boss'"),
         ("b", "admin", PASSWORD, "username 'b' is not allowed"),
         ("bob smith", "admin", PASSWORD, "is not allowed"),
-        ("bob", "admin", "short", "password too short"),
-        ("bob", "admin", " padded password ", "must not start or end with spaces"),
+        ("bob", "admin", "short", "password is too short"),
+        ("bob", "admin", " padded password ", "must not start or end with a space"),
         ("alice", "admin", PASSWORD, "user 'alice' already exists"),
     ],
 )
