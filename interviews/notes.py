@@ -23,7 +23,7 @@ from research.store.models import GuideQuestion, Interview, InterviewNote, NoteR
 
 MAX_NOTE_CHARS = 200_000
 # The participant attributes interview evidence counts and shows, frozen when a participant gets their place.
-EVIDENCE_ATTRIBUTES = ("industry", "role", "channel")
+EVIDENCE_ATTRIBUTES = ("industry", "role", "channel", "site")  # site: words naming it are judged by it
 FREE_NOTES_LABEL = "Free notes"
 
 

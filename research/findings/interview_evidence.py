@@ -4,11 +4,11 @@ Interview participants are pseudonymous (P07) and their notes were
 pseudonymised on save, but that does not make a quote anonymous: in a study of
 two dozen agents most are the only one with their industry, role and channel,
 so those attributes beside a quote would name its speaker. Quotes therefore
-carry only the attributes :func:`research.privacy.k_anonymity.k_anonymous_over_steps`
+carry only the attributes :func:`research.privacy.k_anonymity.k_anonymous_by_steps`
 releases for the study's participants at the score threshold (every shown
-combination is shared by at least that many participants, now and, for a
-reader who compares the page after each step, among those released with the
-speaker's first step), and no participant
+combination is shared by at least that many participants, and by everyone
+released in the speaker's step, so a reader who compares the page after each
+step narrows a quote to that step and no further), and no participant
 code, which would link each person's quotes across themes and, where codes
 follow the interview schedule, point to them. Which participants are quoted
 and the order of the rows do not depend on the codes either.
@@ -18,12 +18,12 @@ banking screen" beside "team lead", in a study with one banking team lead). An
 industry or site a quote names (or a role it says is the speaker's own: "as a team
 lead") is read as one more attribute of its speaker
 (:mod:`research.privacy.mentions`): it stays only if at least ``k`` of the
-participants released with the speaker's step share both it and the row shown
+participants released in the speaker's step share both it and the row shown
 beside the quote, the speaker among them; otherwise it is replaced with
 ``[industry]``, ``[site]`` or ``[role]`` (a pulse team's name, which
-participants are not recorded with, always is). Judging among the speaker's first step, not
+participants are not recorded with, always is). Judging among the speaker's own step, not
 everyone released now, means a reader who saw the quote then learns no more
-when later steps make the industry common.
+when later steps make the industry common, and the judgement never flips.
 
 The breakdown by industry uses the same industry groups as the quotes:
 industries with fewer participants than the threshold are pooled (with
@@ -61,7 +61,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interviews.code_reports import code_quotes
-from research.privacy.k_anonymity import WITHHELD, k_anonymous_over_steps
+from research.privacy.k_anonymity import WITHHELD, k_anonymous_by_steps
 from research.privacy.mentions import MentionFinder, unless_singled_out
 from research.privacy.reporting import Thresholds
 from research.store.models import (
@@ -115,11 +115,11 @@ class InterviewEvidence:
     @property
     def note(self) -> str:
         return (f"Beside each quote, industry, role and channel are shown only as far as at least "
-                f"{self.threshold} interviewed agents of this study share them, also among those interviewed in "
-                f"the same step of {self.threshold} as the speaker (so comparing this page over time narrows "
+                f"{self.threshold} interviewed agents of this study share them, and everyone interviewed in the "
+                f"same step of {self.threshold} as the speaker does (so comparing this page over time narrows "
                 f"no one further); a column with nothing to show is left out. Participants' codes are not shown. "
                 f"An industry, site or own role a quote names counts as shown: where fewer than {self.threshold} "
-                f"share it with what is beside the quote, the name reads [industry], [site] or [role].")
+                f"of the speaker's step share it, the name reads [industry], [site] or [role].")
 
 
 def evidence_studies(*, session: Session) -> dict[int, str]:
@@ -147,15 +147,20 @@ def interviewed_in_order(*, session: Session, study_id: int) -> list[int]:
             if not withdrew]
 
 
-def _frozen(frozen: dict | None, current: tuple) -> list[str]:
-    """The ``SHOWN`` attributes as frozen with the participant's place; current ones only if none were frozen.
+def _as_frozen(frozen: dict | None, attribute: str, current: str | None) -> str:
+    """An attribute as frozen with the participant's place; the current one only where none was frozen.
 
     Every place is given with its copy (:func:`interviews.notes.give_evidence_place`, migration 0018 for older
-    ones), so the current attributes are read only for a row written outside the application.
+    ones), so the current value is read only for a row written outside the application, or for the site of a
+    place given before sites were frozen with it.
     """
-    if frozen is None:
-        return [value or "" for value in current]
-    return [str(frozen.get(attribute) or "") for _, attribute in SHOWN]
+    value = frozen[attribute] if frozen and attribute in frozen else current
+    return str(value or "")
+
+
+def _frozen(frozen: dict | None, current: tuple) -> list[str]:
+    """The ``SHOWN`` attributes as frozen with the participant's place (see :func:`_as_frozen`)."""
+    return [_as_frozen(frozen, attribute, value) for (_, attribute), value in zip(SHOWN, current)]
 
 
 def released_participants(*, session: Session, study_id: int, thresholds: Thresholds) -> pd.DataFrame:
@@ -165,7 +170,7 @@ def released_participants(*, session: Session, study_id: int, thresholds: Thresh
     (:func:`evidence_places`, ``k = thresholds.scores``): a withdrawn participant still fills their place,
     so a withdrawal takes out only that person and never lets someone waiting in. Indexed by participant
     id; a ``code`` column (for joining, never for showing) and the ``SHOWN`` columns, released at
-    ``k`` participants step by step (each step's look is what a reader saw then), as frozen with each place
+    ``k`` participants a whole step at a time (:func:`k_anonymous_by_steps`), as frozen with each place
     (``evidence_attributes``), so editing a released participant's attributes moves no count and changes
     nothing beside their quotes.
     """
@@ -181,7 +186,7 @@ def released_participants(*, session: Session, study_id: int, thresholds: Thresh
     frame = pd.DataFrame(sorted(((row[0], row[1], *_frozen(row[2], row[3:])) for row in people),
                                 key=lambda row: (step[row[0]], row[0])),
                          columns=["id", "code", *(column for column, _ in SHOWN)]).set_index("id")
-    shown = k_anonymous_over_steps(frame, [column for column, _ in SHOWN], k, [step[i] for i in frame.index])
+    shown = k_anonymous_by_steps(frame, [column for column, _ in SHOWN], k, [step[i] for i in frame.index])
     return pd.concat([frame[["code"]], shown], axis=1).sort_index()
 
 
@@ -230,16 +235,16 @@ def _pick(found: pd.DataFrame, quotes: int) -> list[tuple[str, str]]:
     return picked
 
 
-def _first_released(places: list[tuple[int, bool]], k: int) -> dict[int, list[int]]:
-    """Per participant, the participants released with the step that first released them (withdrawn left out).
+def _step_of(places: list[tuple[int, bool]], k: int) -> dict[int, list[int]]:
+    """Per participant, the participants released in the same step as them (withdrawn left out).
 
-    A quote first seen after that step can only be one of these people's, whatever is released later: an
-    executive who read the page then keeps that smaller candidate set, so a quote is judged among it.
+    A quote first seen after a step is one of that step's people's (the ``k`` the calendar names), whatever is
+    released before or after: an executive who read the page then keeps that candidate set, so a quote is
+    judged among it, and the judgement never changes as later steps are released.
     """
-    kept = [participant for participant, withdrew in places]
-    ids = {participant: index for index, participant in enumerate(kept)}
+    step = {participant: index // k for index, (participant, _) in enumerate(places)}
     present = [participant for participant, withdrew in places if not withdrew]
-    return {participant: [p for p in present if ids[p] < k * (ids[participant] // k + 1)] for participant in present}
+    return {participant: [p for p in present if step[p] == step[participant]] for participant in present}
 
 
 def _unless_singled_out(session: Session, study_id: int, people: pd.DataFrame,
@@ -248,24 +253,25 @@ def _unless_singled_out(session: Session, study_id: int, people: pd.DataFrame,
     where, together with the attributes shown beside it, that would narrow it to fewer than ``k`` participants
     (:func:`research.privacy.mentions.unless_singled_out`).
 
-    Industry and role are those frozen with the place (as shown), the site the current one; the words looked
-    for are every value the study's participants have, so naming someone else's industry is caught too. Each
-    quote is judged among the participants released with its speaker's step (:func:`_first_released`).
+    Industry, role and site are those frozen with the place (a site frozen before sites were, the current one),
+    so a later move never flips a word; the words looked for are every value the study's participants have, so
+    naming someone else's industry is caught too. Each quote is judged among the participants released in its
+    speaker's step (:func:`_step_of`).
     """
     everyone = session.execute(select(Participant.id, Participant.evidence_attributes, Participant.industry,
                                       Participant.role, Participant.site).where(Participant.study_id == study_id)).all()
-    looked = pd.DataFrame([(i, *(str((frozen or {}).get(a) or current or "") for a, current in
-                                 (("industry", industry), ("role", role))), site or "")
+    looked = pd.DataFrame([(i, *(_as_frozen(frozen, a, current) for a, current in
+                                 (("industry", industry), ("role", role), ("site", site))))
                            for i, frozen, industry, role, site in everyone],
                           columns=["id", "industry", "role", "site"]).set_index("id")
     # Participants have no team: a pulse team a quote names can never be counted, so it is always replaced.
     teams = set(session.scalars(select(PulseSegment.team).distinct()))
     finder = MentionFinder({"industry": set(looked["industry"]), "site": set(looked["site"]),
                             "role": set(looked["role"]), "team": teams})
-    firsts = _first_released(evidence_places(session=session, study_id=study_id), k)
+    steps = _step_of(evidence_places(session=session, study_id=study_id), k)
     ids = dict(zip(people["code"], people.index))
     shown = people[[column for column, _ in SHOWN]]
-    return [unless_singled_out(quote, speaker=ids[participant], people=looked.loc[firsts[ids[participant]]],
+    return [unless_singled_out(quote, speaker=ids[participant], people=looked.loc[steps[ids[participant]]],
                                shown=shown, finder=finder, k=k) for quote, participant in picked]
 
 

@@ -87,52 +87,31 @@ def smallest_group(shown: pd.DataFrame) -> int:
     return int(shown.groupby(list(shown.columns), dropna=False).size().min()) if len(shown.columns) else len(shown)
 
 
-def k_anonymous_over_steps(people: pd.DataFrame, columns: Sequence[str], k: int,
-                           steps: Sequence[int]) -> pd.DataFrame:
-    """What :func:`k_anonymous_attributes` may show now, when the same page was also read after every earlier step.
+def k_anonymous_by_steps(people: pd.DataFrame, columns: Sequence[str], k: int,
+                         steps: Sequence[int]) -> pd.DataFrame:
+    """What may be shown for each person when people are released in steps (``steps[i]`` is the step that released
+    ``people.iloc[i]``) and the page may be read after every step.
 
-    People are released in steps (``steps[i]`` is the step that released ``people.iloc[i]``; non-decreasing).
-    A reader who saw the page after each step knows a quote's speaker was among those released by the step that
-    first showed it, and combines every value ever shown beside it: "retail" then, "retail, senior agent" now.
-    Each look is therefore computed in turn, as the tree over everyone released by then, and a person whose
-    values seen so far, with the new ones, would match fewer than ``k`` of the people released with their first
-    step has the new values withheld: their own values are blanked before the tree runs again, so every row
-    still falls in a group of at least ``k`` within the look, and the by-industry groups stay the tree's. Only
-    withholding ever happens, so the looks settle. The looks are recomputed from the same places and frozen
-    attributes every time, so the look after step ``s`` is the one a reader saw then (a withdrawal since,
-    which takes a person out of every look, is the exception).
+    The reader: one who knows everyone's attributes and the calendar of steps, and reads the page after each. A
+    quote, or a count that moved, first seen after step ``s`` is one of the people step ``s`` released, not one
+    of everyone released by then; and rows beside quotes can be worked out for everyone (they depend on no one's
+    words), so the whole history of a speaker's row, blanks included, is compared with the histories of the
+    others of their step. So every row is decided for a step as a whole: a column shows the value that all of a
+    step's people share, or nothing; a step with fewer than ``k`` people (after withdrawals) shows nothing. Those
+    rows then go through :func:`k_anonymous_attributes`, which only ever withholds whole groups of equal values,
+    so every shown row is shared by at least ``k`` people now, and a step's people share one row in every look:
+    a reader narrows a speaker to their step and no further (a withdrawal, which shrinks a step, aside).
 
     Returns:
-        The last step's look: a frame with the same index as ``people`` and the given ``columns``.
+        A frame with the same index as ``people`` and the given ``columns``.
     """
     columns = list(columns)
-    values = [tuple(WITHHELD if pd.isna(v) else str(v) for v in row) for row in people[columns].itertuples(index=False)]
-    seen: list[dict[int, str]] = [{} for _ in values]
-    look = pd.DataFrame(WITHHELD, index=people.index, columns=columns, dtype=object)
-    for step in sorted(set(steps)):
-        now = [i for i, s in enumerate(steps) if s <= step]
-        masked = [list(values[i]) for i in now]
-        while True:
-            frame = pd.DataFrame(masked, columns=columns, dtype=object)
-            shown = k_anonymous_attributes(frame, columns, k).to_numpy()
-            narrowed = []
-            for row, person in enumerate(now):
-                known = {**seen[person], **{c: v for c, v in enumerate(shown[row]) if v != WITHHELD}}
-                if len(known) > len(seen[person]) and _matching(values, steps, steps[person], known) < k:
-                    narrowed.append(row)
-            if not narrowed:
-                break
-            for row in narrowed:
-                for column, value in enumerate(shown[row]):
-                    if value != WITHHELD and column not in seen[now[row]]:
-                        masked[row][column] = WITHHELD
-        for row, person in enumerate(now):
-            seen[person].update({c: v for c, v in enumerate(shown[row]) if v != WITHHELD})
-        look = pd.DataFrame(shown, index=people.index[now], columns=columns, dtype=object)
-    return look
-
-
-def _matching(values: list[tuple[str, ...]], steps: Sequence[int], step: int, known: dict[int, str]) -> int:
-    """How many of the people released by ``step`` have every value in ``known`` (column index to value)."""
-    return sum(1 for row, s in zip(values, steps)
-               if s <= step and all(row[column] == value for column, value in known.items()))
+    common = pd.DataFrame({c: [WITHHELD if pd.isna(v) else str(v) for v in people[c]] for c in columns},
+                          index=people.index, dtype=object)
+    by_step = pd.Series(list(steps), index=people.index)
+    for _, members in by_step.groupby(by_step).groups.items():
+        for column in columns:
+            shared = set(common.loc[members, column])
+            if len(members) < k or len(shared) != 1:
+                common.loc[members, column] = WITHHELD
+    return k_anonymous_attributes(common, columns, k)

@@ -145,16 +145,19 @@ def test_a_unique_participant_is_quoted_without_identifying_attributes(session):
     assert len(evidence.quotes) == 15  # everyone is still quoted (15 interviewed: three whole steps of 5)
     unique = quote_of(evidence, people["banking"][0])
     assert {unique[c] for c in ATTRIBUTES} == {WITHHELD}
-    # the first step was five telecoms agents on the phone: that was shown then, and stays
-    assert {quote_of(evidence, p)["Industry"] for p in people["telecommunications"]} == {"telecommunications"}
-    # retail's first three came in the second step, among ten of whom only they were retail: "retail" shown now
-    # would narrow their quotes to three people for a reader of both steps; the other five are then too few to
-    # show, and banking is pooled with all eight
+    # each step shows what all its five share: the first is five telecoms agents on the phone, the third five
+    # retail agents on chat; the second (a telecoms agent, the banking team lead, three retail agents) nothing,
+    # as a quote first seen after it is one of those five, and "retail" would narrow it to three
+    assert [quote_of(evidence, p)["Industry"] for p in people["telecommunications"]] == [
+        "telecommunications"] * 5 + [WITHHELD]
     assert quote_of(evidence, people["retail"][0]) == {
         "Quote": "The screen P08 uses freezes every morning.", "Industry": WITHHELD, "Role": WITHHELD,
         "Channel": WITHHELD}
+    assert quote_of(evidence, people["retail"][-1]) == {
+        "Quote": "The screen P15 uses freezes every morning.", "Industry": "retail", "Role": "agent",
+        "Channel": "chat"}
     assert dict(zip(evidence.by_industry["industry"], evidence.by_industry["participants"])) == {
-        "other industries": 9, "telecommunications": 6}
+        "other industries": 5, "retail": 5, "telecommunications": 5}
     assert_k_anonymous(session, study_id, evidence.quotes, 5)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from interviews.codebook import code_choices
 from interviews.coding import code_quote
 from interviews.notes import save_note, start_interview
-from interviews.studies import GuideItem, add_participant, create_study, set_guide
+from interviews.studies import GuideItem, add_participant, create_study, set_guide, update_participant
 from research.demo import seed_demo
 from research.findings.interview_evidence import QUOTE_COLUMNS, evidence_studies, interview_evidence
 from research.privacy.k_anonymity import WITHHELD
@@ -131,11 +131,10 @@ def test_a_named_industry_or_site_stays_only_where_enough_share_it(session):
     assert evidence.participants == 15
     # the one banking team lead (and the one Cardiff participant): neither the industry nor the site is said
     assert said_by(evidence, codes[14])["Quote"] == f"The [industry] screen freezes in [site] ({codes[14]})"
-    # eight retail agents on the phone: the words of one released with the last step stay (retail is not shown
-    # beside them: four of the eight came with the second step, where "retail" would have narrowed to four)
-    assert said_by(evidence, codes[13]) == {"Quote": f"Our retail till freezes ({codes[13]})",
+    # eight retail agents, but never five in one step (four in the second, four in the third, with the banking
+    # team lead): a quote first seen after a step is one of its five, so "retail" is replaced in every one
+    assert said_by(evidence, codes[13]) == {"Quote": f"Our [industry] till freezes ({codes[13]})",
                                             "Industry": WITHHELD, "Role": WITHHELD, "Channel": "phone"}
-    # ... but one released with the second step was one of four retail agents then: replaced, for good
     assert said_by(evidence, codes[6])["Quote"] == f"Our [industry] till freezes ({codes[6]})"
     # the first step was five telecom agents, shown as such then and now: naming telecom narrows no further
     assert said_by(evidence, codes[0]) == {"Quote": f"The telecom CRM is slow ({codes[0]})",
@@ -157,7 +156,7 @@ def test_naming_another_industry_does_not_pin_the_quote_on_its_people(session):
                                            "Industry": "retail", "Role": "agent", "Channel": "phone"}
 
 
-def test_a_quote_is_judged_among_the_people_first_released_with_it(session):
+def test_a_quote_is_judged_among_the_people_of_its_own_step(session):
     # the first step of five holds two banking agents; the second brings four more. The executive who read the
     # page after the first step knows the quote is one of those five, so "bank" would narrow it to two.
     first = [("banking", "agent", "Leeds", "The bank screen freezes")] * 2 + [
@@ -173,6 +172,33 @@ def test_a_quote_is_judged_among_the_people_first_released_with_it(session):
     assert later.participants == 10
     assert said_by(later, codes[0])["Quote"] == f"The [industry] screen freezes ({codes[0]})"  # still replaced
     assert said_by(later, later_codes[0])["Quote"] == f"Slow screens ({later_codes[0]})"
+
+
+def test_a_quotes_words_never_change_as_later_steps_come_or_as_people_move(session):
+    """An outside review: a word kept after one step and replaced after the next ("At the bank" then "At the
+    [industry]") links the two looks and narrows the speaker to those of the later row with that industry; and
+    judged by the current site, moving each step-mate away in turn flipped "In Leeds" only for the speaker."""
+    study_id, codes = one_quote_each(session, [("retail", "agent", "York", "Tills freeze")] * 4
+                                     + [("retail", "agent", "Leeds", "Tills freeze")] * 2
+                                     + [("banking", "agent", "Leeds", "The bank screen freezes")]
+                                     + [("retail", "agent", "Leeds", "In Leeds the screen freezes")]
+                                     + [("retail", "agent", "Leeds", "Tills freeze")] * 2)
+
+    def said() -> tuple[str, str]:
+        evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds(),
+                                      quotes=20)
+        return said_by(evidence, codes[6])["Quote"], said_by(evidence, codes[7])["Quote"]
+
+    first = said()  # the second step's five are all in Leeds, and one of them is in banking
+    assert first == (f"The [industry] screen freezes ({codes[6]})", f"In Leeds the screen freezes ({codes[7]})")
+    interview(session, study_id, [("banking", "agent", "Leeds", "Slow screens")] * 5)  # banking now common
+    assert said() == first
+    for code in codes[5:10]:
+        person = session.scalar(select(Participant).where(Participant.code == code))
+        update_participant(session=session, participant_id=person.id, values={"site": "York"})
+        session.flush()
+        assert said() == first, code
+        update_participant(session=session, participant_id=person.id, values={"site": "Leeds"})
 
 
 

@@ -110,6 +110,7 @@ def test_0018_freezes_the_attributes_of_participants_who_hold_a_place(empty_db_u
     with engine.connect() as conn:
         rows = conn.execute(select(Participant.id, Participant.evidence_attributes)).all()
     frozen: dict[int, dict | None] = {row[0]: row[1] for row in rows}
-    assert frozen == {1: {"industry": "banking", "role": "agent", "channel": "chat"},
-                      2: {"industry": "", "role": "agent", "channel": "chat"}, 3: None, 4: None}
+    # 0023 then adds the site to each frozen copy
+    assert frozen == {1: {"industry": "banking", "role": "agent", "channel": "chat", "site": "Leeds"},
+                      2: {"industry": "", "role": "agent", "channel": "chat", "site": "Leeds"}, 3: None, 4: None}
     engine.dispose()
