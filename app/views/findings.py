@@ -171,9 +171,9 @@ if chart is not None:
     show_chart(chart, width="stretch")
 
 st.subheader("Briefing")
-st.caption("A self-contained HTML briefing (charts embedded, nothing fetched), the same briefing as an A4 PDF "
-           "printed on this server, and the aggregated tables as CSV; all pass the same reporting thresholds as "
-           "these pages.")
+st.caption("A self-contained HTML briefing of the whole wave (charts embedded, nothing fetched; the segment "
+           "chosen above does not narrow it), the same briefing as an A4 PDF printed on this server, and the "
+           "aggregated tables as CSV; all pass the same reporting thresholds as these pages.")
 if st.button("Prepare briefing"):
     with st.spinner("Preparing the briefing…"):
         with resources.db_read() as session:

@@ -40,10 +40,15 @@ if evidence.withheld:  # under the threshold of interviewed agents: no count, ch
     st.info(plain(evidence.sentence))
     st.stop()
 st.subheader(plain(evidence.sentence))
-show_chart(evidence_figure(evidence.by_industry), width="stretch")
+if evidence.raised:
+    show_chart(evidence_figure(evidence.by_industry), width="stretch")
 st.caption("Notes were pseudonymised when saved. " + evidence.note)
 if evidence.quotes.empty:
-    st.info("No coded excerpts for this theme in this study yet.")
+    st.info("No counted interview has an excerpt coded with this theme yet: either nobody raised it, or the notes "
+            "that do are not coded with it.")
 else:
+    if list(evidence.quote_table.columns) == ["Quote"]:
+        st.caption(f"No industry, role or channel is shown beside these quotes: no value is shared by everyone "
+                   f"interviewed in the same step of {evidence.threshold} as a speaker.")
     text_table(evidence.quote_table, what=f"interview quotes on {theme}, study {study_id} (CSV)",
                file_name="interview-quotes.csv", height=500)

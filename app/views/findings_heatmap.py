@@ -22,7 +22,9 @@ with resources.db_read() as session:
 if table.values.empty:
     st.info("No responses in this wave yet.")
     st.stop()
-st.caption("Each column is coloured over its own range: blue is better, red worse. Every cell carries its figure.")
+st.caption("Each column is coloured over its measure's whole scale (1 to 5, eNPS −100 to +100, shares 0 to 100 %), "
+           "so colours compare across waves: blue is the best end, red the worst. Every cell carries its figure; "
+           "hover a row for its number of responses.")
 show_chart(heatmap_figure(table), width="stretch")
 if table.hidden:
     st.caption(f"Rows marked – have {table.note} (or would reveal such a group by subtraction): "

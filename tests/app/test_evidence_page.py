@@ -86,3 +86,15 @@ def test_the_testers_quote_no_longer_names_the_one_banking_team_lead(make_app):
             "[industry] screen.") in said
     assert list(quotes.columns) == ["Quote"]  # no attribute shows beside any quote: no empty columns either
     assert any("the name reads [industry], [site] or [role]" in c.value for c in at.caption)
+
+
+def test_a_theme_nobody_raised_shows_no_empty_chart_and_says_what_zero_means(make_app):
+    at = make_app("executive", "executive").run()
+    at.switch_page("views/findings_evidence.py").run()
+    at.selectbox[1].set_value("pay").run()  # the demo's interviews code no excerpt with pay
+    assert not at.exception
+    assert at.subheader[0].value.startswith("0 of 20 interviewed agents raised pay")
+    assert not at.get("plotly_chart")
+    assert "either nobody raised it, or the notes that do are not coded with it" in at.info[0].value
+    at.selectbox[1].set_value("tools").run()
+    assert at.get("plotly_chart") and any("No industry, role or channel is shown" in c.value for c in at.caption)
