@@ -17,7 +17,7 @@ from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.briefing_pdf import BriefingPdfError, briefing_pdf
 from research.findings.figures import trend_figure
 from research.findings.focus import focus_areas
-from research.findings.overview import overview, segment_options, wave_closes_on, wave_trend
+from research.findings.overview import LOWER_IS_BETTER, overview, segment_options, wave_closes_on, wave_trend
 from research.findings.representative import (
     like_for_like,
     pick_representative,
@@ -115,8 +115,8 @@ for index, kpi in enumerate(result.kpis):
     change = None if raw is None else (round(raw, digits) or 0.0)  # no "-0.00"
     delta = None if change is None else f"{change:+.{digits}f}"
     colour: Literal["off", "inverse", "normal"] = (
-        "off" if not change else ("inverse" if kpi.key == "recovery_share" else "normal"))
-    column.metric(kpi.label, shown, delta, delta_color=colour)
+        "off" if not change else ("inverse" if kpi.key in LOWER_IS_BETTER else "normal"))
+    column.metric(kpi.label, shown, delta, delta_color=colour, help=plain(kpi.meaning))
     if kpi.low is not None:
         column.caption(f"95 % interval {kpi.low:+.0f} to {kpi.high:+.0f}, {kpi.responses} responses")
 

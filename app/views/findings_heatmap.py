@@ -26,6 +26,9 @@ st.caption("Each column is coloured over its measure's whole scale (1 to 5, eNPS
            "so colours compare across waves: blue is the best end, red the worst. Every cell carries its figure; "
            "hover a row for its number of responses.")
 show_chart(heatmap_figure(table), width="stretch")
+with st.expander("What each column asks"):
+    st.markdown("\n".join(f"- **{plain(column)}** ({table.scale(column)}): “{plain(prompt)}”"
+                           for column, prompt in table.asked.items()))
 if table.hidden:
     st.caption(f"Rows marked – have {table.note} (or would reveal such a group by subtraction): "
                f"{', '.join(plain(name) for name in table.hidden)}.")

@@ -9,7 +9,7 @@ not offer is hidden here too, and its cells hold NaN rather than a number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 
 from research.errors import FrontlineError
 from research.findings.figures import inert_figure
-from research.findings.overview import DIMENSIONS, get_wave, label, wave_stats
+from research.findings.overview import DIMENSIONS, LOWER_IS_BETTER, get_wave, label, wave_stats
 from research.privacy.reporting import Thresholds, suppressed_note
 
 # Questions where a higher figure is worse, so the colour scale runs the other way.
-LOWER_IS_BETTER = frozenset({"recovery_share"})
 COLOURS = "RdYlBu"  # red for the worst end of each question's range, blue for the best
 
 
@@ -39,6 +38,12 @@ class Heatmap:
     threshold: int
     ranges: dict[str, tuple[float, float]]  # per column: (worst, best) value, for colouring
     units: dict[str, str]  # per column: "/5", "points" or "%"
+    asked: dict[str, str] = field(default_factory=dict)  # per column: the question as agents read it
+
+    def scale(self, column: str) -> str:
+        """A column's scale in words ("1 to 5", "-100 to 100 points")."""
+        low, high = sorted(self.ranges[column])
+        return f"{low:g} to {high:g}" + {"points": " points", "%": " %"}.get(self.units[column], "")
 
 
 def heatmap(*, session: Session, wave_id: int, dimension: str, thresholds: Thresholds) -> Heatmap:
@@ -78,7 +83,7 @@ def heatmap(*, session: Session, wave_id: int, dimension: str, thresholds: Thres
             units[column] = f"/{question.scale_max or 5}"
         ranges[column] = span[::-1] if question.key in LOWER_IS_BETTER else span
     return Heatmap(wave.id, dimension, values, responses, hidden, suppressed_note(thresholds.scores),
-                   thresholds.scores, ranges, units)
+                   thresholds.scores, ranges, units, dict(zip(columns, (q.prompt for q in stats.questions))))
 
 
 def _text(value: float, unit: str) -> str:

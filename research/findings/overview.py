@@ -49,6 +49,9 @@ NOT_ASKED = "not asked in this wave"
 
 
 
+LOWER_IS_BETTER = frozenset({"recovery_share"})  # the share of a day spent fixing what broke upstream
+
+
 @dataclass(frozen=True)
 class Kpi:
     """One headline figure; every number is None when the group is too small to report."""
@@ -63,6 +66,16 @@ class Kpi:
     high: float | None
     unit: str  # "points", "/5" or "%"
     note: str  # "" or why there is no value ("fewer than N responses", "not asked in this wave")
+    asked: str = ""  # the question as agents read it in this wave: what the figure means
+
+    @property
+    def meaning(self) -> str:
+        """What the figure is, for a reader who did not write the survey: the question, and how it is scored."""
+        how = {"points": "eNPS: the share answering 9 or 10 minus the share answering 0 to 6, from −100 to +100.",
+               "%": "The mean of the percentages agents gave."}.get(self.unit, f"The mean answer, from 1 to "
+                                                                             f"{self.unit.lstrip('/') or 5}.")
+        lower = " Lower is better." if self.key in LOWER_IS_BETTER else ""
+        return (f"Agents were asked: “{self.asked}” " if self.asked else "") + how + lower
 
 
 @dataclass(frozen=True)
@@ -168,7 +181,8 @@ def _kpi(key: str, current: WaveStats, before: WaveStats | None, choice: Choice,
     then = before.figure(key, choice) if before is not None else None
     previous = then.value if then is not None else None
     change = now.value - previous if previous is not None else None
-    return Kpi(key, label(key), now.value, previous, change, now.responses, now.low, now.high, unit, "")
+    return Kpi(key, label(key), now.value, previous, change, now.responses, now.low, now.high, unit, "",
+               question.prompt)
 
 
 def overview(*, session: Session, wave_id: int, thresholds: Thresholds,

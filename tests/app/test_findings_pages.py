@@ -1,5 +1,6 @@
 """The executive pages on a wave crafted with teams of 1, 4, 5 and 9 responses: no small group leaks."""
 
+import re
 from datetime import date
 
 import pytest
@@ -58,6 +59,19 @@ def test_the_heatmap_marks_small_teams_and_carries_no_number_for_them(make_app, 
         assert set(hover[index]) == {""}  # no response count on hover
         assert {text for (row, _), text in labels.items() if row == team} == {"–"}
     assert labels[("Nine", "Recovery share")] == "40%"
+
+
+def test_every_headline_figure_and_heatmap_column_says_what_agents_were_asked(make_app, crafted):
+    at = make_app("executive", "executive").run()
+    at.selectbox[0].select(CRAFTED).run()
+    helps = {m.label: re.sub(r"\\(.)", r"\1", m.help) for m in at.metric}  # Markdown-escaped
+    assert helps["Recovery share"].startswith("Agents were asked: “") and helps["Recovery share"].endswith(
+        "Lower is better.")
+    assert "share answering 9 or 10 minus the share answering 0 to 6" in helps["eNPS"]
+    at.switch_page("views/findings_heatmap.py").run()
+    at.selectbox[0].select(CRAFTED).run()
+    asked = re.sub(r"\\(.)", r"\1", at.expander[0].markdown[0].value)
+    assert "**Recovery share** (0 to 100 %): “" in asked and "**eNPS** (-100 to 100 points): “" in asked
 
 
 def test_a_researcher_records_an_action_the_executive_then_sees(make_app, app_db):
