@@ -7,7 +7,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.charts import show_chart
 from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
-from interviews.codebook import code_choices
+from interviews.codebook import code_choices, slugify
 from research.findings.figures import evidence_figure
 from research.findings.interview_evidence import evidence_studies, interview_evidence
 from research.findings.representative import representative_study, study_statuses
@@ -51,4 +51,4 @@ else:
         st.caption(f"No industry, role or channel is shown beside these quotes: no value is shared by everyone "
                    f"interviewed in the same step of {evidence.threshold} as a speaker.")
     text_table(evidence.quote_table, what=f"interview quotes on {theme}, study {study_id} (CSV)",
-               file_name="interview-quotes.csv", height=500)
+               file_name=f"interview-quotes-{slugify(theme)}.csv", height=500)
