@@ -254,9 +254,9 @@ def _unless_singled_out(session: Session, study_id: int, people: pd.DataFrame,
     (:func:`research.privacy.mentions.unless_singled_out`).
 
     Industry, role and site are those frozen with the place (a site frozen before sites were, the current one),
-    so a later move never flips a word; the words looked for are every value the study's participants have, so
-    naming someone else's industry is caught too. Each quote is judged among the participants released in its
-    speaker's step (:func:`_step_of`).
+    so a later move never flips a word; the words looked for are every value the study's participants have or
+    had at their place, so naming someone else's industry, or a site recorded since, is caught too. Each quote
+    is judged among the participants released in its speaker's step (:func:`_step_of`).
     """
     everyone = session.execute(select(Participant.id, Participant.evidence_attributes, Participant.industry,
                                       Participant.role, Participant.site).where(Participant.study_id == study_id)).all()
@@ -266,8 +266,12 @@ def _unless_singled_out(session: Session, study_id: int, people: pd.DataFrame,
                           columns=["id", "industry", "role", "site"]).set_index("id")
     # Participants have no team: a pulse team a quote names can never be counted, so it is always replaced.
     teams = set(session.scalars(select(PulseSegment.team).distinct()))
-    finder = MentionFinder({"industry": set(looked["industry"]), "site": set(looked["site"]),
-                            "role": set(looked["role"]), "team": teams})
+    # Words are looked for among the values people have now as well as those frozen with their places: a site
+    # filled in or corrected after the first note ("Cardiff") is what a reader of the current roster knows.
+    current = {attribute: {str(row[position] or "") for row in everyone}
+               for attribute, position in (("industry", 2), ("role", 3), ("site", 4))}
+    finder = MentionFinder({attribute: set(looked[attribute]) | current[attribute]
+                            for attribute in ("industry", "role", "site")} | {"team": teams})
     steps = _step_of(evidence_places(session=session, study_id=study_id), k)
     ids = dict(zip(people["code"], people.index))
     shown = people[[column for column, _ in SHOWN]]

@@ -14,7 +14,8 @@ under the threshold the naming words are replaced with a placeholder, as names
 are by :mod:`research.privacy.redaction`.
 
 Channels are not looked for, and a role only where the speaker says it is theirs
-("as a team lead", "I'm a senior agent"): "our team lead", "on the phone" and
+("as a team lead", "as team lead", "I'm a senior agent", "my role is team lead",
+"I became a team leader"): "our team lead", "on the phone" and
 "the team chat" are how agents describe their work and other people, and
 reading them as the speaker's own would blank most quotes. Otherwise what is
 found is a proper name of a place or unit, or an industry word.
@@ -48,17 +49,22 @@ INDUSTRY_WORDS: dict[str, tuple[str, ...]] = {
 }
 # The attributes whose values a quote is searched for, and the placeholder that replaces them.
 LOOKED_FOR = {attribute: PLACEHOLDERS[attribute] for attribute in ("industry", "site", "team", "role")}
-# A role is the speaker's own only after words like these ("as a team lead", "I'm a senior agent"); "our team
-# lead" and "the team lead" are someone else.
-_FIRST_PERSON = (r"(?<![\w])(?:as|i'm|im|i am|i was|being|i've been|i have been|i work as|i started as|me,?)"
-                 r"\s+(?:an?|the|one of the|one of two|one of three)\s+")
+# A role is the speaker's own only after words like these ("as a team lead", "I'm a senior agent", "as team
+# lead", "my role is team lead", "I'm the only team lead"); "our team lead" and "the team lead" are someone else.
+# The words between never include a role's own words ("senior"), which would name a shorter role instead.
+_FIRST_PERSON = (r"(?<![\w])(?:as|i'm|im|i am|i was|being|i've been|i have been|i work as|i worked as|working as|"
+                 r"i started as|started as|i became|became|become|promoted to|my role is|my job is|my title is|"
+                 r"my role's|me,?)"
+                 r"\s+(?:(?:an?|the|one of the|one of two|one of three|only|new|acting|current|now|just|also|"
+                 r"still)\s+){0,3}")
 
 
-def _phrase(words: str) -> str:
-    """A folded phrase as a pattern: any run of spaces, hyphens or dots between its words, a plural or a
-    possessive after it, and no letter either side ("bank" is not found in "bankrupt" or "embankment")."""
+def _phrase(words: str, endings: str = "'s|’s|s") -> str:
+    """A folded phrase as a pattern: any run of spaces, hyphens or dots between its words, one of ``endings``
+    (a plural or a possessive) after it, and no letter either side ("bank" is not found in "bankrupt" or
+    "embankment")."""
     parts = [re.escape(part) for part in re.split(r"[\s\-.]+", words.strip()) if part]
-    return r"(?<![\w])" + r"[\s\-.]*".join(parts) + r"(?:'s|’s|s)?(?![\w])"
+    return r"(?<![\w])" + r"[\s\-.]*".join(parts) + f"(?:{endings})?" + r"(?![\w])"
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,9 @@ class MentionFinder:
                 if attribute == "industry":
                     words |= set(INDUSTRY_WORDS.get(fold(value.strip()), ()))
                 # Longest first, so "casual dining" is one mention, not "dining" inside it.
-                alternatives = "|".join(_phrase(w) for w in sorted(words, key=len, reverse=True) if len(w) >= 3)
+                endings = "'s|’s|s|er|ers" if attribute == "role" else "'s|’s|s"  # a team lead, a team leader
+                alternatives = "|".join(_phrase(w, endings) for w in sorted(words, key=len, reverse=True)
+                                        if len(w) >= 3)
                 if alternatives:
                     cue = _FIRST_PERSON if attribute == "role" else ""
                     self._patterns.append((attribute, value,
@@ -92,10 +100,8 @@ class MentionFinder:
 
     def find(self, text: str) -> list[Mention]:
         """Every mention, leftmost first; overlapping ones are all kept (the union is what is replaced)."""
-        folded = fold(text)
-        if len(folded) != len(text):  # folding changed the length (ß -> ss): search the text as typed
-            folded = text
-        found = [Mention(attribute, value, m.start("v"), m.end("v"))
+        folded, origin = _folded(text)
+        found = [Mention(attribute, value, origin[m.start("v")], origin[m.end("v") - 1] + 1)
                  for attribute, value, pattern in self._patterns for m in pattern.finditer(folded)]
         return sorted(found, key=lambda m: (m.start, -m.end, m.attribute, m.value))
 
@@ -120,6 +126,20 @@ class MentionFinder:
             last = mention.end
         parts.append(text[last:])
         return Redacted("".join(parts), tuple(replaced))
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` folded a character at a time, and for each folded character the index of the one it came from:
+    folding can change the length ("ß" to "ss", "…" to "...", "ﬁ" to "fi"), and a mention is replaced in the
+    text as typed."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    parts, origin = [], []
+    for index, character in enumerate(text):
+        part = fold(character)
+        parts.append(part)
+        origin += [index] * len(part)
+    return "".join(parts), origin
 
 
 def matches(values: Mapping[str, str], named: Mapping[str, set[str]]) -> bool:

@@ -215,3 +215,17 @@ def test_an_own_role_or_any_pulse_team_named_is_replaced_where_it_would_single_o
     assert lead["Role"] == WITHHELD and lead["Quote"] == f"As a [role] I get the complaints ({codes[4]})"
     # participants have no team, so a pulse team's name can never be counted: replaced
     assert said_by(evidence, codes[5])["Quote"] == f"[team] has it worst ({codes[5]})"
+
+
+def test_a_site_recorded_after_the_first_note_is_looked_for_too(session):
+    """An outside review: words were looked for only among the values frozen with the places, so a site
+    corrected after the first note ("Cardiff") was kept, and the current roster pinned the quote."""
+    study_id, codes = one_quote_each(session, [("retail", "agent", "Leeds", "Tills freeze")] * 7
+                                     + [("retail", "agent", "Leeds", "Here in Cardiff the screen freezes")]
+                                     + [("retail", "agent", "Leeds", "Tills freeze")] * 2)
+    speaker = session.scalar(select(Participant).where(Participant.code == codes[7]))
+    update_participant(session=session, participant_id=speaker.id, values={"site": "Cardiff"})
+    session.flush()
+    evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds(),
+                                  quotes=20)
+    assert said_by(evidence, codes[7])["Quote"] == f"Here in [site] the screen freezes ({codes[7]})"
