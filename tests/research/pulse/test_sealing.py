@@ -32,12 +32,18 @@ def test_the_key_is_made_once_owner_only_and_another_key_cannot_open(tmp_path):
         Sealer.from_settings(load_settings({"FRONTLINE_INBOX_KEY": "secret", "FRONTLINE_DATA_DIR": str(tmp_path)}))
 
 
-def test_erasing_old_comments_reaches_answers_still_waiting(engine, make_links, tmp_path):
+def one_waiting(engine, make_links, tmp_path):
+    """Settings and sealer of a data directory, and one answer with a comment waiting in the inbox."""
     settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
     sealer = Sealer.from_settings(settings)
     with session_scope(engine) as session:
         submit_response(session=session, token=make_links()[0], answers=GOOD_ANSWERS, today=TODAY,
                         redactor=Redactor(), sealer=sealer, steps=Thresholds(5, 10))
+    return settings, sealer
+
+
+def test_erasing_old_comments_reaches_answers_still_waiting(engine, make_links, tmp_path):
+    settings, sealer = one_waiting(engine, make_links, tmp_path)
     with session_scope(engine) as session:
         done = erase_comments(session=session, before=TODAY + timedelta(days=1), actor="cli:root", settings=settings)
     assert done.comments == 1
@@ -78,11 +84,7 @@ def test_a_token_of_this_key_that_holds_no_payload_is_refused():
 
 def test_erasing_old_comments_leaves_a_row_written_outside_the_application_and_erases_the_rest(
         engine, make_links, tmp_path):
-    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
-    sealer = Sealer.from_settings(settings)
-    with session_scope(engine) as session:
-        submit_response(session=session, token=make_links()[0], answers=GOOD_ANSWERS, today=TODAY,
-                        redactor=Redactor(), sealer=sealer, steps=Thresholds(5, 10))
+    settings, sealer = one_waiting(engine, make_links, tmp_path)
     with session_scope(engine) as session:
         row = session.scalar(select(PulseInbox))
         session.add(PulseInbox(wave_id=row.wave_id, segment_id=row.segment_id, submitted_on=row.submitted_on,
