@@ -119,8 +119,11 @@ with people_tab:
         active = people[people["withdrawn_on"].isna()]
         form = form_key("withdraw")
         with st.form(form):
+            step = resources.settings().min_group_size
             st.markdown("**A participant withdraws**: every interview, note, revision, coded excerpt and memo of "
-                        "theirs is erased, and their attributes cleared. This cannot be undone.")
+                        "theirs is erased, and their attributes cleared. This cannot be undone. Interview evidence "
+                        f"then leaves out everyone interviewed in the same step of {step} as them, so no reader can "
+                        "tell which quote or count was theirs.")
             left, right = st.columns(2)
             leaving = left.selectbox("Participant", active["code"].tolist(), index=None, key=f"{form}_who")
             typed = right.text_input("Type their code again to confirm", key=f"{form}_typed")

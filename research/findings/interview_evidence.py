@@ -42,13 +42,15 @@ places only ever append (a later note or interview keeps a person's place;
 recruiting someone adds nobody), so the released set grows by ``k`` people at
 a time. A withdrawn participant keeps their place: their answers are erased
 and they count nowhere, but nobody waiting moves up into the step, which
-would pair the withdrawn agent's answers with a newcomer the calendar names.
+would pair the withdrawn agent's answers with a newcomer the calendar names;
+and the rest of their step leaves the evidence with them, so the change is a
+whole step's and never shows which quote or count was theirs.
 Under ``k`` released agents nothing is shown, not even how many. The
 attributes evidence counts and shows are those frozen with each place
 (``Participant.evidence_attributes``), so editing a released participant
 moves nothing. What still moves by one person (later notes or coding of
-released agents, such as a second interview, and a withdrawal) is listed in
-README's "What is not defended".
+released agents, such as a second interview) is listed in README's "What is
+not defended".
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class InterviewEvidence:
     code_name: str
     by_industry: pd.DataFrame  # industry, participants, raised, share; small industries pooled
     quotes: pd.DataFrame  # Quote, Industry, Role, Channel; an attribute not shown is blank
-    participants: int  # the released agents: whole steps of ``threshold`` places less the withdrawn; 0 under it
+    participants: int  # the released agents: whole steps of ``threshold`` places no one left; 0 under it
     raised: int
     threshold: int  # the fewest participants a shown attribute combination describes
 
@@ -166,9 +168,11 @@ def _frozen(frozen: dict | None, current: tuple) -> list[str]:
 def released_participants(*, session: Session, study_id: int, thresholds: Thresholds) -> pd.DataFrame:
     """The study's participants who may be counted, with the attributes quotes may show.
 
-    Those not withdrawn among the first ``k * (n // k)`` of the study's ``n`` places
-    (:func:`evidence_places`, ``k = thresholds.scores``): a withdrawn participant still fills their place,
-    so a withdrawal takes out only that person and never lets someone waiting in. Indexed by participant
+    The first ``k * (n // k)`` of the study's ``n`` places (:func:`evidence_places`, ``k = thresholds.scores``),
+    in whole steps of ``k``, less every step someone withdrew from: a withdrawn participant still fills their
+    place, so nobody waiting moves in, and their step's other people leave the evidence with them, since
+    a reader who knows who withdrew would otherwise narrow the step's remaining quotes to fewer than ``k``
+    people, and see which quote and count went with the one who left. Indexed by participant
     id; a ``code`` column (for joining, never for showing) and the ``SHOWN`` columns, released at
     ``k`` participants a whole step at a time (:func:`k_anonymous_by_steps`), as frozen with each place
     (``evidence_attributes``), so editing a released participant's attributes moves no count and changes
@@ -176,8 +180,9 @@ def released_participants(*, session: Session, study_id: int, thresholds: Thresh
     """
     k = thresholds.scores
     places = evidence_places(session=session, study_id=study_id)
-    step = {participant: index // k for index, (participant, withdrew) in enumerate(places[:k * (len(places) // k)])
-            if not withdrew}
+    counted = places[:k * (len(places) // k)]
+    left = {index // k for index, (_, withdrew) in enumerate(counted) if withdrew}
+    step = {participant: index // k for index, (participant, _) in enumerate(counted) if index // k not in left}
     people = session.execute(
         select(Participant.id, Participant.code, Participant.evidence_attributes,
                *(getattr(Participant, a) for _, a in SHOWN))
@@ -284,7 +289,7 @@ def interview_evidence(*, session: Session, study_id: int, theme: str, threshold
     """Who raised a theme in a study, by industry, and up to ``quotes`` quotes (one per participant).
 
     Everything passes ``thresholds.scores`` as participants and moves only in steps of that many
-    interviewed agents (or by a withdrawal, which only takes out); under it nothing is shown: see the
+    interviewed agents (or by a withdrawal, which takes out a whole step); under it nothing is shown: see the
     module docstring.
     """
     code = session.scalar(select(Code).where(Code.key == theme))

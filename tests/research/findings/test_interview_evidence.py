@@ -161,22 +161,21 @@ def test_a_unique_participant_is_quoted_without_identifying_attributes(session):
     assert_k_anonymous(session, study_id, evidence.quotes, 5)
 
 
-def test_withdrawn_participants_never_count_or_show(session):
+def test_withdrawn_participants_never_count_or_show_and_take_their_step_with_them(session):
     study_id, people = crafted_study(session, [("telecommunications", "agent", "phone", 5),
-                                               ("retail", "agent", "chat", 7)])
+                                               ("retail", "agent", "chat", 12)])
     # A withdrawal as the app does it (interviews and attributes erased) ...
     withdraw_participant(session=session, participant_id=people["retail"][0].id, actor="ana")
-    # ... and one recorded as withdrawn whose attributes are still there: neither may make telecoms 5 people.
+    # ... and one recorded as withdrawn whose attributes are still there
     session.get(Participant, people["telecommunications"][0].id).withdrawn_on = date(2026, 11, 1)
     session.flush()
     evidence = interview_evidence(session=session, study_id=study_id, theme="tools", thresholds=Thresholds(),
                                   quotes=20)
-    # 12 places make a step of 10; the two withdrawn keep theirs, so P11 and P12 (waiting) do not move up
-    assert evidence.participants == 8 and evidence.raised == 8
-    assert list(evidence.by_industry["industry"]) == ["all industries"]
-    assert (evidence.quotes["Industry"] == WITHHELD).all()
-    assert len(evidence.quotes) == 8
-    assert "The screen P01 uses freezes every morning." not in set(evidence.quotes["Quote"])
+    # 17 places make three steps of 5; the two withdrawn keep theirs (P16 and P17, waiting, do not move up),
+    # and the first two steps, each now four people, leave the evidence: the third is shown whole
+    assert evidence.participants == 5 and evidence.raised == 5
+    assert set(evidence.quotes["Quote"]) == {f"The screen P{n:02} uses freezes every morning." for n in range(11, 16)}
+    assert list(evidence.by_industry["industry"]) == ["retail"]
     assert_k_anonymous(session, study_id, evidence.quotes, 5)
 
 

@@ -96,7 +96,7 @@ def test_any_study_stays_k_anonymous_at_each_step_and_across_steps(study, k):
     people = people.iloc[present]
     steps = [i // k for i in present]
     release = by_steps(people, steps, k)
-    if not any(withdrew[:whole]):  # a withdrawal shrinks its step below k: the README says so
+    if not any(withdrew[:whole]):  # evidence leaves out a step someone withdrew from (test_interview_evidence_steps)
         assert narrowed_by_comparing(people, steps, k, release) == []
     for s in sorted(set(steps)):
         look = release(s)

@@ -166,12 +166,14 @@ def test_a_withdrawal_never_lets_a_waiting_agent_take_the_place(session, steps):
     after, after_view = study.read()
     assert said[waiting.code] not in set(after.quotes["Quote"])
     counted = released_participants(session=session, study_id=study.id, thresholds=thresholds)
-    assert set(counted.index) == {p.id for p in released} - {gone.id}  # only the withdrawn agent left
-    if steps == 1:  # four left: under k, nothing at all
+    # the first step leaves with the withdrawn agent: its four others would otherwise be four candidates for
+    # each of its quotes, and the one quote that went would be the withdrawn agent's
+    assert set(counted.index) == {p.id for p in released[K:]}
+    if steps == 1:  # no whole step left: nothing at all
         assert after.withheld and after.quotes.empty
     else:
-        assert (after.participants, after.raised) == (before.participants - 1, before.raised - 1)
-        assert set(after.quotes["Quote"]) == set(before.quotes["Quote"]) - {said[gone.code]}
+        assert (after.participants, after.raised) == (before.participants - K, before.raised - K)
+        assert set(after.quotes["Quote"]) == {said[p.code] for p in released[K:]}
 
     # the withdrawn agent still fills their place: the next step opens after k - 1 more interviews, as before
     later = [study.recruit() for _ in range(K - 1)]
@@ -181,18 +183,18 @@ def test_a_withdrawal_never_lets_a_waiting_agent_take_the_place(session, steps):
     assert waiting.id not in released_participants(session=session, study_id=study.id, thresholds=thresholds).index
     study.interview(later[-1], tools=True)
     final, _ = study.read()
-    assert final.participants == K * (steps + 1) - 1  # the step, less the withdrawn agent
+    assert final.participants == K * steps  # the new step; the first stays out
     assert said[waiting.code] in set(final.quotes["Quote"])
 
 
-def test_a_withdrawal_with_nobody_waiting_takes_out_only_that_agent(session):
+def test_a_withdrawal_with_nobody_waiting_takes_out_that_agents_step_only(session):
     study = Study(session, "Nobody waiting")
     people = [study.recruit() for _ in range(2 * K)]
     said = {p.code: study.interview(p, tools=True) for p in people}
     withdraw_participant(session=session, participant_id=people[-1].id, actor="ana")
     evidence, _ = study.read()
-    assert evidence.participants == 2 * K - 1  # not K: the last k - 1 counted do not leave with them
-    assert set(evidence.quotes["Quote"]) == {said[p.code] for p in people[:-1]}
+    assert evidence.participants == K  # the first step stays whole; the second leaves with the withdrawn agent
+    assert set(evidence.quotes["Quote"]) == {said[p.code] for p in people[:K]}
 
 
 def _shown(study: Study) -> tuple:
