@@ -139,7 +139,10 @@ def create_study_and_participants(page, wait_for_app, engine) -> None:
     # P02 gives consent at the interview: chosen by code, edited in the boxes, the save names what changed.
     page.get_by_role("combobox", name="Edit participant").click()
     page.get_by_role("option", name="P02", exact=True).click()
-    wait_for_app(page)  # until the run ends, P01's form is still drawn, fading, where P02's comes
+    # until the run ends, P01's form is still drawn, fading, where P02's comes; a wait that saw a gap between two
+    # runs found both forms' boxes in a clean-clone run
+    expect(page.get_by_role("button", name="Save P02")).to_be_visible()
+    wait_until_settled(page)
     edit = form_with(page, "Save P02")
     expect(edit.get_by_label("Industry")).to_have_value("Retail")
     edit.get_by_label("Role").fill("Day agent")
