@@ -79,21 +79,19 @@ def _redaction(session: Session, redactor: Redactor) -> Callable[[str], str]:
     return lambda text: redact_note(session=session, body=text, redactor=redactor).text
 
 
-def _stored_copy(session: Session, participant_id: int, turns: Sequence[Turn], guide, redactor) -> int | None:
-    """The participant's interview that already holds exactly these answers (as saved, pseudonymised), if any.
+def _as_saved(session: Session, turns: Sequence[Turn], guide, redactor) -> set[tuple]:
+    """The answers as they would be saved: (guide question, label, pseudonymised body) per note."""
+    redact = _redaction(session, redactor)
+    return {(qid, label.strip(), redact(answer)) for qid, label, answer in _group_turns(turns, guide, redact)}
+
+
+def _copies(session: Session, where, wanted: set[tuple]) -> list[int]:
+    """The interviews chosen by ``where`` that hold exactly the notes ``wanted`` (:func:`_as_saved`).
 
     Importing the same transcript again (a double click, a second upload of the
     same file) must store it once; comparing what would be saved with what is
     saved catches it whatever the file is called.
     """
-    copies = _copies(session, Interview.participant_id == participant_id, turns, guide, redactor)
-    return copies[0] if copies else None
-
-
-def _copies(session: Session, where, turns: Sequence[Turn], guide, redactor) -> list[int]:
-    """The interviews chosen by ``where`` that hold exactly these answers, as they would be saved."""
-    redact = _redaction(session, redactor)
-    wanted = {(qid, label.strip(), redact(answer)) for qid, label, answer in _group_turns(turns, guide, redact)}
     interviews = session.scalars(select(Interview).where(where).order_by(Interview.id))
     return [i.id for i in interviews if {(n.guide_question_id, n.label, n.body) for n in i.notes} == wanted]
 
@@ -121,12 +119,13 @@ def import_transcript(
     if not turns:
         raise FrontlineError("The transcript has nothing to import.")
     guide = guide_items(session=session, study_id=study_id)
-    copy = _stored_copy(session, participant_id, turns, guide, roster_redactor(session=session))
-    if copy is not None:
-        return ImportResult(already_imported=[copy])
+    wanted = _as_saved(session, turns, guide, roster_redactor(session=session))
+    copies = _copies(session, Interview.participant_id == participant_id, wanted)
+    if copies:
+        return ImportResult(already_imported=copies[:1])
     # The same words under another participant: a transcript is one person's, so one of the two is misfiled.
     elsewhere = _copies(session, (Interview.study_id == study_id) & (Interview.participant_id != participant_id),
-                        turns, guide, roster_redactor(session=session))
+                        wanted)
     interview = start_interview(session=session, study_id=study_id, participant_id=participant_id,
                                 interviewer=interviewer, held_on=held_on)
     result = ImportResult(interviews=[interview.id], also_stored_as=elsewhere)
@@ -162,9 +161,10 @@ def import_csv(
             result.skipped.append(f"{participant.code} has no consent recorded; their rows were not imported.")
             continue
         else:
-            copy = _stored_copy(session, participant.id, turns, guide, roster_redactor(session=session))
-            if copy is not None:
-                result.already_imported.append(copy)
+            copies = _copies(session, Interview.participant_id == participant.id,
+                             _as_saved(session, turns, guide, roster_redactor(session=session)))
+            if copies:
+                result.already_imported.append(copies[0])
                 result.skipped.append(f"{participant.code}: these answers are already stored; not imported again.")
                 continue
             participant_id = participant.id

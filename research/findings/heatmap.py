@@ -21,7 +21,6 @@ from research.findings.figures import inert_figure
 from research.findings.overview import DIMENSIONS, LOWER_IS_BETTER, get_wave, label, wave_stats
 from research.privacy.reporting import Thresholds, suppressed_note
 
-# Questions where a higher figure is worse, so the colour scale runs the other way.
 COLOURS = "RdYlBu"  # red for the worst end of each question's range, blue for the best
 
 

@@ -173,7 +173,8 @@ def released_participants(*, session: Session, study_id: int, thresholds: Thresh
     place, so nobody waiting moves in, and their step's other people leave the evidence with them, since
     a reader who knows who withdrew would otherwise narrow the step's remaining quotes to fewer than ``k``
     people, and see which quote and count went with the one who left. Indexed by participant
-    id; a ``code`` column (for joining, never for showing) and the ``SHOWN`` columns, released at
+    id; ``code`` and ``step`` columns (for joining and judging, never for showing) and the ``SHOWN`` columns,
+    released at
     ``k`` participants a whole step at a time (:func:`k_anonymous_by_steps`), as frozen with each place
     (``evidence_attributes``), so editing a released participant's attributes moves no count and changes
     nothing beside their quotes.
@@ -187,12 +188,12 @@ def released_participants(*, session: Session, study_id: int, thresholds: Thresh
         select(Participant.id, Participant.code, Participant.evidence_attributes,
                *(getattr(Participant, a) for _, a in SHOWN))
         .where(Participant.id.in_(list(step)))
+        .order_by(Participant.id)
     ).all() if step else []
-    frame = pd.DataFrame(sorted(((row[0], row[1], *_frozen(row[2], row[3:])) for row in people),
-                                key=lambda row: (step[row[0]], row[0])),
-                         columns=["id", "code", *(column for column, _ in SHOWN)]).set_index("id")
-    shown = k_anonymous_by_steps(frame, [column for column, _ in SHOWN], k, [step[i] for i in frame.index])
-    return pd.concat([frame[["code"]], shown], axis=1).sort_index()
+    frame = pd.DataFrame([(row[0], row[1], step[row[0]], *_frozen(row[2], row[3:])) for row in people],
+                         columns=["id", "code", "step", *(column for column, _ in SHOWN)]).set_index("id")
+    shown = k_anonymous_by_steps(frame, [column for column, _ in SHOWN], k, list(frame["step"]))
+    return pd.concat([frame[["code", "step"]], shown], axis=1)
 
 
 def _raisers(session: Session, study_id: int, code: Code | None) -> set[int]:
@@ -240,18 +241,6 @@ def _pick(found: pd.DataFrame, quotes: int) -> list[tuple[str, str]]:
     return picked
 
 
-def _step_of(places: list[tuple[int, bool]], k: int) -> dict[int, list[int]]:
-    """Per participant, the participants released in the same step as them (withdrawn left out).
-
-    A quote first seen after a step is one of that step's people's (the ``k`` the calendar names), whatever is
-    released before or after: an executive who read the page then keeps that candidate set, so a quote is
-    judged among it, and the judgement never changes as later steps are released.
-    """
-    step = {participant: index // k for index, (participant, _) in enumerate(places)}
-    present = [participant for participant, withdrew in places if not withdrew]
-    return {participant: [p for p in present if step[p] == step[participant]] for participant in present}
-
-
 def _unless_singled_out(session: Session, study_id: int, people: pd.DataFrame,
                         picked: list[tuple[str, str]], k: int) -> list[str]:
     """The picked quotes' texts, each with the industry, site or own role it names (or any pulse team) replaced
@@ -261,7 +250,9 @@ def _unless_singled_out(session: Session, study_id: int, people: pd.DataFrame,
     Industry, role and site are those frozen with the place (a site frozen before sites were, the current one),
     so a later move never flips a word; the words looked for are every value the study's participants have or
     had at their place, so naming someone else's industry, or a site recorded since, is caught too. Each quote
-    is judged among the participants released in its speaker's step (:func:`_step_of`).
+    is judged among the participants released in its speaker's step (the ``step`` column of ``people``): a
+    quote first seen after a step is one of that step's people's, whom the calendar names, so an executive who
+    read the page then keeps that candidate set, and the judgement never changes as later steps come.
     """
     everyone = session.execute(select(Participant.id, Participant.evidence_attributes, Participant.industry,
                                       Participant.role, Participant.site).where(Participant.study_id == study_id)).all()
@@ -277,10 +268,11 @@ def _unless_singled_out(session: Session, study_id: int, people: pd.DataFrame,
                for attribute, position in (("industry", 2), ("role", 3), ("site", 4))}
     finder = MentionFinder({attribute: set(looked[attribute]) | current[attribute]
                             for attribute in ("industry", "role", "site")} | {"team": teams})
-    steps = _step_of(evidence_places(session=session, study_id=study_id), k)
     ids = dict(zip(people["code"], people.index))
     shown = people[[column for column, _ in SHOWN]]
-    return [unless_singled_out(quote, speaker=ids[participant], people=looked.loc[steps[ids[participant]]],
+    step_mates = {step: list(members) for step, members in people.groupby("step").groups.items()}
+    return [unless_singled_out(quote, speaker=ids[participant],
+                               people=looked.loc[step_mates[people.at[ids[participant], "step"]]],
                                shown=shown, finder=finder, k=k) for quote, participant in picked]
 
 

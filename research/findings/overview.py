@@ -49,7 +49,9 @@ NOT_ASKED = "not asked in this wave"
 
 
 
-LOWER_IS_BETTER = frozenset({"recovery_share"})  # the share of a day spent fixing what broke upstream
+# Questions where a higher figure is worse (the share of contacts spent fixing what broke upstream): heatmap
+# colours and change arrows run the other way.
+LOWER_IS_BETTER = frozenset({"recovery_share"})
 
 
 @dataclass(frozen=True)
