@@ -33,8 +33,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.input:
             raise FrontlineError("give either an INPUT file or --db, not both")
         return _run_stored(args, settings)
-    if not args.input or not args.text_column or not args.out:
-        raise FrontlineError("analyze needs INPUT --text-column COL --out OUT.csv (or --db for stored comments)")
+    if not args.input or not args.out:
+        raise FrontlineError("analyze needs INPUT --out OUT.csv (or --db for stored comments)")
     return _run_csv(args, settings)
 
 
@@ -66,6 +66,16 @@ def _analysis_codebook(args: argparse.Namespace):
     return codebook, examples
 
 
+def _text_column(source: Path, rows: list[dict[str, str]]) -> str:
+    """Without ``--text-column``, the file's one column called "text" (in any case), as in an examples file."""
+    have = list(rows[0]) if rows else []
+    named = [c for c in have if c.strip().lower() == "text"]
+    if len(named) != 1:
+        raise CsvInputError(f"{source}: say which column holds the comments with --text-column; "
+                            f"the columns are {', '.join(have)}")
+    return named[0]
+
+
 def _progress(stage: str, done: int, total: int) -> None:
     print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
 
@@ -73,10 +83,11 @@ def _progress(stage: str, done: int, total: int) -> None:
 def _run_csv(args: argparse.Namespace, settings: Settings) -> int:
     source, out = Path(args.input), Path(args.out)
     rows = read_csv_rows(source)
-    require_columns(source, rows, args.text_column, args.id_column, args.time_column, args.segment_column)
-    texts = [row.get(args.text_column) or "" for row in rows]
+    column = args.text_column or _text_column(source, rows)
+    require_columns(source, rows, column, args.id_column, args.time_column, args.segment_column)
+    texts = [row.get(column) or "" for row in rows]
     if not any(t.strip() for t in texts):
-        raise CsvInputError(f"{source}: column {args.text_column!r} has no text in any row")
+        raise CsvInputError(f"{source}: column {column!r} has no text in any row")
     if not out.parent.is_dir():
         raise FrontlineError(f"--out {out}: folder {out.parent} does not exist")
     codebook, examples = _analysis_codebook(args)

@@ -83,6 +83,22 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(env, capsys, content, args, m
     assert not out.exists()
 
 
+def test_without_text_column_the_column_named_text_is_read(env):
+    source = write_csv(env / "in.csv", [("r1", "The CRM freezes on every refund")], header=("ref", "Text"))
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--out", str(out)]) == 0
+    assert [r["theme"] for r in read_out(out)] == ["tools"]
+
+
+def test_without_text_column_and_no_text_column_the_columns_are_named(env, capsys):
+    source = write_csv(env / "in.csv", [("r1", "The CRM freezes", "2026-10")])
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--text-column" in err and "ref, comment, month" in err
+    assert not out.exists()
+
+
 def test_analyze_runs_with_the_network_unreachable(tmp_path):
     source = write_csv(tmp_path / "in.csv", [(i, t, "") for i, t in enumerate(COMMENTS)])
     out = tmp_path / "out.csv"
