@@ -254,12 +254,12 @@ if __name__ == "__main__":
     import tempfile
 
     from research.analysis.embeddings import load_embedding_model
-    from research.analysis.sentiment import SentimentScorer
+    from research.analysis.sentiment import SentimentScorer, load_tuned_model
     from research.settings import EMBEDDING_BACKENDS
 
     # `python -m bench.quality torch onnx-int8`: the same figures for each backend, one after the other.
     with tempfile.TemporaryDirectory() as tmp:
-        scorer = SentimentScorer(Path(tmp) / "nltk")
+        scorer = SentimentScorer(Path(tmp) / "nltk", tuned=load_tuned_model())
         for backend in sys.argv[1:] or ["torch"]:
             if backend not in EMBEDDING_BACKENDS:
                 sys.exit(f"unknown backend {backend!r}; use {', '.join(EMBEDDING_BACKENDS)}")

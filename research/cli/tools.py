@@ -7,17 +7,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from research.analysis.embeddings import load_embedding_model
-from research.analysis.sentiment import SentimentScorer
+from research.analysis.sentiment import SentimentScorer, load_tuned_model
 from research.settings import Settings
 from research.store.embedding_cache import EmbeddingCache
 
 
 @contextmanager
 def analysis_tools(settings: Settings) -> Iterator[tuple[Any, SentimentScorer, EmbeddingCache]]:
-    """The embedding model, the sentiment scorer and the cache beside the data, closed afterwards."""
+    """The embedding model, the sentiment scorer (with the fine-tuned model shipped beside its head) and the cache
+    beside the data, closed afterwards."""
     model = load_embedding_model(settings.embedding_model)
     cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
     try:
-        yield model, SentimentScorer(settings.nltk_data_dir), cache
+        yield model, SentimentScorer(settings.nltk_data_dir, tuned=load_tuned_model()), cache
     finally:
         cache.close()

@@ -13,7 +13,7 @@ PROBE = textwrap.dedent(
     import socket, sys
     from research.settings import load_settings
     from research.analysis.embeddings import load_embedding_model
-    from research.analysis.sentiment import SentimentScorer
+    from research.analysis.sentiment import SentimentScorer, load_tuned_model
 
     settings = load_settings()
     try:
@@ -21,10 +21,12 @@ PROBE = textwrap.dedent(
         print("NETWORK REACHABLE"); sys.exit(3)
     except OSError:
         pass
-    scorer = SentimentScorer(settings.nltk_data_dir)
+    scorer = SentimentScorer(settings.nltk_data_dir, tuned=load_tuned_model())
     model = load_embedding_model(settings.embedding_model)
-    vectors = model.encode(["the CRM freezes on refunds", "my team lead backs us up"])
+    texts = ["the CRM freezes on refunds", "my team lead backs us up"]
+    vectors = model.encode(texts)
     print(vectors.shape, scorer.score("the CRM freezes on refunds"), scorer.score("great team, thank you"))
+    print(scorer.tuned is not None, *scorer.score_many(texts, vectors))
     """
 )
 
@@ -51,7 +53,10 @@ def test_embeddings_and_sentiment_work_offline(tmp_path):
     env.update(FRONTLINE_DATA_DIR=str(tmp_path), HOME=str(tmp_path))
     result = subprocess.run(isolated_command(PROBE), capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    shape, negative, positive = result.stdout.strip().splitlines()[-1].rsplit(" ", 2)
+    lines = result.stdout.strip().splitlines()
+    shape, negative, positive = lines[-2].rsplit(" ", 2)
     assert shape == "(2, 384)"
     assert float(negative) < 0 < float(positive)
+    tuned, complaint, praise = lines[-1].split()
+    assert tuned == "True" and float(complaint) < 0 < float(praise)  # the learned scores, fine-tuned model too
     assert (tmp_path / "nltk_data" / "sentiment" / "vader_lexicon.zip").exists()

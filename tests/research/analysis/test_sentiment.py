@@ -73,3 +73,42 @@ def test_a_head_without_words_still_scores(tmp_path):
     np.savez(tmp_path / "head.npz", weights=np.array([1.0, 0.0, 2.0], dtype=np.float32), bias=np.float32(0.0))
     head = SentimentHead.load(tmp_path / "head.npz")
     assert head.score(np.array([[0.5, 9.0]]), [0.25]).tolist() == pytest.approx([np.tanh(0.5)])
+
+
+LIKED = ["Great learning curve and supportive seniors", "Flexible hours and a manager who listens"]
+DISLIKED = ["No hike for two years and poor management", "Too much politics, favouritism in appraisals"]
+
+
+def test_the_fine_tuned_model_ships_and_is_averaged_with_the_head_in_log_odds(scorer, model):
+    import numpy as np
+
+    from research.analysis.embeddings import embed_texts
+    assert scorer.tuned is not None  # the fixture is built as the analysis tools build it
+    texts = LIKED + DISLIKED
+    vectors, lexicon = embed_texts(texts, model), scorer.lexicon_scores(texts)
+    tuned = scorer.tuned.encode(texts)[:, 0]
+    assert min(tuned[:2]) > 0 > max(tuned[2:])
+    expected = np.tanh((scorer.head.log_odds(vectors, lexicon, texts) + tuned) / 4)  # 2 sigmoid(x) - 1 = tanh(x / 2)
+    blended = scorer.score_many(texts, vectors, lexicon=lexicon)
+    assert blended == pytest.approx(expected.tolist(), abs=1e-5)
+    assert min(blended[:2]) > 0 > max(blended[2:])
+
+
+def test_the_fine_tuned_models_outputs_are_kept_in_the_cache(scorer, model, tmp_path):
+    from research.analysis.embeddings import embed_texts
+    from research.store.embedding_cache import EmbeddingCache
+
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", "all-MiniLM-L6-v2")
+    try:
+        first = scorer.score_many(LIKED, embed_texts(LIKED, model), cache=cache)
+        kept = cache.get_many(LIKED, scorer.tuned.embedding_backend)
+        assert set(kept) == set(LIKED)
+        assert scorer.score_many(LIKED, embed_texts(LIKED, model), cache=cache) == pytest.approx(first)
+    finally:
+        cache.close()
+
+
+def test_without_the_model_file_there_is_no_fine_tuned_model(tmp_path):
+    from research.analysis.sentiment import load_tuned_model
+
+    assert load_tuned_model(tmp_path / "sentiment_model.onnx") is None
