@@ -253,7 +253,7 @@ def compare(size: int, model, torch_model, scorer, tmp: Path) -> None:
 
 def main(sizes=(1000, 10000)) -> None:
     from research.analysis.embeddings import load_embedding_model
-    from research.analysis.sentiment import SentimentScorer, load_tuned_model
+    from research.analysis.sentiment import SentimentScorer
 
     print(f"Analysis benchmark; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start "
           "(a shared machine: other load slows both sides)")
@@ -265,7 +265,7 @@ def main(sizes=(1000, 10000)) -> None:
               f"{time.perf_counter() - start:.1f} s)")
         torch_model = model if model.embedding_backend == "torch" else load_embedding_model(
             "all-MiniLM-L6-v2", backend="torch")
-        scorer = SentimentScorer(tmp / "nltk", tuned=load_tuned_model())
+        scorer = SentimentScorer(tmp / "nltk")
         warm_up()
         probe, _ = corpus(64)
         print("Cold start in a fresh process: " + "; ".join(

@@ -217,17 +217,24 @@ def six(texts, gold, vectors, embed, model, clear: list[bool]) -> None:
 
 
 def sentiment(model, scorer) -> None:
+    import copy
+
     from sklearn.metrics import roc_auc_score
 
     from bench.train_sentiment import HELD_OUT, _fragments
     from research.analysis.embeddings import embed_texts
+    from research.analysis.sentiment import load_tuned_model
+
+    fine_tuned = copy.copy(scorer)  # FRONTLINE_SENTIMENT_MODEL=head+fine-tuned
+    fine_tuned.tuned = load_tuned_model()
 
     held = [(t, y) for company, t, y in _fragments(DATA) if company in HELD_OUT]
     rnd = random.Random(7)
     held = rnd.sample([r for r in held if r[1] == 1], 2000) + rnd.sample([r for r in held if r[1] == 0], 2000)
     with (DATA / "employees_opinion.csv").open(encoding="utf-8-sig", newline="") as fh:
         other = [(r["comment"], int(r["assessment"] == "positive")) for r in csv.DictReader(fh, delimiter=";")]
-    print("Sentiment AUC, out of sample (VADER with Frontline's workplace terms / Frontline's head):")
+    print("Sentiment AUC, out of sample (VADER with Frontline's workplace terms / Frontline's head / the head "
+          "with the fine-tuned model):")
     for name, pairs in ((f"like vs dislike, employers never trained on ({', '.join(sorted(HELD_OUT))})", held),
                         ("employees_opinion.csv, positive vs negative", other)):
         texts, labels = [t for t, _ in pairs], [y for _, y in pairs]
@@ -236,9 +243,13 @@ def sentiment(model, scorer) -> None:
         vectors = embed_texts(texts, model)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         learned = scorer.score_many(texts, vectors, lexicon=lexicon)
+        wall_tuned, cpu_tuned = time.perf_counter(), time.process_time()
+        both = fine_tuned.score_many(texts, vectors, lexicon=lexicon) if fine_tuned.tuned else [0.0] * len(texts)
+        wall_tuned, cpu_tuned = time.perf_counter() - wall_tuned, time.process_time() - cpu_tuned
         print(f"  {name} (n={len(texts)}): VADER {roc_auc_score(labels, lexicon):.3f}, "
-              f"Frontline {roc_auc_score(labels, learned):.3f}; embedding {len(texts) / wall:,.0f} texts/s "
-              f"({cpu:.1f} CPU s)")
+              f"Frontline {roc_auc_score(labels, learned):.3f}, with the fine-tuned model "
+              f"{roc_auc_score(labels, both):.3f}; embedding {len(texts) / wall:,.0f} texts/s ({cpu:.1f} CPU s), "
+              f"fine-tuned model {len(texts) / wall_tuned:,.0f} texts/s ({cpu_tuned:.1f} CPU s)")
 
 
 def main(model, scorer) -> None:
@@ -254,12 +265,12 @@ if __name__ == "__main__":
     import tempfile
 
     from research.analysis.embeddings import load_embedding_model
-    from research.analysis.sentiment import SentimentScorer, load_tuned_model
+    from research.analysis.sentiment import SentimentScorer
     from research.settings import EMBEDDING_BACKENDS
 
     # `python -m bench.quality torch onnx-int8`: the same figures for each backend, one after the other.
     with tempfile.TemporaryDirectory() as tmp:
-        scorer = SentimentScorer(Path(tmp) / "nltk", tuned=load_tuned_model())
+        scorer = SentimentScorer(Path(tmp) / "nltk")
         for backend in sys.argv[1:] or ["torch"]:
             if backend not in EMBEDDING_BACKENDS:
                 sys.exit(f"unknown backend {backend!r}; use {', '.join(EMBEDDING_BACKENDS)}")

@@ -123,9 +123,9 @@ def model(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def scorer(tmp_path_factory):
-    from research.analysis.sentiment import SentimentScorer, load_tuned_model
+    from research.analysis.sentiment import SentimentScorer
 
-    return SentimentScorer(tmp_path_factory.mktemp("nltk"), tuned=load_tuned_model())
+    return SentimentScorer(tmp_path_factory.mktemp("nltk"))
 
 
 @pytest.fixture(scope="session")

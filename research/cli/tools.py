@@ -7,18 +7,23 @@ from contextlib import contextmanager
 from typing import Any
 
 from research.analysis.embeddings import load_embedding_model
-from research.analysis.sentiment import SentimentScorer, load_tuned_model
+from research.analysis.sentiment import TUNED_PATH, SentimentScorer, load_tuned_model
+from research.errors import FrontlineError
 from research.settings import Settings
 from research.store.embedding_cache import EmbeddingCache
 
 
 @contextmanager
 def analysis_tools(settings: Settings) -> Iterator[tuple[Any, SentimentScorer, EmbeddingCache]]:
-    """The embedding model, the sentiment scorer (with the fine-tuned model shipped beside its head) and the cache
-    beside the data, closed afterwards."""
+    """The embedding model, the sentiment scorer (with the fine-tuned model when the settings ask for it) and the
+    cache beside the data, closed afterwards."""
     model = load_embedding_model(settings.embedding_model)
     cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
     try:
-        yield model, SentimentScorer(settings.nltk_data_dir, tuned=load_tuned_model()), cache
+        tuned = load_tuned_model() if settings.sentiment_model == "head+fine-tuned" else None
+        if settings.sentiment_model == "head+fine-tuned" and tuned is None:
+            raise FrontlineError("FRONTLINE_SENTIMENT_MODEL asks for the fine-tuned model, but this installation "
+                                 f"has no {TUNED_PATH}; use `head`")
+        yield model, SentimentScorer(settings.nltk_data_dir, tuned=tuned), cache
     finally:
         cache.close()

@@ -203,7 +203,7 @@ def test_the_analysis_and_comment_erasure_use_the_same_cache(tmp_path, monkeypat
 
     monkeypatch.setattr(tools, "EmbeddingCache", FakeCache)
     monkeypatch.setattr(tools, "load_embedding_model", lambda name: object())
-    monkeypatch.setattr(tools, "SentimentScorer", lambda nltk_dir: object())
+    monkeypatch.setattr(tools, "SentimentScorer", lambda nltk_dir, tuned: object())
     settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path)})
     with tools.analysis_tools(settings):
         pass

@@ -79,11 +79,20 @@ LIKED = ["Great learning curve and supportive seniors", "Flexible hours and a ma
 DISLIKED = ["No hike for two years and poor management", "Too much politics, favouritism in appraisals"]
 
 
-def test_the_fine_tuned_model_ships_and_is_averaged_with_the_head_in_log_odds(scorer, model):
+@pytest.fixture(scope="module")
+def tuned_scorer(tmp_path_factory):
+    from research.analysis.sentiment import SentimentScorer, load_tuned_model
+
+    return SentimentScorer(tmp_path_factory.mktemp("nltk"), tuned=load_tuned_model())
+
+
+def test_the_fine_tuned_model_ships_and_is_averaged_with_the_head_in_log_odds(tuned_scorer, model):
     import numpy as np
 
     from research.analysis.embeddings import embed_texts
-    assert scorer.tuned is not None  # the fixture is built as the analysis tools build it
+
+    scorer = tuned_scorer
+    assert scorer.tuned is not None
     texts = LIKED + DISLIKED
     vectors, lexicon = embed_texts(texts, model), scorer.lexicon_scores(texts)
     tuned = scorer.tuned.encode(texts)[:, 0]
@@ -94,10 +103,11 @@ def test_the_fine_tuned_model_ships_and_is_averaged_with_the_head_in_log_odds(sc
     assert min(blended[:2]) > 0 > max(blended[2:])
 
 
-def test_the_fine_tuned_models_outputs_are_kept_in_the_cache(scorer, model, tmp_path):
+def test_the_fine_tuned_models_outputs_are_kept_in_the_cache(tuned_scorer, model, tmp_path):
     from research.analysis.embeddings import embed_texts
     from research.store.embedding_cache import EmbeddingCache
 
+    scorer = tuned_scorer
     cache = EmbeddingCache(tmp_path / "cache.sqlite", "all-MiniLM-L6-v2")
     try:
         first = scorer.score_many(LIKED, embed_texts(LIKED, model), cache=cache)
@@ -112,3 +122,27 @@ def test_without_the_model_file_there_is_no_fine_tuned_model(tmp_path):
     from research.analysis.sentiment import load_tuned_model
 
     assert load_tuned_model(tmp_path / "sentiment_model.onnx") is None
+
+
+@pytest.mark.parametrize("asked, fine_tuned", [("head", False), ("head+fine-tuned", True)])
+def test_the_analysis_tools_take_the_sentiment_model_the_settings_ask_for(tmp_path, asked, fine_tuned):
+    from research.cli.tools import analysis_tools
+    from research.settings import load_settings
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path), "FRONTLINE_SENTIMENT_MODEL": asked})
+    with analysis_tools(settings) as (_, scorer, _cache):
+        assert (scorer.tuned is not None) is fine_tuned and scorer.head is not None
+
+
+def test_asking_for_a_fine_tuned_model_that_is_not_installed_says_so(tmp_path, monkeypatch):
+    from research.cli import tools
+    from research.errors import FrontlineError
+    from research.settings import SettingsError, load_settings
+
+    monkeypatch.setattr(tools, "load_tuned_model", lambda: None)  # as when the file was deleted
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path), "FRONTLINE_SENTIMENT_MODEL": "head+fine-tuned"})
+    with pytest.raises(FrontlineError, match="no .*sentiment_model.onnx"):
+        with tools.analysis_tools(settings):
+            pass
+    with pytest.raises(SettingsError, match="FRONTLINE_SENTIMENT_MODEL"):
+        load_settings({"FRONTLINE_SENTIMENT_MODEL": "bert"})
