@@ -18,7 +18,8 @@ training employers only, never by the held-out ones; the mean AUC over the six f
     embedding + compound + tf-idf (5,000 / 20,000 terms), C=1     0.911 / 0.911   <- shipped (the smaller)
     its log-odds blended 3:1 or 1:1 with the MLP's                 0.912 / 0.911 (not worth a second model)
 
-The head is then blended with a fine-tuned model (``research/analysis/data/sentiment_model.onnx``): the packaged
+With ``FRONTLINE_SENTIMENT_MODEL=head+fine-tuned`` the head is blended with a fine-tuned model
+(``research/analysis/data/sentiment_model.onnx``, which this script also writes unless ``--head-only``): the packaged
 MiniLM trained end to end, with a linear layer on its mean-pooled vector, to tell the six training employers' like
 fragments from their dislike ones (one epoch, batches of 32, learning rate 3e-5 warmed up over a tenth of the steps
 and decayed to 0, seed 0), exported to ONNX with int8 weights. The two log-odds are averaged. Chosen on three
