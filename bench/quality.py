@@ -244,12 +244,15 @@ def sentiment(model, scorer) -> None:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         learned = scorer.score_many(texts, vectors, lexicon=lexicon)
         wall_tuned, cpu_tuned = time.perf_counter(), time.process_time()
-        both = fine_tuned.score_many(texts, vectors, lexicon=lexicon) if fine_tuned.tuned else [0.0] * len(texts)
-        wall_tuned, cpu_tuned = time.perf_counter() - wall_tuned, time.process_time() - cpu_tuned
+        tuned = "n/a (no fine-tuned model file)"
+        if fine_tuned.tuned is not None:
+            both = fine_tuned.score_many(texts, vectors, lexicon=lexicon)
+            wall_tuned, cpu_tuned = time.perf_counter() - wall_tuned, time.process_time() - cpu_tuned
+            tuned = (f"{roc_auc_score(labels, both):.3f} (with the head, {len(texts) / wall_tuned:,.0f} texts/s, "
+                     f"{cpu_tuned:.1f} CPU s)")
         print(f"  {name} (n={len(texts)}): VADER {roc_auc_score(labels, lexicon):.3f}, "
-              f"Frontline {roc_auc_score(labels, learned):.3f}, with the fine-tuned model "
-              f"{roc_auc_score(labels, both):.3f}; embedding {len(texts) / wall:,.0f} texts/s ({cpu:.1f} CPU s), "
-              f"fine-tuned model {len(texts) / wall_tuned:,.0f} texts/s ({cpu_tuned:.1f} CPU s)")
+              f"Frontline {roc_auc_score(labels, learned):.3f}, with the fine-tuned model {tuned}; "
+              f"embedding {len(texts) / wall:,.0f} texts/s ({cpu:.1f} CPU s)")
 
 
 def main(model, scorer) -> None:

@@ -45,8 +45,12 @@ Parser = Callable[[str, Any], Any]
 """Turns ``(variable name, raw value)`` into the field's type, or raises :class:`SettingsError`."""
 
 EMBEDDING_BACKENDS = ("onnx-int8", "onnx", "torch")
-SENTIMENT_MODELS = ("head", "head+fine-tuned")
 """The ways the embedding model can run (see :mod:`research.analysis.embeddings`)."""
+
+SENTIMENT_MODELS = ("head", "head+fine-tuned")
+"""How sentiment is learned (see :mod:`research.analysis.sentiment`)."""
+_SENTIMENT_FILES = {"head": ("sentiment_head.npz",), "head+fine-tuned": ("sentiment_head.npz", "sentiment_model.onnx")}
+"""The files each way needs beside :mod:`research.analysis.sentiment`: an organisation may delete them."""
 
 WORKER_MODES = ("inline", "separate")
 """How analysis workers run: started by the app for each job it enqueues, or as services of their own."""
@@ -158,6 +162,18 @@ def _optional_text(env: str, raw: Any) -> str:
     return raw.strip()
 
 
+def _sentiment_model(env: str, raw: Any) -> str:
+    """One of :data:`SENTIMENT_MODELS` whose files this installation has; the head alone may be missing (VADER
+    then scores), a fine-tuned model asked for may not, so every command and the app refuse it at start."""
+    value = _one_of(SENTIMENT_MODELS)(env, raw)
+    data = Path(__file__).with_name("analysis") / "data"
+    missing = [name for name in _SENTIMENT_FILES[value] if not (data / name).is_file()]
+    if value != "head" and missing:
+        raise SettingsError(f"{env}={value} needs {', '.join(missing)} in {data}, which this installation does "
+                            "not have; use `head`")
+    return value
+
+
 def _optional_secret(env: str, raw: Any) -> str:
     """A secret string, or empty. Never echoed."""
     if not isinstance(raw, str):
@@ -223,9 +239,9 @@ class Settings:
         "into `<data dir>/cache/models` on first use), `onnx` (onnxruntime, float32) or `torch` (PyTorch). "
         "When the ONNX export fails the analysis says so once and uses PyTorch."))
     sentiment_model: str = field(default="head", metadata=_setting(
-        "FRONTLINE_SENTIMENT_MODEL", _one_of(SENTIMENT_MODELS), "`head`",
+        "FRONTLINE_SENTIMENT_MODEL", _sentiment_model, "`head`",
         "How comments' sentiment is learned: `head` (default: a logistic regression over the embedding, VADER "
-        "and the words) or `head+fine-tuned` (averaged with a fine-tuned MiniLM: AUC 0.929 to 0.938 on "
+        "and the words) or `head+fine-tuned` (averaged with a fine-tuned MiniLM: AUC 0.927 to 0.937 on "
         "held-out employers' like/dislike text, at about twice the analysis time of new comments)."))
     public_url: str = field(default="http://localhost:8501", metadata=_setting(
         "FRONTLINE_PUBLIC_URL", _web_address, "`http://localhost:8501`",

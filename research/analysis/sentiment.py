@@ -85,18 +85,29 @@ TUNED_PATH = Path(__file__).with_name("data") / "sentiment_model.onnx"
 
 def load_tuned_model(path: Path = TUNED_PATH, model_name: str = "all-MiniLM-L6-v2"):
     """The fine-tuned MiniLM that reads a text's log-odds of being something liked (``bench/train_sentiment.py``),
-    run like the embedding model (one output per text), or None when this distribution does not ship it.
+    run on onnxruntime like the ONNX embedding model (one output per text) whatever the embedding backend, or
+    None when this distribution does not ship it.
 
-    Its backend name carries a hash of the file, so the cache never mixes the scores of two versions.
+    Its backend name carries a hash of the file, the tokenizer, the token limit and onnxruntime's version, so
+    the cache never mixes outputs of two versions.
     """
     import hashlib
 
-    from research.analysis.embeddings import OnnxEmbedder, model_path
+    import onnxruntime
+
+    from research.analysis.embeddings import MAX_TOKENS, OnnxEmbedder, model_path
+    from research.errors import FrontlineError
 
     if not path.is_file():
         return None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    return OnnxEmbedder(path, model_path(model_name) / "tokenizer.json", f"sentiment-{digest}")
+    tokenizer = model_path(model_name) / "tokenizer.json"
+    digest = hashlib.sha256(path.read_bytes() + tokenizer.read_bytes())
+    digest.update(f"\x00{MAX_TOKENS}\x00{onnxruntime.__version__}".encode())
+    try:
+        return OnnxEmbedder(path, tokenizer, f"sentiment-{digest.hexdigest()[:16]}", max_tokens=MAX_TOKENS)
+    except Exception as exc:  # onnxruntime's own errors name no file
+        raise FrontlineError(f"the fine-tuned sentiment model {path} could not be loaded ({type(exc).__name__}: "
+                             f"{exc}); set FRONTLINE_SENTIMENT_MODEL=head") from exc
 
 
 class _Default(enum.Enum):

@@ -67,12 +67,14 @@ def _analysis_codebook(args: argparse.Namespace):
 
 
 def _text_column(source: Path, rows: list[dict[str, str]]) -> str:
-    """Without ``--text-column``, the file's one column called "text" (in any case), as in an examples file."""
+    """Without ``--text-column``, the file's column called "text" (in any case), as in an examples file; the
+    reader has already refused a file that names a column twice, "Text" and "text" included."""
     have = list(rows[0]) if rows else []
     named = [c for c in have if c.strip().lower() == "text"]
-    if len(named) != 1:
-        raise CsvInputError(f"{source}: say which column holds the comments with --text-column; "
-                            f"the columns are {', '.join(have)}")
+    if not named:
+        raise CsvInputError(f"{source}: no column is called text; say which holds the comments with "
+                            f"--text-column (the columns are {', '.join(have)})")
+    print(f"reading the comments from column {named[0]!r}", file=sys.stderr)
     return named[0]
 
 

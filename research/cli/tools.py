@@ -17,7 +17,8 @@ from research.store.embedding_cache import EmbeddingCache
 def analysis_tools(settings: Settings) -> Iterator[tuple[Any, SentimentScorer, EmbeddingCache]]:
     """The embedding model, the sentiment scorer (with the fine-tuned model when the settings ask for it) and the
     cache beside the data, closed afterwards."""
-    model = load_embedding_model(settings.embedding_model)
+    model = load_embedding_model(settings.embedding_model, backend=settings.embedding_backend,
+                                 export_dir=settings.cache_dir / "models")
     cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
     try:
         tuned = load_tuned_model() if settings.sentiment_model == "head+fine-tuned" else None

@@ -202,9 +202,12 @@ def test_the_analysis_and_comment_erasure_use_the_same_cache(tmp_path, monkeypat
             pass
 
     monkeypatch.setattr(tools, "EmbeddingCache", FakeCache)
-    monkeypatch.setattr(tools, "load_embedding_model", lambda name: object())
+    loaded = []
+    monkeypatch.setattr(tools, "load_embedding_model", lambda name, **where: loaded.append(where) or object())
     monkeypatch.setattr(tools, "SentimentScorer", lambda nltk_dir, tuned: object())
     settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path)})
     with tools.analysis_tools(settings):
         pass
     assert opened == [(settings.embedding_cache_path, settings.embedding_model)]
+    # the model comes from these settings too, its ONNX export under this data directory
+    assert loaded == [{"backend": settings.embedding_backend, "export_dir": settings.cache_dir / "models"}]

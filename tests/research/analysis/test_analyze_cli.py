@@ -83,19 +83,24 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(env, capsys, content, args, m
     assert not out.exists()
 
 
-def test_without_text_column_the_column_named_text_is_read(env):
+def test_without_text_column_the_column_named_text_is_read(env, capsys):
     source = write_csv(env / "in.csv", [("r1", "The CRM freezes on every refund")], header=("ref", "Text"))
     out = env / "out.csv"
     assert main(["analyze", str(source), "--out", str(out)]) == 0
     assert [r["theme"] for r in read_out(out)] == ["tools"]
+    assert "reading the comments from column 'Text'" in capsys.readouterr().err
 
 
-def test_without_text_column_and_no_text_column_the_columns_are_named(env, capsys):
-    source = write_csv(env / "in.csv", [("r1", "The CRM freezes", "2026-10")])
+@pytest.mark.parametrize("header, why", [
+    (("ref", "comment", "month"), "no column is called text; say which holds the comments with --text-column "
+                                  "(the columns are ref, comment, month)"),
+    (("ref", "Text", "text"), "names 'text' more than once (columns 2 and 3)"),
+])
+def test_without_text_column_an_unclear_file_is_refused_with_its_columns(env, capsys, header, why):
+    source = write_csv(env / "in.csv", [("r1", "The CRM freezes", "2026-10")], header=header)
     out = env / "out.csv"
     assert main(["analyze", str(source), "--out", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert "--text-column" in err and "ref, comment, month" in err
+    assert why in capsys.readouterr().err
     assert not out.exists()
 
 

@@ -104,16 +104,30 @@ def test_the_fine_tuned_model_ships_and_is_averaged_with_the_head_in_log_odds(tu
 
 
 def test_the_fine_tuned_models_outputs_are_kept_in_the_cache(tuned_scorer, model, tmp_path):
+    import copy
+
     from research.analysis.embeddings import embed_texts
     from research.store.embedding_cache import EmbeddingCache
 
-    scorer = tuned_scorer
+    class Gone:
+        """The same model version, but running it is an error: only the cache can answer."""
+
+        embedding_backend = tuned_scorer.tuned.embedding_backend
+
+        def encode(self, *args, **kwargs):
+            raise AssertionError("the fine-tuned model ran again for texts it had scored")
+
+        def get_sentence_embedding_dimension(self):
+            return 1
+
     cache = EmbeddingCache(tmp_path / "cache.sqlite", "all-MiniLM-L6-v2")
     try:
-        first = scorer.score_many(LIKED, embed_texts(LIKED, model), cache=cache)
-        kept = cache.get_many(LIKED, scorer.tuned.embedding_backend)
-        assert set(kept) == set(LIKED)
-        assert scorer.score_many(LIKED, embed_texts(LIKED, model), cache=cache) == pytest.approx(first)
+        vectors = embed_texts(LIKED, model)
+        first = tuned_scorer.score_many(LIKED, vectors, cache=cache)
+        cached = copy.copy(tuned_scorer)
+        cached.tuned = Gone()
+        assert cached.score_many(LIKED, vectors, cache=cache) == pytest.approx(first)
+        assert tuned_scorer.score_many(LIKED, vectors) == pytest.approx(first)
     finally:
         cache.close()
 
@@ -139,10 +153,20 @@ def test_asking_for_a_fine_tuned_model_that_is_not_installed_says_so(tmp_path, m
     from research.errors import FrontlineError
     from research.settings import SettingsError, load_settings
 
-    monkeypatch.setattr(tools, "load_tuned_model", lambda: None)  # as when the file was deleted
+    with pytest.raises(SettingsError, match="FRONTLINE_SENTIMENT_MODEL must be one of"):
+        load_settings({"FRONTLINE_SENTIMENT_MODEL": "bert"})
     settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path), "FRONTLINE_SENTIMENT_MODEL": "head+fine-tuned"})
+    monkeypatch.setattr(tools, "load_tuned_model", lambda: None)  # the file deleted after the settings were read
     with pytest.raises(FrontlineError, match="no .*sentiment_model.onnx"):
         with tools.analysis_tools(settings):
             pass
-    with pytest.raises(SettingsError, match="FRONTLINE_SENTIMENT_MODEL"):
-        load_settings({"FRONTLINE_SENTIMENT_MODEL": "bert"})
+
+
+def test_settings_refuse_a_fine_tuned_model_whose_files_were_deleted(tmp_path, monkeypatch):
+    from research import settings as settings_module
+
+    missing = tmp_path / "research" / "settings.py"  # beside it, analysis/data/ holds neither file
+    monkeypatch.setattr(settings_module, "__file__", str(missing))
+    with pytest.raises(settings_module.SettingsError, match="needs sentiment_head.npz, sentiment_model.onnx"):
+        settings_module.load_settings({"FRONTLINE_SENTIMENT_MODEL": "head+fine-tuned"})
+    assert settings_module.load_settings({"FRONTLINE_SENTIMENT_MODEL": "head"}).sentiment_model == "head"
