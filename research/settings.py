@@ -1,22 +1,18 @@
 """One typed settings object for the whole toolkit.
 
-Every knob is read from a ``FRONTLINE_*`` environment variable, or from an
-optional TOML file named by ``FRONTLINE_CONFIG`` (environment wins over the
-file, so a deployment can override one value without editing the file).
+Every knob is read from a ``FRONTLINE_*`` environment variable, or from an optional TOML file named by
+``FRONTLINE_CONFIG`` (environment wins over the file, so a deployment can override one value without editing the
+file).
 
-Each field declares its type, its default and, in its ``metadata``, the
-variable, the parser that turns a raw value (a string from the environment,
-any TOML value, or a typed value passed to ``Settings(...)``) into that type,
-the default as the README shows it and the help text. Every value goes through
-its field's parser when the object is built, however it was built, so a bad
-value fails with one line that names the variable, before anything is opened.
-``tests/research/test_settings.py`` checks the README's table against the
-fields one by one.
+Each field declares its type, its default and, in its ``metadata``, the variable, the parser that turns a raw value
+(a string from the environment, any TOML value, or a typed value passed to ``Settings(...)``) into that type, the
+default as the README shows it and the help text. Every value goes through its field's parser when the object is
+built, however it was built, so a bad value fails with one line that names the variable, before anything is opened.
+``tests/research/test_settings.py`` checks the README's table against the fields one by one.
 
-Why not pydantic(-settings): its errors run to several lines and name the
-field rather than the variable an operator sets, and the rules here (an empty
-variable counts as unset, the file's path comes from the environment, secrets
-are never echoed) would each need an override; a parser per field is as short.
+Why not pydantic(-settings): its errors run to several lines and name the field rather than the variable an operator
+sets, and the rules here (an empty variable counts as unset, the file's path comes from the environment, secrets are
+never echoed) would each need an override; a parser per field is as short.
 """
 
 from __future__ import annotations
@@ -49,8 +45,6 @@ EMBEDDING_BACKENDS = ("onnx-int8", "onnx", "torch")
 
 SENTIMENT_MODELS = ("head", "head+fine-tuned")
 """How sentiment is learned (see :mod:`research.analysis.sentiment`)."""
-_SENTIMENT_FILES = {"head": ("sentiment_head.npz",), "head+fine-tuned": ("sentiment_head.npz", "sentiment_model.onnx")}
-"""The files each way needs beside :mod:`research.analysis.sentiment`: an organisation may delete them."""
 
 WORKER_MODES = ("inline", "separate")
 """How analysis workers run: started by the app for each job it enqueues, or as services of their own."""
@@ -163,11 +157,11 @@ def _optional_text(env: str, raw: Any) -> str:
 
 
 def _sentiment_model(env: str, raw: Any) -> str:
-    """One of :data:`SENTIMENT_MODELS` whose files this installation has; the head alone may be missing (VADER
-    then scores), a fine-tuned model asked for may not, so every command and the app refuse it at start."""
+    """One of :data:`SENTIMENT_MODELS` whose files this installation has (an organisation may delete them): the
+    head alone may be missing (VADER then scores), a fine-tuned model asked for may not."""
     value = _one_of(SENTIMENT_MODELS)(env, raw)
     data = Path(__file__).with_name("analysis") / "data"
-    missing = [name for name in _SENTIMENT_FILES[value] if not (data / name).is_file()]
+    missing = [n for n in ("sentiment_head.npz", "sentiment_model.onnx") if not (data / n).is_file()]
     if value != "head" and missing:
         raise SettingsError(f"{env}={value} needs {', '.join(missing)} in {data}, which this installation does "
                             "not have; use `head`")
