@@ -104,6 +104,19 @@ def test_without_text_column_an_unclear_file_is_refused_with_its_columns(env, ca
     assert not out.exists()
 
 
+def test_the_opt_in_fine_tuned_sentiment_model_changes_the_scores(env, monkeypatch):
+    source = write_csv(env / "in.csv", [(f"r{i}", t, "2026-10") for i, t in enumerate(COMMENTS)])
+    scores = {}
+    for asked in ("head", "head+fine-tuned"):
+        monkeypatch.setenv("FRONTLINE_SENTIMENT_MODEL", asked)
+        out = env / f"{asked}.csv"
+        assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out)]) == 0
+        scores[asked] = [float(r["sentiment"]) for r in read_out(out)]
+    assert scores["head"] != scores["head+fine-tuned"]
+    complaints = (0, 1, 4)  # the CRM freezing, a team lead who never backs us up, understaffed evenings
+    assert all(s[i] < 0 for s in scores.values() for i in complaints)
+
+
 def test_analyze_runs_with_the_network_unreachable(tmp_path):
     source = write_csv(tmp_path / "in.csv", [(i, t, "") for i, t in enumerate(COMMENTS)])
     out = tmp_path / "out.csv"
