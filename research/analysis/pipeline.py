@@ -73,7 +73,8 @@ def analyze_texts(
         report("sentiment", 0, len(body))
         lexicon = (cache.scores(body, scorer.version(), scorer.score) if cache is not None
                    else scorer.lexicon_scores(body))
-        sentiment = scorer.score_many(body, vectors, lexicon=lexicon, cache=cache)
+        sentiment = scorer.score_many(body, vectors, lexicon=lexicon, cache=cache,
+                                      progress=lambda d, t: report("sentiment", d, t))
         report("topics", 0, len(body))
         clustering = None
         if prepared is not None:  # the labels' phrases are extracted here while the fit finishes

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -213,10 +213,11 @@ class SentimentScorer:
         return [self.score(t) for t in texts]
 
     def score_many(self, texts: Sequence[str], vectors: np.ndarray | None = None,
-                   lexicon: Sequence[float] | None = None, cache: EmbeddingCache | None = None) -> list[float]:
+                   lexicon: Sequence[float] | None = None, cache: EmbeddingCache | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> list[float]:
         """Scores of ``texts``; with their (normalised) embeddings, the learned head's (and the fine-tuned
-        model's, whose per-text output ``cache`` keeps like a vector). ``lexicon`` passes VADER scores already
-        computed (from the cache)."""
+        model's, whose per-text output ``cache`` keeps like a vector; ``progress(done, total)`` follows its new
+        texts). ``lexicon`` passes VADER scores already computed (from the cache)."""
         from research.analysis.embeddings import embed_texts
 
         lexicon = self.lexicon_scores(texts) if lexicon is None else lexicon
@@ -224,5 +225,5 @@ class SentimentScorer:
             return [float(v) for v in lexicon]
         log_odds = self.head.log_odds(vectors, lexicon, texts)
         if self.tuned is not None:
-            log_odds = (log_odds + embed_texts(list(texts), self.tuned, cache=cache)[:, 0]) / 2
+            log_odds = (log_odds + embed_texts(list(texts), self.tuned, cache=cache, progress=progress)[:, 0]) / 2
         return [float(v) for v in _squashed(log_odds)]

@@ -98,8 +98,10 @@ def test_the_fine_tuned_model_ships_and_is_averaged_with_the_head_in_log_odds(tu
     tuned = scorer.tuned.encode(texts)[:, 0]
     assert min(tuned[:2]) > 0 > max(tuned[2:])
     expected = np.tanh((scorer.head.log_odds(vectors, lexicon, texts) + tuned) / 4)  # 2 sigmoid(x) - 1 = tanh(x / 2)
-    blended = scorer.score_many(texts, vectors, lexicon=lexicon)
+    followed = []
+    blended = scorer.score_many(texts, vectors, lexicon=lexicon, progress=lambda *done: followed.append(done))
     assert blended == pytest.approx(expected.tolist(), abs=1e-5)
+    assert followed[-1] == (4, 4)  # the model's pass is followed, like the embedding's
     assert min(blended[:2]) > 0 > max(blended[2:])
 
 
