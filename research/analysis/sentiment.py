@@ -3,16 +3,16 @@
 VADER alone reads real employee text poorly ("salary is on the lower side" has no negative word). The head is a
 logistic regression over the MiniLM embedding, VADER's compound score and the text's tf-idf over 5,000 words and
 word pairs, trained on real employees' own split of what they like and dislike about their employer (HRdatasets,
-GPL-2; ``bench/train_sentiment.py`` rebuilds it and says how it was chosen and held out). Out of sample, on the
-like / dislike fragments of three employers it never saw, its AUC is 0.929 (VADER 0.786; the head before, without
-the words, 0.917). It ships as ``data/sentiment_head.npz`` (weights, terms and idf; no pickle), under GPL-2 like
-its source. Where a fine-tuned model is passed in (``load_tuned_model``: the packaged MiniLM trained end to end
-on the same fragments, shipped as ``data/sentiment_model.onnx``), the two log-odds are averaged: on three splits
-of the training employers that beat the head alone by 0.006 to 0.009 AUC. Without an embedding (a single text
-scored alone) the score is VADER's.
+GPL-2; ``bench/train_sentiment.py`` rebuilds it and says how it was chosen and held out). Out of sample, on the like
+/ dislike fragments of three employers it never saw, its AUC is 0.929 (VADER 0.786; the head before, without the
+words, 0.917). It ships as ``data/sentiment_head.npz`` (weights, terms and idf; no pickle), under GPL-2 like its
+source. Where a fine-tuned model is passed in (``FRONTLINE_SENTIMENT_MODEL=head+fine-tuned``; ``load_tuned_model``:
+the packaged MiniLM trained end to end on the same fragments, shipped as ``data/sentiment_model.onnx``), the two
+log-odds are averaged: on three splits of the training employers that beat the head alone by 0.006 to 0.009 AUC.
+Without an embedding (a single text scored alone) the score is VADER's.
 
-The lexicon comes from the installed vaderSentiment package (see :mod:`research.analysis.nltk_data`). The
-workplace terms below make complaints about hours, staffing, breaks, pay and tools read as negative to VADER.
+The lexicon comes from the installed vaderSentiment package (see :mod:`research.analysis.nltk_data`). The workplace
+terms below make complaints about hours, staffing, breaks, pay and tools read as negative to VADER.
 """
 
 from __future__ import annotations
