@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from research.store.engine import make_engine, session_scope
 from research.store.models import Code, Excerpt, Interview, InterviewNote, Participant
 
+from .conftest import wait_until_settled
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long researcher password"
@@ -27,7 +29,11 @@ def open_page(page, wait_for_app, name: str) -> None:
 
 
 def choose(page, wait_for_app, label: str, option, typed: str = "") -> None:
-    """Open a select box or multiselect, type ``typed`` to filter its (virtualised) list, pick ``option``."""
+    """Open a select box or multiselect, type ``typed`` to filter its (virtualised) list, pick ``option``.
+
+    It waits for the page to settle first: a clean-clone CI run opened the Coding page's "Interview" box while the
+    page reran for its new address, and the rerun closed the list before the option could be picked."""
+    wait_until_settled(page)
     page.get_by_label(label, exact=True).click()
     if typed:
         page.keyboard.type(typed)
