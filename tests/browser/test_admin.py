@@ -18,7 +18,7 @@ from sqlalchemy import select
 from research.store.engine import make_engine, session_scope
 from research.store.models import AuditEvent, User
 
-from .conftest import settle_after_sign_in
+from .conftest import settle_after_sign_in, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,9 @@ def cookie_value(page) -> str | None:
 
 
 def choose(page, wait_for_app, label: str, option: str, shown: str | re.Pattern | None = None) -> None:
-    """Open a select box, type ``option`` to filter its list, pick it (``shown``: its label, when it says more)."""
+    """Open a select box, type ``option`` to filter its list, pick it (``shown``: its label, when it says more).
+    It waits for the page to settle first: a rerun that starts after the box opens closes its list."""
+    wait_until_settled(page)
     page.get_by_role("combobox", name=label).click()
     page.keyboard.type(option)
     page.get_by_role("option", name=shown or option, exact=True).click()

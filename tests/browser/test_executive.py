@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import frontline
+from .conftest import frontline, wait_until_settled
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,8 @@ def open_page(page, server, wait_for_app, path: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` once the page has settled (a rerun that starts after the box opens closes its list)."""
+    wait_until_settled(page)
     page.get_by_label(label).first.click()
     page.get_by_role("option", name=option, exact=True).click()
 

@@ -94,6 +94,7 @@ def test_coding_a_second_interview_and_importing_twice_store_what_was_asked(serv
     # The same transcript uploaded and imported twice is stored once, and the page says so.
     open_page(page, wait_for_app, "Import notes")
     for _attempt in range(2):  # the participant is chosen each time: an import clears the choice
+        wait_until_settled(page)
         page.get_by_label("Participant", exact=True).click()  # no Escape after: it clears a box with no default
         page.get_by_role("option", name=re.compile(r"^P02 ")).click()
         wait_for_app(page)
