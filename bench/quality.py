@@ -243,9 +243,9 @@ def sentiment(model, scorer) -> None:
         vectors = embed_texts(texts, model)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         learned = scorer.score_many(texts, vectors, lexicon=lexicon)
-        wall_tuned, cpu_tuned = time.perf_counter(), time.process_time()
         tuned = "n/a (no fine-tuned model file)"
         if fine_tuned.tuned is not None:
+            wall_tuned, cpu_tuned = time.perf_counter(), time.process_time()
             both = fine_tuned.score_many(texts, vectors, lexicon=lexicon)
             wall_tuned, cpu_tuned = time.perf_counter() - wall_tuned, time.process_time() - cpu_tuned
             tuned = (f"{roc_auc_score(labels, both):.3f} (with the head, {len(texts) / wall_tuned:,.0f} texts/s, "

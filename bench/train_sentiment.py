@@ -109,17 +109,15 @@ def _tuned_model(body, linear):
     """The model fine-tuned and exported: token ids to the log-odds that the text is something liked."""
     import torch
 
+    from research.analysis.onnx_export import mean_pooled
+
     class Tuned(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.body, self.linear = body, linear
+            self.pooled, self.linear = mean_pooled(body), linear
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            tokens = self.body(input_ids=input_ids, attention_mask=attention_mask,
-                               token_type_ids=token_type_ids).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-            pooled = torch.nn.functional.normalize((tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9), dim=1)
-            return self.linear(pooled * 10.0)
+            return self.linear(self.pooled(input_ids, attention_mask, token_type_ids) * 10.0)
 
     return Tuned()
 
@@ -160,20 +158,12 @@ def fine_tune(texts: list[str], labels: np.ndarray):
 
 def export(tuned, tokenizer, target: Path) -> None:
     """Trace, fuse and quantise as the embedding export does (:mod:`research.analysis.onnx_export`)."""
-    import torch
+    from research.analysis.onnx_export import export_graph, fuse, quantise
 
-    from research.analysis.embeddings import PROBES
-    from research.analysis.onnx_export import fuse, quantise
-
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    example = tokenizer(PROBES[:2], padding=True, return_tensors="pt")
-    axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"logit": {0: "batch"}}
     with tempfile.TemporaryDirectory() as tmp:
         traced, fused = Path(tmp) / "traced.onnx", Path(tmp) / "fused.onnx"
-        with torch.no_grad():
-            torch.onnx.export(tuned, tuple(example[n] for n in names), str(traced), input_names=names,
-                              output_names=["logit"], dynamic_axes=axes, opset_version=17, dynamo=False)
-        config = tuned.body.config
+        export_graph(tuned, tokenizer, traced, "logit")
+        config = tuned.pooled.body.config
         fuse(traced, fused, config.num_attention_heads, config.hidden_size)
         quantise(fused, target)
 

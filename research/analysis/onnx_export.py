@@ -17,16 +17,20 @@ def trace(torch_model, path: Path) -> None:
 
     Eager attention traces into the pattern onnxruntime's optimiser fuses; the default (SDPA) does not fuse.
     """
-    import torch
-
     pooling = torch_model[1]
     if getattr(pooling, "pooling_mode_mean_tokens", True) is not True:
         raise ExportFailed("only mean-pooling models are exported")
     transformer = torch_model[0].auto_model
     transformer.set_attn_implementation("eager")
+    export_graph(mean_pooled(transformer), torch_model.tokenizer, path, "embedding")
+
+
+def mean_pooled(body):
+    """A module from token ids to the unit-length mean of ``body``'s last hidden states (the sentence vector)."""
+    import torch
 
     class Pooled(torch.nn.Module):
-        def __init__(self, body):
+        def __init__(self):
             super().__init__()
             self.body = body
 
@@ -37,13 +41,20 @@ def trace(torch_model, path: Path) -> None:
             mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, dim=1)
 
-    example = torch_model.tokenizer(PROBES[:2], padding=True, return_tensors="pt")
+    return Pooled()
+
+
+def export_graph(module, tokenizer, path: Path, output: str) -> None:
+    """Trace ``module`` (token ids in, one row per text out, named ``output``) into an ONNX graph whose batch and
+    token counts may vary; also used for the fine-tuned sentiment model (``bench/train_sentiment.py``)."""
+    import torch
+
+    example = tokenizer(PROBES[:2], padding=True, return_tensors="pt")
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"embedding": {0: "batch"}}
+    axes = {n: {0: "batch", 1: "tokens"} for n in names} | {output: {0: "batch"}}
     with torch.no_grad():
-        torch.onnx.export(Pooled(transformer).eval(), tuple(example[n] for n in names), str(path),
-                          input_names=names, output_names=["embedding"], dynamic_axes=axes, opset_version=17,
-                          dynamo=False)
+        torch.onnx.export(module.eval(), tuple(example[n] for n in names), str(path), input_names=names,
+                          output_names=[output], dynamic_axes=axes, opset_version=17, dynamo=False)
 
 
 def fuse(source: Path, target: Path, heads: int, hidden: int) -> None:

@@ -21,10 +21,12 @@ def analysis_tools(settings: Settings) -> Iterator[tuple[Any, SentimentScorer, E
                                  export_dir=settings.cache_dir / "models")
     cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
     try:
-        tuned = load_tuned_model() if settings.sentiment_model == "head+fine-tuned" else None
-        if settings.sentiment_model == "head+fine-tuned" and tuned is None:
-            raise FrontlineError("FRONTLINE_SENTIMENT_MODEL asks for the fine-tuned model, but this installation "
-                                 f"has no {TUNED_PATH}; use `head`")
+        tuned = None
+        if settings.sentiment_model == "head+fine-tuned":
+            tuned = load_tuned_model()
+            if tuned is None:  # deleted since the settings were read
+                raise FrontlineError("FRONTLINE_SENTIMENT_MODEL asks for the fine-tuned model, but this "
+                                     f"installation has no {TUNED_PATH}; use `head`")
         yield model, SentimentScorer(settings.nltk_data_dir, tuned=tuned), cache
     finally:
         cache.close()

@@ -174,8 +174,7 @@ def released_participants(*, session: Session, study_id: int, thresholds: Thresh
     a reader who knows who withdrew would otherwise narrow the step's remaining quotes to fewer than ``k``
     people, and see which quote and count went with the one who left. Indexed by participant
     id; ``code`` and ``step`` columns (for joining and judging, never for showing) and the ``SHOWN`` columns,
-    released at
-    ``k`` participants a whole step at a time (:func:`k_anonymous_by_steps`), as frozen with each place
+    released at ``k`` participants a whole step at a time (:func:`k_anonymous_by_steps`), as frozen with each place
     (``evidence_attributes``), so editing a released participant's attributes moves no count and changes
     nothing beside their quotes.
     """
