@@ -139,6 +139,8 @@ def restore_session(session) -> None:
 
     Tried once per websocket session: the cookie Streamlit reports is the one
     sent when the page connected, so after a sign-out it is stale (and revoked).
+    A cookie that no longer resumes a session (revoked, expired, or left behind when
+    the sign-out's request never left a closing tab) is deleted by the same route as a sign-out.
     """
     if current_user() is not None or st.session_state.get(RESTORE_TRIED_KEY):
         return
@@ -150,6 +152,8 @@ def restore_session(session) -> None:
     if live is not None:
         st.session_state[USER_KEY] = SessionUser(live.account.username, live.account.role)
         st.session_state[SESSION_ID_KEY] = live.id
+    else:
+        st.session_state[FORGET_KEY] = "stale cookie"
 
 
 def keep_session_cookie() -> None:

@@ -43,8 +43,9 @@ export default function ({ data, setStateValue }) {
     if (!posted.has(sent)) {
       posted.add(sent);
       // No answer goes back to Python: that would rerun the page just after a sign-in or sign-out.
+      // keepalive: leaving the page at once (a bookmark, a closed tab) does not cancel the request.
       fetch(data.post.route, {
-        method: "POST", credentials: "same-origin", cache: "no-store", body: data.post.body,
+        method: "POST", keepalive: true, credentials: "same-origin", cache: "no-store", body: data.post.body,
         headers: { "X-Frontline-Session": "1", "Content-Type": "text/plain" },
       }).catch(() => posted.delete(sent));  // unreachable: the next run's mount tries again
     }
