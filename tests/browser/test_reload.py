@@ -222,7 +222,7 @@ def test_unsent_text_in_a_staff_form_survives_a_reload_on_the_same_tab_until_sen
 
     # The code being edited is in the address too: a reload reopens it rather than the first code.
     page.get_by_role("tab", name="Edit a code").click()
-    wait_for_app(page)
+    wait_until_settled(page)  # a rerun while the list is open closes it
     page.get_by_role("combobox", name="Code").click()
     page.keyboard.type("Parking")  # the list is long and drawn in part: filter it, as a person would
     page.get_by_role("option", name="Parking", exact=True).click()

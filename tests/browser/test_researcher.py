@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import wait_until_settled
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long researcher password"
@@ -27,6 +29,7 @@ def test_a_new_code_becomes_a_gap_after_the_next_analysis(server, page, add_user
     form.get_by_label("Name").fill("Parking and getting to work")
     form.get_by_label("Description").fill("The car park, parking spaces and getting to the site for a shift.")
     form.get_by_label("Example phrases (one a line)").fill("nowhere to park\nthe car park is full")
+    wait_until_settled(page)  # a rerun while the list is open closes it
     form.get_by_label("Ranked among").click()  # the morale list shows its top five; the tooling list has room
     page.get_by_role("option", name="Tooling gaps", exact=True).click()
     form.get_by_role("button", name="Add code").click()
