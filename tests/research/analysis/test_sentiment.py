@@ -134,6 +134,18 @@ def test_the_fine_tuned_models_outputs_are_kept_in_the_cache(tuned_scorer, model
         cache.close()
 
 
+def test_another_model_file_gets_another_cache_name_and_the_same_file_the_same(tuned_scorer, tmp_path):
+    from research.analysis.sentiment import TUNED_PATH, load_tuned_model
+
+    retrained = tmp_path / "sentiment_model.onnx"
+    # The same graph with one unknown protobuf field appended (field 100, varint 1): a different file that
+    # onnxruntime still loads, as a retrained model would be.
+    retrained.write_bytes(TUNED_PATH.read_bytes() + bytes([0xA0, 0x06, 0x01]))
+    shipped = tuned_scorer.tuned.embedding_backend
+    assert load_tuned_model(retrained).embedding_backend != shipped
+    assert load_tuned_model(TUNED_PATH).embedding_backend == shipped
+
+
 def test_without_the_model_file_there_is_no_fine_tuned_model(tmp_path):
     from research.analysis.sentiment import load_tuned_model
 
