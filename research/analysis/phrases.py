@@ -74,6 +74,11 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
 # Stop words that carry a finding's direction ("no raises", "not enough staff", "too many calls"): a label
 # phrase may start with them, although no phrase may end with one.
 _LEADERS = {"no", "not", "never", "nobody", "nothing", "too", "less", "more", "few"}
+_ANSWERS = {"no", "not", "never", "nobody", "nothing", "none", "everything", "all"}
+MAX_ANSWER_WORDS = 4
+"""A clause of stop words alone is a phrase when it is this short and starts with one of ``_ANSWERS``: asked
+what they dislike, many people answer "Nothing as such" or "None", and a topic of those answers reads so rather
+than by the keywords around them."""
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n/]+|\s[-–—]+\s|\s&\s|\band\b|\bbut\b", re.IGNORECASE)
 _LABEL_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 MAX_WINDOW_WORDS = 5
@@ -110,6 +115,9 @@ def _clause_ngrams(text: str, stop: frozenset[str]) -> tuple[set[tuple[str, ...]
         lower = [w.lower() for w in words]
         can_end = [w not in stop and (len(w) > 2 or w in _KEEP_SHORT) for w in lower]
         if not any(can_end):
+            if lower and lower[0] in _ANSWERS and len(lower) <= MAX_ANSWER_WORDS:
+                grams.add(tuple(lower))
+                wholes.add(tuple(lower))
             continue
         can_start = [w not in stop or w in _LEADERS for w in lower]
         size = len(lower)
@@ -145,8 +153,9 @@ class PhraseIndex:
         """The phrases that the texts at ``members`` share and the rest of the corpus does not, best first.
 
         A phrase is a window of up to five words, or a whole clause of up to 60 characters, with no stop
-        word at its end. It counts once per text and must recur (in at least two texts and a tenth of the
-        topic), so it is the topic's shared language. Its score is its coverage of the topic times how
+        word at its end (or a short answer of stop words alone, such as "nothing as such"). It counts once
+        per text and must recur (in at least two texts and a tenth of the topic), so it is the topic's shared
+        language. Its score is its coverage of the topic times how
         concentrated it is there against the corpus, with a bonus per extra content word and for a whole
         clause; a phrase inside a longer one that covers most of its texts gives way to it, so the label
         reads "cost of living", not "cost". A one-word winner is widened to the commonest phrase around it.

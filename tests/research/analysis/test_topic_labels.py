@@ -120,3 +120,12 @@ def test_two_topics_never_share_a_label():
              "salary hike late", "salary"]
     labels = label_topics(texts, [0, 0, 0, 1, 1, 1, 1], {0: ["salary", "pay"], 1: ["salary", "salary hike"]})
     assert len(set(labels.values())) == 2
+
+
+def test_a_topic_of_nothing_to_dislike_answers_is_labelled_by_that_answer_not_by_keywords():
+    nothing = ["Nothing as such.", "nothing as such", "Nothing as such, good place to work", "Nothing",
+               "None", "nothing as such to say"]
+    corpus = nothing + PAY + OTHER
+    assert label_of(range(6), corpus, fallback=["say", "good", "place"]) == "Nothing as such"
+    # A short answer made of stop words counts only as a whole clause: it never labels the pay topic.
+    assert label_of(range(6, 10), corpus) == "No pay rise this year"
