@@ -266,8 +266,13 @@ def analysis_codebook(*, session: Session) -> list[CodeDefinition]:
 
 def codebook_from_csv(data: bytes) -> list[CodeDefinition]:
     """A codebook for ``frontline analyze --codebook``: the Codebook page's CSV, or any CSV with at least
-    ``name`` and ``description`` columns. Keys default to the names; sub-codes (a ``parent`` column) count
-    for their parent as in :func:`analysis_codebook`."""
+    ``name`` and ``description`` columns. Sub-codes (a ``parent`` column) count for their parent as in
+    :func:`analysis_codebook`.
+
+    A code's key, which the output's ``theme`` column holds, is its ``key`` cell, or without one its name as
+    written: whoever scores the output against their own categories finds "Work-life balance" there, not a
+    slug of it. Names that differ only in case or punctuation ("Pay", "pay.") are one code written twice.
+    """
     table = read_csv(data, what="codebook file")
     columns = [c.lower() for c in table.columns]
     missing = [c for c in ("name", "description") if c not in columns]
@@ -275,22 +280,29 @@ def codebook_from_csv(data: bytes) -> list[CodeDefinition]:
         raise FrontlineError(f"The codebook needs the column(s) {', '.join(missing)}; it has {', '.join(columns)}.")
     rows = [{k: v.strip() for k, v in zip(columns, row)} for row in table.rows]
     codes: dict[str, dict] = {}
+    by_slug: dict[str, str] = {}
     parents: list[tuple[str, str, int]] = []
     for line, row in zip(table.lines, rows):
         if not row.get("name"):
             raise FrontlineError(f"Line {line} of the codebook has no name.")
-        key = slugify(row.get("key") or row["name"])
-        if key in codes:
+        key = row.get("key") or row["name"]
+        if slugify(key) in by_slug:
             raise FrontlineError(f"Line {line}: the code '{row['name']}' appears twice.")
+        by_slug[slugify(key)] = key
+        by_slug.setdefault(slugify(row["name"]), key)
         codes[key] = {"name": row["name"], "description": row.get("description", ""),
                       "colour": row.get("colour") if COLOUR.fullmatch(row.get("colour") or "") else "#7f7f7f",
                       "kind": row.get("gap_kind", "") if row.get("gap_kind") in ("morale", "tooling") else "",
                       "examples": split_examples(row.get("examples"))}
         if row.get("parent"):
-            parents.append((key, slugify(row["parent"]), line))
-    for key, parent, line in parents:
-        if parent not in codes or parent == key:
-            raise FrontlineError(f"Line {line}: the parent '{parent}' is not a code in the file.")
+            parents.append((key, row["parent"], line))
+    for key, parent_cell, line in parents:
+        parent = by_slug.get(slugify(parent_cell))
+        if parent is None or parent == key:
+            raise FrontlineError(f"Line {line}: the parent '{parent_cell}' is not a code in the file.")
+        if parent not in codes or any(child == parent for child, _, _ in parents):
+            raise FrontlineError(f"Line {line}: '{parent_cell}' is itself a sub-code; a sub-code of a sub-code "
+                                 f"is not supported.")
         child = codes.pop(key)
         codes[parent]["examples"] += [p for p in (child["name"], child["description"]) if p]
     return [CodeDefinition(k, c["name"], c["description"], c["colour"], c["kind"], tuple(c["examples"]))

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from research.codebook import CodeDefinition
@@ -12,15 +13,16 @@ from research.errors import FrontlineError
 
 
 def examples_from_csv(data: bytes, codebook: Sequence[CodeDefinition]) -> dict[str, list[str]]:
-    """Code key to example texts. ``code`` may be a code's key or its name (any case); a row naming no code
-    of the codebook is refused with its line, so a typo never silently teaches nothing."""
+    """Code key to example texts. ``code`` may be a code's key or its name, in any case and punctuation
+    ("work life balance" for "Work-life balance"); a row naming no code of the codebook is refused with its
+    line, so a typo never silently teaches nothing."""
     table = read_csv(data, what="examples file")
     columns = [c.lower() for c in table.columns]
     missing = [c for c in ("text", "code") if c not in columns]
     if missing:
         raise FrontlineError(f"The examples file needs the column(s) {', '.join(missing)}; "
                              f"it has {', '.join(columns)}.")
-    lookup = {c.key.lower(): c.key for c in codebook} | {c.name.lower(): c.key for c in codebook}
+    lookup = {_plain(c.key): c.key for c in codebook} | {_plain(c.name): c.key for c in codebook}
     examples: dict[str, list[str]] = {}
     for line, row in zip(table.lines, table.rows):
         body = " ".join(row[columns.index("text")].split())
@@ -29,11 +31,16 @@ def examples_from_csv(data: bytes, codebook: Sequence[CodeDefinition]) -> dict[s
             continue
         if not body:
             raise FrontlineError(f"Line {line} of the examples has a code but no text.")
-        if code.lower() not in lookup:
+        if _plain(code) not in lookup:
             raise FrontlineError(f"Line {line} of the examples names the code {code!r}, which is not in the codebook.")
-        bucket = examples.setdefault(lookup[code.lower()], [])
+        bucket = examples.setdefault(lookup[_plain(code)], [])
         if body not in bucket:
             bucket.append(body)
     if not examples:
         raise FrontlineError("The examples file has no examples in it.")
     return examples
+
+
+def _plain(name: str) -> str:
+    """A code's name or key as words alone: "Work-life balance", "work_life_balance" and "work life balance"."""
+    return " ".join(re.findall(r"[^\W_]+", name.lower()))

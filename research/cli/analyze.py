@@ -22,6 +22,7 @@ from research.errors import FrontlineError
 from research.findings.topic_labels import store_topic_labels
 from research.privacy.reporting import Thresholds
 from research.settings import Settings
+from research.spreadsheets import inert_cell
 from research.store.engine import session_scope
 
 OUTPUT_COLUMNS = ["id", "theme", "theme_confidence", "theme2", "theme2_confidence", "topic", "topic_label",
@@ -101,8 +102,10 @@ def _run_csv(args: argparse.Namespace, settings: Settings) -> int:
         writer = csv.writer(fh)
         writer.writerow(OUTPUT_COLUMNS)
         for ident, row in zip(ids, result.rows.itertuples(index=False)):
-            writer.writerow([ident, row.theme, _fixed(row.theme_confidence), row.theme2,
-                             _fixed(row.theme2_confidence), row.topic, row.topic_label, f"{row.sentiment:.4f}"])
+            # Ids, code names and labels come from people's files and words: none may run as a formula.
+            writer.writerow([inert_cell(ident), inert_cell(row.theme), _fixed(row.theme_confidence),
+                             inert_cell(row.theme2), _fixed(row.theme2_confidence), row.topic,
+                             inert_cell(row.topic_label), f"{row.sentiment:.4f}"])
     print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
     if args.report:
         if args.time_column:

@@ -30,8 +30,10 @@ def test_the_default_codebook_is_there_from_the_start_as_the_analysis_reads_it(s
 
 def test_codebook_csv_carries_examples_and_a_minimal_file_is_enough():
     minimal = codebook_from_csv(b"name,description\nParking,Car park and parking spaces\nPay,Salary\n")
-    assert [(c.key, c.name, c.description) for c in minimal] == [
-        ("parking", "Parking", "Car park and parking spaces"), ("pay", "Pay", "Salary")]
+    assert [(c.key, c.name, c.description) for c in minimal] == [  # keyed by the names as written
+        ("Parking", "Parking", "Car park and parking spaces"), ("Pay", "Pay", "Salary")]
+    nested = codebook_from_csv(b"name,description,parent\nWork-life balance,Hours,\nRota,Shifts,work life BALANCE\n")
+    assert [(c.key, c.examples) for c in nested] == [("Work-life balance", ("Rota", "Shifts"))]
     full = codebook_from_csv(b"key,name,parent,description,colour,examples\n"
                              b"tools,Tools,,Systems,#123456,slow CRM | headset broken\n"
                              b"crm,CRM,tools,The customer database,#000000,\n")
@@ -39,6 +41,8 @@ def test_codebook_csv_carries_examples_and_a_minimal_file_is_enough():
         "slow CRM", "headset broken", "CRM", "The customer database")
     for bad, message in ((b"name\nPay\n", "description"), (b"name,description\n", "has a header but no rows"),
                          (b"name,description\nPay,a\npay,b\n", "twice"),
+                         (b"name,description\nWork-life balance,a\nwork life balance.,b\n", "twice"),
+                         (b"name,description,parent\nA,a,\nB,b,A\nC,c,B\n", "sub-code of a sub-code"),
                          (b"name,description,parent\nPay,a,nothing\n", "not a code")):
         with pytest.raises(FrontlineError, match=message):
             codebook_from_csv(bad)

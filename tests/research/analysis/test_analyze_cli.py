@@ -157,15 +157,29 @@ def test_a_researchers_codebook_and_examples_decide_the_themes(env):
     out = env / "out.csv"
     assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out),
                  "--codebook", str(codebook)]) == 0
-    assert [r["theme"] for r in read_out(out)] == ["parking", "parking", "pay", "pay", "rota", "rota"]
+    assert [r["theme"] for r in read_out(out)] == ["Parking", "Parking", "Pay", "Pay", "Rota", "Rota"]
 
     examples = env / "examples.csv"
-    write_csv(examples, [("there was nowhere to leave the car", "Parking"), ("the bus from the station", "parking"),
+    write_csv(examples, [("there was nowhere to leave the car", "Parking"), ("the bus from the station", "parking."),
                          ("we got a raise", "pay"), ("bonus was cut", "Pay"),
                          ("weekend work again", "rota"), ("nights every week", "Rota")], header=("text", "code"))
     assert main(["analyze", str(source), "--text-column", "comment", "--out", str(out),
                  "--codebook", str(codebook), "--examples", str(examples)]) == 0
-    assert [r["theme"] for r in read_out(out)][:2] == ["parking", "parking"]
+    assert [r["theme"] for r in read_out(out)][:2] == ["Parking", "Parking"]
+
+
+def test_the_output_names_a_codebooks_categories_as_written_and_none_runs_as_a_formula(env):
+    """Whoever scores the output against their own categories finds them spelled as in their codebook."""
+    source = write_csv(env / "in.csv", [("=1+1", "I never see my kids because of the late shifts", ""),
+                                        ("2", "the salary is far too low for this work", "")])
+    codebook = write_csv(env / "codebook.csv", [("Work-life balance", "Hours and shifts against life outside work"),
+                                                ("=SUM(1)", "Salary and pay rises")], header=("name", "description"))
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--text-column", "comment", "--id-column", "ref", "--out", str(out),
+                 "--codebook", str(codebook)]) == 0
+    rows = read_out(out)
+    assert [r["theme"] for r in rows] == ["Work-life balance", "'=SUM(1)"]
+    assert rows[0]["id"] == "'=1+1"
 
 
 @pytest.mark.parametrize("flag, content, message", [
