@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from frontline_ui import browser_store, resources
-from frontline_ui.session_cookie import SESSION_ROUTE, SIGN_OUT_ROUTE, session_token
+from frontline_ui.session_cookie import SESSION_ROUTE, SIGN_OUT_ROUTE, cookie_fingerprint, session_token
 from research.accounts import (
     GRANT_LIFETIME,
     end_session,
@@ -130,7 +130,7 @@ def sign_out() -> bool:
     if session_id is not None:
         with resources.db_session() as session:
             end_session(session=session, session_id=session_id)
-        st.session_state[FORGET_KEY] = f"sign-out {session_id}"
+        st.session_state[FORGET_KEY] = (f"sign-out {session_id}", "")
     return via_provider
 
 
@@ -153,7 +153,8 @@ def restore_session(session) -> None:
         st.session_state[USER_KEY] = SessionUser(live.account.username, live.account.role)
         st.session_state[SESSION_ID_KEY] = live.id
     else:
-        st.session_state[FORGET_KEY] = "stale cookie"
+        fingerprint = cookie_fingerprint(token)
+        st.session_state[FORGET_KEY] = (f"stale {fingerprint[:12]}", f"only:{fingerprint}")
 
 
 def keep_session_cookie() -> None:
@@ -169,8 +170,9 @@ def keep_session_cookie() -> None:
         with st.sidebar:
             browser_store.post_once("session_cookie", SESSION_ROUTE, grant,
                                     once=f"session {st.session_state.get(SESSION_ID_KEY)}")
-    elif forgotten := st.session_state.get(FORGET_KEY):  # names the session that ended; until the next sign-in
-        browser_store.post_once("session_cookie", SIGN_OUT_ROUTE, "", once=forgotten)
+    elif forgotten := st.session_state.get(FORGET_KEY):  # (names the session that ended, body); until a sign-in
+        once, body = forgotten
+        browser_store.post_once("session_cookie", SIGN_OUT_ROUTE, body, once=once)
 
 
 def opening_pulse_page() -> bool:
@@ -200,7 +202,7 @@ def refresh_user(session, *, restore: bool = True) -> SessionUser | None:
     if account is None or not account.is_active:
         st.session_state.pop(USER_KEY, None)
         st.session_state.pop(GRANT_KEY, None)
-        st.session_state[FORGET_KEY] = f"sign-out {st.session_state.pop(SESSION_ID_KEY, None)}"
+        st.session_state[FORGET_KEY] = (f"sign-out {st.session_state.pop(SESSION_ID_KEY, None)}", "")
         return None
     if account.role != user.role:
         sign_in(account.username, account.role)

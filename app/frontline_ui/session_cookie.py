@@ -8,7 +8,9 @@ could read it. So after sign-in the page posts its one-time grant to
 ``HttpOnly``, ``SameSite=Strict``, ``Path=/``, ``Secure`` on HTTPS, for the
 session's lifetime. The page never sees the token; the browser sends it with
 the websocket handshake of every reload, where ``st.context.cookies`` reads it.
-``/api/sign-out`` revokes the session the cookie names and deletes the cookie.
+``/api/sign-out`` revokes the session the cookie names and deletes the cookie; with a body naming a cookie
+(:func:`cookie_fingerprint`), only when the browser still sends that one, so a page clearing a dead cookie
+never deletes the live one another tab's sign-in has set meanwhile.
 
 Both routes want a custom header (``X-Frontline-Session``) and, when the
 browser names one, an ``Origin`` that is this site: a form or link on another
@@ -23,6 +25,7 @@ one) is read as carrying none. Whether the page is on HTTPS is read from the
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +42,11 @@ SIGN_OUT_ROUTE = "/api/sign-out"
 REQUIRED_HEADER = "X-Frontline-Session"
 MAX_GRANT = 100
 """Longer than any grant :func:`research.accounts.start_session` makes (43 characters)."""
+
+
+def cookie_fingerprint(token: str) -> str:
+    """Names a cookie in a page without holding it: a hash unlike the one :mod:`research.accounts` stores."""
+    return hashlib.sha256(b"frontline cookie fingerprint\x00" + token.encode("utf-8", "replace")).hexdigest()
 
 
 def on_https(origin: str | None, scheme: str = "http") -> bool:
@@ -113,10 +121,23 @@ async def set_session_cookie(request: Request) -> Response:
 
 
 async def clear_session_cookie(request: Request) -> Response:
-    """Revoke the session the cookie names and delete the cookie (204), or refuse (403)."""
+    """Revoke the session the cookie names and delete the cookie (204), or refuse (403).
+
+    A body ``only:<fingerprint>`` limits this to the cookie of that :func:`cookie_fingerprint`: another
+    cookie is left alone (204).
+    """
     if not same_site(request):
         return Response("refused: not sent by this site's page", status_code=403)
+    try:
+        body = await capped_body(request, MAX_GRANT)
+    except ClientDisconnect:
+        return Response(status_code=400)
+    if body is None:
+        return Response("refused: too long", status_code=413)
     token = session_token(request.headers.get("cookie"), request.headers.get("origin"))
+    only = body.decode("ascii", "replace").removeprefix("only:") if body.startswith(b"only:") else None
+    if only is not None and (token is None or cookie_fingerprint(token) != only):
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
     if token:
         await run_in_threadpool(_revoke, token)
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -1,13 +1,18 @@
 """The session-cookie routes of a real `frontline serve`, as a page on another site or a thief would call them."""
 
+import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from research.accounts import resume_session, start_session
 from research.store.engine import session_scope
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))  # as tests/app do
+from frontline_ui.session_cookie import cookie_fingerprint  # noqa: E402 - needs the line above
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +28,15 @@ def post(server, route: str, body: str = "", headers: dict | None = None) -> tup
         return refused.code, dict(refused.headers)
 
 
+def new_grant(engine, username: str = "res-cookie") -> str:
+    with session_scope(engine) as session:
+        return start_session(session=session, username=username).grant
+
+
 def test_a_grant_sets_an_httponly_cookie_once_and_nothing_else_sets_or_clears_one(server, add_user):
     add_user("res-cookie", "researcher", PASSWORD)
     engine = create_engine(f"sqlite:///{server.env['FRONTLINE_DATA_DIR']}/frontline.db")
-    with session_scope(engine) as session:
-        grant = start_session(session=session, username="res-cookie").grant
+    grant = new_grant(engine)
     page_headers = {"X-Frontline-Session": "1", "Origin": server.url}
 
     assert post(server, "/api/session", grant)[0] == 403  # a plain form post from anywhere
@@ -51,6 +60,19 @@ def test_a_grant_sets_an_httponly_cookie_once_and_nothing_else_sets_or_clears_on
     assert post(server, "/api/sign-out", "", planted)[0] == 204  # two session cookies read as none ...
     with session_scope(engine) as session:
         assert resume_session(session=session, token=token) is not None  # ... so nothing was revoked by name
+    # A page clearing a dead cookie names it: the live cookie another tab got meanwhile is left alone.
+    live = {**page_headers, "Cookie": f"frontline_session={token}"}
+    status, headers = post(server, "/api/sign-out", f"only:{cookie_fingerprint('a dead token')}", live)
+    assert status == 204 and "set-cookie" not in {h.lower() for h in headers}
+    assert post(server, "/api/sign-out", "only:" + "x" * 200, live)[0] == 413
+    with session_scope(engine) as session:
+        assert resume_session(session=session, token=token) is not None
+    status, headers = post(server, "/api/sign-out", f"only:{cookie_fingerprint(token)}", live)
+    assert status == 204 and "Max-Age=0" in headers["set-cookie"]
+    with session_scope(engine) as session:
+        assert resume_session(session=session, token=token) is None
+    token = post(server, "/api/session", new_grant(engine), page_headers)[1]["set-cookie"].split(";")[0].split("=")[1]
+
     status, headers = post(server, "/api/sign-out", "", {**page_headers, "Cookie": f"frontline_session={token}"})
     assert status == 204 and "Max-Age=0" in headers["set-cookie"]
     with session_scope(engine) as session:
