@@ -130,8 +130,14 @@ def sign_out() -> bool:
     if session_id is not None:
         with resources.db_session() as session:
             end_session(session=session, session_id=session_id)
-        st.session_state[FORGET_KEY] = (f"sign-out {session_id}", "")
+        st.session_state[FORGET_KEY] = _forget(session_id)
     return via_provider
+
+
+def _forget(session_id: int | None) -> tuple[str, str]:
+    """What :func:`keep_session_cookie` posts once a session has ended here: the request's name and a body
+    that limits the deletion to that session's cookie (another tab may hold a newer one by now)."""
+    return f"sign-out {session_id}", "" if session_id is None else f"session:{session_id}"
 
 
 def restore_session(session) -> None:
@@ -158,7 +164,8 @@ def restore_session(session) -> None:
 
 
 def keep_session_cookie() -> None:
-    """Have the browser get its HttpOnly session cookie after a sign-in, or drop it after a sign-out: every run.
+    """Have the browser get its HttpOnly session cookie after a sign-in, or drop it after a sign-out or when it
+    resumed nothing (only that cookie: see :mod:`frontline_ui.session_cookie`): every run.
 
     The grant is offered while it can still be swapped (the page does so once, at its first chance); nothing
     reports back, so the swap adds no rerun right after signing in.
@@ -202,7 +209,7 @@ def refresh_user(session, *, restore: bool = True) -> SessionUser | None:
     if account is None or not account.is_active:
         st.session_state.pop(USER_KEY, None)
         st.session_state.pop(GRANT_KEY, None)
-        st.session_state[FORGET_KEY] = (f"sign-out {st.session_state.pop(SESSION_ID_KEY, None)}", "")
+        st.session_state[FORGET_KEY] = _forget(st.session_state.pop(SESSION_ID_KEY, None))
         return None
     if account.role != user.role:
         sign_in(account.username, account.role)

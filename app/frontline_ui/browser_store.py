@@ -11,7 +11,8 @@ Why these two places:
   own HTTP routes (:mod:`frontline_ui.session_cookie`), ``HttpOnly`` and
   ``SameSite=Strict``, so no script in the page can read it. This component only
   posts to those routes: after sign-in the one-time grant that the route swaps
-  for the cookie, after sign-out a request to delete it. A token in the URL
+  for the cookie, after sign-out (or on finding a cookie that resumes nothing) a
+  request to delete that cookie. A token in the URL
   (``?s=``) was rejected: it is copied along with a link pasted to a colleague,
   kept in history and bookmarks, and shown on a shared screen.
 * **Agent receipt** in ``sessionStorage`` (this tab only): it survives a reload

@@ -8,9 +8,12 @@ could read it. So after sign-in the page posts its one-time grant to
 ``HttpOnly``, ``SameSite=Strict``, ``Path=/``, ``Secure`` on HTTPS, for the
 session's lifetime. The page never sees the token; the browser sends it with
 the websocket handshake of every reload, where ``st.context.cookies`` reads it.
-``/api/sign-out`` revokes the session the cookie names and deletes the cookie; with a body naming a cookie
-(:func:`cookie_fingerprint`), only when the browser still sends that one, so a page clearing a dead cookie
-never deletes the live one another tab's sign-in has set meanwhile.
+``/api/sign-out`` revokes the session the cookie names and deletes the cookie. The page always says which
+cookie it means, by the session it signed out of (``session:<id>``) or, for a cookie that resumed nothing, by
+its :func:`cookie_fingerprint` (``only:<fingerprint>``), and the route acts only when the browser still sends
+that cookie: a tab that learns late that its session ended never deletes the live cookie another tab's
+sign-in has set meanwhile. Those requests write nothing to the audit trail (the sign-out was recorded when
+it happened; a dead cookie records none).
 
 Both routes want a custom header (``X-Frontline-Session``) and, when the
 browser names one, an ``Origin`` that is this site: a form or link on another
@@ -33,7 +36,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from research.accounts import SESSION_LIFETIME, end_session, exchange_grant
+from research.accounts import SESSION_LIFETIME, cookie_session_id, end_session, exchange_grant
 
 SESSION_COOKIE = "frontline_session"
 SECURE_SESSION_COOKIE = "__Host-frontline_session"
@@ -42,6 +45,8 @@ SIGN_OUT_ROUTE = "/api/sign-out"
 REQUIRED_HEADER = "X-Frontline-Session"
 MAX_GRANT = 100
 """Longer than any grant :func:`research.accounts.start_session` makes (43 characters)."""
+MAX_SIGN_OUT_BODY = 100
+"""Longer than ``only:`` and a fingerprint (69 characters)."""
 
 
 def cookie_fingerprint(token: str) -> str:
@@ -96,11 +101,21 @@ def _exchange(grant: str) -> str | None:
         return exchange_grant(session=session, grant=grant)
 
 
-def _revoke(token: str) -> None:
+def _revoke(token: str, only: str | None) -> bool:
+    """Revoke the session ``token`` names; with ``only`` (the body's condition), only when the token is that
+    one, unaudited. Whether the cookie is to be deleted."""
     from frontline_ui import resources
 
     with resources.db_session() as session:
-        end_session(session=session, token=token)
+        if only is None:
+            end_session(session=session, token=token)
+            return True
+        kind, _, value = only.partition(":")
+        if kind == "only" and cookie_fingerprint(token) == value or \
+                kind == "session" and str(cookie_session_id(session=session, token=token)) == value:
+            end_session(session=session, token=token, audit=False)
+            return True
+        return False
 
 
 async def set_session_cookie(request: Request) -> Response:
@@ -121,27 +136,29 @@ async def set_session_cookie(request: Request) -> Response:
 
 
 async def clear_session_cookie(request: Request) -> Response:
-    """Revoke the session the cookie names and delete the cookie (204), or refuse (403).
+    """Revoke the session the cookie names and delete the cookie (204); refuse a request not from this site's
+    page (403), a body that is no condition (400) or a long one (413).
 
-    A body ``only:<fingerprint>`` limits this to the cookie of that :func:`cookie_fingerprint`: another
-    cookie is left alone (204).
+    A body ``session:<id>`` or ``only:<fingerprint>`` limits this to the cookie of that session or that
+    :func:`cookie_fingerprint`; another cookie is left alone (204, nothing deleted). An empty body acts on
+    whatever cookie is sent.
     """
     if not same_site(request):
         return Response("refused: not sent by this site's page", status_code=403)
     try:
-        body = await capped_body(request, MAX_GRANT)
+        body = await capped_body(request, MAX_SIGN_OUT_BODY)
     except ClientDisconnect:
         return Response(status_code=400)
     if body is None:
         return Response("refused: too long", status_code=413)
+    only = body.decode("ascii", "replace") or None
+    if only is not None and only.partition(":")[0] not in ("only", "session"):
+        return Response("refused: the body names no cookie", status_code=400)
     token = session_token(request.headers.get("cookie"), request.headers.get("origin"))
-    only = body.decode("ascii", "replace").removeprefix("only:") if body.startswith(b"only:") else None
-    if only is not None and (token is None or cookie_fingerprint(token) != only):
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
-    if token:
-        await run_in_threadpool(_revoke, token)
+    deleted = await run_in_threadpool(_revoke, token, only) if token else False
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    _cookie(response, request, "", 0)
+    if deleted or (not token and only is None):
+        _cookie(response, request, "", 0)
     return response
 
 

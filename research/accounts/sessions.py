@@ -137,6 +137,15 @@ def cookie_account(*, session: Session, token: str, idle: timedelta = SESSION_ID
     return None if user is None else _view(user)
 
 
+def cookie_session_id(*, session: Session, token: str) -> int | None:
+    """The id of the session the cookie ``token`` names, live or not, or None; not audited.
+
+    The sign-out route deletes a cookie only when it is still the one of the session a page signed out of.
+    """
+    row = _row(session, token, None)
+    return None if row is None else row.id
+
+
 def exchange_grant(*, session: Session, grant: str, idle: timedelta = SESSION_IDLE,
                    now: datetime | None = None) -> str | None:
     """Swap a live session's grant for a new token, the browser cookie's; None if the grant is not live.

@@ -177,7 +177,7 @@ def session_cookie(page, *, other_than: str | None = None, timeout_s: float = 30
 def wait_for_no_session_cookie(page, timeout_s: float = 30) -> None:
     """Wait until the browser holds no staff session cookie (the app's route deletes it a moment after the run)."""
     deadline = time.monotonic() + timeout_s
-    while any(c["name"] == "frontline_session" for c in page.context.cookies()):
+    while any(c["name"].endswith("frontline_session") for c in page.context.cookies()):
         if time.monotonic() > deadline:
             raise AssertionError("the browser kept its session cookie")
         page.wait_for_timeout(100)

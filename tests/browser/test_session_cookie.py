@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from research.accounts import resume_session, start_session
+from research.accounts import cookie_session_id, resume_session, start_session
 from research.store.engine import session_scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))  # as tests/app do
@@ -60,17 +60,31 @@ def test_a_grant_sets_an_httponly_cookie_once_and_nothing_else_sets_or_clears_on
     assert post(server, "/api/sign-out", "", planted)[0] == 204  # two session cookies read as none ...
     with session_scope(engine) as session:
         assert resume_session(session=session, token=token) is not None  # ... so nothing was revoked by name
-    # A page clearing a dead cookie names it: the live cookie another tab got meanwhile is left alone.
+    # A page names the cookie it means to delete, by its session or, for a dead cookie, by a fingerprint:
+    # the live cookie another tab got meanwhile is left alone.
     live = {**page_headers, "Cookie": f"frontline_session={token}"}
-    status, headers = post(server, "/api/sign-out", f"only:{cookie_fingerprint('a dead token')}", live)
-    assert status == 204 and "set-cookie" not in {h.lower() for h in headers}
+    with session_scope(engine) as session:
+        live_id = cookie_session_id(session=session, token=token)
+    for other in (f"only:{cookie_fingerprint('a dead token')}", f"session:{live_id + 1000}"):
+        status, headers = post(server, "/api/sign-out", other, live)
+        assert status == 204 and "set-cookie" not in {h.lower() for h in headers}
     assert post(server, "/api/sign-out", "only:" + "x" * 200, live)[0] == 413
+    assert post(server, "/api/sign-out", "everything", live)[0] == 400
     with session_scope(engine) as session:
         assert resume_session(session=session, token=token) is not None
-    status, headers = post(server, "/api/sign-out", f"only:{cookie_fingerprint(token)}", live)
+    status, headers = post(server, "/api/sign-out", f"session:{live_id}", live)
+    assert status == 204 and "Max-Age=0" in headers["set-cookie"]
+
+    # A cookie left idle overnight is deleted by its fingerprint, and nobody is recorded signing out.
+    token = post(server, "/api/session", new_grant(engine), page_headers)[1]["set-cookie"].split(";")[0].split("=")[1]
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE staff_sessions SET last_seen_at = '2000-01-01 00:00:00'"))
+    status, headers = post(server, "/api/sign-out", f"only:{cookie_fingerprint(token)}",
+                           {**page_headers, "Cookie": f"frontline_session={token}"})
     assert status == 204 and "Max-Age=0" in headers["set-cookie"]
     with session_scope(engine) as session:
         assert resume_session(session=session, token=token) is None
+        assert session.execute(text("SELECT count(*) FROM audit_events WHERE action = 'sign_out'")).scalar() == 0
     token = post(server, "/api/session", new_grant(engine), page_headers)[1]["set-cookie"].split(";")[0].split("=")[1]
 
     status, headers = post(server, "/api/sign-out", "", {**page_headers, "Cookie": f"frontline_session={token}"})
