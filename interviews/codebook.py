@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from interviews.codebook_csv import MAX_CODEBOOK_CELL, read_codebook_rows  # noqa: F401 - part of this API
-from research.codebook import CodeDefinition
+from research.codebook import CodeDefinition, code_name_problem, plain_name
 from research.csv_input import read_csv
 from research.errors import FrontlineError
 from research.store.models import Code, ExcerptCode
@@ -64,10 +64,8 @@ def _unique_key(session: Session, name: str) -> str:
 
 def _check(session: Session, name: str, colour: str, code_id: int | None) -> tuple[str, str]:
     name = (name or "").strip()
-    if not name:
-        raise FrontlineError("A code needs a name.")
-    if len(name) > 120:
-        raise FrontlineError("Code names are at most 120 characters.")
+    if problem := code_name_problem(name):
+        raise FrontlineError(f"{problem[:1].upper()}{problem[1:]}.")
     colour = (colour or "#7f7f7f").strip()
     if not COLOUR.fullmatch(colour):
         raise FrontlineError(f"'{colour}' is not a colour like #1f77b4.")
@@ -271,7 +269,9 @@ def codebook_from_csv(data: bytes) -> list[CodeDefinition]:
 
     A code's key, which the output's ``theme`` column holds, is its ``key`` cell, or without one its name as
     written: whoever scores the output against their own categories finds "Work-life balance" there, not a
-    slug of it. Names that differ only in case or punctuation ("Pay", "pay.") are one code written twice.
+    slug of it. Names and keys are compared by their words alone (:func:`research.codebook.plain_name`), so
+    "Pay" and "pay." are one code written twice, and no code's name may be another's key: examples and parents
+    name codes either way.
     """
     table = read_csv(data, what="codebook file")
     columns = [c.lower() for c in table.columns]
@@ -280,27 +280,30 @@ def codebook_from_csv(data: bytes) -> list[CodeDefinition]:
         raise FrontlineError(f"The codebook needs the column(s) {', '.join(missing)}; it has {', '.join(columns)}.")
     rows = [{k: v.strip() for k, v in zip(columns, row)} for row in table.rows]
     codes: dict[str, dict] = {}
-    by_slug: dict[str, str] = {}
+    owners: dict[str, tuple[str, int]] = {}  # plain name or key -> (key, line)
     parents: list[tuple[str, str, int]] = []
     for line, row in zip(table.lines, rows):
-        if not row.get("name"):
-            raise FrontlineError(f"Line {line} of the codebook has no name.")
-        key = row.get("key") or row["name"]
-        if slugify(key) in by_slug:
-            raise FrontlineError(f"Line {line}: the code '{row['name']}' appears twice.")
-        by_slug[slugify(key)] = key
-        by_slug.setdefault(slugify(row["name"]), key)
+        key = row.get("key") or row.get("name", "")
+        for label in dict.fromkeys([row.get("name", ""), key]):
+            if problem := code_name_problem(label):
+                raise FrontlineError(f"Line {line} of the codebook: {problem}.")
+            owner = owners.setdefault(plain_name(label), (key, line))
+            if owner[0] != key:
+                raise FrontlineError(f"Line {line}: the code '{label}' appears twice (also on line {owner[1]}).")
         codes[key] = {"name": row["name"], "description": row.get("description", ""),
                       "colour": row.get("colour") if COLOUR.fullmatch(row.get("colour") or "") else "#7f7f7f",
                       "kind": row.get("gap_kind", "") if row.get("gap_kind") in ("morale", "tooling") else "",
                       "examples": split_examples(row.get("examples"))}
         if row.get("parent"):
             parents.append((key, row["parent"], line))
+    children = {key for key, _, _ in parents}
     for key, parent_cell, line in parents:
-        parent = by_slug.get(slugify(parent_cell))
-        if parent is None or parent == key:
+        parent = owners.get(plain_name(parent_cell), ("", 0))[0]
+        if not parent:
             raise FrontlineError(f"Line {line}: the parent '{parent_cell}' is not a code in the file.")
-        if parent not in codes or any(child == parent for child, _, _ in parents):
+        if parent == key:
+            raise FrontlineError(f"Line {line}: the code '{codes[key]['name']}' is its own parent.")
+        if parent in children:
             raise FrontlineError(f"Line {line}: '{parent_cell}' is itself a sub-code; a sub-code of a sub-code "
                                  f"is not supported.")
         child = codes.pop(key)

@@ -11,7 +11,30 @@ the Codebook page; the analysis reads the edited codebook, not this one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+NO_CODE = "other"
+"""The theme of a text that fits no code: no code may be called or keyed so."""
+MAX_CODE_NAME = 120
+
+
+def plain_name(name: str) -> str:
+    """A code's name or key as its words alone, to compare them: "Work-life balance", "work_life_balance" and
+    "WORK LIFE BALANCE" are one name; any script's letters and digits count, nothing is cut off."""
+    return " ".join(re.findall(r"[^\W_]+", (name or "").casefold()))
+
+
+def code_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a code (said to whoever typed it), or None."""
+    if not plain_name(name):
+        return f"the code name '{name}' has no letter or digit" if (name or "").strip() else "a code needs a name"
+    if len(name.strip()) > MAX_CODE_NAME:
+        return f"code names are at most {MAX_CODE_NAME} characters"
+    if plain_name(name) == NO_CODE:
+        return (f"'{name.strip()}' is what Frontline calls comments that fit no code; give the code a name that "
+                f"says what it is about")
+    return None
 
 
 @dataclass(frozen=True)

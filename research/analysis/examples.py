@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from research.codebook import CodeDefinition
+from research.codebook import CodeDefinition, plain_name
 from research.csv_input import read_csv
 from research.errors import FrontlineError
 
@@ -22,7 +21,7 @@ def examples_from_csv(data: bytes, codebook: Sequence[CodeDefinition]) -> dict[s
     if missing:
         raise FrontlineError(f"The examples file needs the column(s) {', '.join(missing)}; "
                              f"it has {', '.join(columns)}.")
-    lookup = {_plain(c.key): c.key for c in codebook} | {_plain(c.name): c.key for c in codebook}
+    lookup = {plain_name(c.name): c.key for c in codebook} | {plain_name(c.key): c.key for c in codebook}
     examples: dict[str, list[str]] = {}
     for line, row in zip(table.lines, table.rows):
         body = " ".join(row[columns.index("text")].split())
@@ -31,16 +30,12 @@ def examples_from_csv(data: bytes, codebook: Sequence[CodeDefinition]) -> dict[s
             continue
         if not body:
             raise FrontlineError(f"Line {line} of the examples has a code but no text.")
-        if _plain(code) not in lookup:
+        if plain_name(code) not in lookup:
             raise FrontlineError(f"Line {line} of the examples names the code {code!r}, which is not in the codebook.")
-        bucket = examples.setdefault(lookup[_plain(code)], [])
+        bucket = examples.setdefault(lookup[plain_name(code)], [])
         if body not in bucket:
             bucket.append(body)
     if not examples:
         raise FrontlineError("The examples file has no examples in it.")
     return examples
 
-
-def _plain(name: str) -> str:
-    """A code's name or key as words alone: "Work-life balance", "work_life_balance" and "work life balance"."""
-    return " ".join(re.findall(r"[^\W_]+", name.lower()))

@@ -74,11 +74,12 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
 # Stop words that carry a finding's direction ("no raises", "not enough staff", "too many calls"): a label
 # phrase may start with them, although no phrase may end with one.
 _LEADERS = {"no", "not", "never", "nobody", "nothing", "too", "less", "more", "few"}
-_ANSWERS = {"no", "not", "never", "nobody", "nothing", "none", "everything", "all"}
+_ANSWERS = {"no", "not", "never", "nobody", "nothing", "none", "everything"}
 MAX_ANSWER_WORDS = 4
 """A clause of stop words alone is a phrase when it is this short and starts with one of ``_ANSWERS``: asked
 what they dislike, many people answer "Nothing as such" or "None", and a topic of those answers reads so rather
-than by the keywords around them."""
+than by the keywords around them. With no content word such a phrase scores 0.8 of one with one
+(:data:`CONTENT_BONUS`)."""
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n/]+|\s[-–—]+\s|\s&\s|\band\b|\bbut\b", re.IGNORECASE)
 _LABEL_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 MAX_WINDOW_WORDS = 5

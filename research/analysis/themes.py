@@ -27,9 +27,9 @@ from typing import Protocol
 
 import numpy as np
 
-from research.codebook import DEFAULT_CODEBOOK, CodeDefinition
+from research.codebook import DEFAULT_CODEBOOK, NO_CODE, CodeDefinition
 
-OTHER = "other"
+OTHER = NO_CODE
 DEFAULT_MIN_SIMILARITY = 0.35
 WORD_WEIGHT = 0.15
 """How much one distinctive word of a code adds to its similarity (cosines of the right code sit about

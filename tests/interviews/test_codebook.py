@@ -42,10 +42,20 @@ def test_codebook_csv_carries_examples_and_a_minimal_file_is_enough():
     for bad, message in ((b"name\nPay\n", "description"), (b"name,description\n", "has a header but no rows"),
                          (b"name,description\nPay,a\npay,b\n", "twice"),
                          (b"name,description\nWork-life balance,a\nwork life balance.,b\n", "twice"),
+                         (b"key,name,description\nsalary,Bonus,a\npay,Salary,b\n",
+                          "'Salary' appears twice .also on line 2"),
+                         (b"name,description\nOther,Anything else\n", "fit no code"),
+                         (b"key,name,description\nother,Misc,a\n", "fit no code"),
+                         (b"name,description\n???,a\n", "has no letter or digit"),
+                         ("name,description\n" + "x" * 121 + ",a\n", "at most 120 characters"),
+                         (b"name,description,parent\nPay,a,pay.\n", "its own parent"),
                          (b"name,description,parent\nA,a,\nB,b,A\nC,c,B\n", "sub-code of a sub-code"),
                          (b"name,description,parent\nPay,a,nothing\n", "not a code")):
         with pytest.raises(FrontlineError, match=message):
-            codebook_from_csv(bad)
+            codebook_from_csv(bad if isinstance(bad, bytes) else bad.encode())
+    # Names in any script are told apart (a slug of them was empty, so any two were "twice").
+    greek = codebook_from_csv("name,description\nΜισθός,Πληρωμή\nΆδεια,Διακοπές\n".encode())
+    assert [c.key for c in greek] == ["Μισθός", "Άδεια"]
 
 
 def test_examples_round_trip_through_the_codebook_csv(session):
@@ -70,6 +80,8 @@ def test_codes_nest_and_cycles_are_refused(session):
         add_code(session=session, name="crm")
     with pytest.raises(FrontlineError, match="not a colour"):
         add_code(session=session, name="Parking", colour="red")
+    with pytest.raises(FrontlineError, match="fit no code"):  # the theme of comments that fit no code
+        add_code(session=session, name="Other")
 
 
 def test_a_code_in_use_cannot_be_deleted(session, study):
