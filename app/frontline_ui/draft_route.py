@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 
-from frontline_ui.session_cookie import capped_body, same_site, session_token
+from frontline_ui.session_cookie import page_body, session_token
 from research.accounts import cookie_account
 from research.accounts.drafts import MAX_DRAFT_CHARS, keep_text
 from research.errors import FrontlineError
@@ -44,17 +44,12 @@ def _keep(token: str, place: str, text: str, keep_empty: bool) -> bool:
 
 async def keep_draft(request: Request) -> Response:
     """Keep ``{"place", "text", "keepEmpty"}`` as the cookie's account's draft (204), or refuse (400/403/413)."""
-    if not same_site(request):
-        return Response("refused: not sent by this site's page", status_code=403)
+    body = await page_body(request, MAX_BODY, "refused: too long to keep")
+    if isinstance(body, Response):
+        return body
     token = session_token(request.headers.get("cookie"), request.headers.get("origin"))
     if not token:
         return Response("refused: not signed in", status_code=403)
-    try:
-        body = await capped_body(request, MAX_BODY)
-    except ClientDisconnect:
-        return Response(status_code=400)
-    if body is None:
-        return Response("refused: too long to keep", status_code=413)
     try:
         sent = json.loads(body)
         place, text, keep_empty = sent["place"], sent["text"], sent.get("keepEmpty", False)

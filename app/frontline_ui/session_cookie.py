@@ -94,6 +94,18 @@ async def capped_body(request: Request, limit: int) -> bytes | None:
     return body
 
 
+async def page_body(request: Request, limit: int, too_long: str) -> bytes | Response:
+    """The body of a request this site's page sent, at most ``limit`` bytes; or the refusal to answer with
+    (403 not from the page, 400 cut off, 413 ``too_long``)."""
+    if not same_site(request):
+        return Response("refused: not sent by this site's page", status_code=403)
+    try:
+        body = await capped_body(request, limit)
+    except ClientDisconnect:
+        return Response(status_code=400)
+    return Response(too_long, status_code=413) if body is None else body
+
+
 def _exchange(grant: str) -> str | None:
     from frontline_ui import resources  # the app's one engine; imported late so this module loads without it
 
@@ -143,14 +155,9 @@ async def clear_session_cookie(request: Request) -> Response:
     :func:`cookie_fingerprint`; another cookie is left alone (204, nothing deleted). An empty body acts on
     whatever cookie is sent.
     """
-    if not same_site(request):
-        return Response("refused: not sent by this site's page", status_code=403)
-    try:
-        body = await capped_body(request, MAX_SIGN_OUT_BODY)
-    except ClientDisconnect:
-        return Response(status_code=400)
-    if body is None:
-        return Response("refused: too long", status_code=413)
+    body = await page_body(request, MAX_SIGN_OUT_BODY, "refused: too long")
+    if isinstance(body, Response):
+        return body
     only = body.decode("ascii", "replace") or None
     if only is not None and only.partition(":")[0] not in ("only", "session"):
         return Response("refused: the body names no cookie", status_code=400)
