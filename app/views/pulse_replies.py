@@ -9,7 +9,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash, submission_key
 from frontline_ui.kept_text import keep_while_typing, kept_text_area, my_drafts
 from frontline_ui.markdown import plain
-from frontline_ui.pickers import pick_wave
+from frontline_ui.pickers import pick_by_title, pick_wave
 from interviews.codebook import analysis_codebook
 from research.accounts.drafts import forget_text
 from research.errors import AlreadySubmitted, FrontlineError
@@ -27,7 +27,9 @@ st.caption(f"Only teams where at least {threshold} people wrote are shown. "
 if comments.empty:
     st.info(f"No comments to show yet: no team has {threshold} people who wrote in this wave.")
     st.stop()
-team = st.selectbox("Team", sorted(comments["team"].unique()))
+teams = sorted(comments["team"].unique())
+# In the address like the wave (a team is named by staff), so a reload opens the team whose reply was being typed.
+team = teams[pick_by_title("Team", dict(enumerate(teams)), "", key="team", in_address=True)]
 shown = comments[comments["team"] == team]
 with resources.db_session() as session:
     codes = {c.key: c.name for c in analysis_codebook(session=session)}

@@ -236,6 +236,10 @@ def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
     teams = at.selectbox[1].options
     assert len(teams) == 8 and "Utilities Billing" in teams
     assert len(at.text) > 10
+    # The team is kept in the address like the wave: a reload opens the team whose reply was being typed.
+    again = make_app("researcher", "researcher")
+    again.query_params.update(wave=at.selectbox[0].options[wave3], team="Utilities Billing")
+    assert again.switch_page("views/pulse_replies.py").run().selectbox[1].value == "Utilities Billing"
 
 
 def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db, open_pulse):
