@@ -128,8 +128,11 @@ def percent(share: float) -> str:
 def show_focus_area(rank: int, area) -> None:
     with st.container(border=True):
         st.subheader(f"{rank}\\. {plain(area.name)}")
-        st.caption(f"{area.kind.capitalize()} gap · {percent(area.share)} of comments in {plain(area.wave)}, "
-                   f"{percent(area.negative_share)} negative")
+        # negative_share counts against all the wave's comments, as on the gaps page; said here as a share of
+        # the comments raising it, since "16 % of comments, 16 % negative" read as mostly positive.
+        negative = f"; {percent(area.negative_share / area.share)} of those negative" if area.share else ""
+        st.caption(f"{area.kind.capitalize()} gap · {percent(area.share)} of comments in {plain(area.wave)} raise "
+                   f"it{negative}")
         left, right = st.columns([3, 2])
         if area.worst_team:
             left.text(f"Worst in: {area.worst_team} ({percent(area.worst_share)} of its comments)")

@@ -309,7 +309,7 @@ _CSV_HEADERS = {
     "trend": {"wave": "Wave", "opens_on": "Opens on", "responses": "Responses"},
     "heatmap_team": {"team": "Team", "responses": "Responses", "note": "Note"},
     "gaps": {"kind": "List", "theme": "Theme", "share": "Share of comments", "change": "Change in share",
-             "negative_share": "Share of them negative", "mean_sentiment": "Mean sentiment (-1 to 1)",
+             "negative_share": "Negative comments (share of all)", "mean_sentiment": "Mean sentiment (-1 to 1)",
              "enps_diff": "eNPS difference (points)", "finding": "Finding"},
     "topics": {"topic": "Topic number", "label": "Topic", "comments": "Comments", "share": "Share of comments",
                "mean_sentiment": "Mean sentiment (-1 to 1)", "first": "Share in the first wave",

@@ -1,8 +1,11 @@
 """The executive start page and interview evidence open on representative data, never on a pilot."""
 
 import re
+import sqlite3
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
 from pulse_builders import add_wave, answers
 from sqlalchemy import select
 
@@ -77,3 +80,35 @@ def test_without_a_pdf_renderer_the_page_says_so_and_still_offers_the_html_brief
     assert [b.proto.label for b in at.get("download_button")] == ["Download HTML briefing",
                                                                   "Download tables (CSV, zip)"]
     assert any(w.startswith("No PDF renderer is installed on this server") for w in shown(at.warning))
+
+
+@pytest.fixture
+def analysed_home(analysed_demo, tmp_path, use_database):
+    """The executive start page over a copy of the analysed demo."""
+    from streamlit.testing.v1 import AppTest
+
+    from frontline_ui.auth import USER_KEY, SessionUser
+
+    demo, _ = analysed_demo
+    path = tmp_path / "frontline.db"
+    with sqlite3.connect(demo.url.database) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)  # the WAL included
+    use_database(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        (executive,) = connection.execute(
+            "SELECT username FROM users WHERE role = 'executive' AND is_active").fetchone()
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app" / "main.py"), default_timeout=60)
+    at.session_state[USER_KEY] = SessionUser(executive, "executive")
+    return at.run()
+
+
+def test_a_focus_area_says_how_many_of_its_comments_are_negative_not_a_share_of_all_the_comments(analysed_home):
+    """"16 % of comments, 16 % negative" read as mostly positive when nearly all of those 16 % were negative."""
+    areas = [c for c in shown(analysed_home.caption) if " gap · " in c]
+    assert areas
+    for caption in areas:
+        found = re.fullmatch(r"(Tooling|Morale) gap · (\d+) % of comments in .+ raise it; (\d+) % of those negative",
+                             caption)
+        assert found, caption
+        assert 0 < int(found[2]) and int(found[3]) <= 100
+    assert any(int(re.search(r"(\d+) % of those", c)[1]) > 50 for c in areas)  # the demo's gaps are complaints
