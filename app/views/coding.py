@@ -11,6 +11,7 @@ from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area
 from frontline_ui.markdown import plain
 from frontline_ui.passages import show_passages
 from frontline_ui.pickers import id_in_address, keep_id_in_address, pick_by_title, pick_interview, pick_study
+from frontline_ui.suggested import suggested_caption
 from interviews.agreement import sentence_spans
 from interviews.codebook import code_choices
 from interviews.coding import (
@@ -114,21 +115,25 @@ st.caption("The model suggests a code for each sentence you have not coded yet, 
            "excerpts coded so far. Accept a suggestion, or pick the right code first: either way it is saved as "
            "your coded excerpt and teaches the next suggestions and the pulse analysis.")
 suggested_key = f"suggestions_{note_id}"
+left_key = f"left_uncoded_{note_id}"  # sentences the researcher chose to leave uncoded: not offered again here
 if st.button("Suggest codes for my uncoded sentences", key=f"suggest_{note_id}"):
     with resources.db_session() as session:
         matcher = build_matcher(session=session, embed=resources.embed)
-        st.session_state[suggested_key] = note_suggestions(session=session, note_id=note_id, coder=user.username,
-                                                           matcher=matcher, embed=resources.embed)
+        offered = note_suggestions(session=session, note_id=note_id, coder=user.username, matcher=matcher,
+                                   embed=resources.embed)
+    st.session_state[suggested_key] = [s for s in offered
+                                       if (s.start, s.end) not in st.session_state.get(left_key, set())]
 pending = st.session_state.get(suggested_key)
 if pending is not None and not pending:
-    st.caption("Every sentence of this answer is coded by you.")
+    st.caption("Nothing left to suggest: every sentence of this answer is coded by you"
+               + (" or left uncoded." if st.session_state.get(left_key) else "."))
 choosable = ["other", *codes]
 shown = pending or []
 for suggestion in shown:
     with st.container(border=True):
         st.text(suggestion.text)
         label = codes.get(suggestion.code, "no code fits (other)")
-        st.caption(f"Suggested: {plain(label)} ({suggestion.confidence:.0%} sure)")
+        st.caption(suggested_caption(label, suggestion.confidence))
         pick = st.selectbox("Code as", choosable, index=choosable.index(suggestion.code)
                             if suggestion.code in choosable else 0,
                             format_func=lambda k: codes.get(k, "(leave uncoded)"),
@@ -144,6 +149,8 @@ for suggestion in shown:
                     st.error(plain(str(exc)))
                     continue
                 flash("coding", plain(f"Coded '{suggestion.text[:60]}' as {codes[pick]}."))
+            else:
+                st.session_state.setdefault(left_key, set()).add((suggestion.start, suggestion.end))
             st.session_state[suggested_key] = [s for s in shown if s.start != suggestion.start]
             st.rerun()
 

@@ -10,6 +10,7 @@ from frontline_ui.forms import clear_form, flash, form_key, show_flash, submissi
 from frontline_ui.kept_text import keep_while_typing, kept_text_area, my_drafts
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title, pick_wave
+from frontline_ui.suggested import suggested_caption
 from interviews.codebook import analysis_codebook
 from research.accounts.drafts import forget_text
 from research.errors import AlreadySubmitted, FrontlineError
@@ -66,8 +67,7 @@ for row in shown.itertuples():
         if row.answer_id in given:
             left.caption(f"Coded: {plain(codes.get(given[row.answer_id], given[row.answer_id]))}")
         elif suggestion is not None:
-            confidence = f" ({suggestion.confidence:.0%} sure)" if suggestion.confidence is not None else ""
-            left.caption(f"Suggested: {plain(codes.get(suggestion.code_key, suggestion.code_key))}{confidence}")
+            left.caption(suggested_caption(codes.get(suggestion.code_key, suggestion.code_key), suggestion.confidence))
             left.button("Accept", key=f"accept_{row.answer_id}", on_click=save_code,
                         args=(row.answer_id, suggestion.code_key))
         with right.popover("Choose another code" if row.answer_id in given or suggestion else "Code it"):
