@@ -68,7 +68,8 @@ def finding_sentence(
     """"Tools and systems: raised in 31 % of comments, up 9 points since wave 2, mostly 'CRM' and ...; ..."."""
     parts = [f"{name}: raised in {share:.0%} of comments".replace("%", " %")]
     if change is not None and previous_wave:
-        points = round(change * 100)
+        # From the rounded shares shown, as the start page does: "18 % → 14 %" reads "down 4 points" on both.
+        points = round(share * 100) - round((share - change) * 100)
         trend = "no change" if points == 0 else f"{'up' if points > 0 else 'down'} {_points(points)}"
         parts.append(f"{trend} since {previous_wave}")
     text = ", ".join(parts)
