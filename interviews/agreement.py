@@ -109,7 +109,7 @@ def _kappa(both: int, only_a: int, only_b: int, neither: int) -> tuple[float | N
     n = both + only_a + only_b + neither
     a_yes, b_yes = both + only_a, both + only_b
     if a_yes == b_yes == 0:
-        return None, "never used by either coder"
+        return None, "used by neither coder on the interviews both coded"
     if a_yes == b_yes == n:
         return None, "applied to every segment by both"
     expected = a_yes * b_yes + (n - a_yes) * (n - b_yes)  # n**2 * pe

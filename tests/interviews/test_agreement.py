@@ -132,7 +132,7 @@ def test_code_nobody_used_has_no_kappa_but_full_percent_agreement():
     training = row(compute_agreement(notes, spans, "alice", "bob", CODEBOOK), "training")
 
     assert training.kappa is None
-    assert training.note == "never used by either coder"
+    assert training.note == "used by neither coder on the interviews both coded"
     assert training.percent_agreement == pytest.approx(100.0)
     assert training.neither == 10
 
@@ -266,7 +266,7 @@ def test_study_agreement_from_the_database(engine):
         report = study_agreement(session=session, study_id=study.id, coder_a="alice", coder_b="bob")
         assert report.units == 3  # the P08 sentence is left out
         assert row(report, "tools").both == 1 and row(report, "tools").neither == 2
-        assert row(report, "pay").note == "never used by either coder"
+        assert row(report, "pay").note == "used by neither coder on the interviews both coded"
         assert report.disagreements == [
             Disagreement(asked.id, 17, 39, "I stay late most days.", ("workload",), ("morale", "workload")),
             Disagreement(free.id, 0, 19, "Nobody says thanks.", (), ("recognition",)),
