@@ -9,6 +9,8 @@ from teams at the comment threshold.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import String, cast, select
@@ -169,6 +171,9 @@ def ranked_gaps(gaps: pd.DataFrame, *, kind: str) -> pd.DataFrame:
     return chosen.sort_values(["negative_share", "share"], ascending=False).reset_index(drop=True)
 
 
+_QUOTE_WORD = re.compile(r"[a-z']+")
+
+
 def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thresholds, limit: int = 5) -> list[str]:
     """Comments whose ``column`` is ``value`` in the latest wave that can be quoted at all, only from teams
     at the comment threshold in that wave, most negative first.
@@ -184,8 +189,27 @@ def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thr
         released = releasable_rows(wave, by="team", threshold=thresholds.comments, people="response_id")
         if not released.empty:
             chosen = released[released[column] == value].sort_values(["sentiment", "text"])
-            return chosen["text"].drop_duplicates().head(limit).tolist()
+            return _distinct(chosen["text"].drop_duplicates().tolist(), limit)
     return []
+
+
+def _distinct(texts: list[str], limit: int) -> list[str]:
+    """The first ``limit`` texts that do not repeat an earlier one with a word or two added ("Honestly, the
+    bonus depends on targets" after "the bonus depends on targets": three of a gap's five quotes were one
+    sentence so). A repeat is a text of three words or more whose words are nearly all (90 %) in a chosen one,
+    or the other way round."""
+    chosen: list[tuple[str, set[str]]] = []
+    for text in texts:
+        words = set(_QUOTE_WORD.findall(text.lower()))
+        if not any(_within(words, other) or _within(other, words) for _, other in chosen):
+            chosen.append((text, words))
+        if len(chosen) == limit:
+            break
+    return [text for text, _ in chosen]
+
+
+def _within(small: set[str], large: set[str]) -> bool:
+    return len(small) >= 3 and len(small & large) >= 0.9 * len(small)
 
 
 def representative_quotes(*, session: Session, job_id: int, theme: str, thresholds: Thresholds,

@@ -19,8 +19,13 @@ def comments(teams: dict[str, tuple[int, int]], topic_of: dict[str, int]) -> pd.
             for n in range(answers):
                 rows.append({"response_id": response, "wave_id": 1, "wave": "W", "opens_on": date(2026, 10, 1),
                              "team": team, "site": "Leeds", "theme": "tools", "topic": topic_of[team],
-                             "sentiment": -0.5, "text": f"{team} comment {response.hex[:6]} {n}"})
+                             "sentiment": -0.5, "text": f"{team} comment {_word(response)} {n}"})
     return pd.DataFrame(rows)
+
+
+def _word(response: uuid.UUID) -> str:
+    """A word of its own for each person's comments (hex digits as letters: a quote is words, not numbers)."""
+    return response.hex[:8].translate(str.maketrans("0123456789", "ghijklmnop"))
 
 
 # Three teams, so hiding the small one does not force hiding a sibling (complementary suppression).
@@ -48,3 +53,15 @@ def test_a_new_wave_with_no_quotable_team_leaves_the_quotes_of_the_last_one_that
     quotes = latest_quotes(pd.concat([earlier, opened]), column="theme", value="tools",
                            thresholds=Thresholds(5, 10), limit=100)
     assert len(quotes) == 24 and not any(q.startswith("Pilot") for q in quotes)
+
+
+def test_a_gaps_quotes_are_not_one_sentence_with_a_word_added():
+    texts = ["the bonus depends on targets we can't control", "Honestly, the bonus depends on targets we can't control",
+             "Again, the bonus depends on targets we can't control.", "the queue never drops after six",
+             "pay has not moved in three years"]
+    frame = comments({"Big": (12, 1)}, {"Big": 0})
+    frame.loc[:4, "text"] = texts
+    frame.loc[:4, "sentiment"] = [-0.99, -0.98, -0.97, -0.96, -0.95]
+    quotes = latest_quotes(frame, column="theme", value="tools", thresholds=Thresholds(5, 10), limit=3)
+    assert quotes == ["the bonus depends on targets we can't control", "the queue never drops after six",
+                      "pay has not moved in three years"]
