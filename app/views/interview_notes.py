@@ -11,7 +11,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.draft_keeper import keep_typing
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area
-from frontline_ui.markdown import plain
+from frontline_ui.markdown import plain, widget_name
 from frontline_ui.pickers import pick_interview, pick_study
 from interviews.coding import add_memo, memos_table
 from interviews.drafts import draft_slot, drafts_for, interviews_with_drafts, keep_draft
@@ -165,14 +165,14 @@ for slot in slots:
     label = "" if slot.guide_question_id is not None or slot.question == FREE_NOTES_LABEL else slot.question
     draft = kept.get(draft_slot(slot.guide_question_id, label))
     where = (interview_id, slot.guide_question_id, label)
-    st.text_area(
-        # A no-break space after "1." keeps Markdown from making a list of it without a backslash, which a
-        # screen reader would speak as part of the box's name.
-        f"{slot.position}.\u00a0{plain(slot.question)}" if slot.guide_question_id else plain(slot.question),
-        value=slot.body if draft is None else draft, key=key, height=120,
-        on_change=_autosave, args=(key, status_key, *where),
-        help="Probes: " + " / ".join(map(plain, slot.probes)) if slot.probes else None,
-    )
+    question = f"{slot.position}. {slot.question}" if slot.guide_question_id else slot.question
+    # Shown escaped above the box; the box's own (hidden) label is its accessible name, as typed: an escaped
+    # label made a screen reader speak "customers\' problems" (outside walk).
+    st.markdown(plain(question))
+    if slot.probes:
+        st.caption("Probes: " + " / ".join(map(plain, slot.probes)))
+    st.text_area(widget_name(question), value=slot.body if draft is None else draft, key=key, height=120,
+                 on_change=_autosave, args=(key, status_key, *where), label_visibility="collapsed")
     keep_typing(key, partial(_keep_draft, status_key, *where))
     if draft is not None:
         st.caption("Your unsaved draft, kept from before (only you see it). Keep it as the note with:")

@@ -87,13 +87,20 @@ def marked_up_app(analysed_demo, tmp_path, use_database):
     return users
 
 
+COLLAPSED = 2  # LabelVisibilityMessage.LabelVisibilityOptions.COLLAPSED
+
+
 def rendered_as_markdown(node) -> list[str]:
     """The strings of ``node`` and its children that Streamlit renders as Markdown."""
     found = []
     if isinstance(node, (et.Markdown, et.AlertBase)):
         found.append(node.value)
     if isinstance(node, et.Widget) and getattr(node, "label", None):
-        found.append(node.label)
+        # A collapsed label (frontline_ui.markdown.widget_name) is the box's accessible name, as typed, beside
+        # the escaped text shown: its Markdown is drawn out of sight, so emphasis shows nowhere, but a link, an
+        # image or a tag would still be built there.
+        collapsed = getattr(getattr(node.proto, "label_visibility", None), "value", 0) == COLLAPSED
+        found.append(node.label.replace("**bold**", "bold") if collapsed else node.label)
     if isinstance(node, et.Radio):
         found += [str(o) for o in node.options]
     if isinstance(node, et.Metric):
