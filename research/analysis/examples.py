@@ -38,4 +38,3 @@ def examples_from_csv(data: bytes, codebook: Sequence[CodeDefinition]) -> dict[s
     if not examples:
         raise FrontlineError("The examples file has no examples in it.")
     return examples
-

@@ -25,7 +25,7 @@ from research.figure_text import counted
 from research.findings.actions import actions_table
 from research.findings.comment_mentions import guarded_quotes
 from research.findings.gap_data import gaps_and_quotes
-from research.findings.gap_findings import KINDS, GapFinding, gap_findings
+from research.findings.gap_findings import KINDS, GapFinding, gap_findings, shown_points
 from research.findings.interview_evidence import interview_evidence
 from research.findings.representative import analysed_up_to
 from research.privacy.reporting import Thresholds, releasable_rows
@@ -60,8 +60,7 @@ class FocusArea:
         shares = " → ".join(f"{s:.0%}".replace("%", " %") for s in self.trend["share"])
         if self.change is None or self.previous_wave is None:
             return shares
-        # From the rounded shares shown, so "18 % → 14 %" never reads "down 3 points".
-        points = round(self.share * 100) - round((self.share - self.change) * 100)
+        points = shown_points(self.share, self.change)
         moved = "no change" if points == 0 else (
             f"{'up' if points > 0 else 'down'} {counted(abs(points), 'point')}")
         return f"{shares} ({moved} since {self.previous_wave})"

@@ -56,6 +56,12 @@ def _number(value) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
+def shown_points(share: float, change: float) -> int:
+    """The change in whole points between the rounded shares shown ("18 % → 14 %" is down 4 points), so the
+    start page and the gaps page never say the same trend two ways."""
+    return round(share * 100) - round((share - change) * 100)
+
+
 def _points(points: int) -> str:
     """"1 point", "9 points": never "up 1 points"."""
     return f"{abs(points)} point{'' if abs(points) == 1 else 's'}"
@@ -68,8 +74,7 @@ def finding_sentence(
     """"Tools and systems: raised in 31 % of comments, up 9 points since wave 2, mostly 'CRM' and ...; ..."."""
     parts = [f"{name}: raised in {share:.0%} of comments".replace("%", " %")]
     if change is not None and previous_wave:
-        # From the rounded shares shown, as the start page does: "18 % → 14 %" reads "down 4 points" on both.
-        points = round(share * 100) - round((share - change) * 100)
+        points = shown_points(share, change)
         trend = "no change" if points == 0 else f"{'up' if points > 0 else 'down'} {_points(points)}"
         parts.append(f"{trend} since {previous_wave}")
     text = ", ".join(parts)
