@@ -6,6 +6,7 @@ from frontline_ui import resources
 from frontline_ui.a11y import repair_sidebar_menu
 from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, opening_pulse_page, refresh_user
 from frontline_ui.markdown import plain
+from frontline_ui.refusal import refused_page
 from research.errors import FrontlineError
 
 st.set_page_config(page_icon="🎧", layout="wide")
@@ -76,6 +77,9 @@ else:
     # Staff can still open the reply lookup (and a pulse link, as a visitor, see auth.opening_pulse_page).
     sections["Account"].append(st.Page("views/pulse.py", title="Anonymous pulse", url_path="pulse",
                                        visibility="hidden"))
+    home = next(iter(sections.values()))[0]
+    sections["Account"] += [refused_page(key, page.title, user, home)
+                            for key, (_, page) in PAGES.items() if not may_open(key, user)]
     navigation = st.navigation(sections)
     repair_sidebar_menu()
 st.set_page_config(page_title=f"{navigation.title} · Frontline")  # each tab and bookmark names its page

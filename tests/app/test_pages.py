@@ -132,3 +132,14 @@ def test_unmigrated_database_is_refused_with_a_clear_message(monkeypatch, tmp_pa
     shown = at.error[0].value.replace("\\", "")  # as read on screen: Markdown's escapes undone
     assert "run `frontline db upgrade`" in shown and "\\`" in at.error[0].value  # the path is text, not markup
     assert not at.text_input
+
+
+def test_another_roles_page_address_says_whose_page_it_is():
+    from frontline_ui.auth import SessionUser
+    from frontline_ui.refusal import refusal_text
+
+    assert refusal_text("coding", "Coding", SessionUser("erin", "executive")) == (
+        "“Coding” is for researchers and administrators. You are signed in as erin, an executive. "
+        "Ask an administrator if you need it.")
+    assert refusal_text("users", "Users", SessionUser("rita", "researcher")).startswith(
+        "“Users” is for administrators. You are signed in as rita, a researcher.")

@@ -50,13 +50,17 @@ def test_researcher_sees_studies_and_no_admin_page(server, page, add_user, app_h
     expect(heading(page)).to_have_text("Interview studies")
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
     # Opening the admin page's URL starts a new session, signed back in from the session cookie: it never shows
-    # the admin page, only the researcher's own start page.
+    # the admin page, but says whose page it is and links back to the researcher's own start page.
     session_cookie(page)
     page.goto(f"{server.url}/users")
     wait_for_app(page)
-    expect(heading(page)).to_have_text("Interview studies")
+    expect(page.get_by_text("“Users” is for administrators. You are signed in as rita, a researcher.")).to_be_visible()
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    expect(page.get_by_role("table")).to_have_count(0)
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
-    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
+    page.get_by_role("link", name="Go to Interview studies").click()
+    wait_for_app(page)
+    expect(heading(page)).to_have_text("Interview studies")
 
 
 def test_five_wrong_passwords_pause_the_account_without_saying_so(server, page, add_user, app_helpers):
