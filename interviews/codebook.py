@@ -24,6 +24,20 @@ from research.store.models import Code, ExcerptCode
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 CSV_COLUMNS = ["key", "name", "parent", "description", "colour", "examples"]
 EXAMPLE_SEPARATOR = " | "  # example phrases in one CSV cell
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
+           "#dbdb8d", "#9edae5", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
+           "#31a354", "#756bb1", "#636363")
+"""Colours a new code is given by default: matplotlib's tab10, tab20's light shades, then tab20b/c darks."""
+
+
+def free_colour(*, session: Session) -> str:
+    """The first palette colour no code uses yet (else the least used), so a new code never defaults to the
+    colour of one already in the codebook, where the coding page would show the two alike."""
+    used: dict[str, int] = {}
+    for colour in session.scalars(select(Code.colour)):
+        used[(colour or "").lower()] = used.get((colour or "").lower(), 0) + 1
+    return min(PALETTE, key=lambda c: (used.get(c, 0), PALETTE.index(c)))
 
 
 def all_codes(*, session: Session) -> list[Code]:
@@ -107,10 +121,12 @@ class CodeRef:
 
 
 def add_code(
-    *, session: Session, name: str, description: str = "", colour: str = "#7f7f7f", parent_key: str | None = None,
+    *, session: Session, name: str, description: str = "", colour: str | None = None, parent_key: str | None = None,
     examples: str = "", gap_kind: str = "morale",
 ) -> CodeRef:
-    """Add a code at the end of the codebook under a key made from its name."""
+    """Add a code at the end of the codebook under a key made from its name (in :func:`free_colour` unless a
+    colour is given)."""
+    colour = free_colour(session=session) if colour is None else colour
     code = _add_code(session=session, name=name, description=description, colour=colour, parent_key=parent_key,
                      examples=examples, gap_kind=gap_kind)
     return CodeRef(key=code.key, name=code.name)
@@ -216,7 +232,7 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
                 result.updated.append(code.name)
             else:
                 code = _add_code(session=session, name=row.get("name", ""), description=row.get("description", ""),
-                                 colour=row.get("colour") or "#7f7f7f")
+                                 colour=row.get("colour") or free_colour(session=session))
                 code.examples = join_examples(split_examples(row.get("examples", "")))
                 if row.get("key") and session.scalar(select(Code.id).where(Code.key == row["key"])) is None:
                     code.key = slugify(row["key"])

@@ -15,6 +15,7 @@ from interviews.codebook import (
     codes_table,
     delete_code,
     export_codebook_csv,
+    free_colour,
     import_codebook_rows,
     update_code,
 )
@@ -31,6 +32,7 @@ with resources.db_session() as session:
     table = codes_table(session=session)
     choices = code_choices(session=session)
     export = export_codebook_csv(session=session)
+    new_colour = free_colour(session=session)
 text_table(table, what="codebook (CSV)", file_name="codebook.csv", height=420, download=False)
 download_file("Download codebook (CSV)", rewrite_csv(export), what="codebook (CSV)", file_name="codebook.csv",
               mime="text/csv")
@@ -90,7 +92,7 @@ with add_tab:
         description = boxes.text_area("Description", "description")
         examples = boxes.text_area("Example phrases (one a line)", "examples")
         gap_kind = st.selectbox("Ranked among", list(GAP_KINDS), format_func=GAP_KINDS.__getitem__, key=f"{form}_kind")
-        colour = st.color_picker("Colour", value="#7f7f7f", key=f"{form}_colour")
+        colour = st.color_picker("Colour", value=new_colour, key=f"{form}_colour")
         parent = st.selectbox("Nested under", ["", *choices], format_func=lambda k: choices.get(k, "(top level)"),
                               key=f"{form}_parent")
         if st.form_submit_button("Add code", type="primary"):

@@ -93,6 +93,20 @@ def test_a_code_in_use_cannot_be_deleted(session, study):
     assert "Pay" not in set(codes_table(session=session)["Name"])
 
 
+def test_new_codes_default_to_a_colour_no_code_has(session):
+    """On the coding page a code is told apart by its colour: a new code without one takes an unused colour, by
+    the form and by an imported row alike; a colour given is kept."""
+    in_use = set(codes_table(session=session)["Colour"].str.lower())
+    added = add_code(session=session, name="Parking")
+    import_codebook_csv(session=session, data=b"name,description\nCanteen,The food at work\n")
+    add_code(session=session, name="Lockers", colour="#1f77b4")
+    colours = codes_table(session=session).set_index("Name")["Colour"].str.lower()
+    assert colours["Parking"] not in in_use
+    assert colours["Canteen"] not in in_use | {colours["Parking"]}
+    assert colours["Lockers"] == "#1f77b4"
+    assert added.name == "Parking"
+
+
 def test_codebook_csv_round_trip_updates_and_adds(session):
     exported = export_codebook_csv(session=session).decode()
     edited = exported.replace("Pay,", "Pay and rewards,", 1) + "parking,Parking,workload,Car park full,#00aa00\n"
