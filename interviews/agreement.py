@@ -190,6 +190,23 @@ def agreement_table(per_code: pd.DataFrame, *, names: Mapping[str, str], coder_a
     return shown.rename(columns=headers)
 
 
+def kappas_side_by_side(reports: Sequence[AgreementReport], *, names: Mapping[str, str],
+                        coder_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per code (after an "All codes either used" row) and one column of Cohen's kappa per report, e.g.
+    the two researchers beside each other and each researcher beside the model, so a code the model reads
+    unlike every researcher, or two researchers read unlike each other, shows in one table. ``coder_names``
+    renames coders in the headers (the model's coder id to "the model")."""
+    columns: dict[str, list[str]] = {}
+    codes = list(dict.fromkeys(c for r in reports for c in r.per_code["code"]))
+    for report in reports:
+        kappa = dict(zip(report.per_code["code"], report.per_code["kappa"]))
+        values = [report.overall_kappa, *(kappa.get(c) for c in codes)]
+        a, b = ((coder_names or {}).get(c, c) for c in (report.coder_a, report.coder_b))
+        columns[f"{a} and {b}"] = [
+            "n/a" if k is None or pd.isna(k) else f"{float(k):.2f}" for k in values]
+    return pd.DataFrame({"Code": ["All codes either used", *(names.get(c, c) for c in codes)], **columns})
+
+
 def coders(*, session: Session, study_id: int) -> list[str]:
     """Everyone who has coded at least one excerpt in the study, sorted, to pick the pair from."""
     return list(session.scalars(

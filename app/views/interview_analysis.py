@@ -10,11 +10,17 @@ from frontline_ui.exports import text_table
 from frontline_ui.forms import sticky_tabs
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_study
-from interviews.agreement import agreement_table, coders, disagreements_table, study_agreement
+from interviews.agreement import (
+    agreement_table,
+    coders,
+    disagreements_table,
+    kappas_side_by_side,
+    study_agreement,
+)
 from interviews.code_reports import code_cooccurrence, code_frequencies, code_quotes
 from interviews.codebook import code_choices
 from interviews.studies import participant_attributes
-from research.analysis.suggestions import held_out_matcher, model_agreement
+from research.analysis.suggestions import MODEL_CODER, held_out_matcher, model_agreement
 from research.errors import FrontlineError
 from research.findings.figures import inert_figure
 
@@ -60,6 +66,7 @@ with quote_tab:
     st.caption(f"{len(quotes)} quote(s), with who said them (by participant code and attributes).")
     text_table(quotes, what=f"quotes coded {key}, study {study_id} (CSV)", file_name="code-quotes.csv", height=500)
 with agree_tab:
+    human = None
     if len(people_coding) < 2:
         st.info("Agreement needs two researchers who coded the same interviews independently.")
     else:
@@ -76,6 +83,7 @@ with agree_tab:
             if report.units == 0:
                 st.info("These two have not coded any of the same interviews yet.")
             else:
+                human = report
                 m1, m2, m3 = st.columns(3)
                 m1.metric("Cohen's kappa (codes either used)",
                           "n/a" if report.overall_kappa is None else f"{report.overall_kappa:.2f}")
@@ -92,19 +100,22 @@ with agree_tab:
                            file_name="disagreements.csv", height=500)
 
     st.subheader("The model beside each researcher")
-    st.caption("Cohen's kappa per code between a researcher's coding and the model's suggested code for the same "
-               "sentences. The model is taught by everyone's excerpts except that researcher's, so it is not "
-               "repeating what it was shown.")
-    if people_coding:
-        person = st.selectbox("Researcher", people_coding, key="model_agreement_coder")
-        if st.button("Compare with the model", key="model_agreement_run"):
+    st.caption("Cohen's kappa per code between each researcher's coding and the model's suggested code for the "
+               "same sentences, beside the two researchers above. For each researcher the model is taught by "
+               "everyone's excerpts except theirs, so it is not repeating what it was shown.")
+    if st.button("Compare every researcher with the model", key="model_agreement_run"):
+        with st.spinner(f"Suggesting codes for the sentences {len(people_coding)} researcher(s) coded..."):
             with resources.db_session() as session:
-                matcher = held_out_matcher(session=session, embed=resources.embed, coder=person)
-                versus = model_agreement(session=session, study_id=study_id, coder=person, matcher=matcher,
-                                         embed=resources.embed)
-            st.metric(f"Kappa, {plain(person)} and the model (codes either used)",
-                      "n/a" if versus.overall_kappa is None else f"{versus.overall_kappa:.2f}")
-            text_table(agreement_table(versus.per_code[["code", "kappa", "percent_agreement", "note"]],
-                                       names=codes, coder_a=person, coder_b="model"),
-                       what=f"agreement of {person} and the model, study {study_id} (CSV)",
-                       file_name="model-agreement.csv")
+                versus = [model_agreement(session=session, study_id=study_id, coder=person, embed=resources.embed,
+                                          matcher=held_out_matcher(session=session, embed=resources.embed,
+                                                                   coder=person))
+                          for person in people_coding]
+        st.session_state["model_agreement"] = (study_id, versus)
+    kept = st.session_state.get("model_agreement")
+    if kept and kept[0] == study_id:
+        reports = ([human] if human is not None else []) + kept[1]
+        st.caption(plain("Kappa n/a: a code with no variation (used by neither, or on every sentence). "
+                         "Re-run after more coding."))
+        text_table(kappas_side_by_side(reports, names=codes, coder_names={MODEL_CODER: "the model"}),
+                   what=f"agreement of each researcher and the model, study {study_id} (CSV)",
+                   file_name="model-agreement.csv")

@@ -326,6 +326,16 @@ def test_agreement_tab_shows_human_headers_and_rounded_figures(make_app, app_db)
     assert all(re.fullmatch(r"\d+ %", a) for a in table["Agreement"])
     assert "None" not in table.to_numpy()
     assert any(m.label == "Cohen's kappa (codes either used)" for m in at.metric)
+    # Every researcher beside the model, at one click, in the same table as the two researchers.
+    next(b for b in at.button if b.label == "Compare every researcher with the model").click().run()
+    assert not at.exception and not at.error
+    versus = next(t for t in (t.value.rename(columns=shown).map(shown) for t in at.table)
+                  if "researcher and the model" in t.columns)
+    assert list(versus.columns) == ["Code", "researcher and researcher-b", "researcher and the model",
+                                    "researcher-b and the model"]
+    assert versus["Code"].iloc[0] == "All codes either used" and "Tools and systems" in set(versus["Code"])
+    assert all(k == "n/a" or re.fullmatch(r"-?\d\.\d\d", k) for k in versus.drop(columns="Code").to_numpy().ravel())
+    assert (versus.drop(columns="Code") != "n/a").to_numpy().any()
 
 
 def test_pasted_words_kept_as_a_draft_come_back_in_the_coding_form_and_go_once_coded(make_app, app_db):
