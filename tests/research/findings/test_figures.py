@@ -86,6 +86,17 @@ def test_trend_wave_names_are_wrapped_flat_under_their_points_and_stay_text():
     assert "<a " not in axis.ticktext[1] and figure_text("<a") in axis.ticktext[1].replace("<br>", " ")
 
 
+def test_gap_trend_wave_names_lie_flat_and_the_share_is_named_in_the_title():
+    trend = pd.DataFrame({"wave": ["Pulse wave 3 (Customer Service Week, October 2026)", "<a href=x>W</a>"],
+                          "share": [0.18, 0.14]})
+    figure = gap_trend_figure(trend)
+    axis = figure.layout.xaxis
+    assert axis.tickangle == 0 and list(axis.tickvals) == [figure_text(w) for w in trend["wave"]]
+    assert " ".join(axis.ticktext[0].split("<br>")) == trend["wave"][0]
+    assert "<a " not in axis.ticktext[1]
+    assert figure.layout.yaxis.title.text is None and "Share of comments" in figure.layout.title.text
+
+
 def test_a_gap_trend_axis_starts_at_zero_with_room_above_the_highest_share():
     narrow = pd.DataFrame({"wave": ["Wave 1", "Wave 2", "Wave 3"], "share": [0.104, 0.112, 0.118]})
     low, high = gap_trend_figure(narrow).layout.yaxis.range
