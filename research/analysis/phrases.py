@@ -80,7 +80,14 @@ MAX_ANSWER_WORDS = 4
 what they dislike, many people answer "Nothing as such" or "None", and a topic of those answers reads so rather
 than by the keywords around them. With no content word such a phrase scores 0.8 of one with one
 (:data:`CONTENT_BONUS`)."""
-_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n/]+|\s[-–—]+\s|\s&\s|\band\b|\bbut\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n/]+|\s[-–—]+\s|\s&\s|\b(?:and|but|so|because|although|though|"
+                           r"whereas|however)\b", re.IGNORECASE)
+"""Punctuation and the conjunctions that join two clauses: a phrase never runs across one ("date so I guess"
+from "not up to date so I guess", an outside walk)."""
+_HEDGES = frozenset({"guess", "think", "suppose", "feel", "mean", "honestly", "basically", "actually",
+                     "literally", "probably", "maybe", "perhaps", "really", "just"})
+"""Words that hedge what is said ("I guess", "I think", "honestly"): a label is what is said, so they never
+start or end a phrase and a clause of them alone is none."""
 _LABEL_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 MAX_WINDOW_WORDS = 5
 """Phrases cut from inside a clause stay short ("no pay rise this year"); a whole clause may be longer."""
@@ -140,7 +147,7 @@ class PhraseIndex:
     the corpus 35 times)."""
 
     def __init__(self, texts: Sequence[str]):
-        self._stop = stop_words() - _KEEP_SHORT
+        self._stop = (stop_words() | _HEDGES) - _KEEP_SHORT
         self._texts = [t if isinstance(t, str) else "" for t in texts]
         extracted = [_clause_ngrams(t, self._stop) for t in self._texts]
         self._grams = [grams for grams, _ in extracted]

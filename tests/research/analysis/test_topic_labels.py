@@ -129,3 +129,13 @@ def test_a_topic_of_nothing_to_dislike_answers_is_labelled_by_that_answer_not_by
     assert label_of(range(6), corpus, fallback=["say", "good", "place"]) == "Nothing as such"
     # A short answer made of stop words counts only as a whole clause: it never labels the pay topic.
     assert label_of(range(6, 10), corpus) == "No pay rise this year"
+
+
+def test_a_label_never_runs_across_a_conjunction_into_the_next_clause_nor_is_a_hedge():
+    dated = ["The knowledge base is not up to date so I guess at the answer",
+             "knowledge base never up to date so I guess half the time",
+             "Articles are out of date so I guess and hope", "The knowledge base is not up to date so I guess"]
+    corpus = dated + PAY + ROTA
+    label = label_of(range(4), corpus)
+    assert "so I guess" not in label and "date so" not in label.lower()
+    assert label == "Knowledge base is not up to date"
