@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import re
+import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -65,6 +67,19 @@ def _typed_array(value: dict) -> np.ndarray:
 def inert_figure(figure: go.Figure) -> go.Figure:
     """A copy of ``figure`` whose every title, label, name, hover text and category shows as plain text."""
     return go.Figure(_inert(figure.to_plotly_json(), figure_text))
+
+
+def wrapped(label: str, width: int = 16) -> str:
+    """``label`` as escaped lines of about ``width`` characters, for a tick that must stay flat."""
+    return "<br>".join(figure_text(line) for line in textwrap.wrap(label, width)) or figure_text(label)
+
+
+def flat_ticks(figure: go.Figure, labels: Sequence[object]) -> go.Figure:
+    """``figure`` (already through :func:`inert_figure`) with each x category's name wrapped flat under it: long
+    wave names turned on end took most of a chart's height and left its lines a sliver."""
+    shown = list(dict.fromkeys(str(label) for label in labels))
+    figure.update_xaxes(tickangle=0, tickvals=[figure_text(w) for w in shown], ticktext=[wrapped(w) for w in shown])
+    return figure
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:

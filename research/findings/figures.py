@@ -6,13 +6,17 @@ draws; they are re-exported here for the pages that import them from this module
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from research.figure_text import TEMPLATE_KEYS, figure_text, inert_figure  # noqa: F401  (re-exported)
+from research.figure_text import (  # noqa: F401  (re-exported)
+    TEMPLATE_KEYS,
+    figure_text,
+    flat_ticks,
+    inert_figure,
+    wrapped,
+)
 
 TREND_QUESTIONS = ["morale", "tools", "management_support", "workload"]
 
@@ -33,15 +37,7 @@ def trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.Figure 
     # names turned on end left the lines a sliver (an outside walk at 390 px).
     figure.update_layout(yaxis_range=[1, 5], height=400, margin=dict(l=50, r=10, t=90),
                          legend=dict(orientation="h", x=0, y=1.02, xanchor="left", yanchor="bottom"))
-    inert = inert_figure(figure)
-    shown = list(dict.fromkeys(waves["wave"].astype(str)))
-    inert.update_xaxes(tickangle=0, tickvals=[figure_text(w) for w in shown], ticktext=[wrapped(w) for w in shown])
-    return inert
-
-
-def wrapped(label: str, width: int = 16) -> str:
-    """``label`` as escaped lines of about ``width`` characters, for a tick that must stay flat."""
-    return "<br>".join(figure_text(line) for line in textwrap.wrap(label, width)) or figure_text(label)
+    return flat_ticks(inert_figure(figure), waves["wave"])
 
 
 def gap_trend_figure(trend: pd.DataFrame) -> go.Figure:
@@ -58,10 +54,7 @@ def gap_trend_figure(trend: pd.DataFrame) -> go.Figure:
     figure.update_layout(yaxis_tickformat=".0%", yaxis_range=[0, max(0.1, (top if top == top else 0) * 1.25)],
                          yaxis_nticks=5, yaxis_title=None, height=280, margin=dict(t=40, b=10, l=50, r=10),
                          title_font_size=14)
-    inert = inert_figure(figure)
-    shown = list(dict.fromkeys(trend["wave"].astype(str)))
-    inert.update_xaxes(tickangle=0, tickvals=[figure_text(w) for w in shown], ticktext=[wrapped(w) for w in shown])
-    return inert
+    return flat_ticks(inert_figure(figure), trend["wave"])
 
 
 def evidence_figure(by_industry: pd.DataFrame) -> go.Figure:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from research.analysis.gaps import theme_names
 from research.analysis.topic_names import typical_order
 from research.findings.comment_mentions import guarded_quotes
-from research.findings.figures import inert_figure
+from research.findings.figures import flat_ticks, inert_figure
 from research.findings.gap_data import analysed_comments
 from research.findings.topic_labels import quotable, readable_labels, speakable_topics
 from research.privacy.reporting import Thresholds
@@ -193,8 +193,10 @@ def topics_over_time_figure(overview: TopicOverview, top: int = 8) -> Figure:
     data = overview.over_time[overview.over_time["topic"].isin(keep)]
     figure = px.line(data, x="wave", y="share", color="label", markers=True,
                      labels={"share": "share of comments", "wave": "", "label": "topic"})
-    figure.update_layout(yaxis_tickformat=".0%", legend_title_text="", height=420)
-    return inert_figure(figure)
+    # The legend above the lines, like the score trends: beside them, long topic labels left the lines a sliver.
+    figure.update_layout(yaxis_tickformat=".0%", legend_title_text="", height=480, margin=dict(t=10),
+                         legend=dict(orientation="h", x=0, y=-0.25, xanchor="left", yanchor="top"))
+    return flat_ticks(inert_figure(figure), data["wave"])
 
 
 def topic_barchart(overview: TopicOverview, top: int = 12) -> Figure:

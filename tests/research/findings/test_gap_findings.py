@@ -53,7 +53,13 @@ def test_topic_explorer_shows_parking_as_a_topic_with_stability(analysed_demo):
     assert parking.iloc[0]["change"] > 0  # parking appears only from wave 2
     assert overview.stability is not None and "adjusted Rand index" in overview.stability_note
     assert abs(overview.table["share"].sum() - 1) < 1e-9
-    assert len(topics_over_time_figure(overview).data) >= 1
+    figure = topics_over_time_figure(overview)
+    assert len(figure.data) >= 1
+    # Wave names lie flat, whole, under their points; the legend of long labels sits below, not beside, the lines.
+    waves = list(dict.fromkeys(overview.over_time["wave"]))
+    assert figure.layout.xaxis.tickangle == 0
+    assert [" ".join(t.split("<br>")) for t in figure.layout.xaxis.ticktext] == waves
+    assert figure.layout.legend.orientation == "h"
 
 
 def test_small_topics_show_no_sentiment():
