@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,13 +89,17 @@ def readable_label(
     return _shorten(label)
 
 
-def _stems(text: str) -> set[str]:
-    from nltk.stem.porter import PorterStemmer
+@lru_cache(maxsize=1)
+def _stemmer_of():
+    from nltk.stem.porter import PorterStemmer  # pure Python: needs no NLTK data
 
+    return PorterStemmer()
+
+
+def _stems(text: str) -> set[str]:
     from research.analysis.topics import stop_words  # here: topics imports this module
 
-    stemmer = PorterStemmer()
-    return {stemmer.stem(w) for w in text.lower().split() if w not in stop_words()}
+    return {_stemmer_of().stem(w) for w in text.lower().split() if w not in stop_words()}
 
 
 def _capitalise(text: str) -> str:

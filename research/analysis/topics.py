@@ -257,16 +257,58 @@ def fit_topics(
         for original, topic in dict(zip(raw, topics)).items():
             terms = top.get(original, [])[:4]
             words[topic] = terms or frequent_words([t for t, r in zip(texts, raw) if r == original])
-    labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments,
-                          index=clustering.phrases)
+    index = clustering.phrases
+    labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments, index=index,
+                          distinct=False)
+    merged = _merge_alike(topics, labels, embeddings)
+    if merged != topics:
+        order = dict(zip(merged, rank_topics(merged)))
+        topics = [order[t] for t in merged]
+        words = {order[t]: words[t] for t in sorted(set(merged))}
+    labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments, index=index)
     return TopicResult(topics, labels, words, clustering.stability)
+
+
+MERGE_MIN_SIMILARITY = 0.75
+"""Two topics whose labels read alike merge only when their centres are at least this close (cosine): on 5,000
+real held-out fragments "No hikes" and "No hike" sat at 0.84 and were merged; of the 300 pairs of those 25
+topics, 8 sat above 0.75, the closest ("Compensation" and "Pay", 0.86) kept apart because their labels differ."""
+
+
+def _label_key(label: str) -> tuple[str, ...]:
+    from research.analysis.topic_names import _stemmer_of
+
+    return tuple(_stemmer_of().stem(w) for w in _WORD.findall(label.lower()))
+
+
+def _merge_alike(topics: list[int], labels: dict[int, str], embeddings: np.ndarray) -> list[int]:
+    """Topics whose labels read the same but for word endings ("No hikes", "No hike") and whose centres are
+    close, merged into the larger: clustering had split one finding in two, and an executive would read the
+    two rows as a duplicate (an outside walk saw two understaffing topics)."""
+    sizes = Counter(topics)
+    unit = unit_rows(np.asarray(embeddings, dtype=np.float32))
+    centres = {t: unit[[i for i, x in enumerate(topics) if x == t]].mean(axis=0) for t in sizes}
+    into: dict[int, int] = {}
+    kept: dict[tuple[str, ...], list[int]] = {}
+    for topic in sorted(sizes, key=lambda t: (-sizes[t], t)):
+        centre = centres[topic] / max(float(np.linalg.norm(centres[topic])), 1e-12)
+        for other in kept.get(_label_key(labels[topic]), []):
+            theirs = centres[other] / max(float(np.linalg.norm(centres[other])), 1e-12)
+            if float(centre @ theirs) >= MERGE_MIN_SIMILARITY:
+                into[topic] = other
+                break
+        else:
+            kept.setdefault(_label_key(labels[topic]), []).append(topic)
+    return [into.get(t, t) for t in topics]
 
 
 def label_topics(texts: Sequence[str], topics: Sequence[int], words: dict[int, list[str]], *,
                  theme_names: Sequence[str] | None = None,
-                 sentiments: Sequence[float] | None = None, index: PhraseIndex | None = None) -> dict[int, str]:
+                 sentiments: Sequence[float] | None = None, index: PhraseIndex | None = None,
+                 distinct: bool = True) -> dict[int, str]:
     """A :func:`readable_label` for each topic, from its members (``words`` are the fallback); ``index`` is the
-    :class:`PhraseIndex` of ``texts`` when one was made already."""
+    :class:`PhraseIndex` of ``texts`` when one was made already. With ``distinct`` (as shown), two topics
+    never share a label; without it, the labels as read, to find topics that say the same."""
     from research.analysis.phrases import PhraseIndex
 
     index = index if index is not None else PhraseIndex(texts)
@@ -279,7 +321,7 @@ def label_topics(texts: Sequence[str], topics: Sequence[int], words: dict[int, l
             index, members, sentiments=None if sentiments is None else [sentiments[i] for i in members],
             theme_name=dominant_theme([theme_names[i] for i in members]) if theme_names is not None else "",
             fallback=words.get(topic) or frequent_words([texts[i] for i in members]))
-    return _distinct(labels, {t: len(m) for t, m in members_of.items()}, words)
+    return _distinct(labels, {t: len(m) for t, m in members_of.items()}, words) if distinct else labels
 
 
 def _distinct(labels: dict[int, str], sizes: dict[int, int], words: dict[int, list[str]]) -> dict[int, str]:

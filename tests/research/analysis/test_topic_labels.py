@@ -139,3 +139,28 @@ def test_a_label_never_runs_across_a_conjunction_into_the_next_clause_nor_is_a_h
     label = label_of(range(4), corpus)
     assert "so I guess" not in label and "date so" not in label.lower()
     assert label == "Knowledge base is not up to date"
+
+
+def test_two_topics_that_read_the_same_and_sit_close_are_one_topic():
+    """Clustering can split one finding by word endings ("No hike", "No hikes"): read as two rows, it looks like a
+    duplicate. Merged when their centres are close; kept apart when the same words mean different things there."""
+    from research.analysis.topics import Clustering, fit_topics
+
+    singular = ["No hike this year", "no hike for two years", "No hike at all", "no hike again",
+                "No hike since I joined"]
+    plural = [t.replace("hike", "hikes") for t in singular]
+    canteen = ["The canteen food is great", "great canteen food", "Canteen food is great every day",
+               "the canteen food is great", "canteen food great"]
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 16))
+
+    def fit(places):
+        vectors = np.vstack([centres[k] + 0.1 * rng.normal(size=16) for k in places])
+        clusters = Clustering(np.array([0] * 5 + [1] * 5 + [2] * 5), {}, None)
+        return fit_topics(singular + plural + canteen, vectors, measure_stability=False, clustering=clusters)
+
+    close = fit([0] * 10 + [1] * 5)
+    assert close.topics == [0] * 10 + [1] * 5 and close.labels == {0: "No hike", 1: "Canteen food is great"}
+    apart = fit([0] * 5 + [2] * 5 + [1] * 5)
+    assert len(set(apart.topics)) == 3
+    assert set(apart.labels.values()) == {"No hike", "No hikes", "Canteen food is great"}
