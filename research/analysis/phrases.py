@@ -80,10 +80,12 @@ MAX_ANSWER_WORDS = 4
 what they dislike, many people answer "Nothing as such" or "None", and a topic of those answers reads so rather
 than by the keywords around them. With no content word such a phrase scores 0.8 of one with one
 (:data:`CONTENT_BONUS`)."""
-_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n/]+|\s[-–—]+\s|\s&\s|\b(?:and|but|so|because|although|though|"
-                           r"whereas|however)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\n/]+|\s[-–—]+\s|\s&\s|\b(?:and|but|because|although|though|whereas|"
+                           r"however)\b|\bso\b(?=\s+(?:i|we|you|they|he|she|it|there|the|that|this|our|my|your|their|"
+                           r"nobody|everyone|people)\b)", re.IGNORECASE)
 """Punctuation and the conjunctions that join two clauses: a phrase never runs across one ("date so I guess"
-from "not up to date so I guess", an outside walk)."""
+from "not up to date so I guess", an outside walk). "So" joins clauses only before a subject ("so I", "so the
+queue"): "so slow that customers wait" is one clause."""
 _HEDGES = frozenset({"guess", "think", "suppose", "feel", "mean", "honestly", "basically", "actually",
                      "literally", "probably", "maybe", "perhaps", "really", "just"})
 """Words that hedge what is said ("I guess", "I think", "honestly"): a label is what is said, so they never

@@ -139,6 +139,10 @@ def test_a_label_never_runs_across_a_conjunction_into_the_next_clause_nor_is_a_h
     label = label_of(range(4), corpus)
     assert "so I guess" not in label and "date so" not in label.lower()
     assert label == "Knowledge base is not up to date"
+    # "So" before a word it intensifies is no break: the clause stays whole.
+    slow = ["The system is so slow that customers wait in silence", "so slow that customers wait in silence",
+            "System so slow that customers wait in silence again", "It is so slow that customers wait in silence"]
+    assert label_of(range(4), slow + PAY + ROTA) == "Customers wait in silence"  # not "Slow that customers…"
 
 
 def test_two_topics_that_read_the_same_and_sit_close_are_one_topic():
