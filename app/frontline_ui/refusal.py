@@ -17,7 +17,7 @@ ROLE_ONE = {"executive": "an executive", "researcher": "a researcher", "admin": 
 
 
 def refusal_text(key: str, title: str, user: SessionUser) -> str:
-    """The sentence shown, e.g. "Users is for administrators. You are signed in as rita, a researcher."."""
+    """The sentence shown, e.g. “Users” is for administrators. You are signed in as rita, a researcher. …"""
     groups = [ROLE_GROUPS.get(role, role) for role in PAGE_ROLES[key]]
     whom = groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " and " + groups[-1]
     return (f"“{title}” is for {whom}. You are signed in as {user.username}, "

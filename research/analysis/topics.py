@@ -257,15 +257,19 @@ def fit_topics(
         for original, topic in dict(zip(raw, topics)).items():
             terms = top.get(original, [])[:4]
             words[topic] = terms or frequent_words([t for t, r in zip(texts, raw) if r == original])
-    index = clustering.phrases
+    from research.analysis.phrases import PhraseIndex
+
+    index = clustering.phrases if clustering.phrases is not None else PhraseIndex(texts)
     labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments, index=index,
                           distinct=False)
     merged = _merge_alike(topics, labels, embeddings)
-    if merged != topics:
+    if merged == topics:
+        labels = _distinct(labels, Counter(topics), words)
+    else:  # relabelled: a merged topic's label reads from all its texts
         order = dict(zip(merged, rank_topics(merged)))
         topics = [order[t] for t in merged]
         words = {order[t]: words[t] for t in sorted(set(merged))}
-    labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments, index=index)
+        labels = label_topics(texts, topics, words, theme_names=theme_names, sentiments=sentiments, index=index)
     return TopicResult(topics, labels, words, clustering.stability)
 
 
@@ -283,18 +287,16 @@ def _label_key(label: str) -> tuple[str, ...]:
 
 def _merge_alike(topics: list[int], labels: dict[int, str], embeddings: np.ndarray) -> list[int]:
     """Topics whose labels read the same but for word endings ("No hikes", "No hike") and whose centres are
-    close, merged into the larger: clustering had split one finding in two, and an executive would read the
-    two rows as a duplicate (an outside walk saw two understaffing topics)."""
+    close, merged into the larger: clustering had split one finding in two, and an executive reads the two
+    rows as a duplicate."""
     sizes = Counter(topics)
-    unit = unit_rows(np.asarray(embeddings, dtype=np.float32))
-    centres = {t: unit[[i for i, x in enumerate(topics) if x == t]].mean(axis=0) for t in sizes}
+    unit, assigned = unit_rows(np.asarray(embeddings, dtype=np.float32)), np.asarray(topics)
+    centres = {t: unit_rows(unit[assigned == t].mean(axis=0, keepdims=True))[0] for t in sizes}
     into: dict[int, int] = {}
     kept: dict[tuple[str, ...], list[int]] = {}
     for topic in sorted(sizes, key=lambda t: (-sizes[t], t)):
-        centre = centres[topic] / max(float(np.linalg.norm(centres[topic])), 1e-12)
         for other in kept.get(_label_key(labels[topic]), []):
-            theirs = centres[other] / max(float(np.linalg.norm(centres[other])), 1e-12)
-            if float(centre @ theirs) >= MERGE_MIN_SIMILARITY:
+            if float(centres[topic] @ centres[other]) >= MERGE_MIN_SIMILARITY:
                 into[topic] = other
                 break
         else:
