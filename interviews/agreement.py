@@ -202,7 +202,10 @@ def kappas_side_by_side(reports: Sequence[AgreementReport], *, names: Mapping[st
         kappa = dict(zip(report.per_code["code"], report.per_code["kappa"]))
         values = [report.overall_kappa, *(kappa.get(c) for c in codes)]
         a, b = ((coder_names or {}).get(c, c) for c in (report.coder_a, report.coder_b))
-        columns[f"{a} and {b}"] = [
+        header = f"{a} and {b}"
+        while header in columns:  # a researcher whose username is "the model"
+            header += " (again)"
+        columns[header] = [
             "n/a" if k is None or pd.isna(k) else f"{float(k):.2f}" for k in values]
     return pd.DataFrame({"Code": ["All codes either used", *(names.get(c, c) for c in codes)], **columns})
 

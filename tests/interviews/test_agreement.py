@@ -280,3 +280,21 @@ def test_study_agreement_from_the_database(engine):
             {"Participant": "P07", "Question": "Anything else?", "Segment": "Nobody says thanks.",
              "alice": "", "bob": "Recognition"},
         ]
+
+
+def test_kappas_side_by_side_keep_every_pair_even_when_names_collide():
+    import pandas as pd
+
+    from interviews.agreement import AgreementReport, kappas_side_by_side
+
+    def report(a, b, kappa):
+        per_code = pd.DataFrame({"code": ["pay", "tools"], "kappa": pd.Series([kappa, None], dtype=object)})
+        return AgreementReport(a, b, per_code, kappa, 90.0, 10)
+
+    table = kappas_side_by_side([report("ana", "the model", 0.5), report("ana", "(model)", 0.25)],
+                                names={"pay": "Pay", "tools": "Tools and systems"},
+                                coder_names={"(model)": "the model"})
+    assert list(table.columns) == ["Code", "ana and the model", "ana and the model (again)"]
+    assert table.to_dict("list") == {"Code": ["All codes either used", "Pay", "Tools and systems"],
+                                     "ana and the model": ["0.50", "0.50", "n/a"],
+                                     "ana and the model (again)": ["0.25", "0.25", "n/a"]}
