@@ -71,8 +71,24 @@ def hold(*, session: Session, wave_id: int, segment_id: int, answers: Mapping[Pu
     row_id = uuid.uuid4()  # sealed with the answers: a copy under another id is refused at release
     content = {"numbers": numbers, "texts": texts, "receipt": receipt_hash}
     session.add(PulseInbox(id=row_id, wave_id=wave_id, segment_id=segment_id, submitted_on=today,
-                           payload=sealer.seal(bound(row_id, wave_id, segment_id, content))))
+                           payload=sealer.seal(bound(row_id, wave_id, segment_id, content),
+                                               size=sealed_size(session=session, wave_id=wave_id))))
     session.flush()
+
+
+SEALED_BASE_BYTES, SEALED_NUMBER_BYTES, ESCAPED_CHAR_BYTES = 1024, 48, 6
+
+
+def sealed_size(*, session: Session, wave_id: int) -> int:
+    """The bytes every waiting payload of the wave is padded to: room for the longest answers its questions
+    allow, each character of a comment escaped in JSON (``\\uXXXX``, 6 bytes). Only a comment longer than that
+    after redaction (a character outside the Basic Multilingual Plane takes 12) spills into a second block."""
+    from research.pulse.submit import MAX_TEXT_LENGTH  # submit imports this module
+
+    kinds = list(session.scalars(select(PulseQuestion.kind).where(PulseQuestion.wave_id == wave_id)))
+    texts = sum(kind == "text" for kind in kinds)
+    return (SEALED_BASE_BYTES + SEALED_NUMBER_BYTES * (len(kinds) - texts)
+            + texts * (ESCAPED_CHAR_BYTES * MAX_TEXT_LENGTH + SEALED_NUMBER_BYTES))
 
 
 def release_ready(*, engine: Engine, wave_id: int, steps: Thresholds, today: date, sealer: Sealer,

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from research.audit import record
 from research.pulse.binding import without_words
+from research.pulse.inbox import sealed_size
 from research.pulse.sealing import Sealer, is_canonical
 from research.settings import Settings
 from research.store.models import (
@@ -95,7 +96,7 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
         session.execute(delete(TopicLabelSet))
     session.execute(delete(PulseHeldText).where(held))
     for row, payload in waiting:  # scores stay to be released; the words and the receipt go, the binding stays
-        row.payload = sealer.seal(without_words(row, payload))
+        row.payload = sealer.seal(without_words(row, payload), size=sealed_size(session=session, wave_id=row.wave_id))
     session.execute(delete(PulseReply).where(PulseReply.response_id.in_(old)))
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
     cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)

@@ -55,8 +55,19 @@ class Sealer:
             return cls(settings.inbox_key)
         return cls(_key_file(settings.inbox_key_path))
 
-    def seal(self, payload: dict) -> dict:
-        return {"sealed": self._fernet.encrypt(json.dumps(payload).encode("utf-8")).decode("ascii")}
+    def seal(self, payload: dict, *, size: int = 0) -> dict:
+        """``payload`` sealed, padded with spaces (JSON reads past them) to ``size`` bytes, or to the next
+        multiple of it when longer, and stamped with time 0.
+
+        A sealed token's length follows its payload's and Fernet stamps the second it was made, readably: a
+        database administrator logging writes could pair an invite flagged used with its row's length and time,
+        then match the length against the answers released later (an insider review matched one person of ten
+        alone and the rest to two to four). With one ``size`` for a whole wave every row is alike in both.
+        """
+        data = json.dumps(payload).encode("ascii")
+        if size > 0:
+            data += b" " * (-len(data) % size)
+        return {"sealed": self._fernet.encrypt_at_time(data, 0).decode("ascii")}
 
     def digest(self, name: str) -> str:
         """A keyed hash of ``name`` (64 hex digits): the database can store it, but not work it out from

@@ -97,3 +97,30 @@ def test_erasing_old_comments_leaves_a_row_written_outside_the_application_and_e
     pasted = {"sealed": "gAAAAé, pasted by hand"}
     assert pasted in payloads and len(payloads) == 2  # left for an operator, as the release leaves it
     assert sealer.open(next(p for p in payloads if p != pasted))["texts"] == {}
+
+
+def test_every_waiting_submission_of_a_wave_is_sealed_alike_in_length_and_time(engine, make_links, tmp_path):
+    """A database administrator who logs each invite flagged used beside the row written with it must not read
+    the answers from the row: not its comment's length, not how many digits the scores have, not when it was
+    sent (Fernet stamps the second in the clear). Every token of the wave has one length and time 0."""
+    import base64
+
+    from research.pulse.submit import MAX_TEXT_LENGTH, send_response
+
+    sealer = Sealer.from_settings(load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")}))
+    low = {**GOOD_ANSWERS, "enps": 0, "recovery_share": 5}
+    variants = [GOOD_ANSWERS, {**low, "one_thing": ""}, {**low, "one_thing": "ok"},
+                {**GOOD_ANSWERS, "enps": 10, "recovery_share": 100, "one_thing": "é€ " * (MAX_TEXT_LENGTH // 3)}]
+    for token, answers in zip(make_links(count=4), variants):
+        send_response(engine=engine, token=token, answers=answers, today=TODAY, steps=Thresholds(5, 10),
+                      sealer=sealer)
+    with session_scope(engine) as session:
+        tokens = [row.payload["sealed"] for row in session.scalars(select(PulseInbox))]
+        assert len(tokens) == 4 and len({len(t) for t in tokens}) == 1
+        assert {base64.urlsafe_b64decode(t)[1:9] for t in tokens} == {bytes(8)}
+        assert sorted(len(sealer.open({"sealed": t})["texts"]) for t in tokens) == [0, 1, 1, 1]
+        # Erasing the comments seals them again, still alike.
+        erase_comments(session=session, before=TODAY + timedelta(days=1), actor="cli:root",
+                       settings=load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")}))
+    with session_scope(engine) as session:
+        assert len({len(row.payload["sealed"]) for row in session.scalars(select(PulseInbox))} | {len(tokens[0])}) == 1
