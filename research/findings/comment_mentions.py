@@ -13,6 +13,8 @@ the quote would be pinned on others) they are replaced with ``[site]``, ``[indus
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
@@ -51,6 +53,19 @@ def guarded_quotes(*, session: Session, quotes: pd.DataFrame, population: pd.Dat
                                       shown=same[[]], finder=finder, k=threshold)
         out.append(text)
     return out
+
+
+def without_places(*, session: Session, texts: Sequence[str]) -> list[str]:
+    """``texts`` (key phrases, topic labels) with every team or site they name replaced by ``[team]`` or
+    ``[site]``, whoever wrote them.
+
+    They are built from many comments, but shown beside quotes whose names :func:`guarded_quotes` replaced: the
+    phrase "cardiff took" undid "since [site] took over" (an insider review). Industries are left: their words
+    ("bank", "retail") are everyday vocabulary, and a quote's industry is already that of its team's row.
+    """
+    values = session.execute(select(PulseSegment.team, PulseSegment.site).distinct()).all()
+    finder = MentionFinder({"team": {row[0] for row in values}, "site": {row[1] for row in values}})
+    return [finder.redact(str(text)).text for text in texts]
 
 
 def _commenters(session: Session, population: pd.DataFrame, waves: set, teams: set) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from research.analysis.gaps import ranked_gaps
 from research.analysis.phrases import key_phrases
-from research.findings.comment_mentions import guarded_quotes
+from research.findings.comment_mentions import guarded_quotes, without_places
 from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
 from research.findings.wave_stats import TimedCache
 from research.privacy.reporting import Thresholds, releasable_rows
@@ -117,6 +117,7 @@ def gap_findings(
         previous_wave = earlier["wave"].iloc[-1] if not earlier.empty else None
         mine = quotable[quotable["theme"] == row.theme]
         phrases = _phrases(mine["text"].tolist(), mine["sentiment"].tolist()) if len(mine) else ()
+        phrases = tuple(dict.fromkeys(without_places(session=session, texts=phrases)))
         critical = mine[mine["sentiment"] < 0]  # a gap is quoted in its critics' words, never in its praise
         chosen = critical.sort_values(["sentiment", "text"]).drop_duplicates("text").head(5)
         quotes = tuple(guarded_quotes(session=session, quotes=chosen, population=quotable,

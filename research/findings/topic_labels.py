@@ -33,6 +33,7 @@ from research.analysis.gaps import theme_names
 from research.analysis.phrases import PhraseIndex
 from research.analysis.topic_names import dominant_theme, readable_label
 from research.analysis.topics import frequent_words
+from research.findings.comment_mentions import without_places
 from research.findings.gap_data import analysed_comments
 from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.engine import session_scope
@@ -144,6 +145,7 @@ def readable_labels(*, session: Session, job_id: int, comments: pd.DataFrame, th
     labels = _stored(session, job_id, inputs.digest)
     if labels is None:
         labels = build_labels(inputs)
+    labels = dict(zip(labels, without_places(session=session, texts=list(labels.values()))))
     _remember(inputs.digest, labels)
     return dict(labels)
 

@@ -52,3 +52,15 @@ def test_a_named_site_or_account_stays_only_where_enough_of_the_team_share_it(se
     few = population[population["response_id"].isin(people["Leeds"][:3] + people["Cardiff"])]
     assert guarded_quotes(session=session, quotes=quotes.iloc[[2]], population=few, threshold=5) == [
         "In [site] we wait an hour for a callback"]
+
+
+def test_key_phrases_and_topic_labels_name_no_team_or_site(session):
+    """They are shown beside quotes whose names were replaced: "cardiff took" would undo "since [site] took
+    over". Industry words are everyday vocabulary and stay."""
+    from research.findings.comment_mentions import without_places
+
+    add_wave(session, "Wave", date(2026, 11, 2), {("Kestrel", "Leeds", "phone", "retail"): answers(8),
+                                                 ("Kestrel", "Cardiff", "chat", "banking"): answers(2)})
+    assert without_places(session=session, texts=["cardiff took", "Since Cardiff took over", "kestrel's queue",
+                                                  "bank screen", "leeds"]) == [
+        "[site] took", "Since [site] took over", "[team] queue", "bank screen", "[site]"]
