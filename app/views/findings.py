@@ -85,7 +85,7 @@ result = cached_overview(wave_id, picked, limits.scores, limits.comments)
 comparison = None if picked else cached_comparison(wave_id, limits.scores, limits.comments)
 with resources.db_read() as session:
     still_open = wave_closes_on(session=session, wave_id=wave_id) >= date.today()
-    padded = open_link_full(session=session, wave_id=wave_id)
+    padded = open_link_full(session=session, wave_id=wave_id, min_headcount=limits.scores)
 if still_open:
     st.caption(f"This wave is still open. Its figures move in steps: a group's numbers change only once at least "
                f"{limits.scores} more people in it have answered, and its comments once {limits.comments} more "

@@ -103,17 +103,20 @@ def lock_segment(*, session: Session, segment_id: int) -> PulseSegment | None:
                           .with_for_update(key_share=True).execution_options(populate_existing=True))
 
 
-def open_link_full(*, session: Session, wave_id: int) -> list[str]:
+def open_link_full(*, session: Session, wave_id: int, min_headcount: int = 0) -> list[str]:
     """Segments whose open links alone have taken as many answers as the team has people.
 
-    All of such a team's answers may have come from one browser: the dashboard says so.
+    All of such a team's answers may have come from one browser: the dashboard says so. The executive's pages
+    pass the score threshold as ``min_headcount``: a smaller team's figures are never shown alone, and naming it
+    would tell them, live, that all of its few people had answered.
     """
     used = (select(PulseOpenUse.segment_id, func.count(PulseOpenUse.id).label("n"))
             .join(PulseSegment, PulseSegment.id == PulseOpenUse.segment_id)
             .where(PulseSegment.wave_id == wave_id).group_by(PulseOpenUse.segment_id).subquery())
     segments = session.scalars(
         select(PulseSegment).join(used, used.c.segment_id == PulseSegment.id)
-        .where(PulseSegment.headcount.is_not(None), used.c.n >= PulseSegment.headcount, used.c.n > 0)
+        .where(PulseSegment.headcount.is_not(None), used.c.n >= PulseSegment.headcount, used.c.n > 0,
+               PulseSegment.headcount >= min_headcount)
     )
     return sorted(s.label for s in segments)
 

@@ -248,6 +248,10 @@ def test_a_team_filled_from_its_open_link_alone_is_flagged(engine, make_links, w
         submit(engine, token)
     with session_scope(engine) as session:
         assert open_link_full(session=session, wave_id=wave_ids[0]) == ["Chat / Cardiff / chat / utilities"]
+        # The executive's overview names no team under the score threshold: its figures are never shown alone.
+        assert open_link_full(session=session, wave_id=wave_ids[0], min_headcount=5) == []
+        assert open_link_full(session=session, wave_id=wave_ids[0], min_headcount=3) == [
+            "Chat / Cardiff / chat / utilities"]
         with pytest.raises(PulseError, match="cannot be lower than that"):
             set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=2)
 
