@@ -189,11 +189,11 @@ def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thr
         released = releasable_rows(wave, by="team", threshold=thresholds.comments, people="response_id")
         if not released.empty:
             chosen = released[released[column] == value].sort_values(["sentiment", "text"])
-            return _distinct(chosen["text"].drop_duplicates().tolist(), limit)
+            return distinct_quotes(chosen["text"].drop_duplicates().tolist(), limit)
     return []
 
 
-def _distinct(texts: list[str], limit: int) -> list[str]:
+def distinct_quotes(texts: list[str], limit: int) -> list[str]:
     """The first ``limit`` texts that do not repeat an earlier one with a word or two added ("Honestly, the
     bonus depends on targets" after "the bonus depends on targets": three of a gap's five quotes were one
     sentence so). A repeat is a text of three words or more whose words are nearly all (90 %) in a chosen one,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import ranked_gaps
+from research.analysis.gaps import distinct_quotes, ranked_gaps
 from research.analysis.phrases import key_phrases
 from research.findings.comment_mentions import guarded_quotes, without_places
 from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
@@ -119,7 +119,8 @@ def gap_findings(
         phrases = _phrases(mine["text"].tolist(), mine["sentiment"].tolist()) if len(mine) else ()
         phrases = tuple(dict.fromkeys(without_places(session=session, texts=phrases)))
         critical = mine[mine["sentiment"] < 0]  # a gap is quoted in its critics' words, never in its praise
-        chosen = critical.sort_values(["sentiment", "text"]).drop_duplicates("text").head(5)
+        ordered = critical.sort_values(["sentiment", "text"]).drop_duplicates("text")
+        chosen = ordered[ordered["text"].isin(distinct_quotes(ordered["text"].tolist(), 5))]
         quotes = tuple(guarded_quotes(session=session, quotes=chosen, population=quotable,
                                       threshold=thresholds.comments))
         change = _number(row.change) if previous_wave else None
