@@ -5,7 +5,14 @@ import streamlit as st
 from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
-from research.analysis.jobs import current_results_job, enqueue_job, latest_job, start_inline_worker, topics_table
+from research.analysis.jobs import (
+    current_results_job,
+    enqueue_job,
+    latest_job,
+    start_inline_worker,
+    themes_table,
+    topics_table,
+)
 
 user = require_page("analysis")
 st.title("Analysis")
@@ -44,8 +51,16 @@ def job_status() -> None:
 with resources.db_session() as session:
     current = current_results_job(session=session)
     topics = topics_table(session=session, job_id=current) if current else None
+    themes = themes_table(session=session, job_id=current) if current else None
 st.session_state["analysis_shown_job"] = current
 job_status()
+if themes is not None:
+    st.subheader(f"Codebook themes (job {current})")
+    st.caption("Every code of the codebook and the comments whose main theme it is; a code added or reworded "
+               "since shows here after the next run.")
+    st.dataframe(themes, hide_index=True, width="stretch", column_config={
+        "Share": st.column_config.NumberColumn(format="percent"),
+        "Mean sentiment": st.column_config.NumberColumn(format="%+.2f")})
 if topics is not None:
     st.subheader(f"Emergent topics (job {current})")
     st.dataframe(topics, hide_index=True, width="stretch")

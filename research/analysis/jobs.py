@@ -124,3 +124,30 @@ def topics_table(*, session: Session, job_id: int):
         .where(TopicSummary.job_id == job_id).order_by(TopicSummary.size.desc(), TopicSummary.topic)
     ).all()
     return pd.DataFrame(rows, columns=["Topic", "Label", "Comments"])
+
+
+def themes_table(*, session: Session, job_id: int):
+    """The codebook themes of a job, largest first: how many comments each was the primary theme of, and the
+    second theme of, with their mean sentiment; every code of the codebook is listed (a code no comment took
+    shows 0), so a researcher who added or reworded one sees at once what the run made of it."""
+    import pandas as pd
+    from sqlalchemy import func
+
+    from research.analysis.gaps import theme_names
+    from research.codebook import NO_CODE
+    from research.store.models import TextAnalysis
+
+    primary = dict((theme, (n, mean)) for theme, n, mean in session.execute(
+        select(TextAnalysis.theme, func.count(), func.avg(TextAnalysis.sentiment))
+        .where(TextAnalysis.job_id == job_id).group_by(TextAnalysis.theme)).all())
+    second = dict(session.execute(select(TextAnalysis.theme2, func.count())
+                                  .where(TextAnalysis.job_id == job_id, TextAnalysis.theme2 != "")
+                                  .group_by(TextAnalysis.theme2)).all())
+    names, _ = theme_names(session=session)
+    total = sum(n for n, _ in primary.values()) or 1
+    rows = [(names.get(key, key) if key != NO_CODE else "Other (fits no code)", primary.get(key, (0, None))[0],
+             primary.get(key, (0, None))[0] / total, second.get(key, 0),
+             None if primary.get(key, (0, None))[1] is None else round(float(primary[key][1]), 2))
+            for key in [*names, *(k for k in primary if k not in names)]]
+    table = pd.DataFrame(rows, columns=["Theme", "Comments", "Share", "As second theme", "Mean sentiment"])
+    return table.sort_values(["Comments", "Theme"], ascending=[False, True], ignore_index=True)

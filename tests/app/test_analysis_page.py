@@ -4,9 +4,10 @@ import threading
 import time
 
 import streamlit as st
+from sqlalchemy import func, select
 
 from research.store.engine import make_engine, session_scope
-from research.store.models import AnalysisJob
+from research.store.models import AnalysisJob, TextAnalysis
 
 
 def test_run_analysis_starts_a_worker_and_the_page_shows_its_topics(make_app, app_db):
@@ -30,7 +31,19 @@ def test_run_analysis_starts_a_worker_and_the_page_shows_its_topics(make_app, ap
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/analysis.py").run()
     assert at.success[0].value == "Job 1 finished."
-    assert len(at.dataframe[0].value) >= 5
+    assert [h.value for h in at.subheader] == ["Codebook themes (job 1)", "Emergent topics (job 1)"]
+    themes, topics = (frame.value for frame in at.dataframe)
+    assert len(topics) >= 5
+    # Every code is listed, with what the run made of it: the researcher sees a new or reworded code at once.
+    from interviews.codebook import code_choices
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        names = set(code_choices(session=session).values())
+        analysed = session.scalar(select(func.count()).select_from(TextAnalysis).where(TextAnalysis.job_id == 1))
+    engine.dispose()
+    assert names <= set(themes["Theme"]) and themes["Comments"].sum() == analysed
+    assert list(themes["Comments"]) == sorted(themes["Comments"], reverse=True) and themes["Comments"].iloc[0] > 0
 
 
 def test_with_separate_workers_run_analysis_only_queues_the_job(make_app, app_db, monkeypatch):
