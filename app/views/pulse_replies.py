@@ -15,12 +15,14 @@ from interviews.codebook import analysis_codebook
 from research.accounts.drafts import forget_text
 from research.errors import AlreadySubmitted, FrontlineError
 from research.pulse.comment_codes import code_comment, comment_codes, suggestions
-from research.pulse.replies import add_reply, comments_for_reply
+from research.pulse.replies import add_reply, comments_for_reply, newest_wave_with_comments, sent_replies
 
 user = require_page("pulse_replies")
 st.title("Comments and replies")
 threshold = resources.settings().min_comment_group_size
-wave_id = pick_wave("No pulse waves yet.")
+with resources.db_read() as session:
+    readable = newest_wave_with_comments(session=session, threshold=threshold)
+wave_id = pick_wave("No pulse waves yet.", prefer=readable)
 with resources.db_session() as session:
     comments = comments_for_reply(session=session, wave_id=wave_id, threshold=threshold)
 st.caption(f"Only teams where at least {threshold} people wrote are shown. "
@@ -36,6 +38,7 @@ with resources.db_session() as session:
     codes = {c.key: c.name for c in analysis_codebook(session=session)}
     suggested = suggestions(session=session, answer_ids=list(shown["answer_id"]))
     given = comment_codes(session=session, answer_ids=list(shown["answer_id"]))
+    answered = sent_replies(session=session, response_ids=list(shown["response_id"].unique()))
 if suggested:
     st.caption("Each comment shows the code the last analysis suggests. Accept it, or pick another: what you "
                "choose teaches the next analysis, like the excerpts coded in interviews.")
@@ -83,6 +86,9 @@ for row in shown.itertuples():
         drafted = st.session_state.setdefault(f"{name}_drafted", place in drafts) and place in drafts
         with (st.expander(f"Reply ({row.replies} so far): your unsent draft", expanded=True) if drafted
               else st.popover(f"Reply ({row.replies} so far)")):
+            for author, day, text in answered.get(row.response_id, []):
+                st.caption(f"{plain(author)} replied on {day:%d %b %Y}:")
+                st.text(text)
             form = form_key(name)
             with st.form(form):
                 body = kept_text_area(user.username, place, "Your reply (the agent sees it with their receipt code)",

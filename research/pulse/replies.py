@@ -130,3 +130,25 @@ def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.
     ).all()
     frame = pd.DataFrame(rows, columns=["response_id", "answer_id", "team", "question", "comment", "replies"])
     return frame[frame["response_id"].isin(released)].reset_index(drop=True)
+
+
+def sent_replies(*, session: Session, response_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple[str, date, str]]]:
+    """The replies already sent to each response, oldest first, as (author, day, text): what the agent was told,
+    so a colleague does not answer the same comment again."""
+    sent: dict[uuid.UUID, list[tuple[str, date, str]]] = {}
+    if not response_ids:
+        return sent
+    for response_id, author, day, body in session.execute(
+            select(PulseReply.response_id, PulseReply.author, PulseReply.created_on, PulseReply.body)
+            .where(PulseReply.response_id.in_(response_ids)).order_by(PulseReply.created_on, PulseReply.id)):
+        sent.setdefault(response_id, []).append((author, day, body))
+    return sent
+
+
+def newest_wave_with_comments(*, session: Session, threshold: int) -> int | None:
+    """The newest wave with a comment a researcher may read (:func:`comments_for_reply`): the page opens there,
+    not on a wave just opened whose comments are still held."""
+    from research.pulse.waves import wave_choices
+
+    return next((wave_id for wave_id in wave_choices(session=session)
+                 if not comments_for_reply(session=session, wave_id=wave_id, threshold=threshold).empty), None)

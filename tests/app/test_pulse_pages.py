@@ -373,6 +373,14 @@ def test_links_sealed_with_the_password_open_again_after_a_reload_for_their_crea
     assert not any(b.label == "Delete this copy" for b in again.button)
 
 
+def test_the_page_opens_on_the_newest_wave_with_comments_to_read(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_replies.py").run()
+    newest = at.selectbox[0].options[0]
+    assert at.selectbox[0].value != newest and "wave 3" in at.selectbox[0].value  # the newest holds its comments
+    assert not at.info and len(at.text) >= 10  # its comments, not "No comments to show yet"
+
+
 def test_a_sent_reply_is_counted_at_once_and_its_form_is_empty_again(make_app, app_db):
     from research.store.models import PulseReply
 
@@ -384,6 +392,9 @@ def test_a_sent_reply_is_counted_at_once_and_its_form_is_empty_again(make_app, a
     next(b for b in at.button if b.label == "Send reply").click().run()
     assert at.success[0].value == "Reply sent: the agent reads it with their receipt code."
     assert at.text_area[0].value == ""
+    # What was sent is shown with the comment, so a colleague sees what the agent was told before answering again.
+    assert "We hear you: the CRM fix ships in March." in [t.value for t in at.text]
+    assert any(c.value.startswith("researcher replied on ") for c in at.caption)
     engine = make_engine(app_db)
     with session_scope(engine) as session:
         assert list(session.scalars(select(PulseReply.body))) == ["We hear you: the CRM fix ships in March."]
