@@ -6,6 +6,8 @@ cache it; everything returned has passed the reporting thresholds already.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -60,3 +62,12 @@ def require_results() -> int:
                 "when it finishes.")
         st.stop()
     return job_id
+
+
+def kpi_delta(change: float | None, digits: int) -> tuple[str | None, Literal["auto", "off"]]:
+    """A headline figure's change as ``st.metric`` shows it, and its arrow: none for no change, where
+    Streamlit drew "↑ +0.00" and an executive read a rise."""
+    rounded = None if change is None else (round(change, digits) or 0.0)  # no "-0.00"
+    if rounded is None:
+        return None, "auto"
+    return ("no change", "off") if rounded == 0 else (f"{rounded:+.{digits}f}", "auto")

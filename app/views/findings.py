@@ -112,11 +112,10 @@ for index, kpi in enumerate(result.kpis):
                                                               else f"{kpi.value:.2f} /5")
     digits = 0 if kpi.unit in ("points", "%") else 2
     raw = comparison.changes.get(kpi.key) if comparison is not None else kpi.change
-    change = None if raw is None else (round(raw, digits) or 0.0)  # no "-0.00"
-    delta = None if change is None else f"{change:+.{digits}f}"
+    delta, arrow = findings_data.kpi_delta(raw, digits)
     colour: Literal["off", "inverse", "normal"] = (
-        "off" if not change else ("inverse" if kpi.key in LOWER_IS_BETTER else "normal"))
-    column.metric(kpi.label, shown, delta, delta_color=colour, help=plain(kpi.meaning))
+        "off" if arrow == "off" else ("inverse" if kpi.key in LOWER_IS_BETTER else "normal"))
+    column.metric(kpi.label, shown, delta, delta_color=colour, help=plain(kpi.meaning), delta_arrow=arrow)
     if kpi.low is not None:
         column.caption(f"95 % interval {kpi.low:+.0f} to {kpi.high:+.0f}, {kpi.responses} responses")
 

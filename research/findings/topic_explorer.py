@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from research.analysis.gaps import theme_names
 from research.analysis.topic_names import typical_order
 from research.findings.comment_mentions import guarded_quotes
-from research.findings.figures import flat_ticks, inert_figure
+from research.findings.figures import figure_text, flat_ticks, inert_figure, wrapped
 from research.findings.gap_data import analysed_comments
 from research.findings.topic_labels import quotable, readable_labels, speakable_topics
 from research.privacy.reporting import Thresholds
@@ -205,5 +205,10 @@ def topic_barchart(overview: TopicOverview, top: int = 12) -> Figure:
     figure = px.bar(data, x="comments", y="label", orientation="h", color="mean_sentiment",
                     color_continuous_scale="RdYlGn", range_color=(-0.6, 0.6),
                     labels={"comments": "comments", "label": "", "mean_sentiment": "sentiment"})
-    figure.update_layout(height=max(300, 34 * len(data)))
-    return inert_figure(figure)
+    figure.update_layout(height=max(300, 46 * len(data)))
+    inert = inert_figure(figure)
+    # Long labels wrapped, and the margin grown to fit them: on a phone they were cut at the left edge.
+    labels = [str(label) for label in data["label"]]
+    inert.update_yaxes(automargin=True, tickvals=[figure_text(label) for label in labels],
+                       ticktext=[wrapped(label, 30) for label in labels])
+    return inert

@@ -112,3 +112,12 @@ def test_a_focus_area_says_how_many_of_its_comments_are_negative_not_a_share_of_
         assert found, caption
         assert 0 < int(found[2]) and int(found[3]) <= 100
     assert any(int(re.search(r"(\d+) % of those", c)[1]) > 50 for c in areas)  # the demo's gaps are complaints
+
+
+def test_a_headline_figure_that_did_not_move_says_so_with_no_arrow():
+    from frontline_ui.findings_data import kpi_delta
+
+    assert kpi_delta(0.001, 2) == ("no change", "off") and kpi_delta(-0.004, 2) == ("no change", "off")
+    assert kpi_delta(-0.3, 0) == ("no change", "off")  # rounds to the whole point shown
+    assert kpi_delta(0.126, 2) == ("+0.13", "auto") and kpi_delta(-4.4, 0) == ("-4", "auto")
+    assert kpi_delta(None, 2) == (None, "auto")

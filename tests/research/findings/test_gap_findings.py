@@ -3,7 +3,13 @@
 
 from research.findings.gap_findings import finding_sentence, gap_findings
 from research.findings.interview_evidence import evidence_studies, interview_evidence
-from research.findings.topic_explorer import stability_note, topic_overview, topic_quotes, topics_over_time_figure
+from research.findings.topic_explorer import (
+    stability_note,
+    topic_barchart,
+    topic_overview,
+    topic_quotes,
+    topics_over_time_figure,
+)
 from research.privacy.reporting import Thresholds
 from research.store.engine import session_scope
 
@@ -67,6 +73,11 @@ def test_topic_explorer_shows_parking_as_a_topic_with_stability(analysed_demo):
     assert figure.layout.xaxis.tickangle == 0
     assert [" ".join(t.split("<br>")) for t in figure.layout.xaxis.ticktext] == waves
     assert figure.layout.legend.orientation == "h"
+    # The size chart's long labels are wrapped and given room, not cut at the left edge of a phone.
+    bars = topic_barchart(overview).layout.yaxis
+    assert bars.automargin and [" ".join(t.split("<br>")) for t in bars.ticktext] == list(
+        overview.table.head(12)["label"].iloc[::-1])
+    assert max(len(line) for t in bars.ticktext for line in t.split("<br>")) <= 40
 
 
 def test_small_topics_show_no_sentiment():
