@@ -40,8 +40,10 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
         elif f"{form}_theme" not in st.session_state and kept in codes:  # back from another page: as left
             st.session_state[f"{form}_theme"] = kept
         # Outside the form, so the choice is known, and kept with the typed text, before the action is recorded.
-        theme = st.selectbox("Theme", list(codes), format_func=codes.__getitem__, key=f"{form}_theme")
-        if theme != asked:  # kept in the address, so a reload keeps the theme beside the kept text
+        # No theme until one is chosen: the first code, taken silently, recorded actions against the wrong theme.
+        theme = st.selectbox("Theme", list(codes), format_func=codes.__getitem__, key=f"{form}_theme", index=None,
+                             placeholder="Choose the theme it answers")
+        if theme is not None and theme != asked:  # kept in the address, so a reload keeps the theme beside the text
             st.query_params["theme"] = theme
             st.session_state["_record_action_asked"] = (form, theme)  # the user's own choice: not re-applied
         if theme is not None and theme != (kept or next(iter(codes), None)):
@@ -55,21 +57,21 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
             status = left.selectbox("Status", STATUSES, key=f"{form}_status")
             published = right.checkbox("Publish to agents now", key=f"{form}_published")
             if st.form_submit_button("Record action", type="primary"):
-                before = _recorded_before(codes.get(theme, theme), title, owner)
+                before = None if theme is None else _recorded_before(codes.get(theme, theme), title, owner)
                 if before is not None:
                     st.info(plain(f"This action is already recorded (on {before['Recorded on']} by "
                                   f"{before['Recorded by']}); nothing was stored again."))
                     return
                 try:
                     with resources.db_session() as session:
-                        create_action(session=session, theme=theme, title=title, owner=owner, due_on=due_on,
+                        create_action(session=session, theme=theme or "", title=title, owner=owner, due_on=due_on,
                                       status=status, published=published, created_by=username)
                         boxes.forget(session)
                 except FrontlineError as exc:
                     st.error(plain(exc))
                 else:
                     flash("record_action", plain(
-                        f"Action recorded against {codes.get(theme, theme)}: '{title.strip()[:80]}', owner "
+                        f"Action recorded against {codes.get(theme or '', theme)}: '{title.strip()[:80]}', owner "
                         f"{owner.strip()}" + (", published to agents." if published else ", not published yet.")))
                     clear_form("record_action")
                     st.rerun()

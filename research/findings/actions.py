@@ -99,6 +99,8 @@ def _clean(session: Session, fields: dict, today: date) -> dict:
     clean = dict(fields)
     if "theme" in clean:
         theme = (clean["theme"] or "").strip()
+        if not theme:
+            raise FrontlineError("Choose the theme this action answers: its effect is followed on that theme.")
         if theme not in _theme_names(session):
             raise FrontlineError(f"Unknown theme {theme!r}: choose one of the codebook's codes.")
         clean["theme"] = theme

@@ -164,7 +164,12 @@ def test_the_chosen_theme_is_kept_with_the_unsent_action_when_the_researcher_lea
 def test_text_sent_with_a_refused_action_comes_back_after_a_reload(make_app, app_db):
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/actions_record.py").run()
-    at.text_area[0].input("Give the billing search a date filter")  # and no owner
+    at.text_area[0].input("Give the billing search a date filter")  # and no theme, no owner
+    button(at, "Record action").click().run()
+    # No theme is taken for the user: the first code used to be, and actions landed on the wrong theme.
+    assert at.error[0].value.replace("\\", "").startswith("Choose the theme this action answers")
+    assert at.text_area[0].value == "Give the billing search a date filter"
+    at.selectbox[0].select("tools").run()
     button(at, "Record action").click().run()
     assert "Name an owner" in at.error[0].value
     assert actions(app_db, "Give the billing search a date filter") == 0
