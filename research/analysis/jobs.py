@@ -151,3 +151,8 @@ def themes_table(*, session: Session, job_id: int):
             for key in [*names, *(k for k in primary if k not in names)]]
     table = pd.DataFrame(rows, columns=["Theme", "Comments", "Share", "As second theme", "Mean sentiment"])
     return table.sort_values(["Comments", "Theme"], ascending=[False, True], ignore_index=True)
+
+
+def finished_at(*, session: Session, job_id: int):
+    """When a job finished (UTC), or None."""
+    return session.scalar(select(AnalysisJob.finished_at).where(AnalysisJob.id == job_id))

@@ -143,3 +143,4 @@ def test_another_roles_page_address_says_whose_page_it_is():
         "Ask an administrator if you need it.")
     assert refusal_text("users", "Users", SessionUser("rita", "researcher")).startswith(
         "“Users” is for administrators. You are signed in as rita, a researcher.")
+
