@@ -20,9 +20,10 @@ from research.pulse.replies import add_reply, comments_for_reply, newest_wave_wi
 user = require_page("pulse_replies")
 st.title("Comments and replies")
 threshold = resources.settings().min_comment_group_size
-with resources.db_read() as session:
-    readable = newest_wave_with_comments(session=session, threshold=threshold)
-wave_id = pick_wave("No pulse waves yet.", prefer=readable)
+if "replies_first_wave" not in st.session_state:  # where the page opens: worked out once a visit, not every click
+    with resources.db_read() as session:
+        st.session_state["replies_first_wave"] = newest_wave_with_comments(session=session, threshold=threshold)
+wave_id = pick_wave("No pulse waves yet.", prefer=st.session_state["replies_first_wave"])
 with resources.db_session() as session:
     comments = comments_for_reply(session=session, wave_id=wave_id, threshold=threshold)
 st.caption(f"Only teams where at least {threshold} people wrote are shown. "

@@ -145,10 +145,11 @@ def themes_table(*, session: Session, job_id: int):
                                   .group_by(TextAnalysis.theme2)).all())
     names, _ = theme_names(session=session)
     total = sum(n for n, _ in primary.values()) or 1
-    rows = [(names.get(key, key) if key != NO_CODE else "Other (fits no code)", primary.get(key, (0, None))[0],
-             primary.get(key, (0, None))[0] / total, second.get(key, 0),
-             None if primary.get(key, (0, None))[1] is None else round(float(primary[key][1]), 2))
-            for key in [*names, *(k for k in primary if k not in names)]]
+    rows = []
+    for key in [*names, *(k for k in primary if k not in names)]:
+        count, mean = primary.get(key, (0, None))
+        rows.append((names.get(key, key) if key != NO_CODE else "Other (fits no code)", count, count / total,
+                     second.get(key, 0), None if mean is None else round(float(mean), 2)))
     table = pd.DataFrame(rows, columns=["Theme", "Comments", "Share", "As second theme", "Mean sentiment"])
     return table.sort_values(["Comments", "Theme"], ascending=[False, True], ignore_index=True)
 
