@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from sqlalchemy import Engine, delete, func, insert, select
@@ -64,31 +64,38 @@ _SCRUBBED_TABLES = ("pulse_inbox", "pulse_held_texts")
 
 
 def hold(*, session: Session, wave_id: int, segment_id: int, answers: Mapping[PulseQuestion, float | str],
-         receipt_hash: str, today: date, sealer: Sealer) -> None:
-    """Write one confirmed (validated, redacted) submission to the inbox, sealed; the caller commits."""
+         receipt_hash: str, today: date, sealer: Sealer, kinds: Iterable[str]) -> None:
+    """Write one confirmed (validated, redacted) submission to the inbox, sealed and padded to the
+    :func:`sealed_size` of ``kinds`` (those of every question of the wave, answered or not); the caller
+    commits."""
     numbers = {str(q.id): v for q, v in answers.items() if not isinstance(v, str)}
     texts = {str(q.id): v for q, v in answers.items() if isinstance(v, str)}
     row_id = uuid.uuid4()  # sealed with the answers: a copy under another id is refused at release
     content = {"numbers": numbers, "texts": texts, "receipt": receipt_hash}
     session.add(PulseInbox(id=row_id, wave_id=wave_id, segment_id=segment_id, submitted_on=today,
-                           payload=sealer.seal(bound(row_id, wave_id, segment_id, content),
-                                               size=sealed_size(session=session, wave_id=wave_id))))
+                           payload=sealer.seal(bound(row_id, wave_id, segment_id, content), size=sealed_size(kinds))))
     session.flush()
 
 
 SEALED_BASE_BYTES, SEALED_NUMBER_BYTES, ESCAPED_CHAR_BYTES = 1024, 48, 6
 
 
-def sealed_size(*, session: Session, wave_id: int) -> int:
-    """The bytes every waiting payload of the wave is padded to: room for the longest answers its questions
-    allow, each character of a comment escaped in JSON (``\\uXXXX``, 6 bytes). Only a comment longer than that
-    after redaction (a character outside the Basic Multilingual Plane takes 12) spills into a second block."""
+def sealed_size(kinds: Iterable[str]) -> int:
+    """The bytes every waiting payload of a wave whose questions are of ``kinds`` is padded to: room for the
+    longest answers they allow, each character of a comment escaped in JSON (``\\uXXXX``, 6 bytes). Only a
+    comment longer than that after redaction (a character outside the Basic Multilingual Plane takes 12) spills
+    into a second block."""
     from research.pulse.submit import MAX_TEXT_LENGTH  # submit imports this module
 
-    kinds = list(session.scalars(select(PulseQuestion.kind).where(PulseQuestion.wave_id == wave_id)))
+    kinds = list(kinds)
     texts = sum(kind == "text" for kind in kinds)
     return (SEALED_BASE_BYTES + SEALED_NUMBER_BYTES * (len(kinds) - texts)
             + texts * (ESCAPED_CHAR_BYTES * MAX_TEXT_LENGTH + SEALED_NUMBER_BYTES))
+
+
+def wave_question_kinds(*, session: Session, wave_id: int) -> list[str]:
+    """The kinds of every question of a wave, for :func:`sealed_size`."""
+    return list(session.scalars(select(PulseQuestion.kind).where(PulseQuestion.wave_id == wave_id)))
 
 
 def release_ready(*, engine: Engine, wave_id: int, steps: Thresholds, today: date, sealer: Sealer,

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from research.audit import record
 from research.pulse.binding import without_words
-from research.pulse.inbox import sealed_size
+from research.pulse.inbox import sealed_size, wave_question_kinds
 from research.pulse.sealing import Sealer, is_canonical
 from research.settings import Settings
 from research.store.models import (
@@ -95,8 +95,10 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     if erased_texts:  # the stored readable topic labels may be made of their words; pages rebuild them
         session.execute(delete(TopicLabelSet))
     session.execute(delete(PulseHeldText).where(held))
+    sizes = {wave_id: sealed_size(wave_question_kinds(session=session, wave_id=wave_id))
+             for wave_id in {row.wave_id for row, _ in waiting}}
     for row, payload in waiting:  # scores stay to be released; the words and the receipt go, the binding stays
-        row.payload = sealer.seal(without_words(row, payload), size=sealed_size(session=session, wave_id=row.wave_id))
+        row.payload = sealer.seal(without_words(row, payload), size=sizes[row.wave_id])
     session.execute(delete(PulseReply).where(PulseReply.response_id.in_(old)))
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
     cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)

@@ -204,7 +204,7 @@ def submit_response(
     redacted = {by_key[key]: redactor.redact(value).text if isinstance(value, str) else value
                 for key, value in clean.items()}
     hold(session=session, wave_id=target.wave.id, segment_id=target.segment.id, answers=redacted,
-         receipt_hash=hash_receipt(code), today=today, sealer=sealer)
+         receipt_hash=hash_receipt(code), today=today, sealer=sealer, kinds=[q.kind for q in questions])
     due = steps is not None and has_ready(session=session, segment_id=target.segment.id, steps=steps)
     if not target.single_use:  # last, so a segment locked near its cap stays locked only until the commit
         count_open_use(session=session, segment_id=target.segment.id)
