@@ -37,8 +37,7 @@ def guarded_quotes(*, session: Session, quotes: pd.DataFrame, population: pd.Dat
     texts = [str(text) for text in quotes["text"]]
     if quotes.empty:
         return texts
-    values = session.execute(select(PulseSegment.team, PulseSegment.site, PulseSegment.industry).distinct()).all()
-    finder = MentionFinder({attribute: {row[i] for row in values} for i, attribute in enumerate(LOOKED_FOR)})
+    finder = _segment_finder(session, LOOKED_FOR)
     named = [bool(finder.named(text)) for text in texts]
     if not any(named):
         return texts
@@ -63,9 +62,14 @@ def without_places(*, session: Session, texts: Sequence[str]) -> list[str]:
     phrase "cardiff took" undid "since [site] took over" (an insider review). Industries are left: their words
     ("bank", "retail") are everyday vocabulary, and a quote's industry is already that of its team's row.
     """
-    values = session.execute(select(PulseSegment.team, PulseSegment.site).distinct()).all()
-    finder = MentionFinder({"team": {row[0] for row in values}, "site": {row[1] for row in values}})
+    finder = _segment_finder(session, ["team", "site"])
     return [finder.redact(str(text)).text for text in texts]
+
+
+def _segment_finder(session: Session, attributes: Sequence[str]) -> MentionFinder:
+    """A finder of the values the segments have for ``attributes`` (columns of :class:`PulseSegment`)."""
+    values = session.execute(select(*(getattr(PulseSegment, a) for a in attributes)).distinct()).all()
+    return MentionFinder({attribute: {row[i] for row in values} for i, attribute in enumerate(attributes)})
 
 
 def _commenters(session: Session, population: pd.DataFrame, waves: set, teams: set) -> pd.DataFrame:
