@@ -37,10 +37,8 @@ standard library's regex (NLTK's ReDoS-guarded one took most of the gaps page's 
 
 
 def _tokens(text: str) -> list[str]:
-    """The text's words in order, lower case; a word too short to count ("on", "of") is kept as "" so that no
-    pair is formed across it ("depends on targets" gave the pair "depends targets")."""
     words = [w.lower() for w in _WORD.findall(text) if w.isalnum()]
-    return [w if len(w) > 2 or w in _KEEP_SHORT else "" for w in words]
+    return [w for w in words if len(w) > 2 or w in _KEEP_SHORT]
 
 
 def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int = 10,
@@ -50,13 +48,13 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
     Each phrase counts once per text. A word that mostly occurs inside the listed
     pairs is dropped in favour of them. Returns columns phrase, texts, mean_sentiment.
     """
-    stop = (stop_words() | _HEDGES) - _KEEP_SHORT
+    stop = stop_words() - _KEEP_SHORT
     counts: Counter = Counter()
     feelings: dict[str, list[float]] = defaultdict(list)
     for text, sentiment in zip(texts, sentiments):
         words = _tokens(text)
-        seen = {w for w in words if w and w not in stop}
-        seen |= {f"{a} {b}" for a, b in ngrams(words, 2) if a and b and a not in stop and b not in stop}
+        seen = {w for w in words if w not in stop}
+        seen |= {f"{a} {b}" for a, b in ngrams(words, 2) if a not in stop and b not in stop}
         for phrase in seen:
             counts[phrase] += 1
             feelings[phrase].append(float(sentiment))

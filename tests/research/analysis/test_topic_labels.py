@@ -168,12 +168,3 @@ def test_two_topics_that_read_the_same_and_sit_close_are_one_topic():
     apart = fit([0] * 5 + [2] * 5 + [1] * 5)
     assert len(set(apart.topics)) == 3
     assert set(apart.labels.values()) == {"No hike", "No hikes", "Canteen food is great"}
-
-
-def test_a_key_phrase_pair_never_skips_a_short_word_between():
-    from research.analysis.phrases import key_phrases
-
-    texts = ["The bonus depends on targets we can't control", "bonus depends on targets again",
-             "Our bonus depends on targets set upstairs", "billing system is slow", "billing system froze"]
-    phrases = set(key_phrases(texts, [-0.5] * 5, min_count=2)["phrase"])
-    assert "depends targets" not in phrases and "billing system" in phrases and "bonus depends" in phrases
