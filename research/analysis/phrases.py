@@ -37,28 +37,63 @@ standard library's regex (NLTK's ReDoS-guarded one took most of the gaps page's 
 
 
 def _tokens(text: str) -> list[str]:
+    """The text's words in order, lower case; a word too short to count ("on", "of") is kept as "" so that no
+    pair is formed across it ("depends on targets" gave the pair "depends targets")."""
     words = [w.lower() for w in _WORD.findall(text) if w.isalnum()]
-    return [w for w in words if len(w) > 2 or w in _KEEP_SHORT]
+    return [w if len(w) > 2 or w in _KEEP_SHORT else "" for w in words]
+
+
+def _text_phrases(words: list[str], stop: frozenset[str]) -> set[str]:
+    """The phrases one text offers, each once: its words and adjacent word pairs, no stop word at either end."""
+    seen = {w for w in words if w and w not in stop}
+    seen |= {f"{a} {b}" for a, b in ngrams(words, 2) if a and b and a not in stop and b not in stop}
+    return seen
+
+
+def _phrase_stop_words() -> frozenset[str]:
+    return frozenset((stop_words() | _HEDGES) - _KEEP_SHORT)
+
+
+@dataclass(frozen=True)
+class PhraseCounts:
+    """How many texts of a corpus use each phrase, and how many texts there are: the background a theme's
+    phrases are compared with (:func:`count_phrases`)."""
+
+    counts: Counter
+    texts: int
+
+
+def count_phrases(texts: Sequence[str]) -> PhraseCounts:
+    """Counts every phrase of ``texts`` once per text; pass it to :func:`key_phrases` as ``corpus``."""
+    stop = _phrase_stop_words()
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(_text_phrases(_tokens(text), stop))
+    return PhraseCounts(counts, len(texts))
+
+
+MIN_LIFT = 2.0
+"""How many times more often a theme's texts must use a phrase than the corpus's other texts do for it to be a
+key phrase of the theme. Words every theme shares ("day", "happens", "call") say nothing about one of them."""
 
 
 def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int = 10,
-                min_count: int = 3) -> pd.DataFrame:
+                min_count: int = 3, corpus: PhraseCounts | None = None) -> pd.DataFrame:
     """Phrases (one or two words, no stop words at either end) that recur in ``texts``.
 
-    Each phrase counts once per text. A word that mostly occurs inside the listed
-    pairs is dropped in favour of them. Returns columns phrase, texts, mean_sentiment.
+    Each phrase counts once per text. A word that mostly occurs inside the listed pairs is dropped in favour of
+    them. With ``corpus`` (:func:`count_phrases` of every text ``texts`` were taken from, them included), a
+    phrase must also be :data:`MIN_LIFT` times as common in ``texts`` as in the rest. Returns columns phrase,
+    texts, mean_sentiment.
     """
-    stop = stop_words() - _KEEP_SHORT
+    stop = _phrase_stop_words()
     counts: Counter = Counter()
     feelings: dict[str, list[float]] = defaultdict(list)
     for text, sentiment in zip(texts, sentiments):
-        words = _tokens(text)
-        seen = {w for w in words if w not in stop}
-        seen |= {f"{a} {b}" for a, b in ngrams(words, 2) if a not in stop and b not in stop}
-        for phrase in seen:
+        for phrase in _text_phrases(_tokens(text), stop):
             counts[phrase] += 1
             feelings[phrase].append(float(sentiment))
-    frequent = [(p, n) for p, n in counts.most_common() if n >= min_count]
+    frequent = [(p, n) for p, n in counts.most_common() if n >= min_count and _distinct(p, n, len(texts), corpus)]
     pairs = [p for p, _ in frequent if " " in p]
     chosen = []
     for phrase, n in frequent:
@@ -69,6 +104,16 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
         if len(chosen) == top:
             break
     return pd.DataFrame(chosen, columns=["phrase", "texts", "mean_sentiment"])
+
+
+def _distinct(phrase: str, count: int, texts: int, corpus: PhraseCounts | None) -> bool:
+    """Whether ``texts`` use ``phrase`` :data:`MIN_LIFT` times as often as the corpus's other texts (always,
+    without a corpus or with no other texts). Half a text is added to the others' count, so a phrase the others
+    never use is compared with a rate above zero."""
+    if corpus is None or corpus.texts <= texts:
+        return True
+    others = max(corpus.counts[phrase] - count, 0) + 0.5
+    return count / texts >= MIN_LIFT * others / (corpus.texts - texts)
 
 
 # Stop words that carry a finding's direction ("no raises", "not enough staff", "too many calls"): a label

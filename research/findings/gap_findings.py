@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from research.analysis.gaps import distinct_quotes, ranked_gaps
-from research.analysis.phrases import key_phrases
+from research.analysis.phrases import PhraseCounts, count_phrases, key_phrases
 from research.findings.comment_mentions import guarded_quotes, without_places
 from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
 from research.findings.wave_stats import TimedCache
@@ -27,9 +27,17 @@ _PHRASES = TimedCache(64, ttl=600.0)
 function of them. Entries expire, so erased comments' texts are not held for long."""
 
 
-def _phrases(texts: list[str], sentiments: list[float]) -> tuple[str, ...]:
-    key = (tuple(texts), tuple(sentiments))
-    return _PHRASES.get(key, lambda: tuple(key_phrases(texts, sentiments, top=5, min_count=2)["phrase"]))
+def _phrases(texts: list[str], sentiments: list[float], corpus: tuple[str, ...]) -> tuple[str, ...]:
+    """The theme's key phrases among ``texts``, distinct from the rest of ``corpus`` (every quotable text, one
+    tuple shared by every theme's key)."""
+    key = (tuple(texts), tuple(sentiments), corpus)
+    return _PHRASES.get(key, lambda: tuple(key_phrases(texts, sentiments, top=5, min_count=2,
+                                                       corpus=_corpus_counts(corpus))["phrase"]))
+
+
+def _corpus_counts(texts: tuple[str, ...]) -> PhraseCounts:
+    """Counted once for every theme of a page (and the pages after it), not once per theme."""
+    return _PHRASES.get(("corpus", texts), lambda: count_phrases(texts))
 
 
 @dataclass(frozen=True)
@@ -110,13 +118,14 @@ def gap_findings(
     latest = comments[comments["opens_on"] == latest_day]
     # Released rows pass again unchanged: every team left has at least the threshold.
     quotable = releasable_rows(latest, by="team", threshold=thresholds.comments, people="response_id")
+    corpus = tuple(quotable["text"])
     findings = []
     for row in ranked_gaps(gaps, kind=kind).head(top).itertuples(index=False):
         history = gaps[gaps["theme"] == row.theme].sort_values("opens_on")
         earlier = history[history["opens_on"] < row.opens_on]
         previous_wave = earlier["wave"].iloc[-1] if not earlier.empty else None
         mine = quotable[quotable["theme"] == row.theme]
-        phrases = _phrases(mine["text"].tolist(), mine["sentiment"].tolist()) if len(mine) else ()
+        phrases = _phrases(mine["text"].tolist(), mine["sentiment"].tolist(), corpus) if len(mine) else ()
         phrases = tuple(dict.fromkeys(without_places(session=session, texts=phrases)))
         critical = mine[mine["sentiment"] < 0]  # a gap is quoted in its critics' words, never in its praise
         ordered = critical.sort_values(["sentiment", "text"]).drop_duplicates("text")

@@ -37,13 +37,14 @@ def test_comparisons_and_quotes_respect_the_thresholds(analysed):
 
 def test_key_phrases_name_the_tools_agents_complain_about(analysed):
     from research.analysis.gaps import analysed_comments
-    from research.analysis.phrases import key_phrases
+    from research.analysis.phrases import count_phrases, key_phrases
 
     engine, job_id = analysed
     with session_scope(engine) as session:
         comments = analysed_comments(session=session, job_id=job_id)
     tools = comments[comments["theme"] == "tools"]
-    phrases = key_phrases(tools["text"].tolist(), tools["sentiment"].tolist())
+    phrases = key_phrases(tools["text"].tolist(), tools["sentiment"].tolist(),
+                          corpus=count_phrases(comments["text"].tolist()))
     top = phrases["phrase"].tolist()
     tools_named = {"crm", "billing system", "knowledge base", "chat tool", "booking tool", "phone system",
                    "ticketing tool", "core banking screen"}

@@ -168,3 +168,26 @@ def test_two_topics_that_read_the_same_and_sit_close_are_one_topic():
     apart = fit([0] * 5 + [2] * 5 + [1] * 5)
     assert len(set(apart.topics)) == 3
     assert set(apart.labels.values()) == {"No hike", "No hikes", "Canteen food is great"}
+
+
+def test_a_key_phrase_pair_never_skips_a_short_word_between():
+    from research.analysis.phrases import key_phrases
+
+    texts = ["The bonus depends on targets we can't control", "bonus depends on targets again",
+             "Our bonus depends on targets set upstairs", "billing system is slow", "billing system froze"]
+    phrases = set(key_phrases(texts, [-0.5] * 5, min_count=2)["phrase"])
+    assert "depends targets" not in phrases and "billing system" in phrases and "bonus depends" in phrases
+
+
+def test_a_theme_s_key_phrases_are_what_sets_it_apart_from_the_other_comments():
+    from research.analysis.phrases import count_phrases, key_phrases
+
+    tools = ["The CRM froze again, honestly it happens every day", "Good day, but the billing system is slow",
+             "The CRM logs me out every day", "billing system crashed, a good day otherwise"]
+    others = ["Pay is low, it happens every day", "A good day with my team lead", "Every day the queue is long",
+              "No pay rise again", "The queue never ends, good team though"]
+    corpus = count_phrases(tools + others)
+    shared = set(key_phrases(tools, [-0.5] * 4, min_count=2)["phrase"])
+    apart = set(key_phrases(tools, [-0.5] * 4, min_count=2, corpus=corpus)["phrase"])
+    assert {"day", "good day"} <= shared
+    assert apart == {"crm", "billing system"}
