@@ -83,8 +83,9 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
 
     Each phrase counts once per text. A word that mostly occurs inside the listed pairs is dropped in favour of
     them. With ``corpus`` (:func:`count_phrases` of every text ``texts`` were taken from, them included), a
-    phrase must also be :data:`MIN_LIFT` times as common in ``texts`` as in the rest. Returns columns phrase,
-    texts, mean_sentiment.
+    phrase must also be :data:`MIN_LIFT` times as common in ``texts`` as in the rest, and phrases rank by how
+    surely they set ``texts`` apart (:func:`_keyness`) rather than by count. Returns columns phrase, texts,
+    mean_sentiment.
     """
     stop = _phrase_stop_words()
     counts: Counter = Counter()
@@ -94,6 +95,9 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
             counts[phrase] += 1
             feelings[phrase].append(float(sentiment))
     frequent = [(p, n) for p, n in counts.most_common() if n >= min_count and _distinct(p, n, len(texts), corpus)]
+    if corpus is not None and corpus.texts > len(texts):
+        frequent.sort(key=lambda pn: -_keyness(pn[1], len(texts), corpus.counts[pn[0]] - pn[1],
+                                               corpus.texts - len(texts)))
     pairs = [p for p, _ in frequent if " " in p]
     chosen = []
     for phrase, n in frequent:
@@ -104,6 +108,19 @@ def key_phrases(texts: Sequence[str], sentiments: Sequence[float], *, top: int =
         if len(chosen) == top:
             break
     return pd.DataFrame(chosen, columns=["phrase", "texts", "mean_sentiment"])
+
+
+def _keyness(count: int, texts: int, others: int, other_texts: int) -> float:
+    """Dunning's log-likelihood ratio (G²) of a phrase used by ``count`` of ``texts`` and ``others`` of
+    ``other_texts``: high for a phrase both common in the theme and rare elsewhere, so "benefits, facilities,
+    food, transport" rank above "place, employees" (held-out real fragments)."""
+    def log_likelihood(k: float, n: float, p: float) -> float:
+        p = min(max(p, 1e-12), 1 - 1e-12)
+        return k * math.log(p) + (n - k) * math.log(1 - p)
+
+    pooled = (count + others) / (texts + other_texts)
+    return 2 * (log_likelihood(count, texts, count / texts) + log_likelihood(others, other_texts, others / other_texts)
+                - log_likelihood(count, texts, pooled) - log_likelihood(others, other_texts, pooled))
 
 
 def _distinct(phrase: str, count: int, texts: int, corpus: PhraseCounts | None) -> bool:

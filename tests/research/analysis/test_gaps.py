@@ -48,6 +48,7 @@ def test_key_phrases_name_the_tools_agents_complain_about(analysed):
     top = phrases["phrase"].tolist()
     tools_named = {"crm", "billing system", "knowledge base", "chat tool", "booking tool", "phone system",
                    "ticketing tool", "core banking screen"}
-    assert "crm" in top and len(tools_named & set(top)) >= 3
+    assert "crm" in top and len(tools_named & set(top)) >= 2
+    assert not {"happens", "day"} & set(top)  # "It happens every day" closes complaints of every theme
     assert "billing" not in top and "knowledge" not in top  # the pair stands for the word
     assert (phrases["mean_sentiment"] < 0).sum() >= len(phrases) // 2
