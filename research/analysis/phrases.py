@@ -152,6 +152,13 @@ _HEDGES = frozenset({"guess", "think", "suppose", "feel", "mean", "honestly", "b
                      "literally", "probably", "maybe", "perhaps", "really", "just"})
 """Words that hedge what is said ("I guess", "I think", "honestly"): a label is what is said, so they never
 start or end a phrase and a clause of them alone is none."""
+_CLOSERS = frozenset({"nowhere", "anything", "everything", "enough", "anymore"})
+"""Stop words that complete what a clause says, so a phrase may end with them: "comments go nowhere", "no
+authority to fix anything" (cut before them, an outside walk read "Customer survey comments")."""
+_OBJECT_OPENERS = frozenset({"a", "an", "the", "my", "our", "your", "their", "his", "her", "its", "these",
+                             "those", "them", "it", "us", "me"})
+"""Words that open the object of the word before them: a phrase that most of its texts follow with one is cut
+short ("freezes every time I process" of "... process a refund"), and is completed by :meth:`_completed`."""
 _LABEL_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 MAX_WINDOW_WORDS = 5
 """Phrases cut from inside a clause stay short ("no pay rise this year"); a whole clause may be longer."""
@@ -185,7 +192,7 @@ def _clause_ngrams(text: str, stop: frozenset[str]) -> tuple[set[tuple[str, ...]
     wholes: set[tuple[str, ...]] = set()
     for words in _clauses(text):
         lower = [w.lower() for w in words]
-        can_end = [w not in stop and (len(w) > 2 or w in _KEEP_SHORT) for w in lower]
+        can_end = [w in _CLOSERS or (w not in stop and (len(w) > 2 or w in _KEEP_SHORT)) for w in lower]
         if not any(can_end):
             if lower and lower[0] in _ANSWERS and len(lower) <= MAX_ANSWER_WORDS:
                 grams.add(tuple(lower))
@@ -255,7 +262,8 @@ class PhraseIndex:
         chosen = []
         for minus_score, _, _, g in scored[:top]:
             g = _widened(g, counts)
-            chosen.append(TopicPhrase(self._surface(g, members), counts[g], -minus_score))
+            g, texts = self._completed(g, members, counts[g])
+            chosen.append(TopicPhrase(self._surface(g, members), texts, -minus_score))
         # "good" and "company" may both widen to "good company": keep it once, at its best place.
         seen: set[str] = set()
         kept = []
@@ -295,10 +303,13 @@ class PhraseIndex:
         word, count = min(said.items(), key=lambda item: (-item[1], item[0]))
         return word if count >= max(2, QUALIFIER_SHARE * using) else ""
 
-    def _surface(self, gram: tuple[str, ...], members: Sequence[int]) -> str:
-        """How ``gram`` most often reads in the member texts that use it (ties: alphabetical)."""
-        forms: Counter = Counter()
+    def _completed(self, gram: tuple[str, ...], members: Sequence[int], texts: int) -> tuple[tuple[str, ...], int]:
+        """``gram`` run on to its object when at least half of the member texts that use it go on alike, with a
+        word of :data:`_OBJECT_OPENERS` and up to a content word ("freezes every time I process a refund"),
+        with how many texts read the longer phrase; else ``gram`` and ``texts``."""
         size = len(gram)
+        uses = 0
+        goes_on: Counter = Counter()
         for i in members:
             if gram not in self._grams[i]:
                 continue
@@ -306,8 +317,42 @@ class PhraseIndex:
                 lower = [w.lower() for w in words]
                 for a in range(len(lower) - size + 1):
                     if tuple(lower[a:a + size]) == gram:
+                        uses += 1
+                        goes_on[_object_after(lower, a + size, self._stop)] += 1
+        goes_on.pop((), None)
+        if not goes_on:
+            return gram, texts
+        rest, count = min(goes_on.items(), key=lambda item: (-item[1], item[0]))
+        longer = gram + rest
+        if count < 0.5 * uses or sum(map(len, longer)) + len(longer) - 1 > MAX_PHRASE_CHARS:
+            return gram, texts
+        return longer, min(count, texts)
+
+    def _surface(self, gram: tuple[str, ...], members: Sequence[int]) -> str:
+        """How ``gram`` most often reads in the member texts that use it (ties: alphabetical)."""
+        forms: Counter = Counter()
+        size = len(gram)
+        known = size <= MAX_WINDOW_WORDS  # a completed phrase (:meth:`_completed`) may be longer than any window
+        for i in members:
+            if known and gram not in self._grams[i]:
+                continue
+            for words in _clauses(self._texts[i]):
+                lower = [w.lower() for w in words]
+                for a in range(len(lower) - size + 1):
+                    if tuple(lower[a:a + size]) == gram:
                         forms[" ".join(words[a:a + size])] += 1
         return max(sorted(forms), key=forms.__getitem__) if forms else " ".join(gram)
+
+
+def _object_after(words: list[str], start: int, stop: frozenset[str]) -> tuple[str, ...]:
+    """The words from ``start`` up to the first content word, when they open an object (:data:`_OBJECT_OPENERS`)
+    within :data:`MAX_WINDOW_WORDS`; else ()."""
+    if start >= len(words) or words[start] not in _OBJECT_OPENERS:
+        return ()
+    for end in range(start + 1, min(start + MAX_WINDOW_WORDS, len(words))):
+        if words[end] not in stop and len(words[end]) > 2:
+            return tuple(words[start:end + 1])
+    return ()
 
 
 def _widened(gram: tuple[str, ...], counts: Counter) -> tuple[str, ...]:

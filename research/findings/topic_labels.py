@@ -40,7 +40,7 @@ from research.store.engine import session_scope
 from research.store.models import TopicLabelSet, TopicSummary
 
 WITHHELD = "(words withheld: too few people)"
-LABELS_VERSION = 4
+LABELS_VERSION = 5
 """Part of every digest: raise it whenever the labelling itself changes (phrases, readable_label), so labels
 stored by the older code are rebuilt rather than read."""
 _KEPT = 16

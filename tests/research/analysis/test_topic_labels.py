@@ -191,3 +191,14 @@ def test_a_theme_s_key_phrases_are_what_sets_it_apart_from_the_other_comments():
     apart = set(key_phrases(tools, [-0.5] * 4, min_count=2, corpus=corpus)["phrase"])
     assert {"day", "good day"} <= shared
     assert apart == {"crm", "billing system"}
+
+
+def test_a_label_is_not_cut_before_the_object_it_needs_or_the_word_that_ends_what_it_says():
+    freezes = ["The CRM freezes every time I process a refund", "our chat tool freezes every time I process a refund!",
+               "Again the billing screen freezes every time I process a refund", "the phone freezes every time I "
+               "process a refund, same as last time"]
+    nowhere = ["Customer survey comments go nowhere", "customer survey comments go nowhere, nothing changes",
+               "Honestly customer survey comments go nowhere", "Our customer survey comments go nowhere."]
+    corpus = freezes + nowhere + OTHER
+    assert label_of(range(4), corpus) == "Freezes every time I process a refund"
+    assert label_of(range(4, 8), corpus) == "Customer survey comments go nowhere"
