@@ -192,12 +192,13 @@ def _clause_ngrams(text: str, stop: frozenset[str]) -> tuple[set[tuple[str, ...]
     wholes: set[tuple[str, ...]] = set()
     for words in _clauses(text):
         lower = [w.lower() for w in words]
-        can_end = [w in _CLOSERS or (w not in stop and (len(w) > 2 or w in _KEEP_SHORT)) for w in lower]
-        if not any(can_end):
+        content = [w not in stop and (len(w) > 2 or w in _KEEP_SHORT) for w in lower]
+        if not any(content):
             if lower and lower[0] in _ANSWERS and len(lower) <= MAX_ANSWER_WORDS:
                 grams.add(tuple(lower))
                 wholes.add(tuple(lower))
             continue
+        can_end = [c or w in _CLOSERS for c, w in zip(content, lower)]
         can_start = [w not in stop or w in _LEADERS for w in lower]
         size = len(lower)
         for a in range(size):

@@ -202,3 +202,9 @@ def test_a_label_is_not_cut_before_the_object_it_needs_or_the_word_that_ends_wha
     corpus = freezes + nowhere + OTHER
     assert label_of(range(4), corpus) == "Freezes every time I process a refund"
     assert label_of(range(4, 8), corpus) == "Customer survey comments go nowhere"
+
+
+def test_a_clause_of_stop_words_alone_is_no_phrase_even_when_one_could_end_a_phrase():
+    texts = ["Anything.", "anything", "Not enough, again", "Nothing as such", "nothing as such"]
+    index = PhraseIndex(texts + OTHER)
+    assert [p.text for p in index.phrases(range(5))] == ["Nothing as such"]
