@@ -118,7 +118,7 @@ def question_widget(question, previous, problem=None):
         return choice
     if question.kind == "percent":  # typed, not a number box: that one silently turned "abc" or 12.5 into a number
         shown = "" if previous is None else f"{previous:g}" if isinstance(previous, int | float) else str(previous)
-        return st.text_input(name, value=shown, max_chars=12, placeholder="a number from 0 to 100",
+        return st.text_input(name, value=shown, max_chars=40, placeholder="a number from 0 to 100",
                              label_visibility="collapsed")
     return st.text_area(name, value=previous or "", max_chars=2000, label_visibility="collapsed",
                         placeholder="Names, e-mails and numbers are removed.")

@@ -124,8 +124,11 @@ def validate_answers(questions: Sequence[Question], answers: Mapping[str, object
         if isinstance(value, str):  # typed by the agent: digits only ("40", "40 %"), so "1e2" is not read as 100
             written = value.strip().removesuffix("%").strip()
             if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", written):
-                raise PulseError(f"“{question.prompt}” needs a number written in digits, like 40, "
-                                 f"not {value.strip()[:20]!r}.")
+                low, high = question.scale_min, question.scale_max
+                scale = "" if low is None or high is None else f" from {low} to {high}"
+                example = 40 if low is None or high is None else (low + high) // 2
+                raise PulseError(f"“{question.prompt}” needs a whole number{scale}, written in digits (like "
+                                 f"{example}), not {value.strip()[:20]!r}.")
             value = written
         try:
             if not isinstance(value, int | float | str):

@@ -80,8 +80,9 @@ def test_missing_answers_are_named_and_what_was_typed_is_kept(invite, open_pulse
     assert any("How is your morale at work these days?: " in t.value for t in at.text)  # the scores, to check
 
 
-@pytest.mark.parametrize("typed, message", [("abc", "needs a number written in digits, like 40, not 'abc'"),
-                                             ("12.5", "needs a whole number"), ("1e2", "not '1e2'")])
+@pytest.mark.parametrize("typed, message", [
+    ("abc", "needs a whole number from 0 to 100, written in digits (like 50), not 'abc'"),
+    ("12.5", "needs a whole number"), ("1e2", "not '1e2'"), ("about half lol", "not 'about half lol'")])
 def test_a_share_that_is_not_a_whole_number_is_refused_beside_it_as_typed(invite, open_pulse, typed, message):
     at = open_pulse(invite)
     answer_all(at, "the rota app crashes")
