@@ -65,6 +65,34 @@ class CsvMapping:
     held_on: str | None = None
 
 
+_HEADER_NAMES = {
+    "participant": ("participant", "participant code", "participant id", "participant_code", "participant_id",
+                    "code", "agent", "respondent", "interviewee", "who"),
+    "answer": ("answer", "answers", "notes", "note", "response", "text", "transcript", "comment", "body"),
+    "question": ("question", "guide question", "prompt"),
+    "interviewer": ("interviewer", "interviewed by", "researcher"),
+    "held_on": ("held_on", "held on", "date", "interview date", "when"),
+}
+"""Header names, lower case, that say which field a column holds, best first."""
+
+
+def guess_csv_mapping(columns: Iterable[object]) -> dict[str, str | None]:
+    """Each field's column by its header's name ("Participant", "notes", "held_on"), or None when no header
+    names it: a file is matched by what its columns say they hold, never by their order (an outside walk's
+    "participant;question;answer" file had its questions imported as the notes)."""
+    by_name: dict[str, str] = {}
+    for column in columns:
+        by_name.setdefault(str(column).strip().lower(), str(column))
+    guess: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for role, names in _HEADER_NAMES.items():
+        found = next((by_name[n] for n in names if n in by_name and by_name[n] not in taken), None)
+        guess[role] = found
+        if found is not None:
+            taken.add(found)
+    return guess
+
+
 @dataclass
 class CsvPreview:
     """Turns per participant in row order, with interviewer and date when mapped."""
@@ -276,6 +304,12 @@ def map_csv_rows(df: pd.DataFrame, mapping: CsvMapping) -> CsvPreview:
         if column not in df.columns:
             raise FrontlineError(f'The column "{column}" mapped as {role} is not in the file; '
                                  f"its columns are: {', '.join(map(str, df.columns))}.")
+    answers = df[mapping.answer].dropna().astype(str).str.strip()
+    answers = answers[answers != ""]
+    if len(answers) and answers.str.fullmatch(r"[-+]?[0-9]+(?:[.,][0-9]+)?%?").all():
+        raise FrontlineError(f'The column "{mapping.answer}" chosen for the answers holds only numbers (such as '
+                             f"{answers.iloc[0][:20]!r}): choose the column with the interview notes; nothing was "
+                             "imported.")
     preview = CsvPreview()
     for line, row in zip(df.index, df.to_dict("records")):
         cell = {role: "" if pd.isna(row[c]) else str(row[c]).strip() for role, c in columns.items()}

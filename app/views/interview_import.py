@@ -15,7 +15,7 @@ from interviews.notes import interview_labels
 from interviews.refi_qda import import_qdpx
 from interviews.sandbox import parse_upload
 from interviews.studies import participants_table
-from interviews.transcripts import CsvMapping, map_csv_rows
+from interviews.transcripts import CsvMapping, guess_csv_mapping, map_csv_rows
 from research.errors import FrontlineError
 
 user = require_page("interview_import")
@@ -119,36 +119,49 @@ with csv_tab:
             optional = ["", *columns]
             st.markdown("**Which column holds what?** One row per answer (map the question column) or one row per "
                         "interview (leave it empty).")
+            guess = guess_csv_mapping(columns)
+
+            def at(options: list, role: str) -> int | None:
+                """The guessed column's place; a required field no header names is left for the user."""
+                return options.index(guess[role]) if guess[role] is not None else (0 if "" in options else None)
+
             c1, c2, c3 = st.columns(3)
-            participant_col = c1.selectbox("Participant", columns, key="map_participant")
-            answer_col = c2.selectbox("Answer or notes", columns, index=min(1, len(columns) - 1), key="map_answer")
-            question_col = c3.selectbox("Question", optional, key="map_question")
+            participant_col = c1.selectbox("Participant", columns, index=at(columns, "participant"),
+                                           key="map_participant", placeholder="Choose the column")
+            answer_col = c2.selectbox("Answer or notes", columns, index=at(columns, "answer"), key="map_answer",
+                                      placeholder="Choose the column")
+            question_col = c3.selectbox("Question", optional, index=at(optional, "question"), key="map_question")
             c4, c5 = st.columns(2)
-            interviewer_col = c4.selectbox("Interviewer", optional, key="map_interviewer")
-            date_col = c5.selectbox("Date", optional, key="map_date")
+            interviewer_col = c4.selectbox("Interviewer", optional, index=at(optional, "interviewer"),
+                                           key="map_interviewer")
+            date_col = c5.selectbox("Date", optional, index=at(optional, "held_on"), key="map_date")
             consent = st.checkbox("Participants not yet in this study gave consent: add them under new codes",
                                   key="import_csv_consent")
-            try:
-                preview = map_csv_rows(table, CsvMapping(participant=participant_col, answer=answer_col,
-                                                         question=question_col or None,
-                                                         interviewer=interviewer_col or None,
-                                                         held_on=date_col or None))
-            except FrontlineError as exc:
-                st.error(plain(exc))
+            if participant_col is None or answer_col is None:
+                st.info("No column is named for the participant or the answer: choose which columns hold them, "
+                        "above. Nothing is imported until you do.")
             else:
-                st.write(f"{len(preview.interviews)} interview(s), "
-                         f"{sum(len(t) for t in preview.interviews.values())} answer(s) ready.")
-                for reason in preview.skipped:
-                    st.warning(f"Will skip: {plain(reason)}")
-                if st.button("Import these rows", type="primary"):
-                    try:
-                        with resources.db_session() as session:
-                            result = import_csv(session=session, study_id=study_id, preview=preview,
-                                                editor=user.username, consent_confirmed=consent)
-                    except FrontlineError as exc:
-                        st.error(plain(exc))
-                    else:
-                        _done("import_csv", result)
+                try:
+                    preview = map_csv_rows(table, CsvMapping(participant=participant_col, answer=answer_col,
+                                                             question=question_col or None,
+                                                             interviewer=interviewer_col or None,
+                                                             held_on=date_col or None))
+                except FrontlineError as exc:
+                    st.error(plain(exc))
+                else:
+                    st.write(f"{len(preview.interviews)} interview(s), "
+                             f"{sum(len(t) for t in preview.interviews.values())} answer(s) ready.")
+                    for reason in preview.skipped:
+                        st.warning(f"Will skip: {plain(reason)}")
+                    if st.button("Import these rows", type="primary"):
+                        try:
+                            with resources.db_session() as session:
+                                result = import_csv(session=session, study_id=study_id, preview=preview,
+                                                    editor=user.username, consent_confirmed=consent)
+                        except FrontlineError as exc:
+                            st.error(plain(exc))
+                        else:
+                            _done("import_csv", result)
 
 with qdpx_tab:
     st.caption("A project exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or Frontline becomes a new study: "

@@ -413,3 +413,31 @@ def test_a_reload_codes_the_same_interview_and_answer(make_app):
     again.run()
     assert (next(s for s in again.selectbox if s.label == "Interview").value,
             next(s for s in again.selectbox if s.label == "Answer").value) == chosen
+
+
+def test_a_spreadsheet_s_columns_are_chosen_by_their_headers_and_a_wrong_file_imports_nothing(make_app, app_db):
+    """An outside walk's "participant;question;answer" file had its questions stored as the notes: the columns
+    were picked by their order. A pulse export, whose headers name no participant, imports nothing unasked."""
+    data = b"participant;question;answer\nP01;What one thing would make your job easier?;A CRM that keeps up\n"
+    answer = select(func.count()).select_from(InterviewNote).where(InterviewNote.body.like("%CRM that keeps up%"))
+    notes = select(func.count()).select_from(InterviewNote)
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/interview_import.py").run()
+    at.file_uploader(key="import_csv").set_value(("notes.csv", data, "text/csv")).run()
+    chosen = {key: at.selectbox(key=key).value for key in ("map_participant", "map_answer", "map_question")}
+    assert chosen == {"map_participant": "participant", "map_answer": "answer", "map_question": "question"}
+    next(b for b in at.button if b.label == "Import these rows").click().run()
+    assert not at.exception and not at.error
+    assert count(app_db, answer) == 1
+
+    before = count(app_db, notes)
+    pulse = b"team,wave,score\nBanking Support,3,4\nRetail Care,3,2\n"
+    at.file_uploader(key="import_csv__1").set_value(("pulse.csv", pulse, "text/csv")).run()
+    assert at.selectbox(key="map_participant").value is None and at.selectbox(key="map_answer").value is None
+    assert not [b for b in at.button if b.label == "Import these rows"]
+    at.selectbox(key="map_participant").set_value("team").run()
+    at.selectbox(key="map_answer").set_value("wave").run()
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert errors[0].startswith('The column "wave" chosen for the answers holds only numbers')
+    assert not [b for b in at.button if b.label == "Import these rows"]
+    assert count(app_db, notes) == before

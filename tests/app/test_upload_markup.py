@@ -101,6 +101,8 @@ def test_interview_csv_headers_and_cells(make_app):
     page.upload("import_csv", NAME + ".csv", csv_bytes(
         [MARKUP, "answer " + MARKUP, "date " + MARKUP],
         [MARKUP, MARKUP, MARKUP], ["P01", "The CRM " + MARKUP, "2026-13-45"]))
+    page.run(page.at.selectbox(key="map_participant").set_value(MARKUP))  # no header names a participant
+    page.run(page.at.selectbox(key="map_answer").set_value("answer " + MARKUP))
     page.run(page.at.selectbox(key="map_date").set_value("date " + MARKUP))
     page.run(page.at.checkbox(key="import_csv_consent").check())
     page.click("Import these rows")

@@ -20,6 +20,7 @@ from interviews.transcripts import (
     Turn,
     check_upload,
     decode_text,
+    guess_csv_mapping,
     map_csv_rows,
     parse_transcript,
     read_csv_table,
@@ -398,3 +399,20 @@ def test_imported_transcripts_and_csv_rows_are_redacted_like_typed_notes(session
         InterviewNote.interview_id.in_(result.interviews))))
     assert bodies == ["[name] is awful; write to [email] or see [link]",
                       "my supervisor is [name], [name] agrees"]
+
+
+def test_csv_columns_are_matched_by_their_headers_never_by_their_order():
+    assert guess_csv_mapping(["participant", "question", "answer"]) == {
+        "participant": "participant", "answer": "answer", "question": "question", "interviewer": None,
+        "held_on": None}
+    assert guess_csv_mapping(["Notes", "When", "Interviewer", "Code"]) == {
+        "participant": "Code", "answer": "Notes", "question": None, "interviewer": "Interviewer", "held_on": "When"}
+    # a pulse export names neither a participant nor an interview's notes by its headers: nothing is guessed
+    assert guess_csv_mapping(["team", "wave", "score"]) == dict.fromkeys(
+        ["participant", "answer", "question", "interviewer", "held_on"])
+
+
+def test_an_answer_column_of_numbers_alone_is_refused_as_the_wrong_column():
+    table = read_csv_table(b"team,wave,comment\nBanking Support,3,queue is long\nRetail Care,3,rota\n")
+    with pytest.raises(FrontlineError, match='^The column "wave" chosen for the answers holds only numbers'):
+        map_csv_rows(table, CsvMapping(participant="team", answer="wave"))
