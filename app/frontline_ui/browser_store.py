@@ -27,6 +27,11 @@ Why these two places:
 * **Agent's reviewed answers**, the same way and for the same reason (a reload of
   the review step), until they are sent; a tab left on the review step of a shared
   device still holds them until it is closed.
+* **Agent's answers as typed**, before review: the form sends nothing until it is
+  submitted, so the script copies what it shows into the tab on every change
+  (:mod:`frontline_ui.pulse_draft`); a reload fills the form again from it, and
+  sending erases it. The trade-off is the one above: the tab holds the words until
+  they are sent or the tab is closed.
 """
 
 from __future__ import annotations
@@ -49,6 +54,28 @@ export default function ({ data, setStateValue }) {
         method: "POST", keepalive: true, credentials: "same-origin", cache: "no-store", body: data.post.body,
         headers: { "X-Frontline-Session": "1", "Content-Type": "text/plain" },
       }).catch(() => posted.delete(sent));  // unreachable: the next run's mount tries again
+    }
+  }
+  if ("mirror" in data) {
+    // The form's values as shown, copied into this tab on every change (the form sends nothing until submitted).
+    window.frontlineMirror = data.mirror;
+    if (!window.frontlineMirrorOn) {
+      window.frontlineMirrorOn = true;
+      const copy = () => {
+        const mirror = window.frontlineMirror;
+        const form = mirror && document.querySelector('[data-testid="stForm"]');
+        if (!form) return;
+        const values = {};
+        for (const group of form.querySelectorAll("[role=radiogroup][aria-label]")) {
+          const chosen = group.querySelector("input[type=radio]:checked");
+          if (chosen) values[group.getAttribute("aria-label")] = Number(chosen.value);
+        }
+        for (const box of form.querySelectorAll("input[type=text][aria-label], textarea[aria-label]")) {
+          if (box.value) values[box.getAttribute("aria-label")] = box.value;
+        }
+        window.sessionStorage.setItem(mirror.item, mirror.prefix + JSON.stringify(values));
+      };
+      for (const kind of ["input", "change"]) document.addEventListener(kind, () => setTimeout(copy, 0), true);
     }
   }
   for (const [key, value] of Object.entries(data.store || {})) {
@@ -83,6 +110,12 @@ def post_once(key: str, route: str, body: str, once: str) -> None:
 def keep_in_tab(key: str, item: str, value: str | None) -> None:
     """Keep ``value`` in this tab's ``sessionStorage`` under ``item`` (None erases it)."""
     _mount(key, {"store": {item: value}})
+
+
+def mirror_form(key: str, item: str | None, prefix: str = "") -> None:
+    """Copy the page's form, as shown, into ``item`` of this tab (``prefix`` then a JSON object of each input's
+    accessible name and value, a radio's by its place) whenever it changes; ``item`` None stops copying."""
+    _mount(key, {"mirror": None if item is None else {"item": item, "prefix": prefix}})
 
 
 def read_from_tab(key: str, item: str, known: str | None = None) -> str | None:

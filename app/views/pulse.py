@@ -20,6 +20,14 @@ import streamlit as st
 from frontline_ui import browser_store, resources
 from frontline_ui.copy_button import copy_button
 from frontline_ui.markdown import plain, widget_name
+from frontline_ui.pulse_draft import (
+    DRAFT_ITEM,
+    MAX_SHARE_CHARS,
+    MAX_TEXT_CHARS,
+    answers_from_draft,
+    draft_from_answers,
+    question_label,
+)
 from research.errors import FrontlineError
 from research.findings.actions import published_actions
 from research.findings.anonymity_preview import anonymity_preview, preview_sentences
@@ -103,9 +111,7 @@ def question_widget(question, previous, problem=None):
     holds the wording as typed, because Streamlit also makes that label the input's accessible name, where
     escapes would be read aloud (see :func:`frontline_ui.markdown.widget_name`).
     """
-    label = question.prompt + ("" if question.required else " (optional)")
-    if question.kind == "percent":
-        label += " (0-100 %)"
+    label = question_label(question)
     if problem:
         st.error(plain(problem))
     st.markdown(plain(label))
@@ -118,9 +124,9 @@ def question_widget(question, previous, problem=None):
         return choice
     if question.kind == "percent":  # typed, not a number box: that one silently turned "abc" or 12.5 into a number
         shown = "" if previous is None else f"{previous:g}" if isinstance(previous, int | float) else str(previous)
-        return st.text_input(name, value=shown, max_chars=40, placeholder="a number from 0 to 100",
+        return st.text_input(name, value=shown, max_chars=MAX_SHARE_CHARS, placeholder="a number from 0 to 100",
                              label_visibility="collapsed")
-    return st.text_area(name, value=previous or "", max_chars=2000, label_visibility="collapsed",
+    return st.text_area(name, value=previous or "", max_chars=MAX_TEXT_CHARS, label_visibility="collapsed",
                         placeholder="Names, e-mails and numbers are removed.")
 
 
@@ -155,8 +161,13 @@ if state["stage"] != "done":
 if state["stage"] == "done":
     browser_store.keep_in_tab("receipt_tab", RECEIPT_ITEM, f"{link_fingerprint(token)}:{state['receipt']}")
     browser_store.keep_in_tab("answers_tab", ANSWERS_ITEM, None)  # sent: the answers leave the tab
-    st.success("Thank you. Your answers are saved anonymously. They join the results together with at least "
-               f"{resources.settings().min_group_size - 1} other people's from your group, never on their own.")
+    browser_store.keep_in_tab("draft_erase", DRAFT_ITEM, None)
+    browser_store.mirror_form("draft_mirror", None)
+    sent_config = resources.settings()
+    st.success("Thank you. Your answers are saved anonymously. Your scores join the results together with at "
+               f"least {sent_config.min_group_size - 1} other people's from your group, never on their own; a "
+               f"comment is read only once at least {sent_config.min_comment_group_size} people in your group "
+               "have written one.")
     st.write("Your receipt code. If you wrote a comment, keep it to read the research team's replies to it; "
              "nobody else can link it to you:")
     st.code(state["receipt"], language=None)
@@ -223,7 +234,18 @@ if state["stage"] == "confirm" and state.pop("restored", False):
     except FrontlineError:
         state.update(stage="answer", answers={}, refused_kept=True)
 
+if state["stage"] == "answer" and not state.get("answers") and not state.get("refused_kept"):
+    # A reload before review: what the form showed comes back from this tab's copy of it.
+    state["answers"] = answers_from_draft(
+        questions, kept_answers(browser_store.read_from_tab("draft_tab", DRAFT_ITEM), token))
+if state["stage"] == "answer" and state.pop("editing", False):
+    # Back from the review: a reload now opens these answers to edit, not the review of the old ones.
+    browser_store.keep_in_tab("answers_erase", ANSWERS_ITEM, None)
+    seed = json.dumps(draft_from_answers(questions, state["answers"]))
+    browser_store.keep_in_tab("draft_seed", DRAFT_ITEM, f"{link_fingerprint(token)}:{seed}")
+
 if state["stage"] == "answer":
+    browser_store.mirror_form("draft_mirror", DRAFT_ITEM, f"{link_fingerprint(token)}:")
     problems = state.get("problems", {})
     if problems:  # the message quotes the question, whose wording staff typed
         st.error(f"Please check {len(problems)} answer(s), marked below. Everything else you gave is kept."
@@ -242,6 +264,7 @@ if state["stage"] == "answer":
 
 if state["stage"] == "confirm":
     browser_store.keep_in_tab("answers_tab", ANSWERS_ITEM, f"{link_fingerprint(token)}:{json.dumps(state['answers'])}")
+    browser_store.mirror_form("draft_mirror", None)
     st.subheader("Check before sending")
     texts = {q.key: q.prompt for q in questions if q.kind == "text"}
     scores = [f"{q.prompt}: {state['answers'][q.key]:g}" + (" %" if q.kind == "percent" else "")
@@ -257,7 +280,7 @@ if state["stage"] == "confirm":
                 st.caption("Removed: " + ", ".join(sorted({r.kind for r in redacted.replacements})))
     left, right = st.columns(2)
     if left.button("Edit my answers"):
-        state["stage"] = "answer"
+        state.update(stage="answer", editing=True)
         st.rerun()
     if right.button("Send anonymously", type="primary"):
         try:

@@ -140,6 +140,57 @@ def test_the_review_and_the_receipt_survive_a_reload_and_nothing_else_keeps_them
     expect(page.get_by_text(receipt, exact=True)).to_have_count(0)
 
 
+def test_answers_given_before_the_review_and_edits_after_it_survive_a_reload(server, page, app_helpers):
+    """The form sends nothing before "Review my answers": an outside walk's reload there lost every answer, and
+    one after "Edit my answers" brought back the old review. Sending leaves nothing of them in the tab."""
+    wait_for_app, _ = app_helpers
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    out = frontline("pulse", "links", "Pulse wave 4 (open now)", "--segment", "Retail Care", env=server.env).stdout
+    page.goto(f"{server.url}/pulse?t={out.strip().rsplit('?t=', 1)[1]}")
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Review my answers")).to_be_visible()
+    wait_until_settled(page)
+    for index in range(6):
+        page.get_by_role("radiogroup").nth(index).get_by_text("3", exact=True).click()
+    share, comment = page.get_by_placeholder("a number from 0 to 100"), page.get_by_role("textbox").last
+    share.fill("35")
+    share.press("Tab")
+    comment.fill("The rota app loses my swaps")
+    comment.press("Tab")
+
+    page.reload()
+    wait_for_app(page)
+    wait_until_settled(page)
+    for index in range(6):
+        expect(page.get_by_role("radiogroup").nth(index).get_by_role("radio", name="3", exact=True)).to_be_checked()
+    expect(share).to_have_value("35")
+    expect(comment).to_have_value("The rota app loses my swaps")
+
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    expect(page.get_by_text("The rota app loses my swaps", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Edit my answers").click()
+    wait_for_app(page)
+    wait_until_settled(page)
+    page.get_by_role("radiogroup").first.get_by_text("1", exact=True).click()
+    comment.fill("The rota app loses my swaps and my breaks")
+    comment.press("Tab")
+    page.reload()
+    wait_for_app(page)
+    wait_until_settled(page)
+    expect(page.get_by_role("button", name="Review my answers")).to_be_visible()  # the edit, not the old review
+    expect(page.get_by_role("radiogroup").first.get_by_role("radio", name="1", exact=True)).to_be_checked()
+    expect(comment).to_have_value("The rota app loses my swaps and my breaks")
+
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Send anonymously").click()
+    wait_for_app(page)
+    expect(page.get_by_text(RECEIPT)).to_be_visible()
+    wait_until_settled(page)
+    kept = page.evaluate("JSON.stringify(sessionStorage)")
+    assert "rota app" not in kept and "draft_answers" not in kept
+
 def drafts(server, user_id: int) -> list[tuple]:
     return rows(server, "SELECT interview_id, slot, body FROM note_drafts WHERE user_id = ?", user_id)
 

@@ -1,0 +1,64 @@
+"""The agent's answers as typed, kept in the browser tab before they are reviewed, so a reload loses nothing.
+
+The pulse form sends nothing to the server until "Review my answers": Streamlit's
+form holds every value in the page. A small script (:func:`browser_store.mirror_form`)
+copies what the form shows into the tab's ``sessionStorage`` on every change, named
+by each input's accessible name (the question as labelled), a radio by its place in
+the scale. After a reload the page reads that copy back (:func:`answers_from_draft`)
+to fill the form again. What comes back is only a starting point: it came from the
+browser, so anything that does not fit a question is dropped, and it is checked like
+any answer when reviewed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from frontline_ui.markdown import widget_name
+
+DRAFT_ITEM = "frontline.draft_answers"
+MAX_SHARE_CHARS = 40
+"""What the share box takes: enough for "about half" to reach the check and be refused by name."""
+MAX_TEXT_CHARS = 2000
+
+
+def question_label(question) -> str:
+    """The question as its input is labelled: optional questions and the share's scale say so."""
+    label = question.prompt + ("" if question.required else " (optional)")
+    return label + (" (0-100 %)" if question.kind == "percent" else "")
+
+
+def is_choice(question) -> bool:
+    return question.kind in ("scale", "enps")
+
+
+def answers_from_draft(questions: Sequence, draft: Mapping) -> dict:
+    """The answers a tab's copy holds, by question key: a radio's place as its score, typed text as typed (no
+    longer than its box takes); a value of the wrong kind or out of range is left out."""
+    answers: dict = {}
+    for question in questions:
+        value = draft.get(widget_name(question_label(question)))
+        if is_choice(question):
+            places = question.scale_max - question.scale_min
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= places:
+                answers[question.key] = question.scale_min + value
+        elif isinstance(value, str) and value:
+            answers[question.key] = value[:MAX_SHARE_CHARS if question.kind == "percent" else MAX_TEXT_CHARS]
+    return answers
+
+
+def draft_from_answers(questions: Sequence, answers: Mapping) -> dict:
+    """The tab's copy of ``answers`` (as :func:`answers_from_draft` reads it), for going back to edit them."""
+    draft: dict = {}
+    for question in questions:
+        value = answers.get(question.key)
+        if value is None or value == "":
+            continue
+        name = widget_name(question_label(question))
+        if is_choice(question):
+            draft[name] = int(value) - question.scale_min
+        elif question.kind == "percent" and isinstance(value, int | float):
+            draft[name] = f"{value:g}"
+        else:
+            draft[name] = str(value)
+    return draft
