@@ -65,7 +65,31 @@ def _percent(share: float | None) -> str:
     return "" if share is None or math.isnan(share) else f"{share:.0%}".replace("%", " %")
 
 
+def _kpi_figures(result: Overview, comparison: Comparison) -> pd.DataFrame:
+    """The headline figures as numbers, for the CSV: a spreadsheet can sort and chart them (an outside walk got
+    "'-46 points" and "3.20 /5", text that sums to nothing)."""
+    rows = []
+    for k in result.kpis:
+        digits = 2 if k.unit.startswith("/") else 0
+        change = comparison.changes.get(k.key) if comparison.previous_title else None
+        rows.append({
+            "Measure": k.label, "Score": _rounded(k.value, digits),
+            "Unit": {"/5": "out of 5", "points": "points", "%": "%"}.get(k.unit, k.unit),
+            "Change": _rounded(change, digits), "Responses": k.responses,
+            "95 % interval, low": _rounded(k.low, 0), "95 % interval, high": _rounded(k.high, 0), "Note": k.note,
+        })
+    frame = pd.DataFrame(rows)
+    return frame.astype({"Responses": "Int64"}) if len(frame) else frame
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), digits) or 0.0
+
+
 def _kpi_table(result: Overview, comparison: Comparison) -> pd.DataFrame:
+    """The headline figures as read in the briefing: signed, with their unit."""
     rows = []
     for k in result.kpis:
         digits = 2 if k.unit.startswith("/") else 0
@@ -281,7 +305,7 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
     trend = wave_trend(session=session, thresholds=thresholds)
     teams = heatmap(session=session, wave_id=wave_id, dimension="team", thresholds=thresholds)
     digits = {k: 0 if k in ("enps", "recovery_share") else 2 for k in KPI_KEYS}
-    tables = {"kpis": _kpi_table(result, comparison), "trend": trend.drop(columns=["wave_id"]).round(digits),
+    tables = {"kpis": _kpi_figures(result, comparison), "trend": trend.drop(columns=["wave_id"]).round(digits),
               "heatmap_team": _team_table(teams)}
     actions = actions_table(session=session)
     areas, topics = [], None
@@ -296,7 +320,8 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
         details, topics = _analysis_details(session, job_id, thresholds, tables, actions, gaps, comments)
     else:
         details = ["<p class=note>No analysis has run yet: focus areas, gaps and topics will appear after one.</p>"]
-    sections = _headline(result, comparison, areas, thresholds, tables["kpis"]) + _charts(trend, areas, topics)
+    sections = (_headline(result, comparison, areas, thresholds, _kpi_table(result, comparison))
+                + _charts(trend, areas, topics))
     sections += ["<h2>Detail</h2>", "<h3>Teams</h3>", _heatmap_html(teams), *details]
     if not actions.empty:
         tables["actions"] = _readable_actions(actions)

@@ -180,3 +180,18 @@ def test_two_emergent_topics_with_the_same_label_each_keep_their_own_line():
     assert list(lines) == ["Rota changes", "Rota changes (2)"]
     assert lines["Rota changes"].to_dict() == {"W1": 0.10, "W2": 0.20}
     assert lines["Rota changes (2)"].to_dict() == {"W1": 0.05, "W2": 0.04}
+
+
+def test_the_headline_csv_holds_numbers_a_spreadsheet_can_sum(engine, analysed_demo):
+    demo, job_id = analysed_demo
+    with session_scope(demo) as session:
+        from research.pulse.waves import latest_reportable_wave
+        wave = latest_reportable_wave(session=session, threshold=5)
+        briefing = build_briefing(session=session, wave_id=wave, job_id=job_id, thresholds=FIVE)
+    with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
+        kpis = pd.read_csv(archive.open("kpis.csv")).set_index("Measure")
+    assert pd.api.types.is_numeric_dtype(kpis["Score"]) and pd.api.types.is_numeric_dtype(kpis["Change"])
+    assert kpis["Unit"].tolist().count("out of 5") >= 3 and "points" in kpis["Unit"].tolist()
+    enps = kpis[kpis["Unit"] == "points"].iloc[0]
+    assert -100 <= enps["Score"] <= 100 and enps["95 % interval, low"] <= enps["Score"] <= enps["95 % interval, high"]
+    assert re.search(r"[+-]\d+ points|\d\.\d\d /5", briefing.html)  # the briefing itself still reads as text
