@@ -51,6 +51,7 @@ class FocusArea:
     interview_raised: int | None
     interview_participants: int | None
     interview_study: str | None
+    interview_step: int  # interviewed agents join the count this many at a time (the score threshold)
     trend: pd.DataFrame  # wave, share: every analysed wave up to ``wave`` that passed the thresholds
     actions: pd.DataFrame  # ACTION_COLUMNS, newest first
 
@@ -72,8 +73,9 @@ class FocusArea:
         if not self.interview_participants:  # fewer interviewed agents than the threshold: nothing is shown
             return "Not enough interviews yet to compare with."
         share = (self.interview_raised or 0) / self.interview_participants
-        return (f"{share:.0%}".replace("%", " %") + f" of interviews raise it ({self.interview_raised} of "
-                f"{self.interview_participants} agents, counted in steps of five, {self.interview_study})")
+        return (f"{share:.0%}".replace("%", " %") + f" of interviews raise it ({self.interview_raised} of the "
+                f"{self.interview_participants} agents counted so far, who join the count {self.interview_step} at a "
+                f"time; {self.interview_study})")
 
 
 def _worst_team(quotable: pd.DataFrame, theme: str) -> tuple[str | None, float | None]:
@@ -154,7 +156,7 @@ def focus_areas(
                                             threshold=thresholds.comments)),
             interview_raised=evidence.raised if evidence else None,
             interview_participants=evidence.participants if evidence else None,
-            interview_study=evidence.study if evidence else None,
+            interview_study=evidence.study if evidence else None, interview_step=thresholds.scores,
             trend=finding.trend[["wave", "share"]], actions=actions[ACTION_COLUMNS].reset_index(drop=True),
         ))
     return areas

@@ -47,8 +47,8 @@ def test_executive_sees_the_top_gap_whole_on_the_start_page_acts_and_forwards_th
     expect(page.get_by_text(re.compile(r"^Worst in: .+ \(\d+ % of its comments\)$")).first).to_be_visible()
     expect(page.get_by_text(re.compile(r"^“.+”$")).first).to_be_visible()
     # The demo study interviewed 24 agents; evidence takes them in steps of five, so 20 count.
-    expect(page.get_by_text(re.compile(r"^Interviews: \d+ % of interviews raise it \(\d+ of 20 agents")).first
-           ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Interviews: \d+ % of interviews raise it \(\d+ of the 20 agents counted"))
+           .first).to_be_visible()
     expect(page.get_by_text(re.compile(r"^Trend: \d+ % → \d+ % → \d+ % \((up|down|no change)")).first
            ).to_be_visible()
     page.screenshot(path=str(server.artifacts / "findings.png"), full_page=True)

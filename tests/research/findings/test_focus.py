@@ -40,8 +40,9 @@ def test_each_top_gap_has_a_readable_name_its_worst_team_quotes_interviews_and_t
         critical = quotable[(quotable["theme"] == area.theme) & (quotable["sentiment"] < 0)]
         assert set(area.quotes) <= set(critical["text"])  # a gap is never quoted in praise of it
         assert area.interview_participants == 20 and 0 <= area.interview_raised <= 20  # steps of 5 of 24
-        assert area.interview_text.endswith(f"of {area.interview_participants} agents, counted in steps of five, "
-                                            f"{area.interview_study})")  # not "20 of 20" for a study of 24
+        assert area.interview_text.endswith(  # not "20 of 20" for a study of 24, and 11 is not read as a step
+            f" of the {area.interview_participants} agents counted so far, who join the count 5 at a time; "
+            f"{area.interview_study})")
     # The change is read from the rounded shares shown, so they never disagree.
     shown = [int(s.strip(" %")) for s in tools.trend_text.split(" (")[0].split(" → ")]
     words = tools.trend_text.split(" (")[1].split()
