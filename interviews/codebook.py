@@ -207,21 +207,28 @@ def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
 
 
 def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> CodebookImport:
-    """Add or update codes from rows :func:`read_codebook_rows` returned (line 2 is the first row)."""
+    """Add or update codes from rows :func:`read_codebook_rows` returned, each with its line under the key ""
+    (without one, line 2 is the first row). A row naming a code an earlier row of the file already added or
+    updated is skipped, so one file never silently overwrites its own row."""
     if not rows:
         raise FrontlineError("The codebook file has no codes in it.")
     if "name" not in rows[0]:
         raise FrontlineError(f"The codebook needs a 'name' column; it has {', '.join(k for k in rows[0] if k)}.")
     result = CodebookImport()
     pending_parents: list[tuple[Code, str, int]] = []
-    for line, row in enumerate(rows, start=2):
-        row = {k: (v or "").strip() for k, v in row.items() if k}
+    imported: dict[int, int] = {}  # code id -> the line that added or updated it
+    for position, raw in enumerate(rows, start=2):
+        line = int(raw[""]) if str(raw.get("", "")).isdigit() else position
+        row = {k: (v or "").strip() for k, v in raw.items() if k}
         try:
             existing = None
             if row.get("key"):
                 existing = session.scalar(select(Code).where(Code.key == row["key"]))
             if existing is None and row.get("name"):
                 existing = session.scalar(select(Code).where(func.lower(Code.name) == row["name"].lower()))
+            if existing is not None and existing.id in imported:
+                raise FrontlineError(f"'{row.get('name') or row.get('key')}' is the code line {imported[existing.id]} "
+                                     f"already imported ('{existing.name}'); this row was left out")
             if existing is not None:
                 existing.name, existing.colour = _check(session, row.get("name", ""),
                                                         row.get("colour") or existing.colour, existing.id)
@@ -238,6 +245,7 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
                     code.key = slugify(row["key"])
                 result.added.append(code.name)
             session.flush()
+            imported[code.id] = line
             if row.get("parent"):
                 pending_parents.append((code, row["parent"], line))
         except FrontlineError as exc:

@@ -24,4 +24,6 @@ def read_codebook_rows(data: bytes) -> list[dict[str, str]]:
                      cell_hint="; a codebook cell holds a name, a description or example phrases.")
     if "name" not in table.columns:
         raise FrontlineError(f"The codebook needs a 'name' column; it has {', '.join(table.columns)}.")
-    return table.records()
+    # Each row carries the physical line it starts on under the key "", which no column can have (a blank header
+    # is named "column N"), so a skipped row is named by the line the researcher sees in an editor.
+    return [{**record, "": str(line)} for record, line in zip(table.records(), table.lines)]

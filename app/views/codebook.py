@@ -122,7 +122,8 @@ with import_tab:
                 result = import_codebook_rows(session=session, rows=rows)
         except FrontlineError as exc:
             st.error(plain(exc))
-        else:
-            st.success(f"Added {len(result.added)}, updated {len(result.updated)}.")
+        else:  # shown after a rerun, so the table above already lists what was imported
+            flash("codebook", f"Added {len(result.added)}, updated {len(result.updated)}.")
             for reason in result.skipped:
-                st.warning(f"Skipped {plain(reason)}")
+                flash("codebook", f"Skipped {plain(reason)}", "warning")
+            st.rerun()

@@ -132,3 +132,16 @@ def test_bad_rows_are_skipped_with_their_line(session):
     result = import_codebook_csv(session=session, data=b"name,colour\nGood,#000000\nBad,blue\n")
     assert result.added == ["Good"]
     assert result.skipped == ["line 3: 'blue' is not a colour like #1f77b4."]
+
+
+def test_a_code_named_twice_in_one_file_is_imported_once_and_lines_are_the_file_s_own(session):
+    """An outside walk's file named "Team morale" then "team MORALE": the second row overwrote the first
+    without a word, and a bad row after a blank line was called line 4 when an editor shows line 5."""
+    data = (b"name,description,colour\nTeam morale,First description,#123456\nteam MORALE,Second description,"
+            b"#654321\n\nLoud,Noise,blue\n")
+    result = import_codebook_csv(session=session, data=data)
+    assert result.added == ["Team morale"] and result.updated == []
+    assert result.skipped == [
+        "line 3: 'team MORALE' is the code line 2 already imported ('Team morale'); this row was left out",
+        "line 5: 'blue' is not a colour like #1f77b4."]
+    assert codes_table(session=session).set_index("Name").loc["Team morale", "Description"] == "First description"
