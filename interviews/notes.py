@@ -104,6 +104,19 @@ def start_interview(
     return InterviewRef(id=interview.id)
 
 
+def date_outside_study(*, session: Session, study_id: int, held_on: date | None) -> str | None:
+    """Why ``held_on`` looks like a slip: a date before the study starts or after it ends (the date box starts on
+    today, which an outside walk saved for a study that ended weeks before); None when it fits or is unknown."""
+    study = session.get(Study, study_id)
+    if held_on is None or study is None:
+        return None
+    if (study.starts_on and held_on < study.starts_on) or (study.ends_on and held_on > study.ends_on):
+        span = " to ".join(f"{d:%d %B %Y}" for d in (study.starts_on, study.ends_on) if d)
+        return (f"The interview is dated {held_on:%d %B %Y}, outside the study's dates ({span}). If that is a "
+                "slip, change the date under the interview's details.")
+    return None
+
+
 def get_interview(*, session: Session, interview_id: int) -> Interview:
     interview = session.get(Interview, interview_id)
     if interview is None:

@@ -17,6 +17,7 @@ from interviews.coding import add_memo, memos_table
 from interviews.drafts import draft_slot, drafts_for, interviews_with_drafts, keep_draft
 from interviews.notes import (
     FREE_NOTES_LABEL,
+    date_outside_study,
     interview_labels,
     interview_slots,
     interviews_table,
@@ -58,11 +59,14 @@ with st.expander("Start an interview", expanded=not has_interviews or start_boxe
                                                  interviewer=interviewer, held_on=held_on).id
                         start_boxes.forget(session)
                         started = interview_labels(session=session, study_id=study_id)[new_id]
+                        slip = date_outside_study(session=session, study_id=study_id, held_on=held_on)
                 except FrontlineError as exc:
                     st.error(plain(exc))
                 else:
                     st.session_state["notes_open_interview"] = new_id
                     flash("notes", plain(f"Started the interview {started}: it is open below."))
+                    if slip:
+                        flash("notes", plain(slip), "warning")
                     clear_form("start_interview")
                     st.rerun()
         start_boxes.keep()
@@ -94,7 +98,10 @@ with st.form(meta_form):
         with resources.db_session() as session:
             update_interview(session=session, interview_id=interview_id, interviewer=interviewer, held_on=held_on_edit)
             meta_boxes.forget(session)
+            slip = date_outside_study(session=session, study_id=study_id, held_on=held_on_edit)
         flash("notes", "Saved the interviewer and date.")
+        if slip:
+            flash("notes", plain(slip), "warning")
         clear_form(f"interview_meta_{interview_id}")  # drawn afresh from what was saved
         st.rerun()
 meta_boxes.keep()

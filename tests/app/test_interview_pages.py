@@ -387,6 +387,9 @@ def test_starting_a_second_interview_names_it_by_its_number(make_app):
     assert not at.exception and not at.error
     started = next(s.value for s in at.success if s.value.startswith("Started the interview"))
     assert started.startswith("Started the interview P01 · ") and "interview 2 of 2" in started
+    # The date box starts on today, long after the demo study's week: the researcher is told, not stopped.
+    slips = [w for w in (w.value.replace("\\", "") for w in at.warning) if "outside the study's dates" in w]
+    assert len(slips) == 1 and "(05 October 2026 to 09 October 2026)" in slips[0]
 
 
 def test_a_reload_codes_the_same_interview_and_answer(make_app):
