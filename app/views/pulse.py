@@ -221,7 +221,7 @@ st.info(
 if state.get("single_use"):
     st.caption("This invitation is yours alone. If you have already answered with it, your answers are saved "
                "and sending again adds nothing.")
-with st.expander("Where your answers will count", expanded=True):
+with st.expander("Where your answers will count"):  # closed: on a phone it pushed the first question two screens down
     for line in preview_sentences(statuses, config.min_group_size):
         st.text(line)
 if actions:
