@@ -77,6 +77,8 @@ else:
     # Staff can still open the reply lookup (and a pulse link, as a visitor, see auth.opening_pulse_page).
     sections["Account"].append(st.Page("views/pulse.py", title="Anonymous pulse", url_path="pulse",
                                        visibility="hidden"))
+    if user.role == "researcher":  # their own work first: the gaps and topics they check come after it
+        sections = dict(sorted(sections.items(), key=lambda item: (item[0] == "Account", item[0] == "Findings")))
     home = next(iter(sections.values()))[0]
     sections["Account"] += [refused_page(key, page.title, user, home)
                             for key, (_, page) in PAGES.items() if not may_open(key, user)]

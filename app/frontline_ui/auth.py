@@ -44,8 +44,8 @@ THROTTLE_KEY = "login_throttle"
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "findings": ("executive", "admin"),
     "findings_heatmap": ("executive", "admin"),
-    "findings_gaps": ("executive", "admin"),
-    "findings_topics": ("executive", "admin"),
+    "findings_gaps": ("executive", "admin", "researcher"),
+    "findings_topics": ("executive", "admin", "researcher"),
     "findings_evidence": ("executive", "admin"),
     "findings_actions": ("executive", "admin"),
     "studies": ("researcher", "admin"),
