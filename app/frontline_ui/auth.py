@@ -44,7 +44,9 @@ THROTTLE_KEY = "login_throttle"
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "findings": ("executive", "admin"),
     "findings_heatmap": ("executive", "admin"),
-    "findings_gaps": ("executive", "admin", "researcher"),
+    # Not researchers: a gap's "agents who raised it score eNPS N points lower", read by someone who can also move
+    # a released comment between themes and re-run the analysis, would give that comment's writer's score.
+    "findings_gaps": ("executive", "admin"),
     "findings_topics": ("executive", "admin", "researcher"),
     "findings_evidence": ("executive", "admin"),
     "findings_actions": ("executive", "admin"),
