@@ -19,7 +19,9 @@ with resources.db_read() as session:
 gaps, comments = findings_data.gaps_and_quotes(job_id, wave_id, limits.scores, limits.comments)
 st.caption(f"From the latest representative analysed wave (a pilot or a wave just opened is left out). Quotes "
            f"and phrases come only from teams with at least "
-           f"{limits.comments} comments; comparisons need {limits.scores} responses on each side.")
+           f"{limits.comments} comments; comparisons need {limits.scores} responses on each side. \"Agents who "
+           "raised it score eNPS N points lower\" compares the eNPS of the agents whose comment raised the theme "
+           "with that of the wave's other respondents: a link, not a cause.")
 for kind, heading in KINDS.items():
     st.header(heading)
     with resources.db_read() as session:
