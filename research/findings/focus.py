@@ -140,7 +140,8 @@ def focus_areas(
     if gaps.empty:
         return []
     latest = comments[comments["opens_on"] == gaps["opens_on"].max()]
-    quotable = releasable_rows(latest, by="team", threshold=thresholds.comments, people="response_id")
+    quotable = releasable_rows(latest, by="team", parent="wave_id", threshold=thresholds.comments,
+                               people="response_id")  # per wave: same-day waves are never pooled
     areas = []
     for finding in _ranked(session, job_id, thresholds, gaps, comments, top):
         team, team_share = _worst_team(quotable, finding.theme)

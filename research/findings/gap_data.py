@@ -189,25 +189,29 @@ def _gaps_cache(session: Session) -> TimedCache:
 def quotable_comments(*, session: Session, job_id: int, thresholds: Thresholds, opens_on: date,
                       facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """The analysed comments of the waves opening on ``opens_on`` that may be quoted: those of teams with at
-    least the comment threshold of distinct people, after complementary suppression; exactly
-    ``releasable_rows(comments of that day, by="team", people="response_id")``, with the columns of
+    least the comment threshold of distinct people in one wave, after complementary suppression among that
+    wave's teams; exactly ``releasable_rows(comments of that day, by="team", parent="wave_id",
+    people="response_id")``, with the columns of
     :func:`research.analysis.gaps.analysed_comments`. Only these comments' text is read. ``facts``: the job's
     :func:`comment_facts`, when the caller has them (the day's teams are then looked up per response)."""
     questions = list(session.scalars(select(PulseQuestion.id).join(PulseWave, PulseWave.id == PulseQuestion.wave_id)
                                      .where(PulseWave.opens_on == opens_on)))
     day = (_comment_rows(session, job_id, text=False, questions=questions) if facts is None
            else _day_of(session, facts, opens_on))
-    released = releasable_rows(day, by="team", threshold=thresholds.comments, people="response_id")
+    # Per wave: two waves opening the same day are two groups of people (a person answers each), never pooled
+    # to reach the threshold (an insider review: six people in each of two imported waves were quoted as twelve).
+    released = releasable_rows(day, by="team", parent="wave_id", threshold=thresholds.comments, people="response_id")
     segments = sorted({int(s) for s in released["segment_id"]})
     if not segments:
         return pd.DataFrame(columns=COMMENT_COLUMNS)
     texts = _comment_rows(session, job_id, text=True, questions=questions, segments=segments)
     # The decision is taken again over what was read, in case comments were erased in between (a second
     # statement may see a newer state): a team that fell under the threshold is not quoted.
-    people = pd.concat([texts[["team", "response_id"]], day.loc[~day["segment_id"].isin(segments),
-                                                                 ["team", "response_id"]]])
-    kept = set(releasable_rows(people, by="team", threshold=thresholds.comments, people="response_id")["team"])
-    return texts.loc[texts["team"].isin(kept), COMMENT_COLUMNS]
+    groups = ["wave_id", "team", "response_id"]
+    people = pd.concat([texts[groups], day.loc[~day["segment_id"].isin(segments), groups]])
+    kept = releasable_rows(people, by="team", parent="wave_id", threshold=thresholds.comments, people="response_id")
+    pairs = set(zip(kept["wave_id"], kept["team"]))
+    return texts.loc[[pair in pairs for pair in zip(texts["wave_id"], texts["team"])], COMMENT_COLUMNS]
 
 
 def _day_of(session: Session, facts: pd.DataFrame, opens_on: date) -> pd.DataFrame:

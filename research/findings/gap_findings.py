@@ -117,7 +117,8 @@ def gap_findings(
         comments = quotable_comments(session=session, job_id=job_id, thresholds=thresholds, opens_on=latest_day)
     latest = comments[comments["opens_on"] == latest_day]
     # Released rows pass again unchanged: every team left has at least the threshold.
-    quotable = releasable_rows(latest, by="team", threshold=thresholds.comments, people="response_id")
+    quotable = releasable_rows(latest, by="team", parent="wave_id", threshold=thresholds.comments,
+                               people="response_id")  # per wave: same-day waves are never pooled
     corpus = tuple(quotable["text"])
     findings = []
     for row in ranked_gaps(gaps, kind=kind).head(top).itertuples(index=False):

@@ -99,13 +99,29 @@ def test_the_gap_table_and_the_quotable_comments_are_those_of_the_reference(anal
         _same_gaps(gaps, expected)
         for day in sorted(set(reference["opens_on"])):
             quoted = quotable_comments(session=session, job_id=job_id, thresholds=limits, opens_on=day)
-            released = releasable_rows(reference[reference["opens_on"] == day], by="team",
+            released = releasable_rows(reference[reference["opens_on"] == day], by="team", parent="wave_id",
                                        threshold=limits.comments, people="response_id")
             _same_rows(quoted, released)
             facts = gap_data.comment_facts(session=session, job_id=job_id)
             pd.testing.assert_frame_equal(quotable_comments(session=session, job_id=job_id, thresholds=limits,
                                                             opens_on=day, facts=facts), quoted)
     assert len(expected) > 0 or limits.scores == 40
+
+
+def test_two_waves_opening_the_same_day_are_never_pooled_to_reach_the_comment_threshold(analysed):
+    """An insider review: a team of six in each of two imported waves opening the same day was quoted, its words
+    and its name, as a team of twelve; a person answers each wave, so each wave's team is its own group."""
+    engine, job_id, _ = analysed
+    day, limits = date(2026, 7, 5), Thresholds()
+    with session_scope(engine) as session:
+        reference = analysed_comments(session=session, job_id=job_id)
+        quoted = quotable_comments(session=session, job_id=job_id, thresholds=limits, opens_on=day)
+    that_day = reference[reference["opens_on"] == day]
+    people = that_day.groupby(["wave_id", "team"])["response_id"].nunique().unstack(0)
+    pooled_only = set(people.index[(people.max(axis=1) < limits.comments) & (people.sum(axis=1) >= limits.comments)])
+    assert "Delta" in pooled_only  # the case: under the threshold in each wave, over it in the two together
+    assert not pooled_only & set(quoted["team"])
+    assert (quoted.groupby(["wave_id", "team"])["response_id"].nunique() >= limits.comments).all()
 
 
 def test_a_kept_gap_table_is_computed_again_when_an_answer_or_a_theme_name_changes(analysed):
@@ -145,9 +161,9 @@ def test_only_the_quotable_teams_text_is_read(analysed, monkeypatch):
     # Charlie (3 to 5 people), Foxtrot (2 to 4) and Delta (7 to 9) are each under 10.
     assert set(texts["team"]) == set(quoted["team"]) == {"Alpha", "Bravo", "Echo"}
     assert set(quoted["opens_on"]) == {gaps["opens_on"].max()} == {date(2026, 4, 5)}
-    # Two waves opening on the same day are one wave to the threshold, as they are to releasable_rows:
-    # Delta's two halves make 14 to 18 people.
-    assert set(latest["team"]) == {"Alpha", "Bravo", "Delta", "Echo"} and len(set(latest["wave_id"])) == 2
+    # Two waves opening on the same day are two groups to the threshold: Delta's 7 to 9 people in each are not
+    # quoted, though the two waves together hold 14 to 18 responses (a person answers each wave).
+    assert set(latest["team"]) == {"Alpha", "Bravo", "Echo"} and len(set(latest["wave_id"])) == 2
 
 
 def test_findings_read_lean_are_those_read_from_every_comment(analysed):
