@@ -15,7 +15,13 @@ from interviews.codebook import analysis_codebook
 from research.accounts.drafts import forget_text
 from research.errors import AlreadySubmitted, FrontlineError
 from research.pulse.comment_codes import code_comment, comment_codes, suggestions
-from research.pulse.replies import add_reply, comments_for_reply, newest_wave_with_comments, sent_replies
+from research.pulse.replies import (
+    add_reply,
+    comments_for_reply,
+    newest_wave_with_comments,
+    replies_under,
+    sent_replies,
+)
 
 user = require_page("pulse_replies")
 st.title("Comments and replies")
@@ -81,13 +87,14 @@ for row in shown.itertuples():
                       args=(row.answer_id, picked))
         # A sent reply reruns the page (the count moves on, the form is drawn empty), so a second click on the
         # old form stores nothing: it used to keep the text and store each click again.
-        name, place = f"reply_{row.response_id}", f"reply:{row.response_id}"
+        # One box per comment, not per person: two comments of one response never share a thread or a key.
+        name, place = f"reply_{row.answer_id}", f"reply:{row.response_id}:{row.answer_id}"
         # A draft kept from before this visit is drawn open, where it is seen: a closed popover hid it until
         # clicked. Decided once a visit, so a box does not change from popover to expander under the typing.
         drafted = st.session_state.setdefault(f"{name}_drafted", place in drafts) and place in drafts
         with (st.expander(f"Reply ({row.replies} so far): your unsent draft", expanded=True) if drafted
               else st.popover(f"Reply ({row.replies} so far)")):
-            for author, day, text in answered.get(row.response_id, []):
+            for author, day, text in replies_under(answered, row.response_id, row.answer_id):
                 st.caption(f"{plain(author)} replied on {day:%d %b %Y}:")
                 st.text(text)
             form = form_key(name)
@@ -98,7 +105,8 @@ for row in shown.itertuples():
                     try:
                         with resources.db_session() as session:
                             add_reply(session=session, response_id=row.response_id, author=user.username, body=body,
-                                      today=datetime.now(UTC).date(), submission=submission_key(name))
+                                      today=datetime.now(UTC).date(), submission=submission_key(name),
+                                      answer_id=row.answer_id)
                             forget_text(session=session, username=user.username, place=place)
                     except AlreadySubmitted:  # the second of a double click: the first sent it
                         flash(name, "The second click sent nothing: the reply was sent once.", "info")

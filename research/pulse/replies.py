@@ -26,8 +26,9 @@ class Conversation:
 
 
 def add_reply(*, session: Session, response_id: uuid.UUID, author: str, body: str, today: date,
-              submission: str | None = None) -> None:
-    """Store a reply to one response's comments; a form's one-time ``submission`` key stores it once.
+              submission: str | None = None, answer_id: uuid.UUID | None = None) -> None:
+    """Store a reply to one response's comments, written under its comment ``answer_id`` (the agent reads every
+    reply to their response); a form's one-time ``submission`` key stores it once.
 
     Raises:
         PulseError: the reply is empty or too long.
@@ -39,7 +40,7 @@ def add_reply(*, session: Session, response_id: uuid.UUID, author: str, body: st
     if len(body) > MAX_TEXT_LENGTH:
         raise PulseError(f"Replies are limited to {MAX_TEXT_LENGTH:,} characters.")
     claim_submission(session=session, key=submission, actor=author, action="reply_sent")
-    session.add(PulseReply(response_id=response_id, author=author, body=body, created_on=today))
+    session.add(PulseReply(response_id=response_id, answer_id=answer_id, author=author, body=body, created_on=today))
     session.flush()
 
 
@@ -101,7 +102,6 @@ def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.
     Returns columns response_id, answer_id, team, question, comment, replies (count).
     """
     import pandas as pd
-    from sqlalchemy import func
 
     from research.privacy.reporting import releasable_rows
     from research.store.models import PulseResponse, PulseSegment
@@ -116,32 +116,43 @@ def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.
         columns=["response_id", "team"],
     )
     released = set(releasable_rows(responses, by="team", threshold=threshold)["response_id"])
-    reply_counts = (select(PulseReply.response_id, func.count(PulseReply.id).label("n"))
-                    .group_by(PulseReply.response_id).subquery())
     rows = session.execute(
         select(PulseAnswer.response_id, PulseAnswer.id, PulseSegment.team, PulseQuestion.prompt,
-               PulseAnswer.value_text, func.coalesce(reply_counts.c.n, 0))
+               PulseAnswer.value_text)
         .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
         .join(PulseResponse, PulseResponse.id == PulseAnswer.response_id)
         .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
-        .outerjoin(reply_counts, reply_counts.c.response_id == PulseAnswer.response_id)
         .where(PulseResponse.wave_id == wave_id, PulseQuestion.kind == "text", PulseAnswer.value_text.is_not(None))
         .order_by(PulseSegment.team, PulseAnswer.value_text)
     ).all()
-    frame = pd.DataFrame(rows, columns=["response_id", "answer_id", "team", "question", "comment", "replies"])
-    return frame[frame["response_id"].isin(released)].reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=["response_id", "answer_id", "team", "question", "comment"])
+    frame = frame[frame["response_id"].isin(released)].reset_index(drop=True)
+    sent = sent_replies(session=session, response_ids=list(frame["response_id"].unique()))
+    return frame.assign(replies=[len(replies_under(sent, r, a)) for r, a in zip(frame["response_id"],
+                                                                                 frame["answer_id"])])
 
 
-def sent_replies(*, session: Session, response_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple[str, date, str]]]:
-    """The replies already sent to each response, oldest first, as (author, day, text): what the agent was told,
-    so a colleague does not answer the same comment again."""
-    sent: dict[uuid.UUID, list[tuple[str, date, str]]] = {}
+def replies_under(sent: dict, response_id: uuid.UUID, answer_id: uuid.UUID) -> list[tuple[str, date, str]]:
+    """The replies of :func:`sent_replies` written under one comment, as (author, day, text): each comment has
+    its own, so one person's comments are never tied together by a shared thread; a reply stored before
+    replies knew their comment belongs to each comment of its response."""
+    return [(author, day, body) for author, day, body, under in sent.get(response_id, [])
+            if under is None or under == answer_id]
+
+
+def sent_replies(*, session: Session, response_ids: list[uuid.UUID]
+                 ) -> dict[uuid.UUID, list[tuple[str, date, str, uuid.UUID | None]]]:
+    """The replies already sent to each response, oldest first, as (author, day, text, the comment it was written
+    under): what the agent was told, so a colleague does not answer the same comment again. Pages show a
+    comment's own with :func:`replies_under`."""
+    sent: dict[uuid.UUID, list[tuple[str, date, str, uuid.UUID | None]]] = {}
     if not response_ids:
         return sent
-    for response_id, author, day, body in session.execute(
-            select(PulseReply.response_id, PulseReply.author, PulseReply.created_on, PulseReply.body)
+    for response_id, author, day, body, answer_id in session.execute(
+            select(PulseReply.response_id, PulseReply.author, PulseReply.created_on, PulseReply.body,
+                   PulseReply.answer_id)
             .where(PulseReply.response_id.in_(response_ids)).order_by(PulseReply.created_on, PulseReply.id)):
-        sent.setdefault(response_id, []).append((author, day, body))
+        sent.setdefault(response_id, []).append((author, day, body, answer_id))
     return sent
 
 

@@ -403,6 +403,41 @@ def test_a_sent_reply_is_counted_at_once_and_its_form_is_empty_again(make_app, a
     engine.dispose()
 
 
+def test_two_comments_of_one_person_each_have_their_own_reply_box_and_thread(make_app, app_db):
+    """An insider review: a wave with two free-text questions stopped the page at the second comment of the first
+    person (two boxes, one key); a shared thread would have tied that person's two comments together."""
+    from research.store.models import PulseQuestion, PulseReply
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave_ids = sorted(set(session.scalars(select(PulseResponse.wave_id))))
+        wave_id = wave_ids[2]  # wave 3, whose comments are released
+        extra = PulseQuestion(wave_id=wave_id, position=99, key="else", kind="text", prompt="Anything else?",
+                              required=False)
+        session.add(extra)
+        session.flush()
+        for response in session.scalars(select(PulseResponse).where(PulseResponse.wave_id == wave_id)):
+            session.add(PulseAnswer(response_id=response.id, question_id=extra.id,
+                                    value_text=f"A second thought {str(response.id)[:6]}"))
+    engine.dispose()
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_replies.py").run()
+    at.selectbox[0].select_index(next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)).run()
+    assert not at.exception
+    boxes = [t.key for t in at.text_area]
+    seconds = [t.value for t in at.text if t.value.startswith("A second thought")]
+    assert len(boxes) == len(set(boxes)) and len(seconds) >= 10  # every comment, both questions, its own box
+    at.text_area[0].input("Thanks, the CRM fix ships in March.")
+    next(b for b in at.button if b.label == "Send reply").click().run()
+    assert not at.exception
+    assert [t.value for t in at.text].count("Thanks, the CRM fix ships in March.") == 1  # under that comment only
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        (reply,) = session.scalars(select(PulseReply))
+        assert reply.answer_id is not None and str(reply.answer_id) == at.text_area[0].key.split("_")[1]
+    engine.dispose()
+
+
 def test_an_unsent_reply_is_drawn_open_with_its_draft_after_a_reload(make_app, app_db):
     """A reply typed but not sent is kept for its author; the next visit shows it open, not in a closed popover."""
     from research.accounts.drafts import keep_text
@@ -412,10 +447,12 @@ def test_an_unsent_reply_is_drawn_open_with_its_draft_after_a_reload(make_app, a
     wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
     at.selectbox[0].select_index(wave3).run()
     assert not at.expander
-    response_id = at.text_area[0].key.split("_")[1]
+    answer_id = at.text_area[0].key.split("_")[1]
     engine = make_engine(app_db)
     with session_scope(engine) as session:
-        keep_text(session=session, username="researcher", place=f"reply:{response_id}", body="We are on the CRM")
+        response_id = next(a.response_id for a in session.scalars(select(PulseAnswer)) if str(a.id) == answer_id)
+        keep_text(session=session, username="researcher", place=f"reply:{response_id}:{answer_id}",
+                  body="We are on the CRM")
     engine.dispose()
     again = make_app("researcher", "researcher").run()
     again.switch_page("views/pulse_replies.py").run()

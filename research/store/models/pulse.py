@@ -244,6 +244,9 @@ class PulseReply(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pulse_responses.id", ondelete="CASCADE"), index=True)
+    # The comment (pulse_answers.id) it was written under; None for replies stored before migration 0024. No
+    # foreign key: an erased comment leaves its reply readable with the receipt code.
+    answer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     author: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     created_on: Mapped[date] = mapped_column(Date)
