@@ -15,6 +15,7 @@ from frontline_ui import resources
 from research.analysis.jobs import current_results_job, finished_at
 from research.findings import gap_data
 from research.findings.gap_data import analysed_comments, gap_table
+from research.findings.topic_explorer import TopicOverview, topic_overview
 from research.privacy.reporting import Thresholds
 
 TTL = 60
@@ -52,6 +53,18 @@ def comments(job_id: int) -> pd.DataFrame:
     """Every analysed comment with its text, for the topics (which quote every wave)."""
     with resources.db_read() as session:
         return analysed_comments(session=session, job_id=job_id)
+
+
+# A job's results never change, so its topic labels (rebuilt from the quotable comments) are computed once per
+# job and thresholds, not on every click.
+@st.cache_data(ttl=600, show_spinner=False)
+def topics(job_id: int, scores: int, comment_limit: int) -> TopicOverview:
+    """The job's topics as the Topic explorer shows them: labels built only from teams at the comment threshold
+    ("words withheld" for a topic mostly from smaller ones)."""
+    found = comments(job_id)
+    with resources.db_read() as session:
+        return topic_overview(session=session, job_id=job_id, thresholds=Thresholds(scores, comment_limit),
+                              comments=found)
 
 
 def require_results() -> int:

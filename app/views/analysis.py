@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from frontline_ui import resources
+from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
 from frontline_ui.markdown import plain
 from research.analysis.jobs import (
@@ -13,6 +13,7 @@ from research.analysis.jobs import (
     themes_table,
     topics_table,
 )
+from research.findings.topic_labels import WITHHELD
 
 user = require_page("analysis")
 st.title("Analysis")
@@ -61,6 +62,12 @@ if themes is not None:
     st.dataframe(themes, hide_index=True, width="stretch", column_config={
         "Share": st.column_config.NumberColumn(format="percent"),
         "Mean sentiment": st.column_config.NumberColumn(format="%+.2f")})
-if topics is not None:
+if topics is not None and current is not None:
     st.subheader(f"Emergent topics (job {current})")
+    # Labelled as the Topic explorer labels them: the label the job stored reads every comment, small teams'
+    # too, which an insider review read as words of a team under the comment threshold.
+    limits = findings_data.thresholds()
+    shown = findings_data.topics(current, limits.scores, limits.comments).table
+    labels = dict(zip(shown["topic"].astype(int), shown["label"]))
+    topics = topics.assign(Label=[labels.get(int(t), WITHHELD) for t in topics["Topic"]])
     st.dataframe(topics, hide_index=True, width="stretch")

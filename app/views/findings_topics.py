@@ -9,23 +9,13 @@ from frontline_ui.exports import text_table
 from research.findings.topic_explorer import (
     cached_embedder,
     topic_barchart,
-    topic_overview,
     topic_quotes,
     topics_over_time_figure,
 )
 from research.privacy.reporting import Thresholds
 
 
-# A job's results never change, so its labels (rebuilt from the quotable comments) and each topic's quotes
-# (which embed its comments) are computed once per job and thresholds, not on every click.
-@st.cache_data(ttl=600, show_spinner=False)
-def overview_of(job_id: int, scores: int, comment_limit: int):
-    comments = findings_data.comments(job_id)
-    with resources.db_read() as session:
-        return topic_overview(session=session, job_id=job_id, thresholds=Thresholds(scores, comment_limit),
-                              comments=comments)
-
-
+# Each topic's quotes (which embed its comments) are computed once per job and thresholds, not on every click.
 @st.cache_data(ttl=600, show_spinner="Choosing typical comments…")
 def quotes_of(job_id: int, topic: int, scores: int, comment_limit: int) -> list[str]:
     comments = findings_data.comments(job_id)
@@ -41,7 +31,7 @@ require_page("findings_topics")
 st.title("Topic explorer")
 job_id = findings_data.require_results()
 limits = findings_data.thresholds()
-overview = overview_of(job_id, limits.scores, limits.comments)
+overview = findings_data.topics(job_id, limits.scores, limits.comments)
 if overview.table.empty:
     st.info("The analysis found no topics yet.")
     st.stop()

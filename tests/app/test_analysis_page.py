@@ -43,6 +43,28 @@ def test_run_analysis_starts_a_worker_and_the_page_shows_its_topics(make_app, ap
         analysed = session.scalar(select(func.count()).select_from(TextAnalysis).where(TextAnalysis.job_id == 1))
     engine.dispose()
     assert names <= set(themes["Theme"]) and themes["Comments"].sum() == analysed
+    # Topics are labelled as the Topic explorer labels them, from teams at the comment threshold only: the label
+    # a job stores reads every comment, which showed a small team's words (insider review).
+    from research.findings.gap_data import analysed_comments
+    from research.findings.topic_explorer import topic_overview
+    from research.findings.topic_labels import WITHHELD
+    from research.privacy.reporting import Thresholds
+    from research.store.models import TopicSummary
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        explorer = topic_overview(session=session, job_id=1, thresholds=Thresholds(),
+                                  comments=analysed_comments(session=session, job_id=1)).table
+        # What a job stores is built from every comment: stand in a small team's words for one stored label.
+        session.query(TopicSummary).filter_by(job_id=1, topic=int(topics["Topic"].iloc[0])).update(
+            {"label": "Night desk softphone drops"})
+    engine.dispose()
+    expected = dict(zip(explorer["topic"].astype(int), explorer["label"]))
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/analysis.py").run()
+    topics = at.dataframe[1].value
+    assert list(topics["Label"]) == [expected.get(int(t), WITHHELD) for t in topics["Topic"]]
+    assert "Night desk softphone drops" not in set(topics["Label"])
     assert list(themes["Comments"]) == sorted(themes["Comments"], reverse=True) and themes["Comments"].iloc[0] > 0
 
 
