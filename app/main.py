@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from frontline_ui import resources
+from frontline_ui import browser_store, resources
 from frontline_ui.a11y import repair_sidebar_menu
 from frontline_ui.auth import PAGE_ROLES, keep_session_cookie, may_open, opening_pulse_page, refresh_user
 from frontline_ui.markdown import plain
+from frontline_ui.pulse_draft import AGENT_ITEMS
 from frontline_ui.refusal import refused_page
 from research.errors import FrontlineError
 
@@ -86,4 +87,6 @@ else:
     repair_sidebar_menu()
 st.set_page_config(page_title=f"{navigation.title} · Frontline")  # each tab and bookmark names its page
 keep_session_cookie()
+if not opening_pulse_page():  # a shared PC's tab that left the pulse link keeps nothing the agent gave
+    browser_store.forget_in_tab("agent_items", AGENT_ITEMS)
 navigation.run()

@@ -112,6 +112,11 @@ def keep_in_tab(key: str, item: str, value: str | None) -> None:
     _mount(key, {"store": {item: value}})
 
 
+def forget_in_tab(key: str, items: tuple[str, ...]) -> None:
+    """Erase ``items`` from this tab's ``sessionStorage``."""
+    _mount(key, {"store": dict.fromkeys(items)})
+
+
 def mirror_form(key: str, item: str | None, prefix: str = "") -> None:
     """Copy the page's form, as shown, into ``item`` of this tab (``prefix`` then a JSON object of each input's
     accessible name and value, a radio's by its place) whenever it changes; ``item`` None stops copying."""

@@ -17,6 +17,12 @@ from collections.abc import Mapping, Sequence
 from frontline_ui.markdown import widget_name
 
 DRAFT_ITEM = "frontline.draft_answers"
+RECEIPT_ITEM = "frontline.receipt"
+ANSWERS_ITEM = "frontline.reviewed_answers"
+AGENT_ITEMS = (RECEIPT_ITEM, ANSWERS_ITEM, DRAFT_ITEM)
+"""What an agent's tab keeps (the receipt, the reviewed answers, the answers as typed): every Frontline page but
+the pulse link's erases them, so a shared PC's tab that moved on holds none of them (an insider review read a
+whole unsent comment from a tab left on the sign-in page)."""
 MAX_SHARE_CHARS = 40
 """What the share box takes: enough for "about half" to reach the check and be refused by name."""
 MAX_TEXT_CHARS = 2000

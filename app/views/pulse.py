@@ -21,9 +21,11 @@ from frontline_ui import browser_store, resources
 from frontline_ui.copy_button import copy_button
 from frontline_ui.markdown import plain, widget_name
 from frontline_ui.pulse_draft import (
+    ANSWERS_ITEM,
     DRAFT_ITEM,
     MAX_SHARE_CHARS,
     MAX_TEXT_CHARS,
+    RECEIPT_ITEM,
     answers_from_draft,
     draft_from_answers,
     question_label,
@@ -40,8 +42,6 @@ from research.pulse.waves import wave_questions
 from research.store.engine import DatabaseUnavailable
 
 STATE = "pulse_page"
-RECEIPT_ITEM = "frontline.receipt"
-ANSWERS_ITEM = "frontline.reviewed_answers"
 
 
 def link_fingerprint(token: str) -> str:

@@ -191,6 +191,18 @@ def test_answers_given_before_the_review_and_edits_after_it_survive_a_reload(ser
     kept = page.evaluate("JSON.stringify(sessionStorage)")
     assert "rota app" not in kept and "draft_answers" not in kept
 
+    # A tab that leaves the link for another Frontline page (a shared PC's next user at the sign-in page) keeps
+    # nothing the agent gave: an insider review read a whole unsent comment there.
+    page.goto(f"{server.url}/pulse?t={out.strip().rsplit('?t=', 1)[1]}")
+    wait_for_app(page)
+    wait_until_settled(page)
+    comment.fill("My manager Dana shouts at us")
+    comment.press("Tab")
+    page.wait_for_function("(sessionStorage.getItem('frontline.draft_answers') || '').includes('Dana')")
+    page.goto(server.url)
+    wait_for_app(page)
+    page.wait_for_function("!Object.keys(sessionStorage).some(k => k.startsWith('frontline.'))")
+
 def drafts(server, user_id: int) -> list[tuple]:
     return rows(server, "SELECT interview_id, slot, body FROM note_drafts WHERE user_id = ?", user_id)
 
