@@ -89,4 +89,5 @@ st.set_page_config(page_title=f"{navigation.title} · Frontline")  # each tab an
 keep_session_cookie()
 if not opening_pulse_page():  # a shared PC's tab that left the pulse link keeps nothing the agent gave
     browser_store.forget_in_tab("agent_items", AGENT_ITEMS)
+    browser_store.mirror_form("agent_mirror", None)  # and never copies another page's form (a staff note) there
 navigation.run()
