@@ -186,7 +186,8 @@ def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thr
         return []
     for opens_on in sorted(comments["opens_on"].unique(), reverse=True):
         wave = comments[comments["opens_on"] == opens_on]
-        released = releasable_rows(wave, by="team", threshold=thresholds.comments, people="response_id")
+        released = releasable_rows(wave, by="team", parent="wave_id", threshold=thresholds.comments,
+                                   people="response_id")  # two waves opening this day are two groups
         if not released.empty:
             chosen = released[released[column] == value].sort_values(["sentiment", "text"])
             return distinct_quotes(chosen["text"].drop_duplicates().tolist(), limit)

@@ -52,3 +52,21 @@ def test_key_phrases_name_the_tools_agents_complain_about(analysed):
     assert not {"happens", "day"} & set(top)  # "It happens every day" closes complaints of every theme
     assert "billing" not in top and "knowledge" not in top  # the pair stands for the word
     assert (phrases["mean_sentiment"] < 0).sum() >= len(phrases) // 2
+
+
+def test_quotes_never_pool_two_waves_opening_the_same_day_to_reach_the_threshold():
+    """Six people in each of two waves opening one day are two groups of six, not one of twelve."""
+    from datetime import date
+
+    import pandas as pd
+
+    from research.analysis.gaps import latest_quotes
+
+    words = ("softphone", "headset", "queue", "rota", "billing", "refund", "login", "screen", "laptop", "chat",
+             "router", "printer")
+    rows = [{"response_id": f"{wave}-{team}-{n}", "wave_id": wave, "opens_on": date(2026, 11, 2), "team": team,
+             "theme": "tools", "sentiment": -0.5, "text": f"{team}: the {words[n]} broke on wave {wave}"}
+            for wave in (1, 2) for team, people in (("Night desk", 6), ("Day desk", 12), ("Email desk", 12),
+                                                    ("Chat desk", 12)) for n in range(people)]
+    quotes = latest_quotes(pd.DataFrame(rows), column="theme", value="tools", thresholds=Thresholds(), limit=50)
+    assert quotes and not [q for q in quotes if q.startswith("Night desk")]
