@@ -83,7 +83,7 @@ else:
     home = next(iter(sections.values()))[0]
     sections["Account"] += [refused_page(key, page.title, user, home)
                             for key, (_, page) in PAGES.items() if not may_open(key, user)]
-    navigation = st.navigation(sections)
+    navigation = st.navigation(sections, expanded=True)  # every page in sight: "View 3 more" hid a researcher's Account
     repair_sidebar_menu()
 st.set_page_config(page_title=f"{navigation.title} · Frontline")  # each tab and bookmark names its page
 keep_session_cookie()

@@ -227,8 +227,9 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
             if existing is None and row.get("name"):
                 existing = session.scalar(select(Code).where(func.lower(Code.name) == row["name"].lower()))
             if existing is not None and existing.id in imported:
-                raise FrontlineError(f"'{row.get('name') or row.get('key')}' is the code line {imported[existing.id]} "
-                                     f"already imported ('{existing.name}'); this row was left out")
+                raise FrontlineError(f"'{row.get('name') or row.get('key')}' names the same code as line "
+                                     f"{imported[existing.id]} ('{existing.name}'), imported already; this row "
+                                     "was left out")
             if existing is not None:
                 existing.name, existing.colour = _check(session, row.get("name", ""),
                                                         row.get("colour") or existing.colour, existing.id)

@@ -31,16 +31,26 @@ QUALIFIER_SHARE = 0.3
 _NEGATION = {"not", "never", "nor", "neither", "hardly", "without"}
 
 
-_WORD = re.compile(r"\w+")
-"""Word runs; those that are alphanumeric are the tokens NLTK's ``wordpunct_tokenize`` gives, found by the
-standard library's regex (NLTK's ReDoS-guarded one took most of the gaps page's phrase time at 100,000)."""
+_WORD = re.compile(r"\w+(?:'\w+)*")
+"""Word runs with their apostrophes ("hasn't", "manager's"), found by the standard library's regex (NLTK's
+ReDoS-guarded tokenizer took most of the gaps page's phrase time at 100,000)."""
+_CONTRACTION = re.compile(r"(?:n't|'m|'re|'ve|'ll|'d)$")
+"""A negated or contracted function word ("hasn't", "I'm"): split at its apostrophe it gave the key phrase
+"pay hasn" (an outside walk)."""
 
 
 def _tokens(text: str) -> list[str]:
     """The text's words in order, lower case; a word too short to count ("on", "of") is kept as "" so that no
     pair is formed across it ("depends on targets" gave the pair "depends targets")."""
-    words = [w.lower() for w in _WORD.findall(text) if w.isalnum()]
-    return [w if len(w) > 2 or w in _KEEP_SHORT else "" for w in words]
+    words = []
+    for word in _WORD.findall(text.replace("’", "'").lower()):
+        if _CONTRACTION.search(word):
+            words.append("")  # a function word: no phrase is made of it or paired across it
+            continue
+        word = word.removesuffix("'s")  # "the manager's" counts as "manager"
+        if word.isalnum():
+            words.append(word if len(word) > 2 or word in _KEEP_SHORT else "")
+    return words
 
 
 def _text_phrases(words: list[str], stop: frozenset[str]) -> set[str]:

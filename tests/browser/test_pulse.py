@@ -24,6 +24,7 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     page.goto(f"{server.url}/pulse?t={token}")
     wait_for_app(page)
     expect(page.get_by_text("Your answers are anonymous.")).to_be_visible()
+    page.get_by_text("Where your answers will count").click()  # closed at first: it pushed the questions down
     expect(page.get_by_text(re.compile(r"Your team \(Retail Care\): its scores will not be shown on their own")))\
         .to_be_visible()
     groups = page.get_by_role("radiogroup")

@@ -142,6 +142,7 @@ def test_a_code_named_twice_in_one_file_is_imported_once_and_lines_are_the_file_
     result = import_codebook_csv(session=session, data=data)
     assert result.added == ["Team morale"] and result.updated == []
     assert result.skipped == [
-        "line 3: 'team MORALE' is the code line 2 already imported ('Team morale'); this row was left out",
+        "line 3: 'team MORALE' names the same code as line 2 ('Team morale'), imported already; this row was "
+        "left out",
         "line 5: 'blue' is not a colour like #1f77b4."]
     assert codes_table(session=session).set_index("Name").loc["Team morale", "Description"] == "First description"
