@@ -19,8 +19,6 @@ from research.pulse.replies import (
     add_reply,
     comments_for_reply,
     newest_wave_with_comments,
-    replies_under,
-    sent_replies,
 )
 
 user = require_page("pulse_replies")
@@ -45,7 +43,6 @@ with resources.db_session() as session:
     codes = {c.key: c.name for c in analysis_codebook(session=session)}
     suggested = suggestions(session=session, answer_ids=list(shown["answer_id"]))
     given = comment_codes(session=session, answer_ids=list(shown["answer_id"]))
-    answered = sent_replies(session=session, response_ids=list(shown["response_id"].unique()))
 if suggested:
     st.caption("Each comment shows the code the last analysis suggests. Accept it, or pick another: what you "
                "choose teaches the next analysis, like the excerpts coded in interviews.")
@@ -94,7 +91,7 @@ for row in shown.itertuples():
         drafted = st.session_state.setdefault(f"{name}_drafted", place in drafts) and place in drafts
         with (st.expander(f"Reply ({row.replies} so far): your unsent draft", expanded=True) if drafted
               else st.popover(f"Reply ({row.replies} so far)")):
-            for author, day, text in replies_under(answered, row.response_id, row.answer_id):
+            for author, day, text in row.sent:  # this comment's own thread
                 st.caption(f"{plain(author)} replied on {day:%d %b %Y}:")
                 st.text(text)
             form = form_key(name)

@@ -99,7 +99,8 @@ class LookupThrottle:
 def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.DataFrame:
     """The wave's comments a researcher may read and answer: only teams where enough people wrote.
 
-    Returns columns response_id, answer_id, team, question, comment, replies (count).
+    Returns columns response_id, answer_id, team, question, comment, replies (count) and sent (those replies,
+    oldest first, as (author, day, text): :func:`replies_under`).
     """
     import pandas as pd
 
@@ -128,8 +129,8 @@ def comments_for_reply(*, session: Session, wave_id: int, threshold: int) -> pd.
     frame = pd.DataFrame(rows, columns=["response_id", "answer_id", "team", "question", "comment"])
     frame = frame[frame["response_id"].isin(released)].reset_index(drop=True)
     sent = sent_replies(session=session, response_ids=list(frame["response_id"].unique()))
-    return frame.assign(replies=[len(replies_under(sent, r, a)) for r, a in zip(frame["response_id"],
-                                                                                 frame["answer_id"])])
+    under = [replies_under(sent, r, a) for r, a in zip(frame["response_id"], frame["answer_id"])]
+    return frame.assign(replies=[len(replies) for replies in under], sent=under)
 
 
 def replies_under(sent: dict, response_id: uuid.UUID, answer_id: uuid.UUID) -> list[tuple[str, date, str]]:
