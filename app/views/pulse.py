@@ -250,7 +250,8 @@ if state["stage"] == "answer":
     if problems:  # the message quotes the question, whose wording staff typed
         st.error(f"Please check {len(problems)} answer(s), marked below. Everything else you gave is kept."
                  if len(problems) > 1 else plain(next(iter(problems.values()))))
-    with st.form("pulse"):
+    # Enter in the share box would otherwise run the review: a phone's keyboard shows Enter as "Go".
+    with st.form("pulse", enter_to_submit=False):
         previous = state.get("answers", {})
         answers = {q.key: question_widget(q, previous.get(q.key), problems.get(q.key)) for q in questions}
         review = st.form_submit_button("Review my answers", type="primary")

@@ -39,6 +39,10 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     for index in range(6):
         groups.nth(index).get_by_text("4", exact=True).click()
     page.get_by_placeholder("a number from 0 to 100").fill("60")
+    page.get_by_placeholder("a number from 0 to 100").press("Enter")  # "Go" on a phone: not the review yet
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Review my answers")).to_be_visible()
+    expect(page.get_by_text("Check before sending")).to_have_count(0)
     page.get_by_role("textbox").last.fill("my supervisor Dave ignores the CRM freezes, ring me on 07700 900123")
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
