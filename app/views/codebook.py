@@ -59,7 +59,11 @@ with edit_tab:
         parent = st.selectbox("Nested under", list(parents), format_func=parents.__getitem__, key=f"{form}_parent",
                               index=list(parents).index(parent_key) if parent_key in parents else 0)
         left, right = st.columns(2)
-        if left.form_submit_button("Save code", type="primary"):
+        save = left.form_submit_button("Save code", type="primary")
+        delete = right.form_submit_button("Delete code")
+        # A code's description and examples steer the analysis: one stray click must not erase them.
+        confirm_delete = right.checkbox("Yes, delete this code", key=f"{form}_confirm_delete")
+        if save:
             try:
                 with resources.db_session() as session:
                     update_code(session=session, key=key, name=name, description=description, colour=colour,
@@ -72,7 +76,9 @@ with edit_tab:
                                   "analysis run uses it.")
                 clear_form(f"edit_{key}")
                 st.rerun()
-        if right.form_submit_button("Delete code"):
+        if delete and not confirm_delete:
+            st.error(f"To delete '{plain(current['Name'])}', tick 'Yes, delete this code' too. Nothing was changed.")
+        elif delete:
             try:
                 with resources.db_session() as session:
                     delete_code(session=session, key=key)

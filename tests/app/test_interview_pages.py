@@ -177,6 +177,24 @@ def test_codebook_edit_confirms_and_shows_the_new_wording(make_app, app_db):
     assert shown == "Screens that freeze, logins that expire mid-call."
 
 
+def test_deleting_a_code_asks_for_a_tick_first_and_then_deletes_it(make_app, app_db):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/codebook.py").run()
+    at.text_input(key="add_code_name").input("Parking")
+    next(b for b in at.button if b.label == "Add code").click().run()
+    key = at.table[0].value.set_index("Name").loc["Parking", "Key"]
+    at.selectbox(key="codebook_edit").set_value(key).run()
+    next(b for b in at.button if b.label == "Delete code").click().run()
+    assert "tick 'Yes, delete this code' too. Nothing was changed." in at.error[0].value
+    assert count(app_db, select(func.count()).select_from(Code).where(Code.name == "Parking")) == 1
+
+    next(c for c in at.checkbox if c.label == "Yes, delete this code").check()
+    next(b for b in at.button if b.label == "Delete code").click().run()
+    assert not at.error
+    assert at.success[0].value == "Deleted 'Parking'."
+    assert count(app_db, select(func.count()).select_from(Code).where(Code.name == "Parking")) == 0
+
+
 def test_a_participant_withdraws_from_the_studies_page_after_typing_their_code(make_app, app_db):
     from research.store.models import Interview, Participant
 
