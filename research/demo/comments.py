@@ -83,7 +83,7 @@ NEGATIVE = {
 
 POSITIVE = {
     "tools": [
-        "the new {tool} update made refunds much quicker",
+        "the latest update to {tool} made refunds much quicker",
         "{tool} finally shows the full history, it saves me minutes per call",
     ],
     "workload": [

@@ -97,3 +97,17 @@ def test_planted_trends_are_in_the_data(seeded):
     billing = texts[(texts.team == "Utilities Billing")]
     tool_share = billing.groupby("wave")["text"].apply(lambda s: s.str.contains("billing system|CRM").mean())
     assert tool_share[3] > tool_share[1] + 0.2
+
+
+def test_every_demo_comment_reads_as_english_with_each_teams_tools():
+    """Each tool is a noun phrase with its article ("the CRM"), so a template must not put another before it."""
+    import re
+
+    from research.demo import comments as bank
+    from research.demo.seed import TEAMS
+
+    tools = {tool for team in TEAMS for tool in team.tools}
+    templates = [t for bank_ in (bank.POSITIVE, bank.NEGATIVE) for ts in bank_.values() for t in ts]
+    doubled = [t.format(tool=tool) for t in templates for tool in tools
+               if re.search(r"\b(the|a|an|new|our) (the|a|an)\b", t.format(tool=tool), re.IGNORECASE)]
+    assert doubled == []
