@@ -17,6 +17,9 @@ training employers only, never by the held-out ones; the mean AUC over the six f
     MLP (256 hidden, alpha 0.01) on embedding + compound           0.905
     embedding + compound + tf-idf (5,000 / 20,000 terms), C=1     0.911 / 0.911   <- shipped (the smaller)
     its log-odds blended 3:1 or 1:1 with the MLP's                 0.912 / 0.911 (not worth a second model)
+    + a lower layer's mean-pooled vector (layer 2 / 3 / 4), or the     0.912 / 0.912 / 0.912 / 0.912 / 0.912
+      last layer max-pooled, or layer 4 and the max (2026-12-06, on PyTorch vectors; held-out employers
+      0.930 / 0.931 / 0.931 / 0.930 / 0.931 against 0.929): within noise, not worth a second output per text
 
 With ``FRONTLINE_SENTIMENT_MODEL=head+fine-tuned`` the head is blended with a fine-tuned model
 (``research/analysis/data/sentiment_model.onnx``, which this script also writes unless ``--head-only``): the packaged
