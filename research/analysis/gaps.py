@@ -163,12 +163,17 @@ def _mean(total, n) -> float:
 
 
 def ranked_gaps(gaps: pd.DataFrame, *, kind: str) -> pd.DataFrame:
-    """The latest wave's themes of one kind ("morale" or "tooling"), worst first: most negative comments."""
+    """The latest wave's themes of one kind ("morale" or "tooling"), worst first: most negative comments.
+
+    Waves imported for several sites may open on the same day; each theme is then ranked once, in the wave
+    where it is worst (the row names that wave), not once per wave.
+    """
     if gaps.empty:
         return gaps
     latest = gaps[gaps["opens_on"] == gaps["opens_on"].max()]
     chosen = latest[latest["kind"] == kind]
-    return chosen.sort_values(["negative_share", "share"], ascending=False).reset_index(drop=True)
+    ranked = chosen.sort_values(["negative_share", "share", "wave_id"], ascending=[False, False, True])
+    return ranked.drop_duplicates("theme").reset_index(drop=True)
 
 
 _QUOTE_WORD = re.compile(r"[a-z']+")

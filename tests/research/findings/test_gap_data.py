@@ -192,3 +192,20 @@ def _plain(finding) -> dict:
     fields["trend"] = fields["trend"].to_dict("list")
     fields["phrases"] = sorted(fields["phrases"])  # ties among equally frequent phrases follow row order
     return fields
+
+
+def test_a_theme_is_ranked_once_when_two_waves_open_the_same_day_in_the_wave_where_it_is_worst(analysed):
+    """Two sites' waves imported for one day listed every gap twice (and the gaps page drew one chart per theme)."""
+    engine, job_id, waves = analysed
+    limits = Thresholds(2, 2)
+    with session_scope(engine) as session:
+        every = theme_gaps(session=session, job_id=job_id, thresholds=limits)
+        latest = every[every["opens_on"] == every["opens_on"].max()]
+        assert latest["wave_id"].nunique() == 2 and latest["theme"].duplicated().any()  # the case
+        for kind in ("morale", "tooling"):
+            found = gap_findings(session=session, job_id=job_id, thresholds=limits, kind=kind, top=20)
+            assert len({f.theme for f in found}) == len(found) == latest[latest["kind"] == kind]["theme"].nunique()
+            for finding in found:
+                rows = latest[latest["theme"] == finding.theme]
+                assert finding.negative_share == rows["negative_share"].max()
+                assert finding.wave in set(rows.loc[rows["negative_share"] == rows["negative_share"].max(), "wave"])
