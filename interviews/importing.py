@@ -169,7 +169,7 @@ def import_csv(
                 continue
             participant_id = participant.id
         interview = start_interview(session=session, study_id=study_id, participant_id=participant_id,
-                                    interviewer=preview.interviewers.get(value, editor),
+                                    interviewer=preview.interviewers.get(value) or editor,
                                     held_on=preview.dates.get(value))
         result.interviews.append(interview.id)
         _store(session, interview.id, turns, guide, editor, result)

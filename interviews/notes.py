@@ -90,15 +90,30 @@ def give_evidence_place(*, session: Session, participant: Participant) -> int:
     return participant.evidence_place
 
 
+INTERVIEWER_LIMIT = 64
+
+
+def interviewer_name(interviewer: str | None) -> str:
+    """The interviewer as typed, trimmed; refused when empty (agreement between coders and the interview list
+    are read by who held it) or too long for the column (cutting it would save another name)."""
+    name = " ".join((interviewer or "").split())
+    if not name:
+        raise FrontlineError("Type who held the interview: the Interviewer box is empty. Nothing was saved.")
+    if len(name) > INTERVIEWER_LIMIT:
+        raise FrontlineError(f"The interviewer's name is {len(name)} characters long; at most "
+                             f"{INTERVIEWER_LIMIT} fit. Nothing was saved.")
+    return name
+
+
 def start_interview(
     *, session: Session, study_id: int, participant_id: int, interviewer: str, held_on: date | None,
 ) -> InterviewRef:
     """Open an interview record for a participant who has given consent."""
+    name = interviewer_name(interviewer)
     participant = _participant_with_consent(session, participant_id)
     if participant.study_id != study_id:
         raise FrontlineError(f"{participant.code} is not a participant of this study.")
-    interview = Interview(study_id=study_id, participant_id=participant_id,
-                          interviewer=(interviewer or "").strip()[:64], held_on=held_on)
+    interview = Interview(study_id=study_id, participant_id=participant_id, interviewer=name, held_on=held_on)
     session.add(interview)
     session.flush()
     return InterviewRef(id=interview.id)
@@ -126,7 +141,7 @@ def get_interview(*, session: Session, interview_id: int) -> Interview:
 
 def update_interview(*, session: Session, interview_id: int, interviewer: str, held_on: date | None) -> None:
     interview = get_interview(session=session, interview_id=interview_id)
-    interview.interviewer = (interviewer or "").strip()[:64]
+    interview.interviewer = interviewer_name(interviewer)
     interview.held_on = held_on
     session.flush()
 

@@ -95,15 +95,20 @@ with st.form(meta_form):
     interviewer = meta_boxes.text_input("Interviewer", "interviewer", saved=row["Interviewer"] or "", where=left)
     held_on_edit = right.date_input("Date", value=row["Held on"] or None, key=f"{meta_form}_date")
     if st.form_submit_button("Save interviewer and date"):
-        with resources.db_session() as session:
-            update_interview(session=session, interview_id=interview_id, interviewer=interviewer, held_on=held_on_edit)
-            meta_boxes.forget(session)
-            slip = date_outside_study(session=session, study_id=study_id, held_on=held_on_edit)
-        flash("notes", "Saved the interviewer and date.")
-        if slip:
-            flash("notes", plain(slip), "warning")
-        clear_form(f"interview_meta_{interview_id}")  # drawn afresh from what was saved
-        st.rerun()
+        try:
+            with resources.db_session() as session:
+                update_interview(session=session, interview_id=interview_id, interviewer=interviewer,
+                                 held_on=held_on_edit)
+                meta_boxes.forget(session)
+                slip = date_outside_study(session=session, study_id=study_id, held_on=held_on_edit)
+        except FrontlineError as exc:
+            st.error(plain(exc))
+        else:
+            flash("notes", "Saved the interviewer and date.")
+            if slip:
+                flash("notes", plain(slip), "warning")
+            clear_form(f"interview_meta_{interview_id}")  # drawn afresh from what was saved
+            st.rerun()
 meta_boxes.keep()
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from interviews.coding import code_quote
-from interviews.notes import interview_slots, note_history, save_note, start_interview
+from interviews.notes import get_interview, interview_slots, note_history, save_note, start_interview, update_interview
 from interviews.studies import add_participant, withdraw_participant
 from research.errors import FrontlineError
 from research.privacy.roster import replace_roster
@@ -16,6 +16,25 @@ def test_no_notes_without_consent(session, study):
     with pytest.raises(FrontlineError, match="P03 has no consent recorded"):
         start_interview(session=session, study_id=study["study"].id, participant_id=p3.id, interviewer="ana",
                         held_on=None)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("", "the Interviewer box is empty"), ("   ", "the Interviewer box is empty"),
+    ("x" * 65, "65 characters long; at most 64 fit"),
+])
+def test_an_interview_needs_an_interviewer_when_started_and_when_edited(session, study, typed, message):
+    """An outside walk started an interview with the Interviewer box cleared, then saved it empty again."""
+    person = study["participants"][0]
+    with pytest.raises(FrontlineError, match=message):
+        start_interview(session=session, study_id=study["study"].id, participant_id=person.id, interviewer=typed,
+                        held_on=None)
+    interview = study["interview"]
+    before = get_interview(session=session, interview_id=interview.id).interviewer
+    with pytest.raises(FrontlineError, match=message):
+        update_interview(session=session, interview_id=interview.id, interviewer=typed, held_on=None)
+    assert get_interview(session=session, interview_id=interview.id).interviewer == before
+    update_interview(session=session, interview_id=interview.id, interviewer="  Ana   Lopez ", held_on=None)
+    assert get_interview(session=session, interview_id=interview.id).interviewer == "Ana Lopez"
 
 
 @pytest.mark.parametrize("typed, kept, kinds", [
