@@ -168,13 +168,22 @@ def _next_code(session: Session, study_id: int) -> str:
     return f"P{(max(numbers, default=0) + 1):02d}"
 
 
+_RESERVED = frozenset({*FIXED_ATTRIBUTES, "id", "code", "consent_given", "consent", "withdrawn_on", "withdrawn",
+                       "participant"})
+
+
+def _attribute_key(name: str) -> str:
+    """How a column name reads to a person: "Role", "role" and "ROLE", or "Tenure band" and "tenure_band", are one."""
+    return "_".join(re.split(r"[\s_-]+", name.strip().casefold()))
+
+
 def _clean_attributes(values: Mapping[str, str]) -> dict[str, str]:
     cleaned = {}
     for key, value in values.items():
         key = (key or "").strip()
         if not key:
             continue
-        if key in FIXED_ATTRIBUTES or key in ("id", "code", "consent_given", "withdrawn_on"):
+        if _attribute_key(key) in _RESERVED:  # two "Role" columns in the table and the exports
             raise FrontlineError(f"'{key}' is a built-in attribute; choose another name for the custom one.")
         cleaned[_fitting("the attribute name", key, MAX_ATTRIBUTE)] = _fitting(key, value, MAX_CUSTOM_VALUE)
     return cleaned
@@ -256,7 +265,12 @@ def add_custom_attribute(*, session: Session, study_id: int, name: str) -> str:
     if not cleaned:
         raise FrontlineError("Name the attribute.")
     key = next(iter(cleaned))
-    for participant in session.scalars(select(Participant).where(Participant.study_id == study_id)):
+    people = session.scalars(select(Participant).where(Participant.study_id == study_id)).all()
+    existing = {name for p in people for name in (p.attributes or {})}
+    if clash := next((n for n in existing if n != key and _attribute_key(n) == _attribute_key(key)), None):
+        raise FrontlineError(f"The study already has the attribute '{clash}'; '{key}' would be a second column "
+                             "that reads the same. Nothing was added.")
+    for participant in people:
         participant.attributes = {**(participant.attributes or {}), key: (participant.attributes or {}).get(key, "")}
     session.flush()
     return key

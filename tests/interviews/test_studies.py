@@ -132,12 +132,24 @@ def test_an_imported_name_used_as_a_code_does_not_survive_withdrawal(session, st
     assert "Anna" not in " ".join(session.scalars(select(AuditEvent.subject)))
 
 
-@pytest.mark.parametrize("name", ["withdrawn_on", "id"])
+# "Role" and "Tenure band" as the table shows them: an outside walk added "Role" and got two Role columns.
+@pytest.mark.parametrize("name", ["withdrawn_on", "id", "Role", "ROLE", "Tenure band", "tenure-band", "Consent"])
 def test_names_the_table_uses_itself_are_refused_as_custom_attributes(session, study, name):
     from interviews.studies import add_custom_attribute
 
     with pytest.raises(FrontlineError, match="built-in attribute"):
         add_custom_attribute(session=session, study_id=study["study"].id, name=name)
+
+
+def test_a_custom_attribute_that_reads_like_one_the_study_has_is_refused(session, study):
+    from interviews.studies import add_custom_attribute, participants_table
+
+    add_custom_attribute(session=session, study_id=study["study"].id, name="Floor")
+    with pytest.raises(FrontlineError, match="already has the attribute 'Floor'; 'floor' would be a second"):
+        add_custom_attribute(session=session, study_id=study["study"].id, name="floor")
+    assert add_custom_attribute(session=session, study_id=study["study"].id, name="Floor") == "Floor"  # no change
+    columns = list(participants_table(session=session, study_id=study["study"].id).columns)
+    assert columns.count("Floor") == 1 and "floor" not in columns
 
 
 def test_custom_attributes_typed_as_name_value_pairs():
