@@ -38,7 +38,10 @@ wave_id = pick_by_title("Wave", {s.wave_id: s.title for s in statuses},
                         "No pulse waves yet. Researchers create waves and share invite links with agents.",
                         prefer=default)
 status = next(s for s in statuses if s.wave_id == wave_id)
-if status.label:
+if status.label.startswith("in progress"):
+    st.warning(f"This wave is still being answered ({plain(status.label)}), so it is not the default: until most "
+               "teams can be shown, its figures describe only the agents who have answered so far.")
+elif status.label:
     st.warning(f"This wave is not representative ({plain(status.label)}), so it is not the default: its figures "
                "describe a different group of agents from the waves before.")
 with resources.db_read() as session:

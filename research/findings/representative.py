@@ -44,16 +44,19 @@ class WaveStatus:
     teams: int  # teams reportable on their own in this wave
     usual_teams: int  # the most teams reportable in any wave
     representative: bool
+    answering_teams: int = 0  # teams with any response in this wave (a pilot asks one team)
 
     @property
     def label(self) -> str:
-        """"" for a representative wave, else why it is not ("pilot: 1 of 8 teams reportable")."""
+        """"" for a representative wave, else why it is not ("pilot: 1 of 8 teams reportable"); a wave just opened,
+        which several teams are answering, is in progress, not a pilot."""
         if self.representative:
             return ""
-        state = "in progress" if not self.closed else "partial"
-        if self.teams <= 1:
-            state = "pilot"
-        return f"{state}: {self.teams} of {self.usual_teams} teams reportable"
+        if self.teams <= 1 and self.answering_teams <= 1:
+            return f"pilot: {self.teams} of {self.usual_teams} teams reportable"
+        if not self.closed:
+            return f"in progress: {self.teams} of {self.usual_teams} teams reportable so far"
+        return f"partial: {self.teams} of {self.usual_teams} teams reportable"
 
 
 def wave_statuses(*, session: Session, thresholds: Thresholds, today: date | None = None) -> list[WaveStatus]:
@@ -68,8 +71,9 @@ def wave_statuses(*, session: Session, thresholds: Thresholds, today: date | Non
     for wave in waves:
         closed = wave.closes_on < today
         covered = releases[wave.id].whole and usual > 0 and teams[wave.id] >= COVERAGE * usual
+        answering = {s.team for s in stats[wave.id].segments if stats[wave.id].responses_by_segment.get(s.id)}
         statuses.append(WaveStatus(wave.id, wave.title, closed, releases[wave.id].whole, teams[wave.id], usual,
-                                   covered and closed))
+                                   covered and closed, len(answering)))
     return statuses
 
 

@@ -43,6 +43,18 @@ def test_a_one_team_pilot_is_never_the_default_and_is_marked(engine, waves_with_
     assert statuses[october].label == ""
 
 
+def test_a_wave_just_opened_that_several_teams_are_answering_is_in_progress_not_a_pilot(engine, waves_with_pilot):
+    """An outside walk read "pilot: 0 of 8 teams reportable" on the demo's open wave, which every team was
+    answering; a wave asking one team stays a pilot."""
+    with session_scope(engine) as session:
+        started = add_wave(session, "November", date(2026, 11, 30), {t: answers(2) for t in TEAMS})
+        statuses = {s.wave_id: s for s in wave_statuses(session=session, thresholds=FIVE, today=TODAY)}
+        closed = {s.wave_id: s for s in wave_statuses(session=session, thresholds=FIVE, today=date(2027, 6, 1))}
+    assert statuses[started].label == "in progress: 0 of 4 teams reportable so far"
+    assert closed[started].label == "partial: 0 of 4 teams reportable"
+    assert statuses[waves_with_pilot[2]].label == "pilot: 1 of 4 teams reportable"
+
+
 def test_an_open_wave_with_most_teams_is_used_only_when_no_closed_one_has(engine):
     with session_scope(engine) as session:
         open_wave = add_wave(session, "Open", date(2026, 11, 28), {t: answers(6) for t in TEAMS})
