@@ -22,6 +22,10 @@ with resources.db_read() as session:
 if table.values.empty:
     st.info("No responses in this wave yet.")
     st.stop()
+if len(table.hidden) == len(table.values):  # a chart of dashes only (a wave just opened) says nothing
+    st.info(f"No {plain(table.dimension)} in this wave can be shown yet: each has {table.note} (or would reveal "
+            "such a group by subtraction). Choose another wave, or come back when more people have answered.")
+    st.stop()
 st.caption("Each column is coloured over its measure's whole scale (1 to 5, eNPS −100 to +100, shares 0 to 100 %), "
            "so colours compare across waves: blue is the best end, red the worst. Every cell carries its figure; "
            "hover a row for its number of responses.")

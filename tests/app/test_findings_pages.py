@@ -61,6 +61,20 @@ def test_the_heatmap_marks_small_teams_and_carries_no_number_for_them(make_app, 
     assert labels[("Nine", "Recovery share")] == "40%"
 
 
+def test_a_heatmap_with_every_row_hidden_says_so_instead_of_drawing_dashes(make_app, app_db):
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        add_wave(session, "Just opened", date(2026, 11, 2), {
+            ("One", "Swansea", "chat", "retail"): answers(1), ("Three", "Swansea", "chat", "retail"): answers(3)})
+    engine.dispose()
+    at = make_app("executive", "executive").run()
+    at.switch_page("views/findings_heatmap.py").run()
+    at.selectbox[0].select("Just opened").run()
+    assert not at.exception
+    assert not at.get("plotly_chart")
+    assert any("No team in this wave can be shown yet: each has fewer than 5 responses" in i.value for i in at.info)
+
+
 def test_every_headline_figure_and_heatmap_column_says_what_agents_were_asked(make_app, crafted):
     at = make_app("executive", "executive").run()
     at.selectbox[0].select(CRAFTED).run()
