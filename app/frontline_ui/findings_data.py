@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
-from research.analysis.jobs import current_results_job, finished_at
+from research.analysis.jobs import analysis_source, current_results_job
 from research.findings import gap_data
 from research.findings.gap_data import analysed_comments, gap_table
 from research.findings.topic_explorer import TopicOverview, topic_overview
@@ -74,14 +74,17 @@ def require_results() -> int:
         st.info("No analysis has run yet. A researcher starts one on the Analysis page; the findings appear here "
                 "when it finishes.")
         st.stop()
-    with resources.db_read() as session:
-        finished = finished_at(session=session, job_id=job_id)
-    when = f" finished {finished:%d %b %Y at %H:%M} UTC" if finished else ""
-    # A re-run after a codebook change rewrites earlier waves too: an executive comparing a saved briefing
-    # with the page sees why they differ.
-    st.caption(f"From the analysis{when} (job {job_id}). When researchers change the codebook and run it again, "
-               "these themes change, earlier waves' included.")
+    st.caption(analysis_caption(job_id))
     return job_id
+
+
+def analysis_caption(job_id: int) -> str:
+    """Which analysis the page shows, and that a re-run rewrites it: an executive comparing a saved briefing with
+    the page sees why they differ."""
+    with resources.db_read() as session:
+        source = analysis_source(session=session, job_id=job_id)
+    return (f"{source}. When researchers change the codebook and run it again, these themes change, earlier waves' "
+            "included.")
 
 
 def kpi_delta(change: float | None, digits: int) -> tuple[str | None, Literal["auto", "off"]]:

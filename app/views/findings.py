@@ -12,6 +12,7 @@ from frontline_ui.charts import show_chart
 from frontline_ui.exports import download_file
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title
+from interviews.codebook import slugify
 from research.findings.actions import actions_table
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.briefing_pdf import BriefingPdfError, briefing_pdf
@@ -164,7 +165,8 @@ else:
     areas = cached_focus(job_id, wave_id, limits.scores, limits.comments, recorded)
     scope = "Everyone in the wave, whatever segment is chosen above: the" if picked else "The"
     st.caption(f"{scope} gaps with the most negative comments. Teams and quotes come only from teams with at "
-               f"least {limits.comments} people commenting; quotes are redacted.")
+               f"least {limits.comments} people commenting; quotes are redacted. "
+               + findings_data.analysis_caption(job_id))
     if not areas:
         st.info("No gaps to show: the waves analysed up to this one are below the reporting thresholds.")
     for rank, area in enumerate(areas, start=1):
@@ -193,13 +195,14 @@ if st.button("Prepare briefing"):
 prepared = st.session_state.get("briefing")
 if prepared and prepared[0] == wave_id:
     _, html_file, tables, pdf, problem = prepared
+    wave_name = slugify(status.title)  # briefings of several waves saved side by side must not overwrite each other
     left, middle, right = st.columns(3)
     download_file("Download HTML briefing", html_file, what=f"HTML briefing, wave {wave_id}",
-                  file_name="frontline-briefing.html", mime="text/html", container=left)
+                  file_name=f"frontline-briefing-{wave_name}.html", mime="text/html", container=left)
     if pdf:
         download_file("Download briefing (PDF)", pdf, what=f"briefing (PDF), wave {wave_id}",
-                      file_name="frontline-briefing.pdf", mime="application/pdf", container=middle)
+                      file_name=f"frontline-briefing-{wave_name}.pdf", mime="application/pdf", container=middle)
     download_file("Download tables (CSV, zip)", tables, what=f"briefing tables, wave {wave_id}",
-                  file_name="frontline-tables.zip", mime="application/zip", container=right)
+                  file_name=f"frontline-tables-{wave_name}.zip", mime="application/zip", container=right)
     if problem:
         st.warning(plain(problem))

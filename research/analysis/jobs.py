@@ -157,3 +157,11 @@ def themes_table(*, session: Session, job_id: int):
 def finished_at(*, session: Session, job_id: int):
     """When a job finished (UTC), or None."""
     return session.scalar(select(AnalysisJob.finished_at).where(AnalysisJob.id == job_id))
+
+
+def analysis_source(*, session: Session, job_id: int) -> str:
+    """Which analysis a page or briefing shows, as a reader says it: a re-run after a codebook change rewrites
+    earlier waves too, so two briefings of one day can differ, and this is how a reader tells them apart."""
+    finished = finished_at(session=session, job_id=job_id)
+    when = f" finished {finished:%d %b %Y at %H:%M} UTC" if finished else ""
+    return f"From the analysis{when} (job {job_id})"

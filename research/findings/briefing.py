@@ -22,6 +22,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from research.analysis.jobs import analysis_source
 from research.findings.actions import action_effect, actions_table
 from research.findings.focus import FocusArea, focus_areas
 from research.findings.gap_data import analysed_comments, gap_table
@@ -288,11 +289,12 @@ def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tab
     return sections, topics
 
 
-def _document(title: str, thresholds: Thresholds, sections: list[str]) -> str:
+def _document(title: str, thresholds: Thresholds, sections: list[str], source: str) -> str:
     return (
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
-        f"<p class=note>Prepared {date.today():%d %B %Y}. Groups with fewer than {thresholds.scores} responses "
+        f"<p class=note>Prepared {date.today():%d %B %Y}. {html.escape(source)}. "
+        f"Groups with fewer than {thresholds.scores} responses "
         f"show no figures, and quotes come only from teams with at least {thresholds.comments} comments.</p>"
         + "".join(sections) + "</body></html>"
     )
@@ -327,7 +329,9 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
         tables["actions"] = _readable_actions(actions)
         sections += ["<h3>Actions: you said, we did</h3>", _table_html(tables["actions"])]
     sections += ["<h3>Scores by wave</h3>", _table_html(_scores_by_wave(trend, thresholds))]
-    return Briefing(_document(f"Frontline briefing: {result.wave_title}", thresholds, sections), tables)
+    source = ("Themes, gaps and topics: " + analysis_source(session=session, job_id=job_id).replace("From", "from", 1)
+              if job_id is not None else "No analysis has run yet")
+    return Briefing(_document(f"Frontline briefing: {result.wave_title}", thresholds, sections, source), tables)
 
 
 _CSV_HEADERS = {

@@ -297,10 +297,14 @@ def test_the_briefing_prepared_on_the_page_has_no_live_link_or_formula(marked_up
     at.run()
     next(b for b in at.button if b.label == "Prepare briefing").click().run()
     assert not at.exception, at.exception
-    html_page = downloads["frontline-briefing.html"][0].decode("utf-8")
+    # Named by the wave (its title is typed by staff, so only letters and digits of it reach the file name).
+    [html_name] = [n for n in downloads if n.startswith("frontline-briefing-") and n.endswith(".html")]
+    [zip_name] = [n for n in downloads if n.startswith("frontline-tables-") and n.endswith(".zip")]
+    assert re.fullmatch(r"frontline-briefing-[a-z0-9_]+\.html", html_name), html_name
+    html_page = downloads[html_name][0].decode("utf-8")
     assert live_html(html_page) == []
     assert "&lt;a href=" in html_page  # the typed names are there, as text
-    tables = downloads["frontline-tables.zip"][0]
+    tables = downloads[zip_name][0]
     assert runnable_cells("tables.zip", tables) == []
     with zipfile.ZipFile(io.BytesIO(tables)) as archive:
         actions = list(csv.DictReader(io.StringIO(archive.read("actions.csv").decode("utf-8"), newline="")))
