@@ -126,6 +126,7 @@ def add_code(
 ) -> CodeRef:
     """Add a code at the end of the codebook under a key made from its name (in :func:`free_colour` unless a
     colour is given)."""
+    _check_typed_examples(examples)
     colour = free_colour(session=session) if colour is None else colour
     code = _add_code(session=session, name=name, description=description, colour=colour, parent_key=parent_key,
                      examples=examples, gap_kind=gap_kind)
@@ -154,6 +155,7 @@ def update_code(
     code = session.scalar(select(Code).where(Code.key == key))
     if code is None:
         raise FrontlineError(f"There is no code with key '{key}'.")
+    _check_typed_examples(examples)
     code.name, code.colour = _check(session, name, colour, code.id)
     code.description = (description or "").strip()
     if examples is not None:
@@ -258,6 +260,15 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
             result.skipped.append(f"line {line}: {exc}")
     session.flush()
     return result
+
+
+def _check_typed_examples(text: str | None) -> None:
+    """Examples typed one a line must not hold "|": the codebook CSV puts it between examples, so the phrase would
+    come back as two (an outside walk saw one example silently become two on save)."""
+    for line in (text or "").splitlines():
+        if "|" in line:
+            raise FrontlineError(f"The example '{line.strip()}' contains '|', which the codebook CSV puts between "
+                                 "examples: write it as two lines, or without the '|'. Nothing was saved.")
 
 
 def split_examples(text: str | None) -> list[str]:

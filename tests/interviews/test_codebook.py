@@ -70,6 +70,17 @@ def test_examples_round_trip_through_the_codebook_csv(session):
     assert {c.key: c.examples for c in analysis_codebook(session=session)}["pay"] == ("low salary", "no raise")
 
 
+def test_a_typed_example_holding_the_csv_separator_is_refused_and_nothing_changes(session):
+    before = {c.key: c for c in analysis_codebook(session=session)}["pay"]
+    with pytest.raises(FrontlineError, match=r"The example 'raise\|bonus' contains '\|'.*Nothing was saved"):
+        update_code(session=session, key="pay", name="Pay (renamed)", description="Salary", colour="#aec7e8",
+                    parent_key=None, examples="low salary\nraise|bonus")
+    assert {c.key: c for c in analysis_codebook(session=session)}["pay"] == before
+    with pytest.raises(FrontlineError, match="contains '\\|'"):
+        add_code(session=session, name="Parking", examples="+cmd|' /C calc'!A0")
+    assert "Parking" not in set(codes_table(session=session)["Name"])
+
+
 def test_codes_nest_and_cycles_are_refused(session):
     crm = add_code(session=session, name="CRM", description="The CRM", colour="#123456", parent_key="tools")
     assert codes_table(session=session).set_index("Name").loc["CRM", "Parent"] == "Tools and systems"
