@@ -25,6 +25,7 @@ from research.pulse.waves_admin import (
     create_segment_links,
     headcount_note,
     parse_headcount,
+    parse_invite_count,
     segment_summaries,
     set_headcount,
     wave_shape,
@@ -86,7 +87,9 @@ with st.form(form):
     segment_label = st.selectbox("Segment", list(segments), key=f"{form}_segment")
     kinds = {"Single-use invites": "invite", "One open link (kiosk, team chat)": "open"}
     kind = kinds[st.radio("Kind", list(kinds), horizontal=True, key=f"{form}_kind")]
-    count = st.number_input("How many invites", min_value=1, max_value=10_000, value=10, key=f"{form}_count")
+    # Typed text, as the headcount: a number box refused 0 or -3 with only a red mark, and the click did nothing.
+    count_text = st.text_input("How many invites", value="10", key=f"{form}_count",
+                               help="Only for single-use invites; an open link is always one.")
     password = st.text_input("Your password, to keep a copy you can open again until the wave closes (optional)",
                              type="password", key=f"{form}_password",
                              help="The copy is sealed with it: no one else, administrators included, can open it.")
@@ -94,6 +97,7 @@ with st.form(form):
 if make:
     base = resources.settings().public_url  # before the save: nothing between its commit and keeping the links
     try:
+        count = parse_invite_count(count_text) if kind == "invite" else 1
         if password:
             with resources.db_session() as session:  # committed either way: a wrong password counts
                 problem = password_problem(session=session, username=me.username, password=password,
@@ -105,7 +109,7 @@ if make:
             # never shown, would hold places of the team's headcount that no one could hand out.
             claim_submission(session=session, key=submission_key("links"), actor=me.username, action="links_created")
             tokens = create_segment_links(session=session, segment_id=segments[segment_label],
-                                          count=int(count) if kind == "invite" else 1, kind=kind, today=date.today())
+                                          count=count, kind=kind, today=date.today())
             links = [link_url(base, t) for t in tokens]
             if password:  # in the same transaction: links kept are exactly the links created
                 keep_links(session=session, sealer=resources.sealer(), username=me.username, password=password,

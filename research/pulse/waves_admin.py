@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
 from research.pulse.library import QUESTION_LIBRARY
-from research.pulse.links import create_links, lock_segment, places_taken
+from research.pulse.links import MAX_LINKS_PER_REQUEST, create_links, lock_segment, places_taken
 from research.store.models import PulseQuestion, PulseSegment, PulseWave
 
 MAX_TITLE = 200
@@ -149,22 +149,41 @@ def parse_headcount(text: str) -> int:
     Raises:
         PulseError: empty, not a number, not whole, or out of range; the message ends "Nothing changed."
     """
-    typed = text.strip()
+    return _whole_number(text, asked="how many people the segment has", example="12", unit="people",
+                         whole="a headcount counts people", maximum=MAX_HEADCOUNT,
+                         limits=f"A headcount is a whole number of people from 1 to {MAX_HEADCOUNT:,}",
+                         nothing="Nothing changed.")
+
+
+def parse_invite_count(text: str) -> int:
+    """How many invites a researcher typed, read like :func:`parse_headcount`: a number box refused 0 or -3 with
+    only a red mark in the browser, and "Create links" then did nothing anyone could see.
+
+    Raises:
+        PulseError: empty, not a number, not whole, or not from 1 to :data:`MAX_LINKS_PER_REQUEST`.
+    """
+    return _whole_number(text, asked="how many invites to create", example="10", unit="invites",
+                         whole="each invite is one person's link", maximum=MAX_LINKS_PER_REQUEST,
+                         limits=f"Invites are created 1 to {MAX_LINKS_PER_REQUEST:,} at a time",
+                         nothing="No links were created.")
+
+
+def _whole_number(text: str, *, asked: str, example: str, unit: str, whole: str, maximum: int, limits: str,
+                  nothing: str) -> int:
+    typed = (text or "").strip()
     if not typed:
-        raise PulseError("Type how many people the segment has. Nothing changed.")
+        raise PulseError(f"Type {asked}. {nothing}")
     try:
         number = Decimal(typed)
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise PulseError(f"{typed[:40]!r} is not a number: type how many people the segment has, in digits "
-                         "(such as 12). Nothing changed.")
+        raise PulseError(f"{typed[:40]!r} is not a number: type {asked}, in digits (such as {example}). {nothing}")
     if number != number.to_integral_value():
-        raise PulseError(f"{typed[:40]} is not a whole number of people: a headcount counts people, so type a "
-                         "whole number (such as 3 or 4). Nothing changed.")
-    if not 1 <= number <= MAX_HEADCOUNT:
-        raise PulseError(f"A headcount is a whole number of people from 1 to {MAX_HEADCOUNT:,}, not {typed[:40]}. "
-                         "Nothing changed.")
+        raise PulseError(f"{typed[:40]} is not a whole number of {unit}: {whole}, so type a whole number (such "
+                         f"as 3 or 4). {nothing}")
+    if not 1 <= number <= maximum:
+        raise PulseError(f"{limits}, not {typed[:40]}. {nothing}")
     return int(number)
 
 

@@ -218,7 +218,7 @@ def test_segments_are_typed_one_per_line_and_only_an_admin_gives_a_headcount(mak
 def test_researcher_makes_invite_links_shown_once(make_app):
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/pulse_links.py").run()
-    at.number_input[0].set_value(3)
+    at.text_input(key="links_count").input("3")
     at.button[0].click().run()
     links = at.code[0].value.splitlines()
     assert len(links) == 3 and all("/pulse?t=" in link for link in links)
@@ -226,6 +226,23 @@ def test_researcher_makes_invite_links_shown_once(make_app):
     wave = next(b for b in at.selectbox if b.label == "Wave").value
     assert at.success[0].value.replace("\\", "") == f"Created 3 invite link(s) for {segment} in {wave}."
     assert "on screen in this tab only" in at.warning[0].value
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("0", "Invites are created 1 to 10,000 at a time, not 0. No links were created."),
+    ("-3", "Invites are created 1 to 10,000 at a time, not -3. No links were created."),
+    ("2.5", "2.5 is not a whole number of invites"),
+    ("ten", "'ten' is not a number: type how many invites to create, in digits (such as 10)."),
+])
+def test_an_invite_count_that_is_not_a_whole_number_from_1_says_why_and_makes_nothing(make_app, typed, said):
+    """An outside walk typed 0 and -3 into a number box: only a red mark, and "Create links" did nothing visible."""
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_links.py").run()
+    at.text_input(key="links_count").input(typed)
+    next(b for b in at.button if b.label == "Create links").click().run()
+    assert said in at.error[0].value.replace("\\", "")
+    assert not at.code and not at.success
+    assert at.text_input(key="links_count").value == typed  # kept, to correct
 
 
 def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
@@ -294,7 +311,7 @@ def test_only_an_admin_sets_a_headcount_and_links_stop_at_it(make_app):
     next(t for t in at.text_input if t.label == "People in this segment").input("3")
     next(b for b in at.button if b.label == "Set headcount").click().run()
     assert "set to 3" in at.success[0].value
-    at.number_input[0].set_value(4)
+    at.text_input(key="links_count").input("4")
     next(b for b in at.button if b.label == "Create links").click().run()
     assert "at most 3 more invite(s)" in at.error[0].value.replace("\\", "")
 
@@ -337,7 +354,7 @@ def test_links_sealed_with_the_password_open_again_after_a_reload_for_their_crea
         set_password(session=session, username="researcher", password="researcher's long password", actor="admin")
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/pulse_links.py").run()
-    at.number_input[0].set_value(2)
+    at.text_input(key="links_count").input("2")
     at.text_input(key="links_password").input("not my password")
     next(b for b in at.button if b.label == "Create links").click().run()
     assert at.error[0].value.replace("\\", "") == "That is not your password. No links were created."
