@@ -11,6 +11,7 @@ interviewer's question kept as a note's label goes through the same redaction
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,10 +38,21 @@ class ImportResult:
     notes: int = 0
     matched_to_guide: int = 0
     replacements: int = 0
+    replaced: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, words replaced) -> times
     new_participants: dict[str, str] = field(default_factory=dict)  # value in the file -> pseudonym given
     skipped: list[str] = field(default_factory=list)
     already_imported: list[int] = field(default_factory=list)  # interviews that already held the same answers
     also_stored_as: list[int] = field(default_factory=list)  # other participants' interviews with the same answers
+
+
+    def replaced_text(self, limit: int = 12) -> str:
+        """What redaction replaced, as the notes page says it ("name 'Dana' (2 times), phone '07700 900123'"): the
+        researcher who imported the file checks that only names and numbers went (a word of a script without
+        capitals, such as Arabic "نظام", system, can also be a first name)."""
+        shown = [f"{kind} '{words}'" + (f" ({n} times)" if n > 1 else "")
+                 for (kind, words), n in self.replaced.most_common(limit)]
+        more = len(self.replaced) - len(shown)
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _normal(text: str) -> list[str]:
@@ -105,6 +117,7 @@ def _store(session: Session, interview_id: int, turns: Sequence[Turn], guide, ed
         result.notes += 1
         result.matched_to_guide += qid is not None
         result.replacements += len(saved.replacements)
+        result.replaced.update((r.kind, r.original) for r in saved.replacements)
 
 
 def import_transcript(

@@ -44,7 +44,8 @@ def _report(result) -> None:
     if result.interviews:
         flash("import", f"Imported {result.notes} answer(s) into {len(result.interviews)} interview(s) "
                         f"({plain(named(result.interviews))}); {result.matched_to_guide} matched a guide question; "
-                        f"{result.replacements} detail(s) replaced.")
+                        f"{result.replacements} detail(s) replaced"
+                        + (f": {plain(result.replaced_text())}." if result.replaced else "."))
     if result.also_stored_as:
         flash("import", plain(f"The same answers are also stored as {named(result.also_stored_as)}: a transcript "
                               "is one person's words, so one of the two is probably filed under the wrong "

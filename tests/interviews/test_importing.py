@@ -20,6 +20,8 @@ def test_transcript_answers_land_on_their_guide_questions_and_are_pseudonymised(
     result = import_transcript(session=session, study_id=study["study"].id, participant_id=study["participants"][1].id,
                                turns=preview.turns, interviewer="ana", held_on=None, editor="ana")
     assert (result.notes, result.matched_to_guide, result.replacements) == (3, 2, 1)
+    # The importer sees what went, as the notes page shows it: an outside walk saw only "1 detail(s) replaced".
+    assert result.replaced_text() == "name 'Morgan Reyes'"
     slots = interview_slots(session=session, interview_id=result.interviews[0])
     bodies = {s.question: s.body for s in slots}
     assert bodies["Do you have the tools you need?"] == "The CRM freezes; [name] knows."
@@ -123,3 +125,12 @@ def test_imported_interviews_take_places_in_the_order_their_notes_were_saved(ses
         .join(InterviewNote, InterviewNote.interview_id == Interview.id).where(Participant.study_id == sid)
         .group_by(Participant.code, Participant.evidence_place).order_by(first)).all()
     assert [tuple(row) for row in placed] == [("P02", 1), ("P01", 2), ("P04", 3)]
+
+
+def test_the_words_replaced_are_listed_most_often_first_and_cut_after_a_few():
+    from interviews.importing import ImportResult
+
+    result = ImportResult()
+    result.replaced.update([("name", "Dana")] * 3 + [("phone", "07700 900123")] + [("name", f"N{i}") for i in range(20)])
+    said = result.replaced_text(limit=3)
+    assert said.startswith("name 'Dana' (3 times), ") and said.endswith(" and 19 more")
