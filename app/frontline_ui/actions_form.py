@@ -10,7 +10,7 @@ from frontline_ui.forms import clear_form, flash, form_key, has_flash, show_flas
 from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
-from research.findings.actions import STATUSES, actions_table, create_action
+from research.findings.actions import STATUSES, actions_table, create_action, due_note
 
 
 def _recorded_before(theme_name: str, title: str, owner: str) -> pd.Series | None:
@@ -73,6 +73,10 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
                     flash("record_action", plain(
                         f"Action recorded against {codes.get(theme or '', theme)}: '{title.strip()[:80]}', owner "
                         f"{owner.strip()}" + (", published to agents." if published else ", not published yet.")))
+                    if (due := due_note(due_on, status)).startswith("overdue"):  # a slip of the year, most often
+                        flash("record_action", plain(f"Its due date has passed, so it shows as {due}. If that "
+                                                     "is a slip, change the date on the executives' Actions page, "
+                                                     "or delete the action and record it again."), "warning")
                     clear_form("record_action")
                     st.rerun()
         boxes.keep()

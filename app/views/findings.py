@@ -13,7 +13,7 @@ from frontline_ui.exports import download_file
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title
 from interviews.codebook import slugify
-from research.findings.actions import actions_table
+from research.findings.actions import actions_table, due_note
 from research.findings.briefing import briefing_csv_zip, build_briefing
 from research.findings.briefing_pdf import BriefingPdfError, briefing_pdf
 from research.findings.figures import trend_figure
@@ -150,7 +150,8 @@ def show_focus_area(rank: int, area) -> None:
         if area.actions.empty:
             left.text("Actions: none recorded yet")
         for action in area.actions.head(3).itertuples(index=False):
-            left.text(f"Action ({action.Status}): {action.What} · {action.Owner}")
+            due = due_note(action.Due, action.Status)
+            left.text(f"Action ({action.Status}): {action.What} · {action.Owner}" + (f" · {due}" if due else ""))
         left.page_link("views/findings_actions.py", label=f"Record an action on {plain(area.name)}",
                        icon=":material/add_task:", query_params={"theme": area.theme})
 

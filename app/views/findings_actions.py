@@ -1,5 +1,6 @@
 """Executive page: "you said, we did" - record actions against themes, publish them to agents, see what moved."""
 
+import pandas as pd
 import streamlit as st
 
 from frontline_ui import findings_data, resources
@@ -10,7 +11,7 @@ from frontline_ui.forms import flash, show_flash
 from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.errors import FrontlineError
-from research.findings.actions import STATUSES, action_effect, actions_table, update_action
+from research.findings.actions import STATUSES, action_effect, actions_table, due_note, update_action
 
 user = require_page("findings_actions")
 st.title("Actions: you said, we did")
@@ -34,7 +35,8 @@ limits = findings_data.thresholds()
 gaps = findings_data.gaps(job_id, limits.scores, limits.comments) if job_id else None
 for row in table.to_dict("records"):
     with st.container(border=True):
-        st.text(f"{row['Theme']} · {row['Status'].capitalize()} · owner: {row['Owner']}")
+        due = due_note(row["Due"], row["Status"])
+        st.text(f"{row['Theme']} · {row['Status'].capitalize()} · owner: {row['Owner']}" + (f" · {due}" if due else ""))
         st.text(row["What"])
         if gaps is not None:
             with resources.db_read() as session:
@@ -45,16 +47,19 @@ for row in table.to_dict("records"):
             left, right = st.columns(2)
             new_status = left.selectbox("Status", STATUSES, index=STATUSES.index(row["Status"]),
                                         format_func=str.capitalize)
+            new_due = right.date_input("Due", value=None if pd.isna(row["Due"]) else row["Due"])
             publish = right.checkbox("Published to agents", value=bool(row["Published"]))
             if st.form_submit_button("Update"):
                 try:
                     with resources.db_session() as session:
                         update_action(session=session, action_id=int(row["id"]), status=new_status,
-                                      published=publish)
+                                      published=publish, due_on=new_due)
                 except FrontlineError as exc:
                     st.error(plain(exc))
                 else:
                     shared = "published to agents" if publish else "not published"
-                    flash(f"action_{row['id']}", f"Updated: {new_status.capitalize()}, {shared}.")
+                    due = due_note(new_due, new_status)
+                    flash(f"action_{row['id']}", f"Updated: {new_status.capitalize()}, {shared}"
+                                                 + (f", {due}." if due else "."))
                     st.rerun()
         show_flash(f"action_{row['id']}")

@@ -135,6 +135,17 @@ def _clean(session: Session, fields: dict, today: date) -> dict:
     return clean
 
 
+def due_note(due_on: date | None, status: str, today: date | None = None) -> str:
+    """When an action is due, as a reader says it; "overdue since ..." for one still planned or in progress whose
+    date has passed (an outside walk found one due over a year ago still reading "Planned")."""
+    if due_on is None or pd.isna(due_on):
+        return ""
+    due = due_on.date() if isinstance(due_on, datetime) else due_on
+    if status in ("planned", "in progress") and due < (today or _today()):
+        return f"overdue since {due:%d %B %Y}"
+    return f"due {due:%d %B %Y}"
+
+
 def _get(session: Session, action_id: int) -> Action:
     action = session.get(Action, action_id)
     if action is None:

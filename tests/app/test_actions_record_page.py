@@ -1,5 +1,7 @@
 """Recording an action: confirmed after the refresh, stored once however often the button is pressed, deletable."""
 
+import re
+
 from sqlalchemy import func, select
 
 from research.store.engine import make_engine, session_scope
@@ -87,7 +89,8 @@ def test_an_update_is_confirmed_and_the_table_reads_as_words(make_app, app_db):
     next(c for c in at.checkbox if c.label == "Published to agents").check()  # the newest action's, first
     [s for s in at.selectbox if s.label == "Status"][1].select("in progress")  # [0]: the form to record one
     button(at, "Update").click().run()
-    assert any(m.value == "Updated: In progress, published to agents." for m in at.success)
+    assert any(re.fullmatch(r"Updated: In progress, published to agents, due \d\d \w+ \d{4}\.", m.value)
+               for m in at.success)
     row = at.table[0].value.iloc[0]
     assert (row["Status"], row["Published"]) == ("In progress", "Yes")
 
@@ -176,3 +179,32 @@ def test_text_sent_with_a_refused_action_comes_back_after_a_reload(make_app, app
     again = make_app("researcher", "researcher").run()  # a reload: a new browser session
     again.switch_page("views/actions_record.py").run()
     assert again.text_area[0].value == "Give the billing search a date filter"
+
+
+def test_an_action_recorded_with_a_past_due_date_is_stored_with_a_warning_that_it_is_overdue(make_app, app_db):
+    from datetime import date
+
+    title = "Bring back the team huddle"
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/actions_record.py").run()
+    fill(at, title)
+    at.date_input[0].set_value(date(2025, 1, 1))
+    button(at, "Record action").click().run()
+    assert not at.exception and not at.error
+    assert actions(app_db, title) == 1
+    assert any("it shows as overdue since 01 January 2025" in w.value for w in at.warning)
+
+
+def test_the_executive_sees_an_overdue_action_as_overdue_and_can_move_its_date(make_app, app_db):
+    from datetime import date
+
+    at = make_app("executive", "executive").run()
+    at.switch_page("views/findings_actions.py").run()
+    fill(at, "Publish the rota six weeks ahead")
+    at.date_input[0].set_value(date(2025, 1, 1))
+    button(at, "Record action").click().run()
+    assert any(t.value.endswith("· overdue since 01 January 2025") for t in at.text)
+    [d for d in at.date_input if d.label == "Due"][1].set_value(date(2030, 1, 1))  # [0]: the form to record one
+    button(at, "Update").click().run()
+    assert any(t.value.endswith("· due 01 January 2030") for t in at.text)
+    assert not any("overdue" in t.value for t in at.text)

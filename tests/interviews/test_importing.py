@@ -131,6 +131,7 @@ def test_the_words_replaced_are_listed_most_often_first_and_cut_after_a_few():
     from interviews.importing import ImportResult
 
     result = ImportResult()
-    result.replaced.update([("name", "Dana")] * 3 + [("phone", "07700 900123")] + [("name", f"N{i}") for i in range(20)])
+    result.replaced.update([("name", "Dana")] * 3 + [("phone", "07700 900123")]
+                           + [("name", f"N{i}") for i in range(20)])
     said = result.replaced_text(limit=3)
     assert said.startswith("name 'Dana' (3 times), ") and said.endswith(" and 19 more")

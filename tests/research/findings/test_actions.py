@@ -291,3 +291,14 @@ def test_a_deleted_action_is_gone_for_staff_and_agents(engine):
         assert [a.title for a in published_actions(session=session)] == ["Replace the CRM search"]
         with pytest.raises(FrontlineError, match="No action"):
             delete_action(session=session, action_id=wrong.id)
+
+
+def test_an_action_not_done_by_its_due_date_reads_overdue():
+    from research.findings.actions import due_note
+
+    today = date(2026, 12, 6)
+    assert due_note(date(2025, 1, 1), "planned", today) == "overdue since 01 January 2025"
+    assert due_note(date(2026, 12, 5), "in progress", today) == "overdue since 05 December 2026"
+    assert due_note(date(2025, 1, 1), "done", today) == "due 01 January 2025"
+    assert due_note(date(2026, 12, 6), "planned", today) == "due 06 December 2026"
+    assert due_note(None, "planned", today) == ""
