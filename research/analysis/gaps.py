@@ -218,6 +218,17 @@ def _within(small: set[str], large: set[str]) -> bool:
     return len(small) >= 3 and len(small & large) >= 0.9 * len(small)
 
 
+def quote_words(text: str) -> set[str]:
+    return set(_QUOTE_WORD.findall(text.lower()))
+
+
+def alike(words: set[str], others: set[str], share: float = 0.6) -> bool:
+    """Two quotes that say the same in the same words, give or take a few ("... angry about the billing system"
+    and "... angry about the ticketing tool"): more than ``share`` of the shorter one's words are in the other.
+    Two such quotes side by side read as one said twice."""
+    return len(words & others) > share * min(len(words), len(others))
+
+
 def representative_quotes(*, session: Session, job_id: int, theme: str, thresholds: Thresholds,
                           limit: int = 5) -> list[str]:
     """A theme's quotes from the latest wave (see :func:`latest_quotes`)."""

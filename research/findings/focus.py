@@ -14,13 +14,13 @@ included), and the interview share from
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from research.analysis.gaps import alike, quote_words
 from research.figure_text import counted
 from research.findings.actions import actions_table
 from research.findings.comment_mentions import guarded_quotes
@@ -90,10 +90,6 @@ def _worst_team(quotable: pd.DataFrame, theme: str) -> tuple[str | None, float |
     return str(team), float(top)
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z']+", text.lower()))
-
-
 def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tuple[str, ...],
             guard: Callable[[pd.DataFrame], list[str]] = lambda rows: list(rows["text"])) -> tuple[str, ...]:
     """Two of the most negative comments on the theme, from the worst team first, never two near-repeats; a
@@ -107,8 +103,8 @@ def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tupl
     for quote in [*guard(mine), *fallback]:
         if len(chosen) == 2:
             break
-        words = _words(quote)
-        if all(len(words & _words(c)) <= 0.6 * min(len(words), len(_words(c))) for c in chosen):
+        words = quote_words(quote)
+        if not any(alike(words, quote_words(c)) for c in chosen):
             chosen.append(quote)
     return tuple(chosen)
 

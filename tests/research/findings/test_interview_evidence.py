@@ -206,3 +206,16 @@ def test_the_release_rule_on_its_own():
     assert smallest_group(k_anonymous_attributes(people, ["Industry", "Role"], 14)) == 13  # fewer than k in all
     assert (k_anonymous_attributes(people, ["Industry", "Role"], 14) == WITHHELD).all().all()
     assert (k_anonymous_attributes(people, ["Industry", "Role"], 1) == people[["Industry", "Role"]]).all().all()
+
+
+def test_quotes_alike_are_shown_once():
+    """An outside walk read "When the score drops we get a huddle about tone, even when customers were angry about
+    the billing system / the core [industry] screen / the ticketing tool" as one quote three times."""
+    from research.findings.interview_evidence import QUOTE_COLUMNS, InterviewEvidence
+
+    said = ["When the score drops we get a huddle about tone, even when customers were angry about the billing system.",
+            "A customer swore at me for ten minutes and nobody stepped in.",
+            "When the score drops we get a huddle about tone, even when customers were angry about the ticketing tool."]
+    quotes = pd.DataFrame({"Quote": said, **{c: ["retail", "", ""] for c in QUOTE_COLUMNS[1:]}})
+    evidence = InterviewEvidence("Study", "Abusive or difficult customers", pd.DataFrame(), quotes, 10, 3, 5)
+    assert evidence.quote_table["Quote"].tolist() == said[:2]
