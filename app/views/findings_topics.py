@@ -43,8 +43,9 @@ TOPIC_COLUMNS = {"label": "Topic", "comments": "Comments", "share": "Share of co
                  "latest": "Share in latest wave", "change": "Change in points"}
 table = overview.table.drop(columns=["topic"]).rename(columns=TOPIC_COLUMNS)
 table["Change in points"] = (100 * table["Change in points"]).round() + 0.0  # + 0.0: no "-0" for a tiny fall
-# The CSV holds the figures as shown, not 0.019704433497536946: shares to a tenth of a point, tone to 2 places.
-table = table.round({"Share of comments": 3, "Share in first wave": 3, "Share in latest wave": 3, "Mean sentiment": 2})
+# The CSV holds the figures as shown, not 0.019704433497536946: shares to a hundredth of a point, tone to 2
+# places. A tenth of a point rounded twice: 0.0349 became 0.035, shown "4 %" here and "3 %" in the briefing.
+table = table.round({"Share of comments": 4, "Share in first wave": 4, "Share in latest wave": 4, "Mean sentiment": 2})
 text_table(
     table, what=f"topics, analysis {job_id} (CSV)", file_name="topics.csv", height=400,
     formats={"Share of comments": "{:.0%}", "Share in first wave": "{:.0%}", "Share in latest wave": "{:.0%}",

@@ -277,7 +277,7 @@ def test_findings_pages_show_typed_links_as_text_and_offer_only_audited_inert_do
         assert runnable_cells(name, data) == [], name
 
 
-def test_the_topic_table_speaks_plainly(marked_up_app):
+def test_the_topic_table_speaks_plainly(marked_up_app, downloads):
     """Headers an executive reads ("Share in first wave", not first or mean_sentiment) and changes in whole
     points, never "-0"."""
     at = AppTest.from_file(APP, default_timeout=60)
@@ -289,6 +289,13 @@ def test_the_topic_table_speaks_plainly(marked_up_app):
                                    "Share in latest wave", "Change in points"]
     changes = [v for v in table["Change in points"] if v]
     assert changes and all(re.fullmatch(r"[+-]\d+", v) and v != "-0" for v in changes), changes
+    # Each share is shown as its own whole percent: rounded first to a tenth of a point, 0.0349 became 0.035 and
+    # showed "4 %" against the briefing's "3 %". The CSV keeps a hundredth of a point.
+    data = downloads["topics.csv"][0]
+    rows = list(csv.DictReader(io.StringIO((data() if callable(data) else data).decode("utf-8-sig"))))
+    shares = [float(r["Share of comments"]) for r in rows]
+    assert [f"{v:.0%}" for v in shares] == list(table["Share of comments"])
+    assert all(round(v, 4) == v for v in shares) and any(round(v, 3) != v for v in shares)
 
 
 def test_the_briefing_prepared_on_the_page_has_no_live_link_or_formula(marked_up_app, downloads):
