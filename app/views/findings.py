@@ -176,6 +176,8 @@ else:
 # The KPIs are on screen before the slower all-waves trend is read.
 chart = trend_figure(cached_trend(picked, limits.scores, limits.comments))
 if chart is not None:
+    st.subheader("Scores by wave")
+    st.caption(f"{plain(choices[picked])}: the mean answer (1 to 5) in each wave with figures to show.")
     show_chart(chart, width="stretch")
 
 st.subheader("Briefing")

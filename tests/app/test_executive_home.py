@@ -132,3 +132,9 @@ def test_theme_pages_say_which_analysis_they_show_and_that_a_rerun_changes_it(an
     assert any(re.search(r"From the analysis finished \d\d \w{3} \d{4} at \d\d:\d\d UTC \(job \d+\)\. When "
                             r"researchers change the codebook and run it again, these themes change, earlier "
                             r"waves' included\.", c) for c in said), said
+
+
+def test_the_trend_chart_has_a_heading_naming_the_group_it_shows(analysed_home):
+    """An outside walk found the start page's trend chart with no title."""
+    assert "Scores by wave" in [h.value for h in analysed_home.subheader]
+    assert "Everyone: the mean answer (1 to 5) in each wave with figures to show." in shown(analysed_home.caption)
