@@ -138,8 +138,8 @@ for suggestion in shown:
                             if suggestion.code in choosable else 0,
                             format_func=lambda k: codes.get(k, "(leave uncoded)"),
                             key=f"suggestion_code_{note_id}_{suggestion.start}")
-        if st.button("Accept" if pick == suggestion.code else "Save my correction",
-                     key=f"suggestion_save_{note_id}_{suggestion.start}", type="primary"):
+        action = "Leave uncoded" if pick == "other" else ("Accept" if pick == suggestion.code else "Save my correction")
+        if st.button(action, key=f"suggestion_save_{note_id}_{suggestion.start}", type="primary"):
             if pick != "other":
                 try:
                     with resources.db_session() as session:
@@ -149,8 +149,10 @@ for suggestion in shown:
                     st.error(plain(str(exc)))
                     continue
                 flash("coding", plain(f"Coded '{suggestion.text[:60]}' as {codes[pick]}."))
-            else:
+            else:  # said, as a code is: the sentence went from the list, and an outside walk saw no reason why
                 st.session_state.setdefault(left_key, set()).add((suggestion.start, suggestion.end))
+                flash("coding", plain(f"Left '{suggestion.text[:60]}' uncoded: it is not suggested again on this "
+                                      "visit."), "info")
             st.session_state[suggested_key] = [s for s in shown if s.start != suggestion.start]
             st.rerun()
 

@@ -41,6 +41,27 @@ def test_researcher_codes_an_excerpt_and_sees_it_counted(make_app, app_db):
     assert len(at.table[2].value) == 1
 
 
+def test_leaving_a_suggested_sentence_uncoded_says_so(make_app):
+    """An outside walk took "no code fits (other)" and the sentence vanished with no word, unlike an Accept. The
+    suggestion is the one the page keeps after "Suggest codes" (the model's own run is the browser test's)."""
+    from research.analysis.suggestions import Suggestion
+
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/coding.py").run()
+    note_id = next(b.key for b in at.button if (b.key or "").startswith("suggest_")).removeprefix("suggest_")
+    text = "Anything else on your mind."
+    at.session_state[f"suggestions_{note_id}"] = [Suggestion(0, len(text), text, "other", 0.19)]
+    at.run()
+    assert any(c.value.replace("\\", "").startswith("Suggested, but unsure: no code fits (other) (19% sure)")
+               for c in at.caption)
+    leave = next(b for b in at.button if b.label == "Leave uncoded")  # not "Accept": nothing is coded
+    leave.click().run()
+    assert not at.exception
+    assert any(i.value.replace("\\", "") == f"Left '{text}' uncoded: it is not suggested again on this visit."
+               for i in at.info), [i.value for i in at.info]
+    assert not any(b.label == "Leave uncoded" for b in at.button)
+
+
 def _second_interview_for_p01(app_db) -> int:
     """P01 of the demo study interviewed again, with one answer; returns the new interview's id."""
     from datetime import date
