@@ -44,15 +44,15 @@ class WaveStatus:
     teams: int  # teams reportable on their own in this wave
     usual_teams: int  # the most teams reportable in any wave
     representative: bool
-    answering_teams: int = 0  # teams with any response in this wave (a pilot asks one team)
+    asked_teams: int = 0  # teams the wave asks (a pilot asks one)
 
     @property
     def label(self) -> str:
         """"" for a representative wave, else why it is not ("pilot: 1 of 8 teams reportable"); a wave just opened,
-        which several teams are answering, is in progress, not a pilot."""
+        which asks several teams, is in progress, not a pilot."""
         if self.representative:
             return ""
-        if self.teams <= 1 and self.answering_teams <= 1:
+        if self.teams <= 1 and self.asked_teams <= 1:
             return f"pilot: {self.teams} of {self.usual_teams} teams reportable"
         if not self.closed:
             return f"in progress: {self.teams} of {self.usual_teams} teams reportable so far"
@@ -71,9 +71,9 @@ def wave_statuses(*, session: Session, thresholds: Thresholds, today: date | Non
     for wave in waves:
         closed = wave.closes_on < today
         covered = releases[wave.id].whole and usual > 0 and teams[wave.id] >= COVERAGE * usual
-        answering = {s.team for s in stats[wave.id].segments if stats[wave.id].responses_by_segment.get(s.id)}
+        asked = {s.team for s in stats[wave.id].segments}  # by design, not by who has answered: that says nothing
         statuses.append(WaveStatus(wave.id, wave.title, closed, releases[wave.id].whole, teams[wave.id], usual,
-                                   covered and closed, len(answering)))
+                                   covered and closed, len(asked)))
     return statuses
 
 
