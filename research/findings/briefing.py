@@ -203,8 +203,13 @@ def _headline(result: Overview, comparison: Comparison, areas: list[FocusArea], 
                                                       else "") + ".</p>",
              _table_html(kpis, numeric=tuple(kpis.columns[1:]))]
     if areas:
+        # A briefing of a wave just opened has no gaps of its own yet: said at the top of the section, since the
+        # title names that wave (an outside walk nearly forwarded one as the open wave's findings).
+        others = sorted({a.wave for a in areas} - {result.wave_title})
+        source = (f" They come from {', '.join(html.escape(w) for w in others)}, the latest analysed wave up to "
+                  f"this one with figures to show, not from {html.escape(result.wave_title)}." if others else "")
         parts.append("<h2>Focus areas</h2><p class=note>The gaps with the most negative comments. Teams and quotes "
-                     f"come only from teams with at least {thresholds.comments} people commenting.</p>")
+                     f"come only from teams with at least {thresholds.comments} people commenting.{source}</p>")
         parts += [_area_html(rank, area, thresholds) for rank, area in enumerate(areas, start=1)]
     return parts
 

@@ -198,3 +198,18 @@ def test_the_headline_csv_holds_numbers_a_spreadsheet_can_sum(engine, analysed_d
     enps = kpis[kpis["Unit"] == "points"].iloc[0]
     assert -100 <= enps["Score"] <= 100 and enps["95 % interval, low"] <= enps["Score"] <= enps["95 % interval, high"]
     assert re.search(r"[+-]\d+ points|\d\.\d\d /5", briefing.html)  # the briefing itself still reads as text
+
+
+def test_a_briefing_of_a_wave_just_opened_says_its_focus_areas_come_from_an_earlier_wave(analysed_demo):
+    from sqlalchemy import select
+
+    from research.store.models import PulseWave
+
+    demo, job_id = analysed_demo
+    with session_scope(demo) as session:
+        opened = session.scalar(select(PulseWave).where(PulseWave.title.like("%open now%")))
+        briefing = build_briefing(session=session, wave_id=opened.id, job_id=job_id, thresholds=FIVE)
+        title = opened.title
+    assert f"Frontline briefing: {title}" in briefing.html
+    assert re.search(r"They come from Pulse wave 3 \(.*?\), the latest analysed wave up to this one with figures to "
+                     rf"show, not from {re.escape(title)}\.", briefing.html)
