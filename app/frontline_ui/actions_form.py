@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from frontline_ui import resources
-from frontline_ui.forms import clear_form, flash, form_key, has_flash, show_flash
+from frontline_ui.forms import clear_form, flash, form_key, has_flash, retract_flash, show_flash
 from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
@@ -32,7 +32,7 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
     boxes = KeptBoxes(username, "action:new", form)
     with st.expander("Record an action", expanded=expanded or asked in codes or has_flash("record_action")
                      or boxes.holds_draft()):
-        show_flash("record_action")
+        shown = show_flash("record_action")
         kept = boxes.kept_choice("theme")
         if asked in codes and st.session_state.get("_record_action_asked") != (form, asked):
             st.session_state[f"{form}_theme"] = asked  # once per link followed: the user may then choose another
@@ -46,8 +46,12 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
         if theme is not None and theme != asked:  # kept in the address, so a reload keeps the theme beside the text
             st.query_params["theme"] = theme
             st.session_state["_record_action_asked"] = (form, theme)  # the user's own choice: not re-applied
-        if theme is not None and theme != (kept or next(iter(codes), None)):
-            boxes.keep_choice("theme", theme)
+        if theme is None and asked is not None and st.session_state.get("_record_action_asked") == (form, asked):
+            # Cleared by the user: the address and the kept choice go too, or the next visit chose it again.
+            del st.query_params["theme"]
+            asked = None
+        if (theme or "") != (kept or ""):
+            boxes.keep_choice("theme", theme or "")
         with st.form(form):
             title = boxes.text_area("What will be done", "title",
                                     placeholder="Replace the billing system's search screen")
@@ -68,6 +72,7 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
                                       status=status, published=published, created_by=username)
                         boxes.forget(session)
                 except FrontlineError as exc:
+                    retract_flash("record_action", shown)  # no green "recorded" above the red refusal
                     st.error(plain(exc))
                 else:
                     flash("record_action", plain(
@@ -75,8 +80,10 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
                         f"{owner.strip()}" + (", published to agents." if published else ", not published yet.")))
                     if (due := due_note(due_on, status)).startswith("overdue"):  # a slip of the year, most often
                         flash("record_action", plain(f"Its due date has passed, so it shows as {due}. If that "
-                                                     "is a slip, change the date on the executives' Actions page, "
-                                                     "or delete the action and record it again."), "warning")
+                                                     "is a slip, an executive can change the date on the Actions "
+                                                     "page, or the action can be deleted and recorded again."),
+                              "warning")
                     clear_form("record_action")
+                    st.query_params.pop("theme", None)  # the next action starts with no theme, as the form promises
                     st.rerun()
         boxes.keep()

@@ -159,9 +159,34 @@ def test_the_chosen_theme_is_kept_with_the_unsent_action_when_the_researcher_lea
     later.text_input[0].input("Head of billing")
     button(later, "Record action").click().run()
     assert later.success[0].value.replace("\\", "").startswith("Action recorded against Tools")
+    assert later.selectbox[0].value is None and "theme" not in later.query_params  # the next starts afresh
     again = make_app("researcher", "researcher").run()
     again.switch_page("views/actions_record.py").run()
     assert again.text_area[0].value == ""  # sent: no draft of it comes back
+    assert again.selectbox[0].value is None  # nor its theme (an outside walk got it chosen for the next action)
+
+
+def test_a_theme_cleared_by_the_user_stays_cleared(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/actions_record.py").run()
+    at.selectbox[0].select("tools").run()
+    at.selectbox[0].set_value(None).run()  # the x in the box
+    assert "theme" not in at.query_params
+    later = make_app("researcher", "researcher").run()
+    later.switch_page("views/actions_record.py").run()
+    assert later.selectbox[0].value is None
+
+
+def test_a_refusal_right_after_a_recorded_action_shows_without_the_old_confirmation(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/actions_record.py").run()
+    fill(at, "Publish the rota six weeks ahead")
+    button(at, "Record action").click().run()
+    assert at.success
+    at.selectbox[0].select("tools")
+    at.text_input[0].input("Head of billing")  # and nothing to be done
+    button(at, "Record action").click().run()
+    assert at.error and not at.success  # a green "recorded" above the red refusal read as if it had worked
 
 
 def test_text_sent_with_a_refused_action_comes_back_after_a_reload(make_app, app_db):
