@@ -248,8 +248,9 @@ if state["stage"] == "answer":
     browser_store.mirror_form("draft_mirror", DRAFT_ITEM, f"{link_fingerprint(token)}:")
     problems = state.get("problems", {})
     if problems:  # the message quotes the question, whose wording staff typed
+        # The message itself is beside the answer; said here too it read twice (an outside walk).
         st.error(f"Please check {len(problems)} answer(s), marked below. Everything else you gave is kept."
-                 if len(problems) > 1 else plain(next(iter(problems.values()))))
+                 if len(problems) > 1 else "Please check the answer marked below. Everything else you gave is kept.")
     # Enter in the share box would otherwise run the review: a phone's keyboard shows Enter as "Go".
     with st.form("pulse", enter_to_submit=False):
         previous = state.get("answers", {})
@@ -268,7 +269,8 @@ if state["stage"] == "confirm":
     browser_store.mirror_form("draft_mirror", None)
     st.subheader("Check before sending")
     texts = {q.key: q.prompt for q in questions if q.kind == "text"}
-    scores = [f"{q.prompt}: {state['answers'][q.key]:g}" + (" %" if q.kind == "percent" else "")
+    scores = [q.prompt + (" " if q.prompt.rstrip().endswith(("?", ":")) else ": ")  # not "these days?: 4"
+              + f"{state['answers'][q.key]:g}" + (" %" if q.kind == "percent" else "")
               for q in questions if q.kind != "text" and q.key in state["answers"]]
     if scores:
         st.text("\n".join(scores))

@@ -127,8 +127,9 @@ def validate_answers(questions: Sequence[Question], answers: Mapping[str, object
                 low, high = question.scale_min, question.scale_max
                 scale = "" if low is None or high is None else f" from {low} to {high}"
                 example = 40 if low is None or high is None else (low + high) // 2
-                raise PulseError(f"“{question.prompt}” needs a whole number{scale}, written in digits (like "
-                                 f"{example}), not {value.strip()[:20]!r}.")
+                digits = "" if re.fullmatch(r"[+-][0-9]+(\.[0-9]+)?", written) else ", written in digits"
+                raise PulseError(f"“{question.prompt}” needs a whole number{scale}{digits} (like {example}), not "
+                                 f"{value.strip()[:20]!r}.")  # "-5" is in digits: only out of range
             value = written
         try:
             if not isinstance(value, int | float | str):
