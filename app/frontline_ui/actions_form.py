@@ -22,6 +22,28 @@ def _recorded_before(theme_name: str, title: str, owner: str) -> pd.Series | Non
     return None if same.empty else same.iloc[0]
 
 
+def _theme_choice(form: str, codes: dict[str, str], boxes: KeptBoxes, asked: str | None) -> str | None:
+    """The theme box, outside the form so the choice is known, and kept with the typed text, before the action is
+    recorded. No theme until one is chosen: the first code, taken silently, recorded actions against the wrong
+    theme. A link's ``?theme=`` chooses it once; the user's own choice is kept in the address and as a draft."""
+    kept = boxes.kept_choice("theme")
+    if asked in codes and st.session_state.get("_record_action_asked") != (form, asked):
+        st.session_state[f"{form}_theme"] = asked  # once per link followed: the user may then choose another
+        st.session_state["_record_action_asked"] = (form, asked)
+    elif f"{form}_theme" not in st.session_state and kept in codes:  # back from another page: as left
+        st.session_state[f"{form}_theme"] = kept
+    theme = st.selectbox("Theme", list(codes), format_func=codes.__getitem__, key=f"{form}_theme", index=None,
+                         placeholder="Choose the theme it answers")
+    if theme is not None and theme != asked:  # kept in the address, so a reload keeps the theme beside the text
+        st.query_params["theme"] = theme
+        st.session_state["_record_action_asked"] = (form, theme)  # the user's own choice: not re-applied
+    if theme is None and asked is not None and st.session_state.get("_record_action_asked") == (form, asked):
+        del st.query_params["theme"]  # cleared by the user: or the next visit chose it again
+    if (theme or "") != (kept or ""):
+        boxes.keep_choice("theme", theme or "")
+    return theme
+
+
 def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> None:
     """The form, its confirmation after the page refreshes, and a fresh form after each action recorded.
 
@@ -33,25 +55,7 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
     with st.expander("Record an action", expanded=expanded or asked in codes or has_flash("record_action")
                      or boxes.holds_draft()):
         shown = show_flash("record_action")
-        kept = boxes.kept_choice("theme")
-        if asked in codes and st.session_state.get("_record_action_asked") != (form, asked):
-            st.session_state[f"{form}_theme"] = asked  # once per link followed: the user may then choose another
-            st.session_state["_record_action_asked"] = (form, asked)
-        elif f"{form}_theme" not in st.session_state and kept in codes:  # back from another page: as left
-            st.session_state[f"{form}_theme"] = kept
-        # Outside the form, so the choice is known, and kept with the typed text, before the action is recorded.
-        # No theme until one is chosen: the first code, taken silently, recorded actions against the wrong theme.
-        theme = st.selectbox("Theme", list(codes), format_func=codes.__getitem__, key=f"{form}_theme", index=None,
-                             placeholder="Choose the theme it answers")
-        if theme is not None and theme != asked:  # kept in the address, so a reload keeps the theme beside the text
-            st.query_params["theme"] = theme
-            st.session_state["_record_action_asked"] = (form, theme)  # the user's own choice: not re-applied
-        if theme is None and asked is not None and st.session_state.get("_record_action_asked") == (form, asked):
-            # Cleared by the user: the address and the kept choice go too, or the next visit chose it again.
-            del st.query_params["theme"]
-            asked = None
-        if (theme or "") != (kept or ""):
-            boxes.keep_choice("theme", theme or "")
+        theme = _theme_choice(form, codes, boxes, asked)
         with st.form(form):
             title = boxes.text_area("What will be done", "title",
                                     placeholder="Replace the billing system's search screen")

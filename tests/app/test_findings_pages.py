@@ -101,6 +101,8 @@ def test_a_researcher_records_an_action_the_executive_then_sees(make_app, app_db
     assert "Fix the billing system's search" in [t.value for t in executive.text]
     empty = make_app("researcher", "researcher").run()
     empty.switch_page("views/actions_record.py").run()
+    assert empty.selectbox[0].value is None  # the next action starts with no theme
+    empty.selectbox[0].select("tools")
     empty.text_input[0].input("Someone")
     empty.button[0].click().run()
     assert empty.error[0].value.replace("\\", "") == "Say what will be done: the action needs a description."
