@@ -83,8 +83,8 @@ def analysis_caption(job_id: int) -> str:
     the page sees why they differ."""
     with resources.db_read() as session:
         source = analysis_source(session=session, job_id=job_id)
-    return (f"{source}. When researchers change the codebook and run it again, these themes change, earlier waves' "
-            "included.")
+    return (f"From {source}. When researchers change the codebook and run it again, these themes change, "
+            "earlier waves' included.")
 
 
 def kpi_delta(change: float | None, digits: int) -> tuple[str | None, Literal["auto", "off"]]:

@@ -39,7 +39,7 @@ wave_id = pick_by_title("Wave", {s.wave_id: s.title for s in statuses},
                         "No pulse waves yet. Researchers create waves and share invite links with agents.",
                         prefer=default)
 status = next(s for s in statuses if s.wave_id == wave_id)
-if status.label.startswith("in progress"):
+if status.kind == "in progress":
     st.warning(f"This wave is still being answered ({plain(status.label)}), so it is not the default: until most "
                "teams can be shown, its figures describe only the agents who have answered so far.")
 elif status.label:

@@ -10,6 +10,7 @@ from teams at the comment threshold.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -204,14 +205,26 @@ def distinct_quotes(texts: list[str], limit: int) -> list[str]:
     bonus depends on targets" after "the bonus depends on targets": three of a gap's five quotes were one
     sentence so). A repeat is a text of three words or more whose words are nearly all (90 %) in a chosen one,
     or the other way round."""
-    chosen: list[tuple[str, set[str]]] = []
-    for text in texts:
-        words = set(_QUOTE_WORD.findall(text.lower()))
-        if not any(_within(words, other) or _within(other, words) for _, other in chosen):
-            chosen.append((text, words))
-        if len(chosen) == limit:
+    return [texts[i] for i in first_distinct(texts, _repeats, limit)]
+
+
+def first_distinct(texts: Sequence[str], repeats: Callable[[set[str], set[str]], bool],
+                   limit: int | None = None) -> list[int]:
+    """Positions of the texts kept when each is compared, by its words, with those kept before it, up to
+    ``limit``: of quotes that say the same only the first reads, so the order (most negative first, say)
+    decides which one stays."""
+    kept: list[tuple[int, set[str]]] = []
+    for position, text in enumerate(texts):
+        if len(kept) == limit:
             break
-    return [text for text, _ in chosen]
+        words = quote_words(text)
+        if not any(repeats(words, other) for _, other in kept):
+            kept.append((position, words))
+    return [position for position, _ in kept]
+
+
+def _repeats(words: set[str], other: set[str]) -> bool:
+    return _within(words, other) or _within(other, words)
 
 
 def _within(small: set[str], large: set[str]) -> bool:

@@ -161,7 +161,8 @@ def finished_at(*, session: Session, job_id: int):
 
 def analysis_source(*, session: Session, job_id: int) -> str:
     """Which analysis a page or briefing shows, as a reader says it: a re-run after a codebook change rewrites
-    earlier waves too, so two briefings of one day can differ, and this is how a reader tells them apart."""
+    earlier waves too, so two briefings of one day can differ, and this is how a reader tells them apart. The
+    phrase ("the analysis finished … (job 7)") is framed by each caller."""
     finished = finished_at(session=session, job_id=job_id)
     when = f" finished {finished:%d %b %Y at %H:%M} UTC" if finished else ""
-    return f"From the analysis{when} (job {job_id})"
+    return f"the analysis{when} (job {job_id})"

@@ -334,7 +334,7 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
         tables["actions"] = _readable_actions(actions)
         sections += ["<h3>Actions: you said, we did</h3>", _table_html(tables["actions"])]
     sections += ["<h3>Scores by wave</h3>", _table_html(_scores_by_wave(trend, thresholds))]
-    source = ("Themes, gaps and topics: " + analysis_source(session=session, job_id=job_id).replace("From", "from", 1)
+    source = ("Themes, gaps and topics: from " + analysis_source(session=session, job_id=job_id)
               if job_id is not None else "No analysis has run yet")
     return Briefing(_document(f"Frontline briefing: {result.wave_title}", thresholds, sections, source), tables)
 

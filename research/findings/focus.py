@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import alike, quote_words
+from research.analysis.gaps import alike, first_distinct
 from research.figure_text import counted
 from research.findings.actions import actions_table
 from research.findings.comment_mentions import guarded_quotes
@@ -99,14 +99,8 @@ def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tupl
     already."""
     mine = quotable[(quotable["theme"] == theme) & (quotable["team"] == team)] if team else quotable.iloc[0:0]
     mine = mine[mine["sentiment"] < 0].sort_values(["sentiment", "text"])
-    chosen: list[str] = []
-    for quote in [*guard(mine), *fallback]:
-        if len(chosen) == 2:
-            break
-        words = quote_words(quote)
-        if not any(alike(words, quote_words(c)) for c in chosen):
-            chosen.append(quote)
-    return tuple(chosen)
+    candidates = [*guard(mine), *fallback]
+    return tuple(candidates[i] for i in first_distinct(candidates, alike, limit=2))
 
 
 def _ranked(session, job_id, thresholds, gaps, comments, top) -> list[GapFinding]:

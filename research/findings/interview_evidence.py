@@ -63,7 +63,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interviews.code_reports import code_quotes
-from research.analysis.gaps import alike, quote_words
+from research.analysis.gaps import alike, first_distinct
 from research.privacy.k_anonymity import WITHHELD, k_anonymous_by_steps
 from research.privacy.mentions import MentionFinder, unless_singled_out
 from research.privacy.reporting import Thresholds
@@ -115,13 +115,7 @@ class InterviewEvidence:
         """The quotes with only the attribute columns that show something beside at least one of them, and no two
         alike: three participants' "... angry about the billing system / the core banking screen / the ticketing
         tool" read as one quote three times (an outside walk)."""
-        said: list[set[str]] = []
-        keep = []
-        for quote in self.quotes["Quote"]:
-            words = quote_words(quote)
-            keep.append(not any(alike(words, other) for other in said))
-            said += [words] if keep[-1] else []
-        shown = self.quotes[keep]
+        shown = self.quotes.iloc[first_distinct(self.quotes["Quote"].tolist(), alike)]
         return shown[["Quote", *(c for c in QUOTE_COLUMNS[1:] if (shown[c] != WITHHELD).any())]]
 
     @property

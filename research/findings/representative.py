@@ -47,16 +47,22 @@ class WaveStatus:
     asked_teams: int = 0  # teams the wave asks (a pilot asks one)
 
     @property
-    def label(self) -> str:
-        """"" for a representative wave, else why it is not ("pilot: 1 of 8 teams reportable"); a wave just opened,
-        which asks several teams, is in progress, not a pilot."""
+    def kind(self) -> str:
+        """"" for a representative wave, else "pilot", "in progress" or "partial": a wave just opened, which asks
+        several teams, is in progress, not a pilot (read from its design, not from who has answered)."""
         if self.representative:
             return ""
         if self.teams <= 1 and self.asked_teams <= 1:
-            return f"pilot: {self.teams} of {self.usual_teams} teams reportable"
-        if not self.closed:
-            return f"in progress: {self.teams} of {self.usual_teams} teams reportable so far"
-        return f"partial: {self.teams} of {self.usual_teams} teams reportable"
+            return "pilot"
+        return "in progress" if not self.closed else "partial"
+
+    @property
+    def label(self) -> str:
+        """"" for a representative wave, else why it is not ("pilot: 1 of 8 teams reportable")."""
+        if not self.kind:
+            return ""
+        so_far = " so far" if self.kind == "in progress" else ""
+        return f"{self.kind}: {self.teams} of {self.usual_teams} teams reportable{so_far}"
 
 
 def wave_statuses(*, session: Session, thresholds: Thresholds, today: date | None = None) -> list[WaveStatus]:

@@ -2,7 +2,14 @@
 
 import pytest
 
-from research.analysis.gaps import ranked_gaps, representative_quotes, theme_gaps
+from research.analysis.gaps import (
+    alike,
+    distinct_quotes,
+    first_distinct,
+    ranked_gaps,
+    representative_quotes,
+    theme_gaps,
+)
 from research.privacy.reporting import Thresholds
 from research.store.engine import session_scope
 
@@ -70,3 +77,11 @@ def test_quotes_never_pool_two_waves_opening_the_same_day_to_reach_the_threshold
                                                     ("Chat desk", 12)) for n in range(people)]
     quotes = latest_quotes(pd.DataFrame(rows), column="theme", value="tools", thresholds=Thresholds(), limit=50)
     assert quotes and not [q for q in quotes if q.startswith("Night desk")]
+
+
+def test_of_quotes_that_say_the_same_only_the_first_is_kept_and_the_limit_counts_kept_ones():
+    said = ["Angry about the billing system today", "Angry about the ticketing tool today",
+            "Breaks are too short", "Angry about the billing system today, honestly", "The rota is late"]
+    assert first_distinct(said, alike) == [0, 2, 4]
+    assert first_distinct(said[1:], alike, limit=2) == [0, 1]
+    assert distinct_quotes(said, 5) == [said[0], said[1], said[2], said[4]]  # the 90 % rule is stricter

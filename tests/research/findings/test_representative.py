@@ -51,6 +51,7 @@ def test_a_wave_just_opened_that_several_teams_are_answering_is_in_progress_not_
         statuses = {s.wave_id: s for s in wave_statuses(session=session, thresholds=FIVE, today=TODAY)}
         closed = {s.wave_id: s for s in wave_statuses(session=session, thresholds=FIVE, today=date(2027, 6, 1))}
     assert statuses[started].label == "in progress: 0 of 4 teams reportable so far"
+    assert (statuses[started].kind, closed[started].kind) == ("in progress", "partial")
     assert closed[started].label == "partial: 0 of 4 teams reportable"
     assert statuses[waves_with_pilot[2]].label == "pilot: 1 of 4 teams reportable"
 
