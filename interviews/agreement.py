@@ -113,7 +113,9 @@ def _kappa(both: int, only_a: int, only_b: int, neither: int) -> tuple[float | N
     if a_yes == b_yes == n:
         return None, "applied to every segment by both"
     expected = a_yes * b_yes + (n - a_yes) * (n - b_yes)  # n**2 * pe
-    return (n * (both + neither) - expected) / (n * n - expected), ""
+    kappa = (n * (both + neither) - expected) / (n * n - expected)
+    return kappa, ("used by one coder only, so kappa is 0 however often the other used it"
+                   if not a_yes or not b_yes else "")
 
 
 def compute_agreement(notes: Mapping[int, str], spans: Iterable[CodedSpan], coder_a: str, coder_b: str,
@@ -199,15 +201,33 @@ def kappas_side_by_side(reports: Sequence[AgreementReport], *, names: Mapping[st
     columns: dict[str, list[str]] = {}
     codes = list(dict.fromkeys(c for r in reports for c in r.per_code["code"]))
     for report in reports:
-        kappa = dict(zip(report.per_code["code"], report.per_code["kappa"]))
-        values = [report.overall_kappa, *(kappa.get(c) for c in codes)]
         a, b = ((coder_names or {}).get(c, c) for c in (report.coder_a, report.coder_b))
+        kappa = {code: _kappa_text(k, _never_gave(row, a, b))
+                 for code, k, row in zip(report.per_code["code"], report.per_code["kappa"],
+                                         report.per_code.to_dict("records"))}
         header = f"{a} and {b}"
         while header in columns:  # a researcher whose username is "the model"
             header += " (again)"
-        columns[header] = [
-            "n/a" if k is None or pd.isna(k) else f"{float(k):.2f}" for k in values]
+        columns[header] = [_kappa_text(report.overall_kappa, ""), *(kappa.get(c, "n/a") for c in codes)]
     return pd.DataFrame({"Code": ["All codes either used", *(names.get(c, c) for c in codes)], **columns})
+
+
+def _never_gave(row: Mapping, a: str, b: str) -> str:
+    """Who never gave a code the other did: its kappa is then 0 however often the other gave it, and "0.00"
+    alone read as two coders who disagree about it (the model rarely gives a rare code)."""
+    if "both" not in row:
+        return ""
+    if row["both"] + row["only_b"] == 0 < row["only_a"]:
+        return f"{b} never gave it"
+    if row["both"] + row["only_a"] == 0 < row["only_b"]:
+        return f"{a} never gave it"
+    return ""
+
+
+def _kappa_text(kappa: float | None, why: str) -> str:
+    if kappa is None or pd.isna(kappa):
+        return "n/a"
+    return f"{float(kappa):.2f}" + (f" ({why})" if why else "")
 
 
 def coders(*, session: Session, study_id: int) -> list[str]:

@@ -60,9 +60,10 @@ with edit_tab:
                               index=list(parents).index(parent_key) if parent_key in parents else 0)
         left, right = st.columns(2)
         save = left.form_submit_button("Save code", type="primary")
-        delete = right.form_submit_button("Delete code")
-        # A code's description and examples steer the analysis: one stray click must not erase them.
+        # A code's description and examples steer the analysis: one stray click must not erase them. The tick
+        # comes before the button it arms, as it is read.
         confirm_delete = right.checkbox("Yes, delete this code", key=f"{form}_confirm_delete")
+        delete = right.form_submit_button("Delete code")
         if save:
             try:
                 with resources.db_session() as session:

@@ -114,8 +114,9 @@ with agree_tab:
     kept = st.session_state.get("model_agreement")
     if kept and kept[0] == study_id:
         reports = ([human] if human is not None else []) + kept[1]
-        st.caption(plain("Kappa n/a: a code with no variation (used by neither, or on every sentence). "
-                         "Re-run after more coding."))
+        st.caption(plain("Kappa n/a: a code with no variation (used by neither, or on every sentence). A kappa "
+                         "marked 'never gave it' is 0 because one side never used the code, however often the "
+                         "other did. Re-run after more coding."))
         text_table(kappas_side_by_side(reports, names=codes, coder_names={MODEL_CODER: "the model"}),
                    what=f"agreement of each researcher and the model, study {study_id} (CSV)",
                    file_name="model-agreement.csv")

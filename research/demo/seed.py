@@ -8,6 +8,10 @@ it plants truths the analysis must find:
 * Telecom Retention (Glasgow): management support improves after a new manager.
 * Cardiff site, waves 2 and 3: complaints about parking, a topic the codebook lacks.
 
+Four actions answer them, recorded after the wave that raised each, so the
+executive's "you said, we did" pages and the agent's pulse page have something
+to show: two done, one in progress, and one overdue and still a draft.
+
 Seeding is idempotent: a database that already holds the demo study is left alone.
 """
 
@@ -16,7 +20,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -26,10 +30,12 @@ from interviews.notes import give_evidence_place
 from research.accounts import create_user, get_user
 from research.demo import comments as bank
 from research.demo import interviews as iv
+from research.findings.actions import create_action
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import create_links
 from research.pulse.waves_admin import SegmentSpec, create_wave
 from research.store.models import (
+    Action,
     GuideQuestion,
     Interview,
     InterviewNote,
@@ -128,10 +134,12 @@ def seed_demo(*, session: Session, seed: int = SEED, if_empty: bool = False, tod
     rng = random.Random(seed)
     interviews = _seed_study(session, rng)
     responses, comments = _seed_waves(session, seed)
-    try_token = _seed_open_wave(session, today or datetime.now(UTC).date())
+    today = today or datetime.now(UTC).date()
+    try_token = _seed_open_wave(session, today)
+    actions = _seed_actions(session, today)
     session.flush()
     counts = {"interviews": interviews, "waves": len(WAVES) + 1, "teams": len(TEAMS),
-              "responses": responses, "comments": comments}
+              "responses": responses, "comments": comments, "actions": actions}
     return DemoResult(True, "demo data created", passwords, counts, try_token)
 
 
@@ -143,6 +151,41 @@ def _seed_open_wave(session: Session, today: date) -> str:
                   for t in TEAMS],
     )
     return create_links(session=session, segment=wave.segments[0], kind="open")[0]
+
+
+@dataclass(frozen=True)
+class DemoAction:
+    theme: str
+    title: str
+    owner: str
+    recorded_on: date  # a few days after the wave that raised it, which becomes its baseline
+    due_on: date | None  # None: a month after the demo is seeded, so it is never overdue
+    status: str
+    published: bool
+
+
+ACTIONS = (
+    DemoAction("management_support", "New team manager for Telecom Retention, with weekly one-to-ones",
+               "Head of the Glasgow site", date(2026, 4, 28), date(2026, 6, 30), "done", True),
+    DemoAction("training", "Coaching sessions on the knowledge base for the Email Desk", "Training team",
+               date(2026, 7, 28), date(2026, 9, 30), "done", True),
+    DemoAction("workload", "Hire four more agents for Tech Support L1", "Workforce planning",
+               date(2026, 7, 28), date(2026, 9, 30), "in progress", False),
+    DemoAction("tools", "Fix the billing system freezes with IT, starting with the Cardiff screens",
+               "IT service desk", date(2026, 10, 20), None, "in progress", True),
+)
+
+
+def _seed_actions(session: Session, today: date) -> int:
+    """The demo's actions, each dated the day it was recorded (its "Recorded on" and its baseline wave)."""
+    for action in ACTIONS:
+        soon = min(today + timedelta(days=30), action.recorded_on + timedelta(days=4 * 365))
+        ref = create_action(session=session, theme=action.theme, title=action.title, owner=action.owner,
+                            due_on=action.due_on or soon, status=action.status, published=action.published,
+                            created_by="executive", today=action.recorded_on)
+        recorded = datetime.combine(action.recorded_on, time(9, 30), tzinfo=UTC)
+        session.execute(update(Action).where(Action.id == ref.id).values(created_at=recorded, updated_at=recorded))
+    return len(ACTIONS)
 
 
 def _seed_accounts(session: Session) -> dict[str, str]:

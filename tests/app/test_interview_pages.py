@@ -198,6 +198,12 @@ def test_codebook_edit_confirms_and_shows_the_new_wording(make_app, app_db):
     assert shown == "Screens that freeze, logins that expire mid-call."
 
 
+def _in_page_order(node):
+    yield node
+    for _, child in sorted(getattr(node, "children", {}).items()):
+        yield from _in_page_order(child)
+
+
 def test_deleting_a_code_asks_for_a_tick_first_and_then_deletes_it(make_app, app_db):
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/codebook.py").run()
@@ -205,6 +211,8 @@ def test_deleting_a_code_asks_for_a_tick_first_and_then_deletes_it(make_app, app
     next(b for b in at.button if b.label == "Add code").click().run()
     key = at.table[0].value.set_index("Name").loc["Parking", "Key"]
     at.selectbox(key="codebook_edit").set_value(key).run()
+    read = [getattr(node, "label", None) for node in _in_page_order(at.main)]
+    assert read.index("Yes, delete this code") < read.index("Delete code")  # the tick is read before the button
     next(b for b in at.button if b.label == "Delete code").click().run()
     assert "tick 'Yes, delete this code' too. Nothing was changed." in at.error[0].value
     assert count(app_db, select(func.count()).select_from(Code).where(Code.name == "Parking")) == 1

@@ -288,7 +288,8 @@ def record_an_action(page, wait_for_app, engine) -> None:
                             "Head of operations, not published yet.")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame")).to_contain_text("Put a supervisor on every night shift")
     expect(form_with(page, "Record action").get_by_label("What will be done")).to_have_value("")
-    assert rows(engine, select(Action.title, Action.owner, Action.created_by, Action.published)) \
+    assert rows(engine, select(Action.title, Action.owner, Action.created_by, Action.published)
+                .where(Action.created_by == "rita")) \
         == [("Put a supervisor on every night shift", "Head of operations", "rita", False)]
 
 

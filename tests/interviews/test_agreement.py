@@ -298,3 +298,20 @@ def test_kappas_side_by_side_keep_every_pair_even_when_names_collide():
     assert table.to_dict("list") == {"Code": ["All codes either used", "Pay", "Tools and systems"],
                                      "ana and the model": ["0.50", "0.50", "n/a"],
                                      "ana and the model (again)": ["0.25", "0.25", "n/a"]}
+
+
+def test_a_code_one_side_never_gave_reads_zero_and_says_who_never_gave_it():
+    """The model rarely gives a rare code; its kappa of 0.00 beside a researcher read as disagreement, when the
+    model had simply never given it."""
+    from interviews.agreement import kappas_side_by_side
+
+    coding_a = [{"tools"}] * 4 + [{"training"}] * 2 + [{"morale"}] * 4
+    coding_b = [{"tools"}] * 4 + [set()] * 2 + [{"morale"}] * 4
+    notes, spans = build(SENTENCES, coding_a, coding_b)
+    report = compute_agreement(notes, spans, "alice", "bob", CODEBOOK)
+    assert row(report, "training")["kappa"] == 0
+    assert row(report, "training")["note"] == "used by one coder only, so kappa is 0 however often the other used it"
+    assert row(report, "tools")["note"] == ""
+    table = kappas_side_by_side([report], names={}, coder_names={"bob": "the model"}).set_index("Code")
+    assert table.loc["training", "alice and the model"] == "0.00 (the model never gave it)"
+    assert table.loc["tools", "alice and the model"] == "1.00"

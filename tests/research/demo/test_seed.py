@@ -1,12 +1,15 @@
 from collections import Counter
+from datetime import date
 
 import pandas as pd
 import pytest
 from sqlalchemy import select
 
 from research.demo import seed_demo
+from research.findings.actions import actions_table, due_note, published_actions
 from research.store.engine import make_engine, session_scope
 from research.store.models import (
+    Action,
     Interview,
     Participant,
     PulseAnswer,
@@ -60,6 +63,25 @@ def test_demo_has_the_study_and_waves_the_product_promises(seeded):
     assert result.try_token
     assert 550 <= result.counts["comments"] <= 700
     assert set(result.new_passwords) == {"admin", "researcher", "executive"}
+
+
+def test_demo_actions_answer_the_waves_that_raised_them(engine):
+    """An executive opening the demo saw no "you said, we did" anywhere: each action is now dated after the wave
+    that raised its theme, which is its baseline, and agents see only the published ones."""
+    with session_scope(engine) as session:
+        seed_demo(session=session, today=date(2026, 12, 6))
+        table = actions_table(session=session)
+        baselines = dict(session.execute(select(Action.title, PulseWave.title)
+                                         .join(PulseWave, PulseWave.id == Action.baseline_wave_id)).all())
+        shown = published_actions(session=session)
+    hiring = table[table["What"].str.startswith("Hire")].iloc[0]
+    assert baselines[hiring["What"]] == "Pulse wave 2 (July 2026)" and hiring["Recorded on"] == date(2026, 7, 28)
+    assert due_note(hiring["Due"], hiring["Status"], today=date(2026, 12, 6)) == "overdue since 30 September 2026"
+    assert baselines[table["What"].iloc[0]] == "Pulse wave 3 (Customer Service Week, October 2026)"
+    assert set(table["Theme"]) == {"Manager and leadership", "Career growth and training", "Workload and staffing",
+                                   "Tools and systems"}
+    assert len(shown) == 3 and not any(a.title == hiring["What"] for a in shown)
+    assert all(a.status != "planned" for a in shown)
 
 
 def test_seeding_again_changes_nothing_and_shows_no_passwords(seeded):
