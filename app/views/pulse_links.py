@@ -47,11 +47,13 @@ with resources.db_session() as session:
 if saved := st.session_state.pop("pulse_links_saved", None):
     st.success(saved)
 limits = resources.settings()
-st.caption("No padding: a segment's invites plus the answers taken through its open links never exceed its "
-           "headcount, and links need one. Only an admin sets headcounts. Answers join the results in steps: "
-           f"a segment's scores once {limits.min_group_size} of its people have answered since the last step, "
-           f"its comments once {limits.min_comment_group_size} have written. Until then they are saved but "
-           "counted nowhere, these pages included.")
+st.caption("Never more answers than people: a segment's invites plus the answers taken through its open links "
+           "never exceed its headcount, and links need one. Only an admin sets headcounts. Answers join the "
+           f"results in steps: a segment's scores once {limits.min_group_size} of its people have answered since "
+           f"the last step, its comments once {limits.min_comment_group_size} have written. Until then they are "
+           "saved but counted nowhere, these pages included. The steps count answers, not who gave them: anyone "
+           "who answers links in agents' place fills a step with answers they know and can read the one real "
+           "agent's by subtraction. Hand out every link and answer none; who created which links is audited.")
 st.dataframe(capacity, hide_index=True, width="stretch")
 for label in full_from_open:
     st.warning(f"{plain(label)}: its open link alone has taken as many answers as the team has people. "

@@ -229,6 +229,9 @@ def test_researcher_makes_invite_links_shown_once(make_app):
     wave = next(b for b in at.selectbox if b.label == "Wave").value
     assert at.success[0].value.replace("\\", "") == f"Created 3 invite link(s) for {segment} in {wave}."
     assert "on screen in this tab only" in at.warning[0].value
+    # An insider review filled a team's step with four answers of its own and read the fifth by subtraction.
+    assert any("answer none" in c.value and "read the one real agent's by subtraction" in c.value
+               for c in at.caption)
 
 
 @pytest.mark.parametrize(("typed", "said"), [
