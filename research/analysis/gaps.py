@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
+from research.analysis.gap_steps import withheld_themes, withhold
 from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import (
     Code,
@@ -110,7 +111,7 @@ def theme_gaps(*, session: Session, job_id: int, thresholds: Thresholds,
         if len(wave_scores) < thresholds.scores or len(in_wave) < thresholds.scores:
             continue
         out += _wave_gaps(in_wave, wave_scores, wave, names, kinds, thresholds)
-    return gap_frame(out)
+    return withhold(gap_frame(out), withheld_themes(session=session, job_id=job_id))
 
 
 def _score_sums(frame: pd.DataFrame) -> pd.DataFrame:

@@ -38,10 +38,12 @@ from sqlalchemy.orm import Session
 from interviews.codebook import analysis_codebook
 from interviews.corpus import coded_examples
 from research.analysis.embeddings import backend_of
+from research.analysis.gap_steps import record_gap_groups
 from research.analysis.pipeline import analyze_texts
 from research.analysis.retention import Retention, prune_machine_data
 from research.errors import FrontlineError
 from research.pulse.comment_codes import coded_comment_examples
+from research.settings import load_settings
 from research.store.engine import rows_changed, session_scope
 from research.store.models import AnalysisJob, PulseAnswer, PulseQuestion, TextAnalysis, TopicSummary, utcnow
 
@@ -168,11 +170,17 @@ def release_claim(engine: Engine, claim: ClaimedJob) -> bool:
             status="queued", claimed_by="", lease_expires_at=None, stage="", done=0, total=0))) == 1
 
 
-def record_success(engine: Engine, claim: ClaimedJob, *, comments: Sequence[tuple], result) -> bool:
+def record_success(engine: Engine, claim: ClaimedJob, *, comments: Sequence[tuple], result,
+                   step: int | None = None) -> bool:
     """Mark the job succeeded and insert its results, in one transaction, only if the claim still holds.
+
+    The same transaction records which gap comparisons the job may show (:mod:`research.analysis.gap_steps`),
+    in steps of ``step`` people (the score threshold of the settings when not given), so no page reads the
+    results before that is decided.
 
     Returns False, having written nothing, when another worker has taken the job over.
     """
+    step = load_settings().min_group_size if step is None else step
     with session_scope(engine) as session:
         won = rows_changed(session.execute(update(AnalysisJob).where(_owned(claim)).values(
             status="succeeded", stage="done", finished_at=utcnow(), lease_expires_at=None,
@@ -190,6 +198,8 @@ def record_success(engine: Engine, claim: ClaimedJob, *, comments: Sequence[tupl
                          size=result.topics.sizes.get(topic, 0), words=result.topics.words.get(topic, []))
             for topic, label in result.topics.labels.items()
         )
+        session.flush()
+        record_gap_groups(session=session, job_id=claim.job_id, step=step)
     return True
 
 

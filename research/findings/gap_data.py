@@ -26,6 +26,7 @@ from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 # The per-wave arithmetic is theme_gaps' own, so the two can never disagree.
+from research.analysis.gap_steps import withheld_themes, withhold
 from research.analysis.gaps import _wave_gaps, gap_frame, theme_names
 from research.findings.representative import analysed_up_to
 from research.findings.wave_stats import TimedCache
@@ -139,7 +140,8 @@ def gap_table(*, session: Session, job_id: int, thresholds: Thresholds,
     names, kinds = theme_names(session=session)
     key = (job_id, thresholds, _facts_digest(facts), _score_counts(session), tuple(sorted(names.items())),
            tuple(sorted(kinds.items())))
-    return _gaps_cache(session).get(key, lambda: _gap_rows(session, facts, names, kinds, thresholds)).copy()
+    gaps = _gaps_cache(session).get(key, lambda: _gap_rows(session, facts, names, kinds, thresholds)).copy()
+    return withhold(gaps, withheld_themes(session=session, job_id=job_id))
 
 
 def _gap_rows(session: Session, facts: pd.DataFrame, names: dict, kinds: dict,

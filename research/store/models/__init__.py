@@ -14,7 +14,7 @@ every table on ``Base.metadata``, which Alembic's ``env.py`` compares against.
 """
 
 from research.store.models.actions import Action
-from research.store.models.analysis import AnalysisJob, TextAnalysis, TopicLabelSet, TopicSummary
+from research.store.models.analysis import AnalysisJob, GapGroup, TextAnalysis, TopicLabelSet, TopicSummary
 from research.store.models.base import NAMING, Base, utcnow
 from research.store.models.interviews import (
     Code,
@@ -84,5 +84,6 @@ __all__ = [
     "TextAnalysis",
     "TopicSummary",
     "TopicLabelSet",
+    "GapGroup",
     "Action",
 ]

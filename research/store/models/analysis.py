@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from research.store.models.base import Base, utcnow
@@ -84,3 +84,26 @@ class TopicLabelSet(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     labels: Mapped[dict] = mapped_column(JSON)  # topic number (as text) -> label
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GapGroup(Base):
+    """A group whose morale and eNPS a gap compares, as one analysis job defined it: the wave's agents who raised
+    a theme, or (``theme`` "") everyone in the wave who answered those questions.
+
+    The first are defined by what people wrote, so a re-run after a codebook change can move one comment between
+    themes; :mod:`research.analysis.gap_steps` keeps each job's groups here, and whether their figures were
+    released, so that no released group differs from another of its wave by fewer than the threshold of people.
+    ``job_id`` has no foreign key: a released group must outlive the job results that pruning deletes.
+    Members are the first 16 hex digits of each response id's SHA-256, one a line; left out (None) of a withheld
+    group and of one that repeats an earlier row of its wave (same ``digest``).
+    """
+
+    __tablename__ = "gap_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(Integer, index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_waves.id", ondelete="CASCADE"), index=True)
+    theme: Mapped[str] = mapped_column(String(64))
+    released: Mapped[bool] = mapped_column(Boolean)
+    digest: Mapped[str] = mapped_column(String(64))
+    members: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,130 @@
+"""Gap comparisons move only in steps of the threshold, from one analysis to the next.
+
+A gap compares the morale and eNPS of a wave's agents who raised a theme with the rest of the wave. Both groups
+are defined by what people wrote, and the analysis decides who is in them: a researcher who codes one released
+comment (it then teaches the themes), or adds a code worded like it, and re-runs the analysis, moves that comment
+between themes, and an executive comparing the two analyses reads its writer's class from the change (an insider
+review on 2026-12-06 laid out this recipe). The inbox releases answers in steps of the threshold for the same
+reason; this does the same for these groups.
+
+When an analysis job succeeds, :func:`record_gap_groups` compares each theme's two groups with every group of the
+wave already released: the wave's answering agents as each job saw them, and the groups of earlier released
+comparisons. A theme whose groups differ from one of them by at least one person and fewer than the threshold
+is withheld for that job; its other figures (share, sentiment) still show. Comparisons released before this
+record existed are not known to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import String, cast, select
+from sqlalchemy.orm import Session
+
+from research.store.models import GapGroup, PulseAnswer, PulseQuestion, TextAnalysis
+
+EVERYONE = ""
+"""The ``theme`` of a wave's row for all its agents who answered morale or eNPS."""
+
+
+def member(response_id: str) -> str:
+    """A response as a group lists it: enough of its id's hash to tell thousands apart, not the id."""
+    return hashlib.sha256(response_id.encode()).hexdigest()[:16]
+
+
+def _digest(group: frozenset[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(group)).encode()).hexdigest()
+
+
+def steps_apart(group: frozenset[str], released: Iterable[frozenset[str]], step: int) -> bool:
+    """True when ``group`` is the same as, or at least ``step`` people from, every released group: its figures
+    then tell no one person's answers apart from a figure already shown. Groups whose sizes differ by ``step``
+    or more are that far apart without comparing members."""
+    return all(abs(len(group) - len(other)) >= step or not 0 < len(group ^ other) < step for other in released)
+
+
+def record_gap_groups(*, session: Session, job_id: int, step: int) -> None:
+    """Record a just-succeeded job's gap groups and which of its themes' comparisons are released.
+
+    A theme's comparison is released when its raisers and the rest of its wave (each at least ``step`` people,
+    as the gaps require) are :func:`steps_apart` from the wave's released groups; both then join them.
+    """
+    facts = pd.DataFrame(session.execute(
+        select(cast(PulseAnswer.response_id, String), PulseQuestion.wave_id, TextAnalysis.theme)
+        .join(PulseAnswer, PulseAnswer.id == TextAnalysis.answer_id)
+        .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
+        .where(TextAnalysis.job_id == job_id, TextAnalysis.theme != "")).all(),
+        columns=["response_id", "wave_id", "theme"])
+    if facts.empty:
+        return
+    answered = _answered(session)
+    for wave_id, in_wave in facts.groupby("wave_id"):
+        everyone = answered.get(int(wave_id), frozenset())
+        released, digests = _released(session, int(wave_id))
+        rows = [_row(job_id, int(wave_id), EVERYONE, everyone, True, digests)]
+        released.append(everyone)
+        for theme, raised in in_wave.groupby("theme"):
+            mine = frozenset(member(r) for r in raised["response_id"]) & everyone
+            rest = everyone - mine
+            shown = min(len(mine), len(rest)) >= step and all(
+                steps_apart(group, released, step) for group in (mine, rest))
+            if shown:
+                released += [mine, rest]
+            rows.append(_row(job_id, int(wave_id), str(theme), mine, shown, digests))
+        session.add_all(rows)
+    session.flush()
+
+
+def _answered(session: Session) -> dict[int, frozenset[str]]:
+    """Per wave, the members of every response that answered morale or eNPS: those a gap compares (as
+    :func:`research.analysis.gaps.response_scores` reads them)."""
+    waves: dict[int, set[str]] = {}
+    for response_id, wave_id in session.execute(
+            select(cast(PulseAnswer.response_id, String), PulseQuestion.wave_id).distinct()
+            .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
+            .where(PulseQuestion.key.in_(["morale", "enps"]))):
+        waves.setdefault(wave_id, set()).add(member(response_id))
+    return {wave: frozenset(group) for wave, group in waves.items()}
+
+
+def _row(job_id: int, wave_id: int, theme: str, group: frozenset[str], released: bool,
+         digests: set[str]) -> GapGroup:
+    digest = _digest(group)
+    keep = released and digest not in digests
+    if keep:
+        digests.add(digest)
+    return GapGroup(job_id=job_id, wave_id=wave_id, theme=theme, released=released, digest=digest,
+                    members="\n".join(sorted(group)) if keep else None)
+
+
+def _released(session: Session, wave_id: int) -> tuple[list[frozenset[str]], set[str]]:
+    """A wave's released groups (each everyone-row, and each released theme's raisers and the rest of the
+    wave as that job saw it), and the digests whose members are stored."""
+    rows = session.execute(select(GapGroup.job_id, GapGroup.theme, GapGroup.digest, GapGroup.members)
+                           .where(GapGroup.wave_id == wave_id, GapGroup.released.is_(True))).all()
+    by_digest = {digest: frozenset(members.split("\n")) if members else frozenset()
+                 for _, _, digest, members in rows if members is not None}
+    everyone = {job: by_digest[digest] for job, theme, digest, _ in rows if theme == EVERYONE}
+    groups = list(everyone.values())
+    for job, theme, digest, _ in rows:
+        if theme != EVERYONE:
+            groups += [by_digest[digest], everyone[job] - by_digest[digest]]
+    return groups, set(by_digest)
+
+
+def withheld_themes(*, session: Session, job_id: int) -> set[tuple[int, str]]:
+    """(wave id, theme) pairs whose comparison the job withheld."""
+    return set(session.execute(select(GapGroup.wave_id, GapGroup.theme)
+                               .where(GapGroup.job_id == job_id, GapGroup.released.is_(False))).all())
+
+
+def withhold(gaps: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.DataFrame:
+    """``gaps`` with the morale and eNPS differences of withheld comparisons left out (NaN)."""
+    if gaps.empty or not withheld:
+        return gaps
+    hidden = [(w, t) in withheld for w, t in zip(gaps["wave_id"], gaps["theme"])]
+    gaps = gaps.copy()
+    gaps.loc[hidden, ["morale_diff", "enps_diff"]] = float("nan")
+    return gaps

@@ -1,0 +1,99 @@
+"""Gap comparisons move only in steps: re-running the analysis with one comment moved reads no one's class."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import String, cast, select
+
+from research.analysis.gap_steps import member, record_gap_groups, steps_apart
+from research.analysis.gaps import theme_gaps
+from research.findings.gap_data import gap_table
+from research.privacy.reporting import Thresholds
+from research.store.engine import session_scope
+from research.store.models import AnalysisJob, GapGroup, PulseAnswer, PulseQuestion, TextAnalysis
+from tests.pulse_builders import add_wave, answers
+
+FIVE = Thresholds(scores=5, comments=10)
+# Thirty agents of one closed wave: ten promoters, ten passives, ten detractors; one detractor is the target.
+SCORES = answers(10, enps=10) + answers(10, enps=8) + answers(10, enps=2)
+FIRST = ["pay"] * 5 + ["tools"] * 5 + ["pay"] * 5 + ["tools"] * 5 + ["pay"] * 5 + ["tools"] * 4 + ["pay"]
+TARGET = 29  # a detractor, coded "pay" in the first analysis
+
+
+@pytest.fixture
+def comments(engine) -> list:
+    """The answer ids of the wave's thirty comments, in the order of SCORES."""
+    with session_scope(engine) as session:
+        wave_id = add_wave(session, "October", date(2026, 10, 5), {"Billing": SCORES})
+        return list(session.scalars(select(PulseAnswer.id).join(PulseQuestion)
+                                    .where(PulseQuestion.wave_id == wave_id, PulseQuestion.key == "one_thing")
+                                    .order_by(PulseAnswer.id)))
+
+
+def analyse(engine, comments, themes) -> int:
+    """A succeeded job that gave the comments these themes, recorded as the worker records one."""
+    with session_scope(engine) as session:
+        job = AnalysisJob(status="succeeded")
+        session.add(job)
+        session.flush()
+        session.add_all(TextAnalysis(job_id=job.id, answer_id=a, theme=t, topic=0, sentiment=-0.5)
+                        for a, t in zip(comments, themes))
+        session.flush()
+        record_gap_groups(session=session, job_id=job.id, step=FIVE.scores)
+        return job.id
+
+
+def enps_gaps(engine, job_id) -> dict[str, float | None]:
+    with session_scope(engine) as session:
+        lean = gap_table(session=session, job_id=job_id, thresholds=FIVE)
+        full = theme_gaps(session=session, job_id=job_id, thresholds=FIVE)
+    assert lean[["theme", "enps_diff"]].equals(full[["theme", "enps_diff"]])  # both paths withhold alike
+    return {t: None if d != d else round(d, 3) for t, d in zip(full["theme"], full["enps_diff"])}
+
+
+def test_moving_one_comment_between_themes_withholds_both_comparisons(engine, comments):
+    """The recipe of an insider review: recode the target's comment, re-run, and compare the two analyses'
+    eNPS differences; the one person moved would be a detractor."""
+    first = enps_gaps(engine, analyse(engine, comments, FIRST))
+    moved = [*FIRST[:TARGET], "tools"]
+    second = enps_gaps(engine, analyse(engine, comments, moved))
+    assert first["pay"] is not None and first["tools"] is not None
+    assert second == {"pay": None, "tools": None}
+
+    # Five moved together (the target among them) are a step: the figures show again, as do the first ones.
+    five = ["tools" if i in (0, 1, 2, 3, TARGET) else t for i, t in enumerate(FIRST)]
+    assert enps_gaps(engine, analyse(engine, comments, five))["pay"] is not None
+    assert enps_gaps(engine, analyse(engine, comments, FIRST)) == first
+    # And the target moved back alone, against the step just shown, is withheld again.
+    assert enps_gaps(engine, analyse(engine, comments, [*five[:TARGET], "pay"]))["pay"] is None
+
+
+def test_a_new_code_that_takes_a_theme_and_one_more_comment_is_withheld(engine, comments):
+    """A code worded like an existing one can take all its comments and the target's: the new theme's group is one
+    person from the old theme's."""
+    first = enps_gaps(engine, analyse(engine, comments, FIRST))
+    taken = ["pay_again" if t == "pay" and i != TARGET else t for i, t in enumerate(FIRST)]
+    assert enps_gaps(engine, analyse(engine, comments, taken)) == {"pay": None, "pay_again": None,
+                                                                   "tools": first["tools"]}
+
+
+def test_the_record_keeps_members_hashed_and_each_group_once(engine, comments):
+    analyse(engine, comments, FIRST)
+    analyse(engine, comments, FIRST)
+    with session_scope(engine) as session:
+        rows = session.execute(select(GapGroup.theme, GapGroup.released, GapGroup.members)).all()
+        ids = list(session.scalars(select(cast(PulseAnswer.response_id, String))
+                                   .where(PulseAnswer.id.in_(comments))))
+    assert sorted((theme, released) for theme, released, _ in rows) == [("", True)] * 2 + [("pay", True)] * 2 \
+        + [("tools", True)] * 2
+    stored = [m for *_, m in rows if m is not None]
+    assert len(stored) == 3  # the second job's groups repeat the first's
+    assert not any(i in m for m in stored for i in ids)
+    assert {member(i) for i in ids} == set("\n".join(m for m in stored if m.count("\n") == 29).split("\n"))
+
+
+def test_steps_apart_compares_members_only_where_sizes_are_close():
+    a, b = frozenset("abcdef"), frozenset("abcdefg")
+    assert steps_apart(a, [a], 5) and not steps_apart(b, [a], 5)
+    assert steps_apart(frozenset("abcdefghijk"), [a], 5)  # five more
+    assert steps_apart(frozenset("uvwxyz"), [a], 5)  # twelve apart, though of one size
