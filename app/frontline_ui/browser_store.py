@@ -76,6 +76,8 @@ export default function ({ data, setStateValue }) {
         window.sessionStorage.setItem(mirror.item, mirror.prefix + JSON.stringify(values));
       };
       for (const kind of ["input", "change"]) document.addEventListener(kind, () => setTimeout(copy, 0), true);
+      // A tap or an arrow key on a scale fires neither (the radio is redrawn, not edited): copy once it is drawn.
+      for (const kind of ["click", "keyup"]) document.addEventListener(kind, () => setTimeout(copy, 100), true);
     }
   }
   for (const [key, value] of Object.entries(data.store || {})) {

@@ -25,7 +25,9 @@ the pulse link's erases them, so a shared PC's tab that moved on holds none of t
 whole unsent comment from a tab left on the sign-in page)."""
 MAX_SHARE_CHARS = 40
 """What the share box takes: enough for "about half" to reach the check and be refused by name."""
-MAX_TEXT_CHARS = 2000
+KEPT_TEXT_CHARS = 20_000
+"""What a reload gives back of a text box: more than an answer may be (the review then says how much to cut, as
+the box has no limit of its own, which threw a whole over-long paste away), less than would burden a page."""
 
 
 def question_label(question) -> str:
@@ -49,7 +51,7 @@ def answers_from_draft(questions: Sequence, draft: Mapping) -> dict:
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= places:
                 answers[question.key] = question.scale_min + value
         elif isinstance(value, str) and value:
-            answers[question.key] = value[:MAX_SHARE_CHARS if question.kind == "percent" else MAX_TEXT_CHARS]
+            answers[question.key] = value[:MAX_SHARE_CHARS if question.kind == "percent" else KEPT_TEXT_CHARS]
     return answers
 
 

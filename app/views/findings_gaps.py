@@ -21,7 +21,9 @@ st.caption(f"From the latest representative analysed wave (a pilot or a wave jus
            f"and phrases come only from teams with at least "
            f"{limits.comments} comments; comparisons need {limits.scores} responses on each side. \"Agents who "
            "raised it score eNPS N points lower\" compares the eNPS of the agents whose comment raised the theme "
-           "with that of the wave's other respondents: a link, not a cause.")
+           "with that of the wave's other respondents: a link, not a cause. It is left out too where a re-run of the "
+           f"analysis moved fewer than {limits.scores} agents in or out of either group since one already shown, "
+           "as the difference would then describe those few.")
 for kind, heading in KINDS.items():
     st.header(heading)
     with resources.db_read() as session:

@@ -24,7 +24,6 @@ from frontline_ui.pulse_draft import (
     ANSWERS_ITEM,
     DRAFT_ITEM,
     MAX_SHARE_CHARS,
-    MAX_TEXT_CHARS,
     RECEIPT_ITEM,
     answers_from_draft,
     draft_from_answers,
@@ -37,7 +36,7 @@ from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.links import view_link
 from research.pulse.replies import LookupThrottle, conversation_for_receipt
-from research.pulse.submit import answer_problems, send_response, validate_answers
+from research.pulse.submit import MAX_TEXT_LENGTH, answer_problems, send_response, validate_answers
 from research.pulse.waves import wave_questions
 from research.store.engine import DatabaseUnavailable
 
@@ -126,8 +125,10 @@ def question_widget(question, previous, problem=None):
         shown = "" if previous is None else f"{previous:g}" if isinstance(previous, int | float) else str(previous)
         return st.text_input(name, value=shown, max_chars=MAX_SHARE_CHARS, placeholder="a number from 0 to 100",
                              label_visibility="collapsed")
-    return st.text_area(name, value=previous or "", max_chars=MAX_TEXT_CHARS, label_visibility="collapsed",
-                        placeholder="Names, e-mails and numbers are removed.")
+    # No max_chars: Streamlit drops a whole change that would pass it, so a long paste vanished without a word.
+    # The review says how long it is and what the limit is, and the words stay in the box to shorten.
+    return st.text_area(name, value=previous or "", label_visibility="collapsed",
+                        placeholder=f"Names, e-mails and numbers are removed. Up to {MAX_TEXT_LENGTH:,} characters.")
 
 
 st.title("Anonymous pulse")

@@ -43,6 +43,13 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     wait_for_app(page)
     expect(page.get_by_role("button", name="Review my answers")).to_be_visible()
     expect(page.get_by_text("Check before sending")).to_have_count(0)
+    # A paste past the limit is kept whole and the review says how long it is (an outside walk's vanished).
+    long = "The CRM freezes on every refund. " * 70
+    page.get_by_role("textbox").last.fill(long)
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(rf"is {len(long):,} characters; the limit is 2,000")).first).to_be_visible()
+    expect(page.get_by_role("textbox").last).to_have_value(long)
     page.get_by_role("textbox").last.fill("my supervisor Dave ignores the CRM freezes, ring me on 07700 900123")
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
