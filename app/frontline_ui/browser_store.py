@@ -80,6 +80,17 @@ export default function ({ data, setStateValue }) {
       for (const kind of ["click", "keyup"]) document.addEventListener(kind, () => setTimeout(copy, 100), true);
     }
   }
+  if (data.scroll) {
+    // Once per page load and request: the first element matching, brought to the middle of the screen.
+    const scrolled = window.frontlineScrolled || (window.frontlineScrolled = new Set());
+    if (!scrolled.has(data.scroll.once)) {
+      scrolled.add(data.scroll.once);
+      setTimeout(() => {
+        const target = document.querySelector(data.scroll.selector);
+        if (target) target.scrollIntoView({ block: "center" });
+      }, 150);
+    }
+  }
   for (const [key, value] of Object.entries(data.store || {})) {
     if (value === null) window.sessionStorage.removeItem(key);
     else window.sessionStorage.setItem(key, value);
@@ -123,6 +134,12 @@ def mirror_form(key: str, item: str | None, prefix: str = "") -> None:
     """Copy the page's form, as shown, into ``item`` of this tab (``prefix`` then a JSON object of each input's
     accessible name and value, a radio's by its place) whenever it changes; ``item`` None stops copying."""
     _mount(key, {"mirror": None if item is None else {"item": item, "prefix": prefix}})
+
+
+def scroll_to(key: str, selector: str, once: str) -> None:
+    """Bring the first element matching the CSS ``selector`` into view, once per page load and ``once``: a
+    refused review left the view at its button, the messages a screen or two above it (an outside walk)."""
+    _mount(key, {"scroll": {"selector": selector, "once": once}})
 
 
 def read_from_tab(key: str, item: str, known: str | None = None) -> str | None:

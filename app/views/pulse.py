@@ -257,7 +257,11 @@ if state["stage"] == "answer":
         previous = state.get("answers", {})
         answers = {q.key: question_widget(q, previous.get(q.key), problems.get(q.key)) for q in questions}
         review = st.form_submit_button("Review my answers", type="primary")
+    if problems:
+        browser_store.scroll_to("problem_scroll", '[data-testid="stForm"] [data-testid="stAlert"]',
+                                once=str(state.get("reviews", 0)))
     if review:
+        state["reviews"] = state.get("reviews", 0) + 1
         state["answers"] = {k: v for k, v in answers.items() if v not in (None, "")}
         state["problems"] = answer_problems(questions, answers)
         if not state["problems"]:

@@ -36,6 +36,10 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     share, comment = (q.prompt for q in QUESTION_LIBRARY if q.kind in ("percent", "text"))
     expect(page.get_by_placeholder("a number from 0 to 100")).to_have_accessible_name(f"{share} (0-100 %)")
     expect(page.get_by_role("textbox").last).to_have_accessible_name(f"{comment} (optional)")
+    # Reviewing with nothing chosen brings the first question's message into view, not only the button's spot.
+    page.get_by_role("button", name="Review my answers").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"Please answer “{scales[0]}”", exact=False).first).to_be_in_viewport()
     for index in range(6):
         groups.nth(index).get_by_text("4", exact=True).click()
     page.get_by_placeholder("a number from 0 to 100").fill("60")
