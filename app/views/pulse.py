@@ -35,7 +35,7 @@ from research.findings.anonymity_preview import anonymity_preview, preview_sente
 from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.links import view_link
-from research.pulse.replies import LookupThrottle, conversation_for_receipt
+from research.pulse.replies import LookupThrottle, conversation_for_receipt, receipt_code
 from research.pulse.submit import MAX_TEXT_LENGTH, answer_problems, send_response, validate_answers
 from research.pulse.waves import wave_questions
 from research.store.engine import DatabaseUnavailable
@@ -70,6 +70,11 @@ def show_replies_lookup() -> None:
     with st.form("receipt"):
         code = st.text_input("Receipt code", placeholder="XXXXX-XXXXX-XXXXX")
         if st.form_submit_button("Show replies"):
+            try:
+                receipt_code(code)  # a mistyped code is told so without using up a lookup
+            except FrontlineError as exc:
+                st.error(plain(str(exc)))
+                return
             wait = throttle.wait(time.monotonic())
             if wait:
                 st.error(f"Too many lookups from this page. Please wait {wait:.0f} seconds and try again.")
@@ -83,9 +88,12 @@ def show_replies_lookup() -> None:
                 for comment in conversation.comments:
                     st.caption("You wrote")
                     st.text(comment)
-                if not conversation.replies:
-                    st.info("No replies yet. Your comment, and any reply to it, show here once enough people in "
-                            "your group have answered. Check again later with the same code.")
+                if conversation.comments and not conversation.replies:
+                    st.info("No reply yet. Check again later with the same code.")
+                elif not conversation.replies:  # the same for a code that matches nothing, as it must be
+                    st.info("Nothing to show for this code yet. If you wrote a comment, it and any reply to it "
+                            "show here once enough people in your group have written one. Check again later "
+                            "with the same code.")
                 for day, body in conversation.replies:
                     st.caption(f"Reply from the research team, {day:%d %B %Y}")
                     st.text(body)
@@ -214,10 +222,11 @@ except FrontlineError as exc:
 st.caption(f"{plain(wave_title)} · {plain(segment_label)}")
 st.info(
     "**Your answers are anonymous.** Frontline does not ask for or store your name, e-mail, IP address, browser "
-    "or the time of day: only your group (as shown above) and the day. Scores are shown for a group only when "
-    f"it has at least {config.min_group_size} responses, and comments only when it has at least "
-    f"{config.min_comment_group_size}. Names, e-mail addresses, phone, account and card numbers and links in "
-    "what you write are removed before it is saved, and you will see exactly what is kept."
+    "or the time of day: only your group (as shown above) and the day. Management sees scores only as figures "
+    f"of groups where at least {config.min_group_size} people have answered. Comments are read by the research "
+    f"team, and quoted to management, only once at least {config.min_comment_group_size} people in your group "
+    "have written one. Names, e-mail addresses, phone, account and card numbers and links in what you write are "
+    "removed before it is saved, and you will see exactly what is kept."
 )
 if state.get("single_use"):
     st.caption("This invitation is yours alone. If you have already answered with it, your answers are saved "

@@ -47,6 +47,18 @@ def add_reply(*, session: Session, response_id: uuid.UUID, author: str, body: st
 RECEIPT_SHAPE = "A receipt code has 15 letters and digits, like ABCDE-FGHJK-LMNPQ. Check it and try again."
 
 
+def receipt_code(code: str) -> str:
+    """The code as issued, from what was typed (any case, dashes or spaces anywhere).
+
+    Raises:
+        PulseError: the code is not of the receipt's form (a typo, not a guess).
+    """
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(cleaned) != 15 or any(ch not in RECEIPT_ALPHABET for ch in cleaned):
+        raise PulseError(RECEIPT_SHAPE)
+    return cleaned
+
+
 def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
     """The agent's own (redacted) comments and the replies to them, found by receipt code alone.
 
@@ -57,10 +69,7 @@ def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
     Raises:
         PulseError: the code is not of the receipt's form (a typo, not a guess).
     """
-    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    if len(cleaned) != 15 or any(ch not in RECEIPT_ALPHABET for ch in cleaned):
-        raise PulseError(RECEIPT_SHAPE)
-    receipt = session.get(PulseReceipt, hash_receipt(cleaned))
+    receipt = session.get(PulseReceipt, hash_receipt(receipt_code(code)))
     if receipt is None:
         return Conversation([], [])
     comments = list(session.scalars(

@@ -52,7 +52,10 @@ def test_agent_answers_reviews_redaction_and_gets_a_receipt(invite, app_db, open
     at = open_pulse(invite)
     assert not at.exception
     promise = at.info[0].value
-    assert "anonymous" in promise and "at least 5 responses" in promise and "at least 10" in promise
+    assert "anonymous" in promise and "at least 5 people have answered" in promise
+    # Who reads what, and the comment step worded as the thank-you page words it (an outside walk read three).
+    assert "Comments are read by the research team, and quoted to management, only once at least 10 people in " \
+           "your group have written one." in promise
     assert any("Your team (Retail Care): its scores will not be shown on their own" in t.value for t in at.text)
     answer_all(at, "my supervisor Dave never helps, call 07700 900123")
     at.button[0].click().run()
@@ -61,6 +64,7 @@ def test_agent_answers_reviews_redaction_and_gets_a_receipt(invite, app_db, open
     send = next(b for b in at.button if b.label == "Send anonymously")
     send.click().run()
     assert at.success[0].value.startswith("Thank you")
+    assert "at least 10 people in your group have written one" in at.success[0].value
     assert len(at.code[0].value) == 17
     assert waiting_texts(app_db) == ["my supervisor [name] never helps, call [phone]"]
     assert stored_texts(app_db) == []  # in no figure or comment page until enough of the team have answered
@@ -283,18 +287,26 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
     at = open_pulse("")
     at.text_input[0].input(receipt.code)
     at.button[0].click().run()
-    assert "No replies yet" in at.info[0].value and not at.text  # saved, but not released yet
+    assert "Nothing to show for this code yet. If you wrote a comment" in at.info[0].value and not at.text
     with session_scope(engine) as session:  # released at once here: the steps are tested in test_inbox.py
         release_waiting(session=session, wave_id=wave_id, steps=Thresholds(1, 1), today=date.today(),
                         sealer=SEALER)
         response_id = session.scalar(select(PulseReceipt.response_id))
+    at = open_pulse("")
+    at.text_input[0].input(receipt.code)
+    at.button[0].click().run()
+    # Not "your comment shows here once ..." under the comment it shows (an outside walk).
+    assert [t.value for t in at.text] == ["fix the CRM"] and at.info[0].value == "No reply yet. Check again " \
+        "later with the same code."
+    with session_scope(engine) as session:
         add_reply(session=session, response_id=response_id, author="researcher", body="CRM fix ships in March",
                   today=date.today())
     engine.dispose()
     at = open_pulse("")
-    at.text_input[0].input("WRONG-CODE-XXXXX")
-    at.button[0].click().run()
-    assert "15 letters and digits" in at.error[0].value
+    for _ in range(6):  # typos are told so and use up no lookup
+        at.text_input[0].input("WRONG-CODE-XXXXX")
+        at.button[0].click().run()
+        assert "15 letters and digits" in at.error[0].value
     at.text_input[0].input(receipt.code)
     at.button[0].click().run()
     assert [t.value for t in at.text] == ["fix the CRM", "CRM fix ships in March"]
