@@ -1,5 +1,6 @@
 """Build pulse waves straight through the ORM for tests: fast, and any group sizes wanted."""
 
+import re
 from datetime import date, timedelta
 
 from cryptography.fernet import Fernet
@@ -57,3 +58,8 @@ def demo_invite(session) -> str:
     wave = find_wave(session=session, ref=DEMO_OPEN_WAVE)
     wave.opens_on = date.today() - timedelta(days=1)
     return create_links(session=session, segment=wave.segments[0])[0]
+
+
+def shown_receipt(at) -> str:
+    """The receipt code as the agent's thank-you page shows it (a heading of its own), in an AppTest."""
+    return next(h.value for h in at.subheader if re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}", h.value))

@@ -16,6 +16,7 @@ imported file goes only into a wave without links: :mod:`research.pulse.importer
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -155,7 +156,15 @@ class LinkView:
     single_use: bool
 
 
-INVALID_LINK = "This link is not valid. Check that you copied all of it, or ask for a new one."
+INVALID_LINK = ("This link is not valid. Check that you copied all of it, or ask whoever sent it to you for a new "
+                "one.")
+_AFTER_TOKEN = re.compile(r"[^A-Za-z0-9_-]+$")
+
+
+def link_token(pasted: str) -> str:
+    """The token as issued (``token_urlsafe``) from a link as pasted: chat apps and mail take the full stop or
+    bracket after a link into it (an outside walk's "...?t=abc)." was refused), and no token ends so."""
+    return _AFTER_TOKEN.sub("", (pasted or "").strip())
 
 
 def resolve_link(*, session: Session, token: str, today: date) -> LinkTarget:
@@ -164,6 +173,7 @@ def resolve_link(*, session: Session, token: str, today: date) -> LinkTarget:
     A used invite is not refused: it resolves with ``spent`` set, so that whether a person has
     answered shows nowhere (their invite opens and sends as before, and the answers are dropped).
     """
+    token = link_token(token)
     if not token or len(token) > 200:
         raise PulseError(INVALID_LINK)
     found = session.execute(  # one round trip: every send asks

@@ -12,7 +12,7 @@ from research.privacy.reporting import Thresholds
 from research.pulse.errors import PulseError
 from research.pulse.inbox import has_ready, release_ready, releases_settled
 from research.pulse.library import QUESTION_LIBRARY
-from research.pulse.links import hash_token
+from research.pulse.links import hash_token, link_token
 from research.pulse.replies import Conversation, add_reply, conversation_for_receipt
 from research.pulse.submit import submit_response
 from research.store.engine import session_scope
@@ -29,7 +29,7 @@ def submit(engine, token, answers=GOOD_ANSWERS, today=TODAY, roster=(), steps=AT
     with session_scope(engine) as session:
         receipt = submit_response(session=session, token=token, answers=answers, today=today,
                                   redactor=Redactor(roster), sealer=SEALER)
-        link = session.scalar(select(PulseLink).where(PulseLink.token_hash == hash_token(token)))
+        link = session.scalar(select(PulseLink).where(PulseLink.token_hash == hash_token(link_token(token))))
         wave_id, ready = link.wave_id, has_ready(session=session, segment_id=link.segment_id, steps=steps)
     if ready:  # as send_response does
         release_ready(engine=engine, wave_id=wave_id, steps=steps, today=today, sealer=SEALER)
@@ -116,6 +116,16 @@ def test_unknown_used_and_out_of_window_links_are_refused(engine, make_links):
     again = submit(engine, token)  # a used invite sends like a fresh one, and stores nothing
     assert len(again.code) == len(first.code) and again.code != first.code
     assert stored_counts(engine)[0] == 1
+
+
+def test_a_link_pasted_with_the_sentence_after_it_still_opens(engine, make_links):
+    """Chat apps take the ")." after a link into it; an outside walk's link was refused so."""
+    token = make_links(kind="open")[0]
+    for pasted in (f"{token}).", f" {token}, ", f"{token}>"):
+        submit(engine, pasted)
+    assert stored_counts(engine)[0] == 3
+    with pytest.raises(PulseError, match="ask whoever sent it to you for a new one"):
+        submit(engine, token[:-1] + ".")
 
 
 def test_open_link_takes_many_responses(engine, make_links):
