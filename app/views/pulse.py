@@ -32,6 +32,7 @@ from frontline_ui.pulse_draft import (
 from research.errors import FrontlineError
 from research.findings.actions import published_actions
 from research.findings.anonymity_preview import anonymity_preview, preview_sentences
+from research.privacy.redaction import PLACEHOLDERS
 from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.links import view_link
@@ -173,6 +174,8 @@ if state["stage"] == "done":
     browser_store.keep_in_tab("draft_erase", DRAFT_ITEM, None)
     browser_store.mirror_form("draft_mirror", None)
     sent_config = resources.settings()
+    # The thank-you opens where the review's button was, its first lines off the top (an outside walk).
+    browser_store.scroll_to("thanks_scroll", '[data-testid="stAlert"]', once=state["receipt"])
     st.success("Thank you. Your answers are saved anonymously. Your scores join the results together with at "
                f"least {sent_config.min_group_size - 1} other people's from your group, never on their own; a "
                f"comment is read only once at least {sent_config.min_comment_group_size} people in your group "
@@ -296,7 +299,9 @@ if state["stage"] == "confirm":
             st.caption(plain(texts[key]) + (" (this is what will be saved)" if redacted.changed else ""))
             st.text(redacted.text)
             if redacted.changed:
-                st.caption("Removed: " + ", ".join(sorted({r.kind for r in redacted.replacements})))
+                # Named as the text shows them ("[link]"), not by the redactor's kinds ("url").
+                removed = {PLACEHOLDERS.get(r.kind, r.kind) for r in redacted.replacements}
+                st.caption("Removed: " + ", ".join(sorted(removed)))
     left, right = st.columns(2)
     if left.button("Edit my answers"):
         state.update(stage="answer", editing=True)

@@ -138,7 +138,9 @@ def validate_answers(questions: Sequence[Question], answers: Mapping[str, object
         except (TypeError, ValueError):
             raise PulseError(f"“{question.prompt}” needs a number, not {str(value)[:20]!r}.") from None
         if not math.isfinite(number) or number != int(number):
-            raise PulseError(f"“{question.prompt}” needs a whole number.")
+            scale = ("" if question.scale_min is None or question.scale_max is None
+                     else f" from {question.scale_min} to {question.scale_max}")
+            raise PulseError(f"“{question.prompt}” needs a whole number{scale}, not {str(value).strip()[:20]!r}.")
         if question.scale_min is None or question.scale_max is None:  # every non-text question is created with one
             raise PulseError(f"“{question.prompt}” has no scale to answer on.")
         if not question.scale_min <= number <= question.scale_max:

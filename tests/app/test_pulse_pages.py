@@ -61,6 +61,7 @@ def test_agent_answers_reviews_redaction_and_gets_a_receipt(invite, app_db, open
     answer_all(at, "my supervisor Dave never helps, call 07700 900123")
     at.button[0].click().run()
     assert "my supervisor [name] never helps, call [phone]" in [t.value for t in at.text]
+    assert "Removed: [name], [phone]" in [c.value for c in at.caption]  # named as the text shows them
     assert stored_texts(app_db) == []
     send = next(b for b in at.button if b.label == "Send anonymously")
     send.click().run()

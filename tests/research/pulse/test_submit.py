@@ -84,11 +84,11 @@ def test_a_typed_percentage_is_read_with_or_without_its_sign():
         ({"morale": 6}, "takes a value from 1 to 5, not 6"),
         ({"enps": -1}, "from 0 to 10"),
         ({"recovery_share": 101}, "from 0 to 100"),
-        ({"morale": 3.5}, "needs a whole number"),
+        ({"morale": 3.5}, "needs a whole number from 1 to 5, not '3.5'"),
         ({"morale": "lots"}, "needs a whole number from 1 to 5, written in digits (like 3), not 'lots'"),
         ({"recovery_share": "1e2"}, "needs a whole number from 0 to 100, written in digits (like 50), not '1e2'"),
         ({"recovery_share": "-5"}, "needs a whole number from 0 to 100 (like 50), not '-5'"),
-        ({"recovery_share": "12.5"}, "needs a whole number"),
+        ({"recovery_share": "50.5"}, "needs a whole number from 0 to 100, not '50.5'"),  # range too (a walk)
         ({"recovery_share": "150 %"}, "from 0 to 100, not 150"),
         ({"morale": None}, "Please answer"),
         ({"one_thing": "x" * 2001}, "the limit is 2,000"),
