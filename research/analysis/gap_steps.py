@@ -10,8 +10,8 @@ reason; this does the same for these groups.
 When an analysis job succeeds, :func:`record_gap_groups` compares each theme's two groups with every group of the
 wave already released: the wave's answering agents as each job saw them, and the groups of earlier released
 comparisons. A theme whose groups differ from one of them by at least one person and fewer than the threshold
-is withheld for that job; its other figures (share, sentiment) still show. Comparisons released before this
-record existed are not known to it.
+is withheld for that job; its other figures (share, sentiment) still show. A wave with no record yet takes
+the groups of the job shown before as released, as pages showed them before this record existed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
-from research.store.models import GapGroup, PulseAnswer, PulseQuestion, TextAnalysis
+from research.store.models import AnalysisJob, GapGroup, PulseAnswer, PulseQuestion, TextAnalysis
 
 EVERYONE = ""
 """The ``theme`` of a wave's row for all its agents who answered morale or eNPS."""
@@ -49,32 +49,63 @@ def record_gap_groups(*, session: Session, job_id: int, step: int) -> None:
     """Record a just-succeeded job's gap groups and which of its themes' comparisons are released.
 
     A theme's comparison is released when its raisers and the rest of its wave (each at least ``step`` people,
-    as the gaps require) are :func:`steps_apart` from the wave's released groups; both then join them.
+    as the gaps require) are :func:`steps_apart` from the wave's released groups; both then join them. A wave
+    with no record yet (the first job after this record was added) is first given the groups of the job shown
+    before, which pages showed without it.
     """
+    groups = _theme_groups(session, job_id)
+    if not groups:
+        return
+    answered = _answered(session)
+    before: dict[int, dict[str, frozenset[str]]] | None = None
+    for wave_id, themes in groups.items():
+        everyone = answered.get(wave_id, frozenset())
+        released, digests = _released(session, wave_id)
+        if not released:
+            before = _theme_groups(session, _job_before(session, job_id)) if before is None else before
+            if wave_id in before:
+                _record_wave(session, _job_before(session, job_id) or 0, wave_id, before[wave_id], everyone,
+                             step, released, digests)
+        _record_wave(session, job_id, wave_id, themes, everyone, step, released, digests)
+    session.flush()
+
+
+def _record_wave(session: Session, job_id: int, wave_id: int, themes: dict[str, frozenset[str]],
+                 everyone: frozenset[str], step: int, released: list[frozenset[str]], digests: set[str]) -> None:
+    rows = [_row(job_id, wave_id, EVERYONE, everyone, True, digests)]
+    released.append(everyone)
+    for theme, raised in themes.items():
+        mine = raised & everyone
+        rest = everyone - mine
+        shown = min(len(mine), len(rest)) >= step and all(
+            steps_apart(group, released, step) for group in (mine, rest))
+        if shown:
+            released += [mine, rest]
+        rows.append(_row(job_id, wave_id, theme, mine, shown, digests))
+    session.add_all(rows)
+
+
+def _theme_groups(session: Session, job_id: int | None) -> dict[int, dict[str, frozenset[str]]]:
+    """Per wave and theme, the members who raised it in the job's results (none for no job)."""
+    if job_id is None:
+        return {}
     facts = pd.DataFrame(session.execute(
         select(cast(PulseAnswer.response_id, String), PulseQuestion.wave_id, TextAnalysis.theme)
         .join(PulseAnswer, PulseAnswer.id == TextAnalysis.answer_id)
         .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
         .where(TextAnalysis.job_id == job_id, TextAnalysis.theme != "")).all(),
         columns=["response_id", "wave_id", "theme"])
-    if facts.empty:
-        return
-    answered = _answered(session)
-    for wave_id, in_wave in facts.groupby("wave_id"):
-        everyone = answered.get(int(wave_id), frozenset())
-        released, digests = _released(session, int(wave_id))
-        rows = [_row(job_id, int(wave_id), EVERYONE, everyone, True, digests)]
-        released.append(everyone)
-        for theme, raised in in_wave.groupby("theme"):
-            mine = frozenset(member(r) for r in raised["response_id"]) & everyone
-            rest = everyone - mine
-            shown = min(len(mine), len(rest)) >= step and all(
-                steps_apart(group, released, step) for group in (mine, rest))
-            if shown:
-                released += [mine, rest]
-            rows.append(_row(job_id, int(wave_id), str(theme), mine, shown, digests))
-        session.add_all(rows)
-    session.flush()
+    return {int(wave_id): {str(theme): frozenset(member(r) for r in raised["response_id"])
+                           for theme, raised in in_wave.groupby("theme")}
+            for wave_id, in_wave in facts.groupby("wave_id")}
+
+
+def _job_before(session: Session, job_id: int) -> int | None:
+    """The newest job that succeeded before ``job_id``, whose results are still stored."""
+    return session.scalar(select(AnalysisJob.id).where(
+        AnalysisJob.status == "succeeded", AnalysisJob.id < job_id,
+        select(TextAnalysis.answer_id).where(TextAnalysis.job_id == AnalysisJob.id).exists())
+        .order_by(AnalysisJob.id.desc()).limit(1))
 
 
 def _answered(session: Session) -> dict[int, frozenset[str]]:

@@ -30,8 +30,9 @@ def comments(engine) -> list:
                                     .order_by(PulseAnswer.id)))
 
 
-def analyse(engine, comments, themes) -> int:
-    """A succeeded job that gave the comments these themes, recorded as the worker records one."""
+def analyse(engine, comments, themes, recorded=True) -> int:
+    """A succeeded job that gave the comments these themes, recorded as the worker records one (or, not
+    ``recorded``, as a job that ran before the record existed)."""
     with session_scope(engine) as session:
         job = AnalysisJob(status="succeeded")
         session.add(job)
@@ -39,7 +40,8 @@ def analyse(engine, comments, themes) -> int:
         session.add_all(TextAnalysis(job_id=job.id, answer_id=a, theme=t, topic=0, sentiment=-0.5)
                         for a, t in zip(comments, themes))
         session.flush()
-        record_gap_groups(session=session, job_id=job.id, step=FIVE.scores)
+        if recorded:
+            record_gap_groups(session=session, job_id=job.id, step=FIVE.scores)
         return job.id
 
 
@@ -75,6 +77,11 @@ def test_a_new_code_that_takes_a_theme_and_one_more_comment_is_withheld(engine, 
     taken = ["pay_again" if t == "pay" and i != TARGET else t for i, t in enumerate(FIRST)]
     assert enps_gaps(engine, analyse(engine, comments, taken)) == {"pay": None, "pay_again": None,
                                                                    "tools": first["tools"]}
+
+
+def test_the_first_job_after_the_upgrade_is_checked_against_the_job_shown_before_it(engine, comments):
+    analyse(engine, comments, FIRST, recorded=False)  # shown before migration 0025
+    assert enps_gaps(engine, analyse(engine, comments, [*FIRST[:TARGET], "tools"])) == {"pay": None, "tools": None}
 
 
 def test_the_record_keeps_members_hashed_and_each_group_once(engine, comments):
