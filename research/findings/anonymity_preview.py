@@ -49,13 +49,10 @@ class GroupStatus:
         label = f"{dict(LEVELS)[self.level]} ({self.name})"
         if self.shown:
             return f"{label} is shown on its own: your scores count in its results."
-        reason = (f"it has fewer than {threshold} responses so far, or showing it would let a smaller group's "
-                  "answers be worked out from the totals")
         if fallback is None:
-            return (f"{label}: its scores will not be shown on their own for now ({reason}), and no figure that "
-                    "includes your answers is published yet.")
-        return (f"{label}: its scores will not be shown on their own for now ({reason}); your scores will only "
-                f"count in {fallback}.")
+            return (f"{label}: its scores will not be shown on their own for now, and no figure that includes "
+                    "your answers is published yet.")
+        return f"{label}: its scores will not be shown on their own for now; your scores will only count in {fallback}."
 
 
 def wave_release(*, session: Session, wave: PulseWave, threshold: int) -> Release:
@@ -93,4 +90,8 @@ def preview_sentences(statuses: list[GroupStatus], threshold: int) -> list[str]:
         else:
             fallback = "the whole-wave total" if larger.level == "wave" else f"the {larger.level} total"
         lines.append(status.sentence(threshold, fallback))
+    if any(not s.shown and s.level != "wave" for s in statuses):  # why, said once (it read four times over)
+        lines.insert(len(lines) - 1, f"A group is not shown on its own while it has fewer than {threshold} responses, or while "
+                     "showing it would let a smaller group's answers be worked out by subtracting it from a "
+                     "total.")
     return lines

@@ -75,9 +75,10 @@ def test_preview_says_which_groups_count_without_giving_counts(engine, wave_ids,
     assert [(s.level, s.meets_threshold) for s in statuses] == [
         ("team", False), ("site", True), ("channel", False), ("industry", True), ("wave", True)]
     lines = preview_sentences(statuses, 5)
-    assert lines[0] == ("Your team (Billing): its scores will not be shown on their own for now (it has fewer "
-                        "than 5 responses so far, or showing it would let a smaller group's answers be worked out "
-                        "from the totals); your scores will only count in the site total.")
+    assert lines[0] == ("Your team (Billing): its scores will not be shown on their own for now; your scores will "
+                        "only count in the site total.")
+    assert lines[-2].startswith("A group is not shown on its own while it has fewer than 5 responses, or while")
+    assert sum("fewer than" in line for line in lines) == 1  # the reason once, not once a group
     assert not any(ch.isdigit() for ch in "".join(lines).replace("5", ""))
 
 
