@@ -18,13 +18,27 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
-from research.store.models import AnalysisJob, GapGroup, PulseAnswer, PulseQuestion, TextAnalysis
+from research.store.models import (
+    AnalysisJob,
+    GapGroup,
+    PulseAnswer,
+    PulseQuestion,
+    PulseResponse,
+    PulseSegment,
+    TextAnalysis,
+)
 
+MAX_SHOWN_GROUPS = 200
+"""Different groups a wave's comparisons may be shown for, about ten codebook revisions: each is one more
+equation for someone solving for one agent's answers, and :class:`Span` takes longer with each. Past it only
+groups already shown are shown again."""
 EVERYONE = ""
 """The ``theme`` of a wave's row for all its agents who answered morale or eNPS."""
 
@@ -61,7 +75,7 @@ def record_gap_groups(*, session: Session, job_id: int, step: int) -> None:
     for wave_id, themes in groups.items():
         everyone = answered.get(wave_id, frozenset())
         released, digests = _released(session, wave_id)
-        if not released:
+        if not released.groups:
             before = _theme_groups(session, _job_before(session, job_id)) if before is None else before
             if wave_id in before:
                 _record_wave(session, _job_before(session, job_id) or 0, wave_id, before[wave_id], everyone,
@@ -70,19 +84,94 @@ def record_gap_groups(*, session: Session, job_id: int, step: int) -> None:
     session.flush()
 
 
+@dataclass
+class _Shown:
+    """A wave's groups whose figures were shown: everyone as each job saw them and each shown theme's raisers
+    (``groups``), and the rest of the wave beside each theme (``rests``, sums of the first, so left out of
+    :class:`Span`)."""
+
+    groups: list[frozenset[str]] = field(default_factory=list)
+    rests: list[frozenset[str]] = field(default_factory=list)
+
+
 def _record_wave(session: Session, job_id: int, wave_id: int, themes: dict[str, frozenset[str]],
-                 everyone: frozenset[str], step: int, released: list[frozenset[str]], digests: set[str]) -> None:
+                 everyone: frozenset[str], step: int, released: _Shown, digests: set[str]) -> None:
     rows = [_row(job_id, wave_id, EVERYONE, everyone, True, digests)]
-    released.append(everyone)
+    if everyone not in released.groups:
+        released.groups.append(everyone)
+    shown_elsewhere = _segment_groups(session, wave_id, everyone)  # team, site, channel and industry figures
+    span = Span(everyone)
+    for group in dict.fromkeys([*released.groups, *shown_elsewhere]):
+        span.add(group)
     for theme, raised in themes.items():
         mine = raised & everyone
         rest = everyone - mine
-        shown = min(len(mine), len(rest)) >= step and all(
-            steps_apart(group, released, step) for group in (mine, rest))
-        if shown:
-            released += [mine, rest]
+        others = [*released.groups, *released.rests, *shown_elsewhere]
+        fresh = mine not in released.groups
+        shown = (min(len(mine), len(rest)) >= step and all(steps_apart(group, others, step) for group in (mine, rest))
+                 and not (fresh and len(released.groups) >= MAX_SHOWN_GROUPS) and not span.isolates(mine))
+        if shown and fresh:
+            released.groups.append(mine)
+            released.rests.append(rest)
+            span.add(mine)
         rows.append(_row(job_id, wave_id, theme, mine, shown, digests))
     session.add_all(rows)
+
+
+class Span:
+    """What sums of released groups' figures give: a figure of a group is its members' answers summed (with its
+    count, which the page shows), so adding and subtracting figures gives the sum of any combination of the
+    groups. Two groups each at least the threshold from a third can still make it with one person added (an
+    insider review's union of two released themes and the target), so besides :func:`steps_apart`, a group is
+    refused when, with it, one person's answer becomes such a combination of its own: their vector lies in
+    the span of the groups' member vectors (kept as an orthonormal basis; ``reach`` holds the squared length of
+    each person's projection onto it, 1 for a person who can be read alone)."""
+
+    def __init__(self, people: frozenset[str]):
+        self._column = {person: i for i, person in enumerate(sorted(people))}
+        self._basis: list[np.ndarray] = []
+        self.reach = np.zeros(len(self._column))
+
+    def _direction(self, group: frozenset[str]) -> np.ndarray | None:
+        """The part of the group's vector not yet in the span, of length 1 (None if there is none)."""
+        vector = np.zeros(len(self._column))
+        vector[[self._column[p] for p in group if p in self._column]] = 1.0
+        if self._basis:
+            basis = np.column_stack(self._basis)
+            for _ in range(2):  # twice: once is not enough in floating point
+                vector -= basis @ (basis.T @ vector)
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 1e-9 else None
+
+    def isolates(self, group: frozenset[str]) -> bool:
+        """Whether adding ``group`` would let someone be read alone who could not be before."""
+        direction = self._direction(group)
+        if direction is None:
+            return False
+        return bool(np.any((self.reach + direction ** 2 > 1 - 1e-6) & (self.reach <= 1 - 1e-6)))
+
+    def add(self, group: frozenset[str]) -> None:
+        direction = self._direction(group)
+        if direction is not None:
+            self._basis.append(direction)
+            self.reach += direction ** 2
+
+
+def _segment_groups(session: Session, wave_id: int, everyone: frozenset[str]) -> list[frozenset[str]]:
+    """The wave's respondents by team, site, channel and industry: groups the heatmap and filters show (taken
+    whether or not a page shows them, which only withholds more)."""
+    rows = session.execute(
+        select(cast(PulseResponse.id, String), PulseSegment.team, PulseSegment.site, PulseSegment.channel,
+               PulseSegment.industry)
+        .join(PulseSegment, PulseSegment.id == PulseResponse.segment_id)
+        .where(PulseResponse.wave_id == wave_id)).all()
+    groups: dict[tuple[int, str | None], set[str]] = {}
+    for response_id, *values in rows:
+        person = member(response_id)
+        if person in everyone:
+            for level, value in enumerate(values):
+                groups.setdefault((level, value), set()).add(person)
+    return list({frozenset(group) for group in groups.values()})
 
 
 def _theme_groups(session: Session, job_id: int | None) -> dict[int, dict[str, frozenset[str]]]:
@@ -130,19 +219,17 @@ def _row(job_id: int, wave_id: int, theme: str, group: frozenset[str], released:
                     members="\n".join(sorted(group)) if keep else None)
 
 
-def _released(session: Session, wave_id: int) -> tuple[list[frozenset[str]], set[str]]:
-    """A wave's released groups (each everyone-row, and each released theme's raisers and the rest of the
-    wave as that job saw it), and the digests whose members are stored."""
+def _released(session: Session, wave_id: int) -> tuple[_Shown, set[str]]:
+    """A wave's shown groups (each everyone-row, and each released theme's raisers and the rest of the wave as
+    that job saw it), each once, and the digests whose members are stored."""
     rows = session.execute(select(GapGroup.job_id, GapGroup.theme, GapGroup.digest, GapGroup.members)
                            .where(GapGroup.wave_id == wave_id, GapGroup.released.is_(True))).all()
     by_digest = {digest: frozenset(members.split("\n")) if members else frozenset()
                  for _, _, digest, members in rows if members is not None}
     everyone = {job: by_digest[digest] for job, theme, digest, _ in rows if theme == EVERYONE}
-    groups = list(everyone.values())
-    for job, theme, digest, _ in rows:
-        if theme != EVERYONE:
-            groups += [by_digest[digest], everyone[job] - by_digest[digest]]
-    return groups, set(by_digest)
+    themes = [(job, by_digest[digest]) for job, theme, digest, _ in rows if theme != EVERYONE]
+    return (_Shown(list(dict.fromkeys([*everyone.values(), *(mine for _, mine in themes)])),
+                   list(dict.fromkeys(everyone[job] - mine for job, mine in themes))), set(by_digest))
 
 
 def withheld_themes(*, session: Session, job_id: int) -> set[tuple[int, str]]:

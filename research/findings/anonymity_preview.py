@@ -91,7 +91,8 @@ def preview_sentences(statuses: list[GroupStatus], threshold: int) -> list[str]:
             fallback = "the whole-wave total" if larger.level == "wave" else f"the {larger.level} total"
         lines.append(status.sentence(threshold, fallback))
     if any(not s.shown and s.level != "wave" for s in statuses):  # why, said once (it read four times over)
-        lines.insert(len(lines) - 1, f"A group is not shown on its own while it has fewer than {threshold} responses, or while "
+        lines.insert(len(lines) - 1,
+                     f"A group is not shown on its own while it has fewer than {threshold} responses, or while "
                      "showing it would let a smaller group's answers be worked out by subtracting it from a "
                      "total.")
     return lines

@@ -5,19 +5,27 @@ from datetime import date
 import pytest
 from sqlalchemy import String, cast, select
 
-from research.analysis.gap_steps import member, record_gap_groups, steps_apart
+from research.analysis.gap_steps import Span, member, record_gap_groups, steps_apart
 from research.analysis.gaps import theme_gaps
 from research.findings.gap_data import gap_table
 from research.privacy.reporting import Thresholds
 from research.store.engine import session_scope
-from research.store.models import AnalysisJob, GapGroup, PulseAnswer, PulseQuestion, TextAnalysis
+from research.store.models import (
+    AnalysisJob,
+    GapGroup,
+    PulseAnswer,
+    PulseQuestion,
+    PulseResponse,
+    PulseSegment,
+    TextAnalysis,
+)
 from tests.pulse_builders import add_wave, answers
 
 FIVE = Thresholds(scores=5, comments=10)
-# Thirty agents of one closed wave: ten promoters, ten passives, ten detractors; one detractor is the target.
+# Thirty agents of one closed wave: ten promoters, ten passives, ten detractors, in no set order of comments.
 SCORES = answers(10, enps=10) + answers(10, enps=8) + answers(10, enps=2)
 FIRST = ["pay"] * 5 + ["tools"] * 5 + ["pay"] * 5 + ["tools"] * 5 + ["pay"] * 5 + ["tools"] * 4 + ["pay"]
-TARGET = 29  # a detractor, coded "pay" in the first analysis
+TARGET = 29  # the one comment moved, coded "pay" in the first analysis
 
 
 @pytest.fixture
@@ -55,7 +63,7 @@ def enps_gaps(engine, job_id) -> dict[str, float | None]:
 
 def test_moving_one_comment_between_themes_withholds_both_comparisons(engine, comments):
     """The recipe of an insider review: recode the target's comment, re-run, and compare the two analyses'
-    eNPS differences; the one person moved would be a detractor."""
+    eNPS differences to read the class of the one person moved."""
     first = enps_gaps(engine, analyse(engine, comments, FIRST))
     moved = [*FIRST[:TARGET], "tools"]
     second = enps_gaps(engine, analyse(engine, comments, moved))
@@ -104,3 +112,50 @@ def test_steps_apart_compares_members_only_where_sizes_are_close():
     assert steps_apart(a, [a], 5) and not steps_apart(b, [a], 5)
     assert steps_apart(frozenset("abcdefghijk"), [a], 5)  # five more
     assert steps_apart(frozenset("uvwxyz"), [a], 5)  # twelve apart, though of one size
+
+
+def test_a_theme_made_of_two_shown_themes_and_one_more_comment_is_withheld(engine, comments):
+    """An insider review's construction: each earlier group is six or more people from the new one, but the new
+    group's figure minus the two earlier ones is the one comment added."""
+    themes = ["pay"] * 5 + ["tools"] * 5 + ["training"] + ["workload"] * 19  # training: one, never compared
+    first = enps_gaps(engine, analyse(engine, comments, themes))
+    assert first["pay"] is not None and first["tools"] is not None and first["training"] is None
+    merged = ["morale"] * 11 + ["workload"] * 19  # pay, tools and the training comment
+    assert enps_gaps(engine, analyse(engine, comments, merged)) == {"morale": None, "workload": first["workload"]}
+
+
+def test_the_span_tells_a_person_read_alone_from_a_group_of_them():
+    people = frozenset(f"p{i}" for i in range(30))
+    first, second = frozenset(f"p{i}" for i in range(5)), frozenset(f"p{i}" for i in range(5, 10))
+    span = Span(people)
+    for group in (people, first, second):
+        span.add(group)
+    assert span.isolates(first | second | {"p20"})
+    assert not span.isolates(first | frozenset(f"p{i}" for i in range(20, 26)))  # six others: a group of six
+    assert not span.isolates(first | second)  # already known as the sum of the two
+
+
+def test_a_theme_that_is_a_whole_team_and_one_more_agent_is_withheld(engine):
+    """The heatmap shows each team's eNPS: a code that catches all of one team's comments and one more reads
+    that one agent's class beside it."""
+    with session_scope(engine) as session:
+        wave_id = add_wave(session, "Two teams", date(2026, 10, 5), {"Alpha": answers(10, enps=10),
+                                                                     "Beta": answers(20, enps=3)})
+        comments = list(session.scalars(
+            select(PulseAnswer.id).join(PulseQuestion).join(PulseResponse).join(PulseSegment)
+            .where(PulseQuestion.wave_id == wave_id, PulseQuestion.key == "one_thing")
+            .order_by(PulseSegment.team, PulseAnswer.id)))  # Alpha's ten first
+    alpha_and_one = ["tools"] * 11 + ["pay"] * 19
+    assert enps_gaps(engine, analyse(engine, comments, alpha_and_one)) == {"tools": None, "pay": None}
+    alpha_and_five = ["tools"] * 15 + ["pay"] * 15
+    assert enps_gaps(engine, analyse(engine, comments, alpha_and_five))["tools"] is not None
+
+
+def test_past_its_share_of_different_groups_a_wave_shows_only_groups_already_shown(engine, comments, monkeypatch):
+    from research.analysis import gap_steps
+
+    monkeypatch.setattr(gap_steps, "MAX_SHOWN_GROUPS", 3)  # everyone, pay and tools of the first analysis
+    first = enps_gaps(engine, analyse(engine, comments, FIRST))
+    five = ["tools" if i in (0, 1, 2, 3, TARGET) else t for i, t in enumerate(FIRST)]
+    assert enps_gaps(engine, analyse(engine, comments, five)) == {"pay": None, "tools": None}
+    assert enps_gaps(engine, analyse(engine, comments, FIRST)) == first
