@@ -8,10 +8,12 @@ review on 2026-12-06 laid out this recipe). The inbox releases answers in steps 
 reason; this does the same for these groups.
 
 When an analysis job succeeds, :func:`record_gap_groups` compares each theme's two groups with every group of the
-wave already released: the wave's answering agents as each job saw them, and the groups of earlier released
-comparisons. A theme whose groups differ from one of them by at least one person and fewer than the threshold
-is withheld for that job; its other figures (share, sentiment) still show. A wave with no record yet takes
-the groups of the job shown before as released, as pages showed them before this record existed.
+wave already shown: the wave's answering agents as each job saw them, the groups of earlier shown comparisons,
+and its teams, sites, channels and industries. A theme is withheld for that job when its groups differ from one
+of them by at least one person and fewer than the threshold, when with it one agent's answers become a sum and
+difference of shown groups' figures (:class:`Span`), or when the wave has shown comparisons for
+:data:`MAX_SHOWN_GROUPS` different groups already; its other figures (share, sentiment) still show. A wave with
+no record yet takes the groups of the job shown before as shown, as pages showed them before this record existed.
 """
 
 from __future__ import annotations
@@ -63,9 +65,9 @@ def record_gap_groups(*, session: Session, job_id: int, step: int) -> None:
     """Record a just-succeeded job's gap groups and which of its themes' comparisons are released.
 
     A theme's comparison is released when its raisers and the rest of its wave (each at least ``step`` people,
-    as the gaps require) are :func:`steps_apart` from the wave's released groups; both then join them. A wave
-    with no record yet (the first job after this record was added) is first given the groups of the job shown
-    before, which pages showed without it.
+    as the gaps require) are :func:`steps_apart` from the wave's shown groups and its raisers isolate no one
+    (:class:`Span`); both then join them. A wave with no record yet (the first job after this record was added)
+    is first given the groups of the job shown before, which pages showed without it.
     """
     groups = _theme_groups(session, job_id)
     if not groups:
