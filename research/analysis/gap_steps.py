@@ -73,15 +73,17 @@ def record_gap_groups(*, session: Session, job_id: int, step: int) -> None:
     if not groups:
         return
     answered = _answered(session)
-    before: dict[int, dict[str, frozenset[str]]] | None = None
+    previous: int | None = None
+    before: dict[int, dict[str, frozenset[str]]] | None = None  # read once, by the first wave that needs it
     for wave_id, themes in groups.items():
         everyone = answered.get(wave_id, frozenset())
         released, digests = _released(session, wave_id)
         if not released.groups:
-            before = _theme_groups(session, _job_before(session, job_id)) if before is None else before
-            if wave_id in before:
-                _record_wave(session, _job_before(session, job_id) or 0, wave_id, before[wave_id], everyone,
-                             step, released, digests)
+            if before is None:
+                previous = _job_before(session, job_id)
+                before = _theme_groups(session, previous)
+            if previous is not None and wave_id in before:
+                _record_wave(session, previous, wave_id, before[wave_id], everyone, step, released, digests)
         _record_wave(session, job_id, wave_id, themes, everyone, step, released, digests)
     session.flush()
 
