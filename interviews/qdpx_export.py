@@ -1,7 +1,9 @@
 """Export a study as a REFI-QDA .qdpx archive for NVivo, ATLAS.ti, MAXQDA and QualCoder.
 
-Each interview becomes one text source: its notes in order, each as ``"Q: <question>\\n<body>\\n\\n"``,
-with every coded excerpt a selection whose offsets count code points into that text. The archive is built in
+Each interview becomes one text source: its notes in order, each under a head line (``"Q: <question>"`` or
+``"Free notes:"``) and followed by a blank line, with every coded excerpt a selection whose offsets count code
+points into that text; the guide, the study's dates and each interview's date go along so an import rebuilds
+them (:mod:`interviews.qdpx_layout`). The archive is built in
 steps (records, memo references, cases, sources, memos, zip) so each step can be read on its own; the format
 is described in :mod:`interviews.refi_qda`, which imports such archives.
 """
@@ -19,6 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from interviews.qdpx_format import COLOUR, CONSENT, FIELDS, GUID_NAMESPACE, NOT_XML, NS
+from interviews.qdpx_layout import DATE_VARIABLE, GUIDE_NOTE, guide_text, note_head
 from research.errors import FrontlineError
 from research.store.models import Code, Excerpt, Interview, InterviewNote, Memo, Participant, Study
 
@@ -49,8 +52,7 @@ def _source_text(interview: Interview, questions: dict[int | None, str]) -> tupl
     """The interview's plain text and where each note's body starts in it."""
     parts, offsets, length = [], {}, 0
     for note in interview.notes:
-        question = questions.get(note.guide_question_id) or note.label
-        head = f"Q: {question}\n" if question else ""
+        head = note_head(questions.get(note.guide_question_id) or note.label)
         offsets[note.id] = length + len(head)
         part = f"{head}{note.body}\n\n"
         parts.append(part)
@@ -96,18 +98,24 @@ def export_qdpx(*, session: Session, study_id: int) -> bytes:
             _sub(users, "User", guid=guid, name=name)
     if codes:
         _export_codes(_sub(_sub(root, "CodeBook"), "Codes"), codes, memo_refs)
-    if study.participants:
-        _export_cases(root, study.participants, interviews)
+    variables = _export_cases(root, study.participants, interviews) if study.participants else {}
     questions: dict[int | None, str] = {q.id: q.text for q in study.guide}
-    files = _export_sources(root, interviews, questions, user, memo_refs) if interviews else {}
-    if memos:
+    files = _export_sources(root, interviews, questions, user, memo_refs, variables) if interviews else {}
+    guide = study.guide or study.starts_on or study.ends_on
+    if memos or guide:
         notes = _sub(root, "Notes")
         for memo in memos:
             note = _sub(notes, "Note", guid=_guid("memo", memo.id), name=f"Memo by {memo.author}",
                         creatingUser=user.get(memo.author), creationDateTime=_stamp(memo.created_at))
             _sub(note, "PlainTextContent", memo.body)
+        if guide:
+            note = _sub(notes, "Note", guid=_guid("guide", study.id), name=GUIDE_NOTE)
+            _sub(note, "PlainTextContent", guide_text([(q.text, q.probes or ()) for q in study.guide],
+                                                      study.starts_on, study.ends_on))
     if study.purpose:
         _sub(root, "Description", study.purpose)
+    if guide:
+        _sub(root, "NoteRef", targetGUID=_guid("guide", study.id))
     return _zip(root, files)
 
 
@@ -143,19 +151,21 @@ def _memo_refs(memos: list[Memo]) -> MemoRefs:
     return refs
 
 
-def _export_cases(root: ET.Element, participants: list[Participant], interviews: list[Interview]) -> None:
+def _export_cases(root: ET.Element, participants: list[Participant], interviews: list[Interview]) -> dict[str, str]:
     """Participants as cases, their columns and attributes as variables, each case naming its interviews.
 
     A custom attribute whose name clashes with a standard variable is renamed "(custom)", so the two
-    columns stay apart in the other tool.
+    columns stay apart in the other tool. Returns every variable's GUID by name, the interviews' date included.
     """
-    reserved = {name.casefold() for name, _, _ in FIELDS} | {CONSENT.casefold()}
+    reserved = {name.casefold() for name, _, _ in FIELDS} | {CONSENT.casefold(), DATE_VARIABLE.casefold()}
     custom = {key: f"{key} (custom)" if key.casefold() in reserved else key
               for key in sorted({key for p in participants for key in (p.attributes or {})})}
-    variables = {name: _guid("variable", name) for name in [f[0] for f in FIELDS] + [CONSENT, *custom.values()]}
+    variables = {name: _guid("variable", name)
+                 for name in [f[0] for f in FIELDS] + [CONSENT, DATE_VARIABLE, *custom.values()]}
+    kinds = {CONSENT: "Boolean", DATE_VARIABLE: "Date"}
     element = _sub(root, "Variables")
     for name, guid in variables.items():
-        _sub(element, "Variable", guid=guid, name=name, typeOfVariable="Boolean" if name == CONSENT else "Text")
+        _sub(element, "Variable", guid=guid, name=name, typeOfVariable=kinds.get(name, "Text"))
     cases = _sub(root, "Cases")
     for p in participants:
         case = _sub(cases, "Case", guid=_guid("participant", p.id), name=p.code)
@@ -168,10 +178,11 @@ def _export_cases(root: ET.Element, participants: list[Participant], interviews:
         for interview in interviews:
             if interview.participant_id == p.id:
                 _sub(case, "SourceRef", targetGUID=_guid("interview", interview.id))
+    return variables
 
 
 def _export_sources(root: ET.Element, interviews: list[Interview], questions: dict[int | None, str],
-                    user: dict[str, str], memo_refs: MemoRefs) -> dict[str, bytes]:
+                    user: dict[str, str], memo_refs: MemoRefs, variables: dict[str, str]) -> dict[str, bytes]:
     """One text source per interview with its coded selections; returns the source files for the archive."""
     files: dict[str, bytes] = {}
     sources, names = _sub(root, "Sources"), Counter[str]()
@@ -189,6 +200,8 @@ def _export_sources(root: ET.Element, interviews: list[Interview], questions: di
                 _export_selection(source, excerpt, offsets[note.id], user, memo_refs)
         for ref in memo_refs["interview", interview.id]:
             _sub(source, "NoteRef", targetGUID=ref)
+        if interview.held_on:
+            _value(source, variables[DATE_VARIABLE], "DateValue", interview.held_on.isoformat())
     return files
 
 

@@ -7,12 +7,14 @@ A .qdpx is a zip holding ``project.qde`` (QDA-XML, namespace
 offsets count Unicode code points, end exclusive, which is what Python's ``str``
 indexing counts, so excerpt spans carry over without conversion.
 
-Each interview becomes one text source: its notes in order, each as
-``"Q: <question>\\n<body>\\n\\n"``. On import, each source comes back as one note
-holding the whole text, since other tools keep no notion of guide questions.
-The text is pseudonymised on import exactly as a typed note is
-(:func:`interviews.notes.redact_note`), and each coded selection is moved onto
-the redacted text so it still covers the same words.
+Each interview becomes one text source: its notes in order, each under a
+``"Q: <question>"`` or ``"Free notes:"`` line. On import, a source in that form
+comes back as those notes, tied to the guide questions the project's "Interview
+guide" note rebuilds, with the interview's date; any other source (or one coded
+across two notes elsewhere) comes back as one note holding the whole text
+(:mod:`interviews.qdpx_layout`). The text is pseudonymised on import exactly as a
+typed note is (:func:`interviews.notes.redact_note`), and each coded selection is
+moved onto the redacted text so it still covers the same words.
 
 This module is the import, the side that reads files from outside; the export is
 :mod:`interviews.qdpx_export` (re-exported here) and the names both use are in
@@ -39,13 +41,15 @@ from interviews.qdpx_archive import qualified as _q
 from interviews.qdpx_archive import read_archive as _read_archive
 from interviews.qdpx_export import export_qdpx  # noqa: F401  (re-exported: one module for both directions)
 from interviews.qdpx_format import COLOUR, CONSENT, FIELDS, NS  # noqa: F401  (NS re-exported for callers)
+from interviews.qdpx_layout import DATE_VARIABLE, GUIDE_NOTE, NotePart, iso_date, note_parts, one_line, read_guide
 from interviews.studies import CHANNELS
 from research.errors import FrontlineError
-from research.privacy.redaction import Redactor
+from research.privacy.redaction import Redacted, Redactor
 from research.privacy.roster import roster_redactor
 from research.store.models import (
     Code,
     Excerpt,
+    GuideQuestion,
     Interview,
     InterviewNote,
     Memo,
@@ -163,7 +167,10 @@ def import_qdpx(
                       consent_confirmed=consent_confirmed,
                       users={_g(u.get("guid")): (u.get("name") or "").strip()[:64]
                              for u in root.iterfind(_q("Users/User"))})
+        run.variables = {_g(v.get("guid")): (v.get("name") or "").strip()
+                         for v in root.iterfind(_q("Variables/Variable"))}
         run.codes = _import_codes(session, root, run.summary)
+        _import_guide(run)
         run.targets = [(_g(ref.get("targetGUID")), "code", run.codes[_g(element.get("guid"))])
                        for element in root.iter(_q("Code")) if _g(element.get("guid")) in run.codes
                        for ref in element.iterfind(_q("NoteRef"))]
@@ -197,16 +204,35 @@ class _Import:
     targets: list[tuple[str, str, Code | Interview | Excerpt]] = field(default_factory=list)
     taken: set[str] = field(default_factory=set)  # participant codes used so far, casefolded
     by_source: dict[str, Participant] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)  # GUID to name
+    guide: dict[str, GuideQuestion] = field(default_factory=dict)  # one-line wording to question
+    read_notes: set[str] = field(default_factory=set)  # GUIDs of notes taken as the guide, not as memos
+
+
+def _import_guide(run: _Import) -> None:
+    """The study's guide and dates from a project-level "Interview guide" note written as the export writes it."""
+    notes = {_g(note.get("guid")): note for note in run.root.iterfind(_q("Notes/Note"))}
+    for ref in run.root.iterfind(_q("NoteRef")):
+        guid = _g(ref.get("targetGUID"))
+        if guid not in notes or (notes[guid].get("name") or "").strip() != GUIDE_NOTE or run.guide:
+            continue
+        guide = read_guide(run.texts.get(guid, ""))
+        if guide is None:
+            continue
+        run.read_notes.add(guid)
+        run.study.starts_on, run.study.ends_on = guide.starts_on, guide.ends_on
+        run.study.guide = [GuideQuestion(position=position, text=text, probes=list(probes))
+                           for position, (text, probes) in enumerate(guide.questions, start=1)]
+        run.session.flush()
+        run.guide = {one_line(q.text): q for q in run.study.guide}
 
 
 def _import_cases(run: _Import) -> None:
     """Each case as a participant, with its variables; a source goes to the first case that names it."""
-    variables = {_g(v.get("guid")): (v.get("name") or "").strip()
-                 for v in run.root.iterfind(_q("Variables/Variable"))}
     for case in run.root.iterfind(_q("Cases/Case")):
         participant = Participant(study_id=run.study.id,
                                   code=_unique((case.get("name") or "").strip() or "Case", run.taken, 16, "-"),
-                                  **_case_values(case, variables, run.consent_confirmed))
+                                  **_case_values(case, run.variables, run.consent_confirmed))
         run.session.add(participant)
         run.summary.participants += 1
         for ref in case.iterfind(_q("SourceRef")):
@@ -214,7 +240,7 @@ def _import_cases(run: _Import) -> None:
 
 
 def _import_source(run: _Import, source: ET.Element) -> None:
-    """One text source as an interview with one redacted note, when its participant has consent."""
+    """One text source as an interview with its redacted notes, when its participant has consent."""
     guid, name = _g(source.get("guid")), source.get("name") or source.get("guid") or "unnamed source"
     participant, text = run.by_source.get(guid), run.texts.get(guid)
     if source.tag != _q("TextSource") or text is None:
@@ -229,39 +255,75 @@ def _import_source(run: _Import, source: ET.Element) -> None:
         who = f"participant {participant.code}" if participant else "its participant"
         run.summary.skipped.append(f"{name}: {who} has no recorded consent, so no notes can be saved.")
         return
-    interview = Interview(study_id=run.study.id, participant=participant,
+    interview = Interview(study_id=run.study.id, participant=participant, held_on=_source_date(run, source),
                           interviewer=run.users.get(_g(source.get("creatingUser")), ""))
     plain, move = _plain_newlines(text)
     redacted = redact_note(session=run.session, body=plain, redactor=run.redactor)
-    note = InterviewNote(interview=interview, position=1, body=redacted.text, label=f"Imported from {name}")
-    run.session.add(NoteRevision(note=note, body=redacted.text, edited_by=run.imported_by,
-                                 replaced=[r.kind for r in redacted.replacements]))
+    placed = [(selection, span) for selection in _selections(source, len(text))
+              if (span := _placed_span(run, selection, name=name, length=len(text),
+                                       place=lambda offset, end=False: redacted.position(move(offset), end=end)))]
+    parts = note_parts(redacted.text, [span for _, span in placed])
+    notes = _notes(run, interview, redacted, parts, whole_label=f"Imported from {name}")
     run.session.add(interview)
     give_evidence_place(session=run.session, participant=participant)
     run.summary.interviews += 1
     run.targets += [(_g(ref.get("targetGUID")), "interview", interview) for ref in source.iterfind(_q("NoteRef"))]
+    for selection, (start, end) in placed:
+        part, note = next((part, note) for part, note in notes if part.start <= start and end <= part.end)
+        _add_excerpt(run, selection, note, start - part.start, end - part.start)
+
+
+def _source_date(run: _Import, source: ET.Element) -> date | None:
+    """The source's "Interview date" variable, when it holds a date."""
+    for item in source.iterfind(_q("VariableValue")):
+        ref = item.find(_q("VariableRef"))
+        if ref is not None and run.variables.get(_g(ref.get("targetGUID")), "").casefold() == DATE_VARIABLE.casefold():
+            return iso_date(next((child.text for child in item if child.tag != _q("VariableRef")), None))
+    return None
+
+
+def _selections(source: ET.Element, length: int) -> list[ET.Element]:
+    """The source's coded selections, with coding of the whole source as one selection over all of it."""
     selections = list(source.iterfind(_q("PlainTextSelection")))
     whole = source.find(_q("Coding"))
-    if whole is not None:  # coding of the whole source
-        selections.append(ET.Element("", startPosition="0", endPosition=str(len(text)),
+    if whole is not None:
+        selections.append(ET.Element("", startPosition="0", endPosition=str(length),
                                      creatingUser=whole.get("creatingUser") or ""))
         selections[-1].extend(source.iterfind(_q("Coding")))
-    for selection in selections:
-        _import_selection(run, selection, name=name, length=len(text), note=note,
-                          place=lambda offset, end=False: redacted.position(move(offset), end=end))
+    return selections
 
 
-def _import_selection(run: _Import, selection: ET.Element, *, name: str, length: int, note: InterviewNote,
-                      place: Callable[..., int]) -> None:
-    """A coded selection as an excerpt of the redacted note; ``place`` moves an offset onto the redacted text."""
+def _notes(run: _Import, interview: Interview, redacted: Redacted, parts: list[NotePart] | None, *,
+           whole_label: str) -> list[tuple[NotePart, InterviewNote]]:
+    """The interview's notes: one per part found (on its guide question when the guide has it), else one in all."""
+    notes = []
+    for position, part in enumerate(parts or [NotePart(None, 0, len(redacted.text))], start=1):
+        question = run.guide.get(part.question or "")
+        label = whole_label if parts is None else "" if question or part.question is None else part.question
+        body = redacted.text[part.start:part.end]
+        note = InterviewNote(interview=interview, position=position, body=body, label=label,
+                             guide_question_id=question.id if question else None)
+        kinds = [r.kind for r in redacted.replacements if part.start <= redacted.position(r.start) <= part.end]
+        run.session.add(NoteRevision(note=note, body=body, edited_by=run.imported_by, replaced=kinds))
+        notes.append((part, note))
+    return notes
+
+
+def _placed_span(run: _Import, selection: ET.Element, *, name: str, length: int,
+                 place: Callable[..., int]) -> tuple[int, int] | None:
+    """A selection's span moved onto the redacted text by ``place``; None (and said why) when it lies outside."""
     try:
         start, end = int(selection.get("startPosition", "")), int(selection.get("endPosition", ""))
     except (TypeError, ValueError):
         start = end = -1
     if not 0 <= start < end <= length:
         run.summary.skipped.append(f"{name}: a selection at {start}-{end} lies outside the text.")
-        return
-    start, end = place(start), place(end, end=True)
+        return None
+    return place(start), place(end, end=True)
+
+
+def _add_excerpt(run: _Import, selection: ET.Element, note: InterviewNote, start: int, end: int) -> None:
+    """A coded selection as an excerpt of its note, with its codes and the memos on it."""
     excerpt = Excerpt(note=note, span_start=start, span_end=end, text=note.body[start:end],
                       coder=run.users.get(_g(selection.get("creatingUser"))) or run.imported_by)
     refs = [_g(ref.get("targetGUID")) for ref in selection.iterfind(_q("Coding/CodeRef"))]
@@ -289,7 +351,7 @@ def _import_memos(run: _Import) -> None:
             memo.created_at = created
         run.session.add(memo)
         run.summary.memos += 1
-    for guid in notes.keys() - {guid for guid, _, _ in run.targets}:
+    for guid in notes.keys() - {guid for guid, _, _ in run.targets} - run.read_notes:
         run.summary.skipped.append(f"Memo '{notes[guid].get('name') or guid}' is attached to nothing Frontline keeps.")
 
 

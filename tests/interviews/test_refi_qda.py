@@ -48,8 +48,9 @@ def study_id(engine) -> int:
         crm = Code(key="crm_freezes", name="CRM freezes", description="The CRM hangs.", colour="#123abc",
                    parent_id=codes["tools"].id, position=100)
         session.add(crm)
-        study = Study(title="CS Week 2026", purpose="Why agents leave – ünïcode purpose.")
-        study.guide = [GuideQuestion(position=1, text="What slows you down?"),
+        study = Study(title="CS Week 2026", purpose="Why agents leave – ünïcode purpose.",
+                      starts_on=date(2026, 10, 5), ends_on=date(2026, 10, 9))
+        study.guide = [GuideQuestion(position=1, text="What slows you down?", probes=["Which screen?", "How often?"]),
                        GuideQuestion(position=2, text="Who backs you up?")]
         study.participants = [
             Participant(code="P01", industry="Telecom", role="Agent", tenure_band="1-2 years", channel="phone",
@@ -110,6 +111,17 @@ def _memo_rows(session: Session, study_id: int, since: int = 0) -> Counter:
     return rows
 
 
+def _interview_rows(session: Session, study_id: int) -> list:
+    """Each interview's participant, date and interviewer, and its notes as (question or label, body) in order."""
+    rows = []
+    for interview in session.scalars(select(Interview).where(Interview.study_id == study_id)):
+        notes = [(note.label or next((q.text for q in interview.participant.study.guide
+                                      if q.id == note.guide_question_id), "Free notes"), note.body)
+                 for note in interview.notes]
+        rows.append((interview.participant.code, interview.held_on, interview.interviewer, notes))
+    return sorted(rows)
+
+
 def test_export_validates_against_the_published_schema_and_offsets_count_code_points(engine, study_id):
     with Session(engine) as session:
         data = export_qdpx(session=session, study_id=study_id)
@@ -142,7 +154,17 @@ def test_export_validates_against_the_published_schema_and_offsets_count_code_po
         assert found == expected  # offsets counted in UTF-16 units or bytes would miss after "😀"
         assert names == {"P01 interview 2026-10-06", "P02 interview 2026-10-07"}
         first = next(files[n].decode() for n in files if n.startswith("sources/") and "😀" in files[n].decode())
-        assert first.startswith(f"Q: What slows you down?\n{BODY_1}\n\n{FREE}\n\n")
+        assert first.startswith(f"Q: What slows you down?\n{BODY_1}\n\nFree notes:\n{FREE}\n\n")
+        guide = project.find("q:Notes/q:Note[@name='Interview guide']", Q)
+        assert project.find("q:NoteRef", Q).get("targetGUID") == guide.get("guid")
+        assert guide.findtext("q:PlainTextContent", namespaces=Q) == (
+            "Starts: 2026-10-05\nEnds: 2026-10-09\n1. What slows you down?\n   - Which screen?\n   - How often?\n"
+            "2. Who backs you up?\n")
+        dated = project.find("q:Variables/q:Variable[@name='Interview date']", Q)
+        assert dated.get("typeOfVariable") == "Date"
+        assert sorted(v.findtext("q:DateValue", namespaces=Q) for v in project.iterfind(
+            "q:Sources/q:TextSource/q:VariableValue", Q)
+            if v.find("q:VariableRef", Q).get("targetGUID") == dated.get("guid")) == ["2026-10-06", "2026-10-07"]
         assert export_qdpx(session=session, study_id=study_id) == data  # reproducible byte for byte
 
 
@@ -167,9 +189,12 @@ def test_import_round_trips_participants_coding_and_memos(engine, study_id):
                     for p in session.get(Study, sid).participants}
         assert people(summary.study_id) == people(study_id)
         assert _excerpt_rows(session, summary.study_id) == _excerpt_rows(session, study_id)
+        # The guide, the dates and each answer under its question come back as they were.
+        original_study = session.get(Study, study_id)
+        assert [(q.text, q.probes) for q in copy.guide] == [(q.text, q.probes) for q in original_study.guide]
+        assert (copy.starts_on, copy.ends_on) == (date(2026, 10, 5), date(2026, 10, 9))
+        assert _interview_rows(session, copy.id) == _interview_rows(session, study_id)
         notes = session.scalars(select(InterviewNote).join(Interview).where(Interview.study_id == copy.id)).all()
-        assert sorted(n.label for n in notes) == ["Imported from P01 interview 2026-10-06",
-                                                  "Imported from P02 interview 2026-10-07"]
         # each imported participant takes a place for interview evidence, in the order their notes were saved
         placed = {n.interview.participant.evidence_place: n.id for n in notes}
         assert sorted(placed) == [1, 2] and placed[1] < placed[2]
@@ -382,7 +407,8 @@ def test_imported_sources_are_redacted_like_typed_notes_and_coding_follows(engin
         typed = redact_note(session=session, body=text).text
     with Session(engine) as session:
         note = session.scalar(select(InterviewNote).join(Interview).where(Interview.study_id == summary.study_id))
-        assert note.body == typed  # the very treatment a typed note gets
+        # the very treatment a typed note gets; the "Q:" line it starts with becomes the note's question
+        assert f"Q: {note.label}\n{note.body}" == typed and note.label == "Who backs you up?"
         for detail in ("Kevin", "Smith", "john.smith", "bank.com", "Dave"):
             assert detail not in note.body
         assert "my supervisor is [name] and he never listens" in note.body
@@ -393,3 +419,41 @@ def test_imported_sources_are_redacted_like_typed_notes_and_coding_follows(engin
         assert [t for _, t in excerpts] == ["[name] and he never listens", "[name] is awful",
                                             "The CRM freezes and Salesforce logs me out"]
         assert all(note.body[e.span_start:e.span_end] == e.text for e in note.excerpts)
+
+
+def test_a_passage_coded_across_two_answers_elsewhere_keeps_its_interview_as_one_note(engine, study_id):
+    """Another tool may code across the line between two answers; splitting there would cut the coding."""
+    with Session(engine) as session:
+        files = _unzip(export_qdpx(session=session, study_id=study_id))
+    project = etree.fromstring(files["project.qde"])
+    source = next(s for s in project.iterfind("q:Sources/q:TextSource", Q) if "P01" in s.get("name"))
+    text = files[f"sources/{source.get('guid')}.txt"].decode("utf-8")
+    start, end = text.index("out of date."), text.index("Café rota") + len("Café rota")
+    selection = etree.Element(f"{{{NS}}}PlainTextSelection", guid="b2000000-0000-0000-0000-000000000001",
+                              startPosition=str(start), endPosition=str(end))
+    source.insert(list(source).index(source.find("q:PlainTextSelection", Q)), selection)
+    files["project.qde"] = etree.tostring(project, xml_declaration=True, encoding="utf-8")
+    data = _qdpx(files.pop("project.qde").decode("utf-8"), files)
+    with Session(engine) as session, session.begin():
+        summary = import_qdpx(session=session, data=data, imported_by="erin", title="Coded elsewhere")
+    with Session(engine) as session:
+        rows = dict((code, notes) for code, _, _, notes in _interview_rows(session, summary.study_id))
+        assert rows["P01"] == [("Imported from P01 interview 2026-10-06", text)]
+        assert rows["P02"] == [("Anything about recognition?", BODY_2)]  # its other interview is still split
+        texts = Counter(e.text for n in session.scalars(select(InterviewNote).join(Interview).where(
+            Interview.study_id == summary.study_id)) for e in n.excerpts)
+        assert texts[text[start:end]] == 1 and sum(texts.values()) == 6
+
+
+def test_a_note_called_interview_guide_in_another_form_stays_a_memo_and_sets_no_guide(engine):
+    project = FOREIGN.replace("</Sources>", """</Sources>
+  <Notes><Note guid="a1000000-0000-0000-0000-000000000001" name="Interview guide">
+    <PlainTextContent>We asked about shifts first, then swaps.</PlainTextContent></Note></Notes>
+  <NoteRef targetGUID="a1000000-0000-0000-0000-000000000001"/>""")
+    data = _qdpx(project, {"sources/one.txt": "Ça: swap app crashes at night.", "sources/two.txt": "Private."})
+    with Session(engine) as session, session.begin():
+        summary = import_qdpx(session=session, data=data, imported_by="erin", consent_confirmed=True)
+    with Session(engine) as session:
+        study = session.get(Study, summary.study_id)
+        assert study.guide == [] and study.starts_on is None
+        assert "Memo 'Interview guide' is attached to nothing Frontline keeps." in summary.skipped
