@@ -10,6 +10,10 @@ is not read twice). A MutationObserver re-applies it whenever React redraws the 
 
 On a phone the opened menu covers the page, and Streamlit 1.67 leaves it open after a page is chosen, so the
 page asked for stayed hidden behind it: the same script folds the menu after a choice on a narrow screen.
+
+:func:`phone_friendly_form` is for the agents' form, answered mostly on phones: each choice of a scale is drawn
+33 by 22 pixels, under the 44 that touch guidelines ask for, and the share box, a text box (a number box turned
+"abc" into a number), opened the full keyboard rather than the numbers (both from an outside walk).
 """
 
 from __future__ import annotations
@@ -58,3 +62,42 @@ def repair_sidebar_menu() -> None:
     """Mount the repair once per run, in the sidebar (only staff have a menu)."""
     with st.sidebar:
         _component(key="menu_repair", height=0)
+
+
+_FORM_JS = """
+const STYLE = `
+[data-testid="stForm"] [role="radiogroup"] { column-gap: 8px; }
+[data-testid="stForm"] [data-testid="stRadioOption"] {
+  min-width: 44px; min-height: 44px; margin-right: 0; justify-content: center; align-items: center;
+}`;
+
+export default function ({ data }) {
+  window.__frontlineNumeric = data.numeric;
+  if (!document.getElementById("frontline-phone-form")) {
+    const style = document.createElement("style");
+    style.id = "frontline-phone-form";
+    style.textContent = STYLE;
+    document.head.appendChild(style);
+  }
+  const keypad = () => {
+    for (const box of document.querySelectorAll('[data-testid="stForm"] input[type=text]')) {
+      if (box.placeholder === window.__frontlineNumeric && box.getAttribute("inputmode") !== "decimal") {
+        box.setAttribute("inputmode", "decimal");
+      }
+    }
+  };
+  keypad();
+  if (!window.__frontlineKeypadObserver) {  // React redraws the box, without the attribute, after some runs
+    window.__frontlineKeypadObserver = new MutationObserver(keypad);
+    window.__frontlineKeypadObserver.observe(document.body, { childList: true, subtree: true });
+  }
+}
+"""
+
+_form_component = st.components.v2.component("frontline.phone_form", js=_FORM_JS)
+
+
+def phone_friendly_form(numeric_placeholder: str) -> None:
+    """Make the page's form's scale choices 44 pixels square, and give text boxes showing ``numeric_placeholder``
+    the phone's number keyboard (with a decimal point: "12.5" is refused by name, not made impossible to type)."""
+    _form_component(key="phone_form", data={"numeric": numeric_placeholder}, height=0)

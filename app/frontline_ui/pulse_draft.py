@@ -40,12 +40,29 @@ def is_choice(question) -> bool:
     return question.kind in ("scale", "enps")
 
 
+def scale_meaning(question, joiner: str = " · ") -> str:
+    """What a scale's two ends mean: "1 = strongly disagree or very low · 5 = strongly agree or very high"."""
+    low, high = (("not at all likely", "extremely likely") if question.kind == "enps"
+                 else ("strongly disagree or very low", "strongly agree or very high"))
+    return f"{question.scale_min} = {low}{joiner}{question.scale_max} = {high}"
+
+
+def input_name(question) -> str:
+    """The input's accessible name: the question as labelled and, for a scale, what its ends mean.
+
+    A screen reader names a scale's choices only "1" to "5"; the caption saying which end is which is read after
+    them, if at all (an outside walk), so the meaning is part of the group's name.
+    """
+    label = question_label(question)
+    return widget_name(f"{label} ({scale_meaning(question, '; ')})" if is_choice(question) else label)
+
+
 def answers_from_draft(questions: Sequence, draft: Mapping) -> dict:
     """The answers a tab's copy holds, by question key: a radio's place as its score, typed text as typed (no
     longer than its box takes); a value of the wrong kind or out of range is left out."""
     answers: dict = {}
     for question in questions:
-        value = draft.get(widget_name(question_label(question)))
+        value = draft.get(input_name(question))
         if is_choice(question):
             places = question.scale_max - question.scale_min
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= places:
@@ -62,7 +79,7 @@ def draft_from_answers(questions: Sequence, answers: Mapping) -> dict:
         value = answers.get(question.key)
         if value is None or value == "":
             continue
-        name = widget_name(question_label(question))
+        name = input_name(question)
         if is_choice(question):
             draft[name] = int(value) - question.scale_min
         elif question.kind == "percent" and isinstance(value, int | float):

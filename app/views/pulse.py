@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from frontline_ui import browser_store, resources
+from frontline_ui.a11y import phone_friendly_form
 from frontline_ui.copy_button import copy_button
-from frontline_ui.markdown import plain, widget_name
+from frontline_ui.markdown import plain
 from frontline_ui.pulse_draft import (
     ANSWERS_ITEM,
     DRAFT_ITEM,
@@ -27,7 +28,9 @@ from frontline_ui.pulse_draft import (
     RECEIPT_ITEM,
     answers_from_draft,
     draft_from_answers,
+    input_name,
     question_label,
+    scale_meaning,
 )
 from research.errors import FrontlineError
 from research.findings.actions import published_actions
@@ -107,8 +110,7 @@ def show_actions(actions) -> None:
         st.text(f"{action.theme_name}: {action.title}\n{action.status.capitalize()}{due}")
 
 
-SCALE_MEANINGS = {"scale": "1 = strongly disagree or very low · 5 = strongly agree or very high",
-                  "enps": "0 = not at all likely · 10 = extremely likely"}
+SHARE_PLACEHOLDER = "a number from 0 to 100"
 
 
 def question_widget(question, previous, problem=None):
@@ -117,22 +119,22 @@ def question_widget(question, previous, problem=None):
 
     The question, worded by staff, is shown escaped as its own line; the input's own label is collapsed and
     holds the wording as typed, because Streamlit also makes that label the input's accessible name, where
-    escapes would be read aloud (see :func:`frontline_ui.markdown.widget_name`).
+    escapes would be read aloud (see :func:`frontline_ui.markdown.widget_name`); a scale's also says what its
+    ends mean (:func:`frontline_ui.pulse_draft.input_name`).
     """
-    label = question_label(question)
     if problem:
         st.error(plain(problem))
-    st.markdown(plain(label))
-    name = widget_name(label)
+    st.markdown(plain(question_label(question)))
+    name = input_name(question)
     if question.kind in ("scale", "enps"):
         options = list(range(question.scale_min, question.scale_max + 1))
         index = options.index(int(previous)) if previous is not None else None
         choice = st.radio(name, options, index=index, horizontal=True, label_visibility="collapsed")
-        st.caption(SCALE_MEANINGS[question.kind])
+        st.caption(scale_meaning(question))
         return choice
     if question.kind == "percent":  # typed, not a number box: that one silently turned "abc" or 12.5 into a number
         shown = "" if previous is None else f"{previous:g}" if isinstance(previous, int | float) else str(previous)
-        return st.text_input(name, value=shown, max_chars=MAX_SHARE_CHARS, placeholder="a number from 0 to 100",
+        return st.text_input(name, value=shown, max_chars=MAX_SHARE_CHARS, placeholder=SHARE_PLACEHOLDER,
                              label_visibility="collapsed")
     # No max_chars: Streamlit drops a whole change that would pass it, so a long paste vanished without a word.
     # The review says how long it is and what the limit is, and the words stay in the box to shorten.
@@ -261,6 +263,7 @@ if state["stage"] == "answer" and state.pop("editing", False):
 
 if state["stage"] == "answer":
     browser_store.mirror_form("draft_mirror", DRAFT_ITEM, f"{link_fingerprint(token)}:")
+    phone_friendly_form(SHARE_PLACEHOLDER)
     problems = state.get("problems", {})
     if problems:  # the message quotes the question, whose wording staff typed
         # The message itself is beside the answer; said here too it read twice (an outside walk).

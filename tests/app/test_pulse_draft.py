@@ -1,7 +1,6 @@
 """The tab's copy of a pulse form before review reads back as the answers it showed, and nothing else."""
 
-from frontline_ui.markdown import widget_name
-from frontline_ui.pulse_draft import KEPT_TEXT_CHARS, answers_from_draft, draft_from_answers, question_label
+from frontline_ui.pulse_draft import KEPT_TEXT_CHARS, answers_from_draft, draft_from_answers, input_name
 from research.pulse.library import QUESTION_LIBRARY
 
 QUESTIONS = [q for q in QUESTION_LIBRARY if q.kind in ("scale", "enps", "percent", "text")]
@@ -20,8 +19,7 @@ def test_answers_written_to_the_tab_read_back_the_same():
 
 def test_what_the_browser_sends_that_fits_no_question_is_left_out():
     scale, enps, share, text = (by_kind(k) for k in ("scale", "enps", "percent", "text"))
-    name = widget_name
-    draft = {name(question_label(scale)): 99, name(question_label(enps)): True, name(question_label(share)): 35,
-             name(question_label(text)): "x" * (KEPT_TEXT_CHARS + 500), "<img src=x>": "y", "__proto__": 1}
+    draft = {input_name(scale): 99, input_name(enps): True, input_name(share): 35,
+             input_name(text): "x" * (KEPT_TEXT_CHARS + 500), "<img src=x>": "y", "__proto__": 1}
     assert answers_from_draft(QUESTIONS, draft) == {text.key: "x" * KEPT_TEXT_CHARS}
     assert answers_from_draft(QUESTIONS, {}) == {}

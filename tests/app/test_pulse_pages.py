@@ -112,6 +112,8 @@ def test_each_question_is_named_as_worded_and_shown_as_typed(invite, app_db, ope
         next(q for q in wave.questions if q.key == "tools").prompt = typed
         questions = [(q.kind, q.prompt + ("" if q.required else " (optional)")
                       + (" (0-100 %)" if q.kind == "percent" else "")) for q in wave.questions]
+        ends = {"scale": " (1 = strongly disagree or very low; 5 = strongly agree or very high)",
+                "enps": " (0 = not at all likely; 10 = extremely likely)"}
     engine.dispose()
     at = open_pulse(invite)
     assert not at.exception
@@ -120,7 +122,8 @@ def test_each_question_is_named_as_worded_and_shown_as_typed(invite, app_db, ope
     widgets["enps"] = widgets["scale"]  # both are radio groups, in question order
     for kind, wording in questions:
         widget = next(widgets[kind])
-        assert widget.label.replace(JOINER, "") == wording  # the accessible name
+        # the accessible name; a scale's says what its ends mean, which its caption shows
+        assert widget.label.replace(JOINER, "") == wording + ends.get(kind, "")
         assert widget.proto.label_visibility.value == LabelVisibility.LabelVisibilityOptions.COLLAPSED
         assert plain(wording) in [m.value for m in at.markdown]  # what is seen, escaped
     named = [w.label for w in (*at.radio, *at.text_input, *at.text_area)]

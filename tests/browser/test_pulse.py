@@ -29,12 +29,21 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
         .to_be_visible()
     groups = page.get_by_role("radiogroup")
     expect(groups).to_have_count(6)
-    # A screen reader hears each question as worded: no Markdown escape ("customers\' problems") in its name.
+    # A screen reader hears each question as worded: no Markdown escape ("customers\' problems") in its name,
+    # and which end of the scale is which, before the choices "1" to "5".
+    ends = {"scale": "1 = strongly disagree or very low; 5 = strongly agree or very high",
+            "enps": "0 = not at all likely; 10 = extremely likely"}
     scales = [q.prompt for q in QUESTION_LIBRARY if q.kind in ("scale", "enps")]
-    for index, prompt in enumerate(scales):
-        expect(groups.nth(index)).to_have_accessible_name(prompt)
+    for index, question in enumerate(q for q in QUESTION_LIBRARY if q.kind in ("scale", "enps")):
+        expect(groups.nth(index)).to_have_accessible_name(f"{question.prompt} ({ends[question.kind]})")
+    # Each choice is a 44-pixel target for a thumb; the share box opens the phone's number keyboard.
+    options = groups.nth([q.kind for q in QUESTION_LIBRARY].index("enps")).get_by_test_id("stRadioOption")
+    expect(options.last).to_have_css("min-height", "44px")  # the page's style comes with its script: wait for it
+    boxes = [option.bounding_box() for option in options.all()]
+    assert len(boxes) == 11 and min(min(box["width"], box["height"]) for box in boxes) >= 44
     share, comment = (q.prompt for q in QUESTION_LIBRARY if q.kind in ("percent", "text"))
     expect(page.get_by_placeholder("a number from 0 to 100")).to_have_accessible_name(f"{share} (0-100 %)")
+    expect(page.get_by_placeholder("a number from 0 to 100")).to_have_attribute("inputmode", "decimal")
     expect(page.get_by_role("textbox").last).to_have_accessible_name(f"{comment} (optional)")
     # Reviewing with nothing chosen brings the first question's message into view, not only the button's spot.
     page.get_by_role("button", name="Review my answers").click()
