@@ -43,12 +43,17 @@ run: $(RUN_STAMP)
 	$(BIN)/frontline serve --port $(PORT)
 
 # Debian's chromium renders the PDF briefing and runs the browser tests; Playwright never downloads a browser.
+# The two font packages let the PDF print agents' emoji and Chinese, Japanese and Korean words, not empty boxes.
+FONT_PACKAGES := fonts-noto-color-emoji fonts-droid-fallback
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=; command -v chromium >/dev/null 2>&1 || missing=chromium; \
+	if command -v dpkg-query >/dev/null 2>&1; then for p in $(FONT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; fi; \
+	[ -z "$$missing" ] || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else SUDO=none; fi; \
 	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
-	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium not installed and apt-get unavailable: no PDF briefing, and browser tests are skipped (failed under CI=true)"; fi; }
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "$$missing not installed and apt-get unavailable: without chromium no PDF briefing, and browser tests are skipped (failed under CI=true)"; fi; }
 
 # axe-core (MPL-2.0) from the npm registry, for the accessibility browser tests only; never served.
 AXE_VERSION ?= 4.14.1

@@ -54,6 +54,24 @@ def test_a_small_briefing_prints_offline_to_an_a4_pdf_under_2_mb(engine, chromiu
     assert seconds < 60
 
 
+def embedded(pdf: bytes) -> tuple[set[str], int]:
+    """The PDF's fonts (subset prefix dropped) and how many images it holds: Chromium prints colour emoji as images."""
+    fonts = {name.decode().split("+")[-1] for name in re.findall(rb"/BaseFont\s*/([A-Za-z0-9+_-]+)", pdf)}
+    return fonts, pdf.count(b"/Subtype /Image")
+
+
+def test_agents_emoji_and_chinese_words_print_rather_than_as_empty_boxes(chromium):
+    """Quotes keep what agents typed; without the fonts `make test` installs, these printed as empty boxes."""
+    def printed(words: str) -> tuple[set[str], int]:
+        return embedded(briefing_pdf(f"<!doctype html><meta charset=utf-8><title>q</title><p>{words}</p>",
+                                     chromium=chromium))
+
+    latin_fonts, no_images = printed("The rota app crashes")
+    assert no_images == 0
+    assert printed("The rota app 😀 crashes 👍")[1] > 0
+    assert printed("The rota app crashes 排班软件又崩溃了")[0] - latin_fonts  # a font with the Chinese glyphs
+
+
 def test_without_a_renderer_the_message_says_the_html_is_still_offered(monkeypatch):
     monkeypatch.setattr(module, "CANDIDATES", ("no-such-frontline-renderer",))
     for chromium in (None, "/nonexistent/chromium"):
