@@ -11,9 +11,10 @@ is not read twice). A MutationObserver re-applies it whenever React redraws the 
 On a phone the opened menu covers the page, and Streamlit 1.67 leaves it open after a page is chosen, so the
 page asked for stayed hidden behind it: the same script folds the menu after a choice on a narrow screen.
 
-:func:`phone_friendly_form` is for the agents' form, answered mostly on phones: each choice of a scale is drawn
-33 by 22 pixels, under the 44 that touch guidelines ask for, and the share box, a text box (a number box turned
-"abc" into a number), opened the full keyboard rather than the numbers (both from an outside walk).
+:func:`phone_friendly_form` is for the agents' page, answered mostly on phones: each choice of a scale was drawn
+33 by 22 pixels and buttons and boxes 36 to 40 tall, under the 44 that touch guidelines ask for, and the share
+box, a text box (a number box turned "abc" into a number), opened the full keyboard rather than the digits
+(outside walks).
 """
 
 from __future__ import annotations
@@ -69,7 +70,9 @@ const STYLE = `
 [data-testid="stForm"] [role="radiogroup"] { column-gap: 8px; }
 [data-testid="stForm"] [data-testid="stRadioOption"] {
   min-width: 44px; min-height: 44px; margin-right: 0; justify-content: center; align-items: center;
-}`;
+}
+[data-testid="stMain"] button[data-testid^="stBaseButton"], [data-testid="stMain"] input[type="text"],
+[data-testid="stExpander"] summary { min-height: 44px; }`;
 
 export default function ({ data }) {
   window.__frontlineNumeric = data.numeric;
@@ -81,8 +84,8 @@ export default function ({ data }) {
   }
   const keypad = () => {
     for (const box of document.querySelectorAll('[data-testid="stForm"] input[type=text]')) {
-      if (box.placeholder === window.__frontlineNumeric && box.getAttribute("inputmode") !== "decimal") {
-        box.setAttribute("inputmode", "decimal");
+      if (box.placeholder === window.__frontlineNumeric && box.getAttribute("inputmode") !== "numeric") {
+        box.setAttribute("inputmode", "numeric");
       }
     }
   };
@@ -98,6 +101,6 @@ _form_component = st.components.v2.component("frontline.phone_form", js=_FORM_JS
 
 
 def phone_friendly_form(numeric_placeholder: str) -> None:
-    """Make the page's form's scale choices 44 pixels square, and give text boxes showing ``numeric_placeholder``
-    the phone's number keyboard (with a decimal point: "12.5" is refused by name, not made impossible to type)."""
+    """Make the page's scale choices 44 pixels square and its buttons, boxes and expanders 44 tall, and give text
+    boxes showing ``numeric_placeholder`` the phone's keypad of digits (the share is a whole number)."""
     _form_component(key="phone_form", data={"numeric": numeric_placeholder}, height=0)

@@ -87,7 +87,11 @@ export default function ({ data, setStateValue }) {
       scrolled.add(data.scroll.once);
       setTimeout(() => {
         const target = document.querySelector(data.scroll.selector);
-        if (target) target.scrollIntoView({ block: "center" });
+        if (!target) return;
+        target.scrollIntoView({ block: "center" });
+        // Focus follows, so a screen reader reads what is now shown instead of starting again at the top.
+        if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+        target.focus({ preventScroll: true });
       }, 150);
     }
   }
@@ -137,8 +141,9 @@ def mirror_form(key: str, item: str | None, prefix: str = "") -> None:
 
 
 def scroll_to(key: str, selector: str, once: str) -> None:
-    """Bring the first element matching the CSS ``selector`` into view, once per page load and ``once``: a
-    refused review left the view at its button, the messages a screen or two above it (an outside walk)."""
+    """Bring the first element matching the CSS ``selector`` into view and focus, once per page load and
+    ``once``: a refused review left the view at its button, the messages a screen or two above it, and a screen
+    reader's focus on the page itself, with nothing said of what had appeared (outside walks)."""
     _mount(key, {"scroll": {"selector": selector, "once": once}})
 
 

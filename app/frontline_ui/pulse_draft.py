@@ -41,9 +41,14 @@ def is_choice(question) -> bool:
 
 
 def scale_meaning(question, joiner: str = " · ") -> str:
-    """What a scale's two ends mean: "1 = strongly disagree or very low · 5 = strongly agree or very high"."""
-    low, high = (("not at all likely", "extremely likely") if question.kind == "enps"
-                 else ("strongly disagree or very low", "strongly agree or very high"))
+    """What a scale's two ends mean: "1 = strongly disagree · 5 = strongly agree" for a statement, "1 = very low
+    · 5 = very high" for a question ("How is your morale?"), which "strongly disagree" did not answer."""
+    if question.kind == "enps":
+        low, high = "not at all likely", "extremely likely"
+    elif question.prompt.rstrip().endswith("?"):
+        low, high = "very low", "very high"
+    else:
+        low, high = "strongly disagree", "strongly agree"
     return f"{question.scale_min} = {low}{joiner}{question.scale_max} = {high}"
 
 

@@ -69,7 +69,7 @@ def today():
 
 
 def show_replies_lookup() -> None:
-    st.subheader("Read replies to your comment")
+    st.subheader("Read replies to your comment", anchor=False)
     throttle = st.session_state.setdefault("receipt_throttle", LookupThrottle())
     with st.form("receipt"):
         code = st.text_input("Receipt code", placeholder="XXXXX-XXXXX-XXXXX")
@@ -142,7 +142,8 @@ def question_widget(question, previous, problem=None):
                         placeholder=f"Names, e-mails and numbers are removed. Up to {MAX_TEXT_LENGTH:,} characters.")
 
 
-st.title("Anonymous pulse")
+st.title("Anonymous pulse", anchor=False)  # no "link to heading" anchors: 16-pixel targets a reader announces
+phone_friendly_form(SHARE_PLACEHOLDER)
 token = st.query_params.get("t", "")
 state = st.session_state.setdefault(STATE, {"stage": "answer", "token": token})
 if state.get("token") != token:
@@ -188,13 +189,18 @@ if state["stage"] == "done":
     # code stayed a blank grey bar for 10 to 30 seconds (an outside walk).
     st.subheader(state["receipt"], anchor=False)
     copy_button(state["receipt"], key="copy_receipt")
+    if state.get("single_use", True):
+        # The page cannot say whether this invitation was used before (whoever holds it would learn that too),
+        # so it says what happens if it was: an outside walk sent twice and took the second code for the one.
+        st.caption("If this invitation had been used before, the answers first sent with it stand, and only the "
+                   "code given then reads replies.")
     try:
         with resources.db_read() as session:
             actions = published_actions(session=session)
     except FrontlineError:
         actions = []  # the answers are saved; what management did can be read another time
     if actions:
-        st.subheader("What management has done about what you said")
+        st.subheader("What management has done about what you said", anchor=False)
         show_actions(actions)
     show_replies_lookup()
     if not state.get("single_use", True):
@@ -263,7 +269,6 @@ if state["stage"] == "answer" and state.pop("editing", False):
 
 if state["stage"] == "answer":
     browser_store.mirror_form("draft_mirror", DRAFT_ITEM, f"{link_fingerprint(token)}:")
-    phone_friendly_form(SHARE_PLACEHOLDER)
     problems = state.get("problems", {})
     if problems:  # the message quotes the question, whose wording staff typed
         # The message itself is beside the answer; said here too it read twice (an outside walk).
@@ -289,7 +294,8 @@ if state["stage"] == "answer":
 if state["stage"] == "confirm":
     browser_store.keep_in_tab("answers_tab", ANSWERS_ITEM, f"{link_fingerprint(token)}:{json.dumps(state['answers'])}")
     browser_store.mirror_form("draft_mirror", None)
-    st.subheader("Check before sending")
+    st.subheader("Check before sending", anchor=False)
+    browser_store.scroll_to("review_scroll", "h3", once=f"review-{state.get('reviews', 0)}")
     texts = {q.key: q.prompt for q in questions if q.kind == "text"}
     scores = [q.prompt + (" " if q.prompt.rstrip().endswith(("?", ":")) else ": ")  # not "these days?: 4"
               + f"{state['answers'][q.key]:g}" + (" %" if q.kind == "percent" else "")

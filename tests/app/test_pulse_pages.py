@@ -110,20 +110,21 @@ def test_each_question_is_named_as_worded_and_shown_as_typed(invite, app_db, ope
     with session_scope(engine) as session:
         wave = find_wave(session=session, ref=OPEN_WAVE)
         next(q for q in wave.questions if q.key == "tools").prompt = typed
-        questions = [(q.kind, q.prompt + ("" if q.required else " (optional)")
+        questions = [(q.kind, q.key, q.prompt + ("" if q.required else " (optional)")
                       + (" (0-100 %)" if q.kind == "percent" else "")) for q in wave.questions]
-        ends = {"scale": " (1 = strongly disagree or very low; 5 = strongly agree or very high)",
-                "enps": " (0 = not at all likely; 10 = extremely likely)"}
+    # A question's scale runs from very low to very high, a statement's from disagree to agree.
+    ends = {"morale": " (1 = very low; 5 = very high)", "enps": " (0 = not at all likely; 10 = extremely likely)",
+            "percent": "", "text": "", "scale": " (1 = strongly disagree; 5 = strongly agree)"}
     engine.dispose()
     at = open_pulse(invite)
     assert not at.exception
     kinds = {"scale": at.radio, "enps": at.radio, "percent": at.text_input, "text": at.text_area}
     widgets = {kind: iter(found) for kind, found in kinds.items()}
     widgets["enps"] = widgets["scale"]  # both are radio groups, in question order
-    for kind, wording in questions:
+    for kind, key, wording in questions:
         widget = next(widgets[kind])
         # the accessible name; a scale's says what its ends mean, which its caption shows
-        assert widget.label.replace(JOINER, "") == wording + ends.get(kind, "")
+        assert widget.label.replace(JOINER, "") == wording + ends.get(key, ends[kind])
         assert widget.proto.label_visibility.value == LabelVisibility.LabelVisibilityOptions.COLLAPSED
         assert plain(wording) in [m.value for m in at.markdown]  # what is seen, escaped
     named = [w.label for w in (*at.radio, *at.text_input, *at.text_area)]

@@ -31,11 +31,13 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     expect(groups).to_have_count(6)
     # A screen reader hears each question as worded: no Markdown escape ("customers\' problems") in its name,
     # and which end of the scale is which, before the choices "1" to "5".
-    ends = {"scale": "1 = strongly disagree or very low; 5 = strongly agree or very high",
-            "enps": "0 = not at all likely; 10 = extremely likely"}
+    # A question's scale runs from very low to very high, a statement's from disagree to agree.
+    ends = {"morale": "1 = very low; 5 = very high", "enps": "0 = not at all likely; 10 = extremely likely",
+            "tools": "1 = strongly disagree; 5 = strongly agree"}
     scales = [q.prompt for q in QUESTION_LIBRARY if q.kind in ("scale", "enps")]
     for index, question in enumerate(q for q in QUESTION_LIBRARY if q.kind in ("scale", "enps")):
-        expect(groups.nth(index)).to_have_accessible_name(f"{question.prompt} ({ends[question.kind]})")
+        if question.key in ends:
+            expect(groups.nth(index)).to_have_accessible_name(f"{question.prompt} ({ends[question.key]})")
     # Each choice is a 44-pixel target for a thumb; the share box opens the phone's number keyboard.
     options = groups.nth([q.kind for q in QUESTION_LIBRARY].index("enps")).get_by_test_id("stRadioOption")
     expect(options.last).to_have_css("min-height", "44px")  # the page's style comes with its script: wait for it
@@ -43,12 +45,15 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     assert len(boxes) == 11 and min(min(box["width"], box["height"]) for box in boxes) >= 44
     share, comment = (q.prompt for q in QUESTION_LIBRARY if q.kind in ("percent", "text"))
     expect(page.get_by_placeholder("a number from 0 to 100")).to_have_accessible_name(f"{share} (0-100 %)")
-    expect(page.get_by_placeholder("a number from 0 to 100")).to_have_attribute("inputmode", "decimal")
+    expect(page.get_by_placeholder("a number from 0 to 100")).to_have_attribute("inputmode", "numeric")
     expect(page.get_by_role("textbox").last).to_have_accessible_name(f"{comment} (optional)")
     # Reviewing with nothing chosen brings the first question's message into view, not only the button's spot.
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
     expect(page.get_by_text(f"Please answer “{scales[0]}”", exact=False).first).to_be_in_viewport()
+    # ... and a screen reader's focus with it, rather than on the page itself.
+    expect(page.locator('[data-testid="stForm"] [data-testid="stAlert"]').first).to_be_focused()
+    assert page.get_by_role("button", name="Review my answers").bounding_box()["height"] >= 44
     for index in range(6):
         groups.nth(index).get_by_text("4", exact=True).click()
     page.get_by_placeholder("a number from 0 to 100").fill("60")
@@ -67,12 +72,18 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
     expect(page.get_by_text("my supervisor [name] ignores the CRM freezes, ring me on [phone]")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check before sending")).to_be_focused()
     page.screenshot(path=str(server.artifacts / "pulse-review.png"))
     scripts: list[str] = []
     page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
     page.get_by_role("button", name="Send anonymously").click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"^Thank you. Your answers are saved anonymously."))).to_be_in_viewport()
+    expect(page.get_by_test_id("stAlert").first).to_be_focused()
+    # It cannot say whether the invitation was used before, so it says what happens if it was (an outside walk
+    # sent twice and took the second code for the one that reads replies).
+    expect(page.get_by_text("If this invitation had been used before, the answers first sent with it stand"))\
+        .to_be_visible()
     expect(page.get_by_text(re.compile(r"^[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}$"))).to_be_visible()
     # The code shows at once: no 1.5 MB syntax highlighter first (a slow phone saw a blank bar for 10-30 s).
     assert not [url for url in scripts if "SyntaxHighlighter" in url]
