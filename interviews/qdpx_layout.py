@@ -29,8 +29,8 @@ FREE_HEAD = "Free notes:"
 GUIDE_NOTE = "Interview guide"
 DATE_VARIABLE = "Interview date"
 _HEAD = re.compile(r"(?:\A|(?<=\n\n))(?:Q: (?P<question>[^\n]*)|Free notes:)\n")
-_QUESTION_LINE = re.compile(r"(\d+)\. (.+)")
-_PROBE_LINE = re.compile(r" {3}- (.+)")
+_QUESTION_LINE = re.compile(r"(\d+)[.)](.*)")
+_PROBE_LINE = re.compile(r"\s+- (.+)")
 _DATE_LINE = re.compile(r"(Starts|Ends): (.+)")
 
 
@@ -75,11 +75,12 @@ def note_parts(text: str, spans: Iterable[tuple[int, int]]) -> list[NotePart] | 
 
 @dataclass(frozen=True)
 class Guide:
-    """A study's guide and dates as read back from the "Interview guide" note."""
+    """A study's guide and dates as read back from the "Interview guide" note, and what could not be read."""
 
     questions: tuple[tuple[str, tuple[str, ...]], ...]  # (question, probes) in order
     starts_on: date | None = None
     ends_on: date | None = None
+    problems: tuple[str, ...] = ()  # each line left out or value dropped, said so the importer can report it
 
 
 def guide_text(questions: Sequence[tuple[str, Sequence[str]]], starts_on: date | None, ends_on: date | None) -> str:
@@ -93,29 +94,40 @@ def guide_text(questions: Sequence[tuple[str, Sequence[str]]], starts_on: date |
 
 
 def read_guide(text: str) -> Guide | None:
-    """The guide in an "Interview guide" note, or None when the note is not in :func:`guide_text`'s form.
+    """The guide in an "Interview guide" note, or None when no line of it is in :func:`guide_text`'s form.
 
-    A date that is not a real ISO date, or an end before the start, is dropped rather than refusing the import.
+    Edited by hand in another tool, a note may have lines this cannot read ("2)" numbering is read): each is
+    left out and named in :attr:`Guide.problems`, as is a date that is no ISO date or an end before the start
+    (both dates are then dropped), rather than refusing the import or losing the lines that can be read.
     """
     questions: list[tuple[str, list[str]]] = []
     dates: dict[str, date | None] = {"Starts": None, "Ends": None}
-    for line in text.splitlines():
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        if (found := _DATE_LINE.fullmatch(line)) and not questions:
+        if found := _DATE_LINE.fullmatch(line.strip()):
             dates[found.group(1)] = iso_date(found.group(2))
-        elif found := _QUESTION_LINE.fullmatch(line):
-            questions.append((found.group(2).strip(), []))
+            if dates[found.group(1)] is None:
+                problems.append(f"line {number}, {line.strip()!r}, is not a date written YYYY-MM-DD")
+        elif (found := _QUESTION_LINE.fullmatch(line.strip())) and found.group(2).strip():
+            question = found.group(2).strip()
+            if any(one_line(question) == one_line(known) for known, _ in questions):
+                problems.append(f"line {number} repeats the question {question!r}; it is kept once")
+            else:
+                questions.append((question, []))
         elif (found := _PROBE_LINE.fullmatch(line)) and questions:
             questions[-1][1].append(found.group(1).strip())
         else:
-            return None
+            problems.append(f"line {number}, {line.strip()[:80]!r}, is not a question, a probe under one or a date")
     starts, ends = dates["Starts"], dates["Ends"]
     if starts and ends and ends < starts:
+        problems.append(f"the study ends ({ends.isoformat()}) before it starts ({starts.isoformat()}), so it has "
+                        "no dates")
         starts = ends = None
-    if not questions and not (starts or ends):
-        return None
-    return Guide(tuple((q, tuple(p)) for q, p in questions), starts, ends)
+    if not questions and not (starts or ends) and len(problems) == len([ln for ln in text.splitlines() if ln.strip()]):
+        return None  # nothing in it is a guide: an ordinary memo that happens to have this name
+    return Guide(tuple((q, tuple(p)) for q, p in questions), starts, ends, tuple(problems))
 
 
 def iso_date(text: str | None) -> date | None:

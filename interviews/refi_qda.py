@@ -220,6 +220,7 @@ def _import_guide(run: _Import) -> None:
         if guide is None:
             continue
         run.read_notes.add(guid)
+        run.summary.skipped += [f"Interview guide: {problem}." for problem in guide.problems]
         run.study.starts_on, run.study.ends_on = guide.starts_on, guide.ends_on
         run.study.guide = [GuideQuestion(position=position, text=text, probes=list(probes))
                            for position, (text, probes) in enumerate(guide.questions, start=1)]
@@ -255,7 +256,7 @@ def _import_source(run: _Import, source: ET.Element) -> None:
         who = f"participant {participant.code}" if participant else "its participant"
         run.summary.skipped.append(f"{name}: {who} has no recorded consent, so no notes can be saved.")
         return
-    interview = Interview(study_id=run.study.id, participant=participant, held_on=_source_date(run, source),
+    interview = Interview(study_id=run.study.id, participant=participant, held_on=_source_date(run, source, name),
                           interviewer=run.users.get(_g(source.get("creatingUser")), ""))
     plain, move = _plain_newlines(text)
     redacted = redact_note(session=run.session, body=plain, redactor=run.redactor)
@@ -273,12 +274,17 @@ def _import_source(run: _Import, source: ET.Element) -> None:
         _add_excerpt(run, selection, note, start - part.start, end - part.start)
 
 
-def _source_date(run: _Import, source: ET.Element) -> date | None:
-    """The source's "Interview date" variable, when it holds a date."""
+def _source_date(run: _Import, source: ET.Element, name: str) -> date | None:
+    """The source's "Interview date" variable; a value that is no date is reported and the interview has none."""
     for item in source.iterfind(_q("VariableValue")):
         ref = item.find(_q("VariableRef"))
         if ref is not None and run.variables.get(_g(ref.get("targetGUID")), "").casefold() == DATE_VARIABLE.casefold():
-            return iso_date(next((child.text for child in item if child.tag != _q("VariableRef")), None))
+            value = next((child.text or "" for child in item if child.tag != _q("VariableRef")), "").strip()
+            held_on = iso_date(value)
+            if held_on is None and value:
+                run.summary.skipped.append(f"{name}: its interview date {value[:40]!r} is not a date written "
+                                           "YYYY-MM-DD, so the interview has no date.")
+            return held_on
     return None
 
 

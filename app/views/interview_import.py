@@ -21,8 +21,9 @@ from research.errors import FrontlineError
 user = require_page("interview_import")
 st.title("Import notes")
 study_id = pick_study("No studies yet: create one on the Interview studies page.")
-st.caption("Nothing is saved until you accept the preview. Names on the roster, e-mail addresses, phone and "
-           "account numbers are replaced on saving, as in notes typed by hand.")
+st.caption("A transcript or spreadsheet is saved only once you accept its preview; a REFI-QDA project becomes a "
+           "new study of its own and changes no other. Names on the roster, e-mail addresses, phone and account "
+           "numbers are replaced on saving, as in notes typed by hand.")
 show_flash("import")
 
 transcript_tab, csv_tab, qdpx_tab = sticky_tabs(["Transcript (.txt, .md, .docx)", "Spreadsheet (.csv)",
@@ -166,7 +167,8 @@ with csv_tab:
 
 with qdpx_tab:
     st.caption("A project exported from NVivo, ATLAS.ti, MAXQDA, QualCoder or Frontline becomes a new study: "
-               "sources, cases, codes, coded segments and memos.")
+               "sources, cases, codes, coded segments and memos, and the guide, the study's dates and each "
+               "interview's date where Frontline wrote them.")
     upload = st.file_uploader("Project file", type=["qdpx"], key=form_key("import_qdpx"))
     title = st.text_input("Title for the new study (blank: the project's name)", key="import_qdpx_title")
     consent = st.checkbox("Everyone in this project gave consent (used when the project does not say)",

@@ -12,7 +12,7 @@ from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from frontline_ui.participant_form import edit_participant_form
 from frontline_ui.pickers import pick_by_title, pick_study, select_study
-from interviews.codebook import export_codebook_csv
+from interviews.codebook import export_codebook_csv, slugify
 from interviews.exports import excerpts_csv, excerpts_xlsx
 from interviews.guide_text import EXAMPLE as GUIDE_EXAMPLE
 from interviews.guide_text import guide_text, parse_guide
@@ -23,6 +23,7 @@ from interviews.studies import (
     add_participant,
     create_study,
     editable_participants,
+    get_study,
     guide_items,
     parse_attributes,
     participants_table,
@@ -43,7 +44,9 @@ if table.empty:
     st.info("No interview studies yet. Create one below, write its guide and add participants; then take notes "
             "on the Interview notes page or import transcripts.")
 else:
-    st.dataframe(table, hide_index=True, width="stretch")
+    # A study without dates read "None" (an outside walk).
+    st.dataframe(table.assign(**{column: table[column].map(lambda day: day.isoformat() if day else "not set")
+                                 for column in ("Starts", "Ends")}), hide_index=True, width="stretch")
 
 form = form_key("create_study")
 boxes = KeptBoxes(user.username, "study:new", form)
@@ -188,14 +191,17 @@ with export_tab:
     st.caption("Exports hold pseudonymised notes and participant codes only.")
     if st.button("Prepare exports"):
         with resources.db_session() as session:
+            # Named after the study: two studies' exports saved side by side must not overwrite each other.
+            stem = slugify(get_study(session=session, study_id=study_id).title)
             st.session_state["study_exports"] = (study_id, {
-                "Excerpts (CSV)": (excerpts_csv(session=session, study_id=study_id), "excerpts.csv", "text/csv"),
+                "Excerpts (CSV)": (excerpts_csv(session=session, study_id=study_id), f"{stem}-excerpts.csv",
+                                   "text/csv"),
                 "Excerpts and codebook (XLSX)": (
-                    excerpts_xlsx(session=session, study_id=study_id), "excerpts.xlsx",
+                    excerpts_xlsx(session=session, study_id=study_id), f"{stem}-excerpts.xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 "Codebook (CSV)": (rewrite_csv(export_codebook_csv(session=session)), "codebook.csv", "text/csv"),
                 "REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder": (
-                    export_qdpx(session=session, study_id=study_id), "study.qdpx", "application/zip"),
+                    export_qdpx(session=session, study_id=study_id), f"{stem}.qdpx", "application/zip"),
             })
     prepared = st.session_state.get("study_exports")
     if prepared and prepared[0] == study_id:

@@ -457,3 +457,24 @@ def test_a_note_called_interview_guide_in_another_form_stays_a_memo_and_sets_no_
         study = session.get(Study, summary.study_id)
         assert study.guide == [] and study.starts_on is None
         assert "Memo 'Interview guide' is attached to nothing Frontline keeps." in summary.skipped
+
+
+def test_a_hand_edited_guide_and_a_date_that_is_no_date_are_reported_not_lost_in_silence(engine, study_id):
+    with Session(engine) as session:
+        files = _unzip(export_qdpx(session=session, study_id=study_id))
+    project = files["project.qde"].decode("utf-8")
+    project = project.replace("1. What slows you down?", "1) What slows you down?\n   ~ odd line")
+    project = project.replace("<DateValue>2026-10-06</DateValue>", "<DateValue>06/10/2026</DateValue>")
+    files.pop("project.qde")
+    with Session(engine) as session, session.begin():
+        summary = import_qdpx(session=session, data=_qdpx(project, files), imported_by="erin", title="Edited")
+    with Session(engine) as session:
+        copy = session.get(Study, summary.study_id)
+        assert [q.text for q in copy.guide] == ["What slows you down?", "Who backs you up?"]
+        assert (copy.starts_on, copy.ends_on) == (date(2026, 10, 5), date(2026, 10, 9))
+        dates = {code: held_on for code, held_on, _, _ in _interview_rows(session, copy.id)}
+        assert dates == {"P01": None, "P02": date(2026, 10, 7)}
+    assert summary.skipped == [
+        "Interview guide: line 4, '~ odd line', is not a question, a probe under one or a date.",
+        "P01 interview 2026-10-06: its interview date '06/10/2026' is not a date written YYYY-MM-DD, so the "
+        "interview has no date."]
