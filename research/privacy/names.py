@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -157,11 +158,28 @@ class NameFinder:
             return []
         is_name = [False] * len(toks)
         self._mark_roster(text, toks, is_name)
+        # In a French note "Le", "les" and "mais" are words, though other locales give them as names; written with
+        # a capital inside a sentence one may still be a name ("ho parlato con Mia"), so it is judged as before.
+        grammar = self._function_words_of(toks)
+        never = {i for i, tok in enumerate(toks) if tok.key in grammar and (not tok.cap or tok.initial)}
         for i in range(len(toks)):
-            if not is_name[i] and self._looks_like_name(text, toks, i):
+            if not is_name[i] and i not in never and self._looks_like_name(text, toks, i):
                 is_name[i] = True
-        self._extend(text, toks, is_name)
+        self._extend(text, toks, is_name, never)
         return self._spans(text, toks, is_name)
+
+    def _function_words_of(self, toks: list[_Token]) -> frozenset[str]:
+        """The function words of the language the text is written in, or none when that is English or unclear.
+
+        The language is the one whose list holds the most of the text's words, at least two and a fifth of
+        them, and more than English's list does: without it, "les envoie, mais les rappels" lost four words to
+        "[name]" (an outside walk), as every common word of a language is a given name somewhere.
+        """
+        counts = Counter(language for tok in toks for language in self._gaz.function_word_languages.get(tok.key, ()))
+        language, count = max(counts.items(), key=lambda item: item[1], default=("english", 0))
+        if language == "english" or count < max(2, len(toks) / 5) or count <= counts["english"]:
+            return frozenset()
+        return self._gaz.function_words[language]
 
     def spelled_out(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
         """(start, end) of each run of spaced-out letters that spells a name ("S a r a h  C o n n o r",
@@ -273,13 +291,14 @@ class NameFinder:
 
     # -- several tokens --------------------------------------------------------------------------------
 
-    def _extend(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
-        """Grow names over the words joined to them: surnames, particles, "X and Y" pairs of names."""
+    def _extend(self, text: str, toks: list[_Token], is_name: list[bool], never: set[int]) -> None:
+        """Grow names over the words joined to them: surnames, particles, "X and Y" pairs of names; never over
+        the tokens ``never`` names (the text's own function words)."""
         changed = True
         while changed:
             changed = False
             for i, tok in enumerate(toks):
-                if is_name[i]:
+                if is_name[i] or i in never:
                     continue
                 kind = self._kind(tok)
                 if kind == "tool" or tok.key in _NEVER or any(ch.isdigit() for ch in tok.text):

@@ -52,6 +52,28 @@ def test_emoji_and_non_english_text_survive_around_redactions():
     assert result.text == "[name] 不公平 😡 call [phone]"
 
 
+@pytest.mark.parametrize("text", [
+    "Le CRM nous les envoie, mais les rappels arrivent sans contexte. Par le passé c'était mieux.",
+    "La supervisora no contesta y los clientes llaman otra vez por lo mismo.",
+    "Die Kunden rufen wieder an und mein Teamleiter hilft nie.",
+])
+def test_a_note_in_another_language_keeps_its_own_common_words(text):
+    """"Le", "les", "mais" or "die" are given names in some locale; in a French or German note they are words
+    (an outside walk saw four of a French sentence's words turned into [name])."""
+    assert Redactor().redact(text).text == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ho parlato con Mia e la mia supervisora non risponde mai.",  # "mia" is "my"; "Mia", mid-sentence, a name
+     "Ho parlato con [name] e la mia supervisora non risponde mai."),
+    ("J'ai parlé avec Marie Dupont, mais les rappels arrivent sans contexte.",
+     "J'ai parlé avec [name], mais les rappels arrivent sans contexte."),
+    ("ask dan or les about the rota", "ask [name] or [name] about the rota"),  # English: "les" is a name
+])
+def test_names_in_another_language_are_still_replaced(text, expected):
+    assert Redactor().redact(text).text == expected
+
+
 def test_a_roster_name_inside_a_longer_word_is_not_touched():
     assert redact("the annual review was announced", ["Ann"]).text == "the annual review was announced"
 
