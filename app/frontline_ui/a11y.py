@@ -89,9 +89,33 @@ export default function ({ data }) {
       }
     }
   };
-  keypad();
-  if (!window.__frontlineKeypadObserver) {  // React redraws the box, without the attribute, after some runs
-    window.__frontlineKeypadObserver = new MutationObserver(keypad);
+  // A message drawn above an answer is that answer's description, and the answer is marked invalid, so a reader
+  // moving straight to it hears what is wrong; an answer with no message above it is not marked.
+  const problems = () => {
+    const form = document.querySelector('[data-testid="stForm"]');
+    if (!form) return;
+    let message = null;
+    const parts = form.querySelectorAll('[data-testid="stAlert"], [role=radiogroup], input[type=text], textarea');
+    parts.forEach((part, index) => {
+      if (part.matches('[data-testid="stAlert"]')) {
+        if (!part.id) part.id = `frontline-problem-${index}`;
+        message = part;
+        return;
+      }
+      const described = message ? message.id : null;
+      if (part.getAttribute("aria-describedby") !== described) {
+        if (described) part.setAttribute("aria-describedby", described);
+        else part.removeAttribute("aria-describedby");
+      }
+      if (described && part.getAttribute("aria-invalid") !== "true") part.setAttribute("aria-invalid", "true");
+      if (!described && part.hasAttribute("aria-invalid")) part.removeAttribute("aria-invalid");
+      message = null;
+    });
+  };
+  const repair = () => { keypad(); problems(); };
+  repair();
+  if (!window.__frontlineKeypadObserver) {  // React redraws the boxes, without these attributes, after some runs
+    window.__frontlineKeypadObserver = new MutationObserver(repair);
     window.__frontlineKeypadObserver.observe(document.body, { childList: true, subtree: true });
   }
 }
@@ -101,6 +125,7 @@ _form_component = st.components.v2.component("frontline.phone_form", js=_FORM_JS
 
 
 def phone_friendly_form(numeric_placeholder: str) -> None:
-    """Make the page's scale choices 44 pixels square and its buttons, boxes and expanders 44 tall, and give text
-    boxes showing ``numeric_placeholder`` the phone's keypad of digits (the share is a whole number)."""
+    """Make the page's scale choices 44 pixels square and its buttons, boxes and expanders 44 tall, give text
+    boxes showing ``numeric_placeholder`` the phone's keypad of digits (the share is a whole number), and tie each
+    message above an answer in the form to that answer (described by it, marked invalid) for screen readers."""
     _form_component(key="phone_form", data={"numeric": numeric_placeholder}, height=0)

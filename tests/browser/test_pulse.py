@@ -53,6 +53,9 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     expect(page.get_by_text(f"Please answer “{scales[0]}”", exact=False).first).to_be_in_viewport()
     # ... and a screen reader's focus with it, rather than on the page itself.
     expect(page.locator('[data-testid="stForm"] [data-testid="stAlert"]').first).to_be_focused()
+    # Each answer is tied to its message: a reader moving straight to it hears what is wrong.
+    expect(groups.first).to_have_attribute("aria-invalid", "true")
+    expect(groups.first).to_have_accessible_description(re.compile(f"Please answer “{re.escape(scales[0])}”"))
     assert page.get_by_role("button", name="Review my answers").bounding_box()["height"] >= 44
     for index in range(6):
         groups.nth(index).get_by_text("4", exact=True).click()
