@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from research.privacy.function_words import spared
 from research.privacy.gazetteer import TOKEN as _TOKEN
 from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
 from research.privacy.gazetteer import Gazetteer, fold, gazetteer  # noqa: F401  (gazetteer re-exported)
@@ -123,12 +123,29 @@ def tokens(text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Token]:
         word = match.group(0)
         if _UNSPACED_SCRIPTS.search(word):
             continue  # Chinese, Japanese or Thai runs are whole phrases, not single names
-        cap = word[0].isupper() and not (len(word) > 1 and word.isupper())
+        named = _named_part(word)
+        cap = named[0].isupper() and not (len(word) > 1 and word.isupper())
         initial = bool(_SENTENCE_END.search(text[max(0, start - 3):start])) if start else True
         if initial and found and found[-1].key in _TITLES and text[found[-1].end:start].strip() == ".":
             initial = False  # "Dr. Patel"
-        found.append(_Token(start, end, word, fold(word), cap, initial))
+        found.append(_Token(start, end, word, fold(named), cap, initial))
     return found
+
+
+_CONTRACTED = frozenset({"t", "s"})  # "Don't", "Ain't": the head is no name; "Dave'll" is
+
+
+def _named_part(word: str) -> str:
+    """The part of a word that may be a name: "Ayşe" of Turkish "Ayşe'ye", "Ilaria" of Italian "all'Ilaria";
+    both read whole were no name, so the name went through (an insider review). English contractions stay whole."""
+    head, _, tail = word.replace("’", "'").partition("'")
+    if not tail or "'" in tail:
+        return word
+    if head[:1].isupper() and tail.islower() and len(tail) <= 4 and tail not in _CONTRACTED:
+        return head
+    if head.islower() and len(head) <= 4 and tail[:1].isupper():
+        return tail
+    return word
 
 
 class NameFinder:
@@ -158,28 +175,12 @@ class NameFinder:
             return []
         is_name = [False] * len(toks)
         self._mark_roster(text, toks, is_name)
-        # In a French note "Le", "les" and "mais" are words, though other locales give them as names; written with
-        # a capital inside a sentence one may still be a name ("ho parlato con Mia"), so it is judged as before.
-        grammar = self._function_words_of(toks)
-        never = {i for i, tok in enumerate(toks) if tok.key in grammar and (not tok.cap or tok.initial)}
+        never = spared(text, toks, self._gaz)  # "Le", "Par" in a French note: words there (function_words)
         for i in range(len(toks)):
             if not is_name[i] and i not in never and self._looks_like_name(text, toks, i):
                 is_name[i] = True
         self._extend(text, toks, is_name, never)
         return self._spans(text, toks, is_name)
-
-    def _function_words_of(self, toks: list[_Token]) -> frozenset[str]:
-        """The function words of the language the text is written in, or none when that is English or unclear.
-
-        The language is the one whose list holds the most of the text's words, at least two and a fifth of
-        them, and more than English's list does: without it, "les envoie, mais les rappels" lost four words to
-        "[name]" (an outside walk), as every common word of a language is a given name somewhere.
-        """
-        counts = Counter(language for tok in toks for language in self._gaz.function_word_languages.get(tok.key, ()))
-        language, count = max(counts.items(), key=lambda item: item[1], default=("english", 0))
-        if language == "english" or count < max(2, len(toks) / 5) or count <= counts["english"]:
-            return frozenset()
-        return self._gaz.function_words[language]
 
     def spelled_out(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
         """(start, end) of each run of spaced-out letters that spells a name ("S a r a h  C o n n o r",
