@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interviews.codebook import codes_table
+from interviews.notes import FREE_NOTES_LABEL
 from research.spreadsheets import to_csv, to_xlsx
 from research.store.models import Excerpt, GuideQuestion, Interview, InterviewNote, Participant
 
@@ -27,7 +28,8 @@ def excerpts_frame(*, session: Session, study_id: int) -> pd.DataFrame:
         records.append({
             "excerpt_id": excerpt.id, "participant": p.code, "industry": p.industry, "role": p.role,
             "tenure_band": p.tenure_band, "channel": p.channel, "site": p.site, **(p.attributes or {}),
-            "interviewer": interviewer, "held_on": held_on, "question": question or label,
+            # A blank cell read as a lost question (an outside walk): free notes are named as the notes page names them.
+            "interviewer": interviewer, "held_on": held_on, "question": question or label or FREE_NOTES_LABEL,
             "coder": excerpt.coder, "codes": "; ".join(c.name for c in excerpt.codes),
             "code_keys": "; ".join(c.key for c in excerpt.codes), "excerpt": excerpt.text,
             "start": excerpt.span_start, "end": excerpt.span_end,

@@ -47,3 +47,18 @@ def test_the_excerpts_workbook_has_no_formula_cell(session, study):
     assert [c.value for c in cells if isinstance(c.value, str) and c.value.startswith(STARTS)] == []
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert any(t.startswith("'=HYPERLINK") for t in texts) and "'=SUM(1+1) tools" in texts
+
+
+def test_an_excerpt_of_free_notes_says_so_in_the_question_column(session, study):
+    """A blank question cell read as a lost question to a researcher (an outside walk)."""
+    from interviews.exports import excerpts_frame
+
+    person = add_participant(session=session, study_id=study["study"].id, industry="retail", role="agent",
+                             consent_given=True)
+    interview = start_interview(session=session, study_id=study["study"].id, participant_id=person.id,
+                                interviewer="ana", held_on=None)
+    note = save_note(session=session, interview_id=interview.id, editor="ana", body="The rota changed again.")
+    code_quote(session=session, note_id=note.note_id, quote="The rota changed again", codes=["workload"],
+               coder="ana")
+    session.flush()
+    assert excerpts_frame(session=session, study_id=study["study"].id)["question"].tolist() == ["Free notes"]
