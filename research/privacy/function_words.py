@@ -88,3 +88,19 @@ def _is_english(sentence: list[int], toks: Sequence[Token], gaz: Gazetteer, lang
 def _joined(text: str, left: Token, right: Token) -> bool:
     """Only spaces between the two words, as between the parts of one name."""
     return not text[left.end:right.start].strip()
+
+
+_CONTRACTED = frozenset({"t", "s"})  # "Don't", "Ain't": the head is no name; "Dave'll" is
+
+
+def named_part(word: str) -> str:
+    """The part of a word that may be a name: "Ayşe" of Turkish "Ayşe'ye", "Ilaria" of Italian "all'Ilaria";
+    both read whole were no name, so the name went through (an insider review). English contractions stay whole."""
+    head, _, tail = word.replace("’", "'").partition("'")
+    if not tail or "'" in tail:
+        return word
+    if head[:1].isupper() and tail.islower() and len(tail) <= 4 and tail not in _CONTRACTED:
+        return head
+    if head.islower() and len(head) <= 4 and tail[:1].isupper():
+        return tail
+    return word

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from research.privacy.function_words import spared
+from research.privacy.function_words import named_part, spared
 from research.privacy.gazetteer import TOKEN as _TOKEN
 from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
 from research.privacy.gazetteer import Gazetteer, fold, gazetteer  # noqa: F401  (gazetteer re-exported)
@@ -123,29 +123,13 @@ def tokens(text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Token]:
         word = match.group(0)
         if _UNSPACED_SCRIPTS.search(word):
             continue  # Chinese, Japanese or Thai runs are whole phrases, not single names
-        named = _named_part(word)
+        named = named_part(word)
         cap = named[0].isupper() and not (len(word) > 1 and word.isupper())
         initial = bool(_SENTENCE_END.search(text[max(0, start - 3):start])) if start else True
         if initial and found and found[-1].key in _TITLES and text[found[-1].end:start].strip() == ".":
             initial = False  # "Dr. Patel"
         found.append(_Token(start, end, word, fold(named), cap, initial))
     return found
-
-
-_CONTRACTED = frozenset({"t", "s"})  # "Don't", "Ain't": the head is no name; "Dave'll" is
-
-
-def _named_part(word: str) -> str:
-    """The part of a word that may be a name: "Ayşe" of Turkish "Ayşe'ye", "Ilaria" of Italian "all'Ilaria";
-    both read whole were no name, so the name went through (an insider review). English contractions stay whole."""
-    head, _, tail = word.replace("’", "'").partition("'")
-    if not tail or "'" in tail:
-        return word
-    if head[:1].isupper() and tail.islower() and len(tail) <= 4 and tail not in _CONTRACTED:
-        return head
-    if head.islower() and len(head) <= 4 and tail[:1].isupper():
-        return tail
-    return word
 
 
 class NameFinder:
@@ -161,10 +145,14 @@ class NameFinder:
             if not parts:
                 continue
             self._roster_full.setdefault(parts[0], []).append(parts)
-            word = self._gaz.is_word(parts[0]) or parts[0] in _NOT_NAMES
+            grammar = self._gaz.function_word_languages
+            word = self._gaz.is_word(parts[0]) or parts[0] in _NOT_NAMES or parts[0] in grammar
             (self._roster_capitalised if word else self._roster_parts).add(parts[0])
-            # A surname alone only where it is distinctive: not an ordinary word.
-            self._roster_parts.update(p for p in parts[1:] if not self._gaz.is_word(p) and p not in TOOLS)
+            # A surname alone only where it is distinctive: not an ordinary word; a particle or other language's
+            # function word ("der" of Jan van der Berg, "ella") only with a capital, or German lost every "der".
+            later = [p for p in parts[1:] if not self._gaz.is_word(p) and p not in TOOLS]
+            self._roster_parts.update(p for p in later if p not in grammar)
+            self._roster_capitalised.update(p for p in later if p in grammar)
         for names in self._roster_full.values():
             names.sort(key=len, reverse=True)
 

@@ -125,6 +125,14 @@ def test_roster_names_match_by_parts_whatever_the_case_accents_and_spacing():
     assert redactor.redact("grace long said no").text == "[name] said no"  # the whole name, in any case
 
 
+def test_a_roster_particle_is_part_of_a_name_not_a_name_of_its_own():
+    """With Jan van der Berg on the roster, every "der" was replaced (an insider review); so was every "de"."""
+    redactor = Redactor(["Jan van der Berg", "Ana de Souza"])
+    assert redactor.redact("Ask van der Berg about it").text == "Ask [name] about it"
+    text = 'Our German form labels the field "der" and the script says van and der in lower case.'
+    assert redactor.redact(text).text == text
+
+
 @pytest.mark.parametrize(
     "text",
     [
