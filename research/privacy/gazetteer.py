@@ -1,8 +1,7 @@
 """The gazetteer the name finder reads: first names and surnames, English words and places, all folded.
 
 Loaded once per process from packages that are installed (``faker``'s person providers for names,
-``english-words`` for Webster's 2nd list, ``stop-words`` for other languages' function words), never from the
-network. Kept apart from
+``english-words`` for Webster's 2nd list), never from the network. Kept apart from
 :mod:`research.privacy.names`, which holds the context rules, because this part is data loading and word
 morphology ("organisation" is a word, "customers" is "customer" plural) that changes for other reasons.
 """
@@ -49,9 +48,6 @@ class Gazetteer:
     last: frozenset[str]
     words: frozenset[str]
     places: frozenset[str] = frozenset()
-    function_words: dict[str, frozenset[str]] = field(default_factory=dict)  # by language, English included
-    # Each function word and the languages whose list holds it: a text's language in one pass over its words.
-    function_word_languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # is_word answers
 
     def near_word(self, key: str) -> bool:
@@ -135,30 +131,7 @@ def _load_gazetteer() -> Gazetteer:
     from faker.providers.address.en import Provider as Addresses
 
     places = {p for country in Addresses.countries for p in TOKEN.findall(fold(country))}
-    grammar = _function_words()
-    languages: dict[str, tuple[str, ...]] = {}
-    for language, function_words in grammar.items():
-        for word in function_words:
-            languages[word] = (*languages.get(word, ()), language)
-    return Gazetteer(_name_parts(first), _name_parts(last), frozenset(words), frozenset(places), grammar, languages)
-
-
-# Languages whose words are written apart and whose function words are not also everyday given names in text
-# of that language (Vietnamese "Van", "Thi" are both), and English, which the others are weighed against.
-FUNCTION_WORD_LANGUAGES = (
-    "english", "french", "spanish", "portuguese", "italian", "german", "dutch", "catalan", "danish", "norwegian",
-    "swedish", "finnish", "polish", "czech", "slovak", "romanian", "hungarian", "turkish", "indonesian",
-    "malaysian", "russian", "ukrainian", "bulgarian", "greek", "arabic", "hebrew", "persian")
-
-
-def _function_words() -> dict[str, frozenset[str]]:
-    """Each language's function words ("le", "les", "mais"), folded, from the ``stop-words`` package's lists."""
-    from stop_words import get_stop_words
-
-    lists = {language: [word.strip().strip("'\",") for word in get_stop_words(language)]  # Hebrew's are quoted
-             for language in FUNCTION_WORD_LANGUAGES}
-    return {language: frozenset(fold(word) for word in words if TOKEN.fullmatch(word))
-            for language, words in lists.items()}
+    return Gazetteer(_name_parts(first), _name_parts(last), frozenset(words), frozenset(places))
 
 
 # Everyday words of today that a 1934 dictionary lacks.

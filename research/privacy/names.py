@@ -28,10 +28,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from research.privacy.function_words import named_part, spared
 from research.privacy.gazetteer import TOKEN as _TOKEN
 from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
 from research.privacy.gazetteer import Gazetteer, fold, gazetteer  # noqa: F401  (gazetteer re-exported)
+from research.privacy.name_shapes import PARTICLES, named_part
 
 # What may stand between two parts of one name: spaces, or a dot/underscore/hyphen in handles like sarah.connor.
 _NAME_GAP = re.compile(r"[ \t]+|[._-]")
@@ -123,7 +123,7 @@ def tokens(text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Token]:
         word = match.group(0)
         if _UNSPACED_SCRIPTS.search(word):
             continue  # Chinese, Japanese or Thai runs are whole phrases, not single names
-        named = named_part(word)
+        named = named_part(word)  # "Ayşe" of "Ayşe'ye" (name_shapes)
         cap = named[0].isupper() and not (len(word) > 1 and word.isupper())
         initial = bool(_SENTENCE_END.search(text[max(0, start - 3):start])) if start else True
         if initial and found and found[-1].key in _TITLES and text[found[-1].end:start].strip() == ".":
@@ -145,14 +145,12 @@ class NameFinder:
             if not parts:
                 continue
             self._roster_full.setdefault(parts[0], []).append(parts)
-            grammar = self._gaz.function_word_languages
-            word = self._gaz.is_word(parts[0]) or parts[0] in _NOT_NAMES or parts[0] in grammar
+            word = self._gaz.is_word(parts[0]) or parts[0] in _NOT_NAMES
             (self._roster_capitalised if word else self._roster_parts).add(parts[0])
-            # A surname alone only where it is distinctive: not an ordinary word; a particle or other language's
-            # function word ("der" of Jan van der Berg, "ella") only with a capital, or German lost every "der".
+            # A surname alone only where it is distinctive: not an ordinary word; a particle only with a capital.
             later = [p for p in parts[1:] if not self._gaz.is_word(p) and p not in TOOLS]
-            self._roster_parts.update(p for p in later if p not in grammar)
-            self._roster_capitalised.update(p for p in later if p in grammar)
+            self._roster_parts.update(p for p in later if p not in PARTICLES)
+            self._roster_capitalised.update(p for p in later if p in PARTICLES)
         for names in self._roster_full.values():
             names.sort(key=len, reverse=True)
 
@@ -163,11 +161,10 @@ class NameFinder:
             return []
         is_name = [False] * len(toks)
         self._mark_roster(text, toks, is_name)
-        never = spared(text, toks, self._gaz)  # "Le", "Par" in a French note: words there (function_words)
         for i in range(len(toks)):
-            if not is_name[i] and i not in never and self._looks_like_name(text, toks, i):
+            if not is_name[i] and self._looks_like_name(text, toks, i):
                 is_name[i] = True
-        self._extend(text, toks, is_name, never)
+        self._extend(text, toks, is_name)
         return self._spans(text, toks, is_name)
 
     def spelled_out(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
@@ -280,14 +277,13 @@ class NameFinder:
 
     # -- several tokens --------------------------------------------------------------------------------
 
-    def _extend(self, text: str, toks: list[_Token], is_name: list[bool], never: set[int]) -> None:
-        """Grow names over the words joined to them: surnames, particles, "X and Y" pairs of names; never over
-        the tokens ``never`` names (the text's own function words)."""
+    def _extend(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
+        """Grow names over the words joined to them: surnames, particles, "X and Y" pairs of names."""
         changed = True
         while changed:
             changed = False
             for i, tok in enumerate(toks):
-                if is_name[i] or i in never:
+                if is_name[i]:
                     continue
                 kind = self._kind(tok)
                 if kind == "tool" or tok.key in _NEVER or any(ch.isdigit() for ch in tok.text):

@@ -52,16 +52,6 @@ def test_emoji_and_non_english_text_survive_around_redactions():
     assert result.text == "[name] 不公平 😡 call [phone]"
 
 
-@pytest.mark.parametrize("text", [
-    "La supervisora no contesta y los clientes llaman otra vez por lo mismo.",
-    "Die Kunden rufen wieder an und mein Teamleiter hilft nie.",
-])
-def test_a_note_in_another_language_keeps_its_own_common_words(text):
-    """"los", "lo", "und" or "die" are names somewhere; in a Spanish or German note they are words (an outside walk
-    saw a French sentence's "mais" and "Par le" turned into [name])."""
-    assert Redactor().redact(text).text == text
-
-
 @pytest.mark.parametrize("text, name", [
     # Each was read through a first, broader rule by an insider review; the names must go, whatever else does.
     ("Sara è sempre in ritardo e nessuno dice niente.", "Sara"),  # a function word somewhere, a first name here
@@ -75,8 +65,16 @@ def test_a_note_in_another_language_keeps_its_own_common_words(text):
     ("Ho chiesto all'Ilaria ma non risponde.", "Ilaria"),  # Italian elision
     ("Ho parlato con Mia e la mia supervisora non risponde mai.", "Mia"),
     ("ask dan or les about the rota", "les"),  # English: "les" is a name
+    # ... and by a second review of a narrower rule, which spared a language's function words that are surnames
+    ("Nagy mindig kiabál velünk, és nem segít senkinek. Ez nem jó.", "Nagy"),
+    ("Allende siempre llega tarde y luego se va pronto. Nadie dice nada.", "Allende"),
+    ("Bueno never helps. Es muy injusta con los nuevos y no nos ayuda.", "Bueno"),
+    ("ik heb met jan van der berg gesproken maar hij doet niets", "berg"),
+    ("D'lima never helps anyone on the floor", "lima"),  # a one-letter head is part of the name
+    ("talk to O'hara about it", "hara"),
 ])
 def test_names_in_another_language_are_still_replaced(text, name):
+    """Read through rules that spared other languages' function words (since withdrawn); the names must go."""
     assert name not in Redactor().redact(text).text
 
 
@@ -127,10 +125,16 @@ def test_roster_names_match_by_parts_whatever_the_case_accents_and_spacing():
 
 def test_a_roster_particle_is_part_of_a_name_not_a_name_of_its_own():
     """With Jan van der Berg on the roster, every "der" was replaced (an insider review); so was every "de"."""
-    redactor = Redactor(["Jan van der Berg", "Ana de Souza"])
+    redactor = Redactor(["Jan van der Berg", "Laszlo Nagy", "Yu Chen", "Sean O'Hara"])
     assert redactor.redact("Ask van der Berg about it").text == "Ask [name] about it"
     text = 'Our German form labels the field "der" and the script says van and der in lower case.'
     assert redactor.redact(text).text == text
+    # any other part is matched whatever the case, as before (a review saw "nagy" and "yu" go through a rule
+    # that asked every other language's function word for a capital)
+    for typed in ("nagy keeps shouting at us", "NAGY keeps shouting at us", "ask yu about the rota",
+                  "O'hara never helps"):
+        assert "[name]" in redactor.redact(typed).text and not {"nagy", "yu", "hara"} & set(
+            redactor.redact(typed).text.lower().replace("'", " ").split()), typed
 
 
 @pytest.mark.parametrize(
