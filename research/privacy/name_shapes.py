@@ -11,17 +11,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 PARTICLES = frozenset("van der den von ter del della dos bin binti".split())
 _CONTRACTED = frozenset({"t", "s"})
 
 
-def named_part(word: str) -> str:
-    """The part of ``word`` that may be a name: "Ayşe" of "Ayşe'ye", "Ilaria" of "all'Ilaria"; else ``word``."""
+def named_part(word: str, is_name: Callable[[str], bool]) -> str:
+    """The part of ``word`` that is a name by ``is_name``: "Ayşe" of "Ayşe'ye", "Ilaria" of "all'Ilaria"; else
+    ``word`` itself, so a name written with an apostrophe ("Da'shawn") is read whole, as it always was."""
     head, _, tail = word.replace("’", "'").partition("'")
     if not tail or "'" in tail:
         return word
     if len(head) >= 2 and head[:1].isupper() and tail.islower() and len(tail) <= 6 and tail not in _CONTRACTED:
-        return head
+        return head if is_name(head) else word
     if head.islower() and len(head) <= 4 and tail[:1].isupper():
-        return tail
+        return tail if is_name(tail) else word
     return word

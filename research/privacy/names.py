@@ -123,13 +123,20 @@ def tokens(text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[_Token]:
         word = match.group(0)
         if _UNSPACED_SCRIPTS.search(word):
             continue  # Chinese, Japanese or Thai runs are whole phrases, not single names
-        named = named_part(word)  # "Ayşe" of "Ayşe'ye" (name_shapes)
+        named = named_part(word, _is_name_part) if "'" in word or "’" in word else word  # "Ayşe" of "Ayşe'ye"
         cap = named[0].isupper() and not (len(word) > 1 and word.isupper())
         initial = bool(_SENTENCE_END.search(text[max(0, start - 3):start])) if start else True
         if initial and found and found[-1].key in _TITLES and text[found[-1].end:start].strip() == ".":
             initial = False  # "Dr. Patel"
         found.append(_Token(start, end, word, fold(named), cap, initial))
     return found
+
+
+def _is_name_part(part: str) -> bool:
+    """A part that is a name and no word ("Ayşe", "Ilaria"): read alone it is a name wherever the whole word
+    was, so the apostrophe rule never reads less as a name than before (an insider review: "Da'shawn")."""
+    key, gaz = fold(part), gazetteer()
+    return len(key) >= 3 and (key in gaz.first or key in gaz.last) and not gaz.is_word(key)
 
 
 class NameFinder:
