@@ -179,11 +179,41 @@ def add_memo(
         raise FrontlineError(f"There is no excerpt with id {excerpt_id}.")
     if interview_id is not None and session.get(Interview, interview_id) is None:
         raise FrontlineError(f"There is no interview with id {interview_id}.")
-    memo = Memo(author=(author or "")[:64], body=body, excerpt_id=excerpt_id, interview_id=interview_id,
-                code_id=code_id)
+    author = (author or "")[:64]
+    same = select(Memo.id).where(Memo.author == author, Memo.body == body,
+                                 Memo.excerpt_id.is_not_distinct_from(excerpt_id),
+                                 Memo.interview_id.is_not_distinct_from(interview_id),
+                                 Memo.code_id.is_not_distinct_from(code_id))
+    if session.scalar(same) is not None:  # "Add memo" pressed twice added it twice (an outside walk)
+        raise FrontlineError("You already wrote this memo here; nothing was added.")
+    memo = Memo(author=author, body=body, excerpt_id=excerpt_id, interview_id=interview_id, code_id=code_id)
     session.add(memo)
     session.flush()
     return memo.id
+
+
+def own_memos(*, session: Session, author: str, excerpt_id: int | None = None,
+              interview_id: int | None = None) -> dict[int, str]:
+    """The memos ``author`` wrote on one excerpt or interview, by id, each as its first 80 characters."""
+    query = select(Memo.id, Memo.body).where(Memo.author == author).order_by(Memo.id)
+    query = query.where(Memo.excerpt_id == excerpt_id) if excerpt_id is not None else query.where(
+        Memo.interview_id == interview_id)
+    return {memo_id: body[:80] + ("…" if len(body) > 80 else "") for memo_id, body in session.execute(query)}
+
+
+def remove_memo(*, session: Session, memo_id: int, author: str) -> None:
+    """Remove a memo its author wrote (a slip, a copy): memos are each researcher's own, so nobody else may.
+
+    Raises:
+        FrontlineError: there is no such memo, or ``author`` did not write it; nothing is removed.
+    """
+    memo = session.get(Memo, memo_id)
+    if memo is None:
+        raise FrontlineError("That memo is gone already.")
+    if memo.author != author:
+        raise FrontlineError("Only the researcher who wrote a memo can remove it; nothing was removed.")
+    session.delete(memo)
+    session.flush()
 
 
 def memos_table(

@@ -9,6 +9,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area
 from frontline_ui.markdown import plain
+from frontline_ui.memos import remove_own_memo
 from frontline_ui.passages import show_passages
 from frontline_ui.pickers import id_in_address, keep_id_in_address, pick_by_title, pick_interview, pick_study
 from frontline_ui.suggested import suggested_caption
@@ -175,6 +176,7 @@ else:
         memos = memos_table(session=session, excerpt_id=excerpt_id)
     if not memos.empty:
         st.dataframe(memos, hide_index=True, width="stretch")
+    remove_own_memo(user.username, place="coding", excerpt_id=excerpt_id)
     if excerpt_id in set(own["id"]):
         with resources.db_session() as session:
             current = excerpt_code_keys(session=session, excerpt_id=excerpt_id)

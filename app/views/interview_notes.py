@@ -12,6 +12,7 @@ from frontline_ui.draft_keeper import keep_typing
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area
 from frontline_ui.markdown import plain, widget_name
+from frontline_ui.memos import remove_own_memo
 from frontline_ui.pickers import pick_interview, pick_study
 from interviews.coding import add_memo, memos_table
 from interviews.drafts import draft_slot, drafts_for, interviews_with_drafts, keep_draft
@@ -202,6 +203,7 @@ with resources.db_session() as session:
     memos = memos_table(session=session, interview_id=interview_id)
 if not memos.empty:
     st.dataframe(memos, hide_index=True, width="stretch")
+remove_own_memo(user.username, place="notes", interview_id=interview_id)
 memo_form, memo_place = form_key(f"memo_{interview_id}"), f"memo:interview:{interview_id}"
 with st.form(memo_form):
     memo = kept_text_area(user.username, memo_place, "New memo", key=f"{memo_form}_body")

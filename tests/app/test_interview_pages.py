@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from research.store.engine import make_engine, session_scope
-from research.store.models import Code, ExcerptCode, Interview, InterviewNote, NoteRevision, Participant
+from research.store.models import Code, ExcerptCode, Interview, InterviewNote, Memo, NoteRevision, Participant
 
 
 def count(app_db, query):
@@ -492,3 +492,26 @@ def test_a_spreadsheet_s_columns_are_chosen_by_their_headers_and_a_wrong_file_im
     assert errors[0].startswith('The column "wave" chosen for the answers holds only numbers')
     assert not [b for b in at.button if b.label == "Import these rows"]
     assert count(app_db, notes) == before
+
+
+def test_a_memo_added_twice_is_refused_and_the_author_can_remove_one(make_app, app_db):
+    """"Add memo" pressed twice kept two copies, and no memo could be taken back (an outside walk)."""
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/interview_notes.py").run()
+    for _ in range(2):
+        next(t for t in at.text_area if t.label == "New memo").input("Ask IT about the 9am freeze")
+        next(b for b in at.button if b.label == "Add memo").click().run()
+    assert "You already wrote this memo here; nothing was added" in at.error[0].value
+    memos = select(func.count()).select_from(Memo).where(Memo.body == "Ask IT about the 9am freeze")
+    assert count(app_db, memos) == 1
+
+    remove = next(s for s in at.selectbox if s.label == "Remove one of your memos")
+    assert remove.options == ["Ask IT about the 9am freeze"]  # only this researcher's own memos
+    remove.select_index(0)
+    next(b for b in at.button if b.label == "Remove memo").click().run()
+    assert "tick “Yes, remove this memo”; nothing was removed" in at.error[0].value and count(app_db, memos) == 1
+    next(s for s in at.selectbox if s.label == "Remove one of your memos").select_index(0)
+    next(c for c in at.checkbox if c.label == "Yes, remove this memo").check()
+    next(b for b in at.button if b.label == "Remove memo").click().run()
+    assert not at.error and count(app_db, memos) == 0
+    assert any("Removed your memo “Ask IT about the 9am freeze”" in s.value for s in at.success)

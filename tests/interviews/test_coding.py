@@ -10,6 +10,8 @@ from interviews.coding import (
     find_quote,
     memos_table,
     note_excerpts,
+    own_memos,
+    remove_memo,
     search,
     set_excerpt_codes,
 )
@@ -64,6 +66,23 @@ def test_memos_belong_to_exactly_one_thing(session, study, note_id):
         add_memo(session=session, author="ana", body="x", excerpt_id=excerpt.id, code_key="tools")
     with pytest.raises(FrontlineError, match="empty"):
         add_memo(session=session, author="ana", body="  ", code_key="tools")
+
+
+def test_a_memo_added_twice_is_refused_and_only_its_author_removes_one(session, study, note_id):
+    """"Add memo" pressed twice gave two copies, and neither could be removed (an outside walk)."""
+    excerpt = code_quote(session=session, note_id=note_id, quote="busy hours", codes=["workload"], coder="ana")
+    first = add_memo(session=session, author="ana", body="Peak-hour freezing again", excerpt_id=excerpt.id)
+    with pytest.raises(FrontlineError, match="already wrote this memo here"):
+        add_memo(session=session, author="ana", body=" Peak-hour freezing again ", excerpt_id=excerpt.id)
+    add_memo(session=session, author="ben", body="Peak-hour freezing again", excerpt_id=excerpt.id)  # his own
+    add_memo(session=session, author="ana", body="Peak-hour freezing again", code_key="tools")  # elsewhere
+    assert own_memos(session=session, author="ana", excerpt_id=excerpt.id) == {first: "Peak-hour freezing again"}
+    with pytest.raises(FrontlineError, match="Only the researcher who wrote a memo"):
+        remove_memo(session=session, memo_id=first, author="ben")
+    remove_memo(session=session, memo_id=first, author="ana")
+    assert list(memos_table(session=session, excerpt_id=excerpt.id)["By"]) == ["ben"]
+    with pytest.raises(FrontlineError, match="gone already"):
+        remove_memo(session=session, memo_id=first, author="ana")
 
 
 def test_search_finds_notes_excerpts_and_memos_and_treats_wildcards_literally(session, study, note_id):
