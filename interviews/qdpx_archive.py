@@ -55,7 +55,8 @@ def read_archive(data: bytes) -> tuple[ET.Element, dict[str, str]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise FrontlineError("This is not a .qdpx file: it is not a zip archive.") from None
+        raise FrontlineError("This is not a .qdpx file: it is not a zip archive, or it was cut short (download or "
+                             "copy it again).") from None
     budget = MAX_ARCHIVE_BYTES
 
     def read(name: str) -> bytes:

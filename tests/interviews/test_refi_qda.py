@@ -478,3 +478,12 @@ def test_a_hand_edited_guide_and_a_date_that_is_no_date_are_reported_not_lost_in
         "Interview guide: line 4, '~ odd line', is not a question, a probe under one or a date.",
         "P01 interview 2026-10-06: its interview date '06/10/2026' is not a date written YYYY-MM-DD, so the "
         "interview has no date."]
+
+
+def test_a_project_cut_short_says_so_and_creates_nothing(engine, study_id):
+    """A download cut short was told only "not a zip archive" (an outside walk)."""
+    with Session(engine) as session:
+        data = export_qdpx(session=session, study_id=study_id)
+        with pytest.raises(FrontlineError, match=r"or it was cut short \(download or copy it again\)"):
+            import_qdpx(session=session, data=data[: len(data) // 2], imported_by="erin", title="Half")
+        assert session.scalar(select(func.count(Study.id))) == 1
