@@ -36,8 +36,10 @@ def edit_participant_form(username: str, person: ParticipantValues) -> None:
         values: dict[str, object] = {
             key: boxes.text_input(label, key, saved=person.fixed[key], where=columns[i % 3])
             for i, (key, label) in enumerate(LABELS.items())}
-        channels = ["", *CHANNELS, *([person.fixed["channel"]] if person.fixed["channel"] not in CHANNELS else [])]
-        values["channel"] = columns[1].selectbox("Channel", channels, index=channels.index(person.fixed["channel"]),
+        saved = person.fixed["channel"]  # an imported one outside the list is kept as it is; none is not added twice
+        channels = ["", *CHANNELS, *([saved] if saved and saved not in CHANNELS else [])]
+        values["channel"] = columns[1].selectbox("Channel", channels, index=channels.index(saved),
+                                                 format_func=lambda channel: channel or "not recorded",
                                                  key=f"{form}_channel")
         values["consent_given"] = columns[2].checkbox("Consent given", value=person.consent_given,
                                                       key=f"{form}_consent")

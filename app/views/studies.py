@@ -167,7 +167,8 @@ with people_tab:
         role = boxes.text_input("Role", "role", where=c2)
         tenure = boxes.text_input("Tenure band", "tenure", where=c3)
         c4, c5, c6 = st.columns(3)
-        channel = c4.selectbox("Channel", ["", *CHANNELS], key=f"{form}_channel")
+        channel = c4.selectbox("Channel", ["", *CHANNELS], format_func=lambda option: option or "not recorded",
+                               key=f"{form}_channel")
         site = boxes.text_input("Site", "site", where=c5)
         consent = c6.checkbox("Consent given", key=f"{form}_consent")
         custom = boxes.text_input("Custom attributes (name=value; name=value)", "custom", placeholder="shift=evening")

@@ -209,3 +209,13 @@ def test_a_new_study_typed_before_a_reload_opens_its_folded_section_on_the_draft
     at.switch_page("views/studies.py").run()
     assert next(e for e in at.expander if e.label == "Create a study").proto.expanded
     assert next(t for t in at.text_input if t.label == "Title").value == "Night shift interviews"
+
+
+def test_the_channel_choice_names_its_empty_option_and_lists_it_once(make_app):
+    """A blank first option and a second blank row at the end read as a broken list (an outside walk)."""
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/studies.py").run()
+    choices = [s for s in at.selectbox if s.label == "Channel"]
+    assert len(choices) == 2  # adding a participant, and editing the one shown
+    for channel in choices:
+        assert channel.options.count("not recorded") == 1 and "" not in channel.options
