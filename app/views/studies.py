@@ -189,7 +189,9 @@ with people_tab:
     boxes.keep()
 
 with export_tab:
-    st.caption("Exports hold pseudonymised notes and participant codes only.")
+    # An outside walk found another study's analytic memos in its own study's .qdpx, unannounced.
+    st.caption("Exports hold pseudonymised notes and participant codes only. The codebook is shared by every "
+               "study, so the codebook and the .qdpx carry every code's memos, written in any study.")
     if st.button("Prepare exports"):
         with resources.db_session() as session:
             # Named after the study: two studies' exports saved side by side must not overwrite each other.
