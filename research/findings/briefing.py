@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from research.analysis.jobs import analysis_source
-from research.findings.actions import action_effect, actions_table
+from research.findings.actions import action_effect, actions_table, due_note
 from research.findings.focus import FocusArea, focus_areas
 from research.findings.gap_data import analysed_comments, gap_table
 from research.findings.gap_findings import KINDS, gap_findings
@@ -186,8 +186,10 @@ def _area_html(rank: int, area: FocusArea, thresholds: Thresholds) -> str:
     where = (f"Worst in {html.escape(area.worst_team)} ({_percent(area.worst_share)} of its comments)."
              if area.worst_team else f"No team with {thresholds.comments} or more commenters to single out.")
     quotes = "".join(f"<blockquote>“{html.escape(q)}”</blockquote>" for q in area.quotes)
-    actions = "".join(f"<li>{html.escape(str(a.What))} ({html.escape(str(a.Status))}, "
-                      f"{html.escape(str(a.Owner))})</li>" for a in area.actions.itertuples(index=False))
+    # The due note as the start page says it: the briefing dropped "overdue since ..." (an outside walk).
+    actions = "".join(f"<li>{html.escape(str(a.What))} ({html.escape(str(a.Status))}, {html.escape(str(a.Owner))}"
+                      + (f", {html.escape(note)}" if (note := due_note(a.Due, a.Status)) else "") + ")</li>"
+                      for a in area.actions.itertuples(index=False))
     return (f"<div class=area><h3>{rank}. {html.escape(area.name)} <span class=note>({area.kind} gap)</span></h3>"
             f"<p>Raised in {_percent(area.share)} of comments in {html.escape(area.wave)}. {where}</p>"
             f"<p>Trend: {html.escape(area.trend_text)}.<br>Interviews: {html.escape(area.interview_text)}</p>"

@@ -125,6 +125,9 @@ def test_the_demo_briefing_is_small_reads_headline_first_and_has_no_raw_values(a
     assert order == sorted(order)
     assert "1. Tools and systems" in page or "2. Tools and systems" in page
     assert "Worst in Utilities Billing" in page
+    # an action's due note as the start page words it: the briefing dropped "overdue" (an outside walk)
+    assert "Hire four more agents for Tech Support L1 (in progress, Workforce planning, overdue since 30 September " \
+           "2026)" in page
     text = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)
     for raw in ("&lt;NA&gt;", "<NA>", "nan", "-0.00", " 1 points", "interval_low", "management_support"):
         assert raw not in text, raw
