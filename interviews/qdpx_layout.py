@@ -6,7 +6,7 @@ own export) came back as one note per interview with its questions inline, and
 without its guide or dates. The export therefore writes:
 
 * each note of an interview under a head line, ``"Q: <question>"`` or
-  ``"Free notes:"``, then its text, then a blank line (:func:`source_text`);
+  ``"Free notes:"`` (:func:`note_head`), then its text, then a blank line;
 * the guide and the study's dates as a project-level note, "Interview guide",
   in plain text a co-researcher reads in the other tool (:func:`guide_text`);
 * the interview's date as a source variable, "Interview date".
@@ -54,7 +54,7 @@ class NotePart:
 
 
 def note_parts(text: str, spans: Iterable[tuple[int, int]]) -> list[NotePart] | None:
-    """The notes of a source written by :func:`source_text`, or None to keep it as one note.
+    """The notes of a source laid out as the export writes it (see :func:`note_head`), or None to keep it whole.
 
     None when the text does not start with a head line, or when a coded span does not lie inside one note's
     text (it would be cut in two).
