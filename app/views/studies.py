@@ -23,12 +23,12 @@ from interviews.studies import (
     add_participant,
     create_study,
     editable_participants,
-    get_study,
     guide_items,
     parse_attributes,
     participants_table,
     set_guide,
     studies_table,
+    study_choices,
     withdraw_participant,
 )
 from research.errors import FrontlineError
@@ -195,7 +195,7 @@ with export_tab:
     if st.button("Prepare exports"):
         with resources.db_session() as session:
             # Named after the study: two studies' exports saved side by side must not overwrite each other.
-            stem = slugify(get_study(session=session, study_id=study_id).title)
+            stem = slugify(study_choices(session=session)[study_id])
             st.session_state["study_exports"] = (study_id, {
                 "Excerpts (CSV)": (excerpts_csv(session=session, study_id=study_id), f"{stem}-excerpts.csv",
                                    "text/csv"),
