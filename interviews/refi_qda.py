@@ -27,7 +27,7 @@ import bisect
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -110,15 +110,20 @@ def _import_codes(session: Session, root: ET.Element, summary: QdpxImportSummary
     return mapping
 
 
+def _variable_values(element: ET.Element, variables: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Each variable value a case or source carries, as (variable name, value as written), both stripped."""
+    for item in element.iterfind(_q("VariableValue")):
+        ref = item.find(_q("VariableRef"))
+        name = variables.get(_g(ref.get("targetGUID")) if ref is not None else "", "")
+        yield name, next(((child.text or "").strip() for child in item if child.tag != _q("VariableRef")), "")
+
+
 def _case_values(case: ET.Element, variables: dict[str, str], consent: bool) -> dict:
     """Participant columns, custom attributes and consent from a case's variable values."""
     fields = {name.casefold(): (column, length) for name, column, length in FIELDS}
     fields |= {column: (column, length) for _, column, length in FIELDS}
     values: dict = {"attributes": {}}
-    for item in case.iterfind(_q("VariableValue")):
-        ref = item.find(_q("VariableRef"))
-        name = variables.get(_g(ref.get("targetGUID")) if ref is not None else "", "")
-        text = next(((child.text or "").strip() for child in item if child.tag != _q("VariableRef")), "")
+    for name, text in _variable_values(case, variables):
         if name.casefold() == CONSENT.casefold():
             consent = text.lower() in ("true", "1", "yes")
         elif name.casefold() in fields:
@@ -276,10 +281,8 @@ def _import_source(run: _Import, source: ET.Element) -> None:
 
 def _source_date(run: _Import, source: ET.Element, name: str) -> date | None:
     """The source's "Interview date" variable; a value that is no date is reported and the interview has none."""
-    for item in source.iterfind(_q("VariableValue")):
-        ref = item.find(_q("VariableRef"))
-        if ref is not None and run.variables.get(_g(ref.get("targetGUID")), "").casefold() == DATE_VARIABLE.casefold():
-            value = next((child.text or "" for child in item if child.tag != _q("VariableRef")), "").strip()
+    for variable, value in _variable_values(source, run.variables):
+        if variable.casefold() == DATE_VARIABLE.casefold():
             held_on = iso_date(value)
             if held_on is None and value:
                 run.summary.skipped.append(f"{name}: its interview date {value[:40]!r} is not a date written "
