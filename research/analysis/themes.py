@@ -14,6 +14,9 @@ Three kinds of evidence make one score per code:
 - *neighbours*: when examples taught a head, each text's probabilities are then spread a little toward those of
   its nearest neighbours among the texts analysed (label spreading), so texts that read alike are coded alike.
 
+When a text's best codes are close, its primary is the one it gives most weight, read part by part
+(:mod:`research.analysis.theme_weight`); the other becomes its secondary.
+
 Nothing here reads a fixed codebook: the codes are passed in, like the model.
 """
 
@@ -27,6 +30,7 @@ from typing import Protocol
 
 import numpy as np
 
+from research.analysis.theme_weight import contenders, parts_of, weightiest
 from research.codebook import DEFAULT_CODEBOOK, NO_CODE, CodeDefinition
 
 OTHER = NO_CODE
@@ -110,6 +114,7 @@ class ThemeMatcher:
         if not codebook:
             raise ValueError("the codebook has no codes")
         self.keys = [c.key for c in codebook]
+        self._embed = embed
         self.min_similarity = min_similarity
         anchors, owners = [], []
         examples: list[str] = []
@@ -145,11 +150,12 @@ class ThemeMatcher:
         limit = max(1, len(codebook) // 3)
         return [{t: (1.5 if " " in t else 1.0) / sharing[t] for t in own if sharing[t] <= limit} for own in terms]
 
-    def word_scores(self, texts: Sequence[str]) -> np.ndarray:
-        """How strongly each text (row) uses each code's (column) own words, from 0 to 1."""
+    def word_scores(self, texts: Sequence[str], *, corpus: bool = True) -> np.ndarray:
+        """How strongly each text (row) uses each code's (column) own words, from 0 to 1. ``corpus``: the texts
+        are a corpus, so a term common among them counts less (parts of a few texts are not)."""
         bags = [text_terms(t) for t in texts]
         rarity: dict[str, float] = {}
-        if len(bags) >= 20:
+        if corpus and len(bags) >= 20:
             counts: dict[str, int] = {}
             for bag in bags:
                 for term in bag:
@@ -240,21 +246,47 @@ class ThemeMatcher:
         meaning = self.meaning_scores(embeddings)
         words = self.word_scores(texts) if texts is not None else np.zeros_like(meaning)
         probabilities = self._combined(meaning + WORD_WEIGHT * words, embeddings)
-        order = np.argsort(-probabilities, axis=1)
+        relevant = (meaning.max(axis=1) >= self.min_similarity) | (words.max(axis=1) > 0)
+        primary = probabilities.argmax(axis=1)
+        if texts is not None and len(self.keys) > 1:
+            primary = self._weightiest(probabilities, texts, primary, relevant)
         themes, secondary = [], []
-        confidence = probabilities[np.arange(len(order)), order[:, 0]].astype(np.float32)
-        second_confidence = np.zeros(len(order), dtype=np.float32)
-        for row, (first, second) in enumerate(order[:, :2] if len(self.keys) > 1 else
-                                              np.column_stack([order[:, 0], order[:, 0]])):
-            relevant = meaning[row].max() >= self.min_similarity or words[row].max() > 0
-            themes.append(self.keys[first] if relevant else OTHER)
+        confidence = probabilities[np.arange(len(primary)), primary].astype(np.float32)
+        second_confidence = np.zeros(len(primary), dtype=np.float32)
+        for row, first in enumerate(primary):
+            themes.append(self.keys[first] if relevant[row] else OTHER)
+            rest = probabilities[row].copy()
+            rest[first] = -1.0
+            second = int(rest.argmax())
             evidence = words[row, second] > 0 or meaning[row, second] >= self.min_similarity + 0.1
-            if relevant and second != first and evidence and probabilities[row, second] >= SECONDARY_MIN_CONFIDENCE:
+            if relevant[row] and second != first and evidence and rest[second] >= SECONDARY_MIN_CONFIDENCE:
                 secondary.append(self.keys[second])
                 second_confidence[row] = probabilities[row, second]
             else:
                 secondary.append("")
         return ThemeAssignment(themes, confidence, secondary, second_confidence)
+
+    def _weightiest(self, probabilities: np.ndarray, texts: Sequence[str], primary: np.ndarray,
+                    relevant: np.ndarray) -> np.ndarray:
+        """Where a text's best codes are close, the one most of its parts are about (the first raised among
+        equals): the parts of all such texts are embedded in one call."""
+        close: dict[int, list[int]] = {}
+        parts: dict[int, list[str]] = {}
+        for row in map(int, np.flatnonzero(relevant)):
+            found = contenders(probabilities[row])
+            if len(found) > 1 and len(own := parts_of(texts[row])) > 1:
+                close[row], parts[row] = found, own
+        if not close:
+            return primary
+        every = [part for row in close for part in parts[row]]
+        scores = self.meaning_scores(self._embed(every)) + WORD_WEIGHT * self.word_scores(every, corpus=False)
+        result, start = primary.copy(), 0
+        for row, found in close.items():
+            chosen = weightiest(scores[start:start + len(parts[row])], found, self.min_similarity)
+            start += len(parts[row])
+            if chosen is not None:
+                result[row] = chosen
+        return result
 
 
 def spread(embeddings: np.ndarray, probabilities: np.ndarray, share: float = SPREAD,
