@@ -67,9 +67,11 @@ def _stop_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    from nltk.stem.porter import PorterStemmer  # pure Python: needs no NLTK data
+    # Porter2 (pure Python: needs no NLTK data); the original Porter stems "bonus" to "bonu" but "bonuses" to
+    # "bonus", so a comment about its bonus missed a code that lists bonuses.
+    from nltk.stem.snowball import SnowballStemmer
 
-    return PorterStemmer()
+    return SnowballStemmer("english")
 
 
 @lru_cache(maxsize=200_000)

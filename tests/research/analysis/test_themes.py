@@ -55,3 +55,17 @@ def test_the_topics_reuse_the_neighbour_search_spreading_made(monkeypatch):
     assert (indices == fresh[0]).all() and np.allclose(distances, fresh[1])
     neighbours.exact_neighbours(unit[:70], 5)  # other vectors: searched afresh
     assert searches == [neighbours.UMAP_NEIGHBOURS, 5]
+
+
+def test_a_comment_about_its_bonus_uses_the_words_of_a_code_that_lists_bonuses():
+    from research.analysis.themes import ThemeMatcher
+    from research.codebook import CodeDefinition
+
+    codebook = [CodeDefinition("pay", "Pay", "Salary, hikes and bonuses.", "#000000"),
+                CodeDefinition("campus", "Campus", "The office building and its cafeteria.", "#ffffff")]
+
+    def embed(texts):
+        return _unit(np.random.default_rng(len(texts)).normal(size=(len(texts), 8)))
+
+    words = ThemeMatcher(embed, codebook).word_scores(["They never paid a Diwali bonus"], corpus=False)
+    assert words[0, 0] > 0 and words[0, 1] == 0
