@@ -13,6 +13,7 @@ def test_a_comment_is_read_in_its_sentences_clauses_and_list_items_in_order():
         "Salary is low", "no hike", "bonus cut", "my manager is rude", "Shifts", "awful"]
     assert parts_of("Brand name") == ["Brand name"]  # "and" inside a word does not cut it
     assert parts_of("ok, a, ..") == []
+    assert len(parts_of("item, " * 1000)) == 12  # a pasted list costs a dozen embeddings, not a thousand
 
 
 def test_only_codes_close_to_the_best_contend_for_primary():
