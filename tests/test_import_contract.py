@@ -18,7 +18,7 @@ PACKAGES = ("research", "interviews", "app")
 # Bottom first. A module may import its own layer and any layer below; never one above.
 LAYERS: list[tuple[str, ...]] = [
     ("research", "research.errors", "research.settings", "research.offline", "research.codebook",
-     "research.csv_input", "research.spreadsheets", "research.figure_text"),
+     "research.csv_input", "research.spreadsheets", "research.figure_text", "research.text_parts"),
     ("research.store",),
     ("research.audit", "research.accounts", "research.sso"),
     ("research.privacy",),

@@ -10,13 +10,12 @@ guidelines of the real labelled file the benchmark uses say the same); on it, wi
 fixed halves and :data:`CLOSE` chosen on the first, the held-out half's NMI rose from 0.49 to 0.52 on ten
 categories and from 0.51 to 0.59 on six (``bench/quality.py``; README, Benchmarks).
 
-Only comments whose best codes are close are cut, so most comments cost nothing more; the parts' embeddings are
-cached like any text's.
+Only comments whose best codes are close are cut (:func:`research.text_parts.parts_of`), so most comments cost
+nothing more; the parts' embeddings are cached like any text's, and erasing a comment erases its parts' entries.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,16 +23,6 @@ import numpy as np
 CLOSE = 0.35
 """A code is a contender for primary when its probability is at least this share of the best code's."""
 CONTENDERS = 3
-MAX_PARTS = 12
-"""A comment is read in at most its first this many parts: 10 of 10,000 real fragments have more, and a pasted
-list of hundreds of items would otherwise cost one embedding per item."""
-_PARTS = re.compile(r"(?:\.{2,}|[.;!?\n]|,|\s-\s|\band\b|\bbut\b)+", re.IGNORECASE)
-
-
-def parts_of(text: str) -> list[str]:
-    """The comment's first :data:`MAX_PARTS` sentences, clauses and list items, in order; parts under three
-    characters dropped."""
-    return [p.strip() for p in _PARTS.split(text or "") if len(p.strip()) > 2][:MAX_PARTS]
 
 
 def contenders(probabilities: np.ndarray) -> list[int]:

@@ -30,8 +30,9 @@ from typing import Protocol
 
 import numpy as np
 
-from research.analysis.theme_weight import contenders, parts_of, weightiest
+from research.analysis.theme_weight import contenders, weightiest
 from research.codebook import DEFAULT_CODEBOOK, NO_CODE, CodeDefinition
+from research.text_parts import parts_of
 
 OTHER = NO_CODE
 DEFAULT_MIN_SIMILARITY = 0.35

@@ -230,8 +230,10 @@ class EmbeddingCache:
         return generation
 
     def forget(self, texts) -> int:
-        """Remove every vector, score and remembered topic of ``texts`` and overwrite their bytes in the file;
-        returns the rows. The remembered topic fits go too (their words may be the erased texts').
+        """Remove every vector, score and remembered topic of ``texts`` and of their parts (the themes embed a
+        comment's sentences and list items one by one: :func:`research.text_parts.parts_of`) and overwrite their
+        bytes in the file; returns the rows. The remembered topic fits go too (their words may be the erased
+        texts'). A part a kept comment shares is removed too: that costs only its embedding on the next run.
 
         Keys are made for the cache's model and every model and score version recorded in ``namespaces``.
         Rows of a cache written before that table existed cannot be told apart, so such a table is
@@ -243,7 +245,10 @@ class EmbeddingCache:
         """
         import sqlite3
 
+        from research.text_parts import parts_of
+
         texts = {t for t in texts if isinstance(t, str)}
+        texts |= {part for text in list(texts) for part in parts_of(text)}
         if not texts:
             return 0
         removed = 0

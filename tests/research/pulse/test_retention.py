@@ -111,7 +111,8 @@ def test_erased_comments_are_overwritten_in_the_sqlite_file(tmp_path):
 
 # --- the analysis cache forgets erased comments -------------------------------------------------------------
 
-OLD_TEXTS = [f"old grievance {i}: the rota ignores my childcare, zebra-8841" for i in range(5)]
+OLD_TEXTS = [f"old grievance {i}: the rota ignores my childcare, zebra-8841" for i in range(4)] + [
+    "Flexible timings, good salary, zebra-8841"]  # read part by part: its parts are cached under their own keys
 KEPT_TEXTS = [f"kept remark {i}: the knowledge base is out of date" for i in range(6)]
 SHARED = "the CRM freezes"  # said in both waves: the kept one still needs its cache entry
 
@@ -143,6 +144,7 @@ def test_erasure_removes_the_erased_comments_from_the_analysis_cache(engine, tmp
     text, in the rows or in the file's bytes, and keeps every entry a kept comment uses."""
     from research.analysis.embeddings import EmbeddingCache
     from research.analysis.jobs import enqueue_job, run_job
+    from research.text_parts import parts_of
 
     settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
     with session_scope(engine) as session:
@@ -158,10 +160,13 @@ def test_erasure_removes_the_erased_comments_from_the_analysis_cache(engine, tmp
     assert len(erased_vectors) == len(OLD_TEXTS)
 
     name, version = settings.embedding_model, scorer.version()
-    erased = ({vector_key(name, t) for t in OLD_TEXTS}, {vector_key(version, t) for t in OLD_TEXTS})
+    parts = {vector_key(name, part) for t in OLD_TEXTS for part in parts_of(t)}
+    erased = ({vector_key(name, t) for t in OLD_TEXTS} | parts, {vector_key(version, t) for t in OLD_TEXTS})
     kept = ({vector_key(name, t) for t in [SHARED, *KEPT_TEXTS]},
             {vector_key(version, t) for t in [SHARED, *KEPT_TEXTS]})
     before = (cache_keys(settings, "vectors"), cache_keys(settings, "scores"))
+    assert parts & before[0]  # the job did cache parts of an erased comment
+    erased = (erased[0] & before[0], erased[1])  # parts of comments read whole were never cached
     for table, rows in enumerate(before):  # the keys are built as this test builds them
         assert erased[table] <= rows and kept[table] <= rows
     assert all(v in cache_files(settings) for v in erased_vectors)
@@ -170,7 +175,7 @@ def test_erasure_removes_the_erased_comments_from_the_analysis_cache(engine, tmp
 
     with session_scope(engine) as session:
         done = erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings)
-    assert (done.comments, done.cache_entries) == (6, 2 * len(OLD_TEXTS))
+    assert (done.comments, done.cache_entries) == (6, len(erased[0]) + len(erased[1]))
 
     after = (cache_keys(settings, "vectors"), cache_keys(settings, "scores"))
     for table, rows in enumerate(after):
