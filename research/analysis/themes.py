@@ -15,7 +15,8 @@ Three kinds of evidence make one score per code:
   its nearest neighbours among the texts analysed (label spreading), so texts that read alike are coded alike.
 
 When a text's best codes are close, its primary is the one it gives most weight, read part by part
-(:mod:`research.analysis.theme_weight`); the other becomes its secondary.
+(:mod:`research.analysis.theme_weight`), and its secondary the next its parts raise. A text that names nothing
+("Good", "Nothing to say") is ``other``.
 
 Nothing here reads a fixed codebook: the codes are passed in, like the model.
 """
@@ -30,7 +31,7 @@ from typing import Protocol
 
 import numpy as np
 
-from research.analysis.theme_weight import contenders, weightiest
+from research.analysis.theme_weight import by_weight, contenders
 from research.codebook import DEFAULT_CODEBOOK, NO_CODE, CodeDefinition
 from research.text_parts import parts_of
 
@@ -85,6 +86,25 @@ def text_terms(text: str) -> set[str]:
     stop = _stop_words()
     stems = [_stem(w) for w in _WORD.findall((text or "").lower()) if len(w) > 2 and w not in stop]
     return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:]) if a != b}
+
+
+NON_ANSWER_WORDS = frozenset({
+    "good", "great", "fine", "nice", "bad", "poor", "okay", "awesome", "excellent", "terrible", "awful", "average",
+    "decent", "best", "worst", "better", "worse", "amazing", "cool", "perfect", "satisfactory", "everything",
+    "nothing", "none", "nil", "comment", "comments", "remarks", "regards", "thanks", "thank", "yes", "say",
+    "mention", "specific", "particular", "applicable", "answer", "sure", "overall", "pretty", "really"})
+"""Words that praise, blame or decline without naming anything: a comment made only of these and stop words
+("Good", "Nothing to say", "Everything is fine", "No comments") raises no theme, so it is ``other``."""
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def says_something(text: str) -> bool:
+    """Whether the text has a word (in any script) that is neither a stop word nor one of
+    :data:`NON_ANSWER_WORDS`."""
+    stop = _stop_words()
+    return any(len(w) > 2 and w not in stop and w not in NON_ANSWER_WORDS
+               for w in _LETTERS.findall((text or "").lower()))
 
 
 def code_anchors(code: CodeDefinition) -> list[str]:
@@ -242,7 +262,7 @@ class ThemeMatcher:
 
     def assign(self, embeddings: np.ndarray, texts: Sequence[str] | None = None) -> ThemeAssignment:
         """Primary and secondary themes. A text is ``other`` when no code's meaning reaches
-        ``min_similarity`` and none of its words appear."""
+        ``min_similarity`` and none of its words appear, or when it names nothing (:func:`says_something`)."""
         if len(embeddings) == 0:
             empty = np.zeros(0, dtype=np.float32)
             return ThemeAssignment([], empty, [], empty)
@@ -250,9 +270,11 @@ class ThemeMatcher:
         words = self.word_scores(texts) if texts is not None else np.zeros_like(meaning)
         probabilities = self._combined(meaning + WORD_WEIGHT * words, embeddings)
         relevant = (meaning.max(axis=1) >= self.min_similarity) | (words.max(axis=1) > 0)
-        primary = probabilities.argmax(axis=1)
-        if texts is not None and len(self.keys) > 1:
-            primary = self._weightiest(probabilities, texts, primary, relevant)
+        primary, parted = probabilities.argmax(axis=1), np.full(len(embeddings), -1)
+        if texts is not None:
+            relevant &= np.fromiter((says_something(t) for t in texts), dtype=bool, count=len(texts))
+            if len(self.keys) > 1:
+                primary, parted = self._weightiest(probabilities, texts, primary, relevant)
         themes, secondary = [], []
         confidence = probabilities[np.arange(len(primary)), primary].astype(np.float32)
         second_confidence = np.zeros(len(primary), dtype=np.float32)
@@ -262,7 +284,10 @@ class ThemeMatcher:
             rest[first] = -1.0
             second = int(rest.argmax())
             evidence = words[row, second] > 0 or meaning[row, second] >= self.min_similarity + 0.1
-            if relevant[row] and second != first and evidence and rest[second] >= SECONDARY_MIN_CONFIDENCE:
+            if parted[row] >= 0:  # a part of its own is about it: clearly and separately raised
+                second, evidence = int(parted[row]), True
+            if relevant[row] and second != first and evidence and (
+                    parted[row] >= 0 or rest[second] >= SECONDARY_MIN_CONFIDENCE):
                 secondary.append(self.keys[second])
                 second_confidence[row] = probabilities[row, second]
             else:
@@ -270,17 +295,19 @@ class ThemeMatcher:
         return ThemeAssignment(themes, confidence, secondary, second_confidence)
 
     def _weightiest(self, probabilities: np.ndarray, texts: Sequence[str], primary: np.ndarray,
-                    relevant: np.ndarray) -> np.ndarray:
-        """Where a text's best codes are close, the one most of its parts are about (the first raised among
-        equals); the parts of all such texts that need embedding are embedded in one call."""
+                    relevant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where a text's best codes are close, the primary is the one most of its parts are about (the first
+        raised among equals) and the secondary the next (-1 where its parts name no other); the parts of all
+        such texts that need embedding are embedded in one call."""
         close: dict[int, list[int]] = {}
         parts: dict[int, list[str]] = {}
         for row in map(int, np.flatnonzero(relevant)):
             found = contenders(probabilities[row])
             if len(found) > 1 and len(own := parts_of(texts[row])) > 1:
                 close[row], parts[row] = found, own
+        result, second = primary.copy(), np.full(len(primary), -1)
         if not close:
-            return primary
+            return result, second
         every = [part for row in close for part in parts[row]]
         words = self.word_scores(every, corpus=False)
         # A part that uses one code's own words and no other's is about that code: only the rest are embedded
@@ -290,13 +317,15 @@ class ThemeMatcher:
         if (unnamed := np.flatnonzero(~named)).size:
             scores[unnamed] = (self.meaning_scores(self._embed([every[i] for i in unnamed]))
                                + WORD_WEIGHT * words[unnamed])
-        result, start = primary.copy(), 0
+        start = 0
         for row, found in close.items():
-            chosen = weightiest(scores[start:start + len(parts[row])], found, self.min_similarity)
+            ranked = by_weight(scores[start:start + len(parts[row])], found, self.min_similarity)
             start += len(parts[row])
-            if chosen is not None:
-                result[row] = chosen
-        return result
+            if ranked:
+                result[row] = ranked[0]
+            if len(ranked) > 1:
+                second[row] = ranked[1]
+        return result, second
 
 
 def spread(embeddings: np.ndarray, probabilities: np.ndarray, share: float = SPREAD,

@@ -230,10 +230,11 @@ class EmbeddingCache:
         return generation
 
     def forget(self, texts) -> int:
-        """Remove every vector, score and remembered topic of ``texts`` and of their parts (the themes embed a
-        comment's sentences and list items one by one: :func:`research.text_parts.parts_of`) and overwrite their
-        bytes in the file; returns the rows. The remembered topic fits go too (their words may be the erased
-        texts'). A part a kept comment shares is removed too: that costs only its embedding on the next run.
+        """Remove every vector, score and remembered topic of ``texts``, and the vectors of their parts (the
+        themes embed a comment's sentences and list items one by one: :func:`research.text_parts.parts_of`), and
+        overwrite their bytes in the file; returns the rows. The remembered topic fits go too (their words may be
+        the erased texts'). A vector a kept comment shares with an erased one's part goes too: that costs only
+        its embedding on the next run.
 
         Keys are made for the cache's model and every model and score version recorded in ``namespaces``.
         Rows of a cache written before that table existed cannot be told apart, so such a table is
@@ -248,7 +249,7 @@ class EmbeddingCache:
         from research.text_parts import parts_of
 
         texts = {t for t in texts if isinstance(t, str)}
-        texts |= {part for text in list(texts) for part in parts_of(text)}
+        with_parts = texts | {part for text in texts for part in parts_of(text)}  # parts are only ever embedded
         if not texts:
             return 0
         removed = 0
@@ -264,7 +265,8 @@ class EmbeddingCache:
                         continue
                     if table == "vectors":
                         spaces.add(self._model)
-                    keys = [self._hash(space, t) for space in sorted(spaces) for t in texts]
+                    keys = [self._hash(space, t) for space in sorted(spaces)
+                            for t in (with_parts if table == "vectors" else texts)]
                     for start in range(0, len(keys), 500):
                         chunk = keys[start:start + 500]
                         removed += self._db.execute(
