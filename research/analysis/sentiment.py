@@ -120,6 +120,7 @@ _DEFAULT = _Default.SHIPPED_HEAD
 
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
+_LETTER = re.compile(r"[^\W\d_]")
 """Words as scikit-learn's TfidfVectorizer finds them (its default token pattern, on lowercased text)."""
 
 
@@ -226,4 +227,7 @@ class SentimentScorer:
         log_odds = self.head.log_odds(vectors, lexicon, texts)
         if self.tuned is not None:
             log_odds = (log_odds + embed_texts(list(texts), self.tuned, cache=cache, progress=progress)[:, 0]) / 2
-        return [float(v) for v in _squashed(log_odds)]
+        # A text without a letter (commas, "?!", an invisible character) gives the head nothing to read, and its
+        # intercept alone would call it negative: VADER's score (0 for these) stands.
+        return [float(v) if _LETTER.search(text) else float(vader)
+                for v, text, vader in zip(_squashed(log_odds), texts, lexicon)]

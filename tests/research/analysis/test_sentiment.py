@@ -39,6 +39,15 @@ def test_the_learned_head_reads_a_pay_complaint_and_praise_of_learning(scorer, m
     assert learned[0] < 0 < learned[1] and all(-1 <= s <= 1 for s in learned)
 
 
+def test_a_comment_without_a_letter_is_neutral_not_negative(scorer, model):
+    from research.analysis.embeddings import embed_texts
+
+    texts = ["\u200b", ", , , , ,", "?!?! ...", "The pay is far too low"]
+    scores = scorer.score_many(texts, embed_texts(texts, model))
+    assert scores[:3] == [0.0, 0.0, 0.0]
+    assert scores[3] < -0.3
+
+
 def test_the_shipped_head_reads_words_and_needs_the_texts(scorer):
     import numpy as np
 
