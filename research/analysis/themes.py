@@ -60,11 +60,19 @@ Embed = Callable[[list[str]], np.ndarray]
 _WORD = re.compile(r"[a-z]+")
 
 
+STOP_LIST_CONTENT_WORDS = frozenset({
+    "system", "call", "bill", "fire", "interest", "move", "amount", "detail", "part", "full", "empty", "show", "top",
+    "front", "serious", "cry"})
+
+
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) | {"like", "really", "lot", "lots", "make", "makes", "get", "gets"}
+    # scikit-learn's list also holds words agents name their work with ("system", "call", "bill", "full time"):
+    # as stop words, "the system crashes" missed a code about systems that spells them in the plural.
+    return (frozenset(ENGLISH_STOP_WORDS) - STOP_LIST_CONTENT_WORDS) | {
+        "like", "really", "lot", "lots", "make", "makes", "get", "gets"}
 
 
 @lru_cache(maxsize=1)
