@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 
 from research.analysis.theme_weight import by_weight, contenders
+from research.analysis.theme_words import says_something, text_terms
 from research.codebook import DEFAULT_CODEBOOK, NO_CODE, CodeDefinition
 from research.text_parts import parts_of
 
@@ -56,64 +56,6 @@ SPREAD_NEIGHBOURS = 10
 MIN_EXAMPLES_FOR_HEAD = 4  # and of at least two codes; with fewer, examples teach as nearest neighbours
 
 Embed = Callable[[list[str]], np.ndarray]
-
-_WORD = re.compile(r"[a-z]+")
-
-
-STOP_LIST_CONTENT_WORDS = frozenset({
-    "system", "call", "bill", "fire", "interest", "move", "amount", "detail", "part", "full", "empty", "show", "top",
-    "front", "serious", "cry"})
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    # scikit-learn's list also holds words agents name their work with ("system", "call", "bill", "full time"):
-    # as stop words, "the system crashes" missed a code about systems that spells them in the plural.
-    return (frozenset(ENGLISH_STOP_WORDS) - STOP_LIST_CONTENT_WORDS) | {
-        "like", "really", "lot", "lots", "make", "makes", "get", "gets"}
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    # Porter2 (pure Python: needs no NLTK data); the original Porter stems "bonus" to "bonu" but "bonuses" to
-    # "bonus", so a comment about its bonus missed a code that lists bonuses.
-    from nltk.stem.snowball import SnowballStemmer
-
-    return SnowballStemmer("english")
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _stemmer().stem(word)
-
-
-def text_terms(text: str) -> set[str]:
-    """Stems of the text's content words and the pairs of neighbouring stems ("work life", "life balanc")."""
-    stop = _stop_words()
-    stems = [_stem(w) for w in _WORD.findall((text or "").lower()) if len(w) > 2 and w not in stop]
-    return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:]) if a != b}
-
-
-NON_ANSWER_WORDS = frozenset({
-    "good", "great", "fine", "nice", "bad", "poor", "okay", "awesome", "excellent", "terrible", "awful", "average",
-    "decent", "best", "worst", "better", "worse", "amazing", "cool", "perfect", "satisfactory", "everything",
-    "nothing", "none", "nil", "comment", "comments", "remarks", "regards", "thanks", "thank", "yes", "say",
-    "mention", "specific", "particular", "applicable", "answer", "sure", "overall", "pretty", "really"})
-"""Words that praise, blame or decline without naming anything: a comment made only of these and stop words
-("Good", "Nothing to say", "Everything is fine", "No comments") raises no theme, so it is ``other``."""
-
-_LETTERS = re.compile(r"[^\W\d_]+")
-
-
-def says_something(text: str) -> bool:
-    """Whether the text has a word (in any script) that is neither a stop word nor one of
-    :data:`NON_ANSWER_WORDS`."""
-    stop = _stop_words()
-    return any(len(w) > 2 and w not in stop and w not in NON_ANSWER_WORDS
-               for w in _LETTERS.findall((text or "").lower()))
-
 
 def code_anchors(code: CodeDefinition) -> list[str]:
     clauses = [c.strip() for c in re.split(r"[,;:.]| or ", code.description) if len(c.strip()) > 3]

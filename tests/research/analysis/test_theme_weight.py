@@ -4,7 +4,7 @@ import numpy as np
 
 from research.analysis.embeddings import embed_texts
 from research.analysis.theme_weight import by_weight, contenders
-from research.analysis.themes import ThemeMatcher, says_something
+from research.analysis.themes import ThemeMatcher
 from research.codebook import DEFAULT_CODEBOOK
 
 
@@ -37,7 +37,6 @@ def test_a_comment_that_names_nothing_is_other(model):
 
     texts = ["Good", "Nothing to say", "Everything is fine", "No comments", "\u200b", "More staff please"]
     assert ThemeMatcher(embed, DEFAULT_CODEBOOK).assign(embed(texts), texts).themes[:5] == ["other"] * 5
-    assert says_something("More staff please") and says_something("工资太低") and not says_something("n/a")
 
 
 def test_a_comment_whose_best_code_is_clear_is_not_read_again_in_parts(model):

@@ -55,32 +55,3 @@ def test_the_topics_reuse_the_neighbour_search_spreading_made(monkeypatch):
     assert (indices == fresh[0]).all() and np.allclose(distances, fresh[1])
     neighbours.exact_neighbours(unit[:70], 5)  # other vectors: searched afresh
     assert searches == [neighbours.UMAP_NEIGHBOURS, 5]
-
-
-def test_a_comment_about_its_bonus_uses_the_words_of_a_code_that_lists_bonuses():
-    from research.analysis.themes import ThemeMatcher
-    from research.codebook import CodeDefinition
-
-    codebook = [CodeDefinition("pay", "Pay", "Salary, hikes and bonuses.", "#000000"),
-                CodeDefinition("campus", "Campus", "The office building and its cafeteria.", "#ffffff")]
-
-    def embed(texts):
-        return _unit(np.random.default_rng(len(texts)).normal(size=(len(texts), 8)))
-
-    words = ThemeMatcher(embed, codebook).word_scores(["They never paid a Diwali bonus"], corpus=False)
-    assert words[0, 0] > 0 and words[0, 1] == 0
-
-
-def test_words_agents_name_their_work_with_count_though_scikit_learn_lists_them_as_stop_words():
-    from research.analysis.themes import ThemeMatcher
-    from research.codebook import CodeDefinition
-
-    codebook = [CodeDefinition("systems", "Systems", "IT systems, calls dropping, bills.", "#000000"),
-                CodeDefinition("campus", "Campus", "The office building and its cafeteria.", "#ffffff")]
-
-    def embed(texts):
-        return _unit(np.random.default_rng(len(texts)).normal(size=(len(texts), 8)))
-
-    words = ThemeMatcher(embed, codebook).word_scores(
-        ["another new system", "the call dropped", "a wrong bill"], corpus=False)
-    assert (words[:, 0] > 0).all() and (words[:, 1] == 0).all()
