@@ -111,14 +111,16 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
 def _forget_cached(*, session: Session, texts: set[str], settings: Settings) -> int:
     """Remove the erased texts from the analysis cache, except texts a kept comment still has.
 
-    The analysis caches a comment under its stripped text, so both forms are forgotten.
+    The analysis caches a comment under its stripped text, and a coded comment, which teaches the themes, with
+    its runs of spaces and line breaks made single spaces (:mod:`research.pulse.comment_codes`): all three forms
+    are forgotten.
     """
     path = settings.embedding_cache_path
     if not texts or not path.exists():
         return 0
     from research.store.embedding_cache import EmbeddingCache
 
-    forms = texts | {t.strip() for t in texts}
+    forms = texts | {t.strip() for t in texts} | {" ".join(t.split()) for t in texts}
     kept: set[str] = set()
     ordered = sorted(forms)
     for start in range(0, len(ordered), 500):

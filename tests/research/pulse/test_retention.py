@@ -192,6 +192,23 @@ def test_erasure_removes_the_erased_comments_from_the_analysis_cache(engine, tmp
         assert session.scalar(select(func.count()).select_from(TextAnalysis)) == 7
 
 
+def test_erasure_forgets_the_single_spaced_form_a_coded_comment_teaches_the_themes_with(engine, tmp_path):
+    import numpy as np
+
+    from research.analysis.embeddings import EmbeddingCache
+
+    ragged = "Too many  silent calls\nand the queue display lies"
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    with session_scope(engine) as session:
+        set_texts(session, add_wave(session, "Spring", date(2025, 3, 1), {"Billing": answers(5)}), [ragged] * 5)
+    cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
+    cache.put_many({ragged: np.ones(4), " ".join(ragged.split()): np.ones(4)})  # as the analysis caches them
+    cache.close()
+    with session_scope(engine) as session:
+        erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings)
+    assert cache_keys(settings, "vectors") == set()
+
+
 def test_a_dry_run_leaves_the_cache_alone(engine, tmp_path):
     import numpy as np
 
