@@ -102,6 +102,7 @@ def export_qdpx(*, session: Session, study_id: int) -> bytes:
     questions: dict[int | None, str] = {q.id: q.text for q in study.guide}
     files = _export_sources(root, interviews, questions, user, memo_refs, variables) if interviews else {}
     guide = study.guide or study.starts_on or study.ends_on
+    guide_guid = _guid("guide", study.id)
     if memos or guide:
         notes = _sub(root, "Notes")
         for memo in memos:
@@ -109,13 +110,13 @@ def export_qdpx(*, session: Session, study_id: int) -> bytes:
                         creatingUser=user.get(memo.author), creationDateTime=_stamp(memo.created_at))
             _sub(note, "PlainTextContent", memo.body)
         if guide:
-            note = _sub(notes, "Note", guid=_guid("guide", study.id), name=GUIDE_NOTE)
+            note = _sub(notes, "Note", guid=guide_guid, name=GUIDE_NOTE)
             _sub(note, "PlainTextContent", guide_text([(q.text, q.probes or ()) for q in study.guide],
                                                       study.starts_on, study.ends_on))
     if study.purpose:
         _sub(root, "Description", study.purpose)
     if guide:
-        _sub(root, "NoteRef", targetGUID=_guid("guide", study.id))
+        _sub(root, "NoteRef", targetGUID=guide_guid)
     return _zip(root, files)
 
 

@@ -20,6 +20,11 @@ from research.errors import FrontlineError
 LABELS = {"industry": "Industry", "role": "Role", "tenure_band": "Tenure band", "site": "Site"}
 
 
+def channel_label(channel: str) -> str:
+    """A channel as the choice lists show it: the empty choice reads "not recorded"."""
+    return channel or "not recorded"
+
+
 def _custom_name(name: str) -> str:
     """A custom attribute's box name: fixed-length and key-safe whatever was typed, and never another's."""
     return "custom_" + hashlib.sha256(name.encode()).hexdigest()[:16]
@@ -39,7 +44,7 @@ def edit_participant_form(username: str, person: ParticipantValues) -> None:
         saved = person.fixed["channel"]  # an imported one outside the list is kept as it is; none is not added twice
         channels = ["", *CHANNELS, *([saved] if saved and saved not in CHANNELS else [])]
         values["channel"] = columns[1].selectbox("Channel", channels, index=channels.index(saved),
-                                                 format_func=lambda channel: channel or "not recorded",
+                                                 format_func=channel_label,
                                                  key=f"{form}_channel")
         values["consent_given"] = columns[2].checkbox("Consent given", value=person.consent_given,
                                                       key=f"{form}_consent")

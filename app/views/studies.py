@@ -10,7 +10,7 @@ from frontline_ui.exports import record_export
 from frontline_ui.forms import clear_form, flash, form_key, show_flash, sticky_tabs
 from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
-from frontline_ui.participant_form import edit_participant_form
+from frontline_ui.participant_form import channel_label, edit_participant_form
 from frontline_ui.pickers import pick_by_title, pick_study, select_study
 from interviews.codebook import export_codebook_csv, slugify
 from interviews.exports import excerpts_csv, excerpts_xlsx
@@ -167,8 +167,7 @@ with people_tab:
         role = boxes.text_input("Role", "role", where=c2)
         tenure = boxes.text_input("Tenure band", "tenure", where=c3)
         c4, c5, c6 = st.columns(3)
-        channel = c4.selectbox("Channel", ["", *CHANNELS], format_func=lambda option: option or "not recorded",
-                               key=f"{form}_channel")
+        channel = c4.selectbox("Channel", ["", *CHANNELS], format_func=channel_label, key=f"{form}_channel")
         site = boxes.text_input("Site", "site", where=c5)
         consent = c6.checkbox("Consent given", key=f"{form}_consent")
         custom = boxes.text_input("Custom attributes (name=value; name=value)", "custom", placeholder="shift=evening")
