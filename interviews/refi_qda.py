@@ -30,6 +30,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -213,10 +214,15 @@ class _Import:
     guide: dict[str, GuideQuestion] = field(default_factory=dict)  # one-line wording to question
     read_notes: set[str] = field(default_factory=set)  # GUIDs of notes taken as the guide, not as memos
 
+    @cached_property
+    def notes(self) -> dict[str, ET.Element]:
+        """The project's notes by GUID (the guide and the memos are both notes)."""
+        return {_g(note.get("guid")): note for note in self.root.iterfind(_q("Notes/Note"))}
+
 
 def _import_guide(run: _Import) -> None:
     """The study's guide and dates from a project-level "Interview guide" note written as the export writes it."""
-    notes = {_g(note.get("guid")): note for note in run.root.iterfind(_q("Notes/Note"))}
+    notes = run.notes
     for ref in run.root.iterfind(_q("NoteRef")):
         guid = _g(ref.get("targetGUID"))
         if guid not in notes or (notes[guid].get("name") or "").strip() != GUIDE_NOTE or run.guide:
@@ -345,7 +351,7 @@ def _add_excerpt(run: _Import, selection: ET.Element, note: InterviewNote, start
 
 def _import_memos(run: _Import) -> None:
     """Memos on what they are attached to; a memo on nothing Frontline keeps is reported, not stored."""
-    notes = {_g(note.get("guid")): note for note in run.root.iterfind(_q("Notes/Note"))}
+    notes = run.notes
     texts, users = run.texts, run.users
     for guid, kind, target in run.targets:
         if guid not in notes or not texts.get(guid, "").strip():
