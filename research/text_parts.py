@@ -13,6 +13,9 @@ MAX_PARTS = 12
 """A comment is read in at most its first this many parts: 10 of 10,000 real fragments have more, and a pasted
 list of hundreds of items would otherwise cost one embedding per item."""
 
+LETTERS = re.compile(r"[^\W\d_]+")
+"""Runs of letters in any script: a text with none (commas, "?!", emoji, an invisible character) says no word."""
+
 _PARTS = re.compile(r"(?:\.{2,}|[.;!?\n]|,|\s-\s|\band\b|\bbut\b)+", re.IGNORECASE)
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from research.analysis.nltk_data import VADER_MEMBER, VADER_RESOURCE, ensure_nltk_data
+from research.text_parts import LETTERS
 
 if TYPE_CHECKING:
     from research.store.embedding_cache import EmbeddingCache
@@ -120,7 +121,6 @@ _DEFAULT = _Default.SHIPPED_HEAD
 
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
-_LETTER = re.compile(r"[^\W\d_]")
 """Words as scikit-learn's TfidfVectorizer finds them (its default token pattern, on lowercased text)."""
 
 
@@ -229,5 +229,5 @@ class SentimentScorer:
             log_odds = (log_odds + embed_texts(list(texts), self.tuned, cache=cache, progress=progress)[:, 0]) / 2
         # A text without a letter (commas, "?!", an invisible character) gives the head nothing to read, and its
         # intercept alone would call it negative: VADER's score (0 for these) stands.
-        return [float(v) if _LETTER.search(text) else float(vader)
+        return [float(v) if LETTERS.search(text) else float(vader)
                 for v, text, vader in zip(_squashed(log_odds), texts, lexicon)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from research.text_parts import LETTERS
+
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -57,12 +59,10 @@ NON_ANSWER_WORDS = frozenset({
 """Words that praise, blame or decline without naming anything: a comment made only of these and stop words
 ("Good", "Nothing to say", "Everything is fine", "No comments") raises no theme, so it is ``other``."""
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-
 
 def says_something(text: str) -> bool:
     """Whether the text has a word (in any script) that is neither a stop word nor one of
     :data:`NON_ANSWER_WORDS`."""
     stop = _stop_words()
     return any(len(w) > 2 and w not in stop and w not in NON_ANSWER_WORDS
-               for w in _LETTERS.findall((text or "").lower()))
+               for w in LETTERS.findall((text or "").lower()))
