@@ -99,7 +99,7 @@ def eventually(page, engine, statement, expected, timeout: float = 15) -> None:
 def open_page(page, wait_for_app, name: str) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
-    wait_for_app(page)
+    wait_until_settled(page)  # under load a click in the opening run's wake was lost in a local loop
 
 
 def form_with(page, button: str):
@@ -127,6 +127,7 @@ def create_study_and_participants(page, wait_for_app, engine) -> None:
     expect(page.get_by_role("tab", name="Participants")).to_have_attribute("aria-selected", "true")
     expect(form.get_by_label("Industry")).to_have_value("")
     expect(form.get_by_role("checkbox", name="Consent given")).not_to_be_checked()
+    wait_until_settled(page)
     form.get_by_label("Industry").fill("Retail")
     form.get_by_role("button", name="Add participant").click()
     expect(page.get_by_text("Added P02, no consent recorded yet: notes wait for it.")).to_be_visible()
@@ -215,6 +216,10 @@ def download_links_twice(page, wait_for_app, engine) -> list[str]:
             page.get_by_role("button", name="Download links (CSV)").click()
         assert download.value.suggested_filename == "pulse-links.csv"
         files.append(Path(download.value.path()).read_text())
+        # The audit line is written by the rerun the click asks for; a reload before that rerun starts ends the
+        # session with it (a CI run lost the first line so), as a tab closed the same instant would.
+        eventually(page, engine, select(AuditEvent.actor, AuditEvent.subject).where(AuditEvent.action == "export"),
+                   [("rita", f"10 pulse link(s) for {SEGMENT} (CSV)")] * (attempt + 1))
     assert files[0] == files[1]
     links = list(csv.DictReader(io.StringIO(files[0])))
     assert {(r["wave"], r["segment"], r["kind"]) for r in links} == {(WAVE, SEGMENT, "invite")} and len(links) == 10
@@ -223,8 +228,6 @@ def download_links_twice(page, wait_for_app, engine) -> list[str]:
     expect(page.get_by_test_id("stCode")).to_contain_text(tokens[-1])
     assert sorted(rows(engine, select(PulseLink.token_hash, PulseLink.kind, PulseLink.used))) \
         == sorted((hash_token(t), "invite", False) for t in tokens)
-    eventually(page, engine, select(AuditEvent.actor, AuditEvent.subject).where(AuditEvent.action == "export"),
-               [("rita", f"10 pulse link(s) for {SEGMENT} (CSV)")] * 2)
     return tokens
 
 
