@@ -8,6 +8,7 @@ stop words say nothing. A comment made only of stop words and words that praise,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from research.text_parts import LETTERS
@@ -44,10 +45,16 @@ def _stem(word: str) -> str:
     return _stemmer().stem(word)
 
 
-def text_terms(text: str) -> set[str]:
-    """Stems of the text's content words and the pairs of neighbouring stems ("work life", "life balanc")."""
+def content_words(text: str) -> list[str]:
+    """The text's words that are not stop words, lower case, in order."""
     stop = _stop_words()
-    stems = [_stem(w) for w in _WORD.findall((text or "").lower()) if len(w) > 2 and w not in stop]
+    return [w for w in _WORD.findall((text or "").lower()) if len(w) > 2 and w not in stop]
+
+
+def text_terms(text: str, read: Callable[[str], str] | None = None) -> set[str]:
+    """Stems of the text's content words and the pairs of neighbouring stems ("work life", "life balanc");
+    ``read`` maps a word to the one meant (:class:`research.analysis.spelling.Speller`)."""
+    stems = [_stem(read(w) if read else w) for w in content_words(text)]
     return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:]) if a != b}
 
 

@@ -30,8 +30,9 @@ from typing import Protocol
 
 import numpy as np
 
+from research.analysis.spelling import Speller
 from research.analysis.theme_weight import by_weight, contenders
-from research.analysis.theme_words import says_something, text_terms
+from research.analysis.theme_words import content_words, says_something, text_terms
 from research.codebook import DEFAULT_CODEBOOK, NO_CODE, CodeDefinition
 from research.text_parts import parts_of
 
@@ -103,6 +104,8 @@ class ThemeMatcher:
         self._owners = np.asarray(owners + example_owners)
         self._is_example = np.asarray([False] * len(anchors) + [True] * len(examples))
         self._vocabulary = self._code_vocabulary(codebook)
+        self._speller = Speller(w for c in codebook for w in content_words(" ".join([c.name, c.description,
+                                                                                    *c.examples])))
         self._head = self._fit_head(self._anchor_vectors, self._owners, self._is_example)
         # With enough examples for a head they teach through it alone: as anchors too, one example that lists
         # three themes would pull texts about any of them (on real labelled employee text, macro-F1 0.57 with
@@ -126,7 +129,7 @@ class ThemeMatcher:
     def word_scores(self, texts: Sequence[str], *, corpus: bool = True) -> np.ndarray:
         """How strongly each text (row) uses each code's (column) own words, from 0 to 1. ``corpus``: the texts
         are a corpus, so a term common among them counts less (parts of a few texts are not)."""
-        bags = [text_terms(t) for t in texts]
+        bags = [text_terms(t, self._speller) for t in texts]
         rarity: dict[str, float] = {}
         if corpus and len(bags) >= 20:
             counts: dict[str, int] = {}
