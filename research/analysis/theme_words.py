@@ -40,9 +40,15 @@ def _stemmer():
     return SnowballStemmer("english")
 
 
+_DOUBLED = ("bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt")
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _stemmer().stem(word)
+    # Porter2 undoubles a consonant only after cutting a suffix: "staffed" is "staf" but "staff" stays "staff",
+    # so "More staff" missed a code about being short staffed. Undoubled here whatever came before.
+    stem = _stemmer().stem(word)
+    return stem[:-1] if stem.endswith(_DOUBLED) else stem
 
 
 def content_words(text: str) -> list[str]:

@@ -32,3 +32,11 @@ def test_words_agents_name_their_work_with_count_though_scikit_learn_lists_them_
     words = ThemeMatcher(_embed, codebook).word_scores(
         ["another new system", "the call dropped", "a wrong bill"], corpus=False)
     assert (words[:, 0] > 0).all() and (words[:, 1] == 0).all()
+
+
+def test_staff_meets_a_code_that_says_short_staffed():
+    codebook = [CodeDefinition("staffing", "Staffing", "We are always short staffed.", "#000000"),
+                CodeDefinition("campus", "Campus", "The office building and its cafeteria.", "#ffffff")]
+
+    words = ThemeMatcher(_embed, codebook).word_scores(["More staff!!!!!", "staffing the queue"], corpus=False)
+    assert (words[:, 0] > 0).all() and (words[:, 1] == 0).all()
