@@ -15,9 +15,17 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from research.accounts.drafts import (
+    coding_words_place,
+    excerpt_memo_place,
+    forget_everyones_drafts,
+    interview_boxes,
+    interview_memo_place,
+    participant_boxes,
+)
 from research.audit import record
 from research.errors import FrontlineError
-from research.store.models import GuideQuestion, Interview, Participant, Study
+from research.store.models import Excerpt, GuideQuestion, Interview, InterviewNote, Participant, Study
 
 CHANNELS = ("phone", "chat", "e-mail", "store")
 # Columns of ``participants``; anything else a researcher adds lives in ``attributes``.
@@ -295,6 +303,7 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
         raise FrontlineError(f"There is no participant with id {participant_id}.")
     if participant.withdrawn_on is not None:
         raise FrontlineError(f"{participant.code} already withdrew on {participant.withdrawn_on:%d %B %Y}.")
+    _forget_drafts_about(session=session, participant_id=participant.id)
     session.execute(delete(Interview).where(Interview.participant_id == participant.id))
     for attribute in FIXED_ATTRIBUTES:
         setattr(participant, attribute, "")
@@ -310,6 +319,21 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
     record(session=session, actor=actor, action="participant_withdrawn",
            subject=f"{participant.code} of study {participant.study_id}")
     return participant.code
+
+
+def _forget_drafts_about(*, session: Session, participant_id: int) -> None:
+    """Every staff member's unsent memos on the participant's interviews and excerpts, words pasted to code from
+    their notes, and edits of their attributes and interviews' details: they hold what the withdrawal erases,
+    and a box is found again by its id."""
+    interviews = select(Interview.id).where(Interview.participant_id == participant_id)
+    notes = select(InterviewNote.id).where(InterviewNote.interview_id.in_(interviews))
+    excerpts = select(Excerpt.id).where(Excerpt.note_id.in_(notes))
+    own = session.scalars(interviews).all()
+    forget_everyones_drafts(session=session, places=[
+        *map(interview_memo_place, own),
+        *map(excerpt_memo_place, session.scalars(excerpts)),
+        *map(coding_words_place, session.scalars(notes))],
+        prefixes=[f"{participant_boxes(participant_id)}:", *(f"{interview_boxes(i)}:" for i in own)])
 
 
 def participants_table(*, session: Session, study_id: int) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from frontline_ui.forms import clear_form, flash, form_key
 from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from interviews.studies import CHANNELS, ParticipantValues, update_participant
+from research.accounts.drafts import participant_boxes
 from research.errors import FrontlineError
 
 LABELS = {"industry": "Industry", "role": "Role", "tenure_band": "Tenure band", "site": "Site"}
@@ -34,7 +35,7 @@ def edit_participant_form(username: str, person: ParticipantValues) -> None:
     """Draw the edit form of ``person``; on save, update them, confirm what changed and start a fresh form."""
     name = f"person_{person.id}"
     form = form_key(name)
-    boxes = KeptBoxes(username, f"participant:{person.id}", form)
+    boxes = KeptBoxes(username, participant_boxes(person.id), form)
     with st.form(form):
         st.markdown(f"**{plain(person.code)}**: their attributes and consent")
         columns = st.columns(3)

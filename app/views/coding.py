@@ -29,7 +29,7 @@ from interviews.coding import (
 )
 from interviews.notes import interview_slots
 from interviews.passages import note_passages
-from research.accounts.drafts import forget_text
+from research.accounts.drafts import CODING_BOXES, coding_words_box, excerpt_memo_place, forget_text
 from research.analysis.suggestions import build_matcher, note_suggestions
 from research.errors import FrontlineError
 from research.figure_text import counted
@@ -77,11 +77,11 @@ sentences = sentence_spans(body)
 # arrives, the choices belonged to other text, so nothing is stored and the researcher is told.
 drawn_for = st.session_state.get("coding_form_note")
 form = form_key("code_excerpt")
-boxes = KeptBoxes(user.username, "coding", form)
+boxes = KeptBoxes(user.username, CODING_BOXES, form)
 with st.form(form):
     chosen = st.multiselect("Sentences to code", range(len(sentences)), key=f"{form}_sentences_{note_id}",
                             format_func=lambda i: body[sentences[i][0]:sentences[i][1]])
-    words = boxes.text_input("…or paste the exact words to code", f"words_{note_id}",
+    words = boxes.text_input("…or paste the exact words to code", coding_words_box(note_id),
                              help="Copy them from the answer above.")
     keys = st.multiselect("Codes", list(codes), format_func=codes.__getitem__, key=f"{form}_codes_{note_id}")
     submitted = st.form_submit_button("Code excerpt", type="primary")
@@ -194,7 +194,7 @@ else:
                     flash("coding", plain(f"The excerpt '{excerpt_words}' now carries "
                                           f"{', '.join(codes[k] for k in recoded)}."))
                     st.rerun()
-    memo_form, memo_place = form_key(f"memo_excerpt_{excerpt_id}"), f"memo:excerpt:{excerpt_id}"
+    memo_form, memo_place = form_key(f"memo_excerpt_{excerpt_id}"), excerpt_memo_place(excerpt_id)
     with st.form(memo_form):
         memo = kept_text_area(user.username, memo_place, "Memo on this excerpt", key=f"{memo_form}_body")
         left, right = st.columns(2)

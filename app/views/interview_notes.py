@@ -29,7 +29,7 @@ from interviews.notes import (
     update_interview,
 )
 from interviews.studies import participants_table
-from research.accounts.drafts import forget_text
+from research.accounts.drafts import forget_text, interview_boxes, interview_memo_place
 from research.errors import FrontlineError
 from research.figure_text import counted
 
@@ -90,7 +90,7 @@ with resources.db_session() as session:
 show_flash("notes")
 
 meta_form = form_key(f"interview_meta_{interview_id}")
-meta_boxes = KeptBoxes(user.username, f"interview:{interview_id}", meta_form)
+meta_boxes = KeptBoxes(user.username, interview_boxes(interview_id), meta_form)
 with st.form(meta_form):
     left, right = st.columns(2)
     interviewer = meta_boxes.text_input("Interviewer", "interviewer", saved=row["Interviewer"] or "", where=left)
@@ -204,7 +204,7 @@ with resources.db_session() as session:
 if not memos.empty:
     st.dataframe(memos, hide_index=True, width="stretch")
 remove_own_memo(user.username, place="notes", interview_id=interview_id)
-memo_form, memo_place = form_key(f"memo_{interview_id}"), f"memo:interview:{interview_id}"
+memo_form, memo_place = form_key(f"memo_{interview_id}"), interview_memo_place(interview_id)
 with st.form(memo_form):
     memo = kept_text_area(user.username, memo_place, "New memo", key=f"{memo_form}_body")
     if st.form_submit_button("Add memo"):

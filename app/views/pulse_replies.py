@@ -12,7 +12,7 @@ from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title, pick_wave
 from frontline_ui.suggested import suggested_caption
 from interviews.codebook import analysis_codebook
-from research.accounts.drafts import forget_text
+from research.accounts.drafts import REPLIES, forget_text, reply_place
 from research.errors import AlreadySubmitted, FrontlineError
 from research.pulse.comment_codes import code_comment, comment_codes, suggestions
 from research.pulse.replies import (
@@ -65,7 +65,7 @@ def save_code(answer_id, code_key: str) -> None:
         st.session_state["pulse_replies_coded"] = ("ok", f"Coded {plain(name)}: it teaches the next analysis.")
 
 
-drafts = my_drafts(user.username, "reply:")
+drafts = my_drafts(user.username, REPLIES)
 for row in shown.itertuples():
     with st.container(border=True):
         st.text(row.comment)
@@ -85,7 +85,7 @@ for row in shown.itertuples():
         # A sent reply reruns the page (the count moves on, the form is drawn empty), so a second click on the
         # old form stores nothing: it used to keep the text and store each click again.
         # One box per comment, not per person: two comments of one response never share a thread or a key.
-        name, place = f"reply_{row.answer_id}", f"reply:{row.response_id}:{row.answer_id}"
+        name, place = f"reply_{row.answer_id}", reply_place(row.response_id, row.answer_id)
         # A draft kept from before this visit is drawn open, where it is seen: a closed popover hid it until
         # clicked. Decided once a visit, so a box does not change from popover to expander under the typing.
         drafted = st.session_state.setdefault(f"{name}_drafted", place in drafts) and place in drafts

@@ -9,7 +9,7 @@ other page reads them. Interview notes have their own drafts (:mod:`interviews.d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from research.accounts.users import account_id
 from research.errors import FrontlineError
+from research.store.engine import rows_changed
 from research.store.models import User
 from research.store.staff_drafts import StaffDraft
 
@@ -26,6 +27,50 @@ MAX_PLACE_CHARS = 160
 MAX_DRAFTS = 500
 """Unsent drafts one account may keep at once: more boxes than anyone leaves half-typed, and a bound on what one
 account (or a script holding its cookie) can store through ``/api/draft`` (at most 10 MB)."""
+
+
+CODING_BOXES = "coding"
+"""The prefix of the coding form's kept boxes (:class:`frontline_ui.kept_text.KeptBoxes`)."""
+
+
+def interview_memo_place(interview_id: int) -> str:
+    return f"memo:interview:{interview_id}"
+
+
+def excerpt_memo_place(excerpt_id: int) -> str:
+    return f"memo:excerpt:{excerpt_id}"
+
+
+def coding_words_box(note_id: int) -> str:
+    """The coding form's "exact words" box for one note, under :data:`CODING_BOXES`."""
+    return f"words_{note_id}"
+
+
+def participant_boxes(participant_id: int) -> str:
+    """The prefix of a participant's edit form's kept boxes."""
+    return f"participant:{participant_id}"
+
+
+def interview_boxes(interview_id: int) -> str:
+    """The prefix of an interview's details form's kept boxes."""
+    return f"interview:{interview_id}"
+
+
+def coding_words_place(note_id: int) -> str:
+    """Where :class:`frontline_ui.kept_text.KeptBoxes` keeps :func:`coding_words_box`."""
+    return f"{CODING_BOXES}:{coding_words_box(note_id)}"
+
+
+REPLIES = "reply:"
+
+
+def reply_place(response_id: object, answer_id: object) -> str:
+    return f"{REPLIES}{response_id}:{answer_id}"
+
+
+def replied_response(place: str) -> str:
+    """The response (as text) a reply box under :data:`REPLIES` answers."""
+    return place.removeprefix(REPLIES).split(":", 1)[0]
 
 
 def _check_place(place: str) -> str:
@@ -94,3 +139,23 @@ def forget_texts(*, session: Session, username: str, places: Sequence[str]) -> N
     if user_id is not None and places:
         session.execute(delete(StaffDraft).where(StaffDraft.user_id == user_id,
                                                  StaffDraft.place.in_([_check_place(p) for p in places])))
+
+
+
+def forget_everyones_drafts(*, session: Session, places: Sequence[str] = (), prefixes: Sequence[str] = (),
+                            keep_place: Callable[[str], bool] | None = None) -> int:
+    """Discard every author's drafts in boxes tied to what is being erased (a withdrawal, comment erasure).
+
+    ``places`` are named boxes (``"memo:interview:7"``, ``"coding:words_12"``); every box under one of
+    ``prefixes`` that ``keep_place`` does not keep goes too (``"participant:4:"``, or ``"reply:"`` keeping
+    replies to comments that stay). Without this, such drafts outlived the erasure, and a new interview given a
+    freed id opened on the old memo draft. Returns how many drafts went.
+    """
+    listed = [_check_place(p) for p in places]
+    for prefix in prefixes:
+        under = session.scalars(select(StaffDraft.place).where(StaffDraft.place.startswith(prefix, autoescape=True)))
+        listed += [place for place in dict.fromkeys(under) if keep_place is None or not keep_place(place)]
+    gone = 0
+    for start in range(0, len(listed), 500):
+        gone += rows_changed(session.execute(delete(StaffDraft).where(StaffDraft.place.in_(listed[start:start + 500]))))
+    return gone

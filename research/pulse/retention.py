@@ -33,6 +33,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from research.accounts.drafts import REPLIES, forget_everyones_drafts, replied_response
 from research.audit import record
 from research.pulse.binding import without_words
 from research.pulse.inbox import sealed_size, wave_question_kinds
@@ -100,6 +101,11 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     for row, payload in waiting:  # scores stay to be released; the words and the receipt go, the binding stays
         row.payload = sealer.seal(without_words(row, payload), size=sizes[row.wave_id])
     session.execute(delete(PulseReply).where(PulseReply.response_id.in_(old)))
+    erased = {str(response) for response in session.scalars(select(PulseResponse.id)
+                                                              .where(PulseResponse.submitted_on < before))}
+    # unsent replies may quote the comment they answer
+    forget_everyones_drafts(session=session, prefixes=[REPLIES], keep_place=lambda place: replied_response(place)
+                            not in erased)
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
     cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)
     record(session=session, actor=actor, action="comments_erased",

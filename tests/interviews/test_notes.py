@@ -137,3 +137,45 @@ def test_a_participant_takes_a_place_with_their_first_note_and_keeps_it_past_wit
                                 held_on=None)
     save_note(session=session, interview_id=interview.id, body="Fine", editor="ana", guide_question_id=first)
     assert place(p4) == 3
+
+
+def test_a_withdrawal_takes_every_staff_members_unsent_drafts_about_the_participant(session, study):
+    """An insider found an unsent memo outliving a withdrawal, and then shown on a new interview given the freed
+    id; drafts of other participants stay."""
+    from research.accounts import create_user
+    from research.accounts.drafts import (
+        coding_words_place,
+        excerpt_memo_place,
+        interview_boxes,
+        interview_memo_place,
+        keep_text,
+        kept_text,
+        participant_boxes,
+    )
+
+    for name in ("ana", "ben"):
+        create_user(session=session, username=name, role="researcher", password="a long password", actor="setup")
+    p1, p2, _ = study["participants"]
+    first = study["guide"][0].id
+    theirs = start_interview(session=session, study_id=study["study"].id, participant_id=p2.id, interviewer="ana",
+                             held_on=None)
+    note = save_note(session=session, interview_id=theirs.id, body="My team lead ignores my complaints",
+                     editor="ana", guide_question_id=first).note_id
+    excerpt = code_quote(session=session, note_id=note, quote="ignores my complaints", codes=["tools"], coder="ana")
+    kept = {("ana", interview_memo_place(theirs.id)): "she says her lead ignores her",
+            ("ben", excerpt_memo_place(excerpt.id)): "ignored again",
+            ("ben", coding_words_place(note)): "ignores my complaints",
+            ("ana", f"{participant_boxes(p2.id)}:site"): "Leeds, the night desk",
+            ("ana", f"{interview_boxes(theirs.id)}:interviewer"): "ana and raj",
+            ("ana", f"{participant_boxes(p1.id)}:site"): "P01's edit stays",
+            ("ana", interview_memo_place(study["interview"].id)): "P01's memo stays"}
+    for (who, place), body in kept.items():
+        keep_text(session=session, username=who, place=place, body=body)
+
+    withdraw_participant(session=session, participant_id=p2.id, actor="ana")
+
+    assert [kept_text(session=session, username=who, place=place) for who, place in kept] \
+        == [None, None, None, None, None, "P01's edit stays", "P01's memo stays"]
+    again = start_interview(session=session, study_id=study["study"].id, participant_id=p1.id, interviewer="ana",
+                            held_on=None)
+    assert kept_text(session=session, username="ana", place=interview_memo_place(again.id)) is None

@@ -295,3 +295,26 @@ def cache_keys_at(path, table):
         return {key for (key,) in db.execute(f"SELECT key FROM {table}")}
     finally:
         db.close()
+
+
+def test_unsent_replies_to_erased_comments_go_and_replies_to_kept_ones_stay(engine, tmp_path):
+    """An unsent reply may quote the comment it answers; an insider found such drafts outliving the erasure."""
+    from research.accounts import create_user
+    from research.accounts.drafts import keep_text, kept_text, reply_place
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    with session_scope(engine) as session:
+        create_user(session=session, username="ana", role="researcher", password="a long password", actor="setup")
+        drafts = {}
+        for title, opened in (("Spring", date(2025, 3, 1)), ("Autumn", date(2026, 9, 1))):
+            wave_id = add_wave(session, title, opened, {"Billing": answers(6, morale=2)})
+            answer = session.scalars(select(PulseAnswer).join(PulseResponse).where(PulseResponse.wave_id == wave_id)
+                                     .where(PulseAnswer.value_text.is_not(None))).first()
+            drafts[title] = reply_place(answer.response_id, answer.id)
+            keep_text(session=session, username="ana", place=drafts[title], body=f"Re '{answer.value_text}': we are")
+
+    with session_scope(engine) as session:
+        erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings)
+    with session_scope(engine) as session:
+        assert kept_text(session=session, username="ana", place=drafts["Spring"]) is None
+        assert kept_text(session=session, username="ana", place=drafts["Autumn"]).startswith("Re '")
