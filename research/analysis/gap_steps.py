@@ -201,16 +201,18 @@ def _job_before(session: Session, job_id: int) -> int | None:
         .order_by(AnalysisJob.id.desc()).limit(1))
 
 
-def _answered(session: Session) -> dict[int, frozenset[str]]:
-    """Per wave, the members of every response that answered morale or eNPS: those a gap compares (as
-    :func:`research.analysis.gaps.response_scores` reads them)."""
-    waves: dict[int, set[str]] = {}
-    for response_id, wave_id in session.execute(
-            select(cast(PulseAnswer.response_id, String), PulseQuestion.wave_id).distinct()
-            .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
-            .where(PulseQuestion.key.in_(["morale", "enps"]))):
-        waves.setdefault(wave_id, set()).add(member(response_id))
-    return {wave: frozenset(group) for wave, group in waves.items()}
+def _answered(session: Session, waves: set[int] | None = None) -> dict[int, frozenset[str]]:
+    """Per wave (of ``waves``, or all), the members of every response that answered morale or eNPS: those a gap
+    compares (as :func:`research.analysis.gaps.response_scores` reads them)."""
+    query = (select(cast(PulseAnswer.response_id, String), PulseQuestion.wave_id).distinct()
+             .join(PulseQuestion, PulseQuestion.id == PulseAnswer.question_id)
+             .where(PulseQuestion.key.in_(["morale", "enps"])))
+    if waves is not None:
+        query = query.where(PulseQuestion.wave_id.in_(sorted(waves)))
+    found: dict[int, set[str]] = {}
+    for response_id, wave_id in session.execute(query):
+        found.setdefault(wave_id, set()).add(member(response_id))
+    return {wave: frozenset(group) for wave, group in found.items()}
 
 
 def _row(job_id: int, wave_id: int, theme: str, group: frozenset[str], released: bool,
@@ -237,9 +239,25 @@ def _released(session: Session, wave_id: int) -> tuple[_Shown, set[str]]:
 
 
 def withheld_themes(*, session: Session, job_id: int) -> set[tuple[int, str]]:
-    """(wave id, theme) pairs whose comparison the job withheld."""
-    return set(session.execute(select(GapGroup.wave_id, GapGroup.theme)
-                               .where(GapGroup.job_id == job_id, GapGroup.released.is_(False))).all())
+    """(wave id, theme) pairs whose comparison the job withheld, or whose raisers have changed since.
+
+    Erasing comments (or a withdrawal) takes analysis rows away, and a comparison worked out again from the rows
+    left differs from the one shown by the few erased: an insider review on 2026-12-07 compared a briefing from
+    before an erasure with one from after and read the erased raiser's eNPS class. So a released comparison is
+    shown only while its raisers are the group the job recorded; otherwise it waits for the next analysis,
+    whose record checks it against everything shown.
+    """
+    withheld: set[tuple[int, str]] = {(wave_id, theme) for wave_id, theme in session.execute(
+        select(GapGroup.wave_id, GapGroup.theme).where(GapGroup.job_id == job_id, GapGroup.released.is_(False)))}
+    recorded = {(wave_id, theme): digest for wave_id, theme, digest in session.execute(
+        select(GapGroup.wave_id, GapGroup.theme, GapGroup.digest)
+        .where(GapGroup.job_id == job_id, GapGroup.released.is_(True), GapGroup.theme != EVERYONE))}
+    if recorded:
+        answered = _answered(session, waves={wave_id for wave_id, _ in recorded})
+        now = {(wave_id, theme): _digest(raised & answered.get(wave_id, frozenset()))
+               for wave_id, themes in _theme_groups(session, job_id).items() for theme, raised in themes.items()}
+        withheld |= {pair for pair, digest in recorded.items() if now.get(pair, digest) != digest}
+    return withheld
 
 
 def withhold(gaps: pd.DataFrame, withheld: set[tuple[int, str]]) -> pd.DataFrame:

@@ -159,3 +159,25 @@ def test_past_its_share_of_different_groups_a_wave_shows_only_groups_already_sho
     five = ["tools" if i in (0, 1, 2, 3, TARGET) else t for i, t in enumerate(FIRST)]
     assert enps_gaps(engine, analyse(engine, comments, five)) == {"pay": None, "tools": None}
     assert enps_gaps(engine, analyse(engine, comments, FIRST)) == first
+
+
+def test_a_comparison_whose_raisers_lost_an_erased_comment_waits_for_the_next_analysis(engine, comments, tmp_path):
+    """An insider review's recipe: a briefing before an erasure and one after, with no new analysis, differ by
+    the erased raiser alone and give their eNPS class."""
+    from research.pulse.retention import erase_comments
+    from research.settings import load_settings
+
+    job_id = analyse(engine, comments, FIRST)
+    before = enps_gaps(engine, job_id)
+    assert before["pay"] is not None and before["tools"] is not None
+    with session_scope(engine) as session:  # the target answered a day before the rest, under the cut-off
+        target = session.get(PulseAnswer, comments[TARGET]).response
+        target.submitted_on = date(2026, 10, 1)
+        erase_comments(session=session, before=date(2026, 10, 2), actor="cli:root",
+                       settings=load_settings({"FRONTLINE_DATA_DIR": str(tmp_path)}))
+    with session_scope(engine) as session:
+        assert session.get(PulseAnswer, comments[TARGET]) is None
+
+    assert enps_gaps(engine, job_id) == {"pay": None, "tools": before["tools"]}
+    # The next analysis records the groups as they now are, and checks them against the ones shown.
+    assert enps_gaps(engine, analyse(engine, comments[:TARGET], FIRST[:TARGET]))["pay"] is None
