@@ -5,9 +5,10 @@ import streamlit as st
 from frontline_ui import findings_data, resources
 from frontline_ui.auth import require_page
 from frontline_ui.charts import show_chart
+from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
 from research.findings.figures import gap_trend_figure
-from research.findings.gap_findings import KINDS, gap_findings
+from research.findings.gap_findings import KINDS, gap_findings, more_gaps
 from research.findings.representative import representative_wave
 
 require_page("findings_gaps")
@@ -47,3 +48,8 @@ for kind, heading in KINDS.items():
                     st.caption("No team reached the comment threshold for this theme.")
                 for quote in finding.quotes:
                     st.text(f"“{quote}”")
+    more = more_gaps(gaps, kind=kind)
+    if not more.empty:
+        with st.expander(f"{len(more)} more {heading.lower()} raised in this wave, by negative comments"):
+            text_table(more, what="", file_name="", download=False,
+                       formats={"Raised in": "{:.0%}", "Negative (share of all)": "{:.0%}"})

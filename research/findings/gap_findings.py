@@ -95,8 +95,24 @@ def finding_sentence(
     return text + "."
 
 
+TOP = 5
+"""Gaps of each kind told in full (trend, phrases, quotes); the rest are listed by :func:`more_gaps`."""
+
+
+def more_gaps(gaps: pd.DataFrame, *, kind: str, after: int = TOP) -> pd.DataFrame:
+    """The latest wave's themes of ``kind`` past the first ``after``, worst first, with the share of comments
+    raising each and the share that are negative and raise it: every theme an analysis found stays in sight (an
+    outside walk added a code, saw it raised in 4 % of comments on the analysis page, and found it nowhere on the
+    executives' gaps page, which tells five of each kind)."""
+    shown = {"name": "Theme", "share": "Raised in", "negative_share": "Negative (share of all)"}
+    rest = ranked_gaps(gaps, kind=kind).iloc[after:]
+    if rest.empty:
+        return pd.DataFrame(columns=list(shown.values()))
+    return rest[list(shown)].rename(columns=shown).reset_index(drop=True)
+
+
 def gap_findings(
-    *, session: Session, job_id: int, thresholds: Thresholds, kind: str, top: int = 5,
+    *, session: Session, job_id: int, thresholds: Thresholds, kind: str, top: int = TOP,
     gaps: pd.DataFrame | None = None, comments: pd.DataFrame | None = None,
 ) -> list[GapFinding]:
     """The ``top`` gaps of one kind ("morale" or "tooling") in the latest analysed wave, worst first.

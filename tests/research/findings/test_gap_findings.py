@@ -124,3 +124,20 @@ def test_the_same_quotable_comments_are_phrased_once(analysed_demo, monkeypatch)
     assert phrased > 0 and len(calls) == phrased
     assert [(f.phrases, f.sentence) for f in again] == [(f.phrases, f.sentence) for f in first]
     assert any(f.phrases for f in first)
+
+
+def test_gaps_past_the_five_told_in_full_are_listed_worst_first(analysed_demo):
+    """An outside walk added a code, saw it in 4 % of comments, and found it nowhere on the gaps page."""
+    from research.findings.gap_data import gap_table
+    from research.findings.gap_findings import more_gaps
+
+    engine, job_id = analysed_demo
+    with session_scope(engine) as session:
+        gaps = gap_table(session=session, job_id=job_id, thresholds=Thresholds())
+        told = [f.name for f in gap_findings(session=session, job_id=job_id, thresholds=Thresholds(), kind="morale",
+                                             gaps=gaps)]
+    listed = more_gaps(gaps, kind="morale")
+    assert len(told) == 5 and len(listed) > 0 and not set(told) & set(listed["Theme"])
+    assert listed["Negative (share of all)"].is_monotonic_decreasing
+    assert more_gaps(gaps, kind="morale", after=0)["Theme"].tolist() == [*told, *listed["Theme"]]
+    assert more_gaps(gaps.iloc[0:0], kind="morale").empty
