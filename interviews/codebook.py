@@ -89,6 +89,19 @@ def _check(session: Session, name: str, colour: str, code_id: int | None) -> tup
     return name, colour
 
 
+MAX_DESCRIPTION_CHARS = 2_000
+"""A code's description: a few sentences saying what belongs under it. Its clauses are each matched against
+every comment, so a far longer one (an outside walk saved 60,000 characters) only slows every analysis."""
+
+
+def _description(text: str | None) -> str:
+    text = (text or "").strip()
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        raise FrontlineError(f"A code's description is at most {MAX_DESCRIPTION_CHARS:,} characters; this one is "
+                             f"{len(text):,}. Say what belongs under the code in a few sentences.")
+    return text
+
+
 def _parent_id(session: Session, parent_key: str | None, code_id: int | None) -> int | None:
     if not parent_key:
         return None
@@ -138,8 +151,9 @@ def _add_code(
     examples: str = "", gap_kind: str = "morale",
 ) -> Code:
     name, colour = _check(session, name, colour, None)
+    description = _description(description)
     position = (session.scalar(select(func.max(Code.position))) or 0) + 1
-    code = Code(key=_unique_key(session, name), name=name, description=(description or "").strip(), colour=colour,
+    code = Code(key=_unique_key(session, name), name=name, description=description, colour=colour,
                 parent_id=_parent_id(session, parent_key, None), position=position,
                 examples=join_examples(split_examples(examples)), gap_kind=_gap_kind(gap_kind))
     session.add(code)
@@ -156,8 +170,9 @@ def update_code(
     if code is None:
         raise FrontlineError(f"There is no code with key '{key}'.")
     _check_typed_examples(examples)
+    description = _description(description)
     code.name, code.colour = _check(session, name, colour, code.id)
-    code.description = (description or "").strip()
+    code.description = description
     if examples is not None:
         code.examples = join_examples(split_examples(examples))
     if gap_kind is not None:
@@ -233,9 +248,10 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
                                      f"{imported[existing.id]} ('{existing.name}'), imported already; this row "
                                      "was left out")
             if existing is not None:
+                description = _description(row.get("description", existing.description))
                 existing.name, existing.colour = _check(session, row.get("name", ""),
                                                         row.get("colour") or existing.colour, existing.id)
-                existing.description = row.get("description", existing.description)
+                existing.description = description
                 if "examples" in row:
                     existing.examples = join_examples(split_examples(row["examples"]))
                 code = existing

@@ -157,3 +157,20 @@ def test_a_code_named_twice_in_one_file_is_imported_once_and_lines_are_the_file_
         "left out",
         "line 5: 'blue' is not a colour like #1f77b4."]
     assert codes_table(session=session).set_index("Name").loc["Team morale", "Description"] == "First description"
+
+
+def test_a_description_of_pages_is_refused_and_changes_nothing(session):
+    """An outside walk saved a 60,000-character description; each of its clauses is matched against every
+    comment."""
+    long = "Parking at the site; " * 200
+    with pytest.raises(FrontlineError, match="at most 2,000 characters; this one is 4,199"):
+        add_code(session=session, name="Parking", description=long)
+    with pytest.raises(FrontlineError, match="at most 2,000 characters"):
+        update_code(session=session, key="pay", name="Pay and rewards", description=long, colour="#000000",
+                    parent_key=None)
+    result = import_codebook_csv(session=session, data=f"key,name,description\npay,Pay and rewards,{long}\n".encode())
+    assert result.skipped == ["line 2: A code's description is at most 2,000 characters; this one is 4,199. Say "
+                              "what belongs under the code in a few sentences."]
+    session.expire_all()
+    assert codes_table(session=session).set_index("Key").loc["pay", "Name"] == "Pay"
+    assert "Parking" not in codes_table(session=session)["Name"].tolist()
