@@ -1,24 +1,22 @@
 """Finding people's names in free text, offline: a gazetteer, a word list and context rules.
 
-Agents write names every way people type them: "Kevin Smith", "kevin",
-"sarah.connor", "Dave is awful", "Nguyen Van An", "talk to May Chen". A
-roster deny-list alone misses most of these, and cue words ("my supervisor
-John") miss the rest. This module reads each comment as a row of word tokens
-and decides which ones are names from:
+Agents write names every way people type them: "Kevin Smith", "kevin", "sarah.connor", "Dave is awful",
+"Nguyen Van An", "talk to May Chen". A roster deny-list alone misses most of these, and cue words ("my
+supervisor John") miss the rest. This module reads each comment as a row of word tokens and decides which
+ones are names from:
 
 * a gazetteer of first names and surnames from about sixty locales, read from
   the person providers that ship inside the ``faker`` package (MIT licence);
 * Webster's 2nd word list (public domain, shipped by ``english-words``), so
   that "will", "grace" or "mark" are treated as words unless the context
   says they are names, while "kevin" or "priya" are names even in lower case;
-* context: capitals, the word before (a title, a role word, "thanks",
-  "ask") and the word after (a verb such as "said", "is", "keeps");
-* an allow-list of tools, products and vendors agents talk about, so that
-  Salesforce, Genesys or Teams survive.
+* context: capitals, the word before (a title, a role word, "thanks", "ask") and the word after (a verb such
+  as "said", "is", "keeps");
+* an allow-list of tools, products and vendors agents talk about, so that Salesforce, Genesys or Teams survive.
 
-The gazetteer is loaded once per process (about half a second) and shared by
-every :class:`NameFinder`; a finder built with a roster also matches the
-roster's names by their parts, ignoring case, accents and spacing.
+The gazetteer is loaded once per process (about half a second) and shared by every :class:`NameFinder`; a
+finder built with a roster also matches the roster's names by their parts, ignoring case, accents and spacing
+(and, for roster names that are words or run together, as :mod:`research.privacy.roster_words` says).
 """
 
 from __future__ import annotations
@@ -27,11 +25,13 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from research.privacy.gazetteer import TOKEN as _TOKEN
 from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
 from research.privacy.gazetteer import Gazetteer, fold, gazetteer  # noqa: F401  (gazetteer re-exported)
 from research.privacy.name_shapes import PARTICLES, named_part
+from research.privacy.roster_words import in_compound, login_forms, spoken_of
 
 # What may stand between two parts of one name: spaces, or a dot/underscore/hyphen in handles like sarah.connor.
 _NAME_GAP = re.compile(r"[ \t]+|[._-]")
@@ -47,8 +47,8 @@ dynamics kustomer gladly amazon aws connect cisco finesse webex jabber mitel rin
 nuance qualtrics medallia tableau looker powerbi okta citrix windows chrome edge firefox word powerpoint
 whatsapp telegram signal viber messenger facebook instagram twitter tiktok linkedin youtube jabra plantronics
 poly logitech liveperson sprinklr zoho pega siebel assembled guru loom miro gong chorus genesyscloud ujet
-kore observeai cogito playvox maestroqa evaluagent tymeshift injixo alvaria
-eightbyeight ivr wfm wfo acd crm erp pbx kb qa qm lms hris ats sso vpn api sms chatgpt copilot gemini
+kore observeai cogito playvox maestroqa evaluagent tymeshift injixo alvaria eightbyeight ivr wfm wfo acd crm erp
+pbx kb qa qm lms hris ats sso vpn api sms chatgpt copilot gemini
 openai bard cortana android iphone ipad macbook lenovo dell thinkpad hp samsung apple
 netsuite xero quickbooks stripe paypal shopify magento bigcommerce mailchimp docusign adobe acrobat
 trello asana monday notion airtable smartsheet basecamp clickup lucidchart visio skype lync
@@ -79,6 +79,7 @@ _LOOSE_AFTER = frozenset("and or in at on".split())  # after a name, but after m
 # Never part of a name, even between two names.
 _NEVER = frozenset("i the a and or but of to in on at for with my your our their his her its is was he she we "
                    "you they it me us him them as".split())
+_spoken_of = partial(spoken_of, roles=_ROLES | _TITLES, determiners=_DETERMINERS)
 _PRONOUNS = frozenset("i we you he she they it me us him her them this that there the a an".split())
 _NOT_NAMES = frozenset("""
 i the a an and but or never always is was says said does did who which that this they he she we you it not
@@ -147,13 +148,18 @@ class NameFinder:
         self._roster_full: dict[str, list[list[str]]] = {}  # first part -> the full names starting with it
         self._roster_parts: set[str] = set()  # matched alone, in any case
         self._roster_capitalised: set[str] = set()  # matched alone only with a capital: "Will", not "will"
+        self._roster_words: set[str] = set()  # first names that are words: "will" too when spoken of as a person
+        self._roster_logins: set[str] = set()  # names run together: "tokafor"
         for entry in roster:
             parts = [p for p in _parts(entry or "") if len(p) >= 2]
             if not parts:
                 continue
             self._roster_full.setdefault(parts[0], []).append(parts)
+            self._roster_logins |= login_forms(parts)
             word = self._gaz.is_word(parts[0]) or parts[0] in _NOT_NAMES
             (self._roster_capitalised if word else self._roster_parts).add(parts[0])
+            if word:  # in lower case where the words beside it say a person is meant (roster_words.py)
+                self._roster_words.add(parts[0])
             # A surname alone only where it is distinctive: not an ordinary word; a particle only with a capital.
             later = [p for p in parts[1:] if not self._gaz.is_word(p) and p not in TOOLS]
             self._roster_parts.update(p for p in later if p not in PARTICLES)
@@ -214,7 +220,10 @@ class NameFinder:
 
     def _mark_roster(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
         for i, tok in enumerate(toks):
-            if tok.key in self._roster_parts or (tok.cap and tok.key in self._roster_capitalised):
+            near = (_word_before(text, toks, i), _word_after(text, toks, i))
+            if tok.key in self._roster_parts or (tok.cap and tok.key in self._roster_capitalised) or (
+                    tok.key in self._roster_words and _spoken_of(tok.key, *near)) or in_compound(
+                    tok.key, self._roster_parts, self._roster_logins):
                 is_name[i] = True
             for parts in self._roster_full.get(tok.key, ()):
                 if len(parts) > 1 and i + len(parts) <= len(toks) and all(

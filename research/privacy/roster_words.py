@@ -1,0 +1,61 @@
+"""A roster name that is also an English word, typed in lower case, is a name where the words beside it say a
+person is meant.
+
+"will", "grace", "mark", "rose" and "tom" are colleagues on a roster and words elsewhere, so alone they are
+matched only with a capital ("Will", not "will": "will we get a raise" keeps its word). But agents type names
+in lower case on a phone, and an insider review (2026-12-07) had "tom never helps", "my manager grace", "ask
+rose" and "will is lazy" kept whole. So lower case counts too where a role, a title or an asking verb comes
+before ("the TL grace", "ask rose", "thanks mark"), or where a verb that follows a person and not the word
+comes after, with no determiner before ("will is lazy", "mark was wrong", not "the mark is wrong"); "never",
+"always" and their like count only at the start of a sentence ("tom never helps", not "the system will never
+work").
+"""
+
+from __future__ import annotations
+
+CUES_BEFORE = frozenset("ask asked tell told thanks thank named called cc ping message emailed messaged".split())
+PERSON_AFTER = frozenset("""
+is was isn't wasn't isnt wasnt has had hasn't hadn't says said told tells asks asked keeps kept gets got does
+did doesn't didn't doesnt didnt helped helps treats treated ignores ignored shouted shouts refuses refused
+approves approved
+""".split())
+OPENING_AFTER = frozenset("never always just still really also".split())
+MODALS = frozenset("will may can must".split())
+"""Names that are also modal verbs: "the TL will help" and "my manager will never listen" keep their word, so
+after a role these are names only at the end of a clause ("ask will", "thanks will")."""
+MONTHS = frozenset("april may june august".split())
+"""Names that are also months: "june was busy" keeps its month; only a role or cue before makes them names."""
+
+
+def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozenset[str],
+              determiners: frozenset[str]) -> bool:
+    """Whether the lower-case roster ``word`` between ``before`` and ``after`` (lower case; None at a sentence's
+    edge) names the person: ``roles`` are words put before a person ("manager", "mr"), ``determiners`` words
+    that make what follows a thing ("the", "a", "my")."""
+    if before in determiners:
+        return False
+    if before in roles or before in CUES_BEFORE:
+        return word not in MODALS or after is None or after in PERSON_AFTER
+    if word in MONTHS:
+        return False
+    return after in PERSON_AFTER or (before is None and after in OPENING_AFTER and word not in MODALS)
+
+
+def login_forms(parts: list[str]) -> set[str]:
+    """How a roster name is run together as a login or handle: "tokafor", "tomokafor" for Tom Okafor (first and
+    last part; at least six letters, so short runs stay words)."""
+    if len(parts) < 2:
+        return set()
+    first, last = parts[0], parts[-1]
+    return {form for form in (first[0] + last, first + last, last + first[0]) if len(form) >= 6}
+
+
+def in_compound(key: str, parts: set[str], logins: set[str]) -> bool:
+    """Whether a token joined by hyphens or underscores, or ending in digits, holds a roster name: "Okafor-Smith",
+    "tom_okafor", "okafor2", "tokafor1" (an insider review's, kept whole before). ``parts`` are the roster parts
+    matched alone in any case, ``logins`` the :func:`login_forms` of the roster's names."""
+    bare = key.rstrip("0123456789")
+    pieces = [p for p in bare.replace("_", "-").split("-") if p]
+    if not pieces or (len(pieces) == 1 and bare == key and bare not in logins):
+        return False
+    return any(p in parts or p in logins for p in pieces) or "".join(pieces) in logins
