@@ -65,6 +65,24 @@ _CUED_NUMBER = re.compile(
     r"case|ticket|ref|reference|login|user(?:name)?|payroll|policy|member|customer)\b[\s:#.]*(?:(?:is|id|no|"
     r"number|code)\b[\s:#.]*)?(?P<id>#?[A-Za-z]{0,8}-?\d[\dA-Za-z-]*\d[A-Za-z]?)(?![\w-])",
     re.IGNORECASE)
+# Numbers read out in words, as on a call: "seven seven zero zero nine one two", "staff number eight eight two
+# one three" (an insider review's, 2026-12-07). Five words or more, four of them digits: rare in plain speech.
+_DIGIT_WORDS = "zero|oh|nought|nil|one|two|three|four|five|six|seven|eight|nine"
+_SPOKEN_NUMBER = re.compile(rf"\b(?:(?:{_DIGIT_WORDS}|double|triple)(?:[\s,-]+|$)){{5,}}", re.IGNORECASE)
+_SPOKEN_DIGIT = re.compile(rf"\b(?:{_DIGIT_WORDS})\b", re.IGNORECASE)
+# A date after a word that makes it a birth date: "DOB 12/03/1988", "born on 4 May 1990".
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_BIRTH_DATE = re.compile(
+    r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|birthday(?:\s+is)?)[\s:,-]*(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]"
+    rf"\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\.?,?\s+\d{{2,4}}|{_MONTH_WORD}\.?\s+\d{{1,2}}"
+    r"(?:st|nd|rd|th)?,?\s+\d{2,4}|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+# An address at a mail provider with no domain ending: "priya dot r at gmail" (the words before it are the address).
+_PROVIDER_EMAIL = re.compile(
+    rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?:gmail|googlemail|hotmail|yahoo|icloud|aol|gmx|"
+    r"protonmail|proton|yandex)\b(?!\s*(?:\.|dot\b))", re.IGNORECASE)
+# A login after the word for it, when it holds a digit, a dot or an underscore: "my login is jsmith2".
+_CUED_LOGIN = re.compile(r"\b(?:login|log-in|logon|username|user\s+name|user\s*id|handle)\b[\s:#]*(?:is\b[\s:]*)?"
+                         r"(?P<id>[A-Za-z](?=[\w.-]*[\d_]|[\w-]*\.\w)[\w.-]*\w)", re.IGNORECASE)
 # Digits with the separators people type inside phone and card numbers.
 _DIGIT_RUN = re.compile(r"(?<![\w])\+?\(?\d(?:[\d\s().-]*\d)?(?![\w])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -173,11 +191,28 @@ def _patterns(text: str, spans: _Spans) -> None:
         if kind is not None:
             start = match.start() + match.group(0).index(core)
             spans.add(start, start + len(core), kind)
+    _spoken(text, spans)
     for match in _CUED_NUMBER.finditer(text):
         start, end = match.span("id")
         start += text[start] == "#"
         if sum(ch.isdigit() for ch in match["id"]) >= 2 and not _ISO_DATE.fullmatch(match["id"]):
             spans.add(start, end, "number")
+
+
+def _spoken(text: str, spans: _Spans) -> None:
+    """Details written the way people say them: numbers in words, birth dates, mail without a domain, logins."""
+    for match in _SPOKEN_NUMBER.finditer(text):
+        run = match[0].rstrip(" ,-\t\n")
+        digits = len(_SPOKEN_DIGIT.findall(run))
+        if digits >= 4:
+            spans.add(match.start(), match.start() + len(run), "phone" if digits >= 9 else "number")
+    for match in _BIRTH_DATE.finditer(text):
+        spans.add(*match.span("date"), "number")
+    for match in _PROVIDER_EMAIL.finditer(text):
+        if match["local"].lower() not in {"me", "us", "him", "her", "them", "it", "you", "mail", "email"}:
+            spans.add(*match.span(), "email")
+    for match in _CUED_LOGIN.finditer(text):
+        spans.add(*match.span("id"), "number")
 
 
 class Redactor:

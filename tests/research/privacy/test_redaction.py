@@ -200,3 +200,24 @@ def test_a_name_spelled_out_letter_by_letter_is_replaced(text, expected):
 ])
 def test_spaced_out_words_and_acronyms_are_not_names(text):
     assert redact(text, ["Sarah Connor"]).text == text
+
+
+@pytest.mark.parametrize("typed, redacted", [  # an insider review's, 2026-12-07, kept whole before
+    ("call me on seven seven zero zero nine one two three four", "call me on [phone]"),
+    ("staff number eight eight two one three", "staff number [number]"),
+    ("my login is jsmith2", "my login is [number]"),
+    ("DOB 12/03/1988", "DOB [number]"),
+    ("born on 4 May 1990, so", "born on [number], so"),
+    ("reach me at priya dot r at gmail", "reach me at [email]"),
+])
+def test_details_written_as_people_say_them_are_redacted(typed, redacted):
+    assert redact(typed).text == redacted
+
+
+@pytest.mark.parametrize("typed", [
+    "one or two calls", "five, six, maybe seven calls an hour", "nine to five, five days a week",
+    "my login is broken", "the login is slow since 2.0", "i was born in leeds", "email me at gmail",
+    "since 12/03/2024 the CRM is slow", "look at outlook",
+])
+def test_the_same_words_in_plain_speech_are_kept(typed):
+    assert redact(typed).text == typed
