@@ -13,8 +13,8 @@ import zipfile
 import zlib
 from xml.parsers import expat
 
-from interviews.qdpx_format import NS
 from research.errors import FrontlineError
+from research.qdpx_format import NS
 
 MAX_ARCHIVE_BYTES = 50 * 1024 * 1024  # uncompressed project.qde + sources read, all together
 

@@ -10,42 +10,21 @@ is described in :mod:`interviews.refi_qda`, which imports such archives.
 
 from __future__ import annotations
 
-import io
-import uuid
 import xml.etree.ElementTree as ET
-import zipfile
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from interviews.qdpx_format import COLOUR, CONSENT, FIELDS, GUID_NAMESPACE, NOT_XML, NS
 from interviews.qdpx_layout import DATE_VARIABLE, GUIDE_NOTE, guide_text, note_head
 from research.errors import FrontlineError
+from research.qdpx_format import CONSENT, FIELDS, NOT_XML, NS
+from research.qdpx_writer import export_codes, stamp, sub, zip_project
+from research.qdpx_writer import guid as _guid
 from research.store.models import Code, Excerpt, Interview, InterviewNote, Memo, Participant, Study
 
 MemoRefs = dict[tuple[str, int], list[str]]
 """(target kind, target id) to the GUIDs of the memos attached to it."""
-
-
-def _guid(kind: str, key: object) -> str:
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{key}"))
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: NOT_XML.sub("", str(v)) for k, v in attrs.items()
-                                                        if v is not None})
-    if text is not None:
-        element.text = NOT_XML.sub("", text)  # XML 1.0 cannot carry most control characters
-    return element
-
-
-def _stamp(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _source_text(interview: Interview, questions: dict[int | None, str]) -> tuple[str, dict[int, int]]:
@@ -90,34 +69,34 @@ def export_qdpx(*, session: Session, study_id: int) -> bytes:
 
     # Unqualified tags under an explicit xmlns: ElementTree's default_namespace refuses unqualified attributes.
     root = ET.Element("Project", xmlns=NS, name=NOT_XML.sub("", study.title), origin="Frontline")
-    if (created := _stamp(study.created_at)) is not None:
+    if (created := stamp(study.created_at)) is not None:
         root.set("creationDateTime", created)
     if user:
-        users = _sub(root, "Users")
+        users = sub(root, "Users")
         for name, guid in user.items():
-            _sub(users, "User", guid=guid, name=name)
+            sub(users, "User", guid=guid, name=name)
     if codes:
-        _export_codes(_sub(_sub(root, "CodeBook"), "Codes"), codes, memo_refs)
+        export_codes(sub(sub(root, "CodeBook"), "Codes"), codes, memo_refs)
     variables = _export_cases(root, study.participants, interviews) if study.participants else {}
     questions: dict[int | None, str] = {q.id: q.text for q in study.guide}
     files = _export_sources(root, interviews, questions, user, memo_refs, variables) if interviews else {}
     guide = study.guide or study.starts_on or study.ends_on
     guide_guid = _guid("guide", study.id)
     if memos or guide:
-        notes = _sub(root, "Notes")
+        notes = sub(root, "Notes")
         for memo in memos:
-            note = _sub(notes, "Note", guid=_guid("memo", memo.id), name=f"Memo by {memo.author}",
-                        creatingUser=user.get(memo.author), creationDateTime=_stamp(memo.created_at))
-            _sub(note, "PlainTextContent", memo.body)
+            note = sub(notes, "Note", guid=_guid("memo", memo.id), name=f"Memo by {memo.author}",
+                        creatingUser=user.get(memo.author), creationDateTime=stamp(memo.created_at))
+            sub(note, "PlainTextContent", memo.body)
         if guide:
-            note = _sub(notes, "Note", guid=guide_guid, name=GUIDE_NOTE)
-            _sub(note, "PlainTextContent", guide_text([(q.text, q.probes or ()) for q in study.guide],
+            note = sub(notes, "Note", guid=guide_guid, name=GUIDE_NOTE)
+            sub(note, "PlainTextContent", guide_text([(q.text, q.probes or ()) for q in study.guide],
                                                       study.starts_on, study.ends_on))
     if study.purpose:
-        _sub(root, "Description", study.purpose)
+        sub(root, "Description", study.purpose)
     if guide:
-        _sub(root, "NoteRef", targetGUID=guide_guid)
-    return _zip(root, files)
+        sub(root, "NoteRef", targetGUID=guide_guid)
+    return zip_project(root, files)
 
 
 def _study_records(session: Session, study_id: int) -> tuple[list[Interview], list[Memo], list[Code]]:
@@ -164,12 +143,12 @@ def _export_cases(root: ET.Element, participants: list[Participant], interviews:
     variables = {name: _guid("variable", name)
                  for name in [f[0] for f in FIELDS] + [CONSENT, DATE_VARIABLE, *custom.values()]}
     kinds = {CONSENT: "Boolean", DATE_VARIABLE: "Date"}
-    element = _sub(root, "Variables")
+    element = sub(root, "Variables")
     for name, guid in variables.items():
-        _sub(element, "Variable", guid=guid, name=name, typeOfVariable=kinds.get(name, "Text"))
-    cases = _sub(root, "Cases")
+        sub(element, "Variable", guid=guid, name=name, typeOfVariable=kinds.get(name, "Text"))
+    cases = sub(root, "Cases")
     for p in participants:
-        case = _sub(cases, "Case", guid=_guid("participant", p.id), name=p.code)
+        case = sub(cases, "Case", guid=_guid("participant", p.id), name=p.code)
         values = [(name, getattr(p, column)) for name, column, _ in FIELDS]
         values += [(custom[key], value) for key, value in sorted((p.attributes or {}).items())]
         for name, value in values:
@@ -178,7 +157,7 @@ def _export_cases(root: ET.Element, participants: list[Participant], interviews:
         _value(case, variables[CONSENT], "BooleanValue", "true" if p.consent_given else "false")
         for interview in interviews:
             if interview.participant_id == p.id:
-                _sub(case, "SourceRef", targetGUID=_guid("interview", interview.id))
+                sub(case, "SourceRef", targetGUID=_guid("interview", interview.id))
     return variables
 
 
@@ -186,7 +165,7 @@ def _export_sources(root: ET.Element, interviews: list[Interview], questions: di
                     user: dict[str, str], memo_refs: MemoRefs, variables: dict[str, str]) -> dict[str, bytes]:
     """One text source per interview with its coded selections; returns the source files for the archive."""
     files: dict[str, bytes] = {}
-    sources, names = _sub(root, "Sources"), Counter[str]()
+    sources, names = sub(root, "Sources"), Counter[str]()
     for interview in interviews:
         text, offsets = _source_text(interview, questions)
         guid = _guid("interview", interview.id)
@@ -194,13 +173,13 @@ def _export_sources(root: ET.Element, interviews: list[Interview], questions: di
         names[name] += 1
         name += f" ({names[name]})" if names[name] > 1 else ""
         files[f"sources/{guid}.txt"] = text.encode("utf-8")
-        source = _sub(sources, "TextSource", guid=guid, name=name, plainTextPath=f"internal://{guid}.txt",
-                      creatingUser=user.get(interview.interviewer), creationDateTime=_stamp(interview.created_at))
+        source = sub(sources, "TextSource", guid=guid, name=name, plainTextPath=f"internal://{guid}.txt",
+                      creatingUser=user.get(interview.interviewer), creationDateTime=stamp(interview.created_at))
         for note in interview.notes:
             for excerpt in note.excerpts:
                 _export_selection(source, excerpt, offsets[note.id], user, memo_refs)
         for ref in memo_refs["interview", interview.id]:
-            _sub(source, "NoteRef", targetGUID=ref)
+            sub(source, "NoteRef", targetGUID=ref)
         if interview.held_on:
             _value(source, variables[DATE_VARIABLE], "DateValue", interview.held_on.isoformat())
     return files
@@ -212,55 +191,18 @@ def _export_selection(source: ET.Element, excerpt: Excerpt, offset: int, user: d
     if (span := _span(excerpt)) is None:
         return
     start, end = span
-    selection = _sub(source, "PlainTextSelection", guid=_guid("excerpt", excerpt.id),
+    selection = sub(source, "PlainTextSelection", guid=_guid("excerpt", excerpt.id),
                      startPosition=offset + start, endPosition=offset + end,
-                     creatingUser=user.get(excerpt.coder), creationDateTime=_stamp(excerpt.created_at))
+                     creatingUser=user.get(excerpt.coder), creationDateTime=stamp(excerpt.created_at))
     for code in excerpt.codes:
-        coding = _sub(selection, "Coding", guid=_guid("coding", f"{excerpt.id}:{code.id}"),
-                      creatingUser=user.get(excerpt.coder), creationDateTime=_stamp(excerpt.created_at))
-        _sub(coding, "CodeRef", targetGUID=_guid("code", code.key))
+        coding = sub(selection, "Coding", guid=_guid("coding", f"{excerpt.id}:{code.id}"),
+                      creatingUser=user.get(excerpt.coder), creationDateTime=stamp(excerpt.created_at))
+        sub(coding, "CodeRef", targetGUID=_guid("code", code.key))
     for ref in memo_refs["excerpt", excerpt.id]:
-        _sub(selection, "NoteRef", targetGUID=ref)
-
-
-def _zip(root: ET.Element, files: dict[str, bytes]) -> bytes:
-    """project.qde and the sources as a zip whose bytes depend only on its contents."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path, data in [("project.qde", ET.tostring(root, encoding="utf-8", xml_declaration=True)),
-                           *files.items()]:
-            info = zipfile.ZipInfo(path)  # the fixed 1980 timestamp keeps the bytes reproducible
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+        sub(selection, "NoteRef", targetGUID=ref)
 
 
 def _value(case: ET.Element, variable: str, tag: str, value: str) -> None:
-    element = _sub(case, "VariableValue")
-    _sub(element, "VariableRef", targetGUID=variable)
-    _sub(element, tag, value)
-
-
-def _export_codes(parent: ET.Element, codes: list[Code], memo_refs: dict) -> None:
-    """Nest codes under their parents; codes caught in a parent cycle go at the top level."""
-    ids = {c.id for c in codes}
-    children: dict[int | None, list[Code]] = defaultdict(list)
-    for code in codes:
-        children[code.parent_id if code.parent_id in ids else None].append(code)
-    emitted: set[int] = set()
-
-    def add(under: ET.Element, code: Code) -> None:
-        emitted.add(code.id)
-        element = _sub(under, "Code", guid=_guid("code", code.key), name=code.name, isCodable="true",
-                       color=code.colour if COLOUR.fullmatch(code.colour or "") else None)
-        if code.description:
-            _sub(element, "Description", code.description)
-        for ref in memo_refs["code", code.id]:
-            _sub(element, "NoteRef", targetGUID=ref)
-        for child in children[code.id]:
-            if child.id not in emitted:
-                add(element, child)
-
-    for code in [*children[None], *codes]:
-        if code.id not in emitted:
-            add(parent, code)
+    element = sub(case, "VariableValue")
+    sub(element, "VariableRef", targetGUID=variable)
+    sub(element, tag, value)

@@ -18,7 +18,7 @@ moved onto the redacted text so it still covers the same words.
 
 This module is the import, the side that reads files from outside; the export is
 :mod:`interviews.qdpx_export` (re-exported here) and the names both use are in
-:mod:`interviews.qdpx_format`.
+:mod:`research.qdpx_format`.
 """
 
 from __future__ import annotations
@@ -41,12 +41,12 @@ from interviews.qdpx_archive import guid_key as _g
 from interviews.qdpx_archive import qualified as _q
 from interviews.qdpx_archive import read_archive as _read_archive
 from interviews.qdpx_export import export_qdpx  # noqa: F401  (re-exported: one module for both directions)
-from interviews.qdpx_format import COLOUR, CONSENT, FIELDS, NS  # noqa: F401  (NS re-exported for callers)
 from interviews.qdpx_layout import DATE_VARIABLE, GUIDE_NOTE, NotePart, iso_date, note_parts, one_line, read_guide
 from interviews.studies import CHANNELS
 from research.errors import FrontlineError
 from research.privacy.redaction import Redacted, Redactor
 from research.privacy.roster import roster_redactor
+from research.qdpx_format import COLOUR, CONSENT, FIELDS, NS  # noqa: F401  (NS re-exported for callers)
 from research.store.models import (
     Code,
     Excerpt,

@@ -18,7 +18,8 @@ PACKAGES = ("research", "interviews", "app")
 # Bottom first. A module may import its own layer and any layer below; never one above.
 LAYERS: list[tuple[str, ...]] = [
     ("research", "research.errors", "research.settings", "research.offline", "research.codebook",
-     "research.csv_input", "research.spreadsheets", "research.figure_text", "research.text_parts"),
+     "research.csv_input", "research.spreadsheets", "research.figure_text", "research.text_parts",
+     "research.qdpx_format", "research.qdpx_writer"),
     ("research.store",),
     ("research.audit", "research.accounts", "research.sso"),
     ("research.privacy",),
