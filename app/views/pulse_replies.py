@@ -6,20 +6,23 @@ import streamlit as st
 
 from frontline_ui import resources
 from frontline_ui.auth import require_page
+from frontline_ui.exports import download_file
 from frontline_ui.forms import clear_form, flash, form_key, show_flash, submission_key
 from frontline_ui.kept_text import keep_while_typing, kept_text_area, my_drafts
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title, pick_wave
 from frontline_ui.suggested import suggested_caption
-from interviews.codebook import analysis_codebook
+from interviews.codebook import analysis_codebook, slugify
 from research.accounts.drafts import REPLIES, forget_text, reply_place
 from research.errors import AlreadySubmitted, FrontlineError
 from research.pulse.comment_codes import code_comment, comment_codes, suggestions
+from research.pulse.comments_qdpx import export_comments_qdpx
 from research.pulse.replies import (
     add_reply,
     comments_for_reply,
     newest_wave_with_comments,
 )
+from research.pulse.waves import wave_choices
 
 user = require_page("pulse_replies")
 st.title("Comments and replies")
@@ -51,6 +54,18 @@ else:
                "them now: what you choose teaches the next analysis, like the excerpts coded in interviews.")
 if outcome := st.session_state.pop("pulse_replies_coded", None):
     (st.success if outcome[0] == "ok" else st.error)(outcome[1])
+with st.expander("Export this wave's comments and their codes (.qdpx)"):
+    st.caption("Every team shown on this page, one document each, with each coded comment marked with its code: "
+               "for NVivo, ATLAS.ti, MAXQDA or QualCoder, beside a study's export (the codes are the same).")
+    if st.button("Prepare the .qdpx"):
+        with resources.db_read() as session:
+            st.session_state["comments_qdpx"] = (
+                wave_id, export_comments_qdpx(session=session, wave_id=wave_id, threshold=threshold),
+                f"{slugify(wave_choices(session=session)[wave_id])}-comments.qdpx")
+    prepared = st.session_state.get("comments_qdpx")
+    if prepared and prepared[0] == wave_id:
+        download_file("Download comments and codes (.qdpx)", prepared[1], what=f"comments and codes of wave {wave_id}"
+                      " (.qdpx)", file_name=prepared[2], mime="application/zip")
 
 
 def save_code(answer_id, code_key: str) -> None:
