@@ -487,7 +487,7 @@ def test_an_unsent_reply_is_drawn_open_with_its_draft_after_a_reload(make_app, a
     at.switch_page("views/pulse_replies.py").run()
     wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
     at.selectbox[0].select_index(wave3).run()
-    assert not at.expander
+    assert not [e for e in at.expander if e.label.startswith("Reply")]
     answer_id = at.text_area[0].key.split("_")[1]
     engine = make_engine(app_db)
     with session_scope(engine) as session:
@@ -498,9 +498,18 @@ def test_an_unsent_reply_is_drawn_open_with_its_draft_after_a_reload(make_app, a
     again = make_app("researcher", "researcher").run()
     again.switch_page("views/pulse_replies.py").run()
     again.selectbox[0].select_index(wave3).run()
-    (opened,) = again.expander
+    (opened,) = [e for e in again.expander if e.label.startswith("Reply")]
     assert opened.label.endswith("your unsent draft") and opened.proto.expanded
     assert opened.text_area[0].value == "We are on the CRM"
+
+
+def test_the_comments_page_prepares_the_waves_comments_and_codes_as_a_qdpx(make_app):
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_replies.py").run()
+    next(b for b in at.button if b.label == "Prepare the .qdpx").click().run()
+    assert not at.exception
+    (download,) = [d for d in at.get("download_button") if d.proto.label == "Download comments and codes (.qdpx)"]
+    assert download.proto.url
 
 
 def test_saving_the_roster_confirms_once_and_shows_the_names_as_stored(make_app):
