@@ -29,6 +29,8 @@ MAX_DRAFTS = 500
 account (or a script holding its cookie) can store through ``/api/draft`` (at most 10 MB)."""
 
 
+# Where pages keep the drafts an erasure must find again (a withdrawal, comment erasure): named here, once, for
+# both the pages and the erasures.
 CODING_BOXES = "coding"
 """The prefix of the coding form's kept boxes (:class:`frontline_ui.kept_text.KeptBoxes`)."""
 
