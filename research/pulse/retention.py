@@ -59,6 +59,10 @@ class Erasure:
     cache_entries: int = 0  # cached vectors and scores of the erased texts that were removed
 
 
+ERASURE = "comments_erased"
+"""The audit action an erasure records; pages that work figures out from analysis rows ask for it since a job."""
+
+
 def erase_comments(*, session: Session, before: date, actor: str, settings: Settings,
                    dry_run: bool = False) -> Erasure:
     """Erase the comments, replies and receipts of responses submitted before ``before``.
@@ -108,7 +112,7 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
                             not in erased)
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
     cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)
-    record(session=session, actor=actor, action="comments_erased",
+    record(session=session, actor=actor, action=ERASURE,
            subject=f"{counts.comments} comment(s), {counts.replies} reply(ies), {counts.receipts} receipt(s) "
                    f"of responses before {before.isoformat()}")
     return Erasure(counts.comments, counts.replies, counts.receipts, True, cache_entries)
