@@ -34,6 +34,7 @@ from interviews.studies import (
 from research.errors import FrontlineError
 from research.figure_text import counted
 from research.spreadsheets import rewrite_csv
+from research.store.engine import flush_erasure
 
 user = require_page("studies")
 st.title("Interview studies")
@@ -141,7 +142,10 @@ with people_tab:
                     except FrontlineError as exc:
                         st.error(plain(str(exc)))
                     else:
-                        flash("studies", f"{plain(leaving)} withdrew: their data is erased.")
+                        flushed = flush_erasure(resources.engine())  # the old pages leave the database file
+                        flash("studies", f"{plain(leaving)} withdrew: their data is erased."
+                              + ("" if flushed else " The database is busy: an administrator's next erasure "
+                                                    "writes the old pages over."))
                         clear_form("withdraw")
                         st.rerun()
     form = form_key("add_attribute")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from research.pulse.retention import erase_comments
 from research.pulse.waves_admin import find_segment, find_wave, set_headcount
 from research.settings import Settings
 from research.spreadsheets import to_csv
-from research.store.engine import session_scope
+from research.store.engine import flush_erasure, session_scope
 
 
 def erase(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,9 +30,14 @@ def erase(args: argparse.Namespace, settings: Settings) -> int:
         raise FrontlineError(f"--before {args.before!r}: write a date as YYYY-MM-DD") from None
     if before > date.today():
         raise FrontlineError(f"--before {before}: that day has not come yet; comments are erased only once old")
-    with session_scope(migrated_engine(settings)) as session:
+    engine = migrated_engine(settings)
+    with session_scope(engine) as session:
         result = erase_comments(session=session, before=before, actor=cli_actor(), settings=settings,
                                 dry_run=not args.yes)
+    if result.erased and not flush_erasure(engine):
+        print("warning: the database's log still holds the erased words' old pages, as another connection is "
+              "reading; run `frontline pulse erase-comments` again once the app is quiet, or stop it first",
+              file=sys.stderr)
     what = (f"{result.comments} comment(s), {result.replies} reply(ies) and {result.receipts} receipt(s) of "
             f"responses submitted before {before}")
     if result.erased:

@@ -318,3 +318,37 @@ def test_unsent_replies_to_erased_comments_go_and_replies_to_kept_ones_stay(engi
     with session_scope(engine) as session:
         assert kept_text(session=session, username="ana", place=drafts["Spring"]) is None
         assert kept_text(session=session, username="ana", place=drafts["Autumn"]).startswith("Re '")
+
+
+def test_erased_comments_leave_the_database_file_while_the_app_holds_it_open(tmp_path):
+    """With the server's connections open, nothing checkpoints on close: an insider read every erased comment
+    back from the database file and the old frames of its log."""
+    import sqlite3
+
+    from research.store.engine import flush_erasure, make_engine
+    from research.store.migrate import upgrade
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    path = tmp_path / "frontline.db"
+    app = make_engine(f"sqlite:///{path}")
+    upgrade(app)
+    marker = "zebra-crossing-grievance-8841"
+    with session_scope(app) as session:
+        add_wave(session, "Old", date(2025, 3, 1), {"Billing": answers(6)})
+        session.execute(PulseAnswer.__table__.update().where(PulseAnswer.value_text.is_not(None))
+                        .values(value_text=marker))
+    app.dispose()  # the last connection closed writes the log back
+    assert marker.encode() in path.read_bytes()
+    held = sqlite3.connect(path)  # the app's pooled connection, open and idle through the erasure
+    try:
+        held.execute("SELECT count(*) FROM pulse_answers").fetchone()
+        cli = make_engine(f"sqlite:///{path}")
+        with session_scope(cli) as session:
+            erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings)
+        assert flush_erasure(cli)
+        cli.dispose()
+        wal = path.with_name(path.name + "-wal")
+        assert marker.encode() not in path.read_bytes()
+        assert not wal.exists() or marker.encode() not in wal.read_bytes()
+    finally:
+        held.close()
