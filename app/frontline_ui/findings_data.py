@@ -17,6 +17,7 @@ from research.findings import gap_data
 from research.findings.gap_data import analysed_comments, gap_table
 from research.findings.topic_explorer import TopicOverview, topic_overview
 from research.privacy.reporting import Thresholds
+from research.pulse.retention import latest_erasure
 
 TTL = 60
 
@@ -25,11 +26,24 @@ def thresholds() -> Thresholds:
     return Thresholds.from_settings(resources.settings())
 
 
+_SEEN_ERASURE: dict[str, int | None] = {}
+
+
 def results_job() -> int | None:
     """The newest succeeded analysis, read on every run (one indexed query) so that a finished analysis shows at
-    once; what is computed from it is cached by its id."""
+    once; what is computed from it is cached by its id.
+
+    Comments erased since (by the command, in another process) take their words and the figures they were in
+    out of every cache: an insider review saw an erased comment's words as a topic's label for the cache's ten
+    minutes.
+    """
     with resources.db_read() as session:
-        return current_results_job(session=session)
+        job_id = current_results_job(session=session)
+        erasure = latest_erasure(session=session)
+    if _SEEN_ERASURE.setdefault("id", erasure) != erasure:
+        st.cache_data.clear()
+        _SEEN_ERASURE["id"] = erasure
+    return job_id
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

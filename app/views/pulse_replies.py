@@ -22,6 +22,7 @@ from research.pulse.replies import (
     comments_for_reply,
     newest_wave_with_comments,
 )
+from research.pulse.retention import latest_erasure
 from research.pulse.waves import wave_choices
 
 user = require_page("pulse_replies")
@@ -57,13 +58,14 @@ if outcome := st.session_state.pop("pulse_replies_coded", None):
 with st.expander("Export this wave's comments and their codes (.qdpx)"):
     st.caption("Every team shown on this page, one document each, with each coded comment marked with its code: "
                "for NVivo, ATLAS.ti, MAXQDA or QualCoder, beside a study's export (the codes are the same).")
-    if st.button("Prepare the .qdpx"):
-        with resources.db_read() as session:
+    with resources.db_read() as session:
+        erasure = latest_erasure(session=session)  # a copy made before an erasure still held the erased words
+        if st.button("Prepare the .qdpx"):
             st.session_state["comments_qdpx"] = (
-                wave_id, export_comments_qdpx(session=session, wave_id=wave_id, threshold=threshold),
+                (wave_id, erasure), export_comments_qdpx(session=session, wave_id=wave_id, threshold=threshold),
                 f"{slugify(wave_choices(session=session)[wave_id])}-comments.qdpx")
     prepared = st.session_state.get("comments_qdpx")
-    if prepared and prepared[0] == wave_id:
+    if prepared and prepared[0] == (wave_id, erasure):
         download_file("Download comments and codes (.qdpx)", prepared[1], what=f"comments and codes of wave {wave_id}"
                       " (.qdpx)", file_name=prepared[2], mime="application/zip")
 

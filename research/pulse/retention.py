@@ -40,6 +40,7 @@ from research.pulse.inbox import sealed_size, wave_question_kinds
 from research.pulse.sealing import Sealer, is_canonical
 from research.settings import Settings
 from research.store.models import (
+    AuditEvent,
     PulseAnswer,
     PulseHeldText,
     PulseInbox,
@@ -47,6 +48,7 @@ from research.store.models import (
     PulseReply,
     PulseResponse,
     TopicLabelSet,
+    TopicSummary,
 )
 
 
@@ -61,6 +63,12 @@ class Erasure:
 
 ERASURE = "comments_erased"
 """The audit action an erasure records; pages that work figures out from analysis rows ask for it since a job."""
+
+
+def latest_erasure(*, session: Session) -> int | None:
+    """The audit id of the newest erasure: what pages holding comments' words or figures in a cache, or a
+    prepared export, compare to know their copy predates an erasure (another process erases)."""
+    return session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.action == ERASURE))
 
 
 def erase_comments(*, session: Session, before: date, actor: str, settings: Settings,
@@ -99,6 +107,10 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     session.execute(delete(PulseAnswer).where(texts))
     if erased_texts:  # the stored readable topic labels may be made of their words; pages rebuild them
         session.execute(delete(TopicLabelSet))
+        # and so may the researchers' topic labels and top words each job stored (one was an erased comment's
+        # first words, verbatim, found by an insider review): they wait for the next analysis, which refits
+        for summary in session.scalars(select(TopicSummary)):
+            summary.label, summary.words = f"Topic {summary.topic} (its label went with erased comments)", []
     session.execute(delete(PulseHeldText).where(held))
     sizes = {wave_id: sealed_size(wave_question_kinds(session=session, wave_id=wave_id))
              for wave_id in {row.wave_id for row, _ in waiting}}

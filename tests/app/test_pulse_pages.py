@@ -512,6 +512,32 @@ def test_the_comments_page_prepares_the_waves_comments_and_codes_as_a_qdpx(make_
     assert download.proto.url
 
 
+def test_a_qdpx_prepared_before_an_erasure_is_not_offered_after_it(make_app, app_db, tmp_path):
+    """An insider prepared the export, erased the comments, and still downloaded all of them."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from research.pulse.retention import erase_comments
+    from research.settings import load_settings
+    from research.store.models import PulseResponse
+
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_replies.py").run()
+    next(b for b in at.button if b.label == "Prepare the .qdpx").click().run()
+    offered = [d for d in at.get("download_button") if d.proto.label == "Download comments and codes (.qdpx)"]
+    assert len(offered) == 1
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:  # the oldest day's comments only: the page's wave keeps its own
+        oldest = session.scalar(select(func.min(PulseResponse.submitted_on)))
+        assert erase_comments(session=session, before=oldest + timedelta(days=1), actor="cli:root",
+                              settings=load_settings({"FRONTLINE_DATA_DIR": str(tmp_path)})).comments
+    engine.dispose()
+    at.run()
+    assert next(b for b in at.button if b.label == "Prepare the .qdpx")
+    assert not [d for d in at.get("download_button") if d.proto.label == "Download comments and codes (.qdpx)"]
+
+
 def test_saving_the_roster_confirms_once_and_shows_the_names_as_stored(make_app):
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/pulse_links.py").run()

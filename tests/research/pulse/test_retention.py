@@ -20,6 +20,7 @@ from research.store.models import (
     PulseResponse,
     TextAnalysis,
     TopicLabelSet,
+    TopicSummary,
 )
 
 FIVE = Thresholds(scores=5, comments=10)
@@ -74,13 +75,19 @@ def test_erasure_drops_the_stored_readable_topic_labels(engine, tmp_path):
         session.add(job)
         session.flush()
         session.add(TopicLabelSet(job_id=job.id, digest="d" * 64, labels={"0": "Spring words"}))
+        session.add(TopicSummary(job_id=job.id, topic=0, label="New starters go live after a week", size=6,
+                                 words=["starters", "week"]))
     stored = select(func.count()).select_from(TopicLabelSet)
+    summary = select(TopicSummary.label, TopicSummary.words)
     for before, dry_run, left in ((date(2026, 1, 1), True, 1), (date(2025, 1, 1), False, 1),
                                   (date(2026, 1, 1), False, 0)):
         with session_scope(engine) as session:
             erase_comments(session=session, before=before, actor="cli:root", settings=settings, dry_run=dry_run)
         with session_scope(engine) as session:
             assert session.scalar(stored) == left
+            kept = [("New starters go live after a week", ["starters", "week"])] if left else [
+                ("Topic 0 (its label went with erased comments)", [])]  # the researchers' label was its words
+            assert [tuple(r) for r in session.execute(summary)] == kept
 
 
 def test_erased_comments_are_overwritten_in_the_sqlite_file(tmp_path):
