@@ -6,13 +6,15 @@ in their QDA tool (an outside walk found the accepted codes of comments in no ex
 shows goes: comments of teams where at least the comment threshold of people wrote
 (:func:`research.pulse.replies.comments_for_reply`), each team one text source with its comments in the page's
 order (by text, never by arrival), each comment under its question's head line, and each coded comment a
-selection of its whole text with its code. Nothing of the response goes along: no id, day, score or reply.
+selection of its whole text with its code. Nothing of the response goes along: no id, day, score or reply, and
+no GUID made from one.
 The whole codebook goes, with GUIDs from code keys, so the codes are the study export's own.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,18 +57,22 @@ def export_comments_qdpx(*, session: Session, wave_id: int, threshold: int) -> b
             source_guid = guid("pulse-team", f"{wave_id}:{team}")
             source = sub(sources, "TextSource", guid=source_guid, name=f"{wave.title} · {team}",
                          plainTextPath=f"internal://{source_guid}.txt")
-            parts, length = [], 0
+            parts, length, seen = [], 0, Counter[str]()
             for answer_id, question, comment in zip(rows["answer_id"], rows["question"], rows["comment"]):
+                # Named by what the file shows (its team, words and how many times they came before), not by
+                # the answer's id: a database administrator mapped an id-derived GUID back to its scores.
+                seen[comment] += 1
+                key = f"{wave_id}:{team}:{seen[comment]}:{comment}"
                 head = f"Q: {question}\n"
                 start = length + len(head)
                 parts.append(f"{head}{comment}\n\n")
                 length += len(parts[-1])
                 if answer_id in given:
                     code_key, coder = given[answer_id]
-                    selection = sub(source, "PlainTextSelection", guid=guid("pulse-comment", answer_id),
+                    selection = sub(source, "PlainTextSelection", guid=guid("pulse-comment", key),
                                     startPosition=start, endPosition=start + len(comment),
                                     creatingUser=coders[coder])
-                    coding = sub(selection, "Coding", guid=guid("pulse-coding", answer_id), creatingUser=coders[coder])
+                    coding = sub(selection, "Coding", guid=guid("pulse-coding", key), creatingUser=coders[coder])
                     sub(coding, "CodeRef", targetGUID=guid("code", code_key))
             files[f"sources/{source_guid}.txt"] = "".join(parts).encode("utf-8")
     return zip_project(root, files)

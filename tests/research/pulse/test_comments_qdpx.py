@@ -72,3 +72,20 @@ def test_coded_comments_of_released_teams_export_with_their_codes(engine):
 def test_an_unknown_wave_says_so(engine):
     with session_scope(engine) as session, pytest.raises(PulseError, match="no pulse wave with id 999"):
         export_comments_qdpx(session=session, wave_id=999, threshold=10)
+
+
+def test_no_guid_in_the_file_is_made_from_an_answer_or_response_id(engine):
+    """A database administrator mapped a selection's GUID (uuid5 of the answer id) back to its scores."""
+    with session_scope(engine) as session:
+        if session.scalar(select(Code).where(Code.key == "tools")) is None:
+            session.add(Code(key="tools", name="Tools and systems", description="", colour="#123456"))
+        wave_id = add_wave(session, "W", TODAY, {"Billing": answers(12), "Claims": answers(12)})
+        answer = session.scalars(select(PulseAnswer).where(PulseAnswer.value_text.is_not(None))).first()
+        code_comment(session=session, answer_id=answer.id, code_key="tools", coder="ann", today=TODAY)
+        ids = {str(answer.id), str(answer.response_id)}
+        archive = export_comments_qdpx(session=session, wave_id=wave_id, threshold=10)
+    root, texts = read(archive)
+    guids = {e.get("guid") for e in root.iter() if e.get("guid")}
+    assert guids and not {guid(kind, i) for kind in ("pulse-comment", "pulse-coding") for i in ids} & guids
+    shown = ET.tostring(root, encoding="unicode") + "".join(texts.values())
+    assert not any(i in shown for i in ids)
