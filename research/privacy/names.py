@@ -32,27 +32,12 @@ from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
 from research.privacy.gazetteer import Gazetteer, fold, gazetteer  # noqa: F401  (gazetteer re-exported)
 from research.privacy.name_shapes import PARTICLES, named_part
 from research.privacy.roster_words import in_compound, login_forms, spoken_of
+from research.privacy.tools import TOOLS
 
 # What may stand between two parts of one name: spaces, or a dot/underscore/hyphen in handles like sarah.connor.
 _NAME_GAP = re.compile(r"[ \t]+|[._-]")
 _SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“(]\s*)$")
 
-# Tools, products and vendors agents name in comments; compared folded (lower case, no accents).
-# General contact-centre and office software, not a list fitted to any test text.
-TOOLS = frozenset("""
-salesforce sfdc genesys purecloud zendesk five9 avaya aura servicenow teams slack excel sap oracle
-nice incontact cxone verint calabrio freshdesk freshcaller freshworks freshchat talkdesk outlook workday jira
-confluence zoom sharepoint onedrive microsoft google gmail sheets docs intercom hubspot aircall twilio
-dynamics kustomer gladly amazon aws connect cisco finesse webex jabber mitel ringcentral dialpad vonage
-nuance qualtrics medallia tableau looker powerbi okta citrix windows chrome edge firefox word powerpoint
-whatsapp telegram signal viber messenger facebook instagram twitter tiktok linkedin youtube jabra plantronics
-poly logitech liveperson sprinklr zoho pega siebel assembled guru loom miro gong chorus genesyscloud ujet
-kore observeai cogito playvox maestroqa evaluagent tymeshift injixo alvaria eightbyeight ivr wfm wfo acd crm erp
-pbx kb qa qm lms hris ats sso vpn api sms chatgpt copilot gemini
-openai bard cortana android iphone ipad macbook lenovo dell thinkpad hp samsung apple
-netsuite xero quickbooks stripe paypal shopify magento bigcommerce mailchimp docusign adobe acrobat
-trello asana monday notion airtable smartsheet basecamp clickup lucidchart visio skype lync
-""".split())
 MONTHS = frozenset("january february march april may june july august september october november december".split())
 # Words that, before a capitalised word, make it a thing or a place, not a person.
 _DETERMINERS = frozenset("the a an our my your their his its this that these those every each some any no".split())
@@ -150,6 +135,7 @@ class NameFinder:
         self._roster_capitalised: set[str] = set()  # matched alone only with a capital: "Will", not "will"
         self._roster_words: set[str] = set()  # first names that are words: "will" too when spoken of as a person
         self._roster_logins: set[str] = set()  # names run together: "tokafor"
+        self._roster_surnames: set[str] = set()  # surnames that are words: "ms young", "ask hill"
         for entry in roster:
             parts = [p for p in _parts(entry or "") if len(p) >= 2]
             if not parts:
@@ -162,6 +148,7 @@ class NameFinder:
                 self._roster_words.add(parts[0])
             # A surname alone only where it is distinctive: not an ordinary word; a particle only with a capital.
             later = [p for p in parts[1:] if not self._gaz.is_word(p) and p not in TOOLS]
+            self._roster_surnames.update(p for p in parts[1:] if self._gaz.is_word(p) and p not in PARTICLES)
             self._roster_parts.update(p for p in later if p not in PARTICLES)
             self._roster_capitalised.update(p for p in later if p in PARTICLES)
         for names in self._roster_full.values():
@@ -220,10 +207,15 @@ class NameFinder:
 
     def _mark_roster(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
         for i, tok in enumerate(toks):
-            near = (_word_before(text, toks, i), _word_after(text, toks, i))
-            if tok.key in self._roster_parts or (tok.cap and tok.key in self._roster_capitalised) or (
-                    tok.key in self._roster_words and _spoken_of(tok.key, *near)) or in_compound(
-                    tok.key, self._roster_parts, self._roster_logins):
+            # a possessive before makes a thing, as a determiner does: "the customer's bill is too high"
+            before = "the" if i and _possessive(text, toks[i - 1]) else _word_before(text, toks, i)
+            after = _word_after(text, toks, i)
+            opening_word = tok.initial and (after in _PRONOUNS or after in _DETERMINERS)  # "Will we", "Mark my"
+            if tok.key in self._roster_parts or (tok.cap and tok.key in self._roster_capitalised and not opening_word) \
+                    or (tok.key in self._roster_words and _spoken_of(tok.key, before, after,
+                                                                    possessive=_possessive(text, tok))) \
+                    or (tok.key in self._roster_surnames and _spoken_of(tok.key, before, after, surname=True)) \
+                    or in_compound(tok.key, self._roster_parts, self._roster_logins):
                 is_name[i] = True
             for parts in self._roster_full.get(tok.key, ()):
                 if len(parts) > 1 and i + len(parts) <= len(toks) and all(

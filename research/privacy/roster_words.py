@@ -3,23 +3,29 @@ person is meant.
 
 "will", "grace", "mark", "rose" and "tom" are colleagues on a roster and words elsewhere, so alone they are
 matched only with a capital ("Will", not "will": "will we get a raise" keeps its word). But agents type names
-in lower case on a phone, and an insider review (2026-12-07) had "tom never helps", "my manager grace", "ask
-rose" and "will is lazy" kept whole. So lower case counts too where a role, a title or an asking verb comes
-before ("the TL grace", "ask rose", "thanks mark"), or where a verb that follows a person and not the word
-comes after, with no determiner before ("will is lazy", "mark was wrong", not "the mark is wrong"); "never",
-"always" and their like count only at the start of a sentence ("tom never helps", not "the system will never
-work").
+in lower case on a phone, and insider reviews (2026-12-07) had "tom never helps", "my manager grace", "ask
+rose", "will is lazy", "and tom never helps", "spoke to grace about it" and "grace's coaching" kept whole. So
+lower case counts too after a role, a title or an asking verb ("the TL grace", "ask rose"); at the start of a
+sentence or a clause, before a verb that follows a person ("will is lazy", "me and grace are", "tom never
+helps"), never after a determiner or a possessive ("the mark is wrong", "the customer's bill is", "my QA mark
+is" keep their words); after "to" at the end of its phrase; and with "'s". A roster surname that is a word
+("hill", "young") counts only after a role, a title or a cue ("ms young", "ask hill").
 """
 
 from __future__ import annotations
 
 CUES_BEFORE = frozenset("ask asked tell told thanks thank named called cc ping message emailed messaged".split())
 PERSON_AFTER = frozenset("""
-is was isn't wasn't isnt wasnt has had hasn't hadn't says said told tells asks asked keeps kept gets got does
-did doesn't didn't doesnt didnt helped helps treats treated ignores ignored shouted shouts refuses refused
-approves approved
+is was isn't wasn't isnt wasnt are were has had hasn't hadn't says said told tells asks asked keeps kept gets got
+does did doesn't didn't doesnt didnt won't wont helped helps treats treated ignores ignored shouted shouts yelled
+screamed snapped refuses refused approves approved denied denies blamed blames lied promised forgot from
 """.split())
 OPENING_AFTER = frozenset("never always just still really also".split())
+CLAUSE_STARTS = frozenset("and but so because cos coz then or when while if that since until".split())
+"""Words after which a new clause, and so a subject, begins: "and tom never helps", "me and grace are"."""
+AFTER_TO = frozenset("about and but he she they who today yesterday again".split())
+"""After "to", words that end the phrase a person closes: "spoke to grace about it", "talk to mark, he never
+listens" ("we have to mark every call" keeps its verb)."""
 MODALS = frozenset("will may can must".split())
 """Names that are also modal verbs: "the TL will help" and "my manager will never listen" keep their word, so
 after a role these are names only at the end of a clause ("ask will", "thanks will")."""
@@ -28,18 +34,25 @@ MONTHS = frozenset("april may june august".split())
 
 
 def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozenset[str],
-              determiners: frozenset[str]) -> bool:
+              determiners: frozenset[str], possessive: bool = False, surname: bool = False) -> bool:
     """Whether the lower-case roster ``word`` between ``before`` and ``after`` (lower case; None at a sentence's
     edge) names the person: ``roles`` are words put before a person ("manager", "mr"), ``determiners`` words
-    that make what follows a thing ("the", "a", "my")."""
+    that make what follows a thing ("the", "a", "my"; a caller passes one for a possessive before: "the
+    customer's bill is"). ``possessive``: the word itself takes "'s" ("grace's coaching"). A ``surname`` that
+    is a word ("hill", "young") is a name only after a role, a title or a cue ("ms young", "ask hill")."""
     if before in determiners:
         return False
-    if before in roles or before in CUES_BEFORE:
-        return word not in MODALS or after is None or after in PERSON_AFTER
-    if word in MONTHS:
+    ends = after is None or after in PERSON_AFTER
+    if before in CUES_BEFORE:
+        return word not in MODALS or ends
+    if before in roles:
+        return surname or ends or (after in OPENING_AFTER and word not in MODALS)
+    if surname or word in MONTHS:
         return False
-    return after in PERSON_AFTER or (before is None and after in OPENING_AFTER and word not in MODALS)
-
+    if before == "to":
+        return after is None or (word not in MODALS and after in AFTER_TO)
+    opens = before is None or before in CLAUSE_STARTS
+    return possessive or (opens and (after in PERSON_AFTER or (after in OPENING_AFTER and word not in MODALS)))
 
 def login_forms(parts: list[str]) -> set[str]:
     """How a roster name is run together as a login or handle: "tokafor", "tomokafor" for Tom Okafor (first and

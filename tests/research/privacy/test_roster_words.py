@@ -4,7 +4,7 @@ import pytest
 
 from research.privacy.redaction import Redactor
 
-ROSTER = ["Tom Okafor", "Grace Ng", "Rose Hill", "Mark Price", "Will Young", "June Lee"]
+ROSTER = ["Tom Okafor", "Grace Ng", "Rose Hill", "Mark Price", "Will Young", "June Lee", "Carol Young", "Bill Jones"]
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,16 @@ def redactor():
     ("ping tom_okafor", "ping [name]"),
     ("okafor2 on the rota", "[name] on the rota"),
     ("tokafor1 covered my shift", "[name] covered my shift"),
+    # a second insider review's, 2026-12-07
+    ("i spoke to grace about it", "i spoke to [name] about it"),
+    ("talk to mark, he never listens", "talk to [name], he never listens"),
+    ("and tom never helps anyone", "and [name] never helps anyone"),
+    ("the escalation went to will", "the escalation went to [name]"),
+    ("me and grace are fed up", "me and [name] are fed up"),
+    ("grace's coaching is great", "[name]'s coaching is great"),
+    ("carol from wfm denied my swap", "[name] from wfm denied my swap"),
+    ("ms young is a bully", "ms [name] is a bully"),
+    ("my manager hill", "my manager [name]"),
 ])
 def test_a_lower_case_roster_name_spoken_of_as_a_person_is_redacted(redactor, typed, kept):
     assert redactor.redact(typed).text == kept
@@ -36,6 +46,9 @@ def test_a_lower_case_roster_name_spoken_of_as_a_person_is_redacted(redactor, ty
     "the grace period is short", "handled it with grace", "the mark is wrong on my QA", "sales rose by 5%",
     "june was busy", "in june we had outages", "mark my words", "a follow-up e-mail about well-being",
     "agent2 covered", "young-looking staff",
+    "Will we ever get a raise?", "Mark my words", "my QA mark is too low", "the pass mark is 80%",
+    "free will is an illusion", "the customer's bill is too high", "we have to mark every call",
+    "my manager will never listen", "young agents leave",
 ])
 def test_the_same_words_used_as_words_are_kept(redactor, typed):
     assert redactor.redact(typed).text == typed
