@@ -61,7 +61,7 @@ _CODE = re.compile(r"(?<![\w@.-])#?(?=[\w-]*\d[\w-]*\d[\w-]*\d[\w-]*\d)(?=[\w-]*
                    r"[^\W_][\w]*(?:-[\w]+)*(?![\w@-])")
 # A short number after a word that makes it an identifier: "badge 30917", "agent id 7781", "ending 4821".
 _CUED_NUMBER = re.compile(
-    r"\b(?:id|no|nr|number|num|badge|ext(?:ension)?|ending(?:\s+in)?|code|pin|staff|employee|account|acct|order|"
+    r"\b(?:id|no|nr|number|num|badge|ext(?:ension)?|ending(?:\s+in)?|ends\s+in|code|pin|staff|employee|account|acct|order|"
     r"case|ticket|ref|reference|login|user(?:name)?|payroll|policy|member|customer)\b[\s:#.]*(?:(?:is|id|no|"
     r"number|code)\b[\s:#.]*)?(?P<id>#?[A-Za-z]{0,8}-?\d[\dA-Za-z-]*\d[A-Za-z]?)(?![\w-])",
     re.IGNORECASE)
@@ -72,16 +72,23 @@ _SPOKEN_NUMBER = re.compile(rf"\b(?:(?:{_DIGIT_WORDS}|double|triple)(?:[\s,-]+|$
 _SPOKEN_DIGIT = re.compile(rf"\b(?:{_DIGIT_WORDS})\b", re.IGNORECASE)
 # A date after a word that makes it a birth date: "DOB 12/03/1988", "born on 4 May 1990".
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_YEAR = r"(?:,?\s+'?\d{2}(?:\d{2})?)"
 _BIRTH_DATE = re.compile(
     r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|birthday(?:\s+is)?)[\s:,-]*(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]"
-    rf"\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\.?,?\s+\d{{2,4}}|{_MONTH_WORD}\.?\s+\d{{1,2}}"
-    r"(?:st|nd|rd|th)?,?\s+\d{2,4}|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+    rf"\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\b\.?{_YEAR}?|{_MONTH_WORD}\.?\s+\d{{1,2}}"
+    rf"(?:st|nd|rd|th)?\b{_YEAR}?|\d{{4}}-\d{{2}}-\d{{2}})", re.IGNORECASE)
 # An address at a mail provider with no domain ending: "priya dot r at gmail" (the words before it are the address).
 _PROVIDER_EMAIL = re.compile(
-    rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?:gmail|googlemail|hotmail|yahoo|icloud|aol|gmx|"
-    r"protonmail|proton|yandex)\b(?!\s*(?:\.|dot\b))", re.IGNORECASE)
+    rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<provider>gmail|googlemail|hotmail|yahoo|icloud|"
+    r"aol|gmx|protonmail|proton|yandex|outlook|live|msn)\b(?!\s*(?:\.|dot\b))", re.IGNORECASE)
+_WORD_PROVIDERS = {"outlook", "live", "msn"}  # words too ("look at outlook"): an address only with a dot or digit
+# Digits after a word that makes them an identifier, read out or spaced: "my pin is one two three four",
+# "account ending four eight two one", "my badge is 4 4 7 1 9" (three digits or more).
+_ID_CUE = r"\b(?:id|pin|badge|number|account|acct|ending(?:\s+in)?|ends\s+in|ext(?:ension)?|code)\b[\s:#]*(?:is\b\s*)?"
+_CUED_DIGITS = re.compile(rf"{_ID_CUE}(?P<id>(?:(?:{_DIGIT_WORDS})\b[\s,-]*){{3,}}|\d(?:\s\d){{2,}}\b)", re.IGNORECASE)
 # A login after the word for it, when it holds a digit, a dot or an underscore: "my login is jsmith2".
-_CUED_LOGIN = re.compile(r"\b(?:login|log-in|logon|username|user\s+name|user\s*id|handle)\b[\s:#]*(?:is\b[\s:]*)?"
+_CUED_LOGIN = re.compile(r"\b(?:(?:login|log-in|logon)(?:\s+(?:name|id))?|username|user\s+name|user\s*id|handle)\b"
+                         r"[\s:#]*(?:is\b[\s:]*)?"
                          r"(?P<id>[A-Za-z](?=[\w.-]*[\d_]|[\w-]*\.\w)[\w.-]*\w)", re.IGNORECASE)
 # Digits with the separators people type inside phone and card numbers.
 _DIGIT_RUN = re.compile(r"(?<![\w])\+?\(?\d(?:[\d\s().-]*\d)?(?![\w])")
@@ -209,8 +216,13 @@ def _spoken(text: str, spans: _Spans) -> None:
     for match in _BIRTH_DATE.finditer(text):
         spans.add(*match.span("date"), "number")
     for match in _PROVIDER_EMAIL.finditer(text):
-        if match["local"].lower() not in {"me", "us", "him", "her", "them", "it", "you", "mail", "email"}:
+        worded = match["provider"].lower() in _WORD_PROVIDERS and not re.search(r"[\d._]|\bdot\b", match["local"])
+        if match["local"].lower() not in {"me", "us", "him", "her", "them", "it", "you", "mail", "email"} and \
+                not worded:
             spans.add(*match.span(), "email")
+    for match in _CUED_DIGITS.finditer(text):
+        start, end = match.span("id")
+        spans.add(start, start + len(match["id"].rstrip(" ,-\t")), "number")
     for match in _CUED_LOGIN.finditer(text):
         spans.add(*match.span("id"), "number")
 

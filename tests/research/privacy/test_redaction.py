@@ -209,6 +209,14 @@ def test_spaced_out_words_and_acronyms_are_not_names(text):
     ("DOB 12/03/1988", "DOB [number]"),
     ("born on 4 May 1990, so", "born on [number], so"),
     ("reach me at priya dot r at gmail", "reach me at [email]"),
+    # a second insider review's
+    ("mail jdoe77 at outlook", "mail [email]"),
+    ("my pin is one two three four", "my pin is [number]"),
+    ("my badge is 4 4 7 1 9", "my badge is [number]"),
+    ("card ends in 4821", "card ends in [number]"),
+    ("my birthday is 12 march", "my birthday is [number]"),
+    ("born 12th March '88", "born [number]"),
+    ("my login name is grace.n", "my login name is [number]"),
 ])
 def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     assert redact(typed).text == redacted
@@ -217,7 +225,8 @@ def test_details_written_as_people_say_them_are_redacted(typed, redacted):
 @pytest.mark.parametrize("typed", [
     "one or two calls", "five, six, maybe seven calls an hour", "nine to five, five days a week",
     "my login is broken", "the login is slow since 2.0", "i was born in leeds", "email me at gmail",
-    "since 12/03/2024 the CRM is slow", "look at outlook",
+    "since 12/03/2024 the CRM is slow", "look at outlook", "the account is one of two", "my number one priority",
+    "I was born in march", "we did 3 4 5 calls",
 ])
 def test_the_same_words_in_plain_speech_are_kept(typed):
     assert redact(typed).text == typed
