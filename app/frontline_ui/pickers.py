@@ -71,6 +71,11 @@ def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int |
 
     with resources.db_read() as session:
         choices = interview_labels(session=session, study_id=study_id)
+    last = st.session_state.get(f"_last_{key}")
+    gone = prefer is None and last is not None and last not in choices
+    if gone:  # erased by a withdrawal in another session: never carry on silently in another interview
+        st.session_state.pop(key, None)
+        st.session_state.pop(f"_last_{key}", None)
     if prefer is None and key not in st.session_state:
         # Streamlit forgets a widget's value on another page; coming back opens the interview left open, and a
         # reload the one in the address.
@@ -80,6 +85,13 @@ def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int |
     chosen = pick_by_title("Interview", choices, empty_message, key=key)
     st.session_state[f"_last_{key}"] = chosen
     keep_id_in_address("interview", chosen)
+    if gone:
+        # An outside walk typed a memo on a withdrawn participant's open interview; the page had moved to
+        # another participant's and kept it there, under the old heading, without a word.
+        st.warning("The interview you had open is gone: its participant withdrew and everything of theirs was "
+                   "erased, with anything typed there. Another interview is chosen above; open it to go on.")
+        st.button("Open the interview chosen above")
+        st.stop()
     return chosen
 
 

@@ -515,3 +515,25 @@ def test_a_memo_added_twice_is_refused_and_the_author_can_remove_one(make_app, a
     next(b for b in at.button if b.label == "Remove memo").click().run()
     assert not at.error and count(app_db, memos) == 0
     assert any("Removed your memo “Ask IT about the 9am freeze”" in s.value for s in at.success)
+
+
+def test_an_interview_erased_by_a_withdrawal_elsewhere_is_not_silently_swapped_for_another(make_app, app_db):
+    """An outside walk's memo, typed on a withdrawn participant's open interview, went to another's."""
+    from interviews.studies import withdraw_participant
+
+    second = _second_interview_for_p01(app_db)
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/interview_notes.py").run()
+    picker = next(s for s in at.selectbox if s.label == "Interview")
+    picker.select(next(o for o in picker.options if "interview 2 of 2" in o)).run()
+    assert any(box.key and "memo" in box.key for box in at.text_area)
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        participant = session.get(Interview, second).participant_id
+        withdraw_participant(session=session, participant_id=participant, actor="admin")
+    engine.dispose()
+    at.run()
+    assert any("The interview you had open is gone" in w.value for w in at.warning)
+    assert not any(box.key and "memo" in box.key for box in at.text_area)  # nothing to type into elsewhere
+    next(b for b in at.button if b.label == "Open the interview chosen above").click().run()
+    assert not at.warning and any(box.key and "memo" in box.key for box in at.text_area)
