@@ -83,9 +83,12 @@ def _check(session: Session, name: str, colour: str, code_id: int | None) -> tup
     colour = (colour or "#7f7f7f").strip()
     if not COLOUR.fullmatch(colour):
         raise FrontlineError(f"'{colour}' is not a colour like #1f77b4.")
-    clash = session.scalar(select(Code.id).where(func.lower(Code.name) == name.lower()))
-    if clash is not None and clash != code_id:
-        raise FrontlineError(f"There is already a code called '{name}'.")
+    # By words alone, as the analysis and `analyze --codebook` compare them: "pay." and "Pay!" are "Pay" again
+    # (an outside walk added both, and every code picker then listed three).
+    wanted = plain_name(name)
+    for other_id, other in session.execute(select(Code.id, Code.name)):
+        if other_id != code_id and plain_name(other) == wanted:
+            raise FrontlineError(f"There is already a code called '{other}'.")
     return name, colour
 
 

@@ -89,6 +89,10 @@ def test_codes_nest_and_cycles_are_refused(session):
                     parent_key=crm.key)
     with pytest.raises(FrontlineError, match="already a code called"):
         add_code(session=session, name="crm")
+    for typed in ("pay.", "Pay!", " PAY "):  # an outside walk's: words alone, as the analysis compares names
+        with pytest.raises(FrontlineError, match="already a code called 'Pay'"):
+            add_code(session=session, name=typed)
+    update_code(session=session, key="pay", name="Pay.", description="", colour="#aec7e8", parent_key=None)
     with pytest.raises(FrontlineError, match="not a colour"):
         add_code(session=session, name="Parking", colour="red")
     with pytest.raises(FrontlineError, match="fit no code"):  # the theme of comments that fit no code
