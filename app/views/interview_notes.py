@@ -39,13 +39,17 @@ study_id = pick_study("No studies yet: create one on the Interview studies page.
 
 with resources.db_session() as session:
     people = participants_table(session=session, study_id=study_id)
+    # A withdrawn participant is not offered: they cannot be interviewed again (an outside walk chose one and was
+    # told to record a consent that can no longer be recorded).
+    people = people[people["withdrawn_on"].isna()] if not people.empty else people
     has_interviews = not interviews_table(session=session, study_id=study_id).empty
 
 form = form_key("start_interview")
 start_boxes = KeptBoxes(user.username, "interview:new", form)
 with st.expander("Start an interview", expanded=not has_interviews or start_boxes.holds_draft()):
     if people.empty:
-        st.info("Add participants on the Interview studies page first.")
+        st.info("No participant of this study can be interviewed: add one on the Interview studies page "
+                "(participants who withdrew are not offered).")
     else:
         with st.form(form):
             labels = {int(r.id): f"{r.code} ({r.industry or 'no industry'}, {r.role or 'no role'})"

@@ -537,3 +537,17 @@ def test_an_interview_erased_by_a_withdrawal_elsewhere_is_not_silently_swapped_f
     assert not any(box.key and "memo" in box.key for box in at.text_area)  # nothing to type into elsewhere
     next(b for b in at.button if b.label == "Open the interview chosen above").click().run()
     assert not at.warning and any(box.key and "memo" in box.key for box in at.text_area)
+
+
+def test_a_withdrawn_participant_is_not_offered_for_a_new_interview(make_app, app_db):
+    from interviews.studies import withdraw_participant
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        p01 = session.scalars(select(Participant).where(Participant.code == "P01")).one()
+        withdraw_participant(session=session, participant_id=p01.id, actor="admin")
+    engine.dispose()
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/interview_notes.py").run()
+    offered = next(s for s in at.selectbox if s.label == "Participant").options
+    assert offered and not any(o.startswith("P01 ") for o in offered)
