@@ -79,6 +79,15 @@ def _text_column(source: Path, rows: list[dict[str, str]]) -> str:
     return named[0]
 
 
+def _id_column(rows: list[dict[str, str]]) -> str | None:
+    """Without ``--id-column``, the file's column called "id" (in any case), if it has one: an outside walk's
+    output numbered rows 0 to 9 beside an input whose own ids ran 1 to 10, and joined the wrong rows."""
+    named = [c for c in (list(rows[0]) if rows else []) if c.strip().lower() == "id"]
+    if named:
+        print(f"copying the ids from column {named[0]!r}", file=sys.stderr)
+    return named[0] if named else None
+
+
 def _progress(stage: str, done: int, total: int) -> None:
     print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
 
@@ -87,7 +96,8 @@ def _run_csv(args: argparse.Namespace, settings: Settings) -> int:
     source, out = Path(args.input), Path(args.out)
     rows = read_csv_rows(source)
     column = args.text_column or _text_column(source, rows)
-    require_columns(source, rows, column, args.id_column, args.time_column, args.segment_column)
+    id_column = args.id_column or _id_column(rows)
+    require_columns(source, rows, column, id_column, args.time_column, args.segment_column)
     texts = [row.get(column) or "" for row in rows]
     if not any(t.strip() for t in texts):
         raise CsvInputError(f"{source}: column {column!r} has no text in any row")
@@ -97,7 +107,7 @@ def _run_csv(args: argparse.Namespace, settings: Settings) -> int:
     with analysis_tools(settings) as (model, scorer, cache):
         result = analyze_texts(texts, model=model, scorer=scorer, cache=cache, codebook=codebook,
                                exemplars=examples, progress=_progress)
-    ids = [row.get(args.id_column, "") for row in rows] if args.id_column else list(range(len(rows)))
+    ids = [row.get(id_column, "") for row in rows] if id_column else list(range(len(rows)))
     with out.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(OUTPUT_COLUMNS)

@@ -114,7 +114,8 @@ def _add_analyze(commands: Commands) -> None:
     analyze.add_argument("--db", action="store_true", help="analyse the stored pulse comments as a job instead")
     analyze.add_argument("--job", type=int, help="with --db: run this queued job now, in this process")
     analyze.add_argument("--text-column", help='column with the comments (default: the column named "text")')
-    analyze.add_argument("--id-column", help="column to copy into the output's id (default: 0-based row number)")
+    analyze.add_argument("--id-column", help="column to copy into the output's id (default: the column called id, "
+                                             "in any case, else the 0-based row number)")
     analyze.add_argument("--time-column", help="column with a date or period, for trends in the report")
     analyze.add_argument("--segment-column", help="column with a team or site")
     analyze.add_argument("--out", help="output CSV: id, theme, theme_confidence, theme2, theme2_confidence, topic, "

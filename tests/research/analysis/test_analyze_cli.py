@@ -91,6 +91,16 @@ def test_without_text_column_the_column_named_text_is_read(env, capsys):
     assert "reading the comments from column 'Text'" in capsys.readouterr().err
 
 
+def test_without_id_column_the_column_named_id_is_copied(env, capsys):
+    """An outside walk's input had ids 1 to 10 and the output numbered rows 0 to 9: joined back, every row
+    was off by one."""
+    source = write_csv(env / "in.csv", [("7", "The CRM freezes"), ("9", "Pay is low")], header=("ID", "text"))
+    out = env / "out.csv"
+    assert main(["analyze", str(source), "--out", str(out)]) == 0
+    assert [r["id"] for r in read_out(out)] == ["7", "9"]
+    assert "copying the ids from column 'ID'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("header, why", [
     (("ref", "comment", "month"), "no column is called text; say which holds the comments with --text-column "
                                   "(the columns are ref, comment, month)"),
