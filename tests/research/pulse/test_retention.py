@@ -90,22 +90,33 @@ def test_erasure_drops_the_stored_readable_topic_labels(engine, tmp_path):
             assert [tuple(r) for r in session.execute(summary)] == kept
 
 
-def test_erased_comments_are_overwritten_in_the_sqlite_file(tmp_path):
-    """SQLite runs with secure_delete, so an erased comment cannot be read back from free pages."""
+MARKER = "zebra-crossing-grievance-8841"
+
+
+def sqlite_file_with_old_comments(tmp_path) -> tuple:
+    """A SQLite file holding six old comments that read MARKER, written back from the log: (path, wave id)."""
     from research.store.engine import make_engine
     from research.store.migrate import upgrade
 
-    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
     path = tmp_path / "frontline.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    marker = "zebra-crossing-grievance-8841"
     with session_scope(engine) as session:
         wave = add_wave(session, "Old", date(2025, 3, 1), {"Billing": answers(6)})
         session.execute(PulseAnswer.__table__.update().where(PulseAnswer.value_text.is_not(None))
-                        .values(value_text=marker))
-    engine.dispose()  # the last connection checkpoints the WAL into the file
-    assert marker.encode() in path.read_bytes()
+                        .values(value_text=MARKER))
+    engine.dispose()  # the last connection closed writes the log back into the file
+    assert MARKER.encode() in path.read_bytes()
+    return path, wave
+
+
+def test_erased_comments_are_overwritten_in_the_sqlite_file(tmp_path):
+    """SQLite runs with secure_delete, so an erased comment cannot be read back from free pages."""
+    from research.store.engine import make_engine
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    path, wave = sqlite_file_with_old_comments(tmp_path)
+    marker = MARKER
 
     engine = make_engine(f"sqlite:///{path}")
     with session_scope(engine) as session:
@@ -333,19 +344,10 @@ def test_erased_comments_leave_the_database_file_while_the_app_holds_it_open(tmp
     import sqlite3
 
     from research.store.engine import flush_erasure, make_engine
-    from research.store.migrate import upgrade
 
     settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
-    path = tmp_path / "frontline.db"
-    app = make_engine(f"sqlite:///{path}")
-    upgrade(app)
-    marker = "zebra-crossing-grievance-8841"
-    with session_scope(app) as session:
-        add_wave(session, "Old", date(2025, 3, 1), {"Billing": answers(6)})
-        session.execute(PulseAnswer.__table__.update().where(PulseAnswer.value_text.is_not(None))
-                        .values(value_text=marker))
-    app.dispose()  # the last connection closed writes the log back
-    assert marker.encode() in path.read_bytes()
+    path, _ = sqlite_file_with_old_comments(tmp_path)
+    marker = MARKER
     held = sqlite3.connect(path)  # the app's pooled connection, open and idle through the erasure
     try:
         held.execute("SELECT count(*) FROM pulse_answers").fetchone()
