@@ -7,6 +7,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.charts import show_chart
 from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
+from research.figure_text import share_text
 from research.findings.figures import gap_trend_figure
 from research.findings.gap_findings import KINDS, gap_findings, more_gaps
 from research.findings.representative import representative_wave
@@ -51,5 +52,6 @@ for kind, heading in KINDS.items():
     more = more_gaps(gaps, kind=kind)
     if not more.empty:
         with st.expander(f"{len(more)} more {heading.lower()} raised in this wave, by negative comments"):
-            text_table(more, what="", file_name="", download=False,
-                       formats={"Raised in": "{:.0%}", "Negative (share of all)": "{:.0%}"})
+            shares = ["Raised in", "Negative (share of all)"]
+            text_table(more.assign(**{c: more[c].map(share_text) for c in shares}), what="", file_name="",
+                       download=False)
