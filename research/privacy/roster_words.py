@@ -54,6 +54,7 @@ def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozen
     opens = before is None or before in CLAUSE_STARTS
     return possessive or (opens and (after in PERSON_AFTER or (after in OPENING_AFTER and word not in MODALS)))
 
+
 def login_forms(parts: list[str]) -> set[str]:
     """How a roster name is run together as a login or handle: "tokafor", "tomokafor" for Tom Okafor (first and
     last part; at least six letters, so short runs stay words)."""
