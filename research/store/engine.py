@@ -229,14 +229,15 @@ def rows_changed(result: Result[Any]) -> int:
     return result.rowcount
 
 
-def flush_erasure(engine: Engine, *, attempts: int = 20, pause_s: float = 0.25) -> bool:
+def flush_erasure(engine: Engine, *, attempts: int = 2, pause_s: float = 0.25) -> bool:
     """After an erasure has committed, write SQLite's log back into the database file and empty it.
 
     ``secure_delete`` zeroes the freed pages, but in WAL mode the zeroed pages sit in the log until a checkpoint,
     and the database file keeps the old ones: with the server running, an insider review (2026-12-07) read all
     326 erased comments from ``frontline.db`` after ``erase-comments``. A TRUNCATE checkpoint copies every page
-    back and cuts the log to nothing; a reader in the middle of a transaction holds it back, so it is tried
-    again a few times. Returns whether it completed (always True for other databases, which keep no such log).
+    back and cuts the log to nothing; a reader in the middle of a transaction holds it back, and SQLite waits
+    the busy timeout (5 s) for it, once more after a pause. Returns whether it completed (always True for other
+    databases, which keep no such log).
     """
     if engine.dialect.name != "sqlite":
         return True
