@@ -58,6 +58,11 @@ MIN_EXAMPLES_FOR_HEAD = 4  # and of at least two codes; with fewer, examples tea
 
 Embed = Callable[[list[str]], np.ndarray]
 
+def code_text(code: CodeDefinition) -> str:
+    """Everything a code says in words: its name, description and examples (its own words, and its spellings)."""
+    return " ".join([code.name, code.description, *code.examples])
+
+
 def code_anchors(code: CodeDefinition) -> list[str]:
     clauses = [c.strip() for c in re.split(r"[,;:.]| or ", code.description) if len(c.strip()) > 3]
     return [code.name, *([code.description] if code.description else []), *clauses, *code.examples]
@@ -104,8 +109,7 @@ class ThemeMatcher:
         self._owners = np.asarray(owners + example_owners)
         self._is_example = np.asarray([False] * len(anchors) + [True] * len(examples))
         self._vocabulary = self._code_vocabulary(codebook)
-        self._speller = Speller(w for c in codebook for w in content_words(" ".join([c.name, c.description,
-                                                                                    *c.examples])))
+        self._speller = Speller(w for c in codebook for w in content_words(code_text(c)))
         self._head = self._fit_head(self._anchor_vectors, self._owners, self._is_example)
         # With enough examples for a head they teach through it alone: as anchors too, one example that lists
         # three themes would pull texts about any of them (on real labelled employee text, macro-F1 0.57 with
@@ -118,7 +122,7 @@ class ThemeMatcher:
     def _code_vocabulary(self, codebook: Sequence[CodeDefinition]) -> list[dict[str, float]]:
         """Per code, its terms and their weight: 1 / (codes sharing the term); a term shared by more than a
         third of the codes says nothing about any of them."""
-        terms = [text_terms(" ".join([c.name, c.description, *c.examples])) for c in codebook]
+        terms = [text_terms(code_text(c)) for c in codebook]
         sharing: dict[str, int] = {}
         for own in terms:
             for term in own:

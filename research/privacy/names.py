@@ -207,16 +207,18 @@ class NameFinder:
 
     def _mark_roster(self, text: str, toks: list[_Token], is_name: list[bool]) -> None:
         for i, tok in enumerate(toks):
-            # a possessive before makes a thing, as a determiner does: "the customer's bill is too high"
-            before = "the" if i and _possessive(text, toks[i - 1]) else _word_before(text, toks, i)
-            after = _word_after(text, toks, i)
-            opening_word = tok.initial and (after in _PRONOUNS or after in _DETERMINERS)  # "Will we", "Mark my"
-            if tok.key in self._roster_parts or (tok.cap and tok.key in self._roster_capitalised and not opening_word) \
-                    or (tok.key in self._roster_words and _spoken_of(tok.key, before, after,
-                                                                    possessive=_possessive(text, tok))) \
-                    or (tok.key in self._roster_surnames and _spoken_of(tok.key, before, after, surname=True)) \
-                    or in_compound(tok.key, self._roster_parts, self._roster_logins):
+            if tok.key in self._roster_parts or in_compound(tok.key, self._roster_parts, self._roster_logins):
                 is_name[i] = True
+            elif tok.key in self._roster_capitalised or tok.key in self._roster_surnames:  # the neighbours decide
+                # a possessive before makes a thing, as a determiner does: "the customer's bill is too high"
+                before = "the" if i and _possessive(text, toks[i - 1]) else _word_before(text, toks, i)
+                after = _word_after(text, toks, i)
+                opening_word = tok.initial and (after in _PRONOUNS or after in _DETERMINERS)  # "Will we", "Mark my"
+                if (tok.cap and tok.key in self._roster_capitalised and not opening_word) \
+                        or (tok.key in self._roster_words and _spoken_of(tok.key, before, after,
+                                                                        possessive=_possessive(text, tok))) \
+                        or (tok.key in self._roster_surnames and _spoken_of(tok.key, before, after, surname=True)):
+                    is_name[i] = True  # never unset: a full name matched earlier may have marked it
             for parts in self._roster_full.get(tok.key, ()):
                 if len(parts) > 1 and i + len(parts) <= len(toks) and all(
                         toks[i + j].key == p for j, p in enumerate(parts)) and all(

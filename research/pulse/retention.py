@@ -82,7 +82,8 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
         CacheBusy: another process holds the cache; the session should be rolled back and the
             command run again once the analysis workers are stopped.
     """
-    old = select(PulseResponse.id).where(PulseResponse.submitted_on < before).scalar_subquery()
+    responses = select(PulseResponse.id).where(PulseResponse.submitted_on < before)
+    old = responses.scalar_subquery()
     texts = PulseAnswer.value_text.is_not(None) & PulseAnswer.response_id.in_(old)
     held = PulseHeldText.response_id.in_(old)
     sealer = Sealer.from_settings(settings)
@@ -117,8 +118,7 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     for row, payload in waiting:  # scores stay to be released; the words and the receipt go, the binding stays
         row.payload = sealer.seal(without_words(row, payload), size=sizes[row.wave_id])
     session.execute(delete(PulseReply).where(PulseReply.response_id.in_(old)))
-    erased = {str(response) for response in session.scalars(select(PulseResponse.id)
-                                                              .where(PulseResponse.submitted_on < before))}
+    erased = {str(response) for response in session.scalars(responses)}
     # unsent replies may quote the comment they answer
     forget_everyones_drafts(session=session, prefixes=[REPLIES], keep_place=lambda place: replied_response(place)
                             not in erased)
