@@ -68,9 +68,18 @@ NON_ANSWER_WORDS = frozenset({
     "good", "great", "fine", "nice", "bad", "poor", "okay", "awesome", "excellent", "terrible", "awful", "average",
     "decent", "best", "worst", "better", "worse", "amazing", "cool", "perfect", "satisfactory", "everything",
     "nothing", "none", "nil", "comment", "comments", "remarks", "regards", "thanks", "thank", "yes", "say",
-    "mention", "specific", "particular", "applicable", "answer", "sure", "overall", "pretty", "really"})
+    "mention", "specific", "particular", "applicable", "answer", "sure", "overall", "pretty", "really", "add",
+    "else"})
 """Words that praise, blame or decline without naming anything: a comment made only of these and stop words
-("Good", "Nothing to say", "Everything is fine", "No comments") raises no theme, so it is ``other``."""
+("Good", "Nothing to say", "Everything is fine", "Nothing else to add") raises no theme, so it is ``other``."""
+
+
+def code_terms(text: str) -> set[str]:
+    """The terms of a code's words (:func:`text_terms`) that can be evidence for it: none that only praises or
+    blames, so an example phrase "the office is nice" makes "office" a benefits word but not "nice" (an outside
+    walk saw "the weather was nice today" coded benefits at 97 %)."""
+    evaluative = {_stem(w) for w in NON_ANSWER_WORDS}
+    return {t for t in text_terms(text) if not evaluative & set(t.split())}
 
 
 def says_something(text: str) -> bool:

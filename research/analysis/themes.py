@@ -32,7 +32,7 @@ import numpy as np
 
 from research.analysis.spelling import Speller
 from research.analysis.theme_weight import by_weight, contenders
-from research.analysis.theme_words import content_words, says_something, text_terms
+from research.analysis.theme_words import code_terms, content_words, says_something, text_terms
 from research.codebook import DEFAULT_CODEBOOK, NO_CODE, CodeDefinition
 from research.text_parts import parts_of
 
@@ -122,7 +122,7 @@ class ThemeMatcher:
     def _code_vocabulary(self, codebook: Sequence[CodeDefinition]) -> list[dict[str, float]]:
         """Per code, its terms and their weight: 1 / (codes sharing the term); a term shared by more than a
         third of the codes says nothing about any of them."""
-        terms = [text_terms(code_text(c)) for c in codebook]
+        terms = [code_terms(code_text(c)) for c in codebook]
         sharing: dict[str, int] = {}
         for own in terms:
             for term in own:

@@ -14,7 +14,17 @@ def _embed(texts):
 
 def test_a_comment_names_something_when_it_has_a_word_beyond_stop_words_and_praise_or_refusal():
     assert says_something("More staff please") and says_something("工资太低") and says_something("the system")
-    assert not any(says_something(t) for t in ("Good", "Nothing to say", "Everything is fine", "n/a", "\u200b"))
+    assert not any(says_something(t) for t in (
+        "Good", "Nothing to say", "Everything is fine", "n/a", "\u200b", "nothing else to add"))
+
+
+def test_words_that_only_praise_in_a_codes_examples_are_not_evidence_for_it():
+    codebook = [CodeDefinition("campus", "Campus", "The office building.", "#000000", examples=("the office is nice",)),
+                CodeDefinition("pay", "Pay", "Salary and bonuses.", "#ffffff", examples=("good pay",))]
+
+    words = ThemeMatcher(_embed, codebook).word_scores(
+        ["the weather was nice today", "good morning", "the office is cold"], corpus=False)
+    assert (words[:2] == 0).all() and words[2, 0] > 0
 
 
 def test_a_comment_about_its_bonus_uses_the_words_of_a_code_that_lists_bonuses():
