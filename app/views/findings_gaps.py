@@ -9,8 +9,15 @@ from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
 from research.figure_text import share_text
 from research.findings.figures import gap_trend_figure
-from research.findings.gap_findings import KINDS, gap_findings, more_gaps
+from research.findings.gap_findings import KINDS, gap_findings, more_gaps, unranked_themes
 from research.findings.representative import representative_wave
+
+
+def share_table(themes) -> None:
+    """A table of themes with their shares written as the page writes them ("<1 %" for a sliver)."""
+    shares = ["Raised in", "Negative (share of all)"]
+    text_table(themes.assign(**{c: themes[c].map(share_text) for c in shares}), what="", file_name="", download=False)
+
 
 require_page("findings_gaps")
 st.title("Morale and tooling gaps")
@@ -52,6 +59,11 @@ for kind, heading in KINDS.items():
     more = more_gaps(gaps, kind=kind)
     if not more.empty:
         with st.expander(f"{len(more)} more {heading.lower()} raised in this wave, by negative comments"):
-            shares = ["Raised in", "Negative (share of all)"]
-            text_table(more.assign(**{c: more[c].map(share_text) for c in shares}), what="", file_name="",
-                       download=False)
+            share_table(more)
+unranked = unranked_themes(gaps)
+if not unranked.empty:
+    st.header("Not ranked as gaps")
+    st.caption("Themes whose code feeds neither list, and \"Other\": comments that fit no code of the codebook. "
+               "A large share there may be a theme the codebook lacks; a researcher can add it on the Codebook "
+               "page and re-run the analysis.")
+    share_table(unranked)

@@ -111,6 +111,20 @@ def more_gaps(gaps: pd.DataFrame, *, kind: str, after: int = TOP) -> pd.DataFram
     return rest[list(shown)].rename(columns=shown).reset_index(drop=True)
 
 
+def unranked_themes(gaps: pd.DataFrame) -> pd.DataFrame:
+    """The latest wave's themes that feed neither gap list (codes of no gap kind), most raised first, then the
+    comments that fit no code ("Other"), with the same shares as :func:`more_gaps`: a walk found a wave's comments
+    in "other" mentioned nowhere on the gaps page, so an executive could not tell the codebook was missing a
+    theme."""
+    shown = {"name": "Theme", "share": "Raised in", "negative_share": "Negative (share of all)"}
+    if gaps.empty:
+        return pd.DataFrame(columns=list(shown.values()))
+    latest = gaps[(gaps["opens_on"] == gaps["opens_on"].max()) & ~gaps["kind"].isin(list(KINDS))]
+    latest = latest.assign(fits_none=latest["theme"] == "other").sort_values(
+        ["fits_none", "share", "name"], ascending=[True, False, True]).drop_duplicates("theme")
+    return latest[list(shown)].rename(columns=shown).reset_index(drop=True)
+
+
 def gap_findings(
     *, session: Session, job_id: int, thresholds: Thresholds, kind: str, top: int = TOP,
     gaps: pd.DataFrame | None = None, comments: pd.DataFrame | None = None,

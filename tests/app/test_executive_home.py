@@ -138,3 +138,11 @@ def test_the_trend_chart_has_a_heading_naming_the_group_it_shows(analysed_home):
     """An outside walk found the start page's trend chart with no title."""
     assert "Scores by wave" in [h.value for h in analysed_home.subheader]
     assert "Everyone: the mean answer (1 to 5) in each wave with figures to show." in shown(analysed_home.caption)
+
+
+def test_the_gaps_page_says_how_many_comments_fit_no_code(analysed_home):
+    """A walk found a wave's comments in "other" mentioned nowhere on the gaps page."""
+    analysed_home.switch_page("views/findings_gaps.py").run()
+    assert "Not ranked as gaps" in [h.value for h in analysed_home.header]
+    listed = analysed_home.table[-1].value
+    assert listed["Theme"].iloc[-1] == "Other" and listed["Raised in"].iloc[-1].endswith("%"), listed

@@ -1,5 +1,6 @@
 """Gap findings, topic explorer and interview evidence on the analysed demo."""
 
+import pandas as pd
 
 from research.findings.gap_findings import finding_sentence, gap_findings
 from research.findings.interview_evidence import evidence_studies, interview_evidence
@@ -141,3 +142,20 @@ def test_gaps_past_the_five_told_in_full_are_listed_worst_first(analysed_demo):
     assert listed["Negative (share of all)"].is_monotonic_decreasing
     assert more_gaps(gaps, kind="morale", after=0)["Theme"].tolist() == [*told, *listed["Theme"]]
     assert more_gaps(gaps.iloc[0:0], kind="morale").empty
+
+
+def test_comments_that_fit_no_code_and_codes_of_no_gap_kind_are_listed_apart():
+    """A walk found the wave's comments in "other" mentioned nowhere on the gaps page."""
+    from research.findings.gap_findings import unranked_themes
+
+    day = pd.Timestamp("2026-03-01")
+    gaps = pd.DataFrame({
+        "theme": ["pay", "other", "parking", "canteen", "parking"],
+        "name": ["Pay", "Other", "Parking", "Canteen", "Parking"],
+        "kind": ["morale", "", "", "", ""], "opens_on": [day, day, day, day, day - pd.Timedelta(days=30)],
+        "share": [0.4, 0.3, 0.05, 0.1, 0.2], "negative_share": [0.3, 0.1, 0.04, 0.02, 0.1]})
+
+    listed = unranked_themes(gaps)
+    assert listed["Theme"].tolist() == ["Canteen", "Parking", "Other"]
+    assert listed["Raised in"].tolist() == [0.1, 0.05, 0.3]
+    assert unranked_themes(gaps.iloc[0:0]).empty
