@@ -154,17 +154,18 @@ class NameFinder:
         for names in self._roster_full.values():
             names.sort(key=len, reverse=True)
 
-    def find(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
-        """(start, end) of each name in ``text``, parts of one name joined into one span."""
+    def find(self, text: str, blocked: Sequence[tuple[int, int]] = (), *, roster_only: bool = False,
+             ) -> list[tuple[int, int]]:
+        """(start, end) of each name in ``text``, parts of one name joined into one span (``roster_only``: the
+        roster's names, no other)."""
         toks = tokens(text, blocked)
-        if not toks:
-            return []
         is_name = [False] * len(toks)
         self._mark_roster(text, toks, is_name)
-        for i in range(len(toks)):
+        for i in range(0 if roster_only else len(toks)):
             if not is_name[i] and self._looks_like_name(text, toks, i):
                 is_name[i] = True
-        self._extend(text, toks, is_name)
+        if not roster_only:
+            self._extend(text, toks, is_name)
         return self._spans(text, toks, is_name)
 
     def spelled_out(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:

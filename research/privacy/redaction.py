@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from research.privacy.disguised_names import disguised_spans, initials_spans, readings, roster_initials
 from research.privacy.names import NameFinder
 
 PLACEHOLDERS = {
@@ -55,6 +56,13 @@ _STREET = re.compile(
     r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|"
     r"Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Park|Square|Boulevard|Blvd|Row|Walk|Mews|Parade)\b")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")  # UK postcodes
+# The same typed in lower case, as on a phone (an insider review's "i live at 12 oak street", "my postcode is ls1
+# 4ap"): street words that are seldom anything else after a number, and a postcode or zip after its name.
+_LOWER_STREET = re.compile(
+    r"\b\d{1,4}[a-z]?,?\s+(?:[a-z][\w'’-]+\s+){1,3}(?:road|rd|street|st|lane|ln|avenue|ave|crescent|terrace|"
+    r"gardens|grove|boulevard|blvd|mews|parade)\b", re.IGNORECASE)
+_CUED_POSTCODE = re.compile(r"\b(?:post\s?code|postal\s+code|zip(?:\s?code)?)\b[\s:#]*(?:is\b\s*)?"
+                            r"(?P<code>[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}|\d{5}(?:-\d{4})?)\b", re.IGNORECASE)
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
 # A code mixing letters and digits, with at least four digits: E204518, INC0012345, CS-482913, agent4471.
 _CODE = re.compile(r"(?<![\w@.-])#?(?=[\w-]*\d[\w-]*\d[\w-]*\d[\w-]*\d)(?=[\w-]*[^\W\d_])"
@@ -73,10 +81,19 @@ _SPOKEN_DIGIT = re.compile(rf"\b(?:{_DIGIT_WORDS})\b", re.IGNORECASE)
 # A date after a word that makes it a birth date: "DOB 12/03/1988", "born on 4 May 1990".
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _YEAR = r"(?:,?\s+'?\d{2}(?:\d{2})?)"
+_BIRTH_CUE = r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|birthday(?:\s+is)?)[\s:,-]*"
 _BIRTH_DATE = re.compile(
-    r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|birthday(?:\s+is)?)[\s:,-]*(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]"
+    rf"{_BIRTH_CUE}(?P<date>\d{{1,2}}[/.-]\d{{1,2}}[/.-]"
     rf"\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\b\.?{_YEAR}?|{_MONTH_WORD}\.?\s+\d{{1,2}}"
     rf"(?:st|nd|rd|th)?\b{_YEAR}?|\d{{4}}-\d{{2}}-\d{{2}})", re.IGNORECASE)
+# The same read out: "dob twelve march eighty eight", "born on the first of may nineteen ninety".
+_NUMBER_WORD = (r"(?:the\s+)?(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|nineteen|hundred|thousand|"
+                r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|oh|first|second|third|fourth|"
+                rf"fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|\w+tieth|{_DIGIT_WORDS})")
+_WORDS = rf"{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD}){{0,3}}"
+_SPOKEN_BIRTH_DATE = re.compile(
+    rf"{_BIRTH_CUE}(?P<date>{_WORDS}\s+(?:of\s+)?{_MONTH_WORD}\b(?:,?\s+{_WORDS})?|{_MONTH_WORD}\s+{_WORDS}\b"
+    rf"(?:,?\s+{_WORDS})?)\b", re.IGNORECASE)
 # An address at a mail provider with no domain ending: "priya dot r at gmail" (the words before it are the address).
 _PROVIDER_EMAIL = re.compile(
     rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<provider>gmail|googlemail|hotmail|yahoo|icloud|"
@@ -184,9 +201,11 @@ def _patterns(text: str, spans: _Spans) -> None:
             spans.add(*_trim(text, *match.span()), "url")
     for match in _HANDLE.finditer(text):
         spans.add(*_trim(text, *match.span()), "handle")
-    for pattern in (_STREET, _POSTCODE):
+    for pattern in (_STREET, _POSTCODE, _LOWER_STREET):
         for match in pattern.finditer(text):
             spans.add(*match.span(), "address")
+    for match in _CUED_POSTCODE.finditer(text):
+        spans.add(*match.span("code"), "address")
     for match in _IBAN.finditer(text):
         if sum(ch.isdigit() for ch in match[0]) >= 8:
             spans.add(*match.span(), "number")
@@ -213,8 +232,9 @@ def _spoken(text: str, spans: _Spans) -> None:
         digits = len(_SPOKEN_DIGIT.findall(run))
         if digits >= 4:
             spans.add(match.start(), match.start() + len(run), "phone" if digits >= 9 else "number")
-    for match in _BIRTH_DATE.finditer(text):
-        spans.add(*match.span("date"), "number")
+    for pattern in (_BIRTH_DATE, _SPOKEN_BIRTH_DATE):
+        for match in pattern.finditer(text):
+            spans.add(*match.span("date"), "number")
     for match in _PROVIDER_EMAIL.finditer(text):
         worded = match["provider"].lower() in _WORD_PROVIDERS and not re.search(r"[\d._]|\bdot\b", match["local"])
         if match["local"].lower() not in {"me", "us", "him", "her", "them", "it", "you", "mail", "email"} and \
@@ -231,14 +251,23 @@ class Redactor:
     """Redacts text; build one per roster and reuse it (the name gazetteer is loaded once per process)."""
 
     def __init__(self, roster: Iterable[str] = ()):
+        roster = list(roster)
         self._names = NameFinder(roster)
+        self._initials = roster_initials(roster)
 
     def redact(self, text: str) -> Redacted:
         spans = _Spans()
         _patterns(text, spans)
+        for reading in readings(text):  # "T0m 0kafor": the roster's names with digits for letters, first, so
+            # that the letters alone ("kafor") are not taken for a name of their own beside a stray "0"
+            for start, end in disguised_spans(text, reading, self._names.find(reading, spans.blocked(),
+                                                                              roster_only=True)):
+                spans.add(start, end, "name")
         for start, end in self._names.find(text, spans.blocked()):
             spans.add(start, end, "name")
         for start, end in self._names.spelled_out(text, spans.blocked()):
+            spans.add(start, end, "name")
+        for start, end in initials_spans(text, self._initials):
             spans.add(start, end, "name")
         parts, found, last = [], [], 0
         for start, end, kind in spans.items:

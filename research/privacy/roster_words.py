@@ -9,7 +9,9 @@ lower case counts too after a role, a title or an asking verb ("the TL grace", "
 sentence or a clause, before a verb that follows a person ("will is lazy", "me and grace are", "tom never
 helps"), never after a determiner or a possessive ("the mark is wrong", "the customer's bill is", "my QA mark
 is" keep their words); after "to" at the end of its phrase; and with "'s". A roster surname that is a word
-("hill", "young") counts only after a role, a title or a cue ("ms young", "ask hill").
+("hill", "young") counts after a role, a title or a cue ("ms young", "ask hill"), and at a clause's start before a
+person's verb ("marsh is a bully": an insider review's, kept whole before; "hill is steep" with a Hill on the
+roster loses its word, the price of the promise).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozen
     edge) names the person: ``roles`` are words put before a person ("manager", "mr"), ``determiners`` words
     that make what follows a thing ("the", "a", "my"; a caller passes one for a possessive before: "the
     customer's bill is"). ``possessive``: the word itself takes "'s" ("grace's coaching"). A ``surname`` that
-    is a word ("hill", "young") is a name only after a role, a title or a cue ("ms young", "ask hill")."""
+    is a word ("hill", "young") is a name only after a role, a title or a cue ("ms young", "ask hill"), or at a
+    clause's start before a person's verb ("marsh is a bully")."""
     if before in determiners:
         return False
     ends = after is None or after in PERSON_AFTER
@@ -47,11 +50,13 @@ def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozen
         return word not in MODALS or ends
     if before in roles:
         return surname or ends or (after in OPENING_AFTER and word not in MODALS)
-    if surname or word in MONTHS:
+    opens = before is None or before in CLAUSE_STARTS
+    if surname:
+        return opens and (after in PERSON_AFTER or after in OPENING_AFTER)
+    if word in MONTHS:
         return False
     if before == "to":
         return after is None or (word not in MODALS and after in AFTER_TO)
-    opens = before is None or before in CLAUSE_STARTS
     return possessive or (opens and (after in PERSON_AFTER or (after in OPENING_AFTER and word not in MODALS)))
 
 

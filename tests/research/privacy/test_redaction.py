@@ -217,6 +217,13 @@ def test_spaced_out_words_and_acronyms_are_not_names(text):
     ("my birthday is 12 march", "my birthday is [number]"),
     ("born 12th March '88", "born [number]"),
     ("my login name is grace.n", "my login name is [number]"),
+    # a third insider review's
+    ("dob: twelve march eighty eight", "dob: [number]"),
+    ("born on the first of may nineteen ninety", "born on [number]"),
+    ("i live at 12 oak street", "i live at [address]"),
+    ("flat 3, 22 baker st", "flat 3, [address]"),
+    ("my postcode is ls1 4ap", "my postcode is [address]"),
+    ("zip code 90210", "zip code [address]"),
 ])
 def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     assert redact(typed).text == redacted
@@ -226,7 +233,8 @@ def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     "one or two calls", "five, six, maybe seven calls an hour", "nine to five, five days a week",
     "my login is broken", "the login is slow since 2.0", "i was born in leeds", "email me at gmail",
     "since 12/03/2024 the CRM is slow", "look at outlook", "the account is one of two", "my number one priority",
-    "I was born in march", "we did 3 4 5 calls",
+    "I was born in march", "we did 3 4 5 calls", "born to do this job", "a 10 minute drive away",
+    "it's 2 streets away", "my birthday is next week",
 ])
 def test_the_same_words_in_plain_speech_are_kept(typed):
     assert redact(typed).text == typed

@@ -36,6 +36,13 @@ def redactor():
     ("carol from wfm denied my swap", "[name] from wfm denied my swap"),
     ("ms young is a bully", "ms [name] is a bully"),
     ("my manager hill", "my manager [name]"),
+    ("young is a bully", "[name] is a bully"),  # a third insider review's
+    ("and hill never listens", "and [name] never listens"),
+    ("T0m 0kafor never helps", "[name] never helps"),
+    ("gr@ce is rude", "[name] is rude"),
+    ("ask r0se", "ask [name]"),
+    ("T.O. never helps", "[name] never helps"),
+    ("b. j. shouted", "[name] shouted"),
 ])
 def test_a_lower_case_roster_name_spoken_of_as_a_person_is_redacted(redactor, typed, kept):
     assert redactor.redact(typed).text == kept
@@ -49,6 +56,7 @@ def test_a_lower_case_roster_name_spoken_of_as_a_person_is_redacted(redactor, ty
     "Will we ever get a raise?", "Mark my words", "my QA mark is too low", "the pass mark is 80%",
     "free will is an illusion", "the customer's bill is too high", "we have to mark every call",
     "my manager will never listen", "young agents leave",
+    "5am start, 1st shift, 40s", "covid19 again", "e.g. the TL", "the p.m. shift", "Q.A. marks", "3x a day",
 ])
 def test_the_same_words_used_as_words_are_kept(redactor, typed):
     assert redactor.redact(typed).text == typed
