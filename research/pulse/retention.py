@@ -33,7 +33,7 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from research.accounts.drafts import REPLIES, forget_everyones_drafts, replied_response
+from research.accounts.drafts import REPLIES, forget_everyones_drafts, forget_quotes_in_drafts, replied_response
 from research.audit import record
 from research.pulse.binding import without_words
 from research.pulse.inbox import sealed_size, wave_question_kinds
@@ -122,6 +122,7 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
     # unsent replies may quote the comment they answer
     forget_everyones_drafts(session=session, prefixes=[REPLIES], keep_place=lambda place: replied_response(place)
                             not in erased)
+    forget_quotes_in_drafts(session=session, texts=erased_texts)  # and other boxes may hold them pasted
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
     cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)
     record(session=session, actor=actor, action=ERASURE,

@@ -100,3 +100,18 @@ def test_deleting_an_account_deletes_its_drafts(session, people):
     session.execute(delete(User).where(User.username == "ana"))
     session.flush()
     assert session.scalars(select(StaffDraft)).all() == []
+
+
+def test_only_the_words_quoted_from_an_erased_comment_leave_a_draft():
+    from research.accounts.drafts import _without_quotes
+
+    erased = ("the billing system crashed on me again today", "rota is unfair")
+    runs = set()
+    for text in erased:
+        words = tuple(text.split())
+        runs |= {words[i:i + 5] for i in range(max(1, len(words) - 4))}
+    assert _without_quotes("Quote: 'The billing system crashed on me again today!' and more", runs) == (
+        "Quote: '[erased comment]!' and more")
+    assert _without_quotes("Agents: ROTA IS UNFAIR.", runs) == "Agents: [erased comment]."
+    kept = "The billing system crashed twice; the rota is fair"
+    assert _without_quotes(kept, runs) == kept

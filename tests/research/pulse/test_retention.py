@@ -338,6 +338,30 @@ def test_unsent_replies_to_erased_comments_go_and_replies_to_kept_ones_stay(engi
         assert kept_text(session=session, username="ana", place=drafts["Autumn"]).startswith("Re '")
 
 
+def test_an_erased_comment_pasted_into_any_draft_leaves_it_and_the_rest_of_the_draft_stays(engine, tmp_path):
+    """An insider found an erased comment still quoted in a new action's unsent description."""
+    from research.accounts import create_user
+    from research.accounts.drafts import keep_text, kept_text
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    with session_scope(engine) as session:
+        create_user(session=session, username="ana", role="researcher", password="a long password", actor="setup")
+        old = add_wave(session, "Spring", date(2025, 3, 1), {"Billing": answers(6, morale=2)})
+        add_wave(session, "Autumn", date(2026, 9, 1), {"Billing": answers(6, morale=2)})
+        erased = session.scalars(select(PulseAnswer.value_text).join(PulseResponse).where(
+            PulseResponse.wave_id == old, PulseAnswer.value_text.is_not(None))).first()
+        keep_text(session=session, username="ana", place="action:new",
+                  body=f"Agents said:\n> {erased.upper()}\nAsk WFM about the rota by Friday.")
+        keep_text(session=session, username="ana", place="memo:excerpt:3", body="Own words about rotas only.")
+
+    with session_scope(engine) as session:
+        erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings)
+    with session_scope(engine) as session:
+        assert kept_text(session=session, username="ana", place="action:new") == (
+            "Agents said:\n> [erased comment]\nAsk WFM about the rota by Friday.")
+        assert kept_text(session=session, username="ana", place="memo:excerpt:3") == "Own words about rotas only."
+
+
 def test_erased_comments_leave_the_database_file_while_the_app_holds_it_open(tmp_path):
     """With the server's connections open, nothing checkpoints on close: an insider read every erased comment
     back from the database file and the old frames of its log."""
