@@ -15,17 +15,11 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from research.accounts.drafts import (
-    coding_words_place,
-    excerpt_memo_place,
-    forget_everyones_drafts,
-    interview_boxes,
-    interview_memo_place,
-    participant_boxes,
-)
+from interviews.withdrawal import forget_what_they_said
 from research.audit import record
 from research.errors import FrontlineError
-from research.store.models import Excerpt, GuideQuestion, Interview, InterviewNote, Participant, Study
+from research.settings import Settings
+from research.store.models import GuideQuestion, Interview, Participant, Study
 
 CHANNELS = ("phone", "chat", "e-mail", "store")
 # Columns of ``participants``; anything else a researcher adds lives in ``attributes``.
@@ -284,7 +278,8 @@ def add_custom_attribute(*, session: Session, study_id: int, name: str) -> str:
     return key
 
 
-def withdraw_participant(*, session: Session, participant_id: int, actor: str, today: date | None = None) -> str:
+def withdraw_participant(*, session: Session, participant_id: int, actor: str, today: date | None = None,
+                         settings: Settings | None = None) -> str:
     """Erase everything a participant said and was described as, because they withdrew; return their code.
 
     Their interviews go, and with them every note, revision, coded excerpt and memo (the
@@ -293,17 +288,19 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
     that is not a P-number (a case name from an imported project) is replaced, since it may be a name.
     Their place in interview evidence's order stays taken (``evidence_place``), so nobody waiting to be
     counted moves into it; the attributes frozen with it are cleared. Exports and analyses made afterwards
-    no longer hold anything of theirs.
+    no longer hold anything of theirs. With ``settings``, their words leave the analysis cache too
+    (:func:`interviews.withdrawal.forget_what_they_said`).
 
     Raises:
-        FrontlineError: there is no such participant, or they already withdrew.
+        FrontlineError: there is no such participant, or they already withdrew; or the analysis cache is busy
+            (:class:`research.store.embedding_cache.CacheBusy`), and the session should be rolled back.
     """
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise FrontlineError(f"There is no participant with id {participant_id}.")
     if participant.withdrawn_on is not None:
         raise FrontlineError(f"{participant.code} already withdrew on {participant.withdrawn_on:%d %B %Y}.")
-    _forget_drafts_about(session=session, participant_id=participant.id)
+    forget_what_they_said(session=session, participant_id=participant.id, settings=settings)
     session.execute(delete(Interview).where(Interview.participant_id == participant.id))
     for attribute in FIXED_ATTRIBUTES:
         setattr(participant, attribute, "")
@@ -319,21 +316,6 @@ def withdraw_participant(*, session: Session, participant_id: int, actor: str, t
     record(session=session, actor=actor, action="participant_withdrawn",
            subject=f"{participant.code} of study {participant.study_id}")
     return participant.code
-
-
-def _forget_drafts_about(*, session: Session, participant_id: int) -> None:
-    """Every staff member's unsent memos on the participant's interviews and excerpts, words pasted to code from
-    their notes, and edits of their attributes and interviews' details: they hold what the withdrawal erases,
-    and a box is found again by its id."""
-    interviews = select(Interview.id).where(Interview.participant_id == participant_id)
-    notes = select(InterviewNote.id).where(InterviewNote.interview_id.in_(interviews))
-    excerpts = select(Excerpt.id).where(Excerpt.note_id.in_(notes))
-    own = session.scalars(interviews).all()
-    forget_everyones_drafts(session=session, places=[
-        *map(interview_memo_place, own),
-        *map(excerpt_memo_place, session.scalars(excerpts)),
-        *map(coding_words_place, session.scalars(notes))],
-        prefixes=[f"{participant_boxes(participant_id)}:", *(f"{interview_boxes(i)}:" for i in own)])
 
 
 def participants_table(*, session: Session, study_id: int) -> pd.DataFrame:

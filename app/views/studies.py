@@ -138,7 +138,8 @@ with people_tab:
                     try:
                         with resources.db_session() as session:
                             row = active[active["code"] == leaving].iloc[0]
-                            withdraw_participant(session=session, participant_id=int(row["id"]), actor=user.username)
+                            withdraw_participant(session=session, participant_id=int(row["id"]), actor=user.username,
+                                                 settings=resources.settings())
                     except FrontlineError as exc:
                         st.error(plain(str(exc)))
                     else:

@@ -138,20 +138,15 @@ def _forget_cached(*, session: Session, texts: set[str], settings: Settings) -> 
     its runs of spaces and line breaks made single spaces (:mod:`research.pulse.comment_codes`): all three forms
     are forgotten.
     """
-    path = settings.embedding_cache_path
-    if not texts or not path.exists():
+    if not texts or not settings.embedding_cache_path.exists():
         return 0
-    from research.store.embedding_cache import EmbeddingCache
+    from research.store.embedding_cache import cached_forms, forget_cached_texts
 
-    forms = texts | {t.strip() for t in texts} | {" ".join(t.split()) for t in texts}
+    forms = cached_forms(texts)
     kept: set[str] = set()
     ordered = sorted(forms)
     for start in range(0, len(ordered), 500):
         still = session.scalars(select(PulseAnswer.value_text).distinct()
                                 .where(PulseAnswer.value_text.in_(ordered[start:start + 500])))
         kept.update(form for value in still if value is not None for form in (value, value.strip()))
-    cache = EmbeddingCache(path, settings.embedding_model)
-    try:
-        return cache.forget(forms - kept)
-    finally:
-        cache.close()
+    return forget_cached_texts(settings.embedding_cache_path, settings.embedding_model, forms - kept)

@@ -309,3 +309,21 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def cached_forms(texts: set[str]) -> set[str]:
+    """Every form the analysis caches a text under: as stored, stripped, and with its runs of spaces and line
+    breaks made single spaces (a coded text teaching the themes)."""
+    return texts | {t.strip() for t in texts} | {" ".join(t.split()) for t in texts}
+
+
+def forget_cached_texts(path: Path, model_name: str, texts: set[str]) -> int:
+    """Remove ``texts`` in all their :func:`cached_forms` (and their parts) from the cache at ``path``, if there
+    is one; returns the rows removed. Raises :class:`CacheBusy` when another process holds it."""
+    if not texts or not path.exists():
+        return 0
+    cache = EmbeddingCache(path, model_name)
+    try:
+        return cache.forget(cached_forms(texts))
+    finally:
+        cache.close()

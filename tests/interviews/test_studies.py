@@ -120,6 +120,41 @@ def test_a_withdrawn_participant_leaves_nothing_but_their_code(session, study):
         withdraw_participant(session=session, participant_id=p1.id, actor="ana")
 
 
+def test_a_withdrawn_participants_words_leave_the_analysis_cache_and_others_stay(session, study, tmp_path):
+    """An insider withdrew a participant and matched a guessed sentence of theirs to its cached vector."""
+    import numpy as np
+
+    from interviews.coding import code_quote
+    from interviews.notes import start_interview
+    from interviews.studies import withdraw_participant
+    from research.settings import load_settings
+    from research.store.embedding_cache import EmbeddingCache
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    p1, p2, _ = study["participants"]
+    body = "The CRM freezes at nine.  I keep notes on paper so I lose nothing."
+    mine = save_note(session=session, interview_id=study["interview"].id, editor="ana",
+                     guide_question_id=study["guide"][0].id, body=body)
+    code_quote(session=session, note_id=mine.note_id, quote="I keep notes on paper", codes=["tools"], coder="ana")
+    theirs = start_interview(session=session, study_id=study["study"].id, participant_id=p2.id, interviewer="ana",
+                             held_on=None)
+    save_note(session=session, interview_id=theirs.id, editor="ana", guide_question_id=study["guide"][0].id,
+              body="Chat queue tool is fine.")
+    said = [body, "The CRM freezes at nine.", "I keep notes on paper so I lose nothing.", "I keep notes on paper",
+            " ".join(body.split())]
+    settings.embedding_cache_path.parent.mkdir(parents=True, exist_ok=True)
+    cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
+    cache.put_many({text: np.ones(3, dtype=np.float32) for text in [*said, "Chat queue tool is fine."]})
+    cache.close()
+
+    withdraw_participant(session=session, participant_id=p1.id, actor="ana", settings=settings)
+    cache = EmbeddingCache(settings.embedding_cache_path, settings.embedding_model)
+    try:
+        assert set(cache.get_many([*said, "Chat queue tool is fine."])) == {"Chat queue tool is fine."}
+    finally:
+        cache.close()
+
+
 def test_an_imported_name_used_as_a_code_does_not_survive_withdrawal(session, study):
     from interviews.studies import withdraw_participant
     from research.store.models import AuditEvent, Participant
