@@ -13,6 +13,7 @@ from research.audit import cli_actor, record
 from research.cli.common import migrated_engine
 from research.csv_input import read_csv_file
 from research.errors import FrontlineError
+from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.importer import import_responses
 from research.pulse.links import create_links, link_url
@@ -107,7 +108,7 @@ def imports(args: argparse.Namespace, settings: Settings) -> int:
             session=session, wave=wave, rows=table.records(), mapping=mapping,
             redactor=roster_redactor(session=session), default_day=min(date.today(), wave.closes_on),
             segment_column=args.segment_column, segment=args.segment, date_column=args.date_column,
-            lines=table.lines,
+            lines=table.lines, steps=Thresholds.from_settings(settings),
         )
     print(f"imported {report.imported} response(s); rejected {len(report.rejected)}")
     for line, reason in report.rejected:

@@ -6,11 +6,17 @@ transaction, so a crash mid-import leaves nothing half-written.
 
 A file goes only into a wave that takes no answers through links: rows added to
 a live wave would let whoever imports them pad a small team over the threshold,
-or move its figures by one known answer at a time.
+or move its figures by one known answer at a time. For the same reason a later
+file into a wave that already holds responses must add, to each segment it names,
+at least the score threshold of responses (and none or at least the comment
+threshold with a comment), as answers through links are released in such steps:
+an insider review (2026-12-07) imported one more row into a team of twenty and
+read that person's morale, workload and eNPS class off the overview's change.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +24,7 @@ from datetime import date
 from sqlalchemy import select
 
 from research.privacy.redaction import Redactor
+from research.privacy.reporting import Thresholds
 from research.pulse.errors import PulseError
 from research.pulse.submit import answer_rows, validate_answers
 from research.store.models import PulseLink, PulseResponse, PulseWave
@@ -40,6 +47,7 @@ def import_responses(
     segment_column: str | None = None,
     segment: str | None = None,
     date_column: str | None = None,
+    steps: Thresholds,
     lines: Sequence[int] | None = None,
 ) -> ImportReport:
     """Store valid rows as responses; ``mapping`` maps question keys to CSV columns.
@@ -48,7 +56,8 @@ def import_responses(
     past blank lines and multi-line cells; without them row N is taken to be on line N + 1.
 
     Raises:
-        PulseError: the mapping names an unknown question or a missing column, or no segment is given.
+        PulseError: the mapping names an unknown question or a missing column, or no segment is given; or the
+            wave holds responses already and the file adds fewer than ``steps`` to a segment (nothing stored).
     """
     _check_import(session=session, wave=wave, rows=rows, mapping=mapping, segment_column=segment_column,
                   segment=segment, date_column=date_column)
@@ -56,6 +65,7 @@ def import_responses(
     teams = {s.team.lower(): s for s in wave.segments}
     mapped_questions = [q for q in questions if q.key in mapping]
     report = ImportReport()
+    accepted: list[tuple] = []
     for line, row in zip(lines or range(2, len(rows) + 2), rows):
         team = (row.get(segment_column) if segment_column else segment) or ""
         target = teams.get(team.strip().lower())
@@ -77,12 +87,32 @@ def import_responses(
         if not clean:
             report.rejected.append((line, "no answers in the mapped columns"))
             continue
+        accepted.append((target, day, clean))
+    _check_steps(session=session, wave=wave, accepted=accepted, steps=steps)
+    for target, day, clean in accepted:
         response = PulseResponse(wave_id=wave.id, segment_id=target.id, submitted_on=day)
         response.answers = answer_rows(mapped_questions, clean, redactor)
         session.add(response)
-        report.imported += 1
+    report.imported = len(accepted)
     session.flush()
     return report
+
+
+def _check_steps(*, session, wave: PulseWave, accepted: list, steps: Thresholds) -> None:
+    """Refuse a later file that would move a segment's figures by fewer people than a step (see the module)."""
+    if not accepted or session.scalar(select(PulseResponse.id).where(PulseResponse.wave_id == wave.id)
+                                      .limit(1)) is None:
+        return
+    people = Counter(target.team for target, _, _ in accepted)
+    writers = Counter(target.team for target, _, clean in accepted if any(isinstance(v, str) for v in clean.values()))
+    short = [f"{team} gets {n}" for team, n in sorted(people.items()) if n < steps.scores]
+    short += [f"{team} gets {n} with a comment" for team, n in sorted(writers.items()) if n < steps.comments]
+    if short:
+        raise PulseError(
+            f"wave {wave.title!r} already holds responses, so a few more would move its figures by answers "
+            f"anyone watching could read one by one: {'; '.join(short)}. A later file must add at least "
+            f"{steps.scores} responses to each segment it names, and none or at least {steps.comments} with a "
+            "comment; import them together with more rows, or into a wave of their own. Nothing was imported.")
 
 
 def _check_import(*, session, wave: PulseWave, rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str],

@@ -118,3 +118,21 @@ def test_the_links_csv_from_the_cli_holds_no_formula(wave, wave_ids, engine, mon
     assert rows[0] == ["wave", "segment", "kind", "link"] and len(rows) == 3
     cells = [cell for row in rows[1:] for cell in row[:2]]
     assert all(cell.startswith("'" + formula) for cell in cells)  # kept whole, as text a spreadsheet will not run
+
+
+def test_a_later_file_that_would_move_a_segment_by_fewer_than_a_step_is_refused(wave, tmp_path, monkeypatch, capsys):
+    """An insider imported one more row into a team of twenty and read that person's answers off the change."""
+    first, later, step = tmp_path / "first.csv", tmp_path / "later.csv", tmp_path / "step.csv"
+    first.write_text(HEADER + "Billing,2026-11-21,2,5,slow tools\n" * 20, encoding="utf-8")
+    later.write_text(HEADER + "Billing,2026-11-22,5,10,\n" + "Chat,2026-11-22,3,7,\n" * 5, encoding="utf-8")
+    step.write_text(HEADER + "Billing,2026-11-22,5,10,\n" * 5, encoding="utf-8")
+    assert run([a if a else str(first) for a in ARGS], monkeypatch) == 0
+    capsys.readouterr()
+
+    assert run([a if a else str(later) for a in ARGS], monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert "already holds responses" in err and "Billing gets 1" in err and "Chat" not in err
+    assert "Nothing was imported." in err and err.count("\n") == 1
+    assert counts(wave["FRONTLINE_DATABASE_URL"])[0] == 20
+    assert run([a if a else str(step) for a in ARGS], monkeypatch) == 0
+    assert counts(wave["FRONTLINE_DATABASE_URL"])[0] == 25

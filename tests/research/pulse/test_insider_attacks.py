@@ -154,7 +154,8 @@ def test_padding_cannot_lift_a_small_team_over_the_threshold(engine, wave):
     assert "'Leeds': None" in seen["heatmap_site"] and "real person" not in seen["comments"]
     with session_scope(engine) as session, pytest.raises(PulseError, match="takes no imported file"):
         import_responses(session=session, wave=session.get(PulseWave, wave_id), rows=[{"m": "3"}] * 9,
-                         mapping={"morale": "m"}, redactor=Redactor(), default_day=TODAY, segment="Tiny")
+                         mapping={"morale": "m"}, redactor=Redactor(), default_day=TODAY, segment="Tiny",
+                         steps=Thresholds())
 
 
 def test_four_people_with_three_text_questions_are_never_quoted(engine, wave):
