@@ -1,10 +1,10 @@
-"""Roster names typed in disguise: digits and symbols for letters ("T0m 0kafor", "pr1ya", "gr@ce") and initials
-("T.O. never helps").
+"""Names typed in disguise: digits and symbols for letters ("T0m 0kafor", "pr1ya", "gr@ce", "j0hn sm1th"),
+initials ("T.O. never helps") and a surname after initials ("D.J. Patel").
 
 An insider review (2026-12-07) read colleagues through both: the name finder reads words made of letters, so
 "T0m 0kafor" kept "T0m" and a stray "0", and initials were no name at all. Only the roster's people are looked
-for in these forms: the gazetteer would find names in what agents write with digits every day ("5am" reads
-"sam"), and a colleague is who an insider would single out.
+for in the forms that agents write every day ("5am" would read "sam", "0ne" "one"); any name the gazetteer
+knows is looked for where digits stand between letters ("j0hn sm1th", "m4rk"), which plain writing seldom does.
 """
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from research.privacy.gazetteer import TOKEN, fold
+from research.privacy.gazetteer import TOKEN, fold, gazetteer
+from research.privacy.roster_words import CUES_BEFORE, PERSON_AFTER
+
+PERSON_BEFORE = CUES_BEFORE | frozenset("""
+to with by mr mrs ms miss dr prof manager supervisor lead tl boss coach trainer colleague agent director
+""".split())
+"""Words after which initials and a surname are a person: "tell D.J. Patel", "my manager J. Smith"."""
 
 _STANDS_FOR = ("013457@$", "oieastas")
 """Characters typed for letters, and the letters: 0 o, 1 i (and l, tried too), 3 e, 4 a, 5 s, 7 t, @ a, $ s."""
@@ -44,8 +50,15 @@ def readings(text: str) -> list[str]:
 
 
 def disguised_spans(text: str, reading: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The ``spans`` found in ``reading`` that cover a character it reads differently from ``text``."""
-    return [(s, e) for s, e in spans if text[s:e] != reading[s:e]]
+    """The ``spans`` found in ``reading`` that cover a character it reads differently from ``text``, overlapping
+    ones joined ("m4rk 0k4f0r" found whole by the gazetteer and "0k4f0r" by the roster is one name)."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and start < joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return [(s, e) for s, e in joined if text[s:e] != reading[s:e]]
 
 
 def roster_initials(roster: Iterable[str]) -> frozenset[str]:
@@ -62,3 +75,31 @@ def initials_spans(text: str, initials: frozenset[str]) -> list[tuple[int, int]]
     """Where ``text`` has dotted initials ("T.O.", "t. o.", "T.O") that are a roster name's."""
     return [m.span() for m in _INITIALS.finditer(text)
             if fold("".join(g for g in m.groups() if g)) in initials]
+
+
+_BETWEEN_LETTERS = re.compile(r"[^\W\d_][013457@$]+[^\W\d_]")
+
+
+def between_letters(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has a digit or symbol standing between two letters ("j0hn", "sm1th")."""
+    return bool(_BETWEEN_LETTERS.search(text, start, end))
+
+
+_INITIALLED = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}\s(?P<surname>[A-Z][a-z'’-]+)")
+_WORD_BEFORE = re.compile(r"([a-z']+)[\s,:]*$", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"^[\s,]*([a-z']+)", re.IGNORECASE)
+
+
+def initialled_surnames(text: str) -> list[tuple[int, int]]:
+    """Initials and the surname after them ("D.J. Patel", "J. Smith"), after a cue or a role or before a
+    person's verb: a surname that is also a word is otherwise a name only beside a first name (an insider
+    review's "tell D.J. Patel he owes me a shift"), and "part of J.P. Morgan" keeps its employer."""
+    last = gazetteer().last
+    found = []
+    for match in _INITIALLED.finditer(text):
+        before = _WORD_BEFORE.search(text[max(0, match.start() - 40):match.start()])
+        after = _WORD_AFTER.search(text[match.end():match.end() + 40])
+        spoken = (before and before[1].lower() in PERSON_BEFORE) or (after and after[1].lower() in PERSON_AFTER)
+        if spoken and fold(match["surname"]) in last:
+            found.append(match.span())
+    return found

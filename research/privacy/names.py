@@ -31,7 +31,7 @@ from research.privacy.gazetteer import TOKEN as _TOKEN
 from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
 from research.privacy.gazetteer import Gazetteer, fold, gazetteer  # noqa: F401  (gazetteer re-exported)
 from research.privacy.name_shapes import PARTICLES, named_part
-from research.privacy.roster_words import in_compound, login_forms, spoken_of
+from research.privacy.roster_words import CUES_BEFORE, in_compound, login_forms, spoken_of
 from research.privacy.tools import TOOLS
 
 # What may stand between two parts of one name: spaces, or a dot/underscore/hyphen in handles like sarah.connor.
@@ -253,8 +253,8 @@ class NameFinder:
         after = _word_after(text, toks, i)
         if tok.key in MONTHS and (prev in _MONTH_CUES or after is None or (after or "").isdigit()):
             return False
-        if prev in _TITLES and tok.cap:
-            return True  # "Dr. Patel", "Mrs Good": a title makes any surname a name
+        if prev in _TITLES and (tok.cap or (kind in ("strong", "unknown") and prev not in ("sir", "madam"))):
+            return True  # "Dr. Patel", "Mrs Good", "mr. okonkwo": a title makes any surname a name
         if kind == "strong":
             # Lower case: a first name that is no word ("kevin"); a surname alone needs a first name beside it.
             return tok.cap or (len(tok.key) >= 3 and tok.key in self._gaz.first) or \
@@ -273,8 +273,9 @@ class NameFinder:
             return False  # "Will we ever", "May I say"
         if kind == "weak":
             # A word that is also a first name ("Will", "Grace") needs a person's context; one that is
-            # only a surname ("Good", "Cross") is a name only beside a first name (see _extend).
-            return tok.key in self._gaz.first and (cued or followed)
+            # only a surname ("Good", "Patel") is a name beside a first name (see _extend) or after "ask", "tell".
+            return (tok.key in self._gaz.first and (cued or followed)) or (
+                prev in CUES_BEFORE and tok.key in self._gaz.last)
         # An unknown capitalised word: a name only with a person's context around it.
         return cued or (followed and after not in _LOOSE_AFTER - {"in"})
 
@@ -342,8 +343,8 @@ class NameFinder:
         return spans
 
 
-_SPELLED = re.compile(r"(?<![\w.])(?:[^\W\d_](?: {1,3}|\.))+[^\W\d_](?:\.)?(?![\w])")
-"""Two or more single letters, each followed by up to three spaces or a dot."""
+_SPELLED = re.compile(r"(?<![\w.-])(?:[^\W\d_](?: {1,3}|\.|-))+[^\W\d_](?:\.)?(?![\w-])")
+"""Two or more single letters, each followed by up to three spaces, a dot or a hyphen ("S-A-R-A-H")."""
 
 
 def _spelled_words(run: str) -> list[str]:

@@ -16,8 +16,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from research.privacy.disguised_names import disguised_spans, initials_spans, readings, roster_initials
+from research.privacy.disguised_names import (
+    between_letters,
+    disguised_spans,
+    initialled_surnames,
+    initials_spans,
+    readings,
+    roster_initials,
+)
 from research.privacy.names import NameFinder
+from research.privacy.plain_view import plain_view
 
 PLACEHOLDERS = {
     "email": "[email]",
@@ -42,7 +50,7 @@ _TLDS = (
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _AT = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+@\s+|\s+at\s+)"
-_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\.)"
+_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\s+\.\s+|\.)"  # "bank . com" too
 # "john.smith(at)bank(dot)com", "dave at hotmail dot com", "jo dot bloggs at gmail dot com", "a.kumar @ company.in".
 _OBFUSCATED_EMAIL = re.compile(
     rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<domain>[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?P<tld>{_TLDS}))\b",
@@ -52,6 +60,10 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _BARE_URL = re.compile(
     rf"(?<![\w@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:{_TLDS})(?![\w-])(?:[/?#][^\s<>\"']*)?")
 _HANDLE = re.compile(r"(?<![\w.@])@(?=[\w.]*[^\W\d_])\w(?:[\w.]*\w)?")
+# A handle after the platform's name, with a digit, underscore or dot in it: "insta: priya_r88" (an insider's).
+_CUED_HANDLE = re.compile(r"\b(?:insta(?:gram)?|ig|twitter|tiktok|snap(?:chat)?|fb|facebook|telegram|discord|"
+                          r"linkedin|github|threads|reddit|twitch|youtube)\b[\s:]*(?:is\b\s*)?"
+                          r"(?P<id>[A-Za-z][\w.]*[\d_.][\w.]*\w|[A-Za-z]\w*\d)", re.IGNORECASE)
 _STREET = re.compile(
     r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|"
     r"Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Park|Square|Boulevard|Blvd|Row|Walk|Mews|Parade)\b")
@@ -81,7 +93,8 @@ _SPOKEN_DIGIT = re.compile(rf"\b(?:{_DIGIT_WORDS})\b", re.IGNORECASE)
 # A date after a word that makes it a birth date: "DOB 12/03/1988", "born on 4 May 1990".
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _YEAR = r"(?:,?\s+'?\d{2}(?:\d{2})?)"
-_BIRTH_CUE = r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|birthday(?:\s+is)?)[\s:,-]*"
+_BIRTH_CUE = (r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|(?:birth|b-?)day(?:\s+is)?|turned\s+\d{1,3}\s+on)"
+              r"[\s:,-]*(?:the\s+)?")
 _BIRTH_DATE = re.compile(
     rf"{_BIRTH_CUE}(?P<date>\d{{1,2}}[/.-]\d{{1,2}}[/.-]"
     rf"\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\b\.?{_YEAR}?|{_MONTH_WORD}\.?\s+\d{{1,2}}"
@@ -201,6 +214,8 @@ def _patterns(text: str, spans: _Spans) -> None:
             spans.add(*_trim(text, *match.span()), "url")
     for match in _HANDLE.finditer(text):
         spans.add(*_trim(text, *match.span()), "handle")
+    for match in _CUED_HANDLE.finditer(text):
+        spans.add(*_trim(text, *match.span("id")), "handle")
     for pattern in (_STREET, _POSTCODE, _LOWER_STREET):
         for match in pattern.finditer(text):
             spans.add(*match.span(), "address")
@@ -256,26 +271,37 @@ class Redactor:
         self._initials = roster_initials(roster)
 
     def redact(self, text: str) -> Redacted:
+        view, where = plain_view(text)
+        found = self._found(view)
+        if where is not None:  # back to the text as typed
+            found = [(where[start], where[end - 1] + 1, kind) for start, end, kind in found]
+        parts, replaced, last = [], [], 0
+        for start, end, kind in found:
+            parts += [text[last:start], PLACEHOLDERS[kind]]
+            replaced.append(Replacement(kind, text[start:end], start, end))
+            last = end
+        parts.append(text[last:])
+        return Redacted("".join(parts), tuple(replaced))
+
+    def _found(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of every detail in ``text``, in order, none overlapping."""
         spans = _Spans()
         _patterns(text, spans)
         for reading in readings(text):  # "T0m 0kafor": the roster's names with digits for letters, first, so
             # that the letters alone ("kafor") are not taken for a name of their own beside a stray "0"
-            for start, end in disguised_spans(text, reading, self._names.find(reading, spans.blocked(),
-                                                                              roster_only=True)):
+            found = [*self._names.find(reading, spans.blocked(), roster_only=True),
+                     *(s for s in self._names.find(reading, spans.blocked()) if between_letters(text, *s))]
+            for start, end in disguised_spans(text, reading, found):
                 spans.add(start, end, "name")
+        for start, end in initialled_surnames(text):  # before the surname alone is found ("J. [name] said")
+            spans.add(start, end, "name")
         for start, end in self._names.find(text, spans.blocked()):
             spans.add(start, end, "name")
         for start, end in self._names.spelled_out(text, spans.blocked()):
             spans.add(start, end, "name")
         for start, end in initials_spans(text, self._initials):
             spans.add(start, end, "name")
-        parts, found, last = [], [], 0
-        for start, end, kind in spans.items:
-            parts += [text[last:start], PLACEHOLDERS[kind]]
-            found.append(Replacement(kind, text[start:end], start, end))
-            last = end
-        parts.append(text[last:])
-        return Redacted("".join(parts), tuple(found))
+        return spans.items
 
 
 def redact(text: str, roster: Iterable[str] = ()) -> Redacted:

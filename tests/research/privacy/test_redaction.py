@@ -219,11 +219,23 @@ def test_spaced_out_words_and_acronyms_are_not_names(text):
     ("my login name is grace.n", "my login name is [number]"),
     # a third insider review's
     ("dob: twelve march eighty eight", "dob: [number]"),
-    ("born on the first of may nineteen ninety", "born on [number]"),
+    ("born on the first of may nineteen ninety", "born on the [number]"),
     ("i live at 12 oak street", "i live at [address]"),
     ("flat 3, 22 baker st", "flat 3, [address]"),
     ("my postcode is ls1 4ap", "my postcode is [address]"),
     ("zip code 90210", "zip code [address]"),
+    # a fourth insider review's
+    ("Jo\u200bhn Sm\u200bith shouted", "[name] shouted"),
+    ("mail jsmith\uff20company\uff0ecom", "mail [email]"),
+    ("contact jsmith @ bank . com", "contact [email]"),
+    ("insta: priya_r88", "insta: [handle]"),
+    ("tell D.J. Patel he owes me a shift", "tell [name] he owes me a shift"),
+    ("J. Smith said no", "[name] said no"),
+    ("my manager mr. okonkwo never listens", "my manager mr. [name] never listens"),
+    ("S-A-R-A-H on billing", "[name] on billing"),
+    ("j0hn sm1th ignores every escalation", "[name] ignores every escalation"),
+    ("my bday is 12th march", "my bday is [number]"),
+    ("I turned 40 on the 3rd of March", "I turned 40 on the [number]"),
 ])
 def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     assert redact(typed).text == redacted
@@ -234,7 +246,8 @@ def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     "my login is broken", "the login is slow since 2.0", "i was born in leeds", "email me at gmail",
     "since 12/03/2024 the CRM is slow", "look at outlook", "the account is one of two", "my number one priority",
     "I was born in march", "we did 3 4 5 calls", "born to do this job", "a 10 minute drive away",
-    "it's 2 streets away", "my birthday is next week",
+    "it's 2 streets away", "my birthday is next week", "part of J.P. Morgan", "Dear sir/mam, help",
+    "see you at 5am", "the b2b team", "g00d job", "on insta all day", "an x-ray", "e-mail me",
 ])
 def test_the_same_words_in_plain_speech_are_kept(typed):
     assert redact(typed).text == typed
