@@ -9,6 +9,7 @@ start a deferred transaction, which in WAL mode never waits for a writer.
 
 from __future__ import annotations
 
+import glob
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -237,10 +238,12 @@ def flush_erasure(engine: Engine, *, attempts: int = 2, pause_s: float = 0.25) -
     326 erased comments from ``frontline.db`` after ``erase-comments``. A TRUNCATE checkpoint copies every page
     back and cuts the log to nothing; a reader in the middle of a transaction holds it back, and SQLite waits
     the busy timeout (5 s) for it, once more after a pause. Returns whether it completed (always True for other
-    databases, which keep no such log).
+    databases, which keep no such log). The copies ``frontline db upgrade`` made of the file go too
+    (:func:`remove_upgrade_copies`).
     """
     if engine.dialect.name != "sqlite":
         return True
+    remove_upgrade_copies(engine)
     for attempt in range(attempts):
         raw = engine.raw_connection()  # outside any transaction: a checkpoint cannot run inside one
         try:  # (blocked, frames in the log, frames copied back)
@@ -252,3 +255,30 @@ def flush_erasure(engine: Engine, *, attempts: int = 2, pause_s: float = 0.25) -
         if attempt + 1 < attempts:
             time.sleep(pause_s)
     return False
+
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def upgrade_copy(engine: Engine, revision: str, stamp: str) -> Path | None:
+    """Where ``frontline db upgrade`` copies the SQLite file before migrating it from ``revision`` (None for a
+    database that is no SQLite file)."""
+    source = _sqlite_file(engine)
+    return None if source is None else source.with_name(f"{source.name}.{revision}.{stamp}.bak")
+
+
+def remove_upgrade_copies(engine: Engine) -> list[Path]:
+    """Delete every copy :func:`upgrade_copy` made beside the SQLite file: each holds what an erasure has just
+    taken out of the file (an insider review, 2026-12-07, pointed at them); returns the files removed."""
+    source = _sqlite_file(engine)
+    if source is None:
+        return []
+    copies = sorted(p for p in source.parent.glob(f"{glob.escape(source.name)}.*.*.bak") if p.is_file())
+    for copy in copies:
+        copy.unlink(missing_ok=True)
+    return copies

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from research.errors import FrontlineError
-from research.store.engine import check_connection, copy_sqlite, safe_url
+from research.store.engine import check_connection, copy_sqlite, safe_url, upgrade_copy
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -58,14 +58,9 @@ def ensure_migrated(engine: Engine) -> None:
 
 
 def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+    target = upgrade_copy(engine, revision, datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
+    if target is None or not target.with_name(Path(engine.url.database or "").name).exists():
         return None
-    source = Path(database)
-    if not source.exists():
-        return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = source.with_name(f"{source.name}.{revision}.{stamp}.bak")
     copy_sqlite(engine, target)
     return target
 

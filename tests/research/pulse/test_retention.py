@@ -362,6 +362,26 @@ def test_an_erased_comment_pasted_into_any_draft_leaves_it_and_the_rest_of_the_d
         assert kept_text(session=session, username="ana", place="memo:excerpt:3") == "Own words about rotas only."
 
 
+def test_an_erasure_removes_the_copies_an_upgrade_left_of_the_database_file(tmp_path):
+    """Each copy ``db upgrade`` makes before migrating holds every comment an erasure takes out of the file."""
+    from research.store.engine import copy_sqlite, flush_erasure, make_engine, upgrade_copy
+
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path / "data")})
+    path, _ = sqlite_file_with_old_comments(tmp_path)
+    cli = make_engine(f"sqlite:///{path}")
+    copy = upgrade_copy(cli, "0042abc", "20261101T000000Z")
+    copy_sqlite(cli, copy)
+    own_backup = path.with_name("frontline-backup.zip")
+    own_backup.write_bytes(b"an administrator's own backup")
+    assert MARKER.encode() in copy.read_bytes()
+
+    with session_scope(cli) as session:
+        erase_comments(session=session, before=date(2026, 1, 1), actor="cli:root", settings=settings)
+    assert flush_erasure(cli)
+    cli.dispose()
+    assert not copy.exists() and own_backup.exists()
+
+
 def test_erased_comments_leave_the_database_file_while_the_app_holds_it_open(tmp_path):
     """With the server's connections open, nothing checkpoints on close: an insider read every erased comment
     back from the database file and the old frames of its log."""
