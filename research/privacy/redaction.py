@@ -73,6 +73,12 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")  # UK postcodes
 _LOWER_STREET = re.compile(
     r"\b\d{1,4}[a-z]?,?\s+(?:[a-z][\w'’-]+\s+){1,3}(?:road|rd|street|st|lane|ln|avenue|ave|crescent|terrace|"
     r"gardens|grove|boulevard|blvd|mews|parade)\b", re.IGNORECASE)
+# A UK postcode in lower case with its space, whose last two letters are ones postcodes use (never c, i, k, m, o
+# or v) and no ordinal ("on the m25 4th time"): "leeds ls1 4ap".
+_LOWER_POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\s\d(?!(?:st|nd|rd|th)\b)[abd-hjlnp-uw-z]{2}\b")
+# A link read out: "linkedin dot com slash in slash priya-ramanathan".
+_SPOKEN_LINK = re.compile(rf"\b[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:{_TLDS})(?:\s+(?:slash|forward slash)\s+[\w.-]+)+",
+                          re.IGNORECASE)
 _CUED_POSTCODE = re.compile(r"\b(?:post\s?code|postal\s+code|zip(?:\s?code)?)\b[\s:#]*(?:is\b\s*)?"
                             r"(?P<code>[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}|\d{5}(?:-\d{4})?)\b", re.IGNORECASE)
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
@@ -216,7 +222,9 @@ def _patterns(text: str, spans: _Spans) -> None:
         spans.add(*_trim(text, *match.span()), "handle")
     for match in _CUED_HANDLE.finditer(text):
         spans.add(*_trim(text, *match.span("id")), "handle")
-    for pattern in (_STREET, _POSTCODE, _LOWER_STREET):
+    for match in _SPOKEN_LINK.finditer(text):
+        spans.add(*match.span(), "url")
+    for pattern in (_STREET, _POSTCODE, _LOWER_STREET, _LOWER_POSTCODE):
         for match in pattern.finditer(text):
             spans.add(*match.span(), "address")
     for match in _CUED_POSTCODE.finditer(text):

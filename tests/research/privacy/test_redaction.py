@@ -236,6 +236,8 @@ def test_spaced_out_words_and_acronyms_are_not_names(text):
     ("j0hn sm1th ignores every escalation", "[name] ignores every escalation"),
     ("my bday is 12th march", "my bday is [number]"),
     ("I turned 40 on the 3rd of March", "I turned 40 on the [number]"),
+    ("flat 3 22 baker street leeds ls1 4ap", "flat 3 [address] leeds [address]"),
+    ("linkedin dot com slash in slash priya-ramanathan", "[link]"),
 ])
 def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     assert redact(typed).text == redacted
@@ -248,6 +250,7 @@ def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     "I was born in march", "we did 3 4 5 calls", "born to do this job", "a 10 minute drive away",
     "it's 2 streets away", "my birthday is next week", "part of J.P. Morgan", "Dear sir/mam, help",
     "see you at 5am", "the b2b team", "g00d job", "on insta all day", "an x-ray", "e-mail me",
+    "on the m25 4th time", "a1 2nd floor",
 ])
 def test_the_same_words_in_plain_speech_are_kept(typed):
     assert redact(typed).text == typed
