@@ -134,6 +134,16 @@ def _load_gazetteer() -> Gazetteer:
     return Gazetteer(_name_parts(first), _name_parts(last), frozenset(words), frozenset(places))
 
 
+@cache
+def common_first_names() -> frozenset[str]:
+    """The 700 or so first names faker weighs by their frequency in the United States ("bill", "frank", "dawn"),
+    folded: an English word among these, after "ask" or a role, is a person; the gazetteer's sixty locales also
+    hold "general", "ever" and "over", which are not."""
+    from faker.providers.person.en_US import Provider
+
+    return frozenset(fold(n) for n in Provider.first_names)
+
+
 # Everyday words of today that a 1934 dictionary lacks.
 _MODERN_WORDS = frozenset("""
 email emails online offline app apps okay ok wifi internet website login logout laptop smartphone headset

@@ -29,7 +29,7 @@ from functools import partial
 
 from research.privacy.gazetteer import TOKEN as _TOKEN
 from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
-from research.privacy.gazetteer import Gazetteer, fold, gazetteer  # noqa: F401  (gazetteer re-exported)
+from research.privacy.gazetteer import Gazetteer, common_first_names, fold, gazetteer  # noqa: F401
 from research.privacy.name_shapes import PARTICLES, named_part
 from research.privacy.roster_words import CUES_BEFORE, in_compound, login_forms, spoken_of
 from research.privacy.tools import TOOLS
@@ -247,10 +247,11 @@ class NameFinder:
         if len(tok.key) < 2 or any(ch.isdigit() for ch in tok.text) or (tok.text.isupper() and len(tok.text) > 1):
             return False
         kind = self._kind(tok)
-        if kind in ("tool", "word") or (kind == "weak" and not tok.cap):
+        if kind in ("tool", "word"):
             return False
-        prev = _word_before(text, toks, i)
-        after = _word_after(text, toks, i)
+        prev, after = _word_before(text, toks, i), _word_after(text, toks, i)
+        if kind == "weak" and not tok.cap:  # "ask bill", "my manager frank"; "bill never arrives" keeps its word
+            return tok.key in common_first_names() and _spoken_of(tok.key, prev, after, cued_only=True)
         if tok.key in MONTHS and (prev in _MONTH_CUES or after is None or (after or "").isdigit()):
             return False
         if prev in _TITLES and (tok.cap or (kind in ("strong", "unknown") and prev not in ("sir", "madam"))):

@@ -36,13 +36,15 @@ MONTHS = frozenset("april may june august".split())
 
 
 def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozenset[str],
-              determiners: frozenset[str], possessive: bool = False, surname: bool = False) -> bool:
+              determiners: frozenset[str], possessive: bool = False, surname: bool = False,
+              cued_only: bool = False) -> bool:
     """Whether the lower-case roster ``word`` between ``before`` and ``after`` (lower case; None at a sentence's
     edge) names the person: ``roles`` are words put before a person ("manager", "mr"), ``determiners`` words
     that make what follows a thing ("the", "a", "my"; a caller passes one for a possessive before: "the
     customer's bill is"). ``possessive``: the word itself takes "'s" ("grace's coaching"). A ``surname`` that
     is a word ("hill", "young") is a name only after a role, a title or a cue ("ms young", "ask hill"), or at a
-    clause's start before a person's verb ("marsh is a bully")."""
+    clause's start before a person's verb ("marsh is a bully"). ``cued_only``: a name only after a role, a title
+    or a cue (a first name that is a word and on no roster: "ask bill", "my manager frank")."""
     if before in determiners:
         return False
     ends = after is None or after in PERSON_AFTER
@@ -50,6 +52,8 @@ def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozen
         return word not in MODALS or ends
     if before in roles:
         return surname or ends or (after in OPENING_AFTER and word not in MODALS)
+    if cued_only:
+        return False
     opens = before is None or before in CLAUSE_STARTS
     if surname:
         return opens and (after in PERSON_AFTER or after in OPENING_AFTER)
