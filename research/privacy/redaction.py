@@ -121,6 +121,11 @@ _WORD_PROVIDERS = {"outlook", "live", "msn"}  # words too ("look at outlook"): a
 # Digits after a word that makes them an identifier, read out or spaced: "my pin is one two three four",
 # "account ending four eight two one", "my badge is 4 4 7 1 9" (three digits or more).
 _ID_CUE = r"\b(?:id|pin|badge|number|account|acct|ending(?:\s+in)?|ends\s+in|ext(?:ension)?|code)\b[\s:#]*(?:is\b\s*)?"
+# A phone number after the word for it, part in digits and part in words: "my mobile is 07700 nine hundred 123".
+_PHONE_CUE = (r"\b(?:mobile|phone|cell|tel|whatsapp|number|(?:call|text|ring)\s+me\s+on)\b[\s:#]*"
+              r"(?:is\b\s*)?")
+_MIXED_PHONE = re.compile(
+    rf"{_PHONE_CUE}(?P<id>(?:(?:\d+|{_DIGIT_WORDS}|hundred|thousand|double|triple)\b[\s,-]*){{3,}})", re.IGNORECASE)
 _CUED_DIGITS = re.compile(rf"{_ID_CUE}(?P<id>(?:(?:{_DIGIT_WORDS})\b[\s,-]*){{3,}}|\d(?:\s\d){{2,}}\b)", re.IGNORECASE)
 # A login after the word for it, when it holds a digit, a dot or an underscore: "my login is jsmith2".
 _CUED_LOGIN = re.compile(r"\b(?:(?:login|log-in|logon)(?:\s+(?:name|id))?|username|user\s+name|user\s*id|handle)\b"
@@ -263,6 +268,11 @@ def _spoken(text: str, spans: _Spans) -> None:
         if match["local"].lower() not in {"me", "us", "him", "her", "them", "it", "you", "mail", "email"} and \
                 not worded:
             spans.add(*match.span(), "email")
+    for match in _MIXED_PHONE.finditer(text):
+        run = match["id"].rstrip(" ,-\t")
+        if re.search(r"\d", run) and re.search(r"[a-z]", run, re.IGNORECASE) and \
+                sum(ch.isdigit() for ch in run) + len(_SPOKEN_DIGIT.findall(run)) >= 6:
+            spans.add(match.start("id"), match.start("id") + len(run), "phone")
     for match in _CUED_DIGITS.finditer(text):
         start, end = match.span("id")
         spans.add(start, start + len(match["id"].rstrip(" ,-\t")), "number")
