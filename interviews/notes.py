@@ -276,6 +276,10 @@ def save_note(
         session.add(note)
         session.flush()
         give_evidence_place(session=session, participant=participant)
+    if note.body and not session.scalar(select(NoteRevision.id).where(NoteRevision.note_id == note.id).limit(1)):
+        # A note written with no history (the demo's, an older release's) keeps its text as the first revision:
+        # an outside walk saved over a colleague's note and the history then held only the new text.
+        session.add(NoteRevision(note_id=note.id, body=note.body, edited_by=interview.interviewer, replaced=[]))
     lost = _reanchor(note, redacted.text)
     note.body = redacted.text
     session.add(NoteRevision(note_id=note.id, body=redacted.text, edited_by=(editor or "")[:64],

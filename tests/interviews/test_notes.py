@@ -67,6 +67,21 @@ def test_each_change_adds_a_revision_and_an_unchanged_save_does_not(session, stu
     assert list(history["By"]) == ["ana", "ben"]
 
 
+def test_saving_over_a_note_written_without_history_keeps_its_text_in_the_history(session, study):
+    """An outside walk saved over a colleague's demo note; the history then held only the new text."""
+    from research.store.models import Interview, InterviewNote
+
+    interview = session.get(Interview, study["interview"].id)
+    session.add(InterviewNote(interview_id=interview.id, guide_question_id=study["guide"][0].id, position=1,
+                              body="What the colleague wrote"))
+    session.flush()
+    saved = save_note(session=session, interview_id=interview.id, editor="ana", guide_question_id=study["guide"][0].id,
+                      body="Typed over it")
+    history = note_history(session=session, note_id=saved.note_id)
+    assert list(history["Text"]) == ["What the colleague wrote", "Typed over it"]
+    assert list(history["By"]) == [interview.interviewer, "ana"]
+
+
 def test_slots_walk_the_guide_then_free_notes(session, study):
     save_note(session=session, interview_id=study["interview"].id, body="Loose thoughts", editor="ana")
     slots = interview_slots(session=session, interview_id=study["interview"].id)
