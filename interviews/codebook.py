@@ -22,7 +22,7 @@ from research.errors import FrontlineError
 from research.store.models import Code, ExcerptCode
 
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-CSV_COLUMNS = ["key", "name", "parent", "description", "colour", "examples"]
+CSV_COLUMNS = ["key", "name", "parent", "description", "colour", "examples", "gap_kind"]
 EXAMPLE_SEPARATOR = " | "  # example phrases in one CSV cell
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
@@ -205,7 +205,7 @@ def export_codebook_csv(*, session: Session) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for c in codes:
         writer.writerow([c.key, c.name, keys.get(c.parent_id, ""), c.description, c.colour,
-                         EXAMPLE_SEPARATOR.join(split_examples(c.examples))])
+                         EXAMPLE_SEPARATOR.join(split_examples(c.examples)), c.gap_kind or "none"])
     return out.getvalue().encode("utf-8")
 
 
@@ -217,7 +217,8 @@ class CodebookImport:
 
 
 def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
-    """Add or update codes from a CSV with columns key, name, parent, description, colour, examples.
+    """Add or update codes from a CSV with columns key, name, parent, description, colour, examples, gap_kind
+    (morale, tooling or none); a blank cell keeps what an existing code has.
 
     Rows are matched by key, else by name; a parent may be any key in the file
     or already in the codebook. Bad rows are skipped with the line and reason.
@@ -250,18 +251,23 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
                 raise FrontlineError(f"'{row.get('name') or row.get('key')}' names the same code as line "
                                      f"{imported[existing.id]} ('{existing.name}'), imported already; this row "
                                      "was left out")
+            kind = _csv_gap_kind(row.get("gap_kind", ""))
             if existing is not None:
-                description = _description(row.get("description", existing.description))
+                # A blank cell keeps what the code has: a walk imported a row with no examples over "Pay" and
+                # its examples were gone; clearing is done on the page.
+                description = _description(row.get("description") or existing.description)
                 existing.name, existing.colour = _check(session, row.get("name", ""),
                                                         row.get("colour") or existing.colour, existing.id)
                 existing.description = description
-                if "examples" in row:
+                if row.get("examples"):
                     existing.examples = join_examples(split_examples(row["examples"]))
+                existing.gap_kind = existing.gap_kind if kind is None else kind
                 code = existing
                 result.updated.append(code.name)
             else:
                 code = _add_code(session=session, name=row.get("name", ""), description=row.get("description", ""),
-                                 colour=row.get("colour") or free_colour(session=session))
+                                 colour=row.get("colour") or free_colour(session=session),
+                                 gap_kind="morale" if kind is None else kind)
                 code.examples = join_examples(split_examples(row.get("examples", "")))
                 if row.get("key") and session.scalar(select(Code.id).where(Code.key == row["key"])) is None:
                     code.key = slugify(row["key"])
@@ -279,6 +285,14 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
             result.skipped.append(f"line {line}: {exc}")
     session.flush()
     return result
+
+
+def _csv_gap_kind(cell: str) -> str | None:
+    """A codebook CSV's ``gap_kind`` cell: "morale", "tooling" or "none" (None when blank: keep the code's)."""
+    cell = cell.strip().lower()
+    if not cell:
+        return None
+    return _gap_kind("" if cell in ("none", "neither") else cell)
 
 
 def _check_typed_examples(text: str | None) -> None:

@@ -21,8 +21,9 @@ MAX_CODE_NAME = 120
 
 def plain_name(name: str) -> str:
     """A code's name or key as its words alone, to compare them: "Work-life balance", "work_life_balance" and
-    "WORK LIFE BALANCE" are one name; any script's letters and digits count, nothing is cut off."""
-    return " ".join(re.findall(r"[^\W_]+", (name or "").casefold()))
+    "WORK LIFE BALANCE" are one name, and so are "Parking & commute" and "Parking and commute" (a walk added
+    both); any script's letters and digits count, nothing is cut off."""
+    return " ".join(re.findall(r"[^\W_]+", (name or "").casefold().replace("&", " and ")))
 
 
 def code_name_problem(name: str) -> str | None:

@@ -118,9 +118,9 @@ with add_tab:
     boxes.keep()
 
 with import_tab:
-    st.caption("A CSV with columns key, name, parent, description, colour, examples (as downloaded above; "
-               "examples separated by |). Codes are matched "
-               "by key, else by name; new ones are added.")
+    st.caption("A CSV with columns key, name, parent, description, colour, examples, gap_kind (as downloaded "
+               "above; examples separated by |; gap_kind is morale, tooling or none). Codes are matched by key, else "
+               "by name, and updated; new ones are added. A blank cell keeps what a code has.")
     upload = st.file_uploader("Codebook CSV", type=["csv"], key="codebook_upload")
     if upload is not None and st.button("Import codes"):
         try:

@@ -92,6 +92,9 @@ def test_codes_nest_and_cycles_are_refused(session):
     for typed in ("pay.", "Pay!", " PAY "):  # an outside walk's: words alone, as the analysis compares names
         with pytest.raises(FrontlineError, match="already a code called 'Pay'"):
             add_code(session=session, name=typed)
+    add_code(session=session, name="Parking and commute")
+    with pytest.raises(FrontlineError, match="already a code called 'Parking and commute'"):
+        add_code(session=session, name="PARKING & COMMUTE")  # a walk's near-duplicate, an action filed under it
     update_code(session=session, key="pay", name="Pay.", description="", colour="#aec7e8", parent_key=None)
     with pytest.raises(FrontlineError, match="not a colour"):
         add_code(session=session, name="Parking", colour="red")
@@ -130,6 +133,21 @@ def test_codebook_csv_round_trip_updates_and_adds(session):
     assert table.loc["pay", "Name"] == "Pay and rewards"
     assert table.loc["parking", "Parent"] == "Workload and staffing"
     assert result.added == ["Parking"] and not result.skipped
+
+
+def test_a_blank_cell_keeps_what_the_code_has_and_the_gap_list_round_trips(session):
+    """A walk imported a row with no examples over "Pay" and its examples were gone; the export had no gap list."""
+    before = codes_table(session=session).set_index("Key").loc["pay"]
+    exported = export_codebook_csv(session=session).decode()
+    assert exported.splitlines()[0].endswith(",examples,gap_kind")
+    result = import_codebook_csv(session=session, data=b"name,description,examples,gap_kind\nPay,,,tooling\n"
+                                 b"Parking,Car park full,,none\n")
+    after = codes_table(session=session).set_index("Key")
+    assert result.updated == ["Pay"] and result.added == ["Parking"]
+    assert after.loc["pay", ["Description", "Examples"]].tolist() == before[["Description", "Examples"]].tolist()
+    again = export_codebook_csv(session=session).decode().splitlines()
+    assert any(line.startswith("pay,") and line.endswith(",tooling") for line in again)
+    assert any(line.startswith("parking,") and line.endswith(",none") for line in again)
 
 
 @pytest.mark.parametrize("data, message", [
