@@ -15,6 +15,7 @@ from frontline_ui import resources
 from research.analysis.jobs import analysis_source, current_results_job
 from research.findings import gap_data
 from research.findings.gap_data import analysed_comments, gap_table
+from research.findings.representative import representative_wave, up_to_wave
 from research.findings.topic_explorer import TopicOverview, topic_overview
 from research.privacy.reporting import Thresholds
 from research.pulse.retention import latest_erasure
@@ -47,10 +48,17 @@ def results_job() -> int | None:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def gaps(job_id: int, scores: int, comments: int) -> pd.DataFrame:
-    """Every analysed wave's gaps (no comment text is read)."""
+def gaps(job_id: int, scores: int, comments: int, wave_id: int | None = None) -> pd.DataFrame:
+    """The gaps of every analysed wave up to ``wave_id`` (all when None); no comment text is read."""
     with resources.db_read() as session:
-        return gap_table(session=session, job_id=job_id, thresholds=Thresholds(scores=scores, comments=comments))
+        found = gap_table(session=session, job_id=job_id, thresholds=Thresholds(scores=scores, comments=comments))
+        return up_to_wave(session=session, frame=found, wave_id=wave_id)
+
+
+def representative() -> int | None:
+    """The wave the executive pages read up to (:func:`research.findings.representative.representative_wave`)."""
+    with resources.db_read() as session:
+        return representative_wave(session=session, thresholds=thresholds())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -63,19 +71,20 @@ def gaps_and_quotes(job_id: int, wave_id: int | None, scores: int, comments: int
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def comments(job_id: int) -> pd.DataFrame:
-    """Every analysed comment with its text, for the topics (which quote every wave)."""
+def comments(job_id: int, wave_id: int | None = None) -> pd.DataFrame:
+    """Every analysed comment with its text up to ``wave_id`` (all when None), for the topics (which quote every
+    wave)."""
     with resources.db_read() as session:
-        return analysed_comments(session=session, job_id=job_id)
+        return up_to_wave(session=session, frame=analysed_comments(session=session, job_id=job_id), wave_id=wave_id)
 
 
 # A job's results never change, so its topic labels (rebuilt from the quotable comments) are computed once per
 # job and thresholds, not on every click.
 @st.cache_data(ttl=600, show_spinner=False)
-def topics(job_id: int, scores: int, comment_limit: int) -> TopicOverview:
-    """The job's topics as the Topic explorer shows them: labels built only from teams at the comment threshold
-    ("words withheld" for a topic mostly from smaller ones)."""
-    found = comments(job_id)
+def topics(job_id: int, scores: int, comment_limit: int, wave_id: int | None = None) -> TopicOverview:
+    """The job's topics up to ``wave_id`` as the Topic explorer shows them: labels built only from teams at the
+    comment threshold ("words withheld" for a topic mostly from smaller ones)."""
+    found = comments(job_id, wave_id)
     with resources.db_read() as session:
         return topic_overview(session=session, job_id=job_id, thresholds=Thresholds(scores, comment_limit),
                               comments=found)

@@ -32,7 +32,7 @@ text_table(shown, what="actions (CSV)", file_name="actions.csv", height=400)
 
 job_id = findings_data.results_job()
 limits = findings_data.thresholds()
-gaps = findings_data.gaps(job_id, limits.scores, limits.comments) if job_id else None
+gaps = findings_data.gaps(job_id, limits.scores, limits.comments, findings_data.representative()) if job_id else None
 for row in table.to_dict("records"):
     with st.container(border=True):
         due = due_note(row["Due"], row["Status"])

@@ -17,8 +17,8 @@ from research.privacy.reporting import Thresholds
 
 # Each topic's quotes (which embed its comments) are computed once per job and thresholds, not on every click.
 @st.cache_data(ttl=600, show_spinner="Choosing typical comments…")
-def quotes_of(job_id: int, topic: int, scores: int, comment_limit: int) -> list[str]:
-    comments = findings_data.comments(job_id)
+def quotes_of(job_id: int, topic: int, scores: int, comment_limit: int, wave_id: int | None) -> list[str]:
+    comments = findings_data.comments(job_id, wave_id)
     settings = resources.settings()
     embed = cached_embedder(settings.embedding_cache_path, settings.embedding_model,
                             [settings.embedding_backend, "torch"])
@@ -31,10 +31,13 @@ require_page("findings_topics")
 st.title("Topic explorer")
 job_id = findings_data.require_results()
 limits = findings_data.thresholds()
-overview = findings_data.topics(job_id, limits.scores, limits.comments)
+wave_id = findings_data.representative()
+overview = findings_data.topics(job_id, limits.scores, limits.comments, wave_id)
 if overview.table.empty:
     st.info("The analysis found no topics yet.")
     st.stop()
+st.caption("Up to the latest representative analysed wave, as on the overview and the gaps page (a pilot or a "
+           "wave just opened is left out).")
 (st.success if (overview.stability or 0) >= 0.6 else st.warning)(overview.stability_note)
 show_chart(topics_over_time_figure(overview), width="stretch")
 show_chart(topic_barchart(overview), width="stretch")
@@ -53,7 +56,7 @@ text_table(
 )
 labels = dict(zip(overview.table["topic"], overview.table["label"]))
 topic = st.selectbox("Quotes for topic", list(labels), format_func=labels.__getitem__)
-quotes = quotes_of(job_id, int(topic), limits.scores, limits.comments)
+quotes = quotes_of(job_id, int(topic), limits.scores, limits.comments, wave_id)
 if quotes:
     st.caption("The topic's most typical comments: in its dominant tone, closest to its centre, from teams with "
                f"at least {limits.comments} people in that wave.")

@@ -29,7 +29,7 @@ from research.findings.gap_data import analysed_comments, gap_table
 from research.findings.gap_findings import KINDS, gap_findings
 from research.findings.heatmap import Heatmap, heatmap
 from research.findings.overview import KPI_KEYS, Overview, label, overview, wave_trend
-from research.findings.representative import Comparison, like_for_like, representative_study
+from research.findings.representative import Comparison, analysed_up_to, like_for_like, representative_study
 from research.findings.svg_charts import line_chart, scale_colour
 from research.findings.topic_explorer import TopicOverview, topic_overview
 from research.privacy.reporting import Thresholds
@@ -326,6 +326,8 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
         study_id = representative_study(session=session, thresholds=thresholds)
         areas = focus_areas(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id,
                             study_id=study_id, gaps=gaps, comments=comments)
+        # the detail, topics and action effects read the briefing's wave and those before, as its focus areas do
+        gaps, comments = analysed_up_to(session=session, gaps=gaps, comments=comments, wave_id=wave_id)
         details, topics = _analysis_details(session, job_id, thresholds, tables, actions, gaps, comments)
     else:
         details = ["<p class=note>No analysis has run yet: focus areas, gaps and topics will appear after one.</p>"]

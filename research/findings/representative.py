@@ -159,14 +159,23 @@ def like_for_like(*, session: Session, wave_id: int, thresholds: Thresholds) -> 
     return Comparison(before.title, tuple(common), bool(common) and set(common) == every, changes)
 
 
+def up_to_wave(*, session: Session, frame: pd.DataFrame, wave_id: int | None) -> pd.DataFrame:
+    """The rows of ``frame`` (with an ``opens_on`` column) from waves opening no later than ``wave_id`` (all when
+    None): the topics and the actions' effects read the waves the overview and gaps pages read, so a pilot or a
+    wave just opened is not "the latest wave" on one page and left out on the next (an outside walk read a
+    briefing of wave 3 whose detail, topics and action effects came from the open wave 4)."""
+    wave = session.get(PulseWave, wave_id) if wave_id is not None else None
+    return frame if wave is None or frame.empty else frame[frame["opens_on"] <= wave.opens_on]
+
+
 def analysed_up_to(*, session: Session, gaps: pd.DataFrame, comments: pd.DataFrame,
                    wave_id: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Gaps and analysed comments of the waves up to ``wave_id`` (all when None), so that a pilot opened since
     the representative wave does not become "the latest wave" of the gap pages."""
-    wave = session.get(PulseWave, wave_id) if wave_id is not None else None
-    if wave is None or gaps.empty:
+    if gaps.empty:
         return gaps, comments
-    return gaps[gaps["opens_on"] <= wave.opens_on], comments[comments["opens_on"] <= wave.opens_on]
+    return (up_to_wave(session=session, frame=gaps, wave_id=wave_id),
+            up_to_wave(session=session, frame=comments, wave_id=wave_id))
 
 
 @dataclass(frozen=True)

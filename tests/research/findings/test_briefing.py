@@ -216,3 +216,22 @@ def test_a_briefing_of_a_wave_just_opened_says_its_focus_areas_come_from_an_earl
     assert f"Frontline briefing: {title}" in briefing.html
     assert re.search(r"They come from Pulse wave 3 \(.*?\), the latest analysed wave up to this one with figures to "
                      rf"show, not from {re.escape(title)}\.", briefing.html)
+
+
+def test_a_briefing_of_an_earlier_wave_tells_its_gaps_and_topics_up_to_that_wave(analysed_demo):
+    """An outside walk read a briefing of wave 3 whose detail and topics came from the open wave 4."""
+    from research.findings.gap_data import gap_table
+    from research.store.models import PulseWave
+
+    demo, job_id = analysed_demo
+    with session_scope(demo) as session:
+        gaps = gap_table(session=session, job_id=job_id, thresholds=Thresholds())
+        analysed = gaps.sort_values("opens_on")["wave_id"].unique()
+        earlier = session.get(PulseWave, int(analysed[-2]))  # the wave before the latest analysed one
+        briefing = build_briefing(session=session, wave_id=earlier.id, job_id=job_id, thresholds=Thresholds())
+    in_wave = gaps[gaps["wave_id"] == earlier.id]
+    told = briefing.tables["gaps"]
+    assert len(told) and set(told["theme"]) <= set(in_wave["name"])
+    shares = dict(zip(in_wave["name"], in_wave["share"].round(3)))
+    assert all(shares[row.theme] == row.share for row in told.itertuples())
+    assert f"Frontline briefing: {earlier.title}" in briefing.html

@@ -131,3 +131,18 @@ def test_without_a_finished_study_the_largest_one_is_opened(engine):
         _study(session, "Small", date(2026, 11, 1), None, 3)
         larger = _study(session, "Larger", date(2026, 10, 1), None, 7)
         assert representative_study(session=session, thresholds=FIVE, today=TODAY) == larger
+
+
+def test_rows_of_waves_after_the_one_read_are_left_out(engine, waves_with_pilot):
+    """The topics and actions pages read up to the representative wave, as the overview does."""
+    import pandas as pd
+
+    from research.findings.representative import up_to_wave
+
+    july, october, pilot = waves_with_pilot
+    frame = pd.DataFrame({"opens_on": [date(2026, 7, 13), date(2026, 10, 5), date(2026, 11, 28)], "x": [1, 2, 3]})
+    with session_scope(engine) as session:
+        assert up_to_wave(session=session, frame=frame, wave_id=october)["x"].tolist() == [1, 2]
+        assert up_to_wave(session=session, frame=frame, wave_id=None)["x"].tolist() == [1, 2, 3]
+        assert up_to_wave(session=session, frame=frame, wave_id=representative_wave(
+            session=session, thresholds=FIVE, today=TODAY))["x"].tolist() == [1, 2]
