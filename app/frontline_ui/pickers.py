@@ -80,6 +80,8 @@ def pick_interview(study_id: int, empty_message: str, *, key: str, prefer: int |
         # Streamlit forgets a widget's value on another page; coming back opens the interview left open, and a
         # reload the one in the address.
         prefer = st.session_state.get(f"_last_{key}", id_in_address("interview", fallback))
+        if id_in_address("interview") not in (None, *choices):
+            st.warning("The address names an interview this study does not have; another is open below.")
     if prefer in choices:
         st.session_state[key] = unique_titles(choices)[prefer]
     chosen = pick_by_title("Interview", choices, empty_message, key=key)

@@ -551,3 +551,15 @@ def test_a_withdrawn_participant_is_not_offered_for_a_new_interview(make_app, ap
     at.switch_page("views/interview_notes.py").run()
     offered = next(s for s in at.selectbox if s.label == "Participant").options
     assert offered and not any(o.startswith("P01 ") for o in offered)
+
+
+def test_a_stale_answer_or_interview_in_the_address_is_named_not_silently_replaced(make_app, app_db):
+    """An outside walk followed an address whose answer was gone and coded the answer opened in its place."""
+    at = make_app("researcher", "researcher")
+    at.query_params["answer"] = "999999"
+    at.query_params["interview"] = "999999"
+    at.run()
+    at.switch_page("views/coding.py").run()
+    warned = [w.value for w in at.warning]
+    assert any("names an interview this study does not have" in w for w in warned), warned
+    assert any("names an answer this interview does not have" in w for w in warned), warned
