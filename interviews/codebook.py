@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -64,7 +65,10 @@ def codes_table(*, session: Session) -> pd.DataFrame:
 
 
 def slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    """A key made of a name's letters without their accents ("Café & Kühlschrank" is "cafe_kuhlschrank", not
+    "caf_k_hlschrank", as a walk saw)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
     return slug[:60] or "code"
 
 

@@ -92,3 +92,10 @@ def share_text(share: float) -> str:
     beside a theme one comment raised)."""
     shown = f"{share:.0%}".replace("%", " %")
     return "<1 %" if share > 0 and shown == "0 %" else shown
+
+
+def clipped(text: str, limit: int = 60) -> str:
+    """``text`` cut to at most ``limit`` characters at a word's end, with "…" when anything was cut: a walk read
+    "…taxis we pa" in a confirmation and took the stored excerpt for cut short."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else textwrap.shorten(text, limit, placeholder=" …")

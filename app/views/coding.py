@@ -32,7 +32,7 @@ from interviews.passages import note_passages
 from research.accounts.drafts import CODING_BOXES, coding_words_box, excerpt_memo_place, forget_text
 from research.analysis.suggestions import build_matcher, note_suggestions
 from research.errors import FrontlineError
-from research.figure_text import counted
+from research.figure_text import clipped, counted
 
 user = require_page("coding")
 st.title("Coding")
@@ -90,7 +90,7 @@ with st.form(form):
     submitted = st.form_submit_button("Code excerpt", type="primary")
 st.session_state["coding_form_note"] = note_id
 if submitted:
-    place = f"{st.session_state[f'coding_interview_{study_id}']}, {by_note[note_id].question[:60]}"
+    place = f"{st.session_state[f'coding_interview_{study_id}']}, {clipped(by_note[note_id].question)}"
     try:
         if drawn_for is not None and drawn_for != note_id:
             raise FrontlineError("The answer shown changed before your choice arrived, so nothing was coded. "
@@ -107,7 +107,7 @@ if submitted:
     except FrontlineError as exc:
         st.error(plain(exc))
     else:
-        quoted = "; ".join(f"'{t[:60]}{'…' if len(t) > 60 else ''}'" for t in texts)
+        quoted = "; ".join(f"'{clipped(t)}'" for t in texts)
         named = ", ".join(codes[k] for k in keys)
         flash("coding", plain(f"Coded {counted(len(texts), 'excerpt')} as {named} in {place}: {quoted}."))
         clear_form("code_excerpt")
@@ -152,10 +152,10 @@ for suggestion in shown:
                 except FrontlineError as exc:
                     st.error(plain(str(exc)))
                     continue
-                flash("coding", plain(f"Coded '{suggestion.text[:60]}' as {codes[pick]}."))
+                flash("coding", plain(f"Coded '{clipped(suggestion.text)}' as {codes[pick]}."))
             else:  # said, as a code is: the sentence went from the list, and an outside walk saw no reason why
                 st.session_state.setdefault(left_key, set()).add((suggestion.start, suggestion.end))
-                flash("coding", plain(f"Left '{suggestion.text[:60]}' uncoded: it is not suggested again on this "
+                flash("coding", plain(f"Left '{clipped(suggestion.text)}' uncoded: it is not suggested again on this "
                                       "visit."), "info")
             st.session_state[suggested_key] = [s for s in shown if s.start != suggestion.start]
             st.rerun()
@@ -174,7 +174,7 @@ else:
     labels = {int(r["id"]): f"{r['Excerpt'][:80]} ({r['Coder']})" for r in excerpts.to_dict("records")}
     excerpt_set = hashlib.sha256(repr(sorted(labels)).encode()).hexdigest()[:12]
     excerpt_id = pick_by_title("Excerpt", labels, "", key=f"coding_excerpt_{note_id}_{excerpt_set}")
-    excerpt_words = labels[excerpt_id].rsplit(" (", 1)[0][:60]
+    excerpt_words = clipped(labels[excerpt_id].rsplit(" (", 1)[0])
     with resources.db_session() as session:
         memos = memos_table(session=session, excerpt_id=excerpt_id)
     if not memos.empty:

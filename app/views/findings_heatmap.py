@@ -15,7 +15,8 @@ st.title("Heatmap")
 limits = findings_data.thresholds()
 with resources.db_read() as session:
     reportable = latest_reportable_wave(session=session, threshold=limits.scores)
-wave_id = pick_wave("No pulse waves yet.", prefer=reportable)
+# the representative wave, as the overview opens on (an outside walk saw the heatmap open on an open wave)
+wave_id = pick_wave("No pulse waves yet.", prefer=findings_data.representative() or reportable)
 dimension = st.radio("Segments", ["team", "site", "channel", "industry"], horizontal=True)
 with resources.db_read() as session:
     table = heatmap(session=session, wave_id=wave_id, dimension=dimension, thresholds=limits)

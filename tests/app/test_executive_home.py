@@ -47,6 +47,8 @@ def test_a_one_team_pilot_is_not_the_default_and_is_compared_like_for_like(make_
     team, everyone = (next(k.value for k in o.kpis if k.key == "enps") for o in (before, whole))
     assert round(team) != round(everyone)
     assert enps.delta == f"{round(-100 - team):+d}"
+    at.switch_page("views/findings_heatmap.py").run()  # an outside walk saw the heatmap open on an open wave
+    assert at.selectbox[0].value == WAVE_3
 
 
 def test_interview_evidence_opens_on_the_finished_study_not_a_newer_small_one(make_app, app_db):

@@ -196,3 +196,8 @@ def test_a_description_of_pages_is_refused_and_changes_nothing(session):
     session.expire_all()
     assert codes_table(session=session).set_index("Key").loc["pay", "Name"] == "Pay"
     assert "Parking" not in codes_table(session=session)["Name"].tolist()
+
+
+def test_a_new_codes_key_keeps_its_letters_without_their_accents(session):
+    code = add_code(session=session, name="Café & Kühlschrank")
+    assert code.key == "cafe_kuhlschrank"
