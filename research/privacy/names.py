@@ -344,8 +344,9 @@ class NameFinder:
         return spans
 
 
-_SPELLED = re.compile(r"(?<![\w.-])(?:[^\W\d_](?: {1,3}|\.|-))+[^\W\d_](?:\.)?(?![\w-])")
-"""Two or more single letters, each followed by up to three spaces, a dot or a hyphen ("S-A-R-A-H")."""
+_SPELLED = re.compile(r"(?<![\w.-])(?:[^\W\d_](?: {1,3}|[^\w\s] ?))+[^\W\d_](?:\.)?(?![\w-])")
+"""Two or more single letters, each followed by up to three spaces or one sign and a space ("S-A-R-A-H",
+"O*k*a*f*o*r", "O. K. A. F. O. R.")."""
 
 
 def _spelled_words(run: str) -> list[str]:

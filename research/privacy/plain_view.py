@@ -1,32 +1,101 @@
-"""The text as redaction reads it: without invisible characters, full-width forms as their plain ones.
+"""The text as redaction reads it: what a reader sees, without the characters that hide a word from a program.
 
-An insider review (2026-12-07) typed "Jo\u200bhn Sm\u200bith" (zero-width spaces inside the words) and
-"jsmith＠company．com" (full-width "@" and "."): both read as the names and address they are, and both passed.
-Redaction reads this view and maps what it finds back to the text as typed, which is stored with only the
-details replaced.
+Insider reviews (2026-12-07) hid names and addresses from redaction in ways a reader never notices: invisible
+characters inside words ("Jo\u200bhn", "T\u034fom", a tag or direction mark), full-width forms
+("jsmith＠company．com"), a reversed run that displays the right way round ("\u202erofakO moT\u202c"), a
+strike through every letter ("O̶k̶a̶f̶o̶r̶"), small capitals ("ᴛᴏᴍ"), letters in brackets ("⒪⒦⒜"), an emoji inside
+a name ("Oka🙂for") and the letter O for a zero in a phone number ("9OO"). Redaction reads this view and maps
+what it finds back to the text as typed, which is stored with only the details replaced.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
-"""Soft hyphen, Mongolian vowel separator, zero-width space, non-joiner and joiner, word joiner, invisible
-operators and the byte-order mark: characters that show nothing and split a word for a program."""
+INVISIBLE = frozenset("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u3164\uffa0")
+"""Characters that show nothing and are no format character: the soft hyphen, the combining grapheme joiner, the
+Hangul fillers, the Khmer invisible vowels, the Mongolian vowel separator (with every format character, Unicode
+category Cf: zero-width spaces and joiners, direction marks and controls, tags, invisible operators)."""
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+                    "\U000e0100-\U000e01ef]")
+"""Combining marks drawn over Latin letters and variation selectors: accents, which the name finder folds away
+anyway, and strokes, slashes and rings that only decorate a letter. (Marks of scripts that spell with them,
+such as Devanagari vowel signs, are kept.)"""
+_SMALL_CAPITALS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz")
+_REVERSED = re.compile("\u202e([^\u202c]*)\u202c?")
+"""A right-to-left override run (to its pop, or the end): shown reversed, so read reversed."""
+_O_FOR_ZERO = re.compile(r"(?<=\d)[Oo]+(?=[\d\s])|(?<=\d\s)[Oo]+(?=\d)")
 
 
 def plain_view(text: str) -> tuple[str, list[int] | None]:
-    """The text without :data:`INVISIBLE` characters and with each character that compatibility normalisation
-    (NFKC) makes one other character made that one ("＠" "@", "ｊ" "j"), and where each of its characters was
-    in ``text`` (None when it is ``text`` itself)."""
-    if text.isascii():
+    """The text as a reader sees it, and where each of its characters was in ``text`` (None when it is ``text``).
+
+    Dropped: :data:`INVISIBLE` and format characters, :data:`_MARKS`, and a symbol (an emoji, a Braille blank)
+    or a line separator between two letters. Made one plain character: whatever compatibility normalisation
+    (NFKC) makes one character ("＠" "@", "ｊ" "j"), a letter in brackets ("⒪" "o"), a small capital, the letter
+    O between digits. A right-to-left override run is read reversed.
+    """
+    if text.isascii() and not _O_FOR_ZERO.search(text):
         return text, None
     chars, where = [], []
     for position, char in enumerate(text):
-        if char in INVISIBLE:
+        if _dropped(char):
             continue
-        plain = unicodedata.normalize("NFKC", char)
-        chars.append(plain if len(plain) == 1 else char)
+        chars.append(_plain_char(char))
         where.append(position)
-    view = "".join(chars)
+    chars, where = _without_symbols_inside_words(chars, where)
+    view = _O_FOR_ZERO.sub(lambda m: "0" * len(m.group(0)), "".join(chars))
+    for match in _REVERSED.finditer(text):
+        inside = [k for k, p in enumerate(where) if match.start(1) <= p < match.end(1)]
+        if inside:
+            first, last = inside[0], inside[-1] + 1
+            view = view[:first] + view[first:last][::-1] + view[last:]
+            where = where[:first] + where[first:last][::-1] + where[last:]
     return (text, None) if view == text else (view, where)
+
+
+def _plain_char(char: str) -> str:
+    plain = unicodedata.normalize("NFKC", char)
+    if len(plain) == 3 and plain[0] == "(" and plain[2] == ")" and plain[1].isalpha():
+        return plain[1]  # "⒪" is "(o)"
+    if len(plain) == 1:
+        return plain.translate(_SMALL_CAPITALS)
+    return char
+
+
+def _without_symbols_inside_words(chars: list[str], where: list[int]) -> tuple[list[str], list[int]]:
+    """Drop each run of symbols (emoji, Braille blanks, other signs) that stands between two letters."""
+    keep = [True] * len(chars)
+    i = 0
+    while i < len(chars):
+        if _symbol(chars[i]) and i and chars[i - 1].isalpha():
+            j = i
+            while j < len(chars) and _symbol(chars[j]):
+                j += 1
+            if j < len(chars) and chars[j].isalpha():
+                keep[i:j] = [False] * (j - i)
+            i = j
+        else:
+            i += 1
+    return [c for c, k in zip(chars, keep) if k], [p for p, k in zip(where, keep) if k]
+
+
+def _symbol(char: str) -> bool:
+    return unicodedata.category(char) in ("So", "Sk", "Zl", "Zp")  # emoji, Braille blank, a line break
+
+
+def span_in_text(text: str, where: list[int], start: int, end: int) -> tuple[int, int]:
+    """Where the view's ``start:end`` is in ``text``: from its first to its last character there (a reversed run
+    runs backwards), with the dropped characters around it (the stroke after "r̶", a reversed run's override and
+    pop, so the placeholder is not shown backwards)."""
+    first, last = min(where[start:end]), max(where[start:end]) + 1
+    while first and _dropped(text[first - 1]):
+        first -= 1
+    while last < len(text) and _dropped(text[last]):
+        last += 1
+    return first, last
+
+
+def _dropped(char: str) -> bool:
+    return char in INVISIBLE or unicodedata.category(char) == "Cf" or bool(_MARKS.match(char))

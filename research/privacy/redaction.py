@@ -25,7 +25,7 @@ from research.privacy.disguised_names import (
     roster_initials,
 )
 from research.privacy.names import NameFinder
-from research.privacy.plain_view import plain_view
+from research.privacy.plain_view import plain_view, span_in_text
 
 PLACEHOLDERS = {
     "email": "[email]",
@@ -99,8 +99,11 @@ _SPOKEN_DIGIT = re.compile(rf"\b(?:{_DIGIT_WORDS})\b", re.IGNORECASE)
 # A date after a word that makes it a birth date: "DOB 12/03/1988", "born on 4 May 1990".
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _YEAR = r"(?:,?\s+'?\d{2}(?:\d{2})?)"
-_BIRTH_CUE = (r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|(?:birth|b-?)day(?:\s+is)?|turned\s+\d{1,3}\s+on)"
-              r"[\s:,-]*(?:the\s+)?")
+_AGE = (r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighteen|nineteen)(?:[\s-]?(?:one|two|three|four|"
+        r"five|six|seven|eight|nine))?)")
+_BIRTH_CUE = (r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|(?:birth|b-?)day(?:\s+is)?|"
+              rf"turn(?:ed|s|ing)?\s+{_AGE}(?:\s+on|\s+next\s+\w+,?|\s+this\s+\w+,?)?)[\s:,-]*(?:the\s+)?")
+_HOLIDAY = r"(?:christmas(?:\s+day|\s+eve)?|boxing\s+day|new\s+year'?s(?:\s+day|\s+eve)|valentine'?s\s+day|halloween)"
 _BIRTH_DATE = re.compile(
     rf"{_BIRTH_CUE}(?P<date>\d{{1,2}}[/.-]\d{{1,2}}[/.-]"
     rf"\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\b\.?{_YEAR}?|{_MONTH_WORD}\.?\s+\d{{1,2}}"
@@ -112,7 +115,11 @@ _NUMBER_WORD = (r"(?:the\s+)?(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|n
 _WORDS = rf"{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD}){{0,3}}"
 _SPOKEN_BIRTH_DATE = re.compile(
     rf"{_BIRTH_CUE}(?P<date>{_WORDS}\s+(?:of\s+)?{_MONTH_WORD}\b(?:,?\s+{_WORDS})?|{_MONTH_WORD}\s+{_WORDS}\b"
-    rf"(?:,?\s+{_WORDS})?)\b", re.IGNORECASE)
+    rf"(?:,?\s+{_WORDS})?|{_HOLIDAY}(?:,?\s+\d{{4}}|,?\s+{_WORDS})?)\b", re.IGNORECASE)
+# A house number read out after "number": "number fourteen oak road is my house".
+_SPOKEN_STREET = re.compile(
+    rf"\bnumber\s+{_WORDS}\s+(?:[a-z][\w'’-]+\s+){{1,3}}(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|way|court|"
+    r"crescent|place|terrace|gardens|grove|boulevard|mews|parade)\b", re.IGNORECASE)
 # An address at a mail provider with no domain ending: "priya dot r at gmail" (the words before it are the address).
 _PROVIDER_EMAIL = re.compile(
     rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<provider>gmail|googlemail|hotmail|yahoo|icloud|"
@@ -208,16 +215,25 @@ class _Spans:
         return [(s, e) for s, e, _ in self.items]
 
 
+_SPACED_LETTERS_BEFORE = re.compile(r"(?:(?<![\w.])[^\W\d_] ){2,}$")
+"""Letters typed apart just before an address ("t o k a f o r @ bank dot com"): the address's own start."""
+
+
+def _email(text: str, spans: _Spans, start: int, end: int) -> None:
+    spaced = _SPACED_LETTERS_BEFORE.search(text, max(0, start - 80), start)
+    spans.add(spaced.start() if spaced else start, end, "email")
+
+
 def _patterns(text: str, spans: _Spans) -> None:
     for match in _EMAIL.finditer(text):
-        spans.add(*match.span(), "email")
+        _email(text, spans, *match.span())
     for match in _OBFUSCATED_EMAIL.finditer(text):
         plain_at = re.fullmatch(r"\s+at\s+", text[match.end("local"):match.start("domain")], re.IGNORECASE)
         # "reset it at bank.com" is a link after a word; "dave at hotmail dot com" is an address.
         if plain_at and not re.search(r"[._\d+]", match["local"]) and "." in match["domain"] and \
                 not re.search(r"\bdot\b", match["domain"], re.IGNORECASE):
             continue
-        spans.add(*match.span(), "email")
+        _email(text, spans, *match.span())
     for pattern in (_URL, _BARE_URL):
         for match in pattern.finditer(text):
             if pattern is _BARE_URL and not match[0].split("/")[0].rsplit(".", 1)[-1].islower():
@@ -229,7 +245,7 @@ def _patterns(text: str, spans: _Spans) -> None:
         spans.add(*_trim(text, *match.span("id")), "handle")
     for match in _SPOKEN_LINK.finditer(text):
         spans.add(*match.span(), "url")
-    for pattern in (_STREET, _POSTCODE, _LOWER_STREET, _LOWER_POSTCODE):
+    for pattern in (_STREET, _POSTCODE, _LOWER_STREET, _LOWER_POSTCODE, _SPOKEN_STREET):
         for match in pattern.finditer(text):
             spans.add(*match.span(), "address")
     for match in _CUED_POSTCODE.finditer(text):
@@ -291,8 +307,8 @@ class Redactor:
     def redact(self, text: str) -> Redacted:
         view, where = plain_view(text)
         found = self._found(view)
-        if where is not None:  # back to the text as typed
-            found = [(where[start], where[end - 1] + 1, kind) for start, end, kind in found]
+        if where is not None:  # back to the text as typed (a reversed run's positions run backwards)
+            found = sorted((*span_in_text(text, where, start, end), kind) for start, end, kind in found)
         parts, replaced, last = [], [], 0
         for start, end, kind in found:
             parts += [text[last:start], PLACEHOLDERS[kind]]

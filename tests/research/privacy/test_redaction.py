@@ -241,6 +241,11 @@ def test_spaced_out_words_and_acronyms_are_not_names(text):
     ("ask bill about the bill, he never fixes it", "ask [name] about the bill, he never fixes it"),
     ("my manager frank never listens", "my manager [name] never listens"),
     ("my mobile is 07700 nine hundred 123", "my mobile is [phone]"),
+    ("call me on 07700 9OO 123", "call me on [phone]"),
+    ("born on christmas day 1988", "born on [number]"),
+    ("I turned forty on the ninth of december", "I turned forty on the [number]"),
+    ("number fourteen oak road is my house", "[address] is my house"),
+    ("email t o k a f o r @ bank dot com", "email [email]"),
 ])
 def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     assert redact(typed).text == redacted
@@ -255,7 +260,8 @@ def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     "see you at 5am", "the b2b team", "g00d job", "on insta all day", "an x-ray", "e-mail me",
     "on the m25 4th time", "a1 2nd floor", "bill never arrives on time", "they asked us to come back",
     "my colleague come from many places", "worst manager ever", "frank feedback helps",
-    "my number one priority is 2 things", "phone rang 3 times in one hour",
+    "my number one priority is 2 things", "phone rang 3 times in one hour", "merry christmas day everyone",
+    "the number one road to success", "i turned 40 last year", "we were born to serve",
 ])
 def test_the_same_words_in_plain_speech_are_kept(typed):
     assert redact(typed).text == typed

@@ -43,6 +43,16 @@ def redactor():
     ("ask r0se", "ask [name]"),
     ("T.O. never helps", "[name] never helps"),
     ("b. j. shouted", "[name] shouted"),
+    # a fifth insider review's: what a reader sees is a roster name
+    ("T\u034fom O\u034fkafor never helps", "[name] never helps"),
+    ("Oka\U000e0041for and Oka\u200efor and Oka\u202afor and Oka\u17b4for", "[name] and [name] and [name] and [name]"),
+    ("our lead \u202erofakO moT\u202c shouts at us", "our lead [name] shouts at us"),
+    ("O\u0336k\u0336a\u0336f\u0336o\u0336r\u0336 shouts", "[name] shouts"),
+    ("\u24aa\u24a6\u249c\u24a1\u24aa\u24ad shouts", "[name] shouts"),
+    ("Oka\U0001f642for shouts", "[name] shouts"),
+    ("ask \u1d1b\u1d0f\u1d0d \u1d0f\u1d0b\u1d00\ua730\u1d0f\u0280 about it", "ask [name] about it"),
+    ("O*k*a*f*o*r and O/k/a/f/o/r shout", "[name] and [name] shout"),
+    ("O. K. A. F. O. R. shouts", "[name] shouts"),
 ])
 def test_a_lower_case_roster_name_spoken_of_as_a_person_is_redacted(redactor, typed, kept):
     assert redactor.redact(typed).text == kept
@@ -57,6 +67,7 @@ def test_a_lower_case_roster_name_spoken_of_as_a_person_is_redacted(redactor, ty
     "free will is an illusion", "the customer's bill is too high", "we have to mark every call",
     "my manager will never listen", "young agents leave",
     "5am start, 1st shift, 40s", "covid19 again", "e.g. the TL", "the p.m. shift", "Q.A. marks", "3x a day",
+    "a/b testing", "w/o a break", "T&C apply", "the A/C is broken", "I'm OK with 10 or 20",
 ])
 def test_the_same_words_used_as_words_are_kept(redactor, typed):
     assert redactor.redact(typed).text == typed
