@@ -79,6 +79,10 @@ def import_responses(
             except ValueError:
                 report.rejected.append((line, f"date {row[date_column]!r} is not YYYY-MM-DD"))
                 continue
+            if not wave.opens_on <= day <= wave.closes_on:
+                report.rejected.append((line, f"date {day.isoformat()} is outside the wave, which runs from "
+                                              f"{wave.opens_on.isoformat()} to {wave.closes_on.isoformat()}"))
+                continue
         try:
             clean = validate_answers(mapped_questions, {k: row.get(c) for k, c in mapping.items()})
         except PulseError as exc:
@@ -89,7 +93,10 @@ def import_responses(
             continue
         accepted.append((target, day, clean))
     _check_steps(session=session, wave=wave, accepted=accepted, steps=steps)
-    for target, day, clean in accepted:
+    # One day for the whole file, its latest: a row's own day would single it out to whoever knows when a
+    # colleague answered in the other tool (an insider review), as answers through links carry their release day.
+    day = max((d for _, d, _ in accepted), default=default_day)
+    for target, _, clean in accepted:
         response = PulseResponse(wave_id=wave.id, segment_id=target.id, submitted_on=day)
         response.answers = answer_rows(mapped_questions, clean, redactor)
         session.add(response)

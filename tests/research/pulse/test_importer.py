@@ -136,3 +136,21 @@ def test_a_later_file_that_would_move_a_segment_by_fewer_than_a_step_is_refused(
     assert counts(wave["FRONTLINE_DATABASE_URL"])[0] == 20
     assert run([a if a else str(step) for a in ARGS], monkeypatch) == 0
     assert counts(wave["FRONTLINE_DATABASE_URL"])[0] == 25
+
+
+def test_rows_dated_outside_the_wave_are_refused_and_the_rest_share_the_files_latest_day(
+        wave, tmp_path, monkeypatch, capsys):
+    """An insider imported rows each dated by its own day: whoever knew when a colleague answered could pick it."""
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "Billing,2025-01-01,4,9,\n" + "Billing,2026-11-21,4,9,\n" * 3
+                    + "Billing,2026-11-23 14:33:00,2,3,\n" + "Billing,2027-03-04,4,9,\n", encoding="utf-8")
+    assert run([a if a else str(path) for a in ARGS], monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "imported 4 response(s); rejected 2" in out
+    assert "line 2: date 2025-01-01 is outside the wave, which runs from 2026-11-20 to 2026-11-29" in out
+    assert "line 7: date 2027-03-04 is outside the wave" in out
+    engine = make_engine(wave["FRONTLINE_DATABASE_URL"])
+    with session_scope(engine) as session:
+        days = set(session.scalars(select(PulseResponse.submitted_on)))
+    engine.dispose()
+    assert {str(d) for d in days} == {"2026-11-23"}
