@@ -62,16 +62,21 @@ def import_responses(
     _check_import(session=session, wave=wave, rows=rows, mapping=mapping, segment_column=segment_column,
                   segment=segment, date_column=date_column)
     questions = list(wave.questions)
-    teams = {s.team.lower(): s for s in wave.segments}
+    teams: dict[str, list] = {}
+    for segment_row in wave.segments:
+        teams.setdefault(segment_row.team.strip().lower(), []).append(segment_row)
     mapped_questions = [q for q in questions if q.key in mapping]
     report = ImportReport()
     accepted: list[tuple] = []
     for line, row in zip(lines or range(2, len(rows) + 2), rows):
         team = (row.get(segment_column) if segment_column else segment) or ""
-        target = teams.get(team.strip().lower())
-        if target is None:
-            report.rejected.append((line, f"segment {team!r} is not in wave {wave.title!r}"))
+        found = teams.get(team.strip().lower(), [])
+        if len(found) != 1:  # two segments of one name (sites apart) were filed silently under one of them
+            report.rejected.append((line, f"segment {team!r} is not in wave {wave.title!r}" if not found else
+                                    f"segment {team!r} is {len(found)} segments of wave {wave.title!r} (at "
+                                    f"{', '.join(sorted(s.site for s in found))}); the file cannot say which"))
             continue
+        target = found[0]
         day = default_day
         if date_column:
             try:

@@ -1,6 +1,7 @@
 import csv
 import io
 import sys
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select, text
@@ -154,3 +155,26 @@ def test_rows_dated_outside_the_wave_are_refused_and_the_rest_share_the_files_la
         days = set(session.scalars(select(PulseResponse.submitted_on)))
     engine.dispose()
     assert {str(d) for d in days} == {"2026-11-23"}
+
+
+def test_a_team_name_two_segments_share_is_refused_not_filed_under_one_of_them(engine, tmp_path):
+    """An insider found rows for "Alpha" always filed under the Cardiff one of two Alpha segments."""
+    from research.privacy.redaction import Redactor
+    from research.privacy.reporting import Thresholds
+    from research.pulse.importer import import_responses
+    from research.pulse.library import QUESTION_LIBRARY
+    from research.pulse.waves_admin import SegmentSpec, create_wave
+
+    with session_scope(engine) as session:
+        wave = create_wave(session=session, title="Two Alphas", opens_on=date(2026, 11, 1),
+                           closes_on=date(2026, 11, 30), question_keys=[q.key for q in QUESTION_LIBRARY][:1],
+                           segments=[SegmentSpec(team="Alpha", site="Leeds", channel="phone", industry="retail"),
+                                     SegmentSpec(team="Alpha", site="Cardiff", channel="phone", industry="retail"),
+                                     SegmentSpec(team="Beta", site="Leeds", channel="phone", industry="retail")])
+        key = QUESTION_LIBRARY[0].key
+        report = import_responses(session=session, wave=wave, rows=[{"t": "alpha", "m": "3"}, {"t": "Beta", "m": "3"}],
+                                  mapping={key: "m"}, redactor=Redactor(), default_day=date(2026, 11, 2),
+                                  segment_column="t", steps=Thresholds())
+    assert report.imported == 1
+    assert report.rejected == [(2, "segment 'alpha' is 2 segments of wave 'Two Alphas' (at Cardiff, Leeds); "
+                                   "the file cannot say which")]
