@@ -80,7 +80,9 @@ _LOWER_POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\s\d(?!(?:st|nd|rd|th)\b)[a
 _SPOKEN_LINK = re.compile(rf"\b[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:{_TLDS})(?:\s+(?:slash|forward slash)\s+[\w.-]+)+",
                           re.IGNORECASE)
 _CUED_POSTCODE = re.compile(r"\b(?:post\s?code|postal\s+code|zip(?:\s?code)?)\b[\s:#]*(?:is\b\s*)?"
-                            r"(?P<code>[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}|\d{5}(?:-\d{4})?)\b", re.IGNORECASE)
+                            r"(?P<code>[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}|\d{5}(?:-\d{4})?"
+                            r"|(?:[a-z] ){1,2}\d (?:[a-z\d] )?\d [a-z] [a-z]|(?:\d ){4}\d)\b", re.IGNORECASE)
+"""A postcode or zip after its name, its characters typed apart too ("my postcode is L S 1 4 A P")."""
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
 # A code mixing letters and digits, with at least four digits: E204518, INC0012345, CS-482913, agent4471.
 _CODE = re.compile(r"(?<![\w@.-])#?(?=[\w-]*\d[\w-]*\d[\w-]*\d[\w-]*\d)(?=[\w-]*[^\W\d_])"

@@ -246,6 +246,8 @@ def test_spaced_out_words_and_acronyms_are_not_names(text):
     ("I turned forty on the ninth of december", "I turned forty on the [number]"),
     ("number fourteen oak road is my house", "[address] is my house"),
     ("email t o k a f o r @ bank dot com", "email [email]"),
+    ("my postcode is L S 1 4 A P", "my postcode is [address]"),
+    ("zip 9 0 2 1 0 thanks", "zip [address] thanks"),
 ])
 def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     assert redact(typed).text == redacted
