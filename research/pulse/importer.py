@@ -69,26 +69,9 @@ def import_responses(
     report = ImportReport()
     accepted: list[tuple] = []
     for line, row in zip(lines or range(2, len(rows) + 2), rows):
-        team = (row.get(segment_column) if segment_column else segment) or ""
-        found = teams.get(team.strip().lower(), [])
-        if len(found) != 1:  # two segments of one name (sites apart) were filed silently under one of them
-            report.rejected.append((line, f"segment {team!r} is not in wave {wave.title!r}" if not found else
-                                    f"segment {team!r} is {len(found)} segments of wave {wave.title!r} (at "
-                                    f"{', '.join(sorted(s.site for s in found))}); the file cannot say which"))
-            continue
-        target = found[0]
-        day = default_day
-        if date_column:
-            try:
-                day = date.fromisoformat(row[date_column].strip()[:10])
-            except ValueError:
-                report.rejected.append((line, f"date {row[date_column]!r} is not YYYY-MM-DD"))
-                continue
-            if not wave.opens_on <= day <= wave.closes_on:
-                report.rejected.append((line, f"date {day.isoformat()} is outside the wave, which runs from "
-                                              f"{wave.opens_on.isoformat()} to {wave.closes_on.isoformat()}"))
-                continue
         try:
+            target = _segment_of(teams, wave, (row.get(segment_column) if segment_column else segment) or "")
+            day = _day_of(wave, row[date_column]) if date_column else default_day
             clean = validate_answers(mapped_questions, {k: row.get(c) for k, c in mapping.items()})
         except PulseError as exc:
             report.rejected.append((line, str(exc)))
@@ -108,6 +91,27 @@ def import_responses(
     report.imported = len(accepted)
     session.flush()
     return report
+
+
+def _segment_of(teams: Mapping[str, list], wave: PulseWave, team: str):
+    found = teams.get(team.strip().lower(), [])
+    if not found:
+        raise PulseError(f"segment {team!r} is not in wave {wave.title!r}")
+    if len(found) > 1:  # two segments of one name (sites apart) were filed silently under one of them
+        raise PulseError(f"segment {team!r} is {len(found)} segments of wave {wave.title!r} (at "
+                         f"{', '.join(sorted(s.site for s in found))}); the file cannot say which")
+    return found[0]
+
+
+def _day_of(wave: PulseWave, cell: str) -> date:
+    try:
+        day = date.fromisoformat(cell.strip()[:10])
+    except ValueError:
+        raise PulseError(f"date {cell!r} is not YYYY-MM-DD") from None
+    if not wave.opens_on <= day <= wave.closes_on:
+        raise PulseError(f"date {day.isoformat()} is outside the wave, which runs from "
+                         f"{wave.opens_on.isoformat()} to {wave.closes_on.isoformat()}")
+    return day
 
 
 def _check_steps(*, session, wave: PulseWave, accepted: list, steps: Thresholds) -> None:
