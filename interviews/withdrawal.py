@@ -21,7 +21,7 @@ from research.accounts.drafts import (
     participant_boxes,
 )
 from research.settings import Settings
-from research.store.embedding_cache import forget_cached_texts
+from research.store.embedding_cache import cached_forms, forget_cached_texts
 from research.store.models import Excerpt, Interview, InterviewNote, Memo, NoteRevision
 
 
@@ -36,17 +36,22 @@ def forget_what_they_said(*, session: Session, participant_id: int, settings: Se
     if settings is None:
         return 0
     return forget_cached_texts(settings.embedding_cache_path, settings.embedding_model,
-                               participant_words(session=session, participant_id=participant_id))
+                               cached_forms(participant_words(session=session, participant_id=participant_id)))
+
+
+def _their_rows(participant_id: int):
+    """The ids of the participant's interviews, of their notes and of the excerpts coded in those notes."""
+    interviews = select(Interview.id).where(Interview.participant_id == participant_id)
+    notes = select(InterviewNote.id).where(InterviewNote.interview_id.in_(interviews))
+    return interviews, notes, select(Excerpt.id).where(Excerpt.note_id.in_(notes))
 
 
 def participant_words(*, session: Session, participant_id: int) -> set[str]:
     """Every text of the participant's interviews an analysis may have embedded: notes and their revisions,
     each sentence of them (what the coding page suggests codes for), coded excerpts and memos."""
-    interviews = select(Interview.id).where(Interview.participant_id == participant_id)
-    notes = select(InterviewNote.id).where(InterviewNote.interview_id.in_(interviews))
+    interviews, notes, excerpts = _their_rows(participant_id)
     bodies = [*session.scalars(select(InterviewNote.body).where(InterviewNote.id.in_(notes))),
               *session.scalars(select(NoteRevision.body).where(NoteRevision.note_id.in_(notes)))]
-    excerpts = select(Excerpt.id).where(Excerpt.note_id.in_(notes))
     memos = select(Memo.body).where(Memo.interview_id.in_(interviews) | Memo.excerpt_id.in_(excerpts))
     words = {*bodies, *session.scalars(select(Excerpt.text).where(Excerpt.id.in_(excerpts))), *session.scalars(memos)}
     words |= {body[start:end] for body in bodies for start, end in sentence_spans(body)}
@@ -57,9 +62,7 @@ def _forget_drafts_about(*, session: Session, participant_id: int) -> None:
     """Every staff member's unsent memos on the participant's interviews and excerpts, words pasted to code from
     their notes, and edits of their attributes and interviews' details: they hold what the withdrawal erases,
     and a box is found again by its id."""
-    interviews = select(Interview.id).where(Interview.participant_id == participant_id)
-    notes = select(InterviewNote.id).where(InterviewNote.interview_id.in_(interviews))
-    excerpts = select(Excerpt.id).where(Excerpt.note_id.in_(notes))
+    interviews, notes, excerpts = _their_rows(participant_id)
     own = session.scalars(interviews).all()
     forget_everyones_drafts(session=session, places=[
         *map(interview_memo_place, own),

@@ -10,7 +10,6 @@ from frontline_ui.markdown import plain
 from research.figure_text import share_text
 from research.findings.figures import gap_trend_figure
 from research.findings.gap_findings import KINDS, gap_findings, more_gaps, unranked_themes
-from research.findings.representative import representative_wave
 
 
 def share_table(themes) -> None:
@@ -23,8 +22,7 @@ require_page("findings_gaps")
 st.title("Morale and tooling gaps")
 job_id = findings_data.require_results()
 limits = findings_data.thresholds()
-with resources.db_read() as session:
-    wave_id = representative_wave(session=session, thresholds=limits)
+wave_id = findings_data.representative()
 gaps, comments = findings_data.gaps_and_quotes(job_id, wave_id, limits.scores, limits.comments)
 st.caption(f"From the latest representative analysed wave (a pilot or a wave just opened is left out). Quotes "
            f"and phrases come only from teams with at least "

@@ -104,11 +104,17 @@ def more_gaps(gaps: pd.DataFrame, *, kind: str, after: int = TOP) -> pd.DataFram
     raising each and the share that are negative and raise it: every theme an analysis found stays in sight (an
     outside walk added a code, saw it raised in 4 % of comments on the analysis page, and found it nowhere on the
     executives' gaps page, which tells five of each kind)."""
-    shown = {"name": "Theme", "share": "Raised in", "negative_share": "Negative (share of all)"}
-    rest = ranked_gaps(gaps, kind=kind).iloc[after:]
-    if rest.empty:
-        return pd.DataFrame(columns=list(shown.values()))
-    return rest[list(shown)].rename(columns=shown).reset_index(drop=True)
+    return _theme_shares(ranked_gaps(gaps, kind=kind).iloc[after:])
+
+
+_SHARE_COLUMNS = {"name": "Theme", "share": "Raised in", "negative_share": "Negative (share of all)"}
+
+
+def _theme_shares(rows: pd.DataFrame) -> pd.DataFrame:
+    """Gap rows as the gaps page lists themes past those it tells: name, share raising it, share negative."""
+    if rows.empty:
+        return pd.DataFrame(columns=list(_SHARE_COLUMNS.values()))
+    return rows[list(_SHARE_COLUMNS)].rename(columns=_SHARE_COLUMNS).reset_index(drop=True)
 
 
 def unranked_themes(gaps: pd.DataFrame) -> pd.DataFrame:
@@ -116,13 +122,12 @@ def unranked_themes(gaps: pd.DataFrame) -> pd.DataFrame:
     comments that fit no code ("Other"), with the same shares as :func:`more_gaps`: a walk found a wave's comments
     in "other" mentioned nowhere on the gaps page, so an executive could not tell the codebook was missing a
     theme."""
-    shown = {"name": "Theme", "share": "Raised in", "negative_share": "Negative (share of all)"}
     if gaps.empty:
-        return pd.DataFrame(columns=list(shown.values()))
+        return _theme_shares(gaps)
     latest = gaps[(gaps["opens_on"] == gaps["opens_on"].max()) & ~gaps["kind"].isin(list(KINDS))]
     latest = latest.assign(fits_none=latest["theme"] == "other").sort_values(
         ["fits_none", "share", "name"], ascending=[True, False, True]).drop_duplicates("theme")
-    return latest[list(shown)].rename(columns=shown).reset_index(drop=True)
+    return _theme_shares(latest)
 
 
 def gap_findings(

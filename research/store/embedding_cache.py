@@ -317,13 +317,14 @@ def cached_forms(texts: set[str]) -> set[str]:
     return texts | {t.strip() for t in texts} | {" ".join(t.split()) for t in texts}
 
 
-def forget_cached_texts(path: Path, model_name: str, texts: set[str]) -> int:
-    """Remove ``texts`` in all their :func:`cached_forms` (and their parts) from the cache at ``path``, if there
-    is one; returns the rows removed. Raises :class:`CacheBusy` when another process holds it."""
-    if not texts or not path.exists():
+def forget_cached_texts(path: Path, model_name: str, forms: set[str]) -> int:
+    """Remove ``forms`` (the :func:`cached_forms` of the texts erased, less any a kept text shares) and their
+    parts from the cache at ``path``, if there is one; returns the rows removed. Raises :class:`CacheBusy` when
+    another process holds it."""
+    if not forms or not path.exists():
         return 0
     cache = EmbeddingCache(path, model_name)
     try:
-        return cache.forget(cached_forms(texts))
+        return cache.forget(forms)
     finally:
         cache.close()
