@@ -1,5 +1,7 @@
 """Researcher page: run the analysis as a background job and follow its progress."""
 
+import math
+
 import streamlit as st
 
 from frontline_ui import findings_data, resources
@@ -59,9 +61,10 @@ if themes is not None:
     st.subheader(f"Codebook themes (job {current})")
     st.caption("Every code of the codebook and the comments whose main theme it is; a code added or reworded "
                "since shows here after the next run.")
-    st.dataframe(themes, hide_index=True, width="stretch", column_config={
-        "Share": st.column_config.NumberColumn(format="percent"),
-        "Mean sentiment": st.column_config.NumberColumn(format="%+.2f")})
+    # A code no comment took has no mean to show: said in words, not as "None".
+    feeling = ["no comments" if v is None or math.isnan(v) else f"{v:+.2f}" for v in themes["Mean sentiment"]]
+    st.dataframe(themes.assign(**{"Mean sentiment": feeling}), hide_index=True, width="stretch",
+                 column_config={"Share": st.column_config.NumberColumn(format="percent")})
 if topics is not None and current is not None:
     st.subheader(f"Emergent topics (job {current})")
     # Labelled as the Topic explorer labels them: the label the job stored reads every comment, small teams'

@@ -66,6 +66,18 @@ def test_run_analysis_starts_a_worker_and_the_page_shows_its_topics(make_app, ap
     assert list(topics["Label"]) == [expected.get(int(t), WITHHELD) for t in topics["Topic"]]
     assert "Night desk softphone drops" not in set(topics["Label"])
     assert list(themes["Comments"]) == sorted(themes["Comments"], reverse=True) and themes["Comments"].iloc[0] > 0
+    # A code added after the run took no comment: its mean sentiment is said in words, not shown as "None".
+    from interviews.codebook import add_code
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        add_code(session=session, name="Parking", description="Car parks and permits")
+    engine.dispose()
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/analysis.py").run()
+    themes = at.dataframe[0].value.set_index("Theme")
+    assert themes.loc["Parking", "Comments"] == 0 and themes.loc["Parking", "Mean sentiment"] == "no comments"
+    assert all(f"{float(v):+.2f}" == v for v in themes["Mean sentiment"] if v != "no comments")
 
 
 def test_with_separate_workers_run_analysis_only_queues_the_job(make_app, app_db, monkeypatch):
