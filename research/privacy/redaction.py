@@ -83,6 +83,10 @@ _CUED_POSTCODE = re.compile(r"\b(?:post\s?code|postal\s+code|zip(?:\s?code)?)\b[
                             r"(?P<code>[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}|\d{5}(?:-\d{4})?"
                             r"|(?:[a-z] ){1,2}\d (?:[a-z\d] )?\d [a-z] [a-z]|(?:\d ){4}\d)\b", re.IGNORECASE)
 """A postcode or zip after its name, its characters typed apart too ("my postcode is L S 1 4 A P")."""
+_SPACED_POSTCODE = re.compile(r"(?<![\w.])(?:[A-Z] ){1,2}\d (?:[A-Z\d] )?\d [ABD-HJLNP-UW-Z] [ABD-HJLNP-UW-Z](?![\w.])")
+"""A UK postcode typed apart in capitals with no cue ("I'm at L S 1 4 A P"): such a run is rare in prose."""
+_TITLED_INITIAL = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\.? ?(?P<name>[A-Z]\b\.?)(?!\w)", re.IGNORECASE)
+"""A person named by a title and a letter ("Mr Q said no", "ask Ms. K."): the letter is their initial."""
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
 # A code mixing letters and digits, with at least four digits: E204518, INC0012345, CS-482913, agent4471.
 _CODE = re.compile(r"(?<![\w@.-])#?(?=[\w-]*\d[\w-]*\d[\w-]*\d[\w-]*\d)(?=[\w-]*[^\W\d_])"
@@ -252,6 +256,12 @@ def _patterns(text: str, spans: _Spans) -> None:
             spans.add(*match.span(), "address")
     for match in _CUED_POSTCODE.finditer(text):
         spans.add(*match.span("code"), "address")
+    for match in _SPACED_POSTCODE.finditer(text):
+        spans.add(*match.span(), "address")
+    for match in _TITLED_INITIAL.finditer(text):
+        shouted = match[0].isupper() and re.match(r" [A-Z]{2}", text[match.end():])  # "I MISS A LOT"
+        if match["name"][0].isupper() and not shouted:
+            spans.add(*match.span("name"), "name")
     for match in _IBAN.finditer(text):
         if sum(ch.isdigit() for ch in match[0]) >= 8:
             spans.add(*match.span(), "number")

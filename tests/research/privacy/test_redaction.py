@@ -248,6 +248,10 @@ def test_spaced_out_words_and_acronyms_are_not_names(text):
     ("email t o k a f o r @ bank dot com", "email [email]"),
     ("my postcode is L S 1 4 A P", "my postcode is [address]"),
     ("zip 9 0 2 1 0 thanks", "zip [address] thanks"),
+    # a fifth insider review's
+    ("Mr Q never signs off my leave", "Mr [name] never signs off my leave"),
+    ("ask Ms. K. about the rota", "ask Ms. [name] about the rota"),
+    ("I'm at L S 1 4 A P if anyone cares", "I'm at [address] if anyone cares"),
 ])
 def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     assert redact(typed).text == redacted
@@ -264,6 +268,7 @@ def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     "my colleague come from many places", "worst manager ever", "frank feedback helps",
     "my number one priority is 2 things", "phone rang 3 times in one hour", "merry christmas day everyone",
     "the number one road to success", "i turned 40 last year", "we were born to serve",
+    "I MISS A LOT OF BREAKS", "I got an A in the QA check", "we miss a lot", "take the A 1 2 route",
 ])
 def test_the_same_words_in_plain_speech_are_kept(typed):
     assert redact(typed).text == typed
