@@ -25,6 +25,7 @@ from research.privacy.disguised_names import (
     roster_initials,
 )
 from research.privacy.names import NameFinder
+from research.privacy.nicknames import NicknameFinder
 from research.privacy.plain_view import plain_view, span_in_text
 
 PLACEHOLDERS = {
@@ -314,6 +315,7 @@ class Redactor:
     def __init__(self, roster: Iterable[str] = ()):
         roster = list(roster)
         self._names = NameFinder(roster)
+        self._nicknames = NicknameFinder(roster)  # "Kev" for Kevin
         self._initials = roster_initials(roster)
 
     def redact(self, text: str) -> Redacted:
@@ -342,6 +344,8 @@ class Redactor:
         for start, end in initialled_surnames(text):  # before the surname alone is found ("J. [name] said")
             spans.add(start, end, "name")
         for start, end in self._names.find(text, spans.blocked()):
+            spans.add(start, end, "name")
+        for start, end in self._nicknames.find(text, spans.blocked()):
             spans.add(start, end, "name")
         for start, end in self._names.spelled_out(text, spans.blocked()):
             spans.add(start, end, "name")

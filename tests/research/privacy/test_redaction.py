@@ -124,6 +124,24 @@ def test_roster_names_match_by_parts_whatever_the_case_accents_and_spacing():
     assert redactor.redact("grace long said no").text == "[name] said no"  # the whole name, in any case
 
 
+@pytest.mark.parametrize("typed, redacted", [  # "Big Kev" was kept whole (an insider review)
+    ("Big Kev never answers", "Big [name] never answers"), ("big kev never answers", "big [name] never answers"),
+    ("kev is lazy", "[name] is lazy"), ("ask liz about it", "ask [name] about it"),
+    ("Kev Okafor said no", "[name] said no"), ("Bill never answers the phone", "[name] never answers the phone"),
+    ("ask bill about the bill", "ask [name] about the bill"), ("kev's rota is a mess", "[name]'s rota is a mess"),
+])
+def test_nicknames_of_roster_names_are_names(typed, redacted):
+    assert Redactor(["Kevin Okafor", "Elizabeth Hart", "William Reed"]).redact(typed).text == redacted
+
+
+@pytest.mark.parametrize("typed", [
+    "the bill never arrives", "Internet Bill, Laptop", "Bell curve system", "there wil be no hike",
+    "Rich values and culture", "Will we ever get a raise?", "we bill customers monthly",
+])
+def test_nicknames_that_are_words_keep_their_words(typed):
+    assert Redactor(["Kevin Okafor", "William Reed", "Richard Stone"]).redact(typed).text == typed
+
+
 def test_a_roster_particle_is_part_of_a_name_not_a_name_of_its_own():
     """With Jan van der Berg on the roster, every "der" was replaced (an insider review); so was every "de"."""
     redactor = Redactor(["Jan van der Berg", "Laszlo Nagy", "Yu Chen", "Sean O'Hara"])

@@ -1,0 +1,93 @@
+"""A roster's names as colleagues say them: "Kev" for Kevin Okafor, "Liz" for Elizabeth Hart.
+
+Agents write about each other by nickname ("Big Kev never answers", an insider review's, kept whole before), and a
+roster holds the names payroll knows. Each roster first name's English nicknames come from the ``nicknames``
+package (Carlton Northern and Nick Crews' hand-curated list, Apache-2.0, installed, never fetched). That list is
+genealogical as well as current ("Bell" for William, "Wil", "Rich"), so a nickname needs more than the roster
+does before it is taken for a person (on 21,184 real employee fragments, matching nicknames as roster names took
+"Bell curve", "there wil be", "Rich values" and "Internet Bill"):
+
+- beside the roster surname ("Kev Okafor"), always;
+- a nickname that is no word ("Kev", "Liz"): with a capital, or in lower case where the words beside it say a
+  person is meant (:func:`research.privacy.roster_words.spoken_of`: "kev is lazy", "ask liz"), or after an epithet
+  ("big kev");
+- a nickname that is a word ("Bill", "Rob", "Sue"): with a capital where the words beside it say a person is meant
+  ("Bill never answers", "Big Rob"), in lower case only after a role, a title or a cue ("ask bill").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache, partial
+
+from research.privacy.gazetteer import fold, gazetteer
+from research.privacy.names import (
+    _DETERMINERS,
+    _NOT_NAMES,
+    _PRONOUNS,
+    _ROLES,
+    _TITLES,
+    _parts,
+    _possessive,
+    _word_after,
+    _word_before,
+    tokens,
+)
+from research.privacy.roster_words import spoken_of
+
+EPITHETS = frozenset("big little old young lil wee".split())
+"""Words put before a nickname ("Big Kev", "little sue"): before a roster nickname, a person."""
+
+_spoken_of = partial(spoken_of, roles=_ROLES | _TITLES | EPITHETS, determiners=_DETERMINERS)
+
+
+@cache
+def _namer():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+class NicknameFinder:
+    """Finds the nicknames of a roster's first names in text; build one per roster and reuse it."""
+
+    def __init__(self, roster: Iterable[str]):
+        self._surnames: dict[str, set[str]] = {}  # nickname -> the surnames of the roster names it stands for
+        for entry in roster:
+            parts = [p for p in _parts(entry or "") if len(p) >= 2]
+            if not parts:
+                continue
+            for nickname in _namer().nicknames_of(parts[0]):
+                nickname = fold(nickname)
+                if len(nickname) >= 2 and nickname not in _NOT_NAMES:
+                    self._surnames.setdefault(nickname, set()).update(parts[1:2])
+        roster_firsts = {parts[0] for entry in roster if (parts := _parts(entry or ""))}
+        for first in roster_firsts:  # a roster's own first name keeps the roster's rules
+            self._surnames.pop(first, None)
+
+    def find(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+        """(start, end) of each nickname in ``text`` taken for a person, with the surname after it."""
+        if not self._surnames:
+            return []
+        toks, spans = tokens(text, blocked), []
+        for i, tok in enumerate(toks):
+            if tok.key not in self._surnames:
+                continue
+            following = toks[i + 1] if i + 1 < len(toks) else None
+            if following is not None and following.key in self._surnames[tok.key] and \
+                    not text[tok.end:following.start].strip():
+                spans.append((tok.start, following.end))
+            elif self._person(text, toks, i):
+                spans.append((tok.start, tok.end))
+        return spans
+
+    @staticmethod
+    def _person(text: str, toks: list, i: int) -> bool:
+        tok = toks[i]
+        before = "the" if i and _possessive(text, toks[i - 1]) else _word_before(text, toks, i)
+        after = _word_after(text, toks, i)
+        word = gazetteer().is_word(tok.key)
+        if tok.cap and not word:
+            return not (tok.initial and (after in _PRONOUNS or after in _DETERMINERS))
+        possessive = _possessive(text, tok)
+        return _spoken_of(tok.key, before, after, possessive=possessive, cued_only=word and not tok.cap)
