@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from research.analysis.theme_words import says_something
+
 if TYPE_CHECKING:  # pragma: no cover
     from research.analysis.phrases import PhraseIndex
 
@@ -20,6 +22,10 @@ MAX_LABEL_CHARS = 60
 THEME_SHARE = 0.6
 """A topic carries a codebook theme's name when at least this share of its texts has that primary theme."""
 NEGATIVE, POSITIVE = -0.05, 0.05
+GENERAL = "General remarks"
+"""The label of a topic whose shared words only judge ("good", "awesome") or name nothing ("everything"): on real
+employee text such topics were labelled "Awesome" and "comments, say, specific". Not by tone: the tone of
+"Everything" and "Nothing" answers is what the sentiment model reads worst."""
 
 
 def dominant_theme(names: Sequence[str]) -> str:
@@ -70,8 +76,13 @@ def readable_label(
     phrases = index.phrases(chosen)
     if not phrases:
         words = ", ".join(fallback[:3])
+        if not theme_name and words and not says_something(words):
+            return GENERAL  # "everything, nothing, comments" names nothing: say what kind of remark
         label = f"{theme_name}: {words}" if theme_name and words else theme_name or words or "(no words)"
         return _shorten(label)
+    if len(phrases[0].text.split()) == 1 and not says_something(phrases[0].text):
+        judged = ", ".join(f"“{p.text.lower()}”" for p in phrases[:2] if not says_something(p.text))
+        return _shorten(f"{GENERAL} ({judged})")  # "Awesome" alone is no finding
     label = _capitalise(phrases[0].text)
     judged = index.qualifier(phrases[0].text, chosen, main) if len(phrases[0].text.split()) <= 2 else ""
     if judged:

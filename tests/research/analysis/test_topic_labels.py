@@ -131,6 +131,17 @@ def test_a_topic_of_nothing_to_dislike_answers_is_labelled_by_that_answer_not_by
     assert label_of(range(6, 10), corpus) == "No pay rise this year"
 
 
+def test_a_topic_whose_words_only_judge_or_name_nothing_is_called_general_remarks_not_by_that_word():
+    praise = ["Awesome", "awesome!!", "Good", "good good", "Awesome place", "All good"]
+    corpus = praise + PAY + ROTA + OTHER
+    label = label_of(range(6), corpus, sentiments=[0.8] * 6)
+    assert label.startswith("General remarks (") and "awesome" in label and label != "Awesome"
+    vague = ["Everything, specially", "Almost everything", "everything", "Nothing really", "nothing"]
+    assert label_of(range(5), vague + OTHER, fallback=["everything", "nothing"]).startswith("General remarks")
+    assert label_of([5, 6], vague + OTHER, fallback=["crm", "parking"]) == "crm, parking"  # words that name
+    assert label_of(range(4), corpus[6:]) == "No pay rise this year"  # a topic that names something keeps it
+
+
 def test_a_label_never_runs_across_a_conjunction_into_the_next_clause_nor_is_a_hedge():
     dated = ["The knowledge base is not up to date so I guess at the answer",
              "knowledge base never up to date so I guess half the time",
