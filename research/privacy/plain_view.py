@@ -26,6 +26,20 @@ _SMALL_CAPITALS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱ
 _REVERSED = re.compile("\u202e([^\u202c]*)\u202c?")
 """A right-to-left override run (to its pop, or the end): shown reversed, so read reversed."""
 _O_FOR_ZERO = re.compile(r"(?<=\d)[Oo]+(?=[\d\s])|(?<=\d\s)[Oo]+(?=\d)")
+_BOXED = ((0x1F150, 0x1F169), (0x1F170, 0x1F189), (0x1F1E6, 0x1F1FF))
+"""Letters in a black circle or square ("🅾🅺") and regional indicators ("🇴🇰"), which have no plain form in Unicode
+(circled and white-squared letters do: NFKC)."""
+_TURNED = str.maketrans("ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ∀ƆƎℲ⅁ſꞰꟽ⊥Ʌ", "acefghijkmrtvwyACEFGJKMTV")
+_TURNED_WORD = r"\S*[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ∀ƆƎℲ⅁Ʞꟽ⊥Ʌ]\S*"
+_TURNED_WORDS = re.compile(rf"{_TURNED_WORD}(?:[ \t]+{_TURNED_WORD})*")
+"""Words written upside down ("ɹoɟɐʞO ɯoʇ"): turned letters, read right to left."""
+_LINED_LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_](?:\r?\n[^\W\d_]){2,}(?![^\W\d_])")
+"""Single letters one per line ("O\nk\na\nf\no\nr"): a word spelled down the screen."""
+_LEET_LETTERS = (("|\\/|", "m"), ("/\\/\\", "m"), ("\\/\\/", "w"), ("|-|", "h"), ("|\\|", "n"),
+                 ("|<", "k"), ("|)", "d"), ("|3", "b"), ("|2", "r"), ("|_", "l"), ("\\/", "v"))
+"""Letters drawn with several signs ("0|<4f0r"): read as the letter, next to a letter or a digit."""
+_LEET_RUN = re.compile("(?<=[^\\W_])(?:" + "|".join(re.escape(a) for a, _ in _LEET_LETTERS) + ")|(?:"
+                       + "|".join(re.escape(a) for a, _ in _LEET_LETTERS) + ")(?=[^\\W_])")
 
 
 def plain_view(text: str) -> tuple[str, list[int] | None]:
@@ -36,18 +50,29 @@ def plain_view(text: str) -> tuple[str, list[int] | None]:
     (NFKC) makes one character ("＠" "@", "ｊ" "j"), a letter in brackets ("⒪" "o"), a small capital, the letter
     O between digits. A right-to-left override run is read reversed.
     """
-    if text.isascii() and not _O_FOR_ZERO.search(text):
+    if text.isascii() and not (_O_FOR_ZERO.search(text) or _LINED_LETTERS.search(text) or _LEET_RUN.search(text)):
         return text, None
+    drawn = {m.start(): m.group(0) for m in _LEET_RUN.finditer(text)}
     chars, where = [], []
-    for position, char in enumerate(text):
-        if _dropped(char):
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if position in drawn:  # "|<" read as "k", at the place of its first sign
+            chars.append(dict(_LEET_LETTERS)[drawn[position]])
+            where.append(position)
+            position += len(drawn[position])
             continue
-        chars.append(_plain_char(char))
-        where.append(position)
+        if not _dropped(char):
+            chars.append(_plain_char(char))
+            where.append(position)
+        position += 1
     chars, where = _without_symbols_inside_words(chars, where)
     view = _O_FOR_ZERO.sub(lambda m: "0" * len(m.group(0)), "".join(chars))
-    for match in _REVERSED.finditer(text):
-        inside = [k for k, p in enumerate(where) if match.start(1) <= p < match.end(1)]
+    view = _LINED_LETTERS.sub(lambda m: m.group(0).replace("\r", " ").replace("\n", " "), view)
+    runs = [(where[m.start()], where[m.end() - 1] + 1) for m in _TURNED_WORDS.finditer(view)]
+    view = view.translate(_TURNED)
+    for start, end in [(m.start(1), m.end(1)) for m in _REVERSED.finditer(text)] + runs:
+        inside = [k for k, p in enumerate(where) if start <= p < end]
         if inside:
             first, last = inside[0], inside[-1] + 1
             view = view[:first] + view[first:last][::-1] + view[last:]
@@ -59,6 +84,9 @@ def _plain_char(char: str) -> str:
     plain = unicodedata.normalize("NFKC", char)
     if len(plain) == 3 and plain[0] == "(" and plain[2] == ")" and plain[1].isalpha():
         return plain[1]  # "⒪" is "(o)"
+    for first, last in _BOXED:
+        if first <= ord(char) <= last:
+            return chr(ord("A") + ord(char) - first)
     if len(plain) == 1:
         return plain.translate(_SMALL_CAPITALS)
     return char

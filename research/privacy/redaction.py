@@ -27,6 +27,7 @@ from research.privacy.disguised_names import (
 from research.privacy.names import NameFinder
 from research.privacy.nicknames import NicknameFinder
 from research.privacy.plain_view import plain_view, span_in_text
+from research.privacy.scrambled_names import ScrambledNames
 
 PLACEHOLDERS = {
     "email": "[email]",
@@ -50,8 +51,8 @@ _TLDS = (
     "tw|sg|my|ph|vn|th|id|jp|kr|br|mx|ar|cl|pe|eu|asia|global|world|email|cloud|tech|help"
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_AT = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+@\s+|\s+at\s+)"
-_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\s+\.\s+|\.)"  # "bank . com" too
+_AT = r"(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s+@\s+|\s+at\s+)"  # "(@)" too
+_DOT = r"(?:\s*[(\[{<]\s*(?:d[o0]t|\.)\s*[)\]}>]\s*|\s+d[o0]t\s+|\s+\.\s+|\.)"  # "bank . com", "(.)", "d0t" too
 # "john.smith(at)bank(dot)com", "dave at hotmail dot com", "jo dot bloggs at gmail dot com", "a.kumar @ company.in".
 _OBFUSCATED_EMAIL = re.compile(
     rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<domain>[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?P<tld>{_TLDS}))\b",
@@ -299,8 +300,10 @@ def _spoken(text: str, spans: _Spans) -> None:
             spans.add(*match.span(), "email")
     for match in _MIXED_PHONE.finditer(text):
         run = match["id"].rstrip(" ,-\t")
-        if re.search(r"\d", run) and re.search(r"[a-z]", run, re.IGNORECASE) and \
-                sum(ch.isdigit() for ch in run) + len(_SPOKEN_DIGIT.findall(run)) >= 6:
+        digits = sum(ch.isdigit() for ch in run) + len(_SPOKEN_DIGIT.findall(run)) + \
+            2 * len(re.findall(r"hundred", run, re.IGNORECASE)) + 3 * len(re.findall(r"thousand", run, re.IGNORECASE))
+        # part in digits ("07700 nine hundred 123"), or all in words ("seven seven hundred, nine hundred, ...")
+        if re.search(r"[a-z]", run, re.IGNORECASE) and digits >= (6 if re.search(r"\d", run) else 9):
             spans.add(match.start("id"), match.start("id") + len(run), "phone")
     for match in _CUED_DIGITS.finditer(text):
         start, end = match.span("id")
@@ -316,6 +319,7 @@ class Redactor:
         roster = list(roster)
         self._names = NameFinder(roster)
         self._nicknames = NicknameFinder(roster)  # "Kev" for Kevin
+        self._scrambled = ScrambledNames(roster)  # "rofakO", "Oka for"
         self._initials = roster_initials(roster)
 
     def redact(self, text: str) -> Redacted:
@@ -346,6 +350,8 @@ class Redactor:
         for start, end in self._names.find(text, spans.blocked()):
             spans.add(start, end, "name")
         for start, end in self._nicknames.find(text, spans.blocked()):
+            spans.add(start, end, "name")
+        for start, end in self._scrambled.find(text):
             spans.add(start, end, "name")
         for start, end in self._names.spelled_out(text, spans.blocked()):
             spans.add(start, end, "name")

@@ -142,6 +142,25 @@ def test_nicknames_that_are_words_keep_their_words(typed):
     assert Redactor(["Kevin Okafor", "William Reed", "Richard Stone"]).redact(typed).text == typed
 
 
+@pytest.mark.parametrize("typed, redacted", [  # a second insider review of 2026-12-07, all kept whole before
+    ("🅾🅺🅰🅵🅾🆁 is the worst manager", "[name] is the worst manager"),
+    ("🇴🇰🇦🇫🇴🇷 takes all the credit", "[name] takes all the credit"),
+    ("O\nk\na\nf\no\nr is the worst", "[name] is the worst"),
+    ("ask ɹoɟɐʞO about it", "ask [name] about it"), ("ɹoɟɐʞO ɯoʇ", "[name]"),
+    ("0|<4f0r and |<3v1n are the problem", "[name] and [name] are the problem"),
+    ("rofakO moT is the worst", "[name] is the worst"), ("r o f a k O ignores it", "[name] ignores it"),
+    ("Oka for ignores it", "[name] ignores it"), ("Ok af or takes credit", "[name] takes credit"),
+])
+def test_a_roster_name_drawn_backwards_in_pieces_or_in_other_letters_is_a_name(typed, redacted):
+    assert Redactor(["Tom Okafor", "Kevin Marsh", "Turner Page"]).redact(typed).text == redacted
+
+
+@pytest.mark.parametrize("typed", ["a page turner", "for get it", "turn er", "the tom-tom", "oka for sale",
+                                   "my |<ids"])
+def test_words_that_read_as_a_roster_name_only_backwards_or_joined_stay(typed):
+    assert Redactor(["Tom Okafor", "Noel Pageturner"]).redact(typed).text == typed
+
+
 def test_a_roster_particle_is_part_of_a_name_not_a_name_of_its_own():
     """With Jan van der Berg on the roster, every "der" was replaced (an insider review); so was every "de"."""
     redactor = Redactor(["Jan van der Berg", "Laszlo Nagy", "Yu Chen", "Sean O'Hara"])
@@ -270,6 +289,9 @@ def test_spaced_out_words_and_acronyms_are_not_names(text):
     ("Mr Q never signs off my leave", "Mr [name] never signs off my leave"),
     ("ask Ms. K. about the rota", "ask Ms. [name] about the rota"),
     ("I'm at L S 1 4 A P if anyone cares", "I'm at [address] if anyone cares"),
+    ("email pj.harrow (@) bank (.) com about it", "email [email] about it"),
+    ("text pjharrow at bank d0t com", "text [email]"),
+    ("his number is seven seven hundred, nine hundred, one two three", "his number is [phone]"),
 ])
 def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     assert redact(typed).text == redacted
@@ -287,6 +309,8 @@ def test_details_written_as_people_say_them_are_redacted(typed, redacted):
     "my number one priority is 2 things", "phone rang 3 times in one hour", "merry christmas day everyone",
     "the number one road to success", "i turned 40 last year", "we were born to serve",
     "I MISS A LOT OF BREAKS", "I got an A in the QA check", "we miss a lot", "take the A 1 2 route",
+    "the number is two hundred and fifty", "phone rang three hundred times", "We love 🇬🇧 and 🇺🇸 flags",
+    "plan:\na\nb\nc\nthen go", "a |_ shaped desk",
 ])
 def test_the_same_words_in_plain_speech_are_kept(typed):
     assert redact(typed).text == typed
