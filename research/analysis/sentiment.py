@@ -18,6 +18,7 @@ terms below make complaints about hours, staffing, breaks, pay and tools read as
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -109,6 +110,36 @@ def load_tuned_model(path: Path = TUNED_PATH, model_name: str = "all-MiniLM-L6-v
     except Exception as exc:  # onnxruntime's own errors name no file
         raise FrontlineError(f"the fine-tuned sentiment model {path} could not be loaded ({type(exc).__name__}: "
                              f"{exc}); set FRONTLINE_SENTIMENT_MODEL=head") from exc
+
+
+PRAISE = 0.5
+"""VADER's compound score from which a text's words clearly praise: such a text is never quoted as a complaint.
+(Not VADER's own cut-off for positive, 0.05: "No pay rise this year" scores 0.08, "rise" being a good word.)"""
+
+
+@functools.cache
+def _lexicon_alone():
+    """vaderSentiment's own analyser (its packaged lexicon, no NLTK data) with the workplace terms."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.lexicon.update(WORKPLACE_LEXICON)
+    analyzer.lexicon.update({_token(p): v for p, v in WORKPLACE_PHRASES.items()})
+    return analyzer
+
+
+def reads_as_praise(text: str) -> bool:
+    """Whether the words of ``text`` clearly praise (VADER, with the workplace terms, at :data:`PRAISE` or more).
+
+    The learned head reads contact-centre praise as complaint ("The extra hires have made the queue manageable":
+    -0.83), and an outside walk found such comments quoted as a gap's critics. Where the lexicon clearly
+    disagrees, a comment is left out of the quotes that illustrate complaints; scores are unchanged (mixing the
+    lexicon in lowered the AUC on real held-out reviews from 0.929 to 0.920-0.928). Of the held-out reviews'
+    fragments the head reads as negative, 84.8 % are dislikes, 85.1 % of those this leaves (92 % of them); of
+    Amazon review snippets' (VADER's own validation set, so favourable to it) 58.6 % and 64.1 %. It misses
+    faint praise: "The extra hires have made the queue manageable" scores 0.20.
+    """
+    return _lexicon_alone().polarity_scores(_join_phrases(text or ""))["compound"] >= PRAISE
 
 
 class _Default(enum.Enum):

@@ -24,6 +24,7 @@ from research.analysis.gaps import alike, first_distinct
 from research.figure_text import counted
 from research.findings.actions import actions_table
 from research.findings.comment_mentions import guarded_quotes
+from research.findings.critics import critics
 from research.findings.gap_data import gaps_and_quotes
 from research.findings.gap_findings import KINDS, GapFinding, gap_findings, shown_points
 from research.findings.interview_evidence import interview_evidence
@@ -98,7 +99,7 @@ def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tupl
     (:func:`research.findings.comment_mentions.guarded_quotes`); the fallback, the gap's own quotes, was judged
     already."""
     mine = quotable[(quotable["theme"] == theme) & (quotable["team"] == team)] if team else quotable.iloc[0:0]
-    mine = mine[mine["sentiment"] < 0].sort_values(["sentiment", "text"])
+    mine = critics(mine.sort_values(["sentiment", "text"]), enough=20)
     candidates = [*guard(mine), *fallback]
     return tuple(candidates[i] for i in first_distinct(candidates, alike, limit=2))
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from research.analysis.gaps import distinct_quotes, ranked_gaps
 from research.analysis.phrases import PhraseCounts, count_phrases, key_phrases
 from research.findings.comment_mentions import guarded_quotes, without_places
+from research.findings.critics import critics
 from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
 from research.findings.wave_stats import TimedCache
 from research.privacy.reporting import Thresholds, releasable_rows
@@ -163,8 +164,8 @@ def gap_findings(
         mine = quotable[quotable["theme"] == row.theme]
         phrases = _phrases(mine["text"].tolist(), mine["sentiment"].tolist(), corpus) if len(mine) else ()
         phrases = tuple(dict.fromkeys(without_places(session=session, texts=phrases)))
-        critical = mine[mine["sentiment"] < 0]  # a gap is quoted in its critics' words, never in its praise
-        ordered = critical.sort_values(["sentiment", "text"]).drop_duplicates("text")
+        # A gap is quoted in its critics' words, never in its praise.
+        ordered = critics(mine.sort_values(["sentiment", "text"]).drop_duplicates("text"))
         chosen = ordered[ordered["text"].isin(distinct_quotes(ordered["text"].tolist(), 5))]
         quotes = tuple(guarded_quotes(session=session, quotes=chosen, population=quotable,
                                       threshold=thresholds.comments))

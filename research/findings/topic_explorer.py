@@ -24,7 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from research.analysis.gaps import theme_names
-from research.analysis.topic_names import typical_order
+from research.analysis.sentiment import reads_as_praise
+from research.analysis.topic_names import dominant_tone, typical_order
 from research.findings.comment_mentions import guarded_quotes
 from research.findings.figures import figure_text, flat_ticks, inert_figure, wrapped
 from research.findings.gap_data import analysed_comments
@@ -158,7 +159,10 @@ def topic_quotes(
     vectors = _unit(meaning if meaning is not None else _word_vectors(texts))
     words = [set(_WORDS.findall(t.lower())) for t in texts]
     chosen: list[int] = []
+    complaints = dominant_tone(rows["sentiment"].tolist()) == "negative"
     for i in typical_order(vectors, rows["sentiment"].tolist(), rows["theme"].tolist()):
+        if complaints and reads_as_praise(texts[i]):
+            continue  # a topic of complaints is not illustrated by praise the sentiment misread
         if all(float(vectors[i] @ vectors[j]) < NEAR_DUPLICATE and _overlap(words[i], words[j]) < SAME_WORDS
                for j in chosen):
             chosen.append(i)

@@ -92,3 +92,8 @@ def test_a_gap_is_quoted_in_its_critics_words_never_in_praise():
     assert _quotes(quotable, "workload", "Night desk", ()) == ("Queues never end", "Nobody covers the breaks")
     praise = quotable.iloc[:1]
     assert _quotes(praise, "workload", "Night desk", ("A fallback critic's words",)) == ("A fallback critic's words",)
+    # Praise the learned sentiment misreads as negative (an outside walk saw these quoted as critics) is no quote
+    # either: its own words praise.
+    misread = quotable.assign(text=["The new scheduling tool is actually really good, thanks for listening",
+                                    "Queues never end", "Nobody covers the breaks"], sentiment=[-0.9, -0.5, -0.3])
+    assert _quotes(misread, "workload", "Night desk", ()) == ("Queues never end", "Nobody covers the breaks")

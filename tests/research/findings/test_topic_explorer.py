@@ -90,6 +90,12 @@ def test_quotes_are_of_the_topics_own_tone_central_and_not_repeated(session):
     # Without a model, word vectors stand in and the rules still hold.
     plain = topic_quotes(session=session, job_id=1, topic=0, thresholds=LIMITS, comments=frame)
     assert plain and PAY_PRAISE not in plain and all("pay rise" in q.lower() for q in plain)
+    # Praise the learned sentiment misread as negative, central as it may be, does not illustrate complaints.
+    misread = "The pay rise this year was really good, thank you"
+    central = pd.DataFrame(big_team_waves() + [comment(misread, wave=3, team=team, topic=0, sentiment=-0.95)
+                                                for team in ("Billing", "Retail")])
+    quotes = topic_quotes(session=session, job_id=1, topic=0, thresholds=LIMITS, comments=central, embed=fake_embed)
+    assert quotes and misread not in quotes
 
 
 def test_a_small_teams_words_reach_neither_label_nor_quotes(engine):
