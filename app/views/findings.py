@@ -21,6 +21,7 @@ from research.findings.focus import focus_areas
 from research.findings.overview import LOWER_IS_BETTER, overview, segment_options, wave_closes_on, wave_trend
 from research.findings.representative import (
     like_for_like,
+    marked_trend,
     pick_representative,
     representative_study,
     wave_statuses,
@@ -174,10 +175,12 @@ else:
         show_focus_area(rank, area)
 
 # The KPIs are on screen before the slower all-waves trend is read.
-chart = trend_figure(cached_trend(picked, limits.scores, limits.comments))
+trend, marked = marked_trend(cached_trend(picked, limits.scores, limits.comments), statuses)
+chart = trend_figure(trend)
 if chart is not None:
     st.subheader("Scores by wave")
-    st.caption(f"{plain(choices[picked])}: the mean answer (1 to 5) in each wave with figures to show.")
+    st.caption(f"{plain(choices[picked])}: the mean answer (1 to 5) in each wave with figures to show"
+               + ("; a wave marked in progress, partial or pilot covers only some teams." if marked else "."))
     show_chart(chart, width="stretch")
 
 st.subheader("Briefing")

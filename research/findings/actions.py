@@ -15,6 +15,7 @@ figure it reports has already passed the reporting thresholds.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -308,7 +309,7 @@ def _theme_figures(reported: pd.DataFrame, wave_id, theme: str) -> tuple[float, 
 
 
 def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
-                  today: date | None = None) -> ActionEffect | None:
+                  today: date | None = None, wave_notes: Mapping[int, str] | None = None) -> ActionEffect | None:
     """Whether the action's theme changed in share of comments and sentiment since the action.
 
     Args:
@@ -317,6 +318,9 @@ def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
         gaps: the output of :func:`research.analysis.gaps.theme_gaps`; it has rows
             only for waves that passed the thresholds, so nothing suppressed leaks here.
         today: for saying whether a later wave has closed; defaults to today (UTC).
+        wave_notes: why a wave is not representative, by wave id (``WaveStatus.label``: "in progress: 2 of 8
+            teams reportable so far"); an effect measured on such a wave says it is not like for like (an
+            outside walk read a two-team open wave credited with moving themes of teams it did not ask).
 
     Returns:
         The figures for the baseline wave and the latest wave after it, or None when
@@ -361,5 +365,11 @@ def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
         sentiment_change=sentiment_after - sentiment_before
         if sentiment_before is not None and sentiment_after is not None else None,
         sentence=effect_sentence(name, str(base["wave"]), str(latest["wave"]), share_before, share_after,
-                                 sentiment_before, sentiment_after),
+                                 sentiment_before, sentiment_after) + _unlike(str(latest["wave"]), (
+                                     wave_notes or {}).get(int(latest["wave_id"]), "")),
     )
+
+
+def _unlike(wave: str, note: str) -> str:
+    """" Not like for like: Wave 4 is in progress with 2 of 8 teams reportable so far." ("" without a note)."""
+    return f" Not like for like: {wave} is {note.replace(':', ' with', 1)}." if note else ""

@@ -29,7 +29,13 @@ from research.findings.gap_data import analysed_comments, gap_table
 from research.findings.gap_findings import KINDS, gap_findings
 from research.findings.heatmap import Heatmap, heatmap
 from research.findings.overview import KPI_KEYS, Overview, label, overview, wave_trend
-from research.findings.representative import Comparison, analysed_up_to, like_for_like, representative_study
+from research.findings.representative import (
+    Comparison,
+    analysed_up_to,
+    like_for_like,
+    representative_study,
+    wave_statuses,
+)
 from research.findings.svg_charts import line_chart, scale_colour
 from research.findings.topic_explorer import TopicOverview, topic_overview
 from research.privacy.reporting import Thresholds
@@ -290,8 +296,10 @@ def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tab
     sections += ["<h3>Emergent topics</h3>", f"<p class=note>{html.escape(topics.stability_note)}</p>",
                  _table_html(readable, numeric=("Comments", "Share", "Change (points)"))]
     if not actions.empty:
+        notes = {s.wave_id: s.label for s in wave_statuses(session=session, thresholds=thresholds) if s.label}
         actions["Effect"] = [
-            (effect.sentence if (effect := action_effect(session=session, action_id=int(i), gaps=gaps)) else "")
+            (effect.sentence if (effect := action_effect(session=session, action_id=int(i), gaps=gaps,
+                                                         wave_notes=notes)) else "")
             for i in actions["id"]]
     return sections, topics
 

@@ -106,6 +106,18 @@ def pick_representative(statuses: list[WaveStatus]) -> int | None:
     return None
 
 
+def marked_trend(trend: pd.DataFrame, statuses: list[WaveStatus]) -> tuple[pd.DataFrame, bool]:
+    """The trend (:func:`research.findings.overview.wave_trend`) with each drawn wave that is not representative
+    named with its kind ("Pulse wave 4 (in progress)"), and whether any is: an outside walk read an open
+    two-team wave as a cliff in every score."""
+    kinds = {s.wave_id: s.kind for s in statuses if s.kind}
+    drawn = trend["morale"].notna() if "morale" in trend else pd.Series(True, index=trend.index)
+    marks = [bool(shown) and i in kinds for i, shown in zip(trend["wave_id"], drawn)]
+    named = [f"{title} ({kinds[i]})" if mark else title
+             for i, title, mark in zip(trend["wave_id"], trend["wave"], marks)]
+    return trend.assign(wave=named), any(marks)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Change since the previous wave over the teams reportable in both; None where there is none."""

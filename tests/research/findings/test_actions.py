@@ -187,6 +187,20 @@ def test_effect_compares_the_baseline_with_the_latest_later_wave(engine):
                                "of comments (−9 points) and mean sentiment from −0.41 to −0.18.")
 
 
+def test_an_effect_measured_on_a_wave_still_in_progress_says_it_is_not_like_for_like(engine):
+    """An outside walk read a two-team open wave credited with moving themes of teams it never asked."""
+    with Session(engine) as session:
+        w1, w2 = add_waves(session, date(2026, 1, 1), date(2026, 4, 1))
+        action = new_action(session, today=date(2026, 1, 20))
+        gaps = gaps_frame([("tools", w1, 0.18, -0.2), ("tools", w2, 0.33, -0.4)])
+        notes = {w2.id: "in progress: 2 of 8 teams reportable so far"}
+        effect = action_effect(session=session, action_id=action.id, gaps=gaps, wave_notes=notes)
+        plain = action_effect(session=session, action_id=action.id, gaps=gaps, wave_notes={w1.id: "partial: 1 of 8"})
+    assert effect.sentence.endswith(" Not like for like: Pulse wave 2 is in progress with 2 of 8 teams reportable "
+                                    "so far.")
+    assert "like for like" not in plain.sentence  # a note on the baseline's wave says nothing of the later one
+
+
 def test_effect_when_the_theme_disappears_from_the_later_wave(engine):
     with Session(engine) as session:
         w1, w2 = add_waves(session, date(2026, 1, 1), date(2026, 4, 1))

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 from pulse_builders import add_wave, answers
 
-from research.findings.overview import overview
+from research.findings.overview import overview, wave_trend
 from research.findings.representative import (
     like_for_like,
+    marked_trend,
     representative_study,
     representative_wave,
     wave_statuses,
@@ -41,6 +42,18 @@ def test_a_one_team_pilot_is_never_the_default_and_is_marked(engine, waves_with_
     assert chosen == october
     assert statuses[pilot].label == "pilot: 1 of 4 teams reportable"
     assert statuses[october].label == ""
+
+
+def test_the_trend_names_a_drawn_wave_that_is_not_representative_by_its_kind(engine, waves_with_pilot):
+    """An outside walk read an open two-team wave, unmarked on the start page's chart, as a cliff in every score."""
+    with session_scope(engine) as session:
+        trend = wave_trend(session=session, thresholds=FIVE)
+        statuses = wave_statuses(session=session, thresholds=FIVE, today=TODAY)
+    named, marked = marked_trend(trend, statuses)
+    assert list(named["wave"]) == ["July", "October", "Pilot (pilot)"] and marked
+    assert named.drop(columns="wave").equals(trend.drop(columns="wave"))  # the figures themselves are untouched
+    named, marked = marked_trend(trend[trend["wave"] != "Pilot"], statuses)
+    assert list(named["wave"]) == ["July", "October"] and not marked
 
 
 def test_a_wave_just_opened_that_several_teams_are_answering_is_in_progress_not_a_pilot(engine, waves_with_pilot):
