@@ -15,7 +15,7 @@ from research.figure_text import counted
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.segment_text import segment_columns, segments_example, segments_from_text
 from research.pulse.waves import waves_table
-from research.pulse.waves_admin import create_wave_id, wave_shape
+from research.pulse.waves_admin import create_wave_id, everyday_names, wave_shape
 
 me = require_page("pulse_waves")
 admin = me.role == "admin"
@@ -72,8 +72,12 @@ with st.form(form):
             st.error(plain(exc))
         else:
             made = f"{counted(created[1], 'question')} and {counted(created[2], 'segment')}"
+            everyday = ", ".join(repr(name) for name in everyday_names(specs))
+            warned = (f" Note: the team name(s) {everyday} are everyday words: where a small group's quote uses "
+                      "one, it reads [team], in earlier waves' and interviews' quotes too. A name such as "
+                      "'Billing team' keeps the word.") if everyday else ""
             flash("pulse_waves", plain(f"Created {created[0]} with {made}: it is in the table above. Make its invite "
-                                       "links on the Pulse links page."))
+                                       "links on the Pulse links page." + warned))
             st.session_state["pulse_waves_made"] = created[0]
             clear_form("create_wave")
             st.rerun()

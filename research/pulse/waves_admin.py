@@ -103,6 +103,19 @@ def create_wave(
     return wave
 
 
+def everyday_names(specs: Iterable[SegmentSpec]) -> list[str]:
+    """The team names that are also everyday words ("Billing", "Sales"): a quote's words that name a small
+    group's team are replaced with "[team]" (:mod:`research.privacy.mentions`), so such a name takes its word
+    out of quotes, earlier waves' and interviews' too (an outside walk named a segment "Billing" and the demo's
+    "billing system" read "[team] system"). Said when the wave is created. (Sites are places: "Leeds" reads as
+    a word to the word list, but a quote naming it names the site.)"""
+    from research.privacy.gazetteer import fold, gazetteer
+
+    words = gazetteer()
+    return sorted({spec.team.strip() for spec in specs if spec.team.strip() and " " not in spec.team.strip()
+                   and words.is_word(fold(spec.team.strip()))})
+
+
 def create_wave_id(
     *,
     session: Session,

@@ -203,6 +203,9 @@ def test_segments_are_typed_one_per_line_and_only_an_admin_gives_a_headcount(mak
     next(b for b in at.button if b.label == "Create wave").click().run()
     assert not at.error
     assert "Created Pulse wave 5 with 8 questions and 2 segments" in at.success[0].value.replace("\\", "")
+    # "Billing" is an everyday word that quotes naming a small team lose: said at once (an outside walk).
+    assert "the team name(s) 'Billing' are everyday words" in at.success[0].value.replace("\\", "")
+    assert "Retail Care" not in at.success[0].value
     assert wave_segments(app_db, "Pulse wave 5") == [("Billing", "Cardiff", "phone", "utilities", None),
                                                      ("Retail Care", "Leeds", "chat", "retail", None)]
     assert next(t for t in at.text_area if t.label == "Segments").value == ""  # a fresh form
