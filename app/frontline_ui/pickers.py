@@ -46,6 +46,12 @@ def pick_wave(empty_message: str, prefer: int | None = None) -> int:
     return pick_by_title("Wave", choices, empty_message, prefer=prefer, key="wave", in_address=True)
 
 
+def select_wave(title: str) -> None:
+    """Make the wave called ``title`` the one wave pickers show next (after creating it: the links page had opened
+    on the wave chosen before, an outside walk found)."""
+    st.session_state["wave"] = title
+
+
 def pick_study(empty_message: str) -> int:
     """A study picker (newest first), shared by the interview pages; stops the page when there is none."""
     from interviews.studies import study_choices

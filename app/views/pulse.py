@@ -272,7 +272,7 @@ if state["stage"] == "answer":
     problems = state.get("problems", {})
     if problems:  # the message quotes the question, whose wording staff typed
         # The message itself is beside the answer; said here too it read twice (an outside walk).
-        st.error(f"Please check {len(problems)} answer(s), marked below. Everything else you gave is kept."
+        st.error(f"Please check the {len(problems)} answers marked below. Everything else you gave is kept."
                  if len(problems) > 1 else "Please check the answer marked below. Everything else you gave is kept.")
     # Enter in the share box would otherwise run the review: a phone's keyboard shows Enter as "Go".
     with st.form("pulse", enter_to_submit=False):

@@ -13,6 +13,7 @@ from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_wave
 from frontline_ui.times import local_time
+from interviews.codebook import slugify
 from interviews.sandbox import parse_upload
 from research.accounts.confirm import password_problem
 from research.audit import claim_submission, record
@@ -38,10 +39,10 @@ with resources.db_session() as session:
     wave_title = wave_shape(session=session, wave_id=wave_id).title
     summaries = segment_summaries(session=session, wave_id=wave_id)
     segments = {s.label: s.id for s in summaries}
-    capacity = pd.DataFrame(
-        [(s.label, s.headcount, s.places_taken) for s in summaries],
+    capacity = pd.DataFrame(  # an unset headcount said in words, not "None" (an outside walk)
+        [(s.label, "not set" if s.headcount is None else f"{s.headcount:,}", s.places_taken) for s in summaries],
         columns=["Segment", "Headcount", "Invites and open-link answers"],
-    ).astype({"Headcount": "Int64"})
+    )
     full_from_open = open_link_full(session=session, wave_id=wave_id)
 
 if saved := st.session_state.pop("pulse_links_saved", None):
@@ -146,7 +147,8 @@ if shown and shown[0] == wave_id:
         st.markdown(f"**{plain(counted(len(links), link_kind + ' link'))} for {plain(label)}**")
         download_table("Download links (CSV)", pd.DataFrame({"wave": wave_title, "segment": label, "kind": link_kind,
                                                              "link": links}),
-                       what=f"{what} (CSV)", file_name="pulse-links.csv", key=f"links_download_{number}")
+                       what=f"{what} (CSV)", file_name=f"pulse-links-{slugify(wave_title)}-{slugify(label)}.csv",
+                       key=f"links_download_{number}")
         st.code("\n".join(links), language=None)
     if st.button("Hide these links"):
         st.session_state.pop("pulse_links_shown", None)

@@ -10,6 +10,7 @@ from frontline_ui.auth import require_page
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
+from frontline_ui.pickers import select_wave
 from research.errors import FrontlineError
 from research.figure_text import counted
 from research.pulse.library import QUESTION_LIBRARY
@@ -42,7 +43,8 @@ library = {q.key: q for q in QUESTION_LIBRARY}
 form = form_key("create_wave")
 boxes = KeptBoxes(me.username, "wave:new", form)
 with st.form(form):
-    title = boxes.text_input("Title", "title", placeholder="Pulse wave 5 (January 2027)")
+    # An example, not a value: a filled-looking "Pulse wave 5 (January 2027)" was taken for one (an outside walk).
+    title = boxes.text_input("Title", "title", placeholder=f"e.g. Pulse wave ({date.today():%B %Y})")
     left, right = st.columns(2)
     opens_on = left.date_input("Opens", value=date.today(), key=f"{form}_opens")
     closes_on = right.date_input("Closes", value=date.today() + timedelta(days=14), key=f"{form}_closes")
@@ -79,6 +81,7 @@ with st.form(form):
             flash("pulse_waves", plain(f"Created {created[0]} with {made}: it is in the table above. Make its invite "
                                        "links on the Pulse links page." + warned))
             st.session_state["pulse_waves_made"] = created[0]
+            select_wave(created[0])
             clear_form("create_wave")
             st.rerun()
 boxes.keep()

@@ -50,6 +50,8 @@ def test_a_team_below_the_threshold_is_saved_with_a_clear_note_and_a_later_refus
     segment.select(segment.options[-1])  # the last segment: the demo's open wave has no links there
     set_people(at, "2")
     assert [s.value.replace("\\", "") for s in at.success] == [f"Headcount of {segment.options[-1]} set to 2."]
+    capacity = at.dataframe[0].value.set_index("Segment")["Headcount"]
+    assert capacity[segment.options[-1]] == "2" and set(capacity) <= {"not set"} | {f"{n:,}" for n in range(10**5)}
     assert len(at.warning) >= 1 and any(
         "fewer than 5 people" in w.value and "will never be shown on their own" in w.value for w in at.warning)
     assert next(t for t in at.text_input if t.label == "People in this segment").value == ""  # the form is clear

@@ -77,7 +77,7 @@ def test_missing_answers_are_named_and_what_was_typed_is_kept(invite, open_pulse
     at.text_area[0].input("the rota app crashes")
     at.button[0].click().run()
     unanswered = len(at.radio) + len(at.text_input)
-    assert at.error[0].value.startswith(f"Please check {unanswered} answer(s), marked below")
+    assert at.error[0].value.startswith(f"Please check the {unanswered} answers marked below")
     assert len(at.error) == 1 + unanswered  # each next to its question, all at once
     assert all(e.value.startswith("Please answer") for e in at.error[1:])
     assert at.text_area[0].value == "the rota app crashes"
@@ -188,6 +188,9 @@ def wave_segments(app_db, title: str) -> list[tuple]:
 
 def test_segments_are_typed_one_per_line_and_only_an_admin_gives_a_headcount(make_app, app_db):
     at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_links.py").run()
+    older = at.selectbox(key="wave").options[-1]
+    at.selectbox(key="wave").select(older).run()  # a wave chosen before the new one is made
     at.switch_page("views/pulse_waves.py").run()
     box = next(t for t in at.text_area if t.label == "Segments")
     assert box.placeholder.splitlines()[0] == "team, site, channel, industry"
@@ -211,6 +214,8 @@ def test_segments_are_typed_one_per_line_and_only_an_admin_gives_a_headcount(mak
     assert next(t for t in at.text_area if t.label == "Segments").value == ""  # a fresh form
     (link,) = at.get("page_link")
     assert link.proto.label == "Make invite links for Pulse wave 5"
+    at.switch_page("views/pulse_links.py").run()  # opens on the wave just made, not the one chosen before
+    assert at.selectbox(key="wave").value == "Pulse wave 5"
     assert parse_qs(link.proto.query_string) == {"wave": ["Pulse wave 5"]}
     links_page = make_app("researcher", "researcher")
     links_page.query_params["wave"] = "Pulse wave 5"

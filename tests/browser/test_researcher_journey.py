@@ -214,7 +214,8 @@ def download_links_twice(page, wait_for_app, engine) -> list[str]:
             wait_until_settled(page)
         with page.expect_download() as download:
             page.get_by_role("button", name="Download links (CSV)").click()
-        assert download.value.suggested_filename == "pulse-links.csv"
+        # named by wave and segment, so a second segment's download does not collide with the first (a walk)
+        assert download.value.suggested_filename == "pulse-links-night_pulse_2027-night_desk_leeds.csv"
         files.append(Path(download.value.path()).read_text())
         # The audit line is written by the rerun the click asks for; a reload before that rerun starts ends the
         # session with it (a CI run lost the first line so), as a tab closed the same instant would.
