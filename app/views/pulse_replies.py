@@ -15,7 +15,7 @@ from frontline_ui.suggested import suggested_caption
 from interviews.codebook import analysis_codebook, slugify
 from research.accounts.drafts import REPLIES, forget_text, reply_place
 from research.errors import AlreadySubmitted, FrontlineError
-from research.pulse.comment_codes import code_comment, comment_codes, suggestions
+from research.pulse.comment_codes import code_comment, comment_codes, fitting_no_code, suggestions
 from research.pulse.comments_qdpx import export_comments_qdpx
 from research.pulse.replies import (
     add_reply,
@@ -46,6 +46,7 @@ shown = comments[comments["team"] == team]
 with resources.db_session() as session:
     codes = {c.key: c.name for c in analysis_codebook(session=session)}
     suggested = suggestions(session=session, answer_ids=list(shown["answer_id"]))
+    unfit = fitting_no_code(session=session, answer_ids=list(shown["answer_id"]))
     given = comment_codes(session=session, answer_ids=list(shown["answer_id"]))
 if suggested:
     st.caption("Each comment shows the code the last analysis suggests. Accept it, or pick another: what you "
@@ -94,6 +95,9 @@ for row in shown.itertuples():
             left.caption(suggested_caption(codes.get(suggestion.code_key, suggestion.code_key), suggestion.confidence))
             left.button("Accept", key=f"accept_{row.answer_id}", on_click=save_code,
                         args=(row.answer_id, suggestion.code_key))
+        elif row.answer_id in unfit:
+            left.caption("No suggestion: the analysis found no code that fits it. Code it yourself, or add a code "
+                         "for it on the Codebook page.")
         with right.popover("Choose another code" if row.answer_id in given or suggestion else "Code it"):
             picked = st.selectbox("Code", list(codes), format_func=lambda k: codes[k], key=f"code_{row.answer_id}",
                                   index=None, placeholder="Choose a code")

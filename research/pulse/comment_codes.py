@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from research.codebook import NO_CODE
 from research.pulse.errors import PulseError
 from research.store.models import AnalysisJob, Code, PulseAnswer, PulseCommentCode, TextAnalysis
 
@@ -32,14 +33,26 @@ class Suggestion:
 
 def suggestions(*, session: Session, answer_ids: list[uuid.UUID]) -> dict[uuid.UUID, Suggestion]:
     """The newest finished analysis's theme for each comment it covered (an "other" theme suggests nothing)."""
+    known = set(session.scalars(select(Code.key)))
+    return {answer: Suggestion(theme, confidence)
+            for answer, theme, confidence in _analysed(session, answer_ids) if theme in known}
+
+
+def fitting_no_code(*, session: Session, answer_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The comments the newest finished analysis found no code for ("other"), so the page can say why it
+    suggests nothing ("Cardiff parking is terrible" with no parking code showed nothing at all: an outside
+    walk)."""
+    return {answer for answer, theme, _ in _analysed(session, answer_ids) if theme == NO_CODE}
+
+
+def _analysed(session: Session, answer_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, str, float | None]]:
     job_id = session.scalar(select(AnalysisJob.id).where(AnalysisJob.status == "succeeded")
                             .order_by(AnalysisJob.id.desc()).limit(1))
     if job_id is None or not answer_ids:
-        return {}
-    known = set(session.scalars(select(Code.key)))
-    rows = session.execute(select(TextAnalysis.answer_id, TextAnalysis.theme, TextAnalysis.theme_confidence)
-                           .where(TextAnalysis.job_id == job_id, TextAnalysis.answer_id.in_(answer_ids)))
-    return {answer: Suggestion(theme, confidence) for answer, theme, confidence in rows if theme in known}
+        return []
+    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        select(TextAnalysis.answer_id, TextAnalysis.theme, TextAnalysis.theme_confidence)
+        .where(TextAnalysis.job_id == job_id, TextAnalysis.answer_id.in_(answer_ids)))]
 
 
 def comment_codes(*, session: Session, answer_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:

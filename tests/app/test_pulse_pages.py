@@ -360,13 +360,15 @@ def test_researcher_accepts_a_suggested_code_for_a_comment_in_one_click(make_app
         job = AnalysisJob(status="succeeded")
         session.add(job)
         session.flush()
-        session.add_all(TextAnalysis(job_id=job.id, answer_id=a, theme="tools", topic=0, sentiment=-0.4,
-                                     theme_confidence=0.81) for a in texts)
+        session.add_all(TextAnalysis(job_id=job.id, answer_id=a, theme="tools" if n % 3 else "other", topic=0,
+                                     sentiment=-0.4, theme_confidence=0.81) for n, a in enumerate(texts))
     at = make_app("researcher", "researcher").run()
     at.switch_page("views/pulse_replies.py").run()
     wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
     at.selectbox[0].select_index(wave3).run()
     assert any(c.value.startswith("Suggested: Tools and systems (81% sure)") for c in at.caption)
+    # A comment that fits no code says so, rather than showing nothing (an outside walk).
+    assert any(c.value.startswith("No suggestion: the analysis found no code that fits it") for c in at.caption)
     next(b for b in at.button if b.label == "Accept").click().run()
     assert at.success[0].value.startswith("Coded Tools and systems")
     assert any(c.value == "Coded: Tools and systems" for c in at.caption)

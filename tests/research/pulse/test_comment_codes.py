@@ -6,7 +6,13 @@ import pytest
 from pulse_builders import add_wave, answers
 from sqlalchemy import select
 
-from research.pulse.comment_codes import code_comment, coded_comment_examples, comment_codes, suggestions
+from research.pulse.comment_codes import (
+    code_comment,
+    coded_comment_examples,
+    comment_codes,
+    fitting_no_code,
+    suggestions,
+)
 from research.pulse.errors import PulseError
 from research.store.engine import session_scope
 from research.store.models import AnalysisJob, Code, PulseAnswer, TextAnalysis
@@ -37,7 +43,8 @@ def test_a_suggestion_accepted_or_corrected_is_stored_and_teaches(analysed):
     engine, ids = analysed
     with session_scope(engine) as session:
         offered = suggestions(session=session, answer_ids=ids)
-        assert set(offered) == set(ids[:6])  # "other" suggests nothing
+        assert set(offered) == set(ids[:6])  # "other" suggests nothing, and the page can say why
+        assert fitting_no_code(session=session, answer_ids=ids) == set(ids[6:])
         assert (offered[ids[0]].code_key, offered[ids[0]].confidence) == ("tools", 0.8)
         assert code_comment(session=session, answer_id=ids[0], code_key="tools", coder="ann", today=TODAY) \
             == "Tools and systems"
