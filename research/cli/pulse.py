@@ -110,6 +110,9 @@ def imports(args: argparse.Namespace, settings: Settings) -> int:
             segment_column=args.segment_column, segment=args.segment, date_column=args.date_column,
             lines=table.lines, steps=Thresholds.from_settings(settings),
         )
+        if report.imported:  # in the trail like links and headcounts: imports are the other way answers arrive
+            record(session=session, actor=cli_actor(), action="responses_imported",
+                   subject=f"{report.imported} response(s) into {wave.title} from {Path(args.csv).name}")
     print(f"imported {report.imported} response(s); rejected {len(report.rejected)}")
     for line, reason in report.rejected:
         print(f"  line {line}: {reason}")

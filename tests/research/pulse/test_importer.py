@@ -51,6 +51,16 @@ def test_valid_rows_are_imported_redacted_and_bad_rows_reported(wave, tmp_path, 
     assert "line 5: date '21/11/2026' is not YYYY-MM-DD" in out
     n, texts = counts(wave["FRONTLINE_DATABASE_URL"])
     assert n == 2 and sorted(texts) == ["Call me on [phone]", "Die Schichtplanung ist chaotisch 😡"]
+    # In the audit trail like links and headcounts (an insider review: imports were the one way in it missed).
+    from research.store.models import AuditEvent
+
+    engine = make_engine(wave["FRONTLINE_DATABASE_URL"])
+    with session_scope(engine) as session:
+        trail = session.execute(select(AuditEvent.actor, AuditEvent.subject)
+                                .where(AuditEvent.action == "responses_imported")).all()
+    engine.dispose()
+    assert [(actor.startswith("cli:"), subject) for actor, subject in trail] == [
+        (True, "2 response(s) into November pulse from export.csv")]
 
 
 def test_a_rejection_names_the_file_line_past_blank_lines_and_multi_line_cells(wave, tmp_path, monkeypatch, capsys):
