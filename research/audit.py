@@ -46,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "action_deleted": "deleted an action recorded by mistake",
     "participant_withdrawn": "erased a withdrawn interview participant's data",
     "comments_erased": "erased old pulse comments under the retention schedule",
+    "comments_redacted_again": "redacted the stored pulse comments again with today's rules and roster",
     "backup": "wrote a backup",
     "restore": "restored a backup",
 }

@@ -76,13 +76,17 @@ def _add_backup(commands: Commands) -> None:
 
 
 def _add_pulse(commands: Commands) -> None:
-    pulse = commands.add_parser("pulse", help="pulse surveys: links, import, erase-comments")
+    pulse = commands.add_parser("pulse", help="pulse surveys: links, import, erase-comments, redact-again")
     actions = pulse.add_subparsers(dest="pulse_command", metavar="ACTION", required=True)
     erase = actions.add_parser(
         "erase-comments", help="erase the comments (and replies, receipts) of responses before a day; keep scores")
     erase.add_argument("--before", required=True, help="responses submitted before this day (YYYY-MM-DD)")
     erase.add_argument("--yes", action="store_true", help="erase them; without it, only say how many would go")
     erase.set_defaults(handler="pulse:erase")
+    again = actions.add_parser(
+        "redact-again", help="redact every stored comment again with today's rules and roster (after saving one)")
+    again.add_argument("--yes", action="store_true", help="change them; without it, only say how many would change")
+    again.set_defaults(handler="pulse:redact_again")
     links = actions.add_parser("links", help="create invite links (single-use) or an open link for a segment")
     links.add_argument("wave", help="wave id or exact title")
     links.add_argument("--segment", required=True, help="the segment's team (or its full label)")

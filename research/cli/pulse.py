@@ -17,11 +17,29 @@ from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
 from research.pulse.importer import import_responses
 from research.pulse.links import create_links, link_url
+from research.pulse.redact_again import redact_stored_comments
 from research.pulse.retention import erase_comments
 from research.pulse.waves_admin import find_segment, find_wave, set_headcount
 from research.settings import Settings
 from research.spreadsheets import to_csv
 from research.store.engine import flush_erasure, session_scope
+
+
+def redact_again(args: argparse.Namespace, settings: Settings) -> int:
+    engine = migrated_engine(settings)
+    with session_scope(engine) as session:
+        result = redact_stored_comments(session=session, redactor=roster_redactor(session=session),
+                                        actor=cli_actor(), settings=settings, dry_run=not args.yes)
+    if result.changed and not flush_erasure(engine):
+        print("warning: the database's log still holds the old words' pages, as another connection is reading; "
+              "run `frontline pulse redact-again --yes` again once the app is quiet, or stop it first",
+              file=sys.stderr)
+    if result.changed:
+        print(f"redacted {result.comments} comment(s) again; run the analysis again to refresh topic labels")
+    else:
+        print(f"{result.comments} comment(s) would change" + ("; run again with --yes to change them"
+                                                               if result.comments else ""))
+    return 0
 
 
 def erase(args: argparse.Namespace, settings: Settings) -> int:

@@ -124,15 +124,15 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
                             not in erased)
     forget_quotes_in_drafts(session=session, texts=erased_texts)  # and other boxes may hold them pasted
     session.execute(delete(PulseReceipt).where(PulseReceipt.response_id.in_(old)))
-    cache_entries = _forget_cached(session=session, texts=erased_texts, settings=settings)
+    cache_entries = forget_cached_comments(session=session, texts=erased_texts, settings=settings)
     record(session=session, actor=actor, action=ERASURE,
            subject=f"{counts.comments} comment(s), {counts.replies} reply(ies), {counts.receipts} receipt(s) "
                    f"of responses before {before.isoformat()}")
     return Erasure(counts.comments, counts.replies, counts.receipts, True, cache_entries)
 
 
-def _forget_cached(*, session: Session, texts: set[str], settings: Settings) -> int:
-    """Remove the erased texts from the analysis cache, except texts a kept comment still has.
+def forget_cached_comments(*, session: Session, texts: set[str], settings: Settings) -> int:
+    """Remove the erased (or rewritten) texts from the analysis cache, except texts a kept comment still has.
 
     The analysis caches a comment under its stripped text, and a coded comment, which teaches the themes, with
     its runs of spaces and line breaks made single spaces (:mod:`research.pulse.comment_codes`): all three forms

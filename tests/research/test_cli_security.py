@@ -26,6 +26,7 @@ COMMANDS = {
     ("audit",): ["audit"],
     ("restore",): ["restore", "{tmp}/b.zip"],
     ("pulse", "erase-comments"): ["pulse", "erase-comments", "--before", "2026-01-01", "--yes"],
+    ("pulse", "redact-again"): ["pulse", "redact-again", "--yes"],
     ("pulse", "links"): ["pulse", "links", "1", "--segment", "Billing"],
     ("pulse", "headcount"): ["pulse", "headcount", "1", "--segment", "Billing", "--people", "30"],
     ("pulse", "import"): ["pulse", "import", "{tmp}/in.csv", "--wave", "1", "--map", "morale=Q1", "--segment", "B"],
