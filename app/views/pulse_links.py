@@ -205,7 +205,8 @@ if batches:
 
 st.subheader("Names to redact")
 st.caption("Names of agents, supervisors and managers, one per line. They are removed from every comment before "
-           "it is stored, with e-mails, phone numbers, account numbers and links.")
+           "it is stored, with e-mails, phone numbers, account numbers and links. Comments stored before a name was "
+           "added keep it until an administrator runs `frontline pulse redact-again --yes`.")
 with resources.db_session() as session:
     current = roster_names(session=session)
 upload = st.file_uploader("Upload a roster (text or CSV, one name per line or in the first column)",
