@@ -61,7 +61,8 @@ for kind, heading in KINDS.items():
 unranked = unranked_themes(gaps)
 if not unranked.empty:
     st.header("Not ranked as gaps")
-    st.caption("Themes whose code feeds neither list, and \"Other\": comments that fit no code of the codebook. "
+    st.caption("Themes its comments on balance praise (mean sentiment zero or above: no gap), themes whose code "
+               "feeds neither list, and \"Other\": comments that fit no code of the codebook. "
                "A large share there may be a theme the codebook lacks; a researcher can add it on the Codebook "
                "page and re-run the analysis.")
     share_table(unranked)

@@ -165,17 +165,35 @@ def _mean(total, n) -> float:
 
 
 def ranked_gaps(gaps: pd.DataFrame, *, kind: str) -> pd.DataFrame:
-    """The latest wave's themes of one kind ("morale" or "tooling"), worst first: most negative comments.
+    """The latest wave's themes of one kind ("morale" or "tooling") that are on balance negative (mean sentiment
+    below zero), worst first: most negative comments.
 
-    Waves imported for several sites may open on the same day; each theme is then ranked once, in the wave
-    where it is worst (the row names that wave), not once per wave.
+    A theme its comments mostly praise is no gap: an outside walk read "Career growth and training" (0 % negative,
+    mean +0.69) listed as a tooling gap and "Manager and leadership" (+0.48) as the second morale gap in a small
+    wave. Such themes are listed apart (:func:`praised_themes`). Waves imported for several sites may open on the
+    same day; each theme is then ranked once, in the wave where it is worst (the row names that wave), not once
+    per wave.
     """
     if gaps.empty:
         return gaps
     latest = gaps[gaps["opens_on"] == gaps["opens_on"].max()]
-    chosen = latest[latest["kind"] == kind]
+    chosen = latest[(latest["kind"] == kind) & ~_praised(latest)]
     ranked = chosen.sort_values(["negative_share", "share", "wave_id"], ascending=[False, False, True])
     return ranked.drop_duplicates("theme").reset_index(drop=True)
+
+
+def _praised(rows: pd.DataFrame) -> pd.Series:
+    return pd.to_numeric(rows["mean_sentiment"], errors="coerce").fillna(0.0) >= 0
+
+
+def praised_themes(gaps: pd.DataFrame) -> pd.DataFrame:
+    """The latest wave's themes of a gap kind that are on balance positive, so ranked as no gap, most raised
+    first (one row per theme)."""
+    if gaps.empty:
+        return gaps
+    latest = gaps[gaps["opens_on"] == gaps["opens_on"].max()]
+    chosen = latest[latest["kind"].isin(["morale", "tooling"]) & _praised(latest)]
+    return chosen.sort_values(["share", "name"], ascending=[False, True]).drop_duplicates("theme")
 
 
 _QUOTE_WORD = re.compile(r"[a-z']+")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import distinct_quotes, ranked_gaps
+from research.analysis.gaps import distinct_quotes, praised_themes, ranked_gaps
 from research.analysis.phrases import PhraseCounts, count_phrases, key_phrases
 from research.findings.comment_mentions import guarded_quotes, without_places
 from research.findings.critics import critics
@@ -119,8 +119,9 @@ def _theme_shares(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def unranked_themes(gaps: pd.DataFrame) -> pd.DataFrame:
-    """The latest wave's themes that feed neither gap list (codes of no gap kind), most raised first, then the
-    comments that fit no code ("Other"), with the same shares as :func:`more_gaps`: a walk found a wave's comments
+    """The latest wave's themes that feed neither gap list: those on balance praised (named so), codes of no gap
+    kind, most raised first, then the comments that fit no code ("Other"), with the same shares as
+    :func:`more_gaps`: a walk found a wave's comments
     in "other" mentioned nowhere on the gaps page, so an executive could not tell the codebook was missing a
     theme."""
     if gaps.empty:
@@ -128,7 +129,8 @@ def unranked_themes(gaps: pd.DataFrame) -> pd.DataFrame:
     latest = gaps[(gaps["opens_on"] == gaps["opens_on"].max()) & ~gaps["kind"].isin(list(KINDS))]
     latest = latest.assign(fits_none=latest["theme"] == "other").sort_values(
         ["fits_none", "share", "name"], ascending=[True, False, True]).drop_duplicates("theme")
-    return _theme_shares(latest)
+    praised = praised_themes(gaps)
+    return _theme_shares(pd.concat([praised.assign(name=praised["name"] + " (on balance positive)"), latest]))
 
 
 def gap_findings(

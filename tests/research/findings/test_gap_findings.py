@@ -150,12 +150,18 @@ def test_comments_that_fit_no_code_and_codes_of_no_gap_kind_are_listed_apart():
 
     day = pd.Timestamp("2026-03-01")
     gaps = pd.DataFrame({
-        "theme": ["pay", "other", "parking", "canteen", "parking"],
-        "name": ["Pay", "Other", "Parking", "Canteen", "Parking"],
-        "kind": ["morale", "", "", "", ""], "opens_on": [day, day, day, day, day - pd.Timedelta(days=30)],
-        "share": [0.4, 0.3, 0.05, 0.1, 0.2], "negative_share": [0.3, 0.1, 0.04, 0.02, 0.1]})
+        "theme": ["pay", "other", "parking", "canteen", "parking", "coaching"],
+        "name": ["Pay", "Other", "Parking", "Canteen", "Parking", "Coaching"],
+        "kind": ["morale", "", "", "", "", "tooling"],
+        "opens_on": [day, day, day, day, day - pd.Timedelta(days=30), day],
+        "share": [0.4, 0.3, 0.05, 0.1, 0.2, 0.12], "negative_share": [0.3, 0.1, 0.04, 0.02, 0.1, 0.0],
+        "mean_sentiment": [-0.5, 0.1, -0.2, 0.3, -0.1, 0.69], "wave_id": [2, 2, 2, 2, 1, 2]})
 
     listed = unranked_themes(gaps)
-    assert listed["Theme"].tolist() == ["Canteen", "Parking", "Other"]
-    assert listed["Raised in"].tolist() == [0.1, 0.05, 0.3]
+    # A theme its comments on balance praise is no gap (an outside walk read "Career growth" at +0.69 as one).
+    assert listed["Theme"].tolist() == ["Coaching (on balance positive)", "Canteen", "Parking", "Other"]
+    assert listed["Raised in"].tolist() == [0.12, 0.1, 0.05, 0.3]
     assert unranked_themes(gaps.iloc[0:0]).empty
+    from research.analysis.gaps import ranked_gaps
+
+    assert ranked_gaps(gaps, kind="tooling").empty and ranked_gaps(gaps, kind="morale")["theme"].tolist() == ["pay"]
