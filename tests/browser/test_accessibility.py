@@ -70,7 +70,7 @@ def test_every_step_of_the_agents_pulse_page(server, page, app_helpers, axe_path
     found = {"questions": serious_violations(page, axe_path)}
     page.get_by_role("button", name="Review my answers").click()  # nothing answered: every problem is shown
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"Please check \d+ answer"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Please check the \d+ answers"))).to_be_visible()
     found["missing answers"] = serious_violations(page, axe_path)
     for index in range(6):
         page.get_by_role("radiogroup").nth(index).get_by_text("3", exact=True).click()
