@@ -31,7 +31,7 @@ from research.privacy.gazetteer import TOKEN as _TOKEN
 from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
 from research.privacy.gazetteer import Gazetteer, common_first_names, fold, gazetteer  # noqa: F401
 from research.privacy.name_shapes import PARTICLES, named_part
-from research.privacy.roster_words import CUES_BEFORE, in_compound, login_forms, spoken_of
+from research.privacy.roster_words import CUES_BEFORE, PERSON_AFTER, in_compound, login_forms, spoken_of
 from research.privacy.tools import TOOLS
 
 # What may stand between two parts of one name: spaces, or a dot/underscore/hyphen in handles like sarah.connor.
@@ -214,7 +214,9 @@ class NameFinder:
                 # a possessive before makes a thing, as a determiner does: "the customer's bill is too high"
                 before = "the" if i and _possessive(text, toks[i - 1]) else _word_before(text, toks, i)
                 after = _word_after(text, toks, i)
-                opening_word = tok.initial and (after in _PRONOUNS or after in _DETERMINERS)  # "Will we", "Mark my"
+                # at a sentence's start a capital says nothing: "Will we", "Mark my", "Grace period", "Will check"
+                opening_word = tok.initial and not (after is None or after in PERSON_AFTER or after in _AFTER - {
+                    "can", "will", "would", "may", "might", "must", "should"} or _possessive(text, tok))
                 if (tok.cap and tok.key in self._roster_capitalised and not opening_word) \
                         or (tok.key in self._roster_words and _spoken_of(tok.key, before, after,
                                                                         possessive=_possessive(text, tok))) \

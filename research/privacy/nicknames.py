@@ -33,7 +33,7 @@ from research.privacy.names import (
     _word_before,
     tokens,
 )
-from research.privacy.roster_words import spoken_of
+from research.privacy.roster_words import PERSON_AFTER, spoken_of
 
 EPITHETS = frozenset("big little old young lil wee".split())
 """Words put before a nickname ("Big Kev", "little sue"): before a roster nickname, a person."""
@@ -90,4 +90,6 @@ class NicknameFinder:
         if tok.cap and not word:
             return not (tok.initial and (after in _PRONOUNS or after in _DETERMINERS))
         possessive = _possessive(text, tok)
+        if word and tok.cap and tok.initial and before is None:  # a capital says nothing at a sentence's start:
+            return possessive or after is None or after in PERSON_AFTER  # "Bill is lazy", not "Bill never arrives"
         return _spoken_of(tok.key, before, after, possessive=possessive, cued_only=word and not tok.cap)

@@ -37,9 +37,16 @@ _LINED_LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_](?:\r?\n[^\W\d_]){2,}(?![^\W\
 """Single letters one per line ("O\nk\na\nf\no\nr"): a word spelled down the screen."""
 _LEET_LETTERS = (("|\\/|", "m"), ("/\\/\\", "m"), ("\\/\\/", "w"), ("|-|", "h"), ("|\\|", "n"),
                  ("|<", "k"), ("|)", "d"), ("|3", "b"), ("|2", "r"), ("|_", "l"), ("\\/", "v"))
-"""Letters drawn with several signs ("0|<4f0r"): read as the letter, next to a letter or a digit."""
-_LEET_RUN = re.compile("(?<=[^\\W_])(?:" + "|".join(re.escape(a) for a, _ in _LEET_LETTERS) + ")|(?:"
-                       + "|".join(re.escape(a) for a, _ in _LEET_LETTERS) + ")(?=[^\\W_])")
+"""Letters drawn with several signs ("0|<4f0r"): read as the letter, next to a letter or a digit; and the at sign
+written as a web page or an address bar encodes it ("xj99&#64;proton.me", "xj99%40proton.me")."""
+_ENCODED = (("&#64;", "@"), ("&#x40;", "@"), ("&commat;", "@"), ("%40", "@"))
+_DASHES = str.maketrans("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "---------")
+"""Dashes a phone's keyboard types for "-" ("07700—900—123"), read as the hyphen."""
+_DOT_BETWEEN = re.compile(r"(?<=\w)[\u00b7\u2022\u2219\u22c5](?=\w)")
+"""A middle dot or bullet inside a word ("gmail·com"), read as a full stop."""
+_DRAWN = dict(_LEET_LETTERS + _ENCODED)
+_LEET_RUN = re.compile("(?<=[^\\W_])(?:" + "|".join(re.escape(a) for a in _DRAWN) + ")|(?:"
+                       + "|".join(re.escape(a) for a in _DRAWN) + ")(?=[^\\W_])")
 
 
 def plain_view(text: str) -> tuple[str, list[int] | None]:
@@ -58,7 +65,7 @@ def plain_view(text: str) -> tuple[str, list[int] | None]:
     while position < len(text):
         char = text[position]
         if position in drawn:  # "|<" read as "k", at the place of its first sign
-            chars.append(dict(_LEET_LETTERS)[drawn[position]])
+            chars.append(_DRAWN[drawn[position]])
             where.append(position)
             position += len(drawn[position])
             continue
@@ -67,7 +74,8 @@ def plain_view(text: str) -> tuple[str, list[int] | None]:
             where.append(position)
         position += 1
     chars, where = _without_symbols_inside_words(chars, where)
-    view = _O_FOR_ZERO.sub(lambda m: "0" * len(m.group(0)), "".join(chars))
+    view = _O_FOR_ZERO.sub(lambda m: "0" * len(m.group(0)), "".join(chars).translate(_DASHES))
+    view = _DOT_BETWEEN.sub(".", view)
     view = _LINED_LETTERS.sub(lambda m: m.group(0).replace("\r", " ").replace("\n", " "), view)
     runs = [(where[m.start()], where[m.end() - 1] + 1) for m in _TURNED_WORDS.finditer(view)]
     view = view.translate(_TURNED)

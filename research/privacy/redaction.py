@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from research.privacy.cued_details import cued_details
 from research.privacy.disguised_names import (
     between_letters,
     disguised_spans,
@@ -137,7 +138,7 @@ _WORD_PROVIDERS = {"outlook", "live", "msn"}  # words too ("look at outlook"): a
 # "account ending four eight two one", "my badge is 4 4 7 1 9" (three digits or more).
 _ID_CUE = r"\b(?:id|pin|badge|number|account|acct|ending(?:\s+in)?|ends\s+in|ext(?:ension)?|code)\b[\s:#]*(?:is\b\s*)?"
 # A phone number after the word for it, part in digits and part in words: "my mobile is 07700 nine hundred 123".
-_PHONE_CUE = (r"\b(?:mobile|phone|cell|tel|whatsapp|number|(?:call|text|ring)\s+me\s+on)\b[\s:#]*"
+_PHONE_CUE = (r"\b(?:mobile|phone|cell|tel|whatsapp|number|(?:call|text|ring|whatsapp)\s+me(?:\s+on)?)\b[\s:#]*"
               r"(?:is\b\s*)?")
 _MIXED_PHONE = re.compile(
     rf"{_PHONE_CUE}(?P<id>(?:(?:\d+|{_DIGIT_WORDS}|hundred|thousand|double|triple)\b[\s,-]*){{3,}})", re.IGNORECASE)
@@ -260,6 +261,8 @@ def _patterns(text: str, spans: _Spans) -> None:
         spans.add(*match.span("code"), "address")
     for match in _SPACED_POSTCODE.finditer(text):
         spans.add(*match.span(), "address")
+    for start, end, kind in cued_details(text):
+        spans.add(start, end, kind)
     for match in _TITLED_INITIAL.finditer(text):
         shouted = match[0].isupper() and re.match(r" [A-Z]{2}", text[match.end():])  # "I MISS A LOT"
         if match["name"][0].isupper() and not shouted:
@@ -347,11 +350,11 @@ class Redactor:
                 spans.add(start, end, "name")
         for start, end in initialled_surnames(text):  # before the surname alone is found ("J. [name] said")
             spans.add(start, end, "name")
+        for start, end in self._scrambled.find(text):  # before the parts alone are found ("[name] O.")
+            spans.add(start, end, "name")
         for start, end in self._names.find(text, spans.blocked()):
             spans.add(start, end, "name")
         for start, end in self._nicknames.find(text, spans.blocked()):
-            spans.add(start, end, "name")
-        for start, end in self._scrambled.find(text):
             spans.add(start, end, "name")
         for start, end in self._names.spelled_out(text, spans.blocked()):
             spans.add(start, end, "name")
