@@ -261,8 +261,8 @@ def _patterns(text: str, spans: _Spans) -> None:
         spans.add(*match.span("code"), "address")
     for match in _SPACED_POSTCODE.finditer(text):
         spans.add(*match.span(), "address")
-    for start, end, kind in cued_details(text):
-        spans.add(start, end, kind)
+    for start, end, detail in cued_details(text):
+        spans.add(start, end, detail)
     for match in _TITLED_INITIAL.finditer(text):
         shouted = match[0].isupper() and re.match(r" [A-Z]{2}", text[match.end():])  # "I MISS A LOT"
         if match["name"][0].isupper() and not shouted:
