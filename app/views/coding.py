@@ -60,7 +60,9 @@ if not slots:
     st.info("This interview has no notes yet.")
     st.stop()
 by_note = {s.note_id: s for s in slots if s.note_id is not None}
-if (asked := id_in_address("answer")) is not None and asked not in by_note:
+moved_on = st.session_state.get("coding_shown_interview") not in (None, interview_id)  # the picker, not a link
+st.session_state["coding_shown_interview"] = interview_id
+if (asked := id_in_address("answer")) is not None and asked not in by_note and not moved_on:
     # an outside walk followed a stale link and accepted suggestions on the answer opened in its place
     st.warning("The address names an answer this interview does not have; its first answer is open below.")
 note_id = pick_by_title("Answer", {n: s.question for n, s in by_note.items()}, "This interview has no notes yet.",
