@@ -41,6 +41,7 @@ ACTIONS: dict[str, str] = {
     "links_copy_deleted": "deleted their sealed copy of pulse links they created",
     "links_opened": "opened their sealed copies of pulse links with their password",
     "headcount_set": "set a segment's headcount",
+    "roster_saved": "saved the roster of names to redact (how many added and removed, not the names)",
     "responses_imported": "imported pulse responses from another survey tool",
     "reply_sent": "replied to an agent's comment",
     "action_deleted": "deleted an action recorded by mistake",

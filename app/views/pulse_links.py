@@ -220,7 +220,7 @@ if upload is not None:
         st.caption(f"{len(uploaded)} name(s) in {plain(upload.name)}. Nothing is saved until you replace the roster.")
         if st.button("Replace the roster with this file", type="primary"):
             with resources.db_session() as session:
-                kept = replace_roster(session=session, names=uploaded)
+                kept = replace_roster(session=session, names=uploaded, actor=me.username)
             st.session_state["pulse_links_saved"] = f"Roster replaced from {plain(upload.name)}: {kept} names."
             clear_form("roster_upload")
             st.rerun()
@@ -231,7 +231,7 @@ with st.form(roster_form):
     text = boxes.text_area("Roster", "names", saved="\n".join(current), height=160)
     if st.form_submit_button("Save roster"):
         with resources.db_session() as session:
-            kept = replace_roster(session=session, names=text.splitlines())
+            kept = replace_roster(session=session, names=text.splitlines(), actor=me.username)
             boxes.forget(session)
         # The box is drawn afresh from what was stored (trimmed, one name a line, duplicates gone).
         flash("roster", f"Roster saved: {counted(kept, 'name')}.")

@@ -12,7 +12,7 @@ from research.store.models import Interview, InterviewNote, Participant
 
 
 def test_transcript_answers_land_on_their_guide_questions_and_are_pseudonymised(session, study):
-    replace_roster(session=session, names=["Morgan Reyes"])
+    replace_roster(session=session, names=["Morgan Reyes"], actor="admin")
     transcript = (b"Q: Do you have the tools you need??\nA: The CRM freezes; Morgan Reyes knows.\n"
                   b"Q: What about parking?\nA: There is none.\n"
                   b"Q: How does management support YOU\nA: They don't.\n")
@@ -67,7 +67,7 @@ def test_a_csv_with_nobody_importable_is_refused(session, study):
 
 
 def test_the_same_transcript_imported_twice_is_stored_once(session, study):
-    replace_roster(session=session, names=["Morgan Reyes"])
+    replace_roster(session=session, names=["Morgan Reyes"], actor="admin")
     transcript = b"Q: Do you have the tools you need?\nA: Morgan Reyes has the only licence.\n"
     turns = parse_transcript("interview.txt", transcript).turns
     p2 = study["participants"][1].id

@@ -46,7 +46,7 @@ def test_an_interview_needs_an_interviewer_when_started_and_when_edited(session,
     ("The CRM freezes at 5pm", "The CRM freezes at 5pm", []),
 ])
 def test_notes_are_pseudonymised_on_save_and_the_researcher_sees_what_changed(session, study, typed, kept, kinds):
-    replace_roster(session=session, names=["Priya Shah"])
+    replace_roster(session=session, names=["Priya Shah"], actor="admin")
     saved = save_note(session=session, interview_id=study["interview"].id, body=typed, editor="ana",
                       guide_question_id=study["guide"][0].id)
     assert saved.body == kept

@@ -400,7 +400,7 @@ def test_imported_sources_are_redacted_like_typed_notes_and_coding_follows(engin
             "The CRM freezes and Salesforce logs me out.")
     phrases = ["Kevin Smith and he never listens", "Dave is awful", "The CRM freezes and Salesforce logs me out"]
     with Session(engine) as session, session.begin():
-        replace_roster(session=session, names=["Dave Jones"])
+        replace_roster(session=session, names=["Dave Jones"], actor="admin")
     with Session(engine) as session, session.begin():
         summary = import_qdpx(session=session, data=_qdpx(_coded_project(text, phrases), {"sources/a.txt": text}),
                               imported_by="erin", consent_confirmed=True)

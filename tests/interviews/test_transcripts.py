@@ -374,7 +374,7 @@ def test_imported_transcripts_and_csv_rows_are_redacted_like_typed_notes(session
     from research.privacy.roster import replace_roster
     from research.store.models import InterviewNote
 
-    replace_roster(session=session, names=["Zoë Brontë", "Dave Jones"])
+    replace_roster(session=session, names=["Zoë Brontë", "Dave Jones"], actor="admin")
     transcript = (b"Interviewer: What did Kevin Smith say about breaks?\n"
                   b"Agent: Sarah Jones on my team agrees, and zoe bronte too. Text me on 07700 900123.\n"
                   b"Interviewer: Which tools slow you down?\n"

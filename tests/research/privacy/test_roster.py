@@ -19,7 +19,21 @@ def test_bad_roster_files_are_refused(data, message):
 
 def test_saved_roster_feeds_the_redaction(engine):
     with session_scope(engine) as session:
-        assert replace_roster(session=session, names=["Dave", " Dave ", "x", "Priya"]) == 2
+        assert replace_roster(session=session, names=["Dave", " Dave ", "x", "Priya"], actor="admin") == 2
     with session_scope(engine) as session:
         assert roster_names(session=session) == ["Dave", "Priya"]
         assert roster_redactor(session=session).redact("dave moved my break").text == "[name] moved my break"
+    # Every save is audited with what changed, never the names (a name taken off and put back is seen).
+    from sqlalchemy import select
+
+    from research.store.models import AuditEvent
+
+    with session_scope(engine) as session:
+        replace_roster(session=session, names=["Priya"], actor="ana")
+        replace_roster(session=session, names=["Priya", "Dave"], actor="ana")
+        trail = session.execute(select(AuditEvent.actor, AuditEvent.subject)
+                                .where(AuditEvent.action == "roster_saved").order_by(AuditEvent.id)).all()
+    assert [tuple(row) for row in trail] == [("admin", "2 name(s): 2 added, 0 removed"),
+                                             ("ana", "1 name(s): 0 added, 1 removed"),
+                                             ("ana", "2 name(s): 1 added, 0 removed")]
+    assert not any("Dave" in subject for _, subject in trail)
