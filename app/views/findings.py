@@ -70,12 +70,15 @@ def cached_comparison(wave_id: int, scores: int, comments: int):
 
 
 @st.cache_data(ttl=findings_data.TTL, show_spinner=False)
-def cached_focus(job_id: int, wave_id: int, scores: int, comments: int, actions: str):
-    """``actions`` (the actions table as JSON) is only a cache key: a new or changed action shows at once."""
+def cached_focus(job_id: int, wave_id: int, scores: int, comments: int, actions: str,
+                 notes: tuple[tuple[str, str], ...] = ()):
+    """``actions`` (the actions table as JSON) is only a cache key: a new or changed action shows at once.
+    ``notes``: (title, why) of each wave that is not representative, so its trends say they are not like for like."""
     limits = Thresholds(scores=scores, comments=comments)
     with resources.db_read() as session:
         study_id = representative_study(session=session, thresholds=limits)
-        return focus_areas(session=session, job_id=job_id, thresholds=limits, wave_id=wave_id, study_id=study_id)
+        return focus_areas(session=session, job_id=job_id, thresholds=limits, wave_id=wave_id, study_id=study_id,
+                           wave_notes=dict(notes))
 
 
 @st.cache_data(ttl=findings_data.TTL, show_spinner=False)
@@ -164,7 +167,8 @@ if job_id is None:
 else:
     with resources.db_read() as session:
         recorded = actions_table(session=session).to_json(date_format="iso")
-    areas = cached_focus(job_id, wave_id, limits.scores, limits.comments, recorded)
+    areas = cached_focus(job_id, wave_id, limits.scores, limits.comments, recorded,
+                         tuple((s.title, s.label) for s in statuses if s.label))
     scope = "Everyone in the wave, whatever segment is chosen above: the" if picked else "The"
     st.caption(f"{scope} gaps with the most negative comments. Teams and quotes come only from teams with at "
                f"least {limits.comments} people commenting; quotes are redacted. "

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from research.errors import FrontlineError
+from research.findings.representative import not_like_for_like
 from research.store.models import Action, Code, PulseWave
 
 STATUSES = ("planned", "in progress", "done", "dropped")
@@ -365,11 +366,6 @@ def action_effect(*, session: Session, action_id: int, gaps: pd.DataFrame,
         sentiment_change=sentiment_after - sentiment_before
         if sentiment_before is not None and sentiment_after is not None else None,
         sentence=effect_sentence(name, str(base["wave"]), str(latest["wave"]), share_before, share_after,
-                                 sentiment_before, sentiment_after) + _unlike(str(latest["wave"]), (
+                                 sentiment_before, sentiment_after) + not_like_for_like(str(latest["wave"]), (
                                      wave_notes or {}).get(int(latest["wave_id"]), "")),
     )
-
-
-def _unlike(wave: str, note: str) -> str:
-    """" Not like for like: Wave 4 is in progress with 2 of 8 teams reportable so far." ("" without a note)."""
-    return f" Not like for like: {wave} is {note.replace(':', ' with', 1)}." if note else ""

@@ -31,6 +31,7 @@ from research.findings.heatmap import Heatmap, heatmap
 from research.findings.overview import KPI_KEYS, Overview, label, overview, wave_trend
 from research.findings.representative import (
     Comparison,
+    WaveStatus,
     analysed_up_to,
     like_for_like,
     representative_study,
@@ -267,12 +268,13 @@ def _top(shares: dict[str, pd.Series]) -> float:
     return max(0.1, math.ceil(highest * 10) / 10)
 
 
-def _gap_details(session: Session, job_id: int, thresholds: Thresholds, gaps, comments) -> tuple[list[str], list]:
+def _gap_details(session: Session, job_id: int, thresholds: Thresholds, gaps, comments,
+                 statuses: list[WaveStatus]) -> tuple[list[str], list]:
     sections, rows = [], []
     for kind, heading in KINDS.items():
         sections.append(f"<h3>{heading}</h3>")
         findings = gap_findings(session=session, job_id=job_id, thresholds=thresholds, kind=kind, gaps=gaps,
-                                comments=comments)
+                                comments=comments, wave_notes={s.title: s.label for s in statuses if s.label})
         if not findings:
             sections.append("<p class=note>Below the reporting thresholds.</p>")
         for finding in findings:
@@ -284,8 +286,9 @@ def _gap_details(session: Session, job_id: int, thresholds: Thresholds, gaps, co
 
 
 def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tables: dict, actions: pd.DataFrame,
-                      gaps: pd.DataFrame, comments: pd.DataFrame) -> tuple[list[str], TopicOverview]:
-    sections, rows = _gap_details(session, job_id, thresholds, gaps, comments)
+                      gaps: pd.DataFrame, comments: pd.DataFrame,
+                      statuses: list[WaveStatus]) -> tuple[list[str], TopicOverview]:
+    sections, rows = _gap_details(session, job_id, thresholds, gaps, comments, statuses)
     tables["gaps"] = pd.DataFrame(rows).round(3)
     topics = topic_overview(session=session, job_id=job_id, thresholds=thresholds, comments=comments)
     tables["topics"] = topics.table.round(3)
@@ -296,7 +299,7 @@ def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tab
     sections += ["<h3>Emergent topics</h3>", f"<p class=note>{html.escape(topics.stability_note)}</p>",
                  _table_html(readable, numeric=("Comments", "Share", "Change (points)"))]
     if not actions.empty:
-        notes = {s.wave_id: s.label for s in wave_statuses(session=session, thresholds=thresholds) if s.label}
+        notes = {s.wave_id: s.label for s in statuses if s.label}
         actions["Effect"] = [
             (effect.sentence if (effect := action_effect(session=session, action_id=int(i), gaps=gaps,
                                                          wave_notes=notes)) else "")
@@ -332,11 +335,13 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
         comments = analysed_comments(session=session, job_id=job_id)
         gaps = gap_table(session=session, job_id=job_id, thresholds=thresholds, facts=comments)
         study_id = representative_study(session=session, thresholds=thresholds)
+        statuses = wave_statuses(session=session, thresholds=thresholds)  # a wave in progress says so
         areas = focus_areas(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id,
-                            study_id=study_id, gaps=gaps, comments=comments)
+                            study_id=study_id, gaps=gaps, comments=comments,
+                            wave_notes={s.title: s.label for s in statuses if s.label})
         # the detail, topics and action effects read the briefing's wave and those before, as its focus areas do
         gaps, comments = analysed_up_to(session=session, gaps=gaps, comments=comments, wave_id=wave_id)
-        details, topics = _analysis_details(session, job_id, thresholds, tables, actions, gaps, comments)
+        details, topics = _analysis_details(session, job_id, thresholds, tables, actions, gaps, comments, statuses)
     else:
         details = ["<p class=note>No analysis has run yet: focus areas, gaps and topics will appear after one.</p>"]
     sections = (_headline(result, comparison, areas, thresholds, _kpi_table(result, comparison))

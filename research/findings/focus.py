@@ -14,7 +14,7 @@ included), and the interview share from
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -55,6 +55,7 @@ class FocusArea:
     interview_step: int  # interviewed agents join the count this many at a time (the score threshold)
     trend: pd.DataFrame  # wave, share: every analysed wave up to ``wave`` that passed the thresholds
     actions: pd.DataFrame  # ACTION_COLUMNS, newest first
+    wave_note: str = ""  # why ``wave`` is not representative ("in progress: 2 of 8 teams reportable so far")
 
     @property
     def trend_text(self) -> str:
@@ -65,7 +66,9 @@ class FocusArea:
         points = shown_points(self.share, self.change)
         moved = "no change" if points == 0 else (
             f"{'up' if points > 0 else 'down'} {counted(abs(points), 'point')}")
-        return f"{shares} ({moved} since {self.previous_wave})"
+        unlike = (f"; not like for like: {self.wave} is {self.wave_note.replace(':', ' with', 1)}"
+                  if self.wave_note else "")
+        return f"{shares} ({moved} since {self.previous_wave}){unlike}"
 
     @property
     def interview_text(self) -> str:
@@ -113,7 +116,7 @@ def _ranked(session, job_id, thresholds, gaps, comments, top) -> list[GapFinding
 def focus_areas(
     *, session: Session, job_id: int, thresholds: Thresholds, wave_id: int | None = None,
     study_id: int | None = None, top: int = 3, gaps: pd.DataFrame | None = None,
-    comments: pd.DataFrame | None = None,
+    comments: pd.DataFrame | None = None, wave_notes: Mapping[str, str] | None = None,
 ) -> list[FocusArea]:
     """The ``top`` gaps (morale and tooling together, most negative comments first) of a wave.
 
@@ -121,6 +124,8 @@ def focus_areas(
         wave_id: the pulse wave to read; analysed waves after it are left out, so a pilot wave
             opened since never replaces the representative one. None: the latest analysed wave.
         study_id: the interview study whose share of agents raising each gap is shown; None: none.
+        wave_notes: why a wave is not representative, by title (``WaveStatus.label``): a trend measured on such
+            a wave says it is not like for like (an outside walk read "up 12 points" from two of eight teams).
         gaps, comments: every wave's gaps and analysed comments, when the caller has read them already
             (both, or neither: then only the quotable comments' text is read).
     """
@@ -150,5 +155,6 @@ def focus_areas(
             interview_participants=evidence.participants if evidence else None,
             interview_study=evidence.study if evidence else None, interview_step=thresholds.scores,
             trend=finding.trend[["wave", "share"]], actions=actions[ACTION_COLUMNS].reset_index(drop=True),
+            wave_note=(wave_notes or {}).get(finding.wave, ""),
         ))
     return areas

@@ -8,6 +8,7 @@ the comment threshold in the latest wave.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +19,7 @@ from research.analysis.phrases import PhraseCounts, count_phrases, key_phrases
 from research.findings.comment_mentions import guarded_quotes, without_places
 from research.findings.critics import critics
 from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
+from research.findings.representative import not_like_for_like
 from research.findings.wave_stats import TimedCache
 from research.privacy.reporting import Thresholds, releasable_rows
 
@@ -136,6 +138,7 @@ def unranked_themes(gaps: pd.DataFrame) -> pd.DataFrame:
 def gap_findings(
     *, session: Session, job_id: int, thresholds: Thresholds, kind: str, top: int = TOP,
     gaps: pd.DataFrame | None = None, comments: pd.DataFrame | None = None,
+    wave_notes: Mapping[str, str] | None = None,
 ) -> list[GapFinding]:
     """The ``top`` gaps of one kind ("morale" or "tooling") in the latest analysed wave, worst first.
 
@@ -143,6 +146,8 @@ def gap_findings(
         gaps: :func:`research.findings.gap_data.gap_table` (or ``theme_gaps``), if the caller has it.
         comments: the analysed comments, or only those that may be quoted from the latest wave of ``gaps``
             (what :func:`research.findings.gap_data.gaps_and_quotes` returns); read when None.
+        wave_notes: why a wave is not representative, by title (``WaveStatus.label``); a change measured on
+            such a wave says it is not like for like.
     """
     if gaps is None and comments is None:
         gaps, comments = gaps_and_quotes(session=session, job_id=job_id, thresholds=thresholds)
@@ -179,6 +184,7 @@ def gap_findings(
             negative_share=float(row.negative_share), mean_sentiment=float(row.mean_sentiment),
             enps_diff=enps_diff, morale_diff=_number(row.morale_diff), phrases=phrases, quotes=quotes,
             trend=history[["wave", "opens_on", "share", "mean_sentiment"]].reset_index(drop=True),
-            sentence=finding_sentence(row.name, float(row.share), change, previous_wave, phrases, enps_diff),
+            sentence=finding_sentence(row.name, float(row.share), change, previous_wave, phrases, enps_diff)
+            + (not_like_for_like(row.wave, (wave_notes or {}).get(row.wave, "")) if change is not None else ""),
         ))
     return findings

@@ -106,6 +106,13 @@ def pick_representative(statuses: list[WaveStatus]) -> int | None:
     return None
 
 
+def not_like_for_like(wave: str, label: str) -> str:
+    """" Not like for like: Wave 4 is in progress with 2 of 8 teams reportable so far." for a change measured on a
+    wave that is not representative (``label``: its :attr:`WaveStatus.label`); "" without a label. Outside walks
+    read an open two-team wave credited with moving themes and trends of teams it never asked."""
+    return f" Not like for like: {wave} is {label.replace(':', ' with', 1)}." if label else ""
+
+
 def marked_trend(trend: pd.DataFrame, statuses: list[WaveStatus]) -> tuple[pd.DataFrame, bool]:
     """The trend (:func:`research.findings.overview.wave_trend`) with each drawn wave that is not representative
     named with its kind ("Pulse wave 4 (in progress)"), and whether any is: an outside walk read an open

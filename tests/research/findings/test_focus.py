@@ -97,3 +97,22 @@ def test_a_gap_is_quoted_in_its_critics_words_never_in_praise():
     misread = quotable.assign(text=["The new scheduling tool is actually really good, thanks for listening",
                                     "Queues never end", "Nobody covers the breaks"], sentiment=[-0.9, -0.5, -0.3])
     assert _quotes(misread, "workload", "Night desk", ()) == ("Queues never end", "Nobody covers the breaks")
+
+
+def test_a_trend_ending_on_a_wave_in_progress_says_it_is_not_like_for_like():
+    """An outside walk read "up 12 points since Pulse wave 3" from two of eight teams' comments."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from research.findings.focus import FocusArea
+
+    area = FocusArea(theme="tools", name="Tools and systems", kind="tooling", wave="Pulse wave 4", share=0.30,
+                     negative_share=0.2, change=0.12, previous_wave="Pulse wave 3", worst_team=None, worst_share=None,
+                     quotes=(), interview_raised=None, interview_participants=None, interview_study=None,
+                     interview_step=5, trend=pd.DataFrame({"wave": ["Pulse wave 3", "Pulse wave 4"],
+                                                           "share": [0.18, 0.30]}), actions=pd.DataFrame())
+    assert area.trend_text == "18 % → 30 % (up 12 points since Pulse wave 3)"
+    marked = replace(area, wave_note="in progress: 2 of 8 teams reportable so far")
+    assert marked.trend_text == ("18 % → 30 % (up 12 points since Pulse wave 3); not like for like: Pulse wave 4 is "
+                                 "in progress with 2 of 8 teams reportable so far")

@@ -38,6 +38,14 @@ def test_top_tooling_gap_names_the_billing_system_and_has_a_trend(analysed_demo)
     assert tools.sentence.startswith("Tools and systems: raised in ") and "up " in tools.sentence
     assert len(tools.quotes) == 5
     assert any(f.theme == "workload" for f in morale[:3])
+    # A change measured on a wave that is not representative says so (a walk read "up 12 points" from 2 of 8 teams).
+    note = {tools.wave: "in progress: 2 of 8 teams reportable so far"}
+    with session_scope(engine) as session:
+        flagged = gap_findings(session=session, job_id=job_id, thresholds=Thresholds(), kind="tooling",
+                               wave_notes=note)
+    said = next(f for f in flagged if f.theme == "tools").sentence
+    assert said == (f"{tools.sentence} Not like for like: {tools.wave} is in progress with 2 of 8 teams "
+                    "reportable so far.")
     # No gap quotes one sentence twice with a word added ("Honestly, …", "… again"): the demo writes such repeats.
     import re
 
