@@ -130,7 +130,11 @@ if make:
         copy_note = " A copy sealed with your password is kept below." if password else ""
         st.session_state["pulse_links_saved"] = plain(f"Created {len(tokens)} {kind} link(s) for {segment_label} "
                                                       f"in {wave_title}.{copy_note}")
-        st.session_state["pulse_links_shown"] = (wave_id, [(segment_label, kind, links)])
+        # Added to the batches already on screen for this wave, not in their place: an outside walk made a second
+        # batch before downloading the first, whose links were then gone while their places stayed taken.
+        earlier = st.session_state.get("pulse_links_shown")
+        kept = earlier[1] if earlier and earlier[0] == wave_id else []
+        st.session_state["pulse_links_shown"] = (wave_id, [*kept, (segment_label, kind, links)])
         clear_form("links")
         st.rerun()  # the table above counts them
 

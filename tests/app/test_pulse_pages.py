@@ -250,6 +250,11 @@ def test_researcher_makes_invite_links_shown_once(make_app):
     # An insider review filled a team's step with four answers of its own and read the fifth by subtraction.
     assert any("answer none" in c.value and "read the one real agent's by subtraction" in c.value
                for c in at.caption)
+    # A second batch joins the first on screen; the first, not yet downloaded, stays (an outside walk lost it).
+    next(b for b in at.selectbox if b.label == "Segment").select_index(1)
+    next(t for t in at.text_input if t.label == "How many invites").input("2")
+    next(b for b in at.button if b.label == "Create links").click().run()
+    assert [len(c.value.splitlines()) for c in at.code] == [3, 2] and at.code[0].value.splitlines() == links
 
 
 @pytest.mark.parametrize(("typed", "said"), [
