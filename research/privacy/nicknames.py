@@ -12,7 +12,8 @@ does before it is taken for a person (on 21,184 real employee fragments, matchin
   person is meant (:func:`research.privacy.roster_words.spoken_of`: "kev is lazy", "ask liz"), or after an epithet
   ("big kev");
 - a nickname that is a word ("Bill", "Rob", "Sue"): with a capital where the words beside it say a person is meant
-  ("Bill never answers", "Big Rob"), in lower case only after a role, a title or a cue ("ask bill").
+  ("ask Bill", "Big Rob"; at a sentence's start only before a person's verb: "Bill is lazy", not "Bill never
+  arrives"), in lower case only after a role, a title or a cue ("ask bill").
 """
 
 from __future__ import annotations
