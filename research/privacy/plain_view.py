@@ -54,8 +54,11 @@ def plain_view(text: str) -> tuple[str, list[int] | None]:
 
     Dropped: :data:`INVISIBLE` and format characters, :data:`_MARKS`, and a symbol (an emoji, a Braille blank)
     or a line separator between two letters. Made one plain character: whatever compatibility normalisation
-    (NFKC) makes one character ("＠" "@", "ｊ" "j"), a letter in brackets ("⒪" "o"), a small capital, the letter
-    O between digits. A right-to-left override run is read reversed.
+    (NFKC) makes one character ("＠" "@", "ｊ" "j"), a letter in brackets ("⒪" "o"), a small capital, a letter in a
+    black box or circle or a regional indicator ("🅾", "🇴"), the letter O between digits, a dash ("—" "-"), a
+    middle dot inside a word ("·" "."), letters drawn with several signs ("|<" "k") and "@" encoded ("&#64;").
+    Single letters one per line are read as one line. A right-to-left override run, and a run of upside-down
+    words ("ɹoɟɐʞO"), are read reversed.
     """
     if text.isascii() and not (_O_FOR_ZERO.search(text) or _LINED_LETTERS.search(text) or _LEET_RUN.search(text)):
         return text, None

@@ -23,15 +23,6 @@ does did doesn't didn't doesnt didnt won't wont helped helps treats treated igno
 screamed snapped refuses refused approves approved denied denies blamed blames lied promised forgot from
 """.split())
 OPENING_AFTER = frozenset("never always just still really also".split())
-PERSON_ONLY = frozenset("""
-said says told tells asked asks shouted shouts yelled yells screamed snapped swore helped helps treats treated
-explained explains ignores ignored approves approved refused refuses promised promises lied lies blamed blames
-thinks thought wants wanted knows knew speaks spoke gave took quit joined laughed smiled cried texted emailed
-""".split())
-"""Verbs that want a person before them: at a sentence's start, where a capital says nothing, a word that is also a
-name ("Hope", "Grace", "Will") is a name only before one of these ("Hope said no"), not before "never", "is" or a
-noun ("Hope never dies", "Joy is in short supply", "Grace period ends", "Will check tomorrow": an insider review
-of 2026-12-07 found each replaced)."""
 CLAUSE_STARTS = frozenset("and but so because cos coz then or when while if that since until".split())
 """Words after which a new clause, and so a subject, begins: "and tom never helps", "me and grace are"."""
 AFTER_TO = frozenset("about and but he she they who today yesterday again".split())
