@@ -177,9 +177,10 @@ def ranked_gaps(gaps: pd.DataFrame, *, kind: str) -> pd.DataFrame:
     if gaps.empty:
         return gaps
     latest = gaps[gaps["opens_on"] == gaps["opens_on"].max()]
-    chosen = latest[(latest["kind"] == kind) & ~_praised(latest)]
+    chosen = latest[latest["kind"] == kind]
     ranked = chosen.sort_values(["negative_share", "share", "wave_id"], ascending=[False, False, True])
-    return ranked.drop_duplicates("theme").reset_index(drop=True)
+    worst = ranked.drop_duplicates("theme")  # each theme in the wave where it is worst, then judged there
+    return worst[~_praised(worst)].reset_index(drop=True)
 
 
 def _praised(rows: pd.DataFrame) -> pd.Series:
@@ -192,8 +193,9 @@ def praised_themes(gaps: pd.DataFrame) -> pd.DataFrame:
     if gaps.empty:
         return gaps
     latest = gaps[gaps["opens_on"] == gaps["opens_on"].max()]
-    chosen = latest[latest["kind"].isin(["morale", "tooling"]) & _praised(latest)]
-    return chosen.sort_values(["share", "name"], ascending=[False, True]).drop_duplicates("theme")
+    ranked = latest[latest["kind"].isin(["morale", "tooling"])].sort_values(
+        ["negative_share", "share", "wave_id"], ascending=[False, False, True]).drop_duplicates("theme")
+    return ranked[_praised(ranked)].sort_values(["share", "name"], ascending=[False, True])
 
 
 _QUOTE_WORD = re.compile(r"[a-z']+")
