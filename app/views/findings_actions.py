@@ -12,7 +12,7 @@ from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.errors import FrontlineError
 from research.findings.actions import STATUSES, action_effect, actions_table, due_note, update_action
-from research.findings.representative import wave_statuses
+from research.findings.representative import pick_representative, wave_statuses
 
 user = require_page("findings_actions")
 st.title("Actions: you said, we did")
@@ -33,9 +33,10 @@ text_table(shown, what="actions (CSV)", file_name="actions.csv", height=400)
 
 job_id = findings_data.results_job()
 limits = findings_data.thresholds()
-gaps = findings_data.gaps(job_id, limits.scores, limits.comments, findings_data.representative()) if job_id else None
-with resources.db_read() as session:
-    notes = {s.wave_id: s.label for s in wave_statuses(session=session, thresholds=limits) if s.label}
+with resources.db_read() as session:  # read once: the representative wave and why the others are not
+    statuses = wave_statuses(session=session, thresholds=limits)
+notes = {s.wave_id: s.label for s in statuses if s.label}
+gaps = findings_data.gaps(job_id, limits.scores, limits.comments, pick_representative(statuses)) if job_id else None
 for row in table.to_dict("records"):
     with st.container(border=True):
         due = due_note(row["Due"], row["Status"])

@@ -15,7 +15,7 @@ from frontline_ui.suggested import suggested_caption
 from interviews.codebook import analysis_codebook, slugify
 from research.accounts.drafts import REPLIES, forget_text, reply_place
 from research.errors import AlreadySubmitted, FrontlineError
-from research.pulse.comment_codes import code_comment, comment_codes, fitting_no_code, suggestions
+from research.pulse.comment_codes import code_comment, comment_codes, suggestions
 from research.pulse.comments_qdpx import export_comments_qdpx
 from research.pulse.replies import (
     add_reply,
@@ -45,8 +45,7 @@ team = teams[pick_by_title("Team", dict(enumerate(teams)), "", key="team", in_ad
 shown = comments[comments["team"] == team]
 with resources.db_session() as session:
     codes = {c.key: c.name for c in analysis_codebook(session=session)}
-    suggested = suggestions(session=session, answer_ids=list(shown["answer_id"]))
-    unfit = fitting_no_code(session=session, answer_ids=list(shown["answer_id"]))
+    suggested, unfit = suggestions(session=session, answer_ids=list(shown["answer_id"]))
     given = comment_codes(session=session, answer_ids=list(shown["answer_id"]))
 if suggested:
     st.caption("Each comment shows the code the last analysis suggests. Accept it, or pick another: what you "

@@ -174,28 +174,28 @@ def ranked_gaps(gaps: pd.DataFrame, *, kind: str) -> pd.DataFrame:
     same day; each theme is then ranked once, in the wave where it is worst (the row names that wave), not once
     per wave.
     """
-    if gaps.empty:
-        return gaps
-    latest = gaps[gaps["opens_on"] == gaps["opens_on"].max()]
-    chosen = latest[latest["kind"] == kind]
-    ranked = chosen.sort_values(["negative_share", "share", "wave_id"], ascending=[False, False, True])
-    worst = ranked.drop_duplicates("theme")  # each theme in the wave where it is worst, then judged there
-    return worst[~_praised(worst)].reset_index(drop=True)
-
-
-def _praised(rows: pd.DataFrame) -> pd.Series:
-    return pd.to_numeric(rows["mean_sentiment"], errors="coerce").fillna(0.0) >= 0
+    worst = _worst_per_theme(gaps, (kind,))
+    return worst if worst.empty else worst[~_praised(worst)].reset_index(drop=True)
 
 
 def praised_themes(gaps: pd.DataFrame) -> pd.DataFrame:
     """The latest wave's themes of a gap kind that are on balance positive, so ranked as no gap, most raised
     first (one row per theme)."""
+    worst = _worst_per_theme(gaps, ("morale", "tooling"))
+    return worst if worst.empty else worst[_praised(worst)].sort_values(["share", "name"], ascending=[False, True])
+
+
+def _worst_per_theme(gaps: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
+    """The latest wave's rows of ``kinds``, worst first, each theme once: in the wave where it is worst."""
     if gaps.empty:
         return gaps
-    latest = gaps[gaps["opens_on"] == gaps["opens_on"].max()]
-    ranked = latest[latest["kind"].isin(["morale", "tooling"])].sort_values(
-        ["negative_share", "share", "wave_id"], ascending=[False, False, True]).drop_duplicates("theme")
-    return ranked[_praised(ranked)].sort_values(["share", "name"], ascending=[False, True])
+    latest = gaps[(gaps["opens_on"] == gaps["opens_on"].max()) & gaps["kind"].isin(list(kinds))]
+    ranked = latest.sort_values(["negative_share", "share", "wave_id"], ascending=[False, False, True])
+    return ranked.drop_duplicates("theme")
+
+
+def _praised(rows: pd.DataFrame) -> pd.Series:
+    return pd.to_numeric(rows["mean_sentiment"], errors="coerce").fillna(0.0) >= 0
 
 
 _QUOTE_WORD = re.compile(r"[a-z']+")

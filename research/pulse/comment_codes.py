@@ -31,28 +31,24 @@ class Suggestion:
     confidence: float | None
 
 
-def suggestions(*, session: Session, answer_ids: list[uuid.UUID]) -> dict[uuid.UUID, Suggestion]:
-    """The newest finished analysis's theme for each comment it covered (an "other" theme suggests nothing)."""
-    known = set(session.scalars(select(Code.key)))
-    return {answer: Suggestion(theme, confidence)
-            for answer, theme, confidence in _analysed(session, answer_ids) if theme in known}
-
-
-def fitting_no_code(*, session: Session, answer_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """The comments the newest finished analysis found no code for ("other"), so the page can say why it
-    suggests nothing ("Cardiff parking is terrible" with no parking code showed nothing at all: an outside
-    walk)."""
-    return {answer for answer, theme, _ in _analysed(session, answer_ids) if theme == NO_CODE}
-
-
-def _analysed(session: Session, answer_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, str, float | None]]:
+def suggestions(*, session: Session, answer_ids: list[uuid.UUID]) -> tuple[dict[uuid.UUID, Suggestion], set[uuid.UUID]]:
+    """The newest finished analysis's theme for each comment it covered that has a code, and the comments it found
+    no code for ("other"), from one read: the page says why those get no suggestion ("Cardiff parking is
+    terrible" with no parking code showed nothing at all: an outside walk)."""
     job_id = session.scalar(select(AnalysisJob.id).where(AnalysisJob.status == "succeeded")
                             .order_by(AnalysisJob.id.desc()).limit(1))
     if job_id is None or not answer_ids:
-        return []
-    return [tuple(row) for row in session.execute(  # type: ignore[misc]
-        select(TextAnalysis.answer_id, TextAnalysis.theme, TextAnalysis.theme_confidence)
-        .where(TextAnalysis.job_id == job_id, TextAnalysis.answer_id.in_(answer_ids)))]
+        return {}, set()
+    known = set(session.scalars(select(Code.key)))
+    offered, unfit = {}, set()
+    for answer, theme, confidence in session.execute(
+            select(TextAnalysis.answer_id, TextAnalysis.theme, TextAnalysis.theme_confidence)
+            .where(TextAnalysis.job_id == job_id, TextAnalysis.answer_id.in_(answer_ids))):
+        if theme in known:
+            offered[answer] = Suggestion(theme, confidence)
+        elif theme == NO_CODE:
+            unfit.add(answer)
+    return offered, unfit
 
 
 def comment_codes(*, session: Session, answer_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from research.audit import record
 from research.privacy.redaction import Redactor
-from research.pulse.retention import forget_cached_comments
+from research.pulse.retention import forget_cached_comments, forget_topic_words
 from research.settings import Settings
-from research.store.models import PulseAnswer, PulseHeldText, TopicLabelSet, TopicSummary
+from research.store.models import PulseAnswer, PulseHeldText
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,7 @@ def redact_stored_comments(*, session: Session, redactor: Redactor, actor: str, 
     old = {row.value_text for row, _ in changes if row.value_text}
     for row, text in changes:
         row.value_text = text
-    session.execute(delete(TopicLabelSet))  # labels may hold the old words; pages rebuild them
-    for summary in session.scalars(select(TopicSummary)):
-        summary.label, summary.words = f"Topic {summary.topic} (its label waits for the next analysis)", []
+    forget_topic_words(session=session, why="its label waits for the next analysis")
     session.flush()
     entries = forget_cached_comments(session=session, texts=old, settings=settings)
     record(session=session, actor=actor, action="comments_redacted_again",

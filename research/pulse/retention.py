@@ -106,12 +106,8 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
         return counts
     erased_texts = {t for t in session.scalars(select(PulseAnswer.value_text).where(texts).distinct()) if t is not None}
     session.execute(delete(PulseAnswer).where(texts))
-    if erased_texts:  # the stored readable topic labels may be made of their words; pages rebuild them
-        session.execute(delete(TopicLabelSet))
-        # and so may the researchers' topic labels and top words each job stored (one was an erased comment's
-        # first words, verbatim, found by an insider review): they wait for the next analysis, which refits
-        for summary in session.scalars(select(TopicSummary)):
-            summary.label, summary.words = f"Topic {summary.topic} (its label went with erased comments)", []
+    if erased_texts:
+        forget_topic_words(session=session, why="its label went with erased comments")
     session.execute(delete(PulseHeldText).where(held))
     sizes = {wave_id: sealed_size(wave_question_kinds(session=session, wave_id=wave_id))
              for wave_id in {row.wave_id for row, _ in waiting}}
@@ -129,6 +125,16 @@ def erase_comments(*, session: Session, before: date, actor: str, settings: Sett
            subject=f"{counts.comments} comment(s), {counts.replies} reply(ies), {counts.receipts} receipt(s) "
                    f"of responses before {before.isoformat()}")
     return Erasure(counts.comments, counts.replies, counts.receipts, True, cache_entries)
+
+
+def forget_topic_words(*, session: Session, why: str) -> None:
+    """Drop every stored topic label made of comments' words, after some comments' words went: the readable
+    label sets (pages rebuild them), and the researchers' labels and top words each job stored (one was an erased
+    comment's first words, verbatim, found by an insider review), which read "Topic 3 (``why``)" until the next
+    analysis refits them."""
+    session.execute(delete(TopicLabelSet))
+    for summary in session.scalars(select(TopicSummary)):
+        summary.label, summary.words = f"Topic {summary.topic} ({why})", []
 
 
 def forget_cached_comments(*, session: Session, texts: set[str], settings: Settings) -> int:

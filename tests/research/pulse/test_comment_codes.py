@@ -10,7 +10,6 @@ from research.pulse.comment_codes import (
     code_comment,
     coded_comment_examples,
     comment_codes,
-    fitting_no_code,
     suggestions,
 )
 from research.pulse.errors import PulseError
@@ -42,9 +41,9 @@ def analysed(engine):
 def test_a_suggestion_accepted_or_corrected_is_stored_and_teaches(analysed):
     engine, ids = analysed
     with session_scope(engine) as session:
-        offered = suggestions(session=session, answer_ids=ids)
+        offered, unfit = suggestions(session=session, answer_ids=ids)
         assert set(offered) == set(ids[:6])  # "other" suggests nothing, and the page can say why
-        assert fitting_no_code(session=session, answer_ids=ids) == set(ids[6:])
+        assert unfit == set(ids[6:])
         assert (offered[ids[0]].code_key, offered[ids[0]].confidence) == ("tools", 0.8)
         assert code_comment(session=session, answer_id=ids[0], code_key="tools", coder="ann", today=TODAY) \
             == "Tools and systems"
