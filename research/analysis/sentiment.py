@@ -125,7 +125,11 @@ def _lexicon_alone():
     """vaderSentiment's own analyser (its packaged lexicon, no NLTK data) with the workplace terms."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    analyzer = SentimentIntensityAnalyzer()
+    return _with_workplace_terms(SentimentIntensityAnalyzer())
+
+
+def _with_workplace_terms(analyzer):
+    """``analyzer`` (NLTK's VADER or vaderSentiment's own) with the workplace words and joined phrases added."""
     analyzer.lexicon.update(WORKPLACE_LEXICON)
     analyzer.lexicon.update({_token(p): v for p, v in WORKPLACE_PHRASES.items()})
     return analyzer
@@ -232,9 +236,8 @@ class SentimentScorer:
         ensure_nltk_data(nltk_dir)
         from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
-        self._analyzer = SentimentIntensityAnalyzer(lexicon_file=f"{VADER_RESOURCE}/{VADER_MEMBER}")
-        self._analyzer.lexicon.update(WORKPLACE_LEXICON)
-        self._analyzer.lexicon.update({_token(p): v for p, v in WORKPLACE_PHRASES.items()})
+        self._analyzer = _with_workplace_terms(
+            SentimentIntensityAnalyzer(lexicon_file=f"{VADER_RESOURCE}/{VADER_MEMBER}"))
         if head is _DEFAULT:  # the shipped head; a distribution without the file scores with VADER alone
             head = SentimentHead.load() if HEAD_PATH.is_file() else None
         self.head = head

@@ -1,11 +1,11 @@
 """Contact details and dates written around the redaction's main patterns, found by the words beside them.
 
-A third insider review (2026-12-07) stored each of these readable: a birthday without its year or with spaces
-around its slashes ("bday 12/3", "dob: 12 / 03 / 1988", "b. 12/03/1988"), a birth year or month ("born in march
-88", "born 1988"), a street named without a number after "lives on" or with one in words ("twelve Oak Street"), a
-PO box, a UK postcode with a hyphen ("LS1-4AP"), a National Insurance number, a Discord tag ("kev#1234"), and a
-mail address given by its provider first ("my gmail is xj99"). Each needs its cue or its exact shape, so plain
-prose keeps its words ("born to serve", "the 12/3 split", "lives on the edge").
+A third insider review (2026-12-07) stored each of these readable: a birth year or month ("born in march 88",
+"born 1988"), a street named without a number after "lives on" or with one in words ("twelve Oak Street"), a PO
+box, a UK postcode with a hyphen ("LS1-4AP"), a National Insurance number, a Discord tag ("kev#1234"), and a mail
+address given by its provider first ("my gmail is xj99"). Each needs its cue or its exact shape, so plain prose
+keeps its words ("born to serve", "the 12/3 split", "lives on the edge"). (Its birthdays without a year or with
+spaced slashes, "bday 12/3", "dob: 12 / 03 / 1988", are read by the redaction's own birth-date pattern.)
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 
 PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"\b(?:birthday|bday|b-day|d\.?o\.?b\.?|date of birth|born(?:\s+on)?|b\.)\s*(?:is\s+)?[:\-]?\s*"
-                r"(?P<id>\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?)(?![\d/])", re.IGNORECASE), "number"),
     (re.compile(rf"\bborn\s+(?:in\s+)?(?P<id>(?:{_MONTHS}\s+)?'?(?:19|20)?\d{{2}})\b(?!\s*(?:minutes|hours|days|"
                 r"weeks|months|years|times|%))", re.IGNORECASE), "number"),
     (re.compile(rf"\b(?:live|lives|living|lived|moved)\s+(?:on|at|in|to)\s+(?P<id>(?:(?i:{_NUMBER_WORDS})\s+)?"

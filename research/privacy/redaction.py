@@ -110,12 +110,12 @@ _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _YEAR = r"(?:,?\s+'?\d{2}(?:\d{2})?)"
 _AGE = (r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighteen|nineteen)(?:[\s-]?(?:one|two|three|four|"
         r"five|six|seven|eight|nine))?)")
-_BIRTH_CUE = (r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|(?:birth|b-?)day(?:\s+is)?|"
+_BIRTH_CUE = (r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|b\.|(?:birth|b-?)day(?:\s+is)?|"
               rf"turn(?:ed|s|ing)?\s+{_AGE}(?:\s+on|\s+next\s+\w+,?|\s+this\s+\w+,?)?)[\s:,-]*(?:the\s+)?")
 _HOLIDAY = r"(?:christmas(?:\s+day|\s+eve)?|boxing\s+day|new\s+year'?s(?:\s+day|\s+eve)|valentine'?s\s+day|halloween)"
 _BIRTH_DATE = re.compile(
-    rf"{_BIRTH_CUE}(?P<date>\d{{1,2}}[/.-]\d{{1,2}}[/.-]"
-    rf"\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\b\.?{_YEAR}?|{_MONTH_WORD}\.?\s+\d{{1,2}}"
+    rf"{_BIRTH_CUE}(?P<date>\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*\d{{2,4}})?(?![\d/])"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD}\b\.?{_YEAR}?|{_MONTH_WORD}\.?\s+\d{{1,2}}"
     rf"(?:st|nd|rd|th)?\b{_YEAR}?|\d{{4}}-\d{{2}}-\d{{2}})", re.IGNORECASE)
 # The same read out: "dob twelve march eighty eight", "born on the first of may nineteen ninety".
 _NUMBER_WORD = (r"(?:the\s+)?(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|nineteen|hundred|thousand|"
