@@ -28,7 +28,7 @@ from research.findings.critics import critics
 from research.findings.gap_data import gaps_and_quotes
 from research.findings.gap_findings import KINDS, GapFinding, gap_findings, shown_points
 from research.findings.interview_evidence import interview_evidence
-from research.findings.representative import analysed_up_to
+from research.findings.representative import analysed_up_to, unlike_clause
 from research.privacy.reporting import Thresholds, releasable_rows
 
 ACTION_COLUMNS = ["What", "Owner", "Due", "Status"]
@@ -66,8 +66,7 @@ class FocusArea:
         points = shown_points(self.share, self.change)
         moved = "no change" if points == 0 else (
             f"{'up' if points > 0 else 'down'} {counted(abs(points), 'point')}")
-        unlike = (f"; not like for like: {self.wave} is {self.wave_note.replace(':', ' with', 1)}"
-                  if self.wave_note else "")
+        unlike = f"; {unlike_clause(self.wave, self.wave_note)}" if self.wave_note else ""
         return f"{shares} ({moved} since {self.previous_wave}){unlike}"
 
     @property

@@ -106,11 +106,17 @@ def pick_representative(statuses: list[WaveStatus]) -> int | None:
     return None
 
 
-def not_like_for_like(wave: str, label: str) -> str:
-    """" Not like for like: Wave 4 is in progress with 2 of 8 teams reportable so far." for a change measured on a
+def unlike_clause(wave: str, label: str) -> str:
+    """"not like for like: Wave 4 is in progress with 2 of 8 teams reportable so far" for a change measured on a
     wave that is not representative (``label``: its :attr:`WaveStatus.label`); "" without a label. Outside walks
     read an open two-team wave credited with moving themes and trends of teams it never asked."""
-    return f" Not like for like: {wave} is {label.replace(':', ' with', 1)}." if label else ""
+    return f"not like for like: {wave} is {label.replace(':', ' with', 1)}" if label else ""
+
+
+def not_like_for_like(wave: str, label: str) -> str:
+    """:func:`unlike_clause` as a sentence after another: " Not like for like: ... so far." ("" without a label)."""
+    clause = unlike_clause(wave, label)
+    return f" N{clause[1:]}." if clause else ""
 
 
 def marked_trend(trend: pd.DataFrame, statuses: list[WaveStatus]) -> tuple[pd.DataFrame, bool]:
