@@ -86,7 +86,8 @@ if me.role == "admin":
                 clear_form("headcount")
                 st.rerun()
 form = form_key("links")
-with st.form(form):
+# Enter in the count box does not create links: a walk pressed it to move on, before choosing the segment.
+with st.form(form, enter_to_submit=False):
     segment_label = st.selectbox("Segment", list(segments), key=f"{form}_segment")
     kinds = {"Single-use invites": "invite", "One open link (kiosk, team chat)": "open"}
     kind = kinds[st.radio("Kind", list(kinds), horizontal=True, key=f"{form}_kind")]

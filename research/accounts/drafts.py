@@ -175,6 +175,14 @@ def forget_quotes_in_drafts(*, session: Session, texts: Iterable[str]) -> int:
     """Replace, in every author's drafts, the words quoted from the erased comments ``texts`` with
     :data:`ERASED_QUOTE`, keeping the rest of what they typed: a box tied to no comment (a new action's, a memo)
     may hold an erased comment pasted in (an insider review, 2026-12-07). Returns how many drafts changed."""
+    return rewrite_quotes_in_drafts(session=session, texts=texts, rewrite=lambda _quote: ERASED_QUOTE)
+
+
+def rewrite_quotes_in_drafts(*, session: Session, texts: Iterable[str], rewrite: Callable[[str], str]) -> int:
+    """Put ``rewrite(quote)`` in place of each stretch of every author's drafts that quotes one of ``texts``
+    (:data:`QUOTED_RUN` words in a row, or the whole of a shorter comment), keeping the rest of what they typed.
+    Erasure puts a marker there; redacting comments again puts the quote redacted. Returns how many drafts
+    changed."""
     runs: set[tuple[str, ...]] = set()
     for text in texts:
         words = tuple(w.lower() for w in _DRAFT_WORD.findall(text))
@@ -184,14 +192,14 @@ def forget_quotes_in_drafts(*, session: Session, texts: Iterable[str]) -> int:
         return 0
     changed = 0
     for draft in session.scalars(select(StaffDraft)):
-        body = _without_quotes(draft.body, runs)
+        body = _quotes_rewritten(draft.body, runs, rewrite)
         if body != draft.body:
             draft.body, changed = body, changed + 1
     return changed
 
 
-def _without_quotes(body: str, runs: set[tuple[str, ...]]) -> str:
-    """``body`` with each stretch of words that is one of ``runs`` (or a chain of them) replaced by one marker."""
+def _quotes_rewritten(body: str, runs: set[tuple[str, ...]], rewrite: Callable[[str], str]) -> str:
+    """``body`` with each stretch of words that is one of ``runs`` (or a chain of them) rewritten as one."""
     found = list(_DRAFT_WORD.finditer(body))
     words = [m.group(0).lower() for m in found]
     quoted = [False] * len(found)
@@ -207,6 +215,6 @@ def _without_quotes(body: str, runs: set[tuple[str, ...]]) -> str:
         j = i
         while j + 1 < len(found) and quoted[j + 1]:
             j += 1
-        pieces += [body[last:found[i].start()], ERASED_QUOTE]
+        pieces += [body[last:found[i].start()], rewrite(body[found[i].start():found[j].end()])]
         last, i = found[j].end(), j + 1
     return "".join(pieces) + body[last:]

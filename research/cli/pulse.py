@@ -35,7 +35,8 @@ def redact_again(args: argparse.Namespace, settings: Settings) -> int:
               "run `frontline pulse redact-again --yes` again once the app is quiet, or stop it first",
               file=sys.stderr)
     if result.changed:
-        print(f"redacted {result.comments} comment(s) again; run the analysis again to refresh topic labels")
+        drafts = f" and the quotes of them in {result.drafts} staff draft(s)" if result.drafts else ""
+        print(f"redacted {result.comments} comment(s) again{drafts}; run the analysis again to refresh topic labels")
     else:
         print(f"{result.comments} comment(s) would change" + ("; run again with --yes to change them"
                                                                if result.comments else ""))

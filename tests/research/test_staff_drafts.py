@@ -103,15 +103,19 @@ def test_deleting_an_account_deletes_its_drafts(session, people):
 
 
 def test_only_the_words_quoted_from_an_erased_comment_leave_a_draft():
-    from research.accounts.drafts import _without_quotes
+    from research.accounts.drafts import ERASED_QUOTE, _quotes_rewritten
 
     erased = ("the billing system crashed on me again today", "rota is unfair")
     runs = set()
     for text in erased:
         words = tuple(text.split())
         runs |= {words[i:i + 5] for i in range(max(1, len(words) - 4))}
-    assert _without_quotes("Quote: 'The billing system crashed on me again today!' and more", runs) == (
+
+    def erased_from(body):
+        return _quotes_rewritten(body, runs, lambda _quote: ERASED_QUOTE)
+
+    assert erased_from("Quote: 'The billing system crashed on me again today!' and more") == (
         "Quote: '[erased comment]!' and more")
-    assert _without_quotes("Agents: ROTA IS UNFAIR.", runs) == "Agents: [erased comment]."
+    assert erased_from("Agents: ROTA IS UNFAIR.") == "Agents: [erased comment]."
     kept = "The billing system crashed twice; the rota is fair"
-    assert _without_quotes(kept, runs) == kept
+    assert erased_from(kept) == kept
