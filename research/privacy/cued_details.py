@@ -3,7 +3,8 @@
 A third insider review (2026-12-07) stored each of these readable: a birth year or month ("born in march 88",
 "born 1988"), a street named without a number after "lives on" or with one in words ("twelve Oak Street"), a PO
 box, a UK postcode with a hyphen ("LS1-4AP"), a National Insurance number, a Discord tag ("kev#1234"), and a mail
-address given by its provider first ("my gmail is xj99"). Each needs its cue or its exact shape, so plain prose
+address given by its provider first ("my gmail is xj99"). A later review found phone numbers split by slashes and
+postcodes dotted or run together in lower case. Each needs its cue or its exact shape, so plain prose
 keeps its words ("born to serve", "the 12/3 split", "lives on the edge"). (Its birthdays without a year or with
 spaced slashes, "bday 12/3", "dob: 12 / 03 / 1988", are read by the redaction's own birth-date pattern.)
 """
@@ -31,7 +32,14 @@ PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\b(?:ni|nino|national\s+insurance)(?:\s+(?:no|number|num))?\.?\s*(?:is\s+)?[:#]?\s*"
                 r"(?P<id>[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d])\b", re.IGNORECASE), "number"),
     (re.compile(r"(?P<id>(?<![\w#])[A-Za-z][\w.]{1,31}#\d{4})\b"), "handle"),
-    (re.compile(r"\b(?:my\s+(?:personal\s+)?)?(?:gmail|hotmail|yahoo|outlook|icloud|proton(?:mail)?)"
+    # A phone number split by slashes ("07700/900/123"); ten digits or more, so a date ("01/02/2023") is kept.
+    (re.compile(r"(?<![\w/])(?P<id>(?=(?:\+?\d(?:\s?/\s?|\s)?){10,13}(?![\d/]))(?:\+\d{1,3}|0)\d{2,4}"
+                r"(?:\s?/\s?\d{2,4}){1,3})(?![\w/])"), "phone"),
+    # A UK postcode with dots between its characters ("L.S.1 4.A.P"), or lower case run together ("sw1a1aa").
+    (re.compile(r"(?<![\w.])(?P<id>[A-Z]\.(?:[A-Z]\.?)?\d\.?(?:[A-Z\d]\.?)?\s?\d\.?[ABD-HJLNP-UW-Z]\.?"
+                r"[ABD-HJLNP-UW-Z]\.?)(?!\w)"), "address"),
+    (re.compile(r"\b(?P<id>[a-z]{1,2}\d[a-z\d]?\d[abd-hjlnp-uw-z]{2})\b"), "address"),
+    (re.compile(r"\b(?:my\s+(?:personal\s+)?)?(?:g\s?mail|hot\s?mail|yahoo|outlook|icloud|proton(?:mail)?)"
                 r"(?:\s+(?:address\s+)?is)?\s*[:,]?\s+(?P<id>[a-z][\w.]*\d[\w.]*)\b", re.IGNORECASE), "email"),
 )
 

