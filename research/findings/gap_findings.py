@@ -93,8 +93,9 @@ def finding_sentence(
         quoted = [f"'{p}'" for p in phrases[:2]]
         text += ", mostly " + " and ".join(quoted)
     if enps_diff is not None and round(enps_diff) != 0:
+        # "than the others": "8 points higher" alone read as contradicting the gap's rank (an outside walk)
         text += (f"; agents who raised it score eNPS {_points(round(enps_diff))} "
-                 f"{'lower' if enps_diff < 0 else 'higher'}")
+                 f"{'lower' if enps_diff < 0 else 'higher'} than the others")
     return text + "."
 
 

@@ -18,7 +18,8 @@ from research.store.engine import session_scope
 def test_the_finding_sentence_reads_like_the_issue_asks():
     sentence = finding_sentence("Tools and systems", 0.31, 0.09, "wave 2", ("CRM", "knowledge base", "x"), -22.4)
     assert sentence == ("Tools and systems: raised in 31 % of comments, up 9 points since wave 2, mostly 'CRM' and "
-                        "'knowledge base'; agents who raised it score eNPS 22 points lower.")
+                        "'knowledge base'; agents who raised it score eNPS 22 points lower than the "
+                        "others.")
     assert finding_sentence("Pay", 0.05, None, None, (), None) == "Pay: raised in 5 % of comments."
     # The points are the difference of the rounded shares shown, as on the start page: 17.6 % to 14.2 % is
     # "18 % → 14 %", down 4 points (down 3 points read beside it before).
@@ -113,7 +114,7 @@ def test_interview_evidence_sits_beside_the_numbers(analysed_demo):
 def test_one_point_is_singular():
     sentence = finding_sentence("Pay", 0.2, -0.01, "wave 2", (), 1.2)
     assert sentence == "Pay: raised in 20 % of comments, down 1 point since wave 2; agents who raised it score eNPS " \
-                       "1 point higher."
+                       "1 point higher than the others."
 
 
 def test_the_same_quotable_comments_are_phrased_once(analysed_demo, monkeypatch):
