@@ -253,7 +253,8 @@ def compare(size: int, model, torch_model, scorer, tmp: Path) -> None:
 
 def main(sizes=(1000, 10000)) -> None:
     from research.analysis.embeddings import load_embedding_model
-    from research.analysis.sentiment import SentimentScorer
+    from research.cli.tools import sentiment_scorer
+    from research.settings import load_settings
 
     print(f"Analysis benchmark; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start "
           "(a shared machine: other load slows both sides)")
@@ -265,7 +266,11 @@ def main(sizes=(1000, 10000)) -> None:
               f"{time.perf_counter() - start:.1f} s)")
         torch_model = model if model.embedding_backend == "torch" else load_embedding_model(
             "all-MiniLM-L6-v2", backend="torch")
-        scorer = SentimentScorer(tmp / "nltk")
+        # The configured sentiment model (FRONTLINE_SENTIMENT_MODEL; by default the fine-tuned model reads the
+        # texts the head is unsure of), as a real job scores
+        scorer = sentiment_scorer(load_settings({**os.environ, "FRONTLINE_DATA_DIR": str(tmp)}))
+        print(f"Frontline's sentiment: {scorer.tuned is not None and 'head and fine-tuned model' or 'head'}"
+              f"{' (the fine-tuned model where the head is unsure)' if scorer.unsure is not None else ''}")
         warm_up()
         probe, _ = corpus(64)
         print("Cold start in a fresh process: " + "; ".join(

@@ -223,10 +223,14 @@ def sentiment(model, scorer) -> None:
 
     from bench.train_sentiment import HELD_OUT, _fragments
     from research.analysis.embeddings import embed_texts
-    from research.analysis.sentiment import load_tuned_model
+    from research.analysis.sentiment import UNSURE, load_tuned_model
 
+    scorer = copy.copy(scorer)  # FRONTLINE_SENTIMENT_MODEL=head
+    scorer.tuned, scorer.unsure = None, None
     fine_tuned = copy.copy(scorer)  # FRONTLINE_SENTIMENT_MODEL=head+fine-tuned
     fine_tuned.tuned = load_tuned_model()
+    when_unsure = copy.copy(fine_tuned)  # head+fine-tuned-when-unsure, the default
+    when_unsure.unsure = UNSURE
 
     held = [(t, y) for company, t, y in _fragments(DATA) if company in HELD_OUT]
     rnd = random.Random(7)
@@ -234,7 +238,7 @@ def sentiment(model, scorer) -> None:
     with (DATA / "employees_opinion.csv").open(encoding="utf-8-sig", newline="") as fh:
         other = [(r["comment"], int(r["assessment"] == "positive")) for r in csv.DictReader(fh, delimiter=";")]
     print("Sentiment AUC, out of sample (VADER with Frontline's workplace terms / Frontline's head / the head "
-          "with the fine-tuned model):")
+          "with the fine-tuned model where it is unsure, the default / with the fine-tuned model on every text):")
     for name, pairs in ((f"like vs dislike, employers never trained on ({', '.join(sorted(HELD_OUT))})", held),
                         ("employees_opinion.csv, positive vs negative", other)):
         texts, labels = [t for t, _ in pairs], [y for _, y in pairs]
@@ -243,15 +247,21 @@ def sentiment(model, scorer) -> None:
         vectors = embed_texts(texts, model)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         learned = scorer.score_many(texts, vectors, lexicon=lexicon)
-        tuned = "n/a (no fine-tuned model file)"
+        tuned = unsure = "n/a (no fine-tuned model file)"
         if fine_tuned.tuned is not None:
+            wall_unsure = time.perf_counter()
+            some = when_unsure.score_many(texts, vectors, lexicon=lexicon)
+            read = float(np.mean(np.abs(np.arctanh(np.clip(learned, -0.999999, 0.999999)) * 2) < UNSURE))
+            unsure = (f"{roc_auc_score(labels, some):.3f} ({read:.0%} of texts read by the fine-tuned model, "
+                      f"{len(texts) / (time.perf_counter() - wall_unsure):,.0f} texts/s)")
             wall_tuned, cpu_tuned = time.perf_counter(), time.process_time()
             both = fine_tuned.score_many(texts, vectors, lexicon=lexicon)
             wall_tuned, cpu_tuned = time.perf_counter() - wall_tuned, time.process_time() - cpu_tuned
             tuned = (f"{roc_auc_score(labels, both):.3f} (with the head, {len(texts) / wall_tuned:,.0f} texts/s, "
                      f"{cpu_tuned:.1f} CPU s)")
         print(f"  {name} (n={len(texts)}): VADER {roc_auc_score(labels, lexicon):.3f}, "
-              f"Frontline {roc_auc_score(labels, learned):.3f}, with the fine-tuned model {tuned}; "
+              f"Frontline's head {roc_auc_score(labels, learned):.3f}, where it is unsure with the fine-tuned model "
+              f"{unsure}, with the fine-tuned model on every text {tuned}; "
               f"embedding {len(texts) / wall:,.0f} texts/s ({cpu:.1f} CPU s)")
 
 

@@ -43,7 +43,7 @@ Parser = Callable[[str, Any], Any]
 EMBEDDING_BACKENDS = ("onnx-int8", "onnx", "torch")
 """The ways the embedding model can run (see :mod:`research.analysis.embeddings`)."""
 
-SENTIMENT_MODELS = ("head", "head+fine-tuned")
+SENTIMENT_MODELS = ("head+fine-tuned-when-unsure", "head", "head+fine-tuned")
 """How sentiment is learned (see :mod:`research.analysis.sentiment`)."""
 
 WORKER_MODES = ("inline", "separate")
@@ -232,11 +232,11 @@ class Settings:
         "How the embedding model runs: `onnx-int8` (default: onnxruntime with int8 weights, exported once "
         "into `<data dir>/cache/models` on first use), `onnx` (onnxruntime, float32) or `torch` (PyTorch). "
         "When the ONNX export fails the analysis says so once and uses PyTorch."))
-    sentiment_model: str = field(default="head", metadata=_setting(
-        "FRONTLINE_SENTIMENT_MODEL", _sentiment_model, "`head`",
-        "How comments' sentiment is learned: `head` (default: a logistic regression over the embedding, VADER "
-        "and the words) or `head+fine-tuned` (averaged with a fine-tuned MiniLM: AUC 0.927 to 0.937 on "
-        "held-out employers' like/dislike text, at about twice the analysis time of new comments)."))
+    sentiment_model: str = field(default="head+fine-tuned-when-unsure", metadata=_setting(
+        "FRONTLINE_SENTIMENT_MODEL", _sentiment_model, "`head+fine-tuned-when-unsure`",
+        "How comments' sentiment is learned: `head` (a logistic regression over the embedding, VADER and the "
+        "words), `head+fine-tuned-when-unsure` (default: the texts the head is unsure of, about a third, are "
+        "also read by a fine-tuned MiniLM and the two averaged) or `head+fine-tuned` (every text read by both)."))
     public_url: str = field(default="http://localhost:8501", metadata=_setting(
         "FRONTLINE_PUBLIC_URL", _web_address, "`http://localhost:8501`",
         "The address agents reach the app at; pulse invite links start with it (default http://localhost:8501)."))

@@ -27,10 +27,10 @@ gaps, comments = findings_data.gaps_and_quotes(job_id, wave_id, limits.scores, l
 st.caption(f"From the latest representative analysed wave (a pilot or a wave just opened is left out). Quotes "
            f"and phrases come only from teams with at least "
            f"{limits.comments} comments; comparisons need {limits.scores} responses on each side. \"Agents who "
-           "raised it score eNPS N points lower than the others\" compares the eNPS of the agents whose comment raised the theme "
-           "with that of the wave's other respondents: a link, not a cause. It is left out too where a re-run of the "
-           f"analysis moved fewer than {limits.scores} agents in or out of either group since one already shown, "
-           "as the difference would then describe those few.")
+           "raised it score eNPS N points lower than the others\" compares the eNPS of the agents whose comment "
+           "raised the theme with that of the wave's other respondents: a link, not a cause. It is left out too "
+           f"where a re-run of the analysis moved fewer than {limits.scores} agents in or out of either group since "
+           "one already shown, as the difference would then describe those few.")
 for kind, heading in KINDS.items():
     st.header(heading)
     with resources.db_read() as session:

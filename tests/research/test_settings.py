@@ -204,7 +204,7 @@ def test_the_analysis_and_comment_erasure_use_the_same_cache(tmp_path, monkeypat
     monkeypatch.setattr(tools, "EmbeddingCache", FakeCache)
     loaded = []
     monkeypatch.setattr(tools, "load_embedding_model", lambda name, **where: loaded.append(where) or object())
-    monkeypatch.setattr(tools, "SentimentScorer", lambda nltk_dir, tuned: object())
+    monkeypatch.setattr(tools, "SentimentScorer", lambda nltk_dir, **models: object())
     settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path)})
     with tools.analysis_tools(settings):
         pass

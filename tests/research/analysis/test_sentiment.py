@@ -114,6 +114,43 @@ def test_the_fine_tuned_model_ships_and_is_averaged_with_the_head_in_log_odds(tu
     assert min(blended[:2]) > 0 > max(blended[2:])
 
 
+def test_by_default_the_fine_tuned_model_reads_only_the_texts_the_head_is_unsure_of(tuned_scorer, model):
+    """A third of a second pass instead of a whole one: a text the head scores well past ``UNSURE`` keeps the
+    head's score, the others are averaged with the fine-tuned model's log-odds."""
+    import copy
+
+    import numpy as np
+
+    from research.analysis.embeddings import embed_texts
+    from research.analysis.sentiment import UNSURE
+
+    class Recording:
+        """Says every text it is given is liked (log-odds 5), and keeps which it was given."""
+
+        embedding_backend = "recording"
+
+        def __init__(self):
+            self.read = []
+
+        def encode(self, texts, **kwargs):
+            self.read += texts
+            return np.full((len(texts), 1), 5.0, dtype=np.float32)
+
+        def get_sentence_embedding_dimension(self):
+            return 1
+
+    texts = [*LIKED, *DISLIKED, "The rota is out.", "Pay is ok I guess, the queue is long some days"]
+    vectors, lexicon = embed_texts(texts, model), tuned_scorer.lexicon_scores(texts)
+    head = tuned_scorer.head.log_odds(vectors, lexicon, texts)
+    unsure = np.abs(head) < UNSURE
+    assert 0 < unsure.sum() < len(texts), head  # the texts show both kinds
+    scorer = copy.copy(tuned_scorer)
+    scorer.tuned, scorer.unsure = Recording(), UNSURE
+    scores = scorer.score_many(texts, vectors, lexicon=lexicon)
+    assert sorted(scorer.tuned.read) == sorted(t for t, u in zip(texts, unsure, strict=True) if u)
+    assert scores == pytest.approx(np.tanh(np.where(unsure, (head + 5) / 2, head) / 2).tolist(), abs=1e-5)
+
+
 def test_the_fine_tuned_models_outputs_are_kept_in_the_cache(tuned_scorer, model, tmp_path):
     import copy
 
@@ -164,14 +201,19 @@ def test_without_the_model_file_there_is_no_fine_tuned_model(tmp_path):
     assert load_tuned_model(tmp_path / "sentiment_model.onnx") is None
 
 
-@pytest.mark.parametrize("asked, fine_tuned", [("head", False), ("head+fine-tuned", True)])
-def test_the_analysis_tools_take_the_sentiment_model_the_settings_ask_for(tmp_path, asked, fine_tuned):
+@pytest.mark.parametrize("asked, fine_tuned, unsure", [
+    (None, True, True), ("head+fine-tuned-when-unsure", True, True), ("head", False, False),
+    ("head+fine-tuned", True, False)])
+def test_the_analysis_tools_take_the_sentiment_model_the_settings_ask_for(tmp_path, asked, fine_tuned, unsure):
+    from research.analysis.sentiment import UNSURE
     from research.cli.tools import analysis_tools
     from research.settings import load_settings
 
-    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path), "FRONTLINE_SENTIMENT_MODEL": asked})
+    settings = load_settings({"FRONTLINE_DATA_DIR": str(tmp_path), **({"FRONTLINE_SENTIMENT_MODEL": asked} if asked
+                                                                      else {})})
     with analysis_tools(settings) as (_, scorer, _cache):
         assert (scorer.tuned is not None) is fine_tuned and scorer.head is not None
+        assert scorer.unsure == (UNSURE if unsure else None)
 
 
 def test_asking_for_a_fine_tuned_model_that_is_not_installed_says_so(tmp_path, monkeypatch):
