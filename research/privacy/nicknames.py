@@ -1,7 +1,7 @@
 """A roster's names as colleagues say them: "Kev" for Kevin Okafor, "Liz" for Elizabeth Hart.
 
-Agents write about each other by nickname ("Big Kev never answers", an insider review's, kept whole before), and a
-roster holds the names payroll knows. Each roster first name's English nicknames come from the ``nicknames``
+Agents write about each other by nickname ("Big Kev never answers", an insider review's, kept whole before), or by
+a first name cut short ("Shiv" for Shivani, :func:`clipped`), and a roster holds the names payroll knows. Each roster first name's English nicknames come from the ``nicknames``
 package (Carlton Northern and Nick Crews' hand-curated list, Apache-2.0, installed, never fetched). That list is
 genealogical as well as current ("Bell" for William, "Wil", "Rich"), so a nickname needs more than the roster
 does before it is taken for a person (on 21,184 real employee fragments, matching nicknames as roster names took
@@ -49,6 +49,15 @@ def _namer():
     return NickNamer()
 
 
+def clipped(first: str) -> list[str]:
+    """A first name cut short as colleagues say it and no list holds ("Shiv" for Shivani, "Sanj" for Sanjay; an
+    insider review, 2026-12-07): its first four letters or more, two or more short of the whole, that are no
+    English word, taken for a person by the same rules as a nickname. Three letters, or words, took "Jul",
+    "God's", "Cons:" and "Came" in real reviews with a 300-name roster."""
+    words = gazetteer()
+    return [first[:n] for n in range(4, len(first) - 1) if not words.is_word(first[:n])]
+
+
 class NicknameFinder:
     """Finds the nicknames of a roster's first names in text; build one per roster and reuse it."""
 
@@ -58,7 +67,7 @@ class NicknameFinder:
             parts = [p for p in _parts(entry or "") if len(p) >= 2]
             if not parts:
                 continue
-            for nickname in _namer().nicknames_of(parts[0]):
+            for nickname in {*_namer().nicknames_of(parts[0]), *clipped(parts[0])}:
                 nickname = fold(nickname)
                 if len(nickname) >= 2 and nickname not in _NOT_NAMES:
                     self._surnames.setdefault(nickname, set()).update(parts[1:2])

@@ -142,6 +142,13 @@ def test_nicknames_that_are_words_keep_their_words(typed):
     assert Redactor(["Kevin Okafor", "William Reed", "Richard Stone"]).redact(typed).text == typed
 
 
+def test_a_first_name_cut_short_is_a_name_unless_the_cut_is_a_word():
+    redactor = Redactor(["Sanjay Patel", "Siobhan Kelly", "Julian Cross", "Constance Bell", "Godfrey Lamb"])
+    assert redactor.redact("Sanj is lazy and siob never helps").text == "[name] is lazy and [name] never helps"
+    kept = "busy season Jul to December. Cons: by God's grace it came"  # real reviews' words, a roster beside
+    assert redactor.redact(kept).text == kept
+
+
 @pytest.mark.parametrize("typed, redacted", [  # a second insider review of 2026-12-07, all kept whole before
     ("🅾🅺🅰🅵🅾🆁 is the worst manager", "[name] is the worst manager"),
     ("🇴🇰🇦🇫🇴🇷 takes all the credit", "[name] takes all the credit"),
