@@ -5,7 +5,8 @@ first name cut short ("Sanj" for Sanjay, :func:`clipped`), and a roster holds th
 first name's English nicknames come from the ``nicknames`` package (Carlton Northern and Nick Crews' hand-curated
 list, Apache-2.0, installed, never fetched). That list is genealogical as well as current ("Bell" for William,
 "Wil", "Rich"), so a nickname needs more than the roster does before it is taken for a person (on 21,184 real
-employee fragments, matching nicknames as roster names took "Bell curve", "there wil be", "Rich values" and "Internet Bill"):
+employee fragments, matching nicknames as roster names took "Bell curve", "there wil be", "Rich values" and
+"Internet Bill"):
 
 - beside the roster surname ("Kev Okafor"), always;
 - a nickname that is no word ("Kev", "Liz"): with a capital, or in lower case where the words beside it say a
