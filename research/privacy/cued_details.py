@@ -20,6 +20,7 @@ _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 
 PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\bborn\s+(?:on\s+)?(?P<id>\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4})\b"), "number"),
     (re.compile(rf"\bborn\s+(?:in\s+)?(?P<id>(?:{_MONTHS}\s+)?'?(?:19|20)?\d{{2}})\b(?!\s*(?:minutes|hours|days|"
                 r"weeks|months|years|times|%))", re.IGNORECASE), "number"),
     (re.compile(rf"\b(?:live|lives|living|lived|moved)\s+(?:on|at|in|to)\s+(?P<id>(?:(?i:{_NUMBER_WORDS})\s+)?"
@@ -39,6 +40,13 @@ PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?<![\w.])(?P<id>[A-Z]\.(?:[A-Z]\.?)?\d\.?(?:[A-Z\d]\.?)?\s?\d\.?[ABD-HJLNP-UW-Z]\.?"
                 r"[ABD-HJLNP-UW-Z]\.?)(?!\w)"), "address"),
     (re.compile(r"\b(?P<id>[a-z]{1,2}\d[a-z\d]?\d[abd-hjlnp-uw-z]{2})\b"), "address"),
+    # ... or split by a comma, a slash or spaces ("LS6, 2AB", "LS 6 2 AB", "ls6/2ab"), and an Irish Eircode after
+    # its name, and a Reddit user ("u/janedoe99").
+    (re.compile(r"\b(?P<id>[A-Z]{1,2}\s?\d[A-Z\d]?(?:\s?[,/]\s?|\s)\d\s?[ABD-HJLNP-UW-Z]\s?[ABD-HJLNP-UW-Z])\b"),
+     "address"),
+    (re.compile(r"\b(?P<id>[a-z]{1,2}\d[a-z\d]?\s?/\s?\d[abd-hjlnp-uw-z]{2})\b"), "address"),
+    (re.compile(r"\beir\s?code\b[\s:#]*(?:is\b\s*)?(?P<id>[a-z]\d{2}\s?[a-z\d]{4})\b", re.IGNORECASE), "address"),
+    (re.compile(r"(?<![\w/])(?P<id>u/[A-Za-z0-9_-]{3,20})\b"), "handle"),
     (re.compile(r"\b(?:my\s+(?:personal\s+)?)?(?:g\s?mail|hot\s?mail|yahoo|outlook|icloud|proton(?:mail)?)"
                 r"(?:\s+(?:address\s+)?is)?\s*[:,]?\s+(?P<id>[a-z][\w.]*\d[\w.]*)\b", re.IGNORECASE), "email"),
 )

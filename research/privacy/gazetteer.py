@@ -171,5 +171,5 @@ _MODERN_WORDS = frozenset("""
 email emails online offline app apps okay ok wifi internet website login logout laptop smartphone headset
 rota rotas shift shifts covid hybrid onboarding offboarding upskill burnout teamwork feedback workload
 kpi kpis aht sla escalation escalations chatbot chatbots dashboard dashboards software hardware lockdown
-women men children people teeth feet data criteria wfh covid-19 etc vs com
+women men children people teeth feet data criteria wfh covid-19 etc vs com max mins eircode
 """.split())

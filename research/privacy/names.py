@@ -5,13 +5,11 @@ Agents write names every way people type them: "Kevin Smith", "kevin", "sarah.co
 supervisor John") miss the rest. This module reads each comment as a row of word tokens and decides which
 ones are names from:
 
-* a gazetteer of first names and surnames from about sixty locales, read from
-  the person providers that ship inside the ``faker`` package (MIT licence);
-* Webster's 2nd word list (public domain, shipped by ``english-words``), so
-  that "will", "grace" or "mark" are treated as words unless the context
-  says they are names, while "kevin" or "priya" are names even in lower case;
-* context: capitals, the word before (a title, a role word, "thanks", "ask") and the word after (a verb such
-  as "said", "is", "keeps");
+* a gazetteer of first names and surnames from about sixty locales, read from the person providers that ship
+  inside the ``faker`` package (MIT licence);
+* Webster's 2nd word list (public domain, shipped by ``english-words``), so that "will", "grace" or "mark" are
+  treated as words unless the context says they are names, while "kevin" or "priya" are names even in lower case;
+* context: capitals, the word before (a title, a role word, "thanks", "ask") and the word after ("said", "is");
 * an allow-list of tools, products and vendors agents talk about, so that Salesforce, Genesys or Teams survive.
 
 The gazetteer is loaded once per process (about half a second) and shared by every :class:`NameFinder`; a
@@ -31,7 +29,7 @@ from research.privacy.gazetteer import TOKEN as _TOKEN
 from research.privacy.gazetteer import UNSPACED_SCRIPTS as _UNSPACED_SCRIPTS
 from research.privacy.gazetteer import Gazetteer, common_first_names, fold, gazetteer  # noqa: F401
 from research.privacy.name_shapes import PARTICLES, named_part
-from research.privacy.roster_words import CUES_BEFORE, PERSON_AFTER, in_compound, login_forms, spoken_of
+from research.privacy.roster_words import CUES_BEFORE, MODALS, PERSON_AFTER, in_compound, login_forms, spoken_of
 from research.privacy.tools import TOOLS
 
 # What may stand between two parts of one name: spaces, or a dot/underscore/hyphen in handles like sarah.connor.
@@ -39,14 +37,14 @@ _NAME_GAP = re.compile(r"[ \t]+|[._-]")
 _SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“(]\s*)$")
 
 MONTHS = frozenset("january february march april may june july august september october november december".split())
-# Words that, before a capitalised word, make it a thing or a place, not a person.
 _DETERMINERS = frozenset("the a an our my your their his its this that these those every each some any no".split())
+WORDS = ("tool", "word")  # kinds of token that are never a name alone
 _MONTH_CUES = frozenset("in on of since until till by during early late mid next last this every from "
                         "before after end start beginning".split())
 # The word before a name: titles, roles, and verbs and prepositions people put before a person.
 _TITLES = frozenset("mr mrs ms miss mx dr prof sir madam".split())
 _ROLES = frozenset("supervisor manager lead leader tl sup boss coach trainer director colleague coworker "
-                   "co-worker agent mentor buddy teammate rep representative advisor adviser head".split())
+                   "co-worker agent mentor buddy teammate rep representative advisor adviser head guy".split())
 _BEFORE = _ROLES | frozenset("to with ask asked tell told thanks thank by under named called "
                              "cc ping message emailed messaged behind beside call ring email text".split())
 _LINK = frozenset("is was called named".split())  # "my supervisor is Kevin", "a lead called Rob"
@@ -254,7 +252,7 @@ class NameFinder:
         prev, after = _word_before(text, toks, i), _word_after(text, toks, i)
         if kind == "weak" and not tok.cap:  # "ask bill", "my manager frank"; "bill never arrives" keeps its word
             return tok.key in common_first_names() and _spoken_of(tok.key, prev, after, cued_only=True)
-        if tok.key in MONTHS and (prev in _MONTH_CUES or after is None or (after or "").isdigit()):
+        if tok.key in MONTHS and (prev in _MONTH_CUES or after not in _AFTER or (after or "").isdigit()):
             return False
         if prev in _TITLES and (tok.cap or (kind in ("strong", "unknown") and prev not in ("sir", "madam"))):
             return True  # "Dr. Patel", "Mrs Good", "mr. okonkwo": a title makes any surname a name
@@ -301,7 +299,8 @@ class NameFinder:
                 if is_name[i]:
                     continue
                 kind = self._kind(tok)
-                if kind == "tool" or tok.key in _NEVER or any(ch.isdigit() for ch in tok.text):
+                if kind == "tool" or tok.key in _NEVER or (tok.key in MODALS and tok.text.islower()) \
+                        or any(ch.isdigit() for ch in tok.text):  # "Will will not approve" keeps its verb
                     continue
                 left = i > 0 and is_name[i - 1] and _joined(text, toks[i - 1], tok)
                 right = i + 1 < len(toks) and is_name[i + 1] and _joined(text, tok, toks[i + 1])
@@ -324,9 +323,10 @@ class NameFinder:
                     is_name[i] = changed = True
 
     def _paired(self, text: str, toks: list[_Token], i: int, is_name: list[bool]) -> bool:
-        """'Ewa and Kasia', 'jake and ryan': a first name or capitalised word paired with a name."""
-        tok = toks[i]
-        if not (tok.key in self._gaz.first or (tok.cap and self._kind(tok) in ("unknown", "strong", "weak"))):
+        """'Ewa and Kasia', 'jake and ryan', not 'a joke and tom': a first name or a capitalised word by a name."""
+        tok, kind = toks[i], self._kind(toks[i])
+        usual = tok.cap or kind != "weak" or tok.key in common_first_names()
+        if not ((tok.key in self._gaz.first and usual) or (tok.cap and kind not in WORDS)):
             return False
         for a, b, c in ((i - 2, i - 1, i), (i, i + 1, i + 2)):
             if 0 <= a and c < len(toks) and toks[b].key in ("and", "or", "&") and is_name[a if a != i else c] \

@@ -76,6 +76,11 @@ class NicknameFinder:
         for first in roster_firsts:  # a roster's own first name keeps the roster's rules
             self._surnames.pop(first, None)
 
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every nickname of the roster's first names, folded."""
+        return frozenset(self._surnames)
+
     def find(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
         """(start, end) of each nickname in ``text`` taken for a person, with the surname after it."""
         if not self._surnames:

@@ -28,6 +28,7 @@ from research.privacy.disguised_names import (
 from research.privacy.names import NameFinder
 from research.privacy.nicknames import NicknameFinder
 from research.privacy.plain_view import plain_view, span_in_text
+from research.privacy.roster_lists import roster_word_keys, roster_words_beside
 from research.privacy.scrambled_names import ScrambledNames
 
 PLACEHOLDERS = {
@@ -65,10 +66,10 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # A host name ending in a known (lower-case) top-level domain, with an optional path: bank.com/login.
 _BARE_URL = re.compile(
     rf"(?<![\w@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:{_TLDS})(?![\w-])(?:[/?#][^\s<>\"']*)?")
-_HANDLE = re.compile(r"(?<![\w.@])@(?=[\w.]*[^\W\d_])\w(?:[\w.]*\w)?")
+_HANDLE = re.compile(r"(?<![\w.@])@(?!(?:here|channel|everyone|all)\b)(?=[\w.]*[^\W\d_])\w(?:[\w.]*\w)?")
 # A handle after the platform's name, with a digit, underscore or dot in it: "insta: priya_r88" (an insider's).
 _CUED_HANDLE = re.compile(r"\b(?:insta(?:gram)?|ig|twitter|tiktok|snap(?:chat)?|fb|facebook|telegram|discord|"
-                          r"linkedin|github|threads|reddit|twitch|youtube)\b[\s:]*(?:is\b\s*)?"
+                          r"linkedin|github|threads|reddit|twitch|youtube)\b[\s:]*(?:(?:is|at|as|@)\b\s*)?"
                           r"(?P<id>[A-Za-z][\w.]*[\d_.][\w.]*\w|[A-Za-z]\w*\d)", re.IGNORECASE)
 _STREET = re.compile(
     r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|"
@@ -329,6 +330,7 @@ class Redactor:
         self._nicknames = NicknameFinder(roster)  # "Kev" for Kevin
         self._scrambled = ScrambledNames(roster)  # "rofakO", "Oka for"
         self._initials = roster_initials(roster)
+        self._roster_words = roster_word_keys(roster) | self._nicknames.keys
 
     def redact(self, text: str) -> Redacted:
         view, where = plain_view(text)
@@ -364,6 +366,8 @@ class Redactor:
         for start, end in self._names.spelled_out(text, spans.blocked()):
             spans.add(start, end, "name")
         for start, end in initials_spans(text, self._initials):
+            spans.add(start, end, "name")
+        for start, end in roster_words_beside(text, spans.items, self._roster_words):  # "kev and tom", "Tom, you"
             spans.add(start, end, "name")
         return spans.items
 

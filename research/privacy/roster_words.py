@@ -21,6 +21,7 @@ PERSON_AFTER = frozenset("""
 is was isn't wasn't isnt wasnt are were has had hasn't hadn't says said told tells asks asked keeps kept gets got
 does did doesn't didn't doesnt didnt won't wont helped helps treats treated ignores ignored shouted shouts yelled
 screamed snapped refuses refused approves approved denied denies blamed blames lied promised forgot from
+covered swapped laughed laughs yells knows thinks
 """.split())
 OPENING_AFTER = frozenset("never always just still really also".split())
 CLAUSE_STARTS = frozenset("and but so because cos coz then or when while if that since until".split())

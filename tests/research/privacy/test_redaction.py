@@ -351,3 +351,40 @@ def test_details_written_as_people_say_them_are_redacted(typed, redacted):
 ])
 def test_the_same_words_in_plain_speech_are_kept(typed):
     assert redact(typed).text == typed
+
+
+INSIDER_ROSTER = ["Tom Okafor", "Priya Shah", "Kevin Marsh", "Grace Hill", "Will Turner", "Siobhan Kelly"]
+
+
+@pytest.mark.parametrize("typed, redacted", [  # an insider review of 2026-12-07's evening, all kept whole before
+    ("tom covered my shift", "[name] covered my shift"),
+    ("kev and tom covered my shift", "[name] and [name] covered my shift"),
+    ("Tom, you are the worst TL", "[name], you are the worst TL"),
+    ("shout out to tom, grace and will", "shout out to [name], [name] and [name]"),
+    ("Tom, Priya and Kevin are the worst TLs", "[name], [name] and [name] are the worst TLs"),
+    ("Marsh/Hill run the rota", "[name]/[name] run the rota"), ("Okafor+Shah", "[name]+[name]"),
+    ("TLs: Hill, Marsh", "TLs: [name], [name]"),
+    ("Hill, Grace (Team 4) never replies", "[name], [name] (Team 4) never replies"),
+    ("tom okafor at frontline dot co dot uk", "[name] [email]"),
+    ("her eircode is D02 X285", "her eircode is [address]"),
+    ("add her on insta at jane_doe99", "add her on insta at [handle]"),
+    ("find her on tiktok as janedoe99", "find her on tiktok as [handle]"), ("reddit u/janedoe99", "reddit [handle]"),
+    ("she lives in LS6, 2AB to be exact", "she lives in [address] to be exact"), ("LS6 2 AB", "[address]"),
+    ("ls6/2ab", "[address]"), ("born 12.03.88", "born [number]"), ("born 12-03-88", "born [number]"),
+])
+def test_roster_names_in_lists_and_called_out_and_details_split_apart_are_redacted(typed, redacted):
+    assert Redactor(INSIDER_ROSTER).redact(typed).text == redacted
+
+
+@pytest.mark.parametrize("typed, redacted", [  # the same review's words lost, kept since
+    ("the rota is a joke and tom never approves leave", "the rota is a joke and [name] never approves leave"),
+    ("max hold time should be 2 mins", "max hold time should be 2 mins"),
+    ("April targets are unrealistic", "April targets are unrealistic"),
+    ("@here messages in Teams are spammed", "@here messages in Teams are spammed"),
+    ("the new guy Ravi", "the new guy [name]"), ("Will will not approve my leave", "[name] will not approve my leave"),
+    ("Will we ever get a raise? Mark as resolved. Grace period ends",
+     "Will we ever get a raise? Mark as resolved. Grace period ends"),
+    ("we will, and we must, fix the queue", "we will, and we must, fix the queue"),
+])
+def test_words_beside_roster_names_keep_their_meaning(typed, redacted):
+    assert Redactor(INSIDER_ROSTER).redact(typed).text == redacted

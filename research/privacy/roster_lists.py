@@ -1,0 +1,65 @@
+"""Roster names that are also words, found by the names around them: lists, a name called out, an address.
+
+A roster first name or surname that is a word ("tom", "grace", "will", "hill", "marsh") counts alone only where the
+words beside it say a person is meant (:mod:`research.privacy.roster_words`). An insider review (2026-12-07) kept
+whole what agents type every day around such names: a list ("kev and tom covered my shift", "shout out to tom,
+grace and will", "TLs: Okafor, Shah, Marsh", "Marsh/Hill run the rota"), a name called out at a sentence's start
+("Tom, you are the worst TL", "Hill, Grace never replies") and the name before an address ("tom okafor at
+frontline dot co dot uk" left "tom"). Here such a word is a name:
+
+- joined by a list's comma, slash, plus, "&", "and" or "or" to a name already found, or to another such word;
+- with a capital at a sentence's start, right before a comma;
+- right before an e-mail address already found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from research.privacy.gazetteer import fold
+from research.privacy.name_shapes import PARTICLES
+from research.privacy.names import _TITLES, _parts, tokens
+
+# "Mr. John Smith MD", "Jan van der Berg" on a roster: "and der" in a German form's labels is no list of people
+_NOT_NAME_PARTS = _TITLES | PARTICLES | frozenset("jr sr md phd dds dvm ii iii iv".split())
+
+_JOINER = re.compile(r"\s*(?:[,/+&]|\band\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def roster_word_keys(roster: Iterable[str]) -> frozenset[str]:
+    """The folded parts of the roster's names (two letters or more)."""
+    return frozenset(p for entry in roster for p in _parts(entry or "") if len(p) >= 2 and p not in _NOT_NAME_PARTS)
+
+
+def roster_words_beside(text: str, found: Sequence[tuple[int, int, str]], keys: frozenset[str]
+                        ) -> list[tuple[int, int]]:
+    """(start, end) of each roster word in ``text`` that the names and addresses ``found`` (start, end, kind),
+    or the list it stands in, show to be a person."""
+    if not keys:
+        return []
+    taken = [(start, end) for start, end, _ in found]
+    toks = [t for t in tokens(text, taken) if fold(t.text) in keys or t.key in keys]
+    names = [(start, end) for start, end, kind in found if kind == "name"]
+    emails = [start for start, _, kind in found if kind == "email"]
+    marked: set[int] = set()
+    for i, tok in enumerate(toks):
+        if tok.cap and tok.initial and text.startswith(",", tok.end):
+            marked.add(i)
+        if any(start >= tok.end and not text[tok.end:start].strip() for start in emails):
+            marked.add(i)
+    changed = True
+    while changed:  # a list grows from any name in it, found or marked
+        changed = False
+        ends = names + [(toks[i].start, toks[i].end) for i in marked]
+        for i, tok in enumerate(toks):
+            if i in marked:
+                continue
+            joined = any(_JOINER.fullmatch(text[end:tok.start]) for _, end in ends if end <= tok.start) or any(
+                _JOINER.fullmatch(text[tok.end:start]) for start, _ in ends if start >= tok.end)
+            neighbour = any(j != i and (_JOINER.fullmatch(text[toks[j].end:tok.start]) if toks[j].end <= tok.start
+                                        else _JOINER.fullmatch(text[tok.end:toks[j].start])) for j in range(len(toks)))
+            if joined or neighbour:
+                marked.add(i)
+                changed = True
+    return sorted((toks[i].start, toks[i].end) for i in marked)
