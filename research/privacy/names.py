@@ -139,7 +139,7 @@ class NameFinder:
             if not parts:
                 continue
             self._roster_full.setdefault(parts[0], []).append(parts)
-            self._roster_logins |= login_forms(parts)
+            self._roster_logins |= login_forms(parts, self._gaz.is_word)
             word = self._gaz.is_word(parts[0]) or parts[0] in _NOT_NAMES
             (self._roster_capitalised if word else self._roster_parts).add(parts[0])
             if word:  # in lower case where the words beside it say a person is meant (roster_words.py)

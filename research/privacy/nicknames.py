@@ -59,6 +59,16 @@ def clipped(first: str) -> list[str]:
     return [first[:n] for n in range(4, len(first) - 1) if not words.is_word(first[:n])]
 
 
+def diminutives(part: str) -> list[str]:
+    """A name made fond as colleagues make it ("Hilly" and "Marshy" for a Hill and a Marsh, "Tommo" for Tom; an
+    insider review's): the name with "y", "ie" or "o", its last consonant doubled after a short vowel. Those
+    that are words ("hilly", "marshy") need a person's context, as nicknames that are words do."""
+    if len(part) < 3 or not part.isalpha():
+        return []
+    stem = part + part[-1] if len(part) <= 4 and part[-1] not in "aeiouy" and part[-2] in "aeiou" else part
+    return [stem + ending for ending in ("y", "ie", "o")]
+
+
 class NicknameFinder:
     """Finds the nicknames of a roster's first names in text; build one per roster and reuse it."""
 
@@ -68,10 +78,12 @@ class NicknameFinder:
             parts = [p for p in _parts(entry or "") if len(p) >= 2]
             if not parts:
                 continue
-            for nickname in {*_namer().nicknames_of(parts[0]), *clipped(parts[0])}:
+            for nickname in {*_namer().nicknames_of(parts[0]), *clipped(parts[0]), *diminutives(parts[0])}:
                 nickname = fold(nickname)
                 if len(nickname) >= 2 and nickname not in _NOT_NAMES:
                     self._surnames.setdefault(nickname, set()).update(parts[1:2])
+            for nickname in (d for part in parts[1:] for d in diminutives(part)):  # "Marshy" for Kevin Marsh
+                self._surnames.setdefault(nickname, set())
         roster_firsts = {parts[0] for entry in roster if (parts := _parts(entry or ""))}
         for first in roster_firsts:  # a roster's own first name keeps the roster's rules
             self._surnames.pop(first, None)

@@ -25,6 +25,7 @@ from research.privacy.disguised_names import (
     readings,
     roster_initials,
 )
+from research.privacy.gazetteer import fold, gazetteer
 from research.privacy.names import NameFinder
 from research.privacy.nicknames import NicknameFinder
 from research.privacy.plain_view import plain_view, span_in_text
@@ -92,7 +93,7 @@ _CUED_POSTCODE = re.compile(r"\b(?:post\s?code|postal\s+code|zip(?:\s?code)?)\b[
 """A postcode or zip after its name, its characters typed apart too ("my postcode is L S 1 4 A P")."""
 _SPACED_POSTCODE = re.compile(r"(?<![\w.])(?:[A-Z] ){1,2}\d (?:[A-Z\d] )?\d [ABD-HJLNP-UW-Z] [ABD-HJLNP-UW-Z](?![\w.])")
 """A UK postcode typed apart in capitals with no cue ("I'm at L S 1 4 A P"): such a run is rare in prose."""
-_TITLED_INITIAL = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\.? ?(?P<name>[A-Z]\b\.?)(?!\w)", re.IGNORECASE)
+_TITLED_INITIAL = re.compile(r"\b(?:mrs|mr|miss|ms|mx|dr)\.? ?(?P<name>[A-Z]\b\.?)(?!\w)", re.IGNORECASE)
 """A person named by a title and a letter ("Mr Q said no", "ask Ms. K."): the letter is their initial."""
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
 # A code mixing letters and digits, with at least four digits: E204518, INC0012345, CS-482913, agent4471.
@@ -245,7 +246,8 @@ def _patterns(text: str, spans: _Spans) -> None:
             continue  # "asked at work dot a b c"
         plain_at = re.fullmatch(r"\s+at\s+", text[match.end("local"):match.start("domain")], re.IGNORECASE)
         # "reset it at bank.com" is a link after a word; "dave at hotmail dot com" is an address.
-        if plain_at and not re.search(r"[._\d+]", match["local"]) and "." in match["domain"] and \
+        named = fold(match["local"]) in gazetteer().first  # "jane at example.com" is an address all the same
+        if plain_at and not named and not re.search(r"[._\d+]", match["local"]) and "." in match["domain"] and \
                 not re.search(r"\bdot\b", match["domain"], re.IGNORECASE):
             continue
         _email(text, spans, *match.span())

@@ -16,6 +16,8 @@ roster loses its word, the price of the promise).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 CUES_BEFORE = frozenset("ask asked tell told thanks thank named called cc ping message emailed messaged".split())
 PERSON_AFTER = frozenset("""
 is was isn't wasn't isnt wasnt are were has had hasn't hadn't says said told tells asks asked keeps kept gets got
@@ -65,13 +67,15 @@ def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozen
     return possessive or (opens and (after in PERSON_AFTER or (after in OPENING_AFTER and word not in MODALS)))
 
 
-def login_forms(parts: list[str]) -> set[str]:
+def login_forms(parts: list[str], is_word: Callable[[str], bool]) -> set[str]:
     """How a roster name is run together as a login or handle: "tokafor", "tomokafor" for Tom Okafor (first and
-    last part; at least six letters, so short runs stay words)."""
+    last part; at least six letters, or five that are no word ("pshah", an insider review's), so short runs that
+    are words stay words)."""
     if len(parts) < 2:
         return set()
     first, last = parts[0], parts[-1]
-    return {form for form in (first[0] + last, first + last, last + first[0]) if len(form) >= 6}
+    return {form for form in (first[0] + last, first + last, last + first[0])
+            if len(form) >= 6 or (len(form) == 5 and not is_word(form))}
 
 
 def in_compound(key: str, parts: set[str], logins: set[str]) -> bool:

@@ -1,7 +1,8 @@
 """The tools, products and vendors agents talk about: never read as people's names ("Teams", "Genesys", "Jira").
 
-General contact-centre and office software, not a list fitted to any test text; compared folded (lower case,
-no accents).
+General contact-centre and office software, and the outsourcers, banks, telecoms and retailers that UK contact
+centres serve (an insider review saw "the Santander account" and "Sky and BT" lose their clients' names), not a
+list fitted to any test text; compared folded (lower case, no accents).
 """
 
 from __future__ import annotations
@@ -19,4 +20,7 @@ pbx kb qa qm lms hris ats sso vpn api sms chatgpt copilot gemini
 openai bard cortana android iphone ipad macbook lenovo dell thinkpad hp samsung apple
 netsuite xero quickbooks stripe paypal shopify magento bigcommerce mailchimp docusign adobe acrobat
 trello asana monday notion airtable smartsheet basecamp clickup lucidchart visio skype lync
+alexa siri workvivo concentrix teleperformance sitel foundever majorel transcom capita serco sykes ttec
+santander barclays hsbc lloyds natwest halifax nationwide monzo revolut starling sky bt vodafone talktalk
+tesco sainsburys asda morrisons aldi lidl argos ebay deliveroo ocado
 """.split())

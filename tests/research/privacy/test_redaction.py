@@ -371,6 +371,9 @@ INSIDER_ROSTER = ["Tom Okafor", "Priya Shah", "Kevin Marsh", "Grace Hill", "Will
     ("find her on tiktok as janedoe99", "find her on tiktok as [handle]"), ("reddit u/janedoe99", "reddit [handle]"),
     ("she lives in LS6, 2AB to be exact", "she lives in [address] to be exact"), ("LS6 2 AB", "[address]"),
     ("ls6/2ab", "[address]"), ("born 12.03.88", "born [number]"), ("born 12-03-88", "born [number]"),
+    ("Mrs H is a bully", "Mrs [name] is a bully"), ("pshah never replies on Teams", "[name] never replies on Teams"),
+    ("mail jane at example.com", "mail [email]"), ("Hilly is a bully", "[name] is a bully"),
+    ("Marshy shouts at us", "[name] shouts at us"), ("Tommo is lazy", "[name] is lazy"),
 ])
 def test_roster_names_in_lists_and_called_out_and_details_split_apart_are_redacted(typed, redacted):
     assert Redactor(INSIDER_ROSTER).redact(typed).text == redacted
@@ -385,6 +388,9 @@ def test_roster_names_in_lists_and_called_out_and_details_split_apart_are_redact
     ("Will we ever get a raise? Mark as resolved. Grace period ends",
      "Will we ever get a raise? Mark as resolved. Grace period ends"),
     ("we will, and we must, fix the queue", "we will, and we must, fix the queue"),
+    ("the hilly route to work floods", "the hilly route to work floods"),
+    ("reset it at bank.com", "reset it at [link]"),
+    ("we handle the Santander account, Sky and BT", "we handle the Santander account, Sky and BT"),
 ])
 def test_words_beside_roster_names_keep_their_meaning(typed, redacted):
     assert Redactor(INSIDER_ROSTER).redact(typed).text == redacted
