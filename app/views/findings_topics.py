@@ -42,17 +42,18 @@ st.caption("Up to the latest representative analysed wave, as on the overview an
 show_chart(topics_over_time_figure(overview), width="stretch")
 show_chart(topic_barchart(overview), width="stretch")
 TOPIC_COLUMNS = {"label": "Topic", "comments": "Comments", "share": "Share of comments",
-                 "mean_sentiment": "Mean sentiment", "first": "Share in first wave",
-                 "latest": "Share in latest wave", "change": "Change in points"}
+                 "mean_sentiment": "Mean sentiment", "latest_sentiment": "Mean sentiment in latest wave",
+                 "first": "Share in first wave", "latest": "Share in latest wave", "change": "Change in points"}
 table = overview.table.drop(columns=["topic"]).rename(columns=TOPIC_COLUMNS)
 table["Change in points"] = (100 * table["Change in points"]).round() + 0.0  # + 0.0: no "-0" for a tiny fall
 # The CSV holds the figures as shown, not 0.019704433497536946: shares to a hundredth of a point, tone to 2
 # places. A tenth of a point rounded twice: 0.0349 became 0.035, shown "4 %" here and "3 %" in the briefing.
-table = table.round({"Share of comments": 4, "Share in first wave": 4, "Share in latest wave": 4, "Mean sentiment": 2})
+table = table.round({"Share of comments": 4, "Share in first wave": 4, "Share in latest wave": 4, "Mean sentiment": 2,
+                     "Mean sentiment in latest wave": 2})
 text_table(
     table, what=f"topics, analysis {job_id} (CSV)", file_name="topics.csv", height=400,
     formats={"Share of comments": "{:.0%}", "Share in first wave": "{:.0%}", "Share in latest wave": "{:.0%}",
-             "Change in points": "{:+.0f}", "Mean sentiment": "{:+.2f}"},
+             "Change in points": "{:+.0f}", "Mean sentiment": "{:+.2f}", "Mean sentiment in latest wave": "{:+.2f}"},
 )
 labels = dict(zip(overview.table["topic"], overview.table["label"]))
 topic = st.selectbox("Quotes for topic", list(labels), format_func=labels.__getitem__)

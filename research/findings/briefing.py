@@ -363,8 +363,8 @@ _CSV_HEADERS = {
              "negative_share": "Negative comments (share of all)", "mean_sentiment": "Mean sentiment (-1 to 1)",
              "enps_diff": "eNPS difference (points)", "finding": "Finding"},
     "topics": {"topic": "Topic number", "label": "Topic", "comments": "Comments", "share": "Share of comments",
-               "mean_sentiment": "Mean sentiment (-1 to 1)", "first": "Share in the first wave",
-               "latest": "Share in the latest wave", "change": "Change in share"},
+               "mean_sentiment": "Mean sentiment (-1 to 1)", "latest_sentiment": "Mean sentiment in the latest wave",
+               "first": "Share in the first wave", "latest": "Share in the latest wave", "change": "Change in share"},
 }
 """Column names as an executive reads them in a spreadsheet; question keys become their labels."""
 

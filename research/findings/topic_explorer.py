@@ -62,7 +62,8 @@ def topic_overview(
     topics = list(session.scalars(select(TopicSummary.topic).where(TopicSummary.job_id == job_id)))
     stability = session.scalar(select(AnalysisJob.stability).where(AnalysisJob.id == job_id))
     note = stability_note(stability)
-    columns = ["topic", "label", "comments", "share", "mean_sentiment", "first", "latest", "change"]
+    columns = ["topic", "label", "comments", "share", "mean_sentiment", "latest_sentiment", "first", "latest",
+               "change"]
     if comments.empty:
         return TopicOverview(pd.DataFrame(columns=columns), pd.DataFrame(columns=["topic", "label", "wave",
                                                                                   "opens_on", "share"]),
@@ -79,7 +80,7 @@ def topic_overview(
     names, _ = theme_names(session=session)
     labels = readable_labels(session=session, job_id=job_id, comments=comments, thresholds=thresholds,
                              topics=topics, names=names)
-    over_time["label"] = over_time["topic"].map(labels).fillna("")
+    over_time["label"] = [labels.get(int(t), "") for t in over_time["topic"]]
     rows = []
     first_wave = waves["wave"].iloc[0] if len(waves) else None
     last_wave = waves["wave"].iloc[-1] if len(waves) else None
@@ -87,10 +88,15 @@ def topic_overview(
         shares = over_time[over_time["topic"] == topic].set_index("wave")["share"]
         first = float(shares.get(first_wave, np.nan)) if first_wave else np.nan
         latest = float(shares.get(last_wave, np.nan)) if last_wave else np.nan
+        # The label speaks for every wave; a topic whose latest wave turned (complaints about team leads, then
+        # praise of them) read as the opposite of its newest comments (an outside walk), so its tone there shows.
+        now = group[group["wave"] == last_wave]
         rows.append({
             "topic": int(topic), "label": labels.get(int(topic), ""), "comments": len(group),
             "share": len(group) / len(comments),
             "mean_sentiment": float(group["sentiment"].mean()) if len(group) >= thresholds.scores else np.nan,
+            "latest_sentiment": float(now["sentiment"].mean())
+            if now["response_id"].nunique() >= thresholds.scores else np.nan,
             "first": first, "latest": latest,
             "change": latest - first if len(waves) > 1 else np.nan,
         })

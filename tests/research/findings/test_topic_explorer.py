@@ -9,6 +9,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from research.findings.topic_explorer import topic_overview, topic_quotes
 from research.findings.topic_labels import WITHHELD
@@ -144,3 +145,18 @@ def test_pages_take_the_vectors_the_analysis_cached_and_never_need_a_model(tmp_p
     assert np.allclose(embed(PAY_COMPLAINTS[::-1]), fake_embed(PAY_COMPLAINTS[::-1]))
     assert embed(PAY_COMPLAINTS + [PAY_PRAISE]) is None  # one text missing: the caller falls back to words
     assert cached_embedder(path, "another model", ["torch"])(PAY_COMPLAINTS) is None
+
+
+def test_a_topic_whose_latest_wave_turned_shows_that_waves_tone_beside_its_label(session):
+    """Complaints about pay in two waves, praise of it in the third: the label speaks for every wave, so the
+    latest wave's own mean sentiment shows beside it; a latest wave too few people raised it in shows none."""
+    turned = [row if row["wave_id"] != 3 or row["topic"] != 0 else {**row, "sentiment": 0.7}
+              for row in big_team_waves()]
+    overview = topic_overview(session=session, job_id=1, thresholds=LIMITS, comments=pd.DataFrame(turned))
+    pay = overview.table.set_index("topic").loc[0]
+    assert pay["latest_sentiment"] == pytest.approx(0.7) and pay["mean_sentiment"] < 0.2
+    few = [row for row in turned if row["wave_id"] != 3 or row["topic"] != 0]
+    few += [comment("Pay is better now", wave=3, team="Billing", topic=0, sentiment=0.8)
+            for _ in range(LIMITS.scores - 1)]
+    sparse = topic_overview(session=session, job_id=1, thresholds=LIMITS, comments=pd.DataFrame(few))
+    assert np.isnan(sparse.table.set_index("topic").loc[0, "latest_sentiment"])
