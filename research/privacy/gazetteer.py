@@ -172,4 +172,5 @@ email emails online offline app apps okay ok wifi internet website login logout 
 rota rotas shift shifts covid hybrid onboarding offboarding upskill burnout teamwork feedback workload
 kpi kpis aht sla escalation escalations chatbot chatbots dashboard dashboards software hardware lockdown
 women men children people teeth feet data criteria wfh covid-19 etc vs com max mins eircode
+hr ceo cfo coo cto cio vp md gm ops bbq wfm rta fcr nps csat qa ext
 """.split())

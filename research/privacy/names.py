@@ -39,7 +39,7 @@ _SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“(]\s*)$")
 MONTHS = frozenset("january february march april may june july august september october november december".split())
 _DETERMINERS = frozenset("the a an our my your their his its this that these those every each some any no".split())
 WORDS = ("tool", "word")  # kinds of token that are never a name alone
-_MONTH_CUES = frozenset("in on of since until till by during early late mid next last this every from "
+_MONTH_CUES = frozenset("in on of for since until till by during early late mid next last this every from "
                         "before after end start beginning".split())
 # The word before a name: titles, roles, and verbs and prepositions people put before a person.
 _TITLES = frozenset("mr mrs ms miss mx dr prof sir madam".split())

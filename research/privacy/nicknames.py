@@ -50,13 +50,13 @@ def _namer():
     return NickNamer()
 
 
-def clipped(first: str) -> list[str]:
-    """A first name cut short as colleagues say it and no list holds ("Shiv" for Shivani, "Sanj" for Sanjay; an
-    insider review, 2026-12-07): its first four letters or more, two or more short of the whole, that are no
-    English word, taken for a person by the same rules as a nickname. Three letters, or words, took "Jul",
-    "God's", "Cons:" and "Came" in real reviews with a 300-name roster."""
-    words = gazetteer()
-    return [first[:n] for n in range(4, len(first) - 1) if not words.is_word(first[:n])]
+def clipped(first: str, *, words: bool = False) -> list[str]:
+    """A first name cut short as colleagues say it and no list holds ("Sanj" for Sanjay; an insider review,
+    2026-12-07): its first four letters or more, two or more short of the whole, that are no English word, taken
+    for a person by the same rules as a nickname. Those that are words (``words``: "Beth" for Bethany, "Shiv"
+    for Shivani) count only beside the surname ("beth cole"): by the nickname rules, three letters or words took
+    "Jul", "God's", "Cons:" and "Came" in real reviews with a 300-name roster."""
+    return [first[:n] for n in range(4, len(first) - 1) if gazetteer().is_word(first[:n]) is words]
 
 
 def diminutives(part: str) -> list[str]:
@@ -84,6 +84,11 @@ class NicknameFinder:
                     self._surnames.setdefault(nickname, set()).update(parts[1:2])
             for nickname in (d for part in parts[1:] for d in diminutives(part)):  # "Marshy" for Kevin Marsh
                 self._surnames.setdefault(nickname, set())
+        self._beside_surname: dict[str, set[str]] = {}  # cut-short first names that are words: "beth" -> {"cole"}
+        for entry in roster:
+            parts = [p for p in _parts(entry or "") if len(p) >= 2]
+            for cut in clipped(parts[0], words=True) if len(parts) >= 2 else ():
+                self._beside_surname.setdefault(cut, set()).add(parts[-1])
         roster_firsts = {parts[0] for entry in roster if (parts := _parts(entry or ""))}
         for first in roster_firsts:  # a roster's own first name keeps the roster's rules
             self._surnames.pop(first, None)
@@ -95,18 +100,20 @@ class NicknameFinder:
 
     def find(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
         """(start, end) of each nickname in ``text`` taken for a person, with the surname after it."""
-        if not self._surnames:
+        if not self._surnames and not self._beside_surname:
             return []
         toks, spans = tokens(text, blocked), []
         for i, tok in enumerate(toks):
-            if tok.key not in self._surnames:
+            surnames = self._surnames.get(tok.key, set()) | self._beside_surname.get(tok.key, set())
+            if not surnames and tok.key not in self._surnames:
                 continue
             following = toks[i + 1] if i + 1 < len(toks) else None
-            if following is not None and following.key in self._surnames[tok.key] and \
-                    not text[tok.end:following.start].strip():
+            gap = len(text[tok.end:]) - len(text[tok.end:].lstrip())
+            found_after = [fold(text[start:end]) for start, end in blocked if start == tok.end + gap > tok.end]
+            if following is not None and following.key in surnames and not text[tok.end:following.start].strip():
                 spans.append((tok.start, following.end))
-            elif self._person(text, toks, i):
-                spans.append((tok.start, tok.end))
+            elif surnames & set(found_after) or (tok.key in self._surnames and self._person(text, toks, i)):
+                spans.append((tok.start, tok.end))  # "shiv [name]": the surname was found already
         return spans
 
     @staticmethod

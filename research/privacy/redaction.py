@@ -29,7 +29,7 @@ from research.privacy.gazetteer import fold, gazetteer
 from research.privacy.names import NameFinder
 from research.privacy.nicknames import NicknameFinder
 from research.privacy.plain_view import plain_view, span_in_text
-from research.privacy.roster_lists import roster_word_keys, roster_words_beside
+from research.privacy.roster_lists import roster_name_forms, roster_pairs, roster_word_keys, roster_words_beside
 from research.privacy.scrambled_names import ScrambledNames
 
 PLACEHOLDERS = {
@@ -225,6 +225,11 @@ class _Spans:
         if end > start and before_free and after_free:
             self.items.insert(k, (start, end, kind))
 
+    def replace(self, start: int, end: int, kind: str) -> None:
+        """Claim ``start:end`` over the names inside it ("[name] prices" becomes one name)."""
+        self.items = [item for item in self.items if not (item[2] == "name" and start <= item[0] and item[1] <= end)]
+        self.add(start, end, kind)
+
     def blocked(self) -> list[tuple[int, int]]:
         return [(s, e) for s, e, _ in self.items]
 
@@ -333,6 +338,7 @@ class Redactor:
         self._scrambled = ScrambledNames(roster)  # "rofakO", "Oka for"
         self._initials = roster_initials(roster)
         self._roster_words = roster_word_keys(roster) | self._nicknames.keys
+        self._roster_pairs = roster_pairs(roster)
 
     def redact(self, text: str) -> Redacted:
         view, where = plain_view(text)
@@ -371,6 +377,8 @@ class Redactor:
             spans.add(start, end, "name")
         for start, end in roster_words_beside(text, spans.items, self._roster_words):  # "kev and tom", "Tom, you"
             spans.add(start, end, "name")
+        for start, end in roster_name_forms(text, spans.items, self._roster_pairs, self._roster_words):  # "d price"
+            spans.replace(start, end, "name")
         return spans.items
 
 

@@ -10,6 +10,11 @@ frontline dot co dot uk" left "tom"). Here such a word is a name:
 - joined by a list's comma, slash, plus, "&", "and" or "or" to a name already found, or to another such word;
 - with a capital at a sentence's start, right before a comma;
 - right before an e-mail address already found.
+
+And a roster name in forms a second review (that evening) found typed on phones: its possessive without the
+apostrophe ("mark youngs attitude", "daniel prices team", and one part alone before what a person owns, "lees
+team", or opening a sentence before "a", "always" or "never": "deans a legend") and the first name's initial
+before the surname ("d price", "d. price"); see :func:`roster_name_forms`.
 """
 
 from __future__ import annotations
@@ -19,12 +24,19 @@ from collections.abc import Iterable, Sequence
 
 from research.privacy.gazetteer import fold
 from research.privacy.name_shapes import PARTICLES
+from research.privacy.names import _DETERMINERS as DETERMINERS
 from research.privacy.names import _TITLES, _parts, tokens
+from research.privacy.roster_words import CLAUSE_STARTS
 
 # "Mr. John Smith MD", "Jan van der Berg" on a roster: "and der" in a German form's labels is no list of people
 _NOT_NAME_PARTS = _TITLES | PARTICLES | frozenset("jr sr md phd dds dvm ii iii iv".split())
 
-_JOINER = re.compile(r"\s*(?:[,/+&]|\band\b|\bor\b)\s*", re.IGNORECASE)
+_JOINER = re.compile(r"\s*(?:[,/+&]|\band\b|\bn\b|\bor\b)\s*", re.IGNORECASE)
+OWNED = frozenset("""
+team desk shift shifts rota calls queue stats manager boss tl fault idea attitude mate mates car number phone email
+wife husband partner favourite favorite pet job break breaks lunch seat line group side mood
+""".split())
+"""What a person's name without its apostrophe owns: "lees team", "amirs desk"."""
 
 
 def roster_word_keys(roster: Iterable[str]) -> frozenset[str]:
@@ -63,3 +75,40 @@ def roster_words_beside(text: str, found: Sequence[tuple[int, int, str]], keys: 
                 marked.add(i)
                 changed = True
     return sorted((toks[i].start, toks[i].end) for i in marked)
+
+
+def roster_pairs(roster: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """(first name, surname) of each roster name of two parts or more, folded."""
+    pairs = set()
+    for entry in roster:
+        parts = [p for p in _parts(entry or "") if len(p) >= 2 and p not in _NOT_NAME_PARTS]
+        if len(parts) >= 2:
+            pairs.add((parts[0], parts[-1]))
+    return frozenset(pairs)
+
+
+def roster_name_forms(text: str, found: Sequence[tuple[int, int, str]], pairs: frozenset[tuple[str, str]],
+                      keys: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """(start, end) of each roster name written as its possessive without the apostrophe ("mark youngs", also
+    the surname's part when the first name was found alone) or as the first name's initial and the surname
+    ("d price", "d. price")."""
+    if not pairs and not keys:
+        return []
+    toks = tokens(text, [(start, end) for start, end, kind in found if kind != "name"])
+    spans = []
+    for i, tok in enumerate(toks):  # "lees team", "deans a legend"
+        if tok.key.endswith("s") and tok.key[:-1] in keys and i + 1 < len(toks):
+            before = toks[i - 1].key if i else None
+            after = toks[i + 1].key
+            if before not in DETERMINERS and (after in OWNED or (after in ("a", "an", "always", "never") and (
+                    before is None or before in CLAUSE_STARTS or tok.initial))):
+                spans.append((tok.start, tok.end))
+    for first, second in zip(toks, toks[1:], strict=False):
+        gap = text[first.end:second.start]
+        for name, surname in pairs:
+            owned = first.key == name and second.key == surname + "s" and not gap.strip()
+            initial = first.key == name[0] and second.key == surname and (
+                gap.strip() == "." or (not gap.strip() and first.key not in ("a", "i", "o")))  # "a white paper"
+            if owned or initial:
+                spans.append((first.start, second.end))
+    return spans

@@ -18,19 +18,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-CUES_BEFORE = frozenset("ask asked tell told thanks thank named called cc ping message emailed messaged".split())
+CUES_BEFORE = frozenset("ask asked tell told thanks thank cheers ta named called cc ping message emailed messaged"
+                        .split())
 PERSON_AFTER = frozenset("""
 is was isn't wasn't isnt wasnt are were has had hasn't hadn't says said told tells asks asked keeps kept gets got
 does did doesn't didn't doesnt didnt won't wont helped helps treats treated ignores ignored shouted shouts yelled
 screamed snapped refuses refused approves approved denied denies blamed blames lied promised forgot from
-covered swapped laughed laughs yells knows thinks
+covered swapped laughed laughs yells knows thinks needs should shouldnt sits takes took gave gives wants talks
+acts favours favors picks moans rang emailed messaged
 """.split())
 OPENING_AFTER = frozenset("never always just still really also".split())
-CLAUSE_STARTS = frozenset("and but so because cos coz then or when while if that since until".split())
-"""Words after which a new clause, and so a subject, begins: "and tom never helps", "me and grace are"."""
-AFTER_TO = frozenset("about and but he she they who today yesterday again".split())
+CLAUSE_STARTS = frozenset("and n but so because cos coz then or when while if that since until honestly tbh ngl "
+                          "also plus now well sadly apparently frankly seriously".split())
+"""Words after which a new clause, and so a subject, begins: "and tom never helps", "me and grace are", "me n
+faith", "honestly dean is the reason"."""
+AFTER_TO = frozenset("about and but for he she they who today yesterday again".split())
 """After "to", words that end the phrase a person closes: "spoke to grace about it", "talk to mark, he never
-listens" ("we have to mark every call" keeps its verb)."""
+listens", "thanks to lee for covering" ("we have to mark every call" keeps its verb)."""
 MODALS = frozenset("will may can must".split())
 """Names that are also modal verbs: "the TL will help" and "my manager will never listen" keep their word, so
 after a role these are names only at the end of a clause ("ask will", "thanks will")."""

@@ -394,3 +394,33 @@ def test_roster_names_in_lists_and_called_out_and_details_split_apart_are_redact
 ])
 def test_words_beside_roster_names_keep_their_meaning(typed, redacted):
     assert Redactor(INSIDER_ROSTER).redact(typed).text == redacted
+
+
+WORD_ROSTER = ["Daniel Price", "Aisha Begum", "Mark Young", "Rose Wood", "Dean Ford", "Joy Park", "Lee Chen",
+               "Faith Brown", "Amir Hussain", "Bethany Cole", "Arthur White"]
+
+
+@pytest.mark.parametrize("typed, redacted", [  # a second review that evening, with a roster of word-names
+    ("dean needs to go", "[name] needs to go"), ("honestly lee is the reason half the team left",
+                                                  "honestly [name] is the reason half the team left"),
+    ("massive thanks to lee for covering my shift", "massive thanks to [name] for covering my shift"),
+    ("the new tl mark needs training himself", "the new tl [name] needs training himself"),
+    ("me n faith got told off for nothing", "me n [name] got told off for nothing"),
+    ("mark youngs attitude stinks", "[name] attitude stinks"), ("daniel prices team", "[name] team"),
+    ("lees team is the worst", "[name] team is the worst"), ("deans a legend", "[name] a legend"),
+    ("d price never listens", "[name] never listens"), ("d. price again", "[name] again"),
+    ("beth cole is great", "[name] is great"), ("cheers dan", "cheers [name]"),
+])
+def test_a_roster_of_word_names_is_read_where_people_type_them(typed, redacted):
+    assert Redactor(WORD_ROSTER).redact(typed).text == redacted
+
+
+@pytest.mark.parametrize("typed", [
+    "please mark the call as resolved only when the customer confirms", "the young ones on nights do most calls",
+    "i have faith the new ceo will sort things", "park near the depot, not in the customer bays",
+    "the price increase means more angry callers", "hr took six weeks to answer a simple question",
+    "the rota for december came out far too late", "the summer bbq was cancelled again",
+    "a white paper on handle time", "the marks team moved floors", "he marks a call as resolved too early",
+])
+def test_the_same_words_as_ordinary_words_stay_with_that_roster(typed):
+    assert Redactor(WORD_ROSTER).redact(typed).text == typed
