@@ -268,16 +268,13 @@ def _top(shares: dict[str, pd.Series]) -> float:
     return max(0.1, math.ceil(highest * 10) / 10)
 
 
-def _gap_details(session: Session, job_id: int, thresholds: Thresholds, gaps, comments,
-                 statuses: list[WaveStatus]) -> tuple[list[str], list]:
+def _gap_details(findings: dict[str, list]) -> tuple[list[str], list]:
     sections, rows = [], []
     for kind, heading in KINDS.items():
         sections.append(f"<h3>{heading}</h3>")
-        findings = gap_findings(session=session, job_id=job_id, thresholds=thresholds, kind=kind, gaps=gaps,
-                                comments=comments, wave_notes={s.title: s.label for s in statuses if s.label})
-        if not findings:
+        if not findings[kind]:
             sections.append("<p class=note>Below the reporting thresholds.</p>")
-        for finding in findings:
+        for finding in findings[kind]:
             sections.append(f"<p>{html.escape(finding.sentence)}</p>")
             rows.append({"kind": kind, "theme": finding.name, "share": finding.share, "change": finding.change,
                          "negative_share": finding.negative_share, "mean_sentiment": finding.mean_sentiment,
@@ -286,9 +283,9 @@ def _gap_details(session: Session, job_id: int, thresholds: Thresholds, gaps, co
 
 
 def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tables: dict, actions: pd.DataFrame,
-                      gaps: pd.DataFrame, comments: pd.DataFrame,
-                      statuses: list[WaveStatus]) -> tuple[list[str], TopicOverview]:
-    sections, rows = _gap_details(session, job_id, thresholds, gaps, comments, statuses)
+                      gaps: pd.DataFrame, comments: pd.DataFrame, statuses: list[WaveStatus],
+                      findings: dict[str, list]) -> tuple[list[str], TopicOverview]:
+    sections, rows = _gap_details(findings)
     tables["gaps"] = pd.DataFrame(rows).round(3)
     topics = topic_overview(session=session, job_id=job_id, thresholds=thresholds, comments=comments)
     tables["topics"] = topics.table.round(3)
@@ -336,12 +333,15 @@ def build_briefing(*, session: Session, wave_id: int, job_id: int | None, thresh
         gaps = gap_table(session=session, job_id=job_id, thresholds=thresholds, facts=comments)
         study_id = representative_study(session=session, thresholds=thresholds)
         statuses = wave_statuses(session=session, thresholds=thresholds)  # a wave in progress says so
-        areas = focus_areas(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id,
-                            study_id=study_id, gaps=gaps, comments=comments,
-                            wave_notes={s.title: s.label for s in statuses if s.label})
-        # the detail, topics and action effects read the briefing's wave and those before, as its focus areas do
+        notes = {s.title: s.label for s in statuses if s.label}
+        # the focus areas, detail, topics and action effects read the briefing's wave and those before
         gaps, comments = analysed_up_to(session=session, gaps=gaps, comments=comments, wave_id=wave_id)
-        details, topics = _analysis_details(session, job_id, thresholds, tables, actions, gaps, comments, statuses)
+        findings = {kind: gap_findings(session=session, job_id=job_id, thresholds=thresholds, kind=kind, gaps=gaps,
+                                       comments=comments, wave_notes=notes) for kind in KINDS}  # worked out once
+        areas = focus_areas(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id,
+                            study_id=study_id, gaps=gaps, comments=comments, wave_notes=notes, findings=findings)
+        details, topics = _analysis_details(session, job_id, thresholds, tables, actions, gaps, comments, statuses,
+                                            findings)
     else:
         details = ["<p class=note>No analysis has run yet: focus areas, gaps and topics will appear after one.</p>"]
     sections = (_headline(result, comparison, areas, thresholds, _kpi_table(result, comparison))

@@ -106,9 +106,10 @@ def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tupl
     return tuple(candidates[i] for i in first_distinct(candidates, alike, limit=2))
 
 
-def _ranked(session, job_id, thresholds, gaps, comments, top) -> list[GapFinding]:
-    found = [f for kind in KINDS for f in gap_findings(session=session, job_id=job_id, thresholds=thresholds,
-                                                       kind=kind, top=top, gaps=gaps, comments=comments)]
+def _ranked(session, job_id, thresholds, gaps, comments, top,
+            findings: Mapping[str, list[GapFinding]] | None = None) -> list[GapFinding]:
+    found = [f for kind in KINDS for f in (findings[kind][:top] if findings is not None else gap_findings(
+        session=session, job_id=job_id, thresholds=thresholds, kind=kind, top=top, gaps=gaps, comments=comments))]
     return sorted(found, key=lambda f: (-f.negative_share, -f.share, f.name))[:top]
 
 
@@ -116,6 +117,7 @@ def focus_areas(
     *, session: Session, job_id: int, thresholds: Thresholds, wave_id: int | None = None,
     study_id: int | None = None, top: int = 3, gaps: pd.DataFrame | None = None,
     comments: pd.DataFrame | None = None, wave_notes: Mapping[str, str] | None = None,
+    findings: Mapping[str, list[GapFinding]] | None = None,
 ) -> list[FocusArea]:
     """The ``top`` gaps (morale and tooling together, most negative comments first) of a wave.
 
@@ -127,6 +129,8 @@ def focus_areas(
             a wave says it is not like for like (an outside walk read "up 12 points" from two of eight teams).
         gaps, comments: every wave's gaps and analysed comments, when the caller has read them already
             (both, or neither: then only the quotable comments' text is read).
+        findings: each kind's :func:`gap_findings` of the same wave, gaps and comments, at least ``top`` of
+            each, when the caller has them (the briefing tells them in full too): not worked out twice.
     """
     if gaps is None or comments is None:
         gaps, comments = gaps_and_quotes(session=session, job_id=job_id, thresholds=thresholds, wave_id=wave_id)
@@ -138,7 +142,7 @@ def focus_areas(
     quotable = releasable_rows(latest, by="team", parent="wave_id", threshold=thresholds.comments,
                                people="response_id")  # per wave: same-day waves are never pooled
     areas = []
-    for finding in _ranked(session, job_id, thresholds, gaps, comments, top):
+    for finding in _ranked(session, job_id, thresholds, gaps, comments, top, findings):
         team, team_share = _worst_team(quotable, finding.theme)
         evidence = (interview_evidence(session=session, study_id=study_id, theme=finding.theme,
                                        thresholds=thresholds, quotes=0) if study_id is not None else None)
