@@ -5,8 +5,7 @@ Agents write names every way people type them: "Kevin Smith", "kevin", "sarah.co
 supervisor John") miss the rest. This module reads each comment as a row of word tokens and decides which
 ones are names from:
 
-* a gazetteer of first names and surnames from about sixty locales, read from the person providers that ship
-  inside the ``faker`` package (MIT licence);
+* a gazetteer of first names and surnames of about sixty locales, from ``faker``'s person providers (MIT licence);
 * Webster's 2nd word list (public domain, shipped by ``english-words``), so that "will", "grace" or "mark" are
   treated as words unless the context says they are names, while "kevin" or "priya" are names even in lower case;
 * context: capitals, the word before (a title, a role word, "thanks", "ask") and the word after ("said", "is");
@@ -208,17 +207,18 @@ class NameFinder:
         for i, tok in enumerate(toks):
             if tok.key in self._roster_parts or in_compound(tok.key, self._roster_parts, self._roster_logins):
                 is_name[i] = True
-            elif tok.key in self._roster_capitalised or tok.key in self._roster_surnames:  # the neighbours decide
+            elif (tok.key in self._roster_capitalised or tok.key in self._roster_surnames) and not (
+                    tok.text.isupper() and len(tok.text) <= 3):  # the neighbours decide; "LA", "MD's" are no one
                 # a possessive before makes a thing, as a determiner does: "the customer's bill is too high"
                 before = "the" if i and _possessive(text, toks[i - 1]) else _word_before(text, toks, i)
-                after = _word_after(text, toks, i)
+                after, owns = _word_after(text, toks, i), _possessive(text, tok)
                 # at a sentence's start a capital says nothing: "Will we", "Mark my", "Grace period", "Will check"
                 opening_word = tok.initial and not (after is None or after in PERSON_AFTER or after in _AFTER - {
-                    "can", "will", "would", "may", "might", "must", "should"} or _possessive(text, tok))
+                    "can", "will", "would", "may", "might", "must", "should"} or owns)
                 if (tok.cap and tok.key in self._roster_capitalised and not opening_word) \
-                        or (tok.key in self._roster_words and _spoken_of(tok.key, before, after,
-                                                                        possessive=_possessive(text, tok))) \
-                        or (tok.key in self._roster_surnames and _spoken_of(tok.key, before, after, surname=True)):
+                        or (tok.key in self._roster_words and _spoken_of(tok.key, before, after, possessive=owns)) \
+                        or (tok.key in self._roster_surnames and _spoken_of(tok.key, before, after, surname=True,
+                                                                           possessive=owns)):
                     is_name[i] = True  # never unset: a full name matched earlier may have marked it
             for parts in self._roster_full.get(tok.key, ()):
                 if len(parts) > 1 and i + len(parts) <= len(toks) and all(
@@ -314,7 +314,7 @@ class NameFinder:
                 # In lower case: a name that is no word, a surname after a name ("kevin smith"), an unknown word.
                 lower_known = tok.text.islower() and tok.key not in _NOT_NAMES and (
                     kind == "strong" or (kind == "unknown" and not self._gaz.near_word(tok.key))
-                    or (kind == "weak" and left and tok.key in self._gaz.last)
+                    or (kind == "weak" and left and tok.key in self._gaz.last and tok.key not in PERSON_AFTER)
                     or (kind == "weak" and right and tok.key in self._gaz.first))
                 beside_strong = any(0 <= j < len(toks) and is_name[j] and self._kind(toks[j]) == "strong"
                                     for j in ((i - 1,) if left else ()) + ((i + 1,) if right else ()))

@@ -115,7 +115,7 @@ _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _YEAR = r"(?:,?\s+'?\d{2}(?:\d{2})?)"
 _AGE = (r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighteen|nineteen)(?:[\s-]?(?:one|two|three|four|"
         r"five|six|seven|eight|nine))?)")
-_BIRTH_CUE = (r"\b(?:d\.?o\.?b\.?|date of birth|born(?:\s+on)?|b\.|(?:birth|b-?)day(?:\s+is)?|"
+_BIRTH_CUE = (r"\b(?:(?:d\.?o\.?b\.?|date of birth)(?:\s+is)?|born(?:\s+on)?|b\.|(?:birth|b-?)day(?:\s+is)?|"
               rf"turn(?:ed|s|ing)?\s+{_AGE}(?:\s+on|\s+next\s+\w+,?|\s+this\s+\w+,?)?)[\s:,-]*(?:the\s+)?")
 _HOLIDAY = r"(?:christmas(?:\s+day|\s+eve)?|boxing\s+day|new\s+year'?s(?:\s+day|\s+eve)|valentine'?s\s+day|halloween)"
 _BIRTH_DATE = re.compile(

@@ -34,7 +34,7 @@ _NOT_NAME_PARTS = _TITLES | PARTICLES | frozenset("jr sr md phd dds dvm ii iii i
 _JOINER = re.compile(r"\s*(?:[,/+&]|\band\b|\bn\b|\bor\b)\s*", re.IGNORECASE)
 OWNED = frozenset("""
 team desk shift shifts rota calls queue stats manager boss tl fault idea attitude mate mates car number phone email
-wife husband partner favourite favorite pet job break breaks lunch seat line group side mood
+wife husband partner favourite favorite pet job break breaks lunch seat line group side mood feedback approach
 """.split())
 """What a person's name without its apostrophe owns: "lees team", "amirs desk"."""
 

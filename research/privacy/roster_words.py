@@ -18,16 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-CUES_BEFORE = frozenset("ask asked tell told thanks thank cheers ta named called cc ping message emailed messaged"
-                        .split())
+CUES_BEFORE = frozenset("ask asked tell told thanks thank cheers ta done congrats congratulations welcome hi hey "
+                        "named called cc ping message emailed messaged".split())
 PERSON_AFTER = frozenset("""
 is was isn't wasn't isnt wasnt are were has had hasn't hadn't says said told tells asks asked keeps kept gets got
 does did doesn't didn't doesnt didnt won't wont helped helps treats treated ignores ignored shouted shouts yelled
 screamed snapped refuses refused approves approved denied denies blamed blames lied promised forgot from
 covered swapped laughed laughs yells knows thinks needs should shouldnt sits takes took gave gives wants talks
-acts favours favors picks moans rang emailed messaged
+acts favours favors picks moans rang emailed messaged sorted explained fixed showed made
 """.split())
-OPENING_AFTER = frozenset("never always just still really also".split())
+OPENING_AFTER = frozenset("never always just still really also finally".split())
 CLAUSE_STARTS = frozenset("and n but so because cos coz then or when while if that since until honestly tbh ngl "
                           "also plus now well sadly apparently frankly seriously".split())
 """Words after which a new clause, and so a subject, begins: "and tom never helps", "me and grace are", "me n
@@ -63,7 +63,7 @@ def spoken_of(word: str, before: str | None, after: str | None, *, roles: frozen
         return False
     opens = before is None or before in CLAUSE_STARTS
     if surname:
-        return opens and (after in PERSON_AFTER or after in OPENING_AFTER)
+        return opens and (after in PERSON_AFTER or after in OPENING_AFTER or possessive)
     if word in MONTHS:
         return False
     if before == "to":

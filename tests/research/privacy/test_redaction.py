@@ -410,6 +410,11 @@ WORD_ROSTER = ["Daniel Price", "Aisha Begum", "Mark Young", "Rose Wood", "Dean F
     ("lees team is the worst", "[name] team is the worst"), ("deans a legend", "[name] a legend"),
     ("d price never listens", "[name] never listens"), ("d. price again", "[name] again"),
     ("beth cole is great", "[name] is great"), ("cheers dan", "cheers [name]"),
+    # a third review's (a measurement, then these mended)
+    ("my DOB is 14/03/1989 and the system has it wrong", "my DOB is [number] and the system has it wrong"),
+    ("Price's approach to QA scoring is unfair", "[name]'s approach to QA scoring is unfair"),
+    ("lee sorted my payslip issue", "[name] sorted my payslip issue"), ("well done faith", "well done [name]"),
+    ("Dean made a new starter cry", "[name] made a new starter cry"),
 ])
 def test_a_roster_of_word_names_is_read_where_people_type_them(typed, redacted):
     assert Redactor(WORD_ROSTER).redact(typed).text == redacted
@@ -421,6 +426,15 @@ def test_a_roster_of_word_names_is_read_where_people_type_them(typed, redacted):
     "the price increase means more angry callers", "hr took six weeks to answer a simple question",
     "the rota for december came out far too late", "the summer bbq was cancelled again",
     "a white paper on handle time", "the marks team moved floors", "he marks a call as resolved too early",
+    "the wood's edge by the car park",
 ])
 def test_the_same_words_as_ordinary_words_stay_with_that_roster(typed):
     assert Redactor(WORD_ROSTER).redact(typed).text == typed
+
+
+def test_a_roster_surname_in_capitals_of_three_letters_or_fewer_is_an_acronym():
+    """With a La and an Md on a 300-name roster, real reviews lost "LA" and "MD's" to the surname rules."""
+    redactor = Redactor(["Ana La", "Sam Md"])
+    for kept in ("ED's and MD's are the problem", "the streamlined process and LA fixed it"):
+        assert redactor.redact(kept).text == kept
+    assert redactor.redact("and La fixed it").text == "and [name] fixed it"
