@@ -51,7 +51,7 @@ for kind, heading in KINDS.items():
                 right.caption("Key phrases: " + ", ".join(plain(p) for p in finding.phrases))
             with st.expander("What agents said (redacted)"):
                 if not finding.quotes:
-                    st.caption("No team reached the comment threshold for this theme.")
+                    st.caption(finding.no_quote_note)
                 for quote in finding.quotes:
                     st.text(f"“{quote}”")
     more = more_gaps(gaps, kind=kind)

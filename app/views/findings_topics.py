@@ -37,7 +37,8 @@ if overview.table.empty:
     st.info("The analysis found no topics yet.")
     st.stop()
 st.caption("Up to the latest representative analysed wave, as on the overview and the gaps page (a pilot or a "
-           "wave just opened is left out).")
+           "wave just opened is left out). A mean sentiment is left blank where fewer than "
+           f"{limits.scores} people raised the topic (in the latest wave, for that column).")
 (st.success if (overview.stability or 0) >= 0.6 else st.warning)(overview.stability_note)
 show_chart(topics_over_time_figure(overview), width="stretch")
 show_chart(topic_barchart(overview), width="stretch")
@@ -45,7 +46,9 @@ TOPIC_COLUMNS = {"label": "Topic", "comments": "Comments", "share": "Share of co
                  "mean_sentiment": "Mean sentiment", "latest_sentiment": "Mean sentiment in latest wave",
                  "first": "Share in first wave", "latest": "Share in latest wave", "change": "Change in points"}
 table = overview.table.drop(columns=["topic"]).rename(columns=TOPIC_COLUMNS)
-table["Change in points"] = (100 * table["Change in points"]).round() + 0.0  # + 0.0: no "-0" for a tiny fall
+# The points between the shares as shown: "4 % → 4 %, +1" read as a contradiction (an outside walk). + 0.0: no "-0".
+shown_points = (100 * table["Share in latest wave"]).round() - (100 * table["Share in first wave"]).round()
+table["Change in points"] = shown_points.where(table["Change in points"].notna()) + 0.0
 # The CSV holds the figures as shown, not 0.019704433497536946: shares to a hundredth of a point, tone to 2
 # places. A tenth of a point rounded twice: 0.0349 became 0.035, shown "4 %" here and "3 %" in the briefing.
 table = table.round({"Share of comments": 4, "Share in first wave": 4, "Share in latest wave": 4, "Mean sentiment": 2,

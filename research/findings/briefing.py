@@ -292,9 +292,15 @@ def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tab
     shown = topics.table.head(15)
     readable = pd.DataFrame({"Topic": shown["label"], "Comments": shown["comments"],
                              "Share": [_percent(s) for s in shown["share"]],
-                             "Change (points)": [_number(c * 100, 0, True) for c in shown["change"]]})
+                             # the points between the shares as shown ("4 % → 4 %" is no change)
+                             "Change (points)": [_number(round(b * 100) - round(a * 100), 0, True) if pd.notna(c)
+                                                 else "" for a, b, c in zip(shown["first"], shown["latest"],
+                                                                            shown["change"], strict=True)],
+                             "Mean sentiment": [_number(m, 2, True) for m in shown["mean_sentiment"]],
+                             "Latest wave": [_number(m, 2, True) for m in shown["latest_sentiment"]]})
     sections += ["<h3>Emergent topics</h3>", f"<p class=note>{html.escape(topics.stability_note)}</p>",
-                 _table_html(readable, numeric=("Comments", "Share", "Change (points)"))]
+                 _table_html(readable, numeric=("Comments", "Share", "Change (points)", "Mean sentiment",
+                                                "Latest wave"))]
     if not actions.empty:
         notes = {s.wave_id: s.label for s in statuses if s.label}
         actions["Effect"] = [

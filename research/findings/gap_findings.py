@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from research.analysis.gaps import distinct_quotes, praised_themes, ranked_gaps
 from research.analysis.phrases import PhraseCounts, count_phrases, key_phrases
+from research.figure_text import counted
 from research.findings.comment_mentions import guarded_quotes, without_places
 from research.findings.critics import critics
 from research.findings.gap_data import gap_table, gaps_and_quotes, quotable_comments
@@ -61,6 +62,19 @@ class GapFinding:
     quotes: tuple[str, ...]
     trend: pd.DataFrame  # wave, opens_on, share, mean_sentiment for every wave that passed the thresholds
     sentence: str
+    quotable: int = 0  # its comments from teams at the comment threshold, quoted or not
+
+    @property
+    def no_quote_note(self) -> str:
+        """Why no quote is shown: a walk read "no team reached the comment threshold" beside key phrases drawn
+        from a team that had, whose only comment praised (praise is never quoted as a complaint)."""
+        if not self.quotable:
+            return "No team reached the comment threshold for this theme."
+        if self.quotable == 1:
+            return ("Its one comment from a team at the comment threshold is not quoted as a complaint: it reads as "
+                    "praise, or it mentions a team or place too small to be named.")
+        return (f"None of its {counted(self.quotable, 'comment')} from teams at the comment threshold is quoted as "
+                "a complaint: they read as praise, or they mention a team or place too small to be named.")
 
 
 def _number(value) -> float | None:
@@ -187,5 +201,6 @@ def gap_findings(
             trend=history[["wave", "opens_on", "share", "mean_sentiment"]].reset_index(drop=True),
             sentence=finding_sentence(row.name, float(row.share), change, previous_wave, phrases, enps_diff)
             + (not_like_for_like(row.wave, (wave_notes or {}).get(row.wave, "")) if change is not None else ""),
+            quotable=len(mine),
         ))
     return findings

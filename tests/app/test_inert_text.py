@@ -285,10 +285,16 @@ def test_the_topic_table_speaks_plainly(marked_up_app, downloads):
     at.run()
     at.switch_page("views/findings_topics.py").run()
     table = at.table[0].value
-    assert list(table.columns) == ["Topic", "Comments", "Share of comments", "Mean sentiment", "Share in first wave",
-                                   "Share in latest wave", "Change in points"]
+    assert list(table.columns) == ["Topic", "Comments", "Share of comments", "Mean sentiment",
+                                   "Mean sentiment in latest wave", "Share in first wave", "Share in latest wave",
+                                   "Change in points"]
     changes = [v for v in table["Change in points"] if v]
     assert changes and all(re.fullmatch(r"[+-]\d+", v) and v != "-0" for v in changes), changes
+    # The change is between the shares as shown: "4 % → 4 %, +1" read as a contradiction (an outside walk).
+    for first, latest, change in zip(table["Share in first wave"], table["Share in latest wave"],
+                                     table["Change in points"], strict=True):
+        if change:
+            assert int(change) == int(latest.rstrip(" %")) - int(first.rstrip(" %")), (first, latest, change)
     # Each share is shown as its own whole percent: rounded first to a tenth of a point, 0.0349 became 0.035 and
     # showed "4 %" against the briefing's "3 %". The CSV keeps a hundredth of a point.
     data = downloads["topics.csv"][0]

@@ -62,6 +62,9 @@ def test_the_html_makes_no_request_and_escapes_what_people_typed(engine, analyse
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "@import" not in page
     assert "Tools and systems: raised in" in page and "Emergent topics" in page
+    # the topics' tone, overall and in the latest wave, as on the Topic explorer (a walk missed it in the briefing)
+    topics_table = page[page.index("Emergent topics"):]
+    assert "<th>Mean sentiment</th>" in topics_table and "<th>Latest wave</th>" in topics_table
     with zipfile.ZipFile(io.BytesIO(briefing_csv_zip(briefing.tables))) as archive:
         actions = archive.read("actions.csv").decode()
         headers = {name: pd.read_csv(archive.open(name), nrows=0).columns.tolist() for name in archive.namelist()}

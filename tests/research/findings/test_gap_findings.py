@@ -174,3 +174,19 @@ def test_comments_that_fit_no_code_and_codes_of_no_gap_kind_are_listed_apart():
     from research.analysis.gaps import ranked_gaps
 
     assert ranked_gaps(gaps, kind="tooling").empty and ranked_gaps(gaps, kind="morale")["theme"].tolist() == ["pay"]
+
+
+def test_a_gap_without_quotes_says_why():
+    """A walk read "No team reached the comment threshold" beside key phrases from a team that had: its one
+    comment praised, and praise is never quoted as a complaint."""
+    from dataclasses import replace
+
+    from research.findings.gap_findings import GapFinding
+
+    bare = GapFinding(theme="processes", name="Processes", kind="tooling", wave="Wave 3", comments=4, share=0.02,
+                      change=None, previous_wave=None, negative_share=0.02, mean_sentiment=-0.5, enps_diff=None,
+                      morale_diff=None, phrases=("monthly session",), quotes=(), trend=pd.DataFrame(), sentence="")
+    assert bare.no_quote_note == "No team reached the comment threshold for this theme."
+    assert replace(bare, quotable=1).no_quote_note.startswith(
+        "Its one comment from a team at the comment threshold is not quoted as a complaint: it reads as praise")
+    assert replace(bare, quotable=3).no_quote_note.startswith("None of its 3 comments from teams at the comment")
