@@ -269,8 +269,9 @@ def main(sizes=(1000, 10000)) -> None:
         # The configured sentiment model (FRONTLINE_SENTIMENT_MODEL; by default the fine-tuned model reads the
         # texts the head is unsure of), as a real job scores
         scorer = sentiment_scorer(load_settings({**os.environ, "FRONTLINE_DATA_DIR": str(tmp)}))
-        print(f"Frontline's sentiment: {scorer.tuned is not None and 'head and fine-tuned model' or 'head'}"
-              f"{' (the fine-tuned model where the head is unsure)' if scorer.unsure is not None else ''}")
+        reads = "head" if scorer.tuned is None else "head and fine-tuned model" + (
+            " (the fine-tuned model where the head is unsure)" if scorer.unsure is not None else "")
+        print(f"Frontline's sentiment: {reads}")
         warm_up()
         probe, _ = corpus(64)
         print("Cold start in a fresh process: " + "; ".join(

@@ -251,7 +251,7 @@ def sentiment(model, scorer) -> None:
         if fine_tuned.tuned is not None:
             wall_unsure = time.perf_counter()
             some = when_unsure.score_many(texts, vectors, lexicon=lexicon)
-            read = float(np.mean(np.abs(np.arctanh(np.clip(learned, -0.999999, 0.999999)) * 2) < UNSURE))
+            read = float(np.mean(np.abs(scorer.head.log_odds(vectors, lexicon, texts)) < UNSURE))
             unsure = (f"{roc_auc_score(labels, some):.3f} ({read:.0%} of texts read by the fine-tuned model, "
                       f"{len(texts) / (time.perf_counter() - wall_unsure):,.0f} texts/s)")
             wall_tuned, cpu_tuned = time.perf_counter(), time.process_time()

@@ -74,8 +74,12 @@ class NicknameFinder:
 
     def __init__(self, roster: Iterable[str]):
         self._surnames: dict[str, set[str]] = {}  # nickname -> the surnames of the roster names it stands for
+        self._beside_surname: dict[str, set[str]] = {}  # cut-short first names that are words: "beth" -> {"cole"}
+        roster_firsts = set()
         for entry in roster:
-            parts = [p for p in _parts(entry or "") if len(p) >= 2]
+            every = _parts(entry or "")
+            roster_firsts.update(every[:1])
+            parts = [p for p in every if len(p) >= 2]
             if not parts:
                 continue
             for nickname in {*_namer().nicknames_of(parts[0]), *clipped(parts[0]), *diminutives(parts[0])}:
@@ -84,12 +88,8 @@ class NicknameFinder:
                     self._surnames.setdefault(nickname, set()).update(parts[1:2])
             for nickname in (d for part in parts[1:] for d in diminutives(part)):  # "Marshy" for Kevin Marsh
                 self._surnames.setdefault(nickname, set())
-        self._beside_surname: dict[str, set[str]] = {}  # cut-short first names that are words: "beth" -> {"cole"}
-        for entry in roster:
-            parts = [p for p in _parts(entry or "") if len(p) >= 2]
             for cut in clipped(parts[0], words=True) if len(parts) >= 2 else ():
                 self._beside_surname.setdefault(cut, set()).add(parts[-1])
-        roster_firsts = {parts[0] for entry in roster if (parts := _parts(entry or ""))}
         for first in roster_firsts:  # a roster's own first name keeps the roster's rules
             self._surnames.pop(first, None)
 

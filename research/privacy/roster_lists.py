@@ -39,9 +39,14 @@ wife husband partner favourite favorite pet job break breaks lunch seat line gro
 """What a person's name without its apostrophe owns: "lees team", "amirs desk"."""
 
 
+def _name_parts(entry: str | None) -> list[str]:
+    """The folded parts of one roster name that can stand for the person: two letters or more, no title."""
+    return [p for p in _parts(entry or "") if len(p) >= 2 and p not in _NOT_NAME_PARTS]
+
+
 def roster_word_keys(roster: Iterable[str]) -> frozenset[str]:
-    """The folded parts of the roster's names (two letters or more)."""
-    return frozenset(p for entry in roster for p in _parts(entry or "") if len(p) >= 2 and p not in _NOT_NAME_PARTS)
+    """The folded parts of the roster's names."""
+    return frozenset(p for entry in roster for p in _name_parts(entry))
 
 
 def roster_words_beside(text: str, found: Sequence[tuple[int, int, str]], keys: frozenset[str]
@@ -79,12 +84,7 @@ def roster_words_beside(text: str, found: Sequence[tuple[int, int, str]], keys: 
 
 def roster_pairs(roster: Iterable[str]) -> frozenset[tuple[str, str]]:
     """(first name, surname) of each roster name of two parts or more, folded."""
-    pairs = set()
-    for entry in roster:
-        parts = [p for p in _parts(entry or "") if len(p) >= 2 and p not in _NOT_NAME_PARTS]
-        if len(parts) >= 2:
-            pairs.add((parts[0], parts[-1]))
-    return frozenset(pairs)
+    return frozenset((parts[0], parts[-1]) for entry in roster if len(parts := _name_parts(entry)) >= 2)
 
 
 def roster_name_forms(text: str, found: Sequence[tuple[int, int, str]], pairs: frozenset[tuple[str, str]],
