@@ -19,7 +19,7 @@ PACKAGES = ("research", "interviews", "app")
 LAYERS: list[tuple[str, ...]] = [
     ("research", "research.errors", "research.settings", "research.offline", "research.codebook",
      "research.csv_input", "research.spreadsheets", "research.figure_text", "research.text_parts",
-     "research.qdpx_format", "research.qdpx_writer"),
+     "research.qdpx_format", "research.qdpx_writer", "research.typos"),
     ("research.store",),
     ("research.audit", "research.accounts", "research.sso"),
     ("research.privacy",),

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from research.typos import NearWords
+
 MIN_LETTERS = 5
 MODEL = "all-MiniLM-L6-v2"
 
@@ -32,34 +34,16 @@ def english_words() -> frozenset[str]:
     return frozenset(line for line in lines if line.isalpha() and line.islower())
 
 
-def _one_deleted(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def one_edit_apart(a: str, b: str) -> bool:
-    """Whether ``b`` is ``a`` with one letter added, dropped or changed, or two neighbours swapped."""
-    if len(a) == len(b):
-        differ = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
-                                    and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]])
-    shorter, longer = sorted((a, b), key=len)
-    return len(longer) - len(shorter) == 1 and shorter in _one_deleted(longer)
-
-
 class Speller:
     """Reads a misspelt word as the codebook word it is one edit from (the first alphabetically among several).
 
-    Candidates are found through the words' one-letter deletions (as SymSpell does), so each word costs a few
-    dictionary lookups whatever the codebook's size; answers are remembered.
+    Candidates are found as :class:`research.typos.NearWords` finds them; answers are remembered.
     """
 
     def __init__(self, code_words: Iterable[str], english: frozenset[str] | None = None):
         self._english = english_words() if english is None else english
         self._code_words = {w for w in code_words if len(w) >= MIN_LETTERS}
-        self._by_deletion: dict[str, set[str]] = {}
-        for word in self._code_words:
-            for key in _one_deleted(word) | {word}:
-                self._by_deletion.setdefault(key, set()).add(word)
+        self._near = NearWords(self._code_words)
         self._read: dict[str, str] = {}
 
     def __call__(self, word: str) -> str:
@@ -67,8 +51,7 @@ class Speller:
             return read
         read = word
         if self._english and len(word) >= MIN_LETTERS and word not in self._english and word not in self._code_words:
-            near = set().union(*(self._by_deletion.get(key, ()) for key in _one_deleted(word) | {word}))
-            meant = sorted(w for w in near if one_edit_apart(word, w))
+            meant = self._near.near(word)
             read = meant[0] if meant else word
         self._read[word] = read
         return read

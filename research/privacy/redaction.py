@@ -371,6 +371,8 @@ class Redactor:
             spans.add(start, end, "name")
         for start, end in self._nicknames.find(text, spans.blocked()):
             spans.add(start, end, "name")
+        for start, end in self._scrambled.misspelt(text):  # "Siobahn", after the names found whole
+            spans.add(start, end, "name")
         for start, end in self._names.spelled_out(text, spans.blocked()):
             spans.add(start, end, "name")
         for start, end in initials_spans(text, self._initials):

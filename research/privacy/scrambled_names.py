@@ -1,6 +1,8 @@
 """A roster name with its letters moved or hidden: typed backwards ("rofakO moT", "r o f a k O"), in pieces ("Oka
 for", "Oka.for"), starred ("O****r", "K*vin"), stretched ("priyaaa"), plural ("the Okafors"), in a hashtag
-("#sackokafor", "#GraceHillOut"), or as a first name and an initial ("tom o", "K Marsh", "marsh.k").
+("#sackokafor", "#GraceHillOut"), as a first name and an initial ("tom o", "K Marsh", "marsh.k"), or misspelt
+("Siobahn", "Okafr": one letter added, dropped, changed or swapped, in a part of five letters or more that is no
+word, giving what is no word, place or name either: "India" is no slip for an Indira, however near).
 
 Insider reviews (2026-12-07) put each through to executives' quotes: the name finder reads whole words the right
 way round. Only the roster's people are looked for, and mostly by their distinctive parts (four letters or more and
@@ -15,6 +17,10 @@ import re
 from collections.abc import Iterable
 
 from research.privacy.gazetteer import TOKEN, fold, gazetteer
+from research.typos import NearWords
+
+MISSPELT_MIN_LETTERS = 5
+"""Shorter roster parts are one slip from too many other words and names ("Ravi", "rave", "Ravin")."""
 
 _SPACED = re.compile(r"(?<![\w.])(?:[^\W\d_][ .*_-]{1,3}){3,}[^\W\d_]\.?(?![\w-])")
 """Letters typed apart, at least four of them ("r o f a k O", "O  k  a  f  o  r")."""
@@ -43,6 +49,7 @@ class ScrambledNames:
                 self._whole.add(parts[0] + parts[-1])
                 self._initials.setdefault(parts[0], set()).add(parts[-1][0])
                 self._initials.setdefault(parts[-1], set()).add(parts[0][0])
+        self._misspelt = NearWords(p for p in self._parts if len(p) >= MISSPELT_MIN_LETTERS)
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each such name in ``text``."""
@@ -65,6 +72,20 @@ class ScrambledNames:
                     tok.group(0)[:1].isupper() and singular & self._every):
                 found.append(tok.span())
         return found
+
+    def misspelt(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each roster part typed with one slip ("Siobahn"); asked after the name finder, so a
+        name it finds whole ("Sanjay Sharda") is not cut by a slip read in one of its parts."""
+        return [tok.span() for tok in TOKEN.finditer(text) if self._is_misspelt(fold(tok.group(0)))]
+
+    def _is_misspelt(self, key: str) -> bool:
+        """Whether ``key`` is a roster part typed with one slip ("siobahn") and is itself no word, place, name or
+        roster part: a name the gazetteer knows is the name finder's to judge, by the words beside it."""
+        if len(key) < MISSPELT_MIN_LETTERS or key in self._parts or not self._misspelt:
+            return False
+        known = gazetteer()
+        return not (key in known.common or key in known.first or key in known.last or key in known.places
+                    or known.is_word(key)) and bool(self._misspelt.near(key))
 
     def _starred(self, word: str) -> bool:
         shown = sum(ch != "*" for ch in word)

@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from research.analysis.spelling import Speller, english_words, one_edit_apart
+from research.analysis.spelling import Speller, english_words
 from research.analysis.themes import ThemeMatcher
 from research.codebook import CodeDefinition
+from research.typos import one_edit_apart
 
 
 def _embed(texts):
