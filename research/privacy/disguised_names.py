@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from research.privacy.gazetteer import TOKEN, fold, gazetteer
 from research.privacy.names import _DETERMINERS, _ROLES
+from research.privacy.roster_lists import _JOINER, OWNED
 from research.privacy.roster_words import CUES_BEFORE, PERSON_AFTER
 from research.privacy.tools import TOOLS
 
@@ -80,9 +81,10 @@ def initials_spans(text: str, initials: frozenset[str]) -> list[tuple[int, int]]
             if fold("".join(g for g in m.groups() if g)) in initials] + _bare_initials(text, initials)
 
 
-_BARE = re.compile(r"(?<![\w.@#/])[A-Z]{2,3}(?![\w@/]|\.\w)")
+_BARE = re.compile(r"(?<![\w.@#])([A-Z]{2,3})(s?)(?![\w@]|\.\w)")
 ABBREVIATIONS = frozenset("""
 tl km ot pc cs cx ux ui pr ip tv ee hq nda pto dj pk sme sop bpo cc tba tbc eod fyi ooo wip uat bau kt rsvp
+sm rm bm dm avp svp hod jd
 """.split())
 """Letters that stand for words at work ("OT", "PTO", "EOD"), read as a roster name's initials only where a person
 is plainly spoken of; the gazetteer's modern words ("HR", "QA", "WFM") and the tools ("IVR", "KB") are read the same
@@ -94,28 +96,49 @@ _PLURAL = frozenset("are were".split())
 
 
 def _bare_initials(text: str, initials: frozenset[str]) -> list[tuple[int, int]]:
-    """A roster name's initials in capitals without dots where a person is spoken of: before a person's verb or a
-    possessive, or after a cue ("HG said", "ask HG", "HG's team"; a measurement of 2026-12-07 saw four of five such
-    come through). With a roster of hundreds most pairs of capitals are someone's initials, so alone ("MD, SM"),
-    after "the" ("the RM takes") or before a capitalised word ("JP Morgan", "OR MORE") they stay. Letters that
-    are a word, a role, a tool or an abbreviation ("OK", "TL", "KB", "OT") need a cue or a possessive, or a verb
-    after them that things seldom take; "to" before them is a place as often ("promoted to BM level")."""
-    found = []
+    """A roster name's initials in capitals without dots ("HG said", "(MB) moved my shift", "HGs team"; two
+    measurements of 2026-12-07 saw four of five, then 32 of 62, such come through), and any joined to them in a
+    list ("HG and JT were shouting", "MB/DB/CE").
+
+    They stay after "the" or a number ("the DB went down", "500 MB"), with an "s" that is a plural ("TVs"), and
+    before a capitalised word ("JP Morgan", and then anywhere in that text). Alone, they stay before "are"
+    ("Managers in DS are"), and letters that are a word, a role, a tool or an abbreviation ("OK", "SO", "TL", "KB",
+    "OT") are initials only after a cue ("ask OK") or before a possessive or a verb that things seldom take ("OT is
+    given" keeps its word)."""
+    named = {m[1] for m in re.finditer(r"\b([A-Z]{2,3}) [A-Z][a-z]", text)}  # "JP Morgan ... JP is"
+    candidates = []
     for match in _BARE.finditer(text):
-        key = match.group(0).lower()
-        if key not in initials or key in _ROLES:
+        key = match.group(1).lower()
+        if key not in initials or key in _ROLES or match.group(1) in named:
             continue
         before = _WORD_BEFORE.search(text[max(0, match.start() - 40):match.start()])
         after = _WORD_AFTER.search(text[match.end():match.end() + 40])
         prior, verb = (before[1].lower() if before else ""), (after[1].lower() if after else "")
-        if prior in _DETERMINERS or (after and after[1][:1].isupper() and verb not in PERSON_AFTER):
+        if (prior in _DETERMINERS or re.search(r"\d\s*$", text[:match.start()])
+                or (match.group(2) and verb not in OWNED)  # "TVs", but "HGs team"
+                or (after and after[1][:1].isupper() and not after[1].isupper() and verb not in PERSON_AFTER)):
             continue
-        words = gazetteer().is_word(key) or key in TOOLS or key in ABBREVIATIONS
-        cued = prior in (CUES_BEFORE if words else PERSON_BEFORE - {"to"})
-        if (cued or text[match.end():match.end() + 2] in ("'s", "’s")
-                or (verb in PERSON_AFTER - _PLURAL and not (words and verb in _LINKING))):
-            found.append(match.span())
-    return found
+        candidates.append((match, prior, verb))
+    found = {m.span() for m, prior, verb in candidates if _spoken_of(text, m, prior, verb)}
+    grown = True
+    while grown:  # a list grows from any initials in it that were found
+        grown = False
+        for match, _, _ in candidates:
+            if match.span() not in found and any(
+                    _JOINER.fullmatch(text[end:match.start()]) if end <= match.start()
+                    else _JOINER.fullmatch(text[match.end():start]) for start, end in found):
+                found.add(match.span())
+                grown = True
+    return sorted(found)
+
+
+def _spoken_of(text: str, match: re.Match, prior: str, verb: str) -> bool:
+    if verb in _PLURAL:
+        return False
+    owner = bool(match.group(2)) or text[match.end():match.end() + 2] in ("'s", "’s")
+    key = match.group(1).lower()
+    return not (gazetteer().is_word(key) or key in TOOLS or key in ABBREVIATIONS) or owner \
+        or prior in CUES_BEFORE or (verb in PERSON_AFTER and verb not in _LINKING)
 
 
 _BETWEEN_LETTERS = re.compile(r"[^\W\d_][013457@$]+[^\W\d_]")

@@ -178,21 +178,26 @@ def test_words_that_read_as_a_roster_name_only_backwards_or_joined_stay(typed):
 
 
 ROSTER_WITH_INITIALS = ["Harriet Green", "Kate Moss", "Oliver Kent", "Priya Rao", "Jaya Patel", "Siobhan Okafor",
-                        "Sanjay Patel", "Kevin Marsh"]
+                        "Sanjay Patel", "Kevin Marsh", "Jack Turner", "Mark Brown", "Tina Vance"]
 
 
 @pytest.mark.parametrize("typed, redacted", [  # a measurement of 2026-12-07 saw "HG said" kept four times of five
     ("HG said I was lazy", "[name] said I was lazy"), ("ask HG about it", "ask [name] about it"),
     ("HG's team is chaos", "[name]'s team is chaos"), ("HG is useless", "[name] is useless"),
     ("thanks HG", "thanks [name]"), ("KM told me off", "[name] told me off"), ("ask PR", "ask [name]"),
+    # a second measurement's (32 of 62 came through)
+    ("(MB) moved my shift", "([name]) moved my shift"), ("HGs team is toxic", "[name] team is toxic"),
+    ("HG and JT were shouting again", "[name] and [name] were shouting again"),
+    ("MB/JT/OK get the overtime", "[name]/[name]/[name] get the overtime"),
 ])
 def test_a_roster_names_initials_without_dots_are_a_name_where_a_person_is_spoken_of(typed, redacted):
     assert Redactor(ROSTER_WITH_INITIALS).redact(typed).text == redacted
 
 
 @pytest.mark.parametrize("typed", [
-    "KM articles are out of date", "no OT is given", "PR is slow to merge", "OK fine", "the HG team", "HG",
-    "I started at JP Morgan", "MD, SM and the rest", "promoted to JP level", "Managers in SR are weak",
+    "KM articles are out of date", "no OT is given", "PR is slow to merge", "OK fine", "the HG team",
+    "I started at JP Associates and JP is fine", "MD, SM and the rest", "Managers in SR are weak", "500 MB of logs",
+    "TV screens in the break room are broken", "AS USUAL THE QUEUE IS FULL",
 ])
 def test_capitals_that_are_initials_but_name_no_one_spoken_of_stay(typed):
     assert Redactor(ROSTER_WITH_INITIALS + ["Sam Rao", "Mo Day"]).redact(typed).text == typed
