@@ -45,7 +45,7 @@ def analysed_comments(*, session: Session, job_id: int) -> pd.DataFrame:
     rows = session.execute(
         select(cast(PulseResponse.id, String), PulseWave.id, PulseWave.title, PulseWave.opens_on, PulseSegment.team,
                PulseSegment.site, TextAnalysis.theme, TextAnalysis.topic, TextAnalysis.sentiment,
-               PulseAnswer.value_text)
+               TextAnalysis.theme_confidence, PulseAnswer.value_text)
         .join(PulseAnswer, PulseAnswer.id == TextAnalysis.answer_id)
         .join(PulseResponse, PulseResponse.id == PulseAnswer.response_id)
         .join(PulseWave, PulseWave.id == PulseResponse.wave_id)
@@ -54,7 +54,8 @@ def analysed_comments(*, session: Session, job_id: int) -> pd.DataFrame:
     ).all()
     # Plain tuples: pandas inspects each SQLAlchemy Row for fields, which costs seconds at 100,000 rows.
     return pd.DataFrame([tuple(r) for r in rows], columns=[
-        "response_id", "wave_id", "wave", "opens_on", "team", "site", "theme", "topic", "sentiment", "text"])
+        "response_id", "wave_id", "wave", "opens_on", "team", "site", "theme", "topic", "sentiment",
+        "theme_confidence", "text"])
 
 
 def response_scores(*, session: Session) -> pd.DataFrame:
@@ -216,9 +217,24 @@ def latest_quotes(comments: pd.DataFrame, *, column: str, value, thresholds: Thr
         released = releasable_rows(wave, by="team", parent="wave_id", threshold=thresholds.comments,
                                    people="response_id")  # two waves opening this day are two groups
         if not released.empty:
-            chosen = released[released[column] == value].sort_values(["sentiment", "text"])
+            chosen = surest_first(released[released[column] == value])
             return distinct_quotes(chosen["text"].drop_duplicates().tolist(), limit)
     return []
+
+
+QUOTE_CONFIDENCE = 0.7
+"""A comment whose primary theme has at least this confidence is quoted for that theme before any less sure one.
+An executive walk read quotes under the wrong gap where a comment's theme was misread. On 480 real labelled
+fragments with the evaluator's codebook (out of sample), 78 % of primary themes are right (or the labelled second
+theme) and 88.5 % of those with confidence 0.7 or more; 0.7 was chosen there among 0.3, 0.5, 0.7 and 0.9."""
+
+
+def surest_first(comments: pd.DataFrame) -> pd.DataFrame:
+    """``comments`` with those surely of their theme first (:data:`QUOTE_CONFIDENCE`), each group most negative
+    first; a comment with no confidence (a job that kept none, a frame without the column) counts as sure."""
+    confidence = comments["theme_confidence"] if "theme_confidence" in comments else pd.Series(1.0, comments.index)
+    unsure = confidence.astype("float64").fillna(1.0) < QUOTE_CONFIDENCE
+    return comments.assign(_unsure=unsure).sort_values(["_unsure", "sentiment", "text"]).drop(columns="_unsure")
 
 
 def distinct_quotes(texts: list[str], limit: int) -> list[str]:

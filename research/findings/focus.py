@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import alike, first_distinct
+from research.analysis.gaps import alike, first_distinct, surest_first
 from research.figure_text import counted
 from research.findings.actions import actions_table
 from research.findings.comment_mentions import guarded_quotes
@@ -95,13 +95,13 @@ def _worst_team(quotable: pd.DataFrame, theme: str) -> tuple[str | None, float |
 
 def _quotes(quotable: pd.DataFrame, theme: str, team: str | None, fallback: tuple[str, ...],
             guard: Callable[[pd.DataFrame], list[str]] = lambda rows: list(rows["text"])) -> tuple[str, ...]:
-    """Two of the most negative comments on the theme, from the worst team first, never two near-repeats; a
-    positive comment is not a gap's quote (it read as one under "the most negative comments"). Shown beside the
-    worst team, so ``guard`` gives their text with what they name judged within it
+    """Two of the most negative comments on the theme (those surely of it first), from the worst team first, never
+    two near-repeats; a positive comment is not a gap's quote (it read as one under "the most negative
+    comments"). Shown beside the worst team, so ``guard`` gives their text with what they name judged within it
     (:func:`research.findings.comment_mentions.guarded_quotes`); the fallback, the gap's own quotes, was judged
     already."""
     mine = quotable[(quotable["theme"] == theme) & (quotable["team"] == team)] if team else quotable.iloc[0:0]
-    mine = critics(mine.sort_values(["sentiment", "text"]), enough=20)
+    mine = critics(surest_first(mine), enough=20)
     candidates = [*guard(mine), *fallback]
     return tuple(candidates[i] for i in first_distinct(candidates, alike, limit=2))
 

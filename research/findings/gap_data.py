@@ -34,7 +34,7 @@ from research.privacy.reporting import Thresholds, releasable_rows
 from research.store.models import PulseAnswer, PulseQuestion, PulseResponse, PulseSegment, PulseWave, TextAnalysis
 
 COMMENT_COLUMNS = ["response_id", "wave_id", "wave", "opens_on", "team", "site", "theme", "topic", "sentiment",
-                   "text"]
+                   "theme_confidence", "text"]
 """The columns of :func:`research.analysis.gaps.analysed_comments`, which :func:`quotable_comments` keeps."""
 _FACTS = ["response_id", "wave_id", "segment_id", "theme", "topic", "sentiment"]
 GAPS_TTL = 600.0
@@ -73,7 +73,8 @@ def _comment_rows(session: Session, job_id: int, *, text: bool, questions: list[
     before the response is looked up, so a day's comments cost a lookup each, not every comment."""
     # Response ids as text: 100,000 uuid.UUID objects cost seconds to build, hash and compare.
     columns = [cast(PulseResponse.id, String), PulseResponse.wave_id, PulseResponse.segment_id, TextAnalysis.theme,
-               TextAnalysis.topic, TextAnalysis.sentiment] + ([PulseAnswer.value_text] if text else [])
+               TextAnalysis.topic, TextAnalysis.sentiment] + (
+                   [TextAnalysis.theme_confidence, PulseAnswer.value_text] if text else [])
     query = (select(*columns).join(PulseAnswer, PulseAnswer.id == TextAnalysis.answer_id)
              .join(PulseResponse, PulseResponse.id == PulseAnswer.response_id)
              .where(TextAnalysis.job_id == job_id).order_by(TextAnalysis.answer_id))
@@ -81,7 +82,7 @@ def _comment_rows(session: Session, job_id: int, *, text: bool, questions: list[
         query = query.where(PulseAnswer.question_id.in_(questions))
     if segments is not None:
         query = query.where(PulseResponse.segment_id.in_(segments))
-    return _named(_frame(session, query, _FACTS + (["text"] if text else [])), session)
+    return _named(_frame(session, query, _FACTS + (["theme_confidence", "text"] if text else [])), session)
 
 
 def comment_facts(*, session: Session, job_id: int) -> pd.DataFrame:

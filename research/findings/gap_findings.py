@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import distinct_quotes, praised_themes, ranked_gaps
+from research.analysis.gaps import distinct_quotes, praised_themes, ranked_gaps, surest_first
 from research.analysis.phrases import PhraseCounts, count_phrases, key_phrases
 from research.figure_text import counted
 from research.findings.comment_mentions import guarded_quotes, without_places
@@ -187,7 +187,7 @@ def gap_findings(
         phrases = _phrases(mine["text"].tolist(), mine["sentiment"].tolist(), corpus) if len(mine) else ()
         phrases = tuple(dict.fromkeys(without_places(session=session, texts=phrases)))
         # A gap is quoted in its critics' words, never in its praise.
-        ordered = critics(mine.sort_values(["sentiment", "text"]).drop_duplicates("text"))
+        ordered = critics(surest_first(mine).drop_duplicates("text"))
         chosen = ordered[ordered["text"].isin(distinct_quotes(ordered["text"].tolist(), 5))]
         quotes = tuple(guarded_quotes(session=session, quotes=chosen, population=quotable,
                                       threshold=thresholds.comments))

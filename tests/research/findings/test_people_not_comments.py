@@ -19,7 +19,8 @@ def comments(teams: dict[str, tuple[int, int]], topic_of: dict[str, int]) -> pd.
             for n in range(answers):
                 rows.append({"response_id": response, "wave_id": 1, "wave": "W", "opens_on": date(2026, 10, 1),
                              "team": team, "site": "Leeds", "theme": "tools", "topic": topic_of[team],
-                             "sentiment": -0.5, "text": f"{team} comment {_word(response)} {n}"})
+                             "sentiment": -0.5, "theme_confidence": 0.9,
+                             "text": f"{team} comment {_word(response)} {n}"})
     return pd.DataFrame(rows)
 
 
@@ -65,3 +66,16 @@ def test_a_gaps_quotes_are_not_one_sentence_with_a_word_added():
     quotes = latest_quotes(frame, column="theme", value="tools", thresholds=Thresholds(5, 10), limit=3)
     assert quotes == ["the bonus depends on targets we can't control", "the queue never drops after six",
                       "pay has not moved in three years"]
+
+
+def test_a_gaps_quotes_are_those_surely_of_its_theme_before_more_negative_ones_that_may_be_misread():
+    """An executive walk read quotes under the wrong gap where a comment's theme was misread: a comment the
+    classifier was unsure of is quoted only after those it was sure of, however negative it is."""
+    frame = comments({"Big": (12, 1)}, {"Big": 0})
+    frame.loc[:2, "text"] = ["the hold music is driving customers mad", "the CRM freezes on every call",
+                             "the knowledge base is out of date"]
+    frame.loc[:2, "sentiment"] = [-0.99, -0.6, -0.55]
+    frame.loc[:2, "theme_confidence"] = [0.35, 0.95, float("nan")]  # NaN: a job that kept none, taken as sure
+    quotes = latest_quotes(frame, column="theme", value="tools", thresholds=Thresholds(5, 10), limit=3)
+    assert quotes[:2] == ["the CRM freezes on every call", "the knowledge base is out of date"]
+    assert "the hold music is driving customers mad" not in quotes
