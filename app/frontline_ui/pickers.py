@@ -34,6 +34,11 @@ def pick_by_title(label: str, choices: dict[int, str], empty_message: str, *, pr
     by_title = {title: item_id for item_id, title in choices.items()}
     if key is not None and st.session_state.get(key) not in by_title:
         st.session_state.pop(key, None)  # a title from another study or a deleted item: start from the default
+    # The index is always the item shown: with the value set through the session state and the index left at 0,
+    # the browser drew the first title while the page opened the one chosen (an outside walk typed into one
+    # participant's interview under another's name after visiting another page; Streamlit issues 6350, 13435).
+    if key is not None and key in st.session_state:
+        prefer = by_title[st.session_state[key]]
     index = list(choices).index(prefer) if prefer in choices else 0
     return by_title[st.selectbox(label, list(by_title), index=index, key=key,
                                  bind="query-params" if in_address and key is not None else None)]

@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import wait_until_settled
+
 pytestmark = pytest.mark.browser
 
 
@@ -41,3 +43,30 @@ def test_a_sidebar_link_clicked_right_after_typing_navigates_and_the_text_waits_
     wait_for_app(page)
     page.get_by_role("tab", name="Add a code").click()
     expect(form.get_by_label("Name")).to_have_value("Rota changes")
+
+
+def test_the_interview_picker_names_the_interview_open_after_a_visit_to_another_page(server, page, add_user,
+                                                                                    app_helpers):
+    """An outside walk typed into P06's notes, visited the codebook and came back: the picker read "P01" over
+    P06's notes, and the next edit went to the interview the picker did not name."""
+    wait_for_app, sign_in = app_helpers
+    add_user("res-returns", "researcher", "a returning password")
+    sign_in(page, server.url, "res-returns", "a returning password")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_role("link", name="Interview notes", exact=True).click()
+    wait_until_settled(page)
+    picker = page.get_by_role("combobox", name="Interview")
+    first = picker.input_value()
+    picker.click()
+    options = page.get_by_role("option")
+    chosen = options.last.inner_text().strip()
+    assert chosen != first
+    options.last.click()
+    wait_until_settled(page)
+    expect(picker).to_have_value(chosen)
+    page.locator("textarea").first.press_sequentially(" and a last word", delay=10)
+    nav.get_by_role("link", name="Codebook", exact=True).click()  # no pause: the box has not been left yet
+    wait_for_app(page)
+    nav.get_by_role("link", name="Interview notes", exact=True).click()
+    wait_until_settled(page)
+    expect(picker).to_have_value(chosen)
