@@ -202,7 +202,7 @@ def kappas_side_by_side(reports: Sequence[AgreementReport], *, names: Mapping[st
     codes = list(dict.fromkeys(c for r in reports for c in r.per_code["code"]))
     for report in reports:
         a, b = ((coder_names or {}).get(c, c) for c in (report.coder_a, report.coder_b))
-        kappa = {code: _kappa_text(k, _never_gave(row, a, b))
+        kappa = {code: _kappa_text(k, "; ".join(filter(None, (_never_gave(row, a, b), _few(row)))))
                  for code, k, row in zip(report.per_code["code"], report.per_code["kappa"],
                                          report.per_code.to_dict("records"))}
         header = f"{a} and {b}"
@@ -222,6 +222,16 @@ def _never_gave(row: Mapping, a: str, b: str) -> str:
     if row["both"] + row["only_a"] == 0 < row["only_b"]:
         return f"{a} never gave it"
     return ""
+
+
+FEW_CODED = 3
+"""A code's kappa resting on fewer sentences than this, coded by either, says how few: a walk read "1.00" from one
+sentence as strong as the others."""
+
+
+def _few(row: Mapping) -> str:
+    coded = int(row.get("both", 0) + row.get("only_a", 0) + row.get("only_b", 0)) if "both" in row else FEW_CODED
+    return f"from only {coded} coded sentence{'s' if coded != 1 else ''}" if 0 < coded < FEW_CODED else ""
 
 
 def _kappa_text(kappa: float | None, why: str) -> str:

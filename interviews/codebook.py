@@ -218,6 +218,21 @@ class CodebookImport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    matched_by_name: list[str] = field(default_factory=list)
+    """Updated codes a row named, with a key of its own that no code has ("'TOOLS AND SYSTEMS' (key x) updated
+    'Tools and systems'"): an outside walk's import renamed a code the analysis reads, told only "updated 1"."""
+
+
+def _matching_code(session: Session, row: dict[str, str], result: CodebookImport) -> Code | None:
+    """The code a row updates: the one with its key, else the one with its name (noted when the row's key is
+    another)."""
+    existing = session.scalar(select(Code).where(Code.key == row["key"])) if row.get("key") else None
+    if existing is None and row.get("name"):
+        existing = session.scalar(select(Code).where(func.lower(Code.name) == row["name"].lower()))
+        if existing is not None and row.get("key") and row["key"] != existing.key:
+            result.matched_by_name.append(f"'{row['name']}' (key '{row['key']}') updated the code "
+                                          f"'{existing.name}' (key '{existing.key}'), matched by its name")
+    return existing
 
 
 def import_codebook_csv(*, session: Session, data: bytes) -> CodebookImport:
@@ -246,11 +261,7 @@ def import_codebook_rows(*, session: Session, rows: list[dict[str, str]]) -> Cod
         line = int(raw[""]) if str(raw.get("", "")).isdigit() else position
         row = {k: (v or "").strip() for k, v in raw.items() if k}
         try:
-            existing = None
-            if row.get("key"):
-                existing = session.scalar(select(Code).where(Code.key == row["key"]))
-            if existing is None and row.get("name"):
-                existing = session.scalar(select(Code).where(func.lower(Code.name) == row["name"].lower()))
+            existing = _matching_code(session, row, result)
             if existing is not None and existing.id in imported:
                 raise FrontlineError(f"'{row.get('name') or row.get('key')}' names the same code as line "
                                      f"{imported[existing.id]} ('{existing.name}'), imported already; this row "

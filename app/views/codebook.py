@@ -117,6 +117,12 @@ with add_tab:
                 st.rerun()
     boxes.keep()
 
+def _listed(done: str, names: list[str], shown: int = 10) -> str:
+    """"Updated 2: Pay, Tools and systems": a walk's import renamed a code, and "updated 1" said which not."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return f"{done} {len(names)}" + (f": {', '.join(names[:shown])}{more}" if names else "")
+
+
 with import_tab:
     st.caption("A CSV with columns key, name, parent, description, colour, examples, gap_kind (as downloaded "
                "above; examples separated by |; gap_kind is morale, tooling or none). Codes are matched by key, else "
@@ -130,7 +136,9 @@ with import_tab:
         except FrontlineError as exc:
             st.error(plain(exc))
         else:  # shown after a rerun, so the table above already lists what was imported
-            flash("codebook", f"Added {len(result.added)}, updated {len(result.updated)}.")
+            flash("codebook", plain(f"{_listed('Added', result.added)}. {_listed('Updated', result.updated)}."))
+            for matched in result.matched_by_name:
+                flash("codebook", plain(matched) + ".", "warning")
             for reason in result.skipped:
                 flash("codebook", f"Skipped {plain(reason)}", "warning")
             st.rerun()

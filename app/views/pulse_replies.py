@@ -80,6 +80,7 @@ def save_code(answer_id, code_key: str) -> None:
         st.session_state["pulse_replies_coded"] = ("error", plain(str(exc)))
     else:
         st.session_state["pulse_replies_coded"] = ("ok", f"Coded {plain(name)}: it teaches the next analysis.")
+        st.session_state[f"code_popover_{answer_id}"] = False  # closed on the comment just coded
 
 
 drafts = my_drafts(user.username, REPLIES)
@@ -97,7 +98,11 @@ for row in shown.itertuples():
         elif row.answer_id in unfit:
             left.caption("No suggestion: the analysis found no code that fits it. Code it yourself, or add a code "
                          "for it on the Codebook page.")
-        with right.popover("Choose another code" if row.answer_id in given or suggestion else "Code it"):
+        # Keyed by comment: unkeyed, a popover is known by its place in the list, and when a coded comment moved
+        # the one open was drawn open again over the comment that took its place (an outside walk). Its open
+        # state is then the page's to close once the code is saved (Streamlit keeps it only with a rerun).
+        with right.popover("Choose another code" if row.answer_id in given or suggestion else "Code it",
+                           key=f"code_popover_{row.answer_id}", on_change="rerun"):
             picked = st.selectbox("Code", list(codes), format_func=lambda k: codes[k], key=f"code_{row.answer_id}",
                                   index=None, placeholder="Choose a code")
             st.button("Save code", key=f"save_{row.answer_id}", disabled=picked is None, on_click=save_code,
@@ -110,7 +115,7 @@ for row in shown.itertuples():
         # clicked. Decided once a visit, so a box does not change from popover to expander under the typing.
         drafted = st.session_state.setdefault(f"{name}_drafted", place in drafts) and place in drafts
         with (st.expander(f"Reply ({row.replies} so far): your unsent draft", expanded=True) if drafted
-              else st.popover(f"Reply ({row.replies} so far)")):
+              else st.popover(f"Reply ({row.replies} so far)", key=f"reply_popover_{row.answer_id}")):
             for author, day, text in row.sent:  # this comment's own thread
                 st.caption(f"{plain(author)} replied on {day:%d %b %Y}:")
                 st.text(text)

@@ -78,7 +78,7 @@ with st.form(form):
             warned = (f" Note: the team name(s) {everyday} are everyday words: where a small group's quote uses "
                       "one, it reads [team], in earlier waves' and interviews' quotes too. A name such as "
                       "'Billing team' keeps the word.") if everyday else ""
-            flash("pulse_waves", plain(f"Created {created[0]} with {made}: it is in the table above. Make its invite "
+            flash("pulse_waves", plain(f"Created {created[0]} with {made}: it is in the table below. Make its invite "
                                        "links on the Pulse links page." + warned))
             st.session_state["pulse_waves_made"] = created[0]
             select_wave(created[0])

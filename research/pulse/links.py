@@ -81,8 +81,9 @@ def room_left(*, session: Session, segment: PulseSegment) -> int:
         PulseError: the segment has no headcount yet, so nothing can be capped.
     """
     if segment.headcount is None:
-        raise PulseError(f"{segment.label} has no headcount yet: an admin sets it on the Pulse links page "
-                         "before any link is made, so fake answers can never outnumber the team.")
+        raise PulseError(f"{segment.label} has no headcount yet, so no link can be made for it: ask an admin to "
+                         "set its headcount on the Pulse links page (only admins can). Links are capped by it, so "
+                         "fake answers can never outnumber the team.")
     return max(segment.headcount - places_taken(session=session, segment_id=segment.id), 0)
 
 

@@ -382,7 +382,8 @@ def test_agreement_tab_shows_human_headers_and_rounded_figures(make_app, app_db)
     assert list(versus.columns) == ["Code", "researcher and researcher-b", "researcher and the model",
                                     "researcher-b and the model"]
     assert versus["Code"].iloc[0] == "All codes either used" and "Tools and systems" in set(versus["Code"])
-    assert all(k == "n/a" or re.fullmatch(r"-?\d\.\d\d( \(.+ never gave it\))?", k)
+    note = r"( \((.+ never gave it)?(; )?(from only \d coded sentences?)?\))?"
+    assert all(k == "n/a" or re.fullmatch(r"-?\d\.\d\d" + note, k)
                for k in versus.drop(columns="Code").to_numpy().ravel())
     assert (versus.drop(columns="Code") != "n/a").to_numpy().any()
 

@@ -70,3 +70,22 @@ def test_a_suggested_code_is_accepted_into_the_researchers_coding(server, page, 
     excerpts = page.locator('[data-testid="stDataFrame"]').last
     expect(excerpts).to_contain_text("res-suggest")
     page.screenshot(path=str(server.artifacts / "coding-suggestions.png"), full_page=True)
+
+
+def test_a_corrected_code_closes_its_chooser_and_opens_no_other(server, page, add_user, app_helpers):
+    """An outside walk saved a corrected code and the chooser opened again, empty, on the comment above, where
+    the next click would have coded the wrong comment."""
+    wait_for_app, sign_in = app_helpers
+    add_user("res-corrects", "researcher", PASSWORD)
+    sign_in(page, server.url, "res-corrects", PASSWORD)
+    open_page(page, wait_for_app, "Comments and replies")
+    wait_until_settled(page)
+    page.get_by_role("button", name=re.compile("^(Choose another code|Code it)$")).nth(1).click()
+    page.get_by_role("combobox", name="Code").click()
+    page.get_by_role("option").first.click()
+    wait_until_settled(page)
+    page.get_by_role("button", name="Save code").click()
+    wait_until_settled(page)
+    expect(page.get_by_text(re.compile(r"^Coded: "))).not_to_have_count(0)
+    page.screenshot(path=str(server.artifacts / "comment-coded.png"), full_page=True)
+    expect(page.get_by_role("button", name="Save code")).to_have_count(0)  # no chooser left open anywhere

@@ -313,5 +313,18 @@ def test_a_code_one_side_never_gave_reads_zero_and_says_who_never_gave_it():
     assert row(report, "training")["note"] == "used by one coder only, so kappa is 0 however often the other used it"
     assert row(report, "tools")["note"] == ""
     table = kappas_side_by_side([report], names={}, coder_names={"bob": "the model"}).set_index("Code")
-    assert table.loc["training", "alice and the model"] == "0.00 (the model never gave it)"
+    assert table.loc["training", "alice and the model"] == "0.00 (the model never gave it; from only 2 coded sentences)"
     assert table.loc["tools", "alice and the model"] == "1.00"
+
+
+def test_a_kappa_from_one_or_two_coded_sentences_says_how_few_it_rests_on():
+    """A walk read "Headsets and audio: 1.00" from one sentence as as strong as the kappas from dozens."""
+    from interviews.agreement import kappas_side_by_side
+
+    coding_a = [{"tools"}] * 4 + [{"training"}] + [set()] + [{"morale"}] * 4
+    coding_b = [{"tools"}] * 4 + [{"training"}] + [set()] + [{"morale"}] * 4
+    notes, spans = build(SENTENCES, coding_a, coding_b)
+    table = kappas_side_by_side([compute_agreement(notes, spans, "alice", "bob", CODEBOOK)], names={})
+    table = table.set_index("Code")
+    assert table.loc["training", "alice and bob"] == "1.00 (from only 1 coded sentence)"
+    assert table.loc["tools", "alice and bob"] == "1.00"

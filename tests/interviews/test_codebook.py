@@ -201,3 +201,16 @@ def test_a_description_of_pages_is_refused_and_changes_nothing(session):
 def test_a_new_codes_key_keeps_its_letters_without_their_accents(session):
     code = add_code(session=session, name="Café & Kühlschrank")
     assert code.key == "cafe_kuhlschrank"
+
+
+def test_a_row_matched_by_name_under_another_key_says_which_code_it_updated(session):
+    """An outside walk imported "TOOLS AND SYSTEMS" under a new key: it renamed the code the analysis reads, and
+    the page said only "updated 1"."""
+    result = import_codebook_csv(session=session, data=b"key,name,description\n"
+                                                      b"hold_music,TOOLS AND SYSTEMS,The hold music loops\n")
+    assert result.updated == ["TOOLS AND SYSTEMS"] and not result.added
+    assert result.matched_by_name == ["'TOOLS AND SYSTEMS' (key 'hold_music') updated the code 'Tools and systems' "
+                                      "(key 'tools'), matched by its name"]
+    # the same file with the code's own key says nothing more
+    again = import_codebook_csv(session=session, data=b"key,name,description\ntools,Tools and systems,Laptops\n")
+    assert again.updated == ["Tools and systems"] and again.matched_by_name == []
