@@ -114,7 +114,7 @@ def _bare_initials(text: str, initials: frozenset[str]) -> list[tuple[int, int]]
         before = _WORD_BEFORE.search(text[max(0, match.start() - 40):match.start()])
         after = _WORD_AFTER.search(text[match.end():match.end() + 40])
         prior, verb = (before[1].lower() if before else ""), (after[1].lower() if after else "")
-        if (prior in _DETERMINERS or re.search(r"\d\s*$", text[:match.start()])
+        if (prior in _DETERMINERS or text[:match.start()].rstrip()[-1:].isdigit()
                 or (match.group(2) and verb not in OWNED)  # "TVs", but "HGs team"
                 or (after and after[1][:1].isupper() and not after[1].isupper() and verb not in PERSON_AFTER)):
             continue
