@@ -55,7 +55,11 @@ else:
                "them now: what you choose teaches the next analysis, like the excerpts coded in interviews.")
 if outcome := st.session_state.pop("pulse_replies_coded", None):
     (st.success if outcome[0] == "ok" else st.error)(outcome[1])
-with st.expander("Export this wave's comments and their codes (.qdpx)"):
+# Keyed, so it stays open through the rerun of "Prepare" (a walk found it folded shut over its Download button when
+# a message above it came or went), and drawn open while this wave's file is ready.
+ready = st.session_state.get("comments_qdpx")
+with st.expander("Export this wave's comments and their codes (.qdpx)", key="comments_qdpx_export",
+                 expanded=bool(ready and ready[0][0] == wave_id)):
     st.caption("Every team shown on this page, one document each, with each coded comment marked with its code: "
                "for NVivo, ATLAS.ti, MAXQDA or QualCoder, beside a study's export (the codes are the same).")
     with resources.db_read() as session:

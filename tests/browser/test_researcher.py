@@ -89,3 +89,20 @@ def test_a_corrected_code_closes_its_chooser_and_opens_no_other(server, page, ad
     expect(page.get_by_text(re.compile(r"^Coded: "))).not_to_have_count(0)
     page.screenshot(path=str(server.artifacts / "comment-coded.png"), full_page=True)
     expect(page.get_by_role("button", name="Save code")).to_have_count(0)  # no chooser left open anywhere
+
+
+def test_the_wave_export_stays_open_on_its_download_button(server, page, add_user, app_helpers):
+    """An outside walk coded a comment, pressed "Prepare the .qdpx" and the section folded shut over its Download
+    button (the "Coded ..." message above it had gone with the rerun)."""
+    wait_for_app, sign_in = app_helpers
+    add_user("res-exports", "researcher", PASSWORD)
+    sign_in(page, server.url, "res-exports", PASSWORD)
+    open_page(page, wait_for_app, "Comments and replies")
+    wait_until_settled(page)
+    page.get_by_role("button", name="Accept").first.click()
+    wait_until_settled(page)
+    expect(page.get_by_text(re.compile(r"^Coded .+: it teaches the next analysis"))).to_be_visible()
+    page.get_by_text("Export this wave's comments and their codes (.qdpx)").click()
+    page.get_by_role("button", name="Prepare the .qdpx").click()
+    wait_until_settled(page)
+    expect(page.get_by_role("button", name="Download comments and codes (.qdpx)")).to_be_visible()
