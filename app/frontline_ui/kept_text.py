@@ -42,6 +42,16 @@ def kept_text_area(username: str, place: str, label: str, *, key: str, drafts: d
                 note="Your unsent draft, kept from before (only you see it).")
 
 
+def opened_on(key: str, saved: str, draft: str | None) -> tuple[str, bool]:
+    """What the box keyed ``key`` opens on (its draft, else ``saved``) and whether it holds a draft, both fixed
+    while the box is on screen (see :func:`_box`). Call it before drawing the box."""
+    pinned = st.session_state.get(f"{key}_opened")
+    if pinned is None or key not in st.session_state:
+        pinned = st.session_state[f"{key}_opened"] = (saved if draft is None else draft,
+                                                      draft is not None and draft != saved)
+    return pinned
+
+
 def _box(widget, label: str, *, key: str, saved: str, draft: str | None, note: str, kwargs: dict) -> str:
     """Draw a kept box; its value.
 
@@ -50,11 +60,7 @@ def _box(widget, label: str, *, key: str, saved: str, draft: str | None, note: s
     the box's default, which would redraw it and drop text not yet sent. A box drawn anew (the page opened
     again, after Streamlit dropped the box's state) opens on the newest draft.
     """
-    pinned = st.session_state.get(f"{key}_opened")
-    if pinned is None or key not in st.session_state:
-        pinned = st.session_state[f"{key}_opened"] = (saved if draft is None else draft,
-                                                      draft is not None and draft != saved)
-    opened, noted = pinned
+    opened, noted = opened_on(key, saved, draft)
     value = widget(label, value=opened, key=key, **kwargs)
     if error := st.session_state.pop(f"{key}_draft_error", None):
         st.error(error)

@@ -10,7 +10,7 @@ from frontline_ui import resources
 from frontline_ui.auth import require_page
 from frontline_ui.draft_keeper import keep_typing
 from frontline_ui.forms import clear_form, flash, form_key, show_flash
-from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area
+from frontline_ui.kept_text import KeptBoxes, keep_while_typing, kept_text_area, opened_on
 from frontline_ui.markdown import plain, widget_name
 from frontline_ui.memos import remove_own_memo
 from frontline_ui.pickers import pick_interview, pick_study
@@ -188,10 +188,12 @@ for slot in slots:
     st.markdown(plain(question))
     if slot.probes:
         st.caption("Probes: " + " / ".join(map(plain, slot.probes)))
-    st.text_area(widget_name(question), value=slot.body if draft is None else draft, key=key, height=120,
+    # Fixed while the box is on screen: the draft kept as the researcher types is no draft "from before".
+    opened, from_before = opened_on(key, slot.body, draft)
+    st.text_area(widget_name(question), value=opened, key=key, height=120,
                  on_change=_autosave, args=(key, status_key, *where), label_visibility="collapsed")
     keep_typing(key, partial(_keep_draft, status_key, *where))
-    if draft is not None:
+    if from_before:
         st.caption("Your unsaved draft, kept from before (only you see it). Keep it as the note with:")
         st.button("Save this draft", key=f"{key}_save_draft", on_click=_save_draft, args=(status_key, *where))
     status = st.session_state.get(status_key)

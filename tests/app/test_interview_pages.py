@@ -570,3 +570,26 @@ def test_a_stale_answer_or_interview_in_the_address_is_named_not_silently_replac
     picker = next(s for s in at.selectbox if s.label == "Interview")
     picker.select_index(1 if picker.index == 0 else 0).run()
     assert not any("names an answer" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_draft_kept_while_typing_is_not_offered_as_one_from_before_until_the_page_is_opened_again(make_app, app_db):
+    from interviews.drafts import keep_draft
+
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/interview_notes.py").run()
+    box = next(b for b in at.text_area if b.key.split("_")[2] == "x")  # the free notes, under the guide's answers
+    interview_id = int(box.key.split("_")[1])
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:  # what the keeper does a moment after typing stops
+        keep_draft(session=session, username="researcher", interview_id=interview_id, body="Half a thought",
+                   guide_question_id=None, label="")
+    engine.dispose()
+    at.run()
+    assert not any("kept from before" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.label == "Save this draft"]
+
+    reloaded = make_app("researcher", "researcher").run()  # opened again: now it is a draft from before
+    reloaded.switch_page("views/interview_notes.py").run()
+    assert any(b.value == "Half a thought" for b in reloaded.text_area)
+    assert any("kept from before" in c.value for c in reloaded.caption)
+    assert [b for b in reloaded.button if b.label == "Save this draft"]
