@@ -7,6 +7,7 @@ migration); researchers rename, describe, nest and add codes here.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import unicodedata
@@ -66,8 +67,10 @@ def codes_table(*, session: Session) -> pd.DataFrame:
 
 def slugify(name: str) -> str:
     """A key made of a name's letters without their accents ("Café & Kühlschrank" is "cafe_kuhlschrank", not
-    "caf_k_hlschrank", as a walk saw)."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    "caf_k_hlschrank", as a walk saw), and without markup typed or pasted into it ("Hold music <b>&amp; loops</b>"
+    is "hold_music_loops", not "hold_music_b_amp_loops_b")."""
+    words = html.unescape(re.sub(r"<[^<>]*>", " ", name))
+    plain = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
     return slug[:60] or "code"
 

@@ -203,6 +203,12 @@ def test_a_new_codes_key_keeps_its_letters_without_their_accents(session):
     assert code.key == "cafe_kuhlschrank"
 
 
+def test_a_new_codes_key_is_made_of_its_words_not_of_markup_typed_into_its_name(session):
+    code = add_code(session=session, name="Hold music <b>&amp; loops</b>")
+    assert code.key == "hold_music_loops"
+    assert code.name == "Hold music <b>&amp; loops</b>"  # the name itself is kept as typed, shown escaped
+
+
 def test_a_row_matched_by_name_under_another_key_says_which_code_it_updated(session):
     """An outside walk imported "TOOLS AND SYSTEMS" under a new key: it renamed the code the analysis reads, and
     the page said only "updated 1"."""
