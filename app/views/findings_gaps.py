@@ -9,7 +9,7 @@ from frontline_ui.exports import text_table
 from frontline_ui.markdown import plain
 from research.figure_text import share_text
 from research.findings.figures import gap_trend_figure
-from research.findings.gap_findings import KINDS, gap_findings, more_gaps, unranked_themes
+from research.findings.gap_findings import KINDS, gap_findings, more_gaps, ranked_among, unranked_themes
 
 
 def share_table(themes) -> None:
@@ -36,6 +36,10 @@ for kind, heading in KINDS.items():
     with resources.db_read() as session:
         findings = gap_findings(session=session, job_id=job_id, thresholds=limits, kind=kind, gaps=gaps,
                                 comments=comments)
+        members = ranked_among(session=session, kind=kind)
+    if members:
+        st.caption(f"Ranked here, as the codebook sets it (\"Ranked among\" on the Codebook page): "
+                   f"{', '.join(plain(m) for m in members)}.")
     if not findings:
         st.info(f"No {heading.lower()} to show: the waves analysed so far are below the reporting thresholds.")
     for rank, finding in enumerate(findings, start=1):

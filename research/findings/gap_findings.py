@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from research.analysis.gaps import distinct_quotes, praised_themes, ranked_gaps, surest_first
+from research.analysis.gaps import distinct_quotes, praised_themes, ranked_gaps, surest_first, theme_names
 from research.analysis.phrases import PhraseCounts, count_phrases, key_phrases
 from research.figure_text import counted
 from research.findings.comment_mentions import guarded_quotes, without_places
@@ -72,9 +72,10 @@ class GapFinding:
             return "No team reached the comment threshold for this theme."
         if self.quotable == 1:
             return ("Its one comment from a team at the comment threshold is not quoted as a complaint: it reads as "
-                    "praise, or it mentions a team or place too small to be named.")
+                    "praise, it mentions a team or place too small to be named, or it may be about another theme.")
         return (f"None of its {counted(self.quotable, 'comment')} from teams at the comment threshold is quoted as "
-                "a complaint: they read as praise, or they mention a team or place too small to be named.")
+                "a complaint: they read as praise, they mention a team or place too small to be named, or they may "
+                "be about another theme.")
 
 
 def _number(value) -> float | None:
@@ -133,6 +134,13 @@ def _theme_shares(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=list(_SHARE_COLUMNS.values()))
     return rows[list(_SHARE_COLUMNS)].rename(columns=_SHARE_COLUMNS).reset_index(drop=True)
+
+
+def ranked_among(*, session: Session, kind: str) -> list[str]:
+    """The names of the codes whose gaps are ranked in the ``kind`` list, as the Codebook page sets them ("Ranked
+    among"): a walk asked why "Career growth and training" was a tooling gap, which only the codebook says."""
+    names, kinds = theme_names(session=session)
+    return sorted((names[key] for key, own in kinds.items() if own == kind), key=str.casefold)
 
 
 def unranked_themes(gaps: pd.DataFrame) -> pd.DataFrame:

@@ -148,3 +148,12 @@ def test_the_gaps_page_says_how_many_comments_fit_no_code(analysed_home):
     assert "Not ranked as gaps" in [h.value for h in analysed_home.header]
     listed = analysed_home.table[-1].value
     assert listed["Theme"].iloc[-1] == "Other" and listed["Raised in"].iloc[-1].endswith("%"), listed
+
+
+def test_each_gap_list_names_the_codes_ranked_in_it(analysed_home):
+    """A walk asked why "Career growth and training" was a tooling gap: each list says which codes it ranks."""
+    analysed_home.switch_page("views/findings_gaps.py").run()
+    said = shown(analysed_home.caption)
+    tooling = next(c for c in said if c.startswith("Ranked here") and "Tools and systems" in c)
+    assert "Career growth and training" in tooling and "Pay" not in tooling
+    assert any(c.startswith("Ranked here") and "Pay" in c and "Tools and systems" not in c for c in said)

@@ -85,3 +85,12 @@ def test_of_quotes_that_say_the_same_only_the_first_is_kept_and_the_limit_counts
     assert first_distinct(said, alike) == [0, 2, 4]
     assert first_distinct(said[1:], alike, limit=2) == [0, 1]
     assert distinct_quotes(said, 5) == [said[0], said[1], said[2], said[4]]  # the 90 % rule is stricter
+
+
+def test_a_long_quote_with_one_word_of_preface_changed_is_a_repeat():
+    said = ["Simple: upper management doesn't listen to anything we report.",
+            "To be fair, upper management doesn't listen to anything we report",
+            "upper management listens to nothing we report and never replies"]
+    assert distinct_quotes(said, 5) == [said[0], said[2]]
+    assert distinct_quotes(["pay is too low here", "pay is too high here"], 5) == ["pay is too low here",
+                                                                                  "pay is too high here"]

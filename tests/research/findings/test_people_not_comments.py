@@ -79,3 +79,14 @@ def test_a_gaps_quotes_are_those_surely_of_its_theme_before_more_negative_ones_t
     quotes = latest_quotes(frame, column="theme", value="tools", thresholds=Thresholds(5, 10), limit=3)
     assert quotes[:2] == ["the CRM freezes on every call", "the knowledge base is out of date"]
     assert "the hold music is driving customers mad" not in quotes
+
+
+def test_a_comment_whose_theme_is_likelier_wrong_than_right_is_never_quoted_for_it():
+    """A later walk read a workload complaint ("forty chats waiting and only three of us", confidence 0.23)
+    quoted as a manager gap once the sure quotes ran out: below the floor a comment is not quoted at all."""
+    frame = comments({"Big": (12, 1)}, {"Big": 0})
+    frame.loc[:, "theme_confidence"] = 0.1
+    frame.loc[:1, "text"] = ["forty chats waiting and only three of us", "my manager cancels every one to one"]
+    frame.loc[:1, "theme_confidence"] = [0.23, 0.31]
+    quotes = latest_quotes(frame, column="theme", value="tools", thresholds=Thresholds(5, 10), limit=5)
+    assert quotes == ["my manager cancels every one to one"]
