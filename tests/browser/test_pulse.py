@@ -98,8 +98,9 @@ def test_agent_submits_through_an_invite_and_the_used_link_looks_fresh(server, p
     expect(page.get_by_text("If you have already answered with it, your answers are saved")).to_be_visible()
 
 
-def answer_and_send(server, page, wait_for_app, token, score="3", comment=None) -> None:
-    """Open the invite, answer every question, review and send; the thank-you page is showing."""
+def answer_and_send(server, page, wait_for_app, token, score="3", comment=None, impatient=False) -> None:
+    """Open the invite, answer every question, review and send (``impatient``: with a double tap); the thank-you
+    page is showing."""
     page.goto(f"{server.url}/pulse?t={token}")
     wait_for_app(page)
     # The whole form is drawn (its last button is there) before the first answer, which a click during the
@@ -118,9 +119,27 @@ def answer_and_send(server, page, wait_for_app, token, score="3", comment=None) 
         page.get_by_role("textbox").last.fill(comment)
     page.get_by_role("button", name="Review my answers").click()
     wait_for_app(page)
-    page.get_by_role("button", name="Send anonymously").click()
+    send = page.get_by_role("button", name="Send anonymously")
+    send.dblclick() if impatient else send.click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"^Thank you. Your answers are saved anonymously."))).to_be_visible()
+
+
+def test_a_double_tap_on_send_through_an_open_link_stores_one_response(server, page, app_helpers):
+    """A walk tapped "Send anonymously" twice on a phone; an open link takes any number of responses, so a
+    second one stored would count the agent twice."""
+    import sqlite3
+    from pathlib import Path
+
+    wait_for_app, _ = app_helpers
+    out = frontline("pulse", "links", "Pulse wave 4 (open now)", "--segment", "Retail Care", "--open",
+                    env=server.env).stdout
+    database = Path(server.env["FRONTLINE_DATA_DIR"]) / "frontline.db"
+    held = "SELECT (SELECT COUNT(*) FROM pulse_inbox) + (SELECT COUNT(*) FROM pulse_responses)"
+    before = sqlite3.connect(database).execute(held).fetchone()[0]
+    answer_and_send(server, page, wait_for_app, out.strip().rsplit("?t=", 1)[1], impatient=True)
+    page.wait_for_timeout(1500)  # a second send would land after the first's thank-you page
+    assert sqlite3.connect(database).execute(held).fetchone()[0] == before + 1
 
 
 def test_nothing_about_the_browser_is_stored_after_a_submission(server, page, app_helpers):
