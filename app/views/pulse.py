@@ -85,7 +85,7 @@ def show_replies_lookup() -> None:
                 return
             try:
                 with resources.db_session() as session:
-                    conversation = conversation_for_receipt(session=session, code=code)
+                    conversation = conversation_for_receipt(session=session, code=code, sealer=resources.sealer())
             except FrontlineError as exc:
                 st.error(plain(str(exc)))
             else:

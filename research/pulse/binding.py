@@ -104,7 +104,7 @@ def verified(*, session: Session, rows: list[PulseInbox], sealer: Sealer, segmen
         else:
             first[name] = (row, payload)
     by_digest = {sealer.digest(name): pair for name, pair in first.items()}
-    seen = _released(session, by_digest)
+    seen = _released(session, by_digest, sealer)
     if seen:
         refused["were already released (written back into the inbox)"] += len(seen)
     if refused:
@@ -114,15 +114,17 @@ def verified(*, session: Session, rows: list[PulseInbox], sealer: Sealer, segmen
     return [Verified(row, payload, digest) for digest, (row, payload) in by_digest.items() if digest not in seen]
 
 
-def _released(session: Session, by_digest: dict[str, tuple[PulseInbox, dict]]) -> set[str]:
+def _released(session: Session, by_digest: dict[str, tuple[PulseInbox, dict]], sealer: Sealer) -> set[str]:
     """The digests whose submission was released: named in ``pulse_released``, or (rows released before it
-    existed) whose receipt is stored. Asked in sorted order, so a logged statement lists them in no row's order."""
+    existed) whose receipt is stored, keyed or (released before receipts were keyed) plain. Asked in sorted order,
+    so a logged statement lists them in no row's order."""
     digests = sorted(by_digest)
     found: set[str] = set()
     for start in range(0, len(digests), _CHUNK):
         found.update(session.scalars(select(PulseReleased.digest)
                                      .where(PulseReleased.digest.in_(digests[start:start + _CHUNK]))))
-    by_receipt = {payload["receipt"]: digest for digest, (_, payload) in by_digest.items() if payload.get("receipt")}
+    by_receipt = {stored: digest for digest, (_, payload) in by_digest.items() if payload.get("receipt")
+                  for stored in (payload["receipt"], sealer.receipt_key(payload["receipt"]))}
     receipts = sorted(by_receipt)
     for start in range(0, len(receipts), _CHUNK):
         found.update(by_receipt[r] for r in session.scalars(

@@ -190,7 +190,7 @@ def _release_scores(session: Session, segment_id: int, step: int, today: date, s
         held += [{"id": uuid.uuid4(), "response_id": response_id, "question_id": int(q), "value_text": t}
                  for q, t in payload["texts"].items()]
         if payload.get("receipt"):
-            receipts.append({"code_hash": payload["receipt"], "response_id": response_id})
+            receipts.append({"code_hash": sealer.receipt_key(payload["receipt"]), "response_id": response_id})
     released = [{"digest": d} for d in sorted(b.digest for b in batch)]  # in the digests' own (random) order
     for table, values in ((PulseResponse, responses), (PulseAnswer, answers), (PulseReceipt, receipts),
                           (PulseHeldText, held), (PulseReleased, released)):

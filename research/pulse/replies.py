@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from research.audit import claim_submission
 from research.pulse.errors import PulseError
+from research.pulse.sealing import Sealer
 from research.pulse.submit import MAX_TEXT_LENGTH, RECEIPT_ALPHABET, hash_receipt
 from research.store.models import PulseAnswer, PulseQuestion, PulseReceipt, PulseReply
 
@@ -59,7 +60,7 @@ def receipt_code(code: str) -> str:
     return cleaned
 
 
-def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
+def conversation_for_receipt(*, session: Session, code: str, sealer: Sealer) -> Conversation:
     """The agent's own (redacted) comments and the replies to them, found by receipt code alone.
 
     A well-formed code that matches nothing gives an empty conversation, exactly like a response
@@ -69,7 +70,9 @@ def conversation_for_receipt(*, session: Session, code: str) -> Conversation:
     Raises:
         PulseError: the code is not of the receipt's form (a typo, not a guess).
     """
-    receipt = session.get(PulseReceipt, hash_receipt(receipt_code(code)))
+    plain = hash_receipt(receipt_code(code))
+    # Receipts released before they were keyed are stored by their plain hash until retention erases them.
+    receipt = session.get(PulseReceipt, sealer.receipt_key(plain)) or session.get(PulseReceipt, plain)
     if receipt is None:
         return Conversation([], [])
     comments = list(session.scalars(

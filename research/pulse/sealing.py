@@ -74,6 +74,15 @@ class Sealer:
         ``name`` without the key, so it cannot tell which stored digest is whose."""
         return hmac.new(self._digest_key, name.encode("utf-8"), hashlib.sha256).hexdigest()
 
+    def receipt_key(self, receipt_hash: str) -> str:
+        """What ``pulse_receipts`` stores for a receipt code's plain hash (:func:`research.pulse.submit.hash_receipt`).
+
+        A plain hash of the code would let whoever reads the database and learns a code (over a shoulder, at a
+        kiosk, from an agent told to show it) find that agent's response and every score in it: an insider
+        review did so. Keyed, the code leads nowhere without the web servers' key.
+        """
+        return self.digest(f"receipt {receipt_hash}")
+
     def open(self, stored: dict) -> dict:
         """The payload of a stored row.
 

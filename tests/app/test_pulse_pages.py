@@ -295,11 +295,14 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
     from research.privacy.reporting import Thresholds
     from research.pulse.inbox import release_waiting
     from research.pulse.replies import add_reply
+    from research.pulse.sealing import Sealer
     from research.pulse.submit import submit_response
+    from research.settings import load_settings
 
+    sealer = Sealer.from_settings(load_settings())  # the app's own key: receipts are stored keyed with it
     engine = make_engine(app_db)
     with session_scope(engine) as session:
-        receipt = submit_response(session=session, token=invite, today=date.today(), redactor=Redactor(), sealer=SEALER,
+        receipt = submit_response(session=session, token=invite, today=date.today(), redactor=Redactor(), sealer=sealer,
                                   answers={"morale": 2, "enps": 3, "tools": 2, "management_support": 2, "workload": 2,
                                            "recovery_share": 70, "feedback_loop": 1, "one_thing": "fix the CRM"})
         wave_id = find_wave(session=session, ref=OPEN_WAVE).id
@@ -309,7 +312,7 @@ def test_receipt_code_shows_the_reply_and_a_wrong_code_is_refused(invite, app_db
     assert "Nothing to show for this code yet. If you wrote a comment" in at.info[0].value and not at.text
     with session_scope(engine) as session:  # released at once here: the steps are tested in test_inbox.py
         release_waiting(session=session, wave_id=wave_id, steps=Thresholds(1, 1), today=date.today(),
-                        sealer=SEALER)
+                        sealer=sealer)
         response_id = session.scalar(select(PulseReceipt.response_id))
     at = open_pulse("")
     at.text_input[0].input(receipt.code)

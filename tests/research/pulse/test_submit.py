@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from pulse_builders import SEALER
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, update
 
 from research.privacy.redaction import Redactor
 from research.privacy.reporting import Thresholds
@@ -14,9 +14,9 @@ from research.pulse.inbox import has_ready, release_ready, releases_settled
 from research.pulse.library import QUESTION_LIBRARY
 from research.pulse.links import hash_token, link_token
 from research.pulse.replies import Conversation, add_reply, conversation_for_receipt
-from research.pulse.submit import submit_response
+from research.pulse.submit import hash_receipt, submit_response
 from research.store.engine import session_scope
-from research.store.models import PulseAnswer, PulseInbox, PulseLink, PulseResponse
+from research.store.models import PulseAnswer, PulseInbox, PulseLink, PulseReceipt, PulseResponse
 
 from .conftest import GOOD_ANSWERS, TODAY
 
@@ -202,13 +202,41 @@ def test_receipt_code_alone_shows_the_comment_and_replies(engine, make_links):
         add_reply(session=session, response_id=response_id, author="researcher",
                   body="Thanks: the CRM fix ships in March.", today=TODAY)
     with session_scope(engine) as session:
-        conversation = conversation_for_receipt(session=session, code=receipt.code.lower().replace("-", " "))
+        conversation = conversation_for_receipt(session=session, code=receipt.code.lower().replace("-", " "),
+                                                sealer=SEALER)
     assert conversation.comments == ["Fix the CRM, it freezes on refunds"]
     assert conversation.replies == [(TODAY, "Thanks: the CRM fix ships in March.")]
     with session_scope(engine) as session:  # an unknown code reads like one whose comment is not released yet
-        assert conversation_for_receipt(session=session, code="AAAAA-BBBBB-CCCCC") == Conversation([], [])
+        assert conversation_for_receipt(session=session, code="AAAAA-BBBBB-CCCCC", sealer=SEALER) \
+            == Conversation([], [])
     with session_scope(engine) as session, pytest.raises(PulseError, match="15 letters and digits"):
-        conversation_for_receipt(session=session, code="AAAAA-BBBBB")
+        conversation_for_receipt(session=session, code="AAAAA-BBBBB", sealer=SEALER)
+
+
+def test_a_receipt_code_leads_nowhere_in_the_database_without_the_web_servers_key(engine, make_links):
+    """An insider review read a receipt code off a screen, hashed it and found the agent's response, and every
+    score in it, in ``pulse_receipts``: the table now holds a hash keyed with the inbox key."""
+    import hashlib
+
+    from research.pulse.submit import normalise_receipt
+
+    receipt = submit(engine, make_links()[0])
+    with session_scope(engine) as session:
+        stored = set(session.scalars(select(PulseReceipt.code_hash)))
+    plain = hashlib.sha256(normalise_receipt(receipt.code).encode()).hexdigest()
+    assert len(stored) == 1 and plain not in stored and hashlib.sha256(receipt.code.encode()).hexdigest() not in stored
+    with session_scope(engine) as session:  # the web servers, with the key, still find it
+        assert conversation_for_receipt(session=session, code=receipt.code, sealer=SEALER).comments \
+            == ["Fix the CRM, it freezes on refunds"]
+
+
+def test_a_receipt_released_before_receipts_were_keyed_still_reads_its_replies(engine, make_links):
+    receipt = submit(engine, make_links()[0])
+    with session_scope(engine) as session:  # as an older version stored it
+        session.execute(update(PulseReceipt).values(code_hash=hash_receipt(receipt.code)))
+    with session_scope(engine) as session:
+        assert conversation_for_receipt(session=session, code=receipt.code, sealer=SEALER).comments \
+            == ["Fix the CRM, it freezes on refunds"]
 
 
 def test_a_full_connection_pool_is_not_saved_try_again(make_links, engine):
@@ -291,4 +319,5 @@ def test_a_reply_form_sent_twice_stores_one_reply(engine, make_links):
     with session_scope(engine) as session, pytest.raises(AlreadySubmitted):  # the second click of a double click
         add_reply(session=session, response_id=response_id, **reply)
     with session_scope(engine) as session:
-        assert conversation_for_receipt(session=session, code=receipt.code).replies == [(TODAY, "On it.")]
+        assert conversation_for_receipt(session=session, code=receipt.code, sealer=SEALER).replies \
+            == [(TODAY, "On it.")]

@@ -112,7 +112,8 @@ def offer(engine, token: str, outcomes: Outcomes, *, rate: int, seconds: float, 
 
 
 def stored(engine) -> tuple[dict[str, int], set[str], int]:
-    """Stored comments with how many answers their submission has, the receipt hashes, and the submission count.
+    """Stored comments with how many answers their submission has, the receipt hashes (keyed, as the release
+    stores them), and the submission count.
 
     A submission is stored once it is released into the response tables (its comment perhaps still
     held for enough people to write) or while it waits in the inbox for a full batch.
@@ -132,7 +133,7 @@ def stored(engine) -> tuple[dict[str, int], set[str], int]:
             payload = SEALER.open(row.payload)
             size = len(payload["numbers"]) + len(payload["texts"])
             comments.update({text: size for text in payload["texts"].values()})
-            receipts.add(payload["receipt"])
+            receipts.add(SEALER.receipt_key(payload["receipt"]))  # as the release will store it
             count += 1
     return comments, receipts, count
 
@@ -151,7 +152,7 @@ def test_fifty_concurrent_submissions_a_second_for_a_minute_none_lost(pg_engine,
     assert responses == total
     assert set(comments) == set(outcomes.saved)  # every comment, each in its own response
     assert set(comments.values()) == {len(ANSWERS) + 1}  # and every response whole
-    assert receipts == {hash_receipt(code) for code in outcomes.saved.values()}
+    assert receipts == {SEALER.receipt_key(hash_receipt(code)) for code in outcomes.saved.values()}
     assert outcomes.most_in_flight >= RATE // 2  # each second's submissions really ran together
 
     latencies = sorted(outcomes.latencies)
@@ -197,5 +198,5 @@ def test_a_database_restart_during_submissions_loses_nothing_it_confirmed(pg_url
     # Exactly the confirmed submissions are stored, each whole; none that was reported "not saved".
     assert set(comments) == set(outcomes.saved)
     assert set(comments.values()) == {len(ANSWERS) + 1}
-    assert receipts == {hash_receipt(code) for code in outcomes.saved.values()}
+    assert receipts == {SEALER.receipt_key(hash_receipt(code)) for code in outcomes.saved.values()}
     assert not set(comments) & set(outcomes.not_saved)
