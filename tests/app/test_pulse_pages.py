@@ -5,7 +5,7 @@ from datetime import date
 from urllib.parse import parse_qs
 
 import pytest
-from pulse_builders import SEALER, shown_receipt
+from pulse_builders import shown_receipt
 from sqlalchemy import select
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 
