@@ -273,12 +273,14 @@ def _points(before: float, after: float) -> str:
 
 def effect_sentence(name: str, baseline: str, later: str, share_before: float, share_after: float,
                     sentiment_before: float | None, sentiment_after: float | None) -> str:
-    """One line on how the theme moved between the baseline wave and a later one."""
+    """One line on how the theme moved between the baseline wave and a later one, over every team: an action
+    for one team (a new manager for one desk) is not measured on that team alone, and the line says so rather than
+    let its reader credit the action with the whole organisation's move."""
     lead = f"Since the action (baseline {baseline})"
     if share_before == 0 and share_after == 0:
-        return f"{lead}, no comment raised {name} in either {baseline} or {later}."
+        return f"{lead}, no comment in any team raised {name} in either {baseline} or {later}."
     moved = (f"{lead}, {name} went from {round(100 * share_before)} % to {round(100 * share_after)} % "
-             f"of comments ({_points(share_before, share_after)})")
+             f"of all teams' comments ({_points(share_before, share_after)})")
     if sentiment_before is not None and sentiment_after is not None:
         return f"{moved} and mean sentiment from {_signed(sentiment_before, 2)} to {_signed(sentiment_after, 2)}."
     if sentiment_after is not None:

@@ -184,7 +184,7 @@ def test_effect_compares_the_baseline_with_the_latest_later_wave(engine):
     assert (effect.sentiment_before, effect.sentiment_after) == (-0.41, -0.18)
     assert effect.sentiment_change == pytest.approx(0.23)
     assert effect.sentence == ("Since the action (baseline Pulse wave 2), Tools and systems went from 31 % to 22 % "
-                               "of comments (−9 points) and mean sentiment from −0.41 to −0.18.")
+                               "of all teams' comments (−9 points) and mean sentiment from −0.41 to −0.18.")
 
 
 def test_an_effect_measured_on_a_wave_still_in_progress_says_it_is_not_like_for_like(engine):
@@ -210,8 +210,8 @@ def test_effect_when_the_theme_disappears_from_the_later_wave(engine):
     assert (effect.share_before, effect.share_after, effect.sentiment_after) == (0.12, 0.0, None)
     assert effect.sentiment_change is None
     assert effect.sentence == ("Since the action (baseline Pulse wave 1), Tools and systems went from 12 % to 0 % "
-                               "of comments (−12 points); no comment raised it in Pulse wave 2, so there is no "
-                               "sentiment to compare.")
+                               "of all teams' comments (−12 points); no comment raised it in Pulse wave 2, so there "
+                               "is no sentiment to compare.")
 
 
 def test_effect_before_any_later_wave_has_closed(engine):
