@@ -239,10 +239,9 @@ def surest_first(comments: pd.DataFrame) -> pd.DataFrame:
     group most negative first, without those below :data:`QUOTE_FLOOR`; a comment with no confidence (a job that
     kept none, a frame without the column) counts as sure."""
     confidence = comments["theme_confidence"] if "theme_confidence" in comments else pd.Series(1.0, comments.index)
-    confidence = confidence.astype("float64").fillna(1.0)
-    kept = comments[confidence >= QUOTE_FLOOR]
-    unsure = confidence[kept.index] < QUOTE_CONFIDENCE
-    return kept.assign(_unsure=unsure).sort_values(["_unsure", "sentiment", "text"]).drop(columns="_unsure")
+    confidence = confidence.astype("float64").fillna(1.0).to_numpy()
+    kept = comments.assign(_unsure=confidence < QUOTE_CONFIDENCE)[confidence >= QUOTE_FLOOR]
+    return kept.sort_values(["_unsure", "sentiment", "text"]).drop(columns="_unsure")
 
 
 def distinct_quotes(texts: list[str], limit: int) -> list[str]:
