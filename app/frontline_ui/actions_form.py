@@ -10,7 +10,7 @@ from frontline_ui.forms import clear_form, flash, form_key, has_flash, retract_f
 from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from research.errors import FrontlineError
-from research.findings.actions import STATUSES, actions_table, create_action, due_note
+from research.findings.actions import ALL_TEAMS, STATUSES, actions_table, create_action, due_note, pulse_teams
 
 
 def _recorded_before(theme_name: str, title: str, owner: str) -> pd.Series | None:
@@ -56,7 +56,12 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
                      or boxes.holds_draft()):
         shown = show_flash("record_action")
         theme = _theme_choice(form, codes, boxes, asked)
+        with resources.db_read() as session:
+            teams = pulse_teams(session=session)
         with st.form(form):
+            team = st.selectbox("For", [ALL_TEAMS, *teams], key=f"{form}_team",
+                                help="An action for one team is followed on that team's comments alone, once "
+                                     "enough of its people write; one for all teams, on everyone's.")
             title = boxes.text_area("What will be done", "title",
                                     placeholder="Replace the billing system's search screen")
             left, right = st.columns(2)
@@ -73,14 +78,17 @@ def record_action_form(username: str, codes: dict[str, str], expanded: bool) -> 
                 try:
                     with resources.db_session() as session:
                         create_action(session=session, theme=theme or "", title=title, owner=owner, due_on=due_on,
-                                      status=status, published=published, created_by=username)
+                                      status=status, published=published, created_by=username,
+                                      team=None if team == ALL_TEAMS else team)
                         boxes.forget(session)
                 except FrontlineError as exc:
                     retract_flash("record_action", shown)  # no green "recorded" above the red refusal
                     st.error(plain(exc))
                 else:
+                    whom = "all teams" if team == ALL_TEAMS else team
                     flash("record_action", plain(
-                        f"Action recorded against {codes.get(theme or '', theme)}: '{title.strip()[:80]}', owner "
+                        f"Action recorded against {codes.get(theme or '', theme)} for {whom}: "
+                        f"'{title.strip()[:80]}', owner "
                         f"{owner.strip()}" + (", published to agents." if published else ", not published yet.")))
                     if (due := due_note(due_on, status)).startswith("overdue"):  # a slip of the year, most often
                         flash("record_action", plain(f"Its due date has passed, so it shows as {due}. If that "

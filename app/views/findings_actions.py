@@ -11,7 +11,8 @@ from frontline_ui.forms import flash, show_flash
 from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.errors import FrontlineError
-from research.findings.actions import STATUSES, action_effect, actions_table, due_note, update_action
+from research.findings.action_effects import action_effect
+from research.findings.actions import STATUSES, actions_table, due_note, update_action
 from research.findings.representative import pick_representative, wave_statuses
 
 user = require_page("findings_actions")
@@ -36,15 +37,19 @@ limits = findings_data.thresholds()
 with resources.db_read() as session:  # read once: the representative wave and why the others are not
     statuses = wave_statuses(session=session, thresholds=limits)
 notes = {s.wave_id: s.label for s in statuses if s.label}
-gaps = findings_data.gaps(job_id, limits.scores, limits.comments, pick_representative(statuses)) if job_id else None
+representative = pick_representative(statuses)
+gaps = findings_data.gaps(job_id, limits.scores, limits.comments, representative) if job_id else None
+comments = findings_data.comments(job_id, representative) if job_id else None
 for row in table.to_dict("records"):
     with st.container(border=True):
         due = due_note(row["Due"], row["Status"])
-        st.text(f"{row['Theme']} · {row['Status'].capitalize()} · owner: {row['Owner']}" + (f" · {due}" if due else ""))
+        st.text(f"{row['Theme']} · {row['For']} · {row['Status'].capitalize()} · owner: {row['Owner']}"
+                + (f" · {due}" if due else ""))
         st.text(row["What"])
         if gaps is not None:
             with resources.db_read() as session:
-                effect = action_effect(session=session, action_id=int(row["id"]), gaps=gaps, wave_notes=notes)
+                effect = action_effect(session=session, action_id=int(row["id"]), gaps=gaps, comments=comments,
+                                       thresholds=limits, wave_notes=notes)
             if effect is not None:
                 st.caption(plain(effect.sentence))
         with st.form(f"action_{row['id']}"):

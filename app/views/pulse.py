@@ -107,7 +107,8 @@ def show_actions(actions) -> None:
     """Published actions as plain text: what staff typed must not render as Markdown or HTML."""
     for action in actions:
         due = f", due {action.due_on:%d %B %Y}" if action.due_on else ""
-        st.text(f"{action.theme_name}: {action.title}\n{action.status.capitalize()}{due}")
+        team = f" ({action.team})" if action.team else ""
+        st.text(f"{action.theme_name}{team}: {action.title}\n{action.status.capitalize()}{due}")
 
 
 SHARE_PLACEHOLDER = "a number from 0 to 100"

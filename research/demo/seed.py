@@ -162,15 +162,16 @@ class DemoAction:
     due_on: date | None  # None: a month after the demo is seeded, so it is never overdue
     status: str
     published: bool
+    team: str | None = None  # None: for every team
 
 
 ACTIONS = (
     DemoAction("management_support", "New team manager for Telecom Retention, with weekly one-to-ones",
-               "Head of the Glasgow site", date(2026, 4, 28), date(2026, 6, 30), "done", True),
+               "Head of the Glasgow site", date(2026, 4, 28), date(2026, 6, 30), "done", True, "Telecom Retention"),
     DemoAction("training", "Coaching sessions on the knowledge base for the Email Desk", "Training team",
-               date(2026, 7, 28), date(2026, 9, 30), "done", True),
+               date(2026, 7, 28), date(2026, 9, 30), "done", True, "Email Desk"),
     DemoAction("workload", "Hire four more agents for Tech Support L1", "Workforce planning",
-               date(2026, 7, 28), date(2026, 9, 30), "in progress", False),
+               date(2026, 7, 28), date(2026, 9, 30), "in progress", False, "Tech Support L1"),
     DemoAction("tools", "Fix the billing system freezes with IT, starting with the Cardiff screens",
                "IT service desk", date(2026, 10, 20), None, "in progress", True),
 )
@@ -182,7 +183,7 @@ def _seed_actions(session: Session, today: date) -> int:
         soon = min(today + timedelta(days=30), action.recorded_on + timedelta(days=4 * 365))
         ref = create_action(session=session, theme=action.theme, title=action.title, owner=action.owner,
                             due_on=action.due_on or soon, status=action.status, published=action.published,
-                            created_by="executive", today=action.recorded_on)
+                            created_by="executive", today=action.recorded_on, team=action.team)
         recorded = datetime.combine(action.recorded_on, time(9, 30), tzinfo=UTC)
         session.execute(update(Action).where(Action.id == ref.id).values(created_at=recorded, updated_at=recorded))
     return len(ACTIONS)

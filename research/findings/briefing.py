@@ -23,7 +23,8 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from research.analysis.jobs import analysis_source
-from research.findings.actions import action_effect, actions_table, due_note
+from research.findings.action_effects import action_effect
+from research.findings.actions import actions_table, due_note
 from research.findings.focus import FocusArea, focus_areas
 from research.findings.gap_data import analysed_comments, gap_table
 from research.findings.gap_findings import KINDS, gap_findings
@@ -305,6 +306,7 @@ def _analysis_details(session: Session, job_id: int, thresholds: Thresholds, tab
         notes = {s.wave_id: s.label for s in statuses if s.label}
         actions["Effect"] = [
             (effect.sentence if (effect := action_effect(session=session, action_id=int(i), gaps=gaps,
+                                                         comments=comments, thresholds=thresholds,
                                                          wave_notes=notes)) else "")
             for i in actions["id"]]
     return sections, topics

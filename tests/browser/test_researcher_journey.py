@@ -289,8 +289,8 @@ def record_an_action(page, wait_for_app, engine) -> None:
     form.get_by_label("What will be done").fill("Put a supervisor on every night shift")
     form.get_by_label("Owner").fill("Head of operations")
     form.get_by_role("button", name="Record action").dblclick()  # an impatient double click records once
-    expect(page.get_by_text(f"Action recorded against {theme}: 'Put a supervisor on every night shift', owner "
-                            "Head of operations, not published yet.")).to_be_visible()
+    expect(page.get_by_text(f"Action recorded against {theme} for all teams: 'Put a supervisor on every night shift', "
+                            "owner Head of operations, not published yet.")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame")).to_contain_text("Put a supervisor on every night shift")
     expect(form_with(page, "Record action").get_by_label("What will be done")).to_have_value("")
     assert rows(engine, select(Action.title, Action.owner, Action.created_by, Action.published)

@@ -25,7 +25,8 @@ class Action(Base):
     ``theme`` holds a code key rather than a foreign key, so editing or deleting
     the codebook never erases the record of what was promised. ``baseline_wave_id``
     is the latest wave that had opened when the action was recorded: later waves
-    are compared with it to show whether the theme moved since.
+    are compared with it to show whether the theme moved since. ``team`` names the
+    one team the action is for (by name, as pulse segments hold it), or is None.
     """
 
     __tablename__ = "actions"
@@ -35,6 +36,7 @@ class Action(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     theme: Mapped[str] = mapped_column(String(64), index=True)
+    team: Mapped[str | None] = mapped_column(String(120))  # None: for every team
     title: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(120))
     due_on: Mapped[date | None] = mapped_column(Date)

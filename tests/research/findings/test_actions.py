@@ -8,11 +8,11 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from research.errors import FrontlineError
+from research.findings.action_effects import action_effect
 from research.findings.actions import (
     STATUSES,
     ActionRef,
     PublishedAction,
-    action_effect,
     actions_table,
     create_action,
     delete_action,
@@ -148,8 +148,9 @@ def test_actions_table_names_the_theme_and_filters(engine):
         new_action(session, theme="workload", title="Two more agents on the late shift", published=True)
         session.commit()
         table = actions_table(session=session)
-        assert list(table.columns) == ["id", "Theme", "What", "Owner", "Due", "Status", "Published", "Recorded by",
-                                       "Recorded on"]
+        assert list(table.columns) == ["id", "Theme", "For", "What", "Owner", "Due", "Status", "Published",
+                                       "Recorded by", "Recorded on"]
+        assert table["For"].tolist() == ["All teams", "All teams"]
         assert table["Theme"].tolist() == ["Workload and staffing", "Tools and systems"]
         assert table["Published"].tolist() == [True, False]
         only = actions_table(session=session, theme="tools")
@@ -316,3 +317,46 @@ def test_an_action_not_done_by_its_due_date_reads_overdue():
     assert due_note(date(2025, 1, 1), "done", today) == "due 01 January 2025"
     assert due_note(date(2026, 12, 6), "planned", today) == "due 06 December 2026"
     assert due_note(None, "planned", today) == ""
+
+
+def team_comments(waves_teams):
+    """Analysed comments: per (wave, team, people, of whom raise tools), one comment per person."""
+    rows = []
+    for wave, team, people, raising in waves_teams:
+        rows += [{"response_id": f"{wave.id}-{team}-{n}", "wave_id": wave.id, "wave": wave.title,
+                  "opens_on": wave.opens_on, "team": team, "theme": "tools" if n < raising else "pay",
+                  "sentiment": -0.5} for n in range(people)]
+    return pd.DataFrame(rows)
+
+
+def test_an_action_for_one_team_is_measured_on_that_teams_comments_alone(engine):
+    """An executive read "hire for Tech Support L1" credited with the whole organisation's move."""
+    from research.privacy.reporting import Thresholds
+    from research.store.models import PulseSegment
+
+    with Session(engine) as session:
+        w1, w2 = add_waves(session, date(2026, 1, 1), date(2026, 4, 1))
+        session.add_all(PulseSegment(wave_id=w.id, team=t) for w in (w1, w2) for t in ("Billing", "Night desk"))
+        session.flush()
+        with pytest.raises(FrontlineError, match="Unknown team 'Billing desk'"):
+            new_action(session, team="Billing desk", today=date(2026, 1, 20))
+        action = new_action(session, team=" Billing ", today=date(2026, 1, 20))
+        org_wide = new_action(session, today=date(2026, 1, 20))
+        gaps = gaps_frame([("tools", w1, 0.40, -0.5), ("tools", w2, 0.45, -0.5)])
+        comments = team_comments([(w1, "Billing", 10, 6), (w2, "Billing", 10, 2),
+                                  (w1, "Night desk", 10, 2), (w2, "Night desk", 10, 7)])
+        limits = Thresholds(scores=5, comments=10)
+        effect = action_effect(session=session, action_id=action.id, gaps=gaps, comments=comments, thresholds=limits)
+        whole = action_effect(session=session, action_id=org_wide.id, gaps=gaps, comments=comments, thresholds=limits)
+        assert actions_table(session=session)["For"].tolist() == ["All teams", "Billing"]
+        # Billing's people at the threshold in one wave only: nothing of that team is shown.
+        thin = action_effect(session=session, action_id=action.id, gaps=gaps, thresholds=limits,
+                             comments=team_comments([(w1, "Billing", 10, 6), (w2, "Billing", 9, 2),
+                                                     (w1, "Night desk", 10, 2), (w2, "Night desk", 10, 7)]))
+    assert (effect.share_before, effect.share_after, effect.sentiment_before) == (0.6, 0.2, None)
+    assert effect.sentence == ("Since the action (baseline Pulse wave 1), Tools and systems went from 60 % to 20 % "
+                               "of Billing's comments (−40 points).")
+    assert "of all teams' comments (+5 points)" in whole.sentence
+    assert thin.share_after is None and thin.sentence.startswith(
+        "Tools and systems in Billing cannot be compared yet: fewer than 10 of its people wrote a comment in "
+        "Pulse wave 2")
