@@ -233,3 +233,22 @@ def test_the_executive_sees_an_overdue_action_as_overdue_and_can_move_its_date(m
     button(at, "Update").click().run()
     assert any(t.value.endswith("· due 01 January 2030") for t in at.text)
     assert not any(t.value.endswith("overdue since 01 January 2025") for t in at.text)
+
+
+def test_an_action_for_one_team_says_so_and_is_stored_for_it(make_app, app_db):
+    title = "Weekly one-to-ones for the Email Desk"
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/actions_record.py").run()
+    fill(at, title)
+    team = next(s for s in at.selectbox if s.label == "For")
+    assert team.value == "All teams" and "Email Desk" in team.options
+    team.select("Email Desk")
+    button(at, "Record action").click().run()
+    assert not at.exception and not at.error
+    assert "Action recorded against Tools and systems for Email Desk" in at.success[0].value.replace("\\", "")
+    shown = at.dataframe[0].value
+    assert shown.loc[shown["What"] == title, "For"].tolist() == ["Email Desk"]
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        assert session.scalar(select(Action.team).where(Action.title == title)) == "Email Desk"
+    engine.dispose()

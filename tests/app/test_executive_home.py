@@ -157,3 +157,16 @@ def test_each_gap_list_names_the_codes_ranked_in_it(analysed_home):
     tooling = next(c for c in said if c.startswith("Ranked here") and "Tools and systems" in c)
     assert "Career growth and training" in tooling and "Pay" not in tooling
     assert any(c.startswith("Ranked here") and "Pay" in c and "Tools and systems" not in c for c in said)
+
+
+def test_an_action_for_one_team_is_followed_on_that_team_and_one_for_all_on_everyone(analysed_home):
+    """An executive walk read "Hire four more agents for Tech Support L1" credited with the organisation's move."""
+    analysed_home.switch_page("views/findings_actions.py").run()
+    assert not analysed_home.exception
+    said = shown(analysed_home.caption)
+    retention = [c for c in said if "Telecom Retention" in c and c.startswith(("Since the action", "Manager"))]
+    assert retention and all("of Telecom Retention's comments" in c or "in Telecom Retention cannot be compared" in c
+                             for c in retention), said
+    assert not [c for c in said if "all teams' comments" in c and "Telecom Retention" in c]
+    assert any(t.value.startswith("Tools and systems · All teams ·") for t in analysed_home.text)
+    assert any(t.value.startswith("Manager and leadership · Telecom Retention ·") for t in analysed_home.text)
