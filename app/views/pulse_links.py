@@ -37,11 +37,11 @@ st.title("Pulse links")
 wave_id = pick_wave("Create a pulse wave first.")
 with resources.db_session() as session:
     wave_title = wave_shape(session=session, wave_id=wave_id).title
-    summaries = segment_summaries(session=session, wave_id=wave_id)
+    summaries = segment_summaries(session=session, wave_id=wave_id, step=resources.settings().min_group_size)
     segments = {s.label: s.id for s in summaries}
     capacity = pd.DataFrame(  # an unset headcount said in words, not "None" (an outside walk)
         [(s.label, "not set" if s.headcount is None else f"{s.headcount:,}", s.places_taken) for s in summaries],
-        columns=["Segment", "Headcount", "Invites and open-link answers"],
+        columns=["Segment", "Headcount", "Invites and open-link answers (those in steps)"],
     )
     full_from_open = open_link_full(session=session, wave_id=wave_id)
 
@@ -52,7 +52,8 @@ st.caption("Never more answers than people: a segment's invites plus the answers
            "never exceed its headcount, and links need one. Only an admin sets headcounts. Answers join the "
            f"results in steps: a segment's scores once {limits.min_group_size} of its people have answered since "
            f"the last step, its comments once {limits.min_comment_group_size} have written. Until then they are "
-           "saved but counted nowhere, these pages included. The steps count answers, not who gave them: anyone "
+           "saved but counted nowhere, these pages included: the table counts open-link answers in whole steps "
+           f"of {limits.min_group_size}, rounded up. The steps count answers, not who gave them: anyone "
            "who answers links in agents' place fills a step with answers they know and can read the one real "
            "agent's by subtraction. Hand out every link and answer none; who created which links is audited.")
 st.dataframe(capacity, hide_index=True, width="stretch")
@@ -71,7 +72,8 @@ if me.role == "admin":
             try:
                 people = parse_headcount(people_text)
                 with resources.db_session() as session:
-                    set_headcount(session=session, segment_id=segments[head_segment], headcount=people)
+                    set_headcount(session=session, segment_id=segments[head_segment], headcount=people,
+                                  step=resources.settings().min_group_size)
                     record(session=session, actor=me.username, action="headcount_set",
                            subject=f"{head_segment} in {wave_title}: {people}")
             except FrontlineError as exc:

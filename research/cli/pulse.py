@@ -72,7 +72,7 @@ def headcount(args: argparse.Namespace, settings: Settings) -> int:
         wave = find_wave(session=session, ref=args.wave)
         segment = find_segment(wave=wave, team=args.segment)
         before = segment.headcount
-        set_headcount(session=session, segment_id=segment.id, headcount=args.people)
+        set_headcount(session=session, segment_id=segment.id, headcount=args.people, step=settings.min_group_size)
         record(session=session, actor=cli_actor(), action="headcount_set",
                subject=f"{segment.label} in {wave.title}: {before} to {args.people}")
         print(f"{segment.label} in {wave.title}: headcount {args.people}")

@@ -61,9 +61,10 @@ def create_links(*, session: Session, segment: PulseSegment, count: int = 1, kin
     room = room_left(session=session, segment=segment)
     if kind == "invite" and count > room:
         raise PulseError(
-            f"{segment.label} has a headcount of {segment.headcount}, and its invites and open-link answers "
-            f"already take {(segment.headcount or 0) - room} of it: at most {room} more invite(s) can be created. "
-            "An admin can correct the headcount if the team has grown."
+            f"{segment.label} has a headcount of {segment.headcount}, and its invites and open-link answers leave "
+            f"room for fewer than {count} more: create fewer invites, or ask an admin to correct the headcount if "
+            "the team has grown. (The room left is not shown: it would tell, answer by answer, when someone "
+            "used an open link.)"
         )
     tokens = [secrets.token_urlsafe(18) for _ in range(count)]
     session.add_all(
@@ -93,6 +94,17 @@ def places_taken(*, session: Session, segment_id: int) -> int:
                .scalar_subquery())
     uses = select(func.count(PulseOpenUse.id)).where(PulseOpenUse.segment_id == segment_id).scalar_subquery()
     return int(session.scalars(select(invites + uses)).one())  # one round trip: every open-link answer asks
+
+
+def places_shown(*, session: Session, segment_id: int, step: int) -> int:
+    """The places staff are told a segment's links have taken: its invites, and the answers through its open links
+    rounded up to whole steps of ``step`` (the score threshold). The exact count went up on the links page the
+    moment an agent answered, telling a researcher watching a kiosk or a team chat who answered and when, where
+    the page promises that answers count nowhere until a step is full (an insider review)."""
+    invites = session.scalar(select(func.count(PulseLink.id))
+                             .where(PulseLink.segment_id == segment_id, PulseLink.kind == "invite")) or 0
+    uses = session.scalar(select(func.count(PulseOpenUse.id)).where(PulseOpenUse.segment_id == segment_id)) or 0
+    return invites + -(-uses // max(step, 1)) * max(step, 1)
 
 
 def lock_segment(*, session: Session, segment_id: int) -> PulseSegment | None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from research.pulse.errors import PulseError
 from research.pulse.library import QUESTION_LIBRARY
-from research.pulse.links import MAX_LINKS_PER_REQUEST, create_links, lock_segment, places_taken
+from research.pulse.links import MAX_LINKS_PER_REQUEST, create_links, lock_segment, places_shown
 from research.store.models import PulseQuestion, PulseSegment, PulseWave
 
 MAX_TITLE = 200
@@ -218,10 +218,13 @@ def headcount_note(headcount: int, *, min_group_size: int, min_comment_group_siz
     return None
 
 
-def set_headcount(*, session: Session, segment_id: int, headcount: int) -> None:
+def set_headcount(*, session: Session, segment_id: int, headcount: int, step: int) -> None:
     """Set how many people a segment has: the cap on its invites and open-link answers.
 
     Admins alone call this (the page and the CLI check the role); every change is audited by the caller.
+    It is refused below the places taken as staff are shown them (:func:`research.pulse.links.places_shown`,
+    open-link answers in whole steps of ``step``), so trying lower and lower headcounts never counts them
+    one by one.
 
     Raises:
         PulseError: not a whole number from 1 to 100,000, or fewer than the invites and
@@ -232,10 +235,10 @@ def set_headcount(*, session: Session, segment_id: int, headcount: int) -> None:
         raise PulseError("No such segment.")
     if isinstance(headcount, bool) or not isinstance(headcount, int) or not 1 <= headcount <= MAX_HEADCOUNT:
         raise PulseError(f"A headcount is a whole number of people from 1 to {MAX_HEADCOUNT:,}, not {headcount!r}.")
-    taken = places_taken(session=session, segment_id=segment.id)
+    taken = places_shown(session=session, segment_id=segment.id, step=step)
     if headcount < taken:
-        raise PulseError(f"{segment.label} already has {taken} invites and open-link answers: "
-                         f"its headcount cannot be lower than that.")
+        raise PulseError(f"{segment.label} already has {taken} invites and open-link answers (those counted in "
+                         f"steps of {step}): its headcount cannot be lower than that.")
     segment.headcount = headcount
     session.flush()
 
@@ -251,13 +254,14 @@ class SegmentSummary:
     id: int
     label: str
     headcount: int | None
-    places_taken: int  # invites plus answers through its open links
+    places_taken: int  # invites plus answers through its open links, those in whole steps
 
 
-def segment_summaries(*, session: Session, wave_id: int) -> list[SegmentSummary]:
-    """The wave's segments in the order they were added, each with its headcount and the places taken."""
+def segment_summaries(*, session: Session, wave_id: int, step: int) -> list[SegmentSummary]:
+    """The wave's segments in the order they were added, each with its headcount and the places taken, open-link
+    answers in whole steps of ``step`` (:func:`research.pulse.links.places_shown`)."""
     segments = session.scalars(select(PulseSegment).where(PulseSegment.wave_id == wave_id).order_by(PulseSegment.id))
-    return [SegmentSummary(s.id, s.label, s.headcount, places_taken(session=session, segment_id=s.id))
+    return [SegmentSummary(s.id, s.label, s.headcount, places_shown(session=session, segment_id=s.id, step=step))
             for s in segments]
 
 

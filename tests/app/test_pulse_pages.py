@@ -353,7 +353,7 @@ def test_only_an_admin_sets_a_headcount_and_links_stop_at_it(make_app):
     assert "set to 3" in at.success[0].value
     at.text_input(key="links_count").input("4")
     next(b for b in at.button if b.label == "Create links").click().run()
-    assert "at most 3 more invite(s)" in at.error[0].value.replace("\\", "")
+    assert "leave room for fewer than 4 more" in at.error[0].value.replace("\\", "")
 
 
 def test_researcher_accepts_a_suggested_code_for_a_comment_in_one_click(make_app, app_db):

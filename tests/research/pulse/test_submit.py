@@ -268,9 +268,33 @@ def test_an_open_link_stops_at_the_headcount(engine, make_links):
         submit(engine, token)
     with pytest.raises(PulseError, match="as many answers as the team has people"):
         submit(engine, token)
-    with pytest.raises(PulseError, match="at most 0 more invite"):
+    with pytest.raises(PulseError, match="leave room for fewer than 1 more"):
         make_links(count=1)
     assert stored_counts(engine)[0] == 5
+
+
+def test_staff_see_open_link_answers_only_in_whole_steps(engine, make_links, wave_ids):
+    """An insider review watched the links page count an open-link answer the moment it arrived, and so learnt who
+    answered and when, where the page promises answers count nowhere until a step is full."""
+    from research.pulse.waves_admin import segment_summaries, set_headcount
+
+    make_links(count=10)
+    token = make_links(kind="open")[0]
+
+    def shown() -> int:
+        with session_scope(engine) as session:
+            first = segment_summaries(session=session, wave_id=wave_ids[0], step=5)[0]
+        return first.places_taken
+
+    counts = [shown()]
+    for _ in range(6):
+        submit(engine, token)
+        counts.append(shown())
+    assert counts == [10, 15, 15, 15, 15, 15, 20]
+    with session_scope(engine) as session:  # trying lower headcounts finds only the step, not the answer
+        segment_id = segment_summaries(session=session, wave_id=wave_ids[0], step=5)[0].id
+        with pytest.raises(PulseError, match="already has 20 invites and open-link answers"):
+            set_headcount(session=session, segment_id=segment_id, headcount=17, step=5)
 
 
 def test_a_team_filled_from_its_open_link_alone_is_flagged(engine, make_links, wave_ids):
@@ -279,7 +303,7 @@ def test_a_team_filled_from_its_open_link_alone_is_flagged(engine, make_links, w
     from research.pulse.waves_admin import set_headcount
 
     with session_scope(engine) as session:
-        set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=3)
+        set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=3, step=5)
     token = make_links(team="Chat", kind="open")[0]
     for _ in range(3):
         with session_scope(engine) as session:
@@ -292,7 +316,7 @@ def test_a_team_filled_from_its_open_link_alone_is_flagged(engine, make_links, w
         assert open_link_full(session=session, wave_id=wave_ids[0], min_headcount=3) == [
             "Chat / Cardiff / chat / utilities"]
         with pytest.raises(PulseError, match="cannot be lower than that"):
-            set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=2)
+            set_headcount(session=session, segment_id=wave_ids[1]["Chat"], headcount=2, step=5)
 
 
 def test_every_refused_answer_is_named_at_once(engine, wave_ids):
