@@ -248,6 +248,10 @@ if state.get("single_use"):
 with st.expander("Where your answers will count"):  # closed: on a phone it pushed the first question two screens down
     for line in preview_sentences(statuses, config.min_group_size):
         st.text(line)
+    # Which groups show is not when: a review read "will only count in the industry total" as counting at once.
+    st.text(f"Wherever they count, your answers join the results only together with at least "
+            f"{config.min_group_size - 1} other people's from your own group (the same team, site, channel and "
+            "industry); until then they are saved and counted nowhere.")
 if actions:
     with st.expander("What changed after earlier pulses"):
         show_actions(actions)

@@ -58,6 +58,10 @@ def test_agent_answers_reviews_redaction_and_gets_a_receipt(invite, app_db, open
     assert "Comments are read by the research team, and quoted to management, only once at least 10 people in " \
            "your group have written one." in promise
     assert any("Your team (Retail Care): its scores will not be shown on their own" in t.value for t in at.text)
+    # Which groups show, and when: only in a step of the agent's own group (a review read "will only count in the
+    # site total" as counting at once).
+    assert any(t.value.startswith("Wherever they count, your answers join the results only together with at least 4 "
+                                  "other people's from your own group") for t in at.text)
     answer_all(at, "my supervisor Dave never helps, call 07700 900123")
     at.button[0].click().run()
     assert "my supervisor [name] never helps, call [phone]" in [t.value for t in at.text]
