@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "password_reset": "reset a password to a one-time temporary one",
     "temporary_password_used": "signed in with a temporary password and was asked for a new one",
     "export": "downloaded an export",
+    "wave_created": "created a pulse wave",
     "links_created": "created pulse links",
     "links_copy_deleted": "deleted their sealed copy of pulse links they created",
     "links_opened": "opened their sealed copies of pulse links with their password",

@@ -11,6 +11,7 @@ from frontline_ui.forms import clear_form, flash, form_key, show_flash
 from frontline_ui.kept_text import KeptBoxes
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import select_wave
+from research.audit import record
 from research.errors import FrontlineError
 from research.figure_text import counted
 from research.pulse.library import QUESTION_LIBRARY
@@ -68,6 +69,9 @@ with st.form(form):
                                          question_keys=keys, segments=specs, extra_text_questions=extras.splitlines(),
                                          prompts=prompts)
                 shape = wave_shape(session=session, wave_id=wave_id)
+                record(session=session, actor=me.username, action="wave_created",
+                       subject=f"{shape.title}: {counted(shape.questions, 'question')}, "
+                               f"{counted(shape.segments, 'segment')}")
                 boxes.forget(session)
                 created = (shape.title, shape.questions, shape.segments)
         except FrontlineError as exc:

@@ -215,6 +215,14 @@ def test_segments_are_typed_one_per_line_and_only_an_admin_gives_a_headcount(mak
     assert "Retail Care" not in at.success[0].value
     assert wave_segments(app_db, "Pulse wave 5") == [("Billing", "Cardiff", "phone", "utilities", None),
                                                      ("Retail Care", "Leeds", "chat", "retail", None)]
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:  # a review found waves made with no trace in the audit trail
+        from research.audit import audit_events
+
+        trail = audit_events(session=session, action="wave_created")
+    engine.dispose()
+    assert trail.iloc[:, 1:].astype(str).apply(" ".join, axis=1).str.contains(
+        "researcher.*Pulse wave 5: 8 questions, 2 segments").any(), trail
     assert next(t for t in at.text_area if t.label == "Segments").value == ""  # a fresh form
     (link,) = at.get("page_link")
     assert link.proto.label == "Make invite links for Pulse wave 5"
