@@ -102,9 +102,14 @@ if st.button("Refresh the list", help="Reads the accounts again, e.g. after a pa
 others = [u.username for u in users if u.username != me.username]
 if others:
     with st.form("toggle_user"):
-        target = st.selectbox("Account", others)
-        action = st.radio("Action", ["Disable", "Enable"], horizontal=True)
-        if st.form_submit_button("Apply"):
+        # Nothing chosen until the admin chooses: preselected, one careless Apply disabled an account (a walk).
+        target = st.selectbox("Account", others, index=None, placeholder="Choose an account")
+        action = st.radio("Action", ["Disable", "Enable"], index=None, horizontal=True)
+        applied = st.form_submit_button("Apply")
+        if applied and (target is None or action is None):
+            retract_flash("users", shown_flash)
+            st.error("Choose the account and whether to disable or enable it: nothing was changed.")
+        elif applied and target is not None:
             try:
                 with resources.db_session() as session:
                     changed = set_active(session=session, username=target, active=action == "Enable",

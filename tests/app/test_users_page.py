@@ -99,3 +99,17 @@ def test_the_temporary_password_message_says_it_is_shown_once_and_a_reload_hides
     message = at.success[0].value.replace("\\", "")
     assert "shown this once and stored nowhere: copy it now" in message
     assert "A reload of this page hides it for good" in message and "until you hide it" not in message
+
+
+def test_apply_with_nothing_chosen_changes_no_account(make_app, app_db):
+    """A walk pressed Apply on the form as drawn, preselected with an account and "Disable", and disabled it."""
+    at = make_app("admin", "admin").run()
+    at.switch_page("views/users.py").run()
+    assert next(s for s in at.selectbox if s.label == "Account").value is None
+    assert next(r for r in at.radio if r.label == "Action").value is None
+    before = audit_count(app_db, "user_disabled")
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert [e.value for e in at.error] == ["Choose the account and whether to disable or enable it: nothing was "
+                                           "changed."]
+    assert set(at.dataframe[0].value["Status"]) == {"active"}
+    assert audit_count(app_db, "user_disabled") == before
