@@ -26,6 +26,7 @@ st.caption("A transcript or spreadsheet is saved only once you accept its previe
            "numbers are replaced on saving, as in notes typed by hand.")
 show_flash("import")
 
+WORKBOOKS = ("xlsx", "xlsm", "xls", "ods", "numbers")
 transcript_tab, csv_tab, qdpx_tab = sticky_tabs(["Transcript (.txt, .md, .docx)", "Spreadsheet (.csv)",
                                                 "REFI-QDA project (.qdpx)"], key="import_tab")
 
@@ -109,8 +110,14 @@ with transcript_tab:
                             _done("import_transcript", result)
 
 with csv_tab:
-    upload = st.file_uploader("CSV file", type=["csv"], key=form_key("import_csv"))
-    if upload is not None:
+    # A workbook is taken in only to be named: refused by the uploader itself, it read "application/vnd.openxml...
+    # files are not allowed" (a walk). Workbooks are not parsed here: saved as CSV, the same rows import.
+    upload = st.file_uploader("CSV file", type=["csv", *WORKBOOKS], key=form_key("import_csv"))
+    if upload is not None and upload.name.lower().rsplit(".", 1)[-1] in WORKBOOKS:
+        st.error(plain(f"{upload.name} is a spreadsheet workbook, and this tab reads CSV files: save the sheet as "
+                       "CSV (in Excel, File > Save As > CSV UTF-8; in LibreOffice or Google Sheets, as .csv) and "
+                       "upload that. Nothing was imported."))
+    elif upload is not None:
         try:
             table = parse_upload("csv", upload.name, upload.getvalue())
         except FrontlineError as exc:

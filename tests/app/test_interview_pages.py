@@ -593,3 +593,20 @@ def test_a_draft_kept_while_typing_is_not_offered_as_one_from_before_until_the_p
     assert any(b.value == "Half a thought" for b in reloaded.text_area)
     assert any("kept from before" in c.value for c in reloaded.caption)
     assert [b for b in reloaded.button if b.label == "Save this draft"]
+
+
+def test_a_workbook_in_the_spreadsheet_tab_is_named_and_imports_nothing(make_app, app_db):
+    """A walk's .xlsx got the uploader's own "application/vnd.openxmlformats-... files are not allowed"."""
+    notes = select(func.count()).select_from(InterviewNote)
+    before = count(app_db, notes)
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/interview_import.py").run()
+    at.file_uploader(key="import_csv").set_value(("Interview notes.xlsx", b"PK\x03\x04 not parsed",
+                                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.run()
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "Interview notes.xlsx is a spreadsheet workbook, and this tab reads CSV files: save the sheet as CSV (in "
+        "Excel, File > Save As > CSV UTF-8; in LibreOffice or Google Sheets, as .csv) and upload that. Nothing was "
+        "imported."]
+    assert count(app_db, notes) == before
