@@ -37,7 +37,12 @@ with resources.db_session() as session:
 st.caption(f"Only teams where at least {threshold} people wrote are shown. "
            "Agents read replies with their receipt code.")
 if comments.empty:
-    st.info(f"No comments to show yet: no team has {threshold} people who wrote in this wave.")
+    step = resources.settings().min_group_size
+    # A walk's team of 12 had 11 writers and read "no team has 10 people who wrote": answers join in steps.
+    st.info(f"No comments to show yet: no team has {threshold} people whose comments have joined the results. "
+            f"A team's answers join in steps of {step} people (the last few wait for the next step to fill, and "
+            f"when the team has no more people to answer, they stay saved and counted nowhere), and its comments "
+            f"once {threshold} of the people who joined have written.")
     st.stop()
 teams = sorted(comments["team"].unique())
 # In the address like the wave (a team is named by staff), so a reload opens the team whose reply was being typed.

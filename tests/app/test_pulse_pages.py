@@ -452,6 +452,9 @@ def test_the_page_opens_on_the_newest_wave_with_comments_to_read(make_app):
     newest = at.selectbox[0].options[0]
     assert at.selectbox[0].value != newest and "wave 3" in at.selectbox[0].value  # the newest holds its comments
     assert not at.info and len(at.text) >= 10  # its comments, not "No comments to show yet"
+    at.selectbox[0].select(newest).run()  # the open wave: nothing joined yet, and why in steps, not "nobody wrote"
+    assert at.info[0].value.startswith("No comments to show yet: no team has 10 people whose comments have joined "
+                                       "the results. A team's answers join in steps of 5 people")
 
 
 def test_a_sent_reply_is_counted_at_once_and_its_form_is_empty_again(make_app, app_db):
