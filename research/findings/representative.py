@@ -62,6 +62,9 @@ class WaveStatus:
         if not self.kind:
             return ""
         so_far = " so far" if self.kind == "in progress" else ""
+        if self.kind != "pilot" and 0 < self.asked_teams < self.usual_teams:  # "1 of 8" for 2 teams: 7 missing?
+            return (f"{self.kind}: {self.teams} of the {counted(self.asked_teams, 'team')} it asks reportable"
+                    f"{so_far}, against {self.usual_teams} in the widest wave")
         return f"{self.kind}: {self.teams} of {self.usual_teams} teams reportable{so_far}"
 
 

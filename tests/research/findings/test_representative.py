@@ -69,6 +69,14 @@ def test_a_wave_just_opened_that_several_teams_are_answering_is_in_progress_not_
     assert statuses[waves_with_pilot[2]].label == "pilot: 1 of 4 teams reportable"
 
 
+def test_a_wave_of_fewer_teams_than_the_widest_counts_its_own_teams(engine, waves_with_pilot):
+    """A walk's new wave of two teams read "in progress: 1 of 8 teams reportable", as if seven were missing."""
+    with session_scope(engine) as session:
+        small = add_wave(session, "Two desks", date(2026, 11, 30), {TEAMS[0]: answers(6), TEAMS[1]: answers(6)})
+        status = {s.wave_id: s for s in wave_statuses(session=session, thresholds=FIVE, today=TODAY)}[small]
+    assert status.label == "in progress: 2 of the 2 teams it asks reportable so far, against 4 in the widest wave"
+
+
 def test_an_open_wave_with_most_teams_is_used_only_when_no_closed_one_has(engine):
     with session_scope(engine) as session:
         open_wave = add_wave(session, "Open", date(2026, 11, 28), {t: answers(6) for t in TEAMS})
