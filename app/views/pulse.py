@@ -38,7 +38,7 @@ from research.findings.anonymity_preview import anonymity_preview, preview_sente
 from research.privacy.redaction import PLACEHOLDERS
 from research.privacy.reporting import Thresholds
 from research.privacy.roster import roster_redactor
-from research.pulse.links import view_link
+from research.pulse.links import LINK_FULL, view_link
 from research.pulse.replies import LookupThrottle, conversation_for_receipt, receipt_code
 from research.pulse.submit import MAX_TEXT_LENGTH, answer_problems, send_response, validate_answers
 from research.pulse.waves import wave_questions
@@ -233,6 +233,10 @@ except FrontlineError as exc:
     show_replies_lookup()
     st.stop()
 
+if target.full and state["stage"] == "answer" and not state.get("answers"):
+    st.error(LINK_FULL)  # before any answer is given; one already given is kept, and Send says it is not saved
+    show_replies_lookup()
+    st.stop()
 st.caption(f"{plain(wave_title)} · {plain(segment_label)}")
 st.info(
     "**Your answers are anonymous.** Frontline does not ask for or store your name, e-mail, IP address, browser "

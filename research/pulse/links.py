@@ -167,6 +167,7 @@ class LinkView:
     segment_id: int
     segment_label: str
     single_use: bool
+    full: bool = False  # an open link whose team's headcount is taken: it takes no more answers
 
 
 INVALID_LINK = ("This link is not valid. Check that you copied all of it, or ask whoever sent it to you for a new "
@@ -207,7 +208,12 @@ def resolve_link(*, session: Session, token: str, today: date) -> LinkTarget:
 def view_link(*, session: Session, token: str, today: date) -> LinkView:
     """:func:`resolve_link` for a page: plain values built in the session. Raises as ``resolve_link``."""
     target = resolve_link(session=session, token=token, today=today)
-    return LinkView(target.wave.id, target.wave.title, target.segment.id, target.segment.label, target.single_use)
+    # Said when the link opens, not after the whole form (a walk filled one in to read "Not saved" at Send); what
+    # it tells, that the team's places are all taken, Send told anyone holding the link already.
+    full = not target.single_use and (target.segment.headcount is None
+                                      or room_left(session=session, segment=target.segment) < 1)
+    return LinkView(target.wave.id, target.wave.title, target.segment.id, target.segment.label, target.single_use,
+                    full)
 
 
 def consume_invite(*, session: Session, link_id: int) -> bool:
@@ -223,6 +229,10 @@ LOCK_MARGIN = 64
 race freely (far more than the connections that could run at once), so one link does not make them queue."""
 
 
+LINK_FULL = ("This survey link has taken as many answers as the team has people, so it takes no more. If you have "
+             "not answered yet, please ask the research team for a link.")
+
+
 def count_open_use(*, session: Session, segment_id: int) -> None:
     """Count one answer through an open link, or refuse it when the segment's headcount is reached.
 
@@ -235,7 +245,6 @@ def count_open_use(*, session: Session, segment_id: int) -> None:
         locked = lock_segment(session=session, segment_id=segment_id)  # near the cap: one at a time, recounted
         room = room_left(session=session, segment=locked) if locked and locked.headcount is not None else 0
     if room < 1:
-        raise PulseError("This survey link has taken as many answers as the team has people, so it takes no "
-                         "more. If you have not answered yet, please ask the research team for a link.")
+        raise PulseError(LINK_FULL)
     session.add(PulseOpenUse(segment_id=segment_id))
     session.flush()

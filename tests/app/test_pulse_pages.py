@@ -582,3 +582,33 @@ def test_saving_the_roster_confirms_once_and_shows_the_names_as_stored(make_app)
     assert at.text_area(key="roster__1_names").value == "Dana Whitfield\nOmar Haddad"  # a fresh box, as stored
     at.run()  # a rerun right after (a draft sent late from the browser) does not swallow the confirmation
     assert [s.value for s in at.success if s.value.startswith("Roster saved")] == ["Roster saved: 2 names."]
+
+
+def test_an_open_link_whose_team_is_full_says_so_before_the_form(app_db, open_pulse):
+    """A walk filled in the whole form through a full open link and read "Not saved" only at Send."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from research.pulse.links import create_links
+    from research.store.models import PulseLink, PulseSegment
+
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        wave = find_wave(session=session, ref=OPEN_WAVE)
+        wave.opens_on = date.today() - timedelta(days=1)
+        segment_id = wave.segments[0].id
+        token = create_links(session=session, segment=wave.segments[0], kind="open")[0]
+    open_room = open_pulse(token)
+    assert not open_room.exception and any(b.label == "Review my answers" for b in open_room.button)
+    with session_scope(engine) as session:  # every place taken by the invites already made
+        session.get(PulseSegment, segment_id).headcount = session.scalar(
+            select(func.count()).select_from(PulseLink).where(PulseLink.segment_id == segment_id,
+                                                              PulseLink.kind == "invite"))
+    engine.dispose()
+    full = open_pulse(token)
+    assert not full.exception
+    assert [e.value for e in full.error] == ["This survey link has taken as many answers as the team has people, so "
+                                             "it takes no more. If you have not answered yet, please ask the "
+                                             "research team for a link."]
+    assert not [b for b in full.button if b.label == "Review my answers"]
