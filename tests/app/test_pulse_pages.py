@@ -291,7 +291,7 @@ def test_researcher_sees_only_comments_of_teams_at_the_threshold(make_app):
     at.switch_page("views/pulse_replies.py").run()
     wave3 = next(i for i, o in enumerate(at.selectbox[0].options) if "wave 3" in o)
     at.selectbox[0].select_index(0).run()  # the open wave, newest first, has none yet
-    assert "no team has 10 people who wrote" in at.info[0].value
+    assert "no team has 10 people whose comments have joined the results" in at.info[0].value
     at.selectbox[0].select_index(wave3).run()
     teams = at.selectbox[1].options
     assert len(teams) == 8 and "Utilities Billing" in teams
