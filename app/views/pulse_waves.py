@@ -84,6 +84,11 @@ with st.form(form):
                       "'Billing team' keeps the word.") if everyday else ""
             flash("pulse_waves", plain(f"Created {created[0]} with {made}: it is in the table below. Make its invite "
                                        "links on the Pulse links page." + warned))
+            if closes_on < date.today():  # a walk made a wave wholly in the past, unwarned
+                flash("pulse_waves", plain(f"{created[0]} closed on {closes_on:%d %B %Y}, before today: it takes no "
+                                           "links and no answers, only responses imported from another survey "
+                                           "tool. If the dates are a slip, create the wave again with the right "
+                                           "ones under another title."), "warning")
             st.session_state["pulse_waves_made"] = created[0]
             select_wave(created[0])
             clear_form("create_wave")

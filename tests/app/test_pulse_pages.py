@@ -612,3 +612,19 @@ def test_an_open_link_whose_team_is_full_says_so_before_the_form(app_db, open_pu
                                              "it takes no more. If you have not answered yet, please ask the "
                                              "research team for a link."]
     assert not [b for b in full.button if b.label == "Review my answers"]
+
+
+def test_a_wave_created_wholly_in_the_past_is_created_with_a_warning(make_app):
+    """A walk made a wave that closed a year ago, unwarned, and it sat in every picker."""
+    at = make_app("researcher", "researcher").run()
+    at.switch_page("views/pulse_waves.py").run()
+    next(t for t in at.text_input if t.label == "Title").input("Last year's pulse")
+    next(d for d in at.date_input if d.label == "Opens").set_value(date(2025, 1, 1))
+    next(d for d in at.date_input if d.label == "Closes").set_value(date(2025, 1, 10))
+    next(t for t in at.text_area if t.label == "Segments").input("Billing team, Leeds")
+    next(b for b in at.button if b.label == "Create wave").click().run()
+    assert not at.exception and not at.error
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        "Last year's pulse closed on 10 January 2025, before today: it takes no links and no answers, only responses "
+        "imported from another survey tool. If the dates are a slip, create the wave again with the right ones "
+        "under another title."]
