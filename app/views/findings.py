@@ -12,6 +12,7 @@ from frontline_ui.charts import show_chart
 from frontline_ui.exports import download_file
 from frontline_ui.markdown import plain
 from frontline_ui.pickers import pick_by_title
+from frontline_ui.quotes import show_quote
 from interviews.codebook import slugify
 from research.findings.actions import actions_table, due_note
 from research.findings.briefing import briefing_csv_zip, build_briefing
@@ -147,8 +148,8 @@ def show_focus_area(rank: int, area) -> None:
             left.text(f"Worst in: no team has {limits.comments} or more commenters to show")
         left.text(f"Trend: {area.trend_text}")
         left.text(f"Interviews: {area.interview_text}")
-        for quote in area.quotes:
-            right.text(f"“{quote}”")
+        for number, quote in enumerate(area.quotes):
+            show_quote(right, quote, key=f"quote_{rank}_{number}")
         if not area.quotes:
             right.caption(f"No quotes: no team with {limits.comments} or more commenters raised it.")
         if area.actions.empty:
