@@ -12,7 +12,7 @@ from frontline_ui.markdown import plain
 from interviews.codebook import code_choices
 from research.errors import FrontlineError
 from research.findings.action_effects import action_effect
-from research.findings.actions import STATUSES, actions_table, due_note, update_action
+from research.findings.actions import ALL_TEAMS, STATUSES, actions_table, due_note, update_action
 from research.findings.representative import pick_representative, wave_statuses
 
 user = require_page("findings_actions")
@@ -39,7 +39,8 @@ with resources.db_read() as session:  # read once: the representative wave and w
 notes = {s.wave_id: s.label for s in statuses if s.label}
 representative = pick_representative(statuses)
 gaps = findings_data.gaps(job_id, limits.scores, limits.comments, representative) if job_id else None
-comments = findings_data.comments(job_id, representative) if job_id else None
+# The comments, text and all, are read only when some action is one team's: only its effect needs them.
+comments = findings_data.comments(job_id, representative) if job_id and (table["For"] != ALL_TEAMS).any() else None
 for row in table.to_dict("records"):
     with st.container(border=True):
         due = due_note(row["Due"], row["Status"])
