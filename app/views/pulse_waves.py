@@ -43,7 +43,7 @@ st.subheader("Create a wave")
 library = {q.key: q for q in QUESTION_LIBRARY}
 form = form_key("create_wave")
 boxes = KeptBoxes(me.username, "wave:new", form)
-with st.form(form):
+with st.form(form, enter_to_submit=False):  # Enter in the title does not create a half-typed wave, which stays
     # An example, not a value: a filled-looking "Pulse wave 5 (January 2027)" was taken for one (an outside walk).
     title = boxes.text_input("Title", "title", placeholder=f"e.g. Pulse wave ({date.today():%B %Y})")
     left, right = st.columns(2)

@@ -52,7 +52,8 @@ else:
 form = form_key("create_study")
 boxes = KeptBoxes(user.username, "study:new", form)
 with st.expander("Create a study", expanded=table.empty or boxes.holds_draft()):
-    with st.form(form):
+    # Enter in the title does not create it: a walk's Enter made a study with no purpose, and studies stay.
+    with st.form(form, enter_to_submit=False):
         title = boxes.text_input("Title", "title", placeholder="Customer Service Week 2027: agent interviews")
         purpose = boxes.text_area("Purpose", "purpose")
         left, right = st.columns(2)

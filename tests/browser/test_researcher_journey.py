@@ -109,6 +109,10 @@ def form_with(page, button: str):
 def create_study_and_participants(page, wait_for_app, engine) -> None:
     open_page(page, wait_for_app, "Interview studies")
     page.get_by_label("Title").fill(STUDY)
+    page.get_by_label("Title").press("Enter")  # creates nothing: a walk's Enter made a study with no purpose
+    page.wait_for_timeout(700)
+    wait_for_app(page)
+    assert rows(engine, select(Study.title)) == []
     page.get_by_label("Purpose").fill("What the night shift needs from its tools.")
     page.get_by_role("button", name="Create study").click()
     expect(page.get_by_text(f"Created the study '{STUDY}': it is selected below.", exact=False)).to_be_visible()
